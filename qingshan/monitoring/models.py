@@ -1,0 +1,98 @@
+"""The monitoring model: sites, parameters (HJ 212-2017 codes) and series (site × parameter ×
+period). Observation values live in the Parquet store (:mod:`qingshan.timeseries`); the latest
+value per series is kept here for maps and dashboards."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Enum, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from qingshan.db.base import Base
+
+
+class SiteKind(enum.StrEnum):
+    AIR_STATION = "air_station"
+    WATER_SECTION = "water_section"
+    DRINKING_WATER_SOURCE = "drinking_water_source"
+    GAS_OUTLET = "gas_outlet"
+    WATER_OUTLET = "water_outlet"
+
+
+class ControlLevel(enum.StrEnum):
+    NATIONAL = "national"  # 国控
+    PROVINCIAL = "provincial"  # 省控
+    CITY = "city"  # 市控
+    ENTERPRISE = "enterprise"  # 企业自行监测
+
+
+class Period(enum.StrEnum):
+    """Observation periods, as HJ 212-2017 names them (CN 2011 rtd, 2051 min, 2061 hour, 2031 day)."""
+
+    RTD = "rtd"
+    MIN = "min"
+    HOUR = "hour"
+    DAY = "day"
+
+
+class Site(Base):
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[SiteKind] = mapped_column(Enum(SiteKind, native_enum=False, length=32), index=True)
+    control_level: Mapped[ControlLevel] = mapped_column(
+        Enum(ControlLevel, native_enum=False, length=16)
+    )
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    longitude: Mapped[float | None] = mapped_column(Float)  # WGS-84
+    latitude: Mapped[float | None] = mapped_column(Float)  # WGS-84
+    #: kind-specific facts: water_body (river/lake), basin, target_class, source_type,
+    #: reference_o2, replayed_from ...
+    attrs: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    series: Mapped[list[Series]] = relationship(back_populates="site")
+
+
+class Parameter(Base):
+    """A monitored quantity by its HJ 212-2017 code (Appendix B), e.g. a21026 SO2."""
+
+    __tablename__ = "parameter"
+    __audited__ = False
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(16))
+
+
+class Series(Base):
+    __tablename__ = "series"
+    __table_args__ = (UniqueConstraint("site_id", "parameter_code", "period"),)
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
+    parameter_code: Mapped[str] = mapped_column(ForeignKey("parameter.code"))
+    period: Mapped[Period] = mapped_column(Enum(Period, native_enum=False, length=8))
+    unit: Mapped[str] = mapped_column(String(16))
+
+    site: Mapped[Site] = relationship(back_populates="series")
+
+
+class LatestValue(Base):
+    """The newest value of each series (time is the start of its period, UTC)."""
+
+    __tablename__ = "latest_value"
+    __audited__ = False
+
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), primary_key=True)
+    time: Mapped[datetime]
+    value: Mapped[float | None] = mapped_column(Float)
+    source_flag: Mapped[str | None] = mapped_column(String(4))
+    qc_flag: Mapped[int] = mapped_column(default=0)
+    attrs: Mapped[dict] = mapped_column(JSON, default=dict)
