@@ -1,0 +1,31 @@
+"""``qingshan db``: the relational store."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="关系库 The relational store (migrations).", no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def upgrade(revision: str = typer.Argument("head", help="target revision")) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from qingshan.db.engine import get_engine
+    from qingshan.db.migrate import current_revision, upgrade as run_upgrade
+
+    engine = get_engine()
+    run_upgrade(engine, revision)
+    console.print(f"database at revision [bold]{current_revision(engine)}[/]")
+
+
+@app.command()
+def current() -> None:
+    """Print the database's current revision and whether it is up to date."""
+    from qingshan.db.engine import get_engine
+    from qingshan.db.migrate import current_revision, head_revision
+
+    engine = get_engine()
+    cur, head = current_revision(engine), head_revision()
+    console.print(f"current {cur}, head {head}: {'up to date' if cur == head else 'needs upgrade'}")
