@@ -1,0 +1,45 @@
+"""Run the benchmarks: ``python -m benchmarks [--quick] [NAME ...]``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import pkgutil
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+import benchmarks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("names", nargs="*", help="bench_<name> modules to run (default: all)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    args = parser.parse_args()
+    names = args.names or sorted(
+        m.name.removeprefix("bench_")
+        for m in pkgutil.iter_modules(benchmarks.__path__)
+        if m.name.startswith("bench_")
+    )
+    console = Console()
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    for name in names:
+        module = importlib.import_module(f"benchmarks.bench_{name}")
+        console.rule(f"[bold]{name}")
+        t0 = time.perf_counter()
+        rows = module.run(quick=args.quick)
+        table = Table(*rows[0].keys()) if rows else Table("empty")
+        for row in rows:
+            table.add_row(*(f"{v:,.3g}" if isinstance(v, float) else str(v) for v in row.values()))
+        console.print(table)
+        console.print(f"{name}: {time.perf_counter() - t0:.1f} s")
+        (out / f"{name}.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

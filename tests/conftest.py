@@ -1,0 +1,73 @@
+"""Shared fixtures.
+
+Database tests take the ``engine`` fixture: it is parametrised over SQLite and, when
+``QINGSHAN_TEST_POSTGRES_URL`` is set (``make test`` sets it via scripts/with-postgres.sh),
+PostgreSQL. Each test gets a freshly migrated, empty database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from qingshan.db.engine import make_engine, session_scope
+from qingshan.db.migrate import upgrade
+
+POSTGRES_URL = os.environ.get("QINGSHAN_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def _postgres_engine() -> Iterator[Engine]:
+    """A fresh schema in the test PostgreSQL database, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    engine = make_engine(POSTGRES_URL)
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _search_path(dbapi_conn, _rec):
+        cur = dbapi_conn.cursor()
+        cur.execute(f"SET search_path TO {schema}")
+        cur.close()
+        dbapi_conn.commit()
+
+    engine.dispose()  # drop the pooled connection made before the listener existed
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        admin = make_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path) -> Iterator[Engine]:
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        upgrade(eng)
+        yield eng
+        eng.dispose()
+    else:
+        gen = _postgres_engine()
+        eng = next(gen)
+        upgrade(eng)
+        yield eng
+        gen.close()
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    """A session on a migrated database that commits at the end of the test."""
+    with session_scope(engine) as s:
+        yield s
