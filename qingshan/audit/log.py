@@ -25,7 +25,10 @@ _actor: contextvars.ContextVar[str] = contextvars.ContextVar("qingshan_actor", d
 
 @contextmanager
 def acting_as(actor: str) -> Iterator[None]:
-    """Attribute every change made inside the block to ``actor`` (a username, or ``system``)."""
+    """Attribute every change made inside the block to ``actor`` (a username, or ``system``).
+
+    A session's ``info["actor"]`` (set by the API's session dependency) takes precedence.
+    """
     token = _actor.set(actor)
     try:
         yield
@@ -66,14 +69,15 @@ def _snapshot(obj: Any, *, before: bool = False) -> dict[str, Any]:
 
 
 def _entity_id(obj: Any) -> str:
-    ident = inspect(obj).identity
-    return ",".join(str(i) for i in ident) if ident else ""
+    state = inspect(obj)
+    ident = state.mapper.primary_key_from_instance(obj)
+    return ",".join(str(i) for i in ident)
 
 
 @event.listens_for(Session, "after_flush")
 def _write_audit_rows(session: Session, _ctx) -> None:
     rows = []
-    actor, now = current_actor(), utcnow()
+    actor, now = session.info.get("actor") or current_actor(), utcnow()
 
     def add(action: str, obj: Any, before: dict | None, after: dict | None) -> None:
         rows.append(

@@ -1,0 +1,57 @@
+"""/auth/login, /users: accounts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy import select
+
+from qingshan.accounts import service
+from qingshan.accounts.models import Role, User
+from qingshan.accounts.schemas import Token, UserCreate, UserPublic
+from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, SettingsDep, require_roles
+
+router = APIRouter(tags=["accounts"])
+
+
+@router.post("/auth/login", response_model=Token)
+def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+) -> Token:
+    """Exchange username and password for a bearer token (also set as an HttpOnly cookie)."""
+    user = service.authenticate(session, form.username, form.password)
+    token = service.issue_token(user, settings.signing_key, settings.token_ttl_minutes)
+    response.set_cookie(
+        "qingshan_token", token, httponly=True, samesite="lax", max_age=settings.token_ttl_minutes * 60
+    )
+    return Token(access_token=token)
+
+
+@router.get("/users/me", response_model=UserPublic)
+def me(user: CurrentUser) -> User:
+    return user
+
+
+@router.get("/users", response_model=list[UserPublic])
+def list_users(
+    session: SessionDep, scope: ScopeDep, _: User = require_roles(Role.PROVINCE, Role.CITY, Role.COUNTY)
+) -> list[User]:
+    """Users within the caller's region."""
+    return list(session.scalars(select(User).where(scope.where(User.region_code)).order_by(User.id)))
+
+
+@router.post("/users", response_model=UserPublic, status_code=201)
+def create_user(
+    body: UserCreate,
+    session: SessionDep,
+    scope: ScopeDep,
+    _: User = require_roles(Role.PROVINCE, Role.CITY),
+) -> User:
+    """Create a user inside the caller's region (province and city administrators)."""
+    scope.check_region(body.region_code)
+    return service.create_user(session, **body.model_dump())

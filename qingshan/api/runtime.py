@@ -1,0 +1,40 @@
+"""What runs beside the web app inside ``qingshan serve``: the job scheduler, the HJ 212
+listener and, in demo mode, the simulated data loggers feeding it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from qingshan.config import Settings
+from qingshan.db.engine import get_engine
+from qingshan.jobs.registry import JobContext
+
+log = logging.getLogger("qingshan.runtime")
+
+
+@asynccontextmanager
+async def start_runtime(app: FastAPI, settings: Settings):
+    """Start the background services named by ``settings``; stop them on shutdown."""
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task] = []
+    if settings.scheduler:
+        from qingshan.jobs.runner import run_scheduler
+
+        ctx = JobContext(settings=settings, engine=get_engine(settings.db_url))
+        tasks.append(asyncio.create_task(run_scheduler(ctx, stop), name="scheduler"))
+    app.state.stop = stop
+    try:
+        yield
+    finally:
+        stop.set()
+        for task in tasks:
+            try:
+                await asyncio.wait_for(task, timeout=10)
+            except (TimeoutError, asyncio.CancelledError):
+                task.cancel()
+            except Exception:
+                log.exception("background task %s failed on shutdown", task.get_name())

@@ -1,0 +1,58 @@
+"""The demo: migrate, build the demo province if absent, create the demo accounts."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
+
+from qingshan.accounts.models import Role, User
+from qingshan.config import Settings
+from qingshan.timeutil import utcnow
+
+#: demo accounts: username → (role, region, password). Demo mode only; printed at start.
+DEMO_ACCOUNTS = {
+    "province": (Role.PROVINCE, "330000", "qingshan-demo"),
+    "hangzhou": (Role.CITY, "330100", "qingshan-demo"),
+    "ningbo": (Role.CITY, "330200", "qingshan-demo"),
+    "xihu": (Role.COUNTY, "330106", "qingshan-demo"),
+}
+
+
+def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | None = None) -> None:
+    """Make ``settings``' stores hold the demo province (built once) and the demo accounts."""
+    from qingshan.accounts.service import create_user
+    from qingshan.audit import acting_as
+    from qingshan.db.engine import get_engine, session_scope
+    from qingshan.db.migrate import upgrade
+    from qingshan.sim.demo import build_demo
+    from qingshan.timeseries.store import ObservationStore
+
+    console = console or Console()
+    engine = get_engine(settings.db_url)
+    upgrade(engine)
+    store = ObservationStore(settings.observations_dir)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("构建演示省份 building the demo province", total=1.0)
+
+        def report(fraction: float, what: str = "") -> None:
+            progress.update(task, completed=fraction, description=f"构建演示省份 {what}".strip())
+
+        with acting_as("demo"):
+            summary = build_demo(engine, store, scale=scale, now=utcnow(), progress=report)
+        progress.update(task, completed=1.0)
+    console.print(f"demo province: {summary}")
+    with acting_as("demo"), session_scope(engine) as session:
+        for username, (role, region, password) in DEMO_ACCOUNTS.items():
+            if session.scalar(select(User.id).where(User.username == username)) is None:
+                create_user(session, username, password, role, region)
+    console.print(
+        "demo accounts (password qingshan-demo): "
+        + ", ".join(f"{u} ({r.value} {c})" for u, (r, c, _) in DEMO_ACCOUNTS.items())
+    )

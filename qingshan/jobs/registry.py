@@ -1,0 +1,60 @@
+"""Periodic jobs: what runs, how often. ``qingshan serve`` runs them on a schedule;
+``qingshan jobs run NAME`` runs one by hand. A job is a function ``(ctx: JobContext) -> str``
+returning a one-line summary; batch kernels inside take and return DataFrames (see
+:mod:`qingshan.timeseries.rollups`), so the same code runs on Dask."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine
+
+from qingshan.config import Settings
+from qingshan.errors import NotFound
+
+
+@dataclass(frozen=True)
+class JobContext:
+    settings: Settings
+    engine: Engine
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    target: str  # "module:function"
+    every: timedelta
+    description: str
+
+    def load(self) -> Callable[[JobContext], str]:
+        module, func = self.target.split(":")
+        return getattr(importlib.import_module(module), func)
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in [
+        Job(
+            "rollups",
+            "qingshan.jobs.builtin:rollups",
+            timedelta(minutes=10),
+            "minute → hour → day means with coverage (HJ 75-2017, GB 3095-2012 §8.2)",
+        ),
+        Job(
+            "ingest",
+            "qingshan.jobs.builtin:ingest_journal",
+            timedelta(seconds=5),
+            "move acknowledged HJ 212 packets from the journal into the observation store",
+        ),
+    ]
+}
+
+
+def get_job(name: str) -> Job:
+    try:
+        return JOBS[name]
+    except KeyError:
+        raise NotFound(f"no job {name!r}; jobs are: {', '.join(sorted(JOBS))}") from None
