@@ -23,28 +23,17 @@ BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
 def _postgres_engine() -> Iterator[Engine]:
-    """A fresh schema in the test PostgreSQL database, dropped afterwards."""
+    """A fresh schema in the test PostgreSQL database (named in the URL, so that servers
+    started by a test reach the same schema), dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = make_engine(POSTGRES_URL)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    admin.dispose()
-    engine = make_engine(POSTGRES_URL)
-    from sqlalchemy import event
-
-    @event.listens_for(engine, "connect")
-    def _search_path(dbapi_conn, _rec):
-        cur = dbapi_conn.cursor()
-        cur.execute(f"SET search_path TO {schema}")
-        cur.close()
-        dbapi_conn.commit()
-
-    engine.dispose()  # drop the pooled connection made before the listener existed
+    engine = make_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
     try:
         yield engine
     finally:
         engine.dispose()
-        admin = make_engine(POSTGRES_URL)
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()

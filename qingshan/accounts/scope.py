@@ -2,7 +2,8 @@
 
 Region codes are nested by prefix (GB/T 2260): the province 330000 covers every 33xxxx code, a
 city 330100 covers 3301xx, a county 330102 only itself. Enterprise users see their enterprise.
-:meth:`Scope.where` is the one way a query is scoped.
+:meth:`Scope.where` is the one way a query is scoped; the prefix rule itself lives in
+:mod:`qingshan.geo.regions` (:func:`~qingshan.geo.regions.scope_prefix`).
 """
 
 from __future__ import annotations
@@ -14,21 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from qingshan.accounts.errors import OutOfScope
 from qingshan.accounts.models import Role
-
-
-def region_prefix(code: str) -> str:
-    """The code prefix a region covers: ``330000`` → ``33``, ``330100`` → ``3301``."""
-    if len(code) != 6 or not code.isdigit():
-        raise ValueError(f"region code must be 6 digits, got {code!r}")
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
-
-
-def region_covers(scope_code: str, code: str) -> bool:
-    return code.startswith(region_prefix(scope_code))
+from qingshan.geo.regions import in_scope, scope_prefix
 
 
 @dataclass(frozen=True)
@@ -42,7 +29,7 @@ class Scope:
 
     @property
     def prefix(self) -> str:
-        return region_prefix(self.region_code)
+        return scope_prefix(self.region_code)
 
     def where(
         self,
@@ -66,7 +53,7 @@ class Scope:
 
     def check_region(self, code: str) -> None:
         """Raise :class:`OutOfScope` unless ``code`` lies within this scope's region."""
-        if not region_covers(self.region_code, code):
+        if not in_scope(code, self.region_code):
             raise OutOfScope(
                 f"region {code} is outside the scope {self.region_code} of {self.username}",
                 region=code,

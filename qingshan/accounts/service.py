@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.errors import AccountError, AuthenticationFailed, DuplicateUser
 from qingshan.accounts.models import Role, User
-from qingshan.accounts.scope import Scope, region_prefix
+from qingshan.accounts.scope import Scope
+from qingshan.geo.regions import scope_prefix
 from qingshan.accounts.security import create_token, hash_password, verify_password
 
 MIN_PASSWORD_LENGTH = 8
@@ -19,7 +20,7 @@ _ROLE_REGION_LEVEL = {Role.PROVINCE: "province", Role.CITY: "city", Role.COUNTY:
 
 
 def _check_role_region(role: Role, region_code: str) -> None:
-    prefix_len = len(region_prefix(region_code))
+    prefix_len = len(scope_prefix(region_code))
     level = {2: "province", 4: "city", 6: "county"}[prefix_len]
     expected = _ROLE_REGION_LEVEL.get(role)
     if expected is not None and expected != level:
