@@ -1,0 +1,394 @@
+"""HJ 212-2017 packets: parse one frame, encode any packet, build the platform's answers.
+
+Frame (HJ 212-2017 §6.3.1, Table 2)::
+
+    ##  LLLL  <data segment>  CCCC  \\r\\n
+
+LLLL counts the data segment in UTF-8 bytes (a tolerant receiver also accepts a character
+count); CCCC is the Appendix A CRC (:func:`qingshan.hj212.crc.crc16`) of those bytes. The data
+segment (§6.3.2, Table 3) is ``QN=…;ST=…;CN=…;PW=…;MN=…;Flag=…;[PNUM=…;PNO=…;]CP=&&…&&`` with
+the header fields in any order; the CP area (§6.3.3) is parsed by :mod:`qingshan.hj212.cp`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from qingshan.hj212.cp import CST, parse_cp, parse_time
+from qingshan.hj212.crc import CrcVariant, crc16, crc_for, format_crc
+from qingshan.hj212.errors import (
+    CRCMismatchError,
+    EncodeError,
+    FieldError,
+    FrameHeaderError,
+    FrameLengthError,
+    HJ212Error,
+    UnknownCommandError,
+)
+from qingshan.hj212.framing import FrameReader, Reassembler
+
+__all__ = [
+    "CST", "COMMANDS", "CrcVariant", "Flag", "FrameReader", "HJ212Error", "Packet", "Reassembler",
+    "crc16", "data_answer", "encode", "encode_segment", "execution_result", "notify_answer",
+    "parse", "parse_segment", "request_answer",
+]  # fmt: skip
+
+MAX_LENGTH = 9999
+DEFAULT_VARIANTS: frozenset[CrcVariant] = frozenset({CrcVariant.HJ212})
+
+#: HJ 212-2017 Table 9 command codes, plus the 2005-era and 2025 codes met in the field
+COMMANDS: dict[str, str] = {
+    "1000": "设置超时时间及重发次数", "1001": "提取硬件序列号(2025)", "1002": "设置MN(2025)",
+    "1011": "提取现场机时间", "1012": "设置现场机时间", "1013": "现场机时间校准请求",
+    "1014": "密钥交换(2025)", "1061": "提取实时数据间隔", "1062": "设置实时数据间隔",
+    "1063": "提取分钟数据间隔", "1064": "设置分钟数据间隔", "1072": "设置现场机访问密码",
+    "2011": "实时数据", "2012": "停止察看实时数据", "2013": "原始数据(2025)",
+    "2021": "设备运行状态", "2022": "停止察看设备运行状态", "2031": "日历史数据",
+    "2041": "设备运行时间日历史数据", "2051": "分钟数据", "2052": "噪声单次测量(2025)",
+    "2061": "小时数据", "2062": "自动标样核查数据(2025)", "2081": "数采仪开机时间",
+    "2111": "炉温5分钟均值(2025)", "3011": "零点/量程校准", "3012": "即时采样",
+    "3013": "启动清洗/反吹", "3014": "比对采样", "3015": "超标留样", "3016": "设置采样时间周期",
+    "3017": "提取采样时间周期", "3018": "提取出样时间", "3019": "提取设备唯一标识",
+    "3020": "提取现场机信息", "3021": "设置现场机参数", "3022": "留样任务(2025)",
+    "3024": "启动标样核查(2025)", "9011": "请求应答", "9012": "执行结果", "9013": "通知应答",
+    "9014": "数据应答", "9015": "心跳(2025)",
+}  # fmt: skip
+
+class Flag(int):
+    """The Flag field (§6.3.2 Table 3): bits ``V5..V0 D A``.
+
+    ``ack_needed`` is bit 0 (A), ``packetized`` bit 1 (D, PNUM/PNO present) and ``version`` is
+    ``Flag >> 2``: 0 = HJ/T 212-2005, 1 = HJ 212-2017, 2 = HJ 212-2025 (the 2025 text swaps
+    the letters of bits 0 and 1; the bit positions are the same).
+    """
+
+    __slots__ = ()
+
+    @property
+    def ack_needed(self) -> bool:
+        return bool(self & 1)
+
+    @property
+    def packetized(self) -> bool:
+        return bool(self & 2)
+
+    @property
+    def version(self) -> int:
+        return int(self) >> 2
+
+    @classmethod
+    def make(cls, version: int = 1, *, ack_needed: bool = False, packetized: bool = False) -> Flag:
+        return cls((version << 2) | (2 if packetized else 0) | (1 if ack_needed else 0))
+
+
+_FLAGS = tuple(Flag(i) for i in range(256))
+
+
+@dataclass(slots=True)
+class Packet:
+    """One parsed data segment. Times are timezone-aware UTC (the wire carries CST, UTC+8).
+
+    ``values`` holds numeric CP fields (``a21026-Rtd`` → float), ``data_flags`` the ``-Flag``
+    data flags of Table 8, ``fields`` every other CP field as a string.
+    """
+
+    qn: str | None = None
+    st: str | None = None
+    cn: str | None = None
+    pw: str | None = None
+    mn: str | None = None
+    flag: Flag = _FLAGS[0]
+    pnum: int | None = None
+    pno: int | None = None
+    data_time: datetime | None = None
+    values: dict[str, float] = field(default_factory=dict)
+    data_flags: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    has_flag: bool = False
+    rf: bool = False  # HJ 212-2025 RF=1: a re-sent (supplementary) packet
+    crc_variant: CrcVariant | None = None  # which checksum matched (None: parsed without CRC)
+    segment: str = ""
+
+    @property
+    def command(self) -> str | None:
+        """The Chinese name of the CN (Table 9), or None for an unknown CN."""
+        return COMMANDS.get(self.cn or "")
+
+    def require_known_command(self) -> Packet:
+        """Return self, or raise :class:`UnknownCommandError` if CN is not in Table 9."""
+        if self.cn not in COMMANDS:
+            raise UnknownCommandError(
+                f"unknown command CN={self.cn!r} (HJ 212-2017 Table 9)",
+                packet=self.segment, clause="Table 9", cn=self.cn,
+            )
+        return self
+
+
+def _int_field(name: str, text: str, segment: str, lo: int, hi: int) -> int:
+    if not (text.isdigit() and text.isascii() and len(text) <= 5) or not lo <= int(text) <= hi:
+        raise FieldError(
+            f"bad {name}={text!r}: expected an integer {lo}..{hi} (HJ 212-2017 Table 3)",
+            packet=segment, clause="6.3.2 Table 3", field=name, allowed=f"{lo}..{hi}",
+        )
+    return int(text)
+
+
+def parse_segment(segment: str) -> Packet:
+    """Parse a data segment (``QN=…;…;CP=&&…&&``) into a :class:`Packet`.
+
+    Header fields are read by name in any order (§6.3.2); unknown header fields are kept in
+    ``fields``. Raises :class:`FieldError` / :class:`TimestampError` on malformed input.
+    """
+    cp_at = segment.find("CP=&&")
+    if cp_at < 0:
+        raise FieldError(
+            "missing CP=&&…&& data area (HJ 212-2017 §6.3.3)",
+            packet=segment, clause="6.3.3", field="CP",
+        )
+    if not segment.endswith("&&") or len(segment) < cp_at + 7:
+        raise FieldError(
+            "CP data area not closed by && (HJ 212-2017 §6.3.3)",
+            packet=segment, position=len(segment), clause="6.3.3", field="CP",
+        )
+    pkt = Packet(segment=segment)
+    fields = pkt.fields
+    for item in segment[:cp_at].split(";"):
+        if not item:
+            continue
+        name, eq, value = item.partition("=")
+        if not eq:
+            raise FieldError(
+                f"header item {item!r} has no '=' (HJ 212-2017 §6.3.2)",
+                packet=segment, position=segment.find(item), clause="6.3.2", field=item,
+            )
+        if name == "QN":
+            pkt.qn = value
+        elif name == "ST":
+            pkt.st = value
+        elif name == "CN":
+            pkt.cn = value
+        elif name == "PW":
+            pkt.pw = value
+        elif name == "MN":
+            pkt.mn = value
+        elif name == "Flag":
+            pkt.flag = _FLAGS[_int_field("Flag", value, segment, 0, 255)]
+            pkt.has_flag = True
+        elif name == "PNUM":
+            pkt.pnum = _int_field("PNUM", value, segment, 1, 9999)
+        elif name == "PNO":
+            pkt.pno = _int_field("PNO", value, segment, 1, 9999)
+        elif name == "RF":
+            pkt.rf = value == "1"
+        else:
+            fields[name] = value
+    if pkt.cn is not None and not (len(pkt.cn) == 4 and pkt.cn.isdigit()):
+        raise FieldError(
+            f"bad CN={pkt.cn!r}: expected 4 digits (HJ 212-2017 Table 3)",
+            packet=segment, clause="6.3.2 Table 3", field="CN",
+        )
+    if (pkt.pnum is None) != (pkt.pno is None):
+        raise FieldError(
+            "PNUM and PNO must come together (HJ 212-2017 Table 3)",
+            packet=segment, clause="6.3.2 Table 3", field="PNUM/PNO",
+        )
+    if pkt.pno is not None and pkt.pnum is not None and pkt.pno > pkt.pnum:
+        raise FieldError(
+            f"PNO={pkt.pno} exceeds PNUM={pkt.pnum} (HJ 212-2017 Table 3)",
+            packet=segment, clause="6.3.2 Table 3", field="PNO",
+        )
+    if pkt.qn is not None and pkt.qn:
+        parse_time(pkt.qn, "QN", segment)  # validates YYYYMMDDhhmmsszzz
+    cp = segment[cp_at + 5 : -2]
+    if cp:
+        pkt.data_time = parse_cp(cp, pkt.values, pkt.data_flags, fields, segment, cp_at + 5)
+    return pkt
+
+
+def parse(
+    frame: bytes | str,
+    variants: frozenset[CrcVariant] | set[CrcVariant] = DEFAULT_VARIANTS,
+    *,
+    check_crc: bool = True,
+) -> Packet:
+    """Parse one frame ``##LLLL…CCCC[\\r\\n]`` into a :class:`Packet`.
+
+    Parameters
+    ----------
+    frame : bytes or str
+        One whole frame; a trailing CR/LF or bare LF is optional.
+    variants : set of CrcVariant
+        The checksums accepted (default: Appendix A only; vendor variants are per device).
+    check_crc : bool
+        False skips the CRC (only for tests and tools).
+
+    Raises
+    ------
+    FrameHeaderError, FrameLengthError, CRCMismatchError, FieldError, TimestampError
+    """
+    if isinstance(frame, str):
+        frame = frame.encode("utf-8")
+    if frame[-1:] == b"\n":
+        frame = frame[:-2] if frame[-2:-1] == b"\r" else frame[:-1]
+    n = len(frame)
+    if n < 10 or frame[:2] != b"##":
+        raise FrameHeaderError(
+            "frame must start with '##' and a 4-digit length (HJ 212-2017 §6.3.1 Table 2)",
+            packet=frame, position=0, clause="6.3.1 Table 2",
+        )
+    digits = frame[2:6]
+    if not digits.isdigit():
+        raise FrameHeaderError(
+            f"length field {digits!r} is not 4 decimal digits (HJ 212-2017 §6.3.1)",
+            packet=frame, position=2, clause="6.3.1 Table 2",
+        )
+    length = int(digits)
+    body = frame[6:-4]
+    if len(body) != length:
+        try:
+            chars = len(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            chars = -1
+        if chars != length:
+            raise FrameLengthError(
+                f"length field says {length} but the data segment has {len(body)} bytes "
+                "(HJ 212-2017 §6.3.1)",
+                packet=frame, position=2, clause="6.3.1 Table 2",
+                declared=length, actual=len(body),
+            )
+    crc_text = frame[-4:]
+    try:
+        segment = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FieldError(
+            f"data segment is not valid UTF-8 at byte {6 + exc.start} (HJ 212-2017 §6.3)",
+            packet=frame, position=6 + exc.start, clause="6.3",
+        ) from None
+    variant = None
+    if check_crc:
+        try:
+            got = int(crc_text, 16)
+        except ValueError:
+            got = -1
+        if not crc_text.isalnum():
+            got = -1
+        if CrcVariant.HJ212 in variants and got == crc16(body):
+            variant = CrcVariant.HJ212
+        else:
+            for other in variants:
+                if other is not CrcVariant.HJ212 and got == crc_for(other, body):
+                    variant = other
+                    break
+            else:
+                raise CRCMismatchError(
+                    f"CRC {crc_text.decode('ascii', 'replace')} does not match the data segment "
+                    f"(Appendix A gives {crc16(body):04X})",
+                    packet=frame, position=n - 4, clause="Appendix A",
+                    expected=f"{crc16(body):04X}",
+                )
+    pkt = parse_segment(segment)
+    pkt.crc_variant = variant
+    return pkt
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def encode(segment: str | bytes, variant: CrcVariant = CrcVariant.HJ212) -> bytes:
+    """Frame a data segment: ``##`` + length (UTF-8 bytes) + segment + CRC + CRLF."""
+    body = segment.encode("utf-8") if isinstance(segment, str) else segment
+    if len(body) > MAX_LENGTH:
+        raise EncodeError(
+            f"data segment of {len(body)} bytes exceeds 9999 (HJ 212-2017 §6.3.1)",
+            packet=body, clause="6.3.1",
+        )
+    return b"##%04d%s%s\r\n" % (len(body), body, format_crc(crc_for(variant, body)))
+
+
+def _check(name: str, value: str) -> str:
+    if any(c in value for c in ";&") or (name != "CP" and "=" in value):
+        raise EncodeError(
+            f"{name}={value!r} contains a separator (';', '&' or '=')", clause="6.3.2", field=name
+        )
+    return value
+
+
+def encode_segment(
+    *,
+    cn: str,
+    qn: str | None = None,
+    st: str | None = "32",
+    pw: str | None = None,
+    mn: str | None = None,
+    flag: int | None = 4,
+    pnum: int | None = None,
+    pno: int | None = None,
+    cp: dict[str, object] | list[dict[str, object]] | str = "",
+) -> str:
+    """Build a data segment. ``cp`` is a CP string, a mapping (one factor per item, joined by
+    ``;``) or a list of mappings (the items of one group joined by ``,``, groups by ``;``)."""
+    parts = []
+    for name, value in (("QN", qn), ("ST", st), ("CN", cn), ("PW", pw), ("MN", mn)):
+        if value is not None:
+            parts.append(f"{name}={_check(name, str(value))}")
+    if flag is not None:
+        parts.append(f"Flag={int(flag)}")
+    if pnum is not None:
+        parts.append(f"PNUM={int(pnum)};PNO={int(pno or 1)}")
+    if isinstance(cp, dict):
+        cp = [{k: v} for k, v in cp.items()]
+    if isinstance(cp, list):
+        cp = ";".join(",".join(f"{k}={_fmt(v)}" for k, v in group.items()) for group in cp)
+    if "&&" in cp:
+        raise EncodeError("CP content contains '&&'", clause="6.3.3", field="CP")
+    parts.append(f"CP=&&{cp}&&")
+    return ";".join(parts)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(CST).strftime("%Y%m%d%H%M%S")
+    if isinstance(value, float):
+        return f"{value:.6g}" if abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def _answer_flag(request: Packet) -> int:
+    return 8 if request.flag.version >= 2 else 4
+
+
+def data_answer(request: Packet, variant: CrcVariant = CrcVariant.HJ212) -> bytes:
+    """The data answer 9014 to an upload with A = 1 (§6.5, App. C): ``ST=91``, same QN."""
+    return encode(
+        encode_segment(qn=request.qn, st="91", cn="9014", pw=request.pw, mn=request.mn,
+                       flag=_answer_flag(request)),
+        variant,
+    )  # fmt: skip
+
+
+def notify_answer(request: Packet, variant: CrcVariant = CrcVariant.HJ212) -> bytes:
+    """The notify answer 9013 (to 1013, 2012, 2022 notifications)."""
+    return encode(
+        encode_segment(qn=request.qn, st="91", cn="9013", pw=request.pw, mn=request.mn,
+                       flag=_answer_flag(request)),
+        variant,
+    )  # fmt: skip
+
+
+def request_answer(request: Packet, qn_rtn: int = 1, variant=CrcVariant.HJ212) -> bytes:
+    """The request answer 9011 with ``QnRtn`` (Table 7: 1 ready, 2 rejected, 3 PW error …)."""
+    return encode(
+        encode_segment(qn=request.qn, st="91", cn="9011", pw=request.pw, mn=request.mn,
+                       flag=_answer_flag(request), cp={"QnRtn": qn_rtn}),
+        variant,
+    )  # fmt: skip
+
+
+def execution_result(request: Packet, exe_rtn: int = 1, variant=CrcVariant.HJ212) -> bytes:
+    """The execution result 9012 with ``ExeRtn`` (Table 6: 1 success, 2 failed, 100 no data)."""
+    return encode(
+        encode_segment(qn=request.qn, st="91", cn="9012", pw=request.pw, mn=request.mn,
+                       flag=_answer_flag(request), cp={"ExeRtn": exe_rtn}),
+        variant,
+    )  # fmt: skip
