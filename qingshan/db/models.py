@@ -5,6 +5,7 @@ from qingshan.archive.models import Enterprise, Permit, PermitLimit  # noqa: F40
 from qingshan.audit.models import AuditLog  # noqa: F401
 from qingshan.db.base import Base
 from qingshan.geo.models import Region  # noqa: F401
+from qingshan.hj212.models import Device, DeviceStatus, Reject  # noqa: F401
 from qingshan.jobs.models import JobRun  # noqa: F401
 from qingshan.monitoring.models import LatestValue, Parameter, Series, Site  # noqa: F401
 from qingshan.sim.models import InjectedFault  # noqa: F401
