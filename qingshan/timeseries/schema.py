@@ -17,7 +17,9 @@ OBSERVATION_SCHEMA = pa.schema(
         pa.field("value", pa.float64()),  # cleaned value, canonical unit of the series
         pa.field("raw_value", pa.float64()),  # as received, before cleaning / unit conversion
         pa.field("source_flag", pa.string()),  # HJ 212 data flag (N, F, M, S, D, C, T, B) or None
-        pa.field("qc_flag", pa.int8()),  # aggregate QC flag (qingshan.qc flag enum), 0 = not evaluated
+        pa.field(
+            "qc_flag", pa.int8()
+        ),  # aggregate QC flag (qingshan.qc flag enum), 0 = not evaluated
         pa.field("source", pa.string()),  # packet id (MN:QN) or file id
         pa.field("received_at", pa.timestamp("us", tz="UTC"), nullable=False),
         pa.field("revision", pa.int32(), nullable=False),
@@ -27,3 +29,14 @@ OBSERVATION_SCHEMA = pa.schema(
 
 PARTITION_COLUMNS = ("stream", "date")
 NATURAL_KEY = ("series_id", "time", "period")
+
+PERIODS = ("rtd", "min", "hour", "day", "month", "year")
+"""Known values of ``period``: HJ 212-2017 real-time (``rtd``, CN=2011), minute (CN=2051), hour
+(CN=2061) and day (CN=2031) data, and the month / year roll-ups of
+:mod:`qingshan.timeseries.rollups`."""
+
+PAYLOAD_COLUMNS = ("value", "raw_value", "source_flag", "qc_flag")
+"""Columns whose content makes two rows on the same natural key and revision "the same value"
+(see the re-send rule in :mod:`qingshan.timeseries.revisions`)."""
+
+COLUMNS = tuple(OBSERVATION_SCHEMA.names)

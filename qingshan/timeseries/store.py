@@ -1,0 +1,366 @@
+"""The observation store: every value of every monitoring stream, in Parquet, read with DuckDB.
+
+The dataset lives under ``root`` as ``stream=<stream>/date=<YYYY-MM-DD>/*.parquet`` (hive
+partitions; ``date`` is the UTC date of ``time``), one row per :data:`OBSERVATION_SCHEMA` row.
+:meth:`ObservationStore.append` writes whole new files atomically (temporary file, fsync,
+rename); it never touches an existing file. Reads go through DuckDB's ``read_parquet`` on the
+files of the partitions in range, with the series and time filters pushed into the scan.
+
+Re-sent values
+--------------
+Rows sharing the natural key ``(series_id, time, period)`` are resolved on read by the rule in
+:mod:`qingshan.timeseries.revisions`: the highest ``revision`` wins; within a revision an
+identical re-send (same ``value``, ``raw_value``, ``source_flag``, ``qc_flag``) is a no-op and
+readers see its first arrival; a different content is newer and wins if it first arrived later.
+Reads depend only on the set of rows appended, never on their order, batching or compaction.
+
+Corruption
+----------
+A file that DuckDB cannot read raises :class:`CorruptFileError` naming it; :meth:`verify` lists
+the bad files (``deep=True`` also checks the page checksums written with every file).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from qingshan.timeseries import layout
+from qingshan.timeseries.errors import (
+    CorruptFileError,
+    QueryArgumentError,
+    StoreIOError,
+)
+from qingshan.timeseries.layout import Partition
+from qingshan.timeseries.revisions import resolve_sql
+from qingshan.timeseries.schema import COLUMNS, NATURAL_KEY, OBSERVATION_SCHEMA, PERIODS
+from qingshan.timeseries.validate import check_stream, to_observation_table
+from qingshan.timeutil import utcnow
+
+READ_COLUMNS = (*COLUMNS, "stream")
+"""Columns a read can return: the observation columns and the partition column ``stream``."""
+
+_RETRIES = 3
+
+
+def _utc(value: datetime | pd.Timestamp, name: str) -> pd.Timestamp:
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        raise QueryArgumentError(f"{name} must be timezone-aware (UTC), got naive {value!r}")
+    return ts.tz_convert("UTC")
+
+
+def _ids(series_ids: int | Iterable[int] | None) -> list[int] | None:
+    if series_ids is None:
+        return None
+    if isinstance(series_ids, int | pd.Int64Dtype().type):
+        series_ids = [series_ids]
+    try:
+        return sorted({int(s) for s in series_ids})
+    except (TypeError, ValueError) as exc:
+        raise QueryArgumentError(f"series_ids must be integers: {exc}") from exc
+
+
+def _period(period: str | None) -> str | None:
+    if period is not None and period not in PERIODS:
+        raise QueryArgumentError(f"unknown period {period!r}; known: {list(PERIODS)}")
+    return period
+
+
+def _empty_frame(columns: Sequence[str]) -> pd.DataFrame:
+    fields = [
+        OBSERVATION_SCHEMA.field(c) if c != "stream" else pa.field(c, pa.string()) for c in columns
+    ]
+    return pa.schema(fields).empty_table().to_pandas()
+
+
+class ObservationStore:
+    """The Parquet observation dataset under ``root``.
+
+    Parameters
+    ----------
+    root : Path
+        Directory of the dataset (created on first append).
+    compression : str
+        Parquet codec for new files (``"zstd"`` by default).
+
+    Notes
+    -----
+    Safe for several writers (each writes its own files) and concurrent readers, in one or many
+    processes; a read that races a compaction's file deletion retries on the new file list.
+    """
+
+    def __init__(self, root: Path, *, compression: str = "zstd") -> None:
+        self.root = Path(root)
+        self.compression = compression
+        self._con = duckdb.connect(":memory:")
+        self._con.execute("SET TimeZone = 'UTC'")
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"ObservationStore({str(self.root)!r})"
+
+    # ------------------------------------------------------------------ writing
+    def append(
+        self,
+        rows: pa.Table | pd.DataFrame,
+        stream: str,
+        *,
+        received_at: datetime | None = None,
+    ) -> int:
+        """Validate ``rows`` and write them as new files of ``stream``.
+
+        Parameters
+        ----------
+        rows : pyarrow.Table or pandas.DataFrame
+            Observation rows (see :func:`~qingshan.timeseries.validate.to_observation_table`
+            for optional columns and defaults).
+        stream : str
+            Stream kind (``air``, ``water``, ``gas_outlet`` …), a partition name.
+        received_at : datetime, optional
+            Arrival time for rows without a ``received_at`` column [UTC]; default now.
+
+        Returns
+        -------
+        int
+            Number of rows written.
+
+        Raises
+        ------
+        ObservationValidationError
+            Bad rows; nothing is written.
+        """
+        check_stream(stream)
+        table = to_observation_table(rows, received_at=received_at or utcnow())
+        if table.num_rows == 0:
+            return 0
+        dates = pc.strftime(pc.cast(table.column("time"), pa.date32()), format="%Y-%m-%d")
+        table = table.append_column("_date", dates)
+        temps = []
+        try:
+            for d in pc.unique(dates).to_pylist():
+                part = table.filter(pc.equal(table.column("_date"), d)).drop_columns("_date")
+                part = part.sort_by([("series_id", "ascending"), ("time", "ascending")])
+                directory = Partition(stream, d).path(self.root)
+                temps.append(layout.write_temp(part, directory, "part", self.compression))
+        except BaseException:
+            layout.discard(t for t, _ in temps)
+            raise
+        layout.publish(temps)
+        return table.num_rows
+
+    # ------------------------------------------------------------------ reading
+    def partitions(self, stream: str | None = None) -> list[Partition]:
+        """The partitions of the dataset (of one stream if given)."""
+        return layout.list_partitions(self.root, None if stream is None else [stream])
+
+    def files(self, stream: str | None = None, date: str | None = None) -> list[Path]:
+        """The visible Parquet files, optionally of one stream and one UTC date."""
+        parts = layout.list_partitions(self.root, None if stream is None else [stream], date, date)
+        return layout.list_files(self.root, parts)
+
+    def _run(self, sql: str, params: dict, files: list[Path]) -> pa.Table:
+        """Run ``sql`` (reading ``$files``) and map read failures to named errors."""
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            return cur.sql(
+                sql, params={**params, "files": [str(f) for f in files]}
+            ).to_arrow_table()
+        except duckdb.Error as exc:
+            if any(not f.exists() for f in files):
+                raise _FilesChanged() from exc
+            message = str(exc)
+            for f in files:
+                if str(f) in message:
+                    raise CorruptFileError(f, message) from exc
+            layout.raise_if_corrupt(files)
+            layout.raise_if_corrupt(files, deep=True)
+            raise StoreIOError(f"reading the observation dataset failed: {message}") from exc
+        finally:
+            cur.close()
+
+    def scan(
+        self,
+        series_ids: Iterable[int] | None,
+        start: datetime | None,
+        end: datetime | None,
+        *,
+        period: str | None = None,
+        columns: Sequence[str] | None = None,
+        streams: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """Resolved rows (re-send rule applied), sorted by series, time and period.
+
+        The general form of :meth:`query`: ``None`` for ``series_ids``, ``start`` or ``end``
+        means no limit; ``streams`` limits the partitions read.
+        """
+        ids, period = _ids(series_ids), _period(period)
+        cols = list(READ_COLUMNS if columns is None else columns)
+        unknown = [c for c in cols if c not in READ_COLUMNS]
+        if unknown:
+            raise QueryArgumentError(f"unknown column(s) {unknown}; known: {list(READ_COLUMNS)}")
+        out_cols = [c for c in ("series_id", "time") if c not in cols] + cols
+        t0 = None if start is None else _utc(start, "start")
+        t1 = None if end is None else _utc(end, "end")
+        if t0 is not None and t1 is not None and t1 <= t0:
+            raise QueryArgumentError(f"empty range: end {t1} is not after start {t0}")
+        if ids == []:
+            return _empty_frame(out_cols)
+        first = None if t0 is None else t0.date().isoformat()
+        last = None if t1 is None else (t1 - timedelta(microseconds=1)).date().isoformat()
+        where, params = ["TRUE"], {}
+        if ids is not None:
+            where.append(f"series_id BETWEEN {ids[0]} AND {ids[-1]}")
+            where.append(f"series_id IN ({', '.join(map(str, ids))})")
+        if t0 is not None:
+            where.append("time >= $t0")
+            params["t0"] = t0.to_pydatetime()
+        if t1 is not None:
+            where.append("time < $t1")
+            params["t1"] = t1.to_pydatetime()
+        if period is not None:
+            where.append("period = $period")
+            params["period"] = period
+        source = (
+            "(SELECT * FROM read_parquet($files, hive_partitioning = true, "
+            f"hive_types = {{'date': VARCHAR}}) WHERE {' AND '.join(where)})"
+        )
+        select = ", ".join(out_cols)
+        sql = f"SELECT {select} FROM ({resolve_sql(source)}) ORDER BY {', '.join(NATURAL_KEY)}"
+        for attempt in range(_RETRIES + 1):
+            parts = layout.list_partitions(self.root, streams, first, last)
+            files = layout.list_files(self.root, parts)
+            if not files:
+                return _empty_frame(out_cols)
+            try:
+                table = self._run(sql, params, files)
+                break
+            except _FilesChanged as exc:
+                if attempt == _RETRIES:
+                    raise StoreIOError("files kept vanishing while reading") from exc.__cause__
+        return _to_pandas(table, out_cols)
+
+    def query(
+        self,
+        series_ids: int | Iterable[int],
+        start: datetime,
+        end: datetime,
+        period: str | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Observations of ``series_ids`` with ``start <= time < end``.
+
+        Parameters
+        ----------
+        series_ids : int or iterable of int
+            Series to read.
+        start, end : datetime
+            Half-open range of ``time`` [tz-aware; UTC inside].
+        period : str, optional
+            Only rows of this period (``rtd``, ``min``, ``hour``, ``day``, ``month``, ``year``).
+        columns : sequence of str, optional
+            Columns to return (observation columns and ``stream``); ``series_id`` and ``time``
+            are always included. Default: all.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per natural key as resolved by the re-send rule, sorted by ``series_id``,
+            ``time`` (then ``period``); ``time`` and ``received_at`` as ``datetime64[us, UTC]``.
+
+        Raises
+        ------
+        QueryArgumentError
+            Naive datetimes, ``end <= start``, unknown period or column.
+        CorruptFileError
+            A file in range cannot be read.
+        """
+        return self.scan(_ids(series_ids), start, end, period=period, columns=columns)
+
+    def latest(
+        self, series_ids: int | Iterable[int] | None = None, period: str | None = None
+    ) -> pd.DataFrame:
+        """The latest resolved row (greatest ``time``) of each series.
+
+        Parameters
+        ----------
+        series_ids : int or iterable of int, optional
+            Series to look up; default all series in the dataset.
+        period : str, optional
+            Only rows of this period.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per series that has data, all observation columns plus ``stream``, sorted
+            by ``series_id``. Series without rows are absent.
+        """
+        ids, period = _ids(series_ids), _period(period)
+        dates = sorted({p.date for p in layout.list_partitions(self.root)}, reverse=True)
+        if ids is None:  # every series: one pass over the whole dataset
+            return _latest_of(self.scan(None, None, None, period=period))
+        found, wanted = [], set(ids)
+        step = 1
+        while dates and wanted:  # walk back from the newest dates until every series is found
+            batch, dates = dates[:step], dates[step:]
+            step = min(step * 2, 64)
+            t0 = pd.Timestamp(batch[-1], tz="UTC")
+            t1 = pd.Timestamp(batch[0], tz="UTC") + pd.Timedelta(days=1)
+            frame = _latest_of(self.scan(sorted(wanted), t0, t1, period=period))
+            found.append(frame)
+            wanted -= set(frame["series_id"].tolist())
+        if not found:
+            return _empty_frame(READ_COLUMNS)
+        return pd.concat(found).sort_values("series_id").reset_index(drop=True)
+
+    # ------------------------------------------------------------------ maintenance
+    def compact(self, stream: str | None = None, date: str | date | None = None, **kw):
+        """Rewrite partitions of many files into one sorted file each.
+
+        See :func:`qingshan.timeseries.compaction.compact` for parameters and guarantees.
+        """
+        from qingshan.timeseries.compaction import compact
+
+        return compact(self, stream=stream, date=date, **kw)
+
+    def verify(self, *, deep: bool = False) -> list[CorruptFileError]:
+        """Check every file of the dataset; return one error per bad file (empty if all good).
+
+        Parameters
+        ----------
+        deep : bool
+            Also read every data page and verify its checksum (slower: reads all data).
+        """
+        bad = []
+        for f in layout.list_files(self.root, layout.list_partitions(self.root)):
+            reason = layout.check_file(f, deep=deep)
+            if reason is not None:
+                bad.append(CorruptFileError(f, reason))
+        return bad
+
+
+class _FilesChanged(Exception):
+    """A listed file vanished during a read (a compaction finished): list again and retry."""
+
+
+def _latest_of(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    idx = frame.groupby("series_id", sort=True)["time"].idxmax()
+    return frame.loc[idx.to_numpy()].reset_index(drop=True)
+
+
+def _to_pandas(table: pa.Table, columns: Sequence[str]) -> pd.DataFrame:
+    fields = []
+    for c in columns:
+        fields.append(pa.field(c, pa.string()) if c == "stream" else OBSERVATION_SCHEMA.field(c))
+    table = table.select(list(columns)).cast(pa.schema(fields))
+    return table.to_pandas()
