@@ -78,3 +78,15 @@ class InsufficientData(StandardsError):
     def __init__(self, message: str, *, statistic: str, have: int, need: int) -> None:
         super().__init__(message, statistic=statistic, have=have, need=need)
         self.statistic, self.have, self.need = statistic, have, need
+
+
+class EditionNotDetermined(StandardsError):
+    """Neither an edition nor a date was given, so the applicable edition is unknown."""
+
+    def __init__(self, standard: str, valid: Iterable[str]) -> None:
+        valid = list(valid)
+        super().__init__(
+            f"{standard}: give edition= (one of {', '.join(valid)}) or date= to choose it",
+            standard=standard,
+            valid=valid,
+        )
