@@ -1,0 +1,417 @@
+"""Pure, vectorised QC checks: each takes arrays and returns one flag array of the input's shape.
+
+Conventions (like ioos_qc's QARTOD module, ``ioos_qc/qartod.py``):
+
+- ``values`` : array or Series [unit of the series]; NaN is *missing* and gets ``Flag.MISSING``
+  from every check.
+- ``times`` : datetime64 array, DatetimeIndex or Series (UTC), sorted ascending where a check
+  says so (use :func:`timestamp_order_test` / :func:`duplicate_time_test` first on raw input).
+- ``mask`` : optional boolean array; True marks a value already judged invalid (HJ 212 flag,
+  invalidating mark, earlier FAIL). Masked values get ``Flag.NOT_EVALUATED`` and are treated as
+  absent by window checks (SaQC's ``dfilter``), so daily zero/span calibrations never create
+  false spikes or flat lines.
+- A Series in gives a Series (same index) out; anything else gives ``numpy.ndarray[uint8]``.
+
+Every window check is O(n) or O(n log w) (pandas rolling kernels, run-length arithmetic); none
+builds strided windows. Cross-variable and fraud-pattern checks live in :mod:`.patterns`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from qingshan.qc.errors import BadParameter, ShapeMismatch
+from qingshan.qc.flags import Flag, as_series_like
+
+__all__ = [
+    "gross_range_test",
+    "spike_test",
+    "rate_of_change_test",
+    "flat_line_test",
+    "detection_limit_test",
+    "missing_test",
+    "time_gap_test",
+    "future_time_test",
+    "duplicate_time_test",
+    "timestamp_order_test",
+    "late_arrival_test",
+    "mad_outlier_test",
+    "hj212_flag_test",
+    "mask_values",
+    "run_lengths",
+    "long_runs",
+]
+
+P, NE, S, F, M = (
+    np.uint8(int(x)) for x in (Flag.PASS, Flag.NOT_EVALUATED, Flag.SUSPECT, Flag.FAIL, Flag.MISSING)
+)
+
+
+# --- helpers -------------------------------------------------------------------------------
+def _values(values, mask=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x with masked → NaN, missing, masked) as float64 / bool arrays."""
+    x = np.asarray(values, dtype="float64")
+    missing = np.isnan(x)
+    if mask is None:
+        masked = np.zeros(x.shape, dtype=bool)
+    else:
+        masked = np.asarray(mask, dtype=bool)
+        if masked.shape != x.shape:
+            raise ShapeMismatch("values", x.size, "mask", masked.size)
+        if masked.any():
+            x = np.where(masked, np.nan, x)
+    return x, missing, masked
+
+
+def _seconds(times, n: int | None = None) -> np.ndarray:
+    """Times as float seconds since the epoch."""
+    t = pd.to_datetime(pd.Series(np.asarray(times)) if not isinstance(times, pd.Series) else times)
+    if getattr(t.dt, "tz", None) is not None:
+        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
+    out = t.to_numpy(dtype="datetime64[ns]").astype("int64") / 1e9
+    if n is not None and out.size != n:
+        raise ShapeMismatch("values", n, "times", out.size)
+    return out
+
+
+def _finish(template, flags: np.ndarray, missing: np.ndarray, masked: np.ndarray):
+    flags[masked] = NE
+    flags[missing] = M
+    return as_series_like(template, flags)
+
+
+def _step(t: np.ndarray) -> float:
+    d = np.diff(t)
+    d = d[d > 0]
+    return float(np.median(d)) if d.size else 1.0
+
+
+def _window_points(duration: float, t: np.ndarray) -> int:
+    return max(int(round(duration / _step(t))), 1)
+
+
+def run_lengths(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) indices of the True runs of ``mask``."""
+    m = np.concatenate(([False], np.asarray(mask, dtype=bool), [False]))
+    edges = np.flatnonzero(m[1:] != m[:-1])
+    return edges[0::2], edges[1::2]
+
+
+def long_runs(mask: np.ndarray, min_points: int) -> np.ndarray:
+    """Mask of the points that belong to a True run of at least ``min_points`` points."""
+    starts, ends = run_lengths(mask)
+    keep = (ends - starts) >= min_points
+    out = np.zeros(len(mask) + 1, dtype=np.int32)
+    np.add.at(out, starts[keep], 1)
+    np.add.at(out, ends[keep], -1)
+    return np.cumsum(out[:-1]) > 0
+
+
+def _spread_back(end_mask: np.ndarray, w: int) -> np.ndarray:
+    """Mark the ``w`` points of each window that ends at a True of ``end_mask``."""
+    c = np.concatenate(([0], np.cumsum(end_mask[::-1])))[::-1]  # c[i] = ends at >= i
+    idx = np.arange(len(end_mask))
+    hi = np.minimum(idx + w, len(end_mask))
+    return (c[idx] - c[hi]) > 0
+
+
+def mask_values(values, mask):
+    """``values`` with masked entries replaced by NaN (same kind as ``values``)."""
+    x, _, _ = _values(values, mask)
+    return (
+        pd.Series(x, index=values.index, name=values.name) if isinstance(values, pd.Series) else x
+    )
+
+
+# --- range, spike, rate of change ----------------------------------------------------------
+def gross_range_test(values, fail_span, suspect_span=None, *, mask=None):
+    """Gross range: FAIL outside the instrument span, SUSPECT outside the plausible span.
+
+    QARTOD gross range test (IOOS QARTOD manuals; ``ioos_qc.qartod.gross_range_test``); the
+    instrument span is the analyser range (HJ 75-2017 §7 range selection), beyond which the
+    logger sends flag T.
+
+    Parameters
+    ----------
+    values : array [unit of the series]
+    fail_span : (low, high) [unit of the series]
+        Instrument (sensor) span, closed interval.
+    suspect_span : (low, high) or None [unit of the series]
+        Plausible span, inside ``fail_span``.
+
+    Returns
+    -------
+    array [Flag]
+    """
+    x, missing, masked = _values(values, mask)
+    lo, hi = fail_span
+    if lo is not None and hi is not None and lo > hi:
+        raise BadParameter("gross_range_test", "fail_span", fail_span, "low ≤ high")
+    flags = np.full(x.shape, P, dtype=np.uint8)
+    with np.errstate(invalid="ignore"):
+        if suspect_span is not None:
+            slo, shi = suspect_span
+            if (lo is not None and slo is not None and slo < lo) or (
+                hi is not None and shi is not None and shi > hi
+            ):
+                raise BadParameter(
+                    "gross_range_test", "suspect_span", suspect_span, "inside fail_span"
+                )
+            flags[(x < slo) if slo is not None else False] = S
+            flags[(x > shi) if shi is not None else False] = S
+        flags[(x < lo) if lo is not None else False] = F
+        flags[(x > hi) if hi is not None else False] = F
+    return _finish(values, flags, missing, masked)
+
+
+def spike_test(values, suspect_threshold, fail_threshold=None, *, mask=None):
+    """Spike (average method): |xᵢ − (xᵢ₋₁ + xᵢ₊₁)/2| above a threshold.
+
+    QARTOD spike test, average method (``ioos_qc.qartod.spike_test(method="average")``).
+
+    Parameters
+    ----------
+    values : array [unit]
+    suspect_threshold, fail_threshold : float [unit]
+
+    Returns
+    -------
+    array [Flag]; first and last values and values next to a gap are NOT_EVALUATED.
+    """
+    if suspect_threshold is None or suspect_threshold < 0:
+        raise BadParameter("spike_test", "suspect_threshold", suspect_threshold, "≥ 0")
+    x, missing, masked = _values(values, mask)
+    flags = np.full(x.shape, NE, dtype=np.uint8)
+    if x.size >= 3:
+        ref = np.abs(x[1:-1] - (x[:-2] + x[2:]) / 2.0)
+        inner = np.where(np.isnan(ref), NE, P).astype(np.uint8)
+        with np.errstate(invalid="ignore"):
+            inner[ref > suspect_threshold] = S
+            if fail_threshold is not None:
+                inner[ref > fail_threshold] = F
+        flags[1:-1] = inner
+    return _finish(values, flags, missing, masked)
+
+
+def rate_of_change_test(values, times, threshold, *, mask=None):
+    """Rate of change: SUSPECT where |Δx/Δt| from the previous valid value exceeds ``threshold``.
+
+    QARTOD rate of change test (``ioos_qc.qartod.rate_of_change_test``).
+
+    Parameters
+    ----------
+    values : array [unit]
+    times : datetime array (sorted)
+    threshold : float [unit/s]
+
+    Returns
+    -------
+    array [Flag]
+    """
+    if threshold is None or threshold <= 0:
+        raise BadParameter("rate_of_change_test", "threshold", threshold, "> 0 [unit/s]")
+    x, missing, masked = _values(values, mask)
+    t = _seconds(times, x.size)
+    flags = np.full(x.shape, NE, dtype=np.uint8)
+    ok = ~np.isnan(x)
+    idx = np.flatnonzero(ok)
+    if idx.size >= 2:
+        dx = np.abs(np.diff(x[idx]))
+        dt = np.diff(t[idx])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roc = np.where(dt > 0, dx / dt, np.inf)
+        flags[idx[0]] = P
+        flags[idx[1:]] = np.where(roc > threshold, S, P)
+    return _finish(values, flags, missing, masked)
+
+
+# --- persistence ---------------------------------------------------------------------------
+def flat_line_test(
+    values, times, suspect_duration, fail_duration=None, tolerance=0.0, *, mask=None, whole_run=True
+):
+    """Flat line / stuck value: the range (max − min) over a window of ``duration`` ≤ ``tolerance``.
+
+    QARTOD flat line test (``ioos_qc.qartod.flat_line_test``); window sizes are durations turned
+    into point counts by the median sampling step. HJ 75 practice and the fraud patterns of
+    恒值异常 (variation within 2 % of range) call for ``tolerance`` ≈ 0.02 × analyser range.
+
+    Parameters
+    ----------
+    values : array [unit]
+    times : datetime array (sorted)
+    suspect_duration, fail_duration : float [s]
+    tolerance : float [unit]
+    whole_run : bool
+        True flags every value of a flat window (a stuck run is flagged from its start);
+        False flags only the window's last value, as QARTOD does.
+
+    Returns
+    -------
+    array [Flag]
+    """
+    if suspect_duration is None or suspect_duration <= 0:
+        raise BadParameter("flat_line_test", "suspect_duration", suspect_duration, "> 0 [s]")
+    if tolerance < 0:
+        raise BadParameter("flat_line_test", "tolerance", tolerance, "≥ 0")
+    x, missing, masked = _values(values, mask)
+    t = _seconds(times, x.size)
+    flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
+    s = pd.Series(x)
+    for duration, level in ((suspect_duration, S), (fail_duration, F)):
+        if duration is None:
+            continue
+        w = _window_points(duration, t) + 1
+        if w > x.size:
+            continue
+        roll = s.rolling(w, min_periods=w)
+        flat = ((roll.max() - roll.min()) <= tolerance * (1 + 1e-9) + 1e-12).to_numpy()
+        if whole_run:
+            flat = _spread_back(flat, w)
+        flags[flat & ~np.isnan(x)] = level
+    return _finish(values, flags, missing, masked)
+
+
+def detection_limit_test(values, times, detection_limit, duration, *, mask=None):
+    """Stuck at the detection limit: a run of values ≤ the analyser's detection limit lasting
+    ``duration`` or longer (恒值异常 near the 检出限; jinhhb.com fraud patterns item 21).
+
+    Parameters
+    ----------
+    values : array [unit]
+    times : datetime array (sorted)
+    detection_limit : float [unit]
+    duration : float [s]
+
+    Returns
+    -------
+    array [Flag]; SUSPECT inside such runs.
+    """
+    if duration is None or duration <= 0:
+        raise BadParameter("detection_limit_test", "duration", duration, "> 0 [s]")
+    x, missing, masked = _values(values, mask)
+    t = _seconds(times, x.size)
+    with np.errstate(invalid="ignore"):
+        low = x <= detection_limit
+    flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
+    flags[long_runs(low, _window_points(duration, t) + 1)] = S
+    return _finish(values, flags, missing, masked)
+
+
+# --- completeness and timing -----------------------------------------------------------------
+def missing_test(values):
+    """MISSING where the value is NaN, PASS elsewhere."""
+    x = np.asarray(values, dtype="float64")
+    return as_series_like(values, np.where(np.isnan(x), M, P).astype(np.uint8))
+
+
+def time_gap_test(times, max_gap):
+    """SUSPECT on the first value after a gap longer than ``max_gap`` [s] (QARTOD time gap)."""
+    if max_gap is None or max_gap <= 0:
+        raise BadParameter("time_gap_test", "max_gap", max_gap, "> 0 [s]")
+    t = _seconds(times)
+    flags = np.full(t.shape, P, dtype=np.uint8)
+    flags[1:][np.diff(t) > max_gap] = S
+    return as_series_like(times, flags)
+
+
+def future_time_test(times, now, tolerance=300.0):
+    """FAIL for a timestamp later than ``now`` + ``tolerance`` [s] (impossible date).
+
+    ``now`` is passed in (never read from the clock here): a pure function.
+    """
+    t = _seconds(times)
+    limit = _seconds([pd.Timestamp(now)])[0] + tolerance
+    return as_series_like(times, np.where(t > limit, F, P).astype(np.uint8))
+
+
+def duplicate_time_test(times, keys=None):
+    """FAIL on the second and later rows with the same timestamp (and same ``keys``, if given)."""
+    frame = pd.DataFrame({"t": _seconds(times)})
+    if keys is not None:
+        frame["k"] = np.asarray(keys)
+    dup = frame.duplicated(keep="first").to_numpy()
+    return as_series_like(times, np.where(dup, F, P).astype(np.uint8))
+
+
+def timestamp_order_test(times):
+    """SUSPECT where a timestamp is earlier than one already seen (out-of-order row)."""
+    t = _seconds(times)
+    prev_max = np.maximum.accumulate(np.concatenate(([-np.inf], t[:-1])))
+    return as_series_like(times, np.where(t < prev_max, S, P).astype(np.uint8))
+
+
+def late_arrival_test(times, received_at, max_latency):
+    """SUSPECT where a value arrived more than ``max_latency`` [s] after the end of its period
+    (HJ 212 data must be sent in real time; backfilled values carry ``mstatus = 6``)."""
+    if max_latency is None or max_latency < 0:
+        raise BadParameter("late_arrival_test", "max_latency", max_latency, "≥ 0 [s]")
+    t = _seconds(times)
+    r = _seconds(received_at, t.size)
+    return as_series_like(times, np.where(r - t > max_latency, S, P).astype(np.uint8))
+
+
+# --- robust outliers -------------------------------------------------------------------------
+def mad_outlier_test(values, window, suspect_z=6.0, fail_z=None, min_mad=0.0, *, mask=None):
+    """Robust outliers by the modified z-score on a centred rolling median (Hampel filter).
+
+    z = 0.6745 · |x − median| / max(MAD, ``min_mad``) (Iglewicz & Hoaglin 1993; SaQC
+    ``flagZScore(method="modified")``). The MAD is the rolling median of |x − rolling median|.
+
+    Parameters
+    ----------
+    values : array [unit]
+    window : int [points], odd numbers centre exactly
+    suspect_z, fail_z : float [–]
+    min_mad : float [unit]
+        Floor of the MAD, so that quiet or quantised series do not turn every small step into an
+        outlier (set it to the analyser resolution).
+
+    Returns
+    -------
+    array [Flag]; NOT_EVALUATED where the window holds fewer than half its points.
+    """
+    if window is None or int(window) < 3:
+        raise BadParameter("mad_outlier_test", "window", window, "≥ 3 points")
+    x, missing, masked = _values(values, mask)
+    s = pd.Series(x)
+    mp = max(int(window) // 2, 3)
+    med = s.rolling(int(window), center=True, min_periods=mp).median()
+    mad = (s - med).abs().rolling(int(window), center=True, min_periods=mp).median()
+    scale = np.maximum(mad.to_numpy(), min_mad)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = 0.6745 * np.abs(x - med.to_numpy()) / scale
+        z = np.where((scale == 0) & (np.abs(x - med.to_numpy()) == 0), 0.0, z)
+    flags = np.where(np.isnan(z), NE, P).astype(np.uint8)
+    with np.errstate(invalid="ignore"):
+        flags[z > suspect_z] = S
+        if fail_z is not None:
+            flags[z > fail_z] = F
+    return _finish(values, flags, missing, masked)
+
+
+# --- source flags ----------------------------------------------------------------------------
+#: HJ 212-2017 §6.6.4 Table 8 data flags and the platform's treatment (qc-rules.md §2).
+HJ212_FLAG_QC = {
+    "N": Flag.PASS,
+    "S": Flag.PASS,  # normal; manual set value (kept, provenance recorded)
+    "F": Flag.FAIL,
+    "M": Flag.FAIL,
+    "D": Flag.FAIL,
+    "C": Flag.FAIL,
+    "T": Flag.FAIL,
+    "B": Flag.FAIL,
+}
+
+
+def hj212_flag_test(source_flags):
+    """Map HJ 212 data flags to QC flags: N/S PASS; F, M, D, C, T, B FAIL (invalid);
+    an unknown vendor letter SUSPECT; no flag NOT_EVALUATED (HJ 212-2017 §6.6.4, Table 8)."""
+    raw = pd.Series(np.asarray(source_flags, dtype=object))
+    up = raw.where(raw.notna(), None).map(
+        lambda v: None if v is None or str(v).strip() == "" else str(v).strip().upper()
+    )
+    codes = up.map(
+        lambda v: int(Flag.NOT_EVALUATED) if v is None else int(HJ212_FLAG_QC.get(v, Flag.SUSPECT))
+    )
+    return as_series_like(source_flags, codes.to_numpy(dtype=np.uint8))

@@ -1,0 +1,159 @@
+"""The one QC flag enum and its aggregation (QARTOD-style, worst wins by explicit precedence).
+
+Codes follow the IOOS QARTOD manual (GOOD 1, SUSPECT 3, FAIL 4, MISSING 9) so flags exchange with
+ioos_qc unchanged, except that *not evaluated* is 0 (QARTOD's UNKNOWN is 2): the observation
+store (:mod:`qingshan.timeseries.schema`) writes ``qc_flag = 0`` for a value no check has seen.
+
+Semantics (defined precisely, unlike ioos_qc whose docstring and code disagree):
+
+- ``PASS`` — the check ran on a value and found nothing wrong;
+- ``NOT_EVALUATED`` — there is a value but the check did not apply (masked as already invalid,
+  unit stopped, not enough neighbours, no limit configured);
+- ``SUSPECT`` — questionable, kept but not trusted for enforcement without review;
+- ``FAIL`` — invalid;
+- ``MISSING`` — no value at all (NaN, absent).
+
+Aggregation per value across checks: ``FAIL > SUSPECT > PASS > NOT_EVALUATED > MISSING``
+(:data:`PRECEDENCE`, highest first). A value that is missing gets MISSING from every check, so it
+aggregates to MISSING; a value one check passed and another did not evaluate is PASS.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Flag", "PRECEDENCE", "aggregate", "flag_names", "flag_from_name", "worse_than"]
+
+
+class Flag(enum.IntEnum):
+    NOT_EVALUATED = 0
+    PASS = 1
+    SUSPECT = 3
+    FAIL = 4
+    MISSING = 9
+
+    @property
+    def label(self) -> str:
+        """Lower-case name as written to CSV: ``pass``, ``not_evaluated`` …"""
+        return self.name.lower()
+
+    @property
+    def label_zh(self) -> str:
+        return LABELS_ZH[self]
+
+
+LABELS_ZH = {
+    Flag.PASS: "通过",
+    Flag.NOT_EVALUATED: "未评估",
+    Flag.SUSPECT: "可疑",
+    Flag.FAIL: "无效",
+    Flag.MISSING: "缺失",
+}
+
+#: Worst first. Aggregation picks the first of these present among a value's flags.
+PRECEDENCE: tuple[Flag, ...] = (
+    Flag.FAIL,
+    Flag.SUSPECT,
+    Flag.PASS,
+    Flag.NOT_EVALUATED,
+    Flag.MISSING,
+)
+
+_RANK = np.zeros(256, dtype=np.int8)  # rank by code; higher = worse
+for _i, _f in enumerate(reversed(PRECEDENCE), start=1):
+    _RANK[int(_f)] = _i
+_BY_RANK = np.zeros(len(PRECEDENCE) + 1, dtype=np.uint8)
+for _f in PRECEDENCE:
+    _BY_RANK[_RANK[int(_f)]] = int(_f)
+_VALID_CODES = frozenset(int(f) for f in Flag)
+
+
+def _as_codes(flags) -> np.ndarray:
+    arr = np.asarray(flags)
+    if arr.dtype != np.uint8:
+        arr = arr.astype(np.uint8)
+    return arr
+
+
+def aggregate(flag_arrays: Iterable, *, precedence: Sequence[Flag] = PRECEDENCE) -> np.ndarray:
+    """Aggregate per-check flag arrays into one flag per value, worst first.
+
+    Parameters
+    ----------
+    flag_arrays : iterable of array [Flag codes]
+        One array per check, all of the same shape (a 2-D array is read as checks × values).
+    precedence : sequence of Flag
+        Worst first; defaults to :data:`PRECEDENCE` (FAIL, SUSPECT, PASS, NOT_EVALUATED, MISSING).
+
+    Returns
+    -------
+    numpy.ndarray of uint8 [Flag codes]
+        The aggregate flag of each value; ``NOT_EVALUATED`` when no check is given.
+    """
+    arrays = [_as_codes(a) for a in flag_arrays]
+    if not arrays:
+        raise ValueError("aggregate needs at least one flag array")
+    shape = arrays[0].shape
+    for a in arrays[1:]:
+        if a.shape != shape:
+            raise ValueError(f"flag arrays differ in shape: {shape} vs {a.shape}")
+    if list(precedence) == list(PRECEDENCE):
+        rank, by_rank = _RANK, _BY_RANK
+    else:
+        rank = np.zeros(256, dtype=np.int8)
+        by_rank = np.zeros(len(precedence) + 1, dtype=np.uint8)
+        for i, f in enumerate(reversed(list(precedence)), start=1):
+            rank[int(f)] = i
+            by_rank[i] = int(f)
+    worst = rank[arrays[0]]
+    for a in arrays[1:]:
+        np.maximum(worst, rank[a], out=worst)
+    return by_rank[worst]
+
+
+def worse_than(flags, level: Flag) -> np.ndarray:
+    """Boolean mask of values whose flag ranks at or above ``level`` (FAIL ≥ SUSPECT ≥ PASS…).
+
+    ``worse_than(f, Flag.FAIL)`` is True where the flag is FAIL; ``Flag.SUSPECT`` selects FAIL
+    and SUSPECT. MISSING ranks lowest, so it never counts as worse.
+    """
+    return _RANK[_as_codes(flags)] >= _RANK[int(level)]
+
+
+def flag_names(flags) -> np.ndarray:
+    """Lower-case names (``pass`` …) of an array of flag codes, as object array."""
+    codes = _as_codes(flags)
+    lut = np.array([""] * 256, dtype=object)
+    for f in Flag:
+        lut[int(f)] = f.label
+    bad = ~np.isin(codes, list(_VALID_CODES))
+    if bad.any():
+        raise ValueError(f"not a flag code: {int(codes[bad][0])} (valid: {sorted(_VALID_CODES)})")
+    return lut[codes]
+
+
+def flag_from_name(name: str) -> Flag:
+    try:
+        return Flag[str(name).strip().upper()]
+    except KeyError:
+        raise ValueError(
+            f"unknown flag {name!r} (valid: {', '.join(f.label for f in Flag)})"
+        ) from None
+
+
+def counts(flags) -> dict[str, int]:
+    """Number of values per flag name (for result summaries)."""
+    codes = _as_codes(flags).ravel()
+    bc = np.bincount(codes, minlength=16)
+    return {f.label: int(bc[int(f)]) for f in Flag}
+
+
+def as_series_like(template, flags: np.ndarray):
+    """Return ``flags`` as a Series with ``template``'s index when ``template`` is a Series."""
+    if isinstance(template, pd.Series):
+        return pd.Series(flags, index=template.index, name=template.name)
+    return flags
