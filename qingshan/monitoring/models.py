@@ -15,6 +15,7 @@ from qingshan.db.base import Base
 
 class SiteKind(enum.StrEnum):
     AIR_STATION = "air_station"
+    CITY_AIR = "city_air"  # a city's published mean of its national stations (城市空气质量)
     WATER_SECTION = "water_section"
     DRINKING_WATER_SOURCE = "drinking_water_source"
     GAS_OUTLET = "gas_outlet"

@@ -1,0 +1,168 @@
+"""Reading the files CNEMC (中国环境监测总站) publishes, as they circulate.
+
+- ``china_sites_YYYYMMDD.csv`` / ``china_cities_YYYYMMDD.csv``: header ``date,hour,type,<station
+  code or city>…``; for each hour 15 ``type`` rows (AQI, PM2.5, PM2.5_24h, PM10, PM10_24h, SO2,
+  SO2_24h, NO2, NO2_24h, O3, O3_24h, O3_8h, O3_8h_24h, CO, CO_24h); µg/m³, CO mg/m³; empty =
+  missing; ``date``/``hour`` in China Standard Time. The files do not say whether the hour
+  label marks the start or the end of the averaging hour; we store the label as the period's
+  ``time`` unchanged (the demo's replay of the same files does the same), so imported and
+  replayed data line up and a user can compare them with the published files hour by hour.
+- The surface-water real-time table: ``省份,流域,断面名称,监测时间,水质类别,水温(℃),pH(无量纲),…``;
+  ``--`` = missing; ``监测时间`` is ``MM-DD HH:MM`` (the year is not in the file).
+
+Only measured 1-hour values become observations (the ``*_24h`` and ``O3_8h`` moving averages
+and the published AQI are derived, and are recomputed by :mod:`qingshan.standards`). Parsing is
+pure: these functions take a path or buffer and return a long DataFrame; they never touch a
+store. Bad rows are returned beside the good ones with their line numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from qingshan.ingest.errors import BadRow, UnknownFormat
+from qingshan.timeutil import CST
+
+#: CNEMC ``type`` → (HJ 212-2017 code, unit). Moving averages are derived, not imported.
+AIR_TYPES = {
+    "PM2.5": ("a34004", "µg/m³"),
+    "PM10": ("a34002", "µg/m³"),
+    "SO2": ("a21026", "µg/m³"),
+    "NO2": ("a21004", "µg/m³"),
+    "O3": ("a05024", "µg/m³"),
+    "CO": ("a21005", "mg/m³"),
+}
+DERIVED_AIR_TYPES = frozenset(
+    {"AQI", "PM2.5_24h", "PM10_24h", "SO2_24h", "NO2_24h", "O3_24h", "O3_8h", "O3_8h_24h", "CO_24h"}
+)
+
+#: surface-water column → (HJ 212-2017 code, unit)
+WATER_COLUMNS = {
+    "水温(℃)": ("w01010", "℃"),
+    "pH(无量纲)": ("w01001", "无量纲"),
+    "溶解氧(mg/L)": ("w01009", "mg/L"),
+    "电导率(μS/cm)": ("w01014", "μS/cm"),
+    "浊度(NTU)": ("w01003", "NTU"),
+    "高锰酸盐指数(mg/L)": ("w01019", "mg/L"),
+    "氨氮(mg/L)": ("w21003", "mg/L"),
+    "总磷(mg/L)": ("w21011", "mg/L"),
+    "总氮(mg/L)": ("w21001", "mg/L"),
+}
+WATER_KEY_COLUMNS = ("省份", "流域", "断面名称", "监测时间", "水质类别")
+
+
+@dataclass
+class Parsed:
+    """A parsed file: long observations, bad rows, and what kind of file it was."""
+
+    kind: str  # "sites" | "cities" | "water"
+    rows: pd.DataFrame  # columns: site, parameter, unit, time (UTC), value (+ water: basin, province, published_class)
+    bad: list[BadRow] = field(default_factory=list)
+
+
+def sniff(path: Path) -> str:
+    """The CNEMC format of ``path`` from its header: ``air`` or ``water``."""
+    with open(path, encoding="utf-8-sig") as fh:
+        header = fh.readline().strip()
+    if header.startswith("date,hour,type,"):
+        return "air"
+    if header.startswith(",".join(WATER_KEY_COLUMNS[:3])):
+        return "water"
+    raise UnknownFormat(
+        f"{path.name}: header {header[:60]!r} is neither a CNEMC air file "
+        "('date,hour,type,…') nor the surface-water table ('省份,流域,断面名称,…')",
+        file=str(path),
+    )
+
+
+def parse_air(path: Path) -> Parsed:
+    """Parse a ``china_sites_*`` or ``china_cities_*`` file into long 1-hour observations."""
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    columns = list(raw.columns[3:])
+    kind = "sites" if all(_is_station_code(c) for c in columns) else "cities"
+    bad: list[BadRow] = []
+    line = np.arange(len(raw)) + 2  # header is line 1
+    known = raw["type"].isin(AIR_TYPES.keys() | DERIVED_AIR_TYPES)
+    for ln, t in zip(line[~known], raw["type"][~known], strict=True):
+        bad.append(BadRow(f"unknown type {t!r}; CNEMC types are {sorted(AIR_TYPES)} and their averages", line=int(ln)))
+    keep = raw["type"].isin(AIR_TYPES.keys())
+    date = pd.to_datetime(raw["date"], format="%Y%m%d", errors="coerce")
+    hour = pd.to_numeric(raw["hour"], errors="coerce")
+    ok_time = date.notna() & hour.between(0, 23)
+    for ln in line[keep & ~ok_time]:
+        r = raw.iloc[ln - 2]
+        bad.append(BadRow(f"bad date/hour {r['date']!r}/{r['hour']!r} (want YYYYMMDD and 0–23)", line=int(ln)))
+    good = raw[keep & ok_time]
+    start = (date[keep & ok_time] + pd.to_timedelta(hour[keep & ok_time], unit="h")).dt.tz_localize(CST)
+    long = (
+        good.assign(time=start.dt.tz_convert("UTC"), line=line[keep & ok_time])
+        .melt(id_vars=["time", "type", "line"], value_vars=columns, var_name="site", value_name="text")
+    )
+    long = long[long["text"] != ""]
+    value = pd.to_numeric(long["text"], errors="coerce")
+    negative_or_bad = value.isna() | (value < 0)
+    for ln, site, text in long.loc[negative_or_bad, ["line", "site", "text"]].itertuples(index=False):
+        bad.append(BadRow(f"station {site}: value {text!r} is not a non-negative number", line=int(ln)))
+    long = long[~negative_or_bad].assign(value=value[~negative_or_bad])
+    mapped = long["type"].map(AIR_TYPES)
+    rows = pd.DataFrame(
+        {
+            "site": long["site"].to_numpy(),
+            "parameter": [m[0] for m in mapped],
+            "unit": [m[1] for m in mapped],
+            "time": long["time"].to_numpy(),
+            "value": long["value"].to_numpy(dtype=float),
+        }
+    )
+    rows["time"] = pd.to_datetime(rows["time"], utc=True)
+    return Parsed(kind=kind, rows=rows.sort_values(["site", "parameter", "time"], ignore_index=True), bad=bad)
+
+
+def parse_water(path: Path, *, year: int) -> Parsed:
+    """Parse the surface-water real-time table; ``year`` completes ``监测时间`` (MM-DD HH:MM)."""
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    missing = [c for c in WATER_KEY_COLUMNS if c not in raw.columns]
+    if missing:
+        raise UnknownFormat(f"{path.name}: missing columns {missing}", file=str(path))
+    bad: list[BadRow] = []
+    out = []
+    for i, r in enumerate(raw.itertuples(index=False), start=2):
+        rec = dict(zip(raw.columns, r, strict=True))
+        try:
+            local = pd.Timestamp(f"{year}-{rec['监测时间']}").tz_localize(CST)
+        except ValueError:
+            bad.append(BadRow(f"bad 监测时间 {rec['监测时间']!r} (want MM-DD HH:MM)", line=i))
+            continue
+        for col, (code, unit) in WATER_COLUMNS.items():
+            text = rec.get(col, "--")
+            if text in ("--", ""):
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                bad.append(BadRow(f"{col}: {text!r} is not a number", line=i))
+                continue
+            out.append(
+                dict(
+                    site=rec["断面名称"],
+                    province=rec["省份"],
+                    basin=rec["流域"],
+                    published_class=rec["水质类别"],
+                    parameter=code,
+                    unit=unit,
+                    time=local.tz_convert("UTC"),
+                    value=value,
+                )
+            )
+    rows = pd.DataFrame(out)
+    if not rows.empty:
+        rows["time"] = pd.to_datetime(rows["time"], utc=True)
+    return Parsed(kind="water", rows=rows, bad=bad)
+
+
+def _is_station_code(name: str) -> bool:
+    return len(name) == 5 and name[:4].isdigit() and name[4].isalpha()
