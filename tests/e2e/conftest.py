@@ -1,0 +1,128 @@
+"""Browser-test fixtures: the real server in a subprocess and Debian's Chromium via Playwright.
+
+The server is ``uvicorn --factory qingshan.api.app:create_app`` on a free port, with its data
+directory in a temporary directory (demo mode, no scheduler). Chromium is the one of Debian's
+``chromium`` package, launched by its path; ``playwright install`` is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from qingshan.db.engine import make_engine, session_scope
+from qingshan.db.migrate import upgrade
+
+from .seed import seed_air_stations
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _prepare_data(data_dir: Path) -> None:
+    engine = make_engine(f"sqlite:///{data_dir / 'qingshan.db'}")
+    upgrade(engine)
+    with session_scope(engine) as session:
+        seed_air_stations(session)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory) -> Iterator[str]:
+    """Base URL of a running Qingshan server on a fresh, seeded data directory."""
+    data_dir = tmp_path_factory.mktemp("qingshan-e2e")
+    _prepare_data(data_dir)
+    port = _free_port()
+    env = os.environ | {
+        "QINGSHAN_DATA_DIR": str(data_dir),
+        "QINGSHAN_DEMO": "1",
+        "QINGSHAN_SCHEDULER": "0",
+    }
+    env.pop("QINGSHAN_DATABASE_URL", None)
+    log = (data_dir / "server.log").open("wb")
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "qingshan.api.app:create_app",
+           "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"server exited with {proc.returncode}:\n"
+                    + (data_dir / "server.log").read_text(errors="replace")
+                )
+            try:
+                if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not answer /api/v1/health within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Debian's Chromium, headless, driven by Playwright."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page (1440×900, zh-CN; the browser clock in UTC so that CST is shown on purpose,
+    not by accident of the machine's zone) recording console errors in
+    ``page.qs_errors``."""
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, locale="zh-CN", timezone_id="UTC"
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.qs_errors = errors
+    yield page
+    context.close()
