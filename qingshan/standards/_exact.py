@@ -18,8 +18,8 @@ DIGITS = 6
 SCALE = 10**DIGITS
 
 
-def to_scaled(values: object) -> tuple[np.ndarray, np.ndarray]:
-    """Scale ``values`` to int64 at :data:`SCALE` and return ``(scaled, missing)``.
+def to_scaled(values: object, digits: int = DIGITS) -> tuple[np.ndarray, np.ndarray]:
+    """Scale ``values`` to int64 at 10^``digits`` and return ``(scaled, missing)``.
 
     Parameters
     ----------
@@ -35,13 +35,13 @@ def to_scaled(values: object) -> tuple[np.ndarray, np.ndarray]:
     """
     arr = np.asarray(values, dtype=object if _needs_object(values) else None)
     if arr.dtype == object:
-        flat = [_exact_item(v) for v in arr.ravel()]
+        flat = [_exact_item(v, digits) for v in arr.ravel()]
         missing = np.array([v is None for v in flat], dtype=bool).reshape(arr.shape)
         scaled = np.array([0 if v is None else v for v in flat], dtype=np.int64).reshape(arr.shape)
         return scaled, missing
     f = arr.astype(np.float64, copy=False)
     missing = np.isnan(f)
-    scaled = np.rint(np.where(missing, 0.0, f) * SCALE).astype(np.int64)
+    scaled = np.rint(np.where(missing, 0.0, f) * 10**digits).astype(np.int64)
     return scaled, missing
 
 
@@ -58,7 +58,7 @@ def _needs_object(values: object) -> bool:
     )
 
 
-def _exact_item(v: object) -> int | None:
+def _exact_item(v: object, digits: int = DIGITS) -> int | None:
     if v is None:
         return None
     if isinstance(v, float) and np.isnan(v):
@@ -66,12 +66,12 @@ def _exact_item(v: object) -> int | None:
     if isinstance(v, Decimal):
         if v.is_nan():
             return None
-        return int(v.scaleb(DIGITS).to_integral_value(ROUND_HALF_EVEN))
+        return int(v.scaleb(digits).to_integral_value(ROUND_HALF_EVEN))
     if isinstance(v, str):
         s = v.strip()
         if s == "" or s.lower() in {"nan", "na", "none", "--", "—"}:
             return None
-        return int(Decimal(s).scaleb(DIGITS).to_integral_value(ROUND_HALF_EVEN))
+        return int(Decimal(s).scaleb(digits).to_integral_value(ROUND_HALF_EVEN))
     try:
         import pandas as pd
 
@@ -79,7 +79,7 @@ def _exact_item(v: object) -> int | None:
             return None
     except ImportError:  # pragma: no cover
         pass
-    return int(np.rint(float(v) * SCALE))  # type: ignore[arg-type]
+    return int(np.rint(float(v) * 10**digits))  # type: ignore[arg-type]
 
 
 def round_half_even(scaled: np.ndarray, step: int) -> np.ndarray:
