@@ -109,6 +109,13 @@ class DeviceNotFound(HJ212Error):
     status_code = 404
 
 
+class UnknownSite(HJ212Error):
+    """A device names a site that is not in the monitoring registry."""
+
+    reason = "unknown_site"
+    status_code = 404
+
+
 class DeviceExists(HJ212Error):
     """A device with this MN is already registered."""
 

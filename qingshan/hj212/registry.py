@@ -1,0 +1,264 @@
+"""Device registry rules (taking a session): add, update, delete, CSV import, status, rejects.
+
+Devices authenticate by MN + PW (HJ 212-2017 Table 3). Online/offline and lag are derived from
+the status counters when read, never stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qingshan.hj212.crc import CrcVariant
+from qingshan.hj212.errors import (
+    DeviceExists,
+    DeviceImportError,
+    DeviceNotFound,
+    FieldError,
+    HJ212Error,
+    UnknownSite,
+)
+from qingshan.hj212.models import CrcMode, Device, DeviceStatus, Reject
+from qingshan.monitoring.models import Site
+
+#: a device not heard from for this long is offline (twice the longest usual interval, 1 h)
+OFFLINE_AFTER = timedelta(minutes=10)
+CSV_COLUMNS = ("mn", "password", "site", "crc", "protocol_version", "name", "enabled")
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceAuth:
+    """What the listener needs to accept a device's frames."""
+
+    mn: str
+    password: str
+    variants: frozenset[CrcVariant]
+    enabled: bool
+    site_id: int | None
+
+
+def _site_id(session: Session, site: str | int | None) -> int | None:
+    if site is None or site == "":
+        return None
+    text = str(site)
+    row = session.scalar(select(Site).where(Site.code == text))
+    if row is None and text.isdigit():
+        row = session.get(Site, int(text))
+    if row is None:
+        raise UnknownSite(f"unknown site {text!r} (by code or id)", site=text)
+    return row.id
+
+
+def _check_mn(mn: str) -> str:
+    mn = (mn or "").strip()
+    if not mn or len(mn) > 32 or any(c in mn for c in ";=&, "):
+        raise FieldError(
+            f"bad MN {mn!r}: 1–32 characters without ';', '=', '&', ',' or spaces "
+            "(HJ 212-2017 Table 3)",
+            field="MN", clause="6.3.2 Table 3",
+        )
+    return mn
+
+
+def _check_pw(pw: str) -> str:
+    if pw is None or len(pw) > 32 or any(c in pw for c in ";=&,"):
+        raise FieldError(
+            "bad password: at most 32 characters without ';', '=', '&' or ','",
+            field="PW", clause="6.3.2 Table 3",
+        )
+    return pw
+
+
+def add_device(
+    session: Session,
+    mn: str,
+    password: str,
+    *,
+    site: str | int | None = None,
+    crc: str = "hj212",
+    protocol_version: int = 1,
+    name: str | None = None,
+    enabled: bool = True,
+) -> Device:
+    """Register a data logger. Raises DeviceExists, UnknownSite, FieldError."""
+    mn = _check_mn(mn)
+    if session.scalar(select(Device).where(Device.mn == mn)) is not None:
+        raise DeviceExists(f"device MN={mn} is already registered", mn=mn)
+    try:
+        mode = CrcMode(crc)
+    except ValueError:
+        raise FieldError(
+            f"bad crc {crc!r}: one of {[m.value for m in CrcMode]}", field="crc"
+        ) from None
+    if protocol_version not in (0, 1, 2):
+        raise FieldError(
+            f"bad protocol version {protocol_version}: 0 (2005), 1 (2017) or 2 (2025)",
+            field="protocol_version",
+        )
+    device = Device(
+        mn=mn, password=_check_pw(password), site_id=_site_id(session, site), crc=mode,
+        protocol_version=protocol_version, name=name, enabled=enabled, options={},
+    )  # fmt: skip
+    session.add(device)
+    session.flush()
+    return device
+
+
+def get_device(session: Session, mn: str) -> Device:
+    device = session.scalar(select(Device).where(Device.mn == mn))
+    if device is None:
+        raise DeviceNotFound(f"no device with MN={mn}", mn=mn)
+    return device
+
+
+def update_device(session: Session, mn: str, **changes: object) -> Device:
+    """Change password, site, crc, protocol_version, name or enabled of a device."""
+    device = get_device(session, mn)
+    for key, value in changes.items():
+        if value is None and key != "site":
+            continue
+        if key == "password":
+            device.password = _check_pw(str(value))
+        elif key == "site":
+            device.site_id = _site_id(session, value)  # type: ignore[arg-type]
+        elif key == "crc":
+            device.crc = CrcMode(value)
+        elif key in ("protocol_version", "name", "enabled"):
+            setattr(device, key, value)
+        else:
+            raise FieldError(f"cannot change {key!r}", field=key)
+    session.flush()
+    return device
+
+
+def delete_device(session: Session, mn: str) -> None:
+    session.delete(get_device(session, mn))
+    session.flush()
+
+
+def list_devices(session: Session) -> list[Device]:
+    return list(session.scalars(select(Device).order_by(Device.mn)))
+
+
+def import_devices_csv(session: Session, text: str) -> list[Device]:
+    """Import devices from CSV (header: mn,password[,site,crc,protocol_version,name,enabled]).
+
+    All or nothing: every row is checked; if any fails, nothing is added and
+    :class:`DeviceImportError` lists ``(line, message)`` for each bad row.
+    """
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("mn", "password") if c not in header]
+    if missing:
+        raise DeviceImportError(
+            f"CSV header lacks {missing}; expected columns {list(CSV_COLUMNS)}", rows=[]
+        )
+    problems: list[tuple[int, str]] = []
+    added: list[Device] = []
+    seen: set[str] = set()
+    with session.begin_nested() as nested:
+        for line, raw in enumerate(reader, start=2):
+            row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+            try:
+                if row["mn"] in seen:
+                    raise DeviceExists(f"MN={row['mn']} appears twice in the file")
+                seen.add(row["mn"])
+                version = row.get("protocol_version") or "1"
+                if not version.isdigit():
+                    raise FieldError(f"bad protocol_version {version!r}")
+                enabled = (row.get("enabled") or "1").lower() not in ("0", "false", "no", "否")
+                added.append(
+                    add_device(
+                        session, row["mn"], row["password"], site=row.get("site") or None,
+                        crc=row.get("crc") or "hj212", protocol_version=int(version),
+                        name=row.get("name") or None, enabled=enabled,
+                    )
+                )  # fmt: skip
+            except HJ212Error as exc:
+                problems.append((line, exc.message))
+        if problems:
+            nested.rollback()
+    if problems:
+        detail = "; ".join(f"line {ln}: {msg}" for ln, msg in problems[:20])
+        raise DeviceImportError(
+            f"{len(problems)} bad row(s), nothing imported: {detail}", rows=problems
+        )
+    return added
+
+
+def load_device_table(session: Session) -> dict[str, DeviceAuth]:
+    """MN → :class:`DeviceAuth` for the listener. A vendor CRC variant is accepted only for
+    devices configured with it; HJ 212 Appendix A is always accepted."""
+    out = {}
+    for d in session.scalars(select(Device)):
+        variants = {CrcVariant.HJ212, CrcVariant(d.crc.value if d.crc else "hj212")}
+        out[d.mn] = DeviceAuth(d.mn, d.password, frozenset(variants), d.enabled, d.site_id)
+    return out
+
+
+def status_rows(
+    session: Session, now: datetime, offline_after: timedelta = OFFLINE_AFTER
+) -> list[dict]:
+    """Per-device status with derived ``online`` and ``lag_seconds`` (now − last DataTime)."""
+    statuses = {s.mn: s for s in session.scalars(select(DeviceStatus))}
+    out = []
+    for d in list_devices(session):
+        s = statuses.get(d.mn)
+        last_seen = s.last_seen if s else None
+        last_data = s.last_data_time if s else None
+        out.append(
+            {
+                "mn": d.mn, "name": d.name, "site_id": d.site_id, "enabled": d.enabled,
+                "online": bool(last_seen and now - last_seen <= offline_after),
+                "last_seen": last_seen, "last_data_time": last_data,
+                "lag_seconds": (now - last_data).total_seconds() if last_data else None,
+                "packets": s.packets if s else 0, "rejected": s.rejected if s else 0,
+                "packets_by_cn": dict(s.packets_by_cn) if s else {},
+                "errors": dict(s.errors) if s else {}, "last_peer": s.last_peer if s else None,
+            }
+        )  # fmt: skip
+    return out
+
+
+def write_status(session: Session, deltas: dict[str, dict]) -> None:
+    """Add the listener's counter deltas (see :class:`~qingshan.hj212.listener.StatusBook`)."""
+    for mn, delta in deltas.items():
+        row = session.get(DeviceStatus, mn)
+        if row is None:
+            row = DeviceStatus(mn=mn, packets=0, rejected=0, packets_by_cn={}, errors={})
+            session.add(row)
+        row.packets = (row.packets or 0) + delta["packets"]
+        row.rejected = (row.rejected or 0) + delta["rejected"]
+        by_cn = dict(row.packets_by_cn or {})
+        for cn, n in delta["by_cn"].items():
+            by_cn[cn] = by_cn.get(cn, 0) + n
+        row.packets_by_cn = by_cn
+        errors = dict(row.errors or {})
+        for reason, n in delta["errors"].items():
+            errors[reason] = errors.get(reason, 0) + n
+        row.errors = errors
+        for key in ("last_seen", "last_data_time"):
+            new = delta.get(key)
+            old = getattr(row, key)
+            if new is not None and (old is None or new > old):
+                setattr(row, key, new)
+        if delta.get("last_peer"):
+            row.last_peer = delta["last_peer"]
+    session.flush()
+
+
+def write_rejects(session: Session, rejects: list[dict]) -> None:
+    session.add_all(Reject(**r) for r in rejects)
+    session.flush()
+
+
+def list_rejects(session: Session, mn: str | None = None, limit: int = 100) -> list[Reject]:
+    query = select(Reject).order_by(Reject.id.desc()).limit(limit)
+    if mn is not None:
+        query = query.where(Reject.mn == mn)
+    return list(session.scalars(query))

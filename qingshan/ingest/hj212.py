@@ -1,0 +1,281 @@
+"""From HJ 212 packets to observation rows, and from the journal into the observation store.
+
+Pure core: :func:`readings_from_packet` turns one packet into readings (code normalised to
+HJ 212-2017 Appendix B, period from the CN, time = start of the period in UTC) and
+:func:`observation_tables` turns readings plus a series map into one ``OBSERVATION_SCHEMA`` table
+per stream. Edges: :func:`ensure_series` (relational store) and :class:`JournalIngestor`, which
+moves journal records into the :class:`~qingshan.timeseries.store.ObservationStore` and keeps a
+checkpoint. A replay of the records after the checkpoint (after ``kill -9``) appends identical
+rows, which the store's re-send rule makes a no-op: nothing acknowledged is lost, nothing is
+seen twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+import pyarrow as pa
+
+from qingshan.hj212.codec import Packet, parse
+from qingshan.hj212.errors import HJ212Error
+from qingshan.hj212.journal import Position, end_position, read_records
+from qingshan.standards.pollutant_codes import POLLUTANT_CODES, medium_of_st, normalise_code
+from qingshan.timeseries.schema import OBSERVATION_SCHEMA
+
+#: HJ 212-2017 Table 9: the CN of each observation period; DataTime is the period's start
+PERIOD_OF_CN: Mapping[str, str] = {"2011": "rtd", "2051": "min", "2061": "hour", "2031": "day"}
+#: the CP suffix that carries the period's value (§6.3.3 Table 4)
+VALUE_SUFFIX: Mapping[str, str] = {"rtd": "Rtd", "min": "Avg", "hour": "Avg", "day": "Avg"}
+_ALIGN_US = {"min": 60_000_000, "hour": 3_600_000_000}
+#: the observation stream of each site kind (qingshan.monitoring.models.SiteKind)
+STREAM_OF_SITE_KIND: Mapping[str, str] = {
+    "air_station": "air", "water_section": "water", "drinking_water_source": "water",
+    "gas_outlet": "gas_outlet", "water_outlet": "water_outlet",
+}  # fmt: skip
+
+
+class Reading(NamedTuple):
+    mn: str
+    code: str  # HJ 212-2017 code
+    period: str
+    time: datetime  # UTC, start of the period
+    raw_value: float
+    source_flag: str | None
+    source: str  # "MN:QN"
+    received_at: datetime
+    revision: int
+
+
+class StoreLike(Protocol):
+    def append(self, rows: pa.Table, stream: str) -> int: ...
+
+
+@lru_cache(maxsize=4096)
+def _normalise(code: str, medium: str) -> str | None:
+    try:
+        return normalise_code(code, medium)
+    except Exception:
+        return None
+
+
+def readings_from_packet(
+    packet: Packet, received_at: datetime
+) -> tuple[list[Reading], list[tuple[str, str]]]:
+    """Readings of one data packet, and (reason, detail) for what was left out.
+
+    Only real-time (2011), minute (2051), hourly (2061) and daily (2031) data carry
+    observations; for them each ``<code>-Rtd`` (real time) or ``<code>-Avg`` (periods) value
+    becomes a reading with the factor's ``-Flag`` data flag (Table 8). 2005 codes are mapped to
+    2017 codes with the medium of the packet's ST (HJ 212-2017 Appendix B).
+    """
+    period = PERIOD_OF_CN.get(packet.cn or "")
+    if period is None:
+        return [], []
+    if packet.data_time is None or packet.mn is None:
+        return [], [("no_datatime", f"CN={packet.cn} without DataTime or MN")]
+    time = packet.data_time
+    step = _ALIGN_US.get(period)
+    if step is not None and (time.second or time.microsecond or (step > 60e6 and time.minute)):
+        return [], [("misaligned_time", f"DataTime {time.isoformat()} is not a {period} start")]
+    suffix = "-" + VALUE_SUFFIX[period]
+    medium = medium_of_st(packet.st or "")
+    source = f"{packet.mn}:{packet.qn or packet.fields.get('DataTime', '')}"
+    revision = 1 if packet.rf else 0
+    out, skipped = [], []
+    for key, value in packet.values.items():
+        if not key.endswith(suffix):
+            continue
+        raw_code = key[: -len(suffix)]
+        code = _normalise(raw_code, medium)
+        if code is None:
+            skipped.append(("unknown_code", raw_code))
+            continue
+        flag = packet.data_flags.get(raw_code + "-Flag")
+        out.append(
+            Reading(packet.mn, code, period, time, value, flag or None, source, received_at,
+                    revision)
+        )  # fmt: skip
+    return out, skipped
+
+
+def observation_tables(
+    readings: Iterable[Reading], series: Mapping[tuple[str, str, str], tuple[int, str]]
+) -> dict[str, pa.Table]:
+    """One ``OBSERVATION_SCHEMA`` table per stream. ``series`` maps (MN, code, period) to
+    (series id, stream); readings without a series are left out. ``value`` = ``raw_value``
+    (cleaning and unit conversion are QC's job); ``qc_flag`` 0 = not evaluated."""
+    columns: dict[str, dict[str, list]] = {}
+    for r in readings:
+        hit = series.get((r.mn, r.code, r.period))
+        if hit is None:
+            continue
+        sid, stream = hit
+        cols = columns.get(stream)
+        if cols is None:
+            cols = columns[stream] = {name: [] for name in OBSERVATION_SCHEMA.names}
+        cols["series_id"].append(sid)
+        cols["time"].append(r.time)
+        cols["period"].append(r.period)
+        cols["value"].append(r.raw_value)
+        cols["raw_value"].append(r.raw_value)
+        cols["source_flag"].append(r.source_flag)
+        cols["qc_flag"].append(0)
+        cols["source"].append(r.source)
+        cols["received_at"].append(r.received_at)
+        cols["revision"].append(r.revision)
+    return {
+        stream: pa.Table.from_pydict(cols, schema=OBSERVATION_SCHEMA)
+        for stream, cols in columns.items()
+    }
+
+
+# ---------------------------------------------------------------------------- edges
+
+
+def ensure_series(session, keys: Iterable[tuple[str, str, str]]) -> dict:
+    """Series id and stream of each (MN, code, period), creating Parameter/Series rows.
+
+    Keys whose device is unknown or not bound to a site, or whose code is not in Appendix B
+    and not registered as a Parameter, are absent from the result.
+    """
+    from sqlalchemy import select
+
+    from qingshan.hj212.models import Device
+    from qingshan.monitoring.models import Parameter, Series, Site
+
+    keys = set(keys)
+    mns = {k[0] for k in keys}
+    sites = dict(
+        session.execute(
+            select(Device.mn, Site).join(Site, Site.id == Device.site_id).where(Device.mn.in_(mns))
+        ).all()
+    )
+    params = {p.code: p for p in session.scalars(select(Parameter))}
+    out = {}
+    for mn, code, period in sorted(keys):
+        site = sites.get(mn)
+        if site is None:
+            continue
+        param = params.get(code)
+        if param is None:
+            info = POLLUTANT_CODES.get(code)
+            if info is None:
+                continue
+            param = Parameter(code=code, name=info.name, name_en=info.name_en, unit=info.unit)
+            session.add(param)
+            session.flush()
+            params[code] = param
+        row = session.scalar(
+            select(Series).where(
+                Series.site_id == site.id, Series.parameter_code == code, Series.period == period
+            )
+        )
+        if row is None:
+            row = Series(site_id=site.id, parameter_code=code, period=period, unit=param.unit)
+            session.add(row)
+            session.flush()
+        kind = getattr(site.kind, "value", site.kind)
+        out[(mn, code, period)] = (row.id, STREAM_OF_SITE_KIND.get(kind, "other"))
+    return out
+
+
+@dataclass
+class IngestResult:
+    records: int = 0
+    packets: int = 0
+    rows: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    position: Position = (0, 0)
+
+
+class JournalIngestor:
+    """Moves journal records into the observation store, checkpointing the position.
+
+    The checkpoint (``<journal>/ingest.checkpoint.json``) is written atomically after the store
+    append; a crash in between replays those records, which the store's re-send rule resolves
+    as no-ops (same rows, same content).
+    """
+
+    def __init__(self, journal_dir: Path, engine, store: StoreLike) -> None:
+        self.journal_dir = Path(journal_dir)
+        self.engine = engine
+        self.store = store
+        self.checkpoint_path = self.journal_dir / "ingest.checkpoint.json"
+        self._series: dict = {}
+
+    def checkpoint(self) -> Position:
+        try:
+            data = json.loads(self.checkpoint_path.read_text())
+            return (int(data["position"][0]), int(data["position"][1]))
+        except FileNotFoundError:
+            return (0, 0)
+
+    def _save(self, position: Position) -> None:
+        tmp = self.checkpoint_path.with_suffix(".tmp")
+        with open(tmp, "w") as fh:
+            json.dump({"position": list(position), "at": datetime.now(UTC).isoformat()}, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.checkpoint_path)
+
+    def lag(self) -> int:
+        """Records written to the journal but not yet ingested (approximate, cheap)."""
+        return sum(1 for _ in read_records(self.journal_dir, self.checkpoint(), limit=100_000))
+
+    def run_once(self, limit: int = 20_000, upto: Position | None = None) -> IngestResult:
+        """Ingest up to ``limit`` records after the checkpoint (up to ``upto`` if given)."""
+        from qingshan.db.engine import session_scope
+
+        result = IngestResult(position=self.checkpoint())
+        records = list(read_records(self.journal_dir, result.position, limit=limit, end=upto))
+        if not records:
+            return result
+        readings: list[Reading] = []
+        for rec in records:
+            try:
+                packet = parse(rec.frame, check_crc=False)  # checked by the listener
+            except HJ212Error as exc:
+                result.skipped[exc.reason] = result.skipped.get(exc.reason, 0) + 1
+                continue
+            received = datetime.fromtimestamp(rec.received_at_us / 1e6, UTC)
+            got, skipped = readings_from_packet(packet, received)
+            result.packets += 1
+            readings.extend(got)
+            for reason, _ in skipped:
+                result.skipped[reason] = result.skipped.get(reason, 0) + 1
+        keys = {(r.mn, r.code, r.period) for r in readings}
+        missing = keys - self._series.keys()
+        if missing:
+            with session_scope(self.engine) as session:
+                self._series.update(ensure_series(session, missing))
+        unmapped = sum(1 for r in readings if (r.mn, r.code, r.period) not in self._series)
+        if unmapped:
+            result.skipped["no_series"] = unmapped
+        for stream, table in observation_tables(readings, self._series).items():
+            result.rows += self.store.append(table, stream)
+        result.records = len(records)
+        result.position = records[-1].next
+        self._save(result.position)
+        return result
+
+    def run_all(self, batch: int = 20_000) -> IngestResult:
+        """Ingest everything up to the journal's current end."""
+        total = IngestResult(position=self.checkpoint())
+        end = end_position(self.journal_dir)
+        while True:
+            res = self.run_once(batch, upto=(end[0], end[1] + 1))
+            if not res.records:
+                return total
+            total.records += res.records
+            total.packets += res.packets
+            total.rows += res.rows
+            total.position = res.position
+            for k, v in res.skipped.items():
+                total.skipped[k] = total.skipped.get(k, 0) + v
