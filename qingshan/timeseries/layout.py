@@ -104,11 +104,25 @@ def make_dirs(path: Path) -> None:
         _fsync_dir(d.parent)
 
 
-def write_temp(table: pa.Table, directory: Path, kind: str, compression: str) -> tuple[Path, Path]:
-    """Write ``table`` to a fsynced temporary file in ``directory``; return (temp, final) paths."""
+def temp_name(directory: Path, kind: str) -> tuple[Path, Path]:
+    """A fresh (temporary, final) pair of file names in ``directory`` (created if needed)."""
     make_dirs(directory)
     name = f"{kind}-{time.time_ns():020d}-{uuid.uuid4().hex[:12]}.parquet"
-    tmp = directory / f"{TMP_PREFIX}{name}"
+    return directory / f"{TMP_PREFIX}{name}", directory / name
+
+
+def fsync_file(path: Path) -> None:
+    """Flush ``path`` to stable storage."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_temp(table: pa.Table, directory: Path, kind: str, compression: str) -> tuple[Path, Path]:
+    """Write ``table`` to a fsynced temporary file in ``directory``; return (temp, final) paths."""
+    tmp, final = temp_name(directory, kind)
     with open(tmp, "wb") as fh:
         pq.write_table(
             table,
@@ -119,7 +133,7 @@ def write_temp(table: pa.Table, directory: Path, kind: str, compression: str) ->
         )
         fh.flush()
         os.fsync(fh.fileno())
-    return tmp, directory / name
+    return tmp, final
 
 
 def publish(pairs: Iterable[tuple[Path, Path]]) -> list[Path]:
@@ -166,9 +180,11 @@ def check_file(path: Path, *, deep: bool = False) -> str | None:
     try:
         pf = pq.ParquetFile(path, page_checksum_verification=deep)
         schema = pf.schema_arrow
-        if not schema.equals(OBSERVATION_SCHEMA, check_metadata=False):
-            missing = [n for n in OBSERVATION_SCHEMA.names if n not in schema.names]
-            return f"schema differs from OBSERVATION_SCHEMA (missing {missing}, has {schema})"
+        got = [(f.name, f.type) for f in schema]
+        if got != [(f.name, f.type) for f in OBSERVATION_SCHEMA]:
+            return "columns differ from OBSERVATION_SCHEMA: has " + ", ".join(
+                f"{n} {t}" for n, t in got
+            )
         if deep:
             pf.read()
     except (OSError, pa.ArrowException) as exc:
