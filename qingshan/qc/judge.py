@@ -1,0 +1,307 @@
+"""Judge one outlet: checks → aggregate flags → validity → converted means → exceedance → events.
+
+Pure: a long-form frame of one site's values, its marks, the rule pack and the limits in; every
+per-row flag and every verdict out. The same function serves ``qingshan qc check`` (files), the
+stored, replayable verdicts (:mod:`qingshan.qc.service`) and the score against the demo's faults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from qingshan.qc import patterns as PT
+from qingshan.qc.exceedance import Event, events_from_runs, judge
+from qingshan.qc.flags import Flag, aggregate
+from qingshan.qc.limits import convert_to_reference_o2, reference_o2
+from qingshan.qc.marks import STOP_KINDS, MarkInterval, mark_mask, validate_marks
+from qingshan.qc.pipeline import (
+    FLOW_CODES,
+    FLUE_TEMP_CODE,
+    O2_CODE,
+    CheckResult,
+    check_series,
+    step_seconds,
+)
+from qingshan.qc.rules import RulePack
+from qingshan.qc.validity import hourly_means, valid_values, water_daily_means
+
+__all__ = ["SeriesVerdict", "OutletVerdict", "judge_outlet", "GAS_POLLUTANTS"]
+
+#: pollutants judged on the reference-O2 converted concentration
+GAS_POLLUTANTS = frozenset({"a21026", "a21002", "a34013", "a21005", "a21024", "a21001"})
+NE, P, S, F = (np.uint8(int(f)) for f in (Flag.NOT_EVALUATED, Flag.PASS, Flag.SUSPECT, Flag.FAIL))
+
+
+@dataclass
+class SeriesVerdict:
+    """Everything judged for one parameter of one outlet (rows in time order)."""
+
+    code: str
+    rows: np.ndarray  # positions in the input frame, time order, first of duplicates only
+    times: pd.DatetimeIndex
+    values: np.ndarray
+    results: list[CheckResult]
+    aggregate: np.ndarray
+    valid: np.ndarray
+    converted: np.ndarray | None = None
+    periods: pd.DataFrame | None = None  # hour (gas) or day (water) means with verdicts
+    period_of_row: np.ndarray | None = None  # period start of each row
+    events: list[Event] = field(default_factory=list)
+    limit: dict | None = None
+
+
+@dataclass
+class OutletVerdict:
+    site: object
+    rule_version: str
+    series: dict[str, SeriesVerdict]
+    row_flags: (
+        pd.DataFrame
+    )  # one row per input row (input index): each check + aggregate + verdicts
+
+
+def _align(src_t: pd.DatetimeIndex, src_v: np.ndarray, t: pd.DatetimeIndex) -> np.ndarray:
+    """Values of a series at exactly the times ``t`` (NaN where absent)."""
+    return pd.Series(src_v, index=src_t).reindex(t).to_numpy(dtype="float64")
+
+
+def judge_outlet(
+    frame: pd.DataFrame,
+    *,
+    pack: RulePack,
+    marks: Iterable[MarkInterval] = (),
+    limits: Mapping[str, dict] | None = None,
+    source_type: str | None = None,
+    now=None,
+    site: object = None,
+) -> OutletVerdict:
+    """Judge one outlet.
+
+    Parameters
+    ----------
+    frame : DataFrame with ``time`` (tz-aware), ``parameter`` (HJ 212-2017 code), ``value``
+        [canonical unit], optional ``flag`` (HJ 212 data flag) and ``received_at``. Any row order;
+        duplicated (parameter, time) rows after the first are FAIL (``duplicate_time``) and not
+        used; rows out of time order are SUSPECT (``timestamp_order``).
+    pack : RulePack
+    marks : enterprise marks of this outlet (validated: overlaps and inverted intervals raise)
+    limits : parameter code → ``{"limit", "standard", "source"}`` (:func:`.limits.resolve_limit`)
+    source_type : str or None — gives the reference O2 for gas pollutants
+    now : datetime — reference time for the future-time check
+    """
+    marks = validate_marks(marks)
+    limits = dict(limits or {})
+    invalid_kinds = set(pack.validity.get("invalidating_marks", ()))
+    frame = frame.reset_index(drop=True) if not isinstance(frame.index, pd.RangeIndex) else frame
+    t_all = pd.DatetimeIndex(pd.to_datetime(frame["time"], utc=True))
+    codes = frame["parameter"].astype(str).to_numpy()
+    dup = pd.DataFrame({"p": codes, "t": t_all.asi8}).duplicated(keep="first").to_numpy()
+    order_flag = np.full(len(frame), P)
+    for code in pd.unique(codes):
+        pos = np.flatnonzero(codes == code)
+        tt = t_all.asi8[pos]
+        prev_max = np.maximum.accumulate(np.concatenate(([np.iinfo(np.int64).min], tt[:-1])))
+        order_flag[pos[tt < prev_max]] = S
+    # sorted, de-duplicated series per parameter
+    base: dict[str, tuple[np.ndarray, pd.DatetimeIndex, np.ndarray]] = {}
+    for code in pd.unique(codes):
+        pos = np.flatnonzero((codes == code) & ~dup)
+        pos = pos[np.argsort(t_all.asi8[pos], kind="stable")]
+        base[code] = (pos, t_all[pos], frame["value"].to_numpy(dtype="float64")[pos])
+    stopped_of = {c: mark_mask(b[1], marks, STOP_KINDS, parameter=c) for c, b in base.items()}
+    verdicts: dict[str, SeriesVerdict] = {}
+    for code, (pos, t, x) in base.items():
+        flags_col = frame["flag"].to_numpy(dtype=object)[pos] if "flag" in frame else None
+        rec = (
+            pd.to_datetime(frame["received_at"], utc=True).to_numpy()[pos]
+            if "received_at" in frame
+            else None
+        )
+        inv = mark_mask(t, marks, invalid_kinds, parameter=code) if marks else None
+        results = check_series(
+            t,
+            x,
+            code=code,
+            pack=pack,
+            source_flags=flags_col,
+            marked_invalid=inv,
+            received_at=rec,
+            now=now,
+            running=~stopped_of[code],
+        )
+        verdicts[code] = SeriesVerdict(
+            code, pos, t, x, results, np.empty(0, np.uint8), np.empty(0, bool)
+        )
+    _cross_checks(verdicts, base, stopped_of, pack)
+    for code, v in verdicts.items():
+        v.aggregate = (
+            aggregate([r.flags for r in v.results]) if v.results else np.full(v.values.size, NE)
+        )
+        v.valid = valid_values(v.values, v.aggregate)
+    for code, v in verdicts.items():
+        _periods(v, verdicts, pack, limits.get(code), source_type)
+    return OutletVerdict(site, pack.version, verdicts, _row_table(frame, verdicts, dup, order_flag))
+
+
+def _cross_checks(verdicts, base, stopped_of, pack) -> None:
+    """O2 / flow / flue temperature against the unit's state, added to each series' results."""
+    ver = pack.version
+    stop = dict(pack.stop)
+    for code, v in verdicts.items():
+        t = v.times
+        stopped = stopped_of[code]
+        if not stopped.any():
+            continue
+        aux = {
+            k: _align(base[k][1], base[k][2], t) if k in base else None
+            for k in (*FLOW_CODES, FLUE_TEMP_CODE, O2_CODE)
+        }
+        flow = next((aux[k] for k in FLOW_CODES if aux[k] is not None), None)
+        f = PT.stopped_but_running_test(
+            stopped,
+            flow,
+            aux[FLUE_TEMP_CODE],
+            aux[O2_CODE],
+            stop_flow_limit=stop.get("stop_flow_limit"),
+            temp_limit=stop.get("temp_limit"),
+            o2_running_max=stop.get("o2_running_max", 19.0),
+        )
+        v.results.append(CheckResult("stopped_but_running", np.asarray(f, np.uint8), stop, ver))
+    for code in FLOW_CODES:
+        if code in verdicts and "min_running_flow" in stop:
+            v = verdicts[code]
+            f = PT.flow_state_test(v.values, ~stopped_of[code], stop["min_running_flow"])
+            v.results.append(CheckResult("flow_state", np.asarray(f, np.uint8), stop, ver))
+
+
+def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, source_type) -> None:
+    """Period means, conversion, judgement and events for one series."""
+    step = step_seconds(v.times) if v.times.size > 1 else 3600.0
+    water = pack.medium == "water" or v.code.startswith("w")
+    x, valid = v.values, v.valid
+    if not water and v.code in GAS_POLLUTANTS and O2_CODE in verdicts:
+        o2v = verdicts[O2_CODE]
+        o2 = _align(o2v.times, np.where(o2v.valid, o2v.values, np.nan), v.times)
+        ref = reference_o2(source_type or pack.source_type)
+        if ref is not None:
+            v.converted = np.asarray(convert_to_reference_o2(x, o2, ref), dtype="float64")
+            x = v.converted
+            valid = valid & ~np.isnan(x)
+    vd = pack.validity
+    lim = None if limit is None else limit["limit"]
+    if water:
+        if step < 86400:
+            flow_code = next((c for c in FLOW_CODES if c in verdicts and c != v.code), None)
+            q = None
+            if flow_code:
+                fv = verdicts[flow_code]
+                q = _align(fv.times, np.where(fv.valid, fv.values, np.nan), v.times)
+            per = water_daily_means(
+                v.times, x, valid, q, min_valid=int(vd.get("water_day_min_valid", 4))
+            )
+        else:
+            per = pd.DataFrame(
+                {"mean": np.where(valid, x, np.nan), "valid": valid},
+                index=(v.times + pd.Timedelta(hours=8)).floor("D").tz_localize(None),
+            )
+        v.period_of_row = (v.times + pd.Timedelta(hours=8)).floor("D").tz_localize(None).to_numpy()
+        period = pd.Timedelta(days=1)
+        starts = pd.DatetimeIndex(per.index).tz_localize("Asia/Shanghai").tz_convert("UTC")
+    else:
+        if step < 3600:
+            per = hourly_means(
+                v.times,
+                x,
+                valid,
+                min_valid_minutes=int(vd.get("hour_min_valid_minutes", 45)),
+                step_seconds=step,
+            )
+        else:
+            per = pd.DataFrame(
+                {"mean": np.where(valid, x, np.nan), "valid": valid}, index=v.times.floor("h")
+            )
+            per = per[~per.index.duplicated()]
+        v.period_of_row = v.times.floor("h").to_numpy()
+        period = pd.Timedelta(hours=1)
+        starts = pd.DatetimeIndex(per.index)
+    verdict = judge(per["mean"].to_numpy(), per["valid"].to_numpy(), lim)
+    per = per.assign(
+        status=verdict["status"].to_numpy(),
+        limit=verdict["limit"].to_numpy(),
+        multiple=verdict["multiple"].to_numpy(),
+    )
+    v.periods, v.limit = per, limit
+    if lim is not None:
+        ev = pack.events
+        v.events = events_from_runs(
+            starts,
+            per["status"].to_numpy(),
+            per["mean"].to_numpy(),
+            lim,
+            period=period,
+            min_points=int(ev.get("min_points", 1)),
+            max_gap_points=int(ev.get("max_gap_points", 0)),
+        )
+        hug = pack.checks_for(v.code).get("limit_hugging")
+        if hug is not None and len(per) > 1:
+            w = max(int(round(hug["window_duration"] / period.total_seconds())), 2)
+            pf = PT.limit_hugging_test(
+                per["mean"].to_numpy(), lim, w, band=tuple(hug["band"]), min_share=hug["min_share"]
+            )
+            pf = np.where(pf == Flag.MISSING, NE, pf).astype(np.uint8)
+            row_f = pd.Series(pf, index=per.index).reindex(v.period_of_row).to_numpy()
+            row_f = np.where(
+                np.isnan(v.values), np.uint8(Flag.MISSING), np.nan_to_num(row_f, nan=int(NE))
+            ).astype(np.uint8)
+            v.results.append(
+                CheckResult("limit_hugging", row_f, {**hug, "limit": lim}, pack.version)
+            )
+            v.aggregate = aggregate([r.flags for r in v.results])
+
+
+def _row_table(
+    frame: pd.DataFrame, verdicts: dict[str, SeriesVerdict], dup: np.ndarray, order_flag: np.ndarray
+) -> pd.DataFrame:
+    n = len(frame)
+    names: list[str] = []
+    for v in verdicts.values():
+        for r in v.results:
+            if r.name not in names:
+                names.append(r.name)
+    cols = {
+        name: np.full(n, NE, dtype=np.uint8)
+        for name in ["duplicate_time", "timestamp_order", *names]
+    }
+    cols["duplicate_time"] = np.where(dup, F, P).astype(np.uint8)
+    cols["timestamp_order"] = order_flag.astype(np.uint8)
+    extra = {
+        "valid": np.zeros(n, bool),
+        "converted": np.full(n, np.nan),
+        "period_valid": np.full(n, None, dtype=object),
+        "exceedance": np.full(n, "", dtype=object),
+        "multiple": np.full(n, np.nan),
+    }
+    for v in verdicts.values():
+        for r in v.results:
+            cols[r.name][v.rows] = r.flags
+        extra["valid"][v.rows] = v.valid
+        if v.converted is not None:
+            extra["converted"][v.rows] = v.converted
+        if v.periods is not None:
+            per = v.periods.reindex(v.period_of_row)
+            extra["period_valid"][v.rows] = per["valid"].to_numpy()
+            extra["exceedance"][v.rows] = per["status"].to_numpy()
+            extra["multiple"][v.rows] = per["multiple"].to_numpy()
+    # missing values: MISSING from every check that saw them
+    value = frame["value"].to_numpy(dtype="float64")
+    out = pd.DataFrame(cols, index=frame.index)
+    out.loc[np.isnan(value) & ~dup, ["duplicate_time", "timestamp_order"]] = np.uint8(Flag.MISSING)
+    out["aggregate_flag"] = aggregate([out[c].to_numpy() for c in out.columns])
+    out.loc[dup, "aggregate_flag"] = F
+    for k, arr in extra.items():
+        out[k] = arr
+    return out
