@@ -24,6 +24,7 @@ err = Console(stderr=True)
 SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.db.cli", "app", "db"),
     ("qingshan.platform_cli", "register", None),
+    ("qingshan.hj212.cli", "register", None),
     ("qingshan.ingest.cli", "app", "import"),
 ]
 

@@ -23,6 +23,7 @@ ROUTERS: list[str] = [
     "qingshan.accounts.api",
     "qingshan.geo.api",
     "qingshan.monitoring.api",
+    "qingshan.hj212.api",
 ]
 
 

@@ -193,3 +193,26 @@ async def run_simulated_loggers(
     ]  # fmt: skip
     log.info("%d simulated loggers", len(loggers))
     await asyncio.gather(*(lg.run(stop_event) for lg in loggers))
+
+
+def register_sim_devices(engine: Engine, count: int, password: str = "123456") -> int:
+    """Register a device ``SIM<site code>`` for up to ``count`` sites that have none (demo).
+    Returns how many were added."""
+    from qingshan.audit import acting_as
+    from qingshan.hj212.models import Device
+    from qingshan.hj212.registry import add_device
+    from qingshan.monitoring.models import Site
+
+    with acting_as("system"), session_scope(engine) as session:
+        bound = set(session.scalars(select(Device.site_id).where(Device.site_id.is_not(None))))
+        have = len(bound)
+        added = 0
+        for site in session.scalars(select(Site).order_by(Site.id)):
+            if have + added >= count:
+                break
+            if site.id in bound:
+                continue
+            add_device(session, f"SIM{site.code}"[:32], password, site=site.id,
+                       name=f"模拟数采仪 {site.name}")  # fmt: skip
+            added += 1
+    return added
