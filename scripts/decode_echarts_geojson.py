@@ -8,8 +8,9 @@ each ring is a string of character pairs, ZigZag- and delta-encoded from the rin
 
 The output, ``qingshan/geo/data/zhejiang_cities.geojson``, is RFC 7946 GeoJSON (lon/lat
 degrees) with properties ``code`` (the adcode), ``name``, ``name_en`` and ``center`` (ECharts'
-label point ``cp``). Rings are closed (the source leaves them open); shapes are otherwise kept
-as they are, including the self-intersections some of them have.
+label point ``cp``). Rings are closed (the source leaves them open) and degenerate rings (fewer than
+three distinct positions, a few metres across) are dropped; shapes are otherwise kept as they
+are, including the self-intersections some of them have.
 
 Usage::
 
@@ -47,6 +48,19 @@ def decode_ring(encoded: str, offsets: list[int], scale: float) -> list[list[flo
     return ring
 
 
+def _decode_polygon(rings: list[str], offsets: list[list[int]], scale: float) -> list:
+    """Decode a polygon's rings, dropping degenerate ones (fewer than three distinct positions:
+    specks of a few metres that GeoJSON cannot hold). An empty list when the exterior is one."""
+    decoded = [decode_ring(r, o, scale) for r, o in zip(rings, offsets, strict=True)]
+
+    def solid(ring: list[list[float]]) -> bool:
+        return len({tuple(p) for p in ring}) >= 3
+
+    if not decoded or not solid(decoded[0]):
+        return []
+    return [decoded[0]] + [r for r in decoded[1:] if solid(r)]
+
+
 def decode(source: dict) -> dict:
     """The plain GeoJSON FeatureCollection of ECharts' compressed ``source``."""
     from qingshan.geo.regions import get_region
@@ -59,18 +73,23 @@ def decode(source: dict) -> dict:
         geom = feat["geometry"]
         offsets = geom["encodeOffsets"]
         if geom["type"] == "Polygon":
-            coords = [
-                decode_ring(r, o, scale) for r, o in zip(geom["coordinates"], offsets, strict=True)
-            ]
+            polygons = [_decode_polygon(geom["coordinates"], offsets, scale)]
         elif geom["type"] == "MultiPolygon":
-            coords = [
-                [decode_ring(r, o, scale) for r, o in zip(poly, poly_off, strict=True)]
+            polygons = [
+                _decode_polygon(poly, poly_off, scale)
                 for poly, poly_off in zip(geom["coordinates"], offsets, strict=True)
             ]
         else:
             raise ValueError(
                 f"unexpected geometry type {geom['type']!r} in feature {feat.get('id')}"
             )
+        polygons = [p for p in polygons if p]
+        if not polygons:
+            raise ValueError(f"feature {feat.get('id')} has no polygon left after decoding")
+        if len(polygons) == 1:
+            geometry = {"type": "Polygon", "coordinates": polygons[0]}
+        else:
+            geometry = {"type": "MultiPolygon", "coordinates": polygons}
         region = get_region(str(feat["id"]))
         if region.name != feat["properties"]["name"]:
             raise ValueError(
@@ -86,7 +105,7 @@ def decode(source: dict) -> dict:
                     "name_en": region.name_en,
                     "center": feat["properties"].get("cp"),
                 },
-                "geometry": {"type": geom["type"], "coordinates": coords},
+                "geometry": geometry,
             }
         )
     features.sort(key=lambda f: f["id"])
