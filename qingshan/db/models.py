@@ -8,6 +8,7 @@ from qingshan.geo.models import Region  # noqa: F401
 from qingshan.hj212.models import Device, DeviceStatus, Reject  # noqa: F401
 from qingshan.jobs.models import JobRun  # noqa: F401
 from qingshan.monitoring.models import LatestValue, Parameter, Series, Site  # noqa: F401
+from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase  # noqa: F401
 from qingshan.sim.models import InjectedFault  # noqa: F401
 
 metadata = Base.metadata

@@ -137,7 +137,7 @@ def judge_outlet(
             code, pos, t, x, results, np.empty(0, np.uint8), np.empty(0, bool)
         )
     _cross_checks(verdicts, base, stopped_of, pack)
-    for code, v in verdicts.items():
+    for v in verdicts.values():
         v.aggregate = (
             aggregate([r.flags for r in v.results]) if v.results else np.full(v.values.size, NE)
         )
