@@ -34,7 +34,7 @@ def test_every_limit_inclusive_best_class(item):
     key = "TP" if item.startswith("TP") else item
     body = "lake" if item == "TP_lake" else "river"
     limits = [float(v) for v in GB3838_LIMITS[item][1]]
-    for i, lim in enumerate(limits):
+    for lim in limits:
         best = min(j for j, v in enumerate(limits) if v == lim)
         assert indicator_class(key, lim, body) == CLASSES[best], (item, lim)
         above = indicator_class(key, lim * 1.001, body)
