@@ -1,0 +1,85 @@
+"""The in-memory shape of generated values and its conversion to observation rows.
+
+A :class:`Block` holds one stream and period: a value matrix (series × time) where NaN means
+"no row" (a gap), and a matrix of HJ 212-2017 data-flag codes (:data:`FLAGS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+#: HJ 212-2017 Table 8 data flags, indexed by the codes stored in :attr:`Block.flag`.
+FLAGS = ("N", "C", "M", "F", "D", "T", "B", "S")
+N, C, M, F, D, T, B, S = range(len(FLAGS))
+
+
+@dataclass
+class Block:
+    """Generated values of one stream and period.
+
+    Attributes
+    ----------
+    stream : str
+        Store stream (``air``, ``water``, ``gas_outlet``, ``water_outlet``).
+    period : str
+        ``hour`` or ``min``.
+    sidx : ndarray of int, shape (n,)
+        Catalogue series index of each row of the matrices.
+    times : DatetimeIndex, shape (t,)
+        Period starts [UTC].
+    value : ndarray, shape (n, t)
+        Values in the series' unit; NaN = not reported.
+    flag : ndarray of uint8, shape (n, t)
+        Index into :data:`FLAGS`.
+    source : str
+        The ``source`` column of the rows (e.g. ``sim:replay:cnemc-2019``).
+    """
+
+    stream: str
+    period: str
+    sidx: np.ndarray
+    times: pd.DatetimeIndex
+    value: np.ndarray
+    flag: np.ndarray
+    source: np.ndarray  # per series: the ``source`` column
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.value.shape
+
+    def rows(self, series_ids: np.ndarray, chunk_days: int = 31) -> Iterator[pa.Table]:
+        """Observation rows, one table per ``chunk_days`` of time, sorted by series and time.
+
+        ``series_ids`` maps catalogue series indices to database series ids.
+        """
+        ids = np.asarray(series_ids)[self.sidx]
+        step = pd.Timedelta(self.times[1] - self.times[0]) if len(self.times) > 1 else \
+            pd.Timedelta(hours=1)
+        per_day = int(pd.Timedelta(days=1) / step)
+        t_us = self.times.asi8 // 1000 if self.times.unit == "ns" else self.times.asi8
+        delay_us = int(step / pd.Timedelta(microseconds=1)) + 90_000_000  # sent 90 s after
+        flags = np.array(FLAGS, dtype=object)
+        sources = pa.array(self.source)
+        for lo in range(0, len(self.times), chunk_days * per_day):
+            hi = min(lo + chunk_days * per_day, len(self.times))
+            v = self.value[:, lo:hi]
+            present = ~np.isnan(v)
+            r, c = np.nonzero(present)
+            time_us = t_us[lo:hi][c]
+            vals = v[r, c]
+            yield pa.table({
+                "series_id": pa.array(ids[r], pa.int64()),
+                "time": pa.array(time_us, pa.timestamp("us", tz="UTC")),
+                "period": pa.DictionaryArray.from_arrays(
+                    np.zeros(len(r), np.int8), pa.array([self.period])).cast(pa.string()),
+                "value": pa.array(vals, pa.float64()),
+                "raw_value": pa.array(vals, pa.float64()),
+                "source_flag": pa.array(flags[self.flag[:, lo:hi][r, c]], pa.string()),
+                "source": sources.take(pa.array(r)),
+                "received_at": pa.array(time_us + delay_us, pa.timestamp("us", tz="UTC")),
+            })

@@ -1,0 +1,118 @@
+"""Emission limits and reference oxygen the demo's permits carry, in one place with sources.
+
+Used until :mod:`qingshan.standards.emission_limits` covers them; every figure cites its table.
+Gas limits are hourly concentrations [mg/m³] at the reference O2 [%] (dry, standard state);
+water limits are daily concentrations [mg/L]. ``[U]`` marks figures the reference notes
+(``qc-rules.md`` §7–8) flag as to be confirmed against the official text.
+
+Sources
+-------
+- GB 13223-2011 《火电厂大气污染物排放标准》 Table 1/2; ultra-low emission (超低排放) for coal
+  units per 《煤电节能减排升级与改造行动计划（2014—2020年）》 and 环发〔2015〕164号: PM 10,
+  SO2 35, NOx 50 at 6 % O2.
+- GB 4915-2013 《水泥工业大气污染物排放标准》 Table 2 (special limits), kiln tail at 10 % O2 [U].
+- GB 13271-2014 《锅炉大气污染物排放标准》 Table 3 (special limits), coal boilers at 9 % O2,
+  gas boilers at 3.5 % O2 [U].
+- GB 3544-2008 《制浆造纸工业水污染物排放标准》 Table 2: paper mills COD 80, NH3-N 8;
+  pulp-and-paper mills COD 90, NH3-N 8.
+- GB 4287-2012 《纺织染整工业水污染物排放标准》 Table 2, direct discharge: COD 80, NH3-N 10 [U].
+- GB 8978-1996 《污水综合排放标准》 Table 4 grade 1: COD 100, NH3-N 15 [U].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, slots=True)
+class SourceType:
+    """A kind of emission source with its limits.
+
+    Attributes
+    ----------
+    key : str
+        ``Site.attrs["source_type"]`` of outlets of this kind.
+    medium : str
+        ``"gas"`` or ``"water"``.
+    reference_o2 : float or None
+        Reference oxygen content for 折算 [%]; None for water.
+    limits : mapping
+        HJ 212-2017 parameter code → limit [mg/m³ at reference O2, or mg/L].
+    averaging : str
+        ``"hour"`` (gas, CEMS hourly mean) or ``"day"`` (water, daily mean).
+    standard : str
+        Citation, e.g. ``"GB 13223-2011 表2"``.
+    """
+
+    key: str
+    name: str
+    medium: str
+    reference_o2: float | None
+    limits: MappingProxyType[str, float]
+    averaging: str
+    standard: str
+
+
+def _m(**kw: float) -> MappingProxyType[str, float]:
+    return MappingProxyType(dict(kw))
+
+
+SO2, NOX, PM = "a21026", "a21002", "a34013"
+POLLUTANTS_GAS = (SO2, NOX, PM)
+COD, NH3N = "w01018", "w21003"
+
+_TYPES = (
+    SourceType("coal_boiler_ultralow", "燃煤发电锅炉（超低排放）", "gas", 6.0,
+               _m(a34013=10.0, a21026=35.0, a21002=50.0), "hour",
+               "GB 13223-2011; 超低排放 环发〔2015〕164号"),
+    SourceType("coal_boiler_special", "燃煤发电锅炉", "gas", 6.0,
+               _m(a34013=20.0, a21026=50.0, a21002=100.0), "hour",
+               "GB 13223-2011 表2 特别排放限值"),
+    SourceType("gas_turbine", "燃气轮机组", "gas", 15.0,
+               _m(a34013=5.0, a21026=35.0, a21002=50.0), "hour",
+               "GB 13223-2011 表2 燃气轮机组"),
+    SourceType("cement_kiln", "水泥窑及窑尾余热利用系统", "gas", 10.0,
+               _m(a34013=20.0, a21026=100.0, a21002=320.0), "hour",
+               "GB 4915-2013 表2 特别排放限值"),
+    SourceType("coal_industrial_boiler", "燃煤工业锅炉", "gas", 9.0,
+               _m(a34013=30.0, a21026=200.0, a21002=200.0), "hour",
+               "GB 13271-2014 表3 特别排放限值"),
+    SourceType("gas_industrial_boiler", "燃气工业锅炉", "gas", 3.5,
+               _m(a34013=20.0, a21026=50.0, a21002=150.0), "hour",
+               "GB 13271-2014 表3 特别排放限值"),
+    SourceType("paper_effluent", "造纸企业废水总排口", "water", None,
+               _m(w01018=80.0, w21003=8.0), "day", "GB 3544-2008 表2 造纸企业"),
+    SourceType("pulp_paper_effluent", "制浆和造纸联合企业废水总排口", "water", None,
+               _m(w01018=90.0, w21003=8.0), "day", "GB 3544-2008 表2 制浆和造纸联合企业"),
+    SourceType("dyeing_effluent", "印染企业废水总排口", "water", None,
+               _m(w01018=80.0, w21003=10.0), "day", "GB 4287-2012 表2 直接排放"),
+    SourceType("chemical_effluent", "化工企业废水总排口", "water", None,
+               _m(w01018=100.0, w21003=15.0), "day", "GB 8978-1996 表4 一级"),
+)
+
+SOURCE_TYPES: MappingProxyType[str, SourceType] = MappingProxyType({t.key: t for t in _TYPES})
+"""Source-type key → :class:`SourceType`."""
+
+
+def source_type(key: str) -> SourceType:
+    """Look a source type up; an unknown key lists the valid ones."""
+    try:
+        return SOURCE_TYPES[key]
+    except KeyError:
+        raise KeyError(f"unknown source type {key!r}; valid: {', '.join(SOURCE_TYPES)}") from None
+
+
+#: Which outlets an enterprise of each industry has: (source type, probability weight) choices
+#: for its gas outlets and its water outlets, and how many of each (min, max).
+INDUSTRY_OUTLETS = MappingProxyType({
+    "thermal_power": (((("coal_boiler_ultralow", 0.6), ("coal_boiler_special", 0.15),
+                        ("gas_turbine", 0.25)), (1, 3)), ((), (0, 0))),
+    "cement": (((("cement_kiln", 1.0),), (1, 2)), ((), (0, 0))),
+    "paper": (((("coal_industrial_boiler", 0.5), ("gas_industrial_boiler", 0.5)), (0, 1)),
+              ((("paper_effluent", 0.7), ("pulp_paper_effluent", 0.3)), (1, 1))),
+    "dyeing": (((("gas_industrial_boiler", 0.7), ("coal_industrial_boiler", 0.3)), (0, 1)),
+               ((("dyeing_effluent", 1.0),), (1, 1))),
+    "chemical": (((("gas_industrial_boiler", 0.6), ("coal_industrial_boiler", 0.4)), (1, 1)),
+                 ((("chemical_effluent", 1.0),), (1, 1))),
+})
