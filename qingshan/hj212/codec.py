@@ -231,6 +231,8 @@ def parse(
         frame = frame.encode("utf-8")
     if frame[-1:] == b"\n":
         frame = frame[:-2] if frame[-2:-1] == b"\r" else frame[:-1]
+    elif frame[-1:] == b"\r":
+        frame = frame[:-1]
     n = len(frame)
     if n < 10 or frame[:2] != b"##":
         raise FrameHeaderError(
