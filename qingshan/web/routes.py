@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from qingshan import __version__
+from qingshan.api.deps import ScopeDep
 from qingshan.geo.regions import CITY_CODES, PROVINCE_CODE, REGIONS, get_region
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.i18n import LANG_COOKIE, get_lang, labels_for, requested_lang, translator
@@ -58,11 +59,21 @@ def _tojson_script(value: object) -> Markup:
     return Markup(text)  # noqa: S704  (escaped above for the script context)
 
 
-def render(request: Request, template: str, context: dict | None = None) -> HTMLResponse:
-    """Render ``template`` with the layout's context; ``?lang=`` is remembered in a cookie."""
+def render(
+    request: Request,
+    template: str,
+    context: dict | None = None,
+    *,
+    region_code: str = PROVINCE_CODE,
+) -> HTMLResponse:
+    """Render ``template`` with the layout's context; ``?lang=`` is remembered in a cookie.
+
+    ``region_code`` is the region the page shows (the caller's scope: pass ``scope.region_code``
+    from :data:`qingshan.api.deps.ScopeDep`).
+    """
     lang = get_lang(request)
     now = as_cst(utcnow())
-    region = get_region(PROVINCE_CODE)
+    region = get_region(region_code)
     base = {
         "lang": lang,
         "t": translator(lang),
@@ -89,12 +100,16 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 @router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request) -> HTMLResponse:
-    """浙江省空气质量地图: the 11 cities, air stations by AQI level, a city ranking."""
+def map_page(request: Request, scope: ScopeDep) -> HTMLResponse:
+    """浙江省空气质量地图: the 11 cities, air stations by AQI level, a city ranking.
+
+    The stations come from /api/v1/air/stations/latest, scoped to the caller like every query.
+    """
     lang = get_lang(request)
     config = {
         "lang": lang,
         "geojsonUrl": f"{API}/geo/zhejiang-cities.geojson",
+        "refreshSeconds": 300,
         "stationsUrl": f"{API}/air/stations/latest",
         "legend": aqi_legend(lang),
         "labels": labels_for(
@@ -102,7 +117,7 @@ def map_page(request: Request) -> HTMLResponse:
         ),
         "cityNamesEn": {REGIONS[c].name: REGIONS[c].name_en for c in CITY_CODES},
     }
-    return render(request, "map.html", {"config": config})
+    return render(request, "map.html", {"config": config}, region_code=scope.region_code)
 
 
 def mount_web(app: FastAPI) -> None:

@@ -92,3 +92,15 @@ def test_english_switch(server_url, page):
     _open_map(page, f"{server_url}/map?lang=zh")
     assert "浙江省空气质量实时地图" in page.inner_text("h1")
     assert page.qs_errors == []
+
+
+def test_failed_data_is_reported_on_the_page(server_url, page):
+    page.route(
+        "**/api/v1/air/stations/latest",
+        lambda route: route.fulfill(status=503, body='{"detail": "down"}'),
+    )
+    page.goto(f"{server_url}/map")
+    page.wait_for_selector("#qs-map[data-ready]", timeout=20_000)
+    assert page.get_attribute("#qs-map", "data-ready") == "error"
+    assert "数据加载失败" in page.inner_text("#qs-error")
+    assert "HTTP 503" in page.inner_text("#qs-error")

@@ -133,7 +133,6 @@
   }
 
   function render(geo, stations) {
-    echarts.registerMap("zhejiang", geo);
     var series = cfg.legend.map(function (entry) {
       return {
         name: entry.name,
@@ -199,13 +198,25 @@
     renderNote(stations);
   }
 
+  function fail(err) {
+    chart.hideLoading();
+    var box = document.getElementById("qs-error");
+    box.hidden = false;
+    box.textContent = L["map.load_failed"] + COLON + err.message;
+    el.dataset.ready = "error";
+  }
+
   Promise.all([getJSON(cfg.geojsonUrl), getJSON(cfg.stationsUrl)])
-    .then(function (r) { render(r[0], r[1]); })
-    .catch(function (err) {
-      chart.hideLoading();
-      var box = document.getElementById("qs-error");
-      box.hidden = false;
-      box.textContent = L["map.load_failed"] + COLON + err.message;
-      el.dataset.ready = "error";
-    });
+    .then(function (r) {
+      var geo = r[0];
+      echarts.registerMap("zhejiang", geo);
+      render(geo, r[1]);
+      // new hourly values arrive through the day: fetch the stations again now and then
+      window.setInterval(function () {
+        getJSON(cfg.stationsUrl).then(function (stations) {
+          document.getElementById("qs-error").hidden = true;
+          render(geo, stations);
+        }, fail);
+      }, cfg.refreshSeconds * 1000);
+    }, fail);
 })();
