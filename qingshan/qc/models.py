@@ -53,10 +53,14 @@ class QCJudgement(Base):
     industry: Mapped[str] = mapped_column(String(32))
     rule_version: Mapped[str] = mapped_column(String(64))
     inputs_digest: Mapped[str] = mapped_column(String(64))  # sha256 of the input observations
-    marks: Mapped[list] = mapped_column(JSON, default=list)  # marks as judged (id, kind, start, end, …)
+    marks: Mapped[list] = mapped_column(
+        JSON, default=list
+    )  # marks as judged (id, kind, start, end, …)
     limits: Mapped[dict] = mapped_column(JSON, default=dict)  # code → {limit, standard, source}
     source_type: Mapped[str | None] = mapped_column(String(32))
-    summary: Mapped[dict] = mapped_column(JSON, default=dict)  # per parameter: checks, counts, periods
+    summary: Mapped[dict] = mapped_column(
+        JSON, default=dict
+    )  # per parameter: checks, counts, periods
     created_at: Mapped[datetime]
     superseded_by: Mapped[int | None] = mapped_column(ForeignKey("qc_judgement.id"))
 

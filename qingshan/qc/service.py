@@ -1,0 +1,333 @@
+"""QC rules on the database: marks, stored judgements (every recomputation kept), events, cases.
+
+A judgement is recomputed when a mark arrives late: :func:`add_mark` returns the mark, and
+:func:`rejudge_after_mark` judges the affected windows again with ``trigger="late_mark"``,
+keeping the earlier judgement (``superseded_by`` points to the new one). :func:`replay`
+recomputes a stored judgement from its stored inputs and rule version and says whether it
+matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qingshan.errors import NotFound
+from qingshan.qc.errors import QCError
+from qingshan.qc.judge import OutletVerdict, judge_outlet
+from qingshan.qc.marks import MarkInterval, validate_marks
+from qingshan.qc.models import QCEvent, QCJudgement, QCMark
+from qingshan.qc.rules import load_rulepack
+from qingshan.qc.supervision import CaseSink, DBCaseSink, evidence_for
+from qingshan.timeutil import utcnow
+
+__all__ = [
+    "add_mark",
+    "revoke_mark",
+    "site_marks",
+    "judge_site",
+    "replay",
+    "inputs_digest",
+    "rejudge_after_mark",
+]
+
+
+def _mark(m: QCMark) -> MarkInterval:
+    return MarkInterval(
+        kind=m.kind,
+        start=m.start,
+        end=m.end,
+        site=m.site_id,
+        parameter=m.parameter_code,
+        created_by=m.created_by,
+        created_at=m.created_at,
+        proof=tuple(m.proof or ()),
+        id=m.id,
+    )
+
+
+def site_marks(
+    session: Session, site_id: int, start: datetime | None = None, end: datetime | None = None
+) -> list[QCMark]:
+    """Active (not revoked) marks of a site, optionally overlapping [start, end)."""
+    q = select(QCMark).where(QCMark.site_id == site_id, QCMark.revoked_at.is_(None))
+    if start is not None:
+        q = q.where(QCMark.end > start)
+    if end is not None:
+        q = q.where(QCMark.start < end)
+    return list(session.scalars(q.order_by(QCMark.start)))
+
+
+def add_mark(
+    session: Session,
+    *,
+    site_id: int,
+    kind: str,
+    start: datetime,
+    end: datetime,
+    created_by: str,
+    parameter_code: str | None = None,
+    reason: str = "",
+    proof: Iterable[str] = (),
+    now: datetime | None = None,
+) -> QCMark:
+    """Record a mark after checking it against the site's active marks (kind, order, overlap)."""
+    new = MarkInterval(kind, start, end, site=site_id, parameter=parameter_code)
+    validate_marks([*(_mark(m) for m in site_marks(session, site_id)), new])
+    mark = QCMark(
+        site_id=site_id,
+        parameter_code=parameter_code,
+        kind=kind,
+        start=start,
+        end=end,
+        reason=reason,
+        proof=list(proof),
+        created_by=created_by,
+        created_at=now or utcnow(),
+    )
+    session.add(mark)
+    session.flush()
+    return mark
+
+
+def revoke_mark(session: Session, mark_id: int, *, by: str, now: datetime | None = None) -> QCMark:
+    mark = session.get(QCMark, mark_id)
+    if mark is None or mark.revoked_at is not None:
+        raise NotFound(f"no active mark {mark_id}", mark_id=mark_id)
+    mark.revoked_at, mark.revoked_by = now or utcnow(), by
+    session.flush()
+    return mark
+
+
+def inputs_digest(frame: pd.DataFrame) -> str:
+    """sha256 of the observations judged (parameter, time, value, flag), independent of row order."""
+    cols = [c for c in ("parameter", "time", "value", "flag") if c in frame]
+    f = frame[cols].copy()
+    f["time"] = pd.to_datetime(f["time"], utc=True).astype("int64")
+    f = f.sort_values(["parameter", "time"], kind="stable").reset_index(drop=True)
+    h = hashlib.sha256()
+    h.update(
+        pd.util.hash_pandas_object(f.astype({"value": "float64"}), index=False).to_numpy().tobytes()
+    )
+    return h.hexdigest()
+
+
+def _summary(v: OutletVerdict) -> dict:
+    out = {}
+    for code, s in v.series.items():
+        per = s.periods
+        out[code] = {
+            "checks": {r.name: {"params": r.params, "counts": r.counts()} for r in s.results},
+            "periods": 0 if per is None else int(len(per)),
+            "valid_periods": 0 if per is None else int(per["valid"].sum()),
+            "exceeding_periods": 0 if per is None else int((per["status"] == "exceeding").sum()),
+            "events": len(s.events),
+        }
+    return out
+
+
+def judge_site(
+    session: Session,
+    frame: pd.DataFrame,
+    *,
+    site_id: int,
+    window: tuple[datetime, datetime],
+    industry: str,
+    source_type: str | None = None,
+    limits: dict | None = None,
+    trigger: str = "scheduled",
+    now: datetime | None = None,
+    sink: CaseSink | None = None,
+    rule_version: str | None = None,
+    marks: list[MarkInterval] | None = None,
+) -> tuple[QCJudgement, OutletVerdict]:
+    """Judge ``frame`` (one site's observations in ``window``), store the judgement and its
+    events, and open one case per event through ``sink`` (default :class:`DBCaseSink`)."""
+    now = now or utcnow()
+    start, end = window
+    pack = (
+        load_rulepack(industry, version=rule_version)
+        if rule_version
+        else load_rulepack(industry, pd.Timestamp(start).date())
+    )
+    if marks is None:
+        marks = [_mark(m) for m in site_marks(session, site_id, start, end)]
+    verdict = judge_outlet(
+        frame, pack=pack, marks=marks, limits=limits, source_type=source_type, now=now, site=site_id
+    )
+    prev = session.scalar(
+        select(QCJudgement).where(
+            QCJudgement.site_id == site_id,
+            QCJudgement.window_start == start,
+            QCJudgement.window_end == end,
+            QCJudgement.superseded_by.is_(None),
+        )
+    )
+    rev = (
+        session.scalar(
+            select(func.max(QCJudgement.revision)).where(
+                QCJudgement.site_id == site_id,
+                QCJudgement.window_start == start,
+                QCJudgement.window_end == end,
+            )
+        )
+        or 0
+    ) + 1
+    j = QCJudgement(
+        site_id=site_id,
+        window_start=start,
+        window_end=end,
+        revision=rev,
+        trigger=trigger,
+        industry=industry,
+        rule_version=pack.version,
+        inputs_digest=inputs_digest(frame),
+        marks=[_mark_json(m) for m in marks],
+        limits=dict(limits or {}),
+        source_type=source_type,
+        summary=_summary(verdict),
+        created_at=now,
+    )
+    session.add(j)
+    session.flush()
+    if prev is not None:
+        prev.superseded_by = j.id
+    sink = sink or DBCaseSink(session)
+    for code, s in verdict.series.items():
+        for ev in s.events:
+            key = ev.key(site_id, code)
+            lim = s.limit or {}
+            session.add(
+                QCEvent(
+                    judgement_id=j.id,
+                    site_id=site_id,
+                    parameter_code=code,
+                    event_key=key,
+                    start=ev.start.to_pydatetime(),
+                    end=ev.end.to_pydatetime(),
+                    periods=ev.periods,
+                    max_value=ev.max_value,
+                    max_multiple=ev.max_multiple,
+                    limit=ev.limit,
+                    standard=str(lim.get("standard", "")),
+                    limit_source=str(lim.get("source", "")),
+                )
+            )
+            title = f"超标督办 {code} 超标{ev.max_multiple:.2f}倍 ({ev.start:%Y-%m-%d %H:%M} UTC 起 {ev.periods} 个时段)"
+            sink.open_case(
+                event_key=key,
+                site_id=site_id,
+                parameter_code=code,
+                title=title,
+                evidence=evidence_for(s, ev, marks, rule_version=pack.version),
+                judgement_id=j.id,
+                opened_at=now,
+            )
+    session.flush()
+    return j, verdict
+
+
+def _mark_json(m: MarkInterval) -> dict:
+    return {
+        "id": m.id,
+        "kind": m.kind,
+        "start": pd.Timestamp(m.start).isoformat(),
+        "end": pd.Timestamp(m.end).isoformat(),
+        "parameter": m.parameter,
+        "created_by": m.created_by,
+        "created_at": None if m.created_at is None else pd.Timestamp(m.created_at).isoformat(),
+    }
+
+
+def _mark_from_json(d: dict) -> MarkInterval:
+    return MarkInterval(
+        d["kind"],
+        pd.Timestamp(d["start"]),
+        pd.Timestamp(d["end"]),
+        parameter=d.get("parameter"),
+        created_by=d.get("created_by"),
+        id=d.get("id"),
+        created_at=None if d.get("created_at") is None else pd.Timestamp(d["created_at"]),
+    )
+
+
+def replay(session: Session, judgement_id: int, frame: pd.DataFrame) -> dict:
+    """Recompute a stored judgement from ``frame`` with its stored rule version, marks and limits.
+
+    Returns ``{"inputs_match", "summary_match", "judgement_id", "rule_version"}``; raises
+    :class:`QCError` when the observations differ from those judged (digest mismatch).
+    """
+    j = session.get(QCJudgement, judgement_id)
+    if j is None:
+        raise NotFound(f"no judgement {judgement_id}", judgement_id=judgement_id)
+    digest = inputs_digest(frame)
+    if digest != j.inputs_digest:
+        raise QCError(
+            f"judgement {judgement_id}: the observations given differ from those judged "
+            f"(digest {digest[:12]}… ≠ {j.inputs_digest[:12]}…)",
+            judgement_id=judgement_id,
+        )
+    pack = load_rulepack(j.industry, version=j.rule_version)
+    v = judge_outlet(
+        frame,
+        pack=pack,
+        marks=[_mark_from_json(m) for m in j.marks],
+        limits=j.limits,
+        source_type=j.source_type,
+        now=j.created_at,
+        site=j.site_id,
+    )
+    return {
+        "judgement_id": j.id,
+        "rule_version": j.rule_version,
+        "inputs_match": True,
+        "summary_match": _jsonish(_summary(v)) == _jsonish(j.summary),
+    }
+
+
+def _jsonish(d):
+    import json
+
+    return json.loads(
+        json.dumps(d, default=lambda o: o.item() if isinstance(o, np.generic) else str(o))
+    )
+
+
+def rejudge_after_mark(
+    session: Session, mark: QCMark, frames: dict[tuple, pd.DataFrame], **kw
+) -> list[QCJudgement]:
+    """Judge again every current judgement of the mark's site whose window overlaps the mark.
+
+    ``frames`` maps (window_start, window_end) → the observations of that window (read from the
+    observation store by the caller). Returns the new judgements.
+    """
+    current = session.scalars(
+        select(QCJudgement).where(
+            QCJudgement.site_id == mark.site_id,
+            QCJudgement.superseded_by.is_(None),
+            QCJudgement.window_start < mark.end,
+            QCJudgement.window_end > mark.start,
+        )
+    ).all()
+    out = []
+    for j in current:
+        frame = frames[(j.window_start, j.window_end)]
+        new, _ = judge_site(
+            session,
+            frame,
+            site_id=j.site_id,
+            window=(j.window_start, j.window_end),
+            industry=j.industry,
+            source_type=j.source_type,
+            limits=j.limits,
+            trigger="late_mark",
+            **kw,
+        )
+        out.append(new)
+    return out

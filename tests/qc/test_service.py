@@ -1,0 +1,161 @@
+"""Marks, stored judgements, late-mark re-judgement, replay and cases on SQLite and PostgreSQL."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from qingshan.db.engine import session_scope
+from qingshan.geo.models import Region, RegionLevel
+from qingshan.monitoring.models import ControlLevel, Site, SiteKind
+from qingshan.qc import service
+from qingshan.qc.errors import MarkOverlap, QCError
+from qingshan.qc.models import QCEvent, QCJudgement, SupervisionCase
+from qingshan.qc.supervision import CaseSink, DBCaseSink
+
+UTC = "UTC"
+T0 = pd.Timestamp("2024-03-01 00:00", tz=UTC)
+WINDOW = (T0.to_pydatetime(), (T0 + pd.Timedelta(hours=12)).to_pydatetime())
+LIMITS = {"a21026": {"limit": 35.0, "standard": "GB 13223-2011 超低排放", "source": "permit"}}
+
+
+def _site(session) -> int:
+    session.add(
+        Region(code="330000", name="浙江省", name_en="Zhejiang", level=RegionLevel("province"))
+    )
+    site = Site(
+        code="GAS1",
+        name="一号锅炉排口",
+        kind=SiteKind.GAS_OUTLET,
+        control_level=ControlLevel.ENTERPRISE,
+        region_code="330000",
+        attrs={"source_type": "coal_boiler_ultralow"},
+    )
+    session.add(site)
+    session.flush()
+    return site.id
+
+
+def _frame() -> pd.DataFrame:
+    """12 hourly SO2 values at 6 % O2 (so converted = measured); hours 3–5 at 70 (超标1倍)."""
+    t = pd.date_range(T0, periods=12, freq="h")
+    so2 = np.array([20, 21, 19, 70, 70, 70, 22, 20, 18, 21, 20, 19.5])
+    o2 = np.full(12, 6.0) + np.arange(12) * 0.01
+    return pd.concat(
+        [
+            pd.DataFrame({"time": t, "parameter": "a21026", "value": so2, "flag": "N"}),
+            pd.DataFrame({"time": t, "parameter": "a19001", "value": o2, "flag": "N"}),
+        ],
+        ignore_index=True,
+    )
+
+
+def test_judge_store_event_case_late_mark_and_replay(engine):
+    with session_scope(engine) as s:
+        site_id = _site(s)
+        j1, v = service.judge_site(
+            s,
+            _frame(),
+            site_id=site_id,
+            window=WINDOW,
+            industry="thermal_power",
+            source_type="coal_boiler_ultralow",
+            limits=LIMITS,
+            now=T0 + pd.Timedelta(days=1),
+        )
+        assert j1.revision == 1 and j1.rule_version == "thermal_power/2023.1"
+        ev = s.scalars(select(QCEvent)).all()
+        assert len(ev) == 1 and ev[0].periods == 3
+        assert ev[0].max_multiple == pytest.approx((70 * 15 / (21 - 6.05) - 35) / 35, rel=1e-6)
+        case = s.scalars(select(SupervisionCase)).one()
+        assert "超标" in case.title and case.evidence["rule"]["limit"] == 35.0
+        assert (
+            len(case.evidence["series"]) == 12
+        )  # 3 event hours ± 6 h of context, clipped to the data
+        first_case_id = case.id
+        # judged again with the same data: a new revision, still one case
+        j2, _ = service.judge_site(
+            s,
+            _frame(),
+            site_id=site_id,
+            window=WINDOW,
+            industry="thermal_power",
+            source_type="coal_boiler_ultralow",
+            limits=LIMITS,
+            trigger="manual",
+        )
+        assert j2.revision == 2 and s.get(QCJudgement, j1.id).superseded_by == j2.id
+        assert s.scalar(select(func.count()).select_from(SupervisionCase)) == 1
+        assert s.scalars(select(SupervisionCase)).one().evidence["rejudged"] == [j2.id]
+        # a late 故障 mark over the exceeding hours: re-judged, no event, earlier judgements kept
+        mark = service.add_mark(
+            s,
+            site_id=site_id,
+            kind="故障",
+            start=(T0 + pd.Timedelta(hours=3)).to_pydatetime(),
+            end=(T0 + pd.Timedelta(hours=6)).to_pydatetime(),
+            created_by="企业A",
+            proof=["file-1"],
+        )
+        new = service.rejudge_after_mark(s, mark, {WINDOW: _frame()})
+        assert len(new) == 1 and new[0].trigger == "late_mark" and new[0].revision == 3
+        assert new[0].summary["a21026"]["exceeding_periods"] == 0
+        assert s.scalar(select(func.count()).select_from(QCJudgement)) == 3
+        assert (
+            s.get(SupervisionCase, first_case_id).status == "open"
+        )  # the case module decides its fate
+        # replay the first judgement from stored inputs and rule version
+        r = service.replay(s, j1.id, _frame())
+        assert r == {
+            "judgement_id": j1.id,
+            "rule_version": "thermal_power/2023.1",
+            "inputs_match": True,
+            "summary_match": True,
+        }
+        bad = _frame()
+        bad.loc[0, "value"] = 99.0
+        with pytest.raises(
+            QCError, match=f"judgement {j1.id}: the observations given differ from those judged"
+        ):
+            service.replay(s, j1.id, bad)
+
+
+def test_marks_overlap_and_revoke(engine):
+    with session_scope(engine) as s:
+        site_id = _site(s)
+        a = service.add_mark(
+            s,
+            site_id=site_id,
+            kind="停运",
+            start=T0.to_pydatetime(),
+            end=(T0 + pd.Timedelta(hours=5)).to_pydatetime(),
+            created_by="u1",
+        )
+        with pytest.raises(MarkOverlap, match=f"overlaps mark #{a.id} 停运"):
+            service.add_mark(
+                s,
+                site_id=site_id,
+                kind="故障",
+                start=(T0 + pd.Timedelta(hours=4)).to_pydatetime(),
+                end=(T0 + pd.Timedelta(hours=8)).to_pydatetime(),
+                created_by="u1",
+            )
+        service.revoke_mark(s, a.id, by="u1")
+        b = service.add_mark(
+            s,
+            site_id=site_id,
+            kind="故障",
+            start=(T0 + pd.Timedelta(hours=4)).to_pydatetime(),
+            end=(T0 + pd.Timedelta(hours=8)).to_pydatetime(),
+            created_by="u1",
+        )
+        assert [m.id for m in service.site_marks(s, site_id)] == [b.id]
+        from qingshan.errors import NotFound
+
+        with pytest.raises(NotFound, match=f"no active mark {a.id}"):
+            service.revoke_mark(s, a.id, by="u1")
+
+
+def test_db_sink_is_a_case_sink(engine):
+    with session_scope(engine) as s:
+        assert isinstance(DBCaseSink(s), CaseSink)
