@@ -9,7 +9,7 @@ if [[ -z "$PGBIN" || ! -x "$PGBIN/initdb" ]]; then
   echo "with-postgres: no PostgreSQL binaries found; tests run on SQLite only" >&2
   exec "$@"
 fi
-PORT=${QINGSHAN_TEST_PG_PORT:-55432}
+PORT=${QINGSHAN_TEST_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 DIR=$(mktemp -d /tmp/qingshan-pg.XXXXXX)
 chmod 755 "$DIR"
 as_pg() { if [[ $(id -u) == 0 ]]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }

@@ -21,6 +21,7 @@ from qingshan.accounts.security import read_token
 from qingshan.accounts.service import scope_of
 from qingshan.config import Settings
 from qingshan.db.engine import get_engine, session_scope
+from qingshan.timeseries.store import ObservationStore
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
 
@@ -91,3 +92,11 @@ def require_roles(*roles: Role):
         return user
 
     return Depends(check)
+
+
+def get_store(settings: SettingsDep) -> ObservationStore:
+    """The observation store of the settings' data directory."""
+    return ObservationStore(settings.observations_dir)
+
+
+StoreDep = Annotated[ObservationStore, Depends(get_store)]

@@ -34,3 +34,23 @@ class SitePublic(BaseModel):
     longitude: float | None
     latitude: float | None
     attrs: dict
+
+
+class SeriesPublic(BaseModel):
+    id: int
+    parameter_code: str
+    parameter_name: str
+    period: str
+    unit: str
+
+
+class SiteDetail(SitePublic):
+    series: list[SeriesPublic]
+
+
+class ObservationPoint(BaseModel):
+    time: datetime
+    value: float | None
+    raw_value: float | None
+    source_flag: str | None
+    qc_flag: int | None

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.scope import Scope
+from qingshan.errors import NotFound
 from qingshan.geo.models import Region
 from qingshan.monitoring.models import LatestValue, Period, Series, Site, SiteKind
 
@@ -45,7 +46,7 @@ def get_sites(session: Session, scope: Scope, kind: SiteKind | None = None) -> l
 def get_latest_hour(session: Session, scope: Scope, kind: SiteKind) -> list[SiteLatest]:
     """Each site of ``kind`` in scope with its hourly values at the site's newest hour."""
     sites = get_sites(session, scope, kind)
-    cities = dict(session.execute(select(Region.code, Region.name)).tuples().all())
+    cities = dict(session.execute(select(Region.code, Region.name)).all())
     out = {s.id: SiteLatest(s, _city(s.region_code), cities.get(_city(s.region_code), "")) for s in sites}
     rows = session.execute(
         select(Series.site_id, Series.parameter_code, LatestValue.time, LatestValue.value)
@@ -64,6 +65,35 @@ def get_latest_hour(session: Session, scope: Scope, kind: SiteKind) -> list[Site
         out[site_id].time = newest
         out[site_id].values = {code: v for code, t, v in vals if t == newest}
     return list(out.values())
+
+
+def get_site(session: Session, scope: Scope, code: str) -> Site:
+    """The site with ``code`` if it lies in ``scope``; :class:`NotFound` otherwise (a site out
+    of scope is reported exactly as a missing one, so scope never leaks existence)."""
+    site = session.scalar(
+        select(Site).where(Site.code == code, scope.where(Site.region_code, Site.enterprise_id))
+    )
+    if site is None:
+        raise NotFound(f"no site {code!r} in your scope", code=code)
+    return site
+
+
+def get_series_of(session: Session, site: Site, parameter: str, period: Period) -> Series:
+    from qingshan.standards.pollutant_codes import normalise_code
+
+    code = normalise_code(parameter)
+    series = session.scalar(
+        select(Series).where(
+            Series.site_id == site.id, Series.parameter_code == code, Series.period == period
+        )
+    )
+    if series is None:
+        have = sorted(f"{s.parameter_code}/{s.period.value}" for s in site.series)
+        raise NotFound(
+            f"site {site.code} has no {period.value} series of {code}; it has: {', '.join(have) or 'none'}",
+            code=site.code,
+        )
+    return series
 
 
 def _city(region_code: str) -> str:

@@ -42,7 +42,11 @@ def test_health(client):
 def test_wrong_password_is_401_with_a_clear_message(client):
     r = client.post("/api/v1/auth/login", data={"username": "hz", "password": "nope-nope"})
     assert r.status_code == 401
-    assert r.json() == {"error": "AuthenticationFailed", "detail": "wrong username or password", "context": {}}
+    assert r.json() == {
+        "error": "AuthenticationFailed",
+        "detail": "wrong username or password",
+        "context": {},
+    }
 
 
 def test_me_and_scoped_user_list(client):
@@ -51,7 +55,11 @@ def test_me_and_scoped_user_list(client):
     names = [u["username"] for u in client.get("/api/v1/users", headers=hz).json()]
     assert names == ["hz"]
     prov = _token(client, "prov", "province-pass")
-    assert [u["username"] for u in client.get("/api/v1/users", headers=prov).json()] == ["prov", "hz", "nb"]
+    assert [u["username"] for u in client.get("/api/v1/users", headers=prov).json()] == [
+        "prov",
+        "hz",
+        "nb",
+    ]
 
 
 def test_city_admin_cannot_create_users_in_another_city(client):
@@ -59,14 +67,24 @@ def test_city_admin_cannot_create_users_in_another_city(client):
     r = client.post(
         "/api/v1/users",
         headers=hz,
-        json={"username": "nb2", "password": "long-enough", "role": "city", "region_code": "330200"},
+        json={
+            "username": "nb2",
+            "password": "long-enough",
+            "role": "city",
+            "region_code": "330200",
+        },
     )
     assert r.status_code == 403
     assert r.json()["detail"] == "region 330200 is outside the scope 330100 of hz"
     r = client.post(
         "/api/v1/users",
         headers=hz,
-        json={"username": "xihu", "password": "long-enough", "role": "county", "region_code": "330106"},
+        json={
+            "username": "xihu",
+            "password": "long-enough",
+            "role": "county",
+            "region_code": "330106",
+        },
     )
     assert r.status_code == 201 and r.json()["region_code"] == "330106"
 
