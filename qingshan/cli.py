@@ -23,9 +23,11 @@ err = Console(stderr=True)
 #: name None the module's ``register(app)`` adds plain commands.
 SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.db.cli", "app", "db"),
+    ("qingshan.qc.cli", "app", "qc"),
     ("qingshan.platform_cli", "register", None),
     ("qingshan.hj212.cli", "register", None),
     ("qingshan.ingest.cli", "app", "import"),
+    ("qingshan.standards.cli", "register", None),
 ]
 
 

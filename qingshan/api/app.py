@@ -24,6 +24,7 @@ ROUTERS: list[str] = [
     "qingshan.geo.api",
     "qingshan.monitoring.api",
     "qingshan.hj212.api",
+    "qingshan.standards.api",
 ]
 
 

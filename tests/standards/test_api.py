@@ -1,0 +1,70 @@
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from qingshan.api.app import ROUTERS
+from qingshan.api.errors import install_error_handlers
+from qingshan.standards.api import router
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    app = FastAPI()
+    install_error_handlers(app)
+    app.include_router(router, prefix="/api/v1")
+    return TestClient(app)
+
+
+def test_registered():
+    assert "qingshan.standards.api" in ROUTERS
+
+
+def test_aqi_one_and_list(client):
+    body = {"concentrations": {"CO_24h": 2.2, "PM2.5_24h": 80}, "edition": "HJ 633-2012"}
+    r = client.post("/api/v1/standards/aqi", json=body)
+    assert r.status_code == 200
+    got = r.json()
+    assert got["aqi"] == 107 and got["iaqi"]["CO_24h"] == 55 and got["color"] == "#FF7E00"
+    assert got["primary_pollutants"] == ["PM2.5"] and got["category"] == "轻度污染"
+    r = client.post(
+        "/api/v1/standards/aqi", json=[body, {**body, "edition": None, "date": "2026-03-01"}]
+    )
+    assert [x["aqi"] for x in r.json()] == [107, 119] and r.json()[1]["edition"] == "HJ 633-2026"
+
+
+def test_aqi_errors_are_422(client):
+    r = client.post(
+        "/api/v1/standards/aqi", json={"concentrations": {"PM25": 1}, "edition": "HJ 633-2012"}
+    )
+    assert r.status_code == 422 and r.json()["error"] == "UnknownIndicator"
+    assert "did you mean" in r.json()["detail"]
+    r = client.post("/api/v1/standards/aqi", json={"concentrations": {"PM2.5_24h": 1}})
+    assert r.status_code == 422 and r.json()["error"] == "EditionNotDetermined"
+
+
+def test_levels(client):
+    levels = client.get("/api/v1/standards/aqi/levels").json()
+    assert [x["color"] for x in levels][:2] == ["#00E400", "#FFFF00"] and levels[5][
+        "name"
+    ] == "严重污染"
+
+
+def test_water_class(client):
+    body = {"concentrations": {"pH": 7.6, "DO": 4.2, "CODMn": 6.8, "NH3_N": 1.2, "TP": 0.21},
+            "target_class": "III"}  # fmt: skip
+    got = client.post("/api/v1/standards/water-class", json=body).json()
+    assert got["section_class"] == "IV" and got["meets_target"] is False
+    assert got["main_pollutants"] == ["NH3_N", "CODMn", "TP"]  # by multiple; DO has none
+    lst = client.post(
+        "/api/v1/standards/water-class", json=[body, {"concentrations": {"COD": 10}}]
+    ).json()
+    assert [x["section_class"] for x in lst] == ["IV", "I"]
+
+
+def test_cwqi(client):
+    got = client.post(
+        "/api/v1/standards/cwqi", json={"concentrations": {"COD": 20, "DO": 10}}
+    ).json()
+    assert got["total"] == pytest.approx(1.5)
+    r = client.post("/api/v1/standards/cwqi", json={"concentrations": {"TN": 1}})
+    assert r.status_code == 422
