@@ -114,6 +114,38 @@ def rollup(
         invalid_flags=invalid_flags,
         invalid_qc_flags=invalid_qc_flags,
     )
+    return write_rollup(
+        store,
+        stream,
+        result,
+        series_map,
+        source_period,
+        target_period,
+        t0,
+        t1,
+        received_at=received_at,
+    )
+
+
+def write_rollup(
+    store,
+    stream: str,
+    result: pd.DataFrame,
+    series_map: Mapping[int, int],
+    source_period: str,
+    target_period: str,
+    t0: datetime,
+    t1: datetime,
+    *,
+    received_at: datetime | None = None,
+) -> pd.DataFrame:
+    """Append a roll-up kernel's ``result`` as rows of the target series (see :func:`rollup`).
+
+    ``[t0, t1)`` must cover every period of ``result`` (the existing rows there are compared
+    so that unchanged rows are not written again). Returns ``result`` with target ids,
+    ``source_series_id``, ``revision`` and ``written``.
+    """
+    result = result.copy()
     result.insert(0, "source_series_id", result["series_id"])
     result["series_id"] = result["series_id"].map(dict(series_map)).astype("int64")
     rows = pd.DataFrame(
@@ -145,7 +177,11 @@ def rollup(
     same = merged["_merge"] == "both"
     for col in (*PAYLOAD_COLUMNS, "source"):
         a, b = merged[col], merged[f"{col}_old"]
-        same &= (a == b) | (a.isna() & b.isna())
+        if col in ("value", "raw_value"):  # sums in another order differ in the last bits
+            equal = np.isclose(a.to_numpy(float), b.to_numpy(float), rtol=1e-12, atol=0.0)
+        else:
+            equal = (a == b).to_numpy(bool)
+        same &= equal | (a.isna() & b.isna()).to_numpy(bool)
     old_rev = merged["revision"].fillna(-1).to_numpy()
     revision = np.where(same, old_rev, np.where(merged["_merge"] == "both", old_rev + 1, 0))
     rows["revision"] = revision.astype("int32")

@@ -1,0 +1,215 @@
+"""Roll-ups on Dask: the kernels of :mod:`qingshan.timeseries.rollups` over the Parquet dataset.
+
+One Dask partition is one hive partition (stream, UTC date): every row of a natural key lives in
+one hive partition, so the re-send rule (:func:`~qingshan.timeseries.revisions.resolve_revisions`)
+is exact per partition. A CST day spans two UTC dates, so each partition yields *partial* sums
+(:func:`~qingshan.timeseries.rollups.rollup_partial`), which a group-by adds up before
+:func:`~qingshan.timeseries.rollups.rollup_finalize` turns them into means with coverage.
+
+Run by hand (a LocalCluster needs the ``__main__`` guard)::
+
+    python -m qingshan.scale.rollups ROOT STREAM hour day 2024-01-01T00:00+08:00 2024-02-01T00:00+08:00
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Collection, Mapping
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+import dask.dataframe as dd
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from qingshan.timeseries import layout
+from qingshan.timeseries.errors import CorruptFileError
+from qingshan.timeseries.layout import Partition
+from qingshan.timeseries.revisions import resolve_revisions
+from qingshan.timeseries.rollup_job import aligned_range, write_rollup
+from qingshan.timeseries.rollups import (
+    HJ212_INVALID_FLAGS,
+    rollup_finalize,
+    rollup_partial,
+)
+from qingshan.timeseries.schema import OBSERVATION_SCHEMA
+from qingshan.timeutil import CST
+
+PARTIAL_META = pd.DataFrame(
+    {
+        "series_id": pd.Series(dtype="int64"),
+        "time": pd.Series(dtype="datetime64[us, UTC]"),
+        "total": pd.Series(dtype="float64"),
+        "count": pd.Series(dtype="int64"),
+    }
+)
+
+
+def read_partition(
+    part: tuple[str, str],
+    root: str,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    period: str | None = None,
+    series_ids: frozenset[int] | None = None,
+) -> pd.DataFrame:
+    """Resolved observation rows of one hive partition within [start, end) (I/O + kernel).
+
+    Raises
+    ------
+    CorruptFileError
+        A file of the partition cannot be read.
+    """
+    files = layout.list_files(Path(root), [Partition(*part)])
+    tables = []
+    for f in files:
+        try:
+            tables.append(pq.read_table(f, schema=OBSERVATION_SCHEMA))
+        except (OSError, pa.ArrowException) as exc:
+            raise CorruptFileError(f, f"{type(exc).__name__}: {exc}") from exc
+    frame = (pa.concat_tables(tables) if tables else OBSERVATION_SCHEMA.empty_table()).to_pandas()
+    keep = (frame["time"] >= start) & (frame["time"] < end)
+    if period is not None:
+        keep &= frame["period"] == period
+    if series_ids is not None:
+        keep &= frame["series_id"].isin(list(series_ids))
+    return resolve_revisions(frame[keep])
+
+
+def observations(
+    root: Path,
+    stream: str,
+    start: datetime,
+    end: datetime,
+    *,
+    period: str | None = None,
+    series_ids: Collection[int] | None = None,
+) -> dd.DataFrame:
+    """A Dask DataFrame of resolved observations, one partition per (stream, UTC date)."""
+    t0, t1 = pd.Timestamp(start).tz_convert("UTC"), pd.Timestamp(end).tz_convert("UTC")
+    last = (t1 - pd.Timedelta(microseconds=1)).date().isoformat()
+    parts = layout.list_partitions(Path(root), [stream], t0.date().isoformat(), last)
+    meta = OBSERVATION_SCHEMA.empty_table().to_pandas()
+    if not parts:
+        return dd.from_pandas(meta, npartitions=1)
+    ids = None if series_ids is None else frozenset(int(s) for s in series_ids)
+    return dd.from_map(
+        read_partition,
+        [(p.stream, p.date) for p in parts],
+        root=str(root),
+        start=t0,
+        end=t1,
+        period=period,
+        series_ids=ids,
+        meta=meta,
+        enforce_metadata=False,
+    )
+
+
+def rollup_frame(
+    root: Path,
+    stream: str,
+    source_period: str,
+    target_period: str,
+    start: datetime,
+    end: datetime,
+    *,
+    series_ids: Collection[int] | None = None,
+    tz: tzinfo = CST,
+    min_count: int | None = None,
+    invalid_flags: Collection[str] = HJ212_INVALID_FLAGS,
+    invalid_qc_flags: Collection[int] = frozenset(),
+) -> dd.DataFrame:
+    """Lazy means with coverage over [start, end) widened to whole target periods.
+
+    Same parameters and result columns as :func:`qingshan.timeseries.rollups.rollup_mean`;
+    compute it with any Dask scheduler (``.compute(scheduler="synchronous")`` or a cluster).
+    """
+    t0, t1 = aligned_range(start, end, target_period, tz)
+    obs = observations(root, stream, t0, t1, period=source_period, series_ids=series_ids)
+    partial = obs.map_partitions(
+        rollup_partial,
+        source_period,
+        target_period,
+        tz=tz,
+        invalid_flags=invalid_flags,
+        invalid_qc_flags=invalid_qc_flags,
+        meta=PARTIAL_META,
+    )
+    summed = partial.groupby(["series_id", "time"]).agg({"total": "sum", "count": "sum"})
+    summed = summed.reset_index()
+    meta = rollup_finalize(PARTIAL_META, source_period, target_period, tz=tz, min_count=1)
+    return summed.map_partitions(
+        rollup_finalize, source_period, target_period, tz=tz, min_count=min_count, meta=meta
+    )
+
+
+def rollup(
+    store,
+    stream: str,
+    source_period: str,
+    target_period: str,
+    start: datetime,
+    end: datetime,
+    series_map: Mapping[int, int],
+    *,
+    scheduler: str | None = None,
+    tz: tzinfo = CST,
+    min_count: int | None = None,
+    received_at: datetime | None = None,
+    **kernel_args,
+) -> pd.DataFrame:
+    """:func:`qingshan.timeseries.rollup_job.rollup`, computed on Dask, written by this process.
+
+    ``scheduler`` is passed to ``compute`` (None: the active client, if any, else threads).
+    """
+    t0, t1 = aligned_range(start, end, target_period, tz)
+    lazy = rollup_frame(
+        store.root,
+        stream,
+        source_period,
+        target_period,
+        t0,
+        t1,
+        series_ids=list(series_map),
+        tz=tz,
+        min_count=min_count,
+        **kernel_args,
+    )
+    result = lazy.compute(scheduler=scheduler).sort_values(["series_id", "time"])
+    return write_rollup(
+        store,
+        stream,
+        result.reset_index(drop=True),
+        series_map,
+        source_period,
+        target_period,
+        t0,
+        t1,
+        received_at=received_at,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print a roll-up computed on a LocalCluster (``python -m qingshan.scale.rollups``)."""
+    from dask.distributed import Client, LocalCluster
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("root", type=Path)
+    p.add_argument("stream")
+    p.add_argument("source_period")
+    p.add_argument("target_period")
+    p.add_argument("start", type=datetime.fromisoformat)
+    p.add_argument("end", type=datetime.fromisoformat)
+    p.add_argument("--workers", type=int, default=2)
+    args = p.parse_args(argv)
+    with LocalCluster(n_workers=args.workers, threads_per_worker=1) as cluster, Client(cluster):
+        frame = rollup_frame(
+            args.root, args.stream, args.source_period, args.target_period, args.start, args.end
+        ).compute()
+    print(frame.to_string(max_rows=50))
+
+
+if __name__ == "__main__":
+    main()
