@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from qingshan import __version__
 from qingshan.api.deps import ScopeDep
-from qingshan.geo.regions import CITY_CODES, PROVINCE_CODE, REGIONS, get_region
+from qingshan.geo.regions import CITY_CODES, PROVINCE_CODE, REGIONS, get_region, in_scope
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.i18n import LANG_COOKIE, get_lang, labels_for, requested_lang, translator
 from qingshan.web.legend import aqi_legend
@@ -116,8 +116,15 @@ def map_page(request: Request, scope: ScopeDep) -> HTMLResponse:
             ("aqi.", "control.", "station.", "map.", "layout.cst", "punct."), lang
         ),
         "cityNamesEn": {REGIONS[c].name: REGIONS[c].name_en for c in CITY_CODES},
+        # the cities the caller's scope reaches: ranked in the panel, highlighted on the map
+        "scopeCities": [c for c in CITY_CODES if _overlaps(c, scope.region_code)],
     }
     return render(request, "map.html", {"config": config}, region_code=scope.region_code)
+
+
+def _overlaps(city_code: str, scope_code: str) -> bool:
+    """Whether city ``city_code`` and the scope region share ground (one contains the other)."""
+    return in_scope(city_code, scope_code) or in_scope(scope_code, city_code)
 
 
 def mount_web(app: FastAPI) -> None:

@@ -45,6 +45,9 @@ STATIONS = [
 
 HOUR = datetime(2026, 2, 4, 6, tzinfo=UTC)  # 14:00 CST
 
+#: a city user of 杭州市 (username, password)
+CITY_USER = ("hz-e2e", "e2e-password-330100")
+
 
 def seed_air_stations(session: Session, time: datetime = HOUR) -> None:
     """Regions, the six air parameters, :data:`STATIONS` and their latest hourly values."""
@@ -77,4 +80,13 @@ def seed_air_stations(session: Session, time: datetime = HOUR) -> None:
             session.add(series)
             session.flush()
             session.add(LatestValue(series_id=series.id, time=time, value=value, qc_flag=0))
+    session.flush()
+
+
+def seed_users(session: Session) -> None:
+    """One city user (:data:`CITY_USER`, scope 330100)."""
+    from qingshan.accounts.models import Role
+    from qingshan.accounts.service import create_user
+
+    create_user(session, *CITY_USER, Role.CITY, "330100")
     session.flush()

@@ -104,3 +104,24 @@ def test_failed_data_is_reported_on_the_page(server_url, page):
     assert page.get_attribute("#qs-map", "data-ready") == "error"
     assert "数据加载失败" in page.inner_text("#qs-error")
     assert "HTTP 503" in page.inner_text("#qs-error")
+
+
+def test_city_user_sees_their_city(server_url, page):
+    from .seed import CITY_USER
+
+    username, password = CITY_USER
+    login = page.request.post(
+        f"{server_url}/api/v1/auth/login", form={"username": username, "password": password}
+    )
+    assert login.ok, login.text()
+    _open_map(page, f"{server_url}/map")
+    assert "辖区：杭州市" in page.inner_text(".qs-top")
+    codes = page.evaluate(
+        "() => window.qsMapChart.getOption().series.filter(s => s.type === 'scatter')"
+        ".flatMap(s => s.data.map(d => d.station.code))"
+    )
+    assert sorted(codes) == ["E2E01A", "E2E02A"]
+    rows = page.locator("#qs-rank tbody tr")
+    assert rows.count() == 1 and rows.nth(0).get_attribute("data-city") == "330100"
+    page.screenshot(path="/tmp/qingshan-map-hangzhou.png")
+    assert page.qs_errors == []

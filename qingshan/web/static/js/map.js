@@ -80,7 +80,10 @@
 
   function cityStats(stations, features) {
     var by = {};
-    features.forEach(function (f) { by[f.properties.code] = { code: f.properties.code, name: f.properties.name, sum: 0, n: 0, total: 0 }; });
+    features.forEach(function (f) {
+      if (cfg.scopeCities.indexOf(f.properties.code) < 0) { return; }
+      by[f.properties.code] = { code: f.properties.code, name: f.properties.name, sum: 0, n: 0, total: 0 };
+    });
     stations.forEach(function (s) {
       var c = by[s.city_code];
       if (!c) { return; }
@@ -190,7 +193,12 @@
         label: { show: true, color: "#3d4a43", fontSize: 12, formatter: function (p) { return cityLabel(p.name); } },
         itemStyle: { areaColor: "#e4efe8", borderColor: "#7a9a88", borderWidth: 1 },
         emphasis: { itemStyle: { areaColor: "#cfe3d6" }, label: { color: "#14502f" } },
-        select: { disabled: true }
+        select: { disabled: true },
+        // a city or county user's own city stands out
+        regions: cfg.scopeCities.length === geo.features.length ? [] : cfg.scopeCities.map(function (code) {
+          var f = geo.features.filter(function (g) { return g.properties.code === code; })[0];
+          return { name: f.properties.name, itemStyle: { areaColor: "#c4ddcc", borderColor: "#1f6f43", borderWidth: 2 } };
+        })
       },
       series: series
     });
