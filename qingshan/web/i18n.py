@@ -54,7 +54,7 @@ _RAW: dict[str, tuple[str, str]] = {
     "station.none": ("—", "—"),
     "station.replayed": ("回放数据", "replayed data"),
     # map page
-    "map.title": ("浙江省空气质量实时地图", "Zhejiang real-time air quality"),
+    "map.title": ("{region}空气质量实时地图", "{region} real-time air quality"),
     "map.ranking": ("城市排名（站点AQI均值）", "Cities by mean station AQI"),
     "map.rank": ("排名", "Rank"),
     "map.city": ("城市", "City"),
