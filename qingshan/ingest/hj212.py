@@ -308,10 +308,17 @@ class JournalIngestor:
         # nothing is stored twice even physically; otherwise mark the batch as in flight
         recovering = self._read().get("pending") is not None
         self._save(result.position, pending=end)
+        written = []
         for stream, table in observation_tables(readings, self._series).items():
             if recovering:
                 table = self._drop_stored(table)
             result.rows += self.store.append(table, stream)
+            written.append(table)
+        if written:  # the latest value per series, for maps and dashboards
+            from qingshan.monitoring.registry import update_latest
+
+            with session_scope(self.engine) as session:
+                update_latest(session, pa.concat_tables(written).to_pandas())
         result.records = len(records)
         result.position = end
         self._save(end)

@@ -84,3 +84,24 @@ def test_journal_ingestor_is_idempotent_and_checkpointed(engine, tmp_path):
     again = JournalIngestor(jdir, engine, store).run_all()
     assert again.records == 10 and again.rows == 0
     assert len(store.scan(None, None, None)) == 40
+
+
+def test_ingest_updates_latest_values(engine, tmp_path):
+    from hj212.helpers import register
+
+    from qingshan.db.engine import session_scope
+    from qingshan.monitoring.models import LatestValue
+
+    spec = LoggerSpec("G1", "1", st="31")
+    register(engine, [spec])
+    rng = random.Random(2)
+    jdir = tmp_path / "journal"
+    with Journal(jdir) as journal:
+        journal.append_sync(
+            [build_packet(spec, "2061", datetime(2026, 1, 1, h, tzinfo=UTC), rng) for h in range(3)],
+            1_700_000_000_000_000,
+        )
+    JournalIngestor(jdir, engine, ObservationStore(tmp_path / "obs")).run_all()
+    with session_scope(engine) as s:
+        latest = s.query(LatestValue).all()
+        assert len(latest) == 6 and {lv.time for lv in latest} == {datetime(2026, 1, 1, 2, tzinfo=UTC)}
