@@ -24,6 +24,8 @@ from qingshan.timeseries.errors import CorruptFileError
 from qingshan.timeseries.schema import OBSERVATION_SCHEMA
 
 TMP_PREFIX = ".tmp-"
+ROW_GROUP_SIZE = 131_072
+"""Rows per row group: small enough for min/max pruning on series_id, large enough to scan."""
 
 
 @dataclass(frozen=True, order=True)
@@ -129,7 +131,7 @@ def write_temp(table: pa.Table, directory: Path, kind: str, compression: str) ->
             fh,
             compression=compression,
             write_page_checksum=True,
-            row_group_size=1_000_000,
+            row_group_size=ROW_GROUP_SIZE,
         )
         fh.flush()
         os.fsync(fh.fileno())

@@ -89,7 +89,9 @@ class ObservationStore:
     root : Path
         Directory of the dataset (created on first append).
     compression : str
-        Parquet codec for new files (``"zstd"`` by default).
+        Parquet codec of compacted files (``"zstd"`` by default).
+    append_compression : str
+        Parquet codec of appended files, which compaction soon rewrites (``"snappy"``: faster).
 
     Notes
     -----
@@ -97,11 +99,15 @@ class ObservationStore:
     processes; a read that races a compaction's file deletion retries on the new file list.
     """
 
-    def __init__(self, root: Path, *, compression: str = "zstd") -> None:
+    def __init__(
+        self, root: Path, *, compression: str = "zstd", append_compression: str = "snappy"
+    ) -> None:
         self.root = Path(root)
         self.compression = compression
+        self.append_compression = append_compression
         self._con = duckdb.connect(":memory:")
         self._con.execute("SET TimeZone = 'UTC'")
+        self._con.execute("SET parquet_metadata_cache = true")  # files are immutable
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -141,15 +147,14 @@ class ObservationStore:
         table = to_observation_table(rows, received_at=received_at or utcnow())
         if table.num_rows == 0:
             return 0
-        dates = pc.strftime(pc.cast(table.column("time"), pa.date32()), format="%Y-%m-%d")
-        table = table.append_column("_date", dates)
+        days = pc.cast(table.column("time"), pa.date32())  # UTC date: the tz is UTC
         temps = []
         try:
-            for d in pc.unique(dates).to_pylist():
-                part = table.filter(pc.equal(table.column("_date"), d)).drop_columns("_date")
+            for day in pc.unique(days).to_pylist():
+                part = table.filter(pc.equal(days, pa.scalar(day, pa.date32())))
                 part = part.sort_by([("series_id", "ascending"), ("time", "ascending")])
-                directory = Partition(stream, d).path(self.root)
-                temps.append(layout.write_temp(part, directory, "part", self.compression))
+                directory = Partition(stream, day.isoformat()).path(self.root)
+                temps.append(layout.write_temp(part, directory, "part", self.append_compression))
         except BaseException:
             layout.discard(t for t, _ in temps)
             raise
@@ -229,10 +234,12 @@ class ObservationStore:
         if period is not None:
             where.append("period = $period")
             params["period"] = period
-        source = (
-            "(SELECT * FROM read_parquet($files, hive_partitioning = true, "
-            f"hive_types = {{'date': VARCHAR}}) WHERE {' AND '.join(where)})"
+        hive = (
+            ", hive_partitioning = true, hive_types = {'date': VARCHAR}"
+            if "stream" in out_cols
+            else ", hive_partitioning = false"
         )
+        source = f"(SELECT * FROM read_parquet($files{hive}) WHERE {' AND '.join(where)})"
         select = ", ".join(out_cols)
         sql = f"SELECT {select} FROM ({resolve_sql(source)}) ORDER BY {', '.join(NATURAL_KEY)}"
         for attempt in range(_RETRIES + 1):

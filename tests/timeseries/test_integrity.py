@@ -50,7 +50,7 @@ def test_foreign_schema_is_listed_by_verify(store):
 
 
 def test_bit_rot_in_a_data_page_is_caught_by_deep_verify(store):
-    store.compression = "none"
+    store.append_compression = "none"
     store.append(rows(1, [1234.5] * 50), "air")
     f = store.files()[0]
     data = bytearray(f.read_bytes())
