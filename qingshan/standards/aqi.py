@@ -46,7 +46,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from qingshan.standards._exact import SCALE, ceil_div, round_half_even, to_scaled
+from qingshan.standards._exact import SCALE, to_scaled
 from qingshan.standards.aqi_tables import (
     BREAKPOINTS,
     EDITION_2012,
@@ -84,6 +84,21 @@ _BP = {
     for ed, tables in BREAKPOINTS.items()
 }  # fmt: skip
 _IQ = np.array(IAQI_POINTS, dtype=np.int64)
+# per table: breakpoints, segment low ends, IAQI low ends, IAQI spans, concentration spans
+_TAB = {
+    ed: {k: (bp.astype(np.float64), bp[:-1].astype(np.float64), _IQ[: len(bp) - 1].astype(np.float64),
+             np.diff(_IQ[: len(bp)]).astype(np.float64), np.diff(bp).astype(np.float64))
+         for k, bp in tables.items()}
+    for ed, tables in _BP.items()
+}  # fmt: skip
+#: IAQI above the top breakpoint by table: the edition's special rules, else 500
+_ABOVE = {
+    ed: {k: (np.nan if ed == EDITION_2012 else 200.0) if k == "SO2_1h"
+         else (np.nan if ed == EDITION_2012 else 300.0) if k == "O3_8h" else float(ABOVE_TOP_IAQI)
+         for k in tables}
+    for ed, tables in _BP.items()
+}  # fmt: skip
+_LUTS: dict[tuple[str, str], tuple[float, np.ndarray]] = {}
 _LEVEL_EDGES = np.array([50, 100, 150, 200, 300], dtype=np.int64)
 _MASK_NAMES = np.array(
     [
@@ -146,12 +161,26 @@ def _table_for(indicator: str) -> str:
     return indicator
 
 
-def _prepare(key: str, values: object, edition: str) -> tuple[np.ndarray, np.ndarray]:
-    scaled, missing = to_scaled(values)
-    neg = (scaled < 0) & ~missing
+def _prepare(key: str, values: object, edition: str) -> np.ndarray:
+    """Concentrations as integer-valued float64 at :data:`SCALE` (NaN = missing).
+
+    Every intermediate of the IAQI formula stays an integer below 2⁵³, so float64 holds it
+    exactly and one correctly rounded division precedes the ceiling: exact, and fast.
+    """
+    arr = (
+        values
+        if isinstance(values, np.ndarray)
+        else np.asarray(values, dtype=object if _is_obj(values) else None)
+    )
+    if arr.dtype.kind in "fiub":
+        c = np.rint(arr.astype(np.float64, copy=False) * SCALE)
+    else:
+        scaled, missing = to_scaled(arr)
+        c = np.where(missing, np.nan, scaled.astype(np.float64))
+    neg = c < 0
     if neg.any():
         pos = int(np.flatnonzero(neg.ravel())[0])
-        bad = scaled.ravel()[pos] / SCALE
+        bad = c.ravel()[pos] / SCALE
         raise InvalidValue(
             f"negative concentration {bad:g} for {key} at position {pos} "
             "(HJ 633 defines IAQI for concentrations ≥ 0)",
@@ -160,28 +189,53 @@ def _prepare(key: str, values: object, edition: str) -> tuple[np.ndarray, np.nda
             clause="HJ 633 Table 1",
         )
     if edition == EDITION_2026:  # HJ 633-2026 4.2.2: GB/T 8170, µg/m³ to 1, CO to 0.1 mg/m³
-        scaled = round_half_even(scaled, SCALE // 10 if key.startswith("CO") else SCALE)
-    return scaled, missing
+        step = float(SCALE // 10 if key.startswith("CO") else SCALE)
+        q = np.floor(c / step)
+        twice = 2 * (c - q * step)
+        c = (q + ((twice > step) | ((twice == step) & (q % 2 == 1)))) * step
+    return c
 
 
-def _iaqi_scaled(table: str, edition: str, c: np.ndarray, missing: np.ndarray) -> np.ndarray:
-    """IAQI as float64 (integer values, NaN = none) for scaled concentrations ``c``."""
-    bp = _BP[edition][table]
-    n = len(bp)
-    seg = np.clip(np.searchsorted(bp, c, side="right") - 1, 0, n - 2)
-    lo, hi = bp[seg], bp[seg + 1]
-    ilo, ihi = _IQ[seg], _IQ[seg + 1]
-    val = ceil_div((ihi - ilo) * (c - lo), hi - lo) + ilo
-    out = val.astype(np.float64)
+def _iaqi_formula(table: str, edition: str, c: np.ndarray) -> np.ndarray:
+    """IAQI by HJ 633 formula (1) on scaled concentrations ``c``, then ceiling (exact)."""
+    bp, lo, ilo, slope, den = _TAB[edition][table]
+    seg = np.searchsorted(bp[1:-1], c, side="right")  # segment index; NaN → last (stays NaN)
+    val = np.ceil(slope.take(seg) * (c - lo.take(seg)) / den.take(seg)) + ilo.take(seg)
     above = c > bp[-1]
-    if table == "SO2_1h":
-        out[above] = 200.0 if edition == EDITION_2026 else np.nan
-    elif table == "O3_8h":
-        out[above] = 300.0 if edition == EDITION_2026 else np.nan
-    else:
-        out[above] = ABOVE_TOP_IAQI
-    out[missing] = np.nan
-    return out
+    if above.any():
+        val[above] = _ABOVE[edition][table]
+    return val
+
+
+def _lut(table: str, edition: str) -> tuple[float, np.ndarray]:
+    """IAQI of every multiple of the table's resolution up to the top breakpoint, plus one
+    entry for "above the top"; exactly :func:`_iaqi_formula` at those points."""
+    step = float(SCALE // 1000 if table.startswith("CO") else SCALE)  # 0.001 mg/m³ or 1 µg/m³
+    top = _TAB[edition][table][0][-1]
+    points = np.arange(int(top / step) + 1, dtype=np.float64) * step
+    return step, np.append(_iaqi_formula(table, edition, points), _ABOVE[edition][table])
+
+
+def _iaqi_scaled(table: str, edition: str, c: np.ndarray) -> np.ndarray:
+    """IAQI as float64 (integer values, NaN = none) for scaled concentrations ``c``.
+
+    Values on the table's resolution grid (whole µg/m³, CO in 0.001 mg/m³: all published
+    data) are looked up in a table precomputed with the exact formula; any other value goes
+    through :func:`_iaqi_formula`. Both give the same numbers.
+    """
+    key = (edition, table)
+    if key not in _LUTS:
+        _LUTS[key] = _lut(table, edition)
+    step, lut = _LUTS[key]
+    with np.errstate(invalid="ignore"):
+        ii = (c / step).astype(np.int32)  # NaN → garbage, caught below
+    np.clip(ii, 0, len(lut) - 1, out=ii)
+    val = lut.take(ii)
+    off_grid = ii * step != c  # also NaN and values above the top
+    if off_grid.any():
+        sel = np.flatnonzero(off_grid)
+        val[sel] = _iaqi_formula(table, edition, c[sel])
+    return val
 
 
 def iaqi(indicator: str, concentration: object, edition: str | None = None, date: object = None):
@@ -223,8 +277,8 @@ def iaqi(indicator: str, concentration: object, edition: str | None = None, date
             if m.any():
                 res[m] = iaqi(indicator, np.asarray(values, dtype=object)[m], edition=e)
         return _like(values, res)
-    c, missing = _prepare(indicator, values, ed)
-    res = _iaqi_scaled(_table_for(indicator), ed, np.atleast_1d(c), np.atleast_1d(missing))
+    c = _prepare(indicator, values, ed)
+    res = _iaqi_scaled(_table_for(indicator), ed, np.atleast_1d(c))
     return _like(values, res.reshape(np.shape(c)))
 
 
@@ -250,41 +304,38 @@ def level_of(aqi_values: np.ndarray) -> np.ndarray:
 def _aqi_one_edition(columns: Mapping[str, object], report: str, edition: str, n: int) -> dict:
     terms = REPORT_TERMS[(edition, report)]
     iaqis: dict[str, np.ndarray] = {}
-    pol = {p: np.full(n, np.nan) for p in POLLUTANTS}
+    pol: dict[str, np.ndarray] = {}
     any_missing = np.zeros(n, dtype=bool)
     for t in terms:
         raw = columns.get(t.key)
-        if raw is None:
-            c, miss = np.zeros(n, np.int64), np.ones(n, bool)
-        else:
-            c, miss = _prepare(t.key, raw, edition)
-            c, miss = np.broadcast_to(c, n), np.broadcast_to(miss, n)
-        v = _iaqi_scaled(t.table, edition, c, miss)
+        c = np.full(n, np.nan) if raw is None else np.broadcast_to(_prepare(t.key, raw, edition), n)
+        v = _iaqi_scaled(t.table, edition, c)
         if t.key == "SO2_1h" and edition == EDITION_2012:
             # HJ 633-2012 Table 1 note (2): above 800 the SO2 24-h IAQI is reported instead
-            over = ~miss & (c > _BP[edition]["SO2_1h"][-1])
-            if over.any():
-                fb = columns.get("SO2_24h")
-                if fb is not None:
-                    c24, m24 = _prepare("SO2_24h", fb, edition)
-                    c24, m24 = np.broadcast_to(c24, n), np.broadcast_to(m24, n)
-                    v = np.where(over, _iaqi_scaled("SO2_24h", edition, c24, m24), v)
+            over = c > _BP[edition]["SO2_1h"][-1]
+            fb = columns.get("SO2_24h")
+            if fb is not None and over.any():
+                c24 = np.broadcast_to(_prepare("SO2_24h", fb, edition), n)
+                v = np.where(over, _iaqi_scaled("SO2_24h", edition, c24), v)
         iaqis[t.key] = v
-        any_missing |= miss
-        pol[t.pollutant] = np.fmax(pol[t.pollutant], v)
-    stack = np.vstack([pol[p] for p in POLLUTANTS])
-    with np.errstate(invalid="ignore"):
-        allnan = np.isnan(stack).all(axis=0)
-        computed = np.where(allnan, np.nan, np.nanmax(np.where(np.isnan(stack), -1, stack), axis=0))
-    published = computed.copy()
+        if edition == EDITION_2026:
+            any_missing |= np.isnan(c)
+        pol[t.pollutant] = np.fmax(pol[t.pollutant], v) if t.pollutant in pol else v
+    computed = np.full(n, np.nan)
+    for v in pol.values():
+        computed = np.fmax(computed, v)
+    published = computed
     if edition == EDITION_2026:  # 5.3.1: with missing data publish the AQI only above 100
-        published[any_missing & ~(computed > 100)] = np.nan
-    mask = np.zeros(n, dtype=np.int64)
-    exceed = np.zeros(n, dtype=np.int64)
+        published = np.where(any_missing & ~(computed > 100), np.nan, computed)
+    mask = np.zeros(n, dtype=np.uint8)
+    exceed = np.zeros(n, dtype=np.uint8)
+    primary_possible = published > 50
     for i, p in enumerate(POLLUTANTS):
-        mask |= ((pol[p] == published) & (published > 50)).astype(np.int64) << i
+        if p not in pol:
+            continue
+        mask |= ((pol[p] == published) & primary_possible).view(np.uint8) << np.uint8(i)
         if edition == EDITION_2012:
-            exceed |= (pol[p] > 100).astype(np.int64) << i
+            exceed |= (pol[p] > 100).view(np.uint8) << np.uint8(i)
     return {"iaqi": iaqis, "aqi": published, "aqi_computed": computed, "primary_mask": mask,
             "exceeding_mask": exceed, "missing": any_missing}  # fmt: skip
 
@@ -312,7 +363,7 @@ def aqi_arrays(
         ``aqi`` [float, NaN = not published], ``aqi_computed`` (before the 2026 missing-data
         rule), ``level`` [int8, 0 = none], ``iaqi`` (key → float array), ``primary_mask`` and
         ``exceeding_mask`` [int, bit i = ``POLLUTANTS[i]``], ``missing`` [bool],
-        ``edition`` [str array].
+        ``edition`` (str, or an array of str when the rows' dates span both editions).
     """
     if report not in REPORTS:
         raise UnknownKeyError("report", report, REPORTS)
@@ -323,11 +374,11 @@ def aqi_arrays(
     ed = _resolve(edition, date)
     if isinstance(ed, str):
         out = _aqi_one_edition(columns, report, ed, n)
-        out["edition"] = np.full(n, ed, dtype=object)
+        out["edition"] = ed
     else:
         eds = np.broadcast_to(np.asarray(ed, dtype=object), n)
         out = {"aqi": np.full(n, np.nan), "aqi_computed": np.full(n, np.nan), "iaqi": {},
-               "primary_mask": np.zeros(n, np.int64), "exceeding_mask": np.zeros(n, np.int64),
+               "primary_mask": np.zeros(n, np.uint8), "exceeding_mask": np.zeros(n, np.uint8),
                "missing": np.zeros(n, bool), "edition": eds.copy()}  # fmt: skip
         for e in EDITIONS:
             m = eds == e
@@ -342,6 +393,12 @@ def aqi_arrays(
                 out["iaqi"].setdefault(k, np.full(n, np.nan))[m] = v
     out["level"] = level_of(out["aqi"])
     return out
+
+
+def _int64(v: np.ndarray) -> pd.arrays.IntegerArray:
+    miss = np.isnan(v)
+    with np.errstate(invalid="ignore"):
+        return pd.arrays.IntegerArray(v.astype(np.int64), miss)
 
 
 def _is_obj(v: object) -> bool:
@@ -487,16 +544,21 @@ def aqi_frame(
         raise UnknownIndicator(", ".join(map(str, frame.columns)) or "(no columns)", INDICATORS)
     r = aqi_arrays(cols, report=report, edition=edition, date=date)
     lev = r["level"]
-    names = np.array([None] + [LEVELS[i].name for i in range(1, 7)], dtype=object)
-    colors = np.array([None] + [LEVELS[i].color for i in range(1, 7)], dtype=object)
-    out = pd.DataFrame(index=frame.index)
-    out["aqi"] = pd.array(r["aqi"], dtype="Float64").astype("Int64")
-    out["level"] = pd.array(np.where(lev == 0, np.nan, lev), dtype="Float64").astype("Int64")
-    out["category"] = names[lev]
-    out["color"] = colors[lev]
-    out["primary_pollutants"] = _MASK_NAMES[r["primary_mask"]]
-    out["exceeding_pollutants"] = _MASK_NAMES[r["exceeding_mask"]]
-    out["edition"] = r["edition"]
-    for k, v in r["iaqi"].items():
-        out[f"iaqi_{k}"] = pd.array(v, dtype="Float64").astype("Int64")
+    codes = lev.astype(np.int8) - 1  # level 0 (none) → code −1 (missing)
+    ed = r["edition"]
+    data = {
+        "aqi": _int64(r["aqi"]),
+        "level": pd.arrays.IntegerArray(lev.astype(np.int64), lev == 0),
+        "category": pd.Categorical.from_codes(codes, [LEVELS[i].name for i in range(1, 7)]),
+        "color": pd.Categorical.from_codes(codes, [LEVELS[i].color for i in range(1, 7)]),
+        "primary_pollutants": pd.Categorical.from_codes(r["primary_mask"], _MASK_NAMES),
+        "exceeding_pollutants": pd.Categorical.from_codes(r["exceeding_mask"], _MASK_NAMES),
+        "edition": (
+            pd.Categorical.from_codes(np.zeros(len(lev), np.int8), [ed])
+            if isinstance(ed, str)
+            else pd.Categorical(ed, categories=list(EDITIONS))
+        ),
+        **{f"iaqi_{k}": _int64(v) for k, v in r["iaqi"].items()},
+    }
+    out = pd.DataFrame(data, index=frame.index, copy=False)
     return out
