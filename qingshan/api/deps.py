@@ -41,7 +41,8 @@ def _username(request: Request, settings: Settings, token: str | None) -> str | 
 def get_session(
     request: Request, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> Iterator[Session]:
-    with session_scope(get_engine(settings.db_url)) as session:
+    engine = getattr(request.app.state, "engine", None) or get_engine(settings.db_url)
+    with session_scope(engine) as session:
         session.info["actor"] = _username(request, settings, token) or "anonymous"
         yield session
 

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from qingshan.config import Settings
-from qingshan.db.engine import get_engine
+from qingshan.db.engine import make_engine
 from qingshan.jobs.registry import JobContext
 
 log = logging.getLogger("qingshan.runtime")
@@ -21,10 +21,11 @@ async def start_runtime(app: FastAPI, settings: Settings):
     """Start the background services named by ``settings``; stop them on shutdown."""
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []
+    engine = app.state.engine = make_engine(settings.db_url)
     if settings.scheduler:
         from qingshan.jobs.runner import run_scheduler
 
-        ctx = JobContext(settings=settings, engine=get_engine(settings.db_url))
+        ctx = JobContext(settings=settings, engine=engine)
         tasks.append(asyncio.create_task(run_scheduler(ctx, stop), name="scheduler"))
     app.state.stop = stop
     try:
@@ -38,3 +39,4 @@ async def start_runtime(app: FastAPI, settings: Settings):
                 task.cancel()
             except Exception:
                 log.exception("background task %s failed on shutdown", task.get_name())
+        engine.dispose()

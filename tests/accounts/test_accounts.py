@@ -54,7 +54,9 @@ def test_every_change_writes_an_audit_row_without_the_password(session, regions)
         session.flush()
         session.delete(user)
         session.flush()
-    rows = session.scalars(select(AuditLog).where(AuditLog.entity == "app_user").order_by(AuditLog.id)).all()
+    rows = session.scalars(
+        select(AuditLog).where(AuditLog.entity == "app_user").order_by(AuditLog.id)
+    ).all()
     assert [r.action for r in rows] == ["create", "update", "delete"]
     assert all(r.actor == "admin" for r in rows)
     assert rows[0].after["username"] == "audited" and "password_hash" not in rows[0].after

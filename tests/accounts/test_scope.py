@@ -8,7 +8,13 @@ from qingshan.monitoring.models import ControlLevel, Site, SiteKind
 
 
 def _site(code, region):
-    return Site(code=code, name=code, kind=SiteKind.AIR_STATION, control_level=ControlLevel.NATIONAL, region_code=region)
+    return Site(
+        code=code,
+        name=code,
+        kind=SiteKind.AIR_STATION,
+        control_level=ControlLevel.NATIONAL,
+        region_code=region,
+    )
 
 
 def test_city_user_cannot_read_another_citys_rows(session, regions):
@@ -16,7 +22,11 @@ def test_city_user_cannot_read_another_citys_rows(session, regions):
     session.flush()
 
     def visible(scope):
-        return sorted(session.scalars(select(Site.code).where(scope.where(Site.region_code, Site.enterprise_id))))
+        return sorted(
+            session.scalars(
+                select(Site.code).where(scope.where(Site.region_code, Site.enterprise_id))
+            )
+        )
 
     assert visible(Scope("330000", Role.PROVINCE)) == ["HZ1", "HZ2", "NB1"]
     assert visible(Scope("330100", Role.CITY)) == ["HZ1", "HZ2"]

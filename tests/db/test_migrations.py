@@ -15,5 +15,8 @@ def test_upgrade_on_empty_database_creates_every_table(engine):
 
 
 def test_unreachable_database_names_the_problem():
-    with pytest.raises(DatabaseError, match=r"cannot connect to the database postgresql\+psycopg://u:\*\*\*@127\.0\.0\.1:1/x"):
+    with pytest.raises(
+        DatabaseError,
+        match=r"cannot connect to the database postgresql\+psycopg://u:\*\*\*@127\.0\.0\.1:1/x",
+    ):
         make_engine("postgresql+psycopg://u:secret@127.0.0.1:1/x?connect_timeout=2")

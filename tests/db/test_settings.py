@@ -8,7 +8,10 @@ def test_bad_setting_is_named(monkeypatch):
     monkeypatch.setenv("QINGSHAN_HTTP_PORT", "99999")
     get_settings.cache_clear()
     try:
-        with pytest.raises(ConfigurationError, match="QINGSHAN_HTTP_PORT: Input should be less than or equal to 65535"):
+        with pytest.raises(
+            ConfigurationError,
+            match="QINGSHAN_HTTP_PORT: Input should be less than or equal to 65535",
+        ):
             get_settings()
     finally:
         get_settings.cache_clear()
@@ -18,7 +21,9 @@ def test_bad_database_scheme_is_refused(monkeypatch):
     monkeypatch.setenv("QINGSHAN_DATABASE_URL", "mysql://x")
     get_settings.cache_clear()
     try:
-        with pytest.raises(ConfigurationError, match="QINGSHAN_DATABASE_URL: Value error, must start with sqlite"):
+        with pytest.raises(
+            ConfigurationError, match="QINGSHAN_DATABASE_URL: Value error, must start with sqlite"
+        ):
             get_settings()
     finally:
         get_settings.cache_clear()
