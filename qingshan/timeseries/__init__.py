@@ -8,6 +8,7 @@ from qingshan.timeseries.errors import (
     TimeseriesError,
 )
 from qingshan.timeseries.schema import NATURAL_KEY, OBSERVATION_SCHEMA, PARTITION_COLUMNS, PERIODS
+from qingshan.timeseries.rollup_job import rollup
 from qingshan.timeseries.store import ObservationStore
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "QueryArgumentError",
     "StoreIOError",
     "TimeseriesError",
+    "rollup",
 ]
