@@ -46,14 +46,18 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from qingshan.standards._exact import SCALE, to_scaled
+from qingshan.standards._aqi_kernel import (
+    _aqi_chunked,
+    _iaqi_scaled,
+    _is_obj,
+    _prepare,
+    _table_for,
+)
 from qingshan.standards.aqi_tables import (
-    BREAKPOINTS,
     EDITION_2012,
     EDITION_2026,
     EDITION_2026_FROM,
     EDITIONS,
-    IAQI_POINTS,
     INDICATORS,
     LEVELS,
     POLLUTANTS,
@@ -75,30 +79,6 @@ __all__ = [
 ]  # fmt: skip
 
 #: IAQI above the top breakpoint of a table (non-normative; CNEMC publishes 500)
-ABOVE_TOP_IAQI = 500
-
-# scaled breakpoint arrays, built once from the immutable tables
-_BP = {
-    ed: {k: np.array([int(v) * SCALE if "." not in v else round(float(v) * SCALE) for v in bps], dtype=np.int64)
-         for k, bps in tables.items()}
-    for ed, tables in BREAKPOINTS.items()
-}  # fmt: skip
-_IQ = np.array(IAQI_POINTS, dtype=np.int64)
-# per table: breakpoints, segment low ends, IAQI low ends, IAQI spans, concentration spans
-_TAB = {
-    ed: {k: (bp.astype(np.float64), bp[:-1].astype(np.float64), _IQ[: len(bp) - 1].astype(np.float64),
-             np.diff(_IQ[: len(bp)]).astype(np.float64), np.diff(bp).astype(np.float64))
-         for k, bp in tables.items()}
-    for ed, tables in _BP.items()
-}  # fmt: skip
-#: IAQI above the top breakpoint by table: the edition's special rules, else 500
-_ABOVE = {
-    ed: {k: (np.nan if ed == EDITION_2012 else 200.0) if k == "SO2_1h"
-         else (np.nan if ed == EDITION_2012 else 300.0) if k == "O3_8h" else float(ABOVE_TOP_IAQI)
-         for k in tables}
-    for ed, tables in _BP.items()
-}  # fmt: skip
-_LUTS: dict[tuple[str, str], tuple[float, np.ndarray]] = {}
 _LEVEL_EDGES = np.array([50, 100, 150, 200, 300], dtype=np.int64)
 _MASK_NAMES = np.array(
     [
@@ -155,89 +135,6 @@ def _resolve(edition: str | None, date: object) -> str | np.ndarray:
 # ----------------------------------------------------------------------------------------
 # IAQI kernel
 # ----------------------------------------------------------------------------------------
-def _table_for(indicator: str) -> str:
-    if indicator in ("PM10_1h", "PM2.5_1h"):
-        return indicator.replace("_1h", "_24h")
-    return indicator
-
-
-def _prepare(key: str, values: object, edition: str) -> np.ndarray:
-    """Concentrations as integer-valued float64 at :data:`SCALE` (NaN = missing).
-
-    Every intermediate of the IAQI formula stays an integer below 2⁵³, so float64 holds it
-    exactly and one correctly rounded division precedes the ceiling: exact, and fast.
-    """
-    arr = (
-        values
-        if isinstance(values, np.ndarray)
-        else np.asarray(values, dtype=object if _is_obj(values) else None)
-    )
-    if arr.dtype.kind in "fiub":
-        c = np.rint(arr.astype(np.float64, copy=False) * SCALE)
-    else:
-        scaled, missing = to_scaled(arr)
-        c = np.where(missing, np.nan, scaled.astype(np.float64))
-    neg = c < 0
-    if neg.any():
-        pos = int(np.flatnonzero(neg.ravel())[0])
-        bad = c.ravel()[pos] / SCALE
-        raise InvalidValue(
-            f"negative concentration {bad:g} for {key} at position {pos} "
-            "(HJ 633 defines IAQI for concentrations ≥ 0)",
-            field=key,
-            value=bad,
-            clause="HJ 633 Table 1",
-        )
-    if edition == EDITION_2026:  # HJ 633-2026 4.2.2: GB/T 8170, µg/m³ to 1, CO to 0.1 mg/m³
-        step = float(SCALE // 10 if key.startswith("CO") else SCALE)
-        q = np.floor(c / step)
-        twice = 2 * (c - q * step)
-        c = (q + ((twice > step) | ((twice == step) & (q % 2 == 1)))) * step
-    return c
-
-
-def _iaqi_formula(table: str, edition: str, c: np.ndarray) -> np.ndarray:
-    """IAQI by HJ 633 formula (1) on scaled concentrations ``c``, then ceiling (exact)."""
-    bp, lo, ilo, slope, den = _TAB[edition][table]
-    seg = np.searchsorted(bp[1:-1], c, side="right")  # segment index; NaN → last (stays NaN)
-    val = np.ceil(slope.take(seg) * (c - lo.take(seg)) / den.take(seg)) + ilo.take(seg)
-    above = c > bp[-1]
-    if above.any():
-        val[above] = _ABOVE[edition][table]
-    return val
-
-
-def _lut(table: str, edition: str) -> tuple[float, np.ndarray]:
-    """IAQI of every multiple of the table's resolution up to the top breakpoint, plus one
-    entry for "above the top"; exactly :func:`_iaqi_formula` at those points."""
-    step = float(SCALE // 1000 if table.startswith("CO") else SCALE)  # 0.001 mg/m³ or 1 µg/m³
-    top = _TAB[edition][table][0][-1]
-    points = np.arange(int(top / step) + 1, dtype=np.float64) * step
-    return step, np.append(_iaqi_formula(table, edition, points), _ABOVE[edition][table])
-
-
-def _iaqi_scaled(table: str, edition: str, c: np.ndarray) -> np.ndarray:
-    """IAQI as float64 (integer values, NaN = none) for scaled concentrations ``c``.
-
-    Values on the table's resolution grid (whole µg/m³, CO in 0.001 mg/m³: all published
-    data) are looked up in a table precomputed with the exact formula; any other value goes
-    through :func:`_iaqi_formula`. Both give the same numbers.
-    """
-    key = (edition, table)
-    if key not in _LUTS:
-        _LUTS[key] = _lut(table, edition)
-    step, lut = _LUTS[key]
-    with np.errstate(invalid="ignore"):
-        ii = (c / step).astype(np.int32)  # NaN → garbage, caught below
-    np.clip(ii, 0, len(lut) - 1, out=ii)
-    val = lut.take(ii)
-    off_grid = ii * step != c  # also NaN and values above the top
-    if off_grid.any():
-        sel = np.flatnonzero(off_grid)
-        val[sel] = _iaqi_formula(table, edition, c[sel])
-    return val
-
-
 def iaqi(indicator: str, concentration: object, edition: str | None = None, date: object = None):
     """Individual air quality index (IAQI) of one indicator.
 
@@ -301,45 +198,6 @@ def level_of(aqi_values: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(a), 0, lev).astype(np.int8)
 
 
-def _aqi_one_edition(columns: Mapping[str, object], report: str, edition: str, n: int) -> dict:
-    terms = REPORT_TERMS[(edition, report)]
-    iaqis: dict[str, np.ndarray] = {}
-    pol: dict[str, np.ndarray] = {}
-    any_missing = np.zeros(n, dtype=bool)
-    for t in terms:
-        raw = columns.get(t.key)
-        c = np.full(n, np.nan) if raw is None else np.broadcast_to(_prepare(t.key, raw, edition), n)
-        v = _iaqi_scaled(t.table, edition, c)
-        if t.key == "SO2_1h" and edition == EDITION_2012:
-            # HJ 633-2012 Table 1 note (2): above 800 the SO2 24-h IAQI is reported instead
-            over = c > _BP[edition]["SO2_1h"][-1]
-            fb = columns.get("SO2_24h")
-            if fb is not None and over.any():
-                c24 = np.broadcast_to(_prepare("SO2_24h", fb, edition), n)
-                v = np.where(over, _iaqi_scaled("SO2_24h", edition, c24), v)
-        iaqis[t.key] = v
-        if edition == EDITION_2026:
-            any_missing |= np.isnan(c)
-        pol[t.pollutant] = np.fmax(pol[t.pollutant], v) if t.pollutant in pol else v
-    computed = np.full(n, np.nan)
-    for v in pol.values():
-        computed = np.fmax(computed, v)
-    published = computed
-    if edition == EDITION_2026:  # 5.3.1: with missing data publish the AQI only above 100
-        published = np.where(any_missing & ~(computed > 100), np.nan, computed)
-    mask = np.zeros(n, dtype=np.uint8)
-    exceed = np.zeros(n, dtype=np.uint8)
-    primary_possible = published > 50
-    for i, p in enumerate(POLLUTANTS):
-        if p not in pol:
-            continue
-        mask |= ((pol[p] == published) & primary_possible).view(np.uint8) << np.uint8(i)
-        if edition == EDITION_2012:
-            exceed |= (pol[p] > 100).view(np.uint8) << np.uint8(i)
-    return {"iaqi": iaqis, "aqi": published, "aqi_computed": computed, "primary_mask": mask,
-            "exceeding_mask": exceed, "missing": any_missing}  # fmt: skip
-
-
 def aqi_arrays(
     columns: Mapping[str, object],
     report: str = "daily",
@@ -373,7 +231,7 @@ def aqi_arrays(
     n = max((np.size(v) for v in columns.values()), default=1)
     ed = _resolve(edition, date)
     if isinstance(ed, str):
-        out = _aqi_one_edition(columns, report, ed, n)
+        out = _aqi_chunked(columns, report, ed, n)
         out["edition"] = ed
     else:
         eds = np.broadcast_to(np.asarray(ed, dtype=object), n)
@@ -386,7 +244,7 @@ def aqi_arrays(
                 continue
             sub = {k: np.broadcast_to(np.asarray(v, dtype=object if _is_obj(v) else None), n)[m]
                    for k, v in columns.items()}  # fmt: skip
-            part = _aqi_one_edition(sub, report, e, int(m.sum()))
+            part = _aqi_chunked(sub, report, e, int(m.sum()))
             for k in ("aqi", "aqi_computed", "primary_mask", "exceeding_mask", "missing"):
                 out[k][m] = part[k]
             for k, v in part["iaqi"].items():
@@ -399,10 +257,6 @@ def _int64(v: np.ndarray) -> pd.arrays.IntegerArray:
     miss = np.isnan(v)
     with np.errstate(invalid="ignore"):
         return pd.arrays.IntegerArray(v.astype(np.int64), miss)
-
-
-def _is_obj(v: object) -> bool:
-    return getattr(getattr(v, "dtype", None), "kind", "") == "O" or isinstance(v, list | tuple)
 
 
 # ----------------------------------------------------------------------------------------

@@ -353,3 +353,25 @@ def test_frame_equals_scalar(recs, ed, report):
 def test_arrays_kernel_shapes():
     r = aqi_arrays({"PM2.5_1h": np.array([10.0, np.nan])}, report="realtime", edition=E12)
     assert r["aqi"][0] == 15 and np.isnan(r["aqi"][1]) and r["level"].tolist() == [1, 0]
+
+
+def test_chunked_kernel_equals_unchunked_and_reports_global_position():
+    from qingshan.standards import _aqi_kernel
+
+    rng = np.random.default_rng(7)
+    n = _aqi_kernel.CHUNK * 2 + 17
+    cols = {"PM2.5_1h": rng.integers(0, 600, n).astype(float), "CO_1h": rng.integers(0, 2000, n) / 10,
+            "SO2_1h": rng.integers(0, 900, n).astype(float)}  # fmt: skip
+    cols["PM2.5_1h"][::13] = np.nan
+    cols["CO_1h"][5::7] += 0.0005  # off the lookup grid: formula path
+    whole = aqi_arrays(cols, report="realtime", edition=E26)
+    for s in (slice(0, 1000), slice(n - 1000, n)):
+        part = aqi_arrays({k: v[s] for k, v in cols.items()}, report="realtime", edition=E26)
+        np.testing.assert_array_equal(whole["aqi_computed"][s], part["aqi_computed"])
+        np.testing.assert_array_equal(whole["primary_mask"][s], part["primary_mask"])
+    bad = cols["SO2_1h"].copy()
+    bad[n - 3] = -1
+    with pytest.raises(
+        InvalidValue, match=rf"negative concentration -1 for SO2_1h at position {n - 3}"
+    ):
+        aqi_arrays({"SO2_1h": bad}, report="realtime", edition=E12)
