@@ -7,8 +7,8 @@ from qingshan.timeseries.errors import (
     StoreIOError,
     TimeseriesError,
 )
-from qingshan.timeseries.schema import NATURAL_KEY, OBSERVATION_SCHEMA, PARTITION_COLUMNS, PERIODS
 from qingshan.timeseries.rollup_job import rollup
+from qingshan.timeseries.schema import NATURAL_KEY, OBSERVATION_SCHEMA, PARTITION_COLUMNS, PERIODS
 from qingshan.timeseries.store import ObservationStore
 
 __all__ = [
