@@ -12,7 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 console = Console()
-devices_app = typer.Typer(help="数采仪注册 HJ 212 device registry (MN + password).", no_args_is_help=True)
+devices_app = typer.Typer(
+    help="数采仪注册 HJ 212 device registry (MN + password).", no_args_is_help=True
+)
 
 
 def _settings_engine():
@@ -54,7 +56,9 @@ def listen(
     store = ObservationStore(settings.observations_dir)
 
     def ready(listener) -> None:
-        console.print(f"listening on {host or settings.hj212_host}:{listener.port}", highlight=False)
+        console.print(
+            f"listening on {host or settings.hj212_host}:{listener.port}", highlight=False
+        )
 
     _run_until_signal(
         lambda stop: run_listener(settings, engine, store, stop, host=host, port=port, ready=ready)
@@ -100,8 +104,12 @@ def devices_add(
 
     _, engine = _settings_engine()
     with acting_as("cli"), session_scope(engine) as session:
-        d = add_device(session, mn, password, site=site, crc=crc, protocol_version=version, name=name)
-        console.print(f"registered MN={d.mn} (site {d.site_id}, crc {d.crc.value})", highlight=False)
+        d = add_device(
+            session, mn, password, site=site, crc=crc, protocol_version=version, name=name
+        )
+        console.print(
+            f"registered MN={d.mn} (site {d.site_id}, crc {d.crc.value})", highlight=False
+        )
 
 
 @devices_app.command("list")

@@ -55,6 +55,7 @@ COMMANDS: dict[str, str] = {
     "9014": "数据应答", "9015": "心跳(2025)",
 }  # fmt: skip
 
+
 class Flag(int):
     """The Flag field (§6.3.2 Table 3): bits ``V5..V0 D A``.
 
@@ -120,7 +121,9 @@ class Packet:
         if self.cn not in COMMANDS:
             raise UnknownCommandError(
                 f"unknown command CN={self.cn!r} (HJ 212-2017 Table 9)",
-                packet=self.segment, clause="Table 9", cn=self.cn,
+                packet=self.segment,
+                clause="Table 9",
+                cn=self.cn,
             )
         return self
 
@@ -129,7 +132,10 @@ def _int_field(name: str, text: str, segment: str, lo: int, hi: int) -> int:
     if not (text.isdigit() and text.isascii() and len(text) <= 5) or not lo <= int(text) <= hi:
         raise FieldError(
             f"bad {name}={text!r}: expected an integer {lo}..{hi} (HJ 212-2017 Table 3)",
-            packet=segment, clause="6.3.2 Table 3", field=name, allowed=f"{lo}..{hi}",
+            packet=segment,
+            clause="6.3.2 Table 3",
+            field=name,
+            allowed=f"{lo}..{hi}",
         )
     return int(text)
 
@@ -144,12 +150,17 @@ def parse_segment(segment: str) -> Packet:
     if cp_at < 0:
         raise FieldError(
             "missing CP=&&…&& data area (HJ 212-2017 §6.3.3)",
-            packet=segment, clause="6.3.3", field="CP",
+            packet=segment,
+            clause="6.3.3",
+            field="CP",
         )
     if not segment.endswith("&&") or len(segment) < cp_at + 7:
         raise FieldError(
             "CP data area not closed by && (HJ 212-2017 §6.3.3)",
-            packet=segment, position=len(segment), clause="6.3.3", field="CP",
+            packet=segment,
+            position=len(segment),
+            clause="6.3.3",
+            field="CP",
         )
     pkt = Packet(segment=segment)
     fields = pkt.fields
@@ -160,7 +171,10 @@ def parse_segment(segment: str) -> Packet:
         if not eq:
             raise FieldError(
                 f"header item {item!r} has no '=' (HJ 212-2017 §6.3.2)",
-                packet=segment, position=segment.find(item), clause="6.3.2", field=item,
+                packet=segment,
+                position=segment.find(item),
+                clause="6.3.2",
+                field=item,
             )
         if name == "QN":
             pkt.qn = value
@@ -186,17 +200,23 @@ def parse_segment(segment: str) -> Packet:
     if pkt.cn is not None and not (len(pkt.cn) == 4 and pkt.cn.isdigit()):
         raise FieldError(
             f"bad CN={pkt.cn!r}: expected 4 digits (HJ 212-2017 Table 3)",
-            packet=segment, clause="6.3.2 Table 3", field="CN",
+            packet=segment,
+            clause="6.3.2 Table 3",
+            field="CN",
         )
     if (pkt.pnum is None) != (pkt.pno is None):
         raise FieldError(
             "PNUM and PNO must come together (HJ 212-2017 Table 3)",
-            packet=segment, clause="6.3.2 Table 3", field="PNUM/PNO",
+            packet=segment,
+            clause="6.3.2 Table 3",
+            field="PNUM/PNO",
         )
     if pkt.pno is not None and pkt.pnum is not None and pkt.pno > pkt.pnum:
         raise FieldError(
             f"PNO={pkt.pno} exceeds PNUM={pkt.pnum} (HJ 212-2017 Table 3)",
-            packet=segment, clause="6.3.2 Table 3", field="PNO",
+            packet=segment,
+            clause="6.3.2 Table 3",
+            field="PNO",
         )
     if pkt.qn is not None and pkt.qn:
         parse_time(pkt.qn, "QN", segment)  # validates YYYYMMDDhhmmsszzz
@@ -237,13 +257,17 @@ def parse(
     if n < 10 or frame[:2] != b"##":
         raise FrameHeaderError(
             "frame must start with '##' and a 4-digit length (HJ 212-2017 §6.3.1 Table 2)",
-            packet=frame, position=0, clause="6.3.1 Table 2",
+            packet=frame,
+            position=0,
+            clause="6.3.1 Table 2",
         )
     digits = frame[2:6]
     if not digits.isdigit():
         raise FrameHeaderError(
             f"length field {digits!r} is not 4 decimal digits (HJ 212-2017 §6.3.1)",
-            packet=frame, position=2, clause="6.3.1 Table 2",
+            packet=frame,
+            position=2,
+            clause="6.3.1 Table 2",
         )
     length = int(digits)
     body = frame[6:-4]
@@ -256,8 +280,11 @@ def parse(
             raise FrameLengthError(
                 f"length field says {length} but the data segment has {len(body)} bytes "
                 "(HJ 212-2017 §6.3.1)",
-                packet=frame, position=2, clause="6.3.1 Table 2",
-                declared=length, actual=len(body),
+                packet=frame,
+                position=2,
+                clause="6.3.1 Table 2",
+                declared=length,
+                actual=len(body),
             )
     crc_text = frame[-4:]
     try:
@@ -265,7 +292,9 @@ def parse(
     except UnicodeDecodeError as exc:
         raise FieldError(
             f"data segment is not valid UTF-8 at byte {6 + exc.start} (HJ 212-2017 §6.3)",
-            packet=frame, position=6 + exc.start, clause="6.3",
+            packet=frame,
+            position=6 + exc.start,
+            clause="6.3",
         ) from None
     variant = None
     if check_crc:
@@ -286,7 +315,9 @@ def parse(
                 raise CRCMismatchError(
                     f"CRC {crc_text.decode('ascii', 'replace')} does not match the data segment "
                     f"(Appendix A gives {crc16(body):04X})",
-                    packet=frame, position=n - 4, clause="Appendix A",
+                    packet=frame,
+                    position=n - 4,
+                    clause="Appendix A",
                     expected=f"{crc16(body):04X}",
                 )
     pkt = parse_segment(segment)
@@ -303,7 +334,8 @@ def encode(segment: str | bytes, variant: CrcVariant = CrcVariant.HJ212) -> byte
     if len(body) > MAX_LENGTH:
         raise EncodeError(
             f"data segment of {len(body)} bytes exceeds 9999 (HJ 212-2017 §6.3.1)",
-            packet=body, clause="6.3.1",
+            packet=body,
+            clause="6.3.1",
         )
     return b"##%04d%s%s\r\n" % (len(body), body, format_crc(crc_for(variant, body)))
 

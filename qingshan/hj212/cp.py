@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
+from operator import methodcaller
 
 from qingshan.hj212.errors import FieldError, TimestampError
 
@@ -38,6 +39,13 @@ FACILITY_STATES: dict[str, str] = {
     "0": "关闭 off", "1": "运行 running", "2": "校准 calibrating",
     "3": "维护 maintenance", "4": "报警 alarm", "5": "反吹 blowback",
 }  # fmt: skip
+
+
+_VALUE_ENDINGS = tuple("-" + s for s in VALUE_SUFFIXES)
+
+
+#: "name=value" → [name, value] in C; an item without "=" makes dict() raise ValueError
+_SPLIT_EQ = methodcaller("split", "=", 1)
 
 
 @lru_cache(maxsize=8192)
@@ -70,7 +78,9 @@ def parse_time(text: str, name: str = "DataTime", segment: str | None = None) ->
     raise TimestampError(
         f"bad {name}={text!r}: expected YYYYMMDDhhmmss{'zzz' if name == 'QN' else ''} "
         "(HJ 212-2017 Table 4)",
-        packet=segment, clause="6.3.2 Table 4", field=name,
+        packet=segment,
+        clause="6.3.2 Table 4",
+        field=name,
     )
 
 
@@ -115,6 +125,29 @@ def parse_cp(
     Returns the ``DataTime`` (UTC) or None. Raises :class:`FieldError` for an item without
     ``=`` or a non-numeric value in a numeric field, :class:`TimestampError` for a bad DataTime.
     """
+    if "//" not in cp:
+        try:  # fast path: split and pair in C; any malformed item falls to the slow path
+            pairs = dict(map(_SPLIT_EQ, filter(None, cp.replace(",", ";").split(";"))))
+        except ValueError:
+            pairs = None
+        if pairs is not None:
+            data_time = None
+            for name, value in pairs.items():
+                if name.endswith(_VALUE_ENDINGS) and value:
+                    try:
+                        values[name] = float(value)
+                        continue
+                    except ValueError:
+                        break  # report it from the slow path
+                elif name.endswith("-Flag"):
+                    data_flags[name] = value
+                    continue
+                elif name == "DataTime":
+                    data_time = parse_time(value, "DataTime", segment)
+                fields[name] = value
+            else:
+                return data_time
+            values.clear(), data_flags.clear(), fields.clear()
     data_time = None
     for item in _items(cp):
         if not item:
@@ -123,7 +156,10 @@ def parse_cp(
         if not eq:
             raise FieldError(
                 f"CP item {item!r} has no '=' (HJ 212-2017 §6.3.3)",
-                packet=segment, position=offset + cp.find(item), clause="6.3.3", field=item,
+                packet=segment,
+                position=offset + cp.find(item),
+                clause="6.3.3",
+                field=item,
             )
         code, dash, suffix = name.rpartition("-")
         if dash:
@@ -134,7 +170,9 @@ def parse_cp(
                     except ValueError:
                         raise FieldError(
                             f"{name}={value!r} is not a number (HJ 212-2017 §6.3.3)",
-                            packet=segment, position=offset + cp.find(item), clause="6.3.3",
+                            packet=segment,
+                            position=offset + cp.find(item),
+                            clause="6.3.3",
                             field=name,
                         ) from None
                     continue

@@ -84,8 +84,10 @@ def crc16(data: bytes) -> int:
         while width > 64:
             width >>= 1
             x = (x >> width) ^ (x & ((1 << width) - 1))
-        for j in range(8):
-            h ^= _LANE[j][(x >> (8 * j)) & 0xFF]
+        b = x.to_bytes(8, "little")
+        l0, l1, l2, l3, l4, l5, l6, l7 = _LANE
+        h ^= (l0[b[0]] ^ l1[b[1]] ^ l2[b[2]] ^ l3[b[3]]
+              ^ l4[b[4]] ^ l5[b[5]] ^ l6[b[6]] ^ l7[b[7]])  # fmt: skip
     return _T[h ^ data[-1]]
 
 

@@ -172,7 +172,10 @@ class Reassembler:
             raise ReassemblyError(
                 f"part {packet.pno}/{packet.pnum} of MN={packet.mn} CN={packet.cn} arrived twice "
                 "with different content",
-                packet=packet.segment, clause="6.3.2", pno=packet.pno, pnum=packet.pnum,
+                packet=packet.segment,
+                clause="6.3.2",
+                pno=packet.pno,
+                pnum=packet.pnum,
             )
         parts[packet.pno] = packet
         if len(parts) < packet.pnum:

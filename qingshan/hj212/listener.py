@@ -180,7 +180,8 @@ class Listener:
         if packet.crc_variant not in device.variants:
             exc = CRCMismatchError(
                 f"CRC is {packet.crc_variant}, not enabled for MN={packet.mn}",
-                packet=frame, clause="Appendix A",
+                packet=frame,
+                clause="Appendix A",
             )
             return self.reject(packet.mn, conn.peer, exc, frame)
         self.status.seen(packet, conn.peer, datetime.now(UTC))

@@ -60,7 +60,8 @@ def _check_mn(mn: str) -> str:
         raise FieldError(
             f"bad MN {mn!r}: 1–32 characters without ';', '=', '&', ',' or spaces "
             "(HJ 212-2017 Table 3)",
-            field="MN", clause="6.3.2 Table 3",
+            field="MN",
+            clause="6.3.2 Table 3",
         )
     return mn
 
@@ -69,7 +70,8 @@ def _check_pw(pw: str) -> str:
     if pw is None or len(pw) > 32 or any(c in pw for c in ";=&,"):
         raise FieldError(
             "bad password: at most 32 characters without ';', '=', '&' or ','",
-            field="PW", clause="6.3.2 Table 3",
+            field="PW",
+            clause="6.3.2 Table 3",
         )
     return pw
 

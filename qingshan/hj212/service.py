@@ -76,8 +76,12 @@ async def run_listener(
     journal.start()
     rejects: deque[dict] = deque(maxlen=MAX_QUEUED_REJECTS)
     listener = Listener(journal, devices, on_reject=rejects.append)
-    await listener.start(settings.hj212_host if host is None else host, settings.hj212_port if port is None else port)
-    log.info("HJ 212 listener on %s:%s", settings.hj212_host if host is None else host, listener.port)
+    await listener.start(
+        settings.hj212_host if host is None else host, settings.hj212_port if port is None else port
+    )
+    log.info(
+        "HJ 212 listener on %s:%s", settings.hj212_host if host is None else host, listener.port
+    )
     if ready is not None:
         ready(listener)
 

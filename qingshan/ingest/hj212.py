@@ -253,7 +253,9 @@ class JournalIngestor:
             return table
         seen = {
             (int(a), b.to_pydatetime(), c, d)
-            for a, b, c, d in have[["series_id", "time", "period", "source"]].itertuples(index=False)
+            for a, b, c, d in have[["series_id", "time", "period", "source"]].itertuples(
+                index=False
+            )
         }
         keep = [
             (sid, t, p, src) not in seen

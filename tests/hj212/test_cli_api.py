@@ -79,7 +79,9 @@ def test_devices_api(client, engine):
     assert r.status_code == 409 and "already registered" in r.text
     r = client.post("/api/v1/hj212/devices", json={"mn": "A2", "password": "1"}, headers=public)
     assert r.status_code == 403
-    r = client.patch("/api/v1/hj212/devices/A1", json={"enabled": False, "crc": "modbus"}, headers=admin)
+    r = client.patch(
+        "/api/v1/hj212/devices/A1", json={"enabled": False, "crc": "modbus"}, headers=admin
+    )
     assert r.json()["enabled"] is False and r.json()["crc"] == "modbus"
     assert client.get("/api/v1/hj212/devices/NOPE", headers=public).status_code == 404
     status = client.get("/api/v1/hj212/status", headers=public).json()

@@ -187,7 +187,9 @@ def test_invalid_utf8_is_a_field_error():
 def test_unknown_command_kept_unless_strict():
     p = parse(encode("QN=20240101000000000;ST=32;CN=9021;PW=1;MN=X;Flag=4;CP=&&&&"))
     assert p.cn == "9021" and p.command is None
-    with pytest.raises(UnknownCommandError, match=r"unknown command CN='9021' \(HJ 212-2017 Table 9\)"):
+    with pytest.raises(
+        UnknownCommandError, match=r"unknown command CN='9021' \(HJ 212-2017 Table 9\)"
+    ):
         p.require_known_command()
     assert parse(APPENDIX_A_FRAME).require_known_command().cn == "1062"
     assert "9014" in COMMANDS

@@ -104,7 +104,9 @@ def test_status_and_rejects(engine):
                  "errors": {"bad_crc": 1}, "last_seen": now - timedelta(minutes=1),
                  "last_data_time": now - timedelta(minutes=2), "last_peer": "1.2.3.4:5"}  # fmt: skip
         write_status(s, {"A": delta})
-        write_status(s, {"A": {**delta, "by_cn": {"2011": 1}, "last_seen": now - timedelta(hours=1)}})
+        write_status(
+            s, {"A": {**delta, "by_cn": {"2011": 1}, "last_seen": now - timedelta(hours=1)}}
+        )
         write_rejects(s, [{"received_at": now, "mn": "A", "peer": "p", "reason": "auth",
                            "message": "wrong PW for MN=A", "frame": "##..."}])  # fmt: skip
     with session_scope(engine) as s:

@@ -36,21 +36,29 @@ def test_minute_packet_to_readings_with_2005_codes_mapped():
 
 
 def test_air_2005_code_uses_st_context():
-    p = _packet("QN=20260101090100000;ST=31;CN=2061;PW=1;MN=M1;Flag=4;CP=&&DataTime=20260101090000;01-Avg=8;02-Avg=30&&")
+    p = _packet(
+        "QN=20260101090100000;ST=31;CN=2061;PW=1;MN=M1;Flag=4;CP=&&DataTime=20260101090000;01-Avg=8;02-Avg=30&&"
+    )
     codes = {r.code for r in readings_from_packet(p, RECEIVED)[0]}
     assert codes == {"a34013", "a21026"}
 
 
 def test_non_data_and_misaligned_packets():
-    assert readings_from_packet(_packet("QN=20260101090100000;ST=32;CN=3020;PW=1;MN=M;Flag=4;CP=&&&&"), RECEIVED) == ([], [])
-    bad = _packet("QN=20260101090100000;ST=32;CN=2051;PW=1;MN=M;Flag=4;CP=&&DataTime=20260101090030;w01018-Avg=1&&")
+    assert readings_from_packet(
+        _packet("QN=20260101090100000;ST=32;CN=3020;PW=1;MN=M;Flag=4;CP=&&&&"), RECEIVED
+    ) == ([], [])
+    bad = _packet(
+        "QN=20260101090100000;ST=32;CN=2051;PW=1;MN=M;Flag=4;CP=&&DataTime=20260101090030;w01018-Avg=1&&"
+    )
     assert readings_from_packet(bad, RECEIVED)[1][0][0] == "misaligned_time"
     none = _packet("QN=20260101090100000;ST=32;CN=2051;PW=1;MN=M;Flag=4;CP=&&w01018-Avg=1&&")
     assert readings_from_packet(none, RECEIVED)[1][0][0] == "no_datatime"
 
 
 def test_observation_tables_shape():
-    p = _packet("QN=20260101090100000;ST=32;CN=2011;PW=1;MN=M1;Flag=5;RF=1;CP=&&DataTime=20260101090012;w01018-Rtd=5,w01018-Flag=N;w21003-Rtd=1&&")
+    p = _packet(
+        "QN=20260101090100000;ST=32;CN=2011;PW=1;MN=M1;Flag=5;RF=1;CP=&&DataTime=20260101090012;w01018-Rtd=5,w01018-Flag=N;w21003-Rtd=1&&"
+    )
     readings, _ = readings_from_packet(p, RECEIVED)
     tables = observation_tables(readings, {("M1", "w01018", "rtd"): (7, "water_outlet")})
     assert list(tables) == ["water_outlet"]
@@ -98,10 +106,15 @@ def test_ingest_updates_latest_values(engine, tmp_path):
     jdir = tmp_path / "journal"
     with Journal(jdir) as journal:
         journal.append_sync(
-            [build_packet(spec, "2061", datetime(2026, 1, 1, h, tzinfo=UTC), rng) for h in range(3)],
+            [
+                build_packet(spec, "2061", datetime(2026, 1, 1, h, tzinfo=UTC), rng)
+                for h in range(3)
+            ],
             1_700_000_000_000_000,
         )
     JournalIngestor(jdir, engine, ObservationStore(tmp_path / "obs")).run_all()
     with session_scope(engine) as s:
         latest = s.query(LatestValue).all()
-        assert len(latest) == 6 and {lv.time for lv in latest} == {datetime(2026, 1, 1, 2, tzinfo=UTC)}
+        assert len(latest) == 6 and {lv.time for lv in latest} == {
+            datetime(2026, 1, 1, 2, tzinfo=UTC)
+        }
