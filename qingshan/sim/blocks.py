@@ -63,23 +63,27 @@ class Block:
         per_day = int(pd.Timedelta(days=1) / step)
         t_us = self.times.asi8 // 1000 if self.times.unit == "ns" else self.times.asi8
         delay_us = int(step / pd.Timedelta(microseconds=1)) + 90_000_000  # sent 90 s after
-        flags = np.array(FLAGS, dtype=object)
-        sources = pa.array(self.source)
+        flag_dict = pa.array(FLAGS)
+        period_dict = pa.array([self.period])
+        src_values, src_codes = np.unique(self.source.astype(str), return_inverse=True)
+        src_dict = pa.array(src_values.tolist())
         for lo in range(0, len(self.times), chunk_days * per_day):
             hi = min(lo + chunk_days * per_day, len(self.times))
             v = self.value[:, lo:hi]
-            present = ~np.isnan(v)
-            r, c = np.nonzero(present)
+            r, c = np.nonzero(~np.isnan(v))
             time_us = t_us[lo:hi][c]
-            vals = v[r, c]
+            vals = pa.array(v[r, c], pa.float64())
             yield pa.table({
                 "series_id": pa.array(ids[r], pa.int64()),
                 "time": pa.array(time_us, pa.timestamp("us", tz="UTC")),
                 "period": pa.DictionaryArray.from_arrays(
-                    np.zeros(len(r), np.int8), pa.array([self.period])).cast(pa.string()),
-                "value": pa.array(vals, pa.float64()),
-                "raw_value": pa.array(vals, pa.float64()),
-                "source_flag": pa.array(flags[self.flag[:, lo:hi][r, c]], pa.string()),
-                "source": sources.take(pa.array(r)),
+                    pa.array(np.zeros(len(r), np.int8)), period_dict).cast(pa.string()),
+                "value": vals,
+                "raw_value": vals,
+                "source_flag": pa.DictionaryArray.from_arrays(
+                    pa.array(self.flag[:, lo:hi][r, c].astype(np.int8)), flag_dict
+                ).cast(pa.string()),
+                "source": pa.DictionaryArray.from_arrays(
+                    pa.array(src_codes[r].astype(np.int32)), src_dict).cast(pa.string()),
                 "received_at": pa.array(time_us + delay_us, pa.timestamp("us", tz="UTC")),
             })
