@@ -28,6 +28,7 @@ SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.hj212.cli", "register", None),
     ("qingshan.ingest.cli", "app", "import"),
     ("qingshan.standards.cli", "register", None),
+    ("qingshan.sim.cli", "app", "sim"),
 ]
 
 
