@@ -43,12 +43,6 @@ JOBS: dict[str, Job] = {
             timedelta(minutes=10),
             "minute → hour → day means with coverage (HJ 75-2017, GB 3095-2012 §8.2)",
         ),
-        Job(
-            "ingest",
-            "qingshan.jobs.builtin:ingest_journal",
-            timedelta(seconds=5),
-            "move acknowledged HJ 212 packets from the journal into the observation store",
-        ),
     ]
 }
 

@@ -30,12 +30,15 @@ class ControlLevel(enum.StrEnum):
 
 
 class Period(enum.StrEnum):
-    """Observation periods, as HJ 212-2017 names them (CN 2011 rtd, 2051 min, 2061 hour, 2031 day)."""
+    """Observation periods, as HJ 212-2017 names them (CN 2011 rtd, 2051 min, 2061 hour, 2031
+    day), and the platform's month and year roll-ups."""
 
     RTD = "rtd"
     MIN = "min"
     HOUR = "hour"
     DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
 
 
 class Site(Base):

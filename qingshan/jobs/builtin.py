@@ -1,0 +1,78 @@
+"""The platform's own periodic jobs. Each takes a :class:`~qingshan.jobs.registry.JobContext`
+and returns a one-line summary."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from qingshan.db.engine import session_scope
+from qingshan.jobs.registry import JobContext
+from qingshan.monitoring.models import Period, Series, Site, SiteKind
+from qingshan.monitoring.registry import get_or_create_series, update_latest
+from qingshan.timeutil import utcnow
+
+#: observation stream of each site kind (the Parquet partition it is written to)
+STREAM_OF_KIND = {
+    SiteKind.AIR_STATION: "air",
+    SiteKind.CITY_AIR: "air",
+    SiteKind.WATER_SECTION: "water",
+    SiteKind.DRINKING_WATER_SOURCE: "water",
+    SiteKind.GAS_OUTLET: "gas_outlet",
+    SiteKind.WATER_OUTLET: "water_outlet",
+}
+
+#: (source period, target period, how far back a scheduled run recomputes). Hourly values of
+#: outlets come from the data loggers themselves (HJ 212-2017 CN 2061), so the platform rolls
+#: up hours to days and days to months; minute-level validity is judged by :mod:`qingshan.qc`.
+ROLLUP_STEPS = (
+    (Period.HOUR, Period.DAY, timedelta(days=2)),
+    (Period.DAY, Period.MONTH, timedelta(days=35)),
+)
+
+
+def rollups(
+    ctx: JobContext,
+    *,
+    lookback: timedelta | None = None,
+    streams: Collection[str] | None = None,
+) -> str:
+    """Daily means of hourly values (≥ 20 valid hours, GB 3095-2012 §8.2 Table 4) and monthly
+    means of daily values (≥ 27 days, 25 in February, same table), with coverage, over the
+    recent window of every series (``lookback`` overrides each step's window, for a backfill);
+    late data within the window are folded in on the next run."""
+    from qingshan.timeseries.rollup_job import rollup
+    from qingshan.timeseries.store import ObservationStore
+
+    store = ObservationStore(ctx.settings.observations_dir)
+    now = utcnow()
+    written = 0
+    for source, target, window in ROLLUP_STEPS:
+        maps: dict[str, dict[int, int]] = {}
+        with session_scope(ctx.engine) as session:
+            rows = session.execute(
+                select(Series, Site)
+                .join(Site, Site.id == Series.site_id)
+                .where(Series.period == source)
+            ).all()
+            for series, site in rows:
+                stream = STREAM_OF_KIND[site.kind]
+                if streams is not None and stream not in streams:
+                    continue
+                dest = get_or_create_series(
+                    session, site, series.parameter_code, target, series.unit
+                )
+                maps.setdefault(stream, {})[series.id] = dest.id
+        for stream, series_map in maps.items():
+            result = rollup(
+                store, stream, source.value, target.value, now - (lookback or window), now, series_map
+            )
+            new = result[result["written"]]
+            written += len(new)
+            if len(new):
+                latest = new.assign(value=new["value"].where(new["valid"]), source_flag=None, qc_flag=0)
+                with session_scope(ctx.engine) as session:
+                    update_latest(session, latest)
+    return f"{written} rollup rows written"
