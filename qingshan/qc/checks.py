@@ -65,11 +65,18 @@ def _values(values, mask=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _seconds(times, n: int | None = None) -> np.ndarray:
-    """Times as float seconds since the epoch."""
-    t = pd.to_datetime(pd.Series(np.asarray(times)) if not isinstance(times, pd.Series) else times)
-    if getattr(t.dt, "tz", None) is not None:
-        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
-    out = t.to_numpy(dtype="datetime64[ns]").astype("int64") / 1e9
+    """Times as float seconds since the epoch (UTC)."""
+    if isinstance(times, pd.Series):
+        times = pd.DatetimeIndex(times)
+    if isinstance(times, pd.DatetimeIndex):
+        ns = times.asi8 if times.tz is not None else times.tz_localize("UTC").asi8
+    else:
+        arr = np.asarray(times)
+        if arr.dtype.kind == "M":
+            ns = arr.astype("datetime64[ns]").astype("int64")
+        else:
+            ns = pd.DatetimeIndex(pd.to_datetime(arr, utc=True)).asi8
+    out = ns / 1e9
     if n is not None and out.size != n:
         raise ShapeMismatch("values", n, "times", out.size)
     return out

@@ -138,6 +138,8 @@ def judge_outlet(
         )
     _cross_checks(verdicts, base, stopped_of, pack)
     for v in verdicts.values():
+        for r in v.results:
+            r.flags[np.isnan(v.values)] = np.uint8(Flag.MISSING)
         v.aggregate = (
             aggregate([r.flags for r in v.results]) if v.results else np.full(v.values.size, NE)
         )
@@ -299,7 +301,7 @@ def _row_table(
     # missing values: MISSING from every check that saw them
     value = frame["value"].to_numpy(dtype="float64")
     out = pd.DataFrame(cols, index=frame.index)
-    out.loc[np.isnan(value) & ~dup, ["duplicate_time", "timestamp_order"]] = np.uint8(Flag.MISSING)
+    out.loc[np.isnan(value) & ~dup, :] = np.uint8(Flag.MISSING)
     out["aggregate_flag"] = aggregate([out[c].to_numpy() for c in out.columns])
     out.loc[dup, "aggregate_flag"] = F
     for k, arr in extra.items():

@@ -109,10 +109,12 @@ def check_series(
         raise DuplicateTimes(i, t_idx[i])
     cfg = pack.checks_for(code)
     ver = pack.version
+    missing = np.isnan(x)
     out: list[CheckResult] = []
 
     def add(name: str, flags, params: dict) -> np.ndarray:
-        arr = np.asarray(flags, dtype=np.uint8)
+        arr = np.array(flags, dtype=np.uint8)
+        arr[missing] = np.uint8(Flag.MISSING)  # a missing value is MISSING for every check
         out.append(CheckResult(name, arr, dict(params), ver))
         return arr
 
