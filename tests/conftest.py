@@ -19,6 +19,10 @@ from qingshan.db.engine import make_engine, session_scope
 from qingshan.db.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("QINGSHAN_TEST_POSTGRES_URL")
+
+# Apps built by tests run no background services unless a test asks for them.
+os.environ.setdefault("QINGSHAN_HJ212_LISTENER", "0")
+os.environ.setdefault("QINGSHAN_SCHEDULER", "0")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 

@@ -27,6 +27,23 @@ async def start_runtime(app: FastAPI, settings: Settings):
 
         ctx = JobContext(settings=settings, engine=engine)
         tasks.append(asyncio.create_task(run_scheduler(ctx, stop), name="scheduler"))
+    if settings.hj212_listener:
+        from qingshan.hj212.service import run_listener
+        from qingshan.timeseries.store import ObservationStore
+
+        store = ObservationStore(settings.observations_dir)
+        tasks.append(
+            asyncio.create_task(run_listener(settings, engine, store, stop), name="hj212-listener")
+        )
+        if settings.sim_loggers:
+            from qingshan.hj212.service import run_simulated_loggers
+
+            tasks.append(
+                asyncio.create_task(
+                    run_simulated_loggers(settings, engine, stop, count=settings.sim_loggers),
+                    name="sim-loggers",
+                )
+            )
     app.state.stop = stop
     try:
         yield
