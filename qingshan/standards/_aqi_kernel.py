@@ -24,6 +24,8 @@ from qingshan.standards.aqi_tables import (
 from qingshan.standards.errors import InvalidValue
 
 ABOVE_TOP_IAQI = 500
+#: rows per block: the kernel's temporaries stay in cache
+CHUNK = 1 << 16
 
 # scaled breakpoint arrays, built once from the immutable tables
 _BP = {
@@ -181,31 +183,74 @@ def _is_obj(v: object) -> bool:
     return getattr(getattr(v, "dtype", None), "kind", "") == "O" or isinstance(v, list | tuple)
 
 
-#: rows per block: the kernel's temporaries stay in cache (≈ 3× faster on 10⁷ rows)
-CHUNK = 1 << 16
+def level_of(aqi_values: object) -> np.ndarray:
+    """AQI level 1–6 (HJ 633-2012 Table 2, HJ 633-2026 Table 1) of AQI values.
+
+    Parameters
+    ----------
+    aqi_values : array [dimensionless], NaN = none
+
+    Returns
+    -------
+    ndarray of int8
+        1 (0–50), 2 (51–100), 3 (101–150), 4 (151–200), 5 (201–300), 6 (> 300); 0 for NaN.
+    """
+    a = np.asarray(aqi_values, dtype=np.float64)
+    lev = (a >= 0).astype(np.int8)
+    for edge in (50, 100, 150, 200, 300):
+        lev += a > edge
+    return lev
 
 
-def _aqi_chunked(columns: Mapping[str, object], report: str, edition: str, n: int) -> dict:
-    """:func:`_aqi_one_edition` over blocks of :data:`CHUNK` rows."""
-    if n <= CHUNK:
-        return _aqi_one_edition(columns, report, edition, n)
+def _compact(v: np.ndarray, dst: np.ndarray, mask: np.ndarray) -> None:
+    """Float IAQI/AQI (NaN = none) → int16 values and a missing mask, in place."""
+    np.isnan(v, out=mask)
+    with np.errstate(invalid="ignore"):
+        np.copyto(dst, v, casting="unsafe")
+
+
+def _aqi_chunked(
+    columns: Mapping[str, object], report: str, edition: str, n: int, compact: bool = False
+) -> dict:
+    """:func:`_aqi_one_edition` over blocks of :data:`CHUNK` rows, plus ``level``.
+
+    With ``compact`` the AQI and IAQIs come back as int16 ``*_values`` with bool ``*_missing``
+    arrays (no full-size float temporaries: the frame form's fast path).
+    """
     cols = {
         k: np.broadcast_to(np.asarray(v, dtype=object if _is_obj(v) else None), n)
         for k, v in columns.items()
     }
     out: dict = {}
-    for start in range(0, n, CHUNK):
+    for start in range(0, n or 1, CHUNK):
         end = min(n, start + CHUNK)
         part = _aqi_one_edition(
             {k: v[start:end] for k, v in cols.items()}, report, edition, end - start, start
         )
+        part["level"] = level_of(part["aqi"])
         if not out:
-            out = {k: np.empty(n, v.dtype) for k, v in part.items() if k != "iaqi"}
-            out["iaqi"] = {k: np.empty(n) for k in part["iaqi"]}
+            out = {"iaqi": {}}
+            for k, v in part.items():
+                if k == "iaqi" or (compact and k in ("aqi", "aqi_computed")):
+                    continue
+                out[k] = np.empty(n, v.dtype)
+            names = ["aqi", *part["iaqi"]] if compact else list(part["iaqi"])
+            for k in names:
+                if compact:
+                    out.setdefault("values", {})[k] = np.empty(n, np.int16)
+                    out.setdefault("missing_of", {})[k] = np.empty(n, bool)
+                else:
+                    out["iaqi"][k] = np.empty(n)
+        sl = slice(start, end)
         for k, v in part.items():
             if k == "iaqi":
                 for key, arr in v.items():
-                    out["iaqi"][key][start:end] = arr
-            else:
-                out[k][start:end] = v
+                    if compact:
+                        _compact(arr, out["values"][key][sl], out["missing_of"][key][sl])
+                    else:
+                        out["iaqi"][key][sl] = arr
+            elif compact and k == "aqi":
+                _compact(v, out["values"]["aqi"][sl], out["missing_of"]["aqi"][sl])
+            elif k in out:
+                out[k][sl] = v
     return out

@@ -52,6 +52,7 @@ from qingshan.standards._aqi_kernel import (
     _is_obj,
     _prepare,
     _table_for,
+    level_of,
 )
 from qingshan.standards.aqi_tables import (
     EDITION_2012,
@@ -79,7 +80,6 @@ __all__ = [
 ]  # fmt: skip
 
 #: IAQI above the top breakpoint of a table (non-normative; CNEMC publishes 500)
-_LEVEL_EDGES = np.array([50, 100, 150, 200, 300], dtype=np.int64)
 _MASK_NAMES = np.array(
     [
         ",".join(p for i, p in enumerate(POLLUTANTS) if m >> i & 1)
@@ -191,13 +191,6 @@ def _like(template: object, res: np.ndarray):
 # ----------------------------------------------------------------------------------------
 # AQI over arrays
 # ----------------------------------------------------------------------------------------
-def level_of(aqi_values: np.ndarray) -> np.ndarray:
-    """AQI level 1–6 (HJ 633-2012 Table 2) of AQI values [float, NaN → 0]."""
-    a = np.asarray(aqi_values, dtype=np.float64)
-    lev = np.searchsorted(_LEVEL_EDGES, np.nan_to_num(a, nan=-1), side="left") + 1
-    return np.where(np.isnan(a), 0, lev).astype(np.int8)
-
-
 def aqi_arrays(
     columns: Mapping[str, object],
     report: str = "daily",
@@ -249,14 +242,15 @@ def aqi_arrays(
                 out[k][m] = part[k]
             for k, v in part["iaqi"].items():
                 out["iaqi"].setdefault(k, np.full(n, np.nan))[m] = v
-    out["level"] = level_of(out["aqi"])
+    if "level" not in out:
+        out["level"] = level_of(out["aqi"])
     return out
 
 
-def _int64(v: np.ndarray) -> pd.arrays.IntegerArray:
+def _int16(v: np.ndarray) -> pd.arrays.IntegerArray:
     miss = np.isnan(v)
     with np.errstate(invalid="ignore"):
-        return pd.arrays.IntegerArray(v.astype(np.int64), miss)
+        return pd.arrays.IntegerArray(v.astype(np.int16), miss)
 
 
 # ----------------------------------------------------------------------------------------
@@ -388,7 +382,8 @@ def aqi_frame(
     -------
     DataFrame
         Same index; columns ``aqi level category color primary_pollutants
-        exceeding_pollutants edition`` and ``iaqi_<key>`` (Int64, nullable). Pollutant lists
+        exceeding_pollutants edition`` and ``iaqi_<key>`` (Int16 / Int8, nullable);
+        strings are categorical. Pollutant lists
         are comma-joined strings ("" when none).
     """
     cols = {k: frame[k].to_numpy() for k in frame.columns if k in INDICATORS}
@@ -396,13 +391,23 @@ def aqi_frame(
         date = frame[date]
     if not cols:
         raise UnknownIndicator(", ".join(map(str, frame.columns)) or "(no columns)", INDICATORS)
-    r = aqi_arrays(cols, report=report, edition=edition, date=date)
+    if report not in REPORTS:
+        raise UnknownKeyError("report", report, REPORTS)
+    ed = _resolve(edition, date)
+    if not isinstance(ed, str) and len(ed) and (ed == ed[0]).all():
+        ed = str(ed[0])
+    if isinstance(ed, str):  # one edition: the compact fast path
+        r = _aqi_chunked(cols, report, ed, len(frame), compact=True)
+        ints = {k: pd.arrays.IntegerArray(r["values"][k], r["missing_of"][k]) for k in r["values"]}
+    else:
+        r = aqi_arrays(cols, report=report, date=date)
+        ed = r["edition"]
+        ints = {"aqi": _int16(r["aqi"]), **{k: _int16(v) for k, v in r["iaqi"].items()}}
     lev = r["level"]
-    codes = lev.astype(np.int8) - 1  # level 0 (none) → code −1 (missing)
-    ed = r["edition"]
+    codes = lev - 1  # level 0 (none) → code −1 (missing)
     data = {
-        "aqi": _int64(r["aqi"]),
-        "level": pd.arrays.IntegerArray(lev.astype(np.int64), lev == 0),
+        "aqi": ints.pop("aqi"),
+        "level": pd.arrays.IntegerArray(lev, lev == 0),
         "category": pd.Categorical.from_codes(codes, [LEVELS[i].name for i in range(1, 7)]),
         "color": pd.Categorical.from_codes(codes, [LEVELS[i].color for i in range(1, 7)]),
         "primary_pollutants": pd.Categorical.from_codes(r["primary_mask"], _MASK_NAMES),
@@ -412,7 +417,7 @@ def aqi_frame(
             if isinstance(ed, str)
             else pd.Categorical(ed, categories=list(EDITIONS))
         ),
-        **{f"iaqi_{k}": _int64(v) for k, v in r["iaqi"].items()},
+        **{f"iaqi_{k}": v for k, v in ints.items()},
     }
     out = pd.DataFrame(data, index=frame.index, copy=False)
     return out
