@@ -90,9 +90,11 @@ class Injector:
                 continue
             factor = float(self.rng.uniform(4.0, 10.0))
             before = self.b.value[r, t0]
-            self.b.value[r, t0] = np.round(before * factor, 3)
+            after = np.round(before * factor, 3)
+            self.b.value[r, t0] = after
             self.record(r, "spike", t0, t0 + 1, {"factor": round(factor, 3),
-                                                 "value_before": float(before)})
+                                                 "value_before": float(before),
+                                                 "value": float(after)})
 
     def gap(self, groups: list[np.ndarray], n: int, hours=(4, 48)) -> None:
         for g in self.rng.choice(len(groups), n):

@@ -97,7 +97,7 @@ def generate_stream(cat: Catalogue, stream: str, times: pd.DatetimeIndex,
                         np.array([CHECK_STANDARD[codes[r % n_p]] for r in cal]))
     elif stream == "water":
         conc = [codes.index(c) for c in ("w01019", "w21003", "w21011")]
-        inject_generic(inj, _rows(n_s, n_p, conc + [codes.index("w01009")]), _groups(n_s, n_p),
+        inject_generic(inj, _rows(n_s, n_p, conc), _groups(n_s, n_p),
                        RATES[stream])
         cal = _rows(n_s, n_p, conc)
         inj.calibration(cal, CALIBRATION_EVERY_DAYS,
