@@ -175,6 +175,9 @@ def check_series(
                 ),
                 fl,
             )
+    if "stuck_value" in cfg:
+        sv = cfg["stuck_value"]
+        add("stuck_value", C.stuck_value_test(x, t_idx, mask=mask, **sv), sv)
     if "detection_limit" in cfg:
         add(
             "detection_limit",

@@ -155,3 +155,24 @@ def test_run_helpers_and_mask_values():
     ]
     s = pd.Series([1.0, 2.0], name="x")
     assert C.mask_values(s, [True, False]).isna().tolist() == [True, False]
+
+
+def test_stuck_value_adaptive_to_quantisation():
+    t = pd.date_range("2024-01-01", periods=400, freq="h", tz="UTC")
+    rng = np.random.default_rng(0)
+    x = np.round(20 + rng.normal(0, 3, 400))  # whole units, sd 3: repeats ~13 % of steps
+    x[300:312] = x[300]  # 12 h stuck: chance ≈ 0.13^11 ≪ 1e-6
+    out = C.stuck_value_test(x, t, 6 * 3600, 48 * 3600, alpha=1e-6)
+    assert (out[300:312] == S).all()
+    assert (out[:290] == P).all()
+    # coarsely quantised (CO at 0.1 mg/m³ around 0.7): 12 h runs are ordinary, never flagged
+    y = np.round(rng.normal(0.7, 0.05, 400), 1)
+    y[300:312] = y[300]
+    assert (C.stuck_value_test(y, t, 6 * 3600, 48 * 3600, alpha=1e-6) == P).all()
+    # but 48 h of one value is always suspect
+    y[100:149] = 0.7
+    assert (C.stuck_value_test(y, t, 6 * 3600, 48 * 3600, alpha=1e-6)[100:149] == S).all()
+    with pytest.raises(
+        BadParameter, match=r"min_duration=10 is not allowed \(0 < min ≤ max \(5\)\)"
+    ):
+        C.stuck_value_test(x, t, 10, 5)
