@@ -52,6 +52,14 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         for username, (role, region, password) in DEMO_ACCOUNTS.items():
             if session.scalar(select(User.id).where(User.username == username)) is None:
                 create_user(session, username, password, role, region)
+    from qingshan.hj212.service import register_sim_devices
+
+    if settings.sim_loggers:
+        added = register_sim_devices(engine, settings.sim_loggers)
+        console.print(
+            f"HJ 212: {settings.sim_loggers} simulated data loggers on the outlets "
+            f"({added} devices newly registered, password 123456) → port {settings.hj212_port}"
+        )
     console.print(
         "demo accounts (password qingshan-demo): "
         + ", ".join(f"{u} ({r.value} {c})" for u, (r, c, _) in DEMO_ACCOUNTS.items())

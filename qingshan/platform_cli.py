@@ -44,6 +44,7 @@ def demo(
     import os
 
     os.environ.setdefault("QINGSHAN_DEMO", "1")
+    os.environ.setdefault("QINGSHAN_SIM_LOGGERS", "60")
     from qingshan.config import get_settings
     from qingshan.demo import ensure_demo
 

@@ -199,9 +199,14 @@ async def run_simulated_loggers(
     await asyncio.gather(*(lg.run(stop_event) for lg in loggers))
 
 
-def register_sim_devices(engine: Engine, count: int, password: str = "123456") -> int:
-    """Register a device ``SIM<site code>`` for up to ``count`` sites that have none (demo).
-    Returns how many were added."""
+def register_sim_devices(
+    engine: Engine,
+    count: int,
+    password: str = "123456",
+    kinds: tuple[str, ...] = ("gas_outlet", "water_outlet"),
+) -> int:
+    """Register a device ``SIM<site code>`` for up to ``count`` sites of ``kinds`` (default: the
+    enterprises' outlets) that have none (demo). Returns how many were added."""
     from qingshan.audit import acting_as
     from qingshan.hj212.models import Device
     from qingshan.hj212.registry import add_device
@@ -211,7 +216,7 @@ def register_sim_devices(engine: Engine, count: int, password: str = "123456") -
         bound = set(session.scalars(select(Device.site_id).where(Device.site_id.is_not(None))))
         have = len(bound)
         added = 0
-        for site in session.scalars(select(Site).order_by(Site.id)):
+        for site in session.scalars(select(Site).where(Site.kind.in_(kinds)).order_by(Site.id)):
             if have + added >= count:
                 break
             if site.id in bound:

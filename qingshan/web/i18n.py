@@ -67,8 +67,9 @@ _RAW: dict[str, tuple[str, str]] = {
     ),
     "map.source": ("数据来源", "Source"),
     "map.source_text": (
-        "环境空气质量自动监测站小时数据；AQI 按 HJ 633-2012 实时报计算。",
-        "Hourly data of the automatic air-quality stations; AQI as the HJ 633-2012 real-time report.",
+        "环境空气质量自动监测站小时数据；AQI 按 HJ 633 实时报计算（2026年3月1日前的数据用 HJ 633-2012，此后用 HJ 633-2026）。",
+        "Hourly data of the automatic air-quality stations; AQI as the HJ 633 real-time report "
+        "(HJ 633-2012 for data before 2026-03-01, HJ 633-2026 from then on).",
     ),
     "map.updated": ("更新时间", "Updated"),
     "map.counts": ("站点", "Stations"),

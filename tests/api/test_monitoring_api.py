@@ -21,12 +21,12 @@ def client(engine, tmp_path):
     with session_scope(engine) as s:
         seed_regions(s)
         create_user(s, "nb", "ningbo-pass", Role.CITY, "330200")
-        hz = Site(code="1223A", name="朝晖五区", kind=SiteKind.AIR_STATION,
+        hz = Site(code="1223A", name="滨江", kind=SiteKind.AIR_STATION,
                   control_level=ControlLevel.NATIONAL, region_code="330100",
-                  longitude=120.157, latitude=30.2897)
+                  longitude=120.211, latitude=30.21)
         s.add(hz)
         s.flush()
-        # one hour at 朝晖五区: values of CNEMC's real-time table
+        # three hours at 滨江 (1223A)
         values = {"a34004": 35, "a34002": 50, "a21026": 5, "a21004": 40, "a05024": 60, "a21005": 0.6}
         rows = []
         for code, v in values.items():

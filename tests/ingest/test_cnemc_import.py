@@ -76,7 +76,7 @@ def test_water_table_parses_zhejiang_sections():
 def test_import_registers_zhejiang_and_skips_the_rest(engine, tmp_path):
     store = ObservationStore(tmp_path / "obs")
     stations = pd.DataFrame(
-        {"name": ["朝晖五区"], "city": ["杭州"], "longitude": ["120.157"], "latitude": ["30.2897"]},
+        {"name": ["滨江"], "city": ["杭州"], "longitude": ["120.211"], "latitude": ["30.21"]},
         index=pd.Index(["1223A"], name="code"),
     )
     with session_scope(engine) as s:
