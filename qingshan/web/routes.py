@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
@@ -20,9 +21,9 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from qingshan import __version__
-from qingshan.api.deps import ScopeDep
-from qingshan.geo.regions import CITY_CODES, PROVINCE_CODE, REGIONS, get_region, in_scope
+from qingshan.geo.regions import CITY_CODES, REGIONS, get_region, in_scope
 from qingshan.timeutil import as_cst, utcnow
+from qingshan.web.auth import TOKEN_COOKIE, OptionalViewer, Viewer, scope_of_viewer
 from qingshan.web.i18n import LANG_COOKIE, get_lang, labels_for, requested_lang, translator
 from qingshan.web.legend import aqi_legend
 
@@ -37,11 +38,14 @@ class NavItem:
     path: str
     label: str  # a key of qingshan.web.i18n.LABELS
     matches: tuple[str, ...] = ()
+    login: bool = False  # the page needs a login (shown with a lock to visitors)
 
 
 #: the top navigation; pages of later issues add themselves here
 NAV: list[NavItem] = [
     NavItem("/map", "nav.map", ("/", "/map")),
+    NavItem("/water", "nav.water", ("/water",)),
+    NavItem("/devices", "nav.devices", ("/devices",), login=True),
     NavItem(f"{API}/docs", "nav.api"),
 ]
 
@@ -64,22 +68,33 @@ def render(
     template: str,
     context: dict | None = None,
     *,
-    region_code: str = PROVINCE_CODE,
+    viewer: Viewer | None = None,
+    region_code: str | None = None,
 ) -> HTMLResponse:
     """Render ``template`` with the layout's context; ``?lang=`` is remembered in a cookie.
 
-    ``region_code`` is the region the page shows (the caller's scope: pass ``scope.region_code``
-    from :data:`qingshan.api.deps.ScopeDep`).
+    ``viewer`` is the logged-in user (:data:`qingshan.web.auth.OptionalViewer`), shown in the
+    top bar; ``region_code`` is the region the page shows (default: the viewer's scope, or the
+    province for visitors). A stale login cookie is cleared.
     """
     lang = get_lang(request)
     now = as_cst(utcnow())
-    region = get_region(region_code)
+    region = get_region(region_code or scope_of_viewer(viewer).region_code)
     base = {
         "lang": lang,
         "t": translator(lang),
         "nav": [
-            {"path": n.path, "label": n.label, "active": request.url.path in n.matches} for n in NAV
+            {
+                "path": n.path,
+                "label": n.label,
+                "active": request.url.path in n.matches,
+                "locked": n.login and viewer is None,
+            }
+            for n in NAV
         ],
+        "viewer": viewer,
+        "viewer_region": _region_name(viewer.region_code, lang) if viewer else None,
+        "login_href": "/login?next=" + quote(_here(request), safe=""),
         "other_lang": "en" if lang == "zh" else "zh",
         "now_cst": now.strftime("%Y-%m-%d %H:%M"),
         "now_iso": now.isoformat(timespec="seconds"),
@@ -92,7 +107,20 @@ def render(
     asked = requested_lang(request)
     if asked is not None:
         response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax")
+    if getattr(request.state, "stale_token", False):
+        response.delete_cookie(TOKEN_COOKIE, httponly=True, samesite="lax")
     return response
+
+
+def _here(request: Request) -> str:
+    """The path of the request without ``lang`` (the place to come back to after login)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return request.url.path + (("?" + urlencode(query)) if query else "")
+
+
+def _region_name(code: str, lang: str) -> str:
+    region = get_region(code)
+    return region.name if lang == "zh" else region.name_en
 
 
 router = APIRouter(include_in_schema=False)
@@ -100,12 +128,13 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 @router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, scope: ScopeDep) -> HTMLResponse:
+def map_page(request: Request, viewer: OptionalViewer) -> HTMLResponse:
     """浙江省空气质量地图: the 11 cities, air stations by AQI level, a city ranking.
 
     The stations come from /api/v1/air/stations/latest, scoped to the caller like every query.
     """
     lang = get_lang(request)
+    scope = scope_of_viewer(viewer)
     config = {
         "lang": lang,
         "geojsonUrl": f"{API}/geo/zhejiang-cities.geojson",
@@ -119,7 +148,7 @@ def map_page(request: Request, scope: ScopeDep) -> HTMLResponse:
         # the cities the caller's scope reaches: ranked in the panel, highlighted on the map
         "scopeCities": [c for c in CITY_CODES if _overlaps(c, scope.region_code)],
     }
-    return render(request, "map.html", {"config": config}, region_code=scope.region_code)
+    return render(request, "map.html", {"config": config}, viewer=viewer)
 
 
 def _overlaps(city_code: str, scope_code: str) -> bool:
@@ -129,5 +158,9 @@ def _overlaps(city_code: str, scope_code: str) -> bool:
 
 def mount_web(app: FastAPI) -> None:
     """Mount the static assets at /static and the dashboard pages on ``app``."""
+    from qingshan.web import auth
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    auth.install_login_redirect(app)
+    app.include_router(auth.router)
     app.include_router(router)
