@@ -69,13 +69,17 @@ def _seconds(times, n: int | None = None) -> np.ndarray:
     if isinstance(times, pd.Series):
         times = pd.DatetimeIndex(times)
     if isinstance(times, pd.DatetimeIndex):
-        ns = times.asi8 if times.tz is not None else times.tz_localize("UTC").asi8
+        ns = (
+            times.as_unit("ns").asi8
+            if times.tz is not None
+            else times.tz_localize("UTC").as_unit("ns").asi8
+        )
     else:
         arr = np.asarray(times)
         if arr.dtype.kind == "M":
             ns = arr.astype("datetime64[ns]").astype("int64")
         else:
-            ns = pd.DatetimeIndex(pd.to_datetime(arr, utc=True)).asi8
+            ns = pd.DatetimeIndex(pd.to_datetime(arr, utc=True)).as_unit("ns").asi8
     out = ns / 1e9
     if n is not None and out.size != n:
         raise ShapeMismatch("values", n, "times", out.size)
@@ -479,4 +483,30 @@ def stuck_value_test(
     np.add.at(mark, starts[hit], 1)
     np.add.at(mark, ends[hit], -1)
     flags[np.cumsum(mark[:-1]) > 0] = S
+    return _finish(values, flags, missing, masked)
+
+
+def relative_spike_test(values, ratio, min_delta, *, mask=None):
+    """One-value spike relative to both neighbours: xᵢ > ``ratio`` × max(xᵢ₋₁, xᵢ₊₁) (or below
+    min(xᵢ₋₁, xᵢ₊₁) / ``ratio``) and differing from the nearer neighbour by more than
+    ``min_delta`` [unit]. Scale-free, so one rule serves outlets whose levels differ tenfold;
+    unlike the QARTOD average method it does not flag the spike's neighbours.
+
+    Returns
+    -------
+    array [Flag]; the first and last values NOT_EVALUATED.
+    """
+    if ratio is None or ratio <= 1:
+        raise BadParameter("relative_spike_test", "ratio", ratio, "> 1")
+    x, missing, masked = _values(values, mask)
+    flags = np.full(x.shape, NE, dtype=np.uint8)
+    if x.size >= 3:
+        a, b, c = x[:-2], x[1:-1], x[2:]
+        hi, lo = np.fmax(a, c), np.fmin(a, c)
+        with np.errstate(invalid="ignore"):
+            up = (b > ratio * hi) & (b - hi > min_delta)
+            down = (b * ratio < lo) & (lo - b > min_delta)
+        inner = np.where(np.isnan(a) | np.isnan(b) | np.isnan(c), NE, P).astype(np.uint8)
+        inner[(up | down) & ~np.isnan(b)] = S
+        flags[1:-1] = inner
     return _finish(values, flags, missing, masked)

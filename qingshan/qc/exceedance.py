@@ -147,7 +147,7 @@ def events_from_runs(
     if idx.size == 0:
         return events
     # periods between hits, measured in period steps (missing hours count as gaps)
-    steps = np.diff(t[idx].asi8) / period.value
+    steps = np.diff(t[idx].as_unit("ns").asi8) / period.value
     breaks = np.flatnonzero(steps > max_gap_points + 1)
     for grp in np.split(idx, breaks + 1):
         if grp.size < min_points:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from qingshan.qc import checks as C
 from qingshan.qc import patterns as PT
 from qingshan.qc.exceedance import Event, events_from_runs, judge
 from qingshan.qc.flags import Flag, aggregate
@@ -99,18 +100,22 @@ def judge_outlet(
     frame = frame.reset_index(drop=True) if not isinstance(frame.index, pd.RangeIndex) else frame
     t_all = pd.DatetimeIndex(pd.to_datetime(frame["time"], utc=True))
     codes = frame["parameter"].astype(str).to_numpy()
-    dup = pd.DataFrame({"p": codes, "t": t_all.asi8}).duplicated(keep="first").to_numpy()
+    dup = (
+        pd.DataFrame({"p": codes, "t": t_all.as_unit("ns").asi8})
+        .duplicated(keep="first")
+        .to_numpy()
+    )
     order_flag = np.full(len(frame), P)
     for code in pd.unique(codes):
         pos = np.flatnonzero(codes == code)
-        tt = t_all.asi8[pos]
+        tt = t_all.as_unit("ns").asi8[pos]
         prev_max = np.maximum.accumulate(np.concatenate(([np.iinfo(np.int64).min], tt[:-1])))
         order_flag[pos[tt < prev_max]] = S
     # sorted, de-duplicated series per parameter
     base: dict[str, tuple[np.ndarray, pd.DatetimeIndex, np.ndarray]] = {}
     for code in pd.unique(codes):
         pos = np.flatnonzero((codes == code) & ~dup)
-        pos = pos[np.argsort(t_all.asi8[pos], kind="stable")]
+        pos = pos[np.argsort(t_all.as_unit("ns").asi8[pos], kind="stable")]
         base[code] = (pos, t_all[pos], frame["value"].to_numpy(dtype="float64")[pos])
     stopped_of = {c: mark_mask(b[1], marks, STOP_KINDS, parameter=c) for c, b in base.items()}
     verdicts: dict[str, SeriesVerdict] = {}
@@ -146,6 +151,7 @@ def judge_outlet(
         v.valid = valid_values(v.values, v.aggregate)
     for code, v in verdicts.items():
         _periods(v, verdicts, pack, limits.get(code), source_type)
+    _o2_consistency(verdicts, pack)
     return OutletVerdict(site, pack.version, verdicts, _row_table(frame, verdicts, dup, order_flag))
 
 
@@ -263,6 +269,52 @@ def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, sou
                 CheckResult("limit_hugging", row_f, {**hug, "limit": lim}, pack.version)
             )
             v.aggregate = aggregate([r.flags for r in v.results])
+
+
+def _o2_consistency(verdicts: dict[str, SeriesVerdict], pack: RulePack) -> None:
+    """O2 against the pollutant: a converted concentration held within ``tolerance_share`` of
+    the limit for ``duration`` while the measured one moves is the fingerprint of a reported O2
+    adjusted to fit (O2 篡改, qc-rules.md §9). SUSPECT on the pollutant (``converted_flat``) and
+    on the O2 series at the same times (``o2_consistency``)."""
+    cfg = pack.checks_for(O2_CODE).get("o2_consistency")
+    if cfg is None or O2_CODE not in verdicts:
+        return
+    o2v = verdicts[O2_CODE]
+    hits = np.zeros(o2v.times.size, bool)
+    for code, v in verdicts.items():
+        if v.converted is None or v.limit is None:
+            continue
+        tol = cfg["tolerance_share"] * v.limit["limit"]
+        f = C.flat_line_test(v.converted, v.times, cfg["duration"], None, tol)
+        raw_flat = C.flat_line_test(v.values, v.times, cfg["duration"], None, tol)
+        f = np.where(
+            (f == S) & (raw_flat != S), S, np.where(np.isnan(v.values), np.uint8(Flag.MISSING), P)
+        ).astype(np.uint8)
+        v.results.append(
+            CheckResult("converted_flat", f, {**cfg, "limit": v.limit["limit"]}, pack.version)
+        )
+        v.aggregate = aggregate([r.flags for r in v.results])
+        at = (
+            pd.Series(f == S, index=v.times)
+            .reindex(o2v.times, fill_value=False)
+            .to_numpy(dtype=bool)
+        )
+        hits |= at
+    # only where O2 sits below its own month: the converted value was made to fit by a lower O2
+    step = step_seconds(o2v.times) if o2v.times.size > 1 else 3600.0
+    w = max(int(round(cfg.get("baseline_duration", 2592000) / step)), 2)
+    base = (
+        pd.Series(np.where(o2v.valid, o2v.values, np.nan))
+        .rolling(w, min_periods=w // 4)
+        .median()
+        .to_numpy()
+    )
+    with np.errstate(invalid="ignore"):
+        dropped = (base - o2v.values) > cfg.get("min_drop", 1.0)
+    f = np.where(hits & dropped, S, P).astype(np.uint8)
+    f[np.isnan(o2v.values)] = np.uint8(Flag.MISSING)
+    o2v.results.append(CheckResult("o2_consistency", f, cfg, pack.version))
+    o2v.aggregate = aggregate([r.flags for r in o2v.results])
 
 
 def _row_table(

@@ -105,7 +105,7 @@ def mark_mask(
 
     O((n + m) log n): each mark is two binary searches and a difference-array update.
     """
-    t = pd.DatetimeIndex(pd.to_datetime(np.asarray(times), utc=True)).asi8
+    t = pd.DatetimeIndex(pd.to_datetime(np.asarray(times), utc=True)).as_unit("ns").asi8
     order = np.argsort(t, kind="stable")
     ts = t[order]
     diff = np.zeros(ts.size + 1, dtype=np.int32)

@@ -152,8 +152,17 @@ def check_series(
         )
         invalid |= f == Flag.FAIL
     mask = invalid
+    floor = cfg.get("floor", {}).get("value") if isinstance(cfg.get("floor"), dict) else None
+    # values at or below the analyser floor (detection limit) repeat legitimately at clean sites
+    flat_mask = mask if floor is None else (mask | (x <= floor))
     if "spike" in cfg:
         add("spike", C.spike_test(x, mask=mask, **cfg["spike"]), cfg["spike"])
+    if "relative_spike" in cfg:
+        add(
+            "relative_spike",
+            C.relative_spike_test(x, mask=mask, **cfg["relative_spike"]),
+            cfg["relative_spike"],
+        )
     if "rate_of_change" in cfg:
         add(
             "rate_of_change",
@@ -171,13 +180,13 @@ def check_series(
                     fl["suspect_duration"],
                     fl.get("fail_duration"),
                     fl.get("tolerance", 0.0),
-                    mask=mask,
+                    mask=flat_mask,
                 ),
                 fl,
             )
     if "stuck_value" in cfg:
         sv = cfg["stuck_value"]
-        add("stuck_value", C.stuck_value_test(x, t_idx, mask=mask, **sv), sv)
+        add("stuck_value", C.stuck_value_test(x, t_idx, mask=flat_mask, **sv), sv)
     if "detection_limit" in cfg:
         add(
             "detection_limit",
