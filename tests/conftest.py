@@ -64,3 +64,9 @@ def session(engine) -> Iterator[Session]:
     """A session on a migrated database that commits at the end of the test."""
     with session_scope(engine) as s:
         yield s
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last: Playwright's sync API keeps an event loop running in the main
+    thread while its browser fixture lives, which would break later tests using asyncio.run."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
