@@ -1,14 +1,32 @@
-"""The AQI level legend of the maps: level → name and colour, in one place.
+"""The legends of the maps: AQI levels and water-quality classes → name and colour, in one place.
 
-Colours are those of HJ 633-2012 Appendix A, taken from :data:`qingshan.standards.aqi.LEVELS`;
-a station without a current value is drawn in :data:`NO_DATA_COLOR`.
+AQI colours are those of HJ 633-2012 Appendix A, taken from :data:`qingshan.standards.aqi.LEVELS`.
+Water-quality class colours are :data:`WATER_CLASS_COLORS`. A site without a current value is
+drawn in :data:`NO_DATA_COLOR`.
 """
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from qingshan.web.i18n import translate
 
 NO_DATA_COLOR = "#A0A4A8"
+
+#: GB 3838-2002 class → map colour: Ⅰ and Ⅱ light and deeper blue, Ⅲ green, Ⅳ yellow, Ⅴ orange,
+#: 劣Ⅴ red. This is the palette of Chinese water-quality maps as it is commonly reproduced
+#: (CNEMC's own publication could not be checked from here); 环办〔2011〕22号 Table 1 names only
+#: the colour words of the status (Ⅰ–Ⅱ 蓝, Ⅲ 绿, Ⅳ 黄, Ⅴ 橙, 劣Ⅴ 红), which these follow.
+WATER_CLASS_COLORS = MappingProxyType(
+    {
+        "I": "#CCFFFF",
+        "II": "#00CCFF",
+        "III": "#00FF00",
+        "IV": "#FFFF00",
+        "V": "#FF9B00",
+        "劣V": "#FF0000",
+    }
+)
 
 
 def aqi_legend(lang: str) -> list[dict]:
@@ -35,4 +53,15 @@ def aqi_legend(lang: str) -> list[dict]:
             "aqi_high": None,
         }
     )
+    return entries
+
+
+def water_legend(lang: str) -> list[dict]:
+    """The water legend, Ⅰ … 劣Ⅴ then "no data": ``cls`` (``"I"`` … ``"劣V"`` or None),
+    ``name`` and ``color``."""
+    entries = [
+        {"cls": cls, "name": translate(f"water.class.{cls}", lang), "color": color}
+        for cls, color in WATER_CLASS_COLORS.items()
+    ]
+    entries.append({"cls": None, "name": translate("water.no_data", lang), "color": NO_DATA_COLOR})
     return entries

@@ -158,9 +158,10 @@ def _overlaps(city_code: str, scope_code: str) -> bool:
 
 def mount_web(app: FastAPI) -> None:
     """Mount the static assets at /static and the dashboard pages on ``app``."""
-    from qingshan.web import auth
+    from qingshan.web import auth, pages
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     auth.install_login_redirect(app)
     app.include_router(auth.router)
     app.include_router(router)
+    app.include_router(pages.router)

@@ -1,0 +1,147 @@
+/* 设备状态: the data loggers of the user's scope from /api/v1/hj212/status (sortable and
+ * filterable, refreshed every few seconds) and the latest rejected frames. */
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("qs-config").textContent);
+  var L = cfg.labels;
+  var en = cfg.lang === "en";
+  var esc = qs.esc;
+  var devices = [];
+  var sortKey = "mn", sortDir = 1;
+
+  function lagText(sec) {
+    if (sec == null) { return "—"; }
+    var a = Math.abs(sec);
+    if (a < 120) { return Math.round(sec) + " " + L["devices.seconds"]; }
+    if (a < 7200) { return Math.round(sec / 60) + " " + L["devices.minutes"]; }
+    if (a < 172800) { return (sec / 3600).toFixed(1) + " " + L["devices.hours"]; }
+    return (sec / 86400).toFixed(1) + " " + L["devices.days"];
+  }
+  /** The label of a reject or error reason; "auth" is split by its message. */
+  function reasonLabel(reason, message) {
+    if (reason === "auth" && message) {
+      if (/^wrong PW/.test(message)) { return L["reason.wrong_pw"]; }
+      if (/^unknown device/.test(message)) { return L["reason.unknown_device"]; }
+      if (/^disabled device/.test(message)) { return L["reason.disabled_device"]; }
+    }
+    return L["reason." + reason] || reason;
+  }
+  function errorTotal(d) {
+    return Object.keys(d.errors || {}).reduce(function (n, k) { return n + d.errors[k]; }, 0);
+  }
+  function value(d, key) {
+    switch (key) {
+      case "site": return d.site_name || "";
+      case "online": return d.online ? 1 : 0;
+      case "last_seen": return d.last_seen || "";
+      case "lag": return d.lag_seconds == null ? Infinity : d.lag_seconds;
+      case "errors": return errorTotal(d);
+      default:
+        if (key.indexOf("cn") === 0) { return (d.packets_by_cn || {})[key.slice(2)] || 0; }
+        return (d[key] || "").toString();
+    }
+  }
+
+  function renderSummary(rejectCount) {
+    var online = devices.filter(function (d) { return d.online; }).length;
+    var counts = {
+      total: devices.length, online: online, offline: devices.length - online,
+      with_errors: devices.filter(function (d) { return errorTotal(d) > 0; }).length,
+      rejects: rejectCount
+    };
+    Object.keys(counts).forEach(function (k) {
+      var box = document.querySelector('.qs-stat[data-key="' + k + '"] .qs-stat-n');
+      if (box && counts[k] != null) { box.textContent = counts[k]; }
+    });
+  }
+
+  function renderTable() {
+    var state = document.getElementById("qs-filter-state").value;
+    var onlyErrors = document.getElementById("qs-filter-errors").checked;
+    var q = document.getElementById("qs-search").value.trim().toLowerCase();
+    var rows = devices.filter(function (d) {
+      if (state === "online" && !d.online) { return false; }
+      if (state === "offline" && d.online) { return false; }
+      if (onlyErrors && errorTotal(d) === 0) { return false; }
+      if (q && [d.mn, d.name, d.site_name, d.site_code].join(" ").toLowerCase().indexOf(q) < 0) { return false; }
+      return true;
+    });
+    rows.sort(function (a, b) {
+      var x = value(a, sortKey), y = value(b, sortKey);
+      if (x < y) { return -sortDir; }
+      if (x > y) { return sortDir; }
+      return a.mn < b.mn ? -1 : 1;
+    });
+    var tbody = document.querySelector("#qs-devices tbody");
+    tbody.innerHTML = rows.map(function (d) {
+      var by = d.packets_by_cn || {};
+      var errs = Object.keys(d.errors || {}).filter(function (k) { return d.errors[k] > 0; }).map(function (k) {
+        return '<span class="qs-err-chip" title="' + esc(k) + '">' + esc(reasonLabel(k)) + " " + d.errors[k] + "</span>";
+      }).join(" ");
+      var site = d.site_name ? esc(d.site_name) + ' <span class="qs-muted qs-small">' + esc(d.site_code) + "</span>"
+        : '<span class="qs-muted">' + esc(L["devices.unbound"]) + "</span>";
+      var badge = d.online
+        ? '<span class="qs-badge qs-online">' + esc(L["devices.online"]) + "</span>"
+        : '<span class="qs-badge qs-offline">' + esc(L["devices.offline"]) + "</span>";
+      if (!d.enabled) { badge += ' <span class="qs-badge qs-disabled">' + esc(L["devices.disabled"]) + "</span>"; }
+      return '<tr data-mn="' + esc(d.mn) + '" data-online="' + (d.online ? 1 : 0) + '">' +
+        '<td class="mono">' + esc(d.mn) + "</td><td>" + esc(d.name || "—") + "</td><td>" + site + "</td>" +
+        "<td>" + badge + "</td>" +
+        "<td>" + (d.last_seen ? esc(qs.cst(d.last_seen, true)) : '<span class="qs-muted">' + esc(L["devices.never"]) + "</span>") + "</td>" +
+        '<td class="num">' + esc(lagText(d.lag_seconds)) + "</td>" +
+        cfg.cns.map(function (cn) { return '<td class="num" data-cn="' + cn + '">' + (by[cn] || 0) + "</td>"; }).join("") +
+        '<td class="num">' + (errs || "0") + "</td></tr>";
+    }).join("");
+    document.getElementById("qs-empty").hidden = devices.length > 0;
+    document.getElementById("qs-shown").textContent = L["devices.shown"]
+      .replace("{n}", rows.length).replace("{total}", devices.length);
+    document.querySelectorAll("#qs-devices th[data-sort]").forEach(function (th) {
+      th.classList.toggle("sorted", th.dataset.sort === sortKey);
+      th.setAttribute("aria-sort", th.dataset.sort === sortKey ? (sortDir > 0 ? "ascending" : "descending") : "none");
+    });
+  }
+
+  function renderRejects(rejects) {
+    var ul = document.getElementById("qs-rejects");
+    if (!rejects.length) {
+      ul.innerHTML = '<li class="qs-muted">' + esc(L["devices.rejects_none"]) + "</li>";
+      return;
+    }
+    ul.innerHTML = rejects.map(function (r) {
+      return '<li data-reason="' + esc(r.reason) + '"><div><span class="qs-reason">' + esc(reasonLabel(r.reason, r.message)) +
+        '</span> <span class="mono">' + esc(r.mn || "—") + '</span></div><div class="qs-muted qs-small">' +
+        esc(qs.cst(r.received_at, true)) + (r.peer ? " · " + esc(r.peer) : "") + '</div><div class="qs-small qs-reject-msg">' +
+        esc(r.message) + "</div></li>";
+    }).join("");
+  }
+
+  function load() {
+    return Promise.all([qs.getJSON(cfg.statusUrl), qs.getJSON(cfg.rejectsUrl)]).then(function (r) {
+      devices = r[0];
+      document.getElementById("qs-error").hidden = true;
+      renderSummary(r[1].length);
+      renderTable();
+      renderRejects(r[1]);
+      document.getElementById("qs-updated").textContent = qs.cst(new Date().toISOString(), true) + " " + L["layout.cst"];
+      document.getElementById("qs-devices").dataset.ready = "1";
+    }, function (err) {
+      var box = document.getElementById("qs-error");
+      box.hidden = false;
+      box.textContent = L["devices.load_failed"] + L["punct.colon"] + err.message;
+      document.getElementById("qs-devices").dataset.ready = "error";
+    });
+  }
+
+  document.querySelectorAll("#qs-devices th[data-sort]").forEach(function (th) {
+    th.addEventListener("click", function () {
+      if (sortKey === th.dataset.sort) { sortDir = -sortDir; } else { sortKey = th.dataset.sort; sortDir = 1; }
+      renderTable();
+    });
+  });
+  ["qs-filter-state", "qs-filter-errors", "qs-search"].forEach(function (id) {
+    document.getElementById(id).addEventListener(id === "qs-search" ? "input" : "change", renderTable);
+  });
+  document.getElementById("qs-refresh").textContent = L["devices.refresh"].replace("{s}", cfg.refreshSeconds);
+  load();
+  window.setInterval(load, cfg.refreshSeconds * 1000);
+})();
