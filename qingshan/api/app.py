@@ -23,6 +23,7 @@ ROUTERS: list[str] = [
     "qingshan.accounts.api",
     "qingshan.geo.api",
     "qingshan.monitoring.api",
+    "qingshan.monitoring.water_api",
     "qingshan.hj212.api",
     "qingshan.standards.api",
 ]
