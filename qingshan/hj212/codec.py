@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from qingshan.hj212.cp import CST, parse_cp, parse_time
+from qingshan.hj212.cp import CST, check_cp, parse_cp, parse_time
 from qingshan.hj212.crc import CrcVariant, crc16, crc_for, format_crc
 from qingshan.hj212.errors import (
     CRCMismatchError,
@@ -140,11 +140,13 @@ def _int_field(name: str, text: str, segment: str, lo: int, hi: int) -> int:
     return int(text)
 
 
-def parse_segment(segment: str) -> Packet:
+def parse_segment(segment: str, *, cp: bool = True) -> Packet:
     """Parse a data segment (``QN=…;…;CP=&&…&&``) into a :class:`Packet`.
 
     Header fields are read by name in any order (§6.3.2); unknown header fields are kept in
     ``fields``. Raises :class:`FieldError` / :class:`TimestampError` on malformed input.
+    With ``cp=False`` the CP area is only checked (it raises exactly when a full parse would)
+    and ``data_time`` set; ``values``, ``data_flags`` and the CP's ``fields`` stay empty.
     """
     cp_at = segment.find("CP=&&")
     if cp_at < 0:
@@ -220,9 +222,12 @@ def parse_segment(segment: str) -> Packet:
         )
     if pkt.qn is not None and pkt.qn:
         parse_time(pkt.qn, "QN", segment)  # validates YYYYMMDDhhmmsszzz
-    cp = segment[cp_at + 5 : -2]
-    if cp:
-        pkt.data_time = parse_cp(cp, pkt.values, pkt.data_flags, fields, segment, cp_at + 5)
+    area = segment[cp_at + 5 : -2]
+    if area:
+        if cp:
+            pkt.data_time = parse_cp(area, pkt.values, pkt.data_flags, fields, segment, cp_at + 5)
+        else:
+            pkt.data_time = check_cp(area, segment, cp_at + 5)
     return pkt
 
 
@@ -231,6 +236,7 @@ def parse(
     variants: frozenset[CrcVariant] | set[CrcVariant] = DEFAULT_VARIANTS,
     *,
     check_crc: bool = True,
+    cp: bool = True,
 ) -> Packet:
     """Parse one frame ``##LLLL…CCCC[\\r\\n]`` into a :class:`Packet`.
 
@@ -241,7 +247,11 @@ def parse(
     variants : set of CrcVariant
         The checksums accepted (default: Appendix A only; vendor variants are per device).
     check_crc : bool
-        False skips the CRC (only for tests and tools).
+        False skips the CRC (tools, tests, and ingest of frames the listener checked).
+    cp : bool
+        False only checks the CP area (same errors as a full parse) and sets ``data_time``;
+        ``values``/``data_flags``/``fields`` stay empty. The listener uses it: the journal
+        keeps the frame and ingest parses the CP, once.
 
     Raises
     ------
@@ -320,7 +330,7 @@ def parse(
                     clause="Appendix A",
                     expected=f"{crc16(body):04X}",
                 )
-    pkt = parse_segment(segment)
+    pkt = parse_segment(segment, cp=cp)
     pkt.crc_variant = variant
     return pkt
 
@@ -392,8 +402,29 @@ def _answer_flag(request: Packet) -> int:
     return 8 if request.flag.version >= 2 else 4
 
 
+def _quick_answer(request: Packet, cn: bytes, variant: CrcVariant) -> bytes | None:
+    """The answer frame built straight as bytes (the listener's hot path), or None when a
+    header value needs :func:`encode_segment`'s checks."""
+    qn, pw, mn = request.qn, request.pw, request.mn
+    if qn is None or pw is None or mn is None:
+        return None
+    for value in (qn, pw, mn):
+        if ";" in value or "&" in value or "=" in value:
+            return None
+    head = f"QN={qn};ST=91;CN=".encode()
+    tail = f";PW={pw};MN={mn};Flag={_answer_flag(request)};CP=&&&&".encode()
+    body = head + cn + tail
+    if len(body) > MAX_LENGTH:
+        return None
+    crc = crc16(body) if variant is CrcVariant.HJ212 else crc_for(variant, body)
+    return b"##%04d%s%04X\r\n" % (len(body), body, crc)
+
+
 def data_answer(request: Packet, variant: CrcVariant = CrcVariant.HJ212) -> bytes:
     """The data answer 9014 to an upload with A = 1 (§6.5, App. C): ``ST=91``, same QN."""
+    quick = _quick_answer(request, b"9014", variant)
+    if quick is not None:
+        return quick
     return encode(
         encode_segment(qn=request.qn, st="91", cn="9014", pw=request.pw, mn=request.mn,
                        flag=_answer_flag(request)),
@@ -403,6 +434,9 @@ def data_answer(request: Packet, variant: CrcVariant = CrcVariant.HJ212) -> byte
 
 def notify_answer(request: Packet, variant: CrcVariant = CrcVariant.HJ212) -> bytes:
     """The notify answer 9013 (to 1013, 2012, 2022 notifications)."""
+    quick = _quick_answer(request, b"9013", variant)
+    if quick is not None:
+        return quick
     return encode(
         encode_segment(qn=request.qn, st="91", cn="9013", pw=request.pw, mn=request.mn,
                        flag=_answer_flag(request)),

@@ -8,6 +8,7 @@ frame (≤ 10,011 bytes) plus the last chunk, so memory is bounded whatever arri
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -17,12 +18,14 @@ from qingshan.hj212.errors import FrameHeaderError, FrameLengthError, Reassembly
 if TYPE_CHECKING:
     from qingshan.hj212.codec import Packet
 
-_HEX = frozenset(b"0123456789abcdefABCDEF")
 _MAX_ERRORS = 100
 
 
+_HEX4 = re.compile(rb"[0-9A-Fa-f]{4}")
+
+
 def _is_hex4(chunk: bytes | bytearray) -> bool:
-    return len(chunk) == 4 and all(b in _HEX for b in chunk)
+    return _HEX4.fullmatch(chunk) is not None
 
 
 class FrameReader:
@@ -46,8 +49,13 @@ class FrameReader:
 
     def feed(self, data: bytes) -> FrameReader:
         """Add received bytes; complete frames become available by iterating the reader."""
-        self._buf += data
-        self._scan()
+        if self._buf:
+            self._buf += data
+            self._scan(self._buf)
+        else:  # the usual case: frames are cut from ``data`` itself, without a copy
+            rest = self._scan(bytes(data))
+            if rest:
+                self._buf += rest
         return self
 
     def __iter__(self) -> Iterator[bytes]:
@@ -74,8 +82,9 @@ class FrameReader:
                 )
             )  # fmt: skip
 
-    def _scan(self) -> None:
-        buf = self._buf
+    def _scan(self, buf: bytes | bytearray) -> bytes | bytearray:
+        """Cut the complete frames from ``buf``; a bytearray is trimmed in place, of bytes
+        the unread rest is returned."""
         n = len(buf)
         pos = 0
         frames = self._frames
@@ -106,7 +115,7 @@ class FrameReader:
             body_end = start + 6 + int(digits)
             end = body_end + 4
             if end <= n and buf[body_end - 2 : body_end] == b"&&" and _is_hex4(buf[body_end:end]):
-                frames.append(bytes(buf[start:end]))
+                frames.append(bytes(buf[start:end]))  # no copy of a slice of bytes
                 pos = end
                 continue
             alt = self._by_chars(buf, start, int(digits))
@@ -125,8 +134,11 @@ class FrameReader:
             )  # fmt: skip
             self.discarded += 1
             pos = start + 1
+        if isinstance(buf, bytes):
+            return buf[pos:]
         if pos:
             del buf[:pos]
+        return buf
 
     @staticmethod
     def _by_chars(buf: bytearray, start: int, length: int) -> int | None:

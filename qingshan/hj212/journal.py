@@ -13,14 +13,17 @@ a crash) is truncated. :func:`read_records` reads from a position up to a limit.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from qingshan.hj212.errors import JournalError
+
+log = logging.getLogger("qingshan.hj212.journal")
 
 _HEAD = struct.Struct("<IIq")
 _MAX_RECORD = 1 << 20
@@ -125,7 +128,10 @@ class Journal:
         self._fd = -1
         self._seq = 0
         self._offset = 0
-        self._pending: list[tuple[bytes, asyncio.Future | None]] = []
+        self._pending: list[bytes] = []
+        self._acks: list = []
+        self._batch: asyncio.Future | None = None
+        self.on_commit: Callable[[list], None] | None = None
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
         self._closing = False
@@ -197,13 +203,29 @@ class Journal:
         self._wake = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._committer(), name="journal")
 
-    def append(self, frame: bytes, received_at_us: int) -> asyncio.Future:
-        """Queue ``frame``; the returned future completes once it is fsynced."""
-        fut = asyncio.get_running_loop().create_future()
-        self._pending.append((encode_record(frame, received_at_us), fut))
-        if self._wake is not None:
-            self._wake.set()
+    def append(self, frame: bytes, received_at_us: int, ack: object = None) -> asyncio.Future:
+        """Queue ``frame``; the returned future completes once it is fsynced.
+
+        The future is shared by every frame of the same group commit (it resolves to the
+        durable position after the batch). ``ack``, if given, is handed to :attr:`on_commit`
+        with the others of its batch once the batch is on disk — the listener's answers go
+        out that way, without a future or callback per frame.
+        """
+        self._pending.append(encode_record(frame, received_at_us))
+        if ack is not None:
+            self._acks.append(ack)
+        fut = self._batch
+        if fut is None:
+            fut = self._batch = asyncio.get_running_loop().create_future()
+            if self._wake is not None:
+                self._wake.set()
         return fut
+
+    def _write_sync(self, blob: bytes) -> None:
+        if self._offset >= self.segment_bytes:
+            self._rotate()
+        self._write(blob)
+        os.fsync(self._fd)
 
     async def _committer(self) -> None:
         loop = asyncio.get_running_loop()
@@ -216,23 +238,27 @@ class Journal:
                 await self._wake.wait()
                 continue
             batch, self._pending = self._pending, []
-            try:
-                if self._offset >= self.segment_bytes:
-                    self._rotate()
-                self._write(b"".join(rec for rec, _ in batch))
-                await loop.run_in_executor(None, os.fsync, self._fd)
+            acks, self._acks = self._acks, []
+            fut, self._batch = self._batch, None
+            try:  # write and fsync off the loop: frames arriving meanwhile form the next batch
+                await loop.run_in_executor(None, self._write_sync, b"".join(batch))
             except Exception as exc:
                 err = JournalError(f"journal write failed: {exc}", path=str(self.directory))
-                for _, fut in batch:
-                    if fut is not None and not fut.done():
-                        fut.set_exception(err)
+                if fut is not None and not fut.done():
+                    fut.set_exception(err)
+                if acks and self.on_commit is not None:
+                    log.error("journal write failed, %d answers not sent: %s", len(acks), exc)
                 continue
             self.durable = (self._seq, self._offset)
             self.batches += 1
             self.records += len(batch)
-            for _, fut in batch:
-                if fut is not None and not fut.done():
-                    fut.set_result(self.durable)
+            if fut is not None and not fut.done():
+                fut.set_result(self.durable)
+            if acks and self.on_commit is not None:
+                try:
+                    self.on_commit(acks)
+                except Exception:
+                    log.exception("on_commit failed")
 
     async def stop(self) -> None:
         """Commit what is queued, stop the task and close the file."""

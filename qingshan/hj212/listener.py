@@ -116,6 +116,7 @@ class Listener:
         on_reject: Callable[[dict], None] | None = None,
     ) -> None:
         self.journal = journal
+        journal.on_commit = self._committed
         self.devices = devices
         self.on_reject = on_reject
         self.status = StatusBook()
@@ -158,10 +159,12 @@ class Listener:
                 }
             )  # fmt: skip
 
-    def handle(self, conn: _Connection, frame: bytes) -> None:
+    def handle(self, conn: _Connection, frame: bytes, now: datetime, now_us: int) -> None:
+        """One frame: check it (frame, CRC, header, CP — the CP is only checked here; the
+        journal keeps the frame and ingest parses the CP), authenticate, journal, answer."""
         self.stats.frames += 1
         try:
-            packet = parse(frame, ALL_VARIANTS)
+            packet = parse(frame, ALL_VARIANTS, cp=False)
         except HJ212Error as exc:
             self.reject(_mn_of(frame), conn.peer, exc, frame)
             return
@@ -184,7 +187,7 @@ class Listener:
                 clause="Appendix A",
             )
             return self.reject(packet.mn, conn.peer, exc, frame)
-        self.status.seen(packet, conn.peer, datetime.now(UTC))
+        self.status.seen(packet, conn.peer, now)
         cn = packet.cn
         variant = packet.crc_variant or CrcVariant.HJ212
         if cn in NOT_JOURNALED:
@@ -194,25 +197,20 @@ class Listener:
         if cn in NOTIFY_CNS:
             conn.write(notify_answer(packet, variant))
             return
-        fut = self.journal.append(frame, time.time_ns() // 1000)
         self.stats.journaled += 1
-        if packet.flag.ack_needed:
-            answer = data_answer(packet, variant)
-            fut.add_done_callback(lambda f: self._after_commit(f, conn, answer))
+        if packet.flag & 1:  # answer needed: sent by _committed once the batch is fsynced
+            self.journal.append(frame, now_us, (conn, data_answer(packet, variant)))
         else:
-            fut.add_done_callback(_consume)
+            self.journal.append(frame, now_us)
 
-    def _after_commit(self, fut: asyncio.Future, conn: _Connection, answer: bytes) -> None:
-        if fut.cancelled() or fut.exception() is not None:
-            log.error("journal failed, no answer sent: %s", fut.exception())
-            return
-        if conn.write(answer):
-            self.stats.acked += 1
-
-
-def _consume(fut: asyncio.Future) -> None:
-    if not fut.cancelled() and fut.exception() is not None:
-        log.error("journal failed: %s", fut.exception())
+    def _committed(self, acks: list[tuple[_Connection, bytes]]) -> None:
+        """The journal fsynced a batch: send its answers (to connections still open)."""
+        sent = 0
+        for conn, answer in acks:
+            if conn.open:
+                conn.transport.write(answer)
+                sent += 1
+        self.stats.acked += sent
 
 
 class _Connection(asyncio.Protocol):
@@ -235,8 +233,11 @@ class _Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         reader = self.reader.feed(data)
+        now_us = time.time_ns() // 1000
+        now = datetime.fromtimestamp(now_us / 1e6, UTC)
+        handle = self.server.handle
         for frame in reader:
-            self.server.handle(self, frame)
+            handle(self, frame, now, now_us)
         if reader.errors:
             for exc in reader.errors:
                 self.server.reject(None, self.peer, exc, None)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 
 from qingshan.config import Settings
 from qingshan.db.engine import session_scope
+from qingshan.hj212.ingest_worker import IngestProcess
 from qingshan.hj212.journal import Journal
 from qingshan.hj212.listener import Listener
 from qingshan.hj212.logger_sim import PROFILES, LoggerSpec, SimLogger
@@ -44,6 +45,7 @@ async def run_listener(
     ingest_interval: float = 1.0,
     flush_interval: float = 2.0,
     refresh_interval: float = 10.0,
+    ingest: str = "auto",
 ) -> None:
     """Run the HJ 212 listener until ``stop_event`` is set.
 
@@ -64,6 +66,11 @@ async def run_listener(
         Set it to stop.
     ready : callable, optional
         Called with the started :class:`Listener` (its ``port`` is bound).
+    ingest : {"auto", "process", "thread"}
+        Where the journal → store ingest runs while listening: ``process`` is a worker
+        process (:mod:`qingshan.hj212.ingest_worker`), so that parsing and Parquet writing
+        never take the GIL from the listener; ``thread`` runs it in this process. ``auto``
+        picks the process for an :class:`ObservationStore` on a database file or server.
     """
     directory = journal_dir(settings)
     directory.mkdir(parents=True, exist_ok=True)
@@ -85,12 +92,19 @@ async def run_listener(
     if ready is not None:
         ready(listener)
 
+    worker = _ingest_process(directory, engine, store) if ingest != "thread" else None
+    if worker is None and ingest == "process":
+        raise ValueError("ingest='process' needs an ObservationStore and a database URL")
+
     async def ingest_loop() -> None:
         while not stop_event.is_set():
             await _wait(stop_event, ingest_interval)
             upto = journal.durable
             try:
-                await asyncio.to_thread(ingestor.run_once, 50_000, upto)
+                if worker is not None:
+                    await worker.run_once(upto, 50_000)
+                else:
+                    await asyncio.to_thread(ingestor.run_once, 50_000, upto)
             except Exception:
                 log.exception("ingest failed; will retry")
 
@@ -116,8 +130,25 @@ async def run_listener(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if worker is not None:
+            await worker.close()
         await asyncio.to_thread(ingestor.run_all)
         await _flush(engine, listener, rejects)
+
+
+def _ingest_process(directory: Path, engine: Engine, store) -> IngestProcess | None:
+    """A worker process for ingest, when the store and database can be opened from one."""
+    from qingshan.timeseries.store import ObservationStore
+
+    if type(store) is not ObservationStore:
+        return None
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return None
+    return IngestProcess(
+        {"journal_dir": str(directory), "db_url": engine.url.render_as_string(hide_password=False),
+         "store_root": str(store.root), "compression": store.compression,
+         "append_compression": store.append_compression}
+    )  # fmt: skip
 
 
 def _load_devices(engine: Engine):

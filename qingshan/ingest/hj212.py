@@ -12,6 +12,7 @@ seen twice.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
@@ -159,7 +160,14 @@ def ensure_series(session, keys: Iterable[tuple[str, str, str]]) -> dict:
         ).all()
     )
     params = {p.code: p for p in session.scalars(select(Parameter))}
-    out = {}
+    site_ids = sorted({site.id for site in sites.values()})
+    existing = {}
+    for chunk in range(0, len(site_ids), 500):  # one query per 500 sites, not one per key
+        for row in session.scalars(
+            select(Series).where(Series.site_id.in_(site_ids[chunk : chunk + 500]))
+        ):
+            existing[(row.site_id, row.parameter_code, row.period)] = row
+    wanted = []
     for mn, code, period in sorted(keys):
         site = sites.get(mn)
         if site is None:
@@ -173,17 +181,17 @@ def ensure_series(session, keys: Iterable[tuple[str, str, str]]) -> dict:
             session.add(param)
             session.flush()
             params[code] = param
-        row = session.scalar(
-            select(Series).where(
-                Series.site_id == site.id, Series.parameter_code == code, Series.period == period
-            )
-        )
+        row = existing.get((site.id, code, period))
         if row is None:
             row = Series(site_id=site.id, parameter_code=code, period=period, unit=param.unit)
             session.add(row)
-            session.flush()
+            existing[(site.id, code, period)] = row
+        wanted.append(((mn, code, period), site, row))
+    session.flush()  # new series get their ids in one flush
+    out = {}
+    for key, site, row in wanted:
         kind = getattr(site.kind, "value", site.kind)
-        out[(mn, code, period)] = (row.id, STREAM_OF_SITE_KIND.get(kind, "other"))
+        out[key] = (row.id, STREAM_OF_SITE_KIND.get(kind, "other"))
     return out
 
 
@@ -273,9 +281,16 @@ class JournalIngestor:
 
     def run_once(self, limit: int = 20_000, upto: Position | None = None) -> IngestResult:
         """Ingest up to ``limit`` records after the checkpoint (up to ``upto`` if given).
-        Thread-safe: one batch at a time."""
+        One batch at a time across threads and processes (``ingest.lock``, ``flock``): a
+        worker left over from a killed listener and the restarted listener never overlap."""
         with self._lock:
-            return self._run_once(limit, upto)
+            self.journal_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.journal_dir / "ingest.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                return self._run_once(limit, upto)
+            finally:
+                os.close(fd)  # releases the lock
 
     def _run_once(self, limit: int, upto: Position | None) -> IngestResult:
         from qingshan.db.engine import session_scope
