@@ -26,6 +26,7 @@ ROUTERS: list[str] = [
     "qingshan.monitoring.water_api",
     "qingshan.hj212.api",
     "qingshan.standards.api",
+    "qingshan.qc.api",
 ]
 
 

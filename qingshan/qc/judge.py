@@ -281,7 +281,7 @@ def _o2_consistency(verdicts: dict[str, SeriesVerdict], pack: RulePack) -> None:
         return
     o2v = verdicts[O2_CODE]
     hits = np.zeros(o2v.times.size, bool)
-    for code, v in verdicts.items():
+    for _code, v in verdicts.items():
         if v.converted is None or v.limit is None:
             continue
         tol = cfg["tolerance_share"] * v.limit["limit"]

@@ -1,0 +1,181 @@
+"""``/api/v1/qc``: enterprise marks (CRUD), verdicts (judgements), events, supervision cases and
+the effective transmission rate of an outlet. Scoped like the rest of the API: a site out of
+scope is reported exactly as a missing one."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from qingshan.accounts.models import Role
+from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, StoreDep
+from qingshan.errors import NotFound, PermissionDenied
+from qingshan.monitoring.models import Series, Site
+from qingshan.qc import service
+from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
+from qingshan.qc.schemas import (
+    CasePublic,
+    EventPublic,
+    JudgementPublic,
+    MarkCreate,
+    MarkPublic,
+    TransmissionPublic,
+)
+
+router = APIRouter(prefix="/qc", tags=["qc 数据质控与电子督办"])
+
+
+def _site(session, scope, code: str) -> Site:
+    from qingshan.monitoring.service import get_site
+
+    return get_site(session, scope, code)
+
+
+def _may_mark(user, site: Site) -> None:
+    """Enterprises mark their own outlets; province and city accounts may correct marks."""
+    if user.role is Role.ENTERPRISE and user.enterprise_id == site.enterprise_id:
+        return
+    if user.role in (Role.PROVINCE, Role.CITY):
+        return
+    raise PermissionDenied("only the outlet's enterprise or a province/city account may mark it")
+
+
+@router.get("/sites/{code}/marks", response_model=list[MarkPublic])
+def list_marks(
+    code: str,
+    user: CurrentUser,
+    session: SessionDep,
+    scope: ScopeDep,
+    include_revoked: bool = False,
+) -> list[QCMark]:
+    """Marks of an outlet 企业标记."""
+    site = _site(session, scope, code)
+    q = select(QCMark).where(QCMark.site_id == site.id)
+    if not include_revoked:
+        q = q.where(QCMark.revoked_at.is_(None))
+    return list(session.scalars(q.order_by(QCMark.start)))
+
+
+@router.post("/sites/{code}/marks", response_model=MarkPublic, status_code=201)
+def create_mark(
+    code: str, body: MarkCreate, user: CurrentUser, session: SessionDep, scope: ScopeDep
+) -> QCMark:
+    """Enter a mark 新增标记 (checked for kind, order and overlap)."""
+    site = _site(session, scope, code)
+    _may_mark(user, site)
+    return service.add_mark(
+        session,
+        site_id=site.id,
+        kind=body.kind,
+        start=body.start,
+        end=body.end,
+        created_by=user.username,
+        parameter_code=body.parameter_code,
+        reason=body.reason,
+        proof=body.proof,
+    )
+
+
+@router.delete("/marks/{mark_id}", response_model=MarkPublic)
+def revoke_mark(mark_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep) -> QCMark:
+    """Revoke a mark 撤销标记 (kept, with who and when)."""
+    mark = session.get(QCMark, mark_id)
+    if mark is None:
+        raise NotFound(f"no active mark {mark_id}", mark_id=mark_id)
+    site = session.get(Site, mark.site_id)
+    _site(session, scope, site.code)
+    _may_mark(user, site)
+    return service.revoke_mark(session, mark_id, by=user.username)
+
+
+@router.get("/sites/{code}/judgements", response_model=list[JudgementPublic])
+def list_judgements(
+    code: str, user: CurrentUser, session: SessionDep, scope: ScopeDep, current_only: bool = False
+) -> list[QCJudgement]:
+    """Verdicts of an outlet 判定记录, every recomputation kept (newest first)."""
+    site = _site(session, scope, code)
+    q = select(QCJudgement).where(QCJudgement.site_id == site.id)
+    if current_only:
+        q = q.where(QCJudgement.superseded_by.is_(None))
+    return list(session.scalars(q.order_by(QCJudgement.id.desc())))
+
+
+@router.get("/sites/{code}/events", response_model=list[EventPublic])
+def list_events(
+    code: str, user: CurrentUser, session: SessionDep, scope: ScopeDep
+) -> list[QCEvent]:
+    """Exceedance events of the outlet's current verdicts 超标事件."""
+    site = _site(session, scope, code)
+    q = (
+        select(QCEvent)
+        .join(QCJudgement, QCJudgement.id == QCEvent.judgement_id)
+        .where(QCEvent.site_id == site.id, QCJudgement.superseded_by.is_(None))
+        .order_by(QCEvent.start)
+    )
+    return list(session.scalars(q))
+
+
+@router.get("/sites/{code}/cases", response_model=list[CasePublic])
+def list_cases(
+    code: str, user: CurrentUser, session: SessionDep, scope: ScopeDep
+) -> list[SupervisionCase]:
+    """Supervision cases of an outlet 电子督办."""
+    site = _site(session, scope, code)
+    return list(
+        session.scalars(
+            select(SupervisionCase)
+            .where(SupervisionCase.site_id == site.id)
+            .order_by(SupervisionCase.opened_at)
+        )
+    )
+
+
+@router.get("/sites/{code}/transmission", response_model=TransmissionPublic)
+def transmission(
+    code: str,
+    user: CurrentUser,
+    session: SessionDep,
+    scope: ScopeDep,
+    store: StoreDep,
+    start: datetime = Query(...),
+    end: datetime = Query(...),
+) -> TransmissionPublic:
+    """有效传输率 = 传输率 × 有效率 over [start, end) of the outlet's hourly series."""
+    from qingshan.qc.supervision import transmission_rates
+    from qingshan.timeutil import as_utc
+
+    site = _site(session, scope, code)
+    t0, t1 = as_utc(start), as_utc(end)
+    series = list(
+        session.scalars(select(Series).where(Series.site_id == site.id, Series.period == "hour"))
+    )
+    hours = int((t1 - t0) / timedelta(hours=1))
+    expected = hours * len(series)
+    obs = (
+        store.query([s.id for s in series], t0, t1, period="hour", columns=["value", "source_flag"])
+        if series
+        else pd.DataFrame()
+    )
+    marks = service.site_marks(session, site.id, t0, t1)
+    reported = int(obs["value"].notna().sum()) if len(obs) else 0
+    valid = 0
+    exempt = 0
+    if len(obs):
+        from qingshan.qc.checks import hj212_flag_test
+        from qingshan.qc.marks import STOP_KINDS, mark_mask
+        from qingshan.qc.service import _mark
+
+        mi = [_mark(m) for m in marks]
+        ok = obs["value"].notna().to_numpy() & (
+            np.asarray(hj212_flag_test(obs["source_flag"])) != 4
+        )
+        ok &= ~mark_mask(obs["time"], mi)
+        valid = int(ok.sum())
+        stop_hours = pd.DatetimeIndex(pd.date_range(t0, t1, freq="h", inclusive="left"))
+        exempt = int(mark_mask(stop_hours, mi, STOP_KINDS).sum()) * len(series)
+    r = transmission_rates(expected, reported, valid, exempt=exempt)
+    return TransmissionPublic(site=site.code, start=t0, end=t1, **r)

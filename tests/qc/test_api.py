@@ -1,0 +1,137 @@
+"""/api/v1/qc: marks CRUD, verdicts, events, cases, transmission rate — scoped."""
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from qingshan.accounts.models import Role
+from qingshan.accounts.service import create_user
+from qingshan.api.app import create_app
+from qingshan.config import Settings
+from qingshan.db.engine import session_scope
+from qingshan.geo.regions import seed_regions
+from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
+from qingshan.monitoring.registry import get_or_create_series
+from qingshan.qc import service
+from qingshan.timeseries.store import ObservationStore
+
+T0 = pd.Timestamp("2026-03-01 00:00", tz="UTC")
+
+
+@pytest.fixture
+def client(engine, tmp_path):
+    store = ObservationStore(tmp_path / "observations")
+    with session_scope(engine) as s:
+        seed_regions(s)
+        create_user(s, "hz", "hangzhou-pass", Role.CITY, "330100")
+        create_user(s, "nb", "ningbo-pass", Role.CITY, "330200")
+        site = Site(
+            code="GAS1",
+            name="一号锅炉排口",
+            kind=SiteKind.GAS_OUTLET,
+            control_level=ControlLevel.ENTERPRISE,
+            region_code="330100",
+            attrs={"source_type": "coal_boiler_ultralow"},
+        )
+        s.add(site)
+        s.flush()
+        sid = get_or_create_series(s, site, "a21026", Period.HOUR, "mg/m³").id
+        vals = [20, 21, 19, 70, 70, 70, 22, 20, None, 21, 20, 19.5]
+        flags = ["N"] * 12
+        flags[7] = "C"
+        rows = [
+            dict(
+                series_id=sid,
+                time=T0 + pd.Timedelta(hours=h),
+                period="hour",
+                value=v,
+                raw_value=v,
+                source_flag=flags[h],
+                source="test",
+            )
+            for h, v in enumerate(vals)
+            if v is not None
+        ]
+        store.append(pd.DataFrame(rows), "gas_outlet")
+        frame = pd.DataFrame(
+            {
+                "time": [r["time"] for r in rows],
+                "parameter": "a21026",
+                "value": [r["value"] for r in rows],
+                "flag": [r["source_flag"] for r in rows],
+            }
+        )
+        service.judge_site(
+            s,
+            frame,
+            site_id=site.id,
+            window=(T0.to_pydatetime(), (T0 + pd.Timedelta(hours=12)).to_pydatetime()),
+            industry="thermal_power",
+            source_type="coal_boiler_ultralow",
+            limits={"a21026": {"limit": 35.0, "standard": "许可证", "source": "permit"}},
+        )
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=engine.url.render_as_string(hide_password=False),
+        secret_key="test-secret-key-0123456789abcdef",
+        scheduler=False,
+    )
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def _h(client, user, pw):
+    tok = client.post("/api/v1/auth/login", data={"username": user, "password": pw}).json()[
+        "access_token"
+    ]
+    return {"Authorization": f"Bearer {tok}"}
+
+
+def test_marks_verdicts_events_cases_transmission(client):
+    h = _h(client, "hz", "hangzhou-pass")
+    body = {
+        "kind": "停运",
+        "start": "2026-03-01T10:00:00Z",
+        "end": "2026-03-01T12:00:00Z",
+        "reason": "停机检修",
+        "proof": ["f1"],
+    }
+    r = client.post("/api/v1/qc/sites/GAS1/marks", json=body, headers=h)
+    assert r.status_code == 201, r.text
+    mark = r.json()
+    assert mark["created_by"] == "hz" and mark["kind"] == "停运"
+    r = client.post("/api/v1/qc/sites/GAS1/marks", json={**body, "kind": "故障"}, headers=h)
+    assert r.status_code == 422 and "overlaps mark" in r.text
+    r = client.post(
+        "/api/v1/qc/sites/GAS1/marks", json={**body, "start": "2026-03-01T13:00:00Z"}, headers=h
+    )
+    assert r.status_code == 422 and "ends" in r.text
+    assert len(client.get("/api/v1/qc/sites/GAS1/marks", headers=h).json()) == 1
+    [j] = client.get("/api/v1/qc/sites/GAS1/judgements", headers=h).json()
+    assert (
+        j["rule_version"] == "thermal_power/2023.1"
+        and j["summary"]["a21026"]["exceeding_periods"] == 3
+    )
+    [ev] = client.get("/api/v1/qc/sites/GAS1/events", headers=h).json()
+    assert ev["periods"] == 3 and ev["max_multiple"] == pytest.approx(1.0)
+    [case] = client.get("/api/v1/qc/sites/GAS1/cases", headers=h).json()
+    assert case["event_key"] == ev["event_key"]
+    # 12 hours expected, 11 reported (one missing), 10 valid (one C flag) — the 停运 hours 10–11 exempt
+    r = client.get(
+        "/api/v1/qc/sites/GAS1/transmission",
+        params={"start": "2026-03-01T00:00:00Z", "end": "2026-03-01T12:00:00Z"},
+        headers=h,
+    )
+    t = r.json()
+    assert (t["expected"], t["reported"], t["exempt"]) == (12, 11, 2)
+    assert t["valid"] == 8  # hours 10 and 11 lie in the 停运 mark: invalid
+    assert t["transmission_rate"] == 1.0 and t["effective_rate"] == pytest.approx(8 / 11)
+    r = client.delete(f"/api/v1/qc/marks/{mark['id']}", headers=h)
+    assert r.status_code == 200 and r.json()["revoked_by"] == "hz"
+    assert client.get("/api/v1/qc/sites/GAS1/marks", headers=h).json() == []
+
+
+def test_out_of_scope_site_is_missing(client):
+    h = _h(client, "nb", "ningbo-pass")
+    assert client.get("/api/v1/qc/sites/GAS1/marks", headers=h).status_code == 404
+    assert client.get("/api/v1/qc/sites/GAS1/marks").status_code in (401, 404)
