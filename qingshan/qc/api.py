@@ -179,3 +179,103 @@ def transmission(
         exempt = int(mark_mask(stop_hours, mi, STOP_KINDS).sum()) * len(series)
     r = transmission_rates(expected, reported, valid, exempt=exempt)
     return TransmissionPublic(site=site.code, start=t0, end=t1, **r)
+
+
+@router.get("/sites/{code}/flags")
+def outlet_flags(
+    code: str,
+    user: CurrentUser,
+    session: SessionDep,
+    scope: ScopeDep,
+    store: StoreDep,
+    start: datetime = Query(...),
+    end: datetime = Query(...),
+    industry: str | None = None,
+) -> dict:
+    """The outlet's hourly series with every check's flag, validity, exceedance and the marks —
+    what the outlet page draws 排口数据与标记. Judged on the fly, not stored."""
+    from qingshan.archive.models import Enterprise, PermitLimit
+    from qingshan.qc.judge import judge_outlet
+    from qingshan.qc.limits import resolve_limit
+    from qingshan.qc.rules import load_rulepack
+    from qingshan.qc.service import _mark
+    from qingshan.timeutil import as_utc
+
+    site = _site(session, scope, code)
+    t0, t1 = as_utc(start), as_utc(end)
+    series = {
+        s.id: s.parameter_code
+        for s in session.scalars(
+            select(Series).where(Series.site_id == site.id, Series.period == "hour")
+        )
+    }
+    if industry is None:
+        ent = session.get(Enterprise, site.enterprise_id) if site.enterprise_id else None
+        industry = (
+            str(ent.industry)
+            if ent is not None and str(ent.industry) in ("thermal_power", "cement", "paper")
+            else "generic"
+        )
+        if ent is not None and industry == "generic":
+            industry = "thermal_power" if str(site.kind) == "gas_outlet" else "paper"
+    pack = load_rulepack(industry)
+    marks = service.site_marks(session, site.id, t0, t1)
+    out = {
+        "site": site.code,
+        "name": site.name,
+        "rule_version": pack.version,
+        "series": {},
+        "marks": [MarkPublic.model_validate(m).model_dump(mode="json") for m in marks],
+    }
+    if not series:
+        return out
+    obs = store.query(list(series), t0, t1, period="hour", columns=["value", "source_flag"])
+    if obs.empty:
+        return out
+    frame = pd.DataFrame(
+        {
+            "time": obs["time"],
+            "parameter": obs["series_id"].map(series),
+            "value": obs["value"],
+            "flag": obs["source_flag"],
+        }
+    )
+    pl = [
+        {
+            "parameter_code": p.parameter_code,
+            "limit": p.limit,
+            "averaging": p.averaging,
+            "standard": p.standard,
+        }
+        for p in session.scalars(select(PermitLimit).where(PermitLimit.site_id == site.id))
+    ]
+    st = (site.attrs or {}).get("source_type")
+    limits = {
+        c: lim
+        for c in frame["parameter"].unique()
+        if (lim := resolve_limit(c, pl, source_type=st)) is not None
+    }
+    v = judge_outlet(
+        frame,
+        pack=pack,
+        marks=[_mark(m) for m in marks],
+        limits=limits,
+        source_type=st,
+        site=site.code,
+    )
+    from qingshan.qc.flags import flag_names
+
+    for c, s in v.series.items():
+        checks = {r.name: flag_names(r.flags).tolist() for r in s.results}
+        out["series"][c] = {
+            "time": [t.isoformat() for t in s.times],
+            "value": [None if np.isnan(x) else float(x) for x in s.values],
+            "converted": None
+            if s.converted is None
+            else [None if np.isnan(x) else round(float(x), 3) for x in s.converted],
+            "flag": flag_names(s.aggregate).tolist(),
+            "valid": s.valid.tolist(),
+            "checks": checks,
+            "limit": s.limit,
+        }
+    return out

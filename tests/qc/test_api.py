@@ -135,3 +135,31 @@ def test_out_of_scope_site_is_missing(client):
     h = _h(client, "nb", "ningbo-pass")
     assert client.get("/api/v1/qc/sites/GAS1/marks", headers=h).status_code == 404
     assert client.get("/api/v1/qc/sites/GAS1/marks").status_code in (401, 404)
+
+
+def test_flags_endpoint_and_outlet_page(client):
+    h = _h(client, "hz", "hangzhou-pass")
+    r = client.get(
+        "/api/v1/qc/sites/GAS1/flags",
+        params={"start": "2026-03-01T00:00:00Z", "end": "2026-03-01T12:00:00Z"},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    s = r.json()["series"]["a21026"]
+    assert (
+        len(s["time"]) == 11 and s["flag"][7] == "fail" and s["checks"]["hj212_flag"][7] == "fail"
+    )
+    from fastapi import FastAPI
+
+    from qingshan.qc.web import router
+
+    app: FastAPI = client.app
+    app.include_router(router)
+    tok = h["Authorization"].split()[1]
+    from qingshan.web.auth import TOKEN_COOKIE
+
+    client.cookies.set(TOKEN_COOKIE, tok)
+    page = client.get("/qc/outlets/GAS1?days=2")
+    assert (
+        page.status_code == 200 and "排口数据质控" in page.text and "/api/v1/qc/sites/" in page.text
+    )
