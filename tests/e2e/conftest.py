@@ -22,7 +22,7 @@ import pytest
 from qingshan.db.engine import make_engine, session_scope
 from qingshan.db.migrate import upgrade
 
-from .seed import seed_air_stations, seed_users
+from .seed import seed_air_stations, seed_devices, seed_users, seed_water_sections
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -48,6 +48,8 @@ def _prepare_data(data_dir: Path) -> None:
     upgrade(engine)
     with session_scope(engine) as session:
         seed_air_stations(session)
+        seed_water_sections(session)
+        seed_devices(session)
         seed_users(session)
     engine.dispose()
 

@@ -1,9 +1,10 @@
 """A handful of air stations with latest hourly values, one per AQI level plus one without
-data, for the browser tests (until the fixture switches to the small demo province)."""
+data; data loggers with their status and rejected frames; water sections with known classes;
+users of the province and of 杭州市 — for the browser tests."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -47,6 +48,138 @@ HOUR = datetime(2026, 2, 4, 6, tzinfo=UTC)  # 14:00 CST
 
 #: a city user of 杭州市 (username, password)
 CITY_USER = ("hz-e2e", "e2e-password-330100")
+CITY_USER_NAME = "杭州市生态环境局"
+#: a province user (username, password)
+PROVINCE_USER = ("zj-e2e", "e2e-password-330000")
+PROVINCE_USER_NAME = "浙江省生态环境厅"
+
+WATER_PARAMETERS = {
+    "w01001": ("pH值", "pH", "无量纲"),
+    "w01009": ("溶解氧", "DO", "mg/L"),
+    "w01019": ("高锰酸盐指数", "CODMn", "mg/L"),
+    "w21003": ("氨氮", "NH3-N", "mg/L"),
+    "w21011": ("总磷", "TP", "mg/L"),
+}
+
+#: code, name, region, control level, water body, target class, lon, lat,
+#: (pH, DO, CODMn, NH3-N, TP) [mg/L; pH dimensionless] or None, and the class GB 3838-2002
+#: Table 1 gives them
+SECTIONS = [
+    # every indicator class I (DO ≥ 7.5, CODMn ≤ 2, NH3-N ≤ 0.15, TP ≤ 0.02)
+    (
+        "E2EW01",
+        "闸口",
+        "330100",
+        ControlLevel.NATIONAL,
+        "river",
+        2,
+        120.16,
+        30.20,
+        (7.5, 8.0, 1.8, 0.10, 0.015),
+        "I",
+    ),
+    # a lake: TP 0.04 is class II on a river but class III on a lake (0.025 < 0.04 ≤ 0.05)
+    (
+        "E2EW02",
+        "西湖湖心",
+        "330100",
+        ControlLevel.NATIONAL,
+        "lake",
+        3,
+        120.14,
+        30.25,
+        (7.8, 7.0, 3.0, 0.40, 0.04),
+        "III",
+    ),
+    # NH3-N 1.2 and TP 0.25 are class IV: multiples 0.2 and 0.25, TP first
+    (
+        "E2EW03",
+        "姚江大闸",
+        "330200",
+        ControlLevel.NATIONAL,
+        "river",
+        3,
+        121.55,
+        29.88,
+        (7.2, 6.0, 5.0, 1.2, 0.25),
+        "IV",
+    ),
+    # NH3-N 2.5, TP 0.45, DO 1.5 worse than V; CODMn 12 class V
+    (
+        "E2EW04",
+        "温瑞塘河",
+        "330300",
+        ControlLevel.PROVINCIAL,
+        "river",
+        4,
+        120.68,
+        28.00,
+        (7.0, 1.5, 12.0, 2.5, 0.45),
+        "劣V",
+    ),
+    # CODMn 12 class V (10 < 12 ≤ 15); target V
+    (
+        "E2EW05",
+        "南浔",
+        "330500",
+        ControlLevel.PROVINCIAL,
+        "river",
+        5,
+        120.42,
+        30.87,
+        (7.4, 6.5, 12.0, 0.3, 0.08),
+        "V",
+    ),
+    # class II (DO 6.5, CODMn 3.5, NH3-N 0.3, TP 0.08 on a river)
+    (
+        "E2EW06",
+        "富春江",
+        "330100",
+        ControlLevel.NATIONAL,
+        "river",
+        2,
+        119.95,
+        29.80,
+        (7.6, 6.5, 3.5, 0.3, 0.08),
+        "II",
+    ),
+    ("E2EW07", "衢江", "330800", ControlLevel.PROVINCIAL, "river", 3, 118.90, 28.95, None, None),
+    # a city-controlled section: not on the page (national and provincial only)
+    (
+        "E2EW08",
+        "市控断面",
+        "330100",
+        ControlLevel.CITY,
+        "river",
+        3,
+        120.30,
+        30.30,
+        (7.0, 8.0, 1.0, 0.1, 0.01),
+        "I",
+    ),
+]
+
+#: MN, name, bound site, seconds since last heard (None: never), packets by CN, errors
+DEVICES = [
+    (
+        "E2EMN0001",
+        "西溪站数采仪",
+        "E2E01A",
+        30,
+        {"2011": 120, "2051": 60, "2061": 2, "2031": 1},
+        {},
+    ),
+    ("E2EMN0002", "滨江站数采仪", "E2E02A", 7200, {"2051": 40, "2061": 1}, {"bad_crc": 3}),
+    ("E2EMN0003", "宁波站数采仪", "E2E03A", 45, {"2011": 10, "2061": 5}, {"auth": 2}),
+    ("E2EMN0004", "未绑定数采仪", None, None, {}, {}),
+]
+
+#: MN, reason, message of rejected frames (oldest first)
+REJECTS = [
+    ("E2EMN0002", "bad_crc", "CRC mismatch: frame says 1A2B, computed 3C4D"),
+    ("E2EMN0003", "auth", "wrong PW for MN=E2EMN0003"),
+    ("UNKNOWN0099", "auth", "unknown device MN=UNKNOWN0099"),
+]
 
 
 def seed_air_stations(session: Session, time: datetime = HOUR) -> None:
@@ -84,9 +217,56 @@ def seed_air_stations(session: Session, time: datetime = HOUR) -> None:
 
 
 def seed_users(session: Session) -> None:
-    """One city user (:data:`CITY_USER`, scope 330100)."""
+    """A city user (:data:`CITY_USER`, scope 330100) and a province user."""
     from qingshan.accounts.models import Role
     from qingshan.accounts.service import create_user
 
-    create_user(session, *CITY_USER, Role.CITY, "330100")
+    create_user(session, *CITY_USER, Role.CITY, "330100", display_name=CITY_USER_NAME)
+    create_user(session, *PROVINCE_USER, Role.PROVINCE, "330000", display_name=PROVINCE_USER_NAME)
     session.flush()
+
+
+def seed_water_sections(session: Session, time: datetime = HOUR) -> None:
+    """:data:`SECTIONS` with their latest hourly values (regions must be seeded)."""
+    for code, (name, name_en, unit) in WATER_PARAMETERS.items():
+        if session.get(Parameter, code) is None:
+            session.add(Parameter(code=code, name=name, name_en=name_en, unit=unit))
+    session.flush()
+    for code, name, region, control, body, target, lon, lat, values, _cls in SECTIONS:
+        site = Site(code=code, name=name, kind=SiteKind.WATER_SECTION, control_level=control,
+                    region_code=region, longitude=lon, latitude=lat,
+                    attrs={"water_body": body, "target_class": target, "basin": "钱塘江流域"})  # fmt: skip
+        session.add(site)
+        session.flush()
+        if values is None:
+            continue
+        for pcode, value in zip(WATER_PARAMETERS, values, strict=True):
+            series = Series(site_id=site.id, parameter_code=pcode, period=Period.HOUR,
+                            unit=WATER_PARAMETERS[pcode][2])  # fmt: skip
+            session.add(series)
+            session.flush()
+            session.add(LatestValue(series_id=series.id, time=time, value=value, qc_flag=0))
+    session.flush()
+
+
+def seed_devices(session: Session, now: datetime | None = None) -> None:
+    """:data:`DEVICES` with their status counters and :data:`REJECTS` (sites must be seeded)."""
+    from qingshan.hj212 import registry
+    from qingshan.hj212.models import DeviceStatus
+
+    now = now or datetime.now(UTC)
+    for mn, name, site, ago, by_cn, errors in DEVICES:
+        registry.add_device(session, mn, "123456", site=site, name=name)
+        if ago is None:
+            continue
+        seen = now - timedelta(seconds=ago)
+        session.add(DeviceStatus(
+            mn=mn, last_seen=seen, last_data_time=seen - timedelta(seconds=60),
+            last_peer="10.0.0.8:50000", packets=sum(by_cn.values()),
+            rejected=sum(errors.values()), packets_by_cn=by_cn, errors=errors,
+        ))  # fmt: skip
+    registry.write_rejects(session, [
+        {"received_at": now - timedelta(minutes=5 - i), "mn": mn, "peer": "10.0.0.9:50001",
+         "reason": reason, "message": message, "frame": None}
+        for i, (mn, reason, message) in enumerate(REJECTS)
+    ])  # fmt: skip
