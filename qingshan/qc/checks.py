@@ -127,6 +127,34 @@ def _spread_back(end_mask: np.ndarray, w: int) -> np.ndarray:
     return (c[idx] - c[hi]) > 0
 
 
+def rolling_range(x: np.ndarray, w: int) -> np.ndarray:
+    """max − min over each trailing window of ``w`` points (NaN for the first ``w − 1``; ∞ when
+    the window holds a NaN). Van Herk / Gil-Werman: block prefix and suffix extrema, O(n)
+    whatever ``w``, no strided windows."""
+    n = x.size
+    out = np.full(n, np.nan)
+    if w > n:
+        return out
+    m = -(-n // w)
+    nan = np.isnan(x)
+    hi = np.full(m * w, -np.inf)
+    hi[:n] = np.where(nan, np.inf, x)
+    lo = np.full(m * w, np.inf)
+    lo[:n] = np.where(nan, -np.inf, x)
+    bh, bl = hi.reshape(m, w), lo.reshape(m, w)
+    mx = np.maximum(
+        np.maximum.accumulate(bh[:, ::-1], axis=1)[:, ::-1].ravel()[: n - w + 1],
+        np.maximum.accumulate(bh, axis=1).ravel()[w - 1 : n],
+    )
+    mn = np.minimum(
+        np.minimum.accumulate(bl[:, ::-1], axis=1)[:, ::-1].ravel()[: n - w + 1],
+        np.minimum.accumulate(bl, axis=1).ravel()[w - 1 : n],
+    )
+    with np.errstate(invalid="ignore"):
+        out[w - 1 :] = mx - mn
+    return out
+
+
 def mask_values(values, mask):
     """``values`` with masked entries replaced by NaN (same kind as ``values``)."""
     x, _, _ = _values(values, mask)
@@ -268,15 +296,14 @@ def flat_line_test(
     x, missing, masked = _values(values, mask)
     t = _seconds(times, x.size)
     flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
-    s = pd.Series(x)
     for duration, level in ((suspect_duration, S), (fail_duration, F)):
         if duration is None:
             continue
         w = _window_points(duration, t) + 1
         if w > x.size:
             continue
-        roll = s.rolling(w, min_periods=w)
-        flat = ((roll.max() - roll.min()) <= tolerance * (1 + 1e-9) + 1e-12).to_numpy()
+        with np.errstate(invalid="ignore"):
+            flat = rolling_range(x, w) <= tolerance * (1 + 1e-9) + 1e-12
         if whole_run:
             flat = _spread_back(flat, w)
         flags[flat & ~np.isnan(x)] = level
