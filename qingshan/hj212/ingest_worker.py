@@ -6,8 +6,13 @@ and talks to it over pipes, one JSON line each way:
 
 - first line in: ``{"journal_dir", "db_url", "store_root", "compression", "append_compression"}``
   (the database URL travels on the pipe, not on the command line);
-- then per request: ``{"upto": [segment, offset], "limit": n}`` → ``{"records", "packets",
-  "rows", "skipped", "position"}`` or ``{"error": "..."}``.
+- then per request: ``{"op": "ingest", "upto": [segment, offset], "limit": n}`` →
+  ``{"records", "packets", "rows", "skipped", "position"}``; ``{"op": "flush", "status": …,
+  "rejects": …}`` (status counters and rejects to the database); ``{"op": "devices"}`` → the
+  device table. Any failure → ``{"error": "..."}``.
+
+So every database and Parquet write of the intake happens in the worker: the listener's process
+only frames, checks, journals and answers.
 
 End of input ends the worker (after the batch in hand). :class:`JournalIngestor` serialises
 batches with a file lock, so a worker left over from a killed listener and the restarted
@@ -21,7 +26,11 @@ import json
 import logging
 import sys
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
+
+from qingshan.hj212.crc import CrcVariant
+from qingshan.hj212.registry import DeviceAuth
 
 log = logging.getLogger("qingshan.hj212.ingest")
 
@@ -51,18 +60,59 @@ def main() -> int:
     for line in sys.stdin:
         request = json.loads(line)
         try:
-            upto = request.get("upto")
-            result = ingestor.run_once(
-                int(request.get("limit", 50_000)), None if upto is None else tuple(upto)
-            )
-            reply = asdict(result)
+            reply = _serve(request, ingestor, engine)
         except Exception as exc:  # reported to the listener, which logs it and retries
-            log.exception("ingest failed")
+            log.exception("%s failed", request.get("op"))
             reply = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
         out.write(json.dumps(reply) + "\n")
         out.flush()
     engine.dispose()
     return 0
+
+
+def _serve(request: dict, ingestor, engine) -> dict:
+    from qingshan.db.engine import session_scope
+    from qingshan.hj212.registry import load_device_table, write_rejects, write_status
+
+    op = request.get("op")
+    if op == "ingest":
+        upto = request.get("upto")
+        result = ingestor.run_once(
+            int(request.get("limit", 50_000)), None if upto is None else tuple(upto)
+        )
+        return asdict(result)
+    if op == "flush":
+        deltas = {mn: _from_wire(d, _STATUS_TIMES) for mn, d in request["status"].items()}
+        rejects = [_from_wire(r, _REJECT_TIMES) for r in request["rejects"]]
+        with session_scope(engine) as session:
+            write_status(session, deltas)
+            write_rejects(session, rejects)
+        return {"ok": True}
+    if op == "devices":
+        with session_scope(engine) as session:
+            table = load_device_table(session)
+        return {"devices": [[d.mn, d.password, sorted(d.variants), d.enabled, d.site_id]
+                            for d in table.values()]}  # fmt: skip
+    raise ValueError(f"unknown op {op!r}")
+
+
+_STATUS_TIMES = ("last_seen", "last_data_time")
+_REJECT_TIMES = ("received_at",)
+
+
+def _to_wire(record: dict, keys: tuple[str, ...]) -> dict:
+    out = dict(record)
+    for key in keys:
+        if out.get(key) is not None:
+            out[key] = out[key].isoformat()
+    return out
+
+
+def _from_wire(record: dict, keys: tuple[str, ...]) -> dict:
+    for key in keys:
+        if record.get(key) is not None:
+            record[key] = datetime.fromisoformat(record[key])
+    return record
 
 
 class IngestProcess:
@@ -72,6 +122,8 @@ class IngestProcess:
     def __init__(self, config: dict) -> None:
         self.config = config
         self._proc: asyncio.subprocess.Process | None = None
+        self._lock = asyncio.Lock()
+        self._retired: list[asyncio.subprocess.Process] = []
 
     async def _start(self) -> asyncio.subprocess.Process:
         proc = await asyncio.create_subprocess_exec(
@@ -87,29 +139,66 @@ class IngestProcess:
             raise RuntimeError(f"ingest worker exited with {proc.returncode} on start")
         return proc
 
-    async def run_once(self, upto, limit: int = 50_000) -> dict:
-        """One ingest batch up to ``upto`` in the worker; raises if the worker failed."""
-        if self._proc is None or self._proc.returncode is not None:
-            self._proc = await self._start()
-        proc = self._proc
-        assert proc.stdin is not None and proc.stdout is not None
-        try:
-            proc.stdin.write((json.dumps({"upto": list(upto), "limit": limit}) + "\n").encode())
-            await proc.stdin.drain()
-            line = await proc.stdout.readline()
-        except (OSError, ConnectionError) as exc:
-            await self.close()
-            raise RuntimeError(f"ingest worker lost: {exc}") from exc
-        if not line:
-            await self.close()
-            raise RuntimeError("ingest worker exited")
+    async def _call(self, request: dict) -> dict:
+        async with self._lock:  # one request in flight: replies come back in order
+            if self._proc is None or self._proc.returncode is not None:
+                self._proc = await self._start()
+            proc = self._proc
+            assert proc.stdin is not None and proc.stdout is not None
+            try:
+                proc.stdin.write((json.dumps(request) + "\n").encode())
+                await proc.stdin.drain()
+                line = await proc.stdout.readline()
+            except (OSError, ConnectionError) as exc:
+                await self._close()
+                raise RuntimeError(f"ingest worker lost: {exc}") from exc
+            except asyncio.CancelledError:
+                # a reply may still come: this worker is out of step, let it finish and end
+                self._retire()
+                raise
+            if not line:
+                await self._close()
+                raise RuntimeError("ingest worker exited")
         reply = json.loads(line)
         if "error" in reply:
             raise RuntimeError(reply["error"])
         return reply
 
+    async def run_once(self, upto, limit: int = 50_000) -> dict:
+        """One ingest batch up to ``upto`` in the worker; raises if the worker failed."""
+        return await self._call({"op": "ingest", "upto": list(upto), "limit": limit})
+
+    async def flush(self, status: dict[str, dict], rejects: list[dict]) -> None:
+        """Write status deltas and rejects (:func:`~qingshan.hj212.registry.write_status`)."""
+        await self._call(
+            {"op": "flush", "rejects": [_to_wire(r, _REJECT_TIMES) for r in rejects],
+             "status": {mn: _to_wire(d, _STATUS_TIMES) for mn, d in status.items()}}
+        )  # fmt: skip
+
+    async def devices(self) -> dict[str, DeviceAuth]:
+        """The device table (:func:`~qingshan.hj212.registry.load_device_table`)."""
+        reply = await self._call({"op": "devices"})
+        return {
+            mn: DeviceAuth(mn, pw, frozenset(CrcVariant(v) for v in variants), enabled, site)
+            for mn, pw, variants, enabled, site in reply["devices"]
+        }
+
+    def _retire(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.stdin is not None and not proc.stdin.is_closing():
+                proc.stdin.close()
+            self._retired.append(proc)
+
     async def close(self) -> None:
         """End the worker (it finishes the batch in hand) and wait for it."""
+        async with self._lock:
+            await self._close()
+            for proc in self._retired:
+                await proc.wait()
+            self._retired.clear()
+
+    async def _close(self) -> None:
         proc, self._proc = self._proc, None
         if proc is None:
             return

@@ -229,8 +229,16 @@ def status_rows(
 
 def write_status(session: Session, deltas: dict[str, dict]) -> None:
     """Add the listener's counter deltas (see :class:`~qingshan.hj212.listener.StatusBook`)."""
+    rows: dict[str, DeviceStatus] = {}
+    mns = sorted(deltas)
+    for at in range(0, len(mns), 500):  # one query per 500 devices
+        chunk = mns[at : at + 500]
+        rows.update(
+            (r.mn, r)
+            for r in session.scalars(select(DeviceStatus).where(DeviceStatus.mn.in_(chunk)))
+        )
     for mn, delta in deltas.items():
-        row = session.get(DeviceStatus, mn)
+        row = rows.get(mn)
         if row is None:
             row = DeviceStatus(mn=mn, packets=0, rejected=0, packets_by_cn={}, errors={})
             session.add(row)

@@ -97,8 +97,8 @@ async def run_listener(
         raise ValueError("ingest='process' needs an ObservationStore and a database URL")
 
     async def ingest_loop() -> None:
-        while not stop_event.is_set():
-            await _wait(stop_event, ingest_interval)
+        while not done.is_set():
+            await _wait(done, ingest_interval)
             upto = journal.durable
             try:
                 if worker is not None:
@@ -109,31 +109,37 @@ async def run_listener(
                 log.exception("ingest failed; will retry")
 
     async def flush_loop() -> None:
-        while not stop_event.is_set():
-            await _wait(stop_event, flush_interval)
-            await _flush(engine, listener, rejects)
+        while not done.is_set():
+            await _wait(done, flush_interval)
+            await _flush(engine, listener, rejects, worker)
 
     async def refresh_loop() -> None:
-        while not stop_event.is_set():
-            await _wait(stop_event, refresh_interval)
+        while not done.is_set():
+            await _wait(done, refresh_interval)
             try:
-                listener.devices = await asyncio.to_thread(_load_devices, engine)
+                if worker is not None:
+                    listener.devices = await worker.devices()
+                else:
+                    listener.devices = await asyncio.to_thread(_load_devices, engine)
             except Exception:
                 log.exception("device table reload failed")
 
+    done = asyncio.Event()  # the loops finish their round (nothing cut mid-request), then end
     tasks = [asyncio.create_task(t()) for t in (ingest_loop, flush_loop, refresh_loop)]
     try:
         await stop_event.wait()
     finally:
+        done.set()
         await listener.stop()
         await journal.stop()
-        for task in tasks:
+        _, late = await asyncio.wait(tasks, timeout=120)
+        for task in late:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         if worker is not None:
             await worker.close()
         await asyncio.to_thread(ingestor.run_all)
-        await _flush(engine, listener, rejects)
+        await _flush(engine, listener, rejects, None)
 
 
 def _ingest_process(directory: Path, engine: Engine, store) -> IngestProcess | None:
@@ -156,10 +162,18 @@ def _load_devices(engine: Engine):
         return load_device_table(session)
 
 
-async def _flush(engine: Engine, listener: Listener, rejects: deque[dict]) -> None:
+async def _flush(
+    engine: Engine, listener: Listener, rejects: deque[dict], worker: IngestProcess | None
+) -> None:
     deltas = listener.status.drain()
     batch = [rejects.popleft() for _ in range(len(rejects))]
     if not deltas and not batch:
+        return
+    if worker is not None:
+        try:
+            await worker.flush(deltas, batch)
+        except Exception:
+            log.exception("status flush failed")
         return
 
     def write() -> None:
