@@ -310,85 +310,6 @@ def flat_line_test(
     return _finish(values, flags, missing, masked)
 
 
-def detection_limit_test(values, times, detection_limit, duration, *, mask=None):
-    """Stuck at the detection limit: a run of values ≤ the analyser's detection limit lasting
-    ``duration`` or longer (恒值异常 near the 检出限; jinhhb.com fraud patterns item 21).
-
-    Parameters
-    ----------
-    values : array [unit]
-    times : datetime array (sorted)
-    detection_limit : float [unit]
-    duration : float [s]
-
-    Returns
-    -------
-    array [Flag]; SUSPECT inside such runs.
-    """
-    if duration is None or duration <= 0:
-        raise BadParameter("detection_limit_test", "duration", duration, "> 0 [s]")
-    x, missing, masked = _values(values, mask)
-    t = _seconds(times, x.size)
-    with np.errstate(invalid="ignore"):
-        low = x <= detection_limit
-    flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
-    flags[long_runs(low, _window_points(duration, t) + 1)] = S
-    return _finish(values, flags, missing, masked)
-
-
-# --- completeness and timing -----------------------------------------------------------------
-def missing_test(values):
-    """MISSING where the value is NaN, PASS elsewhere."""
-    x = np.asarray(values, dtype="float64")
-    return as_series_like(values, np.where(np.isnan(x), M, P).astype(np.uint8))
-
-
-def time_gap_test(times, max_gap):
-    """SUSPECT on the first value after a gap longer than ``max_gap`` [s] (QARTOD time gap)."""
-    if max_gap is None or max_gap <= 0:
-        raise BadParameter("time_gap_test", "max_gap", max_gap, "> 0 [s]")
-    t = _seconds(times)
-    flags = np.full(t.shape, P, dtype=np.uint8)
-    flags[1:][np.diff(t) > max_gap] = S
-    return as_series_like(times, flags)
-
-
-def future_time_test(times, now, tolerance=300.0):
-    """FAIL for a timestamp later than ``now`` + ``tolerance`` [s] (impossible date).
-
-    ``now`` is passed in (never read from the clock here): a pure function.
-    """
-    t = _seconds(times)
-    limit = _seconds([pd.Timestamp(now)])[0] + tolerance
-    return as_series_like(times, np.where(t > limit, F, P).astype(np.uint8))
-
-
-def duplicate_time_test(times, keys=None):
-    """FAIL on the second and later rows with the same timestamp (and same ``keys``, if given)."""
-    frame = pd.DataFrame({"t": _seconds(times)})
-    if keys is not None:
-        frame["k"] = np.asarray(keys)
-    dup = frame.duplicated(keep="first").to_numpy()
-    return as_series_like(times, np.where(dup, F, P).astype(np.uint8))
-
-
-def timestamp_order_test(times):
-    """SUSPECT where a timestamp is earlier than one already seen (out-of-order row)."""
-    t = _seconds(times)
-    prev_max = np.maximum.accumulate(np.concatenate(([-np.inf], t[:-1])))
-    return as_series_like(times, np.where(t < prev_max, S, P).astype(np.uint8))
-
-
-def late_arrival_test(times, received_at, max_latency):
-    """SUSPECT where a value arrived more than ``max_latency`` [s] after the end of its period
-    (HJ 212 data must be sent in real time; backfilled values carry ``mstatus = 6``)."""
-    if max_latency is None or max_latency < 0:
-        raise BadParameter("late_arrival_test", "max_latency", max_latency, "≥ 0 [s]")
-    t = _seconds(times)
-    r = _seconds(received_at, t.size)
-    return as_series_like(times, np.where(r - t > max_latency, S, P).astype(np.uint8))
-
-
 # --- robust outliers -------------------------------------------------------------------------
 def mad_outlier_test(values, window, suspect_z=6.0, fail_z=None, min_mad=0.0, *, mask=None):
     """Robust outliers by the modified z-score on a centred rolling median (Hampel filter).
@@ -428,91 +349,6 @@ def mad_outlier_test(values, window, suspect_z=6.0, fail_z=None, min_mad=0.0, *,
     return _finish(values, flags, missing, masked)
 
 
-# --- source flags ----------------------------------------------------------------------------
-#: HJ 212-2017 §6.6.4 Table 8 data flags and the platform's treatment (qc-rules.md §2).
-HJ212_FLAG_QC = {
-    "N": Flag.PASS,
-    "S": Flag.PASS,  # normal; manual set value (kept, provenance recorded)
-    "F": Flag.FAIL,
-    "M": Flag.FAIL,
-    "D": Flag.FAIL,
-    "C": Flag.FAIL,
-    "T": Flag.FAIL,
-    "B": Flag.FAIL,
-}
-
-
-def hj212_flag_test(source_flags):
-    """Map HJ 212 data flags to QC flags: N/S PASS; F, M, D, C, T, B FAIL (invalid);
-    an unknown vendor letter SUSPECT; no flag NOT_EVALUATED (HJ 212-2017 §6.6.4, Table 8)."""
-    raw = pd.Series(np.asarray(source_flags, dtype=object))
-    up = raw.where(raw.notna(), None).map(
-        lambda v: None if v is None or str(v).strip() == "" else str(v).strip().upper()
-    )
-    codes = up.map(
-        lambda v: int(Flag.NOT_EVALUATED) if v is None else int(HJ212_FLAG_QC.get(v, Flag.SUSPECT))
-    )
-    return as_series_like(source_flags, codes.to_numpy(dtype=np.uint8))
-
-
-def stuck_value_test(
-    values, times, min_duration, max_duration, *, alpha=1e-4, window_duration=7 * 86400.0, mask=None
-):
-    """Stuck value judged against the series' own chance of repeating (quantised data).
-
-    A run of L identical values is SUSPECT when p^(L − 1) < ``alpha``, p being the share of
-    unchanged steps in the ``window_duration`` before the run (floored at 0.05), and L spans at
-    least ``min_duration``; any run spanning ``max_duration`` is SUSPECT. Coarsely quantised
-    ambient data (CO at 0.1 mg/m³, SO2 in whole µg/m³) repeat often and legitimately; a
-    finely resolved series that repeats is stuck (CoTeDe ``StuckValue`` idea, made adaptive).
-
-    Parameters
-    ----------
-    values : array [unit]
-    times : datetime array (sorted)
-    min_duration, max_duration : float [s]
-    alpha : float [–] chance below which a run is not believed
-    window_duration : float [s]
-
-    Returns
-    -------
-    array [Flag]
-    """
-    if min_duration is None or min_duration <= 0 or max_duration < min_duration:
-        raise BadParameter(
-            "stuck_value_test", "min_duration", min_duration, f"0 < min ≤ max ({max_duration})"
-        )
-    x, missing, masked = _values(values, mask)
-    t = _seconds(times, x.size)
-    flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
-    if x.size < 3:
-        return _finish(values, flags, missing, masked)
-    same = np.concatenate(([False], x[1:] == x[:-1]))  # NaN never equal
-    step = _step(t)
-    w = max(int(round(window_duration / step)), 2)
-    p = (
-        pd.Series(np.where(np.isnan(x), np.nan, same.astype(float)))
-        .rolling(w, min_periods=w // 4)
-        .mean()
-        .to_numpy()
-    )
-    starts, ends = run_lengths(same)
-    starts = starts - 1  # the run begins one value before its first repeat
-    length = ends - starts
-    span = t[ends - 1] - t[starts]
-    p0 = np.maximum(np.nan_to_num(p[np.maximum(starts - 1, 0)], nan=1.0), 0.05)
-    with np.errstate(divide="ignore"):
-        log_chance = (length - 1) * np.log(np.minimum(p0, 1.0))
-    hit = ((log_chance < np.log(alpha)) & (span >= min_duration - step / 2)) | (
-        span >= max_duration - step / 2
-    )
-    mark = np.zeros(x.size + 1, dtype=np.int32)
-    np.add.at(mark, starts[hit], 1)
-    np.add.at(mark, ends[hit], -1)
-    flags[np.cumsum(mark[:-1]) > 0] = S
-    return _finish(values, flags, missing, masked)
-
-
 def relative_spike_test(values, ratio, min_delta, *, mask=None):
     """One-value spike relative to both neighbours: xᵢ > ``ratio`` × max(xᵢ₋₁, xᵢ₊₁) (or below
     min(xᵢ₋₁, xᵢ₊₁) / ``ratio``) and differing from the nearer neighbour by more than
@@ -537,3 +373,15 @@ def relative_spike_test(values, ratio, min_delta, *, mask=None):
         inner[(up | down) & ~np.isnan(b)] = S
         flags[1:-1] = inner
     return _finish(values, flags, missing, masked)
+
+
+from qingshan.qc.persistence import detection_limit_test, stuck_value_test  # noqa: E402, F401
+from qingshan.qc.timing import (  # noqa: E402  (re-exported: one namespace of checks)
+    duplicate_time_test,
+    future_time_test,
+    hj212_flag_test,
+    late_arrival_test,
+    missing_test,
+    time_gap_test,
+    timestamp_order_test,
+)

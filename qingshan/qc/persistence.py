@@ -1,0 +1,106 @@
+"""Persistence checks beyond the QARTOD flat line: stuck at the detection limit and stuck
+values judged against the series' own chance of repeating. Same conventions as :mod:`.checks`,
+which re-exports them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from qingshan.qc.checks import (
+    NE,
+    P,
+    S,
+    _finish,
+    _seconds,
+    _step,
+    _values,
+    _window_points,
+    long_runs,
+    run_lengths,
+)
+from qingshan.qc.errors import BadParameter
+
+
+def detection_limit_test(values, times, detection_limit, duration, *, mask=None):
+    """Stuck at the detection limit: a run of values ≤ the analyser's detection limit lasting
+    ``duration`` or longer (恒值异常 near the 检出限; jinhhb.com fraud patterns item 21).
+
+    Parameters
+    ----------
+    values : array [unit]
+    times : datetime array (sorted)
+    detection_limit : float [unit]
+    duration : float [s]
+
+    Returns
+    -------
+    array [Flag]; SUSPECT inside such runs.
+    """
+    if duration is None or duration <= 0:
+        raise BadParameter("detection_limit_test", "duration", duration, "> 0 [s]")
+    x, missing, masked = _values(values, mask)
+    t = _seconds(times, x.size)
+    with np.errstate(invalid="ignore"):
+        low = x <= detection_limit
+    flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
+    flags[long_runs(low, _window_points(duration, t) + 1)] = S
+    return _finish(values, flags, missing, masked)
+
+
+def stuck_value_test(
+    values, times, min_duration, max_duration, *, alpha=1e-4, window_duration=7 * 86400.0, mask=None
+):
+    """Stuck value judged against the series' own chance of repeating (quantised data).
+
+    A run of L identical values is SUSPECT when p^(L − 1) < ``alpha``, p being the share of
+    unchanged steps in the ``window_duration`` before the run (floored at 0.05), and L spans at
+    least ``min_duration``; any run spanning ``max_duration`` is SUSPECT. Coarsely quantised
+    ambient data (CO at 0.1 mg/m³, SO2 in whole µg/m³) repeat often and legitimately; a
+    finely resolved series that repeats is stuck (CoTeDe ``StuckValue`` idea, made adaptive).
+
+    Parameters
+    ----------
+    values : array [unit]
+    times : datetime array (sorted)
+    min_duration, max_duration : float [s]
+    alpha : float [–] chance below which a run is not believed
+    window_duration : float [s]
+
+    Returns
+    -------
+    array [Flag]
+    """
+    if min_duration is None or min_duration <= 0 or max_duration < min_duration:
+        raise BadParameter(
+            "stuck_value_test", "min_duration", min_duration, f"0 < min ≤ max ({max_duration})"
+        )
+    x, missing, masked = _values(values, mask)
+    t = _seconds(times, x.size)
+    flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
+    if x.size < 3:
+        return _finish(values, flags, missing, masked)
+    same = np.concatenate(([False], x[1:] == x[:-1]))  # NaN never equal
+    step = _step(t)
+    w = max(int(round(window_duration / step)), 2)
+    p = (
+        pd.Series(np.where(np.isnan(x), np.nan, same.astype(float)))
+        .rolling(w, min_periods=w // 4)
+        .mean()
+        .to_numpy()
+    )
+    starts, ends = run_lengths(same)
+    starts = starts - 1  # the run begins one value before its first repeat
+    length = ends - starts
+    span = t[ends - 1] - t[starts]
+    p0 = np.maximum(np.nan_to_num(p[np.maximum(starts - 1, 0)], nan=1.0), 0.05)
+    with np.errstate(divide="ignore"):
+        log_chance = (length - 1) * np.log(np.minimum(p0, 1.0))
+    hit = ((log_chance < np.log(alpha)) & (span >= min_duration - step / 2)) | (
+        span >= max_duration - step / 2
+    )
+    mark = np.zeros(x.size + 1, dtype=np.int32)
+    np.add.at(mark, starts[hit], 1)
+    np.add.at(mark, ends[hit], -1)
+    flags[np.cumsum(mark[:-1]) > 0] = S
+    return _finish(values, flags, missing, masked)

@@ -1,0 +1,92 @@
+"""Timing, completeness and source-flag checks (QARTOD time gap / impossible date; Pecos
+``check_timestamp``; HJ 212-2017 Table 8 data flags). Same conventions as :mod:`.checks`,
+which re-exports them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from qingshan.qc.checks import F, M, P, S, _seconds
+from qingshan.qc.errors import BadParameter
+from qingshan.qc.flags import Flag, as_series_like
+
+
+# --- completeness and timing -----------------------------------------------------------------
+def missing_test(values):
+    """MISSING where the value is NaN, PASS elsewhere."""
+    x = np.asarray(values, dtype="float64")
+    return as_series_like(values, np.where(np.isnan(x), M, P).astype(np.uint8))
+
+
+def time_gap_test(times, max_gap):
+    """SUSPECT on the first value after a gap longer than ``max_gap`` [s] (QARTOD time gap)."""
+    if max_gap is None or max_gap <= 0:
+        raise BadParameter("time_gap_test", "max_gap", max_gap, "> 0 [s]")
+    t = _seconds(times)
+    flags = np.full(t.shape, P, dtype=np.uint8)
+    flags[1:][np.diff(t) > max_gap] = S
+    return as_series_like(times, flags)
+
+
+def future_time_test(times, now, tolerance=300.0):
+    """FAIL for a timestamp later than ``now`` + ``tolerance`` [s] (impossible date).
+
+    ``now`` is passed in (never read from the clock here): a pure function.
+    """
+    t = _seconds(times)
+    limit = _seconds([pd.Timestamp(now)])[0] + tolerance
+    return as_series_like(times, np.where(t > limit, F, P).astype(np.uint8))
+
+
+def duplicate_time_test(times, keys=None):
+    """FAIL on the second and later rows with the same timestamp (and same ``keys``, if given)."""
+    frame = pd.DataFrame({"t": _seconds(times)})
+    if keys is not None:
+        frame["k"] = np.asarray(keys)
+    dup = frame.duplicated(keep="first").to_numpy()
+    return as_series_like(times, np.where(dup, F, P).astype(np.uint8))
+
+
+def timestamp_order_test(times):
+    """SUSPECT where a timestamp is earlier than one already seen (out-of-order row)."""
+    t = _seconds(times)
+    prev_max = np.maximum.accumulate(np.concatenate(([-np.inf], t[:-1])))
+    return as_series_like(times, np.where(t < prev_max, S, P).astype(np.uint8))
+
+
+def late_arrival_test(times, received_at, max_latency):
+    """SUSPECT where a value arrived more than ``max_latency`` [s] after the end of its period
+    (HJ 212 data must be sent in real time; backfilled values carry ``mstatus = 6``)."""
+    if max_latency is None or max_latency < 0:
+        raise BadParameter("late_arrival_test", "max_latency", max_latency, "≥ 0 [s]")
+    t = _seconds(times)
+    r = _seconds(received_at, t.size)
+    return as_series_like(times, np.where(r - t > max_latency, S, P).astype(np.uint8))
+
+
+# --- source flags ----------------------------------------------------------------------------
+#: HJ 212-2017 §6.6.4 Table 8 data flags and the platform's treatment (qc-rules.md §2).
+HJ212_FLAG_QC = {
+    "N": Flag.PASS,
+    "S": Flag.PASS,  # normal; manual set value (kept, provenance recorded)
+    "F": Flag.FAIL,
+    "M": Flag.FAIL,
+    "D": Flag.FAIL,
+    "C": Flag.FAIL,
+    "T": Flag.FAIL,
+    "B": Flag.FAIL,
+}
+
+
+def hj212_flag_test(source_flags):
+    """Map HJ 212 data flags to QC flags: N/S PASS; F, M, D, C, T, B FAIL (invalid);
+    an unknown vendor letter SUSPECT; no flag NOT_EVALUATED (HJ 212-2017 §6.6.4, Table 8)."""
+    raw = pd.Series(np.asarray(source_flags, dtype=object))
+    up = raw.where(raw.notna(), None).map(
+        lambda v: None if v is None or str(v).strip() == "" else str(v).strip().upper()
+    )
+    codes = up.map(
+        lambda v: int(Flag.NOT_EVALUATED) if v is None else int(HJ212_FLAG_QC.get(v, Flag.SUSPECT))
+    )
+    return as_series_like(source_flags, codes.to_numpy(dtype=np.uint8))
