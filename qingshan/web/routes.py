@@ -114,6 +114,8 @@ def render(
 
 def _here(request: Request) -> str:
     """The path of the request without ``lang`` (the place to come back to after login)."""
+    if request.url.path in ("/login", "/logout"):
+        return "/"
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     return request.url.path + (("?" + urlencode(query)) if query else "")
 

@@ -65,3 +65,7 @@ def test_water_legend_is_one_table():
     assert water_legend("en")[5]["name"] == "Worse than V"
     with pytest.raises(TypeError):
         WATER_CLASS_COLORS["I"] = "#000000"  # type: ignore[index]
+
+
+def test_login_link_on_the_login_page_goes_home(client):
+    assert 'href="/login?next=%2F"' in client.get("/login").text

@@ -87,7 +87,7 @@
       return '<tr data-mn="' + esc(d.mn) + '" data-online="' + (d.online ? 1 : 0) + '">' +
         '<td class="mono">' + esc(d.mn) + "</td><td>" + esc(d.name || "—") + "</td><td>" + site + "</td>" +
         "<td>" + badge + "</td>" +
-        "<td>" + (d.last_seen ? esc(qs.cst(d.last_seen, true)) : '<span class="qs-muted">' + esc(L["devices.never"]) + "</span>") + "</td>" +
+        "<td class=\"nowrap\">" + (d.last_seen ? esc(qs.cst(d.last_seen, true)) : '<span class="qs-muted">' + esc(L["devices.never"]) + "</span>") + "</td>" +
         '<td class="num">' + esc(lagText(d.lag_seconds)) + "</td>" +
         cfg.cns.map(function (cn) { return '<td class="num" data-cn="' + cn + '">' + (by[cn] || 0) + "</td>"; }).join("") +
         '<td class="num">' + (errs || "0") + "</td></tr>";

@@ -122,8 +122,8 @@
     tbody.innerHTML = cfg.legend.map(function (e) {
       var n = e.cls ? (sum.by_class[e.cls] || 0) : sum.sections - sum.assessed;
       return '<tr data-class="' + esc(e.cls || "") + '"><td>' + esc(e.name) + '</td><td class="num">' + n +
-        '</td><td style="width:55%"><span class="qs-bar" style="width:' + Math.max(2, Math.round(100 * n / max)) +
-        "%;background:" + e.color + '"></span></td></tr>';
+        '</td><td style="width:55%"><span class="qs-bar" style="width:' + (n ? Math.max(2, Math.round(100 * n / max)) : 0) +
+        "%;background:" + e.color + (n ? "" : ";border:0") + '"></span></td></tr>';
     }).join("");
     document.getElementById("qs-counts").textContent = sections.length === 0 ? L["water.none"]
       : L["control.national"] + " " + (sum.networks.national || 0) + (en ? ", " : "，") + L["control.provincial"] + " " +
