@@ -7,6 +7,7 @@ PostgreSQL. Each test gets a freshly migrated, empty database.
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import Iterator
@@ -45,7 +46,11 @@ def _postgres_engine() -> Iterator[Engine]:
 
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path) -> Iterator[Engine]:
-    """A migrated, empty database on each backend."""
+    """A migrated, empty database on each backend.
+
+    At teardown garbage is collected, so that a connection a test leaked (ResourceWarning)
+    fails that test rather than whichever test the collector happens to run in later.
+    """
     if request.param == "sqlite":
         eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
         upgrade(eng)
@@ -57,6 +62,7 @@ def engine(request, tmp_path) -> Iterator[Engine]:
         upgrade(eng)
         yield eng
         gen.close()
+    gc.collect()
 
 
 @pytest.fixture
