@@ -10,19 +10,9 @@ from sqlalchemy import select
 
 from qingshan.db.engine import session_scope
 from qingshan.jobs.registry import JobContext
-from qingshan.monitoring.models import Period, Series, Site, SiteKind
+from qingshan.monitoring.models import STREAM_OF_KIND, Period, Series, Site
 from qingshan.monitoring.registry import get_or_create_series, update_latest
 from qingshan.timeutil import utcnow
-
-#: observation stream of each site kind (the Parquet partition it is written to)
-STREAM_OF_KIND = {
-    SiteKind.AIR_STATION: "air",
-    SiteKind.CITY_AIR: "air",
-    SiteKind.WATER_SECTION: "water",
-    SiteKind.DRINKING_WATER_SOURCE: "water",
-    SiteKind.GAS_OUTLET: "gas_outlet",
-    SiteKind.WATER_OUTLET: "water_outlet",
-}
 
 #: (source period, target period, how far back a scheduled run recomputes). Hourly values of
 #: outlets come from the data loggers themselves (HJ 212-2017 CN 2061), so the platform rolls

@@ -22,6 +22,17 @@ class SiteKind(enum.StrEnum):
     WATER_OUTLET = "water_outlet"
 
 
+#: the observation stream (Parquet partition, :mod:`qingshan.timeseries`) of each site kind
+STREAM_OF_KIND: dict[SiteKind, str] = {
+    SiteKind.AIR_STATION: "air",
+    SiteKind.CITY_AIR: "air",
+    SiteKind.WATER_SECTION: "water",
+    SiteKind.DRINKING_WATER_SOURCE: "water",
+    SiteKind.GAS_OUTLET: "gas_outlet",
+    SiteKind.WATER_OUTLET: "water_outlet",
+}
+
+
 class ControlLevel(enum.StrEnum):
     NATIONAL = "national"  # 国控
     PROVINCIAL = "provincial"  # 省控
