@@ -34,7 +34,9 @@ class Settings(BaseSettings):
     demo: bool = Field(False, description="demo mode: demo accounts and a fixed demo secret")
     token_ttl_minutes: int = Field(8 * 60, ge=1)
     scheduler: bool = Field(True, description="run periodic jobs inside `qingshan serve`")
-    hj212_listener: bool = Field(True, description="run the HJ 212 listener inside `qingshan serve`")
+    hj212_listener: bool = Field(
+        True, description="run the HJ 212 listener inside `qingshan serve`"
+    )
     sim_loggers: int = Field(
         0, ge=0, le=5000, description="simulated data loggers feeding the listener (demo)"
     )

@@ -31,7 +31,9 @@ def serve(
     if not is_up_to_date(get_engine(settings.db_url)):
         raise ConfigurationError("the database is not up to date: run `qingshan db upgrade`")
     host, port = host or settings.http_host, port or settings.http_port
-    console.print(f"青山 Qingshan serving on [bold]http://{host}:{port}/[/]  (API docs /api/v1/docs)")
+    console.print(
+        f"青山 Qingshan serving on [bold]http://{host}:{port}/[/]  (API docs /api/v1/docs)"
+    )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
@@ -99,10 +101,14 @@ def users_add(
     try:
         role_ = Role(role)
     except ValueError:
-        raise typer.BadParameter(f"role must be one of {', '.join(r.value for r in Role)}") from None
+        raise typer.BadParameter(
+            f"role must be one of {', '.join(r.value for r in Role)}"
+        ) from None
     with acting_as("cli"), session_scope(get_engine()) as session:
         user = create_user(session, username, password, role_, region, enterprise_id=enterprise_id)
-        console.print(f"created user [bold]{user.username}[/] ({user.role.value}, {user.region_code})")
+        console.print(
+            f"created user [bold]{user.username}[/] ({user.role.value}, {user.region_code})"
+        )
 
 
 def register(app: typer.Typer) -> None:

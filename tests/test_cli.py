@@ -12,18 +12,33 @@ def run(args, tmp_path, **env):
     full = {**os.environ, "QINGSHAN_DATA_DIR": str(tmp_path), **env}
     full.pop("QINGSHAN_DEMO", None)
     return subprocess.run(
-        [sys.executable, "-m", "qingshan.cli", *args], capture_output=True, text=True, env=full, timeout=120
+        [sys.executable, "-m", "qingshan.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        timeout=120,
     )
 
 
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
-        (["serve"], {"QINGSHAN_HTTP_PORT": "abc"}, "error: bad settings: QINGSHAN_HTTP_PORT: Input should be a valid integer"),
-        (["db", "upgrade"], {"QINGSHAN_DATABASE_URL": "postgresql+psycopg://x:pw@127.0.0.1:1/db"},
-         "error: cannot connect to the database postgresql+psycopg://x:***@127.0.0.1:1/db"),
+        (
+            ["serve"],
+            {"QINGSHAN_HTTP_PORT": "abc"},
+            "error: bad settings: QINGSHAN_HTTP_PORT: Input should be a valid integer",
+        ),
+        (
+            ["db", "upgrade"],
+            {"QINGSHAN_DATABASE_URL": "postgresql+psycopg://x:pw@127.0.0.1:1/db"},
+            "error: cannot connect to the database postgresql+psycopg://x:***@127.0.0.1:1/db",
+        ),
         (["serve"], {}, "error: QINGSHAN_SECRET_KEY is not set: it is required outside demo mode"),
-        (["serve"], {"QINGSHAN_SECRET_KEY": "a-long-enough-secret"}, "error: the database is not up to date: run `qingshan db upgrade`"),
+        (
+            ["serve"],
+            {"QINGSHAN_SECRET_KEY": "a-long-enough-secret"},
+            "error: the database is not up to date: run `qingshan db upgrade`",
+        ),
         (["jobs", "run", "nope"], {}, "error: no job 'nope'; jobs are: rollups"),
     ],
 )

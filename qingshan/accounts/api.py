@@ -27,7 +27,11 @@ def login(
     user = service.authenticate(session, form.username, form.password)
     token = service.issue_token(user, settings.signing_key, settings.token_ttl_minutes)
     response.set_cookie(
-        "qingshan_token", token, httponly=True, samesite="lax", max_age=settings.token_ttl_minutes * 60
+        "qingshan_token",
+        token,
+        httponly=True,
+        samesite="lax",
+        max_age=settings.token_ttl_minutes * 60,
     )
     return Token(access_token=token)
 
@@ -39,10 +43,14 @@ def me(user: CurrentUser) -> User:
 
 @router.get("/users", response_model=list[UserPublic])
 def list_users(
-    session: SessionDep, scope: ScopeDep, _: User = require_roles(Role.PROVINCE, Role.CITY, Role.COUNTY)
+    session: SessionDep,
+    scope: ScopeDep,
+    _: User = require_roles(Role.PROVINCE, Role.CITY, Role.COUNTY),
 ) -> list[User]:
     """Users within the caller's region."""
-    return list(session.scalars(select(User).where(scope.where(User.region_code)).order_by(User.id)))
+    return list(
+        session.scalars(select(User).where(scope.where(User.region_code)).order_by(User.id))
+    )
 
 
 @router.post("/users", response_model=UserPublic, status_code=201)

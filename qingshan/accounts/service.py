@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from qingshan.accounts.errors import AccountError, AuthenticationFailed, DuplicateUser
 from qingshan.accounts.models import Role, User
 from qingshan.accounts.scope import Scope
-from qingshan.geo.regions import scope_prefix
 from qingshan.accounts.security import create_token, hash_password, verify_password
+from qingshan.geo.regions import scope_prefix
 
 MIN_PASSWORD_LENGTH = 8
 

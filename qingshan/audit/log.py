@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from qingshan.audit.models import AuditLog
@@ -96,7 +96,9 @@ def _write_audit_rows(session: Session, _ctx) -> None:
         if getattr(obj, "__audited__", False):
             add("create", obj, None, _snapshot(obj))
     for obj in session.dirty:
-        if getattr(obj, "__audited__", False) and session.is_modified(obj, include_collections=False):
+        if getattr(obj, "__audited__", False) and session.is_modified(
+            obj, include_collections=False
+        ):
             before, after = _snapshot(obj, before=True), _snapshot(obj)
             changed = {k for k in after if before.get(k) != after[k]}
             if changed:

@@ -13,7 +13,8 @@ console = Console()
 def upgrade(revision: str = typer.Argument("head", help="target revision")) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
     from qingshan.db.engine import get_engine
-    from qingshan.db.migrate import current_revision, upgrade as run_upgrade
+    from qingshan.db.migrate import current_revision
+    from qingshan.db.migrate import upgrade as run_upgrade
 
     engine = get_engine()
     run_upgrade(engine, revision)

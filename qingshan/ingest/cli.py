@@ -15,8 +15,18 @@ console = Console()
 
 @app.command("cnemc")
 def import_cnemc(
-    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="china_sites_*.csv, china_cities_*.csv or the surface-water table"),
-    stations: Path = typer.Option(None, exists=True, dir_okay=False, help="CNEMC StationList-*.csv to register unknown stations"),
+    files: list[Path] = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="china_sites_*.csv, china_cities_*.csv or the surface-water table",
+    ),
+    stations: Path = typer.Option(
+        None,
+        exists=True,
+        dir_okay=False,
+        help="CNEMC StationList-*.csv to register unknown stations",
+    ),
     year: int = typer.Option(None, help="year of the surface-water table's MM-DD times"),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
@@ -39,11 +49,22 @@ def import_cnemc(
         with acting_as("cli"), session_scope(get_engine(settings.db_url)) as session:
             reports.append(import_file(session, store, path, stations=station_list, year=year))
     if as_json:
-        print(json.dumps([
-            {"file": r.file, "kind": r.kind, "rows_stored": r.rows_stored, "sites_created": r.sites_created,
-             "skipped": dict(r.skipped), "bad_rows": [{"line": b.line, "error": str(b)} for b in r.bad]}
-            for r in reports
-        ], ensure_ascii=False))
+        print(
+            json.dumps(
+                [
+                    {
+                        "file": r.file,
+                        "kind": r.kind,
+                        "rows_stored": r.rows_stored,
+                        "sites_created": r.sites_created,
+                        "skipped": dict(r.skipped),
+                        "bad_rows": [{"line": b.line, "error": str(b)} for b in r.bad],
+                    }
+                    for r in reports
+                ],
+                ensure_ascii=False,
+            )
+        )
         return
     for r in reports:
         console.print(

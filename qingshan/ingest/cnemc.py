@@ -88,25 +88,39 @@ def parse_air(path: Path) -> Parsed:
     line = np.arange(len(raw)) + 2  # header is line 1
     known = raw["type"].isin(AIR_TYPES.keys() | DERIVED_AIR_TYPES)
     for ln, t in zip(line[~known], raw["type"][~known], strict=True):
-        bad.append(BadRow(f"unknown type {t!r}; CNEMC types are {sorted(AIR_TYPES)} and their averages", line=int(ln)))
+        bad.append(
+            BadRow(
+                f"unknown type {t!r}; CNEMC types are {sorted(AIR_TYPES)} and their averages",
+                line=int(ln),
+            )
+        )
     keep = raw["type"].isin(AIR_TYPES.keys())
     date = pd.to_datetime(raw["date"], format="%Y%m%d", errors="coerce")
     hour = pd.to_numeric(raw["hour"], errors="coerce")
     ok_time = date.notna() & hour.between(0, 23)
     for ln in line[keep & ~ok_time]:
         r = raw.iloc[ln - 2]
-        bad.append(BadRow(f"bad date/hour {r['date']!r}/{r['hour']!r} (want YYYYMMDD and 0–23)", line=int(ln)))
+        bad.append(
+            BadRow(
+                f"bad date/hour {r['date']!r}/{r['hour']!r} (want YYYYMMDD and 0–23)", line=int(ln)
+            )
+        )
     good = raw[keep & ok_time]
-    start = (date[keep & ok_time] + pd.to_timedelta(hour[keep & ok_time], unit="h")).dt.tz_localize(CST)
-    long = (
-        good.assign(time=start.dt.tz_convert("UTC"), line=line[keep & ok_time])
-        .melt(id_vars=["time", "type", "line"], value_vars=columns, var_name="site", value_name="text")
+    start = (date[keep & ok_time] + pd.to_timedelta(hour[keep & ok_time], unit="h")).dt.tz_localize(
+        CST
+    )
+    long = good.assign(time=start.dt.tz_convert("UTC"), line=line[keep & ok_time]).melt(
+        id_vars=["time", "type", "line"], value_vars=columns, var_name="site", value_name="text"
     )
     long = long[long["text"] != ""]
     value = pd.to_numeric(long["text"], errors="coerce")
     negative_or_bad = value.isna() | (value < 0)
-    for ln, site, text in long.loc[negative_or_bad, ["line", "site", "text"]].itertuples(index=False):
-        bad.append(BadRow(f"station {site}: value {text!r} is not a non-negative number", line=int(ln)))
+    for ln, site, text in long.loc[negative_or_bad, ["line", "site", "text"]].itertuples(
+        index=False
+    ):
+        bad.append(
+            BadRow(f"station {site}: value {text!r} is not a non-negative number", line=int(ln))
+        )
     long = long[~negative_or_bad].assign(value=value[~negative_or_bad])
     mapped = long["type"].map(AIR_TYPES)
     rows = pd.DataFrame(
@@ -119,7 +133,9 @@ def parse_air(path: Path) -> Parsed:
         }
     )
     rows["time"] = pd.to_datetime(rows["time"], utc=True)
-    return Parsed(kind=kind, rows=rows.sort_values(["site", "parameter", "time"], ignore_index=True), bad=bad)
+    return Parsed(
+        kind=kind, rows=rows.sort_values(["site", "parameter", "time"], ignore_index=True), bad=bad
+    )
 
 
 def parse_water(path: Path, *, year: int) -> Parsed:

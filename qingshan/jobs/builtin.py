@@ -57,12 +57,20 @@ def rollups(
                 maps.setdefault(stream, {})[series.id] = dest.id
         for stream, series_map in maps.items():
             result = rollup(
-                store, stream, source.value, target.value, now - (lookback or window), now, series_map
+                store,
+                stream,
+                source.value,
+                target.value,
+                now - (lookback or window),
+                now,
+                series_map,
             )
             new = result[result["written"]]
             written += len(new)
             if len(new):
-                latest = new.assign(value=new["value"].where(new["valid"]), source_flag=None, qc_flag=0)
+                latest = new.assign(
+                    value=new["value"].where(new["valid"]), source_flag=None, qc_flag=0
+                )
                 with session_scope(ctx.engine) as session:
                     update_latest(session, latest)
     return f"{written} rollup rows written"

@@ -25,7 +25,9 @@ router = APIRouter(tags=["monitoring"])
 
 
 @router.get("/sites", response_model=list[SitePublic])
-def list_sites(session: SessionDep, scope: ScopeDep, kind: SiteKind | None = None) -> list[SitePublic]:
+def list_sites(
+    session: SessionDep, scope: ScopeDep, kind: SiteKind | None = None
+) -> list[SitePublic]:
     """Monitoring sites in the caller's scope (air stations, water sections, outlets, ...)."""
     return [_site_public(s) for s in service.get_sites(session, scope, kind)]
 
@@ -51,9 +53,7 @@ def air_stations_latest(session: SessionDep, scope: ScopeDep) -> list[AirStation
 
     out = []
     for item in service.get_latest_hour(session, scope, SiteKind.AIR_STATION):
-        conc = {
-            key: item.values.get(code) for code, key in service.AIR_REALTIME_KEYS.items()
-        }
+        conc = {key: item.values.get(code) for code, key in service.AIR_REALTIME_KEYS.items()}
         result = aqi(conc, report="realtime", date=item.time) if item.time else None
         out.append(
             AirStationLatest(
@@ -116,22 +116,31 @@ def site_observations(
     end = as_utc(end) if end else utcnow()
     start = as_utc(start) if start else end - timedelta(days=7)
     if end <= start:
-        raise QingshanError(f"empty range: end {end.isoformat()} is not after start {start.isoformat()}")
+        raise QingshanError(
+            f"empty range: end {end.isoformat()} is not after start {start.isoformat()}"
+        )
     if end - start > timedelta(days=400):
         raise QingshanError("range too long: at most 400 days per request")
     frame = store.query(
-        [series.id], start, end, period=period.value,
+        [series.id],
+        start,
+        end,
+        period=period.value,
         columns=["value", "raw_value", "source_flag", "qc_flag"],
     )
     if format == "csv":
         out = frame.drop(columns=["series_id"]).assign(
-            site=site.code, parameter=series.parameter_code, unit=series.unit,
+            site=site.code,
+            parameter=series.parameter_code,
+            unit=series.unit,
             time_cst=frame["time"].dt.tz_convert(CST).dt.strftime("%Y-%m-%d %H:%M"),
         )
         return Response(
             out.to_csv(index=False),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{site.code}_{series.parameter_code}_{period.value}.csv"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="{site.code}_{series.parameter_code}_{period.value}.csv"'
+            },
         )
     return [
         ObservationPoint(

@@ -73,7 +73,11 @@ def update_latest(session: Session, observations: pd.DataFrame) -> int:
         if lv is None:
             session.add(
                 LatestValue(
-                    series_id=int(row.series_id), time=time, value=value, source_flag=flag, qc_flag=qc
+                    series_id=int(row.series_id),
+                    time=time,
+                    value=value,
+                    source_flag=flag,
+                    qc_flag=qc,
                 )
             )
         elif lv.time <= time:

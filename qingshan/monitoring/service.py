@@ -47,7 +47,10 @@ def get_latest_hour(session: Session, scope: Scope, kind: SiteKind) -> list[Site
     """Each site of ``kind`` in scope with its hourly values at the site's newest hour."""
     sites = get_sites(session, scope, kind)
     cities = dict(session.execute(select(Region.code, Region.name)).all())
-    out = {s.id: SiteLatest(s, _city(s.region_code), cities.get(_city(s.region_code), "")) for s in sites}
+    out = {
+        s.id: SiteLatest(s, _city(s.region_code), cities.get(_city(s.region_code), ""))
+        for s in sites
+    }
     rows = session.execute(
         select(Series.site_id, Series.parameter_code, LatestValue.time, LatestValue.value)
         .join(LatestValue, LatestValue.series_id == Series.id)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -7,8 +9,6 @@ from qingshan.accounts.security import create_token, read_token
 from qingshan.accounts.service import authenticate, create_user
 from qingshan.audit import acting_as
 from qingshan.audit.models import AuditLog
-
-from datetime import timedelta
 
 
 def test_password_is_hashed_and_checked(session, regions):

@@ -31,7 +31,7 @@ def test_bad_database_scheme_is_refused(monkeypatch):
 
 def test_secret_required_outside_demo():
     with pytest.raises(ConfigurationError, match="QINGSHAN_SECRET_KEY is not set"):
-        Settings(demo=False, secret_key=None).signing_key
+        _ = Settings(demo=False, secret_key=None).signing_key
     assert Settings(demo=True).signing_key
     assert Settings(secret_key="s3cret-value").signing_key == "s3cret-value"
 

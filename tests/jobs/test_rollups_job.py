@@ -22,32 +22,55 @@ def test_daily_means_with_coverage(engine, tmp_path):
     store = ObservationStore(settings.observations_dir)
     with session_scope(engine) as s:
         seed_regions(s)
-        site = Site(code="S1", name="测试站", kind=SiteKind.AIR_STATION,
-                    control_level=ControlLevel.PROVINCIAL, region_code="330106")
+        site = Site(
+            code="S1",
+            name="测试站",
+            kind=SiteKind.AIR_STATION,
+            control_level=ControlLevel.PROVINCIAL,
+            region_code="330106",
+        )
         s.add(site)
         s.flush()
         sid = get_or_create_series(s, site, "a34004", Period.HOUR, "µg/m³").id
     # yesterday (CST): 24 hourly values 1..24 → valid mean 12.5; today: 5 values → invalid (< 20 h)
     day0 = pd.Timestamp(utcnow()).tz_convert(CST).normalize() - pd.Timedelta(days=1)
-    times = [day0 + pd.Timedelta(hours=h) for h in range(24)] + [day0 + pd.Timedelta(days=1, hours=h) for h in range(5)]
+    times = [day0 + pd.Timedelta(hours=h) for h in range(24)] + [
+        day0 + pd.Timedelta(days=1, hours=h) for h in range(5)
+    ]
     values = [float(h + 1) for h in range(24)] + [100.0] * 5
-    store.append(pd.DataFrame({"series_id": sid, "time": pd.to_datetime(times).tz_convert("UTC"),
-                               "period": "hour", "value": values, "raw_value": values}), "air")
+    store.append(
+        pd.DataFrame(
+            {
+                "series_id": sid,
+                "time": pd.to_datetime(times).tz_convert("UTC"),
+                "period": "hour",
+                "value": values,
+                "raw_value": values,
+            }
+        ),
+        "air",
+    )
     run = run_job("rollups", JobContext(settings=settings, engine=engine))
     # two daily rows, and one monthly row per month they touch (invalid: < 27 days)
     months = len({day0.month, (day0 + pd.Timedelta(days=1)).month})
     assert run.status == "ok" and run.message == f"{2 + months} rollup rows written"
     with session_scope(engine) as s:
-        day_sid = s.scalar(select(Series.id).where(Series.site_id == site.id, Series.period == Period.DAY))
+        day_sid = s.scalar(
+            select(Series.id).where(Series.site_id == site.id, Series.period == Period.DAY)
+        )
         latest = s.get(LatestValue, day_sid)
         assert s.scalar(select(JobRun.status).where(JobRun.name == "rollups")) == "ok"
-    rows = store.query([day_sid], day0 - pd.Timedelta(days=1), day0 + pd.Timedelta(days=2), period="day")
+    rows = store.query(
+        [day_sid], day0 - pd.Timedelta(days=1), day0 + pd.Timedelta(days=2), period="day"
+    )
     assert rows["value"].tolist()[0] == 12.5
     assert pd.isna(rows["value"].tolist()[1]) and rows["raw_value"].tolist()[1] == 100.0
     assert rows["source"].tolist() == ["rollup:hour:24/24", "rollup:hour:5/24"]
     assert latest.value is None  # today's mean is not valid yet
     # a second run writes nothing new
-    assert run_job("rollups", JobContext(settings=settings, engine=engine)).message.startswith("0 rollup")
+    assert run_job("rollups", JobContext(settings=settings, engine=engine)).message.startswith(
+        "0 rollup"
+    )
 
 
 def test_unknown_job_lists_the_jobs():
