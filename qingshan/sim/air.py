@@ -21,8 +21,14 @@ from qingshan.sim.timeline import replay_index
 
 #: log-space noise of a synthetic station around its city mean, per CNEMC type:
 #: (station offset sd, AR(1) sd, AR(1) lag-1 correlation)
-NOISE = {"PM2.5": (0.12, 0.18, 0.9), "PM10": (0.12, 0.18, 0.9), "SO2": (0.25, 0.25, 0.85),
-         "NO2": (0.2, 0.22, 0.85), "O3": (0.08, 0.12, 0.85), "CO": (0.12, 0.12, 0.9)}
+NOISE = {
+    "PM2.5": (0.12, 0.18, 0.9),
+    "PM10": (0.12, 0.18, 0.9),
+    "SO2": (0.25, 0.25, 0.85),
+    "NO2": (0.2, 0.22, 0.85),
+    "O3": (0.08, 0.12, 0.85),
+    "CO": (0.12, 0.12, 0.9),
+}
 FLOOR = {"PM2.5": 2.0, "PM10": 3.0, "SO2": 2.0, "NO2": 2.0, "O3": 2.0, "CO": 0.1}
 REPLAY_SOURCE = "sim:replay:cnemc-2019"
 SYNTH_SOURCE = "sim:synthetic"
@@ -34,8 +40,9 @@ def _fill(a: np.ndarray) -> np.ndarray:
     return out.reshape(a.shape)
 
 
-def air_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
-               rng: np.random.Generator) -> Block:
+def air_values(
+    sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex, rng: np.random.Generator
+) -> Block:
     """Hourly values of the air stations ``sites`` (catalogue rows, kind ``air_station``).
 
     ``sidx`` are the catalogue indices of their series, site-major in
@@ -43,9 +50,13 @@ def air_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
     """
     codes, cube = read_replay_cube()
     col = {c: i for i, c in enumerate(codes)}
-    order = [REPLAY_TYPES.index(t) for t in
-             [next(k for k, v in CNEMC_TYPES.items() if v == p) for p, _, _ in
-              STREAM_PARAMETERS["air"]]]
+    order = [
+        REPLAY_TYPES.index(t)
+        for t in [
+            next(k for k, v in CNEMC_TYPES.items() if v == p)
+            for p, _, _ in STREAM_PARAMETERS["air"]
+        ]
+    ]
     types = [REPLAY_TYPES[i] for i in order]
     idx = replay_index(times)
     real = cube[order][:, :, idx]  # (param, station, time)
@@ -56,10 +67,10 @@ def air_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
         province = _fill(np.nanmean(real[:, has], axis=1))
         city_mean = {}
         for city in set(cities):
-            members = [col[c] for c, cc in station_city.items()
-                       if cc == city and c in col and has[col[c]]]
-            city_mean[city] = (_fill(np.nanmean(real[:, members], axis=1)) if members
-                               else province)
+            members = [
+                col[c] for c, cc in station_city.items() if cc == city and c in col and has[col[c]]
+            ]
+            city_mean[city] = _fill(np.nanmean(real[:, members], axis=1)) if members else province
     n, n_p, n_t = len(sites), len(types), len(times)
     value = np.empty((n, n_p, n_t))
     replayed = np.zeros(n, bool)
@@ -82,8 +93,15 @@ def air_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
             value[synth, p] = np.round(value[synth, p], decimals)
     value = value.reshape(n * n_p, n_t)
     source = np.repeat(np.where(replayed, REPLAY_SOURCE, SYNTH_SOURCE), n_p)
-    return Block("air", "hour", np.asarray(sidx), times, value,
-                 np.zeros(value.shape, np.uint8), source.astype(object))
+    return Block(
+        "air",
+        "hour",
+        np.asarray(sidx),
+        times,
+        value,
+        np.zeros(value.shape, np.uint8),
+        source.astype(object),
+    )
 
 
 class _quiet:

@@ -58,8 +58,11 @@ class Block:
         ``series_ids`` maps catalogue series indices to database series ids.
         """
         ids = np.asarray(series_ids)[self.sidx]
-        step = pd.Timedelta(self.times[1] - self.times[0]) if len(self.times) > 1 else \
-            pd.Timedelta(hours=1)
+        step = (
+            pd.Timedelta(self.times[1] - self.times[0])
+            if len(self.times) > 1
+            else pd.Timedelta(hours=1)
+        )
         per_day = int(pd.Timedelta(days=1) / step)
         t_us = self.times.asi8 // 1000 if self.times.unit == "ns" else self.times.asi8
         delay_us = int(step / pd.Timedelta(microseconds=1)) + 90_000_000  # sent 90 s after
@@ -73,17 +76,21 @@ class Block:
             r, c = np.nonzero(~np.isnan(v))
             time_us = t_us[lo:hi][c]
             vals = pa.array(v[r, c], pa.float64())
-            yield pa.table({
-                "series_id": pa.array(ids[r], pa.int64()),
-                "time": pa.array(time_us, pa.timestamp("us", tz="UTC")),
-                "period": pa.DictionaryArray.from_arrays(
-                    pa.array(np.zeros(len(r), np.int8)), period_dict).cast(pa.string()),
-                "value": vals,
-                "raw_value": vals,
-                "source_flag": pa.DictionaryArray.from_arrays(
-                    pa.array(self.flag[:, lo:hi][r, c].astype(np.int8)), flag_dict
-                ).cast(pa.string()),
-                "source": pa.DictionaryArray.from_arrays(
-                    pa.array(src_codes[r].astype(np.int32)), src_dict).cast(pa.string()),
-                "received_at": pa.array(time_us + delay_us, pa.timestamp("us", tz="UTC")),
-            })
+            yield pa.table(
+                {
+                    "series_id": pa.array(ids[r], pa.int64()),
+                    "time": pa.array(time_us, pa.timestamp("us", tz="UTC")),
+                    "period": pa.DictionaryArray.from_arrays(
+                        pa.array(np.zeros(len(r), np.int8)), period_dict
+                    ).cast(pa.string()),
+                    "value": vals,
+                    "raw_value": vals,
+                    "source_flag": pa.DictionaryArray.from_arrays(
+                        pa.array(self.flag[:, lo:hi][r, c].astype(np.int8)), flag_dict
+                    ).cast(pa.string()),
+                    "source": pa.DictionaryArray.from_arrays(
+                        pa.array(src_codes[r].astype(np.int32)), src_dict
+                    ).cast(pa.string()),
+                    "received_at": pa.array(time_us + delay_us, pa.timestamp("us", tz="UTC")),
+                }
+            )

@@ -66,8 +66,18 @@ def _county(rng: np.random.Generator, city_code: str) -> str:
 
 
 def _site(code, name, kind, level, region, lon, lat, attrs, gen, enterprise=None) -> dict:
-    return dict(code=code, name=name, kind=kind, control_level=level, region_code=region,
-                enterprise_code=enterprise, longitude=lon, latitude=lat, attrs=attrs, gen=gen)
+    return dict(
+        code=code,
+        name=name,
+        kind=kind,
+        control_level=level,
+        region_code=region,
+        enterprise_code=enterprise,
+        longitude=lon,
+        latitude=lat,
+        attrs=attrs,
+        gen=gen,
+    )
 
 
 def air_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
@@ -86,15 +96,36 @@ def air_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
             attrs["replayed_from"] = REPLAYED_FROM
         else:
             attrs["values"] = "synthetic: CNEMC published no 2019 data for this station"
-        rows.append(_site(st.code, st.name, "air_station", "national", city.code,
-                          float(lon), float(lat), attrs, {"city": city.code}))
+        rows.append(
+            _site(
+                st.code,
+                st.name,
+                "air_station",
+                "national",
+                city.code,
+                float(lon),
+                float(lat),
+                attrs,
+                {"city": city.code},
+            )
+        )
     for city in CITIES.values():
         for i in range(scale.air_per_city):
             lon, lat = _scatter(rng, city, 0.8)
             name = f"{names.place_name(rng)}{('站', '监测站', '子站')[rng.integers(3)]}"
-            rows.append(_site(f"Z{city.code}A{i + 1:02d}", name, "air_station", "provincial",
-                              _county(rng, city.code), lon, lat,
-                              {"network": "省控站", "city": city.name}, {"city": city.code}))
+            rows.append(
+                _site(
+                    f"Z{city.code}A{i + 1:02d}",
+                    name,
+                    "air_station",
+                    "provincial",
+                    _county(rng, city.code),
+                    lon,
+                    lat,
+                    {"network": "省控站", "city": city.name},
+                    {"city": city.code},
+                )
+            )
     return rows
 
 
@@ -117,21 +148,58 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
         count[city.code] = count.get(city.code, 0) + 1
         lon, lat = _scatter(rng, city, 0.9)
         target = _target_from_observed(rng, sec.observed_class)
-        snapshot = {k: (None if pd.isna(v) else float(v)) for k, v in
-                    dict(water_temp=sec.water_temp, ph=sec.ph, do=sec.do, codmn=sec.codmn,
-                         nh3n=sec.nh3n, tp=sec.tp).items()}
+        snapshot = {
+            k: (None if pd.isna(v) else float(v))
+            for k, v in dict(
+                water_temp=sec.water_temp,
+                ph=sec.ph,
+                do=sec.do,
+                codmn=sec.codmn,
+                nh3n=sec.nh3n,
+                tp=sec.tp,
+            ).items()
+        }
         quality = float(sec.observed_class) if not pd.isna(sec.observed_class) else target
-        attrs = {"basin": sec.basin, "water_body": sec.water_body, "target_class": target,
-                 "network": "国家地表水自动监测站", "city": city.name,
-                 "location": "approximate: placed within the city (coordinates not published)"}
-        gen = {"city": city.code, "quality": quality, "lake": sec.water_body == "lake",
-               "snapshot": snapshot}
-        rows.append(_site(f"N{city.code}W{count[city.code]:02d}", sec.name, "water_section",
-                          "national", city.code, lon, lat, attrs, gen))
-    basins = {"330100": "钱塘江流域", "330200": "甬江流域", "330300": "瓯江流域",
-              "330400": "太湖流域", "330500": "太湖流域", "330600": "钱塘江流域",
-              "330700": "钱塘江流域", "330800": "钱塘江流域", "330900": "浙东诸河",
-              "331000": "椒江流域", "331100": "瓯江流域"}
+        attrs = {
+            "basin": sec.basin,
+            "water_body": sec.water_body,
+            "target_class": target,
+            "network": "国家地表水自动监测站",
+            "city": city.name,
+            "location": "approximate: placed within the city (coordinates not published)",
+        }
+        gen = {
+            "city": city.code,
+            "quality": quality,
+            "lake": sec.water_body == "lake",
+            "snapshot": snapshot,
+        }
+        rows.append(
+            _site(
+                f"N{city.code}W{count[city.code]:02d}",
+                sec.name,
+                "water_section",
+                "national",
+                city.code,
+                lon,
+                lat,
+                attrs,
+                gen,
+            )
+        )
+    basins = {
+        "330100": "钱塘江流域",
+        "330200": "甬江流域",
+        "330300": "瓯江流域",
+        "330400": "太湖流域",
+        "330500": "太湖流域",
+        "330600": "钱塘江流域",
+        "330700": "钱塘江流域",
+        "330800": "钱塘江流域",
+        "330900": "浙东诸河",
+        "331000": "椒江流域",
+        "331100": "瓯江流域",
+    }
     for city in CITIES.values():
         for i in range(scale.water_per_city):
             lake = rng.random() < 0.2
@@ -140,25 +208,57 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
             failing = bool(rng.random() < 0.15)
             quality = min(target + 1.0, 5.0) if failing else target - rng.uniform(0.0, 0.8)
             lon, lat = _scatter(rng, city, 1.0)
-            attrs = {"basin": basins[city.code], "water_body": "lake" if lake else "river",
-                     "river": body, "target_class": target, "network": "省控断面",
-                     "city": city.name}
-            rows.append(_site(f"Z{city.code}W{i + 1:02d}", name, "water_section", "provincial",
-                              _county(rng, city.code), lon, lat, attrs,
-                              {"city": city.code, "quality": quality, "lake": lake,
-                               "snapshot": {}}))
+            attrs = {
+                "basin": basins[city.code],
+                "water_body": "lake" if lake else "river",
+                "river": body,
+                "target_class": target,
+                "network": "省控断面",
+                "city": city.name,
+            }
+            rows.append(
+                _site(
+                    f"Z{city.code}W{i + 1:02d}",
+                    name,
+                    "water_section",
+                    "provincial",
+                    _county(rng, city.code),
+                    lon,
+                    lat,
+                    attrs,
+                    {"city": city.code, "quality": quality, "lake": lake, "snapshot": {}},
+                )
+            )
         for i in range(scale.drinking_per_city):
             reservoir = rng.random() < 0.7
             body = names.place_name(rng) + ("水库" if reservoir else "江")
             lon, lat = _scatter(rng, city, 1.0)
-            attrs = {"basin": basins[city.code], "water_body": "lake" if reservoir else "river",
-                     "target_class": 2, "network": "集中式饮用水水源地",
-                     "source_name": f"{body}饮用水水源保护区", "city": city.name}
-            rows.append(_site(f"Z{city.code}D{i + 1:02d}", f"{body}取水口",
-                              "drinking_water_source", "provincial", _county(rng, city.code),
-                              lon, lat, attrs,
-                              {"city": city.code, "quality": rng.uniform(1.3, 2.0),
-                               "lake": reservoir, "snapshot": {}}))
+            attrs = {
+                "basin": basins[city.code],
+                "water_body": "lake" if reservoir else "river",
+                "target_class": 2,
+                "network": "集中式饮用水水源地",
+                "source_name": f"{body}饮用水水源保护区",
+                "city": city.name,
+            }
+            rows.append(
+                _site(
+                    f"Z{city.code}D{i + 1:02d}",
+                    f"{body}取水口",
+                    "drinking_water_source",
+                    "provincial",
+                    _county(rng, city.code),
+                    lon,
+                    lat,
+                    attrs,
+                    {
+                        "city": city.code,
+                        "quality": rng.uniform(1.3, 2.0),
+                        "lake": reservoir,
+                        "snapshot": {},
+                    },
+                )
+            )
     return rows
 
 
@@ -180,8 +280,9 @@ def enterprise_rows(rng: np.random.Generator, scale: Scale, today: date):
         if small:
             city = CITIES[city_codes[i % len(city_codes)]]
         else:
-            w = np.array([CITIES[c].weight * INDUSTRY_MIX[industry][1].get(c, 1.0)
-                          for c in city_codes])
+            w = np.array(
+                [CITIES[c].weight * INDUSTRY_MIX[industry][1].get(c, 1.0) for c in city_codes]
+            )
             city = CITIES[city_codes[rng.choice(len(city_codes), p=w / w.sum())]]
         county = _county(rng, city.code)
         name = names.enterprise_name(rng, city.name, industry)
@@ -190,16 +291,32 @@ def enterprise_rows(rng: np.random.Generator, scale: Scale, today: date):
         seen.add(name)
         credit = names.credit_code(rng, county)
         lon, lat = _scatter(rng, city, 1.0)
-        enterprises.append(dict(credit_code=credit, name=name, industry=industry,
-                                region_code=county, longitude=lon, latitude=lat))
+        enterprises.append(
+            dict(
+                credit_code=credit,
+                name=name,
+                industry=industry,
+                region_code=county,
+                longitude=lon,
+                latitude=lat,
+            )
+        )
         start = today - timedelta(days=int(rng.integers(30, 5 * 365)))
         number = names.permit_number(credit)
-        permits.append(dict(credit_code=credit, number=number, valid_from=start,
-                            valid_to=start + timedelta(days=5 * 365 - 1)))
+        permits.append(
+            dict(
+                credit_code=credit,
+                number=number,
+                valid_from=start,
+                valid_to=start + timedelta(days=5 * 365 - 1),
+            )
+        )
         (gas_choices, (g0, g1)), (water_choices, (w0, w1)) = INDUSTRY_OUTLETS[industry]
         outlets = []
-        for medium, choices, lo, hi in (("gas", gas_choices, g0, g1),
-                                        ("water", water_choices, w0, w1)):
+        for medium, choices, lo, hi in (
+            ("gas", gas_choices, g0, g1),
+            ("water", water_choices, w0, w1),
+        ):
             for k in range(int(rng.integers(lo, hi + 1))):
                 keys = [c for c, _ in choices]
                 p = np.array([w for _, w in choices])
@@ -209,20 +326,42 @@ def enterprise_rows(rng: np.random.Generator, scale: Scale, today: date):
             prefix = "DA" if medium == "gas" else "DW"
             code = f"{credit}-{prefix}{k + 1:03d}"
             kind = "gas_outlet" if medium == "gas" else "water_outlet"
-            attrs = {"source_type": st_key, "source_name": st.name, "outlet_no":
-                     f"{prefix}{k + 1:03d}", "mn": f"{credit[2:8]}{i:08d}{prefix}{k + 1:03d}0"}
+            attrs = {
+                "source_type": st_key,
+                "source_name": st.name,
+                "outlet_no": f"{prefix}{k + 1:03d}",
+                "mn": f"{credit[2:8]}{i:08d}{prefix}{k + 1:03d}0",
+            }
             if st.reference_o2 is not None:
                 attrs["reference_o2"] = st.reference_o2
             sname = f"{name.removesuffix('有限公司')}{'废气' if medium == 'gas' else '废水'}排放口{k + 1}"
-            sites.append(_site(code, sname, kind, "enterprise", county,
-                               round(lon + rng.normal(0, 0.002), 5),
-                               round(lat + rng.normal(0, 0.002), 5), attrs,
-                               {"city": city.code, "source_type": st_key}, enterprise=credit))
+            sites.append(
+                _site(
+                    code,
+                    sname,
+                    kind,
+                    "enterprise",
+                    county,
+                    round(lon + rng.normal(0, 0.002), 5),
+                    round(lat + rng.normal(0, 0.002), 5),
+                    attrs,
+                    {"city": city.code, "source_type": st_key},
+                    enterprise=credit,
+                )
+            )
             for param, value in st.limits.items():
                 unit = dict((c, u) for c, u, _ in STREAM_PARAMETERS[STREAM_OF_KIND[kind]])[param]
-                limits.append(dict(number=number, site_code=code, parameter_code=param,
-                                   limit=value, unit=unit, averaging=st.averaging,
-                                   standard=st.standard))
+                limits.append(
+                    dict(
+                        number=number,
+                        site_code=code,
+                        parameter_code=param,
+                        limit=value,
+                        unit=unit,
+                        averaging=st.averaging,
+                        standard=st.standard,
+                    )
+                )
     return enterprises, sites, permits, limits
 
 
@@ -234,8 +373,16 @@ def series_rows(sites: pd.DataFrame) -> pd.DataFrame:
         periods = ("hour", "min") if stream.endswith("outlet") else ("hour",)
         for period in periods:
             for code, unit, decimals in STREAM_PARAMETERS[stream]:
-                rows.append(dict(site_code=site.code, parameter_code=code, period=period,
-                                 unit=unit, stream=stream, decimals=decimals))
+                rows.append(
+                    dict(
+                        site_code=site.code,
+                        parameter_code=code,
+                        period=period,
+                        unit=unit,
+                        stream=stream,
+                        decimals=decimals,
+                    )
+                )
     out = pd.DataFrame(rows)
     out.index.name = "sidx"
     return out
@@ -247,6 +394,10 @@ def build_catalogue(scale: Scale, rng: np.random.Generator, today: date) -> Cata
     water = water_sites(rng, scale)
     enterprises, outlets, permits, limits = enterprise_rows(rng, scale, today)
     sites = pd.DataFrame(air + water + outlets).reset_index(drop=True)
-    return Catalogue(sites=sites, series=series_rows(sites),
-                     enterprises=pd.DataFrame(enterprises), permits=pd.DataFrame(permits),
-                     limits=pd.DataFrame(limits))
+    return Catalogue(
+        sites=sites,
+        series=series_rows(sites),
+        enterprises=pd.DataFrame(enterprises),
+        permits=pd.DataFrame(permits),
+        limits=pd.DataFrame(limits),
+    )

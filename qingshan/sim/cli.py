@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-app = typer.Typer(help="演示省份 The seeded synthetic Zhejiang (demo province).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="演示省份 The seeded synthetic Zhejiang (demo province).", no_args_is_help=True
+)
 console = Console()
 
 
@@ -30,8 +31,9 @@ def _parse_now(now: str | None) -> datetime:
 def build(
     scale: str = typer.Option("full", help="small (tests, seconds) | full (the demo)"),
     seed: int = typer.Option(2021, help="seed of every random choice"),
-    now: str | None = typer.Option(None, help="the demo's present, ISO 8601 (naive = CST); "
-                                   "default: now"),
+    now: str | None = typer.Option(
+        None, help="the demo's present, ISO 8601 (naive = CST); default: now"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
 ) -> None:
     """Build the demo province into the configured stores, unless it is already there."""
@@ -51,17 +53,23 @@ def build(
     engine = get_engine(settings.db_url)
     upgrade(engine)
     store = ObservationStore(settings.observations_dir)
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                  TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-                  console=console, disable=as_json) as progress:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=as_json,
+    ) as progress:
         task = progress.add_task("构建演示省份", total=1.0)
 
         def report(fraction: float, what: str = "") -> None:
             progress.update(task, completed=fraction, description=f"构建演示省份 {what}".strip())
 
         with acting_as("sim"):
-            summary = build_demo(engine, store, scale=scale, now=_parse_now(now), seed=seed,
-                                 progress=report)
+            summary = build_demo(
+                engine, store, scale=scale, now=_parse_now(now), seed=seed, progress=report
+            )
     if as_json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:
@@ -70,8 +78,9 @@ def build(
 
 @app.command()
 def faults(
-    kind: str | None = typer.Option(None, help="only this kind (exceedance, flat_line, spike, "
-                                    "gap, o2_tamper, calibration)"),
+    kind: str | None = typer.Option(
+        None, help="only this kind (exceedance, flat_line, spike, gap, o2_tamper, calibration)"
+    ),
     site: str | None = typer.Option(None, help="only this site code"),
     limit: int = typer.Option(50, min=0, help="at most this many rows (0 = all)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON lines"),
@@ -83,17 +92,22 @@ def faults(
     from qingshan.monitoring.models import Series, Site
     from qingshan.sim.models import InjectedFault
 
-    query = (select(InjectedFault, Site.code, Series.parameter_code, Series.period)
-             .join(Series, Series.id == InjectedFault.series_id)
-             .join(Site, Site.id == Series.site_id)
-             .order_by(InjectedFault.start.desc(), InjectedFault.id))
+    query = (
+        select(InjectedFault, Site.code, Series.parameter_code, Series.period)
+        .join(Series, Series.id == InjectedFault.series_id)
+        .join(Site, Site.id == Series.site_id)
+        .order_by(InjectedFault.start.desc(), InjectedFault.id)
+    )
     counts = select(InjectedFault.kind, func.count()).group_by(InjectedFault.kind)
     if kind is not None:
         query = query.where(InjectedFault.kind == kind)
     if site is not None:
         query = query.where(Site.code == site)
-        counts = counts.join(Series, Series.id == InjectedFault.series_id).join(
-            Site, Site.id == Series.site_id).where(Site.code == site)
+        counts = (
+            counts.join(Series, Series.id == InjectedFault.series_id)
+            .join(Site, Site.id == Series.site_id)
+            .where(Site.code == site)
+        )
     if limit:
         query = query.limit(limit)
     with session_scope(get_engine()) as session:
@@ -101,17 +115,34 @@ def faults(
         by_kind = dict(session.execute(counts).all())
     if as_json:
         for f, code, param, period in rows:
-            print(json.dumps({"id": f.id, "site": code, "parameter": param,
-                              "period": str(period), "kind": f.kind,
-                              "start": f.start.isoformat(), "end": f.end.isoformat(),
-                              "params": f.params}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "id": f.id,
+                        "site": code,
+                        "parameter": param,
+                        "period": str(period),
+                        "kind": f.kind,
+                        "start": f.start.isoformat(),
+                        "end": f.end.isoformat(),
+                        "params": f.params,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return
     table = Table(title="注入故障 injected faults (UTC)")
     for col in ("site", "parameter", "period", "kind", "start", "end", "params"):
         table.add_column(col)
     for f, code, param, period in rows:
-        table.add_row(code, param, str(period), f.kind, f.start.strftime("%Y-%m-%d %H:%M"),
-                      f.end.strftime("%Y-%m-%d %H:%M"),
-                      json.dumps(f.params, ensure_ascii=False)[:60])
+        table.add_row(
+            code,
+            param,
+            str(period),
+            f.kind,
+            f.start.strftime("%Y-%m-%d %H:%M"),
+            f.end.strftime("%Y-%m-%d %H:%M"),
+            json.dumps(f.params, ensure_ascii=False)[:60],
+        )
     console.print(table)
     console.print("totals: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))

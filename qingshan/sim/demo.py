@@ -66,12 +66,16 @@ class DemoSummary:
 
     def __str__(self) -> str:
         if not self.built:
-            return (f"already built: {sum(self.sites.values())} sites, {self.series} series, "
-                    f"{self.enterprises} enterprises, {self.faults} injected faults")
-        return (f"built ({self.scale}, seed {self.seed}) in {self.seconds:.1f} s: "
-                f"{self.sites}, {self.series} series, {self.enterprises} enterprises, "
-                f"{self.permit_limits} permit limits, {self.faults} injected faults, "
-                f"{sum(self.rows.values()):,} observations")
+            return (
+                f"already built: {sum(self.sites.values())} sites, {self.series} series, "
+                f"{self.enterprises} enterprises, {self.faults} injected faults"
+            )
+        return (
+            f"built ({self.scale}, seed {self.seed}) in {self.seconds:.1f} s: "
+            f"{self.sites}, {self.series} series, {self.enterprises} enterprises, "
+            f"{self.permit_limits} permit limits, {self.faults} injected faults, "
+            f"{sum(self.rows.values()):,} observations"
+        )
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -112,40 +116,77 @@ def _write_catalogue(session, cat: Catalogue) -> np.ndarray:
     ent = {}
     for e in cat.enterprises.itertuples(index=False):
         ent[e.credit_code] = Enterprise(
-            credit_code=e.credit_code, name=e.name, industry=Industry(e.industry),
-            region_code=e.region_code, longitude=e.longitude, latitude=e.latitude)
+            credit_code=e.credit_code,
+            name=e.name,
+            industry=Industry(e.industry),
+            region_code=e.region_code,
+            longitude=e.longitude,
+            latitude=e.latitude,
+        )
     session.add_all(ent.values())
     session.flush()
     sites = {}
     for s in cat.sites.itertuples(index=False):
         sites[s.code] = Site(
-            code=s.code, name=s.name, kind=SiteKind(s.kind),
-            control_level=ControlLevel(s.control_level), region_code=s.region_code,
+            code=s.code,
+            name=s.name,
+            kind=SiteKind(s.kind),
+            control_level=ControlLevel(s.control_level),
+            region_code=s.region_code,
             enterprise_id=ent[s.enterprise_code].id if s.enterprise_code else None,
-            longitude=s.longitude, latitude=s.latitude, attrs=s.attrs)
+            longitude=s.longitude,
+            latitude=s.latitude,
+            attrs=s.attrs,
+        )
     session.add_all(sites.values())
     session.flush()
     permits = {}
     for p in cat.permits.itertuples(index=False):
-        permits[p.number] = Permit(enterprise_id=ent[p.credit_code].id, number=p.number,
-                                   valid_from=p.valid_from, valid_to=p.valid_to)
+        permits[p.number] = Permit(
+            enterprise_id=ent[p.credit_code].id,
+            number=p.number,
+            valid_from=p.valid_from,
+            valid_to=p.valid_to,
+        )
     session.add_all(permits.values())
     session.flush()
     session.add_all(
-        PermitLimit(permit_id=permits[lim.number].id, site_id=sites[lim.site_code].id,
-                    parameter_code=lim.parameter_code, limit=lim.limit, unit=lim.unit,
-                    averaging=lim.averaging, standard=lim.standard)
-        for lim in cat.limits.itertuples(index=False))
+        PermitLimit(
+            permit_id=permits[lim.number].id,
+            site_id=sites[lim.site_code].id,
+            parameter_code=lim.parameter_code,
+            limit=lim.limit,
+            unit=lim.unit,
+            averaging=lim.averaging,
+            standard=lim.standard,
+        )
+        for lim in cat.limits.itertuples(index=False)
+    )
     session.flush()
     site_id = {code: s.id for code, s in sites.items()}
-    rows = [dict(site_id=site_id[r.site_code], parameter_code=r.parameter_code,
-                 period=Period(r.period), unit=r.unit)
-            for r in cat.series.itertuples(index=False)]
+    rows = [
+        dict(
+            site_id=site_id[r.site_code],
+            parameter_code=r.parameter_code,
+            period=Period(r.period),
+            unit=r.unit,
+        )
+        for r in cat.series.itertuples(index=False)
+    ]
     session.execute(insert(Series), rows)
-    ids = {(s, p, str(per)): i for i, s, p, per in session.execute(
-        select(Series.id, Series.site_id, Series.parameter_code, Series.period))}
-    return np.array([ids[(site_id[r.site_code], r.parameter_code, r.period)]
-                     for r in cat.series.itertuples(index=False)], dtype=np.int64)
+    ids = {
+        (s, p, str(per)): i
+        for i, s, p, per in session.execute(
+            select(Series.id, Series.site_id, Series.parameter_code, Series.period)
+        )
+    }
+    return np.array(
+        [
+            ids[(site_id[r.site_code], r.parameter_code, r.period)]
+            for r in cat.series.itertuples(index=False)
+        ],
+        dtype=np.int64,
+    )
 
 
 def _latest_rows(block, series_ids: np.ndarray) -> list[dict]:
@@ -155,14 +196,28 @@ def _latest_rows(block, series_ids: np.ndarray) -> list[dict]:
     out = []
     for r in np.flatnonzero(has):
         t = last[r]
-        out.append(dict(series_id=int(series_ids[block.sidx[r]]),
-                        time=block.times[t].to_pydatetime(), value=float(block.value[r, t]),
-                        source_flag=FLAGS[block.flag[r, t]], qc_flag=0, attrs={}))
+        out.append(
+            dict(
+                series_id=int(series_ids[block.sidx[r]]),
+                time=block.times[t].to_pydatetime(),
+                value=float(block.value[r, t]),
+                source_flag=FLAGS[block.flag[r, t]],
+                qc_flag=0,
+                attrs={},
+            )
+        )
     return out
 
 
-def build_demo(engine: Engine, store, *, scale: str = "small", now: datetime,
-               seed: int = 2021, progress: Progress | None = None) -> DemoSummary:
+def build_demo(
+    engine: Engine,
+    store,
+    *,
+    scale: str = "small",
+    now: datetime,
+    seed: int = 2021,
+    progress: Progress | None = None,
+) -> DemoSummary:
     """Build the demo province if the database does not hold it yet.
 
     Parameters
@@ -225,15 +280,22 @@ def build_demo(engine: Engine, store, *, scale: str = "small", now: datetime,
                             k, fut = pending.pop(0)
                             summary.rows[k] += fut.result()
                     latest += _latest_rows(block, series_ids)
-                faults += [dict(series_id=int(series_ids[f.sidx]), kind=f.kind,
-                                start=f.start.to_pydatetime(), end=f.end.to_pydatetime(),
-                                params=f.params) for f in data.faults]
+                faults += [
+                    dict(
+                        series_id=int(series_ids[f.sidx]),
+                        kind=f.kind,
+                        start=f.start.to_pydatetime(),
+                        end=f.end.to_pydatetime(),
+                        params=f.params,
+                    )
+                    for f in data.faults
+                ]
                 done += weights[stream]
                 report(done, stream)
             for k, fut in pending:
                 summary.rows[k] += fut.result()
         for chunk in range(0, len(faults), 20_000):
-            session.execute(insert(InjectedFault), faults[chunk:chunk + 20_000])
+            session.execute(insert(InjectedFault), faults[chunk : chunk + 20_000])
         session.execute(insert(LatestValue), latest)
         summary.sites = {str(k): int(v) for k, v in cat.sites["kind"].value_counts().items()}
         summary.series = len(series_ids)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from qingshan.sim.blocks import C, Block
+from qingshan.sim.blocks import Block, C
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,10 @@ class Injector:
             return None
         for _ in range(20):
             t0 = int(self.rng.integers(lo, n_t - hours + 1))
-            if not self.busy[rows, t0:t0 + hours].any() and np.isfinite(
-                    self.b.value[rows, t0:t0 + hours]).all():
+            if (
+                not self.busy[rows, t0 : t0 + hours].any()
+                and np.isfinite(self.b.value[rows, t0 : t0 + hours]).all()
+            ):
                 return t0
         return None
 
@@ -79,8 +81,8 @@ class Injector:
             if t0 is None:
                 continue
             level = self.b.value[r, t0]
-            self.b.value[r, t0:t0 + h] = level
-            self.quiet[r, t0:t0 + h] = True
+            self.b.value[r, t0 : t0 + h] = level
+            self.quiet[r, t0 : t0 + h] = True
             self.record(r, "flat_line", t0, t0 + h, {"value": float(level)})
 
     def spike(self, rows: np.ndarray, n: int) -> None:
@@ -92,9 +94,13 @@ class Injector:
             before = self.b.value[r, t0]
             after = np.round(before * factor, 3)
             self.b.value[r, t0] = after
-            self.record(r, "spike", t0, t0 + 1, {"factor": round(factor, 3),
-                                                 "value_before": float(before),
-                                                 "value": float(after)})
+            self.record(
+                r,
+                "spike",
+                t0,
+                t0 + 1,
+                {"factor": round(factor, 3), "value_before": float(before), "value": float(after)},
+            )
 
     def gap(self, groups: list[np.ndarray], n: int, hours=(4, 48)) -> None:
         for g in self.rng.choice(len(groups), n):
@@ -103,11 +109,12 @@ class Injector:
             t0 = self.window(rows, h)
             if t0 is None:
                 continue
-            self.b.value[rows, t0:t0 + h] = np.nan
+            self.b.value[rows, t0 : t0 + h] = np.nan
             self.record(rows, "gap", t0, t0 + h)
 
-    def calibration(self, rows: np.ndarray, every_days: float, standard: np.ndarray,
-                    hour_cst: int = 2) -> None:
+    def calibration(
+        self, rows: np.ndarray, every_days: float, standard: np.ndarray, hour_cst: int = 2
+    ) -> None:
         """Periodic checks: one hour flagged C every ``every_days`` at ``hour_cst`` (CST), the
         value replaced by ``standard`` (the check standard's reading, per row)."""
         local = self.b.times.tz_convert("Asia/Shanghai")
@@ -124,8 +131,13 @@ class Injector:
                 self.record(r, "calibration", t0, t0 + 1, {"standard": float(standard[k])})
 
 
-def inject_generic(inj: Injector, conc_rows: np.ndarray, groups: list[np.ndarray],
-                   rates: dict[str, float], minimum: int = 1) -> None:
+def inject_generic(
+    inj: Injector,
+    conc_rows: np.ndarray,
+    groups: list[np.ndarray],
+    rates: dict[str, float],
+    minimum: int = 1,
+) -> None:
     """Flat lines, spikes and gaps at ``rates`` (episodes per series-year)."""
     if len(conc_rows) == 0:
         return
@@ -134,9 +146,17 @@ def inject_generic(inj: Injector, conc_rows: np.ndarray, groups: list[np.ndarray
     inj.gap(groups, inj.count(len(groups), rates["gap"], minimum))
 
 
-def gas_exceedances(inj: Injector, n_params: int, p_index: dict[str, int],
-                    o2_index: int, limits: np.ndarray, ref_o2: np.ndarray,
-                    standards: list[str], n: int, recent: int | None = None) -> None:
+def gas_exceedances(
+    inj: Injector,
+    n_params: int,
+    p_index: dict[str, int],
+    o2_index: int,
+    limits: np.ndarray,
+    ref_o2: np.ndarray,
+    standards: list[str],
+    n: int,
+    recent: int | None = None,
+) -> None:
     """Hourly exceedances of converted concentrations at gas outlets.
 
     ``limits`` [mg/m³] has shape (n_sites, len(p_index)); ``ref_o2`` [%] shape (n_sites,).
@@ -152,16 +172,34 @@ def gas_exceedances(inj: Injector, n_params: int, p_index: dict[str, int],
         if t0 is None:
             continue
         factor = float(rng.uniform(1.3, 3.0))
-        o2 = b.value[r_o2, t0:t0 + h]
+        o2 = b.value[r_o2, t0 : t0 + h]
         conv = limits[i, j] * factor * np.exp(rng.normal(0, 0.05, h))
-        b.value[r, t0:t0 + h] = np.round(conv * (21.0 - o2) / (21.0 - ref_o2[i]), 2)
-        inj.record(r, "exceedance", t0, t0 + h, {
-            "limit": float(limits[i, j]), "factor": round(factor, 3), "averaging": "hour",
-            "reference_o2": float(ref_o2[i]), "standard": standards[i], "converted": True})
+        b.value[r, t0 : t0 + h] = np.round(conv * (21.0 - o2) / (21.0 - ref_o2[i]), 2)
+        inj.record(
+            r,
+            "exceedance",
+            t0,
+            t0 + h,
+            {
+                "limit": float(limits[i, j]),
+                "factor": round(factor, 3),
+                "averaging": "hour",
+                "reference_o2": float(ref_o2[i]),
+                "standard": standards[i],
+                "converted": True,
+            },
+        )
 
 
-def o2_tampering(inj: Injector, n_params: int, p_index: dict[str, int], o2_index: int,
-                 limits: np.ndarray, ref_o2: np.ndarray, n: int) -> None:
+def o2_tampering(
+    inj: Injector,
+    n_params: int,
+    p_index: dict[str, int],
+    o2_index: int,
+    limits: np.ndarray,
+    ref_o2: np.ndarray,
+    n: int,
+) -> None:
     """Reported O2 lowered so that a real exceedance converts to an apparently compliant value."""
     rng, b = inj.rng, inj.b
     n_sites = b.value.shape[0] // n_params
@@ -173,25 +211,40 @@ def o2_tampering(inj: Injector, n_params: int, p_index: dict[str, int], o2_index
         t0 = inj.window([r, r_o2], h)
         if t0 is None:
             continue
-        true_o2 = b.value[r_o2, t0:t0 + h].copy()
+        true_o2 = b.value[r_o2, t0 : t0 + h].copy()
         true_factor = float(rng.uniform(1.1, 1.35))
         conv = limits[i, j] * true_factor * np.exp(rng.normal(0, 0.04, h))
         measured = conv * (21.0 - true_o2) / (21.0 - ref_o2[i])
         reported = 21.0 - (21.0 - true_o2) * conv / (0.9 * limits[i, j])
         reported = np.round(np.clip(reported, 2.0, None), 2)
-        b.value[r, t0:t0 + h] = np.round(measured, 2)
-        b.value[r_o2, t0:t0 + h] = reported
-        inj.busy[r, t0:t0 + h] = True
-        inj.record(r_o2, "o2_tamper", t0, t0 + h, {
-            "pollutant": codes[j], "limit": float(limits[i, j]),
-            "reference_o2": float(ref_o2[i]), "true_o2_mean": round(float(true_o2.mean()), 2),
-            "reported_o2_mean": round(float(reported.mean()), 2),
-            "true_converted_factor": round(true_factor, 3)})
+        b.value[r, t0 : t0 + h] = np.round(measured, 2)
+        b.value[r_o2, t0 : t0 + h] = reported
+        inj.busy[r, t0 : t0 + h] = True
+        inj.record(
+            r_o2,
+            "o2_tamper",
+            t0,
+            t0 + h,
+            {
+                "pollutant": codes[j],
+                "limit": float(limits[i, j]),
+                "reference_o2": float(ref_o2[i]),
+                "true_o2_mean": round(float(true_o2.mean()), 2),
+                "reported_o2_mean": round(float(reported.mean()), 2),
+                "true_converted_factor": round(true_factor, 3),
+            },
+        )
 
 
-def water_exceedances(inj: Injector, n_params: int, p_index: dict[str, int],
-                      limits: np.ndarray, standards: list[str], n: int,
-                      recent: int | None = None) -> None:
+def water_exceedances(
+    inj: Injector,
+    n_params: int,
+    p_index: dict[str, int],
+    limits: np.ndarray,
+    standards: list[str],
+    n: int,
+    recent: int | None = None,
+) -> None:
     """Whole-day exceedances of COD / NH3-N at water outlets (daily means above the limit)."""
     rng, b = inj.rng, inj.b
     n_sites = b.value.shape[0] // n_params
@@ -207,8 +260,18 @@ def water_exceedances(inj: Injector, n_params: int, p_index: dict[str, int],
         t0 += int((24 - local_hour[t0]) % 24)  # from local midnight
         h = days * 24
         factor = float(rng.uniform(1.2, 2.5))
-        b.value[r, t0:t0 + h] = np.round(
-            limits[i, j] * factor * np.exp(rng.normal(0, 0.08, h)), 3)
-        inj.record(r, "exceedance", t0, t0 + h, {
-            "limit": float(limits[i, j]), "factor": round(factor, 3), "averaging": "day",
-            "standard": standards[i]})
+        b.value[r, t0 : t0 + h] = np.round(
+            limits[i, j] * factor * np.exp(rng.normal(0, 0.08, h)), 3
+        )
+        inj.record(
+            r,
+            "exceedance",
+            t0,
+            t0 + h,
+            {
+                "limit": float(limits[i, j]),
+                "factor": round(factor, 3),
+                "averaging": "day",
+                "standard": standards[i],
+            },
+        )

@@ -1,6 +1,8 @@
 """Emission limits and reference oxygen the demo's permits carry, in one place with sources.
 
-Used until :mod:`qingshan.standards.emission_limits` covers them; every figure cites its table.
+Where :mod:`qingshan.standards.emission_limits` has the figures (GB 13223-2011, GB 4915-2013,
+GB 3544-2008, ultra-low) they are read from it; the rest (GB 13271-2014, GB 4287-2012,
+GB 8978-1996, not yet in the library) are kept here, each citing its table.
 Gas limits are hourly concentrations [mg/m³] at the reference O2 [%] (dry, standard state);
 water limits are daily concentrations [mg/L]. ``[U]`` marks figures the reference notes
 (``qc-rules.md`` §7–8) flag as to be confirmed against the official text.
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
+
+from qingshan.standards.emission_limits import REFERENCE_O2, emission_limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,33 +66,133 @@ SO2, NOX, PM = "a21026", "a21002", "a34013"
 POLLUTANTS_GAS = (SO2, NOX, PM)
 COD, NH3N = "w01018", "w21003"
 
+#: HJ 212-2017 code → pollutant name in :mod:`qingshan.standards.emission_limits`
+_STD_NAME = {PM: "PM", SO2: "SO2", NOX: "NOx", COD: "COD", NH3N: "NH3_N"}
+
+
+def _std(key, name, medium, std_source, standard, source, category, codes, averaging, cite):
+    """A source type whose limits and reference O2 are read from the standards library
+    (:func:`qingshan.standards.emission_limits.emission_limit`, ``REFERENCE_O2``)."""
+    limits = {
+        c: float(emission_limit(standard, source, _STD_NAME[c], category).limit) for c in codes
+    }
+    ref = float(REFERENCE_O2[std_source]) if medium == "gas" else None
+    return SourceType(key, name, medium, ref, MappingProxyType(limits), averaging, cite)
+
+
+_GAS = (PM, SO2, NOX)  # the order of the permit rows written by the catalog
+_WATER = (COD, NH3N)
 _TYPES = (
-    SourceType("coal_boiler_ultralow", "燃煤发电锅炉（超低排放）", "gas", 6.0,
-               _m(a34013=10.0, a21026=35.0, a21002=50.0), "hour",
-               "GB 13223-2011; 超低排放 环发〔2015〕164号"),
-    SourceType("coal_boiler_special", "燃煤发电锅炉", "gas", 6.0,
-               _m(a34013=20.0, a21026=50.0, a21002=100.0), "hour",
-               "GB 13223-2011 表2 特别排放限值"),
-    SourceType("gas_turbine", "燃气轮机组", "gas", 15.0,
-               _m(a34013=5.0, a21026=35.0, a21002=50.0), "hour",
-               "GB 13223-2011 表2 燃气轮机组"),
-    SourceType("cement_kiln", "水泥窑及窑尾余热利用系统", "gas", 10.0,
-               _m(a34013=20.0, a21026=100.0, a21002=320.0), "hour",
-               "GB 4915-2013 表2 特别排放限值"),
-    SourceType("coal_industrial_boiler", "燃煤工业锅炉", "gas", 9.0,
-               _m(a34013=30.0, a21026=200.0, a21002=200.0), "hour",
-               "GB 13271-2014 表3 特别排放限值"),
-    SourceType("gas_industrial_boiler", "燃气工业锅炉", "gas", 3.5,
-               _m(a34013=20.0, a21026=50.0, a21002=150.0), "hour",
-               "GB 13271-2014 表3 特别排放限值"),
-    SourceType("paper_effluent", "造纸企业废水总排口", "water", None,
-               _m(w01018=80.0, w21003=8.0), "day", "GB 3544-2008 表2 造纸企业"),
-    SourceType("pulp_paper_effluent", "制浆和造纸联合企业废水总排口", "water", None,
-               _m(w01018=90.0, w21003=8.0), "day", "GB 3544-2008 表2 制浆和造纸联合企业"),
-    SourceType("dyeing_effluent", "印染企业废水总排口", "water", None,
-               _m(w01018=80.0, w21003=10.0), "day", "GB 4287-2012 表2 直接排放"),
-    SourceType("chemical_effluent", "化工企业废水总排口", "water", None,
-               _m(w01018=100.0, w21003=15.0), "day", "GB 8978-1996 表4 一级"),
+    _std(
+        "coal_boiler_ultralow",
+        "燃煤发电锅炉（超低排放）",
+        "gas",
+        "coal_boiler",
+        "环发〔2015〕164号",
+        "coal_boiler",
+        "ultra_low",
+        _GAS,
+        "hour",
+        "GB 13223-2011; 超低排放 环发〔2015〕164号",
+    ),
+    _std(
+        "coal_boiler_special",
+        "燃煤发电锅炉",
+        "gas",
+        "coal_boiler",
+        "GB 13223-2011",
+        "coal_boiler",
+        "special",
+        _GAS,
+        "hour",
+        "GB 13223-2011 表2 特别排放限值",
+    ),
+    _std(
+        "gas_turbine",
+        "燃气轮机组",
+        "gas",
+        "gas_turbine_natural_gas",
+        "GB 13223-2011",
+        "gas_turbine_natural_gas",
+        "special",
+        _GAS,
+        "hour",
+        "GB 13223-2011 表2 燃气轮机组",
+    ),
+    _std(
+        "cement_kiln",
+        "水泥窑及窑尾余热利用系统",
+        "gas",
+        "cement_kiln",
+        "GB 4915-2013",
+        "cement_kiln",
+        "special",
+        _GAS,
+        "hour",
+        "GB 4915-2013 表2 特别排放限值",
+    ),
+    # GB 13271-2014, GB 4287-2012 and GB 8978-1996 are not (yet) in the standards library:
+    # the demo's own cited figures, written into the outlets' permits.
+    SourceType(
+        "coal_industrial_boiler",
+        "燃煤工业锅炉",
+        "gas",
+        9.0,
+        _m(a34013=30.0, a21026=200.0, a21002=200.0),
+        "hour",
+        "GB 13271-2014 表3 特别排放限值",
+    ),
+    SourceType(
+        "gas_industrial_boiler",
+        "燃气工业锅炉",
+        "gas",
+        3.5,
+        _m(a34013=20.0, a21026=50.0, a21002=150.0),
+        "hour",
+        "GB 13271-2014 表3 特别排放限值",
+    ),
+    _std(
+        "paper_effluent",
+        "造纸企业废水总排口",
+        "water",
+        None,
+        "GB 3544-2008",
+        "paper_mill",
+        "new",
+        _WATER,
+        "day",
+        "GB 3544-2008 表2 造纸企业",
+    ),
+    _std(
+        "pulp_paper_effluent",
+        "制浆和造纸联合企业废水总排口",
+        "water",
+        None,
+        "GB 3544-2008",
+        "pulp_and_paper_mill",
+        "new",
+        _WATER,
+        "day",
+        "GB 3544-2008 表2 制浆和造纸联合企业",
+    ),
+    SourceType(
+        "dyeing_effluent",
+        "印染企业废水总排口",
+        "water",
+        None,
+        _m(w01018=80.0, w21003=10.0),
+        "day",
+        "GB 4287-2012 表2 直接排放",
+    ),
+    SourceType(
+        "chemical_effluent",
+        "化工企业废水总排口",
+        "water",
+        None,
+        _m(w01018=100.0, w21003=15.0),
+        "day",
+        "GB 8978-1996 表4 一级",
+    ),
 )
 
 SOURCE_TYPES: MappingProxyType[str, SourceType] = MappingProxyType({t.key: t for t in _TYPES})
@@ -105,14 +209,31 @@ def source_type(key: str) -> SourceType:
 
 #: Which outlets an enterprise of each industry has: (source type, probability weight) choices
 #: for its gas outlets and its water outlets, and how many of each (min, max).
-INDUSTRY_OUTLETS = MappingProxyType({
-    "thermal_power": (((("coal_boiler_ultralow", 0.6), ("coal_boiler_special", 0.15),
-                        ("gas_turbine", 0.25)), (1, 3)), ((), (0, 0))),
-    "cement": (((("cement_kiln", 1.0),), (1, 2)), ((), (0, 0))),
-    "paper": (((("coal_industrial_boiler", 0.5), ("gas_industrial_boiler", 0.5)), (0, 1)),
-              ((("paper_effluent", 0.7), ("pulp_paper_effluent", 0.3)), (1, 1))),
-    "dyeing": (((("gas_industrial_boiler", 0.7), ("coal_industrial_boiler", 0.3)), (0, 1)),
-               ((("dyeing_effluent", 1.0),), (1, 1))),
-    "chemical": (((("gas_industrial_boiler", 0.6), ("coal_industrial_boiler", 0.4)), (1, 1)),
-                 ((("chemical_effluent", 1.0),), (1, 1))),
-})
+INDUSTRY_OUTLETS = MappingProxyType(
+    {
+        "thermal_power": (
+            (
+                (
+                    ("coal_boiler_ultralow", 0.6),
+                    ("coal_boiler_special", 0.15),
+                    ("gas_turbine", 0.25),
+                ),
+                (1, 3),
+            ),
+            ((), (0, 0)),
+        ),
+        "cement": (((("cement_kiln", 1.0),), (1, 2)), ((), (0, 0))),
+        "paper": (
+            ((("coal_industrial_boiler", 0.5), ("gas_industrial_boiler", 0.5)), (0, 1)),
+            ((("paper_effluent", 0.7), ("pulp_paper_effluent", 0.3)), (1, 1)),
+        ),
+        "dyeing": (
+            ((("gas_industrial_boiler", 0.7), ("coal_industrial_boiler", 0.3)), (0, 1)),
+            ((("dyeing_effluent", 1.0),), (1, 1)),
+        ),
+        "chemical": (
+            ((("gas_industrial_boiler", 0.6), ("coal_industrial_boiler", 0.4)), (1, 1)),
+            ((("chemical_effluent", 1.0),), (1, 1)),
+        ),
+    }
+)

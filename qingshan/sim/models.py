@@ -16,7 +16,9 @@ class InjectedFault(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))  # exceedance | flat_line | spike | gap | o2_tamper | calibration
+    kind: Mapped[str] = mapped_column(
+        String(32)
+    )  # exceedance | flat_line | spike | gap | o2_tamper | calibration
     start: Mapped[datetime]
     end: Mapped[datetime]  # exclusive
     params: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 
-def ar1(rng: np.random.Generator, shape: tuple[int, int], phi: float | np.ndarray,
-        sigma: float | np.ndarray) -> np.ndarray:
+def ar1(
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+    phi: float | np.ndarray,
+    sigma: float | np.ndarray,
+) -> np.ndarray:
     """Stationary AR(1) noise, one process per row.
 
     Parameters

@@ -31,8 +31,12 @@ GAS_PROFILE = {
     "gas_industrial_boiler": (3.5, (3.0, 15.0), (60.0, 120.0), 0.10),
 }
 #: per water source type: flow capacity range [L/s]
-WATER_FLOW = {"paper_effluent": (50.0, 250.0), "pulp_paper_effluent": (100.0, 300.0),
-              "dyeing_effluent": (20.0, 120.0), "chemical_effluent": (5.0, 50.0)}
+WATER_FLOW = {
+    "paper_effluent": (50.0, 250.0),
+    "pulp_paper_effluent": (100.0, 300.0),
+    "dyeing_effluent": (20.0, 120.0),
+    "chemical_effluent": (5.0, 50.0),
+}
 
 GAS_CODES = [c for c, _, _ in STREAM_PARAMETERS["gas_outlet"]]
 WATER_CODES = [c for c, _, _ in STREAM_PARAMETERS["water_outlet"]]
@@ -50,8 +54,9 @@ def _round(value: np.ndarray, stream: str) -> np.ndarray:
     return value
 
 
-def gas_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
-               rng: np.random.Generator) -> Block:
+def gas_values(
+    sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex, rng: np.random.Generator
+) -> Block:
     """Hourly SO2, NOx, PM (measured, mg/m³), O2 (%), flow (m³/s) and flue temperature (℃)."""
     n, n_t = len(sites), len(times)
     hour = local_hour(times)
@@ -59,14 +64,18 @@ def gas_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
     prof = [GAS_PROFILE[k] for k in kinds]
     ref = np.array([SOURCE_TYPES[k].reference_o2 for k in kinds])
     swing = np.array([p[3] for p in prof])
-    load = np.clip(0.8 + swing[:, None] * diurnal(hour, 14.0)[None, :]
-                   + ar1(rng, (n, n_t), 0.95, 0.06), 0.35, 1.0)
-    o2 = (np.array([p[0] for p in prof])[:, None] + 2.0 * (1.0 - load)
-          + ar1(rng, (n, n_t), 0.9, 0.25))
+    load = np.clip(
+        0.8 + swing[:, None] * diurnal(hour, 14.0)[None, :] + ar1(rng, (n, n_t), 0.95, 0.06),
+        0.35,
+        1.0,
+    )
+    o2 = (
+        np.array([p[0] for p in prof])[:, None] + 2.0 * (1.0 - load) + ar1(rng, (n, n_t), 0.9, 0.25)
+    )
     o2 = np.clip(o2, 1.0, 19.5)
     value = np.empty((n, len(GAS_CODES), n_t))
     factor = o2_factor(o2, ref[:, None])
-    for p, code in enumerate(POLLUTANTS):
+    for code in POLLUTANTS:
         limit = np.array([SOURCE_TYPES[k].limits[code] for k in kinds])
         share = rng.uniform(0.25, 0.75, n)
         share[rng.random(n) < 0.05] = rng.uniform(0.88, 0.97)  # a few hug the limit (贴限)
@@ -75,19 +84,28 @@ def gas_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
         value[:, GAS_CODES.index(code)] = converted / factor
     cap = np.array([rng.uniform(*p[1]) for p in prof])
     value[:, GAS_CODES.index("a19001")] = o2
-    value[:, GAS_CODES.index("a00000")] = cap[:, None] * load * np.exp(
-        ar1(rng, (n, n_t), 0.8, 0.03))
+    value[:, GAS_CODES.index("a00000")] = (
+        cap[:, None] * load * np.exp(ar1(rng, (n, n_t), 0.8, 0.03))
+    )
     temp = np.array([rng.uniform(*p[2]) for p in prof])
-    value[:, GAS_CODES.index("a01012")] = temp[:, None] + 6.0 * (load - 0.8) + ar1(
-        rng, (n, n_t), 0.9, 1.0)
+    value[:, GAS_CODES.index("a01012")] = (
+        temp[:, None] + 6.0 * (load - 0.8) + ar1(rng, (n, n_t), 0.9, 1.0)
+    )
     value = _round(value, "gas_outlet").reshape(n * len(GAS_CODES), n_t)
-    return Block("gas_outlet", "hour", np.asarray(sidx), times, value,
-                 np.zeros(value.shape, np.uint8),
-                 np.full(value.shape[0], "sim:synthetic", dtype=object))
+    return Block(
+        "gas_outlet",
+        "hour",
+        np.asarray(sidx),
+        times,
+        value,
+        np.zeros(value.shape, np.uint8),
+        np.full(value.shape[0], "sim:synthetic", dtype=object),
+    )
 
 
-def water_outlet_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
-                        rng: np.random.Generator) -> Block:
+def water_outlet_values(
+    sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex, rng: np.random.Generator
+) -> Block:
     """Hourly COD, NH3-N [mg/L], flow [L/s] and pH of water outlets."""
     n, n_t = len(sites), len(times)
     hour = local_hour(times)
@@ -100,25 +118,45 @@ def water_outlet_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.Datetim
         value[:, WATER_CODES.index(code)] = np.minimum(conc, 0.97 * limit[:, None])
     cap = np.array([rng.uniform(*WATER_FLOW[k]) for k in kinds])
     shift = 0.8 + 0.2 * diurnal(hour, 13.0)
-    value[:, WATER_CODES.index("w00000")] = cap[:, None] * shift * np.exp(
-        ar1(rng, (n, n_t), 0.9, 0.08))
+    value[:, WATER_CODES.index("w00000")] = (
+        cap[:, None] * shift * np.exp(ar1(rng, (n, n_t), 0.9, 0.08))
+    )
     value[:, WATER_CODES.index("w01001")] = np.clip(
-        rng.uniform(6.9, 8.2, n)[:, None] + ar1(rng, (n, n_t), 0.95, 0.15), 6.2, 8.9)
+        rng.uniform(6.9, 8.2, n)[:, None] + ar1(rng, (n, n_t), 0.95, 0.15), 6.2, 8.9
+    )
     value = _round(value, "water_outlet").reshape(n * len(WATER_CODES), n_t)
-    return Block("water_outlet", "hour", np.asarray(sidx), times, value,
-                 np.zeros(value.shape, np.uint8),
-                 np.full(value.shape[0], "sim:synthetic", dtype=object))
+    return Block(
+        "water_outlet",
+        "hour",
+        np.asarray(sidx),
+        times,
+        value,
+        np.zeros(value.shape, np.uint8),
+        np.full(value.shape[0], "sim:synthetic", dtype=object),
+    )
 
 
 #: relative (multiplicative) minute noise per parameter code; others get additive noise
-_MINUTE_REL = {"a21026": 0.08, "a21002": 0.06, "a34013": 0.1, "a00000": 0.02,
-               "w01018": 0.04, "w21003": 0.06, "w00000": 0.05}
+_MINUTE_REL = {
+    "a21026": 0.08,
+    "a21002": 0.06,
+    "a34013": 0.1,
+    "a00000": 0.02,
+    "w01018": 0.04,
+    "w21003": 0.06,
+    "w00000": 0.05,
+}
 _MINUTE_ABS = {"a19001": 0.15, "a01012": 0.4, "w01001": 0.03}
 
 
-def minute_values(hourly: Block, codes: list[str], sidx: np.ndarray,
-                  times: pd.DatetimeIndex, quiet: np.ndarray,
-                  rng: np.random.Generator) -> Block:
+def minute_values(
+    hourly: Block,
+    codes: list[str],
+    sidx: np.ndarray,
+    times: pd.DatetimeIndex,
+    quiet: np.ndarray,
+    rng: np.random.Generator,
+) -> Block:
     """Minute data for the last hours of ``hourly``: the hour's value plus zero-mean noise.
 
     Parameters
@@ -153,5 +191,6 @@ def minute_values(hourly: Block, codes: list[str], sidx: np.ndarray,
     dec = np.array([decimals[c] for c in codes] * (n // n_codes))
     for d in np.unique(dec):
         value[dec == d] = np.round(value[dec == d], d)
-    return Block(hourly.stream, "min", np.asarray(sidx), times, value, flag.copy(),
-                 hourly.source.copy())
+    return Block(
+        hourly.stream, "min", np.asarray(sidx), times, value, flag.copy(), hourly.source.copy()
+    )

@@ -10,53 +10,63 @@ from __future__ import annotations
 from types import MappingProxyType
 
 #: stream → tuple of (parameter code, series unit, decimals the value is rounded to)
-STREAM_PARAMETERS: MappingProxyType[str, tuple[tuple[str, str, int], ...]] = MappingProxyType({
-    "air": (
-        ("a34004", "µg/m³", 0),  # PM2.5
-        ("a34002", "µg/m³", 0),  # PM10
-        ("a21026", "µg/m³", 0),  # SO2
-        ("a21004", "µg/m³", 0),  # NO2
-        ("a21005", "mg/m³", 2),  # CO
-        ("a05024", "µg/m³", 0),  # O3
-    ),
-    "water": (
-        ("w01001", "无量纲", 2),  # pH
-        ("w01009", "mg/L", 2),  # dissolved oxygen
-        ("w01019", "mg/L", 2),  # CODMn
-        ("w21003", "mg/L", 3),  # NH3-N
-        ("w21011", "mg/L", 3),  # TP
-        ("w01010", "℃", 1),  # water temperature
-    ),
-    "gas_outlet": (
-        ("a21026", "mg/m³", 2),  # SO2, measured (实测)
-        ("a21002", "mg/m³", 2),  # NOx as NO2, measured
-        ("a34013", "mg/m³", 2),  # particulate matter (烟尘), measured
-        ("a19001", "%", 2),  # O2
-        ("a00000", "m³/s", 1),  # flue-gas flow
-        ("a01012", "℃", 1),  # flue-gas temperature
-    ),
-    "water_outlet": (
-        ("w01018", "mg/L", 2),  # COD
-        ("w21003", "mg/L", 3),  # NH3-N
-        ("w00000", "L/s", 2),  # wastewater flow
-        ("w01001", "无量纲", 2),  # pH
-    ),
-})
+STREAM_PARAMETERS: MappingProxyType[str, tuple[tuple[str, str, int], ...]] = MappingProxyType(
+    {
+        "air": (
+            ("a34004", "µg/m³", 0),  # PM2.5
+            ("a34002", "µg/m³", 0),  # PM10
+            ("a21026", "µg/m³", 0),  # SO2
+            ("a21004", "µg/m³", 0),  # NO2
+            ("a21005", "mg/m³", 2),  # CO
+            ("a05024", "µg/m³", 0),  # O3
+        ),
+        "water": (
+            ("w01001", "无量纲", 2),  # pH
+            ("w01009", "mg/L", 2),  # dissolved oxygen
+            ("w01019", "mg/L", 2),  # CODMn
+            ("w21003", "mg/L", 3),  # NH3-N
+            ("w21011", "mg/L", 3),  # TP
+            ("w01010", "℃", 1),  # water temperature
+        ),
+        "gas_outlet": (
+            ("a21026", "mg/m³", 2),  # SO2, measured (实测)
+            ("a21002", "mg/m³", 2),  # NOx as NO2, measured
+            ("a34013", "mg/m³", 2),  # particulate matter (烟尘), measured
+            ("a19001", "%", 2),  # O2
+            ("a00000", "m³/s", 1),  # flue-gas flow
+            ("a01012", "℃", 1),  # flue-gas temperature
+        ),
+        "water_outlet": (
+            ("w01018", "mg/L", 2),  # COD
+            ("w21003", "mg/L", 3),  # NH3-N
+            ("w00000", "L/s", 2),  # wastewater flow
+            ("w01001", "无量纲", 2),  # pH
+        ),
+    }
+)
 
 #: CNEMC type name (replay file) → HJ 212 code of the ambient parameter
-CNEMC_TYPES = MappingProxyType({
-    "PM2.5": "a34004", "PM10": "a34002", "SO2": "a21026",
-    "NO2": "a21004", "O3": "a05024", "CO": "a21005",
-})
+CNEMC_TYPES = MappingProxyType(
+    {
+        "PM2.5": "a34004",
+        "PM10": "a34002",
+        "SO2": "a21026",
+        "NO2": "a21004",
+        "O3": "a05024",
+        "CO": "a21005",
+    }
+)
 
 #: stream of each site kind
-STREAM_OF_KIND = MappingProxyType({
-    "air_station": "air",
-    "water_section": "water",
-    "drinking_water_source": "water",
-    "gas_outlet": "gas_outlet",
-    "water_outlet": "water_outlet",
-})
+STREAM_OF_KIND = MappingProxyType(
+    {
+        "air_station": "air",
+        "water_section": "water",
+        "drinking_water_source": "water",
+        "gas_outlet": "gas_outlet",
+        "water_outlet": "water_outlet",
+    }
+)
 
 
 def parameter_codes() -> tuple[str, ...]:

@@ -69,7 +69,9 @@ def read_replay_cube() -> tuple[tuple[str, ...], np.ndarray]:
         cube[t][:, hour_index[mask]] = values[mask].T
     # 2019-04-08 is absent from the file for every station: replay the day before instead, so
     # the demo has no province-wide outage (the gap is a hole in the mirror, not in the network).
-    for day in np.flatnonzero(~np.isfinite(cube).reshape(-1, REPLAY_HOURS // 24, 24).any(axis=(0, 2))):
+    for day in np.flatnonzero(
+        ~np.isfinite(cube).reshape(-1, REPLAY_HOURS // 24, 24).any(axis=(0, 2))
+    ):
         if day > 0:
             cube[:, :, day * 24 : (day + 1) * 24] = cube[:, :, (day - 1) * 24 : day * 24]
     cube.flags.writeable = False

@@ -38,12 +38,30 @@ class Scale:
     enterprises: int
 
 
-SCALES = MappingProxyType({
-    "small": Scale("small", days=21, minute_days=1, minute_interval=10, air_per_city=1,
-                   water_per_city=2, drinking_per_city=1, enterprises=33),
-    "full": Scale("full", days=365, minute_days=3, minute_interval=10, air_per_city=6,
-                  water_per_city=11, drinking_per_city=3, enterprises=520),
-})
+SCALES = MappingProxyType(
+    {
+        "small": Scale(
+            "small",
+            days=21,
+            minute_days=1,
+            minute_interval=10,
+            air_per_city=1,
+            water_per_city=2,
+            drinking_per_city=1,
+            enterprises=33,
+        ),
+        "full": Scale(
+            "full",
+            days=365,
+            minute_days=3,
+            minute_interval=10,
+            air_per_city=6,
+            water_per_city=11,
+            drinking_per_city=3,
+            enterprises=520,
+        ),
+    }
+)
 
 
 def get_scale(name: str) -> Scale:

@@ -34,8 +34,9 @@ def minute_axis(now: datetime, days: int, interval_min: int = 10) -> pd.Datetime
     """
     end = pd.Timestamp(now).tz_convert("UTC").floor("h")
     n = days * 24 * 60 // interval_min
-    return pd.date_range(end=end - pd.Timedelta(minutes=interval_min), periods=n,
-                         freq=f"{interval_min}min")
+    return pd.date_range(
+        end=end - pd.Timedelta(minutes=interval_min), periods=n, freq=f"{interval_min}min"
+    )
 
 
 def replay_index(times: pd.DatetimeIndex) -> np.ndarray:

@@ -43,8 +43,9 @@ def do_saturation(temp_c: np.ndarray) -> np.ndarray:
     return 14.652 - 0.41022 * t + 0.007991 * t**2 - 0.000077774 * t**3
 
 
-def water_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
-                 rng: np.random.Generator) -> Block:
+def water_values(
+    sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex, rng: np.random.Generator
+) -> Block:
     """Hourly pH, DO, CODMn, NH3-N, TP and temperature of water ``sites``, site-major."""
     n, n_t = len(sites), len(times)
     doy, hour = day_of_year(times), local_hour(times)
@@ -60,10 +61,18 @@ def water_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
     amp = np.where(lake, 9.0, 10.5)
     season_t = seasonal(doy, 215.0)
     t_model_snap = 19.0 + amp * seasonal(np.array(SNAPSHOT_DOY), 215.0)
-    t_off = np.where(np.isnan(snapshot("water_temp")), rng.normal(0, 0.8, n),
-                     np.clip(snapshot("water_temp") - t_model_snap, -3, 3))
-    temp = (19.0 + t_off[:, None] + amp[:, None] * season_t
-            + 0.6 * diurnal(hour, 15.0) + ar1(rng, (n, n_t), 0.98, 0.6))
+    t_off = np.where(
+        np.isnan(snapshot("water_temp")),
+        rng.normal(0, 0.8, n),
+        np.clip(snapshot("water_temp") - t_model_snap, -3, 3),
+    )
+    temp = (
+        19.0
+        + t_off[:, None]
+        + amp[:, None] * season_t
+        + 0.6 * diurnal(hour, 15.0)
+        + ar1(rng, (n, n_t), 0.98, 0.6)
+    )
 
     # pollutant levels: the middle of the site's class for the limiting factor (CODMn), up to
     # a class better for NH3-N and TP; position k - 1 + f lies in class k (see level_at)
@@ -74,8 +83,9 @@ def water_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
     lvl = {
         "codmn": level_at(q[:, 0], CLASS_LIMITS["codmn"]),
         "nh3n": level_at(q[:, 1], CLASS_LIMITS["nh3n"]),
-        "tp": np.where(lake, level_at(q[:, 2], CLASS_LIMITS["tp_lake"]),
-                       level_at(q[:, 2], CLASS_LIMITS["tp"])),
+        "tp": np.where(
+            lake, level_at(q[:, 2], CLASS_LIMITS["tp_lake"]), level_at(q[:, 2], CLASS_LIMITS["tp"])
+        ),
     }
     # log-amplitude of the seasonal cycle (+ = winter high) and of the AR(1) noise
     winter_amp = {"codmn": -0.15, "nh3n": 0.35, "tp": -0.2}
@@ -86,27 +96,38 @@ def water_values(sites: pd.DataFrame, sidx: np.ndarray, times: pd.DatetimeIndex,
         s = snapshot(k)
         anchored = s / np.exp(winter_amp[k] * at_snapshot)
         base = np.where(np.isnan(s) | (s <= 0), base, anchored)
-        out[k] = base[:, None] * np.exp(winter_amp[k] * winter[None, :]
-                                        + ar1(rng, (n, n_t), 0.97, noise_sd[k]))
+        out[k] = base[:, None] * np.exp(
+            winter_amp[k] * winter[None, :] + ar1(rng, (n, n_t), 0.97, noise_sd[k])
+        )
 
     # DO [mg/L]: saturation × ratio falling with pollution, photosynthesis in the afternoon
     ratio = np.clip(1.02 - 0.08 * (quality - 1.0), 0.45, 1.05)
     photo = np.where(lake, 0.10, 0.05)
-    do = (do_saturation(temp) * (ratio[:, None] + photo[:, None] * diurnal(hour, 15.0))
-          + ar1(rng, (n, n_t), 0.95, 0.35))
+    do = do_saturation(temp) * (ratio[:, None] + photo[:, None] * diurnal(hour, 15.0)) + ar1(
+        rng, (n, n_t), 0.95, 0.35
+    )
     # pH: 7.0–8.4, rising with photosynthesis
-    ph_base = np.where(np.isnan(snapshot("ph")), rng.uniform(7.0, 8.0, n),
-                       np.clip(snapshot("ph"), 6.5, 8.8))
-    ph = (ph_base[:, None] + np.where(lake, 0.25, 0.1)[:, None] * diurnal(hour, 15.0)
-          + 0.1 * seasonal(doy, 200.0) + ar1(rng, (n, n_t), 0.97, 0.12))
-    value = np.stack([
-        np.round(np.clip(ph, 6.0, 9.5), 2),
-        np.round(np.clip(do, 0.3, 18.0), 2),
-        np.round(np.clip(out["codmn"], 0.3, 40.0), 2),
-        np.round(np.clip(out["nh3n"], 0.005, 15.0), 3),
-        np.round(np.clip(out["tp"], 0.003, 3.0), 3),
-        np.round(np.clip(temp, 0.5, 35.0), 1),
-    ], axis=1).reshape(n * 6, n_t)
+    ph_base = np.where(
+        np.isnan(snapshot("ph")), rng.uniform(7.0, 8.0, n), np.clip(snapshot("ph"), 6.5, 8.8)
+    )
+    ph = (
+        ph_base[:, None]
+        + np.where(lake, 0.25, 0.1)[:, None] * diurnal(hour, 15.0)
+        + 0.1 * seasonal(doy, 200.0)
+        + ar1(rng, (n, n_t), 0.97, 0.12)
+    )
+    value = np.stack(
+        [
+            np.round(np.clip(ph, 6.0, 9.5), 2),
+            np.round(np.clip(do, 0.3, 18.0), 2),
+            np.round(np.clip(out["codmn"], 0.3, 40.0), 2),
+            np.round(np.clip(out["nh3n"], 0.005, 15.0), 3),
+            np.round(np.clip(out["tp"], 0.003, 3.0), 3),
+            np.round(np.clip(temp, 0.5, 35.0), 1),
+        ],
+        axis=1,
+    ).reshape(n * 6, n_t)
     source = np.full(n * 6, "sim:synthetic", dtype=object)
-    return Block("water", "hour", np.asarray(sidx), times, value,
-                 np.zeros(value.shape, np.uint8), source)
+    return Block(
+        "water", "hour", np.asarray(sidx), times, value, np.zeros(value.shape, np.uint8), source
+    )

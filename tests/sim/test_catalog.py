@@ -53,7 +53,11 @@ def test_real_stations_keep_code_name_coordinates(catalogue):
     sites = catalogue.sites.set_index("code")
     s = sites.loc["1223A"]
     assert (s["name"], s["kind"], s["control_level"], s["region_code"]) == (
-        "滨江", "air_station", "national", "330100")
+        "滨江",
+        "air_station",
+        "national",
+        "330100",
+    )
     assert (s["longitude"], s["latitude"]) == (120.211, 30.21)
     assert "replayed_from" in s["attrs"]
     assert "estimated" in sites.loc["1238A"]["attrs"]["coordinates"]  # missing in the list

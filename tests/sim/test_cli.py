@@ -12,12 +12,16 @@ from qingshan.db.engine import get_engine
 
 
 @pytest.fixture
-def cli_env(engine, tmp_path, monkeypatch):
+def cli_env(tmp_path, monkeypatch):
+    """The CLI on its default store: a SQLite file and Parquet under a fresh data directory
+    (build_demo itself is tested on both backends in test_demo)."""
     monkeypatch.setenv("QINGSHAN_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("QINGSHAN_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.delenv("QINGSHAN_DATABASE_URL", raising=False)
     get_settings.cache_clear()
     get_engine.cache_clear()
-    yield engine
+    yield tmp_path
+    for key in (None, get_settings().db_url):  # close the CLI's cached engines
+        get_engine(key).dispose()
     get_settings.cache_clear()
     get_engine.cache_clear()
 

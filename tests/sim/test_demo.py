@@ -26,8 +26,14 @@ def _count(session, model) -> int:
 def built(engine, tmp_path):
     store = ObservationStore(tmp_path / "obs")
     seen = []
-    summary = build_demo(engine, store, scale="small", now=NOW, seed=SEED,
-                         progress=lambda fraction, what="": seen.append(fraction))
+    summary = build_demo(
+        engine,
+        store,
+        scale="small",
+        now=NOW,
+        seed=SEED,
+        progress=lambda fraction, what="": seen.append(fraction),
+    )
     return engine, store, summary, seen
 
 
@@ -71,9 +77,9 @@ def test_store_holds_the_values(built):
             select(Series.id, LatestValue.value)
             .join(Site, Site.id == Series.site_id)
             .join(LatestValue, LatestValue.series_id == Series.id)
-            .where(Site.code == "1229A", Series.parameter_code == "a05024")).one()
-        fault = s.scalar(select(InjectedFault).where(InjectedFault.kind == "calibration")
-                         .limit(1))
+            .where(Site.code == "1229A", Series.parameter_code == "a05024")
+        ).one()
+        fault = s.scalar(select(InjectedFault).where(InjectedFault.kind == "calibration").limit(1))
     start = NOW - pd.Timedelta(days=21)
     rows = store.query([sid], start, NOW, period="hour")
     assert 400 < len(rows) <= 21 * 24
@@ -107,8 +113,11 @@ def test_naive_now_is_refused(engine, tmp_path):
 def test_latest_values_match_the_generated_blocks(built):
     engine, _, _, _ = built
     with session_scope(engine) as s:
-        flags = dict(s.execute(select(LatestValue.source_flag, func.count())
-                               .group_by(LatestValue.source_flag)).all())
+        flags = dict(
+            s.execute(
+                select(LatestValue.source_flag, func.count()).group_by(LatestValue.source_flag)
+            ).all()
+        )
         values = np.array(s.scalars(select(LatestValue.value)).all(), dtype=float)
     assert set(flags) <= {"N", "C"} and flags["N"] > 0.9 * sum(flags.values())
     assert np.isfinite(values).all()

@@ -31,8 +31,11 @@ def test_every_kind_is_injected(streams):
 
 
 def test_no_faults_on_replayed_stations(catalogue, streams):
-    replayed = {i for i, code in catalogue.series["site_code"].items()
-                if "replayed_from" in catalogue.sites.set_index("code").loc[code, "attrs"]}
+    replayed = {
+        i
+        for i, code in catalogue.series["site_code"].items()
+        if "replayed_from" in catalogue.sites.set_index("code").loc[code, "attrs"]
+    }
     assert not replayed & {f.sidx for f in streams["air"].faults}
 
 

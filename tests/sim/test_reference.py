@@ -30,7 +30,11 @@ def test_53_national_air_stations_with_codes_and_cities():
     assert {city_by_name(c).code for c in st["city"]} == set(CITIES)
     row = st.set_index("code").loc["1223A"]
     assert (row["name"], row["city"], row["longitude"], row["latitude"]) == (
-        "滨江", "杭州", 120.211, 30.21)
+        "滨江",
+        "杭州",
+        120.211,
+        30.21,
+    )
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="the shared CNEMC mirror is not here")

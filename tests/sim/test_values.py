@@ -38,8 +38,9 @@ def test_same_seed_same_values(catalogue, streams):
             np.testing.assert_array_equal(a.flag, b.flag)
         assert again.faults == data.faults
     other = generate_stream(catalogue, "gas_outlet", times, minutes, SEED + 1)
-    assert not np.array_equal(other.blocks[0].value, streams["gas_outlet"].blocks[0].value,
-                              equal_nan=True)
+    assert not np.array_equal(
+        other.blocks[0].value, streams["gas_outlet"].blocks[0].value, equal_nan=True
+    )
 
 
 def test_replayed_values_equal_the_real_file(catalogue, streams):
@@ -62,7 +63,8 @@ def test_replayed_values_equal_the_real_file(catalogue, streams):
                 checked += 1
     assert checked > 50
     assert set(block.source[::6][[codes.index(c) for c in ("1223A", "1229A")]]) == {
-        "sim:replay:cnemc-2019"}
+        "sim:replay:cnemc-2019"
+    }
 
 
 def test_air_levels_are_plausible(catalogue, year):
