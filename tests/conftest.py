@@ -76,3 +76,20 @@ def pytest_collection_modifyitems(config, items):
     """Run browser tests last: Playwright's sync API keeps an event loop running in the main
     thread while its browser fixture lives, which would break later tests using asyncio.run."""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture(scope="session")
+def small_demo_dir(tmp_path_factory):
+    """A data directory holding the small demo province, built once per test run (SQLite)."""
+    from rich.console import Console
+
+    from qingshan.config import Settings
+    from qingshan.demo import ensure_demo
+
+    data_dir = tmp_path_factory.mktemp("small-demo")
+    settings = Settings(data_dir=data_dir, demo=True, sim_loggers=20)
+    ensure_demo(settings, scale="small", console=Console(quiet=True))
+    from qingshan.db.engine import get_engine
+
+    get_engine(settings.db_url).dispose()
+    return data_dir

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -54,16 +55,15 @@ def _prepare_data(data_dir: Path) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def server_url(tmp_path_factory) -> Iterator[str]:
-    """Base URL of a running Qingshan server on a fresh, seeded data directory."""
-    data_dir = tmp_path_factory.mktemp("qingshan-e2e")
-    _prepare_data(data_dir)
+@contextmanager
+def running_server(data_dir: Path, **env_extra: str) -> Iterator[str]:
+    """Serve ``data_dir`` with the real app in a subprocess; yield its base URL."""
     port = _free_port()
     env = os.environ | {
         "QINGSHAN_DATA_DIR": str(data_dir),
         "QINGSHAN_DEMO": "1",
         "QINGSHAN_SCHEDULER": "0",
+        **env_extra,
     }
     env.pop("QINGSHAN_DATABASE_URL", None)
     log = (data_dir / "server.log").open("wb")
@@ -96,6 +96,28 @@ def server_url(tmp_path_factory) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory) -> Iterator[str]:
+    """Base URL of a running Qingshan server on a fresh, seeded data directory."""
+    data_dir = tmp_path_factory.mktemp("qingshan-e2e")
+    _prepare_data(data_dir)
+    with running_server(data_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_server_url(small_demo_dir) -> Iterator[str]:
+    """The small demo province served as ``make run`` serves the full one: HJ 212 listener on a
+    free port with simulated loggers feeding it."""
+    with running_server(
+        small_demo_dir,
+        QINGSHAN_HJ212_LISTENER="1",
+        QINGSHAN_HJ212_PORT=str(_free_port()),
+        QINGSHAN_SIM_LOGGERS="20",
+    ) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
