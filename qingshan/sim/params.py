@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from qingshan.monitoring.models import STREAM_OF_KIND as _MONITORING_STREAMS
+
 #: stream → tuple of (parameter code, series unit, decimals the value is rounded to)
 STREAM_PARAMETERS: MappingProxyType[str, tuple[tuple[str, str, int], ...]] = MappingProxyType(
     {
@@ -58,15 +60,7 @@ CNEMC_TYPES = MappingProxyType(
 )
 
 #: stream of each site kind
-STREAM_OF_KIND = MappingProxyType(
-    {
-        "air_station": "air",
-        "water_section": "water",
-        "drinking_water_source": "water",
-        "gas_outlet": "gas_outlet",
-        "water_outlet": "water_outlet",
-    }
-)
+STREAM_OF_KIND = MappingProxyType({str(k): v for k, v in _MONITORING_STREAMS.items()})
 
 
 def parameter_codes() -> tuple[str, ...]:
