@@ -167,3 +167,6 @@ def mount_web(app: FastAPI) -> None:
     app.include_router(auth.router)
     app.include_router(router)
     app.include_router(pages.router)
+    from qingshan.qc import web as qc_web
+
+    app.include_router(qc_web.router)
