@@ -43,6 +43,12 @@ JOBS: dict[str, Job] = {
             timedelta(minutes=10),
             "minute → hour → day means with coverage (HJ 75-2017, GB 3095-2012 §8.2)",
         ),
+        Job(
+            "qc",
+            "qingshan.qc.jobs:run_qc",
+            timedelta(minutes=15),
+            "QC verdicts of every outlet's recent CST days; exceedance events → supervision cases",
+        ),
     ]
 }
 

@@ -62,12 +62,21 @@ def list_marks(
 
 @router.post("/sites/{code}/marks", response_model=MarkPublic, status_code=201)
 def create_mark(
-    code: str, body: MarkCreate, user: CurrentUser, session: SessionDep, scope: ScopeDep
+    code: str,
+    body: MarkCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    scope: ScopeDep,
+    store: StoreDep,
 ) -> QCMark:
-    """Enter a mark 新增标记 (checked for kind, order and overlap)."""
+    """Enter a mark 新增标记 (checked for kind, order and overlap). The outlet's stored verdicts
+    whose windows the mark overlaps are judged again at once (``trigger="late_mark"``; the
+    earlier verdicts are kept, superseded)."""
+    from qingshan.qc.jobs import rejudge_for_mark
+
     site = _site(session, scope, code)
     _may_mark(user, site)
-    return service.add_mark(
+    mark = service.add_mark(
         session,
         site_id=site.id,
         kind=body.kind,
@@ -78,18 +87,27 @@ def create_mark(
         reason=body.reason,
         proof=body.proof,
     )
+    rejudge_for_mark(session, store, mark)
+    return mark
 
 
 @router.delete("/marks/{mark_id}", response_model=MarkPublic)
-def revoke_mark(mark_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep) -> QCMark:
-    """Revoke a mark 撤销标记 (kept, with who and when)."""
+def revoke_mark(
+    mark_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep, store: StoreDep
+) -> QCMark:
+    """Revoke a mark 撤销标记 (kept, with who and when); the verdicts it touched are judged
+    again without it."""
+    from qingshan.qc.jobs import rejudge_for_mark
+
     mark = session.get(QCMark, mark_id)
     if mark is None:
         raise NotFound(f"no active mark {mark_id}", mark_id=mark_id)
     site = session.get(Site, mark.site_id)
     _site(session, scope, site.code)
     _may_mark(user, site)
-    return service.revoke_mark(session, mark_id, by=user.username)
+    mark = service.revoke_mark(session, mark_id, by=user.username)
+    rejudge_for_mark(session, store, mark)
+    return mark
 
 
 @router.get("/sites/{code}/judgements", response_model=list[JudgementPublic])
@@ -253,7 +271,12 @@ def outlet_flags(
     limits = {
         c: lim
         for c in frame["parameter"].unique()
-        if (lim := resolve_limit(c, pl, source_type=st)) is not None
+        if (
+            lim := resolve_limit(
+                c, pl, source_type=st, archive_reference_o2=(site.attrs or {}).get("reference_o2")
+            )
+        )
+        is not None
     }
     v = judge_outlet(
         frame,

@@ -90,7 +90,8 @@ def judge_outlet(
         used; rows out of time order are SUSPECT (``timestamp_order``).
     pack : RulePack
     marks : enterprise marks of this outlet (validated: overlaps and inverted intervals raise)
-    limits : parameter code → ``{"limit", "standard", "source"}`` (:func:`.limits.resolve_limit`)
+    limits : parameter code → ``{"limit", "standard", "source", "reference_o2"}``
+        (:func:`.limits.resolve_limit`; ``reference_o2`` [%] is what gas values are converted to)
     source_type : str or None — gives the reference O2 for gas pollutants
     now : datetime — reference time for the future-time check
     """
@@ -194,7 +195,9 @@ def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, sou
     if not water and v.code in GAS_POLLUTANTS and O2_CODE in verdicts:
         o2v = verdicts[O2_CODE]
         o2 = _align(o2v.times, np.where(o2v.valid, o2v.values, np.nan), v.times)
-        ref = reference_o2(source_type or pack.source_type)
+        ref = (limit or {}).get("reference_o2")
+        if ref is None:
+            ref = reference_o2(source_type or pack.source_type)
         if ref is not None:
             v.converted = np.asarray(convert_to_reference_o2(x, o2, ref), dtype="float64")
             x = v.converted

@@ -1,119 +1,129 @@
-"""Limits and reference oxygen for QC verdicts: permit first, then the national standard.
+"""Limits and reference oxygen for QC verdicts: the outlet's permit first, then the national
+standard — both taken from :mod:`qingshan.standards.emission_limits`, the one place the national
+limit values, their dates and the 折算 formula live. This module only says which row of that
+library an outlet's source type corresponds to.
 
-The national tables and the 折算 formula belong to :mod:`qingshan.standards.emission_limits`
-(issue 3). Until that module lands this adapter carries the formula and the reference-O2 values
-of issue 5 only, and asks the standards module first whenever it is importable, so the QC
-package switches over without code changes elsewhere.
+Source types the standards library does not cover (GB 13271-2014 industrial boilers,
+GB 4287-2012 dyeing, GB 8978-1996) have no national fallback here: their limits come from the
+outlet's permit and their reference O2 from the outlet's archive record (``reference_o2``).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping
 from datetime import date
+from types import MappingProxyType
 
 import numpy as np
 
 from qingshan.qc.errors import BadParameter
+from qingshan.standards import emission_limits as EL
+from qingshan.standards.errors import StandardsError
+from qingshan.standards.pollutant_codes import COMMON_NAMES
 
-__all__ = ["REFERENCE_O2", "convert_to_reference_o2", "resolve_limit", "national_limit"]
+__all__ = [
+    "NATIONAL_SOURCES",
+    "POLLUTANT_OF_CODE",
+    "reference_o2",
+    "convert_to_reference_o2",
+    "national_limit",
+    "resolve_limit",
+]
 
-#: Reference O2 [%] by source type (issue 5; GB 13223-2011 §5.2, GB 4915-2013 §4.5,
-#: GB 13271-2014 §4.5, GB 18485-2014 §4.6 — cells other than coal 6 % are [U]).
-REFERENCE_O2: Mapping[str, float] = {
-    "coal_boiler": 6.0,
-    "coal_boiler_ultralow": 6.0,
-    "coal_boiler_special": 6.0,
-    "oil_gas_boiler": 3.0,
-    "gas_turbine": 15.0,
-    "cement_kiln": 10.0,
-    "coal_industrial_boiler": 9.0,
-    "industrial_boiler": 9.0,
-    "gas_industrial_boiler": 3.5,
-    "waste_incineration": 11.0,
-}
+#: QC / archive source type → (standard, source, category) of
+#: :data:`qingshan.standards.emission_limits.EMISSION_LIMITS`
+NATIONAL_SOURCES: Mapping[str, tuple[str, str, str]] = MappingProxyType(
+    {
+        "coal_boiler_ultralow": ("环发〔2015〕164号", "coal_boiler", "ultra_low"),
+        "coal_boiler_special": ("GB 13223-2011", "coal_boiler", "special"),
+        "coal_boiler": ("GB 13223-2011", "coal_boiler", "new"),
+        "oil_boiler": ("GB 13223-2011", "oil_boiler", "new"),
+        "gas_turbine": ("GB 13223-2011", "gas_turbine_natural_gas", "special"),
+        "cement_kiln": ("GB 4915-2013", "cement_kiln", "special"),
+        "paper_effluent": ("GB 3544-2008", "paper_mill", "new"),
+        "pulp_paper_effluent": ("GB 3544-2008", "pulp_and_paper_mill", "new"),
+        "pulp_effluent": ("GB 3544-2008", "pulp_mill", "new"),
+    }
+)
+
+#: HJ 212-2017 code → pollutant name used by the standards library
+POLLUTANT_OF_CODE: Mapping[str, str] = MappingProxyType(
+    {
+        COMMON_NAMES[k]: v
+        for k, v in (
+            ("DUST", "PM"),
+            ("SO2", "SO2"),
+            ("NOX", "NOx"),
+            ("NH3", "NH3"),
+            ("COD", "COD"),
+            ("NH3_N", "NH3_N"),
+            ("SS", "SS"),
+            ("BOD5", "BOD5"),
+            ("TN", "TN"),
+            ("TP", "TP"),
+        )
+    }
+)
 
 
-def _standards():
-    try:
-        return importlib.import_module("qingshan.standards.emission_limits")
-    except ImportError:
-        return None
+def reference_o2(source_type: str | None, archive: float | None = None) -> float | None:
+    """Reference O2 [%] of a source type: the standard's (GB 13223-2011 §5.2, GB 4915-2013 §5.2,
+    via :data:`qingshan.standards.emission_limits.REFERENCE_O2`), else the value recorded for
+    the outlet in the archive (``archive``), else None."""
+    nat = NATIONAL_SOURCES.get(source_type) if source_type is not None else None
+    if nat is not None and nat[1] in EL.REFERENCE_O2:
+        return float(EL.REFERENCE_O2[nat[1]])
+    if source_type in EL.REFERENCE_O2:
+        return float(EL.REFERENCE_O2[source_type])
+    return None if archive is None else float(archive)
 
 
-def reference_o2(source_type: str | None) -> float | None:
-    """Reference O2 [%] of a source type, from the standards library when available."""
-    if source_type is None:
-        return None
-    mod = _standards()
-    fn = getattr(mod, "reference_o2", None) if mod else None
-    if fn is not None:
-        try:
-            return float(fn(source_type))
-        except Exception:  # unknown there: fall through to the local table
-            pass
-    return REFERENCE_O2.get(source_type)
-
-
-def convert_to_reference_o2(concentration, o2, o2_ref: float, *, o2_air: float = 21.0):
-    """Reference-oxygen conversion C = C′ × (21 − O2_ref) / (21 − O2) (GB 13223-2011 §5.2;
-    HJ 75-2017). Undefined at O2 ≥ 21 % (``o2_air`` for oxy-fuel units): NaN there, never a
-    division by zero or a negative concentration.
+def convert_to_reference_o2(concentration, o2, o2_ref: float):
+    """C = C′ × (21 − O2_ref) / (21 − O2), computed by
+    :func:`qingshan.standards.emission_limits.reference_o2_correct` on the values where it is
+    defined. Undefined at O2 ≥ 21 % (and for O2 < 0): those values come back NaN — invalid,
+    so never judged — and the O2 series carries the FAIL (``o2_range``).
 
     Parameters
     ----------
     concentration : array [mg/m³] measured (dry, standard state)
     o2 : array [%] measured
-    o2_ref : float [%]
+    o2_ref : float [%], 0 ≤ O2_ref < 21
 
     Returns
     -------
-    array [mg/m³] at the reference O2; NaN where O2 ≥ ``o2_air`` or an input is missing.
+    array [mg/m³] at the reference O2; NaN where O2 is undefined or an input is missing.
+
+    Raises
+    ------
+    BadParameter — O2_ref outside [0, 21)
     """
-    if not 0 <= o2_ref < o2_air:
-        raise BadParameter("convert_to_reference_o2", "o2_ref", o2_ref, f"0 ≤ O2_ref < {o2_air}")
-    mod = _standards()
-    fn = getattr(mod, "convert_to_reference_o2", None) if mod else None
-    if fn is not None:
-        return fn(concentration, o2, o2_ref)
+    if not 0 <= o2_ref < 21.0:
+        raise BadParameter("convert_to_reference_o2", "o2_ref", o2_ref, "0 ≤ O2_ref < 21")
     c = np.asarray(concentration, dtype="float64")
     o = np.asarray(o2, dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(o < o2_air, c * (o2_air - o2_ref) / (o2_air - o), np.nan)
+    with np.errstate(invalid="ignore"):
+        ok = (o >= 0) & (o < 21.0)
+    out = np.asarray(EL.reference_o2_correct(c, np.where(ok, o, 0.0), o2_ref), dtype="float64")
+    out = np.where(ok, out, np.nan)
     return float(out) if np.ndim(out) == 0 else out
 
 
 def national_limit(
     source_type: str | None, code: str, on: date | None = None
 ) -> tuple[float, str] | None:
-    """(limit, standard) of the national standard for a source type and parameter, or None.
-
-    Delegates to :mod:`qingshan.standards.emission_limits` (``limit_for``), then to the demo's
-    cited table :mod:`qingshan.sim.limits` (GB 13223 / GB 4915 / GB 3544 cells with sources).
-    """
-    if source_type is None:
+    """(limit, citation) of the national standard for a source type and HJ 212 code, or None
+    when the standards library has no such row or the row does not yet apply ``on`` that date."""
+    nat = NATIONAL_SOURCES.get(source_type) if source_type is not None else None
+    pol = POLLUTANT_OF_CODE.get(code)
+    if nat is None or pol is None:
         return None
-    mod = _standards()
-    fn = getattr(mod, "limit_for", None) if mod else None
-    if fn is not None:
-        try:
-            res = fn(source_type, code, on)
-            if res is not None:
-                return (
-                    (float(res[0]), str(res[1]))
-                    if isinstance(res, tuple)
-                    else (float(res), source_type)
-                )
-        except Exception:
-            pass
+    standard, source, category = nat
     try:
-        from qingshan.sim.limits import SOURCE_TYPES
-    except ImportError:
+        row = EL.emission_limit(standard, source, pol, category, date=on)
+    except StandardsError:  # no such pollutant for that source, or not in force on that date
         return None
-    st = SOURCE_TYPES.get(source_type)
-    if st is None or code not in st.limits:
-        return None
-    return float(st.limits[code]), st.standard
+    return float(row.limit), f"{row.standard} {row.table} ({row.category})"
 
 
 def resolve_limit(
@@ -123,10 +133,16 @@ def resolve_limit(
     source_type: str | None = None,
     on: date | None = None,
     averaging: str | None = None,
+    archive_reference_o2: float | None = None,
 ) -> dict | None:
     """The limit that applies: the outlet's permit limit for ``code`` (``PermitLimit`` rows as
     mappings with ``parameter_code``, ``limit``, ``unit``, ``averaging``, ``standard``), else the
-    national limit of ``source_type``. Returns ``{"limit", "standard", "source"}`` or None."""
+    national limit of ``source_type``.
+
+    Returns ``{"limit", "standard", "source", "reference_o2"}`` or None; ``reference_o2`` [%]
+    is the O2 the limit is stated at (:func:`reference_o2`; None for water or when unknown).
+    """
+    ref = None if code.startswith("w") else reference_o2(source_type, archive_reference_o2)
     for row in permit_limits:
         if row["parameter_code"] == code and (
             averaging is None or row.get("averaging") == averaging
@@ -135,8 +151,9 @@ def resolve_limit(
                 "limit": float(row["limit"]),
                 "standard": row.get("standard", ""),
                 "source": "permit",
+                "reference_o2": ref,
             }
     nat = national_limit(source_type, code, on)
     if nat is None:
         return None
-    return {"limit": nat[0], "standard": nat[1], "source": "national"}
+    return {"limit": nat[0], "standard": nat[1], "source": "national", "reference_o2": ref}

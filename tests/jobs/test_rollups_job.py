@@ -74,5 +74,5 @@ def test_daily_means_with_coverage(engine, tmp_path):
 
 
 def test_unknown_job_lists_the_jobs():
-    with pytest.raises(NotFound, match="no job 'x'; jobs are: rollups"):
+    with pytest.raises(NotFound, match="no job 'x'; jobs are: qc, rollups"):
         get_job("x")

@@ -107,7 +107,11 @@ def test_marks_verdicts_events_cases_transmission(client):
     )
     assert r.status_code == 422 and "ends" in r.text
     assert len(client.get("/api/v1/qc/sites/GAS1/marks", headers=h).json()) == 1
-    [j] = client.get("/api/v1/qc/sites/GAS1/judgements", headers=h).json()
+    # the mark arrived late: the verdict it overlaps was judged again, the old one kept
+    j, old = client.get("/api/v1/qc/sites/GAS1/judgements", headers=h).json()
+    assert (j["revision"], j["trigger"], j["superseded_by"]) == (2, "late_mark", None)
+    assert old["revision"] == 1 and old["superseded_by"] == j["id"]
+    assert j["marks"][0]["kind"] == "停运" and old["marks"] == []
     assert (
         j["rule_version"] == "thermal_power/2023.1"
         and j["summary"]["a21026"]["exceeding_periods"] == 3
@@ -129,6 +133,10 @@ def test_marks_verdicts_events_cases_transmission(client):
     r = client.delete(f"/api/v1/qc/marks/{mark['id']}", headers=h)
     assert r.status_code == 200 and r.json()["revoked_by"] == "hz"
     assert client.get("/api/v1/qc/sites/GAS1/marks", headers=h).json() == []
+    # revoking is a late change too: judged again without the mark, one case still
+    js = client.get("/api/v1/qc/sites/GAS1/judgements", headers=h).json()
+    assert [x["revision"] for x in js] == [3, 2, 1] and js[0]["marks"] == []
+    assert len(client.get("/api/v1/qc/sites/GAS1/cases", headers=h).json()) == 1
 
 
 def test_out_of_scope_site_is_missing(client):

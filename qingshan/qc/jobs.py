@@ -1,0 +1,336 @@
+"""QC wiring: the periodic ``qc`` job and late-mark re-judgement, on the observation store.
+
+Reads are bulk: one :meth:`~qingshan.timeseries.store.ObservationStore.scan` per stream for
+all outlets (never one site at a time); the relational metadata (sites, series, permit limits,
+enterprises) in three queries. Windows are China-Standard-Time calendar days (daily validity
+is per CST day), so a window's judgement has a stable key (site, window start, window end):
+
+- :func:`run_qc` judges the recent days of every outlet, storing a new judgement only when the
+  observations, the marks or the rule version differ from the current one (re-running stores
+  nothing new and opens no case twice: cases are keyed by event);
+- :func:`rejudge_for_mark` judges again the windows a mark (new or revoked) overlaps, with
+  ``trigger="late_mark"``, keeping the old judgement (``superseded_by``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qingshan.qc import service
+from qingshan.qc.limits import resolve_limit
+from qingshan.qc.models import QCJudgement, QCMark
+from qingshan.timeutil import utcnow
+
+__all__ = [
+    "OutletMeta",
+    "load_outlets",
+    "read_frames",
+    "day_windows",
+    "judge_window",
+    "run_qc",
+    "rejudge_for_mark",
+]
+
+CST = "Asia/Shanghai"
+OUTLET_KINDS = ("gas_outlet", "water_outlet")
+
+
+@dataclass
+class OutletMeta:
+    """What judging one outlet needs from the relational store."""
+
+    site_id: int
+    code: str
+    kind: str
+    stream: str
+    industry: str | None  # the enterprise's industry
+    source_type: str | None
+    reference_o2: float | None  # as recorded in the archive (Site.attrs)
+    series: dict[int, str] = field(default_factory=dict)  # series id → HJ 212 code
+    permit_limits: list[dict] = field(default_factory=list)
+
+    @property
+    def pack_industry(self) -> str:
+        """The rule pack this outlet is judged with."""
+        if self.kind == "gas_outlet":
+            return (
+                self.industry if self.industry in ("thermal_power", "cement") else "thermal_power"
+            )
+        if self.kind == "water_outlet":
+            return "paper"
+        return "generic"
+
+    def limits(self, codes: Iterable[str], on=None) -> dict[str, dict]:
+        out = {}
+        for c in codes:
+            lim = resolve_limit(
+                c,
+                self.permit_limits,
+                source_type=self.source_type,
+                on=on,
+                archive_reference_o2=self.reference_o2,
+            )
+            if lim is not None:
+                out[c] = lim
+        return out
+
+
+def load_outlets(
+    session: Session,
+    site_ids: Collection[int] | None = None,
+    *,
+    period: str = "hour",
+    kinds: Collection[str] = OUTLET_KINDS,
+) -> list[OutletMeta]:
+    """Outlets (or the given sites) with their series of ``period`` and permit limits."""
+    from qingshan.archive.models import Enterprise, PermitLimit
+    from qingshan.jobs.builtin import STREAM_OF_KIND
+    from qingshan.monitoring.models import Series, Site, SiteKind
+
+    q = select(Site, Enterprise.industry).outerjoin(Enterprise, Site.enterprise_id == Enterprise.id)
+    if site_ids is not None:
+        q = q.where(Site.id.in_(list(site_ids)))
+    else:
+        q = q.where(Site.kind.in_([SiteKind(k) for k in kinds]))
+    metas: dict[int, OutletMeta] = {}
+    for site, industry in session.execute(q.order_by(Site.id)):
+        attrs = site.attrs or {}
+        kind = getattr(site.kind, "value", str(site.kind))
+        metas[site.id] = OutletMeta(
+            site_id=site.id,
+            code=site.code,
+            kind=kind,
+            stream=STREAM_OF_KIND[site.kind],
+            industry=None if industry is None else getattr(industry, "value", str(industry)),
+            source_type=attrs.get("source_type"),
+            reference_o2=attrs.get("reference_o2"),
+        )
+    if not metas:
+        return []
+    ids = list(metas)
+    for sid, site_id, code in session.execute(
+        select(Series.id, Series.site_id, Series.parameter_code).where(
+            Series.site_id.in_(ids), Series.period == period
+        )
+    ):
+        metas[site_id].series[sid] = code
+    for p in session.scalars(select(PermitLimit).where(PermitLimit.site_id.in_(ids))):
+        metas[p.site_id].permit_limits.append(
+            {
+                "parameter_code": p.parameter_code,
+                "limit": p.limit,
+                "unit": p.unit,
+                "averaging": p.averaging,
+                "standard": p.standard,
+            }
+        )
+    return [m for m in metas.values() if m.series]
+
+
+def read_frames(
+    store,
+    metas: Iterable[OutletMeta],
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    period: str = "hour",
+) -> dict[int, pd.DataFrame]:
+    """Long-form frames (``time``, ``parameter``, ``value``, ``flag``, ``series_id``) per site,
+    read with one store scan per stream."""
+    by_stream: dict[str, dict[int, tuple[int, str]]] = defaultdict(dict)
+    for m in metas:
+        for sid, code in m.series.items():
+            by_stream[m.stream][sid] = (m.site_id, code)
+    out: dict[int, pd.DataFrame] = {}
+    for stream, smap in by_stream.items():
+        obs = store.scan(
+            sorted(smap),
+            start,
+            end,
+            period=period,
+            columns=["value", "source_flag"],
+            streams=[stream],
+        )
+        if obs.empty:
+            continue
+        sid = obs["series_id"].to_numpy()
+        keys = pd.Series(list(smap.values()), index=list(smap))
+        meta = keys.reindex(sid)
+        frame = pd.DataFrame(
+            {
+                "time": obs["time"].to_numpy(),
+                "parameter": [k[1] for k in meta],
+                "value": obs["value"].to_numpy(dtype="float64"),
+                "flag": obs["source_flag"].to_numpy(dtype=object),
+                "series_id": sid,
+            }
+        )
+        frame["time"] = pd.to_datetime(frame["time"], utc=True)
+        site = pd.Series([k[0] for k in meta], dtype="int64")
+        for site_id, idx in site.groupby(site.to_numpy()).groups.items():
+            out[int(site_id)] = frame.iloc[idx.to_numpy()].reset_index(drop=True)
+    return out
+
+
+def day_windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The CST calendar days overlapping [start, end), as UTC (start, end) pairs."""
+    s = pd.Timestamp(start).tz_convert(CST).floor("D")
+    e = pd.Timestamp(end).tz_convert(CST)
+    days = pd.date_range(s, e, freq="D", inclusive="left" if e == e.floor("D") else "both")
+    return [
+        (
+            d.tz_convert("UTC").to_pydatetime(),
+            (d + pd.Timedelta(days=1)).tz_convert("UTC").to_pydatetime(),
+        )
+        for d in days
+    ]
+
+
+def _in_window(frame: pd.DataFrame, window) -> pd.DataFrame:
+    t = frame["time"]
+    sel = (t >= pd.Timestamp(window[0])) & (t < pd.Timestamp(window[1]))
+    return frame.loc[sel, ["time", "parameter", "value", "flag"]].reset_index(drop=True)
+
+
+def judge_window(
+    session: Session,
+    meta: OutletMeta,
+    frame: pd.DataFrame,
+    window: tuple[datetime, datetime],
+    *,
+    trigger: str = "scheduled",
+    now: datetime | None = None,
+    force: bool = False,
+) -> QCJudgement | None:
+    """Judge one outlet over one window and store it, unless (``force`` False) the current
+    judgement already covers exactly these observations, marks and rule version."""
+    from qingshan.qc.rules import load_rulepack
+
+    frame = _in_window(frame, window)
+    if frame.empty:
+        return None
+    industry = meta.pack_industry
+    marks = [
+        service._mark(m) for m in service.site_marks(session, meta.site_id, window[0], window[1])
+    ]
+    if not force:
+        cur = session.scalar(
+            select(QCJudgement).where(
+                QCJudgement.site_id == meta.site_id,
+                QCJudgement.window_start == window[0],
+                QCJudgement.window_end == window[1],
+                QCJudgement.superseded_by.is_(None),
+            )
+        )
+        pack = load_rulepack(industry, pd.Timestamp(window[0]).date())
+        if (
+            cur is not None
+            and cur.rule_version == pack.version
+            and cur.inputs_digest == service.inputs_digest(frame)
+            and sorted(m["id"] or 0 for m in cur.marks) == sorted(m.id or 0 for m in marks)
+        ):
+            return None
+    limits = meta.limits(frame["parameter"].unique(), on=pd.Timestamp(window[0]).date())
+    j, _ = service.judge_site(
+        session,
+        frame,
+        site_id=meta.site_id,
+        window=window,
+        industry=industry,
+        source_type=meta.source_type,
+        limits=limits,
+        trigger=trigger,
+        now=now,
+        marks=marks,
+    )
+    return j
+
+
+def run_qc(
+    ctx,
+    *,
+    lookback: timedelta = timedelta(days=2),
+    now: datetime | None = None,
+    site_ids: Collection[int] | None = None,
+    store=None,
+) -> str:
+    """The ``qc`` job: judge every outlet over the CST days of the last ``lookback``, store the
+    verdicts and open supervision cases for their events (idempotent)."""
+    from qingshan.db.engine import session_scope
+    from qingshan.timeseries.store import ObservationStore
+
+    now = now or utcnow()
+    store = store or ObservationStore(ctx.settings.observations_dir)
+    windows = day_windows(now - lookback, now)
+    t0, t1 = windows[0][0], windows[-1][1]
+    with session_scope(ctx.engine) as session:
+        metas = load_outlets(session, site_ids)
+    frames = read_frames(store, metas, t0, t1)
+    judged = events = 0
+    batch = 200
+    for i in range(0, len(metas), batch):
+        with session_scope(ctx.engine) as session:
+            for meta in metas[i : i + batch]:
+                frame = frames.get(meta.site_id)
+                if frame is None:
+                    continue
+                for w in windows:
+                    j = judge_window(session, meta, frame, w, now=now)
+                    if j is not None:
+                        judged += 1
+                        events += sum(p.get("events", 0) for p in j.summary.values())
+    return (
+        f"{judged} judgements stored ({events} events) for {len(metas)} outlets, "
+        f"{len(windows)} day(s) from {pd.Timestamp(t0).tz_convert(CST):%Y-%m-%d} CST"
+    )
+
+
+def rejudge_for_mark(
+    session: Session, store, mark: QCMark, *, now: datetime | None = None
+) -> list[QCJudgement]:
+    """Judge again every current judgement of the mark's site whose window overlaps the mark
+    (``trigger="late_mark"``), reading the observations of those windows in one scan."""
+    current = session.scalars(
+        select(QCJudgement).where(
+            QCJudgement.site_id == mark.site_id,
+            QCJudgement.superseded_by.is_(None),
+            QCJudgement.window_start < mark.end,
+            QCJudgement.window_end > mark.start,
+        )
+    ).all()
+    if not current:
+        return []
+    metas = load_outlets(session, [mark.site_id])
+    if not metas:
+        return []
+    t0 = min(j.window_start for j in current)
+    t1 = max(j.window_end for j in current)
+    frame = read_frames(store, metas, t0, t1).get(mark.site_id)
+    if frame is None:
+        return []
+    frames = {(j.window_start, j.window_end): _in_window(frame, (j.window_start, j.window_end))
+              for j in current}  # fmt: skip
+    meta = metas[0]
+    out = []
+    for j in current:
+        w = (j.window_start, j.window_end)
+        new, _ = service.judge_site(
+            session,
+            frames[w],
+            site_id=j.site_id,
+            window=w,
+            industry=j.industry,
+            source_type=j.source_type,
+            limits=meta.limits(frames[w]["parameter"].unique(), on=pd.Timestamp(w[0]).date()),
+            trigger="late_mark",
+            now=now,
+        )
+        out.append(new)
+    return out

@@ -1,0 +1,155 @@
+"""The ``qc`` job and late-mark re-judgement on a real database and observation store."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from qingshan.config import Settings
+from qingshan.db.engine import session_scope
+from qingshan.geo.regions import seed_regions
+from qingshan.jobs.registry import JOBS, JobContext
+from qingshan.jobs.runner import run_job
+from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
+from qingshan.monitoring.registry import get_or_create_series
+from qingshan.qc import service
+from qingshan.qc.jobs import day_windows, load_outlets, read_frames, rejudge_for_mark, run_qc
+from qingshan.qc.models import QCEvent, QCJudgement, SupervisionCase
+from qingshan.timeseries.store import ObservationStore
+from qingshan.timeutil import CST, utcnow
+
+
+def _setup(engine, tmp_path):
+    """One ultra-low coal outlet (SO2 limit 35 mg/m³ at 6 % O2, from GB 13223 / 环发〔2015〕164号
+    via the standards library) with yesterday's 24 CST hours: SO2 20–22 except hours 3–5 at 70
+    measured at O2 6 % (converted 70 → 超标1倍), and an air station the job must leave alone."""
+    settings = Settings(data_dir=tmp_path, secret_key="x" * 32)
+    store = ObservationStore(settings.observations_dir)
+    day0 = pd.Timestamp(utcnow()).tz_convert(CST).normalize() - pd.Timedelta(days=1)
+    t = pd.date_range(day0, periods=24, freq="h").tz_convert("UTC")
+    so2 = 20 + np.arange(24) % 3 * 1.0
+    so2[3:6] = 70.0
+    o2 = np.full(24, 6.0)
+    with session_scope(engine) as s:
+        seed_regions(s)
+        site = Site(
+            code="GAS1",
+            name="一号锅炉排口",
+            kind=SiteKind.GAS_OUTLET,
+            control_level=ControlLevel.ENTERPRISE,
+            region_code="330106",
+            attrs={"source_type": "coal_boiler_ultralow", "reference_o2": 6.0},
+        )
+        air = Site(
+            code="AIR1",
+            name="测试站",
+            kind=SiteKind.AIR_STATION,
+            control_level=ControlLevel.PROVINCIAL,
+            region_code="330106",
+        )
+        s.add_all([site, air])
+        s.flush()
+        ids = {
+            c: get_or_create_series(s, site, c, Period.HOUR, u).id
+            for c, u in (("a21026", "mg/m³"), ("a19001", "%"))
+        }
+        get_or_create_series(s, air, "a34004", Period.HOUR, "µg/m³")
+        site_id = site.id
+    rows = pd.concat(
+        [
+            pd.DataFrame({"series_id": ids["a21026"], "time": t, "value": so2}),
+            pd.DataFrame(
+                {"series_id": ids["a19001"], "time": t, "value": o2 + np.arange(24) * 0.01}
+            ),
+        ]
+    ).assign(period="hour", raw_value=lambda d: d["value"], source_flag="N")
+    store.append(rows, "gas_outlet")
+    return settings, store, site_id, day0
+
+
+def test_qc_job_is_registered():
+    job = JOBS["qc"]
+    assert job.target == "qingshan.qc.jobs:run_qc" and job.load() is run_qc
+
+
+def test_day_windows_are_cst_days():
+    w = day_windows(
+        pd.Timestamp("2026-03-01 20:00", tz="UTC"), pd.Timestamp("2026-03-02 17:00", tz="UTC")
+    )
+    # 2026-03-02 04:00 CST … 2026-03-03 01:00 CST → the CST days 03-02 and 03-03
+    assert [a.isoformat() for a, _ in w] == [
+        "2026-03-01T16:00:00+00:00",
+        "2026-03-02T16:00:00+00:00",
+    ]
+    assert all((b - a).total_seconds() == 86400 for a, b in w)
+
+
+def test_run_qc_judges_stores_opens_cases_idempotently(engine, tmp_path):
+    settings, store, site_id, day0 = _setup(engine, tmp_path)
+    ctx = JobContext(settings=settings, engine=engine)
+    run = run_job("qc", ctx)
+    assert run.status == "ok" and run.message.startswith(
+        "1 judgements stored (1 events) for 1 outlets"
+    )
+    with session_scope(engine) as s:
+        j = s.scalars(select(QCJudgement)).one()
+        assert j.window_start == day0.tz_convert("UTC").to_pydatetime() and j.trigger == "scheduled"
+        assert j.limits["a21026"]["limit"] == 35.0 and j.limits["a21026"]["source"] == "national"
+        assert j.limits["a21026"]["reference_o2"] == 6.0
+        ev = s.scalars(select(QCEvent)).one()
+        # 70 × (21 − 6)/(21 − 6.03…6.05): max at hour 5 (O2 6.05) → 70 × 15 / 14.95 = 70.234
+        assert ev.periods == 3 and ev.max_value == pytest.approx(70 * 15 / 14.95)
+        assert ev.max_multiple == pytest.approx((70 * 15 / 14.95 - 35) / 35)
+        case = s.scalars(select(SupervisionCase)).one()
+        assert case.event_key == ev.event_key
+    # re-running: same inputs, same marks, same rules → nothing new, no second case
+    assert run_qc(ctx, store=store).startswith("0 judgements stored")
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(QCJudgement)) == 1
+        assert s.scalar(select(func.count()).select_from(SupervisionCase)) == 1
+    # a late mark (故障 over the exceeding hours) → judged again, old verdict kept, same case
+    with session_scope(engine) as s:
+        mark = service.add_mark(
+            s,
+            site_id=site_id,
+            kind="故障",
+            start=(day0 + pd.Timedelta(hours=3)).tz_convert("UTC").to_pydatetime(),
+            end=(day0 + pd.Timedelta(hours=6)).tz_convert("UTC").to_pydatetime(),
+            created_by="ent",
+        )
+        [new] = rejudge_for_mark(s, store, mark)
+        assert (new.revision, new.trigger) == (2, "late_mark")
+        assert new.summary["a21026"]["exceeding_periods"] == 0  # 故障 hours are invalid
+        old = s.scalars(select(QCJudgement).where(QCJudgement.revision == 1)).one()
+        assert old.superseded_by == new.id and old.summary["a21026"]["exceeding_periods"] == 3
+        assert s.scalar(select(func.count()).select_from(SupervisionCase)) == 1
+    # the job sees the mark already judged: nothing new
+    assert run_qc(ctx, store=store).startswith("0 judgements stored")
+
+
+def test_bulk_read_one_scan_per_stream(engine, tmp_path, monkeypatch):
+    settings, store, site_id, day0 = _setup(engine, tmp_path)
+    calls = []
+    orig = store.scan
+    monkeypatch.setattr(store, "scan", lambda *a, **k: calls.append(k["streams"]) or orig(*a, **k))
+    with session_scope(engine) as s:
+        metas = load_outlets(s)
+    assert [m.code for m in metas] == ["GAS1"]  # outlets only
+    frames = read_frames(store, metas, None, None)
+    assert calls == [["gas_outlet"]]
+    f = frames[site_id]
+    assert len(f) == 48 and set(f["parameter"]) == {"a21026", "a19001"}
+
+
+def test_rejudge_without_judgements_does_nothing(engine, tmp_path):
+    settings, store, site_id, day0 = _setup(engine, tmp_path)
+    with session_scope(engine) as s:
+        mark = service.add_mark(
+            s,
+            site_id=site_id,
+            kind="停运",
+            start=day0.tz_convert("UTC").to_pydatetime(),
+            end=(day0 + pd.Timedelta(hours=2)).tz_convert("UTC").to_pydatetime(),
+            created_by="ent",
+        )
+        assert rejudge_for_mark(s, store, mark) == []
