@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from qingshan.hj212.cp import CST, check_cp, parse_cp, parse_time
 from qingshan.hj212.crc import CrcVariant, crc16, crc_for, format_crc
@@ -402,18 +403,26 @@ def _answer_flag(request: Packet) -> int:
     return 8 if request.flag.version >= 2 else 4
 
 
+@lru_cache(maxsize=65536)
+def _answer_tail(pw: str, mn: str, flag: int) -> bytes | None:
+    """``;PW=…;MN=…;Flag=…;CP=&&&&`` of an answer (constant per device), or None when a value
+    holds a separator."""
+    for value in (pw, mn):
+        if ";" in value or "&" in value or "=" in value:
+            return None
+    return f";PW={pw};MN={mn};Flag={flag};CP=&&&&".encode()
+
+
 def _quick_answer(request: Packet, cn: bytes, variant: CrcVariant) -> bytes | None:
     """The answer frame built straight as bytes (the listener's hot path), or None when a
     header value needs :func:`encode_segment`'s checks."""
     qn, pw, mn = request.qn, request.pw, request.mn
-    if qn is None or pw is None or mn is None:
+    if qn is None or pw is None or mn is None or ";" in qn or "&" in qn or "=" in qn:
         return None
-    for value in (qn, pw, mn):
-        if ";" in value or "&" in value or "=" in value:
-            return None
-    head = f"QN={qn};ST=91;CN=".encode()
-    tail = f";PW={pw};MN={mn};Flag={_answer_flag(request)};CP=&&&&".encode()
-    body = head + cn + tail
+    tail = _answer_tail(pw, mn, 8 if request.flag >= 8 else 4)  # Flag >> 2 >= 2: 2025
+    if tail is None:
+        return None
+    body = b"QN=%s;ST=91;CN=%s%s" % (qn.encode(), cn, tail)
     if len(body) > MAX_LENGTH:
         return None
     crc = crc16(body) if variant is CrcVariant.HJ212 else crc_for(variant, body)

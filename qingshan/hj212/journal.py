@@ -19,6 +19,7 @@ import struct
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from qingshan.hj212.errors import JournalError
@@ -48,7 +49,12 @@ def segment_path(directory: Path, seq: int) -> Path:
 
 
 def _check(received_at_us: int, frame: bytes) -> int:
-    return zlib.crc32(frame, zlib.crc32(struct.pack("<q", received_at_us)))
+    return zlib.crc32(frame, _time_crc(received_at_us))
+
+
+@lru_cache(maxsize=64)  # the listener stamps every frame of one read with the same time
+def _time_crc(received_at_us: int) -> int:
+    return zlib.crc32(struct.pack("<q", received_at_us))
 
 
 def encode_record(frame: bytes, received_at_us: int) -> bytes:

@@ -175,6 +175,32 @@ def test_frame_errors(frame, error, match):
 def test_segment_errors(segment, error, match):
     with pytest.raises(error, match=match):
         parse(encode(segment))
+    with pytest.raises(error, match=match):  # the listener's check-only parse: same errors
+        parse(encode(segment), cp=False)
+
+
+def test_check_only_parse_keeps_header_and_data_time():
+    frame = encode("QN=20240520210700000;ST=31;CN=2051;PW=1;MN=M1;Flag=5;"
+                   "CP=&&DataTime=20240520210600;a01011-Avg=1.35,a01011-Flag=N&&")  # fmt: skip
+    full, light = parse(frame), parse(frame, cp=False)
+    assert (light.qn, light.mn, light.pw, light.cn, light.flag, light.crc_variant) == (
+        full.qn, full.mn, full.pw, full.cn, full.flag, full.crc_variant)  # fmt: skip
+    assert light.data_time == full.data_time is not None
+    assert light.values == light.data_flags == light.fields == {}
+
+
+def test_quick_answers_equal_the_encoded_ones():
+    from qingshan.hj212.codec import _answer_flag
+
+    for version in (0, 1, 2):
+        for variant in CrcVariant:
+            req = parse_segment(
+                f"QN=20240101000000123;ST=31;CN=2011;PW=p1;MN=M中文;Flag={version << 2 | 1};CP=&&&&"
+            )
+            for cn, make in (("9014", data_answer), ("9013", notify_answer)):
+                slow = encode(encode_segment(qn=req.qn, st="91", cn=cn, pw=req.pw, mn=req.mn,
+                                             flag=_answer_flag(req)), variant)  # fmt: skip
+                assert make(req, variant) == slow
 
 
 def test_invalid_utf8_is_a_field_error():

@@ -81,3 +81,30 @@ def test_mutated_streams_through_the_frame_reader():
                 errors += 1
         assert reader.pending < 20_000
     assert parsed > 150 and parsed + errors <= len(SEEDS) * 50 + 50
+
+
+_CP_ATOMS = [
+    "DataTime=20260101080000", "DataTime=20261301080000", "DataTime=", "xDataTime=1",
+    "a21026-Rtd=12.5", "a21026-Rtd=", "a21026-Rtd=x", "a-Flag=N", "=5", "x", "", "a-Avg=1e5",
+    "b-Data=.5", "c-DayData=-3.", "SB1-RS=1", "i-Info=//a;b//", "k=v=w", "k=DataTime=5",
+    "a-Rtd=1_0", "a-Rtd= 1", "a-Rtd=nan", "a-Min=+4", "DataTime=2026010108000", "a-ZsRtd=1",
+    "-Rtd=3", "-Rtd=a", "a/b=1",
+]  # fmt: skip
+
+
+@given(st.lists(st.tuples(st.sampled_from(_CP_ATOMS), st.sampled_from(";,")), max_size=6),
+       st.text(alphabet="=;,-/.0123456789aeRtdFlagDataTime", max_size=30))  # fmt: skip
+@settings(max_examples=600, deadline=None)
+def test_check_cp_agrees_with_parse_cp(items, noise):
+    """The listener's CP check raises exactly when (and what) a full parse raises."""
+    from qingshan.hj212.cp import check_cp, parse_cp
+
+    for cp in ("".join(a + sep for a, sep in items)[:-1], noise):
+
+        def run(fn, cp=cp):
+            try:
+                return ("ok", fn(cp))
+            except HJ212Error as exc:
+                return ("error", type(exc), exc.message)
+
+        assert run(check_cp) == run(lambda c: parse_cp(c, {}, {}, {}))

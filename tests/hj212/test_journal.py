@@ -62,3 +62,21 @@ def test_rotation_and_prune(tmp_path):
     assert len(recs) == 10
     assert journal.prune(recs[-1].position) >= 1
     assert list(read_records(tmp_path))[-1].frame == b"x" * 50
+
+
+def test_batch_shares_one_future_and_hands_acks_to_on_commit(tmp_path):
+    async def main():
+        journal = Journal(tmp_path).open()
+        committed: list = []
+        journal.on_commit = committed.extend
+        journal.start()
+        futs = [journal.append(b"f%d" % i, i, ack=("conn", i)) for i in range(100)]
+        quiet = journal.append(b"no answer", 100)
+        await asyncio.gather(*futs, quiet)
+        await journal.stop()
+        return journal, futs, committed
+
+    journal, futs, committed = asyncio.run(main())
+    assert len(set(map(id, futs))) == journal.batches < 100  # one future per group commit
+    assert committed == [("conn", i) for i in range(100)]  # after the fsync, in order
+    assert len(list(read_records(tmp_path))) == 101

@@ -108,7 +108,8 @@ def test_listener_end_to_end(engine, tmp_path):
     assert reasons == ["auth", "auth", "bad_crc", "bad_crc"]
 
 
-def test_many_loggers_load(engine, tmp_path):
+@pytest.mark.parametrize("ingest", ["process", "thread"])
+def test_many_loggers_load(engine, tmp_path, ingest):
     settings = Settings(data_dir=tmp_path)
     store = ObservationStore(settings.observations_dir)
     specs = make_specs(50)
@@ -118,7 +119,8 @@ def test_many_loggers_load(engine, tmp_path):
         stop = asyncio.Event()
         ready = asyncio.get_running_loop().create_future()
         task = asyncio.create_task(run_listener(settings, engine, store, stop, port=0,
-                                                ready=ready.set_result))  # fmt: skip
+                                                ready=ready.set_result, ingest=ingest,
+                                                ingest_interval=0.2))  # fmt: skip
         listener = await ready
         result = await run_load("127.0.0.1", listener.port, specs, rate=10, duration=1)
         stop.set()
@@ -127,4 +129,8 @@ def test_many_loggers_load(engine, tmp_path):
 
     result = asyncio.run(main())
     assert result["acked"] == result["sent"] == 500 and result["errors"] == 0
-    assert store.scan(None, None, None)["source"].nunique() == 500
+    rows = store.scan(None, None, None)
+    assert rows["source"].nunique() == 500
+    assert not rows.duplicated(["series_id", "time", "period", "source"]).any()
+    with session_scope(engine) as s:  # status counters written (by the worker or in process)
+        assert sum(r["packets"] for r in status_rows(s, datetime.now(UTC))) == 500

@@ -118,3 +118,32 @@ def test_ingest_updates_latest_values(engine, tmp_path):
         assert len(latest) == 6 and {lv.time for lv in latest} == {
             datetime(2026, 1, 1, 2, tzinfo=UTC)
         }
+
+
+def test_two_ingestors_on_one_journal_store_each_record_once(engine, tmp_path):
+    """A worker left over from a killed listener and the restarted listener's replay run at
+    the same time: the ingest lock makes them take turns, nothing is stored twice."""
+    import threading
+
+    from hj212.helpers import register
+
+    specs = [LoggerSpec(f"G{i}", "1", st="31") for i in range(3)]
+    register(engine, specs)
+    rng = random.Random(3)
+    jdir = tmp_path / "journal"
+    with Journal(jdir) as journal:
+        journal.append_sync(
+            [build_packet(s, "2051", datetime(2026, 1, 1, 0, k, tzinfo=UTC), rng, seq=k)
+             for k in range(40) for s in specs],
+            1_700_000_000_000_000,
+        )  # fmt: skip
+    store = ObservationStore(tmp_path / "obs")
+    ingestors = [JournalIngestor(jdir, engine, store) for _ in range(2)]
+    threads = [threading.Thread(target=i.run_all, kwargs={"batch": 7}) for i in ingestors]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rows = store.scan(None, None, None)
+    assert len(rows) == 3 * 40 * 6
+    assert not rows.duplicated(["series_id", "time", "period", "source"]).any()
