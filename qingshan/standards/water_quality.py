@@ -49,6 +49,7 @@ from qingshan.standards.water_tables import (
 __all__ = [
     "SectionResult", "RiverStatus", "classify_section", "classify_frame", "indicator_class",
     "river_status", "meets_target", "parse_class", "CLASSES", "INDICATORS", "GB3838_LIMITS",
+    "STATUS_BY_CLASS",
 ]  # fmt: skip
 
 _DIG = 9
@@ -178,9 +179,14 @@ class SectionResult:
 
     @property
     def main_pollutants_label(self) -> str:
-        """Main pollutants as published, e.g. ``高锰酸盐指数(1.2)、氨氮(0.5)``."""
+        """Main pollutants as published, e.g. ``高锰酸盐指数(1.2)、氨氮(0.5)、溶解氧``.
+
+        pH and DO have no over-standard multiple (环办〔2011〕22号 3.3): they are named alone.
+        """
+        multiples = self.over_standard_multiples
         return "、".join(
-            f"{NAMES_ZH[k]}({self.over_standard_multiples[k]:.1f})" for k in self.main_pollutants
+            NAMES_ZH[k] if multiples.get(k) is None else f"{NAMES_ZH[k]}({multiples[k]:.1f})"
+            for k in self.main_pollutants
         )
 
 

@@ -92,16 +92,20 @@ class SectionStatus:
     name: str
     name_en: str
     colour_name: str
-    color: str  # hex; the method names the colour only, hex values are our choice
+    color: str  # hex of the class on maps and legends (the method names the colour word only)
 
 
+#: 环办〔2011〕22号 Table 1: status and colour word of each class (Ⅰ–Ⅱ 蓝, Ⅲ 绿, Ⅳ 黄, Ⅴ 橙,
+#: 劣Ⅴ 红). The method gives no hex values; these are the palette of Chinese water-quality maps
+#: as commonly reproduced (Ⅰ light blue, Ⅱ deeper blue) — CNEMC's own could not be checked.
+#: The one table of class colours: the dashboard's legend reads it (qingshan.web.legend).
 STATUS_BY_CLASS: MappingProxyType[str, SectionStatus] = MappingProxyType(
     {
-        "I": SectionStatus("优", "excellent", "蓝色", "#1E90FF"),
-        "II": SectionStatus("优", "excellent", "蓝色", "#1E90FF"),
-        "III": SectionStatus("良好", "good", "绿色", "#00B050"),
+        "I": SectionStatus("优", "excellent", "蓝色", "#CCFFFF"),
+        "II": SectionStatus("优", "excellent", "蓝色", "#00CCFF"),
+        "III": SectionStatus("良好", "good", "绿色", "#00FF00"),
         "IV": SectionStatus("轻度污染", "lightly polluted", "黄色", "#FFFF00"),
-        "V": SectionStatus("中度污染", "moderately polluted", "橙色", "#FF7E00"),
+        "V": SectionStatus("中度污染", "moderately polluted", "橙色", "#FF9B00"),
         "劣V": SectionStatus("重度污染", "heavily polluted", "红色", "#FF0000"),
     }
 )

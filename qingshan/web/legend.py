@@ -1,32 +1,23 @@
 """The legends of the maps: AQI levels and water-quality classes → name and colour, in one place.
 
 AQI colours are those of HJ 633-2012 Appendix A, taken from :data:`qingshan.standards.aqi.LEVELS`.
-Water-quality class colours are :data:`WATER_CLASS_COLORS`. A site without a current value is
-drawn in :data:`NO_DATA_COLOR`.
+Water-quality class colours are :data:`WATER_CLASS_COLORS`, read from the standards' table. A
+site without a current value is drawn in :data:`NO_DATA_COLOR`.
 """
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
+from qingshan.standards.water_quality import STATUS_BY_CLASS
 from qingshan.web.i18n import translate
 
 NO_DATA_COLOR = "#A0A4A8"
 
-#: GB 3838-2002 class → map colour: Ⅰ and Ⅱ light and deeper blue, Ⅲ green, Ⅳ yellow, Ⅴ orange,
-#: 劣Ⅴ red. This is the palette of Chinese water-quality maps as it is commonly reproduced
-#: (CNEMC's own publication could not be checked from here); 环办〔2011〕22号 Table 1 names only
-#: the colour words of the status (Ⅰ–Ⅱ 蓝, Ⅲ 绿, Ⅳ 黄, Ⅴ 橙, 劣Ⅴ 红), which these follow.
-WATER_CLASS_COLORS = MappingProxyType(
-    {
-        "I": "#CCFFFF",
-        "II": "#00CCFF",
-        "III": "#00FF00",
-        "IV": "#FFFF00",
-        "V": "#FF9B00",
-        "劣V": "#FF0000",
-    }
-)
+#: GB 3838-2002 class → map colour, read from the one table of them,
+#: :data:`qingshan.standards.water_quality.STATUS_BY_CLASS` (环办〔2011〕22号 Table 1 colour words:
+#: Ⅰ–Ⅱ 蓝, Ⅲ 绿, Ⅳ 黄, Ⅴ 橙, 劣Ⅴ 红; hex values as Chinese water-quality maps commonly use them).
+WATER_CLASS_COLORS = MappingProxyType({cls: st.color for cls, st in STATUS_BY_CLASS.items()})
 
 
 def aqi_legend(lang: str) -> list[dict]:

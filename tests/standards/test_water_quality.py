@@ -184,3 +184,32 @@ def test_published_class_every_zhejiang_section():
     out = classify_frame(zj.rename(columns=cols)[list(cols.values())])
     published = zj["水质类别"].map(parse_class)
     assert (out["section_class"] == published).all()
+
+
+@pytest.mark.parametrize(
+    "concentrations, main, label",
+    [
+        # DO 1.5 is worse than V: the only main pollutant, named without a multiple (3.3)
+        ({"DO": 1.5, "CODMn": 3.0, "NH3_N": 0.4}, ("DO",), "溶解氧"),
+        # pH out of 6–9 is 劣V and has no multiple either
+        ({"pH": 9.8, "COD": 18}, ("pH",), "pH"),
+        # mixed with indicators that have a multiple: those keep theirs
+        (
+            {"pH": 7.2, "DO": 1.5, "NH3_N": 2.5, "TP": 0.45},
+            ("NH3_N", "TP", "DO"),
+            "氨氮(1.5)、总磷(1.2)、溶解氧",
+        ),
+    ],
+)
+def test_main_pollutants_label_without_multiple(concentrations, main, label):
+    r = classify_section(concentrations)
+    assert r.main_pollutants == main
+    assert r.main_pollutants_label == label
+
+
+def test_one_table_of_class_colours():
+    from qingshan.standards.water_quality import STATUS_BY_CLASS
+    from qingshan.web.legend import WATER_CLASS_COLORS
+
+    assert dict(WATER_CLASS_COLORS) == {c: s.color for c, s in STATUS_BY_CLASS.items()}
+    assert WATER_CLASS_COLORS["I"] != WATER_CLASS_COLORS["II"]  # one colour per class
