@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qingshan.config import get_settings
-from qingshan.db.engine import get_engine
+from qingshan.db.engine import dispose_engines
 
 
 @pytest.fixture
@@ -18,12 +18,10 @@ def cli_env(tmp_path, monkeypatch):
     monkeypatch.setenv("QINGSHAN_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("QINGSHAN_DATABASE_URL", raising=False)
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    dispose_engines()
     yield tmp_path
-    for key in (None, get_settings().db_url):  # close the CLI's cached engines
-        get_engine(key).dispose()
+    dispose_engines()  # close what the CLI and the app opened
     get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 def test_sim_build_and_faults(cli_env):
