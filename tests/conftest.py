@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from qingshan.db.engine import make_engine, session_scope
+from qingshan.db.engine import dispose_engines, make_engine, session_scope
 from qingshan.db.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("QINGSHAN_TEST_POSTGRES_URL")
@@ -61,7 +61,9 @@ def engine(request, tmp_path) -> Iterator[Engine]:
         eng = next(gen)
         upgrade(eng)
         yield eng
+        dispose_engines()  # engines code under test made for this database's URL
         gen.close()
+    dispose_engines()
     gc.collect()
 
 
@@ -89,7 +91,5 @@ def small_demo_dir(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("small-demo")
     settings = Settings(data_dir=data_dir, demo=True, sim_loggers=20)
     ensure_demo(settings, scale="small", console=Console(quiet=True))
-    from qingshan.db.engine import get_engine
-
-    get_engine(settings.db_url).dispose()
+    dispose_engines()
     return data_dir

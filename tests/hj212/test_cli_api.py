@@ -8,7 +8,7 @@ from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.api.app import create_app
 from qingshan.config import Settings, get_settings
-from qingshan.db.engine import get_engine, session_scope
+from qingshan.db.engine import dispose_engines, session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.hj212.registry import write_rejects
 
@@ -20,10 +20,10 @@ def cli_env(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("QINGSHAN_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("QINGSHAN_DATABASE_URL", engine.url.render_as_string(hide_password=False))
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    dispose_engines()
     yield engine
+    dispose_engines()  # close what the CLI and the app opened
     get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 def test_devices_cli(cli_env, tmp_path):
