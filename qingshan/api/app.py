@@ -27,6 +27,7 @@ ROUTERS: list[str] = [
     "qingshan.hj212.api",
     "qingshan.standards.api",
     "qingshan.qc.api",
+    "qingshan.archive.api",
 ]
 
 

@@ -1,0 +1,421 @@
+"""Reading the pollution-source archive (一企一档), scoped: enterprises with their permit and
+outlets, each outlet's newest hourly values against the permit limits, and the counts of QC
+events and open 电子督办 cases.
+
+Scope: every query goes through :meth:`qingshan.accounts.scope.Scope.where` on the region and
+the enterprise column, so a city sees its city's enterprises and an enterprise user only its
+own. An outlet out of scope is reported exactly as a missing one.
+
+Latest values against limits: gas pollutants (:data:`qingshan.qc.judge.GAS_POLLUTANTS`) are
+compared after 折算 to the reference O2 (GB 13223-2011 §5.2, GB 4915-2013 §5.2;
+:func:`qingshan.qc.limits.convert_to_reference_o2`) when the outlet reported O2 in the same
+hour; otherwise the measured value is compared. A water outlet's hourly value is compared with
+its permit's daily-mean limit as an early warning only (``averaging`` says which).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from qingshan.accounts.scope import Scope
+from qingshan.archive.models import INDUSTRY_NAMES, Enterprise, Industry, Permit, PermitLimit
+from qingshan.archive.schemas import (
+    EnterprisePage,
+    EnterprisePublic,
+    EnterpriseRef,
+    EnterpriseSummary,
+    LatestValuePublic,
+    OutletDetail,
+    OutletPublic,
+    PermitPublic,
+)
+from qingshan.errors import NotFound, QingshanError
+from qingshan.geo.errors import GeoError
+from qingshan.geo.regions import get_region, scope_prefix
+from qingshan.monitoring.models import LatestValue, Period, Series, Site, SiteKind
+
+__all__ = [
+    "OUTLET_KINDS",
+    "PARAMETER_SYMBOLS",
+    "BadFilter",
+    "list_enterprises",
+    "get_outlet",
+    "permit_status",
+    "parameter_label",
+]
+
+OUTLET_KINDS = (SiteKind.GAS_OUTLET, SiteKind.WATER_OUTLET)
+#: a permit this close to its end is 即将到期
+EXPIRING_WITHIN = timedelta(days=90)
+
+#: the usual symbol of a parameter, shown after its Chinese name (二氧化硫 SO2); HJ 212-2017
+#: Appendix B gives names only
+PARAMETER_SYMBOLS: Mapping[str, str] = MappingProxyType(
+    {
+        "a21026": "SO2",
+        "a21002": "NOx",
+        "a21005": "CO",
+        "a21001": "NH3",
+        "a21024": "HCl",
+        "a19001": "O2",
+        "w01018": "COD",
+        "w01019": "CODMn",
+        "w01017": "BOD5",
+        "w21003": "NH3-N",
+        "w21011": "TP",
+        "w21001": "TN",
+        "w01012": "SS",
+        "w01001": "pH",
+    }
+)
+
+
+class BadFilter(QingshanError):
+    """A filter of the enterprise list names no known value (carries the valid ones)."""
+
+    status_code = 422
+
+
+@dataclass(frozen=True)
+class _Param:
+    name: str
+    name_en: str
+    unit: str
+    symbol: str | None
+
+
+def parameter_label(code: str) -> _Param:
+    """Name, English name, unit and symbol of an HJ 212-2017 code (Appendix B)."""
+    from qingshan.standards.pollutant_codes import POLLUTANT_CODES
+
+    p = POLLUTANT_CODES.get(code)
+    if p is None:
+        return _Param(code, code, "", PARAMETER_SYMBOLS.get(code))
+    return _Param(p.name, p.name_en, p.unit, PARAMETER_SYMBOLS.get(code))
+
+
+def permit_status(permit: Permit, today: date) -> str:
+    """valid, expiring (within :data:`EXPIRING_WITHIN` of ``valid_to``), expired or pending."""
+    if today < permit.valid_from:
+        return "pending"
+    if today > permit.valid_to:
+        return "expired"
+    return "expiring" if permit.valid_to - today <= EXPIRING_WITHIN else "valid"
+
+
+def _permit_public(permit: Permit | None, today: date) -> PermitPublic | None:
+    if permit is None:
+        return None
+    return PermitPublic(
+        number=permit.number,
+        valid_from=permit.valid_from,
+        valid_to=permit.valid_to,
+        status=permit_status(permit, today),
+    )
+
+
+def _current_permits(session: Session, enterprise_ids: Iterable[int]) -> dict[int, Permit]:
+    """Each enterprise's permit that ends last (the one in force, or the newest expired)."""
+    ids = list(enterprise_ids)
+    out: dict[int, Permit] = {}
+    if not ids:
+        return out
+    for p in session.scalars(
+        select(Permit).where(Permit.enterprise_id.in_(ids)).order_by(Permit.valid_to)
+    ):
+        out[p.enterprise_id] = p
+    return out
+
+
+def _latest_values(session: Session, sites: list[Site]) -> dict[int, tuple[datetime | None, list]]:
+    """site id → (newest hour, [LatestValuePublic …]) against the site's permit limits."""
+    from qingshan.qc.judge import GAS_POLLUTANTS
+    from qingshan.qc.limits import convert_to_reference_o2, reference_o2
+    from qingshan.qc.pipeline import O2_CODE
+
+    ids = [s.id for s in sites]
+    rows = session.execute(
+        select(
+            Series.site_id, Series.parameter_code, Series.unit, LatestValue.time, LatestValue.value
+        )
+        .join(LatestValue, LatestValue.series_id == Series.id)
+        .where(Series.site_id.in_(ids), Series.period == Period.HOUR)
+    ).all()
+    by_site: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_site[row.site_id].append(row)
+    limits: dict[int, dict[str, PermitLimit]] = defaultdict(dict)
+    for lim in session.scalars(
+        select(PermitLimit).where(PermitLimit.site_id.in_(ids)).order_by(PermitLimit.id)
+    ):
+        have = limits[lim.site_id].get(lim.parameter_code)
+        if have is None or (have.averaging != "hour" and lim.averaging == "hour"):
+            limits[lim.site_id][lim.parameter_code] = lim  # an hourly limit first
+    out: dict[int, tuple[datetime | None, list]] = {}
+    for site in sites:
+        vals = by_site.get(site.id, [])
+        site_limits = limits.get(site.id, {})
+        newest = max((r.time for r in vals), default=None)
+        now_vals = {r.parameter_code: r for r in vals if r.time == newest}
+        attrs = site.attrs or {}
+        gas = site.kind == SiteKind.GAS_OUTLET
+        ref = reference_o2(attrs.get("source_type"), attrs.get("reference_o2")) if gas else None
+        o2_row = now_vals.get(O2_CODE)
+        o2 = None if o2_row is None else o2_row.value
+        codes = list(site_limits) + sorted(c for c in now_vals if c not in site_limits)
+        items = []
+        for code in codes:
+            row = now_vals.get(code)
+            value = None if row is None else row.value
+            converted = None
+            if gas and code in GAS_POLLUTANTS and None not in (value, o2, ref):
+                c = convert_to_reference_o2(value, o2, ref)
+                converted = None if c != c else round(float(c), 3)  # NaN: O2 out of range
+            lim = site_limits.get(code)
+            judged = converted if converted is not None else value
+            info = parameter_label(code)
+            items.append(
+                LatestValuePublic(
+                    parameter_code=code,
+                    name=info.name,
+                    name_en=info.name_en,
+                    symbol=info.symbol,
+                    unit=row.unit if row is not None else info.unit,
+                    value=value,
+                    converted=converted,
+                    reference_o2=ref if converted is not None else None,
+                    limit=None if lim is None else lim.limit,
+                    limit_unit=None if lim is None else lim.unit,
+                    averaging=None if lim is None else lim.averaging,
+                    standard=None if lim is None else lim.standard,
+                    exceeds=None if lim is None or judged is None else judged > lim.limit,
+                )
+            )
+        out[site.id] = (newest, items)
+    return out
+
+
+def _qc_counts(session: Session, site_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """(open 电子督办 cases, events of current verdicts) per site."""
+    from qingshan.qc.models import QCEvent, QCJudgement, SupervisionCase
+
+    if not site_ids:
+        return {}, {}
+    cases = dict(
+        session.execute(
+            select(SupervisionCase.site_id, func.count())
+            .where(SupervisionCase.site_id.in_(site_ids), SupervisionCase.status != "closed")
+            .group_by(SupervisionCase.site_id)
+        ).all()
+    )
+    events = dict(
+        session.execute(
+            select(QCEvent.site_id, func.count())
+            .join(QCJudgement, QCJudgement.id == QCEvent.judgement_id)
+            .where(QCEvent.site_id.in_(site_ids), QCJudgement.superseded_by.is_(None))
+            .group_by(QCEvent.site_id)
+        ).all()
+    )
+    return cases, events
+
+
+def _outlets(session: Session, sites: list[Site]) -> dict[int, OutletPublic]:
+    latest = _latest_values(session, sites)
+    cases, events = _qc_counts(session, [s.id for s in sites])
+    out = {}
+    for s in sites:
+        newest, values = latest[s.id]
+        attrs = s.attrs or {}
+        out[s.id] = OutletPublic(
+            code=s.code,
+            name=s.name,
+            kind=s.kind.value,
+            region_code=s.region_code,
+            source_type=attrs.get("source_type"),
+            source_name=attrs.get("source_name"),
+            latest_time=newest,
+            values=values,
+            exceeding=any(v.exceeds for v in values),
+            open_cases=int(cases.get(s.id, 0)),
+            events=int(events.get(s.id, 0)),
+        )
+    return out
+
+
+def _filters(scope: Scope, industry: Industry | None, region: str | None, q: str | None) -> list:
+    clauses = [scope.where(Enterprise.region_code, Enterprise.id)]
+    if industry is not None:
+        clauses.append(Enterprise.industry == industry)
+    if region is not None:
+        try:
+            prefix = scope_prefix(region)
+        except GeoError as exc:  # the message lists the valid codes
+            raise BadFilter(f"filter region: {exc}", region=region) from exc
+        clauses.append(Enterprise.region_code.startswith(prefix, autoescape=True))
+    q = (q or "").strip()
+    if q:
+        up = q.upper()
+        clauses.append(
+            or_(
+                Enterprise.name.contains(q, autoescape=True),
+                func.upper(Enterprise.credit_code).contains(up, autoescape=True),
+                Enterprise.id.in_(
+                    select(Site.enterprise_id).where(
+                        Site.kind.in_(OUTLET_KINDS),
+                        or_(
+                            func.upper(Site.code).contains(up, autoescape=True),
+                            Site.name.contains(q, autoescape=True),
+                        ),
+                    )
+                ),
+                Enterprise.id.in_(
+                    select(Permit.enterprise_id).where(
+                        func.upper(Permit.number).contains(up, autoescape=True)
+                    )
+                ),
+            )
+        )
+    return clauses
+
+
+def list_enterprises(
+    session: Session,
+    scope: Scope,
+    *,
+    today: date,
+    industry: Industry | None = None,
+    region: str | None = None,
+    q: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> EnterprisePage:
+    """Enterprises in ``scope`` matching the filters, by city then name, with their permit and
+    outlets; ``region`` is a region code (a city covers its counties); ``q`` matches the name,
+    统一社会信用代码, permit number or an outlet's code or name. ``today`` [CST date] decides the
+    permit's status."""
+    clauses = _filters(scope, industry, region, q)
+    total = session.scalar(select(func.count()).select_from(Enterprise).where(*clauses)) or 0
+    ents = list(
+        session.scalars(
+            select(Enterprise)
+            .where(*clauses)
+            .order_by(Enterprise.region_code, Enterprise.name, Enterprise.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    sites = list(
+        session.scalars(
+            select(Site)
+            .where(
+                Site.enterprise_id.in_([e.id for e in ents]),
+                Site.kind.in_(OUTLET_KINDS),
+                scope.where(Site.region_code, Site.enterprise_id),
+            )
+            .order_by(Site.code)
+        )
+    )
+    outlets = _outlets(session, sites)
+    by_ent: dict[int, list[OutletPublic]] = defaultdict(list)
+    for s in sites:
+        by_ent[s.enterprise_id].append(outlets[s.id])
+    permits = _current_permits(session, [e.id for e in ents])
+    items = []
+    for e in ents:
+        outs = by_ent.get(e.id, [])
+        county, city = get_region(e.region_code), get_region(e.region_code[:4] + "00")
+        items.append(
+            EnterprisePublic(
+                id=e.id,
+                name=e.name,
+                credit_code=e.credit_code,
+                industry=e.industry,
+                industry_name=INDUSTRY_NAMES[e.industry],
+                region_code=e.region_code,
+                region_name=county.name,
+                region_name_en=county.name_en,
+                city_code=city.code,
+                city_name=city.name,
+                city_name_en=city.name_en,
+                key_unit=e.key_unit,
+                permit=_permit_public(permits.get(e.id), today),
+                outlets=outs,
+                exceeding_outlets=sum(o.exceeding for o in outs),
+                open_cases=sum(o.open_cases for o in outs),
+                events=sum(o.events for o in outs),
+            )
+        )
+    return EnterprisePage(
+        total=total,
+        limit=limit,
+        offset=offset,
+        summary=_summary(session, scope, clauses, total),
+        items=items,
+    )
+
+
+def _summary(session: Session, scope: Scope, clauses: list, total: int) -> EnterpriseSummary:
+    """Counts over all matching enterprises (the page shows only ``limit`` of them)."""
+    matching = select(Enterprise.id).where(*clauses)
+    by_industry = {
+        str(k): int(n)
+        for k, n in session.execute(
+            select(Enterprise.industry, func.count()).where(*clauses).group_by(Enterprise.industry)
+        ).all()
+    }
+    sites = list(
+        session.scalars(
+            select(Site).where(
+                Site.enterprise_id.in_(matching),
+                Site.kind.in_(OUTLET_KINDS),
+                scope.where(Site.region_code, Site.enterprise_id),
+            )
+        )
+    )
+    outlets = _outlets(session, sites) if sites else {}
+    return EnterpriseSummary(
+        enterprises=total,
+        outlets=len(sites),
+        exceeding_outlets=sum(o.exceeding for o in outlets.values()),
+        open_cases=sum(o.open_cases for o in outlets.values()),
+        by_industry=by_industry,
+    )
+
+
+def get_outlet(session: Session, scope: Scope, code: str, *, today: date) -> OutletDetail:
+    """The outlet ``code`` in ``scope`` with its enterprise, permit and latest values;
+    :class:`NotFound` when it is missing, out of scope or not an outlet."""
+    site = session.scalar(
+        select(Site).where(
+            Site.code == code,
+            Site.kind.in_(OUTLET_KINDS),
+            scope.where(Site.region_code, Site.enterprise_id),
+        )
+    )
+    if site is None:
+        raise NotFound(f"no outlet {code!r} in your scope", code=code)
+    outlet = _outlets(session, [site])[site.id]
+    ent = session.get(Enterprise, site.enterprise_id) if site.enterprise_id else None
+    ref = None
+    permit = None
+    if ent is not None:
+        region = get_region(ent.region_code)
+        ref = EnterpriseRef(
+            id=ent.id,
+            name=ent.name,
+            credit_code=ent.credit_code,
+            industry=ent.industry,
+            industry_name=INDUSTRY_NAMES[ent.industry],
+            region_code=ent.region_code,
+            region_name=region.name,
+            region_name_en=region.name_en,
+        )
+        permit = _permit_public(_current_permits(session, [ent.id]).get(ent.id), today)
+    return OutletDetail(**outlet.model_dump(), enterprise=ref, permit=permit)
