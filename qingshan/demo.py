@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import select
@@ -19,16 +21,24 @@ DEMO_ACCOUNTS = {
 }
 
 
-def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | None = None) -> None:
-    """Make ``settings``' stores hold the demo province (built once) and the demo accounts."""
-    from qingshan.accounts.service import create_user
+def build_with_progress(
+    settings: Settings,
+    *,
+    scale: str,
+    now: datetime | None = None,
+    seed: int = 2021,
+    console: Console | None = None,
+    quiet: bool = False,
+    actor: str = "demo",
+):
+    """Migrate ``settings``' database and build the demo province into its stores (if absent)
+    under a Rich progress bar; returns the :class:`~qingshan.sim.demo.DemoSummary`."""
     from qingshan.audit import acting_as
-    from qingshan.db.engine import get_engine, session_scope
+    from qingshan.db.engine import get_engine
     from qingshan.db.migrate import upgrade
     from qingshan.sim.demo import build_demo
     from qingshan.timeseries.store import ObservationStore
 
-    console = console or Console()
     engine = get_engine(settings.db_url)
     upgrade(engine)
     store = ObservationStore(settings.observations_dir)
@@ -37,16 +47,32 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
         TimeElapsedColumn(),
-        console=console,
+        console=console or Console(),
+        disable=quiet,
     ) as progress:
         task = progress.add_task("构建演示省份 building the demo province", total=1.0)
 
         def report(fraction: float, what: str = "") -> None:
             progress.update(task, completed=fraction, description=f"构建演示省份 {what}".strip())
 
-        with acting_as("demo"):
-            summary = build_demo(engine, store, scale=scale, now=utcnow(), progress=report)
+        with acting_as(actor):
+            summary = build_demo(
+                engine, store, scale=scale, now=now or utcnow(), seed=seed, progress=report
+            )
         progress.update(task, completed=1.0)
+    return summary
+
+
+def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | None = None) -> None:
+    """Make ``settings``' stores hold the demo province (built once), the demo accounts and, when
+    ``settings.sim_loggers`` is set, the simulated loggers' devices."""
+    from qingshan.accounts.service import create_user
+    from qingshan.audit import acting_as
+    from qingshan.db.engine import get_engine, session_scope
+
+    console = console or Console()
+    summary = build_with_progress(settings, scale=scale, console=console)
+    engine = get_engine(settings.db_url)
     console.print(f"demo province: {summary}")
     with acting_as("demo"), session_scope(engine) as session:
         for username, (role, region, password) in DEMO_ACCOUNTS.items():

@@ -7,7 +7,6 @@ from datetime import datetime
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 app = typer.Typer(
@@ -37,39 +36,18 @@ def build(
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
 ) -> None:
     """Build the demo province into the configured stores, unless it is already there."""
-    from qingshan.audit import acting_as
     from qingshan.config import get_settings
-    from qingshan.db.engine import get_engine
-    from qingshan.db.migrate import upgrade
-    from qingshan.sim.demo import build_demo
+    from qingshan.demo import build_with_progress
     from qingshan.sim.scale import get_scale
-    from qingshan.timeseries.store import ObservationStore
 
     try:
         get_scale(scale)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--scale") from exc
-    settings = get_settings()
-    engine = get_engine(settings.db_url)
-    upgrade(engine)
-    store = ObservationStore(settings.observations_dir)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=as_json,
-    ) as progress:
-        task = progress.add_task("构建演示省份", total=1.0)
-
-        def report(fraction: float, what: str = "") -> None:
-            progress.update(task, completed=fraction, description=f"构建演示省份 {what}".strip())
-
-        with acting_as("sim"):
-            summary = build_demo(
-                engine, store, scale=scale, now=_parse_now(now), seed=seed, progress=report
-            )
+    summary = build_with_progress(
+        get_settings(), scale=scale, now=_parse_now(now), seed=seed, console=console,
+        quiet=as_json, actor="sim",
+    )  # fmt: skip
     if as_json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:
