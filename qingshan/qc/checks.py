@@ -23,6 +23,7 @@ import pandas as pd
 
 from qingshan.qc.errors import BadParameter, ShapeMismatch
 from qingshan.qc.flags import Flag, as_series_like
+from qingshan.qc.rolling import modified_z_exceeds
 
 __all__ = [
     "gross_range_test",
@@ -66,6 +67,11 @@ def _values(values, mask=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _seconds(times, n: int | None = None) -> np.ndarray:
     """Times as float seconds since the epoch (UTC)."""
+    return _ns(times, n) / 1e9
+
+
+def _ns(times, n: int | None = None) -> np.ndarray:
+    """Times as int64 nanoseconds since the epoch (UTC)."""
     if isinstance(times, pd.Series):
         times = pd.DatetimeIndex(times)
     if isinstance(times, pd.DatetimeIndex):
@@ -80,15 +86,16 @@ def _seconds(times, n: int | None = None) -> np.ndarray:
             ns = arr.astype("datetime64[ns]").astype("int64")
         else:
             ns = pd.DatetimeIndex(pd.to_datetime(arr, utc=True)).as_unit("ns").asi8
-    out = ns / 1e9
-    if n is not None and out.size != n:
-        raise ShapeMismatch("values", n, "times", out.size)
-    return out
+    if n is not None and ns.size != n:
+        raise ShapeMismatch("values", n, "times", ns.size)
+    return ns
 
 
 def _finish(template, flags: np.ndarray, missing: np.ndarray, masked: np.ndarray):
-    flags[masked] = NE
-    flags[missing] = M
+    if masked.any():
+        flags[masked] = NE
+    if missing.any():
+        flags[missing] = M
     return as_series_like(template, flags)
 
 
@@ -187,20 +194,28 @@ def gross_range_test(values, fail_span, suspect_span=None, *, mask=None):
     lo, hi = fail_span
     if lo is not None and hi is not None and lo > hi:
         raise BadParameter("gross_range_test", "fail_span", fail_span, "low ≤ high")
-    flags = np.full(x.shape, P, dtype=np.uint8)
-    with np.errstate(invalid="ignore"):
-        if suspect_span is not None:
-            slo, shi = suspect_span
-            if (lo is not None and slo is not None and slo < lo) or (
-                hi is not None and shi is not None and shi > hi
-            ):
-                raise BadParameter(
-                    "gross_range_test", "suspect_span", suspect_span, "inside fail_span"
-                )
-            flags[(x < slo) if slo is not None else False] = S
-            flags[(x > shi) if shi is not None else False] = S
-        flags[(x < lo) if lo is not None else False] = F
-        flags[(x > hi) if hi is not None else False] = F
+    if suspect_span is not None:
+        slo, shi = suspect_span
+        if (lo is not None and slo is not None and slo < lo) or (
+            hi is not None and shi is not None and shi > hi
+        ):
+            raise BadParameter("gross_range_test", "suspect_span", suspect_span, "inside fail_span")
+    else:
+        slo, shi = lo, hi
+    # flag = PASS + 2·(outside the plausible span) + 1·(outside the instrument span): 1, 3, 4
+    # (the plausible span lies inside the instrument span); NaN compares False → PASS, then MISSING
+    flags = np.ones(x.shape, dtype=np.uint8)
+    buf = np.empty(x.shape, dtype=bool)
+    for bound, op, add in ((slo, np.less, 2), (shi, np.greater, 2), (lo, np.less, 1), (hi, np.greater, 1)):  # fmt: skip
+        if bound is None or (add == 2 and suspect_span is None):
+            continue
+        op(x, bound, out=buf)
+        if add == 2:
+            np.add(flags, buf.view(np.uint8) << 1, out=flags)
+        else:
+            np.add(flags, buf.view(np.uint8), out=flags)
+    if suspect_span is None or None in (slo, shi):  # outside the instrument span only: FAIL
+        flags[flags == 2] = F
     return _finish(values, flags, missing, masked)
 
 
@@ -251,14 +266,23 @@ def rate_of_change_test(values, times, threshold, *, mask=None):
     if threshold is None or threshold <= 0:
         raise BadParameter("rate_of_change_test", "threshold", threshold, "> 0 [unit/s]")
     x, missing, masked = _values(values, mask)
+    ok = ~(missing | masked)
+    if x.size >= 2 and ok.all():  # fast path: no division, no gathers, no float times
+        ns = _ns(times, x.size)
+        dns = np.diff(ns)
+        d0 = int(dns[0])
+        flags = np.empty(x.shape, dtype=np.uint8)
+        flags[0] = P
+        dx = np.subtract(x[1:], x[:-1])
+        np.abs(dx, out=dx)
+        if d0 > 0 and (dns == d0).all():  # regular sampling: one limit per step
+            big = np.greater(dx, threshold * d0 / 1e9)
+        else:
+            big = np.greater(dx, threshold * (dns / 1e9)) | (dns <= 0)
+        np.add(big.view(np.uint8) << 1, P, out=flags[1:])  # PASS 1, SUSPECT 3
+        return _finish(values, flags, missing, masked)
     t = _seconds(times, x.size)
     flags = np.full(x.shape, NE, dtype=np.uint8)
-    ok = ~np.isnan(x)
-    if ok.all() and x.size >= 2:  # fast path: no division, no gathers
-        dt = np.diff(t)
-        flags[0] = P
-        flags[1:] = np.where((np.abs(np.diff(x)) > threshold * dt) | (dt <= 0), S, P)
-        return _finish(values, flags, missing, masked)
     idx = np.flatnonzero(ok)
     if idx.size >= 2:
         dx = np.abs(np.diff(x[idx]))
@@ -338,15 +362,10 @@ def mad_outlier_test(values, window, suspect_z=6.0, fail_z=None, min_mad=0.0, *,
     if window is None or int(window) < 3:
         raise BadParameter("mad_outlier_test", "window", window, "≥ 3 points")
     x, missing, masked = _values(values, mask)
-    s = pd.Series(x)
     mp = max(int(window) // 2, 3)
-    med = s.rolling(int(window), center=True, min_periods=mp).median()
-    mad = (s - med).abs().rolling(int(window), center=True, min_periods=mp).median()
-    scale = np.maximum(mad.to_numpy(), min_mad)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = 0.6745 * np.abs(x - med.to_numpy()) / scale
-        z = np.where((scale == 0) & (np.abs(x - med.to_numpy()) == 0), 0.0, z)
-    flags = np.where(np.isnan(z), NE, P).astype(np.uint8)
+    z_min = suspect_z if fail_z is None else min(suspect_z, fail_z)
+    z, evaluated = modified_z_exceeds(x, int(window), mp, z_min, min_mad)
+    flags = np.where(evaluated, P, NE).astype(np.uint8)
     with np.errstate(invalid="ignore"):
         flags[z > suspect_z] = S
         if fail_z is not None:

@@ -12,6 +12,7 @@ false alarms; hours outside every fault are *clean*.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 
 import numpy as np
@@ -52,94 +53,156 @@ def _hours(start, end) -> pd.DatetimeIndex:
     )
 
 
-def score_frames(sites: list[dict], faults: pd.DataFrame, grid: pd.DatetimeIndex) -> dict:
+def _fault_hours(faults: pd.DataFrame) -> dict[tuple[int, str], np.ndarray]:
+    """(series id, kind) → the hour starts [ns] inside faults of that kind (sorted, unique)."""
+    out: dict[tuple[int, str], list] = defaultdict(list)
+    for sid, kind, start, end in faults[["series_id", "kind", "start", "end"]].itertuples(
+        index=False
+    ):
+        out[(int(sid), kind)].append(_hours(start, end).as_unit("ns").asi8)
+    return {k: np.unique(np.concatenate(v)) for k, v in out.items()}
+
+
+def _score_site(site: dict, faults: pd.DataFrame, kinds: list[str], grid_ns: np.ndarray, end):
+    """Counts of one site: {kind: (tp, fn, fp)}, clean hours, clean hours with any alarm."""
+    frame = site["frame"]
+    pack = pack_for(site["kind"], site.get("industry"))
+    limits = {}
+    for c in frame["parameter"].unique():
+        lim = resolve_limit(
+            c,
+            site.get("permit_limits", ()),
+            source_type=site.get("source_type"),
+            archive_reference_o2=site.get("reference_o2"),
+        )
+        if lim is not None:
+            limits[c] = lim
+    v = judge_outlet(
+        frame[["time", "parameter", "value", "flag"]],
+        pack=pack,
+        limits=limits,
+        source_type=site.get("source_type"),
+        now=end,
+    )
+    rt = v.row_flags
+    sid_of_row = frame["series_id"].to_numpy()
+    hour_ns = (
+        pd.DatetimeIndex(pd.to_datetime(frame["time"], utc=True)).floor("h").as_unit("ns").asi8
+    )
+    bad = (np.uint8(Flag.SUSPECT), np.uint8(Flag.FAIL))
+    flagged = {
+        c: np.isin(rt[c].to_numpy(), bad)
+        for c in rt.columns
+        if rt[c].dtype == np.uint8 and c != "aggregate_flag"
+    }
+    # platform alarms: every check except the source's own HJ 212 flag (reported, not found)
+    alarm = np.zeros(len(rt), bool)
+    for c, f in flagged.items():
+        if c != "hj212_flag":
+            alarm |= f
+    isnan = frame["value"].isna().to_numpy()
+    detected = {}
+    for kind, checks in DETECTORS.items():
+        if kind == "exceedance":
+            detected[kind] = (rt["exceedance"] == "exceeding").to_numpy()
+        elif kind == "gap":
+            detected[kind] = isnan
+        else:
+            d = np.zeros(len(rt), bool)
+            for c in checks:
+                if c in flagged:
+                    d |= flagged[c]
+            if kind == "o2_tamper":  # recorded on the O2 series
+                d &= (frame["parameter"] == "a19001").to_numpy()
+            detected[kind] = d
+    fh = _fault_hours(faults)
+    counts = {k: [0, 0, 0] for k in kinds}
+    clean_hours = clean_any = 0
+    any_fault: dict[int, list] = defaultdict(list)
+    for (sid, _k), hrs in fh.items():
+        any_fault[sid].append(hrs)
+    order = np.argsort(sid_of_row, kind="stable")
+    bounds = np.flatnonzero(np.diff(sid_of_row[order])) + 1
+    for sel in np.split(order, bounds):
+        if sel.size == 0:
+            continue
+        sid = int(sid_of_row[sel[0]])
+        hrs = hour_ns[sel]
+        faulty = np.concatenate(any_fault[sid]) if sid in any_fault else np.empty(0, np.int64)
+        clean = ~np.isin(hrs, faulty)
+        clean_hours += int(clean.sum())
+        clean_any += int((clean & (alarm[sel] | detected["exceedance"][sel])).sum())
+        for kind in kinds:
+            f_hrs = fh.get((sid, kind))
+            det = detected[kind][sel]
+            c = counts[kind]
+            c[2] += int((clean & det).sum())
+            if f_hrs is None:
+                continue
+            if kind == "gap":
+                present = hrs[~isnan[sel]]
+                missing = np.isin(f_hrs, grid_ns) & ~np.isin(f_hrs, present)
+                c[0] += int(missing.sum())
+                c[1] += int(f_hrs.size - missing.sum())
+                continue
+            inside = np.isin(hrs, f_hrs)
+            hit = int((inside & det).sum())
+            c[0] += hit
+            c[1] += int(f_hrs.size) - hit
+    return counts, clean_hours, clean_any
+
+
+def _score_site_job(args):
+    return _score_site(*args)
+
+
+def score_frames(
+    sites: list[dict], faults: pd.DataFrame, grid: pd.DatetimeIndex, *, workers: int = 1
+) -> dict:
     """Score a set of sites.
 
     Parameters
     ----------
     sites : dicts with ``frame`` (hourly long form: time, parameter, value, flag, series_id),
-        ``kind``, ``industry``, ``source_type``, ``permit_limits`` (PermitLimit rows as dicts)
+        ``kind``, ``industry``, ``source_type``, ``permit_limits`` (PermitLimit rows as dicts),
+        optional ``reference_o2`` (the archive's)
     faults : DataFrame series_id, kind, start, end (UTC, end exclusive)
     grid : the hourly axis the demo generated (for gaps)
+    workers : processes judging sites in parallel (0: one per CPU, at most 8)
     """
-    fault_hours: dict[tuple[int, str], set] = defaultdict(set)
-    any_fault: dict[int, set] = defaultdict(set)
-    for f in faults.itertuples():
-        hrs = set(_hours(f.start, f.end).as_unit("ns").asi8)
-        fault_hours[(f.series_id, f.kind)] |= hrs
-        any_fault[f.series_id] |= hrs
     kinds = sorted(set(faults["kind"])) if len(faults) else []
+    grid_ns = grid.as_unit("ns").asi8
+    end = grid[-1] + pd.Timedelta(hours=1)
+    by_series = {sid: g for sid, g in faults.groupby("series_id")}
+    tasks = []
+    for site in sites:
+        if site["frame"].empty:
+            continue
+        sids = pd.unique(site["frame"]["series_id"])
+        f = [by_series[x] for x in sids if x in by_series]
+        sf = pd.concat(f) if f else faults.iloc[:0]
+        tasks.append((site, sf, kinds, grid_ns, end))
+    if workers == 0:
+        workers = min(os.cpu_count() or 1, 8)
+    if workers > 1 and len(tasks) > 1:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as ex:
+            results = list(ex.map(_score_site_job, tasks, chunksize=4))
+    else:
+        results = [_score_site(*t) for t in tasks]
     tp = defaultdict(int)
     fn = defaultdict(int)
     fp = defaultdict(int)
-    clean_hours = 0
-    clean_any_flag = 0
-    grid_ns = grid.as_unit("ns").asi8
-    for site in sites:
-        frame = site["frame"]
-        if frame.empty:
-            continue
-        pack = pack_for(site["kind"], site.get("industry"))
-        codes = frame["parameter"].unique()
-        limits = {}
-        for c in codes:
-            lim = resolve_limit(
-                c, site.get("permit_limits", ()), source_type=site.get("source_type")
-            )
-            if lim is not None:
-                limits[c] = lim
-        v = judge_outlet(
-            frame[["time", "parameter", "value", "flag"]],
-            pack=pack,
-            limits=limits,
-            source_type=site.get("source_type"),
-            now=grid[-1] + pd.Timedelta(hours=1),
-        )
-        rt = v.row_flags
-        sid_of_row = frame["series_id"].to_numpy()
-        hour_ns = (
-            pd.DatetimeIndex(pd.to_datetime(frame["time"], utc=True)).floor("h").as_unit("ns").asi8
-        )
-        # platform alarms: every check except the source's own HJ 212 flag (reported, not found)
-        alarm = np.zeros(len(rt), bool)
-        for c in rt.columns:
-            if rt[c].dtype == np.uint8 and c not in ("aggregate_flag", "hj212_flag"):
-                alarm |= np.isin(rt[c].to_numpy(), (Flag.SUSPECT, Flag.FAIL))
-        detected = {}
-        for kind, checks in DETECTORS.items():
-            if kind == "exceedance":
-                detected[kind] = (rt["exceedance"] == "exceeding").to_numpy()
-            elif kind == "gap":
-                detected[kind] = frame["value"].isna().to_numpy()
-            else:
-                cols = [c for c in checks if c in rt.columns]
-                d = np.zeros(len(rt), bool)
-                for c in cols:
-                    d |= np.isin(rt[c].to_numpy(), (Flag.SUSPECT, Flag.FAIL))
-                if kind == "o2_tamper":  # recorded on the O2 series
-                    d &= (frame["parameter"] == "a19001").to_numpy()
-                detected[kind] = d
-        for sid in np.unique(sid_of_row):
-            sel = sid_of_row == sid
-            hrs = hour_ns[sel]
-            present = set(hrs[~frame["value"].isna().to_numpy()[sel]])
-            faulty = any_fault.get(int(sid), set())
-            clean = ~np.isin(hrs, list(faulty)) if faulty else np.ones(hrs.size, bool)
-            clean_hours += int(clean.sum()) + 0
-            clean_any_flag += int((clean & (alarm[sel] | detected["exceedance"][sel])).sum())
-            for kind in kinds:
-                fh = fault_hours.get((int(sid), kind), set())
-                det = detected[kind][sel]
-                if kind == "gap":
-                    missing_hours = set(grid_ns) - present
-                    tp[kind] += len(fh & missing_hours)
-                    fn[kind] += len(fh - missing_hours)
-                    fp[kind] += int((clean & det).sum())
-                    continue
-                inside = np.isin(hrs, list(fh)) if fh else np.zeros(hrs.size, bool)
-                tp[kind] += int((inside & det).sum())
-                fn[kind] += len(fh) - int(inside.sum()) + int((inside & ~det).sum())
-                fp[kind] += int((clean & det).sum())
+    clean_hours = clean_any_flag = 0
+    for counts, ch, ca in results:
+        clean_hours += ch
+        clean_any_flag += ca
+        for k, (a, b, c) in counts.items():
+            tp[k] += a
+            fn[k] += b
+            fp[k] += c
     rows = []
     for kind in kinds:
         total = tp[kind] + fn[kind]
@@ -161,15 +224,19 @@ def score_frames(sites: list[dict], faults: pd.DataFrame, grid: pd.DatetimeIndex
     }
 
 
-def score_demo(limit_sites: int | None = None, settings=None) -> dict:
-    """Score against the demo province in the configured stores (``qingshan sim build``)."""
+def score_demo(limit_sites: int | None = None, settings=None, *, workers: int = 0) -> dict:
+    """Score against the demo province in the configured stores (``qingshan sim build``).
+
+    Observations are read in bulk, one store scan per stream (:func:`.jobs.read_frames`);
+    outlets are judged in ``workers`` processes (0: one per CPU, at most 8; 1: in process).
+    """
     from sqlalchemy import select
 
-    from qingshan.archive.models import Enterprise, PermitLimit
     from qingshan.config import get_settings
     from qingshan.db.engine import get_engine, session_scope
-    from qingshan.monitoring.models import Series, Site
+    from qingshan.monitoring.models import Series
     from qingshan.qc.errors import QCError
+    from qingshan.qc.jobs import load_outlets, read_frames
     from qingshan.sim.models import InjectedFault
     from qingshan.timeseries.store import ObservationStore
 
@@ -178,71 +245,45 @@ def score_demo(limit_sites: int | None = None, settings=None) -> dict:
     store = ObservationStore(settings.observations_dir)
     with session_scope(engine) as s:
         faults = pd.DataFrame(
-            [(f.series_id, f.kind, f.start, f.end) for f in s.scalars(select(InjectedFault))],
+            s.execute(
+                select(
+                    InjectedFault.series_id,
+                    InjectedFault.kind,
+                    InjectedFault.start,
+                    InjectedFault.end,
+                )
+            ).all(),
             columns=["series_id", "kind", "start", "end"],
         )
         if faults.empty:
             raise QCError("no injected faults: build the demo province first (qingshan sim build)")
-        fault_sites = set(
-            s.scalars(
-                select(Series.site_id).where(Series.id.in_(faults["series_id"].unique().tolist()))
+        fault_sites = sorted(
+            set(
+                s.scalars(
+                    select(Series.site_id).where(
+                        Series.id.in_(faults["series_id"].unique().tolist())
+                    )
+                )
             )
         )
-        rows = s.execute(
-            select(Site, Enterprise.industry)
-            .outerjoin(Enterprise, Site.enterprise_id == Enterprise.id)
-            .where(Site.id.in_(fault_sites))
-            .order_by(Site.id)
-        ).all()
         if limit_sites:
-            rows = rows[:limit_sites]
-        meta = []
-        for site, industry in rows:
-            series = {
-                x.id: x.parameter_code
-                for x in s.scalars(
-                    select(Series).where(Series.site_id == site.id, Series.period == "hour")
-                )
-            }
-            pl = [
-                {
-                    "parameter_code": p.parameter_code,
-                    "limit": p.limit,
-                    "unit": p.unit,
-                    "averaging": p.averaging,
-                    "standard": p.standard,
-                }
-                for p in s.scalars(select(PermitLimit).where(PermitLimit.site_id == site.id))
-            ]
-            meta.append((site, None if industry is None else str(industry), series, pl))
-    sites = []
-    t_min, t_max = None, None
-    for site, industry, series, pl in meta:
-        if not series:
-            continue
-        obs = store.scan(list(series), None, None, period="hour", columns=["value", "source_flag"])
-        obs["parameter"] = obs["series_id"].map(series)
-        frame = pd.DataFrame(
-            {
-                "time": obs["time"],
-                "parameter": obs["parameter"],
-                "value": obs["value"],
-                "flag": obs["source_flag"],
-                "series_id": obs["series_id"],
-            }
-        )
-        if len(frame):
-            t_min = frame["time"].min() if t_min is None else min(t_min, frame["time"].min())
-            t_max = frame["time"].max() if t_max is None else max(t_max, frame["time"].max())
-        sites.append(
-            {
-                "frame": frame,
-                "kind": str(site.kind),
-                "industry": industry,
-                "source_type": (site.attrs or {}).get("source_type"),
-                "permit_limits": pl,
-            }
-        )
+            fault_sites = fault_sites[:limit_sites]
+        metas = load_outlets(s, fault_sites)
+    frames = read_frames(store, metas, None, None)
+    sites = [
+        {
+            "frame": frames[m.site_id],
+            "kind": m.kind,
+            "industry": m.industry,
+            "source_type": m.source_type,
+            "permit_limits": m.permit_limits,
+            "reference_o2": m.reference_o2,
+        }
+        for m in metas
+        if m.site_id in frames
+    ]
+    t_min = min(x["frame"]["time"].min() for x in sites)
+    t_max = max(x["frame"]["time"].max() for x in sites)
     grid = pd.date_range(t_min, t_max, freq="h")
     keep = faults["series_id"].isin(pd.concat([x["frame"]["series_id"] for x in sites]).unique())
-    return score_frames(sites, faults[keep], grid)
+    return score_frames(sites, faults[keep], grid, workers=workers)
