@@ -79,22 +79,30 @@ async def run_listener(
     if recovered.records:
         log.info("replayed %d journal records into the store", recovered.records)
     devices = await asyncio.to_thread(_load_devices, engine)
+    worker = _ingest_process(directory, engine, store) if ingest != "thread" else None
+    if worker is None and ingest == "process":
+        raise ValueError("ingest='process' needs an ObservationStore and a database URL")
+    if worker is not None:  # its imports and connections are paid before the port opens
+        await worker.start()
     journal = Journal(directory).open()
     journal.start()
     rejects: deque[dict] = deque(maxlen=MAX_QUEUED_REJECTS)
     listener = Listener(journal, devices, on_reject=rejects.append)
-    await listener.start(
-        settings.hj212_host if host is None else host, settings.hj212_port if port is None else port
-    )
+    try:
+        await listener.start(
+            settings.hj212_host if host is None else host,
+            settings.hj212_port if port is None else port,
+        )
+    except BaseException:  # e.g. the port is taken: leave nothing running
+        await journal.stop()
+        if worker is not None:
+            await worker.close()
+        raise
     log.info(
         "HJ 212 listener on %s:%s", settings.hj212_host if host is None else host, listener.port
     )
     if ready is not None:
         ready(listener)
-
-    worker = _ingest_process(directory, engine, store) if ingest != "thread" else None
-    if worker is None and ingest == "process":
-        raise ValueError("ingest='process' needs an ObservationStore and a database URL")
 
     async def ingest_loop() -> None:
         while not done.is_set():
