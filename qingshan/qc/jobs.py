@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -160,22 +161,29 @@ def read_frames(
         )
         if obs.empty:
             continue
-        sid = obs["series_id"].to_numpy()
-        keys = pd.Series(list(smap.values()), index=list(smap))
-        meta = keys.reindex(sid)
+        ids = np.array(sorted(smap), dtype=np.int64)
+        site_of = np.array([smap[i][0] for i in ids], dtype=np.int64)
+        code_of = np.array([smap[i][1] for i in ids], dtype=object)
+        sid = obs["series_id"].to_numpy(dtype=np.int64)
+        pos = np.searchsorted(ids, sid)
+        site = site_of[pos]
+        order = np.argsort(site, kind="stable")  # rows stay in (series, time) order per site
         frame = pd.DataFrame(
             {
-                "time": obs["time"].to_numpy(),
-                "parameter": [k[1] for k in meta],
-                "value": obs["value"].to_numpy(dtype="float64"),
-                "flag": obs["source_flag"].to_numpy(dtype=object),
-                "series_id": sid,
+                "time": pd.to_datetime(
+                    pd.DatetimeIndex(obs["time"]).tz_convert("UTC").as_unit("ns").asi8[order],
+                    utc=True,
+                ),
+                "parameter": code_of[pos[order]],
+                "value": obs["value"].to_numpy(dtype="float64")[order],
+                "flag": obs["source_flag"].to_numpy(dtype=object)[order],
+                "series_id": sid[order],
             }
         )
-        frame["time"] = pd.to_datetime(frame["time"], utc=True)
-        site = pd.Series([k[0] for k in meta], dtype="int64")
-        for site_id, idx in site.groupby(site.to_numpy()).groups.items():
-            out[int(site_id)] = frame.iloc[idx.to_numpy()].reset_index(drop=True)
+        site = site[order]
+        cuts = np.flatnonzero(np.diff(site)) + 1
+        for a, b in zip(np.r_[0, cuts], np.r_[cuts, site.size], strict=True):
+            out[int(site[a])] = frame.iloc[a:b].reset_index(drop=True)
     return out
 
 
