@@ -1,52 +1,64 @@
-"""The outlet page 排口数据质控: the series with flags and marks drawn on it (login required).
+"""The outlet page 排口数据质控: an outlet's hourly series with QC flags, enterprise marks, the
+permit limit and exceedance events (login required).
 
-Mount with ``app.include_router(qingshan.qc.web.router)`` (e.g. from
-:func:`qingshan.web.routes.mount_web`). Like the other pages it computes nothing: it renders
-``qc_outlet.html`` (extending the dashboard's ``base.html``) and the browser draws the data of
-``GET /api/v1/qc/sites/{code}/flags`` and ``/events`` with ECharts.
+Mounted by :func:`qingshan.web.routes.mount_web`. Like the other pages it computes nothing: it
+renders the dashboard template ``qc_outlet.html`` with labels, legend and API URLs; the browser
+draws ``GET /api/v1/archive/outlets/{code}`` (header, parameter names and units),
+``/api/v1/qc/sites/{code}/flags`` (series and flags) and ``/events`` with ECharts.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, FileSystemLoader
 
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer
 
 router = APIRouter(include_in_schema=False)
-QC_TEMPLATES = Path(__file__).with_name("templates")
 
-
-def _templates_with_qc() -> None:
-    """Let the dashboard's template environment also find the QC templates (idempotent)."""
-    from qingshan.web.routes import get_templates
-
-    env = get_templates().env
-    if not getattr(env, "_qc_loader", False):
-        env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(QC_TEMPLATES))])
-        env._qc_loader = True
+#: the quick ranges offered above the charts [days]
+QUICK_DAYS = (1, 3, 7, 14)
 
 
 @router.get("/qc/outlets/{code}", response_class=HTMLResponse)
 def outlet_page(
     request: Request, code: str, viewer: LoggedInViewer, days: int = Query(3, ge=1, le=31)
 ) -> HTMLResponse:
-    """排口数据质控: the outlet's hourly series of the last ``days`` days with QC flags
-    (colour per flag), enterprise marks (shaded intervals), limits and events."""
-    from qingshan.web.routes import render
+    """排口数据质控: the outlet's hourly series of the last ``days`` days (CST hours) with QC
+    flags (colour per flag), enterprise marks (shaded intervals), the permit limit and events."""
+    from qingshan.web.i18n import get_lang, labels_for
+    from qingshan.web.legend import LIMIT_COLOR, MARK_COLOR, qc_flag_legend
+    from qingshan.web.routes import API, render
 
-    _templates_with_qc()
-    end = as_cst(utcnow()).replace(minute=0, second=0, microsecond=0)
+    lang = get_lang(request)
+    end = as_cst(utcnow()).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     start = end - timedelta(days=days)
     fmt = "%Y-%m-%dT%H:%M"
-    return render(
-        request,
-        "qc_outlet.html",
-        {"code": code, "start": start.strftime(fmt), "end": end.strftime(fmt)},
-        viewer=viewer,
-    )
+    site = quote(code, safe="")
+    config = {
+        "lang": lang,
+        "code": code,
+        "outletUrl": f"{API}/archive/outlets/{site}",
+        "flagsUrl": f"{API}/qc/sites/{site}/flags",
+        "eventsUrl": f"{API}/qc/sites/{site}/events",
+        "legend": qc_flag_legend(lang),
+        "markColor": MARK_COLOR,
+        "limitColor": LIMIT_COLOR,
+        "labels": labels_for(("qc.", "ent.", "industry.", "layout.cst", "punct."), lang),
+    }
+    context = {
+        "config": config,
+        "code": code,
+        "start": start.strftime(fmt),
+        "end": end.strftime(fmt),
+        "days": days,
+        "quick_days": QUICK_DAYS,
+        "legend": config["legend"],
+        "mark_color": MARK_COLOR,
+        "limit_color": LIMIT_COLOR,
+    }
+    return render(request, "qc_outlet.html", context, viewer=viewer)

@@ -56,3 +56,28 @@ def water_legend(lang: str) -> list[dict]:
     ]
     entries.append({"cls": None, "name": translate("water.no_data", lang), "color": NO_DATA_COLOR})
     return entries
+
+
+#: QC flag (:class:`qingshan.qc.flags.Flag`, by its lower-case label) → colour of the points on
+#: the outlet page, worst-looking last: 通过 green, 可疑 amber, 无效 red, 缺失 grey, 未评估 blue.
+QC_FLAG_COLORS = MappingProxyType(
+    {
+        "pass": "#2E9D57",
+        "suspect": "#E0A100",
+        "fail": "#C0392B",
+        "missing": "#9AA0A6",
+        "not_evaluated": "#5B8DD6",
+    }
+)
+#: enterprise marks (企业标记) are shaded in this colour; the permit limit is a dashed line in
+#: :data:`LIMIT_COLOR`
+MARK_COLOR = "rgba(91, 141, 214, 0.16)"
+LIMIT_COLOR = "#C0392B"
+
+
+def qc_flag_legend(lang: str) -> list[dict]:
+    """The outlet page's flag legend: ``flag`` (``"pass"`` …), ``name`` and ``color``."""
+    return [
+        {"flag": flag, "name": translate(f"qc.flag.{flag}", lang), "color": color}
+        for flag, color in QC_FLAG_COLORS.items()
+    ]

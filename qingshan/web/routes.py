@@ -39,12 +39,17 @@ class NavItem:
     label: str  # a key of qingshan.web.i18n.LABELS
     matches: tuple[str, ...] = ()
     login: bool = False  # the page needs a login (shown with a lock to visitors)
+    prefixes: tuple[str, ...] = ()  # pages below it (e.g. an outlet under 污染源) keep it active
+
+    def is_active(self, path: str) -> bool:
+        return path in self.matches or path.startswith(self.prefixes)
 
 
 #: the top navigation; pages of later issues add themselves here
 NAV: list[NavItem] = [
     NavItem("/map", "nav.map", ("/", "/map")),
     NavItem("/water", "nav.water", ("/water",)),
+    NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
     NavItem("/devices", "nav.devices", ("/devices",), login=True),
     NavItem(f"{API}/docs", "nav.api"),
 ]
@@ -87,7 +92,7 @@ def render(
             {
                 "path": n.path,
                 "label": n.label,
-                "active": request.url.path in n.matches,
+                "active": n.is_active(request.url.path),
                 "locked": n.login and viewer is None,
             }
             for n in NAV

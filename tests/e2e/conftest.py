@@ -23,7 +23,13 @@ import pytest
 from qingshan.db.engine import make_engine, session_scope
 from qingshan.db.migrate import upgrade
 
-from .seed import seed_air_stations, seed_devices, seed_users, seed_water_sections
+from .seed import (
+    seed_air_stations,
+    seed_devices,
+    seed_enterprises,
+    seed_users,
+    seed_water_sections,
+)
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -52,6 +58,7 @@ def _prepare_data(data_dir: Path) -> None:
         seed_water_sections(session)
         seed_devices(session)
         seed_users(session)
+        seed_enterprises(session, data_dir / "observations")
     engine.dispose()
 
 

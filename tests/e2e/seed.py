@@ -270,3 +270,135 @@ def seed_devices(session: Session, now: datetime | None = None) -> None:
          "reason": reason, "message": message, "frame": None}
         for i, (mn, reason, message) in enumerate(REJECTS)
     ])  # fmt: skip
+
+
+#: an enterprise user of 杭州青山热电 (username, password)
+ENTERPRISE_USER = ("qsrd-e2e", "e2e-password-qsrd")
+
+#: credit code, name, industry, county, permit number, (outlet code, name, kind, attrs)
+ENTERPRISES = [
+    ("91330100MA2E2E001A", "杭州青山热电有限公司", "thermal_power", "330105", "91330100MA2E2E001A001P",
+     ("E2EGAS01", "1号机组废气排放口", "gas_outlet",
+      {"source_type": "coal_boiler_ultralow", "source_name": "燃煤发电锅炉（超低排放）", "reference_o2": 6.0})),
+    ("91330100MA2E2E002B", "杭州富春纸业有限公司", "paper", "330111", "91330100MA2E2E002B001P",
+     ("E2EWAT01", "废水总排口", "water_outlet", {"source_type": "paper_effluent"})),
+    ("91330200MA2E2E003C", "宁波甬江印染有限公司", "dyeing", "330206", "91330200MA2E2E003C001P",
+     ("E2EWAT02", "印染废水排口", "water_outlet", {"source_type": "dyeing_effluent"})),
+]  # fmt: skip
+#: permit limits by outlet: code → (limit, unit, averaging)
+OUTLET_LIMITS = {
+    "E2EGAS01": {"a21026": (35.0, "mg/m³", "hour"), "a21002": (50.0, "mg/m³", "hour"),
+                 "a34013": (10.0, "mg/m³", "hour")},
+    "E2EWAT01": {"w01018": (80.0, "mg/L", "day"), "w21003": (8.0, "mg/L", "day")},
+    "E2EWAT02": {"w01018": (80.0, "mg/L", "day"), "w21003": (10.0, "mg/L", "day")},
+}  # fmt: skip
+#: hours (counted back from the newest) of the seeded SO2 exceedance at E2EGAS01: measured
+#: ≈ 42 mg/m³ at O2 ≈ 8 % is ≈ 42 × 15/13 ≈ 48.5 mg/m³ at the reference 6 % (limit 35)
+EXCEEDANCE_HOURS = range(20, 16, -1)
+#: O2 of the power plant's flue gas at the newest hour (about it before) [%]: converted =
+#: measured × (21 − 6)/(21 − 8)
+GAS_O2 = 8.0
+#: a 校准 mark on the gas outlet, hours back from the newest: [start, end)
+MARK_HOURS = (32, 29)
+#: the gas outlet's newest-hour values: SO2 36 measured → 41.5 converted, above 35 (超标)
+GAS_LATEST = {"a21026": 36.0, "a21002": 30.0, "a34013": 4.0, "a19001": GAS_O2}
+SERIES_HOURS = 48
+
+
+def seed_enterprises(session: Session, observations_dir, now: datetime | None = None) -> None:
+    """:data:`ENTERPRISES` with permits, limits, outlets, 48 hours of hourly observations in
+    the store (an SO2 exceedance, a bad-flagged hour, a gap), a 校准 mark, the QC verdict with
+    its event and case, and :data:`ENTERPRISE_USER` (regions must be seeded)."""
+    import numpy as np
+    import pandas as pd
+
+    from qingshan.accounts.models import Role
+    from qingshan.accounts.service import create_user
+    from qingshan.archive.models import Enterprise, Industry, Permit, PermitLimit
+    from qingshan.monitoring.registry import ensure_parameter, get_or_create_series, update_latest
+    from qingshan.qc import service as qc_service
+    from qingshan.timeseries.store import ObservationStore
+
+    now = now or datetime.now(UTC)
+    newest = pd.Timestamp(now).floor("h") - pd.Timedelta(hours=1)
+    hours = [newest - pd.Timedelta(hours=h) for h in range(SERIES_HOURS - 1, -1, -1)]
+    store = ObservationStore(observations_dir)
+    rng = np.random.default_rng(212)
+    sites = {}
+    for credit, name, industry, county, permit_no, (code, oname, kind, attrs) in ENTERPRISES:
+        ent = Enterprise(
+            credit_code=credit, name=name, industry=Industry(industry), region_code=county
+        )
+        session.add(ent)
+        session.flush()
+        permit = Permit(enterprise_id=ent.id, number=permit_no, valid_from=datetime(2023, 1, 1).date(),
+                        valid_to=datetime(2028, 1, 1).date())  # fmt: skip
+        session.add(permit)
+        site = Site(code=code, name=f"{name[:6]}{oname}", kind=SiteKind(kind),
+                    control_level=ControlLevel.ENTERPRISE, region_code=county,
+                    enterprise_id=ent.id, attrs=attrs)  # fmt: skip
+        session.add(site)
+        session.flush()
+        sites[code] = site
+        for pcode, (limit, unit, averaging) in OUTLET_LIMITS[code].items():
+            ensure_parameter(session, pcode)
+            session.add(PermitLimit(permit_id=permit.id, site_id=site.id, parameter_code=pcode,
+                                    limit=limit, unit=unit, averaging=averaging,
+                                    standard="排污许可证"))  # fmt: skip
+    session.flush()
+
+    def series_rows(site, values: dict, flags: dict | None = None) -> pd.DataFrame:
+        rows = []
+        for pcode, vals in values.items():
+            unit = "%" if pcode == "a19001" else "mg/m³" if pcode.startswith("a") else "mg/L"
+            sid = get_or_create_series(session, site, pcode, Period.HOUR, unit).id
+            for t, v in zip(hours, vals, strict=True):
+                if v is None:
+                    continue  # a gap: 缺失
+                flag = (flags or {}).get(t, "N")
+                rows.append(dict(series_id=sid, time=t, period="hour", value=v, raw_value=v,
+                                 source_flag=flag, source="e2e"))  # fmt: skip
+        return pd.DataFrame(rows)
+
+    # the power plant: SO2 ~20 with an exceedance; a fault-flagged hour (D) and a gap
+    n = SERIES_HOURS
+    so2 = list(np.round(20 + rng.normal(0, 1.5, n), 2))
+    for h in EXCEEDANCE_HOURS:
+        so2[n - 1 - h] = round(42.0 + rng.normal(0, 1.5), 2)
+    so2[n - 1] = GAS_LATEST["a21026"]
+    so2[n - 1 - 10] = None
+    gas_vals = {
+        "a21026": so2,
+        "a21002": list(np.round(26 + rng.normal(0, 2, n - 1), 2)) + [GAS_LATEST["a21002"]],
+        "a34013": list(np.round(3.5 + rng.normal(0, 0.3, n - 1), 2)) + [GAS_LATEST["a34013"]],
+        "a19001": list(np.round(GAS_O2 + rng.normal(0, 0.3, n - 1), 2)) + [GAS_O2],
+    }
+    gas = sites["E2EGAS01"]
+    gas_rows = series_rows(gas, gas_vals, {hours[n - 1 - 6]: "D"})
+    water_rows = [
+        series_rows(sites["E2EWAT01"], {"w01018": [32.0] * n, "w21003": [2.1] * n}),
+        series_rows(sites["E2EWAT02"], {"w01018": [60.0] * (n - 1) + [95.0], "w21003": [4.0] * n}),
+    ]
+    store.append(gas_rows, "gas_outlet")
+    store.append(pd.concat(water_rows, ignore_index=True), "water_outlet")
+    update_latest(session, pd.concat([gas_rows, *water_rows], ignore_index=True))
+    # a calibration mark, then the verdict over the 48 hours (events and a case)
+    qc_service.add_mark(session, site_id=gas.id, kind="校准",
+                        start=hours[n - 1 - MARK_HOURS[0]].to_pydatetime(),
+                        end=hours[n - 1 - MARK_HOURS[1]].to_pydatetime(),
+                        created_by="qsrd-e2e", reason="CEMS 例行校准", proof=["校准记录.pdf"])  # fmt: skip
+    code_of = {}
+    for pcode in gas_vals:
+        code_of[get_or_create_series(session, gas, pcode, Period.HOUR, "").id] = pcode
+    frame = pd.DataFrame({"time": gas_rows["time"], "parameter": gas_rows["series_id"].map(code_of),
+                          "value": gas_rows["value"], "flag": gas_rows["source_flag"]})  # fmt: skip
+    limits = {p: {"limit": lim, "standard": "排污许可证", "source": "permit", "reference_o2": 6.0}
+              for p, (lim, _u, _a) in OUTLET_LIMITS["E2EGAS01"].items()}  # fmt: skip
+    qc_service.judge_site(
+        session, frame, site_id=gas.id,
+        window=(hours[0].to_pydatetime(), (newest + pd.Timedelta(hours=1)).to_pydatetime()),
+        industry="thermal_power", source_type="coal_boiler_ultralow", limits=limits,
+    )  # fmt: skip
+    create_user(session, *ENTERPRISE_USER, Role.ENTERPRISE, "330105",
+                enterprise_id=sites["E2EGAS01"].enterprise_id, display_name="杭州青山热电")  # fmt: skip
+    session.flush()

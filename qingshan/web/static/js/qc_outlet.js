@@ -1,0 +1,193 @@
+/* 排口数据质控: the outlet's header (/api/v1/archive/outlets/{code}), its hourly series with the
+ * QC flag of every point, enterprise marks shaded, the permit limit as a labelled line
+ * (/api/v1/qc/sites/{code}/flags) and the exceedance events (/events). Everything comes
+ * computed from the API; this script only draws. */
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("qs-config").textContent);
+  var L = cfg.labels;
+  var en = cfg.lang === "en";
+  var esc = qs.esc;
+  var COLON = L["punct.colon"];
+  var SEP = en ? "; " : "；";
+  var $ = function (id) { return document.getElementById(id); };
+  var root = $("qs-qc");
+  var FLAG = {};
+  cfg.legend.forEach(function (e) { FLAG[e.flag] = e; });
+  var params = {};  // code → {name, name_en, symbol, unit} from the archive
+  var outlet = null;
+  var charts = {};
+  window.qsOutletCharts = charts;  // for the browser tests and the console
+  window.addEventListener("resize", function () { Object.keys(charts).forEach(function (k) { charts[k].resize(); }); });
+
+  function fmt(v) {
+    if (v == null) { return "—"; }
+    var a = Math.abs(v);
+    return a >= 100 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toPrecision(3);
+  }
+  function lim(v) { return v == null ? "—" : String(parseFloat(v.toPrecision(4))); }  // 35, not 35.00
+  function paramName(code) {
+    var p = params[code];
+    if (!p) { return code; }
+    var name = en ? p.name_en : p.name;
+    return p.symbol && name.indexOf(p.symbol) < 0 ? name + " " + p.symbol : name;
+  }
+  function unitOf(code) { return params[code] ? params[code].unit : ""; }
+  function short(iso) { return qs.cst(iso).slice(5); }  // MM-DD HH:MM in CST
+
+  function renderHeader(o) {
+    outlet = o;
+    o.values.forEach(function (v) { params[v.parameter_code] = v; });
+    $("qs-outlet-name").textContent = o.name;
+    $("qs-crumb-outlet").textContent = o.name;
+    $("qs-kind").textContent = L["qc.kind." + o.kind];
+    $("qs-source").textContent = o.source_name || o.source_type || "—";
+    $("qs-exceeding").hidden = !o.exceeding;
+    if (o.enterprise) {
+      var e = o.enterprise;
+      $("qs-crumb-ent").textContent = e.name;
+      $("qs-back").href = "/enterprises?q=" + encodeURIComponent(e.credit_code);
+      $("qs-ent").innerHTML = "<b>" + esc(e.name) + '</b> <span class="qs-muted qs-small mono">' + esc(e.credit_code) + "</span>" +
+        ' <span class="qs-muted qs-small">' + esc(en ? e.region_name_en : e.region_name) + "</span>";
+      $("qs-industry").innerHTML = '<span class="qs-industry qs-industry-' + esc(e.industry) + '">' + esc(L["industry." + e.industry]) + "</span>";
+    }
+    if (o.permit) {
+      var p = o.permit;
+      $("qs-permit").innerHTML = '<span class="mono">' + esc(p.number) + '</span> <span class="qs-small qs-muted">' + esc(p.valid_from) + " ~ " +
+        esc(p.valid_to) + '</span> <span class="qs-badge qs-permit-' + esc(p.status) + '">' + esc(L["ent.permit." + p.status]) + "</span>";
+    }
+  }
+
+  function chartTitle(code, s) {
+    var conv = s.converted && s.limit && s.limit.reference_o2 != null;
+    return '<span class="qs-chart-name">' + esc(paramName(code)) + "</span>" +
+      (conv ? ' <span class="qs-val-tag" title="' + esc(L["qc.converted_note"].replace("{o2}", s.limit.reference_o2)) + '">' + esc(L["qc.converted"]) + "</span>" : "") +
+      ' <span class="qs-muted qs-small">' + esc(unitOf(code)) + "</span>" +
+      (s.limit ? ' <span class="qs-muted qs-small qs-right">' + esc(L["qc.limit"]) + COLON + esc(lim(s.limit.limit)) + " " + esc(unitOf(code)) +
+        (s.limit.standard ? " · " + esc(s.limit.standard) : "") + "</span>" : "");
+  }
+
+  function drawChart(el, code, s, marks) {
+    var y = s.converted || s.value;
+    var unit = unitOf(code);
+    var pts = s.time.map(function (t, i) {
+      var f = FLAG[s.flag[i]] || FLAG.not_evaluated;
+      return { value: [t, y[i]], itemStyle: { color: f.color }, flag: s.flag[i], raw: s.value[i] };
+    });
+    var limit = s.limit ? s.limit.limit : null;
+    var mine = marks.filter(function (m) { return m.parameter_code == null || m.parameter_code === code; });
+    var series = [{
+      type: "line", name: paramName(code), data: pts, showSymbol: true, symbol: "circle", symbolSize: 6,
+      lineStyle: { color: "#8a9690", width: 1 }, connectNulls: false,
+      markArea: mine.length ? { silent: true, itemStyle: { color: cfg.markColor },
+        label: { show: true, position: "insideTop", color: "#3b5f99", fontSize: 11 },
+        data: mine.map(function (m) { return [{ name: m.kind, xAxis: m.start }, { xAxis: m.end }]; }) } : undefined,
+      markLine: limit == null ? undefined : { silent: true, symbol: "none",
+        lineStyle: { type: "dashed", color: cfg.limitColor, width: 1.5 },
+        label: { formatter: L["qc.limit_line"] + " " + lim(limit) + " " + unit, position: "insideEndTop", color: cfg.limitColor, fontSize: 11 },
+        data: [{ yAxis: limit, name: "limit" }] }
+    }];
+    if (limit != null && s.time.length) {  // an invisible point: the axis reaches above the limit
+      series.push({ type: "scatter", data: [[s.time[0], limit * 1.12]], symbolSize: 0, silent: true, tooltip: { show: false } });
+    }
+    var chart = echarts.getInstanceByDom(el) || echarts.init(el);
+    chart.setOption({
+      animation: false,
+      grid: { left: 56, right: 24, top: 16, bottom: 28 },
+      tooltip: { trigger: "axis", confine: true, formatter: function (ps) {
+        var p = ps[0];
+        if (!p) { return ""; }
+        var d = p.data, f = FLAG[d.flag];
+        return esc(qs.cst(d.value[0])) + " " + esc(L["layout.cst"]) + "<br>" + esc(paramName(code)) + COLON + "<b>" + esc(fmt(d.value[1])) + "</b> " + esc(unit) +
+          (s.converted ? " (" + esc(L["qc.converted"]) + SEP + esc(L["qc.measured"]) + " " + esc(fmt(d.raw)) + ")" : "") +
+          "<br>" + esc(L["qc.flag"]) + COLON + '<span style="color:' + (f ? f.color : "#333") + '">●</span> ' + esc(f ? f.name : d.flag) +
+          (limit != null ? "<br>" + esc(L["qc.limit"]) + COLON + esc(lim(limit)) + " " + esc(unit) : "");
+      } },
+      xAxis: { type: "time", axisLabel: { formatter: function (v) { return short(new Date(v).toISOString()); }, hideOverlap: true } },
+      yAxis: { type: "value", scale: true },
+      dataZoom: [{ type: "inside" }],
+      series: series
+    }, true);
+    charts[code] = chart;
+    return chart;
+  }
+
+  function renderSeries(data) {
+    $("qs-rule").textContent = data.rule_version;
+    var box = $("qc-charts");
+    Object.keys(charts).forEach(function (k) { charts[k].dispose(); delete charts[k]; });
+    box.innerHTML = "";
+    var order = (outlet ? outlet.values.map(function (v) { return v.parameter_code; }) : []);
+    Object.keys(data.series).forEach(function (c) { if (order.indexOf(c) < 0) { order.push(c); } });
+    order = order.filter(function (c) { return data.series[c]; });
+    $("qc-no-series").hidden = order.length > 0;
+    var pending = order.length;
+    if (!pending) { root.dataset.ready = "1"; }
+    order.forEach(function (code) {
+      var s = data.series[code];
+      var card = document.createElement("section");
+      card.className = "qs-card qs-chart-card" + (s.limit ? " qs-has-limit" : "");
+      card.dataset.param = code;
+      card.innerHTML = '<h3 class="qs-chart-title">' + chartTitle(code, s) + '</h3><div class="qs-chart"></div>';
+      box.appendChild(card);
+      var chart = drawChart(card.querySelector(".qs-chart"), code, s, data.marks);
+      chart.on("finished", function once() {
+        chart.off("finished", once);
+        if (--pending === 0) { root.dataset.ready = "1"; }
+      });
+    });
+    renderMarks(data.marks);
+  }
+
+  function cells(list) { return "<tr>" + list.map(function (c) { return "<td" + (c[1] ? ' class="' + c[1] + '"' : "") + ">" + c[0] + "</td>"; }).join("") + "</tr>"; }
+
+  function renderMarks(marks) {
+    document.querySelector("#qc-marks tbody").innerHTML = marks.map(function (m) {
+      return cells([['<span class="qs-mark-kind">' + esc(m.kind) + "</span>"], [esc(m.parameter_code ? paramName(m.parameter_code) : L["qc.mark.all"]), "nowrap"],
+        [esc(qs.cst(m.start)), "nowrap"], [esc(qs.cst(m.end)), "nowrap"], [esc(m.reason || "—")], [esc(m.created_by), "nowrap"],
+        [esc(qs.cst(m.created_at)), "nowrap"], [esc((m.proof || []).join(", ") || "—")]]);
+    }).join("");
+    $("qc-marks-none").hidden = marks.length > 0;
+  }
+
+  function renderEvents(events) {
+    document.querySelector("#qc-events tbody").innerHTML = events.map(function (e) {
+      var unit = unitOf(e.parameter_code);
+      var src = L["qc.event.source." + e.limit_source];
+      return '<tr data-param="' + esc(e.parameter_code) + '" data-key="' + esc(e.event_key) + '">' +
+        '<td class="nowrap"><b>' + esc(paramName(e.parameter_code)) + "</b></td>" +
+        '<td class="nowrap">' + esc(qs.cst(e.start)) + '</td><td class="nowrap">' + esc(qs.cst(e.end)) + "</td>" +
+        '<td class="num">' + e.periods + '</td><td class="num">' + esc(fmt(e.max_value)) + " " + esc(unit) + "</td>" +
+        '<td class="num"><span class="qs-not-met">' + esc(e.max_multiple.toFixed(2)) + "</span></td>" +
+        '<td class="num">' + esc(lim(e.limit)) + " " + esc(unit) + "</td>" +
+        '<td class="qs-small">' + esc(e.standard || "—") +
+        (src && (e.standard || "").indexOf(src) < 0 ? ' <span class="qs-muted">(' + esc(src) + ")</span>" : "") + "</td></tr>";
+    }).join("");
+    $("qc-events-none").hidden = events.length > 0;
+  }
+
+  function range() {
+    var f = new FormData($("qc-range"));
+    function iso(v) { return new Date(v + ":00+08:00").toISOString(); }  // the inputs are CST
+    return "start=" + encodeURIComponent(iso(f.get("start"))) + "&end=" + encodeURIComponent(iso(f.get("end")));
+  }
+  function fail(err) {
+    $("qs-error").hidden = false;
+    $("qs-error").textContent = L["qc.load_failed"] + COLON + err.message;
+    root.dataset.ready = "error";
+  }
+  function loadSeries() {
+    root.dataset.ready = "0";
+    return qs.getJSON(cfg.flagsUrl + "?" + range()).then(renderSeries);
+  }
+
+  qs.getJSON(cfg.outletUrl).then(renderHeader, function () { /* not an archived outlet: codes as names */ })
+    .then(function () {
+      return Promise.all([loadSeries(), qs.getJSON(cfg.eventsUrl).then(renderEvents)]);
+    }).catch(fail);
+  $("qc-range").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    $("qs-error").hidden = true;
+    loadSeries().catch(fail);
+  });
+})();
