@@ -23,7 +23,7 @@ import pandas as pd
 
 from qingshan.qc.errors import BadParameter, ShapeMismatch
 from qingshan.qc.flags import Flag, as_series_like
-from qingshan.qc.rolling import modified_z_exceeds
+from qingshan.qc.rolling import flat_windows, modified_z_exceeds
 
 __all__ = [
     "gross_range_test",
@@ -323,19 +323,22 @@ def flat_line_test(
     if tolerance < 0:
         raise BadParameter("flat_line_test", "tolerance", tolerance, "≥ 0")
     x, missing, masked = _values(values, mask)
-    t = _seconds(times, x.size)
-    flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
+    ns = _ns(times, x.size)
+    nan = missing | masked
+    flags = np.where(nan, NE, P).astype(np.uint8)
+    dns = np.diff(ns)
+    if dns.size and dns[0] > 0 and (dns == dns[0]).all():  # regular sampling
+        step = float(dns[0]) / 1e9
+    else:
+        step = _step(ns / 1e9)
     for duration, level in ((suspect_duration, S), (fail_duration, F)):
         if duration is None:
             continue
-        w = _window_points(duration, t) + 1
+        w = max(int(round(duration / step)), 1) + 1
         if w > x.size:
             continue
-        with np.errstate(invalid="ignore"):
-            flat = rolling_range(x, w) <= tolerance * (1 + 1e-9) + 1e-12
-        if whole_run:
-            flat = _spread_back(flat, w)
-        flags[flat & ~np.isnan(x)] = level
+        flat = flat_windows(x, w, tolerance * (1 + 1e-9) + 1e-12, whole_run)
+        flags[flat & ~nan] = level
     return _finish(values, flags, missing, masked)
 
 

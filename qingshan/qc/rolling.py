@@ -107,3 +107,40 @@ def modified_z_exceeds(x: np.ndarray, w: int, mp: int, z_min: float, min_mad: fl
         z[idx] = zz
         evaluated[idx] &= ~np.isnan(zz)
     return z, evaluated
+
+
+def flat_windows(x: np.ndarray, w: int, threshold: float, whole_run: bool) -> np.ndarray:
+    """Points of ``x`` in (``whole_run``) or ending (not ``whole_run``) a window of ``w`` points
+    whose range max − min ≤ ``threshold`` (no missing value in it).
+
+    A flat window has every step |xᵢ − xᵢ₋₁| ≤ ``threshold``, so it lies inside one run of such
+    small steps of at least ``w − 1`` steps; the rolling range (:func:`rolling_range`) is
+    computed on those runs only — on noisy data a small part of the series.
+    """
+    from qingshan.qc.checks import _spread_back, rolling_range, run_lengths
+
+    n = x.size
+    out = np.zeros(n, dtype=bool)
+    if w > n:
+        return out
+    if w == 1:
+        out[~np.isnan(x)] = True
+        return out
+    d = np.subtract(x[1:], x[:-1])
+    np.abs(d, out=d)
+    with np.errstate(invalid="ignore"):
+        small = d <= threshold
+    starts, ends = run_lengths(small)  # steps starts[k] … ends[k] − 1 → points starts … ends
+    keep = (ends - starts) >= w - 1
+    starts, ends = starts[keep], ends[keep] + 1
+    if starts.size == 0:
+        return out
+    if starts.size > 256 or int((ends - starts).sum()) > n // 4:  # many: the whole series
+        with np.errstate(invalid="ignore"):
+            flat = rolling_range(x, w) <= threshold
+        return _spread_back(flat, w) if whole_run else flat
+    for a, b in zip(starts, ends, strict=True):
+        with np.errstate(invalid="ignore"):
+            flat = rolling_range(x[a:b], w) <= threshold
+        out[a:b] |= _spread_back(flat, w) if whole_run else flat
+    return out

@@ -91,3 +91,56 @@ def test_rate_of_change_regular_and_irregular_steps():
     assert C.rate_of_change_test(np.array([0.0, 31.0, 61.0, 61.0]), t, 0.5).tolist() == [P, S, P, P]
     t2 = t[[0, 1, 3]]  # 60 s, then 120 s: 60 allowed
     assert C.rate_of_change_test(np.array([0.0, 31.0, 91.0]), t2, 0.5).tolist() == [P, S, P]
+
+
+def _flat_reference(x, t, sd, fd, tol, whole_run):
+    """The whole-series formulation: rolling range over every window."""
+    flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
+    for d, level in ((sd, S), (fd, F)):
+        if d is None:
+            continue
+        w = C._window_points(d, C._seconds(t, x.size)) + 1
+        if w > x.size:
+            continue
+        with np.errstate(invalid="ignore"):
+            flat = C.rolling_range(x, w) <= tol * (1 + 1e-9) + 1e-12
+        if whole_run:
+            flat = C._spread_back(flat, w)
+        flags[flat & ~np.isnan(x)] = level
+    flags[np.isnan(x)] = M
+    return flags
+
+
+def test_flat_line_worked_and_equal_to_the_whole_series_range():
+    t = pd.date_range("2024-01-01", periods=8, freq="min", tz="UTC")
+    # 3-minute window (4 points): 5.00 5.01 5.00 5.02 spans 0.02 ≤ 0.02 → flat
+    x = np.array([1.0, 5.0, 5.01, 5.0, 5.02, 9.0, 9.0, 9.5])
+    assert C.flat_line_test(x, t, 180, None, 0.02).tolist() == [P, S, S, S, S, P, P, P]
+    assert C.flat_line_test(x, t, 180, None, 0.02, whole_run=False).tolist() == [
+        P,
+        P,
+        P,
+        P,
+        S,
+        P,
+        P,
+        P,
+    ]
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        n = int(rng.integers(1, 400))
+        t = pd.date_range("2024-01-01", periods=n, freq="min", tz="UTC")
+        if rng.random() < 0.3 and n > 3:
+            t = t.delete(rng.integers(0, n, 3))
+            n = t.size
+        x = np.round(rng.normal(0, 1, n) * rng.choice([0.01, 0.1, 1]), int(rng.integers(0, 3)))
+        for s in rng.integers(0, max(n, 1), int(rng.integers(0, 6))):
+            x[s : s + int(rng.integers(1, 60))] = x[s]
+        if rng.random() < 0.4:
+            x[rng.random(n) < 0.05] = np.nan
+        tol, wr = float(rng.choice([0, 0.01, 0.5])), bool(rng.random() < 0.5)
+        fd = None if rng.random() < 0.5 else 1800
+        np.testing.assert_array_equal(
+            C.flat_line_test(x, t, 600, fd, tol, whole_run=wr),
+            _flat_reference(x, t, 600, fd, tol, wr),
+        )
