@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from qingshan.monitoring.models import LatestValue, Parameter, Period, Series, Site
@@ -51,39 +53,34 @@ def update_latest(session: Session, observations: pd.DataFrame) -> int:
 
     ``observations`` has the observation columns (series_id, time, value, source_flag,
     qc_flag). A stored latest value is replaced only by a newer or equal time, so late or
-    replayed data never move a series back in time. Returns the number of series changed.
+    replayed data never move a series back in time. One bulk upsert (``INSERT … ON CONFLICT DO
+    UPDATE … WHERE stored.time <= new.time``) on SQLite and PostgreSQL alike. Returns the number
+    of series offered.
     """
     if observations.empty:
         return 0
-    newest = observations.sort_values("time").groupby("series_id", sort=False).tail(1)
-    ids = [int(i) for i in newest["series_id"]]
-    current = {
-        lv.series_id: lv
-        for lv in session.scalars(select(LatestValue).where(LatestValue.series_id.in_(ids)))
-    }
-    changed = 0
-    for row in newest.itertuples(index=False):
-        time = pd.Timestamp(row.time).to_pydatetime()
-        value = None if pd.isna(row.value) else float(row.value)
-        flag = getattr(row, "source_flag", None)
-        flag = None if flag is None or pd.isna(flag) else str(flag)
-        qc = getattr(row, "qc_flag", 0)
-        qc = 0 if qc is None or pd.isna(qc) else int(qc)
-        lv = current.get(int(row.series_id))
-        if lv is None:
-            session.add(
-                LatestValue(
-                    series_id=int(row.series_id),
-                    time=time,
-                    value=value,
-                    source_flag=flag,
-                    qc_flag=qc,
-                )
-            )
-        elif lv.time <= time:
-            lv.time, lv.value, lv.source_flag, lv.qc_flag = time, value, flag, qc
-        else:
-            continue
-        changed += 1
-    session.flush()
-    return changed
+    newest = observations.sort_values("time", kind="stable").groupby("series_id", sort=False).tail(1)
+    flags = newest["source_flag"] if "source_flag" in newest else pd.Series(None, index=newest.index)
+    qc = newest["qc_flag"] if "qc_flag" in newest else pd.Series(0, index=newest.index)
+    rows = [
+        {
+            "series_id": int(sid),
+            "time": pd.Timestamp(t).to_pydatetime(),
+            "value": None if pd.isna(v) else float(v),
+            "source_flag": None if f is None or pd.isna(f) else str(f),
+            "qc_flag": 0 if q is None or pd.isna(q) else int(q),
+            "attrs": {},
+        }
+        for sid, t, v, f, q in zip(
+            newest["series_id"], newest["time"], newest["value"], flags, qc, strict=True
+        )
+    ]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(LatestValue)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[LatestValue.series_id],
+        set_={c: stmt.excluded[c] for c in ("time", "value", "source_flag", "qc_flag")},
+        where=LatestValue.time <= stmt.excluded.time,
+    )
+    session.execute(stmt, rows)
+    return len(rows)
