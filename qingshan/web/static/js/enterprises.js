@@ -37,7 +37,7 @@
       (v.standard ? " · " + v.standard : "");
     return '<span class="' + cls + '" data-param="' + esc(v.parameter_code) + '" title="' + esc(title) + '">' +
       '<span class="qs-val-name">' + esc(paramName(v)) + "</span> " +
-      "<b>" + esc(fmt(shown)) + "</b>" + '<span class="qs-val-limit">/' + esc(fmt(v.limit)) + "</span> " +
+      "<b>" + esc(fmt(shown)) + "</b>" + '<span class="qs-val-limit">/' + esc(lim(v.limit)) + "</span> " +
       '<span class="qs-val-unit">' + esc(v.unit) + "</span>" +
       (v.converted != null ? '<span class="qs-val-tag">' + esc(L["ent.converted"]) + "</span>" : "") +
       (v.exceeds ? '<span class="qs-val-tag qs-val-tag-bad">' + esc(L["ent.exceeds"]) + "</span>" : "") + "</span>";

@@ -67,7 +67,7 @@
         (s.limit.standard ? " · " + esc(s.limit.standard) : "") + "</span>" : "");
   }
 
-  function drawChart(el, code, s, marks) {
+  function drawChart(el, code, s, marks, onDone) {
     var y = s.converted || s.value;
     var unit = unitOf(code);
     var pts = s.time.map(function (t, i) {
@@ -91,6 +91,10 @@
       series.push({ type: "scatter", data: [[s.time[0], limit * 1.12]], symbolSize: 0, silent: true, tooltip: { show: false } });
     }
     var chart = echarts.getInstanceByDom(el) || echarts.init(el);
+    chart.on("finished", function once() {  // before setOption: it may render at once
+      chart.off("finished", once);
+      onDone();
+    });
     chart.setOption({
       animation: false,
       grid: { left: 56, right: 24, top: 16, bottom: 28 },
@@ -121,8 +125,9 @@
     Object.keys(data.series).forEach(function (c) { if (order.indexOf(c) < 0) { order.push(c); } });
     order = order.filter(function (c) { return data.series[c]; });
     $("qc-no-series").hidden = order.length > 0;
-    var pending = order.length;
-    if (!pending) { root.dataset.ready = "1"; }
+    var pending = order.length, done;
+    var drawn = new Promise(function (resolve) { done = resolve; });
+    if (!pending) { done(); }
     order.forEach(function (code) {
       var s = data.series[code];
       var card = document.createElement("section");
@@ -130,13 +135,12 @@
       card.dataset.param = code;
       card.innerHTML = '<h3 class="qs-chart-title">' + chartTitle(code, s) + '</h3><div class="qs-chart"></div>';
       box.appendChild(card);
-      var chart = drawChart(card.querySelector(".qs-chart"), code, s, data.marks);
-      chart.on("finished", function once() {
-        chart.off("finished", once);
-        if (--pending === 0) { root.dataset.ready = "1"; }
+      drawChart(card.querySelector(".qs-chart"), code, s, data.marks, function () {
+        if (--pending === 0) { done(); }
       });
     });
     renderMarks(data.marks);
+    return drawn;  // resolved when every chart has rendered
   }
 
   function cells(list) { return "<tr>" + list.map(function (c) { return "<td" + (c[1] ? ' class="' + c[1] + '"' : "") + ">" + c[0] + "</td>"; }).join("") + "</tr>"; }
@@ -180,14 +184,15 @@
     root.dataset.ready = "0";
     return qs.getJSON(cfg.flagsUrl + "?" + range()).then(renderSeries);
   }
+  function ready() { root.dataset.ready = "1"; }
 
   qs.getJSON(cfg.outletUrl).then(renderHeader, function () { /* not an archived outlet: codes as names */ })
     .then(function () {
       return Promise.all([loadSeries(), qs.getJSON(cfg.eventsUrl).then(renderEvents)]);
-    }).catch(fail);
+    }).then(ready).catch(fail);
   $("qc-range").addEventListener("submit", function (ev) {
     ev.preventDefault();
     $("qs-error").hidden = true;
-    loadSeries().catch(fail);
+    loadSeries().then(ready).catch(fail);
   });
 })();
