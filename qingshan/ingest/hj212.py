@@ -28,6 +28,7 @@ import pyarrow as pa
 from qingshan.hj212.codec import Packet, parse
 from qingshan.hj212.errors import HJ212Error
 from qingshan.hj212.journal import Position, end_position, read_records
+from qingshan.monitoring.models import STREAM_OF_KIND
 from qingshan.standards.pollutant_codes import POLLUTANT_CODES, medium_of_st, normalise_code
 from qingshan.timeseries.schema import OBSERVATION_SCHEMA
 
@@ -36,11 +37,6 @@ PERIOD_OF_CN: Mapping[str, str] = {"2011": "rtd", "2051": "min", "2061": "hour",
 #: the CP suffix that carries the period's value (§6.3.3 Table 4)
 VALUE_SUFFIX: Mapping[str, str] = {"rtd": "Rtd", "min": "Avg", "hour": "Avg", "day": "Avg"}
 _ALIGN_US = {"min": 60_000_000, "hour": 3_600_000_000}
-#: the observation stream of each site kind (qingshan.monitoring.models.SiteKind)
-STREAM_OF_SITE_KIND: Mapping[str, str] = {
-    "air_station": "air", "water_section": "water", "drinking_water_source": "water",
-    "gas_outlet": "gas_outlet", "water_outlet": "water_outlet",
-}  # fmt: skip
 
 
 class Reading(NamedTuple):
@@ -190,8 +186,7 @@ def ensure_series(session, keys: Iterable[tuple[str, str, str]]) -> dict:
     session.flush()  # new series get their ids in one flush
     out = {}
     for key, site, row in wanted:
-        kind = getattr(site.kind, "value", site.kind)
-        out[key] = (row.id, STREAM_OF_SITE_KIND.get(kind, "other"))
+        out[key] = (row.id, STREAM_OF_KIND.get(site.kind, "other"))
     return out
 
 
