@@ -286,6 +286,17 @@ class Journal:
         return removed
 
 
+def prune_ingested(directory: Path, checkpoint: Position) -> int:
+    """Delete the segments wholly before ``checkpoint`` (ingested and checkpointed; the writer
+    only appends to the segment it is on, which is at or after the checkpoint's)."""
+    removed = 0
+    for seq in _segments(directory):
+        if seq < checkpoint[0]:
+            segment_path(directory, seq).unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def _fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:

@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from qingshan.hj212.codec import Packet, parse
 from qingshan.hj212.errors import HJ212Error
-from qingshan.hj212.journal import Position, end_position, read_records
+from qingshan.hj212.journal import Position, end_position, prune_ingested, read_records
 from qingshan.monitoring.models import STREAM_OF_KIND
 from qingshan.standards.pollutant_codes import POLLUTANT_CODES, medium_of_st, normalise_code
 from qingshan.timeseries.schema import OBSERVATION_SCHEMA
@@ -334,6 +334,7 @@ class JournalIngestor:
         result.records = len(records)
         result.position = end
         self._save(end)
+        prune_ingested(self.journal_dir, end)
         return result
 
     def run_all(self, batch: int = 20_000) -> IngestResult:

@@ -80,3 +80,14 @@ def test_batch_shares_one_future_and_hands_acks_to_on_commit(tmp_path):
     assert len(set(map(id, futs))) == journal.batches < 100  # one future per group commit
     assert committed == [("conn", i) for i in range(100)]  # after the fsync, in order
     assert len(list(read_records(tmp_path))) == 101
+
+
+def test_ingested_segments_are_pruned_and_the_rest_kept(tmp_path):
+    from qingshan.hj212.journal import prune_ingested
+
+    for seq in (1, 2, 3):
+        segment_path(tmp_path, seq).write_bytes(b"")
+    assert prune_ingested(tmp_path, (3, 0)) == 2
+    assert not segment_path(tmp_path, 1).exists() and not segment_path(tmp_path, 2).exists()
+    assert segment_path(tmp_path, 3).exists()  # the checkpoint's own segment stays
+    assert prune_ingested(tmp_path, (3, 10)) == 0
