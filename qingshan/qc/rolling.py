@@ -52,9 +52,16 @@ def centred_median(x: np.ndarray, w: int, mp: int) -> np.ndarray:
 def _window_count(valid: np.ndarray, w: int) -> np.ndarray:
     """Non-missing values in each centred window."""
     lo, hi = _halves(w)
-    c = np.concatenate(([0], np.cumsum(valid, dtype=np.int64)))
-    i = np.arange(valid.size)
-    return c[np.minimum(i + hi + 1, valid.size)] - c[np.maximum(i - lo, 0)]
+    n = valid.size
+    c = np.concatenate(([0], np.cumsum(valid, dtype=np.int32)))
+    out = np.empty(n, dtype=np.int32)
+    if n > w:  # interior by slices (no gathers), then the edges
+        np.subtract(c[w : n + 1], c[: n + 1 - w], out=out[lo : n - hi])
+        edges = np.r_[0:lo, n - hi : n]
+    else:
+        edges = np.arange(n)
+    out[edges] = c[np.minimum(edges + hi + 1, n)] - c[np.maximum(edges - lo, 0)]
+    return out
 
 
 def modified_z_exceeds(x: np.ndarray, w: int, mp: int, z_min: float, min_mad: float):
