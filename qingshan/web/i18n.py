@@ -340,6 +340,7 @@ _RAW |= {
         "Enterprise mark (shutdown, fault, calibration…)",
     ),
     "qc.limit_line": ("许可限值", "Permit limit"),
+    "qc.limit_day": ("许可限值（日均值）", "Permit limit (daily mean)"),
     "qc.limit": ("限值", "Limit"),
     "qc.converted": ("折算", "converted"),
     "qc.converted_note": ("按基准氧含量 {o2}% 折算", "converted to reference O2 {o2}%"),

@@ -133,3 +133,16 @@ def test_out_of_scope_outlet(server_url, page):
     page.goto(f"{server_url}/qc/outlets/E2EWAT02")  # 宁波's
     page.wait_for_selector('#qs-qc[data-ready="error"]', timeout=20_000)
     assert "404" in page.inner_text("#qs-error")
+
+
+def test_water_outlet_within_limits(server_url, page):
+    login_as(page, server_url, CITY_USER)
+    _open(page, f"{server_url}/qc/outlets/E2EWAT01")
+    assert not page.is_visible("#qs-exceeding")  # COD 32 and NH3-N 2.1 are under the limits
+    titles = page.locator(".qs-chart-card .qs-chart-name").all_inner_texts()
+    assert titles == ["化学需氧量 COD", "氨氮 NH3-N"]
+    # hourly values against the permit's daily-mean limit: the line says so
+    assert _chart(page, "w01018")["limitLabel"] == "许可限值（日均值） 80 mg/L"
+    assert page.is_visible("#qc-events-none") and page.is_visible("#qc-marks-none")
+    assert page.inner_text("#qs-industry") == "造纸"
+    assert page.qs_errors == []

@@ -84,7 +84,7 @@
         data: mine.map(function (m) { return [{ name: m.kind, xAxis: m.start }, { xAxis: m.end }]; }) } : undefined,
       markLine: limit == null ? undefined : { silent: true, symbol: "none",
         lineStyle: { type: "dashed", color: cfg.limitColor, width: 1.5 },
-        label: { formatter: L["qc.limit_line"] + " " + lim(limit) + " " + unit, position: "insideEndTop", color: cfg.limitColor, fontSize: 11 },
+        label: { formatter: L[params[code] && params[code].averaging === "day" ? "qc.limit_day" : "qc.limit_line"] + " " + lim(limit) + " " + unit, position: "insideEndTop", color: cfg.limitColor, fontSize: 11 },
         data: [{ yAxis: limit, name: "limit" }] }
     }];
     if (limit != null && s.time.length) {  // an invisible point: the axis reaches above the limit
