@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from qingshan.qc.errors import BadParameter, ShapeMismatch
+from qingshan.qc.flags import utc_index
 
 __all__ = ["Status", "judge", "exceedance_multiple", "Event", "events_from_runs"]
 
@@ -136,7 +137,7 @@ def events_from_runs(
         raise BadParameter(
             "events_from_runs", "min_points", min_points, "min_points ≥ 1, max_gap_points ≥ 0"
         )
-    t = pd.DatetimeIndex(pd.to_datetime(np.asarray(period_starts), utc=True))
+    t = utc_index(period_starts)
     st = np.asarray(status)
     m = np.asarray(means, dtype="float64")
     lim = np.broadcast_to(np.asarray(limit, dtype="float64"), m.shape)

@@ -157,3 +157,16 @@ def as_series_like(template, flags: np.ndarray):
     if isinstance(template, pd.Series):
         return pd.Series(flags, index=template.index, name=template.name)
     return flags
+
+
+def utc_index(times) -> pd.DatetimeIndex:
+    """``times`` (DatetimeIndex, Series, datetime64 or ISO strings) as a UTC DatetimeIndex,
+    without a detour through Python objects; naive times are taken as UTC."""
+    if isinstance(times, pd.DatetimeIndex | pd.Series) and isinstance(
+        getattr(times, "dtype", None), pd.DatetimeTZDtype
+    ):
+        return pd.DatetimeIndex(times).tz_convert("UTC")
+    arr = np.asarray(times)
+    if arr.dtype.kind == "M":
+        return pd.DatetimeIndex(arr).tz_localize("UTC")
+    return pd.DatetimeIndex(pd.to_datetime(arr, utc=True))

@@ -50,7 +50,7 @@ class SeriesVerdict:
     valid: np.ndarray
     converted: np.ndarray | None = None
     periods: pd.DataFrame | None = None  # hour (gas) or day (water) means with verdicts
-    period_of_row: np.ndarray | None = None  # period start of each row
+    period_of_row: np.ndarray | pd.DatetimeIndex | None = None  # period start of each row
     events: list[Event] = field(default_factory=list)
     limit: dict | None = None
 
@@ -236,7 +236,7 @@ def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, sou
                 {"mean": np.where(valid, x, np.nan), "valid": valid}, index=v.times.floor("h")
             )
             per = per[~per.index.duplicated()]
-        v.period_of_row = v.times.floor("h").to_numpy()
+        v.period_of_row = v.times.floor("h")  # stays a UTC index: no object detour
         period = pd.Timedelta(hours=1)
         starts = pd.DatetimeIndex(per.index)
     verdict = judge(per["mean"].to_numpy(), per["valid"].to_numpy(), lim)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from qingshan.qc.errors import MarkEndsBeforeStart, MarkOverlap, UnknownMarkKind
+from qingshan.qc.flags import utc_index
 
 __all__ = ["MARK_KINDS", "STOP_KINDS", "MarkInterval", "validate_marks", "mark_mask", "lateness"]
 
@@ -105,7 +106,7 @@ def mark_mask(
 
     O((n + m) log n): each mark is two binary searches and a difference-array update.
     """
-    t = pd.DatetimeIndex(pd.to_datetime(np.asarray(times), utc=True)).as_unit("ns").asi8
+    t = utc_index(times).as_unit("ns").asi8
     order = np.argsort(t, kind="stable")
     ts = t[order]
     diff = np.zeros(ts.size + 1, dtype=np.int32)

@@ -17,7 +17,7 @@ import pandas as pd
 from qingshan.qc import checks as C
 from qingshan.qc import patterns as PT
 from qingshan.qc.errors import DuplicateTimes, EmptySeries, ShapeMismatch, UnsortedTimes
-from qingshan.qc.flags import Flag, aggregate
+from qingshan.qc.flags import Flag, aggregate, utc_index
 from qingshan.qc.rules import RulePack
 
 __all__ = ["CheckResult", "check_series", "step_seconds", "O2_CODE", "FLOW_CODES", "FLUE_TEMP_CODE"]
@@ -94,7 +94,7 @@ def check_series(
     EmptySeries, UnsortedTimes, DuplicateTimes, ShapeMismatch
     """
     x = np.asarray(values, dtype="float64")
-    t_idx = pd.DatetimeIndex(pd.to_datetime(np.asarray(times), utc=True))
+    t_idx = utc_index(times)
     if x.size == 0:
         raise EmptySeries(f"series {code}")
     if t_idx.size != x.size:

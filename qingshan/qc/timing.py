@@ -82,11 +82,12 @@ HJ212_FLAG_QC = {
 def hj212_flag_test(source_flags):
     """Map HJ 212 data flags to QC flags: N/S PASS; F, M, D, C, T, B FAIL (invalid);
     an unknown vendor letter SUSPECT; no flag NOT_EVALUATED (HJ 212-2017 §6.6.4, Table 8)."""
-    raw = pd.Series(np.asarray(source_flags, dtype=object))
-    up = raw.where(raw.notna(), None).map(
-        lambda v: None if v is None or str(v).strip() == "" else str(v).strip().upper()
-    )
-    codes = up.map(
-        lambda v: int(Flag.NOT_EVALUATED) if v is None else int(HJ212_FLAG_QC.get(v, Flag.SUSPECT))
-    )
-    return as_series_like(source_flags, codes.to_numpy(dtype=np.uint8))
+    raw = np.asarray(source_flags, dtype=object)
+    inv, uniq = pd.factorize(raw, use_na_sentinel=True)  # a handful of letters; None/NaN → −1
+
+    def code(v) -> int:
+        s = str(v).strip().upper()
+        return int(Flag.NOT_EVALUATED) if s == "" else int(HJ212_FLAG_QC.get(s, Flag.SUSPECT))
+
+    lut = np.array([code(v) for v in uniq] + [int(Flag.NOT_EVALUATED)], dtype=np.uint8)
+    return as_series_like(source_flags, lut[inv])

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from qingshan.qc.errors import BadParameter, EmptySeries, ShapeMismatch
-from qingshan.qc.flags import Flag
+from qingshan.qc.flags import Flag, utc_index
 
 __all__ = ["valid_values", "hourly_means", "daily_means", "water_daily_means", "validity_rate"]
 
@@ -40,7 +40,7 @@ def _frame(times, values, valid) -> pd.DataFrame:
     x = np.asarray(values, dtype="float64")
     if x.size == 0:
         raise EmptySeries()
-    t = pd.DatetimeIndex(pd.to_datetime(np.asarray(times), utc=True))
+    t = utc_index(times)
     v = np.asarray(valid, dtype=bool)
     if t.size != x.size:
         raise ShapeMismatch("values", x.size, "times", t.size)
