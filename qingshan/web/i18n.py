@@ -367,6 +367,7 @@ _RAW |= {
     "qc.event.source.permit": ("许可证", "permit"),
     "qc.event.source.national": ("国家标准", "national standard"),
     "qc.load_failed": ("数据加载失败", "Could not load the data"),
+    "qc.not_found": ("您的辖区内没有排口 {code}。", "There is no outlet {code} in your region."),
     "qc.kind.gas_outlet": ("废气排口", "Flue-gas outlet"),
     "qc.kind.water_outlet": ("废水排口", "Wastewater outlet"),
 }

@@ -132,7 +132,8 @@ def test_out_of_scope_outlet(server_url, page):
     login_as(page, server_url, CITY_USER)
     page.goto(f"{server_url}/qc/outlets/E2EWAT02")  # 宁波's
     page.wait_for_selector('#qs-qc[data-ready="error"]', timeout=20_000)
-    assert "404" in page.inner_text("#qs-error")
+    assert page.inner_text("#qs-error") == "您的辖区内没有排口 E2EWAT02。"
+    assert not page.is_visible("#qs-legend")
 
 
 def test_water_outlet_within_limits(server_url, page):

@@ -177,7 +177,10 @@
   }
   function fail(err) {
     $("qs-error").hidden = false;
-    $("qs-error").textContent = L["qc.load_failed"] + COLON + err.message;
+    $("qs-error").textContent = err.plain ? err.message : L["qc.load_failed"] + COLON + err.message;
+    if (err.plain) {
+      Array.prototype.forEach.call(root.querySelectorAll(".qs-card"), function (c) { c.hidden = true; });
+    }
     root.dataset.ready = "error";
   }
   function loadSeries() {
@@ -186,7 +189,14 @@
   }
   function ready() { root.dataset.ready = "1"; }
 
-  qs.getJSON(cfg.outletUrl).then(renderHeader, function () { /* not an archived outlet: codes as names */ })
+  qs.getJSON(cfg.outletUrl).then(renderHeader, function (err) {
+    if (/HTTP 404$/.test(err.message)) {  // missing or out of scope (the API does not tell which)
+      var e = new Error(L["qc.not_found"].replace("{code}", cfg.code));
+      e.plain = true;
+      throw e;
+    }
+    throw err;
+  })
     .then(function () {
       return Promise.all([loadSeries(), qs.getJSON(cfg.eventsUrl).then(renderEvents)]);
     }).then(ready).catch(fail);
