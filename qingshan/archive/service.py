@@ -145,7 +145,7 @@ def _latest_values(session: Session, sites: list[Site]) -> dict[int, tuple[datet
         select(
             Series.site_id, Series.parameter_code, Series.unit, LatestValue.time, LatestValue.value
         )
-        .join(LatestValue, LatestValue.series_id == Series.id)
+        .outerjoin(LatestValue, LatestValue.series_id == Series.id)
         .where(Series.site_id.in_(ids), Series.period == Period.HOUR)
     ).all()
     by_site: dict[int, list] = defaultdict(list)
@@ -162,14 +162,15 @@ def _latest_values(session: Session, sites: list[Site]) -> dict[int, tuple[datet
     for site in sites:
         vals = by_site.get(site.id, [])
         site_limits = limits.get(site.id, {})
-        newest = max((r.time for r in vals), default=None)
-        now_vals = {r.parameter_code: r for r in vals if r.time == newest}
+        newest = max((r.time for r in vals if r.time is not None), default=None)
+        now_vals = {r.parameter_code: r for r in vals if newest is not None and r.time == newest}
+        units = {r.parameter_code: r.unit for r in vals}
         attrs = site.attrs or {}
         gas = site.kind == SiteKind.GAS_OUTLET
         ref = reference_o2(attrs.get("source_type"), attrs.get("reference_o2")) if gas else None
         o2_row = now_vals.get(O2_CODE)
         o2 = None if o2_row is None else o2_row.value
-        codes = list(site_limits) + sorted(c for c in now_vals if c not in site_limits)
+        codes = list(site_limits) + sorted(c for c in units if c not in site_limits)
         items = []
         for code in codes:
             row = now_vals.get(code)
@@ -187,7 +188,7 @@ def _latest_values(session: Session, sites: list[Site]) -> dict[int, tuple[datet
                     name=info.name,
                     name_en=info.name_en,
                     symbol=info.symbol,
-                    unit=row.unit if row is not None else info.unit,
+                    unit=units.get(code, info.unit),
                     value=value,
                     converted=converted,
                     reference_o2=ref if converted is not None else None,
