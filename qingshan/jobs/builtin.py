@@ -74,3 +74,19 @@ def rollups(
                 with session_scope(ctx.engine) as session:
                     update_latest(session, latest)
     return f"{written} rollup rows written"
+
+
+#: a partition is compacted once it holds this many files (the listener's ingest writes one
+#: file per stream and date every few seconds)
+COMPACT_MIN_FILES = 20
+
+
+def compact(ctx: JobContext) -> str:
+    """Compact every partition of the observation store with at least
+    :data:`COMPACT_MIN_FILES` files (safe beside concurrent appends and crashes, see
+    :mod:`qingshan.timeseries.compaction`)."""
+    from qingshan.timeseries.store import ObservationStore
+
+    results = ObservationStore(ctx.settings.observations_dir).compact(min_files=COMPACT_MIN_FILES)
+    files = sum(r.files_in for r in results)
+    return f"{len(results)} partitions compacted ({files} files → {len(results)})"

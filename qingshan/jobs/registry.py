@@ -41,7 +41,13 @@ JOBS: dict[str, Job] = {
             "rollups",
             "qingshan.jobs.builtin:rollups",
             timedelta(minutes=10),
-            "minute → hour → day means with coverage (HJ 75-2017, GB 3095-2012 §8.2)",
+            "hour → day → month means with coverage (GB 3095-2012 §8.2 Table 4)",
+        ),
+        Job(
+            "compact",
+            "qingshan.jobs.builtin:compact",
+            timedelta(minutes=30),
+            "rewrite observation partitions of many small files into one sorted file",
         ),
         Job(
             "qc",

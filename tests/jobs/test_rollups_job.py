@@ -74,5 +74,32 @@ def test_daily_means_with_coverage(engine, tmp_path):
 
 
 def test_unknown_job_lists_the_jobs():
-    with pytest.raises(NotFound, match="no job 'x'; jobs are: qc, rollups"):
+    with pytest.raises(NotFound, match="no job 'x'; jobs are: compact, qc, rollups"):
         get_job("x")
+
+
+def test_compact_job_merges_many_small_files_and_reads_stay_the_same(engine, tmp_path):
+    from qingshan.jobs.builtin import COMPACT_MIN_FILES
+
+    settings = Settings(data_dir=tmp_path, secret_key="x" * 32)
+    store = ObservationStore(settings.observations_dir)
+    t0 = pd.Timestamp("2026-11-29 00:00", tz="UTC")
+    for i in range(COMPACT_MIN_FILES):  # one small file per append, as the listener's ingest
+        store.append(
+            pd.DataFrame(
+                {
+                    "series_id": [1],
+                    "time": [t0 + pd.Timedelta(minutes=i)],
+                    "period": ["min"],
+                    "value": [float(i)],
+                }
+            ),
+            "gas_outlet",
+        )
+    before = store.query([1], t0, t0 + pd.Timedelta(hours=1))
+    assert len(store.files("gas_outlet")) == COMPACT_MIN_FILES
+    run = run_job("compact", JobContext(settings=settings, engine=engine))
+    assert run.message == f"1 partitions compacted ({COMPACT_MIN_FILES} files → 1)"
+    assert len(store.files("gas_outlet")) == 1
+    after = store.query([1], t0, t0 + pd.Timedelta(hours=1))
+    pd.testing.assert_frame_equal(before[["time", "value"]], after[["time", "value"]])
