@@ -8,6 +8,8 @@ false alarms; hours outside every fault are *clean*.
 - recall = fault hours detected / fault hours
 - precision = hits / (hits + detector flags on clean hours)
 - false-alarm rate = detector flags on clean hours / clean hours
+- overall false-alarm rate = clean hours flagged by any platform check or an exceedance verdict
+  (HJ 212 source flags excluded), with the share of each check in ``false_alarms_by_check``
 """
 
 from __future__ import annotations
@@ -118,6 +120,8 @@ def _score_site(site: dict, faults: pd.DataFrame, kinds: list[str], grid_ns: np.
     fh = _fault_hours(faults)
     counts = {k: [0, 0, 0] for k in kinds}
     clean_hours = clean_any = 0
+    by_check: dict[str, int] = defaultdict(int)
+    clean_rows = np.zeros(len(rt), bool)
     any_fault: dict[int, list] = defaultdict(list)
     for (sid, _k), hrs in fh.items():
         any_fault[sid].append(hrs)
@@ -130,6 +134,7 @@ def _score_site(site: dict, faults: pd.DataFrame, kinds: list[str], grid_ns: np.
         hrs = hour_ns[sel]
         faulty = np.concatenate(any_fault[sid]) if sid in any_fault else np.empty(0, np.int64)
         clean = ~np.isin(hrs, faulty)
+        clean_rows[sel] = clean
         clean_hours += int(clean.sum())
         clean_any += int((clean & (alarm[sel] | detected["exceedance"][sel])).sum())
         for kind in kinds:
@@ -149,7 +154,11 @@ def _score_site(site: dict, faults: pd.DataFrame, kinds: list[str], grid_ns: np.
             hit = int((inside & det).sum())
             c[0] += hit
             c[1] += int(f_hrs.size) - hit
-    return counts, clean_hours, clean_any
+    for c, f in flagged.items():
+        if c != "hj212_flag":
+            by_check[c] += int((clean_rows & f).sum())
+    by_check["<exceeding>"] += int((clean_rows & detected["exceedance"]).sum())
+    return counts, clean_hours, clean_any, dict(by_check)
 
 
 def _score_site_job(args):
@@ -196,9 +205,12 @@ def score_frames(
     fn = defaultdict(int)
     fp = defaultdict(int)
     clean_hours = clean_any_flag = 0
-    for counts, ch, ca in results:
+    by_check: dict[str, int] = defaultdict(int)
+    for counts, ch, ca, bc in results:
         clean_hours += ch
         clean_any_flag += ca
+        for c, k in bc.items():
+            by_check[c] += k
         for k, (a, b, c) in counts.items():
             tp[k] += a
             fn[k] += b
@@ -220,6 +232,12 @@ def score_frames(
         "kinds": rows,
         "clean_hours": clean_hours,
         "overall_false_alarm_rate": clean_any_flag / clean_hours if clean_hours else 0.0,
+        # which checks fire on clean hours (share of clean series-hours), largest first
+        "false_alarms_by_check": {
+            c: k / clean_hours if clean_hours else 0.0
+            for c, k in sorted(by_check.items(), key=lambda kv: -kv[1])
+            if k
+        },
         "sites": len(sites),
     }
 

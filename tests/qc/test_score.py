@@ -47,5 +47,8 @@ def test_score_frames_worked_numbers():
     prec = kinds["spike"]["precision"]
     fp = round(fa * 236)
     assert prec == pytest.approx(1 / (1 + fp)) and fp <= 2
+    # what fired on clean hours, by check: only the spike detectors, if anything
+    assert set(out["false_alarms_by_check"]) <= {"spike", "relative_spike", "mad", "rate_of_change"}
+    assert sum(out["false_alarms_by_check"].values()) * 236 == pytest.approx(fp)
     # the same through two worker processes
     assert score_frames([_site()], faults, grid, workers=2) == out
