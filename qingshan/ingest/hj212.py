@@ -28,6 +28,7 @@ import pyarrow as pa
 from qingshan.hj212.codec import Packet, parse
 from qingshan.hj212.errors import HJ212Error
 from qingshan.hj212.journal import Position, end_position, prune_ingested, read_records
+from qingshan.monitoring import registry
 from qingshan.monitoring.models import STREAM_OF_KIND
 from qingshan.standards.pollutant_codes import POLLUTANT_CODES, medium_of_st, normalise_code
 from qingshan.timeseries.schema import OBSERVATION_SCHEMA
@@ -140,13 +141,13 @@ def observation_tables(
 def ensure_series(session, keys: Iterable[tuple[str, str, str]]) -> dict:
     """Series id and stream of each (MN, code, period), creating Parameter/Series rows.
 
-    Keys whose device is unknown or not bound to a site, or whose code is not in Appendix B
-    and not registered as a Parameter, are absent from the result.
+    Keys whose device is unknown or not bound to a site, or whose code is not in Appendix B,
+    are absent from the result.
     """
     from sqlalchemy import select
 
     from qingshan.hj212.models import Device
-    from qingshan.monitoring.models import Parameter, Series, Site
+    from qingshan.monitoring.models import Site
 
     keys = set(keys)
     mns = {k[0] for k in keys}
@@ -155,39 +156,18 @@ def ensure_series(session, keys: Iterable[tuple[str, str, str]]) -> dict:
             select(Device.mn, Site).join(Site, Site.id == Device.site_id).where(Device.mn.in_(mns))
         ).all()
     )
-    params = {p.code: p for p in session.scalars(select(Parameter))}
-    site_ids = sorted({site.id for site in sites.values()})
-    existing = {}
-    for chunk in range(0, len(site_ids), 500):  # one query per 500 sites, not one per key
-        for row in session.scalars(
-            select(Series).where(Series.site_id.in_(site_ids[chunk : chunk + 500]))
-        ):
-            existing[(row.site_id, row.parameter_code, row.period)] = row
-    wanted = []
-    for mn, code, period in sorted(keys):
-        site = sites.get(mn)
-        if site is None:
-            continue
-        param = params.get(code)
-        if param is None:
-            info = POLLUTANT_CODES.get(code)
-            if info is None:
-                continue
-            param = Parameter(code=code, name=info.name, name_en=info.name_en, unit=info.unit)
-            session.add(param)
-            session.flush()
-            params[code] = param
-        row = existing.get((site.id, code, period))
-        if row is None:
-            row = Series(site_id=site.id, parameter_code=code, period=period, unit=param.unit)
-            session.add(row)
-            existing[(site.id, code, period)] = row
-        wanted.append(((mn, code, period), site, row))
-    session.flush()  # new series get their ids in one flush
-    out = {}
-    for key, site, row in wanted:
-        out[key] = (row.id, STREAM_OF_KIND.get(site.kind, "other"))
-    return out
+    known = [(mn, code, period) for mn, code, period in sorted(keys)
+             if mn in sites and code in POLLUTANT_CODES]  # fmt: skip
+    series = registry.ensure_series(
+        session, [(sites[mn].id, code, period, None) for mn, code, period in known]
+    )
+    return {
+        (mn, code, period): (
+            series[(sites[mn].id, code, period)].id,
+            STREAM_OF_KIND.get(sites[mn].kind, "other"),
+        )
+        for mn, code, period in known
+    }
 
 
 @dataclass

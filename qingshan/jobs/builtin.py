@@ -11,7 +11,7 @@ from sqlalchemy import select
 from qingshan.db.engine import session_scope
 from qingshan.jobs.registry import JobContext
 from qingshan.monitoring.models import STREAM_OF_KIND, Period, Series, Site
-from qingshan.monitoring.registry import get_or_create_series, update_latest
+from qingshan.monitoring.registry import ensure_series, update_latest
 from qingshan.timeutil import utcnow
 
 #: (source period, target period, how far back a scheduled run recomputes). Hourly values of
@@ -41,20 +41,22 @@ def rollups(
     written = 0
     for source, target, window in ROLLUP_STEPS:
         maps: dict[str, dict[int, int]] = {}
-        with session_scope(ctx.engine) as session:
-            rows = session.execute(
-                select(Series, Site)
-                .join(Site, Site.id == Series.site_id)
-                .where(Series.period == source)
-            ).all()
-            for series, site in rows:
-                stream = STREAM_OF_KIND[site.kind]
-                if streams is not None and stream not in streams:
-                    continue
-                dest = get_or_create_series(
-                    session, site, series.parameter_code, target, series.unit
-                )
-                maps.setdefault(stream, {})[series.id] = dest.id
+        with session_scope(ctx.engine) as session:  # short: a few queries, one flush
+            rows = [
+                (series, site)
+                for series, site in session.execute(
+                    select(Series, Site)
+                    .join(Site, Site.id == Series.site_id)
+                    .where(Series.period == source)
+                ).all()
+                if streams is None or STREAM_OF_KIND[site.kind] in streams
+            ]
+            targets = ensure_series(
+                session, [(site.id, s.parameter_code, target, s.unit) for s, site in rows]
+            )
+            for s, site in rows:
+                dest = targets[(site.id, s.parameter_code, target)]
+                maps.setdefault(STREAM_OF_KIND[site.kind], {})[s.id] = dest.id
         for stream, series_map in maps.items():
             result = rollup(
                 store,

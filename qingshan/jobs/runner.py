@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from sqlalchemy import update
+
 from qingshan.db.engine import session_scope
 from qingshan.jobs.models import JobRun
 from qingshan.jobs.registry import JOBS, JobContext, get_job
@@ -32,9 +34,21 @@ def run_job(name: str, ctx: JobContext) -> JobRun:
     return run
 
 
+def _close_interrupted_runs(ctx: JobContext) -> None:
+    """Runs left 'running' by a process that died are marked 'interrupted' at start-up."""
+    with session_scope(ctx.engine) as session:
+        session.execute(
+            update(JobRun)
+            .where(JobRun.status == "running")
+            .values(status="interrupted", finished_at=utcnow(), message="the server stopped")
+        )
+
+
 async def run_scheduler(ctx: JobContext, stop: asyncio.Event) -> None:
     """Run every job at its interval until ``stop`` is set. Jobs run in a worker thread, one
     at a time per job; a failing job is logged and retried at its next slot."""
+
+    await asyncio.to_thread(_close_interrupted_runs, ctx)
 
     async def loop(name: str) -> None:
         every = JOBS[name].every.total_seconds()

@@ -6,6 +6,8 @@ The one way code gets a series id (:func:`get_or_create_series`) and the one way
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -29,22 +31,45 @@ def ensure_parameter(session: Session, code: str) -> Parameter:
     return param
 
 
+def ensure_series(
+    session: Session, wanted: Iterable[tuple[int, str, Period, str | None]]
+) -> dict[tuple[int, str, Period], Series]:
+    """The series of each (site id, HJ 212-2017 code, period, unit) in ``wanted``, created in one
+    flush where absent (``unit`` None: the parameter's unit). Codes are normalised; unknown
+    codes raise. A few queries whatever the number of series, so that writers keep their
+    transactions short."""
+    from qingshan.standards.pollutant_codes import normalise_code
+
+    wanted = [
+        (site_id, normalise_code(code), Period(period), unit)
+        for site_id, code, period, unit in wanted
+    ]
+    params = {p.code: p for p in session.scalars(select(Parameter))}
+    site_ids = sorted({w[0] for w in wanted})
+    existing: dict[tuple[int, str, Period], Series] = {}
+    for i in range(0, len(site_ids), 500):
+        for row in session.scalars(select(Series).where(Series.site_id.in_(site_ids[i : i + 500]))):
+            existing[(row.site_id, row.parameter_code, row.period)] = row
+    out = {}
+    for site_id, code, period, unit in wanted:
+        if code not in params:
+            params[code] = ensure_parameter(session, code)
+        key = (site_id, code, period)
+        if key not in existing:
+            existing[key] = Series(
+                site_id=site_id, parameter_code=code, period=period, unit=unit or params[code].unit
+            )
+            session.add(existing[key])
+        out[key] = existing[key]
+    session.flush()  # new series get their ids in one flush
+    return out
+
+
 def get_or_create_series(
     session: Session, site: Site, parameter_code: str, period: Period, unit: str
 ) -> Series:
     """The series of ``site`` × ``parameter_code`` × ``period``, created when absent."""
-    param = ensure_parameter(session, parameter_code)
-    series = session.scalar(
-        select(Series).where(
-            Series.site_id == site.id,
-            Series.parameter_code == param.code,
-            Series.period == period,
-        )
-    )
-    if series is None:
-        series = Series(site_id=site.id, parameter_code=param.code, period=period, unit=unit)
-        session.add(series)
-        session.flush()
+    [series] = ensure_series(session, [(site.id, parameter_code, period, unit)]).values()
     return series
 
 
@@ -59,8 +84,12 @@ def update_latest(session: Session, observations: pd.DataFrame) -> int:
     """
     if observations.empty:
         return 0
-    newest = observations.sort_values("time", kind="stable").groupby("series_id", sort=False).tail(1)
-    flags = newest["source_flag"] if "source_flag" in newest else pd.Series(None, index=newest.index)
+    newest = (
+        observations.sort_values("time", kind="stable").groupby("series_id", sort=False).tail(1)
+    )
+    flags = (
+        newest["source_flag"] if "source_flag" in newest else pd.Series(None, index=newest.index)
+    )
     qc = newest["qc_flag"] if "qc_flag" in newest else pd.Series(0, index=newest.index)
     rows = [
         {

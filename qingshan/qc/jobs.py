@@ -282,7 +282,9 @@ def run_qc(
         metas = load_outlets(session, site_ids)
     frames = read_frames(store, metas, t0, t1)
     judged = events = 0
-    batch = 200
+    # a short transaction per few outlets: SQLite holds its write lock from the first verdict
+    # written to the commit, and the HJ 212 ingest must not wait behind the judging
+    batch = 10
     for i in range(0, len(metas), batch):
         with session_scope(ctx.engine) as session:
             for meta in metas[i : i + batch]:

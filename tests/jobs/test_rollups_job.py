@@ -103,3 +103,19 @@ def test_compact_job_merges_many_small_files_and_reads_stay_the_same(engine, tmp
     assert len(store.files("gas_outlet")) == 1
     after = store.query([1], t0, t0 + pd.Timedelta(hours=1))
     pd.testing.assert_frame_equal(before[["time", "value"]], after[["time", "value"]])
+
+
+def test_scheduler_start_closes_runs_a_dead_process_left_running(engine, tmp_path):
+    import asyncio
+
+    from qingshan.jobs.runner import run_scheduler
+
+    with session_scope(engine) as s:
+        s.add(JobRun(name="rollups", started_at=utcnow(), status="running"))
+    stop = asyncio.Event()
+    stop.set()  # start, close the stale runs, and return at once
+    settings = Settings(data_dir=tmp_path, secret_key="x" * 32)
+    asyncio.run(run_scheduler(JobContext(settings=settings, engine=engine), stop))
+    with session_scope(engine) as s:
+        run = s.scalar(select(JobRun).order_by(JobRun.id))
+        assert (run.status, run.message) == ("interrupted", "the server stopped")
