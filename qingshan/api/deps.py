@@ -21,6 +21,7 @@ from qingshan.accounts.security import read_token
 from qingshan.accounts.service import scope_of
 from qingshan.config import Settings
 from qingshan.db.engine import get_engine, session_scope
+from qingshan.errors import PermissionDenied
 from qingshan.timeseries.store import ObservationStore
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
@@ -85,8 +86,6 @@ def require_roles(*roles: Role):
 
     def check(user: CurrentUser) -> User:
         if user.role not in roles:
-            from qingshan.errors import PermissionDenied
-
             raise PermissionDenied(
                 f"role {user.role.value} may not do this (needs {', '.join(r.value for r in roles)})"
             )
