@@ -65,7 +65,7 @@ def compact_partition(store, part: Partition) -> CompactionResult:
     sql = (
         f"COPY (SELECT {', '.join(COLUMNS)} FROM ({kept}) "
         f"ORDER BY series_id, time, period, revision, received_at) TO '{quoted}' "
-        f"(FORMAT parquet, COMPRESSION {store.compression}, ROW_GROUP_SIZE {layout.ROW_GROUP_SIZE})"
+        f"(FORMAT parquet, COMPRESSION {store.compression}, ROW_GROUP_SIZE {layout.COMPACT_ROW_GROUP_SIZE})"
     )
     try:
         counts = (
