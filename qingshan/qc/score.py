@@ -3,7 +3,9 @@
 Unit of scoring: one series-hour of hourly data. For each fault kind, a *detector* is the set
 of checks (or the verdict) that is meant to find it; a series-hour inside a fault of that kind
 that the detector flags is a hit. Hours inside a fault of another kind are neither hits nor
-false alarms; hours outside every fault are *clean*.
+false alarms; hours outside every fault are *clean*. Kinds include the demo's built-in fraud patterns
+(``limit_hugging``: 贴限 outlets over their whole series; ``capped``: the hours an outlet's value
+was held at its cap), so hours of those patterns are not clean and their findings no false alarms.
 
 - recall = fault hours detected / fault hours
 - precision = hits / (hits + detector flags on clean hours)
@@ -35,6 +37,9 @@ DETECTORS: dict[str, frozenset[str]] = {
     "o2_tamper": frozenset({"o2_shift", "o2_range", "o2_consistency", "flat_line"}),
     "exceedance": frozenset({"<exceeding>"}),
     "gap": frozenset({"<missing>"}),
+    # patterns the demo builds into outlet values (recorded by sim.faults.record_patterns)
+    "limit_hugging": frozenset({"limit_hugging"}),
+    "capped": frozenset({"converted_flat", "flat_line", "stuck_value"}),
 }
 
 

@@ -38,6 +38,10 @@ class Block:
         Index into :data:`FLAGS`.
     source : str
         The ``source`` column of the rows (e.g. ``sim:replay:cnemc-2019``).
+    patterns : dict or None
+        Deliberate patterns the value generator built in (gas outlets: limit hugging and the
+        cap on converted values), for :func:`qingshan.sim.faults.record_patterns` to record as
+        ground truth once the other faults are injected.
     """
 
     stream: str
@@ -47,6 +51,7 @@ class Block:
     value: np.ndarray
     flag: np.ndarray
     source: np.ndarray  # per series: the ``source`` column
+    patterns: dict | None = None
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -12,6 +12,14 @@ the loader writes as :class:`~qingshan.sim.models.InjectedFault` rows. Kinds:
 - ``spike``: one hour multiplied by 4–10.
 - ``gap``: no rows at all for every parameter of the site (logger offline).
 - ``calibration``: data flag C (HJ 212-2017 Table 8) with the reading of the check standard.
+- ``limit_hugging``: a gas pollutant generated at 0.88–0.97 × its limit (贴限排放) — one record
+  over the whole series (:func:`record_patterns`, from the generator's ``Block.patterns``).
+- ``capped``: the hours where the generator's cap on an outlet pollutant (0.98 × the limit
+  converted, gas; 0.97 × the limit, water) held the value down (削峰), one record per run of
+  such hours, hours another fault overwrote excluded.
+
+The last two are patterns the value generators build in, recorded without reserving the
+series (``busy``), so recording them draws nothing and changes no value.
 """
 
 from __future__ import annotations
@@ -129,6 +137,45 @@ class Injector:
                 self.b.flag[r, t0] = C
                 self.quiet[r, t0] = True
                 self.record(r, "calibration", t0, t0 + 1, {"standard": float(standard[k])})
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and (exclusive) ends of the runs of True in a 1-D boolean array."""
+    d = np.diff(np.r_[0, mask.astype(np.int8), 0])
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def record_patterns(inj: Injector) -> None:
+    """Record the generator's built-in patterns (``Block.patterns``) as faults: one
+    ``limit_hugging`` record per hugging series over the whole block, and one ``capped`` record
+    per run of hours where the cap bound and no other fault changed the value. Call after every
+    other injector; reserves nothing, draws nothing."""
+    pat = inj.b.patterns
+    if not pat:
+        return
+    b = inj.b
+    t_end = b.times[-1] + inj.step
+    for r, params in sorted(pat.get("limit_hugging", {}).items()):
+        inj.faults.append(Fault(int(b.sidx[r]), "limit_hugging", b.times[0], t_end, dict(params)))
+    capped = pat.get("capped")
+    if capped is None:
+        return
+    held = capped & ~inj.busy & np.isfinite(b.value)
+    ref = pat.get("reference_o2")
+    for r in np.flatnonzero(held.any(axis=1)):
+        params = {"limit": float(pat["limit"][r])}
+        if ref is not None:
+            params["reference_o2"] = float(ref[r])
+        for a, e in zip(*_runs(held[r]), strict=True):
+            inj.faults.append(
+                Fault(
+                    int(b.sidx[r]),
+                    "capped",
+                    b.times[a],
+                    b.times[e - 1] + inj.step,
+                    {**params, "hours": int(e - a)},
+                )
+            )
 
 
 def inject_generic(

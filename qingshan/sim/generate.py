@@ -20,6 +20,7 @@ from qingshan.sim.faults import (
     gas_exceedances,
     inject_generic,
     o2_tampering,
+    record_patterns,
     water_exceedances,
 )
 from qingshan.sim.limits import POLLUTANTS_GAS, SOURCE_TYPES
@@ -183,6 +184,7 @@ def generate_stream(
                 ]
             ),
         )
+    record_patterns(inj)  # limit hugging and the cap, built into outlet values
     blocks, faults = [block], list(inj.faults)
     if stream.endswith("outlet") and minute_times is not None and len(minute_times):
         min_sidx = cat.series_of(stream, "min").index.to_numpy()

@@ -4,7 +4,11 @@ Gas outlets (CEMS): a load factor drives flow and O2 (more excess air at part lo
 pollutant's concentration *converted* to the reference O2 sits at a fixed share of its permit
 limit with AR(1) noise, and the stored value is the *measured* (实测) concentration
 ``C' = C × (21 − O2) / (21 − O2_ref)`` (HJ 75-2017; qc-rules.md §7), so QC must convert before
-comparing with the limit. Water outlets: COD and NH3-N at a share of their limit, flow with the
+comparing with the limit. Two fraud patterns are built into the values and recorded as ground
+truth (:func:`qingshan.sim.faults.record_patterns`): 5 % of gas pollutants run at 0.88–0.97 ×
+the limit (贴限, ``limit_hugging``) and every converted value is capped at 0.98 × the limit
+(削峰, ``capped``, over the hours where the cap binds). Water outlets: COD and NH3-N at a share of their limit (capped at 0.97 × the limit, also
+recorded as ``capped``), flow with the
 production shift, pH 6.5–8.5. Minute data repeat the hour's value with zero-mean noise, so the
 mean of an hour's minutes equals the hour's value.
 """
@@ -41,6 +45,13 @@ WATER_FLOW = {
 GAS_CODES = [c for c, _, _ in STREAM_PARAMETERS["gas_outlet"]]
 WATER_CODES = [c for c, _, _ in STREAM_PARAMETERS["water_outlet"]]
 POLLUTANTS = (SO2, NOX, PM)
+#: converted concentrations are capped at this share of the limit (a deliberate fraud pattern,
+#: 削峰: the value the DAS reports never exceeds it); recorded as ``capped`` faults
+CAP_SHARE = 0.98
+#: marginal log-sd of the converted concentration's AR(1) variation [-]
+CONVERTED_SD = 0.18
+#: water outlets' COD / NH3-N are capped at this share of the limit (also ``capped`` faults)
+WATER_CAP_SHARE = 0.97
 
 
 def o2_factor(o2: np.ndarray, reference_o2: np.ndarray) -> np.ndarray:
@@ -75,13 +86,26 @@ def gas_values(
     o2 = np.clip(o2, 1.0, 19.5)
     value = np.empty((n, len(GAS_CODES), n_t))
     factor = o2_factor(o2, ref[:, None])
+    n_c = len(GAS_CODES)
+    hugging: dict[int, dict] = {}
+    capped = np.zeros((n * n_c, n_t), bool)
     for code in POLLUTANTS:
+        p = GAS_CODES.index(code)
         limit = np.array([SOURCE_TYPES[k].limits[code] for k in kinds])
         share = rng.uniform(0.25, 0.75, n)
-        share[rng.random(n) < 0.05] = rng.uniform(0.88, 0.97)  # a few hug the limit (贴限)
-        converted = (limit * share)[:, None] * np.exp(ar1(rng, (n, n_t), 0.9, 0.18))
-        converted = np.minimum(converted, 0.98 * limit[:, None])
-        value[:, GAS_CODES.index(code)] = converted / factor
+        hug = rng.random(n) < 0.05
+        share[hug] = rng.uniform(0.88, 0.97)  # a few hug the limit (贴限)
+        converted = (limit * share)[:, None] * np.exp(ar1(rng, (n, n_t), 0.9, CONVERTED_SD))
+        cap = CAP_SHARE * limit[:, None]
+        capped[np.arange(n) * n_c + p] = converted > cap  # the cap binds (削峰)
+        converted = np.minimum(converted, cap)
+        value[:, p] = converted / factor
+        for i in np.flatnonzero(hug):
+            hugging[int(i * n_c + p)] = {
+                "share": round(float(share[i]), 4),
+                "limit": float(limit[i]),
+                "reference_o2": float(ref[i]),
+            }
     cap = np.array([rng.uniform(*p[1]) for p in prof])
     value[:, GAS_CODES.index("a19001")] = o2
     value[:, GAS_CODES.index("a00000")] = (
@@ -92,6 +116,10 @@ def gas_values(
         temp[:, None] + 6.0 * (load - 0.8) + ar1(rng, (n, n_t), 0.9, 1.0)
     )
     value = _round(value, "gas_outlet").reshape(n * len(GAS_CODES), n_t)
+    cap_limit = np.zeros(n * n_c)
+    for code in POLLUTANTS:
+        rows = np.arange(n) * n_c + GAS_CODES.index(code)
+        cap_limit[rows] = [SOURCE_TYPES[k].limits[code] for k in kinds]
     return Block(
         "gas_outlet",
         "hour",
@@ -100,6 +128,12 @@ def gas_values(
         value,
         np.zeros(value.shape, np.uint8),
         np.full(value.shape[0], "sim:synthetic", dtype=object),
+        patterns={
+            "limit_hugging": hugging,
+            "capped": capped,
+            "limit": cap_limit,
+            "reference_o2": np.repeat(ref, n_c),
+        },
     )
 
 
@@ -111,11 +145,18 @@ def water_outlet_values(
     hour = local_hour(times)
     kinds = [g["source_type"] for g in sites["gen"]]
     value = np.empty((n, len(WATER_CODES), n_t))
+    n_c = len(WATER_CODES)
+    capped = np.zeros((n * n_c, n_t), bool)
+    cap_limit = np.zeros(n * n_c)
     for code, sd in (("w01018", 0.15), ("w21003", 0.3)):
+        p = WATER_CODES.index(code)
         limit = np.array([SOURCE_TYPES[k].limits[code] for k in kinds])
         share = rng.uniform(0.2, 0.65, n)
         conc = (limit * share)[:, None] * np.exp(ar1(rng, (n, n_t), 0.96, sd))
-        value[:, WATER_CODES.index(code)] = np.minimum(conc, 0.97 * limit[:, None])
+        cap = WATER_CAP_SHARE * limit[:, None]
+        capped[np.arange(n) * n_c + p] = conc > cap
+        cap_limit[np.arange(n) * n_c + p] = limit
+        value[:, p] = np.minimum(conc, cap)
     cap = np.array([rng.uniform(*WATER_FLOW[k]) for k in kinds])
     shift = 0.8 + 0.2 * diurnal(hour, 13.0)
     value[:, WATER_CODES.index("w00000")] = (
@@ -133,6 +174,7 @@ def water_outlet_values(
         value,
         np.zeros(value.shape, np.uint8),
         np.full(value.shape[0], "sim:synthetic", dtype=object),
+        patterns={"limit_hugging": {}, "capped": capped, "limit": cap_limit},
     )
 
 

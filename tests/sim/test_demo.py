@@ -56,7 +56,16 @@ def test_build_writes_the_province(built):
         outlet = s.scalar(select(Site).where(Site.kind == SiteKind.GAS_OUTLET).limit(1))
         assert outlet.enterprise_id is not None and outlet.attrs["reference_o2"] > 0
         kinds = set(s.scalars(select(InjectedFault.kind).distinct()))
-        assert kinds == {"exceedance", "flat_line", "spike", "gap", "o2_tamper", "calibration"}
+        assert kinds == {
+            "exceedance",
+            "flat_line",
+            "spike",
+            "gap",
+            "o2_tamper",
+            "calibration",
+            "limit_hugging",
+            "capped",
+        }
         # air stations carry latest hourly values for the map
         latest = s.execute(
             select(Site.code, LatestValue.time, LatestValue.value)

@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from qingshan.sim.blocks import FLAGS
 from qingshan.sim.limits import SOURCE_TYPES
 
-KINDS = {"exceedance", "flat_line", "spike", "gap", "o2_tamper", "calibration"}
+KINDS = {
+    "exceedance",
+    "flat_line",
+    "spike",
+    "gap",
+    "o2_tamper",
+    "calibration",
+    "limit_hugging",
+    "capped",
+}
 
 
 def _locate(data, fault):
@@ -63,11 +73,68 @@ def test_faults_are_visible_in_the_values(catalogue, streams, stream):
         elif f.kind == "exceedance":
             assert v.mean() > f.params["limit"]
             assert len(v) % 24 == 0 or block.period == "min"
+        elif f.kind == "limit_hugging":  # the whole series, converted near the limit
+            assert (f.start, f.end) == (
+                block.times[0],
+                block.times[-1] + (block.times[1] - block.times[0]),
+            )
+            o2 = block.value[r - r % 6 + 3, w]
+            converted = v * (21 - f.params["reference_o2"]) / (21 - o2)
+            assert 0.88 <= f.params["share"] <= 0.97
+            assert np.nanmedian(converted) > 0.8 * f.params["limit"]
+        elif f.kind == "capped" and block.period == "hour":  # held at the cap, every hour
+            assert f.params["hours"] == len(v)
+            if stream == "gas_outlet":
+                o2 = block.value[r - r % 6 + 3, w]
+                o2_ok = block.flag[r - r % 6 + 3, w] == 0  # not an O2 calibration hour
+                converted = v * (21 - f.params["reference_o2"]) / (21 - o2)
+                assert converted[o2_ok] == pytest.approx(0.98 * f.params["limit"], rel=0.01)
+            else:
+                assert v == pytest.approx(0.97 * f.params["limit"], abs=1e-3)
         elif f.kind == "o2_tamper":
             assert v.mean() < f.params["true_o2_mean"]
             site = sites.loc[catalogue.series.loc[f.sidx, "site_code"]]
             limit = SOURCE_TYPES[site["attrs"]["source_type"]].limits[f.params["pollutant"]]
             assert f.params["limit"] == limit
+
+
+def test_built_in_patterns_are_recorded_without_changing_values(catalogue):
+    """Recording limit hugging and the cap draws nothing: the values are those of a build that
+    records neither, and no capped hour of a series is left unrecorded."""
+    from qingshan.sim import generate as G
+    from qingshan.sim.scale import SCALES
+    from qingshan.sim.timeline import hour_axis
+
+    from .conftest import NOW, SEED
+
+    times = hour_axis(NOW, SCALES["small"].days)
+    with_patterns = G.generate_stream(catalogue, "gas_outlet", times, None, SEED)
+    orig = G.record_patterns
+    try:
+        G.record_patterns = lambda inj: None
+        without = G.generate_stream(catalogue, "gas_outlet", times, None, SEED)
+    finally:
+        G.record_patterns = orig
+    np.testing.assert_array_equal(with_patterns.blocks[0].value, without.blocks[0].value)
+    extra = with_patterns.faults[len(without.faults) :]
+    assert with_patterns.faults[: len(without.faults)] == without.faults
+    assert {f.kind for f in extra} == {"limit_hugging", "capped"}
+    block = with_patterns.blocks[0]
+    capped = block.patterns["capped"]
+    recorded = np.zeros_like(capped)
+    row_of = {int(s): i for i, s in enumerate(block.sidx)}
+    for f in extra:
+        if f.kind == "capped":
+            t0 = block.times.get_indexer([f.start])[0]
+            recorded[row_of[f.sidx], t0 : t0 + f.params["hours"]] = True
+    assert recorded.sum() > 0 and not (recorded & ~capped).any()
+    # a capped hour is unrecorded only where another fault took it over
+    busy = np.zeros_like(capped)
+    for f in without.faults:
+        t0 = block.times.get_indexer([f.start])[0]
+        t1 = t0 + int((f.end - f.start) / pd.Timedelta(hours=1))
+        busy[row_of[f.sidx], t0:t1] = True
+    assert not (capped & ~recorded & ~busy & np.isfinite(block.value)).any()
 
 
 def test_outlet_faults_reach_the_minute_data(catalogue, streams):
