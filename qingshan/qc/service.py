@@ -199,9 +199,14 @@ def judge_site(
     if prev is not None:
         prev.superseded_by = j.id
     sink = sink or DBCaseSink(session)
+    max_gap = int(pack.events.get("max_gap_points", 0))
+    opened: list[tuple[str, str, dict]] = []
     for code, s in verdict.series.items():
+        period = _event_period(pack, code)
         for ev in s.events:
-            key = ev.key(site_id, code)
+            # a run that goes on across the window start is the event of the previous window
+            key = _continued_key(session, site_id, code, start, ev, period, max_gap)
+            key = key or ev.key(site_id, code)
             lim = s.limit or {}
             session.add(
                 QCEvent(
@@ -219,18 +224,103 @@ def judge_site(
                     limit_source=str(lim.get("source", "")),
                 )
             )
-            title = f"超标督办 {code} 超标{ev.max_multiple:.2f}倍 ({ev.start:%Y-%m-%d %H:%M} UTC 起 {ev.periods} 个时段)"
-            sink.open_case(
-                event_key=key,
-                site_id=site_id,
-                parameter_code=code,
-                title=title,
-                evidence=evidence_for(s, ev, marks, rule_version=pack.version),
-                judgement_id=j.id,
-                opened_at=now,
-            )
+            evidence = evidence_for(s, ev, marks, rule_version=pack.version)
+            opened.append((key, code, evidence))
+    session.flush()
+    for key, code, evidence in opened:
+        part = {
+            "window_start": _iso(start),
+            **{k: evidence["event"][k] for k in ("start", "end", "periods", "max_multiple")},
+            "judgement_id": j.id,
+        }
+        whole = _whole_event(session, key)
+        sink.open_case(
+            event_key=key,
+            site_id=site_id,
+            parameter_code=code,
+            title=_title(code, whole),
+            evidence={**evidence, "event": whole, "parts": [part]},
+            judgement_id=j.id,
+            opened_at=now,
+        )
     session.flush()
     return j, verdict
+
+
+def _title(code: str, ev: dict) -> str:
+    start = pd.Timestamp(ev["start"])
+    return (
+        f"超标督办 {code} 超标{ev['max_multiple']:.2f}倍 "
+        f"({start:%Y-%m-%d %H:%M} UTC 起 {ev['periods']} 个时段)"
+    )
+
+
+def _event_period(pack, code: str) -> pd.Timedelta:
+    """The period events of ``code`` are judged on: the day for water, else the hour."""
+    water = pack.medium == "water" or code.startswith("w")
+    return pd.Timedelta(days=1) if water else pd.Timedelta(hours=1)
+
+
+def _continued_key(
+    session: Session,
+    site_id: int,
+    code: str,
+    window_start: datetime,
+    ev,
+    period: pd.Timedelta,
+    max_gap: int,
+) -> str | None:
+    """The key of the event this one continues, or None.
+
+    An event continues the previous window's event of the same site and parameter when the
+    previous one ran to within ``max_gap`` periods of the window start and this one starts
+    within the same gap of its end (the rule that joins runs inside one window,
+    :func:`.exceedance.events_from_runs`). Only current (not superseded) judgements count, so a
+    re-judged window keeps the chain and a late mark that ends the earlier run breaks it.
+    """
+    gap = period * max_gap
+    ws = pd.Timestamp(window_start)
+    if ev.start - ws > gap:
+        return None
+    prev = session.execute(
+        select(QCEvent.event_key, QCEvent.end)
+        .join(QCJudgement, QCJudgement.id == QCEvent.judgement_id)
+        .where(
+            QCEvent.site_id == site_id,
+            QCEvent.parameter_code == code,
+            QCJudgement.superseded_by.is_(None),
+            QCJudgement.window_end == window_start,
+            QCEvent.end >= (ev.start - gap).to_pydatetime(),
+            QCEvent.end <= window_start,
+        )
+        .order_by(QCEvent.end.desc())
+    ).first()
+    return None if prev is None else prev.event_key
+
+
+def _whole_event(session: Session, key: str) -> dict:
+    """The event of ``key`` over every window it spans (current judgements only)."""
+    rows = session.scalars(
+        select(QCEvent)
+        .join(QCJudgement, QCJudgement.id == QCEvent.judgement_id)
+        .where(QCEvent.event_key == key, QCJudgement.superseded_by.is_(None))
+        .order_by(QCEvent.start)
+    ).all()
+    top = max(rows, key=lambda e: e.max_multiple)
+    return {
+        "start": _iso(rows[0].start),
+        "end": _iso(max(e.end for e in rows)),
+        "periods": int(sum(e.periods for e in rows)),
+        "max_value": top.max_value,
+        "max_multiple": round(top.max_multiple, 4),
+        "limit": top.limit,
+        "windows": len(rows),
+    }
+
+
+def _iso(t) -> str:
+    t = pd.Timestamp(t)
+    return (t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")).isoformat()
 
 
 def _mark_json(m: MarkInterval) -> dict:

@@ -2,7 +2,9 @@
 
 Cases go through :class:`CaseSink`, a small interface the case workflow (``qingshan.cases``) will
 implement; :class:`DBCaseSink` is the interim implementation on ``qc_supervision_case``. One case
-per event key: judging the same event again (a late mark, a replay) never opens a second case.
+per event key: judging the same event again (a late mark, a replay) never opens a second case,
+and an event that runs on across a window boundary (CST midnight) keeps the key of its first
+window (:func:`qingshan.qc.service.judge_site`), so its case is extended, not doubled.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ class CaseSink(Protocol):
         judgement_id: int | None,
         opened_at: datetime,
     ) -> int:
-        """Open a case for an event, or return the id of the case already open for it."""
+        """Open a case for an event, or return the id of the case already open for it (updating
+        its ``evidence["event"]``, the whole event, and ``evidence["parts"]``, one per window)."""
         ...
 
 
@@ -69,7 +72,21 @@ class DBCaseSink:
                 and judgement_id not in history
                 and judgement_id != case.judgement_id
             ):
-                case.evidence = {**case.evidence, "rejudged": [*history, judgement_id]}
+                history.append(judgement_id)
+            # an event continued in a later window extends its case: the whole event as now
+            # judged, one part per window (a window judged again replaces its part)
+            parts = {p["window_start"]: p for p in case.evidence.get("parts", [])}
+            parts.update({p["window_start"]: p for p in evidence.get("parts", [])})
+            ev = evidence.get("event", case.evidence.get("event"))
+            case.evidence = {
+                **case.evidence,
+                "event": ev,
+                "parts": [parts[k] for k in sorted(parts)],
+                "rejudged": history,
+            }
+            if not history:
+                case.evidence.pop("rejudged")
+            case.title = title
             return case.id
         case = SupervisionCase(
             event_key=event_key,

@@ -153,3 +153,111 @@ def test_rejudge_without_judgements_does_nothing(engine, tmp_path):
             created_by="ent",
         )
         assert rejudge_for_mark(s, store, mark) == []
+
+
+def test_event_across_cst_midnight_is_one_case(engine, tmp_path):
+    """One outlet (ultra-low coal: SO2 35, NOx 50, PM 10 mg/m³ at 6 % O2), O2 at 6.00/6.02 %
+    so the converted value is the measured one × 15/15 or 15/14.98, two CST days judged as two
+    windows:
+
+    - SO2 70 (超标1倍) at CST 22:00–24:00 of day 1 and 00:00–03:00 of day 2: one run across
+      midnight → one case, 2 + 3 = 5 periods, 14:00–19:00 UTC;
+    - NOx 100 (超标1倍) at 21:00–23:00 and 00:00–02:00: one compliant hour between, within the
+      pack's ``max_gap_points`` = 1 → the same event, one case of 4 periods;
+    - PM 20 at 21:00–23:00 and 01:00–03:00: two compliant hours between → two events, two cases.
+    """
+    settings = Settings(data_dir=tmp_path, secret_key="x" * 32)
+    store = ObservationStore(settings.observations_dir)
+    day1 = pd.Timestamp("2026-03-01", tz=CST)
+    t = pd.date_range(day1, periods=48, freq="h").tz_convert("UTC")
+    base = 5 + np.arange(48) % 3 * 1.0
+    so2, nox, pm = base.copy(), base.copy(), base.copy() / 2
+    so2[[22, 23, 24, 25, 26]] = 70.0
+    nox[[21, 22, 24, 25]] = 100.0
+    pm[[21, 22, 25, 26]] = 20.0
+    with session_scope(engine) as s:
+        seed_regions(s)
+        site = Site(
+            code="GAS2",
+            name="二号锅炉排口",
+            kind=SiteKind.GAS_OUTLET,
+            control_level=ControlLevel.ENTERPRISE,
+            region_code="330106",
+            attrs={"source_type": "coal_boiler_ultralow", "reference_o2": 6.0},
+        )
+        s.add(site)
+        s.flush()
+        ids = {
+            c: get_or_create_series(s, site, c, Period.HOUR, u).id
+            for c, u in (("a21026", "mg/m³"), ("a21002", "mg/m³"), ("a34013", "mg/m³"),
+                         ("a19001", "%"))
+        }  # fmt: skip
+        site_id = site.id
+    o2 = 6.0 + np.arange(48) % 2 * 0.02  # not flat (a flat O2 is FAIL, its hours invalid)
+    values = {"a21026": so2, "a21002": nox, "a34013": pm, "a19001": o2}
+    rows = pd.concat(
+        [pd.DataFrame({"series_id": ids[c], "time": t, "value": v}) for c, v in values.items()]
+    ).assign(period="hour", raw_value=lambda d: d["value"], source_flag="N")
+    store.append(rows, "gas_outlet")
+    ctx = JobContext(settings=settings, engine=engine)
+    now = (day1 + pd.Timedelta(days=2)).tz_convert("UTC").to_pydatetime()
+    assert run_qc(ctx, store=store, now=now).startswith("2 judgements stored (6 events)")
+
+    def cases():
+        with session_scope(engine) as s:
+            return {
+                (c.parameter_code, c.evidence["event"]["start"]): (
+                    c.evidence["event"],
+                    [(p["start"], p["end"], p["periods"]) for p in c.evidence["parts"]],
+                    c.title,
+                )
+                for c in s.scalars(select(SupervisionCase))
+            }
+
+    got = cases()
+    assert sorted(got) == [
+        ("a21002", "2026-03-01T13:00:00+00:00"),
+        ("a21026", "2026-03-01T14:00:00+00:00"),
+        ("a34013", "2026-03-01T13:00:00+00:00"),
+        ("a34013", "2026-03-01T17:00:00+00:00"),
+    ]
+    ev, parts, title = got[("a21026", "2026-03-01T14:00:00+00:00")]
+    assert ev["end"] == "2026-03-01T19:00:00+00:00" and ev["periods"] == 5 and ev["windows"] == 2
+    assert ev["max_value"] == pytest.approx(70 * 15 / 14.98)  # an hour at O2 6.02 %
+    assert ev["max_multiple"] == pytest.approx(70 * 15 / 14.98 / 35 - 1, abs=1e-4)
+    assert parts == [
+        ("2026-03-01T14:00:00+00:00", "2026-03-01T16:00:00+00:00", 2),
+        ("2026-03-01T16:00:00+00:00", "2026-03-01T19:00:00+00:00", 3),
+    ]
+    assert title.endswith("起 5 个时段)")
+    ev, parts, _ = got[("a21002", "2026-03-01T13:00:00+00:00")]
+    assert (ev["end"], ev["periods"]) == ("2026-03-01T18:00:00+00:00", 4)
+    # the two stored events of the SO2 run share the first window's key
+    with session_scope(engine) as s:
+        keys = s.scalars(select(QCEvent.event_key).where(QCEvent.parameter_code == "a21026"))
+        assert set(keys) == {f"{site_id}:a21026:2026-03-01T14:00:00+00:00"}
+    # judged again: nothing new
+    assert run_qc(ctx, store=store, now=now).startswith("0 judgements stored")
+    assert cases() == got
+    # a late 故障 mark over CST 02:00–03:00 of day 2: day 2 judged again, the SO2 event is
+    # now 2 + 2 = 4 periods ending 18:00 UTC — still one case, its day-2 part replaced
+    with session_scope(engine) as s:
+        mark = service.add_mark(
+            s,
+            site_id=site_id,
+            kind="故障",
+            start=(day1 + pd.Timedelta(hours=26)).tz_convert("UTC").to_pydatetime(),
+            end=(day1 + pd.Timedelta(hours=27)).tz_convert("UTC").to_pydatetime(),
+            created_by="ent",
+        )
+        [new] = rejudge_for_mark(s, store, mark, now=now)
+        assert new.window_start == (day1 + pd.Timedelta(days=1)).tz_convert("UTC").to_pydatetime()
+    after = cases()
+    assert sorted(after) == sorted(got)
+    ev, parts, title = after[("a21026", "2026-03-01T14:00:00+00:00")]
+    assert (ev["end"], ev["periods"]) == ("2026-03-01T18:00:00+00:00", 4)
+    assert parts[1] == ("2026-03-01T16:00:00+00:00", "2026-03-01T18:00:00+00:00", 2)
+    assert title.endswith("起 4 个时段)")
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(SupervisionCase)) == 4
+    assert run_qc(ctx, store=store, now=now).startswith("0 judgements stored")
