@@ -8,6 +8,9 @@ is per CST day), so a window's judgement has a stable key (site, window start, w
 - :func:`run_qc` judges the recent days of every outlet, storing a new judgement only when the
   observations, the marks or the rule version differ from the current one (re-running stores
   nothing new and opens no case twice: cases are keyed by event);
+- hours an outlet also sent minute data for are valid only with ≥ 45 valid minutes
+  (HJ 75-2017): the minute data of the window are read in one more scan per stream and
+  judged beside the hourly values (:func:`.judge.minute_validity`);
 - :func:`rejudge_for_mark` judges again the windows a mark (new or revoked) overlaps, with
   ``trigger="late_mark"``, keeping the old judgement (``superseded_by``).
 """
@@ -201,7 +204,9 @@ def day_windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime
     ]
 
 
-def _in_window(frame: pd.DataFrame, window) -> pd.DataFrame:
+def _in_window(frame: pd.DataFrame | None, window) -> pd.DataFrame | None:
+    if frame is None:
+        return None
     t = frame["time"]
     sel = (t >= pd.Timestamp(window[0])) & (t < pd.Timestamp(window[1]))
     return frame.loc[sel, ["time", "parameter", "value", "flag"]].reset_index(drop=True)
@@ -216,14 +221,22 @@ def judge_window(
     trigger: str = "scheduled",
     now: datetime | None = None,
     force: bool = False,
+    minutes: pd.DataFrame | None = None,
 ) -> QCJudgement | None:
     """Judge one outlet over one window and store it, unless (``force`` False) the current
-    judgement already covers exactly these observations, marks and rule version."""
+    judgement already covers exactly these observations, marks and rule version.
+
+    ``minutes``: the outlet's minute data (``period="min"``), where it has any: the hours they
+    cover are valid only with ≥ 45 valid minutes (HJ 75-2017, :func:`.judge.minute_validity`).
+    """
     from qingshan.qc.rules import load_rulepack
 
     frame = _in_window(frame, window)
     if frame.empty:
         return None
+    minutes = _in_window(minutes, window)
+    if minutes is not None and minutes.empty:
+        minutes = None
     industry = meta.pack_industry
     marks = [
         service._mark(m) for m in service.site_marks(session, meta.site_id, window[0], window[1])
@@ -241,7 +254,7 @@ def judge_window(
         if (
             cur is not None
             and cur.rule_version == pack.version
-            and cur.inputs_digest == service.inputs_digest(frame)
+            and cur.inputs_digest == service.inputs_digest(frame, minutes)
             and sorted(m["id"] or 0 for m in cur.marks) == sorted(m.id or 0 for m in marks)
         ):
             return None
@@ -257,6 +270,7 @@ def judge_window(
         trigger=trigger,
         now=now,
         marks=marks,
+        minutes=minutes,
     )
     return j
 
@@ -280,7 +294,9 @@ def run_qc(
     t0, t1 = windows[0][0], windows[-1][1]
     with session_scope(ctx.engine) as session:
         metas = load_outlets(session, site_ids)
+        minute_metas = load_outlets(session, [m.site_id for m in metas], period="min")
     frames = read_frames(store, metas, t0, t1)
+    minute_frames = read_frames(store, minute_metas, t0, t1, period="min")
     judged = events = 0
     # a short transaction per few outlets: SQLite holds its write lock from the first verdict
     # written to the commit, and the HJ 212 ingest must not wait behind the judging
@@ -292,7 +308,9 @@ def run_qc(
                 if frame is None:
                     continue
                 for w in windows:
-                    j = judge_window(session, meta, frame, w, now=now)
+                    j = judge_window(
+                        session, meta, frame, w, now=now, minutes=minute_frames.get(meta.site_id)
+                    )
                     if j is not None:
                         judged += 1
                         events += sum(p.get("events", 0) for p in j.summary.values())
@@ -325,12 +343,16 @@ def rejudge_for_mark(
     frame = read_frames(store, metas, t0, t1).get(mark.site_id)
     if frame is None:
         return []
+    minute_frame = read_frames(
+        store, load_outlets(session, [mark.site_id], period="min"), t0, t1, period="min"
+    ).get(mark.site_id)
     frames = {(j.window_start, j.window_end): _in_window(frame, (j.window_start, j.window_end))
               for j in current}  # fmt: skip
     meta = metas[0]
     out = []
     for j in current:
         w = (j.window_start, j.window_end)
+        minutes = _in_window(minute_frame, w)
         new, _ = service.judge_site(
             session,
             frames[w],
@@ -341,6 +363,7 @@ def rejudge_for_mark(
             limits=meta.limits(frames[w]["parameter"].unique(), on=pd.Timestamp(w[0]).date()),
             trigger="late_mark",
             now=now,
+            minutes=None if minutes is None or minutes.empty else minutes,
         )
         out.append(new)
     return out

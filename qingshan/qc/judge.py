@@ -30,7 +30,7 @@ from qingshan.qc.pipeline import (
 from qingshan.qc.rules import RulePack
 from qingshan.qc.validity import hourly_means, valid_values, water_daily_means
 
-__all__ = ["SeriesVerdict", "OutletVerdict", "judge_outlet", "GAS_POLLUTANTS"]
+__all__ = ["SeriesVerdict", "OutletVerdict", "judge_outlet", "minute_validity", "GAS_POLLUTANTS"]
 
 #: pollutants judged on the reference-O2 converted concentration
 GAS_POLLUTANTS = frozenset({"a21026", "a21002", "a34013", "a21005", "a21024", "a21001"})
@@ -79,6 +79,7 @@ def judge_outlet(
     source_type: str | None = None,
     now=None,
     site: object = None,
+    minutes: pd.DataFrame | None = None,
 ) -> OutletVerdict:
     """Judge one outlet.
 
@@ -94,6 +95,12 @@ def judge_outlet(
         (:func:`.limits.resolve_limit`; ``reference_o2`` [%] is what gas values are converted to)
     source_type : str or None — gives the reference O2 for gas pollutants
     now : datetime — reference time for the future-time check
+    minutes : DataFrame or None — the outlet's minute data (HJ 212 CN 2051: ``time``,
+        ``parameter``, ``value``, optional ``flag``) beside hourly ``frame``: each hour of a
+        parameter they cover is valid only with ≥ ``hour_min_valid_minutes`` (45, HJ 75-2017)
+        valid minutes (check ``minute_validity``: FAIL below, PASS at or above, not evaluated
+        outside the minute data's span). A minute is valid when present, not flagged
+        F/M/D/C/T/B and not inside an invalidating mark.
     """
     marks = validate_marks(marks)
     limits = dict(limits or {})
@@ -139,6 +146,10 @@ def judge_outlet(
             now=now,
             running=~stopped_of[code],
         )
+        if minutes is not None and len(minutes):
+            mv = minute_validity(minutes, code, t, pack, marks, invalid_kinds)
+            if mv is not None:
+                results.append(mv)
         verdicts[code] = SeriesVerdict(
             code, pos, t, x, results, np.empty(0, np.uint8), np.empty(0, bool)
         )
@@ -154,6 +165,56 @@ def judge_outlet(
         _periods(v, verdicts, pack, limits.get(code), source_type)
     _o2_consistency(verdicts, pack)
     return OutletVerdict(site, pack.version, verdicts, _row_table(frame, verdicts, dup, order_flag))
+
+
+#: HJ 212-2017 data flags that make a minute invalid
+INVALID_MINUTE_FLAGS = frozenset("FMDCTB")
+
+
+def minute_validity(
+    minutes: pd.DataFrame,
+    code: str,
+    hours: pd.DatetimeIndex,
+    pack: RulePack,
+    marks=(),
+    invalid_kinds=(),
+) -> CheckResult | None:
+    """HJ 75-2017 minute → hour validity of the hourly values of ``code`` at ``hours``.
+
+    An hour counts its valid minutes (each value counts for the minute data's sampling step);
+    FAIL with fewer than the pack's ``hour_min_valid_minutes`` (45), PASS otherwise. Only hours
+    that lie wholly inside the span of the minute data (first to last minute value + step) are
+    evaluated: an hour whose minutes were never kept is not evaluated, an hour inside the span
+    with minutes missing is short of them. None when ``minutes`` hold nothing of ``code``.
+    """
+    m = minutes[minutes["parameter"].astype(str) == code]
+    if m.empty:
+        return None
+    mt = pd.DatetimeIndex(pd.to_datetime(m["time"], utc=True))
+    order = np.argsort(mt.as_unit("ns").asi8, kind="stable")
+    mt = mt[order]
+    keep = ~mt.duplicated()
+    mt = mt[keep]
+    x = m["value"].to_numpy(dtype="float64")[order][keep]
+    ok = np.isfinite(x)
+    if "flag" in m:
+        fl = m["flag"].to_numpy(dtype=object)[order][keep]
+        ok &= ~np.isin(fl.astype(str), list(INVALID_MINUTE_FLAGS))
+    if marks:
+        ok &= ~mark_mask(mt, marks, set(invalid_kinds), parameter=code)
+    step = step_seconds(mt) if mt.size > 1 else 60.0
+    need = int(pack.validity.get("hour_min_valid_minutes", 45))
+    per = hourly_means(mt, x, ok, min_valid_minutes=need, step_seconds=step)
+    h = pd.DatetimeIndex(hours).floor("h")
+    vm = per["valid_minutes"].reindex(h).fillna(0.0).to_numpy()
+    covered = (h >= mt[0]) & (h + pd.Timedelta(hours=1) <= mt[-1] + pd.Timedelta(seconds=step))
+    f = np.where(~covered, NE, np.where(vm >= need, P, F)).astype(np.uint8)
+    return CheckResult(
+        "minute_validity",
+        f,
+        {"min_valid_minutes": need, "step_seconds": step, "source": "HJ 75-2017"},
+        pack.version,
+    )
 
 
 def _cross_checks(verdicts, base, stopped_of, pack) -> None:

@@ -105,16 +105,23 @@ def revoke_mark(session: Session, mark_id: int, *, by: str, now: datetime | None
     return mark
 
 
-def inputs_digest(frame: pd.DataFrame) -> str:
-    """sha256 of the observations judged (parameter, time, value, flag), independent of row order."""
-    cols = [c for c in ("parameter", "time", "value", "flag") if c in frame]
-    f = frame[cols].copy()
-    f["time"] = pd.to_datetime(f["time"], utc=True).astype("int64")
-    f = f.sort_values(["parameter", "time"], kind="stable").reset_index(drop=True)
+def inputs_digest(frame: pd.DataFrame, minutes: pd.DataFrame | None = None) -> str:
+    """sha256 of the observations judged (parameter, time, value, flag), independent of row
+    order; with ``minutes`` (the minute data the hours' validity was judged on) hashed after
+    the hourly rows (without minutes the digest is the hourly one alone)."""
     h = hashlib.sha256()
-    h.update(
-        pd.util.hash_pandas_object(f.astype({"value": "float64"}), index=False).to_numpy().tobytes()
-    )
+    for part in (frame, minutes):
+        if part is None or (part is minutes and part.empty):
+            continue
+        cols = [c for c in ("parameter", "time", "value", "flag") if c in part]
+        f = part[cols].copy()
+        f["time"] = pd.to_datetime(f["time"], utc=True).astype("int64")
+        f = f.sort_values(["parameter", "time"], kind="stable").reset_index(drop=True)
+        h.update(
+            pd.util.hash_pandas_object(f.astype({"value": "float64"}), index=False)
+            .to_numpy()
+            .tobytes()
+        )
     return h.hexdigest()
 
 
@@ -146,6 +153,7 @@ def judge_site(
     sink: CaseSink | None = None,
     rule_version: str | None = None,
     marks: list[MarkInterval] | None = None,
+    minutes: pd.DataFrame | None = None,
 ) -> tuple[QCJudgement, OutletVerdict]:
     """Judge ``frame`` (one site's observations in ``window``), store the judgement and its
     events, and open one case per event through ``sink`` (default :class:`DBCaseSink`)."""
@@ -159,7 +167,14 @@ def judge_site(
     if marks is None:
         marks = [_mark(m) for m in site_marks(session, site_id, start, end)]
     verdict = judge_outlet(
-        frame, pack=pack, marks=marks, limits=limits, source_type=source_type, now=now, site=site_id
+        frame,
+        pack=pack,
+        marks=marks,
+        limits=limits,
+        source_type=source_type,
+        now=now,
+        site=site_id,
+        minutes=minutes,
     )
     prev = session.scalar(
         select(QCJudgement).where(
@@ -187,7 +202,7 @@ def judge_site(
         trigger=trigger,
         industry=industry,
         rule_version=pack.version,
-        inputs_digest=inputs_digest(frame),
+        inputs_digest=inputs_digest(frame, minutes),
         marks=[_mark_json(m) for m in marks],
         limits=dict(limits or {}),
         source_type=source_type,
@@ -347,16 +362,19 @@ def _mark_from_json(d: dict) -> MarkInterval:
     )
 
 
-def replay(session: Session, judgement_id: int, frame: pd.DataFrame) -> dict:
+def replay(
+    session: Session, judgement_id: int, frame: pd.DataFrame, minutes: pd.DataFrame | None = None
+) -> dict:
     """Recompute a stored judgement from ``frame`` with its stored rule version, marks and limits.
 
-    Returns ``{"inputs_match", "summary_match", "judgement_id", "rule_version"}``; raises
+    ``minutes``: the minute data the judgement saw (outlets with minute data). Returns
+    ``{"inputs_match", "summary_match", "judgement_id", "rule_version"}``; raises
     :class:`QCError` when the observations differ from those judged (digest mismatch).
     """
     j = session.get(QCJudgement, judgement_id)
     if j is None:
         raise NotFound(f"no judgement {judgement_id}", judgement_id=judgement_id)
-    digest = inputs_digest(frame)
+    digest = inputs_digest(frame, minutes)
     if digest != j.inputs_digest:
         raise QCError(
             f"judgement {judgement_id}: the observations given differ from those judged "
@@ -372,6 +390,7 @@ def replay(session: Session, judgement_id: int, frame: pd.DataFrame) -> dict:
         source_type=j.source_type,
         now=j.created_at,
         site=j.site_id,
+        minutes=minutes,
     )
     return {
         "judgement_id": j.id,

@@ -261,3 +261,73 @@ def test_event_across_cst_midnight_is_one_case(engine, tmp_path):
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(SupervisionCase)) == 4
     assert run_qc(ctx, store=store, now=now).startswith("0 judgements stored")
+
+
+def test_job_judges_hours_on_their_minute_data(engine, tmp_path):
+    """An outlet with hourly SO2 70 (超标1倍) at CST 00:00–04:00 and 10-minute SO2 data for
+    those hours: 6, 5, 4, 6 values (60, 50, 40, 60 valid minutes) → hour 2 is invalid
+    (HJ 75-2017: < 45), neither exceeding nor compliant; hours 0, 1 and 3 exceed and, one
+    invalid hour apart (``max_gap_points`` = 1), make one event of 3 periods. The late minute
+    of hour 2 re-judges the day: 4 exceeding hours."""
+    settings = Settings(data_dir=tmp_path, secret_key="x" * 32)
+    store = ObservationStore(settings.observations_dir)
+    day1 = pd.Timestamp("2026-03-01", tz=CST)
+    t = pd.date_range(day1, periods=24, freq="h").tz_convert("UTC")
+    so2 = np.full(24, 10.0) + np.arange(24) % 3
+    so2[:4] = 70.0
+    o2 = 6.0 + np.arange(24) % 2 * 0.02
+    with session_scope(engine) as s:
+        seed_regions(s)
+        site = Site(
+            code="GAS3",
+            name="三号锅炉排口",
+            kind=SiteKind.GAS_OUTLET,
+            control_level=ControlLevel.ENTERPRISE,
+            region_code="330106",
+            attrs={"source_type": "coal_boiler_ultralow", "reference_o2": 6.0},
+        )
+        s.add(site)
+        s.flush()
+        ids = {
+            (c, p): get_or_create_series(s, site, c, p, u).id
+            for c, u in (("a21026", "mg/m³"), ("a19001", "%"))
+            for p in (Period.HOUR, Period.MIN)
+        }
+    hourly = pd.concat(
+        [
+            pd.DataFrame({"series_id": ids[("a21026", Period.HOUR)], "time": t, "value": so2}),
+            pd.DataFrame({"series_id": ids[("a19001", Period.HOUR)], "time": t, "value": o2}),
+        ]
+    ).assign(period="hour", raw_value=lambda d: d["value"], source_flag="N")
+    store.append(hourly, "gas_outlet")
+    mt = pd.date_range(t[0], periods=24, freq="10min")  # 4 hours of 10-minute data
+    drop = [13, 20, 21]  # hour 1 lacks one value, hour 2 two (one comes late)
+    minutes = pd.DataFrame(
+        {"series_id": ids[("a21026", Period.MIN)], "time": mt, "value": 70.0}
+    ).assign(period="min", raw_value=70.0, source_flag="N")
+    store.append(minutes.drop(index=drop), "gas_outlet")
+    ctx = JobContext(settings=settings, engine=engine)
+    now = (day1 + pd.Timedelta(days=1)).tz_convert("UTC").to_pydatetime()
+    assert run_qc(ctx, store=store, now=now).startswith("1 judgements stored (1 events)")
+    with session_scope(engine) as s:
+        j = s.scalars(select(QCJudgement)).one()
+        so2_summary = j.summary["a21026"]
+        assert so2_summary["checks"]["minute_validity"]["counts"] == {
+            "pass": 3,
+            "fail": 1,
+            "not_evaluated": 20,
+            "suspect": 0,
+            "missing": 0,
+        }
+        assert so2_summary["exceeding_periods"] == 3 and so2_summary["events"] == 1
+        ev = s.scalars(select(QCEvent)).one()
+        assert (ev.periods, ev.max_multiple) == (3, pytest.approx(70 * 15 / 14.98 / 35 - 1))
+        assert "minute_validity" not in j.summary["a19001"]["checks"]  # no O2 minutes
+    assert run_qc(ctx, store=store, now=now).startswith("0 judgements stored")
+    # the late minute of hour 2 arrives: 50 valid minutes → the 4 hours are one event
+    store.append(minutes.loc[[20]], "gas_outlet")
+    assert run_qc(ctx, store=store, now=now).startswith("1 judgements stored (1 events)")
+    with session_scope(engine) as s:
+        cur = s.scalars(select(QCJudgement).where(QCJudgement.superseded_by.is_(None))).one()
+        assert cur.revision == 2 and cur.summary["a21026"]["exceeding_periods"] == 4
+        assert cur.summary["a21026"]["checks"]["minute_validity"]["counts"]["fail"] == 0

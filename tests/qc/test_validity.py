@@ -86,3 +86,61 @@ def test_validity_rate():
     assert validity_rate(0, 0) is None
     with pytest.raises(BadParameter, match="valid_units=5"):
         validity_rate(5, 4)
+
+
+def _outlet_with_minutes():
+    """An ultra-low coal outlet (SO2 limit 35 mg/m³ at 6 % O2), 5 hours of hourly SO2 70
+    (converted 70 or 70·15/14.98 → 超标1倍) and O2 6.00/6.02 %, and 1-minute SO2 data over hours
+    0–3 only: hour 0 all 60 minutes, hour 1 exactly 45 (15 rows absent), hour 2 44 (10 flagged
+    C, 6 absent), hour 3 all 60 but 20 of them inside a 故障 mark (40 valid)."""
+    from qingshan.qc.marks import MarkInterval
+
+    t0 = pd.Timestamp("2026-03-01 02:00", tz="UTC")
+    hours = pd.date_range(t0, periods=5, freq="h")
+    o2 = 6.0 + np.arange(5) % 2 * 0.02
+    frame = pd.concat(
+        [
+            pd.DataFrame({"time": hours, "parameter": "a21026", "value": 70.0, "flag": "N"}),
+            pd.DataFrame({"time": hours, "parameter": "a19001", "value": o2, "flag": "N"}),
+        ],
+        ignore_index=True,
+    )
+    m = pd.DataFrame({"time": pd.date_range(t0, periods=240, freq="min")})
+    m["parameter"], m["value"], m["flag"] = "a21026", 70.0, "N"
+    minute = np.arange(240)
+    m.loc[(minute >= 120) & (minute < 130), "flag"] = "C"
+    absent = ((minute >= 105) & (minute < 120)) | ((minute >= 130) & (minute < 136))
+    m = m[~absent].reset_index(drop=True)
+    mark = MarkInterval(
+        "故障", t0 + pd.Timedelta(minutes=190), t0 + pd.Timedelta(minutes=210), parameter="a21026"
+    )
+    return frame, m, [mark]
+
+
+def test_minute_validity_45_valid_minutes_per_hour_in_the_verdict():
+    from qingshan.qc.judge import judge_outlet
+    from qingshan.qc.rules import load_rulepack
+
+    frame, minutes, marks = _outlet_with_minutes()
+    pack = load_rulepack("thermal_power", version="thermal_power/2023.1")
+    limits = {"a21026": {"limit": 35.0, "standard": "x", "source": "permit", "reference_o2": 6.0}}
+    with_min = judge_outlet(frame, pack=pack, limits=limits, marks=marks, minutes=minutes)
+    so2 = with_min.series["a21026"]
+    mv = next(r for r in so2.results if r.name == "minute_validity")
+    NE, P, F = Flag.NOT_EVALUATED, Flag.PASS, Flag.FAIL
+    assert mv.flags.tolist() == [P, P, F, F, NE]  # 60, 45, 44, 40 valid minutes; no minutes
+    assert mv.params["min_valid_minutes"] == 45 and mv.params["step_seconds"] == 60.0
+    assert so2.periods["status"].tolist() == [
+        "exceeding",
+        "exceeding",
+        "insufficient",
+        "insufficient",
+        "exceeding",
+    ]
+    # events: hours 0–1 (2 periods); hour 4 alone is under min_points = 2
+    assert [(e.periods, e.start.hour) for e in so2.events] == [(2, 2)]
+    # the O2 series has no minute data: not judged by minutes at all
+    assert not any(r.name == "minute_validity" for r in with_min.series["a19001"].results)
+    # without minute data the same hours are one event of 5 periods
+    without = judge_outlet(frame, pack=pack, limits=limits, marks=marks)
+    assert [e.periods for e in without.series["a21026"].events] == [5]
