@@ -129,11 +129,17 @@ def _load(path: Path) -> FileInfo:
 
 
 class FooterCache:
-    """Per-store LRU cache of :class:`FileInfo`, keyed by path and validated by size and mtime."""
+    """Per-store LRU cache of :class:`FileInfo`, keyed by path and validated by size and mtime.
 
-    def __init__(self, maxsize: int = 16_384) -> None:
+    Bounded by entries and by row groups in total (a footer costs ~1 kB per row group: the
+    default 65,536 row groups are ~70 MB, e.g. 190 compacted partitions of 2.9M rows).
+    """
+
+    def __init__(self, maxsize: int = 16_384, max_row_groups: int = 65_536) -> None:
         self.maxsize = maxsize
+        self.max_row_groups = max_row_groups
         self._items: OrderedDict[str, tuple[int, int, FileInfo]] = OrderedDict()
+        self._row_groups = 0
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -153,10 +159,16 @@ class FooterCache:
                 return hit[2]
         info = _load(path)
         with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._row_groups -= len(old[2].num_rows)
             self._items[key] = (st.st_size, st.st_mtime_ns, info)
-            self._items.move_to_end(key)
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
+            self._row_groups += len(info.num_rows)
+            while len(self._items) > 1 and (
+                len(self._items) > self.maxsize or self._row_groups > self.max_row_groups
+            ):
+                _, (_, _, gone) = self._items.popitem(last=False)
+                self._row_groups -= len(gone.num_rows)
         return info
 
 

@@ -1,10 +1,13 @@
-"""The observation store: every value of every monitoring stream, in Parquet, read with DuckDB.
+"""The observation store: every value of every monitoring stream, in Parquet.
 
 The dataset lives under ``root`` as ``stream=<stream>/date=<YYYY-MM-DD>/*.parquet`` (hive
 partitions; ``date`` is the UTC date of ``time``), one row per :data:`OBSERVATION_SCHEMA` row.
 :meth:`ObservationStore.append` writes whole new files atomically (temporary file, fsync,
-rename); it never touches an existing file. Reads go through DuckDB's ``read_parquet`` on the
-files of the partitions in range, with the series and time filters pushed into the scan.
+rename); it never touches an existing file. Reads list the files of the partitions in range,
+prune row groups by the cached footer statistics of ``series_id`` and ``time``, read the rest
+with PyArrow and resolve re-sends on the repeated keys only (:mod:`~qingshan.timeseries.reader`);
+compaction and the resolution of repeated keys run on one DuckDB connection per store, one
+cursor per thread.
 
 Re-sent values
 --------------
@@ -16,8 +19,9 @@ Reads depend only on the set of rows appended, never on their order, batching or
 
 Corruption
 ----------
-A file that DuckDB cannot read raises :class:`CorruptFileError` naming it; :meth:`verify` lists
-the bad files (``deep=True`` also checks the page checksums written with every file).
+A file that cannot be read (bad footer, foreign columns, a data page failing its checksum)
+raises :class:`CorruptFileError` naming it; :meth:`verify` lists the bad files (``deep=True``
+also checks the page checksums of pages no read has touched).
 """
 
 from __future__ import annotations

@@ -187,3 +187,14 @@ def test_compacted_row_groups_and_resends_read_like_the_general_path(store, monk
             store.scan(None, None, None), _general(store, None, None, None)
         )
         store.compact()
+
+
+def test_footer_cache_is_bounded(store):
+    for h in range(6):
+        store.append(rows(1, [float(h)], start=T0 + timedelta(hours=h)), "air")
+    store._footers = reader.FooterCache(maxsize=3, max_row_groups=2)
+    assert store.query(1, T0, END)["value"].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    assert len(store._footers) == 2
+    store._footers.max_row_groups = 100
+    store.query(1, T0, END)
+    assert len(store._footers) == 3
