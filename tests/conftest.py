@@ -93,3 +93,16 @@ def small_demo_dir(tmp_path_factory):
     ensure_demo(settings, scale="small", console=Console(quiet=True))
     dispose_engines()
     return data_dir
+
+
+@pytest.fixture
+def app_settings(engine, tmp_path):
+    """Settings of an app on the test database (``engine``) and a fresh data directory."""
+    from qingshan.config import Settings
+
+    return Settings(
+        data_dir=tmp_path,
+        database_url=engine.url.render_as_string(hide_password=False),
+        secret_key="test-secret-key-0123456789abcdef",
+        scheduler=False,
+    )

@@ -6,25 +6,18 @@ from fastapi.testclient import TestClient
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.api.app import create_app
-from qingshan.config import Settings
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 
 
 @pytest.fixture
-def client(engine, tmp_path):
+def client(engine, tmp_path, app_settings):
     with session_scope(engine) as s:
         seed_regions(s)
         create_user(s, "prov", "province-pass", Role.PROVINCE, "330000")
         create_user(s, "hz", "hangzhou-pass", Role.CITY, "330100")
         create_user(s, "nb", "ningbo-pass", Role.CITY, "330200")
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=engine.url.render_as_string(hide_password=False),
-        secret_key="test-secret-key-0123456789abcdef",
-        scheduler=False,
-    )
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(app_settings)) as c:
         yield c
 
 

@@ -7,7 +7,6 @@ from fastapi.testclient import TestClient
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.api.app import create_app
-from qingshan.config import Settings
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
@@ -16,7 +15,7 @@ from qingshan.timeseries.store import ObservationStore
 
 
 @pytest.fixture
-def client(engine, tmp_path):
+def client(engine, tmp_path, app_settings):
     store = ObservationStore(tmp_path / "observations")
     with session_scope(engine) as s:
         seed_regions(s)
@@ -59,13 +58,7 @@ def client(engine, tmp_path):
         frame = pd.DataFrame(rows)
         store.append(frame, "air")
         update_latest(s, frame)
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=engine.url.render_as_string(hide_password=False),
-        secret_key="test-secret-key-0123456789abcdef",
-        scheduler=False,
-    )
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(app_settings)) as c:
         yield c
 
 

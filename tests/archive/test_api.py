@@ -14,7 +14,6 @@ from qingshan.accounts.service import create_user
 from qingshan.api.app import create_app
 from qingshan.archive.models import Enterprise, Industry, Permit, PermitLimit
 from qingshan.archive.service import permit_status
-from qingshan.config import Settings
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Site, SiteKind
@@ -54,7 +53,7 @@ def _outlet(s, ent, p, code, name, kind, values, limits, attrs=None):
 
 
 @pytest.fixture
-def client(engine, tmp_path):
+def client(engine, tmp_path, app_settings):
     with session_scope(engine) as s:
         seed_regions(s)
         # 杭州 火电: SO2 measured 30 at O2 9 % → 折算 to 6 %: 30 × 15/12 = 37.5 > 35 (超标);
@@ -100,13 +99,7 @@ def client(engine, tmp_path):
             industry="thermal_power", source_type="coal_boiler_ultralow",
             limits={"a21026": {"limit": 35.0, "standard": "许可证", "source": "permit"}},
         )  # fmt: skip
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=engine.url.render_as_string(hide_password=False),
-        secret_key="test-secret-key-0123456789abcdef",
-        scheduler=False,
-    )
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(app_settings)) as c:
         yield c
 
 

@@ -7,7 +7,6 @@ from fastapi.testclient import TestClient
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.api.app import create_app
-from qingshan.config import Settings
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
@@ -19,7 +18,7 @@ T0 = pd.Timestamp("2026-03-01 00:00", tz="UTC")
 
 
 @pytest.fixture
-def client(engine, tmp_path):
+def client(engine, tmp_path, app_settings):
     store = ObservationStore(tmp_path / "observations")
     with session_scope(engine) as s:
         seed_regions(s)
@@ -70,13 +69,7 @@ def client(engine, tmp_path):
             source_type="coal_boiler_ultralow",
             limits={"a21026": {"limit": 35.0, "standard": "许可证", "source": "permit"}},
         )
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=engine.url.render_as_string(hide_password=False),
-        secret_key="test-secret-key-0123456789abcdef",
-        scheduler=False,
-    )
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(app_settings)) as c:
         yield c
 
 
