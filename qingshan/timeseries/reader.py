@@ -226,6 +226,29 @@ def read_rows(
     return pa.concat_tables(parts) if len(parts) > 1 else parts[0]
 
 
+def distinct_series(cache: FooterCache, files: Sequence[Path], period: str | None) -> list[int]:
+    """Sorted distinct ``series_id`` of ``files`` (rows of ``period`` only, if given)."""
+    found: set[int] = set()
+    for path in files:
+        info = cache.get(path)
+        if not info.row_groups(None, None, None):
+            continue
+        cols = ["series_id"] if period is None else ["series_id", "period"]
+        try:
+            pf = pq.ParquetFile(path, metadata=info.metadata, page_checksum_verification=True)
+            table = pf.read(columns=cols)
+        except FileNotFoundError as exc:
+            raise FilesChanged() from exc
+        except (OSError, pa.ArrowException) as exc:
+            if not path.exists():
+                raise FilesChanged() from exc
+            raise CorruptFileError(path, f"{type(exc).__name__}: {exc}") from exc
+        if period is not None:
+            table = table.filter(pc.equal(table.column("period"), pa.scalar(period)))
+        found.update(pc.unique(table.column("series_id")).to_pylist())
+    return sorted(found)
+
+
 def _target(columns: Sequence[str]) -> pa.Schema:
     fields = [
         pa.field(c, pa.string()) if c == "stream" else OBSERVATION_SCHEMA.field(c) for c in columns
@@ -291,4 +314,12 @@ def resolve(table: pa.Table, resolve_dups: Callable[[pa.Table], pa.Table]) -> pa
     return pa.concat_tables([keep, resolved]).sort_by(_SORT)
 
 
-__all__ = ["FileInfo", "FilesChanged", "FooterCache", "duplicate_mask", "read_rows", "resolve"]
+__all__ = [
+    "FileInfo",
+    "FilesChanged",
+    "FooterCache",
+    "distinct_series",
+    "duplicate_mask",
+    "read_rows",
+    "resolve",
+]

@@ -376,8 +376,10 @@ class ObservationStore:
         """
         ids, period = _ids(series_ids), _period(period)
         dates = sorted({p.date for p in layout.list_partitions(self.root)}, reverse=True)
-        if ids is None:  # every series: one pass over the whole dataset
+        if ids is None and self._engine == "duckdb":  # every series: one pass over everything
             return _latest_of(self.scan(None, None, None, period=period))
+        if ids is None:  # every series that has a row (resolution never removes a whole key)
+            ids = self._series_ids(period)
         found, wanted = [], set(ids)
         step = 1
         while dates and wanted:  # walk back from the newest dates until every series is found
@@ -391,6 +393,17 @@ class ObservationStore:
         if not found:
             return _empty_frame(READ_COLUMNS)
         return pd.concat(found).sort_values("series_id").reset_index(drop=True)
+
+    def _series_ids(self, period: str | None) -> list[int]:
+        """Every series with a row (of ``period``), reading only those columns."""
+        for attempt in range(_RETRIES + 1):
+            files = layout.list_files(self.root, layout.list_partitions(self.root))
+            try:
+                return reader.distinct_series(self._footers, files, period)
+            except _FilesChanged as exc:
+                if attempt == _RETRIES:
+                    raise StoreIOError("files kept vanishing while reading") from exc.__cause__
+        raise AssertionError("unreachable")
 
     # ------------------------------------------------------------------ maintenance
     def compact(self, stream: str | None = None, date: str | date | None = None, **kw):
