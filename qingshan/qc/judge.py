@@ -322,7 +322,13 @@ def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, sou
         if hug is not None and len(per) > 1:
             w = max(int(round(hug["window_duration"] / period.total_seconds())), 2)
             pf = PT.limit_hugging_test(
-                per["mean"].to_numpy(), lim, w, band=tuple(hug["band"]), min_share=hug["min_share"]
+                per["mean"].to_numpy(),
+                lim,
+                w,
+                band=tuple(hug["band"]),
+                min_share=hug["min_share"],
+                max_cv=hug.get("max_cv"),
+                min_valid_share=hug.get("min_valid_share", 1.0),
             )
             pf = np.where(pf == Flag.MISSING, NE, pf).astype(np.uint8)
             row_f = pd.Series(pf, index=per.index).reindex(v.period_of_row).to_numpy()
@@ -332,6 +338,25 @@ def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, sou
             v.results.append(
                 CheckResult("limit_hugging", row_f, {**hug, "limit": lim}, pack.version)
             )
+            v.aggregate = aggregate([r.flags for r in v.results])
+        cap = pack.checks_for(v.code).get("ceiling")
+        if cap is not None and v.values.size > 1:
+            row_step = step_seconds(v.times)
+            w = max(int(round(cap["window_duration"] / row_step)), int(cap["min_count"]))
+            y = v.converted if v.converted is not None else v.values
+            f = np.asarray(
+                PT.ceiling_test(
+                    y,
+                    lim,
+                    w,
+                    band=tuple(cap["band"]),
+                    tolerance_share=cap["tolerance_share"],
+                    min_count=int(cap["min_count"]),
+                ),
+                np.uint8,
+            )
+            f = np.where(np.isnan(v.values), np.uint8(Flag.MISSING), f).astype(np.uint8)
+            v.results.append(CheckResult("ceiling", f, {**cap, "limit": lim}, pack.version))
             v.aggregate = aggregate([r.flags for r in v.results])
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "flow_state_test",
     "stopped_but_running_test",
     "limit_hugging_test",
+    "ceiling_test",
     "repeated_daily_sequence_test",
     "cross_outlet_copy_test",
 ]
@@ -160,8 +161,20 @@ def stopped_but_running_test(
     return as_series_like(stopped, flags)
 
 
-def limit_hugging_test(values, limit, window, *, band=(0.8, 1.0), min_share=0.9, mask=None):
-    """贴限排放: the share of values in [band₀, band₁] × limit over a trailing window ≥ ``min_share``.
+def limit_hugging_test(
+    values,
+    limit,
+    window,
+    *,
+    band=(0.8, 1.0),
+    min_share=0.9,
+    max_cv=None,
+    min_valid_share=1.0,
+    mask=None,
+):
+    """贴限排放: the share of values in [band₀, band₁] × limit over a trailing window ≥ ``min_share``
+    (and, with ``max_cv``, the window's standard deviation ≤ ``max_cv`` × limit: running steadily
+    just under the limit rather than swinging through the band).
 
     Parameters
     ----------
@@ -171,6 +184,10 @@ def limit_hugging_test(values, limit, window, *, band=(0.8, 1.0), min_share=0.9,
     window : int [points]
     band : (low, high) [–] fractions of the limit
     min_share : float [–]
+    max_cv : float or None [–]
+        Largest standard deviation of the window's values, as a fraction of the limit.
+    min_valid_share : float [–]
+        Share of the window's points that must be present (1: a window with a gap is not judged).
 
     Returns
     -------
@@ -184,13 +201,68 @@ def limit_hugging_test(values, limit, window, *, band=(0.8, 1.0), min_share=0.9,
         inband = ((x >= band[0] * lim) & (x <= band[1] * lim)).astype(float)
     inband[np.isnan(x)] = np.nan
     w = int(window)
-    share = pd.Series(inband).rolling(w, min_periods=w).mean().to_numpy()
+    need = min(max(int(np.ceil(min_valid_share * w)), 1), w)
+    share = pd.Series(inband).rolling(w, min_periods=need).mean().to_numpy()
     with np.errstate(invalid="ignore"):
         end = share >= min_share
+        if max_cv is not None:
+            sd = pd.Series(x).rolling(w, min_periods=need).std().to_numpy()
+            end &= sd <= max_cv * lim
     flags = np.where(np.isnan(x) | np.isnan(lim), NE, P).astype(np.uint8)
     from qingshan.qc.checks import _spread_back
 
     flags[_spread_back(end, w) & ~np.isnan(x)] = S
+    return _finish(values, flags, missing, masked)
+
+
+def ceiling_test(
+    values, limit, window, *, band=(0.8, 1.0), tolerance_share=0.003, min_count=3, mask=None
+):
+    """削峰: values held at a fixed ceiling just under the limit.
+
+    The series is cut into consecutive blocks of ``window`` points. In each block the ceiling is
+    the block's largest value not above band₁ × limit; where it lies in [band₀, band₁] × limit and at least ``min_count``
+    values of the block lie within ``tolerance_share`` × limit below it, those values are SUSPECT.
+    A continuous measurement reaches its maximum once; a DAS that clips at a fixed fraction of the
+    limit reports that same value again and again (rounding of the measured value and O2 in the
+    reference-O2 conversion is what ``tolerance_share`` absorbs). A second grid of blocks offset
+    by half a window catches ceilings cut in two by a block boundary.
+
+    Parameters
+    ----------
+    values : array [unit of the limit] (for gas: the converted concentration)
+    limit : float or array [unit]
+    window : int [points]
+    band : (low, high) [–] fractions of the limit where a ceiling counts
+    tolerance_share : float [–] of the limit
+    min_count : int
+
+    Returns
+    -------
+    array [Flag]; SUSPECT on the values at a ceiling, NOT_EVALUATED where the limit is unknown.
+    """
+    if int(min_count) < 2:
+        raise BadParameter("ceiling_test", "min_count", min_count, "≥ 2")
+    if int(window) < int(min_count):
+        raise BadParameter("ceiling_test", "window", window, f"≥ min_count ({min_count})")
+    x, missing, masked = _values(values, mask)
+    lim = np.broadcast_to(np.asarray(limit, dtype="float64"), x.shape)
+    w = int(window)
+    hit = np.zeros(x.shape, bool)
+    pos = np.arange(x.size)
+    with np.errstate(invalid="ignore"):
+        # values over the limit (exceedances, spikes) are not under a ceiling: left out of it
+        s = pd.Series(np.where(x <= band[1] * lim, x, np.nan))
+    for offset in (0, w // 2):
+        block = (pos + (w - offset)) // w
+        top = s.groupby(block).transform("max").to_numpy()
+        with np.errstate(invalid="ignore"):
+            at = (x >= top - tolerance_share * lim) & (x <= band[1] * lim)
+            ok = (top >= band[0] * lim) & (top <= band[1] * lim)
+        count = pd.Series(at).groupby(block).transform("sum").to_numpy()
+        hit |= at & ok & (count >= int(min_count))
+    flags = np.where(np.isnan(x) | np.isnan(lim), NE, P).astype(np.uint8)
+    flags[hit] = S
     return _finish(values, flags, missing, masked)
 
 

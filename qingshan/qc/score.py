@@ -39,7 +39,7 @@ DETECTORS: dict[str, frozenset[str]] = {
     "gap": frozenset({"<missing>"}),
     # patterns the demo builds into outlet values (recorded by sim.faults.record_patterns)
     "limit_hugging": frozenset({"limit_hugging"}),
-    "capped": frozenset({"converted_flat", "flat_line", "stuck_value"}),
+    "capped": frozenset({"converted_flat", "flat_line", "stuck_value", "ceiling"}),
 }
 
 

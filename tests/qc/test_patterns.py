@@ -63,6 +63,43 @@ def test_limit_hugging():
         PT.limit_hugging_test(x, 35, 4, min_share=0)
 
 
+def test_limit_hugging_gaps_and_spread():
+    x = np.array([30, np.nan, 33, 34, 29.0])
+    # default: a window with a gap is not judged
+    assert PT.limit_hugging_test(x, 35, 4, min_share=1.0).tolist() == [P, M, P, P, P]
+    # 3 of 4 present suffice: windows ending at 3 (30, 33, 34) and 4 (33, 34, 29 ≥ 28) are in band
+    got = PT.limit_hugging_test(x, 35, 4, min_share=1.0, min_valid_share=0.75)
+    assert got.tolist() == [S, M, S, S, S]
+    # max_cv 0.05 × 35 = 1.75: sd of 28.5/34.5 alternating is 3.46 (swinging), of 31/32 is 0.58
+    swing = np.array([28.5, 34.5, 28.5, 34.5])
+    steady = np.array([31, 32, 31, 32.0])
+    assert PT.limit_hugging_test(swing, 35, 4, min_share=1.0, max_cv=0.05).tolist() == [P] * 4
+    assert PT.limit_hugging_test(steady, 35, 4, min_share=1.0, max_cv=0.05).tolist() == [S] * 4
+
+
+def test_ceiling():
+    # limit 10, blocks of 6, tolerance 0.003 × 10 = 0.03: block 0–5 tops out at 9.8 and 9.8, 9.79,
+    # 9.8 lie within 0.03 of it (3 ≥ min_count); block 6–11 tops out once at 8; the half-offset
+    # grid (0–2, 3–8, 9–11) sees at most 2 values at its tops
+    x = np.array([5, 9.8, 9.79, 6, 9.8, 7, 4, 5, 6, 7, 8, 6.5])
+    want = [P, S, S, P, S, P, P, P, P, P, P, P]
+    assert PT.ceiling_test(x, 10, 6, tolerance_share=0.003, min_count=3).tolist() == want
+    # a value over the limit (an exceedance) is neither the ceiling nor at it
+    y = x.copy()
+    y[0] = 12.0
+    assert PT.ceiling_test(y, 10, 6, tolerance_share=0.003, min_count=3).tolist() == want
+    # a continuous series reaches its top once: 9.8, 9.5, 9.7 are 0.3 and 0.1 apart
+    z = np.array([5, 9.8, 9.5, 6, 9.7, 7.0])
+    assert PT.ceiling_test(z, 10, 6, min_count=3).tolist() == [P] * 6
+    # a ceiling at 9.8 is 0.49 × a limit of 20: below the 0.8–1.0 band, not judged a cap
+    assert PT.ceiling_test(x, 20, 6, min_count=3).tolist() == [P] * 12
+    # missing values stay MISSING; a 2nd block with only 2 at its top (8.5, 8.49) is not a cap
+    m = np.array([9.8, np.nan, 9.8, 9.8, 1, 2, 8.5, 8.49, 3, 4, 5, 6])
+    assert PT.ceiling_test(m, 10, 6, min_count=3).tolist() == [S, M, S, S] + [P] * 8
+    with pytest.raises(BadParameter, match="min_count=1"):
+        PT.ceiling_test(x, 10, 6, min_count=1)
+
+
 def test_repeated_daily_sequence():
     t = pd.date_range("2024-01-01", periods=72, freq="h", tz="UTC")
     rng = np.random.default_rng(1)

@@ -5,6 +5,7 @@ from datetime import date
 import numpy as np
 
 from qingshan.qc import checks as C
+from qingshan.qc import patterns as PT
 from qingshan.qc.flags import Flag
 from qingshan.qc.rules import load_rulepack
 
@@ -29,3 +30,53 @@ def test_generic_2026_catches_ambient_so2_spike():
     assert C.relative_spike_test(x, **old)[2] == Flag.PASS  # 3.1 < 3.5 and 21 < 30
     assert C.relative_spike_test(x, **new)[2] == Flag.SUSPECT
     assert (np.delete(C.relative_spike_test(x, **new), 2) != Flag.SUSPECT).all()
+
+
+def test_outlet_packs_2026_2_by_date_and_replay():
+    for ind in ("thermal_power", "cement", "paper"):
+        assert load_rulepack(ind, date(2026, 11, 30)).version == f"{ind}/2023.1"
+        assert load_rulepack(ind, date(2026, 12, 1)).version == f"{ind}/2026.2"
+        assert load_rulepack(ind).version == f"{ind}/2026.2"
+    code = "a21026"
+    old = load_rulepack("thermal_power", version="thermal_power/2023.1").checks_for(code)
+    new = load_rulepack("thermal_power", version="thermal_power/2026.2").checks_for(code)
+    # the old version replays unchanged: one day, 90 % in band, no ceiling check
+    assert old["limit_hugging"] == {"window_duration": 86400, "band": [0.8, 1.0], "min_share": 0.9}
+    assert "ceiling" not in old
+    assert new["limit_hugging"] == {
+        "window_duration": 604800,
+        "band": [0.8, 1.0],
+        "min_share": 0.6,
+        "min_valid_share": 0.75,
+    }
+    assert new["ceiling"] == {
+        "window_duration": 2592000,
+        "band": [0.8, 1.0],
+        "tolerance_share": 0.003,
+        "min_count": 3,
+    }
+
+
+def test_outlet_pack_2026_2_hugging_at_0_88_of_the_limit():
+    # SO2 limit 35, 7 days of hourly values: 70 % of hours at 0.88 × 35 = 30.8, 30 % at
+    # 0.70 × 35 = 24.5 (below the 28 band edge) — the demo's hugger. The one-day rule (90 %)
+    # misses every day; the seven-day rule (60 %) flags the week.
+    day = np.array([30.8] * 17 + [24.5] * 7)
+    x = np.tile(day, 7)
+    old = load_rulepack("thermal_power", version="thermal_power/2023.1").checks_for("a21026")
+    new = load_rulepack("thermal_power", version="thermal_power/2026.2").checks_for("a21026")
+    old, new = old["limit_hugging"], new["limit_hugging"]
+
+    def run(cfg):
+        w = cfg["window_duration"] // 3600
+        return PT.limit_hugging_test(
+            x,
+            35.0,
+            w,
+            band=tuple(cfg["band"]),
+            min_share=cfg["min_share"],
+            min_valid_share=cfg.get("min_valid_share", 1.0),
+        )
+
+    assert (run(old) == Flag.PASS).all()  # 17 / 24 = 0.71 < 0.9
+    assert (run(new) == Flag.SUSPECT).all()  # 119 / 168 = 0.71 ≥ 0.6
