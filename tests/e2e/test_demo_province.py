@@ -31,8 +31,10 @@ def test_map_shows_the_demo_province(demo_server_url, page):
 
 
 def test_loggers_feed_the_listener_and_data_arrive(demo_server_url):
-    login = httpx.post(f"{demo_server_url}/api/v1/auth/login",
-                       data={"username": "province", "password": "qingshan-demo"})
+    login = httpx.post(
+        f"{demo_server_url}/api/v1/auth/login",
+        data={"username": "province", "password": "qingshan-demo"},
+    )
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
     deadline = time.monotonic() + 60
     while True:
