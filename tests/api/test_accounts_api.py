@@ -11,7 +11,7 @@ from qingshan.geo.regions import seed_regions
 
 
 @pytest.fixture
-def client(engine, tmp_path, app_settings):
+def client(engine, app_settings):
     with session_scope(engine) as s:
         seed_regions(s)
         create_user(s, "prov", "province-pass", Role.PROVINCE, "330000")

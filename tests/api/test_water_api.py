@@ -15,7 +15,6 @@ from qingshan.accounts.models import Role
 from qingshan.accounts.scope import PUBLIC_SCOPE
 from qingshan.accounts.service import create_user
 from qingshan.api.app import create_app
-from qingshan.config import Settings
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Site, SiteKind
@@ -50,7 +49,7 @@ SECTIONS = [
 
 
 @pytest.fixture
-def client(engine, tmp_path):
+def client(engine, app_settings):
     with session_scope(engine) as s:
         seed_regions(s)
         create_user(s, "nb", "ningbo-pass-123", Role.CITY, "330200")
@@ -69,9 +68,7 @@ def client(engine, tmp_path):
         site = s.query(Site).filter_by(code="W-I").one()
         tn = get_or_create_series(s, site, "w21001", Period.HOUR, "mg/L")
         s.add(LatestValue(series_id=tn.id, time=HOUR - timedelta(hours=3), value=9.0, qc_flag=0))
-    settings = Settings(data_dir=tmp_path, database_url=engine.url.render_as_string(hide_password=False),
-                        secret_key="test-secret-key-0123456789abcdef", scheduler=False)  # fmt: skip
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(app_settings)) as c:
         yield c
 
 

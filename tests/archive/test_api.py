@@ -53,7 +53,7 @@ def _outlet(s, ent, p, code, name, kind, values, limits, attrs=None):
 
 
 @pytest.fixture
-def client(engine, tmp_path, app_settings):
+def client(engine, app_settings):
     with session_scope(engine) as s:
         seed_regions(s)
         # 杭州 火电: SO2 measured 30 at O2 9 % → 折算 to 6 %: 30 × 15/12 = 37.5 > 35 (超标);

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.api.app import create_app
-from qingshan.config import Settings, get_settings
+from qingshan.config import get_settings
 from qingshan.db.engine import dispose_engines, session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.hj212.registry import write_rejects
@@ -50,14 +50,12 @@ def test_devices_cli(cli_env, tmp_path):
 
 
 @pytest.fixture
-def client(engine, tmp_path):
+def client(engine, app_settings):
     with session_scope(engine) as s:
         seed_regions(s)
         create_user(s, "zj", "province-pass", Role.PROVINCE, "330000")
         create_user(s, "pub", "public-pass", Role.PUBLIC, "330000")
-    settings = Settings(data_dir=tmp_path, database_url=engine.url.render_as_string(hide_password=False),
-                        secret_key="test-secret-key-0123456789abcdef", scheduler=False)  # fmt: skip
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(app_settings)) as c:
         yield c
 
 

@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.api.app import create_app
-from qingshan.config import Settings
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.hj212 import registry
@@ -21,7 +20,7 @@ PASSWORD = "scope-test-password"
 
 
 @pytest.fixture
-def client(engine, tmp_path):
+def client(engine, app_settings):
     now = datetime.now(UTC)
     with session_scope(engine) as s:
         seed_regions(s)
@@ -47,9 +46,7 @@ def client(engine, tmp_path):
             for mn, m in [("MN-HZ01", "wrong PW for MN=MN-HZ01"), ("MN-NB01", "wrong PW for MN=MN-NB01"),
                           ("GHOST", "unknown device MN=GHOST")]
         ])  # fmt: skip
-    settings = Settings(data_dir=tmp_path, database_url=engine.url.render_as_string(hide_password=False),
-                        secret_key="test-secret-key-0123456789abcdef", scheduler=False)  # fmt: skip
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(app_settings)) as c:
         yield c
 
 
