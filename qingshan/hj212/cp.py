@@ -8,14 +8,12 @@ between ``//…//``) may contain the separators and is read as one value.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from operator import methodcaller
 
 from qingshan.hj212.errors import FieldError, TimestampError
-
-#: China Standard Time: every HJ 212 time on the wire is CST (UTC+8)
-CST = timezone(timedelta(hours=8), "CST")
+from qingshan.timeutil import CST  # every HJ 212 time on the wire is CST (UTC+8)
 
 #: numeric field suffixes (§6.3.3 Table 4 and the noise fields of Table B.3); values → float
 VALUE_SUFFIXES = frozenset(

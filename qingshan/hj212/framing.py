@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from qingshan.hj212.errors import FrameHeaderError, FrameLengthError, ReassemblyError
-
-if TYPE_CHECKING:
-    from qingshan.hj212.codec import Packet
+from qingshan.hj212.packet import Packet
 
 _MAX_ERRORS = 100
 
@@ -206,8 +204,6 @@ class Reassembler:
 
 
 def _merge(parts: list[Packet]) -> Packet:
-    from dataclasses import replace
-
     head = parts[0]
     merged = replace(
         head, values=dict(head.values), data_flags=dict(head.data_flags), fields=dict(head.fields)

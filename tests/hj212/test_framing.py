@@ -2,9 +2,9 @@
 
 import pytest
 
-from qingshan.hj212.codec import Reassembler, encode, encode_segment, parse
+from qingshan.hj212.codec import encode, encode_segment, parse
 from qingshan.hj212.errors import FrameHeaderError, FrameLengthError, ReassemblyError
-from qingshan.hj212.framing import FrameReader
+from qingshan.hj212.framing import FrameReader, Reassembler
 
 from .helpers import APPENDIX_A_FRAME
 
