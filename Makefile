@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(BIN)/qingshan demo
 
 test: $(STAMP)
+	@scripts/system-deps.sh
 	scripts/with-postgres.sh $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# System packages the whole suite needs, installed where missing: Debian's Chromium and a CJK font
+# (browser tests), PostgreSQL's server binaries (every database test runs on PostgreSQL too).
+#
+# Used by `make test` and `.ci/run`. Fast and silent when all is there (no apt-get call). Installs
+# with apt-get as root (or through `sudo -n`); where it cannot, it says in one line what is missing
+# and what will be skipped, and exits 0 so that the tests still run — unless called with --strict
+# (CI), where a missing package is an error.
+set -uo pipefail
+strict=0
+[[ "${1:-}" == --strict ]] && strict=1
+
+missing() {
+  local need=()
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  if command -v dpkg >/dev/null 2>&1; then
+    dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
+  fi
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+  echo "${need[*]}"
+}
+
+need=$(missing)
+[[ -z "$need" ]] && exit 0
+
+can_install=0
+sudo=()
+if command -v apt-get >/dev/null 2>&1; then
+  if [[ $(id -u) == 0 ]]; then
+    can_install=1
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    can_install=1
+    sudo=(sudo -n)
+  fi
+fi
+
+if (( can_install )); then
+  echo "system-deps: installing $need (apt-get)" >&2
+  log=$(mktemp /tmp/qingshan-apt.XXXXXX)
+  export DEBIAN_FRONTEND=noninteractive
+  # shellcheck disable=SC2086  # $need is a list of package names
+  if "${sudo[@]}" apt-get update -qq >"$log" 2>&1 &&
+     "${sudo[@]}" apt-get install -y -qq --no-install-recommends $need >>"$log" 2>&1; then
+    rm -f "$log"
+    why="installed but still not found"
+  else
+    why="apt-get failed, see $log"
+  fi
+  need=$(missing)
+  [[ -z "$need" ]] && exit 0
+elif command -v apt-get >/dev/null 2>&1; then
+  why="run as root, or: sudo apt-get install $need"
+else
+  why="no apt-get here: install them with your system's package manager"
+fi
+
+skipped=""
+[[ "$need" == *chromium* ]] && skipped+=", browser tests"
+[[ "$need" == *fonts-wqy-microhei* && "$need" != *chromium* ]] && skipped+=", Chinese text in screenshots"
+[[ "$need" == *postgresql* ]] && skipped+=", PostgreSQL runs"
+echo "system-deps: missing $need ($why); skipped: ${skipped#, }" >&2
+exit $strict
