@@ -9,6 +9,7 @@ import sys
 import typer
 from rich.console import Console
 
+import qingshan.platform.models  # noqa: F401  (every model mapped, audit listener registered)
 from qingshan.errors import QingshanError
 
 app = typer.Typer(
@@ -24,7 +25,8 @@ err = Console(stderr=True)
 SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.db.cli", "app", "db"),
     ("qingshan.qc.cli", "app", "qc"),
-    ("qingshan.platform_cli", "register", None),
+    ("qingshan.platform.cli", "register", None),
+    ("qingshan.ingest.cli", "register", None),
     ("qingshan.hj212.cli", "register", None),
     ("qingshan.ingest.cli", "app", "import"),
     ("qingshan.standards.cli", "register", None),
@@ -32,7 +34,18 @@ SUBCOMMANDS: list[tuple[str, str, str | None]] = [
 ]
 
 
+#: (module, function, module of the group's Typer app, name): commands shown in another
+#: domain's group. ``qingshan qc score`` scores QC against the demo's ground truth, which lives
+#: in ``sim`` (above ``qc``).
+GROUPED: list[tuple[str, str, str, str]] = [
+    ("qingshan.sim.cli", "score", "qingshan.qc.cli", "score"),
+]
+
+
 def _mount() -> None:
+    for module, func, group, name in GROUPED:
+        group_app = importlib.import_module(group).app
+        group_app.command(name)(getattr(importlib.import_module(module), func))
     for module, attr, name in SUBCOMMANDS:
         obj = getattr(importlib.import_module(module), attr)
         if name is None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from qingshan.db.engine import dispose_engines, make_engine, session_scope
 from qingshan.db.migrate import upgrade
+from qingshan.platform.models import metadata  # noqa: F401  (every model mapped, audit listener)
 
 POSTGRES_URL = os.environ.get("QINGSHAN_TEST_POSTGRES_URL")
 
@@ -86,7 +87,7 @@ def small_demo_dir(tmp_path_factory):
     from rich.console import Console
 
     from qingshan.config import Settings
-    from qingshan.demo import ensure_demo
+    from qingshan.sim.demo import ensure_demo
 
     data_dir = tmp_path_factory.mktemp("small-demo")
     settings = Settings(data_dir=data_dir, demo=True, sim_loggers=20)

@@ -11,6 +11,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from qingshan.accounts.errors import InvalidToken
 from qingshan.timeutil import utcnow
 
+#: the HttpOnly cookie that carries the access token (set by ``POST /api/v1/auth/login``, read
+#: by the API's dependencies and by the pages)
+TOKEN_COOKIE = "qingshan_token"
+
 _hasher = PasswordHasher()
 
 

@@ -1,4 +1,4 @@
-"""Account rules: create users, authenticate, issue tokens. Functions take a session."""
+"""Account rules: create users, authenticate, issue and read tokens. Functions take a session."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from qingshan.accounts.errors import AccountError, AuthenticationFailed, DuplicateUser
 from qingshan.accounts.models import Role, User
 from qingshan.accounts.scope import Scope
-from qingshan.accounts.security import create_token, hash_password, verify_password
+from qingshan.accounts.security import create_token, hash_password, read_token, verify_password
 from qingshan.geo.regions import scope_prefix
 
 MIN_PASSWORD_LENGTH = 8
@@ -70,6 +70,21 @@ def authenticate(session: Session, username: str, password: str) -> User:
 
 def issue_token(user: User, key: str, ttl_minutes: int) -> str:
     return create_token(user.username, key, timedelta(minutes=ttl_minutes))
+
+
+def user_for_token(session: Session, token: str, key: str) -> User:
+    """The active user a token was issued to: the one reading of a token, shared by the API
+    (bearer token or cookie) and the pages (cookie).
+
+    Raises :class:`~qingshan.accounts.errors.InvalidToken` when the token is forged or expired
+    and :class:`~qingshan.accounts.errors.AuthenticationFailed` when its account no longer exists
+    or is disabled.
+    """
+    username = read_token(token, key)
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise AuthenticationFailed(f"account {username!r} no longer exists or is disabled")
+    return user
 
 
 def scope_of(user: User) -> Scope:

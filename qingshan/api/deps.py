@@ -7,21 +7,20 @@ are audited under the caller's username.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.errors import AuthenticationFailed
 from qingshan.accounts.models import Role, User
 from qingshan.accounts.scope import PUBLIC_SCOPE, Scope
-from qingshan.accounts.security import read_token
-from qingshan.accounts.service import scope_of
+from qingshan.accounts.security import TOKEN_COOKIE, read_token
+from qingshan.accounts.service import scope_of, user_for_token
 from qingshan.config import Settings
 from qingshan.db.engine import get_engine, session_scope
-from qingshan.errors import PermissionDenied
+from qingshan.errors import ConfigurationError, PermissionDenied
 from qingshan.timeseries.store import ObservationStore
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
@@ -34,31 +33,25 @@ def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def _username(request: Request, settings: Settings, token: str | None) -> str | None:
-    token = token or request.cookies.get("qingshan_token")
-    return read_token(token, settings.signing_key) if token else None
-
-
 def get_session(
     request: Request, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> Iterator[Session]:
+    """A session acting as the caller of the bearer token or the login cookie (a forged or
+    expired token is refused here, before the route runs)."""
+    token = token or request.cookies.get(TOKEN_COOKIE)
     engine = getattr(request.app.state, "engine", None) or get_engine(settings.db_url)
     with session_scope(engine) as session:
-        session.info["actor"] = _username(request, settings, token) or "anonymous"
+        session.info["actor"] = read_token(token, settings.signing_key) if token else "anonymous"
+        session.info["token"] = token
         yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_optional_user(session: SessionDep) -> User | None:
-    username = session.info["actor"]
-    if username == "anonymous":
-        return None
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
-        raise AuthenticationFailed(f"account {username!r} no longer exists or is disabled")
-    return user
+def get_optional_user(session: SessionDep, settings: SettingsDep) -> User | None:
+    token = session.info["token"]
+    return None if token is None else user_for_token(session, token, settings.signing_key)
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
@@ -94,9 +87,30 @@ def require_roles(*roles: Role):
     return Depends(check)
 
 
-def get_store(settings: SettingsDep) -> ObservationStore:
-    """The observation store of the settings' data directory."""
-    return ObservationStore(settings.observations_dir)
+def get_store(request: Request) -> ObservationStore:
+    """The application's observation store (one per application, made by the app factory and
+    closed on shutdown: its DuckDB connection and footer cache serve every request)."""
+    return request.app.state.store
 
 
 StoreDep = Annotated[ObservationStore, Depends(get_store)]
+
+
+T = TypeVar("T")
+
+
+def provided(protocol: type[T]) -> Any:
+    """A dependency giving the implementation of ``protocol`` (a Protocol one domain publishes
+    and another implements) that the registry handed to the app
+    (:func:`qingshan.platform.app.providers`)."""
+
+    def get(request: Request) -> T:
+        try:
+            return request.app.state.providers[protocol]
+        except (AttributeError, KeyError):
+            raise ConfigurationError(
+                f"no implementation of {protocol.__name__} is registered "
+                "(qingshan.platform.app.providers)"
+            ) from None
+
+    return Depends(get)

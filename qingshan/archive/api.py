@@ -5,15 +5,19 @@ reported exactly as a missing one)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query
 
-from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep
+from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, provided
 from qingshan.archive import service
 from qingshan.archive.models import Industry
 from qingshan.archive.schemas import EnterprisePage, OutletDetail
 from qingshan.timeutil import as_cst, utcnow
 
 router = APIRouter(prefix="/archive", tags=["archive 污染源档案"])
+
+CountsDep = Annotated[service.OutletCounts, provided(service.OutletCounts)]
 
 
 def _today():
@@ -26,6 +30,7 @@ def list_enterprises(
     user: CurrentUser,
     session: SessionDep,
     scope: ScopeDep,
+    counts: CountsDep,
     industry: Industry | None = Query(
         None, description="thermal_power cement paper dyeing chemical"
     ),
@@ -40,11 +45,13 @@ def list_enterprises(
     open 电子督办 cases and QC exceedance events."""
     return service.list_enterprises(
         session, scope, today=_today(), industry=industry, region=region, q=q,
-        limit=limit, offset=offset,
+        limit=limit, offset=offset, counts=counts,
     )  # fmt: skip
 
 
 @router.get("/outlets/{code}", response_model=OutletDetail)
-def get_outlet(code: str, user: CurrentUser, session: SessionDep, scope: ScopeDep) -> OutletDetail:
+def get_outlet(
+    code: str, user: CurrentUser, session: SessionDep, scope: ScopeDep, counts: CountsDep
+) -> OutletDetail:
     """One outlet 排口 with its enterprise, permit and newest values against the limits."""
-    return service.get_outlet(session, scope, code, today=_today())
+    return service.get_outlet(session, scope, code, today=_today(), counts=counts)

@@ -6,25 +6,33 @@ Scope: every query goes through :meth:`qingshan.accounts.scope.Scope.where` on t
 the enterprise column, so a city sees its city's enterprises and an enterprise user only its
 own. An outlet out of scope is reported exactly as a missing one.
 
-Latest values against limits: gas pollutants (:data:`qingshan.qc.judge.GAS_POLLUTANTS`) are
-compared after 折算 to the reference O2 (GB 13223-2011 §5.2, GB 4915-2013 §5.2;
-:func:`qingshan.qc.limits.convert_to_reference_o2`) when the outlet reported O2 in the same
+Latest values against limits: gas pollutants
+(:data:`qingshan.standards.pollutant_codes.GAS_POLLUTANTS`) are compared after 折算 to the
+reference O2 (GB 13223-2011 §5.2, GB 4915-2013 §5.2;
+:func:`qingshan.archive.limits.convert_to_reference_o2`) when the outlet reported O2 in the same
 hour; otherwise the measured value is compared. A water outlet's hourly value is compared with
 its permit's daily-mean limit as an early warning only (``averaging`` says which).
+
+What other domains know of an outlet (QC's events, the cases) comes in through the
+:class:`OutletCounts` protocol this module publishes; the registry wires its implementation.
+Other domains read the archive through :func:`get_outlet_profiles` (site, industry, permit
+limits), never through its models.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
+from typing import Protocol
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.scope import Scope
+from qingshan.archive.limits import convert_to_reference_o2, reference_o2
 from qingshan.archive.models import INDUSTRY_NAMES, Enterprise, Industry, Permit, PermitLimit
 from qingshan.archive.schemas import (
     EnterprisePage,
@@ -40,9 +48,13 @@ from qingshan.errors import NotFound, QingshanError
 from qingshan.geo.errors import GeoError
 from qingshan.geo.regions import get_region, scope_prefix
 from qingshan.monitoring.models import LatestValue, Period, Series, Site, SiteKind
+from qingshan.standards.pollutant_codes import GAS_POLLUTANTS, O2_CODE, POLLUTANT_CODES
 
 __all__ = [
     "OUTLET_KINDS",
+    "OutletCounts",
+    "OutletProfile",
+    "get_outlet_profiles",
     "PARAMETER_SYMBOLS",
     "BadFilter",
     "list_enterprises",
@@ -83,6 +95,74 @@ class BadFilter(QingshanError):
     status_code = 422
 
 
+class OutletCounts(Protocol):
+    """What the archive shows of other domains on each outlet: (open cases, current QC
+    exceedance events) per site id. Implemented by :func:`qingshan.qc.service.outlet_counts`
+    and handed over by the registry; a site without any is absent from both mappings."""
+
+    def __call__(
+        self, session: Session, site_ids: list[int]
+    ) -> tuple[Mapping[int, int], Mapping[int, int]]: ...
+
+
+@dataclass
+class OutletProfile:
+    """What other domains read of an outlet: its site, the enterprise's industry, the source
+    type and archive reference O2, and the permit limits (as mappings with ``parameter_code``,
+    ``limit``, ``unit``, ``averaging``, ``standard``)."""
+
+    site_id: int
+    code: str
+    kind: SiteKind
+    enterprise_id: int | None
+    industry: str | None
+    source_type: str | None
+    reference_o2: float | None
+    permit_limits: list[dict] = field(default_factory=list)
+
+
+def get_outlet_profiles(
+    session: Session,
+    site_ids: Collection[int] | None = None,
+    *,
+    kinds: Collection[SiteKind] = OUTLET_KINDS,
+) -> list[OutletProfile]:
+    """The profiles of the sites ``site_ids`` (any kind), or of every site of ``kinds``, by id."""
+    q = select(Site, Enterprise.industry).outerjoin(Enterprise, Site.enterprise_id == Enterprise.id)
+    if site_ids is not None:
+        q = q.where(Site.id.in_(list(site_ids)))
+    else:
+        q = q.where(Site.kind.in_(list(kinds)))
+    profiles: dict[int, OutletProfile] = {}
+    for site, industry in session.execute(q.order_by(Site.id)):
+        attrs = site.attrs or {}
+        profiles[site.id] = OutletProfile(
+            site_id=site.id,
+            code=site.code,
+            kind=site.kind,
+            enterprise_id=site.enterprise_id,
+            industry=None if industry is None else Industry(industry).value,
+            source_type=attrs.get("source_type"),
+            reference_o2=attrs.get("reference_o2"),
+        )
+    if profiles:
+        for p in session.scalars(
+            select(PermitLimit)
+            .where(PermitLimit.site_id.in_(list(profiles)))
+            .order_by(PermitLimit.id)
+        ):
+            profiles[p.site_id].permit_limits.append(
+                {
+                    "parameter_code": p.parameter_code,
+                    "limit": p.limit,
+                    "unit": p.unit,
+                    "averaging": p.averaging,
+                    "standard": p.standard,
+                }
+            )
+    return list(profiles.values())
+
+
 @dataclass(frozen=True)
 class _Param:
     name: str
@@ -93,8 +173,6 @@ class _Param:
 
 def parameter_label(code: str) -> _Param:
     """Name, English name, unit and symbol of an HJ 212-2017 code (Appendix B)."""
-    from qingshan.standards.pollutant_codes import POLLUTANT_CODES
-
     p = POLLUTANT_CODES.get(code)
     if p is None:
         return _Param(code, code, "", PARAMETER_SYMBOLS.get(code))
@@ -136,10 +214,6 @@ def _current_permits(session: Session, enterprise_ids: Iterable[int]) -> dict[in
 
 def _latest_values(session: Session, sites: list[Site]) -> dict[int, tuple[datetime | None, list]]:
     """site id → (newest hour, [LatestValuePublic …]) against the site's permit limits."""
-    from qingshan.qc.judge import GAS_POLLUTANTS
-    from qingshan.qc.limits import convert_to_reference_o2, reference_o2
-    from qingshan.qc.pipeline import O2_CODE
-
     ids = [s.id for s in sites]
     rows = session.execute(
         select(
@@ -203,33 +277,9 @@ def _latest_values(session: Session, sites: list[Site]) -> dict[int, tuple[datet
     return out
 
 
-def _qc_counts(session: Session, site_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """(open 电子督办 cases, events of current verdicts) per site."""
-    from qingshan.qc.models import QCEvent, QCJudgement, SupervisionCase
-
-    if not site_ids:
-        return {}, {}
-    cases = dict(
-        session.execute(
-            select(SupervisionCase.site_id, func.count())
-            .where(SupervisionCase.site_id.in_(site_ids), SupervisionCase.status != "closed")
-            .group_by(SupervisionCase.site_id)
-        ).all()
-    )
-    events = dict(
-        session.execute(
-            select(QCEvent.site_id, func.count())
-            .join(QCJudgement, QCJudgement.id == QCEvent.judgement_id)
-            .where(QCEvent.site_id.in_(site_ids), QCJudgement.superseded_by.is_(None))
-            .group_by(QCEvent.site_id)
-        ).all()
-    )
-    return cases, events
-
-
-def _outlets(session: Session, sites: list[Site]) -> dict[int, OutletPublic]:
+def _outlets(session: Session, sites: list[Site], counts: OutletCounts) -> dict[int, OutletPublic]:
     latest = _latest_values(session, sites)
-    cases, events = _qc_counts(session, [s.id for s in sites])
+    cases, events = counts(session, [s.id for s in sites])
     out = {}
     for s in sites:
         newest, values = latest[s.id]
@@ -296,11 +346,12 @@ def list_enterprises(
     q: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    counts: OutletCounts,
 ) -> EnterprisePage:
     """Enterprises in ``scope`` matching the filters, by city then name, with their permit and
     outlets; ``region`` is a region code (a city covers its counties); ``q`` matches the name,
     统一社会信用代码, permit number or an outlet's code or name. ``today`` [CST date] decides the
-    permit's status."""
+    permit's status; ``counts`` gives each outlet's open cases and QC events."""
     clauses = _filters(scope, industry, region, q)
     total = session.scalar(select(func.count()).select_from(Enterprise).where(*clauses)) or 0
     ents = list(
@@ -323,7 +374,7 @@ def list_enterprises(
             .order_by(Site.code)
         )
     )
-    outlets = _outlets(session, sites)
+    outlets = _outlets(session, sites, counts)
     by_ent: dict[int, list[OutletPublic]] = defaultdict(list)
     for s in sites:
         by_ent[s.enterprise_id].append(outlets[s.id])
@@ -357,12 +408,14 @@ def list_enterprises(
         total=total,
         limit=limit,
         offset=offset,
-        summary=_summary(session, scope, clauses, total),
+        summary=_summary(session, scope, clauses, total, counts),
         items=items,
     )
 
 
-def _summary(session: Session, scope: Scope, clauses: list, total: int) -> EnterpriseSummary:
+def _summary(
+    session: Session, scope: Scope, clauses: list, total: int, counts: OutletCounts
+) -> EnterpriseSummary:
     """Counts over all matching enterprises (the page shows only ``limit`` of them)."""
     matching = select(Enterprise.id).where(*clauses)
     by_industry = {
@@ -380,7 +433,7 @@ def _summary(session: Session, scope: Scope, clauses: list, total: int) -> Enter
             )
         )
     )
-    outlets = _outlets(session, sites) if sites else {}
+    outlets = _outlets(session, sites, counts) if sites else {}
     return EnterpriseSummary(
         enterprises=total,
         outlets=len(sites),
@@ -390,7 +443,9 @@ def _summary(session: Session, scope: Scope, clauses: list, total: int) -> Enter
     )
 
 
-def get_outlet(session: Session, scope: Scope, code: str, *, today: date) -> OutletDetail:
+def get_outlet(
+    session: Session, scope: Scope, code: str, *, today: date, counts: OutletCounts
+) -> OutletDetail:
     """The outlet ``code`` in ``scope`` with its enterprise, permit and latest values;
     :class:`NotFound` when it is missing, out of scope or not an outlet."""
     site = session.scalar(
@@ -402,7 +457,7 @@ def get_outlet(session: Session, scope: Scope, code: str, *, today: date) -> Out
     )
     if site is None:
         raise NotFound(f"no outlet {code!r} in your scope", code=code)
-    outlet = _outlets(session, [site])[site.id]
+    outlet = _outlets(session, [site], counts)[site.id]
     ent = session.get(Enterprise, site.enterprise_id) if site.enterprise_id else None
     ref = None
     permit = None

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from qingshan.config import get_settings
 from qingshan.errors import QingshanError
 
 
@@ -62,8 +63,6 @@ _engines_lock = threading.Lock()
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for ``url`` (default: the settings' database), made once."""
     if url is None:
-        from qingshan.config import get_settings
-
         url = get_settings().db_url
     with _engines_lock:
         engine = _engines.get(url)
@@ -82,8 +81,8 @@ def dispose_engines() -> None:
 
 @lru_cache(maxsize=8)
 def _factory(engine: Engine) -> sessionmaker[Session]:
-    import qingshan.db.models  # noqa: F401  (all models mapped, audit listener registered)
-
+    """Sessions of ``engine``. The model list and the audit listener are registered by the
+    entry points (:mod:`qingshan.platform.models`), never from here: ``db`` names no domain."""
     return sessionmaker(engine, expire_on_commit=False)
 
 

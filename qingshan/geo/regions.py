@@ -270,6 +270,11 @@ def in_scope(code: str, scope_code: str) -> bool:
     return code.startswith(scope_prefix(scope_code))
 
 
+def overlaps(code: str, other: str) -> bool:
+    """Whether regions ``code`` and ``other`` share ground: one contains the other."""
+    return in_scope(code, other) or in_scope(other, code)
+
+
 def seed_regions(session: Session) -> int:
     """Insert or update every region of :data:`REGIONS` in the ``region`` table; idempotent.
 

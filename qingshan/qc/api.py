@@ -212,9 +212,9 @@ def outlet_flags(
 ) -> dict:
     """The outlet's hourly series with every check's flag, validity, exceedance and the marks —
     what the outlet page draws 排口数据与标记. Judged on the fly, not stored."""
-    from qingshan.archive.models import Enterprise, PermitLimit
+    from qingshan.archive.limits import resolve_limit
+    from qingshan.archive.service import get_outlet_profiles
     from qingshan.qc.judge import judge_outlet
-    from qingshan.qc.limits import resolve_limit
     from qingshan.qc.rules import load_rulepack
     from qingshan.qc.service import _mark
     from qingshan.timeutil import as_utc
@@ -227,14 +227,13 @@ def outlet_flags(
             select(Series).where(Series.site_id == site.id, Series.period == "hour")
         )
     }
+    (profile,) = get_outlet_profiles(session, [site.id])
     if industry is None:
-        ent = session.get(Enterprise, site.enterprise_id) if site.enterprise_id else None
+        ent_industry = profile.industry
         industry = (
-            str(ent.industry)
-            if ent is not None and str(ent.industry) in ("thermal_power", "cement", "paper")
-            else "generic"
+            ent_industry if ent_industry in ("thermal_power", "cement", "paper") else "generic"
         )
-        if ent is not None and industry == "generic":
+        if ent_industry is not None and industry == "generic":
             industry = "thermal_power" if str(site.kind) == "gas_outlet" else "paper"
     pack = load_rulepack(industry)
     marks = service.site_marks(session, site.id, t0, t1)
@@ -258,15 +257,7 @@ def outlet_flags(
             "flag": obs["source_flag"],
         }
     )
-    pl = [
-        {
-            "parameter_code": p.parameter_code,
-            "limit": p.limit,
-            "averaging": p.averaging,
-            "standard": p.standard,
-        }
-        for p in session.scalars(select(PermitLimit).where(PermitLimit.site_id == site.id))
-    ]
+    pl = profile.permit_limits
     st = (site.attrs or {}).get("source_type")
     limits = {
         c: lim

@@ -1,8 +1,8 @@
-"""``qingshan qc``: QC on files (``check``) and the score against the demo's injected faults."""
+"""``qingshan qc``: QC on files (``check``). ``qingshan qc score`` (the score against the demo's
+injected faults) is :func:`qingshan.sim.cli.score`, mounted here by the command-line registry."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -85,37 +85,4 @@ def check(
         f"{len(result)} rows, rule pack {pack.version}: "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         + f" → {out_path}"
-    )
-
-
-@app.command("score")
-def score(
-    as_json: bool = typer.Option(
-        False,
-        "--json",
-        help='print {"kinds": [{"kind", "recall", "precision", "false_alarm_rate"}, …]}',
-    ),
-    limit_sites: int = typer.Option(0, help="score only the first N outlets (0 = all)"),
-) -> None:
-    """评分 Recall, precision and false-alarm rate per fault kind against the demo's injected faults."""
-    from qingshan.qc.score import score_demo
-
-    result = score_demo(limit_sites=limit_sites or None)
-    if as_json:
-        print(json.dumps(result, ensure_ascii=False))
-        return
-    from rich.table import Table
-
-    table = Table("kind", "faults", "recall", "precision", "false_alarm_rate")
-    for k in result["kinds"]:
-        table.add_row(
-            k["kind"],
-            str(k["faults"]),
-            f"{k['recall']:.3f}",
-            "–" if k["precision"] is None else f"{k['precision']:.3f}",
-            f"{k['false_alarm_rate']:.4f}",
-        )
-    out.print(table)
-    out.print(
-        f"overall false-alarm rate on clean hours: {result['overall_false_alarm_rate']:.4f}; outlets {result['sites']}"
     )

@@ -9,7 +9,7 @@
 - 超标倍数 = (C − limit) / limit: 799 mg/m³ against 100 is "超标6.99倍".
 
 Limits come from the outlet's permit (:class:`qingshan.archive.models.PermitLimit`) and fall back
-to the national standard of the industry (:mod:`qingshan.qc.limits`).
+to the national standard of the industry (:mod:`qingshan.archive.limits`).
 """
 
 from __future__ import annotations

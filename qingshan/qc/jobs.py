@@ -27,8 +27,10 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qingshan.archive.limits import resolve_limit
+from qingshan.archive.service import get_outlet_profiles
+from qingshan.monitoring.models import STREAM_OF_KIND, Series, SiteKind
 from qingshan.qc import service
-from qingshan.qc.limits import resolve_limit
 from qingshan.qc.models import QCJudgement, QCMark
 from qingshan.timeutil import utcnow
 
@@ -93,48 +95,30 @@ def load_outlets(
     period: str = "hour",
     kinds: Collection[str] = OUTLET_KINDS,
 ) -> list[OutletMeta]:
-    """Outlets (or the given sites) with their series of ``period`` and permit limits."""
-    from qingshan.archive.models import Enterprise, PermitLimit
-    from qingshan.jobs.builtin import STREAM_OF_KIND
-    from qingshan.monitoring.models import Series, Site, SiteKind
-
-    q = select(Site, Enterprise.industry).outerjoin(Enterprise, Site.enterprise_id == Enterprise.id)
-    if site_ids is not None:
-        q = q.where(Site.id.in_(list(site_ids)))
-    else:
-        q = q.where(Site.kind.in_([SiteKind(k) for k in kinds]))
-    metas: dict[int, OutletMeta] = {}
-    for site, industry in session.execute(q.order_by(Site.id)):
-        attrs = site.attrs or {}
-        kind = getattr(site.kind, "value", str(site.kind))
-        metas[site.id] = OutletMeta(
-            site_id=site.id,
-            code=site.code,
-            kind=kind,
-            stream=STREAM_OF_KIND[site.kind],
-            industry=None if industry is None else getattr(industry, "value", str(industry)),
-            source_type=attrs.get("source_type"),
-            reference_o2=attrs.get("reference_o2"),
+    """Outlets (or the given sites) with their series of ``period`` and permit limits, read
+    from the archive (:func:`qingshan.archive.service.get_outlet_profiles`)."""
+    profiles = get_outlet_profiles(session, site_ids, kinds=[SiteKind(k) for k in kinds])
+    metas = {
+        p.site_id: OutletMeta(
+            site_id=p.site_id,
+            code=p.code,
+            kind=p.kind.value,
+            stream=STREAM_OF_KIND[p.kind],
+            industry=p.industry,
+            source_type=p.source_type,
+            reference_o2=p.reference_o2,
+            permit_limits=p.permit_limits,
         )
+        for p in profiles
+    }
     if not metas:
         return []
-    ids = list(metas)
     for sid, site_id, code in session.execute(
         select(Series.id, Series.site_id, Series.parameter_code).where(
-            Series.site_id.in_(ids), Series.period == period
+            Series.site_id.in_(list(metas)), Series.period == period
         )
     ):
         metas[site_id].series[sid] = code
-    for p in session.scalars(select(PermitLimit).where(PermitLimit.site_id.in_(ids))):
-        metas[p.site_id].permit_limits.append(
-            {
-                "parameter_code": p.parameter_code,
-                "limit": p.limit,
-                "unit": p.unit,
-                "averaging": p.averaging,
-                "standard": p.standard,
-            }
-        )
     return [m for m in metas.values() if m.series]
 
 

@@ -13,27 +13,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from qingshan.archive.limits import convert_to_reference_o2, reference_o2
 from qingshan.qc import checks as C
 from qingshan.qc import patterns as PT
 from qingshan.qc.exceedance import Event, events_from_runs, judge
 from qingshan.qc.flags import Flag, aggregate
-from qingshan.qc.limits import convert_to_reference_o2, reference_o2
 from qingshan.qc.marks import STOP_KINDS, MarkInterval, mark_mask, validate_marks
-from qingshan.qc.pipeline import (
-    FLOW_CODES,
-    FLUE_TEMP_CODE,
-    O2_CODE,
-    CheckResult,
-    check_series,
-    step_seconds,
-)
+from qingshan.qc.pipeline import CheckResult, check_series, step_seconds
 from qingshan.qc.rules import RulePack
 from qingshan.qc.validity import hourly_means, valid_values, water_daily_means
+from qingshan.standards.pollutant_codes import FLOW_CODES, FLUE_TEMP_CODE, GAS_POLLUTANTS, O2_CODE
 
-__all__ = ["SeriesVerdict", "OutletVerdict", "judge_outlet", "minute_validity", "GAS_POLLUTANTS"]
+__all__ = ["SeriesVerdict", "OutletVerdict", "judge_outlet", "minute_validity"]
 
-#: pollutants judged on the reference-O2 converted concentration
-GAS_POLLUTANTS = frozenset({"a21026", "a21002", "a34013", "a21005", "a21024", "a21001"})
 NE, P, S, F = (np.uint8(int(f)) for f in (Flag.NOT_EVALUATED, Flag.PASS, Flag.SUSPECT, Flag.FAIL))
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from qingshan.archive.limits import resolve_limit
 from qingshan.qc import patterns as PT
 from qingshan.qc.errors import EmptySeries
 from qingshan.qc.flags import Flag, aggregate, flag_names
 from qingshan.qc.judge import judge_outlet
-from qingshan.qc.limits import resolve_limit
 from qingshan.qc.marks import MarkInterval
 from qingshan.qc.pipeline import step_seconds
 from qingshan.qc.rules import RulePack

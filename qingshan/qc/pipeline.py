@@ -20,11 +20,7 @@ from qingshan.qc.errors import DuplicateTimes, EmptySeries, ShapeMismatch, Unsor
 from qingshan.qc.flags import Flag, aggregate, utc_index
 from qingshan.qc.rules import RulePack
 
-__all__ = ["CheckResult", "check_series", "step_seconds", "O2_CODE", "FLOW_CODES", "FLUE_TEMP_CODE"]
-
-O2_CODE = "a19001"
-FLOW_CODES = ("a00000", "w00000")
-FLUE_TEMP_CODE = "a01012"
+__all__ = ["CheckResult", "check_series", "step_seconds"]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from qingshan.errors import NotFound
 from qingshan.qc.errors import QCError
 from qingshan.qc.judge import OutletVerdict, judge_outlet
 from qingshan.qc.marks import MarkInterval, validate_marks
-from qingshan.qc.models import QCEvent, QCJudgement, QCMark
+from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
 from qingshan.qc.rules import load_rulepack
 from qingshan.qc.supervision import CaseSink, DBCaseSink, evidence_for
 from qingshan.timeutil import utcnow
@@ -440,3 +440,26 @@ def rejudge_after_mark(
         )
         out.append(new)
     return out
+
+
+def outlet_counts(session: Session, site_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """(open 电子督办 cases, events of the current verdicts) per site: QC's implementation of
+    :class:`qingshan.archive.service.OutletCounts`."""
+    if not site_ids:
+        return {}, {}
+    cases = dict(
+        session.execute(
+            select(SupervisionCase.site_id, func.count())
+            .where(SupervisionCase.site_id.in_(site_ids), SupervisionCase.status != "closed")
+            .group_by(SupervisionCase.site_id)
+        ).all()
+    )
+    events = dict(
+        session.execute(
+            select(QCEvent.site_id, func.count())
+            .join(QCJudgement, QCJudgement.id == QCEvent.judgement_id)
+            .where(QCEvent.site_id.in_(site_ids), QCJudgement.superseded_by.is_(None))
+            .group_by(QCEvent.site_id)
+        ).all()
+    )
+    return cases, events

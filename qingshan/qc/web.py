@@ -1,7 +1,7 @@
 """The outlet page 排口数据质控: an outlet's hourly series with QC flags, enterprise marks, the
 permit limit and exceedance events (login required).
 
-Mounted by :func:`qingshan.web.routes.mount_web`. Like the other pages it computes nothing: it
+Listed in the registry's pages (:mod:`qingshan.platform.app`). Like the other pages it computes nothing: it
 renders the dashboard template ``qc_outlet.html`` with labels, legend and API URLs; the browser
 draws ``GET /api/v1/archive/outlets/{code}`` (header, parameter names and units),
 ``/api/v1/qc/sites/{code}/flags`` (series and flags) and ``/events`` with ECharts.
@@ -17,6 +17,9 @@ from fastapi.responses import HTMLResponse
 
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer
+from qingshan.web.i18n import get_lang, labels_for
+from qingshan.web.legend import LIMIT_COLOR, MARK_COLOR, qc_flag_legend
+from qingshan.web.render import API, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,10 +33,6 @@ def outlet_page(
 ) -> HTMLResponse:
     """排口数据质控: the outlet's hourly series of the last ``days`` days (CST hours) with QC
     flags (colour per flag), enterprise marks (shaded intervals), the permit limit and events."""
-    from qingshan.web.i18n import get_lang, labels_for
-    from qingshan.web.legend import LIMIT_COLOR, MARK_COLOR, qc_flag_legend
-    from qingshan.web.routes import API, render
-
     lang = get_lang(request)
     end = as_cst(utcnow()).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     start = end - timedelta(days=days)

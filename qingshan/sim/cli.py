@@ -37,7 +37,7 @@ def build(
 ) -> None:
     """Build the demo province into the configured stores, unless it is already there."""
     from qingshan.config import get_settings
-    from qingshan.demo import build_with_progress
+    from qingshan.sim.demo import build_with_progress
     from qingshan.sim.scale import get_scale
 
     try:
@@ -124,3 +124,33 @@ def faults(
         )
     console.print(table)
     console.print("totals: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
+
+
+def score(
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help='print {"kinds": [{"kind", "recall", "precision", "false_alarm_rate"}, …]}',
+    ),
+    limit_sites: int = typer.Option(0, help="score only the first N outlets (0 = all)"),
+) -> None:
+    """评分 Recall, precision and false-alarm rate per fault kind against the demo's injected faults."""
+    from qingshan.sim.score import score_demo
+
+    result = score_demo(limit_sites=limit_sites or None)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    table = Table("kind", "faults", "recall", "precision", "false_alarm_rate")
+    for k in result["kinds"]:
+        table.add_row(
+            k["kind"],
+            str(k["faults"]),
+            f"{k['recall']:.3f}",
+            "–" if k["precision"] is None else f"{k['precision']:.3f}",
+            f"{k['false_alarm_rate']:.4f}",
+        )
+    console.print(table)
+    console.print(
+        f"overall false-alarm rate on clean hours: {result['overall_false_alarm_rate']:.4f}; outlets {result['sites']}"
+    )

@@ -212,6 +212,17 @@ COMMON_NAMES: MappingProxyType[str, str] = MappingProxyType(
     }
 )
 
+#: HJ 212-2017 Appendix B codes of an outlet's auxiliary parameters (HJ 75-2017 §6: the O2 a
+#: gas pollutant is converted with, the flows, the flue-gas temperature)
+O2_CODE = "a19001"
+FLOW_CODES = ("a00000", "w00000")
+FLUE_TEMP_CODE = "a01012"
+
+#: gas pollutants whose limits are stated at a reference O2 and that are judged on the converted
+#: concentration (GB 13223-2011 §5.2, GB 4915-2013 §5.2): SO2, NOx, particulate matter, CO, HCl,
+#: NH3 (HJ 212-2017 Appendix B codes)
+GAS_POLLUTANTS = frozenset({"a21026", "a21002", "a34013", "a21005", "a21024", "a21001"})
+
 _BY_NAME_ZH = {p.name: p.code for p in POLLUTANT_CODES.values()}
 _ST_WATER = frozenset({"21", "24", "26", "32", "33", "34", "52"})
 

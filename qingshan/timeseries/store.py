@@ -121,6 +121,11 @@ class ObservationStore:
     def __repr__(self) -> str:
         return f"ObservationStore({str(self.root)!r})"
 
+    def close(self) -> None:
+        """Close the DuckDB connection and drop the footer cache (the files stay as they are)."""
+        self._con.close()
+        self._footers = reader.FooterCache()
+
     # ------------------------------------------------------------------ writing
     def append(
         self,

@@ -5,9 +5,9 @@ from fastapi.testclient import TestClient
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
-from qingshan.api.app import create_app
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
+from qingshan.platform.app import create_app
 
 
 @pytest.fixture

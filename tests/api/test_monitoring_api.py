@@ -6,11 +6,11 @@ from fastapi.testclient import TestClient
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
-from qingshan.api.app import create_app
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
 from qingshan.monitoring.registry import get_or_create_series, update_latest
+from qingshan.platform.app import create_app
 from qingshan.timeseries.store import ObservationStore
 
 

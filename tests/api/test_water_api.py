@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import PUBLIC_SCOPE
 from qingshan.accounts.service import create_user
-from qingshan.api.app import create_app
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Site, SiteKind
@@ -25,6 +24,7 @@ from qingshan.monitoring.water import (
     get_sections_latest,
     summarise_sections,
 )
+from qingshan.platform.app import create_app
 
 HOUR = datetime(2026, 11, 29, 2, tzinfo=UTC)  # 10:00 CST
 CODES = ("w01001", "w01009", "w01019", "w21003", "w21011")  # pH DO CODMn NH3-N TP

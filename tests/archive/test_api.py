@@ -11,13 +11,13 @@ from fastapi.testclient import TestClient
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
-from qingshan.api.app import create_app
 from qingshan.archive.models import Enterprise, Industry, Permit, PermitLimit
 from qingshan.archive.service import permit_status
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Site, SiteKind
 from qingshan.monitoring.registry import get_or_create_series
+from qingshan.platform.app import create_app
 from qingshan.qc import service as qc_service
 
 HOUR = datetime(2026, 3, 1, 6, tzinfo=UTC)

@@ -3,7 +3,7 @@ from sqlalchemy import inspect
 
 from qingshan.db.engine import DatabaseError, make_engine
 from qingshan.db.migrate import current_revision, head_revision, is_up_to_date
-from qingshan.db.models import metadata
+from qingshan.platform.models import metadata
 
 
 def test_upgrade_on_empty_database_creates_every_table(engine):

@@ -1,6 +1,6 @@
 """Browser-test fixtures: the real server in a subprocess and Debian's Chromium via Playwright.
 
-The server is ``uvicorn --factory qingshan.api.app:create_app`` on a free port, with its data
+The server is ``uvicorn --factory qingshan.platform.app:create_app`` on a free port, with its data
 directory in a temporary directory (demo mode, no scheduler). Chromium is the one of Debian's
 ``chromium`` package, launched by its path; ``playwright install`` is never used.
 """
@@ -74,7 +74,7 @@ def running_server(data_dir: Path, **env_extra: str) -> Iterator[str]:
     }
     env.pop("QINGSHAN_DATABASE_URL", None)
     log = (data_dir / "server.log").open("wb")
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "qingshan.api.app:create_app",
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "qingshan.platform.app:create_app",
            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from qingshan.api.app import create_app
 from qingshan.config import Settings
+from qingshan.platform.app import create_app
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from typer.testing import CliRunner
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
-from qingshan.api.app import create_app
 from qingshan.config import get_settings
 from qingshan.db.engine import dispose_engines, session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.hj212.registry import write_rejects
+from qingshan.platform.app import create_app
 
 from .helpers import make_site
 

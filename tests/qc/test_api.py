@@ -6,11 +6,11 @@ from fastapi.testclient import TestClient
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
-from qingshan.api.app import create_app
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
 from qingshan.monitoring.registry import get_or_create_series
+from qingshan.platform.app import create_app
 from qingshan.qc import service
 from qingshan.timeseries.store import ObservationStore
 
@@ -157,7 +157,7 @@ def test_flags_endpoint_and_outlet_page(client):
     app: FastAPI = client.app
     app.include_router(router)
     tok = h["Authorization"].split()[1]
-    from qingshan.web.auth import TOKEN_COOKIE
+    from qingshan.accounts.security import TOKEN_COOKIE
 
     client.cookies.set(TOKEN_COOKIE, tok)
     page = client.get("/qc/outlets/GAS1?days=2")

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from qingshan.archive.limits import convert_to_reference_o2, resolve_limit
 from qingshan.qc.errors import BadParameter
 from qingshan.qc.exceedance import Status, events_from_runs, exceedance_multiple, judge
-from qingshan.qc.limits import convert_to_reference_o2, resolve_limit
 
 
 def test_multiple_799_against_100_is_6_99():
@@ -34,7 +34,7 @@ def test_reference_o2_conversion():
         reference_o2_correct(30.0, 21.0, 6.0)
     # cement kiln at 10 %: 100 mg/m³ at 12 % O2 → 100 × 11 / 9
     assert convert_to_reference_o2(100.0, 12.0, 10.0) == pytest.approx(122.222, abs=1e-3)
-    with pytest.raises(BadParameter, match="O2_ref < 21"):
+    with pytest.raises(InvalidValue, match="o2_ref=21.0 is not allowed"):
         convert_to_reference_o2(1.0, 5.0, 21.0)
 
 
@@ -109,7 +109,7 @@ def test_resolve_limit_permit_first_then_national():
 
 
 def test_national_limits_come_from_the_standards_library():
-    from qingshan.qc.limits import NATIONAL_SOURCES, national_limit, reference_o2
+    from qingshan.archive.limits import NATIONAL_SOURCES, national_limit, reference_o2
     from qingshan.standards.emission_limits import emission_limit
 
     # cement kiln NOx, GB 4915-2013 Table 2 special limit 320 at 10 % O2
@@ -141,7 +141,7 @@ def test_national_limits_come_from_the_standards_library():
 
 
 def test_demo_limits_are_the_standards_figures():
-    from qingshan.qc.limits import national_limit, reference_o2
+    from qingshan.archive.limits import national_limit, reference_o2
     from qingshan.sim.limits import SOURCE_TYPES
 
     for key, st in SOURCE_TYPES.items():

@@ -11,7 +11,7 @@ from qingshan.archive.models import Enterprise, Permit, PermitLimit
 from qingshan.db.engine import session_scope
 from qingshan.geo.models import Region
 from qingshan.monitoring.models import LatestValue, Series, Site, SiteKind
-from qingshan.sim.demo import build_demo
+from qingshan.sim.loader import build_demo
 from qingshan.sim.models import InjectedFault
 from qingshan.timeseries.store import ObservationStore
 

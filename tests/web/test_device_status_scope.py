@@ -9,12 +9,12 @@ from fastapi.testclient import TestClient
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
-from qingshan.api.app import create_app
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.hj212 import registry
 from qingshan.hj212.models import DeviceStatus
 from qingshan.monitoring.models import ControlLevel, Site, SiteKind
+from qingshan.platform.app import create_app
 
 PASSWORD = "scope-test-password"
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from qingshan.api.app import create_app
 from qingshan.config import Settings
+from qingshan.platform.app import create_app
 from qingshan.web.i18n import LABELS, LANG_COOKIE, LANGS, labels_for, translate
 from qingshan.web.legend import NO_DATA_COLOR, aqi_legend
 

@@ -6,12 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from jinja2 import FileSystemLoader
 
-from qingshan.api.app import create_app
 from qingshan.config import Settings
+from qingshan.platform.app import NAV, create_app
 from qingshan.qc.flags import Flag
 from qingshan.web.i18n import translate
 from qingshan.web.legend import QC_FLAG_COLORS, qc_flag_legend
-from qingshan.web.routes import NAV, get_templates
+from qingshan.web.render import get_templates
 
 
 @pytest.fixture

@@ -1,13 +1,16 @@
 """Alembic environment: uses the connection handed over by :func:`qingshan.db.migrate.upgrade`,
-or the URL of the config when run by the ``alembic`` command itself."""
+or the URL of the config when run by the ``alembic`` command itself.
+
+The migrations are explicit scripts; the model list (:mod:`qingshan.platform.models`, at the
+top of the house, which ``db`` may not import) is handed over as ``attributes["metadata"]`` by
+whoever wants autogenerate or comparison.
+"""
 
 from alembic import context
 from sqlalchemy import create_engine
 
-import qingshan.db.models as models
-
 config = context.config
-target_metadata = models.metadata
+target_metadata = config.attributes.get("metadata")
 
 
 def run() -> None:

@@ -20,11 +20,11 @@ def serve(
     """Serve the platform: dashboard, API, HJ 212 listener and the job scheduler."""
     import uvicorn
 
-    from qingshan.api.app import create_app
     from qingshan.config import get_settings
     from qingshan.db.engine import get_engine
     from qingshan.db.migrate import is_up_to_date
     from qingshan.errors import ConfigurationError
+    from qingshan.platform.app import create_app
 
     settings = get_settings()
     settings.signing_key  # noqa: B018  (refuse to start without a secret outside demo mode)
@@ -48,7 +48,7 @@ def demo(
     os.environ.setdefault("QINGSHAN_DEMO", "1")
     os.environ.setdefault("QINGSHAN_SIM_LOGGERS", "60")
     from qingshan.config import get_settings
-    from qingshan.demo import ensure_demo
+    from qingshan.sim.demo import ensure_demo
 
     get_settings.cache_clear()
     ensure_demo(get_settings(), scale=scale, console=console)

@@ -1,5 +1,5 @@
-"""Limits and reference oxygen for QC verdicts: the outlet's permit first, then the national
-standard — both taken from :mod:`qingshan.standards.emission_limits`, the one place the national
+"""The limits that apply to an outlet, and its reference oxygen: the outlet's permit first, then
+the national standard — both taken from :mod:`qingshan.standards.emission_limits`, the one place the national
 limit values, their dates and the 折算 formula live. This module only says which row of that
 library an outlet's source type corresponds to.
 
@@ -16,9 +16,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from qingshan.qc.errors import BadParameter
 from qingshan.standards import emission_limits as EL
-from qingshan.standards.errors import StandardsError
+from qingshan.standards.errors import InvalidValue, StandardsError
 from qingshan.standards.pollutant_codes import COMMON_NAMES
 
 __all__ = [
@@ -96,10 +95,15 @@ def convert_to_reference_o2(concentration, o2, o2_ref: float):
 
     Raises
     ------
-    BadParameter — O2_ref outside [0, 21)
+    InvalidValue — O2_ref outside [0, 21)
     """
     if not 0 <= o2_ref < 21.0:
-        raise BadParameter("convert_to_reference_o2", "o2_ref", o2_ref, "0 ≤ O2_ref < 21")
+        raise InvalidValue(
+            f"convert_to_reference_o2: o2_ref={o2_ref!r} is not allowed (0 ≤ O2_ref < 21)",
+            field="o2_ref",
+            value=o2_ref,
+            clause="GB 13223-2011 §5.2",
+        )
     c = np.asarray(concentration, dtype="float64")
     o = np.asarray(o2, dtype="float64")
     with np.errstate(invalid="ignore"):

@@ -1,9 +1,10 @@
-"""The dashboard: static assets under /static and the server-rendered pages.
+"""Rendering the dashboard's pages: the Jinja2 templates and the layout's context.
 
-:func:`mount_web` is called by :func:`qingshan.api.app.create_app`. Pages are Jinja2 templates
-extending ``base.html``; :func:`render` gives every template the language, the translator
-``t``, the navigation and the current time in China Standard Time. Pages fetch their data from
-the JSON API under /api/v1: a page route computes nothing itself.
+Pages are Jinja2 templates extending ``base.html``; :func:`render` gives every template the
+language, the translator ``t``, the navigation (``app.state.nav``, set by
+:func:`qingshan.web.site.mount_web` from the registry's list) and the current time in China
+Standard Time. Pages fetch their data from the JSON API under /api/v1: a page route computes
+nothing itself. This module names no domain: each domain's pages live in its ``web.py``.
 """
 
 from __future__ import annotations
@@ -14,18 +15,17 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from qingshan import __version__
-from qingshan.geo.regions import CITY_CODES, REGIONS, get_region, in_scope
+from qingshan.accounts.security import TOKEN_COOKIE
+from qingshan.geo.regions import CITY_CODES, REGIONS, get_region, overlaps
 from qingshan.timeutil import as_cst, utcnow
-from qingshan.web.auth import TOKEN_COOKIE, OptionalViewer, Viewer, scope_of_viewer
-from qingshan.web.i18n import LANG_COOKIE, get_lang, labels_for, requested_lang, translator
-from qingshan.web.legend import aqi_legend
+from qingshan.web.auth import Viewer, scope_of_viewer
+from qingshan.web.i18n import LANG_COOKIE, get_lang, requested_lang, translator
 
 WEB_DIR = Path(__file__).parent
 STATIC_DIR = WEB_DIR / "static"
@@ -45,14 +45,14 @@ class NavItem:
         return path in self.matches or path.startswith(self.prefixes)
 
 
-#: the top navigation; pages of later issues add themselves here
-NAV: list[NavItem] = [
-    NavItem("/map", "nav.map", ("/", "/map")),
-    NavItem("/water", "nav.water", ("/water",)),
-    NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
-    NavItem("/devices", "nav.devices", ("/devices",), login=True),
-    NavItem(f"{API}/docs", "nav.api"),
-]
+def city_names_en() -> dict[str, str]:
+    """Chinese → English name of the 11 cities (the map's labels in English)."""
+    return {REGIONS[c].name: REGIONS[c].name_en for c in CITY_CODES}
+
+
+def scope_cities(scope_code: str) -> list[str]:
+    """The cities a scope reaches (ranked in a map's panel, highlighted on the map)."""
+    return [c for c in CITY_CODES if overlaps(c, scope_code)]
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +95,7 @@ def render(
                 "active": n.is_active(request.url.path),
                 "locked": n.login and viewer is None,
             }
-            for n in NAV
+            for n in getattr(request.app.state, "nav", ())
         ],
         "viewer": viewer,
         "viewer_region": _region_name(viewer.region_code, lang) if viewer else None,
@@ -128,50 +128,3 @@ def _here(request: Request) -> str:
 def _region_name(code: str, lang: str) -> str:
     region = get_region(code)
     return region.name if lang == "zh" else region.name_en
-
-
-router = APIRouter(include_in_schema=False)
-
-
-@router.get("/", response_class=HTMLResponse)
-@router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, viewer: OptionalViewer) -> HTMLResponse:
-    """浙江省空气质量地图: the 11 cities, air stations by AQI level, a city ranking.
-
-    The stations come from /api/v1/air/stations/latest, scoped to the caller like every query.
-    """
-    lang = get_lang(request)
-    scope = scope_of_viewer(viewer)
-    config = {
-        "lang": lang,
-        "geojsonUrl": f"{API}/geo/zhejiang-cities.geojson",
-        "refreshSeconds": 300,
-        "stationsUrl": f"{API}/air/stations/latest",
-        "legend": aqi_legend(lang),
-        "labels": labels_for(
-            ("aqi.", "control.", "station.", "map.", "layout.cst", "punct."), lang
-        ),
-        "cityNamesEn": {REGIONS[c].name: REGIONS[c].name_en for c in CITY_CODES},
-        # the cities the caller's scope reaches: ranked in the panel, highlighted on the map
-        "scopeCities": [c for c in CITY_CODES if _overlaps(c, scope.region_code)],
-    }
-    return render(request, "map.html", {"config": config}, viewer=viewer)
-
-
-def _overlaps(city_code: str, scope_code: str) -> bool:
-    """Whether city ``city_code`` and the scope region share ground (one contains the other)."""
-    return in_scope(city_code, scope_code) or in_scope(scope_code, city_code)
-
-
-def mount_web(app: FastAPI) -> None:
-    """Mount the static assets at /static and the dashboard pages on ``app``."""
-    from qingshan.web import auth, pages
-
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    auth.install_login_redirect(app)
-    app.include_router(auth.router)
-    app.include_router(router)
-    app.include_router(pages.router)
-    from qingshan.qc import web as qc_web
-
-    app.include_router(qc_web.router)

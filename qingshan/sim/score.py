@@ -21,11 +21,19 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import select
 
+from qingshan.archive.limits import resolve_limit
+from qingshan.config import get_settings
+from qingshan.db.engine import get_engine, session_scope
+from qingshan.monitoring.models import Series
+from qingshan.qc.errors import QCError
 from qingshan.qc.flags import Flag
+from qingshan.qc.jobs import load_outlets, read_frames
 from qingshan.qc.judge import judge_outlet
-from qingshan.qc.limits import resolve_limit
 from qingshan.qc.rules import load_rulepack
+from qingshan.sim.models import InjectedFault
+from qingshan.timeseries.store import ObservationStore
 
 __all__ = ["DETECTORS", "score_frames", "score_demo", "pack_for"]
 
@@ -250,19 +258,9 @@ def score_frames(
 def score_demo(limit_sites: int | None = None, settings=None, *, workers: int = 0) -> dict:
     """Score against the demo province in the configured stores (``qingshan sim build``).
 
-    Observations are read in bulk, one store scan per stream (:func:`.jobs.read_frames`);
+    Observations are read in bulk, one store scan per stream (:func:`qingshan.qc.jobs.read_frames`);
     outlets are judged in ``workers`` processes (0: one per CPU, at most 8; 1: in process).
     """
-    from sqlalchemy import select
-
-    from qingshan.config import get_settings
-    from qingshan.db.engine import get_engine, session_scope
-    from qingshan.monitoring.models import Series
-    from qingshan.qc.errors import QCError
-    from qingshan.qc.jobs import load_outlets, read_frames
-    from qingshan.sim.models import InjectedFault
-    from qingshan.timeseries.store import ObservationStore
-
     settings = settings or get_settings()
     engine = get_engine(settings.db_url)
     store = ObservationStore(settings.observations_dir)

@@ -5,39 +5,35 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from qingshan.config import Settings
 from qingshan.db.engine import make_engine
+from qingshan.ingest.runtime import run_listener, run_simulated_loggers
 from qingshan.jobs.registry import JobContext
+from qingshan.jobs.runner import run_scheduler
 
 log = logging.getLogger("qingshan.runtime")
 
 
 @asynccontextmanager
-async def start_runtime(app: FastAPI, settings: Settings):
+async def start_runtime(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
     """Start the background services named by ``settings``; stop them on shutdown."""
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []
     engine = app.state.engine = make_engine(settings.db_url)
     if settings.scheduler:
-        from qingshan.jobs.runner import run_scheduler
-
         ctx = JobContext(settings=settings, engine=engine)
         tasks.append(asyncio.create_task(run_scheduler(ctx, stop), name="scheduler"))
     if settings.hj212_listener:
-        from qingshan.hj212.service import run_listener
-        from qingshan.timeseries.store import ObservationStore
-
-        store = ObservationStore(settings.observations_dir)
+        store = app.state.store
         tasks.append(
             asyncio.create_task(run_listener(settings, engine, store, stop), name="hj212-listener")
         )
         if settings.sim_loggers:
-            from qingshan.hj212.service import run_simulated_loggers
-
             tasks.append(
                 asyncio.create_task(
                     run_simulated_loggers(settings, engine, stop, count=settings.sim_loggers),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from qingshan.accounts import service
 from qingshan.accounts.models import Role, User
 from qingshan.accounts.schemas import Token, UserCreate, UserPublic
+from qingshan.accounts.security import TOKEN_COOKIE
 from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, SettingsDep, require_roles
 
 router = APIRouter(tags=["accounts"])
@@ -27,7 +28,7 @@ def login(
     user = service.authenticate(session, form.username, form.password)
     token = service.issue_token(user, settings.signing_key, settings.token_ttl_minutes)
     response.set_cookie(
-        "qingshan_token",
+        TOKEN_COOKIE,
         token,
         httponly=True,
         samesite="lax",

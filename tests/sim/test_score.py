@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qingshan.qc.score import score_frames
+from qingshan.sim.score import score_frames
 
 T0 = pd.Timestamp("2024-05-01 00:00", tz="UTC")
 

@@ -1,0 +1,105 @@
+"""The FastAPI application factory and its registries. Nothing is built at import time: call
+:func:`create_app`.
+
+Each domain contributes a router in ``qingshan/<domain>/api.py`` (an ``APIRouter`` named
+``router``), listed in :data:`ROUTERS` and mounted under ``/api/v1``; its dashboard pages in
+``qingshan/<domain>/web.py``, listed in :data:`PAGES`, with their place in the top navigation
+in :data:`NAV`. Protocols a domain publishes get their implementation in :func:`providers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+import qingshan.platform.models  # noqa: F401  (every model mapped, audit listener registered)
+from qingshan import __version__
+from qingshan.api import accounts as accounts_api
+from qingshan.api import geo as geo_api
+from qingshan.api import health as health_api
+from qingshan.api.errors import install_error_handlers
+from qingshan.archive import api as archive_api
+from qingshan.archive import web as archive_web
+from qingshan.archive.service import OutletCounts
+from qingshan.config import Settings, get_settings
+from qingshan.hj212 import api as hj212_api
+from qingshan.hj212 import web as hj212_web
+from qingshan.monitoring import api as monitoring_api
+from qingshan.monitoring import water_api
+from qingshan.monitoring import web as monitoring_web
+from qingshan.platform.runtime import start_runtime
+from qingshan.qc import api as qc_api
+from qingshan.qc import web as qc_web
+from qingshan.qc.service import outlet_counts
+from qingshan.standards import api as standards_api
+from qingshan.timeseries.store import ObservationStore
+from qingshan.web.render import API as API_PREFIX
+from qingshan.web.render import NavItem
+from qingshan.web.site import mount_web
+
+#: API routers, mounted under /api/v1 in this order
+ROUTERS: tuple[APIRouter, ...] = (
+    health_api.router,
+    accounts_api.router,
+    geo_api.router,
+    monitoring_api.router,
+    water_api.router,
+    hj212_api.router,
+    standards_api.router,
+    qc_api.router,
+    archive_api.router,
+)
+
+#: dashboard page routers
+PAGES: tuple[APIRouter, ...] = (
+    monitoring_web.router,
+    hj212_web.router,
+    archive_web.router,
+    qc_web.router,
+)
+
+#: the top navigation
+NAV: tuple[NavItem, ...] = (
+    NavItem("/map", "nav.map", ("/", "/map")),
+    NavItem("/water", "nav.water", ("/water",)),
+    NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
+    NavItem("/devices", "nav.devices", ("/devices",), login=True),
+    NavItem(f"{API_PREFIX}/docs", "nav.api"),
+)
+
+
+def providers() -> dict[type, Any]:
+    """Protocol a domain publishes → the implementation another domain gives it (read by the
+    routes through :func:`qingshan.api.deps.provided`)."""
+    return {OutletCounts: outlet_counts}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the platform's web application (API + dashboard) for ``settings``."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with start_runtime(app, settings):
+            yield
+        app.state.store.close()
+
+    app = FastAPI(
+        title="青山 Qingshan API",
+        version=__version__,
+        description="生态环境保护综合协同管理平台 API",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = ObservationStore(settings.observations_dir)
+    app.state.providers = providers()
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    mount_web(app, PAGES, NAV)
+    return app

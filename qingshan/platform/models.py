@@ -1,0 +1,44 @@
+"""The model list: every domain's tables, so that ``Base.metadata`` is complete (Alembic's
+comparison, the tests' schema check) and every mapper can resolve its foreign keys.
+
+Importing this module also registers the audit listener (:mod:`qingshan.audit.log`). Every
+entry point imports it: the app factory (:mod:`.app`), the command line (:mod:`qingshan.cli`)
+and the test suite. A new domain adds its models module here.
+"""
+
+import qingshan.audit.log  # noqa: F401  (registers the audit listener)
+from qingshan.accounts.models import User
+from qingshan.archive.models import Enterprise, Permit, PermitLimit
+from qingshan.audit.models import AuditLog
+from qingshan.db.base import Base
+from qingshan.geo.models import Region
+from qingshan.hj212.models import Device, DeviceStatus, Reject
+from qingshan.jobs.models import JobRun
+from qingshan.monitoring.models import LatestValue, Parameter, Series, Site
+from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
+from qingshan.sim.models import InjectedFault
+
+#: the mapped classes, by domain
+MODELS = (
+    User,
+    Enterprise,
+    Permit,
+    PermitLimit,
+    AuditLog,
+    Region,
+    Device,
+    DeviceStatus,
+    Reject,
+    JobRun,
+    LatestValue,
+    Parameter,
+    Series,
+    Site,
+    QCEvent,
+    QCJudgement,
+    QCMark,
+    SupervisionCase,
+    InjectedFault,
+)
+
+metadata = Base.metadata

@@ -1,0 +1,56 @@
+"""登录 and 退出: the login page, logout, and the redirect of a page that needs a login."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from qingshan.accounts.security import TOKEN_COOKIE
+from qingshan.web.auth import LoginRequired, OptionalViewer, safe_next
+from qingshan.web.i18n import get_lang, labels_for
+from qingshan.web.render import API, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, viewer: OptionalViewer, next: str | None = None) -> Response:
+    """登录 page: a form that posts to ``POST /api/v1/auth/login``, then returns to ``next``."""
+    target = safe_next(next)
+    reason = request.query_params.get("reason")
+    config = {
+        "loginUrl": f"{API}/auth/login",
+        "next": target,
+        "labels": labels_for(("login.",), get_lang(request)),
+    }
+    context = {
+        "config": config,
+        "next": target,
+        "reason": reason if reason in ("required", "logged_out", "expired") else None,
+        "already": viewer,
+    }
+    return render(request, "login.html", context, viewer=viewer)
+
+
+@router.api_route("/logout", methods=["GET", "POST"])
+def logout() -> Response:
+    """退出登录: clear the login cookie and go to the login page."""
+    response = RedirectResponse("/login?reason=logged_out", status_code=303)
+    response.delete_cookie(TOKEN_COOKIE, httponly=True, samesite="lax")
+    return response
+
+
+def install_login_redirect(app: FastAPI) -> None:
+    """Answer :class:`LoginRequired` with a redirect to the login page (and back afterwards)."""
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(request: Request, exc: LoginRequired) -> Response:
+        reason = "expired" if getattr(request.state, "stale_token", False) else "required"
+        response = RedirectResponse(
+            f"/login?reason={reason}&next={quote(exc.path, safe='')}", status_code=303
+        )
+        if reason == "expired":
+            response.delete_cookie(TOKEN_COOKIE, httponly=True, samesite="lax")
+        return response

@@ -1,0 +1,23 @@
+"""Mounting the dashboard on an application: static assets, login, the pages and navigation the
+registry (:mod:`qingshan.platform.app`) lists. Names no domain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from qingshan.web import login
+from qingshan.web.render import STATIC_DIR, NavItem
+
+
+def mount_web(app: FastAPI, pages: Sequence[APIRouter], nav: Sequence[NavItem]) -> None:
+    """Mount /static, /login and /logout, the page routers ``pages`` and the top navigation
+    ``nav`` (read by :func:`qingshan.web.render.render`) on ``app``."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.state.nav = tuple(nav)
+    login.install_login_redirect(app)
+    app.include_router(login.router)
+    for router in pages:
+        app.include_router(router)
