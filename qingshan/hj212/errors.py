@@ -4,6 +4,8 @@ errors carry the MN. Clause numbers refer to HJ 212-2017."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from qingshan.errors import QingshanError
 
 _SHOW = 120
@@ -128,6 +130,12 @@ class DeviceImportError(HJ212Error):
 
     reason = "import"
     status_code = 422
+
+    def __init__(
+        self, message: str, *, rows: Sequence[tuple[int, str]] = (), **context: object
+    ) -> None:
+        self.rows = list(rows)
+        super().__init__(message, rows=self.rows, **context)
 
 
 class JournalError(HJ212Error):

@@ -22,7 +22,7 @@ from qingshan.hj212.crc import CrcVariant
 from qingshan.hj212.errors import AuthenticationError, CRCMismatchError, HJ212Error
 from qingshan.hj212.framing import FrameReader
 from qingshan.hj212.journal import Journal
-from qingshan.hj212.registry import DeviceAuth
+from qingshan.hj212.registry import DeviceAuth, RejectRecord, StatusDelta
 
 log = logging.getLogger("qingshan.hj212.listener")
 
@@ -73,8 +73,14 @@ class StatusBook:
         c.rejected += 1
         c.errors[reason] = c.errors.get(reason, 0) + 1
 
-    def drain(self) -> dict[str, dict]:
-        out = {mn: vars(c) for mn, c in self._by_mn.items()}
+    def drain(self) -> dict[str, StatusDelta]:
+        out = {
+            mn: StatusDelta(
+                packets=c.packets, rejected=c.rejected, by_cn=c.by_cn, errors=c.errors,
+                last_seen=c.last_seen, last_data_time=c.last_data_time, last_peer=c.last_peer,
+            )
+            for mn, c in self._by_mn.items()
+        }  # fmt: skip
         self._by_mn = {}
         return out
 
@@ -113,7 +119,7 @@ class Listener:
         self,
         journal: Journal,
         devices: Mapping[str, DeviceAuth],
-        on_reject: Callable[[dict], None] | None = None,
+        on_reject: Callable[[RejectRecord], None] | None = None,
     ) -> None:
         self.journal = journal
         journal.on_commit = self._committed
@@ -152,11 +158,11 @@ class Listener:
         log.info("rejected frame from %s MN=%s: %s", peer, mn, exc.message)
         if self.on_reject is not None:
             self.on_reject(
-                {
-                    "received_at": datetime.now(UTC), "mn": mn, "peer": peer,
-                    "reason": exc.reason, "message": exc.message[:500],
-                    "frame": None if frame is None else frame[:2000].decode("utf-8", "replace"),
-                }
+                RejectRecord(
+                    received_at=datetime.now(UTC), mn=mn, peer=peer,
+                    reason=exc.reason, message=exc.message[:500],
+                    frame=None if frame is None else frame[:2000].decode("utf-8", "replace"),
+                )
             )  # fmt: skip
 
     def handle(self, conn: _Connection, frame: bytes, now: datetime, now_us: int) -> None:

@@ -2,7 +2,7 @@
 
 A device is a data logger identified by its MN (HJ 212-2017 Table 3) and authenticated by its
 PW. Status counters are written by the listener; online/offline and lag are derived from them
-when read (:mod:`qingshan.hj212.service`), never stored.
+when read (:func:`qingshan.hj212.registry.status_rows`), never stored.
 """
 
 from __future__ import annotations

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +31,30 @@ from qingshan.monitoring.models import Site
 #: a device not heard from for this long is offline (twice the longest usual interval, 1 h)
 OFFLINE_AFTER = timedelta(minutes=10)
 CSV_COLUMNS = ("mn", "password", "site", "crc", "protocol_version", "name", "enabled")
+
+
+class StatusDelta(TypedDict):
+    """One device's counters since the listener's last flush
+    (:meth:`~qingshan.hj212.listener.StatusBook.drain`), added by :func:`write_status`."""
+
+    packets: int
+    rejected: int
+    by_cn: dict[str, int]
+    errors: dict[str, int]
+    last_seen: datetime | None
+    last_data_time: datetime | None
+    last_peer: str | None
+
+
+class RejectRecord(TypedDict):
+    """A frame the listener refused (one :class:`~qingshan.hj212.models.Reject` row)."""
+
+    received_at: datetime
+    mn: str | None
+    peer: str
+    reason: str
+    message: str
+    frame: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +222,7 @@ def import_devices_csv(session: Session, text: str) -> list[Device]:
 def load_device_table(session: Session) -> dict[str, DeviceAuth]:
     """MN → :class:`DeviceAuth` for the listener. A vendor CRC variant is accepted only for
     devices configured with it; HJ 212 Appendix A is always accepted."""
-    out = {}
+    out: dict[str, DeviceAuth] = {}
     for d in session.scalars(select(Device)):
         variants = {CrcVariant.HJ212, CrcVariant(d.crc.value if d.crc else "hj212")}
         out[d.mn] = DeviceAuth(d.mn, d.password, frozenset(variants), d.enabled, d.site_id)
@@ -205,7 +231,7 @@ def load_device_table(session: Session) -> dict[str, DeviceAuth]:
 
 def status_rows(
     session: Session, now: datetime, offline_after: timedelta = OFFLINE_AFTER
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Per-device status with derived ``online`` and ``lag_seconds`` (now − last DataTime)."""
     statuses = {s.mn: s for s in session.scalars(select(DeviceStatus))}
     out = []
@@ -227,7 +253,7 @@ def status_rows(
     return out
 
 
-def write_status(session: Session, deltas: dict[str, dict]) -> None:
+def write_status(session: Session, deltas: Mapping[str, StatusDelta]) -> None:
     """Add the listener's counter deltas (see :class:`~qingshan.hj212.listener.StatusBook`)."""
     rows: dict[str, DeviceStatus] = {}
     mns = sorted(deltas)
@@ -252,17 +278,18 @@ def write_status(session: Session, deltas: dict[str, dict]) -> None:
         for reason, n in delta["errors"].items():
             errors[reason] = errors.get(reason, 0) + n
         row.errors = errors
-        for key in ("last_seen", "last_data_time"):
-            new = delta.get(key)
-            old = getattr(row, key)
-            if new is not None and (old is None or new > old):
-                setattr(row, key, new)
-        if delta.get("last_peer"):
+        row.last_seen = _later(row.last_seen, delta["last_seen"])
+        row.last_data_time = _later(row.last_data_time, delta["last_data_time"])
+        if delta["last_peer"]:
             row.last_peer = delta["last_peer"]
     session.flush()
 
 
-def write_rejects(session: Session, rejects: list[dict]) -> None:
+def _later(old: datetime | None, new: datetime | None) -> datetime | None:
+    return old if new is None or (old is not None and new <= old) else new
+
+
+def write_rejects(session: Session, rejects: Iterable[RejectRecord]) -> None:
     session.add_all(Reject(**r) for r in rejects)
     session.flush()
 

@@ -1,13 +1,25 @@
-"""``qingshan import …``: files into the platform."""
+"""``qingshan import …`` (files into the platform), ``qingshan listen`` and ``qingshan loggers``
+(the HJ 212 intake: listener + ingest, simulated loggers).
+
+The store and the runtime are imported when a command runs: ``qingshan --help`` stays quick.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import signal
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.progress import track
+
+from qingshan.config import get_settings
+from qingshan.db.engine import get_engine
 
 app = typer.Typer(help="导入 Import files (CNEMC published data).", no_args_is_help=True)
 console = Console()
@@ -36,8 +48,7 @@ def import_cnemc(
     skipped. Bad rows are reported by line number; good rows are stored.
     """
     from qingshan.audit import acting_as
-    from qingshan.config import get_settings
-    from qingshan.db.engine import get_engine, session_scope
+    from qingshan.db.engine import session_scope
     from qingshan.ingest.cnemc_import import import_file, read_station_list
     from qingshan.timeseries.store import ObservationStore
 
@@ -77,3 +88,77 @@ def import_cnemc(
             console.print(f"  [red]bad row[/] {b}")
         if len(r.bad) > 20:
             console.print(f"  … and {len(r.bad) - 20} more bad rows")
+
+
+# ---------------------------------------------------------------------------- HJ 212 intake
+
+
+def _run_until_signal(make: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
+    """Run ``make(stop)`` on an event loop (uvloop if installed) until SIGINT or SIGTERM."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await make(stop)
+
+    try:
+        import uvloop  # optional: a faster event loop for the listener
+    except ImportError:  # pragma: no cover
+        asyncio.run(main())
+    else:
+        uvloop.run(main())
+
+
+def listen(
+    host: str = typer.Option(None, "--host", help="bind address (default QINGSHAN_HJ212_HOST)"),
+    port: int = typer.Option(None, "--port", help="TCP port (default QINGSHAN_HJ212_PORT)"),
+) -> None:
+    """Run the HJ 212-2017 listener alone 启动数据接收 (journal → store)."""
+    from qingshan.hj212.listener import Listener
+    from qingshan.ingest.runtime import run_listener
+    from qingshan.timeseries.store import ObservationStore
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = get_settings()
+    engine = get_engine(settings.db_url)
+    store = ObservationStore(settings.observations_dir)
+
+    def ready(listener: Listener) -> None:
+        console.print(
+            f"listening on {host or settings.hj212_host}:{listener.port}", highlight=False
+        )
+
+    _run_until_signal(
+        lambda stop: run_listener(settings, engine, store, stop, host=host, port=port, ready=ready)
+    )
+
+
+def loggers(
+    count: int = typer.Option(10, "--count", help="number of simulated loggers"),
+    rtd_interval: float = typer.Option(30.0, "--interval", help="real-time data interval [s]"),
+    faults: float = typer.Option(0.0, "--faults", help="share of frames sent corrupted"),
+    register: bool = typer.Option(
+        False, "--register", help="register SIM* devices on sites first (demo)"
+    ),
+) -> None:
+    """Run simulated data loggers 模拟数采仪 against the listener."""
+    from qingshan.hj212.service import register_sim_devices
+    from qingshan.ingest.runtime import run_simulated_loggers
+
+    settings = get_settings()
+    engine = get_engine(settings.db_url)
+    if register:
+        console.print(f"registered {register_sim_devices(engine, count)} devices")
+    _run_until_signal(
+        lambda stop: run_simulated_loggers(
+            settings, engine, stop, count=count, rtd_interval=rtd_interval, faults=faults
+        )
+    )
+
+
+def register(root: typer.Typer) -> None:
+    """Add ``listen`` and ``loggers`` to the root command."""
+    root.command()(listen)
+    root.command()(loggers)

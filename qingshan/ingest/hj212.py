@@ -16,20 +16,27 @@ import fcntl
 import json
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, NotRequired, Protocol, TypedDict, runtime_checkable
 
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from qingshan.db.engine import session_scope
 from qingshan.hj212.codec import Packet, parse
 from qingshan.hj212.errors import HJ212Error
 from qingshan.hj212.journal import Position, end_position, prune_ingested, read_records
+from qingshan.hj212.models import Device
 from qingshan.monitoring import registry
-from qingshan.monitoring.models import STREAM_OF_KIND
+from qingshan.monitoring.models import STREAM_OF_KIND, Period, Site
+from qingshan.standards.errors import UnknownPollutantCode
 from qingshan.standards.pollutant_codes import POLLUTANT_CODES, medium_of_st, normalise_code
 from qingshan.timeseries.schema import OBSERVATION_SCHEMA
 
@@ -52,15 +59,38 @@ class Reading(NamedTuple):
     revision: int
 
 
+#: (MN, HJ 212-2017 code, period) of a reading
+SeriesKey = tuple[str, str, str]
+#: series id and stream (partition) of a :data:`SeriesKey`
+SeriesRef = tuple[int, str]
+
+
 class StoreLike(Protocol):
+    """Where ingest appends observation rows (an
+    :class:`~qingshan.timeseries.store.ObservationStore`, or a test double)."""
+
     def append(self, rows: pa.Table, stream: str) -> int: ...
+
+
+@runtime_checkable
+class ScanningStore(StoreLike, Protocol):
+    """A store that can also be read: replayed batches are filtered against it."""
+
+    def scan(
+        self,
+        series_ids: Iterable[int] | None,
+        start: datetime | None,
+        end: datetime | None,
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame: ...
 
 
 @lru_cache(maxsize=4096)
 def _normalise(code: str, medium: str) -> str | None:
     try:
         return normalise_code(code, medium)
-    except Exception:
+    except UnknownPollutantCode:  # counted as "unknown_code" by the caller
         return None
 
 
@@ -87,7 +117,8 @@ def readings_from_packet(
     medium = medium_of_st(packet.st or "")
     source = f"{packet.mn}:{packet.qn or packet.fields.get('DataTime', '')}"
     revision = 1 if packet.rf else 0
-    out, skipped = [], []
+    out: list[Reading] = []
+    skipped: list[tuple[str, str]] = []
     for key, value in packet.values.items():
         if not key.endswith(suffix):
             continue
@@ -105,12 +136,12 @@ def readings_from_packet(
 
 
 def observation_tables(
-    readings: Iterable[Reading], series: Mapping[tuple[str, str, str], tuple[int, str]]
+    readings: Iterable[Reading], series: Mapping[SeriesKey, SeriesRef]
 ) -> dict[str, pa.Table]:
     """One ``OBSERVATION_SCHEMA`` table per stream. ``series`` maps (MN, code, period) to
     (series id, stream); readings without a series are left out. ``value`` = ``raw_value``
     (cleaning and unit conversion are QC's job); ``qc_flag`` 0 = not evaluated."""
-    columns: dict[str, dict[str, list]] = {}
+    columns: dict[str, dict[str, list[object]]] = {}
     for r in readings:
         hit = series.get((r.mn, r.code, r.period))
         if hit is None:
@@ -138,36 +169,41 @@ def observation_tables(
 # ---------------------------------------------------------------------------- edges
 
 
-def ensure_series(session, keys: Iterable[tuple[str, str, str]]) -> dict:
+def ensure_series(session: Session, keys: Iterable[SeriesKey]) -> dict[SeriesKey, SeriesRef]:
     """Series id and stream of each (MN, code, period), creating Parameter/Series rows.
 
     Keys whose device is unknown or not bound to a site, or whose code is not in Appendix B,
     are absent from the result.
     """
-    from sqlalchemy import select
-
-    from qingshan.hj212.models import Device
-    from qingshan.monitoring.models import Site
-
     keys = set(keys)
     mns = {k[0] for k in keys}
-    sites = dict(
-        session.execute(
+    sites: dict[str, Site] = {
+        mn: site
+        for mn, site in session.execute(
             select(Device.mn, Site).join(Site, Site.id == Device.site_id).where(Device.mn.in_(mns))
-        ).all()
-    )
-    known = [(mn, code, period) for mn, code, period in sorted(keys)
+        )
+    }
+    known = [(mn, code, Period(period)) for mn, code, period in sorted(keys)
              if mn in sites and code in POLLUTANT_CODES]  # fmt: skip
     series = registry.ensure_series(
         session, [(sites[mn].id, code, period, None) for mn, code, period in known]
     )
     return {
-        (mn, code, period): (
+        (mn, code, period.value): (
             series[(sites[mn].id, code, period)].id,
             STREAM_OF_KIND.get(sites[mn].kind, "other"),
         )
         for mn, code, period in known
     }
+
+
+class _Checkpoint(TypedDict):
+    """``ingest.checkpoint.json``: the position after the stored records, and the end of the
+    batch in flight (None when no batch is)."""
+
+    position: list[int]
+    pending: list[int] | None
+    at: NotRequired[str]
 
 
 @dataclass
@@ -188,24 +224,25 @@ class JournalIngestor:
     are dropped before appending, so every record ends up in the store exactly once.
     """
 
-    def __init__(self, journal_dir: Path, engine, store: StoreLike) -> None:
+    def __init__(self, journal_dir: Path, engine: Engine, store: StoreLike) -> None:
         self.journal_dir = Path(journal_dir)
         self.engine = engine
         self.store = store
         self.checkpoint_path = self.journal_dir / "ingest.checkpoint.json"
-        self._series: dict = {}
+        self._series: dict[SeriesKey, SeriesRef] = {}
         self._lock = threading.Lock()
 
-    def _read(self) -> dict:
+    def _read(self) -> _Checkpoint:
         try:
-            return json.loads(self.checkpoint_path.read_text())
+            data: _Checkpoint = json.loads(self.checkpoint_path.read_text())
         except FileNotFoundError:
             return {"position": [0, 0], "pending": None}
+        return data
 
     def checkpoint(self) -> Position:
         """Position after the last record known to be in the store."""
-        data = self._read()
-        return (int(data["position"][0]), int(data["position"][1]))
+        segment, offset = self._read()["position"]
+        return (int(segment), int(offset))
 
     def _save(self, position: Position, pending: Position | None = None) -> None:
         tmp = self.checkpoint_path.with_suffix(".tmp")
@@ -220,14 +257,10 @@ class JournalIngestor:
 
     def _drop_stored(self, table: pa.Table) -> pa.Table:
         """Rows of ``table`` not already in the store (same natural key and source)."""
-        import pyarrow.compute as pc
-
-        if table.num_rows == 0 or not hasattr(self.store, "scan"):
+        if table.num_rows == 0 or not isinstance(self.store, ScanningStore):
             return table
         times = table.column("time")
         t0, t1 = pc.min(times).as_py(), pc.max(times).as_py()
-        from datetime import timedelta
-
         have = self.store.scan(
             sorted(set(table.column("series_id").to_pylist())), t0, t1 + timedelta(microseconds=1),
             columns=["series_id", "time", "period", "source"],
@@ -268,8 +301,6 @@ class JournalIngestor:
                 os.close(fd)  # releases the lock
 
     def _run_once(self, limit: int, upto: Position | None) -> IngestResult:
-        from qingshan.db.engine import session_scope
-
         result = IngestResult(position=self.checkpoint())
         records = list(read_records(self.journal_dir, result.position, limit=limit, end=upto))
         if not records:
@@ -307,10 +338,8 @@ class JournalIngestor:
             result.rows += self.store.append(table, stream)
             written.append(table)
         if written:  # the latest value per series, for maps and dashboards
-            from qingshan.monitoring.registry import update_latest
-
             with session_scope(self.engine) as session:
-                update_latest(session, pa.concat_tables(written).to_pandas())
+                registry.update_latest(session, pa.concat_tables(written).to_pandas())
         result.records = len(records)
         result.position = end
         self._save(end)

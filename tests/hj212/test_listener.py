@@ -12,7 +12,8 @@ from qingshan.hj212.codec import CrcVariant, encode, parse
 from qingshan.hj212.journal import read_records
 from qingshan.hj212.logger_sim import LoggerSpec, build_packet, corrupt, make_specs, run_load
 from qingshan.hj212.registry import list_rejects, status_rows
-from qingshan.hj212.service import journal_dir, run_listener
+from qingshan.hj212.service import journal_dir
+from qingshan.ingest.runtime import run_listener
 from qingshan.monitoring.models import SiteKind
 from qingshan.timeseries.store import ObservationStore
 

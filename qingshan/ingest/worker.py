@@ -1,8 +1,8 @@
 """Journal → store ingest in its own process, so that it never competes with the listener's
 event loop for the GIL.
 
-:func:`qingshan.hj212.service.run_listener` starts ``python -m qingshan.hj212.ingest_worker``
-and talks to it over pipes, one JSON line each way:
+:func:`qingshan.ingest.runtime.run_listener` starts ``python -m qingshan.ingest.worker`` and
+talks to it over pipes, one JSON line each way:
 
 - first line in: ``{"journal_dir", "db_url", "store_root", "compression", "append_compression"}``
   (the database URL travels on the pipe, not on the command line);
@@ -26,14 +26,32 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
+from sqlalchemy import Engine
+
+from qingshan.db.engine import make_engine, session_scope
 from qingshan.hj212.crc import CrcVariant
-from qingshan.hj212.registry import DeviceAuth
+from qingshan.hj212.journal import Position
+from qingshan.hj212.registry import (
+    DeviceAuth,
+    RejectRecord,
+    StatusDelta,
+    load_device_table,
+    write_rejects,
+    write_status,
+)
+from qingshan.ingest.hj212 import JournalIngestor
+from qingshan.timeseries.store import ObservationStore
 
 log = logging.getLogger("qingshan.hj212.ingest")
+
+#: one JSON object of the pipe protocol
+Message = dict[str, Any]
 
 
 def main() -> int:
@@ -48,10 +66,6 @@ def main() -> int:
         os.nice(int(config.get("nice", 5)))
     except OSError:
         pass
-    from qingshan.db.engine import make_engine
-    from qingshan.ingest.hj212 import JournalIngestor
-    from qingshan.timeseries.store import ObservationStore
-
     engine = make_engine(config["db_url"])
     store = ObservationStore(
         Path(config["store_root"]),
@@ -66,7 +80,7 @@ def main() -> int:
         request = json.loads(line)
         try:
             reply = _serve(request, ingestor, engine)
-        except Exception as exc:  # reported to the listener, which logs it and retries
+        except Exception as exc:  # the process boundary: the listener logs it and retries
             log.exception("%s failed", request.get("op"))
             reply = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
         out.write(json.dumps(reply) + "\n")
@@ -75,20 +89,20 @@ def main() -> int:
     return 0
 
 
-def _serve(request: dict, ingestor, engine) -> dict:
-    from qingshan.db.engine import session_scope
-    from qingshan.hj212.registry import load_device_table, write_rejects, write_status
-
+def _serve(request: Message, ingestor: JournalIngestor, engine: Engine) -> Message:
     op = request.get("op")
     if op == "ingest":
         upto = request.get("upto")
         result = ingestor.run_once(
-            int(request.get("limit", 50_000)), None if upto is None else tuple(upto)
+            int(request.get("limit", 50_000)), None if upto is None else (upto[0], upto[1])
         )
         return asdict(result)
     if op == "flush":
-        deltas = {mn: _from_wire(d, _STATUS_TIMES) for mn, d in request["status"].items()}
-        rejects = [_from_wire(r, _REJECT_TIMES) for r in request["rejects"]]
+        deltas = {
+            mn: cast(StatusDelta, _from_wire(d, _STATUS_TIMES))
+            for mn, d in request["status"].items()
+        }
+        rejects = [cast(RejectRecord, _from_wire(r, _REJECT_TIMES)) for r in request["rejects"]]
         with session_scope(engine) as session:
             write_status(session, deltas)
             write_rejects(session, rejects)
@@ -105,15 +119,16 @@ _STATUS_TIMES = ("last_seen", "last_data_time")
 _REJECT_TIMES = ("received_at",)
 
 
-def _to_wire(record: dict, keys: tuple[str, ...]) -> dict:
+def _to_wire(record: Mapping[str, object], keys: tuple[str, ...]) -> Message:
     out = dict(record)
     for key in keys:
-        if out.get(key) is not None:
-            out[key] = out[key].isoformat()
+        value = out.get(key)
+        if isinstance(value, datetime):
+            out[key] = value.isoformat()
     return out
 
 
-def _from_wire(record: dict, keys: tuple[str, ...]) -> dict:
+def _from_wire(record: Message, keys: tuple[str, ...]) -> Message:
     for key in keys:
         if record.get(key) is not None:
             record[key] = datetime.fromisoformat(record[key])
@@ -124,7 +139,7 @@ class IngestProcess:
     """The listener's handle on an ingest worker process (started lazily, restarted after a
     failure)."""
 
-    def __init__(self, config: dict) -> None:
+    def __init__(self, config: Message) -> None:
         self.config = config
         self._proc: asyncio.subprocess.Process | None = None
         self._lock = asyncio.Lock()
@@ -132,7 +147,7 @@ class IngestProcess:
 
     async def _start(self) -> asyncio.subprocess.Process:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "qingshan.hj212.ingest_worker",
+            sys.executable, "-m", "qingshan.ingest.worker",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
         assert proc.stdin is not None and proc.stdout is not None
@@ -144,7 +159,7 @@ class IngestProcess:
             raise RuntimeError(f"ingest worker exited with {proc.returncode} on start")
         return proc
 
-    async def _call(self, request: dict) -> dict:
+    async def _call(self, request: Message) -> Message:
         async with self._lock:  # one request in flight: replies come back in order
             if self._proc is None or self._proc.returncode is not None:
                 self._proc = await self._start()
@@ -164,7 +179,7 @@ class IngestProcess:
             if not line:
                 await self._close()
                 raise RuntimeError("ingest worker exited")
-        reply = json.loads(line)
+        reply: Message = json.loads(line)
         if "error" in reply:
             raise RuntimeError(reply["error"])
         return reply
@@ -175,11 +190,11 @@ class IngestProcess:
             if self._proc is None or self._proc.returncode is not None:
                 self._proc = await self._start()
 
-    async def run_once(self, upto, limit: int = 50_000) -> dict:
+    async def run_once(self, upto: Position, limit: int = 50_000) -> Message:
         """One ingest batch up to ``upto`` in the worker; raises if the worker failed."""
         return await self._call({"op": "ingest", "upto": list(upto), "limit": limit})
 
-    async def flush(self, status: dict[str, dict], rejects: list[dict]) -> None:
+    async def flush(self, status: Mapping[str, StatusDelta], rejects: list[RejectRecord]) -> None:
         """Write status deltas and rejects (:func:`~qingshan.hj212.registry.write_status`)."""
         await self._call(
             {"op": "flush", "rejects": [_to_wire(r, _REJECT_TIMES) for r in rejects],

@@ -1,0 +1,236 @@
+"""Running the HJ 212 intake: the listener with its journal, ingest and status tasks, and the
+simulated loggers. These are the entry points ``qingshan serve`` and ``qingshan listen`` use.
+
+    await run_listener(settings, engine, store, stop_event)
+    await run_simulated_loggers(settings, engine, stop_event, count=50)
+
+The protocol side (framing, codec, journal, listener, device registry, logger simulator) is
+:mod:`qingshan.hj212`; this module wires it to the ingest into the observation store
+(:class:`~qingshan.ingest.hj212.JournalIngestor`, in a worker process by default:
+:mod:`qingshan.ingest.worker`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import Engine
+
+from qingshan.config import Settings
+from qingshan.db.engine import session_scope
+from qingshan.hj212.journal import Journal
+from qingshan.hj212.listener import Listener
+from qingshan.hj212.logger_sim import SimLogger
+from qingshan.hj212.registry import (
+    DeviceAuth,
+    RejectRecord,
+    load_device_table,
+    write_rejects,
+    write_status,
+)
+from qingshan.hj212.service import journal_dir, sim_specs
+from qingshan.ingest.hj212 import JournalIngestor, StoreLike
+from qingshan.ingest.worker import IngestProcess
+from qingshan.timeseries.store import ObservationStore
+
+log = logging.getLogger("qingshan.hj212")
+
+MAX_QUEUED_REJECTS = 10_000
+
+
+async def run_listener(
+    settings: Settings,
+    engine: Engine,
+    store: StoreLike,
+    stop_event: asyncio.Event,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    ready: Callable[[Listener], None] | None = None,
+    ingest_interval: float = 1.0,
+    flush_interval: float = 2.0,
+    refresh_interval: float = 10.0,
+    ingest: Literal["auto", "process", "thread"] = "auto",
+) -> None:
+    """Run the HJ 212 listener until ``stop_event`` is set.
+
+    Before accepting connections it replays the journal into ``store`` (recovery after a
+    crash). While running: ingest every ``ingest_interval`` s, status and rejects written every
+    ``flush_interval`` s, the device table reloaded every ``refresh_interval`` s. On stop: close
+    the port, commit the journal, ingest the rest, flush status.
+
+    Parameters
+    ----------
+    settings : Settings
+        ``hj212_host``/``hj212_port`` and ``journal_dir`` are used.
+    engine : sqlalchemy.Engine
+        The relational store (device registry, status, rejects, series).
+    store : ObservationStore
+        Where observations go.
+    stop_event : asyncio.Event
+        Set it to stop.
+    ready : callable, optional
+        Called with the started :class:`Listener` (its ``port`` is bound).
+    ingest : {"auto", "process", "thread"}
+        Where the journal → store ingest runs while listening: ``process`` is a worker
+        process (:mod:`qingshan.ingest.worker`), so that parsing and Parquet writing
+        never take the GIL from the listener; ``thread`` runs it in this process. ``auto``
+        picks the process for an :class:`ObservationStore` on a database file or server.
+    """
+    directory = journal_dir(settings)
+    directory.mkdir(parents=True, exist_ok=True)
+    ingestor = JournalIngestor(directory, engine, store)
+    recovered = await asyncio.to_thread(ingestor.run_all)
+    if recovered.records:
+        log.info("replayed %d journal records into the store", recovered.records)
+    devices = await asyncio.to_thread(_load_devices, engine)
+    worker = _ingest_process(directory, engine, store) if ingest != "thread" else None
+    if worker is None and ingest == "process":
+        raise ValueError("ingest='process' needs an ObservationStore and a database URL")
+    if worker is not None:  # its imports and connections are paid before the port opens
+        await worker.start()
+    journal = Journal(directory).open()
+    journal.start()
+    rejects: deque[RejectRecord] = deque(maxlen=MAX_QUEUED_REJECTS)
+    listener = Listener(journal, devices, on_reject=rejects.append)
+    try:
+        await listener.start(
+            settings.hj212_host if host is None else host,
+            settings.hj212_port if port is None else port,
+        )
+    except BaseException:  # e.g. the port is taken: leave nothing running
+        await journal.stop()
+        if worker is not None:
+            await worker.close()
+        raise
+    log.info(
+        "HJ 212 listener on %s:%s", settings.hj212_host if host is None else host, listener.port
+    )
+    if ready is not None:
+        ready(listener)
+
+    async def ingest_loop() -> None:
+        while not done.is_set():
+            await _wait(done, ingest_interval)
+            upto = journal.durable
+            try:
+                if worker is not None:
+                    await worker.run_once(upto, 50_000)
+                else:
+                    await asyncio.to_thread(ingestor.run_once, 50_000, upto)
+            except Exception:  # a supervisor loop: logged with its traceback, retried
+                log.exception("ingest failed; will retry")
+
+    async def flush_loop() -> None:
+        while not done.is_set():
+            await _wait(done, flush_interval)
+            await _flush(engine, listener, rejects, worker)
+
+    async def refresh_loop() -> None:
+        while not done.is_set():
+            await _wait(done, refresh_interval)
+            try:
+                if worker is not None:
+                    listener.devices = await worker.devices()
+                else:
+                    listener.devices = await asyncio.to_thread(_load_devices, engine)
+            except Exception:  # a supervisor loop: logged, the old table stays in use
+                log.exception("device table reload failed")
+
+    done = asyncio.Event()  # the loops finish their round (nothing cut mid-request), then end
+    tasks = [asyncio.create_task(t()) for t in (ingest_loop, flush_loop, refresh_loop)]
+    try:
+        await stop_event.wait()
+    finally:
+        done.set()
+        await listener.stop()
+        await journal.stop()
+        _, late = await asyncio.wait(tasks, timeout=120)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if worker is not None:
+            await worker.close()
+        await asyncio.to_thread(ingestor.run_all)
+        await _flush(engine, listener, rejects, None)
+
+
+def _ingest_process(directory: Path, engine: Engine, store: StoreLike) -> IngestProcess | None:
+    """A worker process for ingest, when the store and database can be opened from one."""
+    if type(store) is not ObservationStore:
+        return None
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return None
+    return IngestProcess(
+        {"journal_dir": str(directory), "db_url": engine.url.render_as_string(hide_password=False),
+         "store_root": str(store.root), "compression": store.compression,
+         "append_compression": store.append_compression}
+    )  # fmt: skip
+
+
+def _load_devices(engine: Engine) -> dict[str, DeviceAuth]:
+    with session_scope(engine) as session:
+        return load_device_table(session)
+
+
+async def _flush(
+    engine: Engine,
+    listener: Listener,
+    rejects: deque[RejectRecord],
+    worker: IngestProcess | None,
+) -> None:
+    deltas = listener.status.drain()
+    batch = [rejects.popleft() for _ in range(len(rejects))]
+    if not deltas and not batch:
+        return
+    if worker is not None:
+        try:
+            await worker.flush(deltas, batch)
+        except Exception:  # status is bookkeeping: logged, never stops the listener
+            log.exception("status flush failed")
+        return
+
+    def write() -> None:
+        with session_scope(engine) as session:
+            write_status(session, deltas)
+            write_rejects(session, batch)
+
+    try:
+        await asyncio.to_thread(write)
+    except Exception:  # status is bookkeeping: logged, never stops the listener
+        log.exception("status flush failed")
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass
+
+
+async def run_simulated_loggers(
+    settings: Settings,
+    engine: Engine,
+    stop_event: asyncio.Event,
+    *,
+    count: int | None = None,
+    rtd_interval: float = 30.0,
+    faults: float = 0.0,
+    host: str | None = None,
+    port: int | None = None,
+) -> None:
+    """Run simulated loggers for the registered devices (at most ``count``) against the
+    listener at ``settings.hj212_host:hj212_port`` until ``stop_event`` is set."""
+    specs = await asyncio.to_thread(sim_specs, engine, count)
+    loggers = [
+        SimLogger(s, settings.hj212_host if host is None else host, settings.hj212_port if port is None else port,
+                  rtd_interval=rtd_interval, faults=faults, seed=i)
+        for i, s in enumerate(specs)
+    ]  # fmt: skip
+    log.info("%d simulated loggers", len(loggers))
+    await asyncio.gather(*(lg.run(stop_event) for lg in loggers))
