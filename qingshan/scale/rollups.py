@@ -14,7 +14,7 @@ Run by hand (a LocalCluster needs the ``__main__`` guard)::
 from __future__ import annotations
 
 import argparse
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -27,13 +27,14 @@ from qingshan.timeseries import layout
 from qingshan.timeseries.errors import CorruptFileError
 from qingshan.timeseries.layout import Partition
 from qingshan.timeseries.revisions import resolve_revisions
-from qingshan.timeseries.rollup_job import aligned_range, write_rollup
+from qingshan.timeseries.rollup_job import Means, aligned_range
 from qingshan.timeseries.rollups import (
     HJ212_INVALID_FLAGS,
     rollup_finalize,
     rollup_partial,
 )
 from qingshan.timeseries.schema import OBSERVATION_SCHEMA
+from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST
 
 PARTIAL_META = pd.DataFrame(
@@ -145,50 +146,45 @@ def rollup_frame(
     )
 
 
-def rollup(
-    store,
-    stream: str,
-    source_period: str,
-    target_period: str,
-    start: datetime,
-    end: datetime,
-    series_map: Mapping[int, int],
-    *,
-    scheduler: str | None = None,
-    tz: tzinfo = CST,
-    min_count: int | None = None,
-    received_at: datetime | None = None,
-    **kernel_args,
-) -> pd.DataFrame:
-    """:func:`qingshan.timeseries.rollup_job.rollup`, computed on Dask, written by this process.
+def dask_means(scheduler: str | None = None) -> Means:
+    """The means of :func:`qingshan.timeseries.rollup_job.rollup` computed on Dask
+    (:func:`rollup_frame`); ``scheduler`` is passed to ``compute`` (None: the active client, if
+    any, else threads). The driver writes the result in its own process::
 
-    ``scheduler`` is passed to ``compute`` (None: the active client, if any, else threads).
+        rollup(store, "air", "hour", "day", start, end, series_map, means=dask_means())
     """
-    t0, t1 = aligned_range(start, end, target_period, tz)
-    lazy = rollup_frame(
-        store.root,
-        stream,
-        source_period,
-        target_period,
-        t0,
-        t1,
-        series_ids=list(series_map),
-        tz=tz,
-        min_count=min_count,
-        **kernel_args,
-    )
-    result = lazy.compute(scheduler=scheduler).sort_values(["series_id", "time"])
-    return write_rollup(
-        store,
-        stream,
-        result.reset_index(drop=True),
-        series_map,
-        source_period,
-        target_period,
-        t0,
-        t1,
-        received_at=received_at,
-    )
+
+    def means(
+        store: ObservationStore,
+        stream: str,
+        source_period: str,
+        target_period: str,
+        t0: pd.Timestamp,
+        t1: pd.Timestamp,
+        series_ids: list[int],
+        *,
+        tz: tzinfo,
+        min_count: int | None,
+        invalid_flags: Collection[str],
+        invalid_qc_flags: Collection[int],
+    ) -> pd.DataFrame:
+        lazy = rollup_frame(
+            store.root,
+            stream,
+            source_period,
+            target_period,
+            t0,
+            t1,
+            series_ids=series_ids,
+            tz=tz,
+            min_count=min_count,
+            invalid_flags=invalid_flags,
+            invalid_qc_flags=invalid_qc_flags,
+        )
+        result = lazy.compute(scheduler=scheduler).sort_values(["series_id", "time"])
+        return result.reset_index(drop=True)
+
+    return means
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime, tzinfo
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,63 @@ def aligned_range(
     return first, period_end(last_start, target_period, tz).iloc[0]
 
 
+class Means(Protocol):
+    """How a roll-up's means are computed: in process (:func:`means_in_process`) or on Dask
+    (:func:`qingshan.scale.rollups.dask_means`). Same arguments and result as
+    :func:`qingshan.timeseries.rollups.rollup_mean` over the store's rows of ``series_ids``
+    in [t0, t1)."""
+
+    def __call__(
+        self,
+        store: Any,
+        stream: str,
+        source_period: str,
+        target_period: str,
+        t0: pd.Timestamp,
+        t1: pd.Timestamp,
+        series_ids: list[int],
+        *,
+        tz: tzinfo,
+        min_count: int | None,
+        invalid_flags: Collection[str],
+        invalid_qc_flags: Collection[int],
+    ) -> pd.DataFrame: ...
+
+
+def means_in_process(
+    store: Any,
+    stream: str,
+    source_period: str,
+    target_period: str,
+    t0: pd.Timestamp,
+    t1: pd.Timestamp,
+    series_ids: list[int],
+    *,
+    tz: tzinfo,
+    min_count: int | None,
+    invalid_flags: Collection[str],
+    invalid_qc_flags: Collection[int],
+) -> pd.DataFrame:
+    """The roll-up kernel over one scan of the store, in this process."""
+    data = store.scan(
+        series_ids,
+        t0,
+        t1,
+        period=source_period,
+        streams=[stream],
+        columns=["period", "value", "source_flag", "qc_flag"],
+    )
+    return rollup_mean(
+        data,
+        source_period,
+        target_period,
+        tz=tz,
+        min_count=min_count,
+        invalid_flags=invalid_flags,
+        invalid_qc_flags=invalid_qc_flags,
+    )
+
+
 def rollup(
     store,
     stream: str,
@@ -58,6 +116,7 @@ def rollup(
     invalid_flags: Collection[str] = HJ212_INVALID_FLAGS,
     invalid_qc_flags: Collection[int] = frozenset(),
     received_at: datetime | None = None,
+    means: Means = means_in_process,
 ) -> pd.DataFrame:
     """Compute means of ``source_period`` values and append them as ``target_period`` rows.
 
@@ -78,6 +137,9 @@ def rollup(
         As in :func:`qingshan.timeseries.rollups.rollup_mean`.
     received_at : datetime, optional
         Arrival time stamped on the written rows [UTC]; default now.
+    means : Means
+        Where the means are computed: in this process (default) or on Dask
+        (:func:`qingshan.scale.rollups.dask_means`); the rows are written here either way.
 
     Returns
     -------
@@ -97,18 +159,14 @@ def rollup(
     if not series_map:
         raise QueryArgumentError("series_map is empty: nothing to roll up")
     t0, t1 = aligned_range(start, end, target_period, tz)
-    data = store.scan(
-        sorted(series_map),
-        t0,
-        t1,
-        period=source_period,
-        streams=[stream],
-        columns=["period", "value", "source_flag", "qc_flag"],
-    )
-    result = rollup_mean(
-        data,
+    result = means(
+        store,
+        stream,
         source_period,
         target_period,
+        t0,
+        t1,
+        sorted(series_map),
         tz=tz,
         min_count=min_count,
         invalid_flags=invalid_flags,

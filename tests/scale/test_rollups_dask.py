@@ -54,7 +54,7 @@ def test_dask_matches_in_process_kernel(store):
 def test_dask_rollup_writes_the_same_rows(store, tmp_path):
     end = START + timedelta(days=3)
     mapping = {1: 11, 2: 12, 3: 13}
-    a = dask_rollups.rollup(
+    a = rollup(
         store,
         "air",
         "hour",
@@ -62,7 +62,7 @@ def test_dask_rollup_writes_the_same_rows(store, tmp_path):
         START,
         end,
         mapping,
-        scheduler="synchronous",
+        means=dask_rollups.dask_means(scheduler="synchronous"),
         received_at=START + timedelta(days=5),
     )
     assert a["written"].all()
