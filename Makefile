@@ -29,6 +29,8 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check qingshan tests benchmarks
 	$(BIN)/ruff format --check qingshan tests benchmarks
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var
