@@ -22,14 +22,47 @@ import numpy as np
 import pandas as pd
 
 from qingshan.qc.errors import BadParameter, ShapeMismatch
-from qingshan.qc.flags import Flag, as_series_like
+from qingshan.qc.flags import as_series_like
+from qingshan.qc.kernel import (
+    NE,
+    F,
+    FlagArray,
+    Flags,
+    FloatArray,
+    M,
+    Mask,
+    P,
+    S,
+    Times,
+    Values,
+    finish,
+    long_runs,
+    masked_float,
+    median_step,
+    nanoseconds,
+    rolling_range,
+    run_lengths,
+    seconds,
+)
+from qingshan.qc.persistence import detection_limit_test, stuck_value_test
 from qingshan.qc.rolling import flat_windows, modified_z_exceeds
+from qingshan.qc.timing import (
+    duplicate_time_test,
+    future_time_test,
+    hj212_flag_test,
+    late_arrival_test,
+    missing_test,
+    time_gap_test,
+    timestamp_order_test,
+)
 
 __all__ = [
     "gross_range_test",
     "spike_test",
+    "relative_spike_test",
     "rate_of_change_test",
     "flat_line_test",
+    "stuck_value_test",
     "detection_limit_test",
     "missing_test",
     "time_gap_test",
@@ -42,136 +75,29 @@ __all__ = [
     "mask_values",
     "run_lengths",
     "long_runs",
+    "rolling_range",
 ]
 
-P, NE, S, F, M = (
-    np.uint8(int(x)) for x in (Flag.PASS, Flag.NOT_EVALUATED, Flag.SUSPECT, Flag.FAIL, Flag.MISSING)
-)
+#: span bound: ``None`` leaves that side open [unit of the series]
+Bound = float | None
 
 
-# --- helpers -------------------------------------------------------------------------------
-def _values(values, mask=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(x with masked → NaN, missing, masked) as float64 / bool arrays."""
-    x = np.asarray(values, dtype="float64")
-    missing = np.isnan(x)
-    if mask is None:
-        masked = np.zeros(x.shape, dtype=bool)
-    else:
-        masked = np.asarray(mask, dtype=bool)
-        if masked.shape != x.shape:
-            raise ShapeMismatch("values", x.size, "mask", masked.size)
-        if masked.any():
-            x = np.where(masked, np.nan, x)
-    return x, missing, masked
-
-
-def _seconds(times, n: int | None = None) -> np.ndarray:
-    """Times as float seconds since the epoch (UTC)."""
-    return _ns(times, n) / 1e9
-
-
-def _ns(times, n: int | None = None) -> np.ndarray:
-    """Times as int64 nanoseconds since the epoch (UTC)."""
-    if isinstance(times, pd.Series):
-        times = pd.DatetimeIndex(times)
-    if isinstance(times, pd.DatetimeIndex):
-        ns = (
-            times.as_unit("ns").asi8
-            if times.tz is not None
-            else times.tz_localize("UTC").as_unit("ns").asi8
-        )
-    else:
-        arr = np.asarray(times)
-        if arr.dtype.kind == "M":
-            ns = arr.astype("datetime64[ns]").astype("int64")
-        else:
-            ns = pd.DatetimeIndex(pd.to_datetime(arr, utc=True)).as_unit("ns").asi8
-    if n is not None and ns.size != n:
-        raise ShapeMismatch("values", n, "times", ns.size)
-    return ns
-
-
-def _finish(template, flags: np.ndarray, missing: np.ndarray, masked: np.ndarray):
-    if masked.any():
-        flags[masked] = NE
-    if missing.any():
-        flags[missing] = M
-    return as_series_like(template, flags)
-
-
-def _step(t: np.ndarray) -> float:
-    d = np.diff(t)
-    d = d[d > 0]
-    return float(np.median(d)) if d.size else 1.0
-
-
-def _window_points(duration: float, t: np.ndarray) -> int:
-    return max(int(round(duration / _step(t))), 1)
-
-
-def run_lengths(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end (exclusive) indices of the True runs of ``mask``."""
-    m = np.concatenate(([False], np.asarray(mask, dtype=bool), [False]))
-    edges = np.flatnonzero(m[1:] != m[:-1])
-    return edges[0::2], edges[1::2]
-
-
-def long_runs(mask: np.ndarray, min_points: int) -> np.ndarray:
-    """Mask of the points that belong to a True run of at least ``min_points`` points."""
-    starts, ends = run_lengths(mask)
-    keep = (ends - starts) >= min_points
-    out = np.zeros(len(mask) + 1, dtype=np.int32)
-    np.add.at(out, starts[keep], 1)
-    np.add.at(out, ends[keep], -1)
-    return np.cumsum(out[:-1]) > 0
-
-
-def _spread_back(end_mask: np.ndarray, w: int) -> np.ndarray:
-    """Mark the ``w`` points of each window that ends at a True of ``end_mask``."""
-    c = np.concatenate(([0], np.cumsum(end_mask[::-1])))[::-1]  # c[i] = ends at >= i
-    idx = np.arange(len(end_mask))
-    hi = np.minimum(idx + w, len(end_mask))
-    return (c[idx] - c[hi]) > 0
-
-
-def rolling_range(x: np.ndarray, w: int) -> np.ndarray:
-    """max − min over each trailing window of ``w`` points (NaN for the first ``w − 1``; ∞ when
-    the window holds a NaN). Van Herk / Gil-Werman: block prefix and suffix extrema, O(n)
-    whatever ``w``, no strided windows."""
-    n = x.size
-    out = np.full(n, np.nan)
-    if w > n:
-        return out
-    m = -(-n // w)
-    nan = np.isnan(x)
-    hi = np.full(m * w, -np.inf)
-    hi[:n] = np.where(nan, np.inf, x)
-    lo = np.full(m * w, np.inf)
-    lo[:n] = np.where(nan, -np.inf, x)
-    bh, bl = hi.reshape(m, w), lo.reshape(m, w)
-    mx = np.maximum(
-        np.maximum.accumulate(bh[:, ::-1], axis=1)[:, ::-1].ravel()[: n - w + 1],
-        np.maximum.accumulate(bh, axis=1).ravel()[w - 1 : n],
-    )
-    mn = np.minimum(
-        np.minimum.accumulate(bl[:, ::-1], axis=1)[:, ::-1].ravel()[: n - w + 1],
-        np.minimum.accumulate(bl, axis=1).ravel()[w - 1 : n],
-    )
-    with np.errstate(invalid="ignore"):
-        out[w - 1 :] = mx - mn
-    return out
-
-
-def mask_values(values, mask):
+def mask_values(values: Values, mask: Mask) -> FloatArray | pd.Series:
     """``values`` with masked entries replaced by NaN (same kind as ``values``)."""
-    x, _, _ = _values(values, mask)
-    return (
-        pd.Series(x, index=values.index, name=values.name) if isinstance(values, pd.Series) else x
-    )
+    x, _, _ = masked_float(values, mask)
+    if isinstance(values, pd.Series):
+        return pd.Series(x, index=values.index, name=values.name)
+    return x
 
 
 # --- range, spike, rate of change ----------------------------------------------------------
-def gross_range_test(values, fail_span, suspect_span=None, *, mask=None):
+def gross_range_test(
+    values: Values,
+    fail_span: tuple[Bound, Bound],
+    suspect_span: tuple[Bound, Bound] | None = None,
+    *,
+    mask: Mask = None,
+) -> Flags:
     """Gross range: FAIL outside the instrument span, SUSPECT outside the plausible span.
 
     QARTOD gross range test (IOOS QARTOD manuals; ``ioos_qc.qartod.gross_range_test``); the
@@ -218,7 +144,7 @@ def gross_range_test(values, fail_span, suspect_span=None, *, mask=None):
 _CHUNK = 1 << 15  # values per pass: the passes of a chunk stay in the CPU cache
 
 
-def _range_flags(x: np.ndarray, lo: float, hi: float, slo: float, shi: float) -> np.ndarray:
+def _range_flags(x: FloatArray, lo: float, hi: float, slo: float, shi: float) -> FlagArray:
     """Gross-range flags in cache-sized chunks (±inf bounds for open sides); NaN → MISSING.
 
     flag = 1 + 2·(outside the plausible span) + (outside the instrument span): PASS 1,
@@ -252,7 +178,13 @@ def _range_flags(x: np.ndarray, lo: float, hi: float, slo: float, shi: float) ->
     return out.reshape(x.shape)
 
 
-def spike_test(values, suspect_threshold, fail_threshold=None, *, mask=None):
+def spike_test(
+    values: Values,
+    suspect_threshold: float,
+    fail_threshold: float | None = None,
+    *,
+    mask: Mask = None,
+) -> Flags:
     """Spike (average method): |xᵢ − (xᵢ₋₁ + xᵢ₊₁)/2| above a threshold.
 
     QARTOD spike test, average method (``ioos_qc.qartod.spike_test(method="average")``).
@@ -268,7 +200,7 @@ def spike_test(values, suspect_threshold, fail_threshold=None, *, mask=None):
     """
     if suspect_threshold is None or suspect_threshold < 0:
         raise BadParameter("spike_test", "suspect_threshold", suspect_threshold, "≥ 0")
-    x, missing, masked = _values(values, mask)
+    x, missing, masked = masked_float(values, mask)
     flags = np.full(x.shape, NE, dtype=np.uint8)
     if x.size >= 3:
         ref = np.abs(x[1:-1] - (x[:-2] + x[2:]) / 2.0)
@@ -278,10 +210,12 @@ def spike_test(values, suspect_threshold, fail_threshold=None, *, mask=None):
             if fail_threshold is not None:
                 inner[ref > fail_threshold] = F
         flags[1:-1] = inner
-    return _finish(values, flags, missing, masked)
+    return finish(values, flags, missing, masked)
 
 
-def rate_of_change_test(values, times, threshold, *, mask=None):
+def rate_of_change_test(
+    values: Values, times: Times, threshold: float, *, mask: Mask = None
+) -> Flags:
     """Rate of change: SUSPECT where |Δx/Δt| from the previous valid value exceeds ``threshold``.
 
     QARTOD rate of change test (``ioos_qc.qartod.rate_of_change_test``).
@@ -298,10 +232,10 @@ def rate_of_change_test(values, times, threshold, *, mask=None):
     """
     if threshold is None or threshold <= 0:
         raise BadParameter("rate_of_change_test", "threshold", threshold, "> 0 [unit/s]")
-    x, missing, masked = _values(values, mask)
+    x, missing, masked = masked_float(values, mask)
     ok = ~(missing | masked)
     if x.size >= 2 and ok.all():  # fast path: no division, no gathers, no float times
-        ns = _ns(times, x.size)
+        ns = nanoseconds(times, x.size)
         dns = np.diff(ns)
         d0 = int(dns[0])
         flags = np.empty(x.shape, dtype=np.uint8)
@@ -313,8 +247,8 @@ def rate_of_change_test(values, times, threshold, *, mask=None):
         else:
             big = np.greater(dx, threshold * (dns / 1e9)) | (dns <= 0)
         np.add(big.view(np.uint8) << 1, P, out=flags[1:])  # PASS 1, SUSPECT 3
-        return _finish(values, flags, missing, masked)
-    t = _seconds(times, x.size)
+        return finish(values, flags, missing, masked)
+    t = seconds(times, x.size)
     flags = np.full(x.shape, NE, dtype=np.uint8)
     idx = np.flatnonzero(ok)
     if idx.size >= 2:
@@ -324,13 +258,20 @@ def rate_of_change_test(values, times, threshold, *, mask=None):
             roc = np.where(dt > 0, dx / dt, np.inf)
         flags[idx[0]] = P
         flags[idx[1:]] = np.where(roc > threshold, S, P)
-    return _finish(values, flags, missing, masked)
+    return finish(values, flags, missing, masked)
 
 
 # --- persistence ---------------------------------------------------------------------------
 def flat_line_test(
-    values, times, suspect_duration, fail_duration=None, tolerance=0.0, *, mask=None, whole_run=True
-):
+    values: Values,
+    times: Times,
+    suspect_duration: float,
+    fail_duration: float | None = None,
+    tolerance: float = 0.0,
+    *,
+    mask: Mask = None,
+    whole_run: bool = True,
+) -> Flags:
     """Flat line / stuck value: the range (max − min) over a window of ``duration`` ≤ ``tolerance``.
 
     QARTOD flat line test (``ioos_qc.qartod.flat_line_test``); window sizes are durations turned
@@ -355,15 +296,15 @@ def flat_line_test(
         raise BadParameter("flat_line_test", "suspect_duration", suspect_duration, "> 0 [s]")
     if tolerance < 0:
         raise BadParameter("flat_line_test", "tolerance", tolerance, "≥ 0")
-    x, missing, masked = _values(values, mask)
-    ns = _ns(times, x.size)
+    x, missing, masked = masked_float(values, mask)
+    ns = nanoseconds(times, x.size)
     nan = missing | masked
     flags = np.where(nan, NE, P).astype(np.uint8)
     dns = np.diff(ns)
     if dns.size and dns[0] > 0 and (dns == dns[0]).all():  # regular sampling
         step = float(dns[0]) / 1e9
     else:
-        step = _step(ns / 1e9)
+        step = median_step(ns / 1e9)
     for duration, level in ((suspect_duration, S), (fail_duration, F)):
         if duration is None:
             continue
@@ -372,11 +313,19 @@ def flat_line_test(
             continue
         flat = flat_windows(x, w, tolerance * (1 + 1e-9) + 1e-12, whole_run)
         flags[flat & ~nan] = level
-    return _finish(values, flags, missing, masked)
+    return finish(values, flags, missing, masked)
 
 
 # --- robust outliers -------------------------------------------------------------------------
-def mad_outlier_test(values, window, suspect_z=6.0, fail_z=None, min_mad=0.0, *, mask=None):
+def mad_outlier_test(
+    values: Values,
+    window: int,
+    suspect_z: float = 6.0,
+    fail_z: float | None = None,
+    min_mad: float = 0.0,
+    *,
+    mask: Mask = None,
+) -> Flags:
     """Robust outliers by the modified z-score on a centred rolling median (Hampel filter).
 
     z = 0.6745 · |x − median| / max(MAD, ``min_mad``) (Iglewicz & Hoaglin 1993; SaQC
@@ -397,7 +346,7 @@ def mad_outlier_test(values, window, suspect_z=6.0, fail_z=None, min_mad=0.0, *,
     """
     if window is None or int(window) < 3:
         raise BadParameter("mad_outlier_test", "window", window, "≥ 3 points")
-    x, missing, masked = _values(values, mask)
+    x, missing, masked = masked_float(values, mask)
     mp = max(int(window) // 2, 3)
     z_min = suspect_z if fail_z is None else min(suspect_z, fail_z)
     z, evaluated = modified_z_exceeds(x, int(window), mp, z_min, min_mad)
@@ -406,10 +355,12 @@ def mad_outlier_test(values, window, suspect_z=6.0, fail_z=None, min_mad=0.0, *,
         flags[z > suspect_z] = S
         if fail_z is not None:
             flags[z > fail_z] = F
-    return _finish(values, flags, missing, masked)
+    return finish(values, flags, missing, masked)
 
 
-def relative_spike_test(values, ratio, min_delta, *, mask=None):
+def relative_spike_test(
+    values: Values, ratio: float, min_delta: float, *, mask: Mask = None
+) -> Flags:
     """One-value spike relative to both neighbours: xᵢ > ``ratio`` × max(xᵢ₋₁, xᵢ₊₁) (or below
     min(xᵢ₋₁, xᵢ₊₁) / ``ratio``) and differing from the nearer neighbour by more than
     ``min_delta`` [unit]. Scale-free, so one rule serves outlets whose levels differ tenfold;
@@ -421,7 +372,7 @@ def relative_spike_test(values, ratio, min_delta, *, mask=None):
     """
     if ratio is None or ratio <= 1:
         raise BadParameter("relative_spike_test", "ratio", ratio, "> 1")
-    x, missing, masked = _values(values, mask)
+    x, missing, masked = masked_float(values, mask)
     flags = np.full(x.shape, NE, dtype=np.uint8)
     if x.size >= 3:
         a, b, c = x[:-2], x[1:-1], x[2:]
@@ -432,16 +383,4 @@ def relative_spike_test(values, ratio, min_delta, *, mask=None):
         inner = np.where(np.isnan(a) | np.isnan(b) | np.isnan(c), NE, P).astype(np.uint8)
         inner[(up | down) & ~np.isnan(b)] = S
         flags[1:-1] = inner
-    return _finish(values, flags, missing, masked)
-
-
-from qingshan.qc.persistence import detection_limit_test, stuck_value_test  # noqa: E402, F401
-from qingshan.qc.timing import (  # noqa: E402  (re-exported: one namespace of checks)
-    duplicate_time_test,
-    future_time_test,
-    hj212_flag_test,
-    late_arrival_test,
-    missing_test,
-    time_gap_test,
-    timestamp_order_test,
-)
+    return finish(values, flags, missing, masked)

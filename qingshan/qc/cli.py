@@ -17,6 +17,13 @@ out = Console()
 err = Console(stderr=True)
 
 
+@app.callback()
+def qc() -> None:
+    """数据质控 Monitoring-data QC: checks, validity, exceedance."""
+    # a callback keeps ``qc`` a group of commands even where only ``check`` is mounted (the
+    # registry adds ``score`` from sim): ``qingshan qc check FILE`` in every case
+
+
 def _limits(items: list[str]) -> dict[str, float]:
     from qingshan.qc.errors import InputFileError
     from qingshan.standards.pollutant_codes import normalise_code

@@ -11,9 +11,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qingshan.qc.checks import NE, F, M, P, S, _finish, _seconds, _values, long_runs
 from qingshan.qc.errors import BadParameter, ShapeMismatch
 from qingshan.qc.flags import as_series_like
+from qingshan.qc.kernel import (
+    NE,
+    F,
+    M,
+    P,
+    S,
+    finish,
+    long_runs,
+    masked_float,
+    seconds,
+    spread_back,
+)
 
 __all__ = [
     "o2_range_test",
@@ -52,7 +63,7 @@ def o2_range_test(o2, running=None, low=None, high=19.0, undefined=21.0, *, mask
     -------
     array [Flag]
     """
-    x, missing, masked = _values(o2, mask)
+    x, missing, masked = masked_float(o2, mask)
     run = np.ones(x.shape, bool) if running is None else np.asarray(running, dtype=bool)
     _same("o2", x, "running", run)
     flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
@@ -63,7 +74,7 @@ def o2_range_test(o2, running=None, low=None, high=19.0, undefined=21.0, *, mask
             flags[run & (x < low)] = S
         flags[x >= undefined] = F
     flags[~run & (flags == P)] = NE
-    return _finish(o2, flags, missing, masked)
+    return finish(o2, flags, missing, masked)
 
 
 def o2_shift_test(o2, window, baseline_window, delta, *, mask=None):
@@ -90,7 +101,7 @@ def o2_shift_test(o2, window, baseline_window, delta, *, mask=None):
         raise BadParameter(
             "o2_shift_test", "baseline_window", baseline_window, f"> window ({window})"
         )
-    x, missing, masked = _values(o2, mask)
+    x, missing, masked = masked_float(o2, mask)
     s = pd.Series(x)
     short = s.rolling(int(window), center=True, min_periods=max(int(window) // 2, 1)).median()
     base = (
@@ -104,20 +115,20 @@ def o2_shift_test(o2, window, baseline_window, delta, *, mask=None):
         shifted = d > delta
     # the baseline follows a long shift after ``baseline_window``: keep the whole run flagged
     flags[shifted] = S
-    return _finish(o2, flags, missing, masked)
+    return finish(o2, flags, missing, masked)
 
 
 def flow_state_test(flow, running, min_running_flow, *, mask=None):
     """Flow against facility state: SUSPECT where the unit runs (no stop mark) but the flue-gas
     or wastewater flow is below ``min_running_flow`` [unit of flow]."""
-    x, missing, masked = _values(flow, mask)
+    x, missing, masked = masked_float(flow, mask)
     run = np.asarray(running, dtype=bool)
     _same("flow", x, "running", run)
     flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
     with np.errstate(invalid="ignore"):
         flags[run & (x < min_running_flow)] = S
     flags[~run & (flags == P)] = NE
-    return _finish(flow, flags, missing, masked)
+    return finish(flow, flags, missing, masked)
 
 
 def stopped_but_running_test(
@@ -195,7 +206,7 @@ def limit_hugging_test(
     """
     if not 0 < min_share <= 1:
         raise BadParameter("limit_hugging_test", "min_share", min_share, "0 < share ≤ 1")
-    x, missing, masked = _values(values, mask)
+    x, missing, masked = masked_float(values, mask)
     lim = np.broadcast_to(np.asarray(limit, dtype="float64"), x.shape)
     with np.errstate(invalid="ignore"):
         inband = ((x >= band[0] * lim) & (x <= band[1] * lim)).astype(float)
@@ -209,10 +220,8 @@ def limit_hugging_test(
             sd = pd.Series(x).rolling(w, min_periods=need).std().to_numpy()
             end &= sd <= max_cv * lim
     flags = np.where(np.isnan(x) | np.isnan(lim), NE, P).astype(np.uint8)
-    from qingshan.qc.checks import _spread_back
-
-    flags[_spread_back(end, w) & ~np.isnan(x)] = S
-    return _finish(values, flags, missing, masked)
+    flags[spread_back(end, w) & ~np.isnan(x)] = S
+    return finish(values, flags, missing, masked)
 
 
 def ceiling_test(
@@ -245,7 +254,7 @@ def ceiling_test(
         raise BadParameter("ceiling_test", "min_count", min_count, "≥ 2")
     if int(window) < int(min_count):
         raise BadParameter("ceiling_test", "window", window, f"≥ min_count ({min_count})")
-    x, missing, masked = _values(values, mask)
+    x, missing, masked = masked_float(values, mask)
     lim = np.broadcast_to(np.asarray(limit, dtype="float64"), x.shape)
     w = int(window)
     hit = np.zeros(x.shape, bool)
@@ -263,7 +272,7 @@ def ceiling_test(
         hit |= at & ok & (count >= int(min_count))
     flags = np.where(np.isnan(x) | np.isnan(lim), NE, P).astype(np.uint8)
     flags[hit] = S
-    return _finish(values, flags, missing, masked)
+    return finish(values, flags, missing, masked)
 
 
 def repeated_daily_sequence_test(values, times, min_points, *, tolerance=0.0, mask=None):
@@ -280,8 +289,8 @@ def repeated_daily_sequence_test(values, times, min_points, *, tolerance=0.0, ma
     min_points : int [points]
     tolerance : float [unit]
     """
-    x, missing, masked = _values(values, mask)
-    t = _seconds(times, x.size)
+    x, missing, masked = masked_float(values, mask)
+    t = seconds(times, x.size)
     flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
     idx = np.searchsorted(t, t - 86400.0)
     found = (idx < t.size) & (t[np.minimum(idx, t.size - 1)] == t - 86400.0)
@@ -294,7 +303,7 @@ def repeated_daily_sequence_test(values, times, min_points, *, tolerance=0.0, ma
     nonflat = pd.Series(~steady & same).groupby(np.cumsum(~same)).transform("sum").to_numpy() > 1
     flags[runs & nonflat] = S
     flags[np.isnan(prev) & (flags == P)] = NE
-    return _finish(values, flags, missing, masked)
+    return finish(values, flags, missing, masked)
 
 
 def cross_outlet_copy_test(matrix, min_points, *, tolerance=0.0, min_distinct=3):
@@ -335,7 +344,3 @@ def cross_outlet_copy_test(matrix, min_points, *, tolerance=0.0, min_distinct=3)
     if isinstance(matrix, pd.DataFrame):
         return pd.DataFrame(flags, index=matrix.index, columns=matrix.columns)
     return flags
-
-
-# re-exported for symmetry
-_ = (F, M)

@@ -7,22 +7,33 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qingshan.qc.checks import (
+from qingshan.qc.errors import BadParameter
+from qingshan.qc.kernel import (
     NE,
+    Flags,
+    Mask,
     P,
     S,
-    _finish,
-    _seconds,
-    _step,
-    _values,
-    _window_points,
+    Times,
+    Values,
+    finish,
     long_runs,
+    masked_float,
+    median_step,
     run_lengths,
+    seconds,
+    window_points,
 )
-from qingshan.qc.errors import BadParameter
 
 
-def detection_limit_test(values, times, detection_limit, duration, *, mask=None):
+def detection_limit_test(
+    values: Values,
+    times: Times,
+    detection_limit: float,
+    duration: float,
+    *,
+    mask: Mask = None,
+) -> Flags:
     """Stuck at the detection limit: a run of values ≤ the analyser's detection limit lasting
     ``duration`` or longer (恒值异常 near the 检出限; jinhhb.com fraud patterns item 21).
 
@@ -39,18 +50,25 @@ def detection_limit_test(values, times, detection_limit, duration, *, mask=None)
     """
     if duration is None or duration <= 0:
         raise BadParameter("detection_limit_test", "duration", duration, "> 0 [s]")
-    x, missing, masked = _values(values, mask)
-    t = _seconds(times, x.size)
+    x, missing, masked = masked_float(values, mask)
+    t = seconds(times, x.size)
     with np.errstate(invalid="ignore"):
         low = x <= detection_limit
     flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
-    flags[long_runs(low, _window_points(duration, t) + 1)] = S
-    return _finish(values, flags, missing, masked)
+    flags[long_runs(low, window_points(duration, t) + 1)] = S
+    return finish(values, flags, missing, masked)
 
 
 def stuck_value_test(
-    values, times, min_duration, max_duration, *, alpha=1e-4, window_duration=7 * 86400.0, mask=None
-):
+    values: Values,
+    times: Times,
+    min_duration: float,
+    max_duration: float,
+    *,
+    alpha: float = 1e-4,
+    window_duration: float = 7 * 86400.0,
+    mask: Mask = None,
+) -> Flags:
     """Stuck value judged against the series' own chance of repeating (quantised data).
 
     A run of L identical values is SUSPECT when p^(L − 1) < ``alpha``, p being the share of
@@ -75,13 +93,13 @@ def stuck_value_test(
         raise BadParameter(
             "stuck_value_test", "min_duration", min_duration, f"0 < min ≤ max ({max_duration})"
         )
-    x, missing, masked = _values(values, mask)
-    t = _seconds(times, x.size)
+    x, missing, masked = masked_float(values, mask)
+    t = seconds(times, x.size)
     flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
     if x.size < 3:
-        return _finish(values, flags, missing, masked)
+        return finish(values, flags, missing, masked)
     same = np.concatenate(([False], x[1:] == x[:-1]))  # NaN never equal
-    step = _step(t)
+    step = median_step(t)
     w = max(int(round(window_duration / step)), 2)
     p = (
         pd.Series(np.where(np.isnan(x), np.nan, same.astype(float)))
@@ -103,4 +121,4 @@ def stuck_value_test(
     np.add.at(mark, starts[hit], 1)
     np.add.at(mark, ends[hit], -1)
     flags[np.cumsum(mark[:-1]) > 0] = S
-    return _finish(values, flags, missing, masked)
+    return finish(values, flags, missing, masked)

@@ -18,6 +18,8 @@ from qingshan.qc import checks as C
 from qingshan.qc import patterns as PT
 from qingshan.qc.errors import DuplicateTimes, EmptySeries, ShapeMismatch, UnsortedTimes
 from qingshan.qc.flags import Flag, aggregate, utc_index
+from qingshan.qc.flags import counts as flag_counts
+from qingshan.qc.kernel import seconds
 from qingshan.qc.rules import RulePack
 
 __all__ = ["CheckResult", "check_series", "step_seconds"]
@@ -33,14 +35,12 @@ class CheckResult:
     rule_version: str
 
     def counts(self) -> dict[str, int]:
-        from qingshan.qc.flags import counts
-
-        return counts(self.flags)
+        return flag_counts(self.flags)
 
 
 def step_seconds(times: pd.DatetimeIndex | np.ndarray) -> float:
     """Median sampling step [s] of sorted times (60 for minute data, 3600 for hourly)."""
-    t = C._seconds(times)
+    t = seconds(times)
     d = np.diff(t)
     d = d[d > 0]
     return float(np.median(d)) if d.size else 3600.0
@@ -95,7 +95,7 @@ def check_series(
         raise EmptySeries(f"series {code}")
     if t_idx.size != x.size:
         raise ShapeMismatch("values", x.size, "times", t_idx.size)
-    t = C._seconds(t_idx)
+    t = seconds(t_idx)
     d = np.diff(t)
     if (d < 0).any():
         i = int(np.flatnonzero(d < 0)[0]) + 1

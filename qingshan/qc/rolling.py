@@ -12,6 +12,12 @@ import bottleneck as bn
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from qingshan.qc.kernel import (
+    rolling_range,
+    run_lengths,
+    spread_back,
+)
+
 __all__ = ["centred_median", "median_at", "modified_z_exceeds"]
 
 
@@ -124,8 +130,6 @@ def flat_windows(x: np.ndarray, w: int, threshold: float, whole_run: bool) -> np
     small steps of at least ``w − 1`` steps; the rolling range (:func:`rolling_range`) is
     computed on those runs only — on noisy data a small part of the series.
     """
-    from qingshan.qc.checks import _spread_back, rolling_range, run_lengths
-
     n = x.size
     out = np.zeros(n, dtype=bool)
     if w > n:
@@ -145,9 +149,9 @@ def flat_windows(x: np.ndarray, w: int, threshold: float, whole_run: bool) -> np
     if starts.size > 256 or int((ends - starts).sum()) > n // 4:  # many: the whole series
         with np.errstate(invalid="ignore"):
             flat = rolling_range(x, w) <= threshold
-        return _spread_back(flat, w) if whole_run else flat
+        return spread_back(flat, w) if whole_run else flat
     for a, b in zip(starts, ends, strict=True):
         with np.errstate(invalid="ignore"):
             flat = rolling_range(x[a:b], w) <= threshold
-        out[a:b] |= _spread_back(flat, w) if whole_run else flat
+        out[a:b] |= spread_back(flat, w) if whole_run else flat
     return out

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from qingshan.qc import checks as C
+from qingshan.qc import kernel as K
 from qingshan.qc.errors import BadParameter
 from qingshan.qc.flags import Flag
 from qingshan.qc.rolling import centred_median, median_at
@@ -99,13 +100,13 @@ def _flat_reference(x, t, sd, fd, tol, whole_run):
     for d, level in ((sd, S), (fd, F)):
         if d is None:
             continue
-        w = C._window_points(d, C._seconds(t, x.size)) + 1
+        w = K.window_points(d, K.seconds(t, x.size)) + 1
         if w > x.size:
             continue
         with np.errstate(invalid="ignore"):
-            flat = C.rolling_range(x, w) <= tol * (1 + 1e-9) + 1e-12
+            flat = K.rolling_range(x, w) <= tol * (1 + 1e-9) + 1e-12
         if whole_run:
-            flat = C._spread_back(flat, w)
+            flat = K.spread_back(flat, w)
         flags[flat & ~np.isnan(x)] = level
     flags[np.isnan(x)] = M
     return flags
