@@ -5,6 +5,10 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from qingshan.db.engine import get_engine
+from qingshan.db.migrate import current_revision, head_revision
+from qingshan.db.migrate import upgrade as run_upgrade
+
 app = typer.Typer(help="关系库 The relational store (migrations).", no_args_is_help=True)
 console = Console()
 
@@ -12,9 +16,6 @@ console = Console()
 @app.command()
 def upgrade(revision: str = typer.Argument("head", help="target revision")) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
-    from qingshan.db.engine import get_engine
-    from qingshan.db.migrate import current_revision
-    from qingshan.db.migrate import upgrade as run_upgrade
 
     engine = get_engine()
     run_upgrade(engine, revision)
@@ -24,8 +25,6 @@ def upgrade(revision: str = typer.Argument("head", help="target revision")) -> N
 @app.command()
 def current() -> None:
     """Print the database's current revision and whether it is up to date."""
-    from qingshan.db.engine import get_engine
-    from qingshan.db.migrate import current_revision, head_revision
 
     engine = get_engine()
     cur, head = current_revision(engine), head_revision()

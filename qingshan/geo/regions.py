@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from qingshan.geo.errors import BadRegionCode, NotACity, UnknownRegion
-from qingshan.geo.models import RegionLevel
+from qingshan.geo.models import Region, RegionLevel
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -281,7 +281,6 @@ def seed_regions(session: Session) -> int:
     Returns the number of rows inserted or changed (0 when the table was already current).
     Parents are flushed before their children so the foreign key holds on every backend.
     """
-    from qingshan.geo.models import Region
 
     existing = {r.code: r for r in session.query(Region).all()}
     changed = 0

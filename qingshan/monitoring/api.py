@@ -19,6 +19,7 @@ from qingshan.monitoring.schemas import (
     SiteDetail,
     SitePublic,
 )
+from qingshan.standards.aqi import aqi
 from qingshan.timeutil import CST, as_utc, utcnow
 
 router = APIRouter(tags=["monitoring"])
@@ -49,7 +50,6 @@ def _site_public(s: Site) -> SitePublic:
 def air_stations_latest(session: SessionDep, scope: ScopeDep) -> list[AirStationLatest]:
     """Every air station with its newest hour and the real-time AQI as CNEMC publishes it
     (HJ 633-2012 §5 real-time report, 1 h values; see :mod:`qingshan.standards.aqi`)."""
-    from qingshan.standards.aqi import aqi
 
     out = []
     for item in service.get_latest_hour(session, scope, SiteKind.AIR_STATION):

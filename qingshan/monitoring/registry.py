@@ -15,11 +15,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from qingshan.monitoring.models import LatestValue, Parameter, Period, Series, Site
+from qingshan.standards.pollutant_codes import POLLUTANT_CODES, normalise_code
 
 
 def ensure_parameter(session: Session, code: str) -> Parameter:
     """The ``parameter`` row of HJ 212-2017 ``code``, created from the code table if absent."""
-    from qingshan.standards.pollutant_codes import POLLUTANT_CODES, normalise_code
 
     code = normalise_code(code)
     param = session.get(Parameter, code)
@@ -38,7 +38,6 @@ def ensure_series(
     flush where absent (``unit`` None: the parameter's unit). Codes are normalised; unknown
     codes raise. A few queries whatever the number of series, so that writers keep their
     transactions short."""
-    from qingshan.standards.pollutant_codes import normalise_code
 
     wanted = [
         (site_id, normalise_code(code), Period(period), unit)

@@ -13,6 +13,7 @@ from qingshan.accounts.scope import Scope
 from qingshan.errors import NotFound
 from qingshan.geo.models import Region
 from qingshan.monitoring.models import LatestValue, Period, Series, Site, SiteKind
+from qingshan.standards.pollutant_codes import normalise_code
 
 #: HJ 212-2017 Appendix B codes of the six ambient-air pollutants → HJ 633 real-time keys
 AIR_REALTIME_KEYS = {
@@ -82,7 +83,6 @@ def get_site(session: Session, scope: Scope, code: str) -> Site:
 
 
 def get_series_of(session: Session, site: Site, parameter: str, period: Period) -> Series:
-    from qingshan.standards.pollutant_codes import normalise_code
 
     code = normalise_code(parameter)
     series = session.scalar(

@@ -9,6 +9,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from qingshan.config import get_settings
+from qingshan.db.engine import get_engine, session_scope
+from qingshan.monitoring.models import Series, Site
+from qingshan.sim.demo import build_with_progress
+from qingshan.sim.models import InjectedFault
+from qingshan.sim.scale import get_scale
+from qingshan.sim.score import score_demo
+from qingshan.timeutil import as_utc, utcnow
+
 app = typer.Typer(
     help="演示省份 The seeded synthetic Zhejiang (demo province).", no_args_is_help=True
 )
@@ -16,7 +25,6 @@ console = Console()
 
 
 def _parse_now(now: str | None) -> datetime:
-    from qingshan.timeutil import as_utc, utcnow
 
     if now is None:
         return utcnow()
@@ -36,9 +44,6 @@ def build(
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
 ) -> None:
     """Build the demo province into the configured stores, unless it is already there."""
-    from qingshan.config import get_settings
-    from qingshan.sim.demo import build_with_progress
-    from qingshan.sim.scale import get_scale
 
     try:
         get_scale(scale)
@@ -65,10 +70,6 @@ def faults(
 ) -> None:
     """List the injected faults (ground truth for scoring QC), newest first."""
     from sqlalchemy import func, select
-
-    from qingshan.db.engine import get_engine, session_scope
-    from qingshan.monitoring.models import Series, Site
-    from qingshan.sim.models import InjectedFault
 
     query = (
         select(InjectedFault, Site.code, Series.parameter_code, Series.period)
@@ -135,7 +136,6 @@ def score(
     limit_sites: int = typer.Option(0, help="score only the first N outlets (0 = all)"),
 ) -> None:
     """评分 Recall, precision and false-alarm rate per fault kind against the demo's injected faults."""
-    from qingshan.sim.score import score_demo
 
     result = score_demo(limit_sites=limit_sites or None)
     if as_json:

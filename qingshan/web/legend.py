@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from qingshan.standards.aqi import LEVELS
 from qingshan.standards.water_quality import STATUS_BY_CLASS
 from qingshan.web.i18n import translate
 
@@ -23,7 +24,6 @@ WATER_CLASS_COLORS = MappingProxyType({cls: st.color for cls, st in STATUS_BY_CL
 def aqi_legend(lang: str) -> list[dict]:
     """The legend entries, levels 1–6 then "no data": ``level`` (int or None), ``name``,
     ``color``, ``aqi_low``, ``aqi_high`` (AQI range [dimensionless])."""
-    from qingshan.standards.aqi import LEVELS
 
     entries: list[dict] = [
         {
