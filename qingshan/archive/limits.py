@@ -72,7 +72,7 @@ def reference_o2(source_type: str | None, archive: float | None = None) -> float
     nat = NATIONAL_SOURCES.get(source_type) if source_type is not None else None
     if nat is not None and nat[1] in EL.REFERENCE_O2:
         return float(EL.REFERENCE_O2[nat[1]])
-    if source_type in EL.REFERENCE_O2:
+    if source_type is not None and source_type in EL.REFERENCE_O2:
         return float(EL.REFERENCE_O2[source_type])
     return None if archive is None else float(archive)
 

@@ -223,15 +223,15 @@ def _latest_values(session: Session, sites: list[Site]) -> dict[int, tuple[datet
         .where(Series.site_id.in_(ids), Series.period == Period.HOUR)
     ).all()
     by_site: dict[int, list] = defaultdict(list)
-    for row in rows:
-        by_site[row.site_id].append(row)
+    for r in rows:
+        by_site[r.site_id].append(r)
     limits: dict[int, dict[str, PermitLimit]] = defaultdict(dict)
-    for lim in session.scalars(
+    for pl in session.scalars(
         select(PermitLimit).where(PermitLimit.site_id.in_(ids)).order_by(PermitLimit.id)
     ):
-        have = limits[lim.site_id].get(lim.parameter_code)
-        if have is None or (have.averaging != "hour" and lim.averaging == "hour"):
-            limits[lim.site_id][lim.parameter_code] = lim  # an hourly limit first
+        have = limits[pl.site_id].get(pl.parameter_code)
+        if have is None or (have.averaging != "hour" and pl.averaging == "hour"):
+            limits[pl.site_id][pl.parameter_code] = pl  # an hourly limit first
     out: dict[int, tuple[datetime | None, list]] = {}
     for site in sites:
         vals = by_site.get(site.id, [])
@@ -250,7 +250,7 @@ def _latest_values(session: Session, sites: list[Site]) -> dict[int, tuple[datet
             row = now_vals.get(code)
             value = None if row is None else row.value
             converted = None
-            if gas and code in GAS_POLLUTANTS and None not in (value, o2, ref):
+            if gas and code in GAS_POLLUTANTS and None not in (value, o2) and ref is not None:
                 c = convert_to_reference_o2(value, o2, ref)
                 converted = None if c != c else round(float(c), 3)  # NaN: O2 out of range
             lim = site_limits.get(code)
@@ -377,7 +377,8 @@ def list_enterprises(
     outlets = _outlets(session, sites, counts)
     by_ent: dict[int, list[OutletPublic]] = defaultdict(list)
     for s in sites:
-        by_ent[s.enterprise_id].append(outlets[s.id])
+        if s.enterprise_id is not None:
+            by_ent[s.enterprise_id].append(outlets[s.id])
     permits = _current_permits(session, [e.id for e in ents])
     items = []
     for e in ents:

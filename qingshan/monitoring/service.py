@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.scope import Scope
-from qingshan.errors import NotFound
+from qingshan.errors import NotFound, QingshanError
 from qingshan.geo.models import Region
-from qingshan.monitoring.models import LatestValue, Period, Series, Site, SiteKind
+from qingshan.monitoring.models import LatestValue, Parameter, Period, Series, Site, SiteKind
+from qingshan.monitoring.schemas import AirStationLatest, SeriesPublic, SiteDetail, SitePublic
+from qingshan.standards.aqi import aqi
 from qingshan.standards.pollutant_codes import normalise_code
+from qingshan.timeseries.store import ObservationStore
+
+#: the longest range one observations request may ask for
+MAX_OBSERVATION_RANGE = timedelta(days=400)
 
 #: HJ 212-2017 Appendix B codes of the six ambient-air pollutants → HJ 633 real-time keys
 AIR_REALTIME_KEYS = {
@@ -101,3 +108,98 @@ def get_series_of(session: Session, site: Site, parameter: str, period: Period) 
 
 def _city(region_code: str) -> str:
     return region_code[:4] + "00"
+
+
+def site_public(s: Site) -> SitePublic:
+    return SitePublic(
+        code=s.code,
+        name=s.name,
+        kind=s.kind.value,
+        control_level=s.control_level.value,
+        region_code=s.region_code,
+        longitude=s.longitude,
+        latitude=s.latitude,
+        attrs=s.attrs or {},
+    )
+
+
+def air_stations_latest(session: Session, scope: Scope) -> list[AirStationLatest]:
+    """Every air station in ``scope`` with its newest hour and the real-time AQI as CNEMC
+    publishes it (HJ 633-2012 §5 real-time report on 1 h values,
+    :func:`qingshan.standards.aqi.aqi` with ``report="realtime"``)."""
+    out = []
+    for item in get_latest_hour(session, scope, SiteKind.AIR_STATION):
+        conc = {key: item.values.get(code) for code, key in AIR_REALTIME_KEYS.items()}
+        result = aqi(conc, report="realtime", date=item.time) if item.time else None
+        out.append(
+            AirStationLatest(
+                code=item.site.code,
+                name=item.site.name,
+                city_code=item.city_code,
+                city_name=item.city_name,
+                control_level=item.site.control_level.value,
+                longitude=item.site.longitude,
+                latitude=item.site.latitude,
+                time=item.time,
+                aqi=result.aqi if result else None,
+                level=result.level if result else None,
+                category=result.category if result else None,
+                color=result.color if result else None,
+                primary_pollutants=list(result.primary_pollutants) if result else [],
+                concentrations=conc,
+                replayed=bool((item.site.attrs or {}).get("replayed_from")),
+            )
+        )
+    return out
+
+
+def site_detail(session: Session, scope: Scope, code: str) -> SiteDetail:
+    """The site ``code`` in ``scope`` with its series, by parameter and period."""
+    site = get_site(session, scope, code)
+    names = dict(session.execute(select(Parameter.code, Parameter.name)).all())
+    return SiteDetail(
+        **site_public(site).model_dump(),
+        series=[
+            SeriesPublic(
+                id=s.id,
+                parameter_code=s.parameter_code,
+                parameter_name=names.get(s.parameter_code, s.parameter_code),
+                period=s.period.value,
+                unit=s.unit,
+            )
+            for s in sorted(site.series, key=lambda s: (s.parameter_code, s.period.value))
+        ],
+    )
+
+
+def read_observations(
+    session: Session,
+    scope: Scope,
+    store: ObservationStore,
+    code: str,
+    parameter: str,
+    period: Period,
+    start: datetime,
+    end: datetime,
+) -> tuple[Site, Series, pd.DataFrame]:
+    """The observations of one series of the site ``code`` in [start, end) [UTC], with
+    ``value``, ``raw_value``, ``source_flag`` and ``qc_flag``. An empty or inverted range, or
+    one longer than :data:`MAX_OBSERVATION_RANGE`, is refused with a message saying so."""
+    site = get_site(session, scope, code)
+    series = get_series_of(session, site, parameter, period)
+    if end <= start:
+        raise QingshanError(
+            f"empty range: end {end.isoformat()} is not after start {start.isoformat()}"
+        )
+    if end - start > MAX_OBSERVATION_RANGE:
+        raise QingshanError(
+            f"range too long: at most {MAX_OBSERVATION_RANGE.days} days per request"
+        )
+    frame = store.query(
+        [series.id],
+        start,
+        end,
+        period=period.value,
+        columns=["value", "raw_value", "source_flag", "qc_flag"],
+    )
+    return site, series, frame

@@ -18,8 +18,15 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.scope import Scope
 from qingshan.monitoring.models import ControlLevel, SiteKind
+from qingshan.monitoring.schemas import (
+    MainPollutant,
+    WaterSectionLatest,
+    WaterSectionsLatest,
+    WaterSummary,
+)
 from qingshan.monitoring.service import SiteLatest, get_latest_hour
 from qingshan.standards.water_quality import CLASSES, SectionResult, classify_section, parse_class
+from qingshan.standards.water_tables import NAMES_ZH
 
 #: HJ 212-2017 Appendix B codes of the automatic stations' indicators → GB 3838-2002 keys of
 #: :func:`~qingshan.standards.water_quality.classify_section` (TN is a reference indicator:
@@ -33,6 +40,11 @@ WATER_KEYS: Mapping[str, str] = MappingProxyType(
         "w21011": "TP",
         "w21001": "TN",
     }
+)
+
+#: English names of the indicators the automatic stations measure (others: the key)
+NAMES_EN: Mapping[str, str] = MappingProxyType(
+    {"pH": "pH", "DO": "DO", "CODMn": "CODMn", "NH3_N": "NH3-N", "TP": "TP", "TN": "TN"}
 )
 
 #: the networks shown on the water map: 国控 and 省控 sections
@@ -110,9 +122,9 @@ def _pct(n: int, d: int) -> float | None:
 def summarise_sections(sections: list[SectionLatest]) -> SectionSummary:
     """Counts per class, target compliance (达标率) and the share of classes I–III."""
     assessed = [s for s in sections if s.result is not None]
-    by_class = Counter(s.result.section_class for s in assessed)  # type: ignore[union-attr]
+    by_class = Counter(s.result.section_class for s in assessed if s.result is not None)
     targeted = [s for s in assessed if s.target_class is not None]
-    met = sum(1 for s in targeted if s.result.meets_target)  # type: ignore[union-attr]
+    met = sum(1 for s in targeted if s.result is not None and s.result.meets_target)
     good = sum(by_class[c] for c in ("I", "II", "III"))
     times = [s.latest.time for s in assessed if s.latest.time is not None]
     return SectionSummary(
@@ -127,3 +139,56 @@ def summarise_sections(sections: list[SectionLatest]) -> SectionSummary:
         latest_time=max(times) if times else None,
         networks=dict(Counter(s.latest.site.control_level.value for s in sections)),
     )
+
+
+def sections_latest_public(session: Session, scope: Scope) -> WaterSectionsLatest:
+    """The sections of ``scope`` at their newest hour with their class, and the counts over them
+    (:func:`get_sections_latest`, :func:`summarise_sections`), as the API publishes them."""
+    sections = get_sections_latest(session, scope)
+    return WaterSectionsLatest(
+        summary=WaterSummary(**vars(summarise_sections(sections))),
+        sections=[_public(s) for s in sections],
+    )
+
+
+def _public(s: SectionLatest) -> WaterSectionLatest:
+    site, r = s.latest.site, s.result
+    main = []
+    if r is not None:
+        for key in r.main_pollutants:
+            main.append(
+                MainPollutant(
+                    key=key, name=NAMES_ZH.get(key, key), name_en=NAMES_EN.get(key, key),
+                    indicator_class=r.indicator_classes[key],
+                    multiple=r.over_standard_multiples.get(key),
+                )
+            )  # fmt: skip
+    return WaterSectionLatest(
+        code=site.code,
+        name=site.name,
+        control_level=site.control_level.value,
+        region_code=site.region_code,
+        city_code=s.latest.city_code,
+        city_name=s.latest.city_name,
+        basin=(site.attrs or {}).get("basin"),
+        water_body=s.water_body,
+        longitude=site.longitude,
+        latitude=site.latitude,
+        time=s.latest.time,
+        concentrations=dict(s.concentrations),
+        section_class=r.section_class if r else None,
+        class_rank=CLASSES.index(r.section_class) + 1 if r and r.section_class else None,
+        target_class=s.target_class,
+        meets_target=r.meets_target if r else None,
+        status=r.status if r else None,
+        status_en=r.status_en if r else None,
+        indicator_classes=dict(r.indicator_classes) if r else {},
+        over_standard_multiples=dict(r.over_standard_multiples) if r else {},
+        main_pollutants=main,
+        main_pollutants_label=_label(main),
+    )
+
+
+def _label(main: list[MainPollutant]) -> str:
+    """Main pollutants as published, ``总磷(0.25)、氨氮(0.2)`` (pH and DO have no multiple)."""
+    return "、".join(p.name if p.multiple is None else f"{p.name}({p.multiple:g})" for p in main)

@@ -72,7 +72,7 @@ def air_values(
             ]
             city_mean[city] = _fill(np.nanmean(real[:, members], axis=1)) if members else province
     n, n_p, n_t = len(sites), len(types), len(times)
-    value = np.empty((n, n_p, n_t))
+    value: np.ndarray = np.empty((n, n_p, n_t))
     replayed = np.zeros(n, bool)
     synth = [i for i, code in enumerate(sites["code"]) if not (code in col and has[col[code]])]
     for i, code in enumerate(sites["code"]):

@@ -326,7 +326,7 @@ def enterprise_rows(rng: np.random.Generator, scale: Scale, today: date):
             prefix = "DA" if medium == "gas" else "DW"
             code = f"{credit}-{prefix}{k + 1:03d}"
             kind = "gas_outlet" if medium == "gas" else "water_outlet"
-            attrs = {
+            attrs: dict[str, str | float] = {
                 "source_type": st_key,
                 "source_name": st.name,
                 "outlet_no": f"{prefix}{k + 1:03d}",

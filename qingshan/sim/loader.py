@@ -209,6 +209,10 @@ def _latest_rows(block, series_ids: np.ndarray) -> list[dict]:
     return out
 
 
+def _no_progress(fraction: float, what: str = "") -> None:
+    """The progress callback of a silent build."""
+
+
 def build_demo(
     engine: Engine,
     store,
@@ -242,7 +246,7 @@ def build_demo(
     DemoSummary
         ``built=False`` with the existing counts when the province was already there.
     """
-    report = progress or (lambda fraction, what="": None)
+    report: Progress = progress or _no_progress
     sc = get_scale(scale)
     if now.tzinfo is None:
         raise ValueError(f"now must be timezone-aware, got naive {now!r}")

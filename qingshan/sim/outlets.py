@@ -84,7 +84,7 @@ def gas_values(
         np.array([p[0] for p in prof])[:, None] + 2.0 * (1.0 - load) + ar1(rng, (n, n_t), 0.9, 0.25)
     )
     o2 = np.clip(o2, 1.0, 19.5)
-    value = np.empty((n, len(GAS_CODES), n_t))
+    value: np.ndarray = np.empty((n, len(GAS_CODES), n_t))
     factor = o2_factor(o2, ref[:, None])
     n_c = len(GAS_CODES)
     hugging: dict[int, dict] = {}
@@ -144,7 +144,7 @@ def water_outlet_values(
     n, n_t = len(sites), len(times)
     hour = local_hour(times)
     kinds = [g["source_type"] for g in sites["gen"]]
-    value = np.empty((n, len(WATER_CODES), n_t))
+    value: np.ndarray = np.empty((n, len(WATER_CODES), n_t))
     n_c = len(WATER_CODES)
     capped = np.zeros((n * n_c, n_t), bool)
     cap_limit = np.zeros(n * n_c)

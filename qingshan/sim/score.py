@@ -214,9 +214,9 @@ def score_frames(
             results = list(ex.map(_score_site_job, tasks, chunksize=4))
     else:
         results = [_score_site(*t) for t in tasks]
-    tp = defaultdict(int)
-    fn = defaultdict(int)
-    fp = defaultdict(int)
+    tp: defaultdict[str, int] = defaultdict(int)
+    fn: defaultdict[str, int] = defaultdict(int)
+    fp: defaultdict[str, int] = defaultdict(int)
     clean_hours = clean_any_flag = 0
     by_check: dict[str, int] = defaultdict(int)
     for counts, ch, ca, bc in results:

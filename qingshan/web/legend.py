@@ -50,7 +50,7 @@ def aqi_legend(lang: str) -> list[dict]:
 def water_legend(lang: str) -> list[dict]:
     """The water legend, Ⅰ … 劣Ⅴ then "no data": ``cls`` (``"I"`` … ``"劣V"`` or None),
     ``name`` and ``color``."""
-    entries = [
+    entries: list[dict[str, str | None]] = [
         {"cls": cls, "name": translate(f"water.class.{cls}", lang), "color": color}
         for cls, color in WATER_CLASS_COLORS.items()
     ]
