@@ -30,6 +30,7 @@ from qingshan.hj212.schemas import (
     RejectPublic,
 )
 from qingshan.monitoring.models import Site
+from qingshan.monitoring.service import get_site
 
 router = APIRouter(prefix="/hj212", tags=["hj212 数据传输"])
 Admin = require_roles(Role.PROVINCE, Role.CITY)
@@ -43,7 +44,7 @@ class DeviceStatusScoped(DeviceStatusPublic):
     region_code: str | None = None
 
 
-def _public(device) -> DevicePublic:
+def _public(device: Device) -> DevicePublic:
     return DevicePublic.model_validate(device, from_attributes=True)
 
 
@@ -74,8 +75,6 @@ def _check_site(session: Session, scope: Scope, site: str | None) -> None:
     """A device may only be bound to a site within the caller's scope."""
     if site is None or site == "":
         return
-    from qingshan.monitoring.service import get_site
-
     row = session.scalar(select(Site).where(Site.code == str(site)))
     if row is None and str(site).isdigit():
         row = session.get(Site, int(site))
@@ -127,14 +126,12 @@ def delete_device(mn: str, session: SessionDep, scope: ScopeDep) -> None:
 
 def _scoped_status(session: Session, scope: Scope) -> list[DeviceStatusScoped]:
     visible = _visible(session, scope)
-    return [
-        DeviceStatusScoped(
-            **r,
-            **dict(zip(("site_code", "site_name", "region_code"), visible[r["mn"]], strict=True)),
-        )
-        for r in registry.status_rows(session, datetime.now(UTC))
-        if r["mn"] in visible
-    ]
+    out = []
+    for r in registry.status_rows(session, datetime.now(UTC)):
+        if r["mn"] in visible:
+            code, name, region = visible[r["mn"]]
+            out.append(DeviceStatusScoped(**r, site_code=code, site_name=name, region_code=region))
+    return out
 
 
 @router.get("/status", response_model=list[DeviceStatusScoped])

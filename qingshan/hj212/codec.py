@@ -362,7 +362,9 @@ def notify_answer(request: Packet, variant: CrcVariant = CrcVariant.HJ212) -> by
     )  # fmt: skip
 
 
-def request_answer(request: Packet, qn_rtn: int = 1, variant=CrcVariant.HJ212) -> bytes:
+def request_answer(
+    request: Packet, qn_rtn: int = 1, variant: CrcVariant = CrcVariant.HJ212
+) -> bytes:
     """The request answer 9011 with ``QnRtn`` (Table 7: 1 ready, 2 rejected, 3 PW error …)."""
     return encode(
         encode_segment(qn=request.qn, st="91", cn="9011", pw=request.pw, mn=request.mn,
@@ -371,7 +373,9 @@ def request_answer(request: Packet, qn_rtn: int = 1, variant=CrcVariant.HJ212) -
     )  # fmt: skip
 
 
-def execution_result(request: Packet, exe_rtn: int = 1, variant=CrcVariant.HJ212) -> bytes:
+def execution_result(
+    request: Packet, exe_rtn: int = 1, variant: CrcVariant = CrcVariant.HJ212
+) -> bytes:
     """The execution result 9012 with ``ExeRtn`` (Table 6: 1 success, 2 failed, 100 no data)."""
     return encode(
         encode_segment(qn=request.qn, st="91", cn="9012", pw=request.pw, mn=request.mn,

@@ -8,6 +8,7 @@ between ``//…//``) may contain the separators and is read as one value.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from operator import methodcaller
@@ -90,7 +91,7 @@ def format_time(moment: datetime, millis: bool = False) -> str:
     return text + f"{local.microsecond // 1000:03d}" if millis else text
 
 
-def _items(cp: str):
+def _items(cp: str) -> Iterator[str]:
     """Yield ``name=value`` items, keeping ``//…//`` log text whole."""
     if "//" not in cp:
         for group in cp.split(";"):
@@ -183,7 +184,9 @@ def parse_cp(
                 fields[name] = value
             else:
                 return data_time
-            values.clear(), data_flags.clear(), fields.clear()
+            values.clear()
+            data_flags.clear()
+            fields.clear()
     data_time = None
     for item in _items(cp):
         if not item:

@@ -131,11 +131,9 @@ class DeviceImportError(HJ212Error):
     reason = "import"
     status_code = 422
 
-    def __init__(
-        self, message: str, *, rows: Sequence[tuple[int, str]] = (), **context: object
-    ) -> None:
+    def __init__(self, message: str, *, rows: Sequence[tuple[int, str]] = ()) -> None:
         self.rows = list(rows)
-        super().__init__(message, rows=self.rows, **context)
+        super().__init__(message, rows=self.rows)
 
 
 class JournalError(HJ212Error):

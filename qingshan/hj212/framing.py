@@ -17,6 +17,8 @@ from qingshan.hj212.errors import FrameHeaderError, FrameLengthError, Reassembly
 from qingshan.hj212.packet import Packet
 
 _MAX_ERRORS = 100
+#: MN, CN, DataTime (as sent) and PNUM of a packetized message
+_PartsKey = tuple[str | None, str | None, str | None, int]
 
 
 _HEX4 = re.compile(rb"[0-9A-Fa-f]{4}")
@@ -69,7 +71,7 @@ class FrameReader:
         if len(self.errors) < _MAX_ERRORS:
             self.errors.append(exc)
 
-    def _garbage(self, buf: bytearray, start: int, stop: int) -> None:
+    def _garbage(self, buf: bytes | bytearray, start: int, stop: int) -> None:
         chunk = bytes(buf[start:stop]).strip(b"\r\n")
         if chunk:
             self.discarded += len(chunk)
@@ -139,7 +141,7 @@ class FrameReader:
         return buf
 
     @staticmethod
-    def _by_chars(buf: bytearray, start: int, length: int) -> int | None:
+    def _by_chars(buf: bytes | bytearray, start: int, length: int) -> int | None:
         """End of a frame whose length field counts characters, not UTF-8 bytes, if any."""
         body = start + 6
         lo, hi = body + length - 2, min(len(buf), body + 4 * length + 2)
@@ -166,7 +168,7 @@ class Reassembler:
 
     def __init__(self, timeout: float = 60.0) -> None:
         self.timeout = timeout
-        self._parts: dict[tuple, tuple[float, dict[int, Packet]]] = {}
+        self._parts: dict[_PartsKey, tuple[float, dict[int, Packet]]] = {}
 
     def __len__(self) -> int:
         return len(self._parts)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from qingshan.hj212.errors import JournalError
 
@@ -135,11 +136,11 @@ class Journal:
         self._seq = 0
         self._offset = 0
         self._pending: list[bytes] = []
-        self._acks: list = []
-        self._batch: asyncio.Future | None = None
-        self.on_commit: Callable[[list], None] | None = None
+        self._acks: list[Any] = []  # opaque to the journal: handed back to on_commit
+        self._batch: asyncio.Future[Position] | None = None
+        self.on_commit: Callable[[list[Any]], None] | None = None
         self._wake: asyncio.Event | None = None
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._closing = False
         self.durable: Position = (0, 0)
         self.batches = 0
@@ -172,7 +173,7 @@ class Journal:
     def __enter__(self) -> Journal:
         return self.open() if self._fd < 0 else self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # ------------------------------------------------------------------ synchronous
@@ -209,7 +210,9 @@ class Journal:
         self._wake = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._committer(), name="journal")
 
-    def append(self, frame: bytes, received_at_us: int, ack: object = None) -> asyncio.Future:
+    def append(
+        self, frame: bytes, received_at_us: int, ack: object = None
+    ) -> asyncio.Future[Position]:
         """Queue ``frame``; the returned future completes once it is fsynced.
 
         The future is shared by every frame of the same group commit (it resolves to the

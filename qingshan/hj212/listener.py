@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 
 from qingshan.hj212.codec import Packet, data_answer, notify_answer, parse
 from qingshan.hj212.crc import CrcVariant
@@ -133,7 +134,7 @@ class Listener:
     @property
     def port(self) -> int:
         assert self._server is not None
-        return self._server.sockets[0].getsockname()[1]
+        return int(self._server.sockets[0].getsockname()[1])
 
     async def start(self, host: str = "127.0.0.1", port: int = 9212) -> None:
         loop = asyncio.get_running_loop()
@@ -177,22 +178,22 @@ class Listener:
         device = self.devices.get(packet.mn or "")
         if device is None or not device.enabled:
             what = "unknown" if device is None else "disabled"
-            exc = AuthenticationError(
+            err: HJ212Error = AuthenticationError(
                 f"{what} device MN={packet.mn}", packet=frame, clause="6.3.2 Table 3"
             )
-            return self.reject(packet.mn, conn.peer, exc, frame)
+            return self.reject(packet.mn, conn.peer, err, frame)
         if packet.pw != device.password:
-            exc = AuthenticationError(
+            err = AuthenticationError(
                 f"wrong PW for MN={packet.mn}", packet=frame, clause="6.3.2 Table 3"
             )
-            return self.reject(packet.mn, conn.peer, exc, frame)
+            return self.reject(packet.mn, conn.peer, err, frame)
         if packet.crc_variant not in device.variants:
-            exc = CRCMismatchError(
+            err = CRCMismatchError(
                 f"CRC is {packet.crc_variant}, not enabled for MN={packet.mn}",
                 packet=frame,
                 clause="Appendix A",
             )
-            return self.reject(packet.mn, conn.peer, exc, frame)
+            return self.reject(packet.mn, conn.peer, err, frame)
         self.status.seen(packet, conn.peer, now)
         cn = packet.cn
         variant = packet.crc_variant or CrcVariant.HJ212
@@ -213,8 +214,9 @@ class Listener:
         """The journal fsynced a batch: send its answers (to connections still open)."""
         sent = 0
         for conn, answer in acks:
-            if conn.open:
-                conn.transport.write(answer)
+            transport = conn.transport
+            if conn.open and transport is not None:
+                transport.write(answer)
                 sent += 1
         self.stats.acked += sent
 
@@ -229,8 +231,8 @@ class _Connection(asyncio.Protocol):
         self.peer = "?"
         self.open = False
 
-    def connection_made(self, transport) -> None:
-        self.transport = transport
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # a stream server's transport
         info = transport.get_extra_info("peername")
         self.peer = f"{info[0]}:{info[1]}" if info else "?"
         self.open = True
@@ -259,6 +261,6 @@ class _Connection(asyncio.Protocol):
         if self.open and self.transport is not None:
             self.transport.close()
 
-    def connection_lost(self, exc) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:
         self.open = False
         self.server._conns.discard(self)

@@ -150,7 +150,14 @@ class SimLogger:
                 except OSError:
                     pass
 
-    async def _send(self, reader, writer, cn: str, when: datetime, now: datetime) -> None:
+    async def _send(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        cn: str,
+        when: datetime,
+        now: datetime,
+    ) -> None:
         self._seq += 1
         frame = build_packet(self.spec, cn, when, self.rng, qn_time=now, seq=self._seq)
         fault = self.faults and self.rng.random() < self.faults
@@ -190,7 +197,7 @@ def make_specs(count: int, prefix: str = "SIM", password: str = "123456") -> lis
 async def run_load(
     host: str, port: int, specs: list[LoggerSpec], *, rate: float, duration: float,
     cn: str = "2011",
-) -> dict:  # fmt: skip
+) -> dict[str, float]:  # fmt: skip
     """Open-loop load: every logger sends ``rate`` packets/s for ``duration`` s on its own
     connection and the answers are timed. Frames are built before the clock starts.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -43,7 +44,7 @@ class Device(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     name: Mapped[str | None] = mapped_column(String(128))
     #: per-device unit overrides and other options, e.g. {"units": {"a00000": "m3/h"}}
-    options: Mapped[dict] = mapped_column(JSON, default=dict)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class DeviceStatus(Base):
@@ -59,9 +60,9 @@ class DeviceStatus(Base):
     packets: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     #: {"2051": 1440, ...}
-    packets_by_cn: Mapped[dict] = mapped_column(JSON, default=dict)
+    packets_by_cn: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     #: {"bad_crc": 3, "auth": 1, ...}
-    errors: Mapped[dict] = mapped_column(JSON, default=dict)
+    errors: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
 
 
 class Reject(Base):

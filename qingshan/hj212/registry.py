@@ -153,9 +153,9 @@ def update_device(session: Session, mn: str, **changes: object) -> Device:
         if key == "password":
             device.password = _check_pw(str(value))
         elif key == "site":
-            device.site_id = _site_id(session, value)  # type: ignore[arg-type]
+            device.site_id = _site_id(session, None if value is None else str(value))
         elif key == "crc":
-            device.crc = CrcMode(value)
+            device.crc = CrcMode(str(value))
         elif key in ("protocol_version", "name", "enabled"):
             setattr(device, key, value)
         else:

@@ -1,7 +1,8 @@
 """``qingshan import …`` (files into the platform), ``qingshan listen`` and ``qingshan loggers``
 (the HJ 212 intake: listener + ingest, simulated loggers).
 
-The store and the runtime are imported when a command runs: ``qingshan --help`` stays quick.
+The observation store (DuckDB, PyArrow), the CNEMC parsers and the intake runtime are imported
+when a command runs, so that ``qingshan --help`` stays quick.
 """
 
 from __future__ import annotations
@@ -12,14 +13,19 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.progress import track
 
+from qingshan.audit import acting_as
 from qingshan.config import get_settings
-from qingshan.db.engine import get_engine
+from qingshan.db.engine import get_engine, session_scope
+from qingshan.hj212.service import register_sim_devices
+
+if TYPE_CHECKING:
+    from qingshan.hj212.listener import Listener
 
 app = typer.Typer(help="导入 Import files (CNEMC published data).", no_args_is_help=True)
 console = Console()
@@ -47,8 +53,6 @@ def import_cnemc(
     Only Zhejiang's stations, cities and sections are imported; other rows are counted as
     skipped. Bad rows are reported by line number; good rows are stored.
     """
-    from qingshan.audit import acting_as
-    from qingshan.db.engine import session_scope
     from qingshan.ingest.cnemc_import import import_file, read_station_list
     from qingshan.timeseries.store import ObservationStore
 
@@ -116,7 +120,6 @@ def listen(
     port: int = typer.Option(None, "--port", help="TCP port (default QINGSHAN_HJ212_PORT)"),
 ) -> None:
     """Run the HJ 212-2017 listener alone 启动数据接收 (journal → store)."""
-    from qingshan.hj212.listener import Listener
     from qingshan.ingest.runtime import run_listener
     from qingshan.timeseries.store import ObservationStore
 
@@ -144,7 +147,6 @@ def loggers(
     ),
 ) -> None:
     """Run simulated data loggers 模拟数采仪 against the listener."""
-    from qingshan.hj212.service import register_sim_devices
     from qingshan.ingest.runtime import run_simulated_loggers
 
     settings = get_settings()

@@ -32,7 +32,7 @@ class ImportReport:
     kind: str
     rows_stored: int = 0
     sites_created: int = 0
-    skipped: Counter = field(default_factory=Counter)  # reason → rows
+    skipped: Counter[str] = field(default_factory=Counter)  # reason → rows
     bad: list[BadRow] = field(default_factory=list)
 
 
@@ -138,17 +138,16 @@ def import_file(
         else:
             first = group.iloc[0]
             sites[key] = _water_site(session, key, first["province"], first["basin"])
-    report.sites_created = sum(
-        1 for s in sites.values() if isinstance(s, Site) and s.id not in before
-    )
-    placed = rows["site"].map(lambda k: isinstance(sites[k], Site))
+    placed_sites = {k: s for k, s in sites.items() if isinstance(s, Site)}
+    report.sites_created = sum(1 for s in placed_sites.values() if s.id not in before)
+    placed = rows["site"].map(lambda k: k in placed_sites)
     for reason, n in rows.loc[~placed, "site"].map(sites).value_counts().items():
         report.skipped[reason] += int(n)
     rows = rows[placed]
     series_ids = {}
     for (site_key, code, unit), _ in rows.groupby(["site", "parameter", "unit"], sort=False):
         series_ids[(site_key, code)] = get_or_create_series(
-            session, sites[site_key], code, Period.HOUR, unit
+            session, placed_sites[site_key], code, Period.HOUR, unit
         ).id
     obs = pd.DataFrame(
         {

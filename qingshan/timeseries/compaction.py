@@ -20,6 +20,9 @@ import time
 from dataclasses import dataclass
 from datetime import date as date_type
 from pathlib import Path
+from typing import Protocol
+
+import pyarrow as pa
 
 from qingshan.timeseries import layout
 from qingshan.timeseries.errors import StoreIOError
@@ -29,6 +32,16 @@ from qingshan.timeseries.schema import COLUMNS
 
 STALE_TEMP_S = 3600.0
 """Temporaries older than this [s] are leftovers of a crashed writer and are removed."""
+
+
+class CompactableStore(Protocol):
+    """What compaction needs of an :class:`~qingshan.timeseries.store.ObservationStore`: its
+    root, the compressed files' codec and its DuckDB runner over a list of files."""
+
+    root: Path
+    compression: str
+
+    def _run(self, sql: str, params: dict[str, object], files: list[Path]) -> pa.Table: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +64,7 @@ def _remove_stale_temps(directory: Path, now: float) -> None:
             pass
 
 
-def compact_partition(store, part: Partition) -> CompactionResult:
+def compact_partition(store: CompactableStore, part: Partition) -> CompactionResult:
     """Compact one partition of ``store`` (see the module docstring)."""
     directory = part.path(store.root)
     _remove_stale_temps(directory, time.time())
@@ -85,7 +98,7 @@ def compact_partition(store, part: Partition) -> CompactionResult:
 
 
 def compact(
-    store,
+    store: CompactableStore,
     stream: str | None = None,
     date: str | date_type | None = None,
     *,
@@ -113,7 +126,7 @@ def compact(
         raise StoreIOError(f"min_files must be >= 1, got {min_files}")
     d = date.isoformat() if isinstance(date, date_type) else date
     parts = layout.list_partitions(store.root, None if stream is None else [stream], d, d)
-    results = []
+    results: list[CompactionResult] = []
     for part in parts:
         if len(layout.list_files(store.root, [part])) >= min_files:
             results.append(compact_partition(store, part))

@@ -73,7 +73,7 @@ def list_partitions(
 
 def list_files(root: Path, partitions: Iterable[Partition]) -> list[Path]:
     """The visible Parquet files of ``partitions`` (temporaries and hidden files excluded)."""
-    files = []
+    files: list[Path] = []
     for part in partitions:
         pdir = part.path(root)
         if not pdir.is_dir():

@@ -187,14 +187,14 @@ def read_rows(
     group can match.
     """
     obs_cols = [c for c in columns if c != "stream"]
-    tasks = []
+    tasks: list[tuple[Path, str, FileInfo, list[int]]] = []  # path, stream, footer, row groups
     for path, stream in files:
         info = cache.get(path)
         rgs = info.row_groups(ids, t0, t1)
         if rgs:
             tasks.append((path, stream, info, rgs))
 
-    def one(task) -> pa.Table | None:
+    def one(task: tuple[Path, str, FileInfo, list[int]]) -> pa.Table | None:
         path, stream, info, rgs = task
         try:
             pf = pq.ParquetFile(path, metadata=info.metadata, page_checksum_verification=True)
@@ -256,7 +256,14 @@ def _target(columns: Sequence[str]) -> pa.Schema:
     return pa.schema(fields)
 
 
-def _mask(table: pa.Table, ids, t0, t1, period):
+def _mask(
+    table: pa.Table,
+    ids: Sequence[int] | None,
+    t0: int | None,
+    t1: int | None,
+    period: str | None,
+) -> pa.ChunkedArray | None:
+    """The rows of ``table`` within the filters (times [µs since the epoch]), or None for all."""
     conds = []
     if ids is not None:
         conds.append(pc.is_in(table.column("series_id"), value_set=pa.array(ids, pa.int64())))

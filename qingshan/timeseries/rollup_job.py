@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime, tzinfo
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ from qingshan.timeseries.rollups import (
     rollup_mean,
 )
 from qingshan.timeseries.schema import PAYLOAD_COLUMNS
+from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, utcnow
 
 SOURCE_PREFIX = "rollup:"
@@ -53,7 +54,7 @@ class Means(Protocol):
 
     def __call__(
         self,
-        store: Any,
+        store: ObservationStore,
         stream: str,
         source_period: str,
         target_period: str,
@@ -69,7 +70,7 @@ class Means(Protocol):
 
 
 def means_in_process(
-    store: Any,
+    store: ObservationStore,
     stream: str,
     source_period: str,
     target_period: str,
@@ -103,7 +104,7 @@ def means_in_process(
 
 
 def rollup(
-    store,
+    store: ObservationStore,
     stream: str,
     source_period: str,
     target_period: str,
@@ -186,7 +187,7 @@ def rollup(
 
 
 def write_rollup(
-    store,
+    store: ObservationStore,
     stream: str,
     result: pd.DataFrame,
     series_map: Mapping[int, int],

@@ -36,7 +36,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from qingshan.timeseries import layout, reader
+from qingshan.timeseries import compaction, layout, reader
+from qingshan.timeseries.compaction import CompactionResult
 from qingshan.timeseries.errors import (
     CorruptFileError,
     QueryArgumentError,
@@ -172,7 +173,7 @@ class ObservationStore:
             layout.discard(t for t, _ in temps)
             raise
         layout.publish(temps)
-        return table.num_rows
+        return int(table.num_rows)
 
     # ------------------------------------------------------------------ reading
     def partitions(self, stream: str | None = None) -> list[Partition]:
@@ -193,7 +194,7 @@ class ObservationStore:
             self._local.cursor = cur
         return cur
 
-    def _run(self, sql: str, params: dict, files: list[Path]) -> pa.Table:
+    def _run(self, sql: str, params: dict[str, object], files: list[Path]) -> pa.Table:
         """Run ``sql`` (reading ``$files``) and map read failures to named errors."""
         cur = self._cursor()
         try:
@@ -288,7 +289,15 @@ class ObservationStore:
                     raise StoreIOError("files kept vanishing while reading") from exc.__cause__
         raise AssertionError("unreachable")
 
-    def _read_arrow(self, parts, ids, p0, p1, period, out_cols) -> pa.Table | None:
+    def _read_arrow(
+        self,
+        parts: list[Partition],
+        ids: list[int] | None,
+        p0: datetime | None,
+        p1: datetime | None,
+        period: str | None,
+        out_cols: list[str],
+    ) -> pa.Table | None:
         files = [(f, p.stream) for p in parts for f in layout.list_files(self.root, [p])]
         if not files:
             return None
@@ -300,8 +309,17 @@ class ObservationStore:
             return None
         return reader.resolve(table, self._resolve_dups).select(out_cols)
 
-    def _read_duckdb(self, files, ids, p0, p1, period, out_cols) -> pa.Table:
-        where, params = ["TRUE"], {}
+    def _read_duckdb(
+        self,
+        files: list[Path],
+        ids: list[int] | None,
+        p0: datetime | None,
+        p1: datetime | None,
+        period: str | None,
+        out_cols: list[str],
+    ) -> pa.Table:
+        where: list[str] = ["TRUE"]
+        params: dict[str, object] = {}
         if ids is not None:
             where.append(f"series_id BETWEEN {ids[0]} AND {ids[-1]}")
             where.append(f"series_id IN ({', '.join(map(str, ids))})")
@@ -411,14 +429,14 @@ class ObservationStore:
         raise AssertionError("unreachable")
 
     # ------------------------------------------------------------------ maintenance
-    def compact(self, stream: str | None = None, date: str | date | None = None, **kw):
+    def compact(
+        self, stream: str | None = None, date: str | date | None = None, *, min_files: int = 2
+    ) -> list[CompactionResult]:
         """Rewrite partitions of many files into one sorted file each.
 
         See :func:`qingshan.timeseries.compaction.compact` for parameters and guarantees.
         """
-        from qingshan.timeseries.compaction import compact
-
-        return compact(self, stream=stream, date=date, **kw)
+        return compaction.compact(self, stream=stream, date=date, min_files=min_files)
 
     def verify(self, *, deep: bool = False) -> list[CorruptFileError]:
         """Check every file of the dataset; return one error per bad file (empty if all good).
