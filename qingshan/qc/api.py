@@ -4,19 +4,26 @@ scope is reported exactly as a missing one."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Any
 
 import numpy as np
-import pandas as pd
 from fastapi import APIRouter, Query
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from qingshan.accounts.models import Role
+from qingshan.accounts.models import Role, User
+from qingshan.accounts.scope import Scope
 from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, StoreDep
 from qingshan.errors import NotFound, PermissionDenied
-from qingshan.monitoring.models import Series, Site
+from qingshan.monitoring.models import Site
+from qingshan.monitoring.service import get_site
 from qingshan.qc import service
+from qingshan.qc.flags import flag_names
+from qingshan.qc.jobs import rejudge_for_mark
 from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
+from qingshan.qc.outlet import outlet_flags as judge_outlet_flags
+from qingshan.qc.outlet import outlet_transmission
 from qingshan.qc.schemas import (
     CasePublic,
     EventPublic,
@@ -25,17 +32,16 @@ from qingshan.qc.schemas import (
     MarkPublic,
     TransmissionPublic,
 )
+from qingshan.timeutil import as_utc
 
 router = APIRouter(prefix="/qc", tags=["qc 数据质控与电子督办"])
 
 
-def _site(session, scope, code: str) -> Site:
-    from qingshan.monitoring.service import get_site
-
+def _site(session: Session, scope: Scope, code: str) -> Site:
     return get_site(session, scope, code)
 
 
-def _may_mark(user, site: Site) -> None:
+def _may_mark(user: User, site: Site) -> None:
     """Enterprises mark their own outlets; province and city accounts may correct marks."""
     if user.role is Role.ENTERPRISE and user.enterprise_id == site.enterprise_id:
         return
@@ -72,8 +78,6 @@ def create_mark(
     """Enter a mark 新增标记 (checked for kind, order and overlap). The outlet's stored verdicts
     whose windows the mark overlaps are judged again at once (``trigger="late_mark"``; the
     earlier verdicts are kept, superseded)."""
-    from qingshan.qc.jobs import rejudge_for_mark
-
     site = _site(session, scope, code)
     _may_mark(user, site)
     mark = service.add_mark(
@@ -97,12 +101,10 @@ def revoke_mark(
 ) -> QCMark:
     """Revoke a mark 撤销标记 (kept, with who and when); the verdicts it touched are judged
     again without it."""
-    from qingshan.qc.jobs import rejudge_for_mark
-
     mark = session.get(QCMark, mark_id)
-    if mark is None:
+    site = None if mark is None else session.get(Site, mark.site_id)
+    if site is None:
         raise NotFound(f"no active mark {mark_id}", mark_id=mark_id)
-    site = session.get(Site, mark.site_id)
     _site(session, scope, site.code)
     _may_mark(user, site)
     mark = service.revoke_mark(session, mark_id, by=user.username)
@@ -163,39 +165,9 @@ def transmission(
     end: datetime = Query(...),
 ) -> TransmissionPublic:
     """有效传输率 = 传输率 × 有效率 over [start, end) of the outlet's hourly series."""
-    from qingshan.qc.supervision import transmission_rates
-    from qingshan.timeutil import as_utc
-
     site = _site(session, scope, code)
     t0, t1 = as_utc(start), as_utc(end)
-    series = list(
-        session.scalars(select(Series).where(Series.site_id == site.id, Series.period == "hour"))
-    )
-    hours = int((t1 - t0) / timedelta(hours=1))
-    expected = hours * len(series)
-    obs = (
-        store.query([s.id for s in series], t0, t1, period="hour", columns=["value", "source_flag"])
-        if series
-        else pd.DataFrame()
-    )
-    marks = service.site_marks(session, site.id, t0, t1)
-    reported = int(obs["value"].notna().sum()) if len(obs) else 0
-    valid = 0
-    exempt = 0
-    if len(obs):
-        from qingshan.qc.checks import hj212_flag_test
-        from qingshan.qc.marks import STOP_KINDS, mark_mask
-        from qingshan.qc.service import _mark
-
-        mi = [_mark(m) for m in marks]
-        ok = obs["value"].notna().to_numpy() & (
-            np.asarray(hj212_flag_test(obs["source_flag"])) != 4
-        )
-        ok &= ~mark_mask(obs["time"], mi)
-        valid = int(ok.sum())
-        stop_hours = pd.DatetimeIndex(pd.date_range(t0, t1, freq="h", inclusive="left"))
-        exempt = int(mark_mask(stop_hours, mi, STOP_KINDS).sum()) * len(series)
-    r = transmission_rates(expected, reported, valid, exempt=exempt)
+    r = outlet_transmission(session, store, site.id, t0, t1)
     return TransmissionPublic(site=site.code, start=t0, end=t1, **r)
 
 
@@ -208,88 +180,33 @@ def outlet_flags(
     store: StoreDep,
     start: datetime = Query(...),
     end: datetime = Query(...),
-    industry: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The outlet's hourly series with every check's flag, validity, exceedance and the marks —
-    what the outlet page draws 排口数据与标记. Judged on the fly, not stored."""
-    from qingshan.archive.limits import resolve_limit
-    from qingshan.archive.service import get_outlet_profiles
-    from qingshan.qc.judge import judge_outlet
-    from qingshan.qc.rules import load_rulepack
-    from qingshan.qc.service import _mark
-    from qingshan.timeutil import as_utc
-
+    what the outlet page draws 排口数据与标记. Judged on the fly as the QC job judges each CST
+    day (same rule pack, limits and minute data as the stored verdicts), not stored."""
     site = _site(session, scope, code)
-    t0, t1 = as_utc(start), as_utc(end)
-    series = {
-        s.id: s.parameter_code
-        for s in session.scalars(
-            select(Series).where(Series.site_id == site.id, Series.period == "hour")
-        )
-    }
-    (profile,) = get_outlet_profiles(session, [site.id])
-    if industry is None:
-        ent_industry = profile.industry
-        industry = (
-            ent_industry if ent_industry in ("thermal_power", "cement", "paper") else "generic"
-        )
-        if ent_industry is not None and industry == "generic":
-            industry = "thermal_power" if str(site.kind) == "gas_outlet" else "paper"
-    pack = load_rulepack(industry)
-    marks = service.site_marks(session, site.id, t0, t1)
-    out = {
+    f = judge_outlet_flags(session, store, site.id, as_utc(start), as_utc(end))
+    return {
         "site": site.code,
         "name": site.name,
-        "rule_version": pack.version,
-        "series": {},
-        "marks": [MarkPublic.model_validate(m).model_dump(mode="json") for m in marks],
+        "rule_version": f.rule_version,
+        "windows": [
+            {"start": a.isoformat(), "end": b.isoformat(), "rule_version": v}
+            for a, b, v in f.windows
+        ],
+        "series": {
+            c: {
+                "time": [t.isoformat() for t in s.times],
+                "value": [None if np.isnan(x) else float(x) for x in s.values],
+                "converted": None
+                if s.converted is None
+                else [None if np.isnan(x) else round(float(x), 3) for x in s.converted],
+                "flag": flag_names(s.aggregate).tolist(),
+                "valid": s.valid.tolist(),
+                "checks": {name: flag_names(x).tolist() for name, x in s.checks.items()},
+                "limit": s.limit,
+            }
+            for c, s in f.series.items()
+        },
+        "marks": [MarkPublic.model_validate(m).model_dump(mode="json") for m in f.marks],
     }
-    if not series:
-        return out
-    obs = store.query(list(series), t0, t1, period="hour", columns=["value", "source_flag"])
-    if obs.empty:
-        return out
-    frame = pd.DataFrame(
-        {
-            "time": obs["time"],
-            "parameter": obs["series_id"].map(series),
-            "value": obs["value"],
-            "flag": obs["source_flag"],
-        }
-    )
-    pl = profile.permit_limits
-    st = (site.attrs or {}).get("source_type")
-    limits = {
-        c: lim
-        for c in frame["parameter"].unique()
-        if (
-            lim := resolve_limit(
-                c, pl, source_type=st, archive_reference_o2=(site.attrs or {}).get("reference_o2")
-            )
-        )
-        is not None
-    }
-    v = judge_outlet(
-        frame,
-        pack=pack,
-        marks=[_mark(m) for m in marks],
-        limits=limits,
-        source_type=st,
-        site=site.code,
-    )
-    from qingshan.qc.flags import flag_names
-
-    for c, s in v.series.items():
-        checks = {r.name: flag_names(r.flags).tolist() for r in s.results}
-        out["series"][c] = {
-            "time": [t.isoformat() for t in s.times],
-            "value": [None if np.isnan(x) else float(x) for x in s.values],
-            "converted": None
-            if s.converted is None
-            else [None if np.isnan(x) else round(float(x), 3) for x in s.converted],
-            "flag": flag_names(s.aggregate).tolist(),
-            "valid": s.valid.tolist(),
-            "checks": checks,
-            "limit": s.limit,
-        }
-    return out

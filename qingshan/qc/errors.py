@@ -66,6 +66,15 @@ class MixedUnits(QCError):
         )
 
 
+class UnknownFlag(QCError):
+    """A flag name or code that is not one of :class:`qingshan.qc.flags.Flag`'s."""
+
+    def __init__(self, flag: object, valid: list[str]) -> None:
+        super().__init__(
+            f"unknown flag {flag!r} (valid: {', '.join(valid)})", flag=flag, valid=valid
+        )
+
+
 class BadParameter(QCError):
     """A check parameter out of its domain (negative window, inverted span...)."""
 

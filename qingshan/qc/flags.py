@@ -26,6 +26,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from qingshan.qc.errors import BadParameter, ShapeMismatch, UnknownFlag
+
 __all__ = ["Flag", "PRECEDENCE", "aggregate", "flag_names", "flag_from_name", "worse_than"]
 
 
@@ -96,11 +98,11 @@ def aggregate(flag_arrays: Iterable, *, precedence: Sequence[Flag] = PRECEDENCE)
     """
     arrays = [_as_codes(a) for a in flag_arrays]
     if not arrays:
-        raise ValueError("aggregate needs at least one flag array")
+        raise BadParameter("aggregate", "flag_arrays", [], "at least one flag array")
     shape = arrays[0].shape
-    for a in arrays[1:]:
+    for i, a in enumerate(arrays[1:], start=1):
         if a.shape != shape:
-            raise ValueError(f"flag arrays differ in shape: {shape} vs {a.shape}")
+            raise ShapeMismatch("flag array 0", arrays[0].size, f"flag array {i}", a.size)
     if list(precedence) == list(PRECEDENCE):
         rank, by_rank = _RANK, _BY_RANK
     else:
@@ -132,7 +134,7 @@ def flag_names(flags) -> np.ndarray:
         lut[int(f)] = f.label
     bad = ~np.isin(codes, list(_VALID_CODES))
     if bad.any():
-        raise ValueError(f"not a flag code: {int(codes[bad][0])} (valid: {sorted(_VALID_CODES)})")
+        raise UnknownFlag(int(codes[bad][0]), [str(c) for c in sorted(_VALID_CODES)])
     return lut[codes]
 
 
@@ -140,9 +142,7 @@ def flag_from_name(name: str) -> Flag:
     try:
         return Flag[str(name).strip().upper()]
     except KeyError:
-        raise ValueError(
-            f"unknown flag {name!r} (valid: {', '.join(f.label for f in Flag)})"
-        ) from None
+        raise UnknownFlag(name, [f.label for f in Flag]) from None
 
 
 def counts(flags) -> dict[str, int]:

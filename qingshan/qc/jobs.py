@@ -13,6 +13,11 @@ is per CST day), so a window's judgement has a stable key (site, window start, w
   judged beside the hourly values (:func:`.judge.minute_validity`);
 - :func:`rejudge_for_mark` judges again the windows a mark (new or revoked) overlaps, with
   ``trigger="late_mark"``, keeping the old judgement (``superseded_by``).
+
+Judging a window is :func:`window_inputs` (the pack of the window's CST date chosen by
+:func:`.rules.rulepack_for`, the active marks, the limits in force that day, the minute data)
+then :func:`judge_inputs`; the job stores the verdict (:func:`.service.store_judgement`), the
+outlet page (:mod:`.outlet`) draws it without storing.
 """
 
 from __future__ import annotations
@@ -20,31 +25,51 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from qingshan.archive.limits import resolve_limit
 from qingshan.archive.service import get_outlet_profiles
+from qingshan.config import Settings
+from qingshan.db.engine import session_scope
 from qingshan.monitoring.models import STREAM_OF_KIND, Series, SiteKind
 from qingshan.qc import service
+from qingshan.qc.judge import OutletVerdict, judge_outlet
+from qingshan.qc.marks import MarkInterval
 from qingshan.qc.models import QCJudgement, QCMark
-from qingshan.timeutil import utcnow
+from qingshan.qc.rules import RulePack, rulepack_for
+from qingshan.timeseries.store import ObservationStore
+from qingshan.timeutil import CST, utcnow
 
 __all__ = [
     "OutletMeta",
+    "WindowInputs",
     "load_outlets",
     "read_frames",
     "day_windows",
+    "window_inputs",
+    "judge_inputs",
     "judge_window",
     "run_qc",
     "rejudge_for_mark",
 ]
 
-CST = "Asia/Shanghai"
+
+class JobSettings(Protocol):
+    """What the ``qc`` job reads of its context (:class:`qingshan.jobs.job.JobContext`)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def engine(self) -> Engine: ...
+
+
 OUTLET_KINDS = ("gas_outlet", "water_outlet")
 
 
@@ -62,18 +87,11 @@ class OutletMeta:
     series: dict[int, str] = field(default_factory=dict)  # series id → HJ 212 code
     permit_limits: list[dict] = field(default_factory=list)
 
-    @property
-    def pack_industry(self) -> str:
-        """The rule pack this outlet is judged with."""
-        if self.kind == "gas_outlet":
-            return (
-                self.industry if self.industry in ("thermal_power", "cement") else "thermal_power"
-            )
-        if self.kind == "water_outlet":
-            return "paper"
-        return "generic"
+    def pack(self, on: date | None = None) -> RulePack:
+        """The rule pack this outlet is judged with on ``on`` (:func:`.rules.rulepack_for`)."""
+        return rulepack_for(self.kind, self.industry, on)
 
-    def limits(self, codes: Iterable[str], on=None) -> dict[str, dict]:
+    def limits(self, codes: Iterable[str], on: date | None = None) -> dict[str, dict[str, Any]]:
         out = {}
         for c in codes:
             lim = resolve_limit(
@@ -196,6 +214,67 @@ def _in_window(frame: pd.DataFrame | None, window) -> pd.DataFrame | None:
     return frame.loc[sel, ["time", "parameter", "value", "flag"]].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class WindowInputs:
+    """What judging one outlet over one window takes: its observations in the window, the
+    minute data (outlets that send them), the pack of the window's date, the marks and limits."""
+
+    meta: OutletMeta
+    window: tuple[datetime, datetime]
+    frame: pd.DataFrame
+    minutes: pd.DataFrame | None
+    pack: RulePack
+    marks: list[MarkInterval]
+    limits: dict[str, dict[str, Any]]
+
+
+def window_inputs(
+    session: Session,
+    meta: OutletMeta,
+    frame: pd.DataFrame | None,
+    window: tuple[datetime, datetime],
+    *,
+    minutes: pd.DataFrame | None = None,
+) -> WindowInputs | None:
+    """Gather what judging ``meta``'s outlet over ``window`` takes (None without observations
+    in the window): the pack and the limits in force on the window's CST date
+    (:func:`.service.window_date`), the active marks overlapping it, the minute data in it."""
+    part = _in_window(frame, window)
+    if part is None or part.empty:
+        return None
+    mins = _in_window(minutes, window)
+    if mins is not None and mins.empty:
+        mins = None
+    on = service.window_date(window[0])
+    marks = [
+        service.mark_interval(m)
+        for m in service.site_marks(session, meta.site_id, window[0], window[1])
+    ]
+    return WindowInputs(
+        meta=meta,
+        window=window,
+        frame=part,
+        minutes=mins,
+        pack=meta.pack(on),
+        marks=marks,
+        limits=meta.limits(part["parameter"].unique(), on=on),
+    )
+
+
+def judge_inputs(inputs: WindowInputs, *, now: datetime) -> OutletVerdict:
+    """Judge one outlet window (pure: nothing is read or stored)."""
+    return judge_outlet(
+        inputs.frame,
+        pack=inputs.pack,
+        marks=inputs.marks,
+        limits=inputs.limits,
+        source_type=inputs.meta.source_type,
+        now=now,
+        site=inputs.meta.site_id,
+        minutes=inputs.minutes,
+    )
+
+
 def judge_window(
     session: Session,
     meta: OutletMeta,
@@ -213,18 +292,9 @@ def judge_window(
     ``minutes``: the outlet's minute data (``period="min"``), where it has any: the hours they
     cover are valid only with ≥ 45 valid minutes (HJ 75-2017, :func:`.judge.minute_validity`).
     """
-    from qingshan.qc.rules import load_rulepack
-
-    frame = _in_window(frame, window)
-    if frame.empty:
+    inputs = window_inputs(session, meta, frame, window, minutes=minutes)
+    if inputs is None:
         return None
-    minutes = _in_window(minutes, window)
-    if minutes is not None and minutes.empty:
-        minutes = None
-    industry = meta.pack_industry
-    marks = [
-        service._mark(m) for m in service.site_marks(session, meta.site_id, window[0], window[1])
-    ]
     if not force:
         cur = session.scalar(
             select(QCJudgement).where(
@@ -234,44 +304,41 @@ def judge_window(
                 QCJudgement.superseded_by.is_(None),
             )
         )
-        pack = load_rulepack(industry, pd.Timestamp(window[0]).date())
         if (
             cur is not None
-            and cur.rule_version == pack.version
-            and cur.inputs_digest == service.inputs_digest(frame, minutes)
-            and sorted(m["id"] or 0 for m in cur.marks) == sorted(m.id or 0 for m in marks)
+            and cur.rule_version == inputs.pack.version
+            and cur.inputs_digest == service.inputs_digest(inputs.frame, inputs.minutes)
+            and sorted(m["id"] or 0 for m in cur.marks) == sorted(m.id or 0 for m in inputs.marks)
         ):
             return None
-    limits = meta.limits(frame["parameter"].unique(), on=pd.Timestamp(window[0]).date())
-    j, _ = service.judge_site(
+    now = now or utcnow()
+    verdict = judge_inputs(inputs, now=now)
+    return service.store_judgement(
         session,
-        frame,
+        verdict,
+        inputs.frame,
         site_id=meta.site_id,
         window=window,
-        industry=industry,
+        pack=inputs.pack,
+        marks=inputs.marks,
+        limits=inputs.limits,
         source_type=meta.source_type,
-        limits=limits,
         trigger=trigger,
         now=now,
-        marks=marks,
-        minutes=minutes,
+        minutes=inputs.minutes,
     )
-    return j
 
 
 def run_qc(
-    ctx,
+    ctx: JobSettings,
     *,
     lookback: timedelta = timedelta(days=2),
     now: datetime | None = None,
     site_ids: Collection[int] | None = None,
-    store=None,
+    store: ObservationStore | None = None,
 ) -> str:
     """The ``qc`` job: judge every outlet over the CST days of the last ``lookback``, store the
     verdicts and open supervision cases for their events (idempotent)."""
-    from qingshan.db.engine import session_scope
-    from qingshan.timeseries.store import ObservationStore
-
     now = now or utcnow()
     store = store or ObservationStore(ctx.settings.observations_dir)
     windows = day_windows(now - lookback, now)
@@ -305,10 +372,11 @@ def run_qc(
 
 
 def rejudge_for_mark(
-    session: Session, store, mark: QCMark, *, now: datetime | None = None
+    session: Session, store: ObservationStore, mark: QCMark, *, now: datetime | None = None
 ) -> list[QCJudgement]:
     """Judge again every current judgement of the mark's site whose window overlaps the mark
-    (``trigger="late_mark"``), reading the observations of those windows in one scan."""
+    (``trigger="late_mark"``, :func:`judge_window` forced), reading the observations of those
+    windows in one scan."""
     current = session.scalars(
         select(QCJudgement).where(
             QCJudgement.site_id == mark.site_id,
@@ -330,24 +398,18 @@ def rejudge_for_mark(
     minute_frame = read_frames(
         store, load_outlets(session, [mark.site_id], period="min"), t0, t1, period="min"
     ).get(mark.site_id)
-    frames = {(j.window_start, j.window_end): _in_window(frame, (j.window_start, j.window_end))
-              for j in current}  # fmt: skip
-    meta = metas[0]
     out = []
     for j in current:
-        w = (j.window_start, j.window_end)
-        minutes = _in_window(minute_frame, w)
-        new, _ = service.judge_site(
+        new = judge_window(
             session,
-            frames[w],
-            site_id=j.site_id,
-            window=w,
-            industry=j.industry,
-            source_type=j.source_type,
-            limits=meta.limits(frames[w]["parameter"].unique(), on=pd.Timestamp(w[0]).date()),
+            metas[0],
+            frame,
+            (j.window_start, j.window_end),
             trigger="late_mark",
             now=now,
-            minutes=None if minutes is None or minutes.empty else minutes,
+            force=True,
+            minutes=minute_frame,
         )
-        out.append(new)
+        if new is not None:
+            out.append(new)
     return out

@@ -23,6 +23,7 @@ from qingshan.qc.pipeline import CheckResult, check_series, step_seconds
 from qingshan.qc.rules import RulePack
 from qingshan.qc.validity import hourly_means, valid_values, water_daily_means
 from qingshan.standards.pollutant_codes import FLOW_CODES, FLUE_TEMP_CODE, GAS_POLLUTANTS, O2_CODE
+from qingshan.timeutil import CST
 
 __all__ = ["SeriesVerdict", "OutletVerdict", "judge_outlet", "minute_validity"]
 
@@ -270,11 +271,11 @@ def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, sou
         else:
             per = pd.DataFrame(
                 {"mean": np.where(valid, x, np.nan), "valid": valid},
-                index=(v.times + pd.Timedelta(hours=8)).floor("D").tz_localize(None),
+                index=v.times.tz_convert(CST).floor("D").tz_localize(None),
             )
-        v.period_of_row = (v.times + pd.Timedelta(hours=8)).floor("D").tz_localize(None).to_numpy()
+        v.period_of_row = v.times.tz_convert(CST).floor("D").tz_localize(None).to_numpy()
         period = pd.Timedelta(days=1)
-        starts = pd.DatetimeIndex(per.index).tz_localize("Asia/Shanghai").tz_convert("UTC")
+        starts = pd.DatetimeIndex(per.index).tz_localize(CST).tz_convert("UTC")
     else:
         if step < 3600:
             per = hourly_means(

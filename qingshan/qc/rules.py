@@ -6,6 +6,11 @@ changes on a date (a limit tightened, a marking rule in force) is a new version,
 A verdict stores the version it was judged under and can be replayed with it
 (:func:`load_rulepack` with ``version=``).
 
+Which pack a site is judged with is data too: ``rulepacks/pack_choice.json`` maps a site kind and
+the enterprise's industry to a pack (:func:`pack_industry`, :func:`rulepack_for`). Every caller
+(the QC job, late-mark re-judgement, the outlet page, the score against the demo) chooses through
+:func:`rulepack_for`, so a page never judges with another pack than the stored verdicts.
+
 Durations in a pack are seconds; thresholds are in the parameter's canonical unit (HJ 212-2017
 Appendix B default unit; µg/m³ for ambient-air pollutants of the generic pack).
 """
@@ -23,7 +28,14 @@ from typing import Any
 
 from qingshan.qc.errors import RulePackError, UnknownIndustry
 
-__all__ = ["INDUSTRIES", "RulePack", "load_rulepack", "rulepack_versions"]
+__all__ = [
+    "INDUSTRIES",
+    "RulePack",
+    "load_rulepack",
+    "rulepack_versions",
+    "pack_industry",
+    "rulepack_for",
+]
 
 #: industries with a rule pack (公告2022年第21号 covers thermal power, cement and paper)
 INDUSTRIES: tuple[str, ...] = ("thermal_power", "cement", "paper", "generic")
@@ -40,10 +52,10 @@ class RulePack:
     basis: str
     source_type: str | None
     medium: str
-    validity: MappingProxyType
-    events: MappingProxyType
-    stop: MappingProxyType
-    parameters: MappingProxyType = field(repr=False)
+    validity: MappingProxyType[str, Any]
+    events: MappingProxyType[str, Any]
+    stop: MappingProxyType[str, Any]
+    parameters: MappingProxyType[str, Any] = field(repr=False)
 
     def checks_for(self, code: str) -> dict[str, dict[str, Any]]:
         """Check parameters for an HJ 212 parameter code: the pack's ``default`` entry
@@ -62,16 +74,16 @@ class RulePack:
         return {"industry": self.industry, "version": self.version, "basis": self.basis}
 
 
-def _freeze(d: dict | None) -> MappingProxyType:
+def _freeze(d: dict[str, Any] | None) -> MappingProxyType[str, Any]:
     return MappingProxyType(dict(d or {}))
 
 
 @cache
-def _raw(industry: str) -> dict:
+def _raw(industry: str) -> dict[str, Any]:
     if industry not in INDUSTRIES:
         raise UnknownIndustry(industry, list(INDUSTRIES))
     text = resources.files("qingshan.qc.rulepacks").joinpath(f"{industry}.json").read_text("utf-8")
-    data = json.loads(text)
+    data: dict[str, Any] = json.loads(text)
     if data.get("industry") != industry or not data.get("versions"):
         raise RulePackError(
             f"rule pack {industry}.json is malformed: needs 'industry' and 'versions'"
@@ -79,7 +91,7 @@ def _raw(industry: str) -> dict:
     return data
 
 
-def _build(industry: str, v: dict, medium: str) -> RulePack:
+def _build(industry: str, v: dict[str, Any], medium: str) -> RulePack:
     return RulePack(
         industry=industry,
         version=v["version"],
@@ -131,3 +143,65 @@ def load_rulepack(industry: str, on: date | None = None, *, version: str | None 
         f"rule pack {industry!r} has no version in force on {on.isoformat()} "
         f"(first from {packs[0].valid_from.isoformat()})"
     )
+
+
+#: the data file mapping (site kind, industry) to a rule pack, next to the packs
+PACK_CHOICE_FILE = "pack_choice.json"
+
+
+@cache
+def _pack_choice() -> dict[str, Any]:
+    text = resources.files("qingshan.qc.rulepacks").joinpath(PACK_CHOICE_FILE).read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    named = [data.get("default")]
+    for kind, entry in data.get("kinds", {}).items():
+        if "default" not in entry:
+            raise RulePackError(f"{PACK_CHOICE_FILE}: site kind {kind!r} has no 'default' pack")
+        named += [entry["default"], *entry.get("industries", {}).values()]
+    bad = sorted({str(n) for n in named if n not in INDUSTRIES})
+    if bad:
+        raise RulePackError(
+            f"{PACK_CHOICE_FILE} names packs that do not exist: {', '.join(bad)} "
+            f"(packs: {', '.join(INDUSTRIES)})"
+        )
+    return data
+
+
+def pack_industry(kind: str, industry: str | None) -> str:
+    """The industry of the rule pack a site is judged with (``rulepacks/pack_choice.json``).
+
+    Parameters
+    ----------
+    kind : str
+        The site's kind (``gas_outlet``, ``water_outlet``, ``air_station`` …).
+    industry : str or None
+        The enterprise's industry (``thermal_power``, ``paper`` …); None for a site without
+        an enterprise.
+
+    Returns
+    -------
+    str
+        One of :data:`INDUSTRIES`: e.g. ``thermal_power`` for the boiler stack (gas outlet)
+        of a paper mill, ``paper`` for any wastewater outlet, ``generic`` for a station.
+    """
+    choice = _pack_choice()
+    entry = choice["kinds"].get(str(kind))
+    if entry is None:
+        return str(choice["default"])
+    industries: dict[str, str] = entry.get("industries", {})
+    if industry is not None and str(industry) in industries:
+        return industries[str(industry)]
+    return str(entry["default"])
+
+
+def rulepack_for(kind: str, industry: str | None, on: date | None = None) -> RulePack:
+    """The rule pack a site of ``kind`` of an enterprise of ``industry`` is judged with on
+    ``on`` (the data's date, CST; default: the newest version): :func:`pack_industry`, then
+    :func:`load_rulepack`.
+
+    Raises
+    ------
+    RulePackError
+        No version of the chosen pack covers ``on``.
+    """
+    return load_rulepack(pack_industry(kind, industry), on)

@@ -1,17 +1,22 @@
 """QC rules on the database: marks, stored judgements (every recomputation kept), events, cases.
 
 A judgement is recomputed when a mark arrives late: :func:`add_mark` returns the mark, and
-:func:`rejudge_after_mark` judges the affected windows again with ``trigger="late_mark"``,
-keeping the earlier judgement (``superseded_by`` points to the new one). :func:`replay`
-recomputes a stored judgement from its stored inputs and rule version and says whether it
-matches.
+:func:`qingshan.qc.jobs.rejudge_for_mark` judges the affected windows again with
+``trigger="late_mark"``, keeping the earlier judgement (``superseded_by`` points to the new one).
+:func:`replay` recomputes a stored judgement from its stored inputs and rule version and says
+whether it matches.
+
+The rule pack of a site is chosen in one place, :func:`rulepack_for` (the data file
+``rulepacks/pack_choice.json``), on the window's CST date (:func:`window_date`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,22 +28,28 @@ from qingshan.qc.errors import QCError
 from qingshan.qc.judge import OutletVerdict, judge_outlet
 from qingshan.qc.marks import MarkInterval, validate_marks
 from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
-from qingshan.qc.rules import load_rulepack
+from qingshan.qc.rules import RulePack, load_rulepack, pack_industry, rulepack_for
 from qingshan.qc.supervision import CaseSink, DBCaseSink, evidence_for
-from qingshan.timeutil import utcnow
+from qingshan.timeutil import as_cst, utcnow
 
 __all__ = [
     "add_mark",
     "revoke_mark",
     "site_marks",
+    "mark_interval",
+    "pack_industry",
+    "rulepack_for",
+    "window_date",
     "judge_site",
+    "store_judgement",
     "replay",
     "inputs_digest",
-    "rejudge_after_mark",
+    "outlet_counts",
 ]
 
 
-def _mark(m: QCMark) -> MarkInterval:
+def mark_interval(m: QCMark) -> MarkInterval:
+    """A stored mark as the interval the pure QC core works with."""
     return MarkInterval(
         kind=m.kind,
         start=m.start,
@@ -79,7 +90,7 @@ def add_mark(
 ) -> QCMark:
     """Record a mark after checking it against the site's active marks (kind, order, overlap)."""
     new = MarkInterval(kind, start, end, site=site_id, parameter=parameter_code)
-    validate_marks([*(_mark(m) for m in site_marks(session, site_id)), new])
+    validate_marks([*(mark_interval(m) for m in site_marks(session, site_id)), new])
     mark = QCMark(
         site_id=site_id,
         parameter_code=parameter_code,
@@ -139,6 +150,14 @@ def _summary(v: OutletVerdict) -> dict:
     return out
 
 
+def window_date(start: datetime) -> date:
+    """The date a judgement window is judged on: the China-Standard-Time calendar date of its
+    start (a QC window is a CST day). Rule packs and permit limits are looked up on it."""
+    t = pd.Timestamp(start)
+    t = t.tz_localize("UTC") if t.tzinfo is None else t
+    return as_cst(t.to_pydatetime()).date()
+
+
 def judge_site(
     session: Session,
     frame: pd.DataFrame,
@@ -147,7 +166,7 @@ def judge_site(
     window: tuple[datetime, datetime],
     industry: str,
     source_type: str | None = None,
-    limits: dict | None = None,
+    limits: dict[str, dict[str, Any]] | None = None,
     trigger: str = "scheduled",
     now: datetime | None = None,
     sink: CaseSink | None = None,
@@ -155,17 +174,18 @@ def judge_site(
     marks: list[MarkInterval] | None = None,
     minutes: pd.DataFrame | None = None,
 ) -> tuple[QCJudgement, OutletVerdict]:
-    """Judge ``frame`` (one site's observations in ``window``), store the judgement and its
-    events, and open one case per event through ``sink`` (default :class:`DBCaseSink`)."""
+    """Judge ``frame`` (one site's observations in ``window``) with ``industry``'s pack in force
+    on the window's date (or its ``rule_version``), store the judgement and its events, and open
+    one case per event through ``sink`` (default :class:`DBCaseSink`)."""
     now = now or utcnow()
     start, end = window
     pack = (
         load_rulepack(industry, version=rule_version)
         if rule_version
-        else load_rulepack(industry, pd.Timestamp(start).date())
+        else load_rulepack(industry, window_date(start))
     )
     if marks is None:
-        marks = [_mark(m) for m in site_marks(session, site_id, start, end)]
+        marks = [mark_interval(m) for m in site_marks(session, site_id, start, end)]
     verdict = judge_outlet(
         frame,
         pack=pack,
@@ -176,6 +196,44 @@ def judge_site(
         site=site_id,
         minutes=minutes,
     )
+    j = store_judgement(
+        session,
+        verdict,
+        frame,
+        site_id=site_id,
+        window=window,
+        pack=pack,
+        marks=marks,
+        limits=limits,
+        source_type=source_type,
+        trigger=trigger,
+        now=now,
+        sink=sink,
+        minutes=minutes,
+    )
+    return j, verdict
+
+
+def store_judgement(
+    session: Session,
+    verdict: OutletVerdict,
+    frame: pd.DataFrame,
+    *,
+    site_id: int,
+    window: tuple[datetime, datetime],
+    pack: RulePack,
+    marks: list[MarkInterval],
+    limits: dict[str, dict[str, Any]] | None,
+    source_type: str | None,
+    trigger: str,
+    now: datetime,
+    sink: CaseSink | None = None,
+    minutes: pd.DataFrame | None = None,
+) -> QCJudgement:
+    """Store ``verdict`` (``frame`` and ``minutes`` judged with ``pack``, ``marks`` and
+    ``limits`` over ``window``) as the site's current judgement of the window (the previous one
+    kept, superseded), with its events, and open one case per event through ``sink``."""
+    start, end = window
     prev = session.scalar(
         select(QCJudgement).where(
             QCJudgement.site_id == site_id,
@@ -200,7 +258,7 @@ def judge_site(
         window_end=end,
         revision=rev,
         trigger=trigger,
-        industry=industry,
+        industry=pack.industry,
         rule_version=pack.version,
         inputs_digest=inputs_digest(frame, minutes),
         marks=[_mark_json(m) for m in marks],
@@ -259,7 +317,7 @@ def judge_site(
             opened_at=now,
         )
     session.flush()
-    return j, verdict
+    return j
 
 
 def _title(code: str, ev: dict) -> str:
@@ -400,46 +458,10 @@ def replay(
     }
 
 
-def _jsonish(d):
-    import json
-
+def _jsonish(d: object) -> object:
     return json.loads(
         json.dumps(d, default=lambda o: o.item() if isinstance(o, np.generic) else str(o))
     )
-
-
-def rejudge_after_mark(
-    session: Session, mark: QCMark, frames: dict[tuple, pd.DataFrame], **kw
-) -> list[QCJudgement]:
-    """Judge again every current judgement of the mark's site whose window overlaps the mark.
-
-    ``frames`` maps (window_start, window_end) → the observations of that window (read from the
-    observation store by the caller). Returns the new judgements.
-    """
-    current = session.scalars(
-        select(QCJudgement).where(
-            QCJudgement.site_id == mark.site_id,
-            QCJudgement.superseded_by.is_(None),
-            QCJudgement.window_start < mark.end,
-            QCJudgement.window_end > mark.start,
-        )
-    ).all()
-    out = []
-    for j in current:
-        frame = frames[(j.window_start, j.window_end)]
-        new, _ = judge_site(
-            session,
-            frame,
-            site_id=j.site_id,
-            window=(j.window_start, j.window_end),
-            industry=j.industry,
-            source_type=j.source_type,
-            limits=j.limits,
-            trigger="late_mark",
-            **kw,
-        )
-        out.append(new)
-    return out
 
 
 def outlet_counts(session: Session, site_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:

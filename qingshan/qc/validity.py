@@ -21,10 +21,9 @@ import pandas as pd
 
 from qingshan.qc.errors import BadParameter, EmptySeries, ShapeMismatch
 from qingshan.qc.flags import Flag, utc_index
+from qingshan.timeutil import CST
 
 __all__ = ["valid_values", "hourly_means", "daily_means", "water_daily_means", "validity_rate"]
-
-CST_OFFSET = pd.Timedelta(hours=8)
 
 
 def valid_values(values, aggregate_flags) -> np.ndarray:
@@ -47,6 +46,11 @@ def _frame(times, values, valid) -> pd.DataFrame:
     if v.size != x.size:
         raise ShapeMismatch("values", x.size, "valid", v.size)
     return pd.DataFrame({"x": np.where(v, x, np.nan), "v": v & ~np.isnan(x)}, index=t)
+
+
+def _day(t: pd.DatetimeIndex, local_days: bool) -> pd.DatetimeIndex:
+    """The calendar day of each UTC time, naive: the CST day when ``local_days``."""
+    return (t.tz_convert(CST) if local_days else t).floor("D").tz_localize(None)
 
 
 def hourly_means(
@@ -94,8 +98,7 @@ def daily_means(
     indexed by the CST date. Returns ``mean``, ``valid_hours``, ``valid``.
     """
     df = _frame(hour_times, hour_values, hour_valid)
-    day = (df.index + (CST_OFFSET if local_days else pd.Timedelta(0))).floor("D").tz_localize(None)
-    g = df.groupby(day)
+    g = df.groupby(_day(df.index, local_days))
     out = pd.DataFrame({"mean": g["x"].mean(), "valid_hours": g["v"].sum()})
     out["valid"] = out["valid_hours"] >= min_valid_hours
     out.loc[~out["valid"], "mean"] = np.nan
@@ -131,8 +134,7 @@ def water_daily_means(
     else:
         df["q"] = np.where(df["v"], 1.0, np.nan)
     df["xq"] = df["x"] * df["q"]
-    day = (df.index + (CST_OFFSET if local_days else pd.Timedelta(0))).floor("D").tz_localize(None)
-    g = df.groupby(day)
+    g = df.groupby(_day(df.index, local_days))
     qsum = g["q"].sum(min_count=1)
     out = pd.DataFrame(
         {"mean": g["xq"].sum(min_count=1) / qsum.where(qsum > 0), "n_valid": g["v"].sum()}

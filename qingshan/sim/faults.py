@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from qingshan.sim.blocks import Block, C
+from qingshan.timeutil import CST
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class Injector:
     ) -> None:
         """Periodic checks: one hour flagged C every ``every_days`` at ``hour_cst`` (CST), the
         value replaced by ``standard`` (the check standard's reading, per row)."""
-        local = self.b.times.tz_convert("Asia/Shanghai")
+        local = self.b.times.tz_convert(CST)
         slots = np.flatnonzero((local.hour == hour_cst) & (local.minute == 0))
         period = max(1, int(round(every_days)))
         for k, r in enumerate(rows):
@@ -296,7 +297,7 @@ def water_exceedances(
     rng, b = inj.rng, inj.b
     n_sites = b.value.shape[0] // n_params
     codes = list(p_index)
-    local_hour = b.times.tz_convert("Asia/Shanghai").hour
+    local_hour = b.times.tz_convert(CST).hour
     for _ in range(n):
         i, j = int(rng.integers(n_sites)), int(rng.integers(len(codes)))
         r = i * n_params + p_index[codes[j]]

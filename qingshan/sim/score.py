@@ -16,8 +16,10 @@ was held at its cap), so hours of those patterns are not clean and their finding
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -31,11 +33,11 @@ from qingshan.qc.errors import QCError
 from qingshan.qc.flags import Flag
 from qingshan.qc.jobs import load_outlets, read_frames
 from qingshan.qc.judge import judge_outlet
-from qingshan.qc.rules import load_rulepack
+from qingshan.qc.service import rulepack_for
 from qingshan.sim.models import InjectedFault
 from qingshan.timeseries.store import ObservationStore
 
-__all__ = ["DETECTORS", "score_frames", "score_demo", "pack_for"]
+__all__ = ["DETECTORS", "score_frames", "score_demo"]
 
 #: fault kind → checks whose SUSPECT/FAIL detect it ("exceedance" and "gap" are verdicts)
 DETECTORS: dict[str, frozenset[str]] = {
@@ -49,17 +51,6 @@ DETECTORS: dict[str, frozenset[str]] = {
     "limit_hugging": frozenset({"limit_hugging"}),
     "capped": frozenset({"converted_flat", "flat_line", "stuck_value", "ceiling"}),
 }
-
-
-def pack_for(site_kind: str, industry: str | None):
-    """The rule pack an outlet or station is judged with."""
-    if site_kind == "gas_outlet":
-        return load_rulepack(
-            industry if industry in ("thermal_power", "cement") else "thermal_power"
-        )
-    if site_kind == "water_outlet":
-        return load_rulepack("paper")
-    return load_rulepack("generic")
 
 
 def _hours(start, end) -> pd.DatetimeIndex:
@@ -81,7 +72,9 @@ def _fault_hours(faults: pd.DataFrame) -> dict[tuple[int, str], np.ndarray]:
 def _score_site(site: dict, faults: pd.DataFrame, kinds: list[str], grid_ns: np.ndarray, end):
     """Counts of one site: {kind: (tp, fn, fp)}, clean hours, clean hours with any alarm."""
     frame = site["frame"]
-    pack = pack_for(site["kind"], site.get("industry"))
+    # the pack QC judges this site with (one choice: qingshan.qc.rules.rulepack_for), in its
+    # newest version: the whole demo year is judged at once
+    pack = rulepack_for(site["kind"], site.get("industry"))
     limits = {}
     for c in frame["parameter"].unique():
         lim = resolve_limit(
@@ -207,9 +200,6 @@ def score_frames(
     if workers == 0:
         workers = min(os.cpu_count() or 1, 8)
     if workers > 1 and len(tasks) > 1:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as ex:
             results = list(ex.map(_score_site_job, tasks, chunksize=4))
     else:

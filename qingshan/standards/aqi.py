@@ -73,6 +73,7 @@ from qingshan.standards.errors import (
     UnknownIndicator,
     UnknownKeyError,
 )
+from qingshan.timeutil import CST
 
 __all__ = [
     "AQIResult", "LEVELS", "Level", "EDITIONS", "INDICATORS", "POLLUTANTS",
@@ -118,7 +119,7 @@ def edition_for(date: object) -> str | np.ndarray:
     scalar = np.ndim(date) == 0
     ts = pd.to_datetime(pd.Series([date] if scalar else list(np.asarray(date, dtype=object))))
     if ts.dt.tz is not None:
-        ts = ts.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+        ts = ts.dt.tz_convert(CST).dt.tz_localize(None)
     new = (ts >= pd.Timestamp(EDITION_2026_FROM)).to_numpy()
     out = np.where(new, EDITION_2026, EDITION_2012)
     return str(out[0]) if scalar else out

@@ -1,18 +1,24 @@
 """/api/v1/qc: marks CRUD, verdicts, events, cases, transmission rate — scoped."""
 
+from types import SimpleNamespace
+
+import numpy as np
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
+from qingshan.archive.models import Enterprise, Industry
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
 from qingshan.monitoring.registry import get_or_create_series
 from qingshan.platform.app import create_app
 from qingshan.qc import service
+from qingshan.qc.jobs import run_qc
 from qingshan.timeseries.store import ObservationStore
+from qingshan.timeutil import CST
 
 T0 = pd.Timestamp("2026-03-01 00:00", tz="UTC")
 
@@ -164,3 +170,79 @@ def test_flags_endpoint_and_outlet_page(client):
     assert (
         page.status_code == 200 and "排口数据质控" in page.text and "/api/v1/qc/sites/" in page.text
     )
+
+
+def test_paper_mill_boiler_page_judges_with_the_job_pack(engine, app_settings):
+    """Regression (issue 8): the boiler stack (gas outlet) of a paper mill. The QC job judges it
+    with the thermal power pack (GB 13223); the outlet page used to choose the paper (water) pack
+    with its own logic (and its newest version, whatever the data's date). The page now judges
+    each CST day with the job's own code: same rule version, same flags, nothing stored."""
+    store = ObservationStore(app_settings.observations_dir)
+    day0 = pd.Timestamp("2026-03-02", tz=CST)  # a CST day under the 2023.1 packs
+    t = pd.date_range(day0, periods=24, freq="h").tz_convert("UTC")
+    so2 = 20 + np.arange(24) % 3 * 1.0
+    so2[3:6] = 70.0
+    with session_scope(engine) as s:
+        seed_regions(s)
+        create_user(s, "hz", "hangzhou-pass", Role.CITY, "330100")
+        ent = Enterprise(
+            credit_code="91330100MA27PAPER0",
+            name="富春纸业有限公司",
+            industry=Industry.PAPER,
+            region_code="330100",
+        )
+        s.add(ent)
+        s.flush()
+        site = Site(
+            code="PAPERGAS1",
+            name="富春纸业 1 号锅炉排口",
+            kind=SiteKind.GAS_OUTLET,
+            control_level=ControlLevel.ENTERPRISE,
+            region_code="330100",
+            enterprise_id=ent.id,
+            attrs={"source_type": "coal_boiler_ultralow"},
+        )
+        s.add(site)
+        s.flush()
+        ids = {
+            c: get_or_create_series(s, site, c, Period.HOUR, u).id
+            for c, u in (("a21026", "mg/m³"), ("a19001", "%"))
+        }
+        site_id = site.id
+    rows = pd.concat(
+        [
+            pd.DataFrame({"series_id": ids["a21026"], "time": t, "value": so2}),
+            pd.DataFrame(
+                {"series_id": ids["a19001"], "time": t, "value": 6.0 + np.arange(24) * 0.01}
+            ),
+        ]
+    ).assign(period="hour", raw_value=lambda d: d["value"], source_flag="N", source="test")
+    store.append(rows, "gas_outlet")
+    ctx = SimpleNamespace(settings=app_settings, engine=engine)
+    now = (day0 + pd.Timedelta(days=1, hours=1)).tz_convert("UTC").to_pydatetime()
+    assert run_qc(ctx, now=now, site_ids=[site_id], store=store).startswith("1 judgements stored")
+    with TestClient(create_app(app_settings)) as client:
+        h = _h(client, "hz", "hangzhou-pass")
+        [j] = client.get("/api/v1/qc/sites/PAPERGAS1/judgements", headers=h).json()
+        assert (j["industry"], j["rule_version"]) == ("thermal_power", "thermal_power/2023.1")
+        r = client.get(
+            "/api/v1/qc/sites/PAPERGAS1/flags",
+            params={
+                "start": day0.tz_convert("UTC").isoformat(),
+                "end": (day0 + pd.Timedelta(days=1)).tz_convert("UTC").isoformat(),
+            },
+            headers=h,
+        )
+        assert r.status_code == 200, r.text
+        page = r.json()
+        assert page["rule_version"] == j["rule_version"]
+        assert [w["rule_version"] for w in page["windows"]] == [j["rule_version"]]
+        # the page's flags are the stored verdict's, check by check
+        for code, stored in j["summary"].items():
+            checks = page["series"][code]["checks"]
+            assert set(checks) == set(stored["checks"])
+            for name, c in stored["checks"].items():
+                got = pd.Series(checks[name]).value_counts().to_dict()
+                assert got == {k: v for k, v in c["counts"].items() if v}, (code, name)
+        # judged on the fly, not stored
+        assert len(client.get("/api/v1/qc/sites/PAPERGAS1/judgements", headers=h).json()) == 1

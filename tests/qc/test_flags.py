@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from qingshan.qc.errors import BadParameter, ShapeMismatch, UnknownFlag
 from qingshan.qc.flags import (
     PRECEDENCE,
     Flag,
@@ -32,9 +33,9 @@ def test_aggregate_custom_precedence_and_errors():
     a = np.array([M, P], dtype=np.uint8)
     b = np.array([P, NE], dtype=np.uint8)
     assert aggregate([a, b], precedence=[F, S, M, P, NE]).tolist() == [M, P]
-    with pytest.raises(ValueError, match="at least one flag array"):
+    with pytest.raises(BadParameter, match=r"aggregate: parameter flag_arrays=\[\] .*at least one"):
         aggregate([])
-    with pytest.raises(ValueError, match="differ in shape"):
+    with pytest.raises(ShapeMismatch, match="flag array 0 has 2 rows but flag array 1 has 1"):
         aggregate([a, np.array([P], dtype=np.uint8)])
 
 
@@ -45,9 +46,9 @@ def test_worse_than_names_counts():
     assert counts(f) == {"not_evaluated": 1, "pass": 1, "suspect": 1, "fail": 1, "missing": 1}
     assert flag_from_name("Suspect") is S
     assert Flag.FAIL.label_zh == "无效"
-    with pytest.raises(ValueError, match="unknown flag 'bad'"):
+    with pytest.raises(UnknownFlag, match="unknown flag 'bad' \\(valid: not_evaluated, pass"):
         flag_from_name("bad")
-    with pytest.raises(ValueError, match="not a flag code: 7"):
+    with pytest.raises(UnknownFlag, match=r"unknown flag 7 \(valid: 0, 1, 3, 4, 9\)"):
         flag_names(np.array([7]))
 
 

@@ -1,13 +1,14 @@
 """Rule-pack versions in force by date, and what generic/2026.1 changes (worked numbers)."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
 from qingshan.qc import checks as C
 from qingshan.qc import patterns as PT
 from qingshan.qc.flags import Flag
-from qingshan.qc.rules import load_rulepack
+from qingshan.qc.rules import load_rulepack, pack_industry, rulepack_for
+from qingshan.qc.service import window_date
 
 
 def test_generic_versions_by_date():
@@ -80,3 +81,25 @@ def test_outlet_pack_2026_2_hugging_at_0_88_of_the_limit():
 
     assert (run(old) == Flag.PASS).all()  # 17 / 24 = 0.71 < 0.9
     assert (run(new) == Flag.SUSPECT).all()  # 119 / 168 = 0.71 ≥ 0.6
+
+
+def test_pack_choice_is_data_one_function():
+    """rulepacks/pack_choice.json: site kind, then the enterprise's industry."""
+    assert pack_industry("gas_outlet", "paper") == "thermal_power"  # a paper mill's boiler
+    assert pack_industry("gas_outlet", "cement") == "cement"
+    assert pack_industry("gas_outlet", "thermal_power") == "thermal_power"
+    assert pack_industry("gas_outlet", None) == "thermal_power"
+    assert pack_industry("water_outlet", "thermal_power") == "paper"
+    assert pack_industry("water_outlet", None) == "paper"
+    assert pack_industry("air_station", None) == "generic"
+    assert rulepack_for("gas_outlet", "paper", date(2026, 3, 1)).version == "thermal_power/2023.1"
+    assert rulepack_for("gas_outlet", "paper").version == "thermal_power/2026.2"
+
+
+def test_a_window_is_judged_on_its_cst_date():
+    """The CST day 2026-12-01 starts at 2026-11-30 16:00 UTC: it is judged under the packs in
+    force from 2026-12-01, not those of the UTC date of its start."""
+    start = datetime(2026, 11, 30, 16, tzinfo=UTC)
+    assert window_date(start) == date(2026, 12, 1)
+    assert window_date(start - timedelta(seconds=1)) == date(2026, 11, 30)
+    assert rulepack_for("gas_outlet", None, window_date(start)).version == "thermal_power/2026.2"

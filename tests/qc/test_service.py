@@ -7,11 +7,14 @@ from sqlalchemy import func, select
 
 from qingshan.db.engine import session_scope
 from qingshan.geo.models import Region, RegionLevel
-from qingshan.monitoring.models import ControlLevel, Site, SiteKind
+from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
+from qingshan.monitoring.registry import get_or_create_series
 from qingshan.qc import service
 from qingshan.qc.errors import MarkOverlap, QCError
+from qingshan.qc.jobs import rejudge_for_mark
 from qingshan.qc.models import QCEvent, QCJudgement, SupervisionCase
 from qingshan.qc.supervision import CaseSink, DBCaseSink
+from qingshan.timeseries.store import ObservationStore
 
 UTC = "UTC"
 T0 = pd.Timestamp("2024-03-01 00:00", tz=UTC)
@@ -50,7 +53,31 @@ def _frame() -> pd.DataFrame:
     )
 
 
-def test_judge_store_event_case_late_mark_and_replay(engine):
+def _store(session, site_id: int, tmp_path) -> ObservationStore:
+    """The observations of :func:`_frame` in an observation store, on registered series."""
+    store = ObservationStore(tmp_path / "observations")
+    site = session.get(Site, site_id)
+    ids = {
+        c: get_or_create_series(session, site, c, Period.HOUR, u).id
+        for c, u in (("a21026", "mg/m³"), ("a19001", "%"))
+    }
+    f = _frame()
+    rows = pd.DataFrame(
+        {
+            "series_id": f["parameter"].map(ids),
+            "time": f["time"],
+            "period": "hour",
+            "value": f["value"],
+            "raw_value": f["value"],
+            "source_flag": f["flag"],
+            "source": "test",
+        }
+    )
+    store.append(rows, "gas_outlet")
+    return store
+
+
+def test_judge_store_event_case_late_mark_and_replay(engine, tmp_path):
     with session_scope(engine) as s:
         site_id = _site(s)
         j1, v = service.judge_site(
@@ -97,7 +124,7 @@ def test_judge_store_event_case_late_mark_and_replay(engine):
             created_by="企业A",
             proof=["file-1"],
         )
-        new = service.rejudge_after_mark(s, mark, {WINDOW: _frame()})
+        new = rejudge_for_mark(s, _store(s, site_id, tmp_path), mark)
         assert len(new) == 1 and new[0].trigger == "late_mark" and new[0].revision == 3
         assert new[0].summary["a21026"]["exceeding_periods"] == 0
         assert s.scalar(select(func.count()).select_from(QCJudgement)) == 3
