@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.console import Console
+
+from qingshan.qc.errors import InputFileError
+from qingshan.qc.io import read_long_form, write_results
+from qingshan.qc.longform import check_long_frame
+from qingshan.qc.rules import load_rulepack
+from qingshan.standards.pollutant_codes import normalise_code
+from qingshan.timeutil import utcnow
 
 app = typer.Typer(
     name="qc",
@@ -25,9 +33,6 @@ def qc() -> None:
 
 
 def _limits(items: list[str]) -> dict[str, float]:
-    from qingshan.qc.errors import InputFileError
-    from qingshan.standards.pollutant_codes import normalise_code
-
     res = {}
     for it in items:
         if "=" not in it:
@@ -56,13 +61,6 @@ def check(
     ),
 ) -> None:
     """质控检查 Run a rule pack on a long-form export and write every check's flag per row."""
-    import pandas as pd
-
-    from qingshan.qc.io import read_long_form, write_results
-    from qingshan.qc.longform import check_long_frame
-    from qingshan.qc.rules import load_rulepack
-    from qingshan.timeutil import utcnow
-
     df = read_long_form(file)
     pack = load_rulepack(industry)
     frame = pd.DataFrame(

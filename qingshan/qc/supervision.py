@@ -21,6 +21,7 @@ from qingshan.qc.errors import BadParameter
 from qingshan.qc.exceedance import Event
 from qingshan.qc.flags import flag_names
 from qingshan.qc.marks import MarkInterval
+from qingshan.qc.models import SupervisionCase
 
 __all__ = ["CaseSink", "DBCaseSink", "evidence_for", "transmission_rates"]
 
@@ -60,8 +61,6 @@ class DBCaseSink:
         judgement_id: int | None,
         opened_at: datetime,
     ) -> int:
-        from qingshan.qc.models import SupervisionCase
-
         case = self.session.scalar(
             select(SupervisionCase).where(SupervisionCase.event_key == event_key)
         )
