@@ -9,6 +9,7 @@ from qingshan.hj212.codec import (
     CrcVariant,
     Flag,
     HJ212Error,
+    _answer_flag,
     data_answer,
     encode,
     encode_segment,
@@ -190,8 +191,6 @@ def test_check_only_parse_keeps_header_and_data_time():
 
 
 def test_quick_answers_equal_the_encoded_ones():
-    from qingshan.hj212.codec import _answer_flag
-
     for version in (0, 1, 2):
         for variant in CrcVariant:
             req = parse_segment(

@@ -7,6 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qingshan.hj212.codec import CrcVariant, HJ212Error, Packet, encode, encode_segment, parse
+from qingshan.hj212.cp import check_cp, parse_cp
+from qingshan.hj212.crc import crc16
 from qingshan.hj212.framing import FrameReader
 
 from .helpers import APPENDIX_A_FRAME
@@ -60,8 +62,6 @@ def test_byte_mutations_of_real_packets(seed, edits):
     _parse_any(bytes(data))
     # the same bytes with a correct frame around them reach the segment parser
     body = bytes(data[6:-6])
-    from qingshan.hj212.crc import crc16
-
     _parse_any(b"##%04d%s%04X" % (len(body), body, crc16(body)))
 
 
@@ -97,8 +97,6 @@ _CP_ATOMS = [
 @settings(max_examples=600, deadline=None)
 def test_check_cp_agrees_with_parse_cp(items, noise):
     """The listener's CP check raises exactly when (and what) a full parse raises."""
-    from qingshan.hj212.cp import check_cp, parse_cp
-
     for cp in ("".join(a + sep for a, sep in items)[:-1], noise):
 
         def run(fn, cp=cp):

@@ -2,7 +2,13 @@
 
 import asyncio
 
-from qingshan.hj212.journal import Journal, end_position, read_records, segment_path
+from qingshan.hj212.journal import (
+    Journal,
+    end_position,
+    prune_ingested,
+    read_records,
+    segment_path,
+)
 
 
 def test_group_commit_and_read_back(tmp_path):
@@ -83,8 +89,6 @@ def test_batch_shares_one_future_and_hands_acks_to_on_commit(tmp_path):
 
 
 def test_ingested_segments_are_pruned_and_the_rest_kept(tmp_path):
-    from qingshan.hj212.journal import prune_ingested
-
     for seq in (1, 2, 3):
         segment_path(tmp_path, seq).write_bytes(b"")
     assert prune_ingested(tmp_path, (3, 0)) == 2

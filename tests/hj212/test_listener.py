@@ -2,6 +2,7 @@
 rejects and ingest into the observation store."""
 
 import asyncio
+import random
 from datetime import UTC, datetime
 
 import pytest
@@ -52,8 +53,6 @@ def test_listener_end_to_end(engine, tmp_path):
              LoggerSpec("WAT01", "654321", st="32", crc=CrcVariant.MODBUS)]  # fmt: skip
     register(engine, specs[:1])
     register(engine, specs[1:], SiteKind.WATER_OUTLET)
-    import random
-
     rng = random.Random(3)
     t0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 

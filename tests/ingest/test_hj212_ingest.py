@@ -1,16 +1,19 @@
 """HJ 212 packets → observation rows (pure), and the journal ingestor against the store."""
 
 import random
+import threading
 from datetime import UTC, datetime
 
 import pyarrow as pa
+from hj212.helpers import register
 
 from qingshan.config import Settings
+from qingshan.db.engine import session_scope
 from qingshan.hj212.codec import encode, parse
 from qingshan.hj212.journal import Journal
 from qingshan.hj212.logger_sim import LoggerSpec, build_packet
 from qingshan.ingest.hj212 import JournalIngestor, observation_tables, readings_from_packet
-from qingshan.monitoring.models import SiteKind
+from qingshan.monitoring.models import LatestValue, SiteKind
 from qingshan.timeseries.schema import OBSERVATION_SCHEMA
 from qingshan.timeseries.store import ObservationStore
 
@@ -71,8 +74,6 @@ def test_observation_tables_shape():
 
 
 def test_journal_ingestor_is_idempotent_and_checkpointed(engine, tmp_path):
-    from hj212.helpers import register
-
     spec = LoggerSpec("W1", "1", st="32")
     register(engine, [spec], SiteKind.WATER_OUTLET)
     settings = Settings(data_dir=tmp_path)
@@ -95,11 +96,6 @@ def test_journal_ingestor_is_idempotent_and_checkpointed(engine, tmp_path):
 
 
 def test_ingest_updates_latest_values(engine, tmp_path):
-    from hj212.helpers import register
-
-    from qingshan.db.engine import session_scope
-    from qingshan.monitoring.models import LatestValue
-
     spec = LoggerSpec("G1", "1", st="31")
     register(engine, [spec])
     rng = random.Random(2)
@@ -123,10 +119,6 @@ def test_ingest_updates_latest_values(engine, tmp_path):
 def test_two_ingestors_on_one_journal_store_each_record_once(engine, tmp_path):
     """A worker left over from a killed listener and the restarted listener's replay run at
     the same time: the ingest lock makes them take turns, nothing is stored twice."""
-    import threading
-
-    from hj212.helpers import register
-
     specs = [LoggerSpec(f"G{i}", "1", st="31") for i in range(3)]
     register(engine, specs)
     rng = random.Random(3)

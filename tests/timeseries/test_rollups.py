@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ from qingshan.timeseries.rollups import (
     rollup_partial,
     valid_mask,
 )
+from qingshan.timeutil import CST
 
 H0 = datetime(2024, 1, 1, 2, 0, tzinfo=UTC)  # 10:00 CST
 
@@ -183,14 +184,13 @@ def test_rollup_to_cst_day_reads_two_utc_partitions(store):
     )
     store.append(hourly, "air")
     assert len(store.files()) == 2
-    cst = timezone(timedelta(hours=8))
     got = rollup(
         store,
         "air",
         "hour",
         "day",
-        datetime(2024, 1, 2, 9, tzinfo=cst),
-        datetime(2024, 1, 2, 10, tzinfo=cst),
+        datetime(2024, 1, 2, 9, tzinfo=CST),
+        datetime(2024, 1, 2, 10, tzinfo=CST),
         {7: 70},
     )
     assert got["value"].tolist() == [11.5] and got["count"].tolist() == [24]
