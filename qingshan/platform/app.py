@@ -20,6 +20,7 @@ from qingshan import __version__
 from qingshan.api import accounts as accounts_api
 from qingshan.api import geo as geo_api
 from qingshan.api import health as health_api
+from qingshan.api.docs import install_docs
 from qingshan.api.errors import install_error_handlers
 from qingshan.archive import api as archive_api
 from qingshan.archive import web as archive_web
@@ -92,7 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="生态环境保护综合协同管理平台 API",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served by install_docs with the package's own assets
+        redoc_url=None,
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -102,4 +104,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     mount_web(app, PAGES, NAV)
+    install_docs(app, API_PREFIX)
     return app
