@@ -1,4 +1,4 @@
-"""The platform's own periodic jobs. Each takes a :class:`~qingshan.jobs.registry.JobContext`
+"""The platform's own periodic jobs. Each takes a :class:`~qingshan.jobs.job.JobContext`
 and returns a one-line summary."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from qingshan.db.engine import session_scope
-from qingshan.jobs.registry import JobContext
+from qingshan.jobs.job import JobContext
 from qingshan.monitoring.models import STREAM_OF_KIND, Period, Series, Site
 from qingshan.monitoring.registry import ensure_series, update_latest
 from qingshan.timeutil import utcnow

@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI
 
 import qingshan.platform.models  # noqa: F401  (every model mapped, audit listener registered)
 from qingshan import __version__
+from qingshan.accounts.models import Role
 from qingshan.api import accounts as accounts_api
 from qingshan.api import geo as geo_api
 from qingshan.api import health as health_api
@@ -28,9 +29,13 @@ from qingshan.archive.service import OutletCounts
 from qingshan.config import Settings, get_settings
 from qingshan.hj212 import api as hj212_api
 from qingshan.hj212 import web as hj212_web
+from qingshan.jobs import api as jobs_api
+from qingshan.jobs import web as jobs_web
+from qingshan.jobs.job import Jobs
 from qingshan.monitoring import api as monitoring_api
 from qingshan.monitoring import water_api
 from qingshan.monitoring import web as monitoring_web
+from qingshan.platform.jobs import JOBS
 from qingshan.platform.runtime import start_runtime
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
@@ -52,6 +57,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     standards_api.router,
     qc_api.router,
     archive_api.router,
+    jobs_api.router,
 )
 
 #: dashboard page routers
@@ -60,6 +66,7 @@ PAGES: tuple[APIRouter, ...] = (
     hj212_web.router,
     archive_web.router,
     qc_web.router,
+    jobs_web.router,
 )
 
 #: the top navigation
@@ -68,6 +75,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/water", "nav.water", ("/water",)),
     NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
     NavItem("/devices", "nav.devices", ("/devices",), login=True),
+    NavItem("/admin/jobs", "nav.admin_jobs", ("/admin/jobs",), login=True, roles=(Role.PROVINCE,)),
     NavItem(f"{API_PREFIX}/docs", "nav.api"),
 )
 
@@ -75,7 +83,7 @@ NAV: tuple[NavItem, ...] = (
 def providers() -> dict[type, Any]:
     """Protocol a domain publishes → the implementation another domain gives it (read by the
     routes through :func:`qingshan.api.deps.provided`)."""
-    return {OutletCounts: outlet_counts}
+    return {OutletCounts: outlet_counts, Jobs: JOBS}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

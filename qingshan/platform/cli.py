@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from qingshan.config import get_settings
+from qingshan.db.engine import get_engine, session_scope
+from qingshan.errors import QingshanError
+from qingshan.jobs.errors import JobFailed
+from qingshan.jobs.job import JobContext
+from qingshan.jobs.lock import lock_path
+from qingshan.jobs.runner import run_job
+from qingshan.jobs.schemas import JobsOverviewPublic
+from qingshan.jobs.service import HISTORY, JobsOverview, RunView, jobs_overview
+from qingshan.platform.jobs import JOBS
+from qingshan.timeutil import as_cst, utcnow
 
 console = Console()
 jobs_app = typer.Typer(help="周期任务 Periodic jobs.", no_args_is_help=True)
@@ -57,27 +71,71 @@ def demo(
 
 
 @jobs_app.command("list")
-def jobs_list() -> None:
-    """List the periodic jobs and their intervals."""
-    from qingshan.jobs.registry import JOBS
+def jobs_list(
+    as_json: bool = typer.Option(False, "--json", help="the shape of GET /api/v1/admin/jobs"),
+    runs: int = typer.Option(HISTORY, min=1, max=1000, help="recent runs per job (--json)"),
+) -> None:
+    """List the periodic jobs: schedule, next run and last run (times in CST)."""
+    settings = get_settings()
+    with session_scope(get_engine(settings.db_url)) as session:
+        overview = jobs_overview(
+            session, JOBS, now=utcnow(), lock=lock_path(settings.data_dir), history=runs
+        )
+    if as_json:
+        print(JobsOverviewPublic.model_validate(overview).model_dump_json(indent=2))
+    else:
+        _print_jobs(overview)
 
-    table = Table("job", "every", "what")
-    for job in JOBS.values():
-        table.add_row(job.name, str(job.every), job.description)
+
+def _print_jobs(overview: JobsOverview) -> None:
+    s = overview.scheduler
+    if s.running:
+        console.print(f"scheduler: [green]running[/] (pid {s.pid or '?'}, lock {s.lock})")
+    else:
+        console.print(
+            "scheduler: [yellow]not running[/]: it runs inside `qingshan serve` "
+            f"(no lock on {s.lock}); until then no job runs by itself"
+        )
+    table = Table("job", "schedule", "next run (CST)", "last run (CST)")
+    for column in table.columns[:3]:
+        column.no_wrap = True
+    for job in overview.jobs:
+        run = job.last_run
+        if run is None:
+            last = "[dim]never[/]"
+        else:
+            took = "running" if run.duration_seconds is None else f"{run.duration_seconds:.1f} s"
+            last = f"{_status(run)} {_cst(run.started_at)} · {took}"
+            if run.message:
+                last += f"\n[dim]{escape(run.message)}[/]"
+        next_run = _cst(job.next_run) if job.next_run else "[dim]—[/]"
+        table.add_row(f"[bold]{job.name}[/]", job.schedule.text, next_run, last)
     console.print(table)
+    for job in overview.jobs:
+        console.print(f"[bold]{job.name}[/]: {escape(job.description)}", style="dim")
+
+
+def _cst(value: datetime) -> str:
+    return as_cst(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _status(run: RunView) -> str:
+    color = {"ok": "green", "failed": "red", "running": "blue"}.get(run.status, "yellow")
+    return f"[{color}]{run.status}[/]"
 
 
 @jobs_app.command("run")
 def jobs_run(name: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Run one job now and print its result."""
-    from qingshan.config import get_settings
-    from qingshan.db.engine import get_engine
-    from qingshan.jobs.registry import JobContext
-    from qingshan.jobs.runner import run_job
-
+    job = JOBS.get_job(name)
     settings = get_settings()
     with console.status(f"running {name} …"):
-        run = run_job(name, JobContext(settings=settings, engine=get_engine(settings.db_url)))
+        try:
+            run = run_job(job, JobContext(settings=settings, engine=get_engine(settings.db_url)))
+        except QingshanError:
+            raise
+        except Exception as exc:  # recorded in job_run as failed; one line here
+            raise JobFailed(f"job {name} failed: {type(exc).__name__}: {exc}", job=name) from exc
     if as_json:
         print(json.dumps({"job": name, "status": run.status, "message": run.message}))
     else:

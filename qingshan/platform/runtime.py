@@ -13,8 +13,9 @@ from fastapi import FastAPI
 from qingshan.config import Settings
 from qingshan.db.engine import make_engine
 from qingshan.ingest.runtime import run_listener, run_simulated_loggers
-from qingshan.jobs.registry import JobContext
-from qingshan.jobs.runner import run_scheduler
+from qingshan.jobs.job import JobContext
+from qingshan.jobs.runner import JobScheduler
+from qingshan.platform.jobs import JOBS
 
 log = logging.getLogger("qingshan.runtime")
 
@@ -25,9 +26,12 @@ async def start_runtime(app: FastAPI, settings: Settings) -> AsyncIterator[None]
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []
     engine = app.state.engine = make_engine(settings.db_url)
+    scheduler = None
     if settings.scheduler:
-        ctx = JobContext(settings=settings, engine=engine)
-        tasks.append(asyncio.create_task(run_scheduler(ctx, stop), name="scheduler"))
+        # one scheduler per data directory: refuses to start if another process holds its lock
+        scheduler = JobScheduler(JOBS, JobContext(settings=settings, engine=engine))
+        await scheduler.start()
+    app.state.scheduler = scheduler
     if settings.hj212_listener:
         store = app.state.store
         tasks.append(
@@ -45,6 +49,11 @@ async def start_runtime(app: FastAPI, settings: Settings) -> AsyncIterator[None]
         yield
     finally:
         stop.set()
+        if scheduler is not None:
+            try:
+                await asyncio.wait_for(scheduler.stop(), timeout=10)
+            except TimeoutError:
+                log.warning("jobs still running at shutdown: they finish before the process exits")
         for task in tasks:
             try:
                 await asyncio.wait_for(task, timeout=10)

@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from qingshan import __version__
+from qingshan.accounts.models import Role
 from qingshan.accounts.security import TOKEN_COOKIE
 from qingshan.geo.regions import CITY_CODES, REGIONS, get_region, overlaps
 from qingshan.timeutil import as_cst, utcnow
@@ -40,9 +41,14 @@ class NavItem:
     matches: tuple[str, ...] = ()
     login: bool = False  # the page needs a login (shown with a lock to visitors)
     prefixes: tuple[str, ...] = ()  # pages below it (e.g. an outlet under 污染源) keep it active
+    roles: tuple[Role, ...] = ()  # shown only to users of these roles (e.g. admin pages); () = all
 
     def is_active(self, path: str) -> bool:
         return path in self.matches or path.startswith(self.prefixes)
+
+    def is_shown_to(self, viewer: Viewer | None) -> bool:
+        """Whether the item is in the navigation of ``viewer`` (None: a visitor)."""
+        return not self.roles or (viewer is not None and viewer.role in self.roles)
 
 
 def city_names_en() -> dict[str, str]:
@@ -96,6 +102,7 @@ def render(
                 "locked": n.login and viewer is None,
             }
             for n in getattr(request.app.state, "nav", ())
+            if n.is_shown_to(viewer)
         ],
         "viewer": viewer,
         "viewer_region": _region_name(viewer.region_code, lang) if viewer else None,

@@ -6,13 +6,14 @@ from sqlalchemy import select
 
 from qingshan.config import Settings
 from qingshan.db.engine import session_scope
-from qingshan.errors import NotFound
 from qingshan.geo.regions import seed_regions
+from qingshan.jobs.errors import UnknownJob
+from qingshan.jobs.job import JobContext
 from qingshan.jobs.models import JobRun
-from qingshan.jobs.registry import JobContext, get_job
 from qingshan.jobs.runner import run_job
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Series, Site, SiteKind
 from qingshan.monitoring.registry import get_or_create_series
+from qingshan.platform.jobs import JOBS
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, utcnow
 
@@ -50,7 +51,7 @@ def test_daily_means_with_coverage(engine, tmp_path):
         ),
         "air",
     )
-    run = run_job("rollups", JobContext(settings=settings, engine=engine))
+    run = run_job(JOBS["rollups"], JobContext(settings=settings, engine=engine))
     # two daily rows, and one monthly row per month they touch (invalid: < 27 days)
     months = len({day0.month, (day0 + pd.Timedelta(days=1)).month})
     assert run.status == "ok" and run.message == f"{2 + months} rollup rows written"
@@ -68,14 +69,14 @@ def test_daily_means_with_coverage(engine, tmp_path):
     assert rows["source"].tolist() == ["rollup:hour:24/24", "rollup:hour:5/24"]
     assert latest.value is None  # today's mean is not valid yet
     # a second run writes nothing new
-    assert run_job("rollups", JobContext(settings=settings, engine=engine)).message.startswith(
-        "0 rollup"
-    )
+    assert run_job(
+        JOBS["rollups"], JobContext(settings=settings, engine=engine)
+    ).message.startswith("0 rollup")
 
 
 def test_unknown_job_lists_the_jobs():
-    with pytest.raises(NotFound, match="no job 'x'; jobs are: compact, qc, rollups"):
-        get_job("x")
+    with pytest.raises(UnknownJob, match="no job 'x'; jobs are: compact, qc, rollups"):
+        JOBS.get_job("x")
 
 
 def test_compact_job_merges_many_small_files_and_reads_stay_the_same(engine, tmp_path):
@@ -98,7 +99,7 @@ def test_compact_job_merges_many_small_files_and_reads_stay_the_same(engine, tmp
         )
     before = store.query([1], t0, t0 + pd.Timedelta(hours=1))
     assert len(store.files("gas_outlet")) == COMPACT_MIN_FILES
-    run = run_job("compact", JobContext(settings=settings, engine=engine))
+    run = run_job(JOBS["compact"], JobContext(settings=settings, engine=engine))
     assert run.message == f"1 partitions compacted ({COMPACT_MIN_FILES} files → 1)"
     assert len(store.files("gas_outlet")) == 1
     after = store.query([1], t0, t0 + pd.Timedelta(hours=1))
@@ -115,7 +116,7 @@ def test_scheduler_start_closes_runs_a_dead_process_left_running(engine, tmp_pat
     stop = asyncio.Event()
     stop.set()  # start, close the stale runs, and return at once
     settings = Settings(data_dir=tmp_path, secret_key="x" * 32)
-    asyncio.run(run_scheduler(JobContext(settings=settings, engine=engine), stop))
+    asyncio.run(run_scheduler(JOBS, JobContext(settings=settings, engine=engine), stop))
     with session_scope(engine) as s:
         run = s.scalar(select(JobRun).order_by(JobRun.id))
         assert (run.status, run.message) == ("interrupted", "the server stopped")

@@ -1,0 +1,23 @@
+"""The registry of periodic jobs: every job the platform runs, with its schedule.
+
+A job is one line: a name, the function (``(ctx: JobContext) -> str``), a schedule and what it
+does. A schedule is an interval, ``every(minutes=10)``, or a crontab expression read in China
+Standard Time, ``cron("0 16 * * *")`` (16:00 CST every day) or ``cron("0 8 1 * *")`` (08:00 CST
+on the 1st of each month); a bad expression fails here, at import, naming the job and the
+field. ``qingshan serve`` runs them (:mod:`qingshan.jobs.runner`), ``qingshan jobs list`` shows
+them with their last runs, ``qingshan jobs run NAME`` runs one now.
+"""
+
+from __future__ import annotations
+
+from qingshan.jobs.builtin import compact, rollups
+from qingshan.jobs.job import Job, Jobs
+from qingshan.jobs.schedule import every
+from qingshan.qc.jobs import run_qc
+
+JOBS = Jobs(
+    Job("rollups", rollups, every(minutes=10), "hour → day → month means with coverage (GB 3095-2012 §8.2 Table 4)"),
+    Job("compact", compact, every(minutes=30), "rewrite observation partitions of many small files into one sorted file"),
+    Job("qc", run_qc, every(minutes=15), "QC verdicts of every outlet's recent CST days; exceedance events → supervision cases"),
+    # e.g. Job("forecast", forecast.daily, cron("0 16 * * *"), "每日空气质量预报 daily AQI forecast"),
+)  # fmt: skip
