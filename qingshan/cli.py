@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Sequence
+from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
+from sqlalchemy.exc import DBAPIError
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 import qingshan.platform.models  # noqa: F401  (every model mapped, audit listener registered)
+from qingshan.config import get_settings
+from qingshan.db.errors import not_ready_error
 from qingshan.errors import QingshanError
 
 app = typer.Typer(
@@ -57,22 +64,39 @@ def _mount() -> None:
 _mount()
 
 
-def main() -> None:
-    """Entry point: domain errors print as one clear line and exit 1."""
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point. A user's mistake prints one line on stderr, never a traceback: usage errors
+    (unknown command or option, missing or bad argument) exit 2, domain errors
+    (:class:`~qingshan.errors.QingshanError`, a database without its tables) exit 1. A real bug
+    still shows its traceback."""
     try:
-        app(standalone_mode=False)
+        rv = app(args=argv, prog_name="qingshan", standalone_mode=False)
+    except NoArgsIsHelpError as exc:  # the help is printed already
+        sys.exit(exc.exit_code)
+    except UsageError as exc:
+        hint = f" (try '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        _fail(exc.format_message() + hint, exc.exit_code)
+    except ClickException as exc:  # e.g. a file that cannot be opened
+        _fail(exc.format_message(), exc.exit_code)
     except QingshanError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        sys.exit(1)
+        _fail(str(exc), 1)
+    except DBAPIError as exc:  # a session made outside session_scope
+        not_ready = not_ready_error(exc, get_settings().db_url)
+        if not_ready is None:
+            raise
+        _fail(str(not_ready), 1)
     except typer.Abort:
-        sys.exit(1)
-    except Exception as exc:  # click usage errors carry their own exit codes
-        import click
+        _fail("aborted", 1)
+    # standalone_mode=False returns the code of a `raise typer.Exit(code)` (commands return None)
+    if isinstance(rv, int) and not isinstance(rv, bool) and rv:
+        sys.exit(rv)
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+
+def _fail(message: str, code: int) -> NoReturn:
+    """Print ``error: message`` as one line on stderr and exit with ``code``."""
+    one_line = " ".join(message.split())
+    err.print(Text.assemble(("error: ", "bold red"), one_line), soft_wrap=True, highlight=False)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

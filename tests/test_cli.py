@@ -46,7 +46,8 @@ def test_errors_are_one_clear_line(tmp_path, args, env, message):
     result = run(args, tmp_path, **env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert message in " ".join(result.stderr.split())
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr  # one line, never wrapped
+    assert message in result.stderr
 
 
 def test_db_upgrade_then_current(tmp_path):

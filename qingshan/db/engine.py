@@ -9,17 +9,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qingshan.config import get_settings
-from qingshan.errors import QingshanError
+from qingshan.db.errors import DatabaseError, not_ready_error
 
-
-class DatabaseError(QingshanError):
-    """The relational store is unreachable, unmigrated or refused an operation."""
-
-    status_code = 503
+__all__ = ["DatabaseError", "dispose_engines", "get_engine", "make_engine", "session_scope"]
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -88,11 +84,22 @@ def _factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
-    session = _factory(engine or get_engine())()
+    """A session that commits on success and rolls back on any error.
+
+    The error of a database without the tables the code needs (never migrated, or at an older
+    revision) becomes :class:`qingshan.db.errors.DatabaseNotReady`, which says what to run.
+    """
+    engine = engine or get_engine()
+    session = _factory(engine)()
     try:
         yield session
         session.commit()
+    except DBAPIError as exc:
+        session.rollback()
+        not_ready = not_ready_error(exc, engine.url)
+        if not_ready is None:
+            raise
+        raise not_ready from exc
     except BaseException:
         session.rollback()
         raise

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qingshan.errors import describe_read_error
 from qingshan.ingest.errors import BadRow, UnknownFormat
 from qingshan.timeutil import CST
 
@@ -66,8 +67,11 @@ class Parsed:
 
 def sniff(path: Path) -> str:
     """The CNEMC format of ``path`` from its header: ``air`` or ``water``."""
-    with open(path, encoding="utf-8-sig") as fh:
-        header = fh.readline().strip()
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            header = fh.readline().strip()
+    except UnicodeDecodeError as exc:
+        raise _unreadable(path, exc) from exc
     if header.startswith("date,hour,type,"):
         return "air"
     if header.startswith(",".join(WATER_KEY_COLUMNS[:3])):
@@ -79,9 +83,22 @@ def sniff(path: Path) -> str:
     )
 
 
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    except ValueError as exc:  # pandas' parser errors, a codec error
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: Path, exc: Exception) -> UnknownFormat:
+    """The error of a file that is not CSV text: the file, what is wrong, the line if known."""
+    reason, line = describe_read_error(exc)
+    return UnknownFormat(f"{path.name}: cannot read as CSV: {reason}", file=str(path), line=line)
+
+
 def parse_air(path: Path) -> Parsed:
     """Parse a ``china_sites_*`` or ``china_cities_*`` file into long 1-hour observations."""
-    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    raw = _read_csv(path)
     columns = list(raw.columns[3:])
     kind = "sites" if all(_is_station_code(c) for c in columns) else "cities"
     bad: list[BadRow] = []
@@ -140,7 +157,7 @@ def parse_air(path: Path) -> Parsed:
 
 def parse_water(path: Path, *, year: int) -> Parsed:
     """Parse the surface-water real-time table; ``year`` completes ``监测时间`` (MM-DD HH:MM)."""
-    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    raw = _read_csv(path)
     missing = [c for c in WATER_KEY_COLUMNS if c not in raw.columns]
     if missing:
         raise UnknownFormat(f"{path.name}: missing columns {missing}", file=str(path))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from qingshan.errors import describe_read_error
 from qingshan.qc.errors import EmptySeries, InputFileError, MixedUnits
 
 __all__ = ["read_long_form", "write_results"]
@@ -75,8 +77,10 @@ def read_long_form(path: str | Path) -> pd.DataFrame:
             df = pd.read_csv(
                 p, dtype={"site": str, "parameter": str, "flag": str}, keep_default_na=True
             )
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(str(p), f"cannot read as CSV or Excel: {exc}") from exc
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+        reason, _line = describe_read_error(exc)  # the reason names the line
+        kind = "Excel" if p.suffix.lower() in (".xlsx", ".xlsm", ".xls") else "CSV"
+        raise InputFileError(str(p), f"cannot read as {kind}: {reason}") from exc
     df.columns = [str(c).strip().lower() for c in df.columns]
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:

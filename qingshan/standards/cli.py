@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import zipfile
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from qingshan.errors import describe_read_error
 from qingshan.standards.errors import StandardsError
 
 err = Console(stderr=True)
@@ -38,12 +40,25 @@ _ZH_WATER = {
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read CSV or Excel (.xlsx/.xls) as strings, so bad cells can be reported."""
+    """Read CSV or Excel (.xlsx/.xls) as strings, so bad cells can be reported.
+
+    A file that is not a table (not UTF-8, ragged rows, not a workbook) raises
+    :class:`StandardsError` naming the file, what is wrong and the line where known.
+    """
     if not path.exists():
         raise StandardsError(f"file not found: {path}", path=str(path))
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, dtype=str)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    excel = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    try:
+        if excel:
+            return pd.read_excel(path, dtype=str)
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+        reason, line = describe_read_error(exc)
+        raise StandardsError(
+            f"{path}: cannot read as {'Excel' if excel else 'CSV'}: {reason}",
+            path=str(path),
+            line=line,
+        ) from exc
 
 
 def _aqi_columns(columns: list[str], report: str) -> dict[str, str]:
