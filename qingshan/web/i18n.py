@@ -447,6 +447,79 @@ _RAW |= {
     "qc.kind.water_outlet": ("废水排口", "Wastewater outlet"),
 }
 
+_RAW |= {
+    # error pages (qingshan.web.errors): titles and explanations by HTTP status
+    "error.code": ("错误代码", "Error"),
+    "error.title.400": ("请求有误", "Bad request"),
+    "error.title.401": ("需要登录", "Login required"),
+    "error.title.403": ("无权访问", "Access denied"),
+    "error.title.404": ("页面不存在", "Page not found"),
+    "error.title.405": ("不支持的请求方式", "Method not allowed"),
+    "error.title.422": ("请求参数有误", "Invalid parameter"),
+    "error.title.500": ("服务器内部错误", "Internal server error"),
+    "error.title.503": ("服务暂不可用", "Service unavailable"),
+    "error.title.4xx": ("请求未能完成", "The request could not be completed"),
+    "error.title.5xx": ("服务器错误", "Server error"),
+    "error.explain.403": ("您没有查看此页面的权限。", "You are not allowed to see this page."),
+    "error.explain.404": (
+        "本站没有 {path} 这个页面：地址可能有误，或页面已经移动。",
+        "There is no page at {path}: the address may be mistyped, or the page has moved.",
+    ),
+    "error.explain.405": (
+        "页面 {path} 不接受这种请求方式。",
+        "The page {path} does not accept this kind of request.",
+    ),
+    "error.explain.422": (
+        "地址中的参数不符合要求，请修改后重试：",
+        "A parameter in the address is not valid; correct it and try again:",
+    ),
+    "error.explain.500": (
+        "服务器在生成此页面时出错，错误已记入日志。请稍后再试。",
+        "The server failed while preparing this page; the error has been logged. "
+        "Please try again later.",
+    ),
+    "error.explain.503": (
+        "服务暂时无法提供此页面，请稍后再试或联系管理员。",
+        "The service cannot show this page at the moment; try again later or ask the "
+        "administrator.",
+    ),
+    "error.explain.4xx": ("请求未能完成。", "The request could not be completed."),
+    "error.explain.5xx": (
+        "服务器出错，错误已记入日志。请稍后再试。",
+        "The server failed; the error has been logged. Please try again later.",
+    ),
+    "error.detail": ("详情", "Details"),
+    "error.param": ("参数", "Parameter"),
+    "error.given": ("给定值", "Given"),
+    "error.problem": ("问题", "Problem"),
+    "error.allowed": ("允许值", "Allowed"),
+    "error.none_given": ("（未提供）", "(none)"),
+    "error.loc.query": ("查询参数", "query"),
+    "error.loc.path": ("路径", "path"),
+    "error.loc.header": ("请求头", "header"),
+    "error.loc.cookie": ("Cookie", "cookie"),
+    "error.loc.body": ("表单", "form"),
+    "error.range": ("{lo} 至 {hi}", "{lo} to {hi}"),
+    "error.reason.missing": ("缺少此参数", "missing"),
+    "error.reason.int": ("应为整数", "must be a whole number"),
+    "error.reason.number": ("应为数字", "must be a number"),
+    "error.reason.bool": ("应为 true 或 false", "must be true or false"),
+    "error.reason.date": ("应为日期（YYYY-MM-DD）", "must be a date (YYYY-MM-DD)"),
+    "error.reason.datetime": (
+        "应为日期时间（ISO 8601）",
+        "must be a date and time (ISO 8601)",
+    ),
+    "error.reason.too_small": ("小于允许的最小值", "below the smallest allowed value"),
+    "error.reason.too_large": ("大于允许的最大值", "above the largest allowed value"),
+    "error.reason.too_short": ("太短", "too short"),
+    "error.reason.too_long": ("太长", "too long"),
+    "error.reason.pattern": ("格式不符", "not in the expected form"),
+    "error.reason.choice": ("不是可选值之一", "not one of the allowed values"),
+    "error.reason.other": ("无效", "not valid"),
+    "error.home": ("返回首页", "Go to the home page"),
+    "error.back": ("返回上一页", "Go back"),
+}
+
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {key: MappingProxyType(dict(zip(LANGS, pair, strict=True))) for key, pair in _RAW.items()}
 )

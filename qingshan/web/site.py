@@ -9,15 +9,18 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from qingshan.web import login
+from qingshan.web.errors import install_error_pages
 from qingshan.web.render import STATIC_DIR, NavItem
 
 
 def mount_web(app: FastAPI, pages: Sequence[APIRouter], nav: Sequence[NavItem]) -> None:
     """Mount /static, /login and /logout, the page routers ``pages`` and the top navigation
-    ``nav`` (read by :func:`qingshan.web.render.render`) on ``app``."""
+    ``nav`` (read by :func:`qingshan.web.render.render`) on ``app``, and the HTML error pages of
+    the pages (:mod:`qingshan.web.errors`; the API keeps its JSON errors)."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.state.nav = tuple(nav)
     login.install_login_redirect(app)
+    install_error_pages(app)
     app.include_router(login.router)
     for router in pages:
         app.include_router(router)
