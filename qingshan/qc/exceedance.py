@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from qingshan.qc.errors import BadParameter, ShapeMismatch
@@ -36,7 +37,9 @@ class Status:
     ZH = {"exceeding": "超标", "compliant": "达标", "insufficient": "无效", "no_limit": "无限值"}
 
 
-def exceedance_multiple(value, limit):
+def exceedance_multiple(
+    value: npt.ArrayLike, limit: npt.ArrayLike
+) -> float | npt.NDArray[np.float64]:
     """超标倍数 (C − limit) / limit [–]; 0 where compliant, NaN where value or limit is missing.
 
     Parameters
@@ -54,7 +57,9 @@ def exceedance_multiple(value, limit):
     return float(out) if np.ndim(out) == 0 else out
 
 
-def judge(means, valid, limit) -> pd.DataFrame:
+def judge(
+    means: npt.ArrayLike | pd.Series, valid: npt.ArrayLike, limit: npt.ArrayLike | None
+) -> pd.DataFrame:
     """Judge periodic means against a limit.
 
     Parameters
@@ -111,10 +116,10 @@ class Event:
 
 
 def events_from_runs(
-    period_starts,
-    status,
-    means,
-    limit,
+    period_starts: pd.DatetimeIndex | npt.ArrayLike,
+    status: npt.ArrayLike,
+    means: npt.ArrayLike,
+    limit: npt.ArrayLike,
     *,
     period: pd.Timedelta = pd.Timedelta(hours=1),
     min_points: int = 1,

@@ -22,13 +22,29 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
+from typing import TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from qingshan.qc.errors import BadParameter, ShapeMismatch, UnknownFlag
 
-__all__ = ["Flag", "PRECEDENCE", "aggregate", "flag_names", "flag_from_name", "worse_than"]
+__all__ = [
+    "Flag",
+    "FlagArray",
+    "PRECEDENCE",
+    "aggregate",
+    "as_series_like",
+    "counts",
+    "flag_names",
+    "flag_from_name",
+    "utc_index",
+    "worse_than",
+]
+
+#: flag codes (:class:`Flag` values) as an array
+FlagArray: TypeAlias = npt.NDArray[np.uint8]
 
 
 class Flag(enum.IntEnum):
@@ -74,14 +90,16 @@ for _f in PRECEDENCE:
 _VALID_CODES = frozenset(int(f) for f in Flag)
 
 
-def _as_codes(flags) -> np.ndarray:
+def _as_codes(flags: npt.ArrayLike) -> FlagArray:
     arr = np.asarray(flags)
     if arr.dtype != np.uint8:
         arr = arr.astype(np.uint8)
     return arr
 
 
-def aggregate(flag_arrays: Iterable, *, precedence: Sequence[Flag] = PRECEDENCE) -> np.ndarray:
+def aggregate(
+    flag_arrays: Iterable[npt.ArrayLike], *, precedence: Sequence[Flag] = PRECEDENCE
+) -> FlagArray:
     """Aggregate per-check flag arrays into one flag per value, worst first.
 
     Parameters
@@ -114,19 +132,21 @@ def aggregate(flag_arrays: Iterable, *, precedence: Sequence[Flag] = PRECEDENCE)
     worst = rank[arrays[0]]
     for a in arrays[1:]:
         np.maximum(worst, rank[a], out=worst)
-    return by_rank[worst]
+    out: FlagArray = by_rank[worst]
+    return out
 
 
-def worse_than(flags, level: Flag) -> np.ndarray:
+def worse_than(flags: npt.ArrayLike, level: Flag) -> npt.NDArray[np.bool_]:
     """Boolean mask of values whose flag ranks at or above ``level`` (FAIL ≥ SUSPECT ≥ PASS…).
 
     ``worse_than(f, Flag.FAIL)`` is True where the flag is FAIL; ``Flag.SUSPECT`` selects FAIL
     and SUSPECT. MISSING ranks lowest, so it never counts as worse.
     """
-    return _RANK[_as_codes(flags)] >= _RANK[int(level)]
+    worse: npt.NDArray[np.bool_] = _RANK[_as_codes(flags)] >= _RANK[int(level)]
+    return worse
 
 
-def flag_names(flags) -> np.ndarray:
+def flag_names(flags: npt.ArrayLike) -> npt.NDArray[np.object_]:
     """Lower-case names (``pass`` …) of an array of flag codes, as object array."""
     codes = _as_codes(flags)
     lut = np.array([""] * 256, dtype=object)
@@ -135,31 +155,33 @@ def flag_names(flags) -> np.ndarray:
     bad = ~np.isin(codes, list(_VALID_CODES))
     if bad.any():
         raise UnknownFlag(int(codes[bad][0]), [str(c) for c in sorted(_VALID_CODES)])
-    return lut[codes]
+    names: npt.NDArray[np.object_] = lut[codes]
+    return names
 
 
 def flag_from_name(name: str) -> Flag:
+    """The flag named ``name`` (any case: ``pass``, ``SUSPECT`` …)."""
     try:
         return Flag[str(name).strip().upper()]
     except KeyError:
         raise UnknownFlag(name, [f.label for f in Flag]) from None
 
 
-def counts(flags) -> dict[str, int]:
+def counts(flags: npt.ArrayLike) -> dict[str, int]:
     """Number of values per flag name (for result summaries)."""
     codes = _as_codes(flags).ravel()
     bc = np.bincount(codes, minlength=16)
     return {f.label: int(bc[int(f)]) for f in Flag}
 
 
-def as_series_like(template, flags: np.ndarray):
+def as_series_like(template: object, flags: FlagArray) -> FlagArray | pd.Series:
     """Return ``flags`` as a Series with ``template``'s index when ``template`` is a Series."""
     if isinstance(template, pd.Series):
         return pd.Series(flags, index=template.index, name=template.name)
     return flags
 
 
-def utc_index(times) -> pd.DatetimeIndex:
+def utc_index(times: pd.DatetimeIndex | pd.Series | npt.ArrayLike) -> pd.DatetimeIndex:
     """``times`` (DatetimeIndex, Series, datetime64 or ISO strings) as a UTC DatetimeIndex,
     without a detour through Python objects; naive times are taken as UTC."""
     if isinstance(times, pd.DatetimeIndex | pd.Series) and isinstance(

@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from qingshan.qc.errors import ShapeMismatch
-from qingshan.qc.flags import Flag, as_series_like
+from qingshan.qc.flags import Flag, FlagArray, as_series_like
 
 __all__ = [
     "P",
@@ -42,7 +42,6 @@ __all__ = [
     "rolling_range",
 ]
 
-FlagArray: TypeAlias = npt.NDArray[np.uint8]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.intp]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from qingshan.qc.errors import MarkEndsBeforeStart, MarkOverlap, UnknownMarkKind
@@ -59,7 +60,7 @@ class MarkInterval:
         )
 
 
-def _ts(v) -> pd.Timestamp:
+def _ts(v: object) -> pd.Timestamp:
     t = pd.Timestamp(v)
     return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
 
@@ -95,12 +96,12 @@ def validate_marks(marks: Iterable[MarkInterval]) -> list[MarkInterval]:
 
 
 def mark_mask(
-    times,
+    times: pd.DatetimeIndex | pd.Series | npt.ArrayLike,
     marks: Iterable[MarkInterval],
     kinds: Iterable[str] | None = None,
     *,
     parameter: str | None = None,
-) -> np.ndarray:
+) -> npt.NDArray[np.bool_]:
     """True where ``times`` fall inside a mark ``[start, end)`` of one of ``kinds`` (all if None)
     that applies to ``parameter`` (whole-outlet marks apply to every parameter).
 

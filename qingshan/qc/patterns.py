@@ -8,7 +8,10 @@ NOT_EVALUATED, a Series in gives a Series out.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from qingshan.qc.errors import BadParameter, ShapeMismatch
@@ -16,9 +19,14 @@ from qingshan.qc.flags import as_series_like
 from qingshan.qc.kernel import (
     NE,
     F,
+    FlagArray,
+    Flags,
     M,
+    Mask,
     P,
     S,
+    Times,
+    Values,
     finish,
     long_runs,
     masked_float,
@@ -38,12 +46,20 @@ __all__ = [
 ]
 
 
-def _same(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
+def _same(name_a: str, a: npt.NDArray[Any], name_b: str, b: npt.NDArray[Any]) -> None:
     if a.shape != b.shape:
         raise ShapeMismatch(name_a, a.size, name_b, b.size)
 
 
-def o2_range_test(o2, running=None, low=None, high=19.0, undefined=21.0, *, mask=None):
+def o2_range_test(
+    o2: Values,
+    running: npt.ArrayLike | None = None,
+    low: float | None = None,
+    high: float | None = 19.0,
+    undefined: float = 21.0,
+    *,
+    mask: Mask = None,
+) -> Flags:
     """O2 against the reference-oxygen conversion and the unit's state.
 
     C = C′ × (21 − O2_ref) / (21 − O2) is undefined at O2 ≥ 21 % (GB 13223-2011 §5.2; HJ 75-2017
@@ -77,7 +93,9 @@ def o2_range_test(o2, running=None, low=None, high=19.0, undefined=21.0, *, mask
     return finish(o2, flags, missing, masked)
 
 
-def o2_shift_test(o2, window, baseline_window, delta, *, mask=None):
+def o2_shift_test(
+    o2: Values, window: int, baseline_window: int, delta: float, *, mask: Mask = None
+) -> Flags:
     """O2 manipulation (O2 篡改): the short-window O2 median departs from its long baseline.
 
     Lowering the reported O2 lowers the converted concentration, so a sustained shift of O2 away
@@ -118,7 +136,9 @@ def o2_shift_test(o2, window, baseline_window, delta, *, mask=None):
     return finish(o2, flags, missing, masked)
 
 
-def flow_state_test(flow, running, min_running_flow, *, mask=None):
+def flow_state_test(
+    flow: Values, running: npt.ArrayLike, min_running_flow: float, *, mask: Mask = None
+) -> Flags:
     """Flow against facility state: SUSPECT where the unit runs (no stop mark) but the flue-gas
     or wastewater flow is below ``min_running_flow`` [unit of flow]."""
     x, missing, masked = masked_float(flow, mask)
@@ -132,15 +152,15 @@ def flow_state_test(flow, running, min_running_flow, *, mask=None):
 
 
 def stopped_but_running_test(
-    stopped,
-    flow=None,
-    flue_temp=None,
-    o2=None,
+    stopped: Values,
+    flow: npt.ArrayLike | None = None,
+    flue_temp: npt.ArrayLike | None = None,
+    o2: npt.ArrayLike | None = None,
     *,
-    stop_flow_limit=None,
-    temp_limit=None,
-    o2_running_max=19.0,
-):
+    stop_flow_limit: float | None = None,
+    temp_limit: float | None = None,
+    o2_running_max: float | None = 19.0,
+) -> Flags:
     """标停未停: a stop mark (停运 / 停炉) while flow, flue temperature or O2 say the plant runs.
 
     FAIL where ``stopped`` and any of: flow > ``stop_flow_limit`` (the national platform's
@@ -173,16 +193,16 @@ def stopped_but_running_test(
 
 
 def limit_hugging_test(
-    values,
-    limit,
-    window,
+    values: Values,
+    limit: npt.ArrayLike,
+    window: int,
     *,
-    band=(0.8, 1.0),
-    min_share=0.9,
-    max_cv=None,
-    min_valid_share=1.0,
-    mask=None,
-):
+    band: tuple[float, float] = (0.8, 1.0),
+    min_share: float = 0.9,
+    max_cv: float | None = None,
+    min_valid_share: float = 1.0,
+    mask: Mask = None,
+) -> Flags:
     """贴限排放: the share of values in [band₀, band₁] × limit over a trailing window ≥ ``min_share``
     (and, with ``max_cv``, the window's standard deviation ≤ ``max_cv`` × limit: running steadily
     just under the limit rather than swinging through the band).
@@ -225,8 +245,15 @@ def limit_hugging_test(
 
 
 def ceiling_test(
-    values, limit, window, *, band=(0.8, 1.0), tolerance_share=0.003, min_count=3, mask=None
-):
+    values: Values,
+    limit: npt.ArrayLike,
+    window: int,
+    *,
+    band: tuple[float, float] = (0.8, 1.0),
+    tolerance_share: float = 0.003,
+    min_count: int = 3,
+    mask: Mask = None,
+) -> Flags:
     """削峰: values held at a fixed ceiling just under the limit.
 
     The series is cut into consecutive blocks of ``window`` points. In each block the ceiling is
@@ -275,7 +302,14 @@ def ceiling_test(
     return finish(values, flags, missing, masked)
 
 
-def repeated_daily_sequence_test(values, times, min_points, *, tolerance=0.0, mask=None):
+def repeated_daily_sequence_test(
+    values: Values,
+    times: Times,
+    min_points: int,
+    *,
+    tolerance: float = 0.0,
+    mask: Mask = None,
+) -> Flags:
     """Same values at the same times on consecutive days (a copied day, qc-rules.md §9).
 
     A value equal (within ``tolerance``) to the value exactly 24 h earlier, in a run of at least
@@ -306,7 +340,13 @@ def repeated_daily_sequence_test(values, times, min_points, *, tolerance=0.0, ma
     return finish(values, flags, missing, masked)
 
 
-def cross_outlet_copy_test(matrix, min_points, *, tolerance=0.0, min_distinct=3):
+def cross_outlet_copy_test(
+    matrix: npt.ArrayLike | pd.DataFrame,
+    min_points: int,
+    *,
+    tolerance: float = 0.0,
+    min_distinct: int = 3,
+) -> FlagArray | pd.DataFrame:
     """Identical series across outlets (克隆数据): runs of equal values between two columns.
 
     Parameters

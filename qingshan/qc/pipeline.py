@@ -8,18 +8,19 @@ name, its parameters and the rule-pack version (:class:`CheckResult`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
+import numpy.typing as npt
 
 from qingshan.qc import checks as C
 from qingshan.qc import patterns as PT
 from qingshan.qc.errors import DuplicateTimes, EmptySeries, ShapeMismatch, UnsortedTimes
 from qingshan.qc.flags import Flag, aggregate, utc_index
 from qingshan.qc.flags import counts as flag_counts
-from qingshan.qc.kernel import seconds
+from qingshan.qc.kernel import FlagArray, Times, seconds
 from qingshan.qc.rules import RulePack
 
 __all__ = ["CheckResult", "check_series", "step_seconds"]
@@ -30,7 +31,7 @@ class CheckResult:
     """One check's flags over a series, with what is needed to reproduce them."""
 
     name: str
-    flags: np.ndarray = field(repr=False)
+    flags: FlagArray = field(repr=False)
     params: dict[str, Any]
     rule_version: str
 
@@ -38,7 +39,7 @@ class CheckResult:
         return flag_counts(self.flags)
 
 
-def step_seconds(times: pd.DatetimeIndex | np.ndarray) -> float:
+def step_seconds(times: Times) -> float:
     """Median sampling step [s] of sorted times (60 for minute data, 3600 for hourly)."""
     t = seconds(times)
     d = np.diff(t)
@@ -51,17 +52,17 @@ def _points(duration: float, step: float) -> int:
 
 
 def check_series(
-    times,
-    values,
+    times: Times,
+    values: npt.ArrayLike,
     *,
     code: str,
     pack: RulePack,
-    source_flags=None,
-    marked_invalid=None,
-    received_at=None,
-    now=None,
+    source_flags: npt.ArrayLike | None = None,
+    marked_invalid: npt.ArrayLike | None = None,
+    received_at: Times | None = None,
+    now: object = None,
     limit: float | None = None,
-    running=None,
+    running: npt.ArrayLike | None = None,
 ) -> list[CheckResult]:
     """Run ``pack``'s checks for parameter ``code`` over one series.
 
@@ -108,7 +109,7 @@ def check_series(
     missing = np.isnan(x)
     out: list[CheckResult] = []
 
-    def add(name: str, flags, params: dict) -> np.ndarray:
+    def add(name: str, flags: npt.ArrayLike, params: Mapping[str, Any]) -> FlagArray:
         arr = np.array(flags, dtype=np.uint8)
         arr[missing] = np.uint8(Flag.MISSING)  # a missing value is MISSING for every check
         out.append(CheckResult(name, arr, dict(params), ver))
@@ -245,7 +246,7 @@ def check_series(
     return out
 
 
-def aggregate_results(results: list[CheckResult], n: int) -> np.ndarray:
+def aggregate_results(results: list[CheckResult], n: int) -> FlagArray:
     """Aggregate flag of each value over ``results`` (NOT_EVALUATED when there are none)."""
     if not results:
         return np.full(n, np.uint8(Flag.NOT_EVALUATED))

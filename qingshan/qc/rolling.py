@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import bottleneck as bn
 import numpy as np
+import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from qingshan.qc.kernel import (
+    BoolArray,
+    FloatArray,
+    IntArray,
     rolling_range,
     run_lengths,
     spread_back,
@@ -26,20 +30,20 @@ def _halves(w: int) -> tuple[int, int]:
     return lo, w - 1 - lo
 
 
-def median_at(v: np.ndarray, idx: np.ndarray, w: int, mp: int) -> np.ndarray:
+def median_at(v: FloatArray, idx: IntArray, w: int, mp: int) -> FloatArray:
     """Centred rolling median of ``v`` at the positions ``idx`` only (NaN-aware, min ``mp``)."""
     if idx.size == 0:
         return np.empty(0)
     lo, hi = _halves(w)
     vp = np.concatenate((np.full(lo, np.nan), v, np.full(hi, np.nan)))
     win = sliding_window_view(vp, w)[idx]
-    out = bn.nanmedian(win, axis=1)
+    out: FloatArray = bn.nanmedian(win, axis=1)
     cnt = w - np.isnan(win).sum(axis=1)
     out[cnt < mp] = np.nan
     return out
 
 
-def centred_median(x: np.ndarray, w: int, mp: int) -> np.ndarray:
+def centred_median(x: FloatArray, w: int, mp: int) -> FloatArray:
     """``pandas.Series(x).rolling(w, center=True, min_periods=mp).median()`` as an array."""
     n = x.size
     lo, hi = _halves(w)
@@ -47,7 +51,8 @@ def centred_median(x: np.ndarray, w: int, mp: int) -> np.ndarray:
         return median_at(x, np.arange(n), w, mp)
     if np.isnan(x).any():
         xp = np.concatenate((x, np.full(hi, np.nan)))
-        return bn.move_median(xp, w, min_count=mp)[hi:]
+        med: FloatArray = bn.move_median(xp, w, min_count=mp)[hi:]
+        return med
     out = np.empty(n)
     out[lo : n - hi] = bn.move_median(x, w)[w - 1 :]  # full windows: no NaN bookkeeping
     edges = np.r_[0:lo, n - hi : n]
@@ -55,7 +60,7 @@ def centred_median(x: np.ndarray, w: int, mp: int) -> np.ndarray:
     return out
 
 
-def _window_count(valid: np.ndarray, w: int) -> np.ndarray:
+def _window_count(valid: BoolArray, w: int) -> npt.NDArray[np.int32]:
     """Non-missing values in each centred window."""
     lo, hi = _halves(w)
     n = valid.size
@@ -70,7 +75,9 @@ def _window_count(valid: np.ndarray, w: int) -> np.ndarray:
     return out
 
 
-def modified_z_exceeds(x: np.ndarray, w: int, mp: int, z_min: float, min_mad: float):
+def modified_z_exceeds(
+    x: FloatArray, w: int, mp: int, z_min: float, min_mad: float
+) -> tuple[FloatArray, BoolArray]:
     """The modified z-score 0.6745·|x − med| / max(MAD, ``min_mad``) where it may exceed
     ``z_min``, with MAD the centred rolling median of |x − med| (Iglewicz & Hoaglin 1993).
 
@@ -122,7 +129,7 @@ def modified_z_exceeds(x: np.ndarray, w: int, mp: int, z_min: float, min_mad: fl
     return z, evaluated
 
 
-def flat_windows(x: np.ndarray, w: int, threshold: float, whole_run: bool) -> np.ndarray:
+def flat_windows(x: FloatArray, w: int, threshold: float, whole_run: bool) -> BoolArray:
     """Points of ``x`` in (``whole_run``) or ending (not ``whole_run``) a window of ``w`` points
     whose range max − min ≤ ``threshold`` (no missing value in it).
 

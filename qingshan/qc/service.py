@@ -121,9 +121,8 @@ def inputs_digest(frame: pd.DataFrame, minutes: pd.DataFrame | None = None) -> s
     order; with ``minutes`` (the minute data the hours' validity was judged on) hashed after
     the hourly rows (without minutes the digest is the hourly one alone)."""
     h = hashlib.sha256()
-    for part in (frame, minutes):
-        if part is None or (part is minutes and part.empty):
-            continue
+    parts = [frame] if minutes is None or minutes.empty else [frame, minutes]
+    for part in parts:
         cols = [c for c in ("parameter", "time", "value", "flag") if c in part]
         f = part[cols].copy()
         f["time"] = pd.to_datetime(f["time"], utc=True).astype("int64")

@@ -17,25 +17,28 @@ Platform rules (qc-rules.md §4–5):
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from qingshan.qc.errors import BadParameter, EmptySeries, ShapeMismatch
 from qingshan.qc.flags import Flag, utc_index
+from qingshan.qc.kernel import Times
 from qingshan.timeutil import CST
 
 __all__ = ["valid_values", "hourly_means", "daily_means", "water_daily_means", "validity_rate"]
 
 
-def valid_values(values, aggregate_flags) -> np.ndarray:
+def valid_values(values: npt.ArrayLike, aggregate_flags: npt.ArrayLike) -> npt.NDArray[np.bool_]:
     """True where a value is present and its aggregate QC flag is not FAIL (nor MISSING)."""
     x = np.asarray(values, dtype="float64")
     f = np.asarray(aggregate_flags, dtype=np.uint8)
     if f.shape != x.shape:
         raise ShapeMismatch("values", x.size, "aggregate_flags", f.size)
-    return ~np.isnan(x) & (f != Flag.FAIL) & (f != Flag.MISSING)
+    valid: npt.NDArray[np.bool_] = ~np.isnan(x) & (f != Flag.FAIL) & (f != Flag.MISSING)
+    return valid
 
 
-def _frame(times, values, valid) -> pd.DataFrame:
+def _frame(times: Times, values: npt.ArrayLike, valid: npt.ArrayLike) -> pd.DataFrame:
     x = np.asarray(values, dtype="float64")
     if x.size == 0:
         raise EmptySeries()
@@ -54,7 +57,12 @@ def _day(t: pd.DatetimeIndex, local_days: bool) -> pd.DatetimeIndex:
 
 
 def hourly_means(
-    times, values, valid, *, min_valid_minutes: int = 45, step_seconds: float = 60.0
+    times: Times,
+    values: npt.ArrayLike,
+    valid: npt.ArrayLike,
+    *,
+    min_valid_minutes: int = 45,
+    step_seconds: float = 60.0,
 ) -> pd.DataFrame:
     """Hourly means of sub-hourly data with HJ 75-2017 validity.
 
@@ -90,7 +98,12 @@ def hourly_means(
 
 
 def daily_means(
-    hour_times, hour_values, hour_valid, *, min_valid_hours: int = 20, local_days: bool = True
+    hour_times: Times,
+    hour_values: npt.ArrayLike,
+    hour_valid: npt.ArrayLike,
+    *,
+    min_valid_hours: int = 20,
+    local_days: bool = True,
 ) -> pd.DataFrame:
     """Daily means of valid hourly means; valid with ≥ ``min_valid_hours`` valid hours.
 
@@ -107,7 +120,13 @@ def daily_means(
 
 
 def water_daily_means(
-    times, conc, valid, flow=None, *, min_valid: int = 4, local_days: bool = True
+    times: Times,
+    conc: npt.ArrayLike,
+    valid: npt.ArrayLike,
+    flow: npt.ArrayLike | None = None,
+    *,
+    min_valid: int = 4,
+    local_days: bool = True,
 ) -> pd.DataFrame:
     """Flow-weighted daily means of wastewater concentrations (HJ 356-2019 §7 [U]).
 

@@ -9,8 +9,10 @@ the ceiling and the result is exact. Values on the table's resolution grid (whol
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 
 from qingshan.standards._exact import SCALE, to_scaled
 from qingshan.standards.aqi_tables import (
@@ -48,7 +50,10 @@ _ABOVE = {
          for k in tables}
     for ed, tables in _BP.items()
 }  # fmt: skip
-_LUTS: dict[tuple[str, str], tuple[float, np.ndarray]] = {}
+#: float64 arrays: scaled concentrations and IAQI values (NaN = none)
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+_LUTS: dict[tuple[str, str], tuple[float, FloatArray]] = {}
 
 
 def _table_for(indicator: str) -> str:
@@ -57,7 +62,7 @@ def _table_for(indicator: str) -> str:
     return indicator
 
 
-def _prepare(key: str, values: object, edition: str, offset: int = 0) -> np.ndarray:
+def _prepare(key: str, values: object, edition: str, offset: int = 0) -> FloatArray:
     """Concentrations as integer-valued float64 at :data:`SCALE` (NaN = missing).
 
     Every intermediate of the IAQI formula stays an integer below 2⁵³, so float64 holds it
@@ -68,6 +73,7 @@ def _prepare(key: str, values: object, edition: str, offset: int = 0) -> np.ndar
         if isinstance(values, np.ndarray)
         else np.asarray(values, dtype=object if _is_obj(values) else None)
     )
+    c: FloatArray
     if arr.dtype.kind in "fiub":
         c = np.rint(arr.astype(np.float64, copy=False) * SCALE)
     else:
@@ -92,18 +98,18 @@ def _prepare(key: str, values: object, edition: str, offset: int = 0) -> np.ndar
     return c
 
 
-def _iaqi_formula(table: str, edition: str, c: np.ndarray) -> np.ndarray:
+def _iaqi_formula(table: str, edition: str, c: FloatArray) -> FloatArray:
     """IAQI by HJ 633 formula (1) on scaled concentrations ``c``, then ceiling (exact)."""
     bp, lo, ilo, slope, den = _TAB[edition][table]
     seg = np.searchsorted(bp[1:-1], c, side="right")  # segment index; NaN → last (stays NaN)
-    val = np.ceil(slope.take(seg) * (c - lo.take(seg)) / den.take(seg)) + ilo.take(seg)
+    val: FloatArray = np.ceil(slope.take(seg) * (c - lo.take(seg)) / den.take(seg)) + ilo.take(seg)
     above = c > bp[-1]
     if above.any():
         val[above] = _ABOVE[edition][table]
     return val
 
 
-def _lut(table: str, edition: str) -> tuple[float, np.ndarray]:
+def _lut(table: str, edition: str) -> tuple[float, FloatArray]:
     """IAQI of every multiple of the table's resolution up to the top breakpoint, plus one
     entry for "above the top"; exactly :func:`_iaqi_formula` at those points."""
     step = float(SCALE // 1000 if table.startswith("CO") else SCALE)  # 0.001 mg/m³ or 1 µg/m³
@@ -112,7 +118,7 @@ def _lut(table: str, edition: str) -> tuple[float, np.ndarray]:
     return step, np.append(_iaqi_formula(table, edition, points), _ABOVE[edition][table])
 
 
-def _iaqi_scaled(table: str, edition: str, c: np.ndarray) -> np.ndarray:
+def _iaqi_scaled(table: str, edition: str, c: FloatArray) -> FloatArray:
     """IAQI as float64 (integer values, NaN = none) for scaled concentrations ``c``.
 
     Values on the table's resolution grid (whole µg/m³, CO in 0.001 mg/m³: all published
@@ -136,10 +142,12 @@ def _iaqi_scaled(table: str, edition: str, c: np.ndarray) -> np.ndarray:
 
 def _aqi_one_edition(
     columns: Mapping[str, object], report: str, edition: str, n: int, offset: int = 0
-) -> dict:
+) -> dict[str, Any]:
+    """IAQI per term, AQI (published and computed), primary-pollutant and exceedance bit masks
+    and the missing mask of ``n`` rows under one edition (HJ 633)."""
     terms = REPORT_TERMS[(edition, report)]
-    iaqis: dict[str, np.ndarray] = {}
-    pol: dict[str, np.ndarray] = {}
+    iaqis: dict[str, FloatArray] = {}
+    pol: dict[str, FloatArray] = {}
     any_missing = np.zeros(n, dtype=bool)
     for t in terms:
         raw = columns.get(t.key)
@@ -183,7 +191,7 @@ def _is_obj(v: object) -> bool:
     return getattr(getattr(v, "dtype", None), "kind", "") == "O" or isinstance(v, list | tuple)
 
 
-def level_of(aqi_values: object) -> np.ndarray:
+def level_of(aqi_values: npt.ArrayLike) -> npt.NDArray[np.int8]:
     """AQI level 1–6 (HJ 633-2012 Table 2, HJ 633-2026 Table 1) of AQI values.
 
     Parameters
@@ -202,7 +210,7 @@ def level_of(aqi_values: object) -> np.ndarray:
     return lev
 
 
-def _compact(v: np.ndarray, dst: np.ndarray, mask: np.ndarray) -> None:
+def _compact(v: FloatArray, dst: npt.NDArray[np.int16], mask: npt.NDArray[np.bool_]) -> None:
     """Float IAQI/AQI (NaN = none) → int16 values and a missing mask, in place."""
     np.isnan(v, out=mask)
     with np.errstate(invalid="ignore"):
@@ -211,7 +219,7 @@ def _compact(v: np.ndarray, dst: np.ndarray, mask: np.ndarray) -> None:
 
 def _aqi_chunked(
     columns: Mapping[str, object], report: str, edition: str, n: int, compact: bool = False
-) -> dict:
+) -> dict[str, Any]:
     """:func:`_aqi_one_edition` over blocks of :data:`CHUNK` rows, plus ``level``.
 
     With ``compact`` the AQI and IAQIs come back as int16 ``*_values`` with bool ``*_missing``
@@ -221,7 +229,7 @@ def _aqi_chunked(
         k: np.broadcast_to(np.asarray(v, dtype=object if _is_obj(v) else None), n)
         for k, v in columns.items()
     }
-    out: dict = {}
+    out: dict[str, Any] = {}
     for start in range(0, n or 1, CHUNK):
         end = min(n, start + CHUNK)
         part = _aqi_one_edition(

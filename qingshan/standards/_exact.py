@@ -11,14 +11,17 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import numpy as np
+import numpy.typing as npt
 
 #: decimal places kept from each input value; 10⁻⁶ of a µg/m³ or mg/m³ is far below any
 #: reported precision, and 10⁶ × the largest table breakpoint stays far inside int64.
 DIGITS = 6
-SCALE = 10**DIGITS
+SCALE: int = 10**DIGITS
 
 
-def to_scaled(values: object, digits: int = DIGITS) -> tuple[np.ndarray, np.ndarray]:
+def to_scaled(
+    values: object, digits: int = DIGITS
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Scale ``values`` to int64 at 10^``digits`` and return ``(scaled, missing)``.
 
     Parameters
@@ -82,7 +85,7 @@ def _exact_item(v: object, digits: int = DIGITS) -> int | None:
     return int(np.rint(float(v) * 10**digits))  # type: ignore[arg-type]
 
 
-def round_half_even(scaled: np.ndarray, step: int) -> np.ndarray:
+def round_half_even(scaled: npt.NDArray[np.int64], step: int) -> npt.NDArray[np.int64]:
     """Round scaled integers to a multiple of ``step`` (GB/T 8170-2008 3.3, 四舍六入五成双).
 
     Parameters
@@ -100,14 +103,17 @@ def round_half_even(scaled: np.ndarray, step: int) -> np.ndarray:
     q, r = np.divmod(scaled, step)
     twice = 2 * r
     up = (twice > step) | ((twice == step) & (q % 2 == 1))
-    return (q + up) * step
+    out: npt.NDArray[np.int64] = (q + up) * step
+    return out
 
 
-def ceil_div(num: np.ndarray, den: np.ndarray | int) -> np.ndarray:
+def ceil_div(num: npt.NDArray[np.int64], den: npt.NDArray[np.int64] | int) -> npt.NDArray[np.int64]:
     """Exact ceiling of ``num / den`` for integers, ``den`` > 0."""
-    return -np.floor_divide(-num, den)
+    out: npt.NDArray[np.int64] = -np.floor_divide(-num, den)
+    return out
 
 
-def from_scaled(scaled: np.ndarray) -> np.ndarray:
+def from_scaled(scaled: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     """Back to float64 (for display only)."""
-    return scaled / SCALE
+    out: npt.NDArray[np.float64] = scaled / SCALE
+    return out

@@ -22,6 +22,7 @@ from fractions import Fraction
 from types import MappingProxyType
 
 import numpy as np
+import numpy.typing as npt
 
 from qingshan.standards._exact import SCALE, round_half_even, to_scaled
 from qingshan.standards.errors import (
@@ -96,7 +97,9 @@ def limit_edition_for(date: dt.date) -> str:
     return GB3095_2026_T if date >= dt.date(2026, 3, 1) else GB3095_2012
 
 
-def _limits(edition: str | None, date: dt.date | None) -> Mapping:
+def _limits(
+    edition: str | None, date: dt.date | None
+) -> Mapping[tuple[str, str], tuple[float, float]]:
     if edition is None:
         if date is None:
             raise EditionNotDetermined("GB 3095", LIMIT_EDITIONS)
@@ -143,7 +146,9 @@ def percentile(values: object, p: float) -> float:
     return float(exact / SCALE)
 
 
-def _mean_valid(arr: np.ndarray, min_count: int, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
+def _mean_valid(
+    arr: npt.ArrayLike, min_count: int, axis: int = -1
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     a = np.asarray(arr, dtype=np.float64)
     count = np.sum(~np.isnan(a), axis=axis)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -152,7 +157,7 @@ def _mean_valid(arr: np.ndarray, min_count: int, axis: int = -1) -> tuple[np.nda
     return np.where(valid, mean, np.nan), valid
 
 
-def daily_mean(hourly: object) -> np.ndarray:
+def daily_mean(hourly: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Daily means from hourly values, valid with ≥ 20 hours (GB 3095-2012 Table 4).
 
     Parameters
@@ -168,7 +173,7 @@ def daily_mean(hourly: object) -> np.ndarray:
     return _mean_valid(np.atleast_2d(hourly), MIN_HOURS_DAILY)[0]
 
 
-def o3_8h_moving(hourly: object) -> np.ndarray:
+def o3_8h_moving(hourly: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """O3 8-h moving means: value at hour t = mean of hours t−7…t, valid with ≥ 6 hours.
 
     Parameters
@@ -188,7 +193,9 @@ def o3_8h_moving(hourly: object) -> np.ndarray:
     return out
 
 
-def o3_mda8(hourly: object, limit: float = 160.0) -> tuple[np.ndarray, np.ndarray]:
+def o3_mda8(
+    hourly: npt.ArrayLike, limit: float = 160.0
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """O3 daily maximum 8-h mean (MDA8) per natural day (HJ 663-2013 6.1.2).
 
     The 17 windows of a day end at 08:00 … 24:00 (hours 0–7 … 16–23 of the day, period-start
@@ -358,7 +365,7 @@ def compliance_rate(daily_aqi: object) -> float:
 
 def period_statistics(
     daily: Mapping[str, object], period: str = "year", month: int | None = None
-) -> dict:
+) -> dict[str, float]:
     """Statistics of a period for assessment and the composite index (HJ 663-2013 5; 环办监测
     〔2018〕19号).
 

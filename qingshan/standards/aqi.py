@@ -42,10 +42,13 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from qingshan.standards import _shape
 from qingshan.standards._aqi_kernel import (
     _aqi_chunked,
     _iaqi_scaled,
@@ -99,7 +102,7 @@ def _check_edition(edition: str) -> str:
     return edition
 
 
-def edition_for(date: object) -> str | np.ndarray:
+def edition_for(date: object) -> str | npt.NDArray[np.str_]:
     """The HJ 633 edition that applies to data of ``date``.
 
     Parameters
@@ -116,7 +119,7 @@ def edition_for(date: object) -> str | np.ndarray:
     """
     if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
         return EDITION_2026 if date >= EDITION_2026_FROM else EDITION_2012
-    scalar = np.ndim(date) == 0
+    scalar = _shape.ndim(date) == 0
     ts = pd.to_datetime(pd.Series([date] if scalar else list(np.asarray(date, dtype=object))))
     if ts.dt.tz is not None:
         ts = ts.dt.tz_convert(CST).dt.tz_localize(None)
@@ -125,7 +128,7 @@ def edition_for(date: object) -> str | np.ndarray:
     return str(out[0]) if scalar else out
 
 
-def _resolve(edition: str | None, date: object) -> str | np.ndarray:
+def _resolve(edition: str | None, date: object) -> str | npt.NDArray[np.str_]:
     if edition is not None:
         return _check_edition(edition)
     if date is None:
@@ -136,7 +139,9 @@ def _resolve(edition: str | None, date: object) -> str | np.ndarray:
 # ----------------------------------------------------------------------------------------
 # IAQI kernel
 # ----------------------------------------------------------------------------------------
-def iaqi(indicator: str, concentration: object, edition: str | None = None, date: object = None):
+def iaqi(
+    indicator: str, concentration: object, edition: str | None = None, date: object = None
+) -> int | None | npt.NDArray[np.float64] | pd.Series:
     """Individual air quality index (IAQI) of one indicator.
 
     HJ 633-2012 Table 1 and formula (1); HJ 633-2026 Table 3, formula (1), 4.2.2 and 4.2.6.
@@ -180,10 +185,12 @@ def iaqi(indicator: str, concentration: object, edition: str | None = None, date
     return _like(values, res.reshape(np.shape(c)))
 
 
-def _like(template: object, res: np.ndarray):
+def _like(
+    template: object, res: npt.NDArray[np.float64]
+) -> int | None | npt.NDArray[np.float64] | pd.Series:
     if isinstance(template, pd.Series):
         return pd.Series(res, index=template.index, name=template.name).astype("Int64")
-    if np.ndim(template) == 0 and not isinstance(template, np.ndarray):
+    if _shape.ndim(template) == 0 and not isinstance(template, np.ndarray):
         v = float(res.reshape(-1)[0])
         return None if np.isnan(v) else int(v)
     return res
@@ -197,7 +204,7 @@ def aqi_arrays(
     report: str = "daily",
     edition: str | None = None,
     date: object = None,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """AQI over arrays: the vectorised kernel behind :func:`aqi` and :func:`aqi_frame`.
 
     Parameters
@@ -222,7 +229,7 @@ def aqi_arrays(
     for k in columns:
         if k not in INDICATORS:
             raise UnknownIndicator(k, INDICATORS)
-    n = max((np.size(v) for v in columns.values()), default=1)
+    n = max((_shape.size(v) for v in columns.values()), default=1)
     ed = _resolve(edition, date)
     if isinstance(ed, str):
         out = _aqi_chunked(columns, report, ed, n)
@@ -248,7 +255,7 @@ def aqi_arrays(
     return out
 
 
-def _int16(v: np.ndarray) -> pd.arrays.IntegerArray:
+def _int16(v: npt.NDArray[np.float64]) -> pd.arrays.IntegerArray:
     miss = np.isnan(v)
     with np.errstate(invalid="ignore"):
         return pd.arrays.IntegerArray(v.astype(np.int16), miss)

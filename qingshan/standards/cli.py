@@ -15,6 +15,7 @@ import json
 import re
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -108,7 +109,7 @@ def _numeric(frame: pd.DataFrame, mapping: dict[str, str]) -> tuple[pd.DataFrame
 
 def _emit(
     result: pd.DataFrame,
-    errors: list[dict],
+    errors: list[dict[str, object]],
     output: Path | None,
     as_json: bool,
     title: str,
@@ -142,7 +143,7 @@ def _emit(
         err.print(f"[yellow]row {e['row']}:[/] {e['error']}")
 
 
-def _chunks(n: int, label: str):
+def _chunks(n: int, label: str) -> Iterator[slice]:
     with Progress(console=err, transient=True, disable=n < CHUNK) as progress:
         task = progress.add_task(label, total=n)
         for start in range(0, n, CHUNK):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from qingshan.standards.errors import InvalidValue, UnknownIndicator, UnknownKeyError
@@ -43,7 +44,9 @@ CLASS_III: MappingProxyType[str, float] = MappingProxyType(
 )
 
 
-def indicator_index(key: str, values: object, water_body: str = "river"):
+def indicator_index(
+    key: str, values: npt.ArrayLike | pd.Series, water_body: str = "river"
+) -> float | npt.NDArray[np.float64] | pd.Series:
     """CWQI(i) of one indicator (环办监测〔2017〕51号).
 
     Parameters
@@ -118,7 +121,11 @@ def cwqi(concentrations: Mapping[str, float | None], water_body: str = "river") 
             if k in INDICATORS:
                 raise UnknownIndicator(f"{k} (not part of CWQI)", ASSESSED)
             raise UnknownIndicator(k, ASSESSED)
-    idx = {k: indicator_index(k, v, water_body) for k, v in concentrations.items() if v is not None}
+    idx = {
+        k: float(indicator_index(k, v, water_body))  # a scalar in, a float out
+        for k, v in concentrations.items()
+        if v is not None
+    }
     idx = {k: v for k, v in idx.items() if not np.isnan(v)}
     return CWQIResult(float(sum(idx.values())), MappingProxyType(idx), water_body)
 
@@ -151,13 +158,12 @@ def city_cwqi(
     n_river, n_lake : int
         Number of river sections (M) and lake points (N).
     """
-    parts = [(river, n_river), (lake, n_lake)]
-    parts = [(v, n) for v, n in parts if v is not None and n > 0]
+    parts = [(v, n) for v, n in ((river, n_river), (lake, n_lake)) if v is not None and n > 0]
     if not parts:
         raise InvalidValue(
             "city CWQI needs at least one river section or lake point", field="n", value=0
         )
-    return sum(v * n for v, n in parts) / sum(n for _, n in parts)
+    return float(sum(v * n for v, n in parts) / sum(n for _, n in parts))
 
 
 def rank(values: Mapping[str, float]) -> dict[str, int]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
+import numpy.typing as npt
 
 from qingshan.standards.errors import InvalidValue, StandardsError, UnknownKeyError
 
@@ -78,6 +79,7 @@ _NEW12, _OLD14, _HG15 = _D(2012, 1, 1), _D(2014, 7, 1), _D(2015, 1, 1)
 def _rows() -> list[EmissionLimit]:
     r: list[EmissionLimit] = []
     a = r.append
+    v: float  # a limit value [unit of the row]: whole numbers and decimals alike
     # GB 13223-2011 Table 1
     for cat, d in (("new", _NEW12), ("existing", _OLD14)):
         a(EmissionLimit(_G13223, "Table 1", "coal_boiler", "PM", cat, 30, _MG, d))
@@ -143,8 +145,11 @@ REFERENCE_O2: MappingProxyType[str, float] = MappingProxyType(
 
 
 def reference_o2_correct(
-    concentration: object, o2: object, o2_ref: float | None = None, source: str | None = None
-):
+    concentration: npt.ArrayLike,
+    o2: npt.ArrayLike,
+    o2_ref: float | None = None,
+    source: str | None = None,
+) -> float | npt.NDArray[np.float64]:
     """Convert a measured concentration to the reference oxygen content.
 
     C = C′ × (21 − O2_ref) / (21 − O2) (GB 13223-2011 5.2, GB 4915-2013 5.2; formula shared by

@@ -271,7 +271,11 @@ def normalise_code(code: str, medium: str | None = None) -> str:
     low = key.lower()
     if low in POLLUTANT_CODES:
         return low
-    table = CODE_2005_TO_2017 if medium is None else CODE_2005_TO_2017_BY_MEDIUM.get(medium, {})
+    table = (
+        CODE_2005_TO_2017
+        if medium is None
+        else CODE_2005_TO_2017_BY_MEDIUM.get(medium, MappingProxyType({}))
+    )
     if key.upper() in table:
         return table[key.upper()]
     up = key.upper().replace(" ", "")

@@ -18,13 +18,16 @@ Comparisons are exact: values are read as decimals at 10⁻⁹ (see :mod:`._exac
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from qingshan.standards import _shape
 from qingshan.standards._exact import to_scaled
 from qingshan.standards.errors import (
     InsufficientData,
@@ -79,15 +82,16 @@ def _rank(label: object) -> int:
     return 0 if c is None else CLASSES.index(c) + 1
 
 
-def _body(water_body: object, n: int) -> np.ndarray:
+def _body(water_body: object, n: int) -> npt.NDArray[np.bool_]:
     wb = np.broadcast_to(np.asarray(water_body, dtype=object), n)
     bad = ~np.isin(wb, WATER_BODIES)
     if bad.any():
         raise UnknownKeyError("water body", wb[bad][0], WATER_BODIES)
-    return wb == "lake"
+    lake: npt.NDArray[np.bool_] = wb == "lake"
+    return lake
 
 
-def _class_codes(key: str, values: object, lake: np.ndarray) -> np.ndarray:
+def _class_codes(key: str, values: object, lake: npt.NDArray[np.bool_]) -> npt.NDArray[np.int8]:
     """Class codes 1…6 (6 = 劣V), 0 = missing, for one indicator."""
     c, missing = to_scaled(values, _DIG)
     c, missing = np.atleast_1d(c), np.atleast_1d(missing)
@@ -111,7 +115,7 @@ def _class_codes(key: str, values: object, lake: np.ndarray) -> np.ndarray:
     return np.where(missing, 0, code).astype(np.int8)
 
 
-def _multiple(key: str, values: object, lake: np.ndarray) -> np.ndarray:
+def _multiple(key: str, values: object, lake: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
     c, missing = to_scaled(values, _DIG)
     c = np.atleast_1d(c)
     if key == "TP":
@@ -121,7 +125,9 @@ def _multiple(key: str, values: object, lake: np.ndarray) -> np.ndarray:
     return np.where(np.atleast_1d(missing), np.nan, (c - s3) / s3)
 
 
-def indicator_class(key: str, values: object, water_body: str = "river"):
+def indicator_class(
+    key: str, values: object, water_body: str = "river"
+) -> str | None | npt.NDArray[np.object_] | pd.Series:
     """Class of one indicator (GB 3838-2002 Table 1; 5.1).
 
     Parameters
@@ -139,11 +145,11 @@ def indicator_class(key: str, values: object, water_body: str = "river"):
     """
     if key not in INDICATORS:
         raise UnknownIndicator(key, INDICATORS)
-    n = int(np.size(values))
+    n = _shape.size(values)
     labels = _CLASS_LABELS[_class_codes(key, values, _body(water_body, n))]
     if isinstance(values, pd.Series):
         return pd.Series(labels, index=values.index, name=values.name)
-    return labels[0] if np.ndim(values) == 0 else labels
+    return labels[0] if _shape.ndim(values) == 0 else labels
 
 
 @dataclass(frozen=True)
@@ -190,7 +196,7 @@ class SectionResult:
         )
 
 
-def _frame_kernel(cols: Mapping[str, object], water_body: object, n: int) -> dict:
+def _frame_kernel(cols: Mapping[str, object], water_body: object, n: int) -> dict[str, Any]:
     lake = _body(water_body, n)
     codes = {k: np.broadcast_to(_class_codes(k, v, lake), n) for k, v in cols.items()}
     assessed = [k for k in ASSESSED if k in codes]
@@ -220,7 +226,7 @@ def _frame_kernel(cols: Mapping[str, object], water_body: object, n: int) -> dic
     return {"codes": codes, "section": section, "multiples": mult, "main": main, "lake": lake}
 
 
-def _check_keys(keys) -> None:
+def _check_keys(keys: Iterable[str]) -> None:
     for k in keys:
         if k not in INDICATORS:
             raise UnknownIndicator(k, INDICATORS)
@@ -266,7 +272,7 @@ def classify_section(
         water_body=water_body,
         meets_target=None
         if target_class is None or sec is None
-        else meets_target(sec, target_class),
+        else bool(meets_target(sec, target_class)),
     )
 
 
@@ -302,7 +308,7 @@ def classify_frame(frame: pd.DataFrame, water_body: str = "river") -> pd.DataFra
     return out
 
 
-def meets_target(section_class: object, target_class: object):
+def meets_target(section_class: object, target_class: object) -> bool | npt.NDArray[np.bool_]:
     """Whether a section meets its target class (class at least as good as the target).
 
     Parameters
@@ -314,11 +320,12 @@ def meets_target(section_class: object, target_class: object):
     -------
     bool or ndarray of bool
     """
-    if np.ndim(section_class) == 0 and np.ndim(target_class) == 0:
+    if _shape.ndim(section_class) == 0 and _shape.ndim(target_class) == 0:
         return 0 < _rank(section_class) <= _rank(target_class)
-    a = np.array([_rank(c) for c in np.ravel(section_class)])
-    b = np.broadcast_to(np.array([_rank(c) for c in np.ravel(target_class)]), a.shape)
-    return (a > 0) & (a <= b)
+    a = np.array([_rank(c) for c in _shape.ravel(section_class)])
+    b = np.broadcast_to(np.array([_rank(c) for c in _shape.ravel(target_class)]), a.shape)
+    meets: npt.NDArray[np.bool_] = (a > 0) & (a <= b)
+    return meets
 
 
 @dataclass(frozen=True)
