@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from qingshan.config import Settings
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
-from qingshan.jobs.registry import JOBS, JobContext
+from qingshan.jobs.job import JobContext
 from qingshan.jobs.runner import run_job
 from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
 from qingshan.monitoring.registry import get_or_create_series
+from qingshan.platform.jobs import JOBS
 from qingshan.qc import service
 from qingshan.qc.jobs import day_windows, load_outlets, read_frames, rejudge_for_mark, run_qc
 from qingshan.qc.models import QCEvent, QCJudgement, SupervisionCase
@@ -68,8 +69,7 @@ def _setup(engine, tmp_path):
 
 
 def test_qc_job_is_registered():
-    job = JOBS["qc"]
-    assert job.target == "qingshan.qc.jobs:run_qc" and job.load() is run_qc
+    assert JOBS["qc"].func is run_qc
 
 
 def test_day_windows_are_cst_days():
@@ -87,7 +87,7 @@ def test_day_windows_are_cst_days():
 def test_run_qc_judges_stores_opens_cases_idempotently(engine, tmp_path):
     settings, store, site_id, day0 = _setup(engine, tmp_path)
     ctx = JobContext(settings=settings, engine=engine)
-    run = run_job("qc", ctx)
+    run = run_job(JOBS["qc"], ctx)
     assert run.status == "ok" and run.message.startswith(
         "1 judgements stored (1 events) for 1 outlets"
     )
