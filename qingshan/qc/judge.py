@@ -11,13 +11,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from qingshan.archive.limits import convert_to_reference_o2, reference_o2
 from qingshan.qc import checks as C
 from qingshan.qc import patterns as PT
 from qingshan.qc.exceedance import Event, events_from_runs, judge
-from qingshan.qc.flags import Flag, aggregate
+from qingshan.qc.flags import Flag, FlagArray, aggregate
+from qingshan.qc.kernel import BoolArray, FloatArray, IntArray
 from qingshan.qc.marks import STOP_KINDS, MarkInterval, mark_mask, validate_marks
 from qingshan.qc.pipeline import CheckResult, check_series, step_seconds
 from qingshan.qc.rules import RulePack
@@ -35,15 +37,17 @@ class SeriesVerdict:
     """Everything judged for one parameter of one outlet (rows in time order)."""
 
     code: str
-    rows: np.ndarray  # positions in the input frame, time order, first of duplicates only
+    rows: IntArray  # positions in the input frame, time order, first of duplicates only
     times: pd.DatetimeIndex
-    values: np.ndarray
+    values: FloatArray
     results: list[CheckResult]
-    aggregate: np.ndarray
-    valid: np.ndarray
-    converted: np.ndarray | None = None
+    aggregate: FlagArray
+    valid: BoolArray
+    converted: FloatArray | None = None
     periods: pd.DataFrame | None = None  # hour (gas) or day (water) means with verdicts
-    period_of_row: np.ndarray | pd.DatetimeIndex | None = None  # period start of each row
+    period_of_row: npt.NDArray[np.datetime64] | pd.DatetimeIndex | None = (
+        None  # period start of each row
+    )
     events: list[Event] = field(default_factory=list)
     limit: dict | None = None
 
@@ -58,7 +62,7 @@ class OutletVerdict:
     )  # one row per input row (input index): each check + aggregate + verdicts
 
 
-def _align(src_t: pd.DatetimeIndex, src_v: np.ndarray, t: pd.DatetimeIndex) -> np.ndarray:
+def _align(src_t: pd.DatetimeIndex, src_v: FloatArray, t: pd.DatetimeIndex) -> FloatArray:
     """Values of a series at exactly the times ``t`` (NaN where absent)."""
     return pd.Series(src_v, index=src_t).reindex(t).to_numpy(dtype="float64")
 
@@ -113,7 +117,7 @@ def judge_outlet(
         prev_max = np.maximum.accumulate(np.concatenate(([np.iinfo(np.int64).min], tt[:-1])))
         order_flag[pos[tt < prev_max]] = S
     # sorted, de-duplicated series per parameter
-    base: dict[str, tuple[np.ndarray, pd.DatetimeIndex, np.ndarray]] = {}
+    base: dict[str, tuple[IntArray, pd.DatetimeIndex, FloatArray]] = {}
     for code in pd.unique(codes):
         pos = np.flatnonzero((codes == code) & ~dup)
         pos = pos[np.argsort(t_all.as_unit("ns").asi8[pos], kind="stable")]
@@ -400,7 +404,7 @@ def _o2_consistency(verdicts: dict[str, SeriesVerdict], pack: RulePack) -> None:
 
 
 def _row_table(
-    frame: pd.DataFrame, verdicts: dict[str, SeriesVerdict], dup: np.ndarray, order_flag: np.ndarray
+    frame: pd.DataFrame, verdicts: dict[str, SeriesVerdict], dup: BoolArray, order_flag: FlagArray
 ) -> pd.DataFrame:
     n = len(frame)
     names: list[str] = []

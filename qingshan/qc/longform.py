@@ -13,7 +13,7 @@ import pandas as pd
 from qingshan.archive.limits import resolve_limit
 from qingshan.qc import patterns as PT
 from qingshan.qc.errors import EmptySeries
-from qingshan.qc.flags import Flag, aggregate, flag_names
+from qingshan.qc.flags import Flag, FlagArray, aggregate, flag_names
 from qingshan.qc.judge import judge_outlet
 from qingshan.qc.marks import MarkInterval
 from qingshan.qc.pipeline import step_seconds
@@ -90,7 +90,7 @@ def check_long_frame(
     return out
 
 
-def _copies(frame: pd.DataFrame, pack: RulePack) -> np.ndarray | None:
+def _copies(frame: pd.DataFrame, pack: RulePack) -> FlagArray | None:
     """``cross_outlet_copy`` flags per row (None with fewer than two sites)."""
     cfg = pack.checks_for("default").get("cross_outlet_copy")
     if cfg is None or frame["site"].nunique() < 2:
