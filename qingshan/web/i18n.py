@@ -242,6 +242,10 @@ _RAW |= {
         "The job schedule is for province accounts only. You are signed in as {user} ({role}).",
     ),
     "jobs.back_home": ("返回首页", "Back to the home page"),
+    # the registry's jobs by name (optional: a job without a label shows its description only)
+    "jobs.job.rollups": ("均值汇总（小时→日→月）", "Hour → day → month means"),
+    "jobs.job.compact": ("观测数据文件合并", "Observation file compaction"),
+    "jobs.job.qc": ("排口数据质控与超标线索", "Outlet QC and exceedance cases"),
     # reasons of rejected frames (qingshan.hj212.errors ``reason``), and auth split by message
     "reason.wrong_pw": ("密码错误", "Wrong password"),
     "reason.unknown_device": ("未知设备", "Unknown device"),

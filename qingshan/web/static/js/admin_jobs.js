@@ -60,6 +60,11 @@
     }).join("") + "</span>";
   }
 
+  /** A cell with its column's name (shown before the value where the table stacks, on phones). */
+  function cell(label, cls, html) {
+    return '<td' + (cls ? ' class="' + cls + '"' : "") + ' data-label="' + esc(L[label]) + '"><div class="qs-cell">' + html + "</div></td>";
+  }
+
   function renderSummary() {
     var jobs = data.jobs;
     var running = jobs.filter(function (j) { return j.last_run && j.last_run.status === "running"; }).length;
@@ -94,14 +99,16 @@
         ? badge(r.status) + '<div class="qs-small nowrap">' + esc(qs.cst(r.started_at)) + ' <span class="qs-muted">' +
           esc(fill(L["jobs.ago"], { t: span((now - ms(r.started_at)) / 1000) })) + "</span></div>"
         : '<span class="qs-muted">' + esc(L["jobs.never"]) + "</span>";
+      var title = L["jobs.job." + j.name];
       return '<tr data-job="' + esc(j.name) + '" tabindex="0"' + (j.name === selected ? ' class="selected" aria-selected="true"' : "") + ">" +
-        '<td class="qs-job-name"><div class="mono"><b>' + esc(j.name) + '</b></div><div class="qs-muted qs-small">' + esc(j.description) + "</div></td>" +
-        "<td>" + sched + "</td>" +
-        "<td>" + next + "</td>" +
-        "<td>" + last + "</td>" +
-        '<td class="num nowrap">' + esc(r ? duration(r.duration_seconds) : "—") + "</td>" +
-        '<td class="qs-run-msg">' + esc(r ? r.message : "") + "</td>" +
-        "<td>" + strip(j.recent_runs) + "</td></tr>";
+        '<td class="qs-job-name"><div><b class="mono">' + esc(j.name) + "</b>" + (title ? " " + esc(title) : "") +
+        '</div><div class="qs-muted qs-small">' + esc(j.description) + "</div></td>" +
+        cell("jobs.schedule", "", sched) +
+        cell("jobs.next_run", "", next) +
+        cell("jobs.last_run", "", last) +
+        cell("jobs.duration", "num nowrap", esc(r ? duration(r.duration_seconds) : "—")) +
+        cell("jobs.result", "qs-run-msg", esc(r ? r.message : "")) +
+        cell("jobs.history", "", strip(j.recent_runs)) + "</tr>";
     }).join("");
     tbody.querySelectorAll("tr").forEach(function (tr) {
       var pick = function () { selected = tr.dataset.job; renderJobs(); renderRuns(); };
