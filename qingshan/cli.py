@@ -50,9 +50,9 @@ GROUPED: list[tuple[str, str, str, str]] = [
 
 
 def _mount() -> None:
-    for module, func, group, name in GROUPED:
+    for module, func, group, command in GROUPED:
         group_app = importlib.import_module(group).app
-        group_app.command(name)(getattr(importlib.import_module(module), func))
+        group_app.command(command)(getattr(importlib.import_module(module), func))
     for module, attr, name in SUBCOMMANDS:
         obj = getattr(importlib.import_module(module), attr)
         if name is None:

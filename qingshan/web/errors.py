@@ -11,7 +11,7 @@ says that the error was logged and shows no traceback.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
@@ -98,7 +98,7 @@ async def error_page(
     *,
     detail: str | None = None,
     problems: list[dict[str, str]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     viewer: bool = True,
 ) -> Response:
     """The HTML error page for ``status`` in the site's layout and the visitor's language.
