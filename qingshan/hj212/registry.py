@@ -294,6 +294,18 @@ def write_rejects(session: Session, rejects: Iterable[RejectRecord]) -> None:
     session.flush()
 
 
+def sites_of_devices(session: Session, mns: Iterable[str]) -> dict[str, Site]:
+    """MN → the site each of these devices is bound to (unknown or unbound devices absent)."""
+    return {
+        mn: site
+        for mn, site in session.execute(
+            select(Device.mn, Site)
+            .join(Site, Site.id == Device.site_id)
+            .where(Device.mn.in_(list(mns)))
+        )
+    }
+
+
 def list_rejects(session: Session, mn: str | None = None, limit: int = 100) -> list[Reject]:
     query = select(Reject).order_by(Reject.id.desc()).limit(limit)
     if mn is not None:

@@ -26,16 +26,16 @@ from typing import NamedTuple, NotRequired, Protocol, TypedDict, runtime_checkab
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from qingshan.db.engine import session_scope
 from qingshan.hj212.codec import Packet, parse
 from qingshan.hj212.errors import HJ212Error
 from qingshan.hj212.journal import Position, end_position, prune_ingested, read_records
-from qingshan.hj212.models import Device
+from qingshan.hj212.registry import sites_of_devices
 from qingshan.monitoring import registry
-from qingshan.monitoring.models import STREAM_OF_KIND, Period, Site
+from qingshan.monitoring.models import STREAM_OF_KIND, Period
 from qingshan.standards.errors import UnknownPollutantCode
 from qingshan.standards.pollutant_codes import POLLUTANT_CODES, medium_of_st, normalise_code
 from qingshan.timeseries.schema import OBSERVATION_SCHEMA
@@ -177,12 +177,7 @@ def ensure_series(session: Session, keys: Iterable[SeriesKey]) -> dict[SeriesKey
     """
     keys = set(keys)
     mns = {k[0] for k in keys}
-    sites: dict[str, Site] = {
-        mn: site
-        for mn, site in session.execute(
-            select(Device.mn, Site).join(Site, Site.id == Device.site_id).where(Device.mn.in_(mns))
-        )
-    }
+    sites = sites_of_devices(session, mns)
     known = [(mn, code, Period(period)) for mn, code, period in sorted(keys)
              if mn in sites and code in POLLUTANT_CODES]  # fmt: skip
     series = registry.ensure_series(
