@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 
 import typer
@@ -10,16 +11,22 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from qingshan.accounts.models import Role
+from qingshan.accounts.service import create_user
+from qingshan.audit import acting_as
 from qingshan.config import get_settings
 from qingshan.db.engine import get_engine, session_scope
-from qingshan.errors import QingshanError
-from qingshan.jobs.errors import JobFailed
+from qingshan.db.migrate import is_up_to_date
+from qingshan.errors import ConfigurationError, QingshanError
+from qingshan.jobs.errors import JobFailed, SchedulerRunning
 from qingshan.jobs.job import JobContext
-from qingshan.jobs.lock import lock_path
+from qingshan.jobs.lock import lock_path, lock_state
 from qingshan.jobs.runner import run_job
 from qingshan.jobs.schemas import JobsOverviewPublic
 from qingshan.jobs.service import HISTORY, JobsOverview, RunView, jobs_overview
+from qingshan.platform.app import create_app
 from qingshan.platform.jobs import JOBS
+from qingshan.sim.demo import ensure_demo
 from qingshan.timeutil import as_cst, utcnow
 
 console = Console()
@@ -28,22 +35,24 @@ users_app = typer.Typer(help="用户 Accounts.", no_args_is_help=True)
 
 
 def serve(
-    host: str = typer.Option(None, help="HTTP address (default QINGSHAN_HTTP_HOST)"),
-    port: int = typer.Option(None, help="HTTP port (default QINGSHAN_HTTP_PORT)"),
+    host: str | None = typer.Option(None, help="HTTP address (default QINGSHAN_HTTP_HOST)"),
+    port: int | None = typer.Option(None, help="HTTP port (default QINGSHAN_HTTP_PORT)"),
 ) -> None:
     """Serve the platform: dashboard, API, HJ 212 listener and the job scheduler."""
-    import uvicorn
-
-    from qingshan.config import get_settings
-    from qingshan.db.engine import get_engine
-    from qingshan.db.migrate import is_up_to_date
-    from qingshan.errors import ConfigurationError
-    from qingshan.platform.app import create_app
+    import uvicorn  # the web server, only when serving
 
     settings = get_settings()
     settings.signing_key  # noqa: B018  (refuse to start without a secret outside demo mode)
     if not is_up_to_date(get_engine(settings.db_url)):
         raise ConfigurationError("the database is not up to date: run `qingshan db upgrade`")
+    if settings.scheduler:
+        running, pid = lock_state(lock_path(settings.data_dir))
+        if running:
+            raise SchedulerRunning(
+                f"another `qingshan serve` (pid {pid or '?'}) already runs on "
+                f"{settings.data_dir}: one server per data directory",
+                pid=pid,
+            )
     host, port = host or settings.http_host, port or settings.http_port
     console.print(
         f"青山 Qingshan serving on [bold]http://{host}:{port}/[/]  (API docs /api/v1/docs)"
@@ -53,17 +62,12 @@ def serve(
 
 def demo(
     scale: str = typer.Option("full", help="size of the demo province: small | full"),
-    port: int = typer.Option(None, help="HTTP port"),
+    port: int | None = typer.Option(None, help="HTTP port"),
     build_only: bool = typer.Option(False, help="build the demo province and exit"),
 ) -> None:
     """Build the demo province if absent (with demo accounts), then serve it."""
-    import os
-
     os.environ.setdefault("QINGSHAN_DEMO", "1")
     os.environ.setdefault("QINGSHAN_SIM_LOGGERS", "60")
-    from qingshan.config import get_settings
-    from qingshan.sim.demo import ensure_demo
-
     get_settings.cache_clear()
     ensure_demo(get_settings(), scale=scale, console=console)
     if not build_only:
@@ -151,11 +155,6 @@ def users_add(
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
 ) -> None:
     """Create a user account."""
-    from qingshan.accounts.models import Role
-    from qingshan.accounts.service import create_user
-    from qingshan.audit import acting_as
-    from qingshan.db.engine import get_engine, session_scope
-
     try:
         role_ = Role(role)
     except ValueError:

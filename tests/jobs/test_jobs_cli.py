@@ -16,9 +16,10 @@ from qingshan.jobs.models import JobRun
 from qingshan.timeutil import as_cst, utcnow
 
 
-def qingshan(engine, tmp_path, *args: str) -> subprocess.CompletedProcess:
+def qingshan(engine, tmp_path, *args: str, **extra_env: str) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
+        **extra_env,
         "QINGSHAN_DATA_DIR": str(tmp_path),
         "QINGSHAN_DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "COLUMNS": "250",  # one table row per line
@@ -110,3 +111,20 @@ def test_jobs_run_records_the_run(engine, tmp_path):
     }
     listed = json.loads(qingshan(engine, tmp_path, "jobs", "list", "--json").stdout)
     assert listed["jobs"][1]["last_run"]["status"] == "ok"
+
+
+def test_a_second_serve_on_the_data_dir_is_refused_in_one_line(engine, tmp_path):
+    lock = SchedulerLock(lock_path(tmp_path))
+    lock.acquire()
+    try:
+        r = qingshan(
+            engine, tmp_path, "serve", "--port", "1",
+            QINGSHAN_SECRET_KEY="k" * 32, QINGSHAN_SCHEDULER="1",
+        )  # fmt: skip
+    finally:
+        lock.release()
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    [line] = r.stderr.strip().splitlines()
+    assert f"already runs on {tmp_path}: one server per data directory" in line
+    assert str(os.getpid()) in line
