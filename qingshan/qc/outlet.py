@@ -103,9 +103,7 @@ def outlet_flags(
     return out
 
 
-def _merge(
-    code: str, seq: list[SeriesVerdict], lo: pd.Timestamp, hi: pd.Timestamp
-) -> SeriesFlags:
+def _merge(code: str, seq: list[SeriesVerdict], lo: pd.Timestamp, hi: pd.Timestamp) -> SeriesFlags:
     """One parameter's verdicts of consecutive days as one series, cut to [lo, hi)."""
     names: list[str] = []
     for s in seq:
@@ -131,10 +129,7 @@ def _merge(
         times=times[keep],
         values=cat([s.values for s in seq]),
         converted=cat(
-            [
-                np.full(s.values.size, np.nan) if s.converted is None else s.converted
-                for s in seq
-            ]
+            [np.full(s.values.size, np.nan) if s.converted is None else s.converted for s in seq]
         )
         if has_converted
         else None,
