@@ -14,7 +14,6 @@ from rich.text import Text
 from sqlalchemy.exc import DBAPIError
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
-import qingshan.platform.models  # noqa: F401  (every model mapped, audit listener registered)
 from qingshan.config import get_settings
 from qingshan.db.errors import not_ready_error
 from qingshan.errors import QingshanError

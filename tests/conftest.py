@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from qingshan.db.engine import dispose_engines, make_engine, session_scope
 from qingshan.db.migrate import upgrade
-from qingshan.platform.models import metadata  # noqa: F401  (every model mapped, audit listener)
 
 POSTGRES_URL = os.environ.get("QINGSHAN_TEST_POSTGRES_URL")
 

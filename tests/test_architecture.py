@@ -26,9 +26,9 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 #: tables every domain may read: the platform's shared records (the monitored places and their
 #: series, the accounts, the regions)
 SHARED_RECORDS = frozenset({"monitoring", "accounts", "geo"})
-#: packages that may import any domain's models: the registries (the model list, the command
-#: line that loads it) and the demo builder (it writes every domain's tables)
-ALL_MODELS = frozenset({"platform", "cli", "sim"})
+#: packages that may import any domain's models: the registry (the model list) and the demo
+#: builder (it writes every domain's tables)
+ALL_MODELS = frozenset({"platform", "sim"})
 
 
 def _imports(path: Path) -> list[tuple[int, str, list[str]]]:

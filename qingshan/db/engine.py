@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -75,10 +76,29 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
+#: the entry-point group of the model lists (``pyproject.toml``)
+MODELS_GROUP = "qingshan.models"
+
+
+@lru_cache(maxsize=1)
+def load_models() -> tuple[str, ...]:
+    """Import every installed model list (entry points of :data:`MODELS_GROUP`; Qingshan's is
+    :mod:`qingshan.platform.models`, which also registers the audit listener), so that every
+    mapper resolves its foreign keys and every change is audited, whatever the entry point of
+    the process. ``db`` names no domain: the registry registers itself."""
+    found = entry_points(group=MODELS_GROUP)
+    if not found:
+        raise DatabaseError(
+            f"no model list is installed (entry points {MODELS_GROUP!r}): "
+            "install the package with `pip install -e .` (`make run` does)"
+        )
+    return tuple(ep.load().__name__ for ep in found)
+
+
 @lru_cache(maxsize=8)
 def _factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions of ``engine``. The model list and the audit listener are registered by the
-    entry points (:mod:`qingshan.platform.models`), never from here: ``db`` names no domain."""
+    """Sessions of ``engine``, once every model is mapped (:func:`load_models`)."""
+    load_models()
     return sessionmaker(engine, expire_on_commit=False)
 
 

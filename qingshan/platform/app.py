@@ -15,7 +15,6 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-import qingshan.platform.models  # noqa: F401  (every model mapped, audit listener registered)
 from qingshan import __version__
 from qingshan.accounts.models import Role
 from qingshan.api import accounts as accounts_api

@@ -2,8 +2,9 @@
 comparison, the tests' schema check) and every mapper can resolve its foreign keys.
 
 Importing this module also registers the audit listener (:mod:`qingshan.audit.log`). Every
-entry point imports it: the app factory (:mod:`.app`), the command line (:mod:`qingshan.cli`)
-and the test suite. A new domain adds its models module here.
+session factory imports it (:func:`qingshan.db.engine.load_models`, through the
+``qingshan.models`` entry point in ``pyproject.toml``), whatever the process: the server, the
+command line, a benchmark or a script. A new domain adds its models module here.
 """
 
 import qingshan.audit.log  # noqa: F401  (registers the audit listener)
