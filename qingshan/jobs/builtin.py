@@ -12,6 +12,8 @@ from qingshan.db.engine import session_scope
 from qingshan.jobs.job import JobContext
 from qingshan.monitoring.models import STREAM_OF_KIND, Period, Series, Site
 from qingshan.monitoring.registry import ensure_series, update_latest
+from qingshan.timeseries.rollup_job import rollup
+from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import utcnow
 
 #: (source period, target period, how far back a scheduled run recomputes). Hourly values of
@@ -33,8 +35,6 @@ def rollups(
     means of daily values (≥ 27 days, 25 in February, same table), with coverage, over the
     recent window of every series (``lookback`` overrides each step's window, for a backfill);
     late data within the window are folded in on the next run."""
-    from qingshan.timeseries.rollup_job import rollup
-    from qingshan.timeseries.store import ObservationStore
 
     store = ObservationStore(ctx.settings.observations_dir)
     now = utcnow()
@@ -87,7 +87,6 @@ def compact(ctx: JobContext) -> str:
     """Compact every partition of the observation store with at least
     :data:`COMPACT_MIN_FILES` files (safe beside concurrent appends and crashes, see
     :mod:`qingshan.timeseries.compaction`)."""
-    from qingshan.timeseries.store import ObservationStore
 
     results = ObservationStore(ctx.settings.observations_dir).compact(min_files=COMPACT_MIN_FILES)
     files = sum(r.files_in for r in results)

@@ -10,6 +10,8 @@ are those of the real year. Units: µg/m³, CO mg/m³.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -108,7 +110,6 @@ class _quiet:
     """Silence NumPy's "mean of empty slice" warning (all-NaN hours are expected)."""
 
     def __enter__(self):
-        import warnings
 
         self._w = warnings.catch_warnings()
         self._w.__enter__()

@@ -8,6 +8,7 @@ from datetime import datetime
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import func, select
 
 from qingshan.config import get_settings
 from qingshan.db.engine import get_engine, session_scope
@@ -69,7 +70,6 @@ def faults(
     as_json: bool = typer.Option(False, "--json", help="print JSON lines"),
 ) -> None:
     """List the injected faults (ground truth for scoring QC), newest first."""
-    from sqlalchemy import func, select
 
     query = (
         select(InjectedFault, Site.code, Series.parameter_code, Series.period)

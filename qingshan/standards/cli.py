@@ -26,7 +26,11 @@ from rich.progress import Progress
 from rich.table import Table
 
 from qingshan.errors import describe_read_error
+from qingshan.standards.aqi import INDICATORS as AQI_INDICATORS
+from qingshan.standards.aqi import aqi_frame
 from qingshan.standards.errors import StandardsError
+from qingshan.standards.water_quality import INDICATORS as WATER_INDICATORS
+from qingshan.standards.water_quality import classify_frame
 
 err = Console(stderr=True)
 CHUNK = 200_000
@@ -63,13 +67,11 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def _aqi_columns(columns: list[str], report: str) -> dict[str, str]:
-    from qingshan.standards.aqi import INDICATORS
-
     suffix = "_24h" if report == "daily" else "_1h"
     out = {}
     for col in columns:
         key = col.strip()
-        if key in INDICATORS:
+        if key in AQI_INDICATORS:
             out[col] = key
             continue
         base = key.upper().replace("PM25", "PM2.5")
@@ -81,12 +83,10 @@ def _aqi_columns(columns: list[str], report: str) -> dict[str, str]:
 
 
 def _water_columns(columns: list[str]) -> dict[str, str]:
-    from qingshan.standards.water_quality import INDICATORS
-
     out = {}
     for col in columns:
         key = re.sub(r"[（(].*?[)）]", "", col).strip()
-        if key in INDICATORS:
+        if key in WATER_INDICATORS:
             out[col] = key
         elif key in _ZH_WATER:
             out[col] = _ZH_WATER[key]
@@ -168,7 +168,6 @@ def aqi_command(
     as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout")] = False,
 ) -> None:
     """空气质量指数 AQI (HJ 633-2012 / HJ 633-2026) for every row of FILE."""
-    from qingshan.standards.aqi import aqi_frame
 
     frame = read_table(file)
     mapping = _aqi_columns(list(frame.columns), report)
@@ -216,7 +215,6 @@ def water_class_command(
     as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout")] = False,
 ) -> None:
     """地表水水质类别 Surface-water class (GB 3838-2002, 环办〔2011〕22号) for every row of FILE."""
-    from qingshan.standards.water_quality import classify_frame
 
     frame = read_table(file)
     mapping = _water_columns(list(frame.columns))
