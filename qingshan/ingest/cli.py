@@ -23,6 +23,9 @@ from qingshan.audit import acting_as
 from qingshan.config import get_settings
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.hj212.service import register_sim_devices
+from qingshan.ingest.cnemc_import import import_file, read_station_list
+from qingshan.ingest.runtime import run_listener, run_simulated_loggers
+from qingshan.timeseries.store import ObservationStore
 
 if TYPE_CHECKING:
     from qingshan.hj212.listener import Listener
@@ -53,8 +56,6 @@ def import_cnemc(
     Only Zhejiang's stations, cities and sections are imported; other rows are counted as
     skipped. Bad rows are reported by line number; good rows are stored.
     """
-    from qingshan.ingest.cnemc_import import import_file, read_station_list
-    from qingshan.timeseries.store import ObservationStore
 
     settings = get_settings()
     store = ObservationStore(settings.observations_dir)
@@ -120,8 +121,6 @@ def listen(
     port: int = typer.Option(None, "--port", help="TCP port (default QINGSHAN_HJ212_PORT)"),
 ) -> None:
     """Run the HJ 212-2017 listener alone 启动数据接收 (journal → store)."""
-    from qingshan.ingest.runtime import run_listener
-    from qingshan.timeseries.store import ObservationStore
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = get_settings()
@@ -147,7 +146,6 @@ def loggers(
     ),
 ) -> None:
     """Run simulated data loggers 模拟数采仪 against the listener."""
-    from qingshan.ingest.runtime import run_simulated_loggers
 
     settings = get_settings()
     engine = get_engine(settings.db_url)

@@ -11,6 +11,8 @@ import pandas as pd
 
 from qingshan.errors import describe_read_error
 from qingshan.qc.errors import EmptySeries, InputFileError, MixedUnits
+from qingshan.standards.errors import UnknownPollutantCode
+from qingshan.standards.pollutant_codes import normalise_code
 
 __all__ = ["read_long_form", "write_results"]
 
@@ -64,8 +66,6 @@ def read_long_form(path: str | Path) -> pd.DataFrame:
     EmptySeries — no rows
     MixedUnits — one (site, parameter) with several units
     """
-    from qingshan.standards.errors import UnknownPollutantCode
-    from qingshan.standards.pollutant_codes import normalise_code
 
     p = Path(path)
     if not p.exists():
