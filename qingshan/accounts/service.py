@@ -60,6 +60,32 @@ def create_user(
     return user
 
 
+def create_user_in(
+    session: Session,
+    scope: Scope,
+    username: str,
+    password: str,
+    role: Role,
+    region_code: str,
+    *,
+    enterprise_id: int | None = None,
+    display_name: str = "",
+) -> User:
+    """Create a user inside ``scope``'s region (:class:`OutOfScope` otherwise)."""
+    scope.check_region(region_code)
+    return create_user(
+        session, username, password, role, region_code,
+        enterprise_id=enterprise_id, display_name=display_name,
+    )  # fmt: skip
+
+
+def list_users(session: Session, scope: Scope) -> list[User]:
+    """The users of ``scope``'s region, by id."""
+    return list(
+        session.scalars(select(User).where(scope.where(User.region_code)).order_by(User.id))
+    )
+
+
 def authenticate(session: Session, username: str, password: str) -> User:
     """The user with these credentials; one message for unknown user and wrong password."""
     user = session.scalar(select(User).where(User.username == username))

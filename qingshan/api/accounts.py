@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 from fastapi.security import OAuth2PasswordRequestForm
-from sqlalchemy import select
 
 from qingshan.accounts import service
 from qingshan.accounts.models import Role, User
@@ -49,9 +48,7 @@ def list_users(
     _: User = require_roles(Role.PROVINCE, Role.CITY, Role.COUNTY),
 ) -> list[User]:
     """Users within the caller's region."""
-    return list(
-        session.scalars(select(User).where(scope.where(User.region_code)).order_by(User.id))
-    )
+    return service.list_users(session, scope)
 
 
 @router.post("/users", response_model=UserPublic, status_code=201)
@@ -62,5 +59,4 @@ def create_user(
     _: User = require_roles(Role.PROVINCE, Role.CITY),
 ) -> User:
     """Create a user inside the caller's region (province and city administrators)."""
-    scope.check_region(body.region_code)
-    return service.create_user(session, **body.model_dump())
+    return service.create_user_in(session, scope, **body.model_dump())

@@ -61,3 +61,11 @@ class RejectPublic(BaseModel):
     reason: str
     message: str
     frame: str | None
+
+
+class DeviceStatusScoped(DeviceStatusPublic):
+    """Device status with the bound site (code, name, region) 绑定点位."""
+
+    site_code: str | None = None
+    site_name: str | None = None
+    region_code: str | None = None

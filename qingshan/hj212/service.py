@@ -1,23 +1,32 @@
 """Rules of the HJ 212 intake that take the settings or a session beyond the device registry:
-where the journal lives, the simulated loggers' specs and the demo's simulated devices.
+who sees which devices (the scope rules of the API and the pages), where the journal lives,
+the simulated loggers' specs and the demo's simulated devices.
 
 Running the listener with its ingest is :mod:`qingshan.ingest.runtime`.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
+from sqlalchemy.orm import Session
 
+from qingshan.accounts.models import Role
+from qingshan.accounts.scope import Scope
 from qingshan.audit import acting_as
 from qingshan.config import Settings
 from qingshan.db.engine import session_scope
+from qingshan.hj212 import registry
 from qingshan.hj212.crc import CrcVariant
+from qingshan.hj212.errors import DeviceNotFound
 from qingshan.hj212.logger_sim import PROFILES, LoggerSpec
-from qingshan.hj212.models import Device
+from qingshan.hj212.models import Device, Reject
 from qingshan.hj212.registry import add_device
+from qingshan.hj212.schemas import DeviceStatusScoped
 from qingshan.monitoring.models import Site
+from qingshan.monitoring.service import get_site
 
 
 def journal_dir(settings: Settings) -> Path:
@@ -68,3 +77,80 @@ def register_sim_devices(
                        name=f"模拟数采仪 {site.name}")  # fmt: skip
             added += 1
     return added
+
+
+# ---------------------------------------------------------------- who sees which devices
+# A device belongs to the region of the site it is bound to; devices bound to no site and
+# rejected frames of no known device (未知设备) are seen by province-wide accounts only. A
+# device out of scope is reported exactly as a missing one.
+
+
+def sees_unbound(scope: Scope) -> bool:
+    """Province-wide accounts see devices bound to no site and frames of unknown MNs."""
+    return scope.role is not Role.ENTERPRISE and len(scope.prefix) <= 2
+
+
+def visible_devices(
+    session: Session, scope: Scope
+) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """MN → (site code, site name, region code) of every device within ``scope``."""
+    stmt = select(Device.mn, Site.code, Site.name, Site.region_code).outerjoin(
+        Site, Site.id == Device.site_id
+    )
+    in_scope = scope.where(Site.region_code, Site.enterprise_id)
+    stmt = stmt.where(or_(in_scope, Device.site_id.is_(None)) if sees_unbound(scope) else in_scope)
+    return {mn: (code, name, region) for mn, code, name, region in session.execute(stmt)}
+
+
+def get_visible_device(session: Session, scope: Scope, mn: str) -> Device:
+    """The device ``mn`` if ``scope`` sees it; :class:`DeviceNotFound` otherwise."""
+    device = registry.get_device(session, mn)
+    if mn not in visible_devices(session, scope):
+        raise DeviceNotFound(f"no device with MN={mn}", mn=mn)
+    return device
+
+
+def list_visible_devices(session: Session, scope: Scope) -> list[Device]:
+    """The registered devices ``scope`` sees."""
+    visible = visible_devices(session, scope)
+    return [d for d in registry.list_devices(session) if d.mn in visible]
+
+
+def check_site_in_scope(session: Session, scope: Scope, site: str | int | None) -> None:
+    """A device may only be bound to a site within the caller's scope (by code or id)."""
+    if site is None or site == "":
+        return
+    row = session.scalar(select(Site).where(Site.code == str(site)))
+    if row is None and str(site).isdigit():
+        row = session.get(Site, int(site))
+    if row is not None:
+        get_site(session, scope, row.code)  # NotFound when out of scope
+
+
+def scoped_status(session: Session, scope: Scope) -> list[DeviceStatusScoped]:
+    """Status of every device ``scope`` sees, with its bound site."""
+    visible = visible_devices(session, scope)
+    out = []
+    for r in registry.status_rows(session, datetime.now(UTC)):
+        if r["mn"] in visible:
+            code, name, region = visible[r["mn"]]
+            out.append(DeviceStatusScoped(**r, site_code=code, site_name=name, region_code=region))
+    return out
+
+
+def device_status(session: Session, scope: Scope, mn: str) -> DeviceStatusScoped:
+    """Status of the device ``mn`` if ``scope`` sees it."""
+    get_visible_device(session, scope, mn)
+    return next(r for r in scoped_status(session, scope) if r.mn == mn)
+
+
+def scoped_rejects(
+    session: Session, scope: Scope, mn: str | None = None, limit: int = 100
+) -> list[Reject]:
+    """Rejected frames (newest first) of the devices ``scope`` sees, or of ``mn``."""
+    query = select(Reject).order_by(Reject.id.desc()).limit(limit)
+    if mn is not None:
+        query = query.where(Reject.mn == mn)
+    if not sees_unbound(scope):
+        query = query.where(Reject.mn.in_(list(visible_devices(session, scope))))
+    return list(session.scalars(query))

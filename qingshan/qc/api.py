@@ -9,18 +9,11 @@ from typing import Any
 
 import numpy as np
 from fastapi import APIRouter, Query
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from qingshan.accounts.models import Role, User
-from qingshan.accounts.scope import Scope
 from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, StoreDep
-from qingshan.errors import NotFound, PermissionDenied
-from qingshan.monitoring.models import Site
 from qingshan.monitoring.service import get_site
-from qingshan.qc import service
+from qingshan.qc import records
 from qingshan.qc.flags import flag_names
-from qingshan.qc.jobs import rejudge_for_mark
 from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
 from qingshan.qc.outlet import outlet_flags as judge_outlet_flags
 from qingshan.qc.outlet import outlet_transmission
@@ -37,19 +30,6 @@ from qingshan.timeutil import as_utc
 router = APIRouter(prefix="/qc", tags=["qc 数据质控与电子督办"])
 
 
-def _site(session: Session, scope: Scope, code: str) -> Site:
-    return get_site(session, scope, code)
-
-
-def _may_mark(user: User, site: Site) -> None:
-    """Enterprises mark their own outlets; province and city accounts may correct marks."""
-    if user.role is Role.ENTERPRISE and user.enterprise_id == site.enterprise_id:
-        return
-    if user.role in (Role.PROVINCE, Role.CITY):
-        return
-    raise PermissionDenied("only the outlet's enterprise or a province/city account may mark it")
-
-
 @router.get("/sites/{code}/marks", response_model=list[MarkPublic])
 def list_marks(
     code: str,
@@ -59,11 +39,7 @@ def list_marks(
     include_revoked: bool = False,
 ) -> list[QCMark]:
     """Marks of an outlet 企业标记."""
-    site = _site(session, scope, code)
-    q = select(QCMark).where(QCMark.site_id == site.id)
-    if not include_revoked:
-        q = q.where(QCMark.revoked_at.is_(None))
-    return list(session.scalars(q.order_by(QCMark.start)))
+    return records.outlet_marks(session, scope, code, include_revoked=include_revoked)
 
 
 @router.post("/sites/{code}/marks", response_model=MarkPublic, status_code=201)
@@ -78,21 +54,7 @@ def create_mark(
     """Enter a mark 新增标记 (checked for kind, order and overlap). The outlet's stored verdicts
     whose windows the mark overlaps are judged again at once (``trigger="late_mark"``; the
     earlier verdicts are kept, superseded)."""
-    site = _site(session, scope, code)
-    _may_mark(user, site)
-    mark = service.add_mark(
-        session,
-        site_id=site.id,
-        kind=body.kind,
-        start=body.start,
-        end=body.end,
-        created_by=user.username,
-        parameter_code=body.parameter_code,
-        reason=body.reason,
-        proof=body.proof,
-    )
-    rejudge_for_mark(session, store, mark)
-    return mark
+    return records.mark_outlet(session, store, scope, user, code, **body.model_dump())
 
 
 @router.delete("/marks/{mark_id}", response_model=MarkPublic)
@@ -101,15 +63,7 @@ def revoke_mark(
 ) -> QCMark:
     """Revoke a mark 撤销标记 (kept, with who and when); the verdicts it touched are judged
     again without it."""
-    mark = session.get(QCMark, mark_id)
-    site = None if mark is None else session.get(Site, mark.site_id)
-    if site is None:
-        raise NotFound(f"no active mark {mark_id}", mark_id=mark_id)
-    _site(session, scope, site.code)
-    _may_mark(user, site)
-    mark = service.revoke_mark(session, mark_id, by=user.username)
-    rejudge_for_mark(session, store, mark)
-    return mark
+    return records.revoke_outlet_mark(session, store, scope, user, mark_id)
 
 
 @router.get("/sites/{code}/judgements", response_model=list[JudgementPublic])
@@ -117,11 +71,7 @@ def list_judgements(
     code: str, user: CurrentUser, session: SessionDep, scope: ScopeDep, current_only: bool = False
 ) -> list[QCJudgement]:
     """Verdicts of an outlet 判定记录, every recomputation kept (newest first)."""
-    site = _site(session, scope, code)
-    q = select(QCJudgement).where(QCJudgement.site_id == site.id)
-    if current_only:
-        q = q.where(QCJudgement.superseded_by.is_(None))
-    return list(session.scalars(q.order_by(QCJudgement.id.desc())))
+    return records.outlet_judgements(session, scope, code, current_only=current_only)
 
 
 @router.get("/sites/{code}/events", response_model=list[EventPublic])
@@ -129,14 +79,7 @@ def list_events(
     code: str, user: CurrentUser, session: SessionDep, scope: ScopeDep
 ) -> list[QCEvent]:
     """Exceedance events of the outlet's current verdicts 超标事件."""
-    site = _site(session, scope, code)
-    q = (
-        select(QCEvent)
-        .join(QCJudgement, QCJudgement.id == QCEvent.judgement_id)
-        .where(QCEvent.site_id == site.id, QCJudgement.superseded_by.is_(None))
-        .order_by(QCEvent.start)
-    )
-    return list(session.scalars(q))
+    return records.outlet_events(session, scope, code)
 
 
 @router.get("/sites/{code}/cases", response_model=list[CasePublic])
@@ -144,14 +87,7 @@ def list_cases(
     code: str, user: CurrentUser, session: SessionDep, scope: ScopeDep
 ) -> list[SupervisionCase]:
     """Supervision cases of an outlet 电子督办."""
-    site = _site(session, scope, code)
-    return list(
-        session.scalars(
-            select(SupervisionCase)
-            .where(SupervisionCase.site_id == site.id)
-            .order_by(SupervisionCase.opened_at)
-        )
-    )
+    return records.outlet_cases(session, scope, code)
 
 
 @router.get("/sites/{code}/transmission", response_model=TransmissionPublic)
@@ -165,7 +101,7 @@ def transmission(
     end: datetime = Query(...),
 ) -> TransmissionPublic:
     """有效传输率 = 传输率 × 有效率 over [start, end) of the outlet's hourly series."""
-    site = _site(session, scope, code)
+    site = get_site(session, scope, code)
     t0, t1 = as_utc(start), as_utc(end)
     r = outlet_transmission(session, store, site.id, t0, t1)
     return TransmissionPublic(site=site.code, start=t0, end=t1, **r)
@@ -184,7 +120,7 @@ def outlet_flags(
     """The outlet's hourly series with every check's flag, validity, exceedance and the marks —
     what the outlet page draws 排口数据与标记. Judged on the fly as the QC job judges each CST
     day (same rule pack, limits and minute data as the stored verdicts), not stored."""
-    site = _site(session, scope, code)
+    site = get_site(session, scope, code)
     f = judge_outlet_flags(session, store, site.id, as_utc(start), as_utc(end))
     return {
         "site": site.code,
