@@ -38,8 +38,12 @@ def create_user(
     *,
     enterprise_id: int | None = None,
     display_name: str = "",
+    within: Scope | None = None,
 ) -> User:
-    """Create a user; the password is stored only as an Argon2 hash."""
+    """Create a user; the password is stored only as an Argon2 hash. With ``within`` (the
+    creator's scope) the user's region must lie inside it (:class:`OutOfScope` otherwise)."""
+    if within is not None:
+        within.check_region(region_code)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
     _check_role_region(role, region_code)
@@ -58,25 +62,6 @@ def create_user(
     session.add(user)
     session.flush()
     return user
-
-
-def create_user_in(
-    session: Session,
-    scope: Scope,
-    username: str,
-    password: str,
-    role: Role,
-    region_code: str,
-    *,
-    enterprise_id: int | None = None,
-    display_name: str = "",
-) -> User:
-    """Create a user inside ``scope``'s region (:class:`OutOfScope` otherwise)."""
-    scope.check_region(region_code)
-    return create_user(
-        session, username, password, role, region_code,
-        enterprise_id=enterprise_id, display_name=display_name,
-    )  # fmt: skip
 
 
 def list_users(session: Session, scope: Scope) -> list[User]:

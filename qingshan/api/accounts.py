@@ -59,4 +59,4 @@ def create_user(
     _: User = require_roles(Role.PROVINCE, Role.CITY),
 ) -> User:
     """Create a user inside the caller's region (province and city administrators)."""
-    return service.create_user_in(session, scope, **body.model_dump())
+    return service.create_user(session, **body.model_dump(), within=scope)
