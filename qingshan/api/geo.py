@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from qingshan.geo.boundaries import read_city_boundaries_bytes
 from qingshan.geo.regions import PROVINCE_CODE, REGIONS, RegionRecord, children, get_region
 
 router = APIRouter(tags=["geo"])
+
+#: a GB/T 2260 region code is six digits: documented in the schema, checked by the domain
+#: (:func:`qingshan.geo.regions.get_region`), whose message names the valid codes
+REGION_CODE = {"pattern": r"^\d{6}$"}
 
 
 class RegionPublic(BaseModel):
@@ -45,7 +49,9 @@ def _node(rec: RegionRecord) -> RegionNode:
 
 @router.get("/regions", response_model=list[RegionNode] | list[RegionPublic])
 def list_regions(
-    parent: str | None = Query(None, description="only the direct children of this code"),
+    parent: str | None = Query(
+        None, json_schema_extra=REGION_CODE, description="only the direct children of this code"
+    ),
     level: Literal["province", "city", "county"] | None = Query(None),
     tree: bool = Query(False, description="nest children under their parent"),
 ) -> list[RegionNode] | list[RegionPublic]:
@@ -62,7 +68,9 @@ def list_regions(
 
 
 @router.get("/regions/{code}", response_model=RegionPublic)
-def read_region(code: str) -> RegionPublic:
+def read_region(
+    code: str = Path(json_schema_extra=REGION_CODE, description="GB/T 2260 code, e.g. 330100"),
+) -> RegionPublic:
     """One region by code; an unknown code answers 404 listing the valid codes."""
     return _public(get_region(code))
 
