@@ -141,3 +141,14 @@ class JournalError(HJ212Error):
 
     reason = "journal"
     status_code = 500
+
+
+class JournalLocked(JournalError):
+    """Another live process owns the journal (its pid in ``pid``): one writer per journal."""
+
+    reason = "journal_locked"
+    status_code = 409
+
+    def __init__(self, message: str, *, path: str, pid: int | None) -> None:
+        super().__init__(message, path=path)
+        self.pid = pid

@@ -6,29 +6,40 @@ Layout: ``<dir>/seg-<000000000001>.log`` segment files of records::
 
 A position is ``(segment, offset)``. :class:`Journal` appends with group commit: every frame
 that arrives while one ``fsync`` runs is written and synced by the next one, and each caller's
-future completes only after its record is on disk. On open, a torn tail (a record cut short by
-a crash) is truncated. :func:`read_records` reads from a position up to a limit.
+future completes only after its record is on disk. :func:`read_records` reads from a position
+up to a limit.
+
+One process owns a journal: :meth:`Journal.open` takes ``<dir>/journal.lock`` with ``flock(2)``
+and writes its pid in it, so a second writer on the same directory refuses with
+:class:`~qingshan.hj212.errors.JournalLocked` naming the holder's pid (the lock goes with the
+process: a killed listener leaves none behind). Only then does it recover the newest segment: a
+tail it cannot read (a record cut short by a crash, or anything after a corrupt record) is first
+copied aside to ``seg-<n>.log.tail-<UTC time>-<offset>``, logged, and only then truncated.
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import os
 import struct
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from qingshan.hj212.errors import JournalError
+from qingshan.hj212.errors import JournalError, JournalLocked
 
 log = logging.getLogger("qingshan.hj212.journal")
 
 _HEAD = struct.Struct("<IIq")
 _MAX_RECORD = 1 << 20
+#: the journal owner's lock file, in the journal's directory
+LOCK_NAME = "journal.lock"
 
 Position = tuple[int, int]
 
@@ -118,8 +129,95 @@ def end_position(directory: Path) -> Position:
     return (last, end)
 
 
+class JournalLock:
+    """The owner's lock of a journal directory: ``flock`` on ``<dir>/journal.lock`` plus the
+    owner's pid in it. :meth:`acquire` raises :class:`JournalLocked` when another process (or
+    another open :class:`Journal` of this process) holds it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = Path(directory) / LOCK_NAME
+        self._fd = -1
+
+    @property
+    def held(self) -> bool:
+        return self._fd >= 0
+
+    def acquire(self) -> None:
+        if self._fd >= 0:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            pid = _read_pid(self.path)
+            raise JournalLocked(
+                f"the HJ 212 journal {self.path.parent} is owned by another process "
+                f"(pid {pid or '?'}): one listener per journal (lock {self.path})",
+                path=str(self.path),
+                pid=pid,
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd < 0:
+            return
+        os.ftruncate(self._fd, 0)
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+        self._fd = -1
+
+
+def journal_lock_state(directory: Path) -> tuple[bool, int | None]:
+    """(whether a live process owns the journal in ``directory``, its pid if known)."""
+    path = Path(directory) / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False, None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True, _read_pid(path)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False, None
+    finally:
+        os.close(fd)
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        text = path.read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _save_tail(path: Path, fd: int, start: int, size: int) -> Path:
+    """Copy bytes ``start:size`` of the segment aside (fsynced) before they are truncated."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    side = path.with_name(f"{path.name}.tail-{stamp}-{start}")
+    with open(side, "xb") as out:
+        offset = start
+        while offset < size:
+            chunk = os.pread(fd, min(1 << 20, size - offset), offset)
+            if not chunk:
+                break
+            out.write(chunk)
+            offset += len(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    _fsync_dir(path.parent)
+    return side
+
+
 class Journal:
-    """Append-only, fsynced journal with group commit. Single writer per directory.
+    """Append-only, fsynced journal with group commit. One writer per directory, enforced by
+    :class:`JournalLock` (taken by :meth:`open`, released by :meth:`close`).
 
     Parameters
     ----------
@@ -132,6 +230,7 @@ class Journal:
     def __init__(self, directory: Path, segment_bytes: int = 64 << 20) -> None:
         self.directory = Path(directory)
         self.segment_bytes = segment_bytes
+        self.lock = JournalLock(self.directory)
         self._fd = -1
         self._seq = 0
         self._offset = 0
@@ -148,27 +247,44 @@ class Journal:
 
     # ------------------------------------------------------------------ open / close
     def open(self) -> Journal:
-        """Open the newest segment for appending, truncating a torn tail."""
+        """Take the journal's lock (:class:`JournalLocked` if another process owns it), then
+        open the newest segment for appending; an unreadable tail is saved aside, then cut."""
         self.directory.mkdir(parents=True, exist_ok=True)
+        self.lock.acquire()
+        try:
+            self._open_segment()
+        except BaseException:
+            self.lock.release()
+            raise
+        return self
+
+    def _open_segment(self) -> None:
         seq, end = end_position(self.directory)
         if seq == 0:
             seq = 1
         path = segment_path(self.directory, seq)
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
-        if os.fstat(self._fd).st_size != end:
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        size = os.fstat(self._fd).st_size
+        if size != end:
+            side = _save_tail(path, self._fd, end, size)
+            log.warning(
+                "journal %s: %d bytes after offset %d are not readable records; saved to %s, "
+                "then truncated",
+                path, size - end, end, side,
+            )  # fmt: skip
             os.ftruncate(self._fd, end)
             os.fsync(self._fd)
         os.lseek(self._fd, end, os.SEEK_SET)
         self._seq, self._offset = seq, end
         self.durable = (seq, end)
         _fsync_dir(self.directory)
-        return self
 
     def close(self) -> None:
         if self._fd >= 0:
             os.fsync(self._fd)
             os.close(self._fd)
             self._fd = -1
+        self.lock.release()
 
     def __enter__(self) -> Journal:
         return self.open() if self._fd < 0 else self

@@ -84,17 +84,25 @@ async def run_listener(
     """
     directory = journal_dir(settings)
     directory.mkdir(parents=True, exist_ok=True)
-    ingestor = JournalIngestor(directory, engine, store)
-    recovered = await asyncio.to_thread(ingestor.run_all)
-    if recovered.records:
-        log.info("replayed %d journal records into the store", recovered.records)
-    devices = await asyncio.to_thread(_load_devices, engine)
-    worker = _ingest_process(directory, engine, store) if ingest != "thread" else None
-    if worker is None and ingest == "process":
-        raise ValueError("ingest='process' needs an ObservationStore and a database URL")
-    if worker is not None:  # its imports and connections are paid before the port opens
-        await worker.start()
+    # first of all, own the journal (JournalLocked names the pid of a listener already on it)
     journal = Journal(directory).open()
+    worker: IngestProcess | None = None
+    try:
+        ingestor = JournalIngestor(directory, engine, store)
+        recovered = await asyncio.to_thread(ingestor.run_all)
+        if recovered.records:
+            log.info("replayed %d journal records into the store", recovered.records)
+        devices = await asyncio.to_thread(_load_devices, engine)
+        worker = _ingest_process(directory, engine, store) if ingest != "thread" else None
+        if worker is None and ingest == "process":
+            raise ValueError("ingest='process' needs an ObservationStore and a database URL")
+        if worker is not None:  # its imports and connections are paid before the port opens
+            await worker.start()
+    except BaseException:
+        journal.close()
+        if worker is not None:
+            await worker.close()
+        raise
     journal.start()
     rejects: deque[RejectRecord] = deque(maxlen=MAX_QUEUED_REJECTS)
     listener = Listener(journal, devices, on_reject=rejects.append)

@@ -18,6 +18,9 @@ from qingshan.config import get_settings
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.db.migrate import is_up_to_date
 from qingshan.errors import ConfigurationError, QingshanError
+from qingshan.hj212.errors import JournalLocked
+from qingshan.hj212.journal import journal_lock_state
+from qingshan.hj212.service import journal_dir
 from qingshan.jobs.errors import JobFailed, SchedulerRunning
 from qingshan.jobs.job import JobContext
 from qingshan.jobs.lock import lock_path, lock_state
@@ -51,6 +54,16 @@ def serve(
             raise SchedulerRunning(
                 f"another `qingshan serve` (pid {pid or '?'}) already runs on "
                 f"{settings.data_dir}: one server per data directory",
+                pid=pid,
+            )
+    if settings.hj212_listener:  # the listener's journal lock is the authority for the journal
+        directory = journal_dir(settings)
+        owned, pid = journal_lock_state(directory)
+        if owned:
+            raise JournalLocked(
+                f"another `qingshan serve` or `qingshan listen` (pid {pid or '?'}) owns the "
+                f"HJ 212 journal {directory}: one listener per journal",
+                path=str(directory),
                 pid=pid,
             )
     host, port = host or settings.http_host, port or settings.http_port
