@@ -67,11 +67,13 @@ def rollups(
                 now,
                 series_map,
             )
-            new = result[result["written"]]
-            written += len(new)
-            if len(new):
-                latest = new.assign(
-                    value=new["value"].where(new["valid"]), source_flag=None, qc_flag=0
+            written += int(result["written"].sum())
+            # every row of the window, written now or by an earlier run: the latest values
+            # are derived from what the store holds, so a run killed between the write and
+            # this update is repaired by the next one (which finds the rows unchanged)
+            if len(result):
+                latest = result.assign(
+                    value=result["value"].where(result["valid"]), source_flag=None, qc_flag=0
                 )
                 with session_scope(ctx.engine) as session:
                     update_latest(session, latest)
