@@ -16,6 +16,9 @@ from qingshan.errors import ConfigurationError
 
 DEMO_SECRET = "qingshan-demo-secret-not-for-production"
 
+#: the shortest signing secret accepted outside demo mode
+MIN_SECRET_BYTES = 32
+
 
 class Settings(BaseSettings):
     """Platform settings. Every field maps to ``QINGSHAN_<FIELD>``."""
@@ -33,6 +36,32 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(None, description="signs API tokens; required unless demo")
     demo: bool = Field(False, description="demo mode: demo accounts and a fixed demo secret")
     token_ttl_minutes: int = Field(8 * 60, ge=1)
+    login_rate_per_account: str = Field(
+        "10/minute", description="login attempts per account (a `limits` rate string)"
+    )
+    login_rate_per_address: str = Field(
+        "30/minute", description="login attempts per client address (a `limits` rate string)"
+    )
+    login_lockout_failures: int = Field(
+        5, ge=1, description="consecutive failed logins of one account before it is locked"
+    )
+    login_lockout_seconds: int = Field(
+        30, ge=1, description="first lockout; doubles with every further failure"
+    )
+    login_lockout_max_seconds: int = Field(15 * 60, ge=1, description="longest lockout")
+    cookie_secure: bool | None = Field(
+        None,
+        description="the login cookie's Secure flag; default: on, except in demo mode "
+        "(served over plain http on localhost)",
+    )
+    hsts_seconds: int = Field(
+        365 * 24 * 3600, ge=0, description="Strict-Transport-Security max-age (0: no header)"
+    )
+    public_enterprise_data: bool = Field(
+        False,
+        description="anonymous callers may read enterprise outlets and their series "
+        "(published self-monitoring); off: ambient air and surface water only",
+    )
     scheduler: bool = Field(True, description="run periodic jobs inside `qingshan serve`")
     hj212_listener: bool = Field(
         True, description="run the HJ 212 listener inside `qingshan serve`"
@@ -63,8 +92,19 @@ class Settings(BaseSettings):
         return self.data_dir / "journal"
 
     @property
+    def secure_cookie(self) -> bool:
+        """Whether the login cookie is ``Secure``: the setting, else on outside demo mode."""
+        return self.cookie_secure if self.cookie_secure is not None else not self.demo
+
+    @property
     def signing_key(self) -> str:
         if self.secret_key:
+            if len(self.secret_key.encode()) < MIN_SECRET_BYTES and not self.demo:
+                raise ConfigurationError(
+                    f"QINGSHAN_SECRET_KEY is too short: at least {MIN_SECRET_BYTES} bytes outside "
+                    "demo mode (python -c 'import secrets; print(secrets.token_urlsafe(32))')",
+                    setting="secret_key",
+                )
             return self.secret_key
         if self.demo:
             return DEMO_SECRET

@@ -105,4 +105,5 @@ def app_settings(engine, tmp_path):
         database_url=engine.url.render_as_string(hide_password=False),
         secret_key="test-secret-key-0123456789abcdef",
         scheduler=False,
+        cookie_secure=False,  # the test client speaks plain http
     )

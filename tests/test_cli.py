@@ -36,7 +36,7 @@ def run(args, tmp_path, **env):
         (["serve"], {}, "error: QINGSHAN_SECRET_KEY is not set: it is required outside demo mode"),
         (
             ["serve"],
-            {"QINGSHAN_SECRET_KEY": "a-long-enough-secret"},
+            {"QINGSHAN_SECRET_KEY": "a-long-enough-secret-of-32-bytes"},
             "error: the database is not up to date: run `qingshan db upgrade`",
         ),
         (["jobs", "run", "nope"], {}, "error: no job 'nope'; jobs are: compact, qc, rollups"),

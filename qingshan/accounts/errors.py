@@ -23,3 +23,9 @@ class OutOfScope(AccountError):
 
 class DuplicateUser(AccountError):
     status_code = 409
+
+
+class TooManyAttempts(AccountError):
+    """Too many logins from one address or for one account, or the account is locked."""
+
+    status_code = 429

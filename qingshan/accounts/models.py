@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qingshan.db.base import Base
@@ -35,3 +35,19 @@ class User(Base):
 
     #: never written to the audit log
     __audit_exclude__ = ("password_hash",)
+
+    __table_args__ = (
+        # usernames are unique whatever their case ("Admin" and "admin" are one account)
+        Index("uq_app_user_username_lower", func.lower(username), unique=True),
+    )
+
+
+class RevokedToken(Base):
+    """A token revoked before its expiry (logout): refused until it expires anyway."""
+
+    __tablename__ = "revoked_token"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    revoked_at: Mapped[datetime] = mapped_column(default=utcnow)

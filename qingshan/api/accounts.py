@@ -11,7 +11,15 @@ from qingshan.accounts import service
 from qingshan.accounts.models import Role, User
 from qingshan.accounts.schemas import Token, UserCreate, UserPublic
 from qingshan.accounts.security import TOKEN_COOKIE
-from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, SettingsDep, require_roles
+from qingshan.api.deps import (
+    ClientAddress,
+    CurrentUser,
+    LoginGuardDep,
+    ScopeDep,
+    SessionDep,
+    SettingsDep,
+    require_roles,
+)
 
 router = APIRouter(tags=["accounts"])
 
@@ -21,19 +29,34 @@ def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
+    guard: LoginGuardDep,
+    address: ClientAddress,
     response: Response,
 ) -> Token:
-    """Exchange username and password for a bearer token (also set as an HttpOnly cookie)."""
-    user = service.authenticate(session, form.username, form.password)
+    """Exchange username and password for a bearer token (also set as an HttpOnly cookie).
+    Rate-limited per account and per address; repeated failures lock the account (429)."""
+    user = service.login(session, guard, form.username, form.password, address)
     token = service.issue_token(user, settings.signing_key, settings.token_ttl_minutes)
     response.set_cookie(
         TOKEN_COOKIE,
         token,
         httponly=True,
+        secure=settings.secure_cookie,
         samesite="lax",
         max_age=settings.token_ttl_minutes * 60,
     )
     return Token(access_token=token)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(session: SessionDep, settings: SettingsDep, response: Response) -> None:
+    """Revoke the caller's token (bearer or cookie) and clear the login cookie."""
+    token = session.info["token"]
+    if token:
+        service.revoke_token(session, token, settings.signing_key)
+    response.delete_cookie(
+        TOKEN_COOKIE, httponly=True, secure=settings.secure_cookie, samesite="lax"
+    )
 
 
 @router.get("/users/me", response_model=UserPublic)

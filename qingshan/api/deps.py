@@ -18,6 +18,7 @@ from qingshan.accounts.models import Role, User
 from qingshan.accounts.scope import PUBLIC_SCOPE, Scope
 from qingshan.accounts.security import TOKEN_COOKIE, read_token
 from qingshan.accounts.service import scope_of, user_for_token
+from qingshan.accounts.throttle import LoginGuard
 from qingshan.config import Settings
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.errors import ConfigurationError, PermissionDenied
@@ -72,6 +73,32 @@ def get_scope(user: OptionalUser) -> Scope:
 
 
 ScopeDep = Annotated[Scope, Depends(get_scope)]
+
+
+def get_login_guard(request: Request, settings: SettingsDep) -> LoginGuard:
+    """The application's login guard (rate limits and lockout, in memory: one per app)."""
+    guard = getattr(request.app.state, "login_guard", None)
+    if guard is None:
+        guard = request.app.state.login_guard = LoginGuard(
+            per_account=settings.login_rate_per_account,
+            per_address=settings.login_rate_per_address,
+            lockout_failures=settings.login_lockout_failures,
+            lockout_seconds=settings.login_lockout_seconds,
+            lockout_max_seconds=settings.login_lockout_max_seconds,
+        )
+    return guard
+
+
+LoginGuardDep = Annotated[LoginGuard, Depends(get_login_guard)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server sees it (behind a proxy: run uvicorn with
+    ``--proxy-headers`` and ``--forwarded-allow-ips`` so that this is the client's)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
 
 
 def require_roles(*roles: Role):

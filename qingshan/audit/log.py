@@ -2,7 +2,8 @@
 
 Every flush of an audited model (``Base.__audited__ = True``) writes one ``audit_log`` row per
 created, changed or deleted object, in the same transaction, with the acting user taken from
-:func:`acting_as`. Code never writes audit rows itself.
+:func:`acting_as`. Code never writes audit rows of row changes itself; events that change no
+row (a login, a failed login) are recorded with :func:`record_event`.
 """
 
 from __future__ import annotations
@@ -113,3 +114,30 @@ def _write_audit_rows(session: Session, _ctx) -> None:
             add("delete", obj, _snapshot(obj), None)
     if rows:
         session.connection().execute(insert(AuditLog), rows)
+
+
+def record_event(
+    session: Session,
+    action: str,
+    entity: str,
+    entity_id: str,
+    *,
+    actor: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Write one audit row for an event that is not a row change (``login``,
+    ``login_failed``, ``logout``), in the session's transaction."""
+    session.connection().execute(
+        insert(AuditLog),
+        [
+            dict(
+                at=utcnow(),
+                actor=(actor or session.info.get("actor") or current_actor())[:64],
+                action=action[:16],
+                entity=entity[:64],
+                entity_id=entity_id[:64],
+                before=None,
+                after={k: _jsonable(v) for k, v in (detail or {}).items()},
+            )
+        ],
+    )

@@ -18,7 +18,7 @@ class AuditLog(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(64), index=True)
-    action: Mapped[str] = mapped_column(String(16))  # create | update | delete
+    action: Mapped[str] = mapped_column(String(16))  # create | update | delete | login | …
     entity: Mapped[str] = mapped_column(String(64), index=True)
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
     before: Mapped[dict | None] = mapped_column(JSON)

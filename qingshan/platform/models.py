@@ -8,7 +8,7 @@ command line, a benchmark or a script. A new domain adds its models module here.
 """
 
 import qingshan.audit.log  # noqa: F401  (registers the audit listener)
-from qingshan.accounts.models import User
+from qingshan.accounts.models import RevokedToken, User
 from qingshan.archive.models import Enterprise, Permit, PermitLimit
 from qingshan.audit.models import AuditLog
 from qingshan.db.base import Base
@@ -22,6 +22,7 @@ from qingshan.sim.models import InjectedFault
 #: the mapped classes, by domain
 MODELS = (
     User,
+    RevokedToken,
     Enterprise,
     Permit,
     PermitLimit,

@@ -8,6 +8,9 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from qingshan.accounts.security import TOKEN_COOKIE
+from qingshan.accounts.service import revoke_token
+from qingshan.api.deps import SettingsDep
+from qingshan.db.engine import get_engine, session_scope
 from qingshan.web.auth import LoginRequired, OptionalViewer, safe_next
 from qingshan.web.i18n import get_lang, labels_for
 from qingshan.web.render import API, render
@@ -35,10 +38,17 @@ def login_page(request: Request, viewer: OptionalViewer, next: str | None = None
 
 
 @router.api_route("/logout", methods=["GET", "POST"])
-def logout() -> Response:
-    """退出登录: clear the login cookie and go to the login page."""
+def logout(request: Request, settings: SettingsDep) -> Response:
+    """退出登录: revoke the login cookie's token, clear the cookie, go to the login page."""
+    token = request.cookies.get(TOKEN_COOKIE)
+    if token:
+        engine = getattr(request.app.state, "engine", None) or get_engine(settings.db_url)
+        with session_scope(engine) as session:
+            revoke_token(session, token, settings.signing_key)
     response = RedirectResponse("/login?reason=logged_out", status_code=303)
-    response.delete_cookie(TOKEN_COOKIE, httponly=True, samesite="lax")
+    response.delete_cookie(
+        TOKEN_COOKIE, httponly=True, secure=settings.secure_cookie, samesite="lax"
+    )
     return response
 
 
@@ -52,5 +62,8 @@ def install_login_redirect(app: FastAPI) -> None:
             f"/login?reason={reason}&next={quote(exc.path, safe='')}", status_code=303
         )
         if reason == "expired":
-            response.delete_cookie(TOKEN_COOKIE, httponly=True, samesite="lax")
+            settings = request.app.state.settings
+            response.delete_cookie(
+                TOKEN_COOKIE, httponly=True, secure=settings.secure_cookie, samesite="lax"
+            )
         return response

@@ -86,3 +86,87 @@ def test_anonymous_cannot_list_users(client):
     r = client.get("/api/v1/users")
     assert r.status_code == 401
     assert "not logged in" in r.json()["detail"]
+
+
+# --- issue 9 items 5, 6, 7: logins, sessions, the cookie ----------------------------------------
+
+
+def _login(client, username, password):
+    return client.post("/api/v1/auth/login", data={"username": username, "password": password})
+
+
+def test_logout_revokes_the_token(client):
+    hz = _token(client, "hz", "hangzhou-pass")
+    assert client.get("/api/v1/users/me", headers=hz).status_code == 200
+    client.cookies.clear()
+    assert client.post("/api/v1/auth/logout", headers=hz).status_code == 204
+    r = client.get("/api/v1/users/me", headers=hz)
+    assert r.status_code == 401 and "revoked" in r.json()["detail"]
+
+
+def test_the_web_logout_revokes_the_cookie_token(client):
+    token = _login(client, "hz", "hangzhou-pass").json()["access_token"]
+    client.cookies.set("qingshan_token", token)  # Secure: the test client's http drops it
+    client.get("/logout", follow_redirects=False)
+    r = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 401 and "revoked" in r.json()["detail"]
+
+
+def test_repeated_failures_lock_the_account_then_the_right_password_is_refused(client):
+    for _ in range(5):
+        assert _login(client, "hz", "wrong-password").status_code == 401
+    r = _login(client, "hz", "hangzhou-pass")
+    assert r.status_code == 429
+    assert r.json()["error"] == "TooManyAttempts" and r.json()["context"]["retry_after"] >= 1
+    assert _login(client, "nb", "ningbo-pass").status_code == 200  # others unaffected
+
+
+def test_unknown_users_are_locked_like_known_ones(client):
+    for _ in range(5):
+        assert _login(client, "nobody", "wrong-password").status_code == 401
+    assert _login(client, "nobody", "wrong-password").status_code == 429
+
+
+def test_logins_are_rate_limited_per_address(engine, app_settings):
+    with session_scope(engine) as s:
+        seed_regions(s)
+    settings = app_settings.model_copy(update={"login_rate_per_address": "3/minute"})
+    with TestClient(create_app(settings)) as c:
+        for name in ("a1", "a2", "a3"):
+            assert _login(c, name, "wrong-password").status_code == 401
+        r = _login(c, "a4", "wrong-password")
+        assert r.status_code == 429 and "from this address" in r.json()["detail"]
+
+
+def test_every_login_success_and_failure_is_audited(client, engine):
+    from sqlalchemy import select
+
+    from qingshan.audit.models import AuditLog
+
+    _login(client, "hz", "hangzhou-pass")
+    _login(client, "hz", "wrong-password")
+    _login(client, "nobody", "wrong-password")
+    with session_scope(engine) as s:
+        rows = s.execute(
+            select(AuditLog.action, AuditLog.actor, AuditLog.after)
+            .where(AuditLog.action.in_(["login", "login_failed"]))
+            .order_by(AuditLog.id)
+        ).all()
+    assert [(a, who) for a, who, _ in rows] == [
+        ("login", "hz"),
+        ("login_failed", "hz"),
+        ("login_failed", "nobody"),
+    ]
+    assert rows[1][2] == {"address": "testclient", "reason": "AuthenticationFailed"}
+
+
+def test_the_login_cookie_is_secure_unless_demo(client, engine, app_settings):
+    r = _login(client, "hz", "hangzhou-pass")
+    cookie = r.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=lax" in cookie
+    demo = app_settings.model_copy(update={"demo": True})
+    with TestClient(create_app(demo)) as c:
+        assert "Secure" not in _login(c, "hz", "hangzhou-pass").headers["set-cookie"]
+    insecure = app_settings.model_copy(update={"cookie_secure": False})
+    with TestClient(create_app(insecure)) as c:
+        assert "Secure" not in _login(c, "hz", "hangzhou-pass").headers["set-cookie"]

@@ -33,7 +33,7 @@ def test_secret_required_outside_demo():
     with pytest.raises(ConfigurationError, match="QINGSHAN_SECRET_KEY is not set"):
         _ = Settings(demo=False, secret_key=None).signing_key
     assert Settings(demo=True).signing_key
-    assert Settings(secret_key="s3cret-value").signing_key == "s3cret-value"
+    assert Settings(secret_key="s3cret-value" * 3).signing_key == "s3cret-value" * 3
 
 
 def test_default_database_is_sqlite_under_data_dir(tmp_path):
