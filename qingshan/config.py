@@ -33,6 +33,33 @@ class Settings(BaseSettings):
     http_port: int = Field(8000, ge=1, le=65535)
     hj212_host: str = "127.0.0.1"
     hj212_port: int = Field(9212, ge=1, le=65535)
+    hj212_max_connections: int = Field(
+        10_000, ge=1, le=1_000_000, description="HJ 212 connections open at once (more: refused)"
+    )
+    hj212_max_connections_per_address: int = Field(
+        256, ge=1, le=1_000_000, description="HJ 212 connections from one IP address at once"
+    )
+    hj212_idle_timeout: float = Field(
+        900.0, gt=0, le=86_400, description="close an HJ 212 connection silent this long [s]"
+    )
+    hj212_max_garbage_bytes: int = Field(
+        64 * 1024, ge=20_022, le=1 << 30,
+        description="close an HJ 212 connection after this many bytes without a valid frame",
+    )  # fmt: skip
+    hj212_max_bad_frames: int = Field(
+        16, ge=1, le=1_000_000,
+        description="close an HJ 212 connection after this many rejected frames in a row",
+    )  # fmt: skip
+    hj212_reject_queue: int = Field(
+        1000, ge=1, le=1_000_000,
+        description="HJ 212 reject rows kept per flush (2 s); beyond it they are only counted",
+    )  # fmt: skip
+    hj212_reject_max_rows: int = Field(
+        100_000, ge=100, description="hj212_reject rows kept (the oldest deleted beyond)"
+    )
+    hj212_reject_retention_days: int = Field(
+        30, ge=1, le=3660, description="hj212_reject rows older than this are deleted [days]"
+    )
     secret_key: str | None = Field(None, description="signs API tokens; required unless demo")
     demo: bool = Field(False, description="demo mode: demo accounts and a fixed demo secret")
     token_ttl_minutes: int = Field(8 * 60, ge=1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -63,8 +64,14 @@ def devices_list(as_json: bool = typer.Option(False, "--json")) -> None:
         table.add_row(r["mn"], r["name"] or "", str(r["site_id"] or ""),
                       "是 yes" if r["online"] else "否 no",
                       r["last_seen"].isoformat(timespec="seconds") if r["last_seen"] else "",
-                      str(r["packets"]), str(r["rejected"]))  # fmt: skip
+                      str(r["packets"]), _rejected(r))  # fmt: skip
     console.print(table)
+
+
+def _rejected(row: dict[str, Any]) -> str:
+    """Rejected frames, and how many of them were not recorded (the reject queue was full)."""
+    dropped = (row.get("errors") or {}).get("rejects_dropped", 0)
+    return f"{row['rejected']} ({dropped} 未记录 not recorded)" if dropped else str(row["rejected"])
 
 
 @devices_app.command("import")

@@ -6,6 +6,12 @@ only once the journal has fsynced it, send the 9014 data answer if the packet as
 (Flag A = 1). Notifications (1013, 2012, 2022) get a 9013 answer. Rejected frames (bad frame,
 unknown MN, wrong PW, CRC variant not enabled) are never journaled: they go to ``on_reject``
 with the reason, and the device gets no answer, so it keeps its data and sends it again.
+
+Abuse is bounded by :class:`ListenerLimits`: a connection is closed after ``max_garbage_bytes``
+bytes or ``max_bad_frames`` rejected frames without a valid frame, or after ``idle_timeout``
+seconds without a byte; connections beyond ``max_connections`` in total or
+``max_connections_per_address`` from one address are refused (closed at once). Rejects go to a
+bounded :class:`RejectQueue` that counts what it drops.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -85,6 +92,52 @@ class StatusBook:
         self._by_mn = {}
         return out
 
+    def dropped(self, mn: str, count: int = 1) -> None:
+        """Rejects of ``mn`` not recorded (the reject queue was full): ``errors["rejects_dropped"]``."""
+        c = self._get(mn)
+        c.errors["rejects_dropped"] = c.errors.get("rejects_dropped", 0) + count
+
+
+class RejectQueue:
+    """The rejects waiting for the next flush, at most ``maxlen``; beyond, a reject is only
+    counted (:attr:`dropped` since the last :meth:`drain`, :attr:`dropped_total` ever)."""
+
+    def __init__(self, maxlen: int, status: StatusBook | None = None) -> None:
+        self.maxlen = maxlen
+        self.status = status
+        self._items: list[RejectRecord] = []
+        self.dropped = 0
+        self.dropped_total = 0
+
+    def append(self, record: RejectRecord) -> None:
+        if len(self._items) < self.maxlen:
+            self._items.append(record)
+            return
+        self.dropped += 1
+        self.dropped_total += 1
+        if self.status is not None and record["mn"]:
+            self.status.dropped(record["mn"])
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def drain(self) -> tuple[list[RejectRecord], int]:
+        """(the queued rejects, how many were dropped since the last drain); both reset."""
+        items, dropped = self._items, self.dropped
+        self._items, self.dropped = [], 0
+        return items, dropped
+
+
+@dataclass(frozen=True, slots=True)
+class ListenerLimits:
+    """What one peer may cost the listener (``QINGSHAN_HJ212_*`` settings)."""
+
+    max_connections: int = 10_000
+    max_connections_per_address: int = 256
+    idle_timeout: float = 900.0  # [s] without a byte
+    max_garbage_bytes: int = 64 * 1024  # bytes received since the last valid frame
+    max_bad_frames: int = 16  # rejected frames (or framing errors) since the last valid frame
+
 
 @dataclass
 class ListenerStats:
@@ -93,6 +146,9 @@ class ListenerStats:
     journaled: int = 0
     acked: int = 0
     rejected: int = 0
+    refused: int = 0  # connections over the caps, closed at once
+    closed_garbage: int = 0  # closed after too many bytes or frames without a valid one
+    closed_idle: int = 0
 
 
 def _mn_of(frame: bytes) -> str | None:
@@ -114,6 +170,8 @@ class Listener:
         The device table; may be replaced through :attr:`devices` while running.
     on_reject : callable, optional
         Called with a dict (received_at, mn, peer, reason, message, frame) per rejected frame.
+    limits : ListenerLimits, optional
+        Connection caps, idle timeout and the garbage budget of a connection.
     """
 
     def __init__(
@@ -121,15 +179,20 @@ class Listener:
         journal: Journal,
         devices: Mapping[str, DeviceAuth],
         on_reject: Callable[[RejectRecord], None] | None = None,
+        limits: ListenerLimits | None = None,
     ) -> None:
         self.journal = journal
         journal.on_commit = self._committed
         self.devices = devices
         self.on_reject = on_reject
+        self.limits = limits or ListenerLimits()
         self.status = StatusBook()
         self.stats = ListenerStats()
         self._server: asyncio.Server | None = None
         self._conns: set[_Connection] = set()
+        self._per_address: Counter[str] = Counter()
+        self._sweeper: asyncio.Task[None] | None = None
+        self._reported = (0, 0, 0)
 
     @property
     def port(self) -> int:
@@ -141,9 +204,47 @@ class Listener:
         self._server = await loop.create_server(
             lambda: _Connection(self), host, port, reuse_address=True, backlog=4096
         )
+        self._sweeper = loop.create_task(self._sweep(), name="hj212-idle")
+
+    async def _sweep(self) -> None:
+        """Close idle connections; log what the limits did since the last round."""
+        period = max(0.05, min(self.limits.idle_timeout / 4, 10.0))
+        while True:
+            await asyncio.sleep(period)
+            self.close_idle(time.monotonic())
+            self._report()
+
+    def close_idle(self, now: float) -> int:
+        """Close the connections silent for ``idle_timeout`` s at monotonic time ``now``."""
+        cutoff = now - self.limits.idle_timeout
+        idle = [c for c in self._conns if c.last_active < cutoff]
+        for conn in idle:
+            conn.close()
+        self.stats.closed_idle += len(idle)
+        return len(idle)
+
+    def _report(self) -> None:
+        s = self.stats
+        now = (s.refused, s.closed_garbage, s.closed_idle)
+        if now != self._reported:
+            refused, garbage, idle = (a - b for a, b in zip(now, self._reported, strict=True))
+            log.warning(
+                "HJ 212 limits: %d connections refused over the caps, %d closed without a "
+                "valid frame, %d closed idle",
+                refused, garbage, idle,
+            )  # fmt: skip
+            self._reported = now
 
     async def stop(self) -> None:
         """Stop accepting, close every connection (answers already queued are sent)."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            try:
+                await self._sweeper
+            except asyncio.CancelledError:
+                pass
+            self._sweeper = None
+            self._report()
         if self._server is not None:
             self._server.close()
             for conn in list(self._conns):
@@ -166,49 +267,54 @@ class Listener:
                 )
             )  # fmt: skip
 
-    def handle(self, conn: _Connection, frame: bytes, now: datetime, now_us: int) -> None:
+    def handle(self, conn: _Connection, frame: bytes, now: datetime, now_us: int) -> bool:
         """One frame: check it (frame, CRC, header, CP — the CP is only checked here; the
-        journal keeps the frame and ingest parses the CP), authenticate, journal, answer."""
+        journal keeps the frame and ingest parses the CP), authenticate, journal, answer.
+        Returns whether the frame was valid (accepted from a known, enabled device)."""
         self.stats.frames += 1
         try:
             packet = parse(frame, ALL_VARIANTS, cp=False)
         except HJ212Error as exc:
             self.reject(_mn_of(frame), conn.peer, exc, frame)
-            return
+            return False
         device = self.devices.get(packet.mn or "")
         if device is None or not device.enabled:
             what = "unknown" if device is None else "disabled"
             err: HJ212Error = AuthenticationError(
                 f"{what} device MN={packet.mn}", packet=frame, clause="6.3.2 Table 3"
             )
-            return self.reject(packet.mn, conn.peer, err, frame)
+            self.reject(packet.mn, conn.peer, err, frame)
+            return False
         if packet.pw != device.password:
             err = AuthenticationError(
                 f"wrong PW for MN={packet.mn}", packet=frame, clause="6.3.2 Table 3"
             )
-            return self.reject(packet.mn, conn.peer, err, frame)
+            self.reject(packet.mn, conn.peer, err, frame)
+            return False
         if packet.crc_variant not in device.variants:
             err = CRCMismatchError(
                 f"CRC is {packet.crc_variant}, not enabled for MN={packet.mn}",
                 packet=frame,
                 clause="Appendix A",
             )
-            return self.reject(packet.mn, conn.peer, err, frame)
+            self.reject(packet.mn, conn.peer, err, frame)
+            return False
         self.status.seen(packet, conn.peer, now)
         cn = packet.cn
         variant = packet.crc_variant or CrcVariant.HJ212
         if cn in NOT_JOURNALED:
             if cn == "9015" and packet.flag.ack_needed:
                 conn.write(data_answer(packet, variant))
-            return
+            return True
         if cn in NOTIFY_CNS:
             conn.write(notify_answer(packet, variant))
-            return
+            return True
         self.stats.journaled += 1
         if packet.flag & 1:  # answer needed: sent by _committed once the batch is fsynced
             self.journal.append(frame, now_us, (conn, data_answer(packet, variant)))
         else:
             self.journal.append(frame, now_us)
+        return True
 
     def _committed(self, acks: list[tuple[_Connection, bytes]]) -> None:
         """The journal fsynced a batch: send its answers (to connections still open)."""
@@ -222,34 +328,75 @@ class Listener:
 
 
 class _Connection(asyncio.Protocol):
-    __slots__ = ("server", "reader", "transport", "peer", "open")
+    __slots__ = ("server", "reader", "transport", "peer", "address", "open", "counted",
+                 "last_active", "garbage_bytes", "bad_frames")  # fmt: skip
 
     def __init__(self, server: Listener) -> None:
         self.server = server
         self.reader = FrameReader()
         self.transport: asyncio.Transport | None = None
         self.peer = "?"
+        self.address = "?"
         self.open = False
+        self.counted = False  # in the listener's connection counts
+        self.last_active = time.monotonic()
+        self.garbage_bytes = 0  # received since the last valid frame
+        self.bad_frames = 0  # rejected frames and framing errors since the last valid frame
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # a stream server's transport
         info = transport.get_extra_info("peername")
         self.peer = f"{info[0]}:{info[1]}" if info else "?"
+        self.address = str(info[0]) if info else "?"
+        server = self.server
+        limits = server.limits
+        if (
+            len(server._conns) >= limits.max_connections
+            or server._per_address[self.address] >= limits.max_connections_per_address
+        ):
+            server.stats.refused += 1
+            self.transport.abort()  # over the caps: no read, no answer, no reject row
+            return
         self.open = True
-        self.server._conns.add(self)
-        self.server.stats.connections += 1
+        self.counted = True
+        server._conns.add(self)
+        server._per_address[self.address] += 1
+        server.stats.connections += 1
 
     def data_received(self, data: bytes) -> None:
+        if not self.open:
+            return
         reader = self.reader.feed(data)
+        self.last_active = time.monotonic()
         now_us = time.time_ns() // 1000
         now = datetime.fromtimestamp(now_us / 1e6, UTC)
-        handle = self.server.handle
+        server = self.server
+        handle = server.handle
+        limits = server.limits
+        garbage = self.garbage_bytes + len(data)
+        bad = self.bad_frames
         for frame in reader:
-            handle(self, frame, now, now_us)
+            if handle(self, frame, now, now_us):
+                garbage, bad = reader.pending, 0  # a valid frame: the budget starts again
+            else:
+                bad += 1
+                if bad >= limits.max_bad_frames:
+                    break  # the rest of this read is not looked at: the connection closes
         if reader.errors:
-            for exc in reader.errors:
-                self.server.reject(None, self.peer, exc, None)
+            bad += len(reader.errors)
+            for exc in reader.errors[: max(0, limits.max_bad_frames - self.bad_frames)]:
+                server.reject(None, self.peer, exc, None)
             reader.errors.clear()
+        self.garbage_bytes, self.bad_frames = garbage, bad
+        if garbage > limits.max_garbage_bytes or bad >= limits.max_bad_frames:
+            server.stats.closed_garbage += 1
+            log.info(
+                "closed %s: %d bytes and %d rejected frames without a valid frame",
+                self.peer, garbage, bad,
+            )  # fmt: skip
+            self.open = False  # no more reads, rejects or answers for it
+            if self.transport is not None:
+                self.transport.close()
 
     def write(self, data: bytes) -> bool:
         if not self.open or self.transport is None:
@@ -263,4 +410,12 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.open = False
-        self.server._conns.discard(self)
+        if self.counted:
+            self.counted = False
+            server = self.server
+            server._conns.discard(self)
+            left = server._per_address[self.address] - 1
+            if left > 0:
+                server._per_address[self.address] = left
+            else:
+                del server._per_address[self.address]

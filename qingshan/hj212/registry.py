@@ -11,9 +11,9 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from qingshan.hj212.crc import CrcVariant
@@ -289,9 +289,43 @@ def _later(old: datetime | None, new: datetime | None) -> datetime | None:
     return old if new is None or (old is not None and new <= old) else new
 
 
-def write_rejects(session: Session, rejects: Iterable[RejectRecord]) -> None:
-    session.add_all(Reject(**r) for r in rejects)
+@dataclass(frozen=True, slots=True)
+class RejectRetention:
+    """How much of ``hj212_reject`` is kept: at most ``max_rows`` rows, none older than
+    ``days`` (``QINGSHAN_HJ212_REJECT_MAX_ROWS``, ``QINGSHAN_HJ212_REJECT_RETENTION_DAYS``)."""
+
+    max_rows: int = 100_000
+    days: int = 30
+
+
+def write_rejects(
+    session: Session, rejects: Iterable[RejectRecord], retention: RejectRetention | None = None
+) -> int:
+    """Add the reject rows; with ``retention``, then delete what it does not keep.
+    Returns how many rows were deleted."""
+    rows = [Reject(**r) for r in rejects]
+    session.add_all(rows)
     session.flush()
+    if retention is None or not rows:
+        return 0
+    return prune_rejects(session, retention, max(r.received_at for r in rows))
+
+
+def prune_rejects(session: Session, retention: RejectRetention, now: datetime) -> int:
+    """Delete reject rows older than ``retention.days`` before ``now`` and all but the newest
+    ``retention.max_rows``; returns how many."""
+    old = delete(Reject).where(Reject.received_at < now - timedelta(days=retention.days))
+    removed = _rowcount(session.execute(old))
+    cutoff = session.scalar(
+        select(Reject.id).order_by(Reject.id.desc()).offset(retention.max_rows).limit(1)
+    )
+    if cutoff is not None:
+        removed += _rowcount(session.execute(delete(Reject).where(Reject.id <= cutoff)))
+    return removed
+
+
+def _rowcount(result: object) -> int:
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 def sites_of_devices(session: Session, mns: Iterable[str]) -> dict[str, Site]:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -24,11 +24,12 @@ from sqlalchemy import Engine
 from qingshan.config import Settings
 from qingshan.db.engine import session_scope
 from qingshan.hj212.journal import Journal
-from qingshan.hj212.listener import Listener
+from qingshan.hj212.listener import Listener, ListenerLimits, RejectQueue
 from qingshan.hj212.logger_sim import SimLogger
 from qingshan.hj212.registry import (
     DeviceAuth,
     RejectRecord,
+    RejectRetention,
     load_device_table,
     write_rejects,
     write_status,
@@ -40,7 +41,23 @@ from qingshan.timeseries.store import ObservationStore
 
 log = logging.getLogger("qingshan.hj212")
 
-MAX_QUEUED_REJECTS = 10_000
+
+def listener_limits(settings: Settings) -> ListenerLimits:
+    """The listener's limits from the ``QINGSHAN_HJ212_*`` settings."""
+    return ListenerLimits(
+        max_connections=settings.hj212_max_connections,
+        max_connections_per_address=settings.hj212_max_connections_per_address,
+        idle_timeout=settings.hj212_idle_timeout,
+        max_garbage_bytes=settings.hj212_max_garbage_bytes,
+        max_bad_frames=settings.hj212_max_bad_frames,
+    )
+
+
+def reject_retention(settings: Settings) -> RejectRetention:
+    return RejectRetention(
+        max_rows=settings.hj212_reject_max_rows,
+        days=settings.hj212_reject_retention_days,
+    )
 
 
 async def run_listener(
@@ -104,8 +121,10 @@ async def run_listener(
             await worker.close()
         raise
     journal.start()
-    rejects: deque[RejectRecord] = deque(maxlen=MAX_QUEUED_REJECTS)
-    listener = Listener(journal, devices, on_reject=rejects.append)
+    listener = Listener(journal, devices, limits=listener_limits(settings))
+    rejects = RejectQueue(settings.hj212_reject_queue, listener.status)
+    listener.on_reject = rejects.append
+    retention = reject_retention(settings)
     try:
         await listener.start(
             settings.hj212_host if host is None else host,
@@ -137,7 +156,7 @@ async def run_listener(
     async def flush_loop() -> None:
         while not done.is_set():
             await _wait(done, flush_interval)
-            await _flush(engine, listener, rejects, worker)
+            await _flush(engine, listener, rejects, worker, retention)
 
     async def refresh_loop() -> None:
         while not done.is_set():
@@ -165,7 +184,7 @@ async def run_listener(
         if worker is not None:
             await worker.close()
         await asyncio.to_thread(ingestor.run_all)
-        await _flush(engine, listener, rejects, None)
+        await _flush(engine, listener, rejects, None, retention)
 
 
 def _ingest_process(directory: Path, engine: Engine, store: StoreLike) -> IngestProcess | None:
@@ -189,16 +208,28 @@ def _load_devices(engine: Engine) -> dict[str, DeviceAuth]:
 async def _flush(
     engine: Engine,
     listener: Listener,
-    rejects: deque[RejectRecord],
+    rejects: RejectQueue,
     worker: IngestProcess | None,
+    retention: RejectRetention,
 ) -> None:
     deltas = listener.status.drain()
-    batch = [rejects.popleft() for _ in range(len(rejects))]
+    batch, dropped = rejects.drain()
+    if dropped:  # counted where the rejects API shows them: one row saying how many
+        log.warning("%d rejected frames not recorded (more than %d per flush)", dropped,
+                    rejects.maxlen)  # fmt: skip
+        batch.append(
+            RejectRecord(
+                received_at=datetime.now(UTC), mn=None, peer="listener", reason="dropped",
+                message=f"{dropped} rejected frames not recorded: more than {rejects.maxlen} "
+                f"since the last flush (QINGSHAN_HJ212_REJECT_QUEUE)",
+                frame=None,
+            )
+        )  # fmt: skip
     if not deltas and not batch:
         return
     if worker is not None:
         try:
-            await worker.flush(deltas, batch)
+            await worker.flush(deltas, batch, retention)
         except Exception:  # status is bookkeeping: logged, never stops the listener
             log.exception("status flush failed")
         return
@@ -206,7 +237,7 @@ async def _flush(
     def write() -> None:
         with session_scope(engine) as session:
             write_status(session, deltas)
-            write_rejects(session, batch)
+            write_rejects(session, batch, retention)
 
     try:
         await asyncio.to_thread(write)

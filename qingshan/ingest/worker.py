@@ -8,7 +8,8 @@ talks to it over pipes, one JSON line each way:
   (the database URL travels on the pipe, not on the command line);
 - then per request: ``{"op": "ingest", "upto": [segment, offset], "limit": n}`` →
   ``{"records", "packets", "rows", "skipped", "position"}``; ``{"op": "flush", "status": …,
-  "rejects": …}`` (status counters and rejects to the database); ``{"op": "devices"}`` → the
+  "rejects": …, "retention": {"max_rows", "days"}}`` (status counters and rejects to the
+  database, then the reject table cut to its retention); ``{"op": "devices"}`` → the
   device table. Any failure → ``{"error": "..."}``.
 
 So every database and Parquet write of the intake happens in the worker: the listener's process
@@ -40,6 +41,7 @@ from qingshan.hj212.journal import Position
 from qingshan.hj212.registry import (
     DeviceAuth,
     RejectRecord,
+    RejectRetention,
     StatusDelta,
     load_device_table,
     write_rejects,
@@ -103,10 +105,12 @@ def _serve(request: Message, ingestor: JournalIngestor, engine: Engine) -> Messa
             for mn, d in request["status"].items()
         }
         rejects = [cast(RejectRecord, _from_wire(r, _REJECT_TIMES)) for r in request["rejects"]]
+        keep = request.get("retention")
+        retention = None if keep is None else RejectRetention(**keep)
         with session_scope(engine) as session:
             write_status(session, deltas)
-            write_rejects(session, rejects)
-        return {"ok": True}
+            pruned = write_rejects(session, rejects, retention)
+        return {"ok": True, "pruned": pruned}
     if op == "devices":
         with session_scope(engine) as session:
             table = load_device_table(session)
@@ -194,11 +198,18 @@ class IngestProcess:
         """One ingest batch up to ``upto`` in the worker; raises if the worker failed."""
         return await self._call({"op": "ingest", "upto": list(upto), "limit": limit})
 
-    async def flush(self, status: Mapping[str, StatusDelta], rejects: list[RejectRecord]) -> None:
-        """Write status deltas and rejects (:func:`~qingshan.hj212.registry.write_status`)."""
+    async def flush(
+        self,
+        status: Mapping[str, StatusDelta],
+        rejects: list[RejectRecord],
+        retention: RejectRetention | None = None,
+    ) -> None:
+        """Write status deltas and rejects (:func:`~qingshan.hj212.registry.write_status`,
+        :func:`~qingshan.hj212.registry.write_rejects` with ``retention``)."""
         await self._call(
             {"op": "flush", "rejects": [_to_wire(r, _REJECT_TIMES) for r in rejects],
-             "status": {mn: _to_wire(d, _STATUS_TIMES) for mn, d in status.items()}}
+             "status": {mn: _to_wire(d, _STATUS_TIMES) for mn, d in status.items()},
+             "retention": None if retention is None else asdict(retention)}
         )  # fmt: skip
 
     async def devices(self) -> dict[str, DeviceAuth]:
