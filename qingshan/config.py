@@ -96,6 +96,19 @@ class Settings(BaseSettings):
     sim_loggers: int = Field(
         0, ge=0, le=5000, description="simulated data loggers feeding the listener (demo)"
     )
+    max_request_bytes: int = Field(
+        1024 * 1024, ge=1024, description="largest request body the API accepts (413 above)"
+    )
+    max_items_per_request: int = Field(
+        1000, ge=1, description="records in one batch request (e.g. /standards/aqi)"
+    )
+    max_range_days: int = Field(
+        366, ge=1, description="longest [start, end) of /qc/.../flags and /transmission"
+    )
+    max_mark_days: int = Field(366, ge=1, description="longest QC mark 企业标记")
+    max_file_bytes: int = Field(
+        64 * 1024 * 1024, ge=1, description="largest file `devices import` and the CLI read"
+    )
 
     @field_validator("database_url")
     @classmethod

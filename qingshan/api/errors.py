@@ -3,17 +3,28 @@
 
 SQLAlchemy's error of a database without its tables (never migrated, or at an older revision)
 is mapped here too, to :class:`qingshan.db.errors.DatabaseNotReady`: a 503 that says what to
-run. Any other database error stays a 500 (a bug, logged with its traceback).
+run. A value the database cannot hold (PostgreSQL's DataError: a number out of range, a string
+longer than its column, a NUL byte; SQLite's integer overflow) is the caller's bad input, a 422
+:class:`ValueOutOfRange` — a last line behind the bounded types of :mod:`qingshan.api.limits`.
+Any other database error stays a 500 (a bug, logged with its traceback).
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 
 from qingshan.db.errors import not_ready_error
 from qingshan.errors import QingshanError
+
+_SQLITE_OVERFLOW = "too large to convert to SQLite INTEGER"
+
+
+class ValueOutOfRange(QingshanError):
+    """A value in the request that the database cannot store or compare."""
+
+    status_code = 422
 
 
 def _jsonable(value: object) -> object:
@@ -48,11 +59,26 @@ async def domain_error_handler(_request: Request, exc: Exception) -> JSONRespons
 async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
     domain = as_domain_error(request, exc)
+    if domain is None and isinstance(exc, DataError):
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "bad value"
+        domain = ValueOutOfRange(
+            f"a value in the request cannot be stored: {reason}", reason=reason
+        )
     if domain is None:
         raise exc  # a real database failure: a 500, with its traceback in the log
     return domain_error_response(domain)
 
 
+async def overflow_handler(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OverflowError)
+    if _SQLITE_OVERFLOW not in str(exc):
+        raise exc  # not the database's: a bug
+    return domain_error_response(
+        ValueOutOfRange("a number in the request is out of range (at most 2^63 - 1)")
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(QingshanError, domain_error_handler)
     app.add_exception_handler(DBAPIError, database_error_handler)
+    app.add_exception_handler(OverflowError, overflow_handler)

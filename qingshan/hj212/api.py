@@ -9,6 +9,8 @@ province-wide accounts only. A device out of scope is reported exactly as a miss
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query
 
 from qingshan.accounts.models import Role
@@ -17,6 +19,7 @@ from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, require_roles
 from qingshan.hj212 import registry, service
 from qingshan.hj212.models import Device
 from qingshan.hj212.schemas import (
+    MN,
     DeviceCreate,
     DevicePublic,
     DeviceStatusScoped,
@@ -50,14 +53,12 @@ def create_device(body: DeviceCreate, session: SessionDep, scope: ScopeDep) -> D
 
 
 @router.get("/devices/{mn}", response_model=DevicePublic)
-def get_device(mn: str, session: SessionDep, user: CurrentUser) -> DevicePublic:
+def get_device(mn: MN, session: SessionDep, user: CurrentUser) -> DevicePublic:
     return _public(service.get_visible_device(session, scope_of(user), mn))
 
 
 @router.patch("/devices/{mn}", response_model=DevicePublic, dependencies=[Admin])
-def update_device(
-    mn: str, body: DeviceUpdate, session: SessionDep, scope: ScopeDep
-) -> DevicePublic:
+def update_device(mn: MN, body: DeviceUpdate, session: SessionDep, scope: ScopeDep) -> DevicePublic:
     service.get_visible_device(session, scope, mn)
     service.check_site_in_scope(session, scope, body.site)
     changes = body.model_dump(exclude_unset=True)
@@ -67,7 +68,7 @@ def update_device(
 
 
 @router.delete("/devices/{mn}", status_code=204, dependencies=[Admin])
-def delete_device(mn: str, session: SessionDep, scope: ScopeDep) -> None:
+def delete_device(mn: MN, session: SessionDep, scope: ScopeDep) -> None:
     service.get_visible_device(session, scope, mn)
     registry.delete_device(session, mn)
 
@@ -80,13 +81,13 @@ def device_status(session: SessionDep, user: CurrentUser) -> list[DeviceStatusSc
 
 
 @router.get("/devices/{mn}/status", response_model=DeviceStatusScoped)
-def one_device_status(mn: str, session: SessionDep, user: CurrentUser) -> DeviceStatusScoped:
+def one_device_status(mn: MN, session: SessionDep, user: CurrentUser) -> DeviceStatusScoped:
     return service.device_status(session, scope_of(user), mn)
 
 
 @router.get("/rejects", response_model=list[RejectPublic])
 def rejects(
-    session: SessionDep, user: CurrentUser, mn: str | None = None,
+    session: SessionDep, user: CurrentUser, mn: Annotated[MN | None, Query()] = None,
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[RejectPublic]:  # fmt: skip
     """Rejected frames with reasons 拒收记录 (newest first), of the devices in scope."""

@@ -30,6 +30,10 @@ from qingshan.monitoring.models import Site
 
 #: a device not heard from for this long is offline (twice the longest usual interval, 1 h)
 OFFLINE_AFTER = timedelta(minutes=10)
+#: characters that delimit HJ 212 fields, never inside an MN or a PW
+_SEPARATORS = ";=&, "
+#: ids are INTEGER columns (32 bits on PostgreSQL)
+_MAX_ID = 2**31 - 1
 CSV_COLUMNS = ("mn", "password", "site", "crc", "protocol_version", "name", "enabled")
 
 
@@ -73,19 +77,23 @@ def _site_id(session: Session, site: str | int | None) -> int | None:
         return None
     text = str(site)
     row = session.scalar(select(Site).where(Site.code == text))
-    if row is None and text.isdigit():
+    if row is None and text.isdigit() and int(text) <= _MAX_ID:
         row = session.get(Site, int(text))
     if row is None:
         raise UnknownSite(f"unknown site {text!r} (by code or id)", site=text)
     return row.id
 
 
+def _printable_ascii(text: str, *, space: bool = False) -> bool:
+    return all(("!" <= c <= "~") or (space and c == " ") for c in text)
+
+
 def _check_mn(mn: str) -> str:
     mn = (mn or "").strip()
-    if not mn or len(mn) > 32 or any(c in mn for c in ";=&, "):
+    if not mn or len(mn) > 32 or not _printable_ascii(mn) or any(c in mn for c in _SEPARATORS):
         raise FieldError(
-            f"bad MN {mn!r}: 1–32 characters without ';', '=', '&', ',' or spaces "
-            "(HJ 212-2017 Table 3)",
+            f"bad MN {mn!r}: 1–32 printable ASCII characters without ';', '=', '&', ',' or "
+            "spaces (HJ 212-2017 Table 3)",
             field="MN",
             clause="6.3.2 Table 3",
         )
@@ -93,9 +101,14 @@ def _check_mn(mn: str) -> str:
 
 
 def _check_pw(pw: str) -> str:
-    if pw is None or len(pw) > 32 or any(c in pw for c in ";=&,"):
+    if (
+        not pw
+        or len(pw) > 32
+        or not _printable_ascii(pw, space=True)
+        or any(c in pw for c in ";=&,")
+    ):
         raise FieldError(
-            "bad password: at most 32 characters without ';', '=', '&' or ','",
+            "bad password: 1–32 printable ASCII characters without ';', '=', '&' or ','",
             field="PW",
             clause="6.3.2 Table 3",
         )

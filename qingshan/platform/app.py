@@ -22,6 +22,7 @@ from qingshan.api import geo as geo_api
 from qingshan.api import health as health_api
 from qingshan.api.docs import install_docs
 from qingshan.api.errors import install_error_handlers
+from qingshan.api.limits import BodySizeLimit
 from qingshan.api.methods import AllowHeaderMiddleware
 from qingshan.api.responses import ERROR_RESPONSES
 from qingshan.archive import api as archive_api
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.providers = providers()
     install_error_handlers(app)
     app.add_middleware(AllowHeaderMiddleware)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     mount_web(app, PAGES, NAV)

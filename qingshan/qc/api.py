@@ -4,13 +4,13 @@ scope is reported exactly as a missing one."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 from fastapi import APIRouter, Query
 
-from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, StoreDep
+from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, SettingsDep, StoreDep
+from qingshan.api.limits import Id, SiteCode, Time
 from qingshan.monitoring.service import get_site
 from qingshan.qc import records
 from qingshan.qc.flags import flag_names
@@ -32,7 +32,7 @@ router = APIRouter(prefix="/qc", tags=["qc 数据质控与电子督办"])
 
 @router.get("/sites/{code}/marks", response_model=list[MarkPublic])
 def list_marks(
-    code: str,
+    code: SiteCode,
     user: CurrentUser,
     session: SessionDep,
     scope: ScopeDep,
@@ -44,22 +44,25 @@ def list_marks(
 
 @router.post("/sites/{code}/marks", response_model=MarkPublic, status_code=201)
 def create_mark(
-    code: str,
+    code: SiteCode,
     body: MarkCreate,
     user: CurrentUser,
     session: SessionDep,
     scope: ScopeDep,
     store: StoreDep,
+    settings: SettingsDep,
 ) -> QCMark:
     """Enter a mark 新增标记 (checked for kind, order and overlap). The outlet's stored verdicts
     whose windows the mark overlaps are judged again at once (``trigger="late_mark"``; the
     earlier verdicts are kept, superseded)."""
-    return records.mark_outlet(session, store, scope, user, code, **body.model_dump())
+    return records.mark_outlet(
+        session, store, scope, user, code, **body.model_dump(), max_days=settings.max_mark_days
+    )
 
 
 @router.delete("/marks/{mark_id}", response_model=MarkPublic)
 def revoke_mark(
-    mark_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep, store: StoreDep
+    mark_id: Id, user: CurrentUser, session: SessionDep, scope: ScopeDep, store: StoreDep
 ) -> QCMark:
     """Revoke a mark 撤销标记 (kept, with who and when); the verdicts it touched are judged
     again without it."""
@@ -68,7 +71,11 @@ def revoke_mark(
 
 @router.get("/sites/{code}/judgements", response_model=list[JudgementPublic])
 def list_judgements(
-    code: str, user: CurrentUser, session: SessionDep, scope: ScopeDep, current_only: bool = False
+    code: SiteCode,
+    user: CurrentUser,
+    session: SessionDep,
+    scope: ScopeDep,
+    current_only: bool = False,
 ) -> list[QCJudgement]:
     """Verdicts of an outlet 判定记录, every recomputation kept (newest first)."""
     return records.outlet_judgements(session, scope, code, current_only=current_only)
@@ -76,7 +83,7 @@ def list_judgements(
 
 @router.get("/sites/{code}/events", response_model=list[EventPublic])
 def list_events(
-    code: str, user: CurrentUser, session: SessionDep, scope: ScopeDep
+    code: SiteCode, user: CurrentUser, session: SessionDep, scope: ScopeDep
 ) -> list[QCEvent]:
     """Exceedance events of the outlet's current verdicts 超标事件."""
     return records.outlet_events(session, scope, code)
@@ -84,7 +91,7 @@ def list_events(
 
 @router.get("/sites/{code}/cases", response_model=list[CasePublic])
 def list_cases(
-    code: str, user: CurrentUser, session: SessionDep, scope: ScopeDep
+    code: SiteCode, user: CurrentUser, session: SessionDep, scope: ScopeDep
 ) -> list[SupervisionCase]:
     """Supervision cases of an outlet 电子督办."""
     return records.outlet_cases(session, scope, code)
@@ -92,36 +99,40 @@ def list_cases(
 
 @router.get("/sites/{code}/transmission", response_model=TransmissionPublic)
 def transmission(
-    code: str,
+    code: SiteCode,
     user: CurrentUser,
     session: SessionDep,
     scope: ScopeDep,
     store: StoreDep,
-    start: datetime = Query(...),
-    end: datetime = Query(...),
+    settings: SettingsDep,
+    start: Annotated[Time, Query()],
+    end: Annotated[Time, Query()],
 ) -> TransmissionPublic:
     """有效传输率 = 传输率 × 有效率 over [start, end) of the outlet's hourly series."""
     site = get_site(session, scope, code)
     t0, t1 = as_utc(start), as_utc(end)
-    r = outlet_transmission(session, store, site.id, t0, t1)
+    r = outlet_transmission(session, store, site.id, t0, t1, max_days=settings.max_range_days)
     return TransmissionPublic(site=site.code, start=t0, end=t1, **r)
 
 
 @router.get("/sites/{code}/flags")
 def outlet_flags(
-    code: str,
+    code: SiteCode,
     user: CurrentUser,
     session: SessionDep,
     scope: ScopeDep,
     store: StoreDep,
-    start: datetime = Query(...),
-    end: datetime = Query(...),
+    settings: SettingsDep,
+    start: Annotated[Time, Query()],
+    end: Annotated[Time, Query()],
 ) -> dict[str, Any]:
     """The outlet's hourly series with every check's flag, validity, exceedance and the marks —
     what the outlet page draws 排口数据与标记. Judged on the fly as the QC job judges each CST
     day (same rule pack, limits and minute data as the stored verdicts), not stored."""
     site = get_site(session, scope, code)
-    f = judge_outlet_flags(session, store, site.id, as_utc(start), as_utc(end))
+    f = judge_outlet_flags(
+        session, store, site.id, as_utc(start), as_utc(end), max_days=settings.max_range_days
+    )
     return {
         "site": site.code,
         "name": site.name,

@@ -139,3 +139,17 @@ class InputFileError(QCError):
     def __init__(self, path: str, reason: str, row: int | None = None) -> None:
         where = f" (row {row})" if row is not None else ""
         super().__init__(f"{path}{where}: {reason}", path=path, reason=reason, row=row)
+
+
+class RangeTooLong(QCError):
+    """A time range (of a query or a mark) longer than the setting allows."""
+
+    def __init__(self, what: str, days: float, max_days: int, setting: str) -> None:
+        super().__init__(
+            f"{what} spans {days:g} days, more than the limit of {max_days} days "
+            f"(setting QINGSHAN_{setting.upper()})",
+            what=what,
+            days=days,
+            max_days=max_days,
+            setting=setting,
+        )

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from qingshan.archive.service import get_outlet_profiles
 from qingshan.monitoring.models import Series
 from qingshan.qc import service
+from qingshan.qc.errors import RangeTooLong
 from qingshan.qc.flags import Flag
 from qingshan.qc.jobs import day_windows, judge_inputs, load_outlets, read_frames, window_inputs
 from qingshan.qc.judge import SeriesVerdict
@@ -59,6 +60,13 @@ class OutletFlags:
     series: dict[str, SeriesFlags] = field(default_factory=dict)
 
 
+def check_range(start: datetime, end: datetime, max_days: int | None) -> None:
+    """Refuse a query range of more than ``max_days`` (setting ``max_range_days``)."""
+    days = (end - start) / timedelta(days=1)
+    if max_days is not None and days > max_days:
+        raise RangeTooLong("the range", round(days, 2), max_days, "max_range_days")
+
+
 def outlet_flags(
     session: Session,
     store: ObservationStore,
@@ -67,9 +75,12 @@ def outlet_flags(
     end: datetime,
     *,
     now: datetime | None = None,
+    max_days: int | None = None,
 ) -> OutletFlags:
     """The outlet's hourly series over [``start``, ``end``) with every check's flag, validity
-    and converted values, judged as the QC job judges each CST day (nothing stored)."""
+    and converted values, judged as the QC job judges each CST day (nothing stored); a range
+    longer than ``max_days`` is refused (:class:`.errors.RangeTooLong`)."""
+    check_range(start, end, max_days)
     now = now or utcnow()
     windows = day_windows(start, end)
     (profile,) = get_outlet_profiles(session, [site_id])
@@ -141,12 +152,20 @@ def _merge(code: str, seq: list[SeriesVerdict], lo: pd.Timestamp, hi: pd.Timesta
 
 
 def outlet_transmission(
-    session: Session, store: ObservationStore, site_id: int, start: datetime, end: datetime
+    session: Session,
+    store: ObservationStore,
+    site_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    max_days: int | None = None,
 ) -> dict[str, Any]:
     """有效传输率 = 传输率 × 有效率 over [``start``, ``end``) of the outlet's hourly series
     (:func:`.supervision.transmission_rates`): an hour is valid when present, not flagged
     invalid by the logger (HJ 212 flags F, M, D, C, T, B: :func:`.timing.hj212_flag_test` FAIL)
-    and not inside an invalidating mark; hours inside a stop mark are exempt."""
+    and not inside an invalidating mark; hours inside a stop mark are exempt. A range longer
+    than ``max_days`` is refused (:class:`.errors.RangeTooLong`)."""
+    check_range(start, end, max_days)
     series = list(
         session.scalars(select(Series).where(Series.site_id == site_id, Series.period == "hour"))
     )

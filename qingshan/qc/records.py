@@ -67,9 +67,10 @@ def mark_outlet(
     parameter_code: str | None = None,
     reason: str = "",
     proof: Iterable[str] = (),
+    max_days: int | None = None,
 ) -> QCMark:
-    """Enter a mark (checked for kind, order and overlap by :func:`.service.add_mark`); the
-    stored verdicts whose windows it overlaps are judged again at once (late mark)."""
+    """Enter a mark (checked for kind, order, overlap and length by :func:`.service.add_mark`);
+    the stored verdicts whose windows it overlaps are judged again at once (late mark)."""
     site = get_site(session, scope, code)
     check_may_mark(user, site)
     mark = service.add_mark(
@@ -82,6 +83,7 @@ def mark_outlet(
         parameter_code=parameter_code,
         reason=reason,
         proof=proof,
+        max_days=max_days,
     )
     rejudge_for_mark(session, store, mark)
     return mark

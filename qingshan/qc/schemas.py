@@ -3,17 +3,50 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from qingshan.api.limits import AwareTime, NoNul
+from qingshan.standards.errors import StandardsError
+from qingshan.standards.pollutant_codes import normalise_code
+
+#: a mark's reason, at most this many characters
+MAX_REASON_CHARS = 2000
+#: proof entries (file ids / URLs) of a mark, and the length of each
+MAX_PROOF_ENTRIES, MAX_PROOF_CHARS = 50, 500
+
+
+def _hj212_code(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalise_code(value)
+    except StandardsError as exc:
+        raise ValueError(f"not an HJ 212 pollutant code: {value!r}") from exc
+
+
+ParameterCode = Annotated[
+    str | None, StringConstraints(max_length=16), NoNul, AfterValidator(_hj212_code)
+]
+ProofEntry = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PROOF_CHARS), NoNul]
 
 
 class MarkCreate(BaseModel):
-    kind: str = Field(description="停运 启炉 停炉 故障 维护 校准 并网 解列")
-    start: datetime
-    end: datetime
-    parameter_code: str | None = Field(None, description="None: the whole outlet")
-    reason: str = ""
-    proof: list[str] = Field(default_factory=list, description="proof file ids / URLs 证明材料")
+    kind: Annotated[str, StringConstraints(max_length=8), NoNul] = Field(
+        description="停运 启炉 停炉 故障 维护 校准 并网 解列"
+    )
+    start: AwareTime = Field(description="with a timezone, e.g. 2026-03-01T10:00:00+08:00")
+    end: AwareTime
+    parameter_code: ParameterCode = Field(
+        None, description="HJ 212-2017 code (or a common name); None: the whole outlet"
+    )
+    reason: Annotated[str, StringConstraints(max_length=MAX_REASON_CHARS), NoNul] = ""
+    proof: list[ProofEntry] = Field(
+        default_factory=list,
+        max_length=MAX_PROOF_ENTRIES,
+        description="proof file ids / URLs 证明材料",
+    )
 
 
 class MarkPublic(BaseModel):

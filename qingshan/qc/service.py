@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qingshan.errors import NotFound
-from qingshan.qc.errors import QCError
+from qingshan.qc.errors import QCError, RangeTooLong
 from qingshan.qc.judge import OutletVerdict, judge_outlet
 from qingshan.qc.marks import MarkInterval, validate_marks
 from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
@@ -87,8 +87,13 @@ def add_mark(
     reason: str = "",
     proof: Iterable[str] = (),
     now: datetime | None = None,
+    max_days: int | None = None,
 ) -> QCMark:
-    """Record a mark after checking it against the site's active marks (kind, order, overlap)."""
+    """Record a mark after checking it against the site's active marks (kind, order, overlap)
+    and its length (at most ``max_days``, setting ``max_mark_days``)."""
+    days = (end - start) / timedelta(days=1)
+    if max_days is not None and days > max_days:
+        raise RangeTooLong(f"mark {kind!r}", round(days, 2), max_days, "max_mark_days")
     new = MarkInterval(kind, start, end, site=site_id, parameter=parameter_code)
     validate_marks([*(mark_interval(m) for m in site_marks(session, site_id)), new])
     mark = QCMark(

@@ -13,14 +13,27 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import numpy as np
 import numpy.typing as npt
 
+from qingshan.standards.errors import InvalidValue
+
 #: decimal places kept from each input value; 10⁻⁶ of a µg/m³ or mg/m³ is far below any
 #: reported precision, and 10⁶ × the largest table breakpoint stays far inside int64.
 DIGITS = 6
 SCALE: int = 10**DIGITS
+_INT64_MAX = 2**63 - 1
+
+
+def _out_of_range(field: str, value: object, digits: int) -> InvalidValue:
+    limit = _INT64_MAX / 10**digits
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return InvalidValue(
+        f"{field} value {shown} is out of range (at most {limit:.2g} in magnitude)",
+        field=field,
+        value=shown,
+    )
 
 
 def to_scaled(
-    values: object, digits: int = DIGITS
+    values: object, digits: int = DIGITS, *, field: str = "a"
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Scale ``values`` to int64 at 10^``digits`` and return ``(scaled, missing)``.
 
@@ -35,16 +48,29 @@ def to_scaled(
     scaled : ndarray of int64
         ``round(value × 10⁶)``; 0 where missing.
     missing : ndarray of bool
+
+    Raises
+    ------
+    InvalidValue
+        When a value (or infinity) does not fit int64 at that scale, naming ``field``.
     """
     arr = np.asarray(values, dtype=object if _needs_object(values) else None)
     if arr.dtype == object:
         flat = [_exact_item(v, digits) for v in arr.ravel()]
+        for raw, v in zip(arr.ravel(), flat, strict=True):
+            if v is not None and not -_INT64_MAX <= v <= _INT64_MAX:
+                raise _out_of_range(field, raw, digits)
         missing = np.array([v is None for v in flat], dtype=bool).reshape(arr.shape)
         scaled = np.array([0 if v is None else v for v in flat], dtype=np.int64).reshape(arr.shape)
         return scaled, missing
     f = arr.astype(np.float64, copy=False)
     missing = np.isnan(f)
-    scaled = np.rint(np.where(missing, 0.0, f) * 10**digits).astype(np.int64)
+    product = np.rint(np.where(missing, 0.0, f) * 10**digits)
+    # 2^63 as a float is the first value int64 cannot hold
+    too_big = np.abs(product) >= float(2**63)
+    if too_big.any():
+        raise _out_of_range(field, float(f.ravel()[np.flatnonzero(too_big.ravel())[0]]), digits)
+    scaled = product.astype(np.int64)
     return scaled, missing
 
 
@@ -82,7 +108,10 @@ def _exact_item(v: object, digits: int = DIGITS) -> int | None:
             return None
     except ImportError:  # pragma: no cover
         pass
-    return int(np.rint(float(v) * 10**digits))  # type: ignore[arg-type]
+    x = float(v)  # type: ignore[arg-type]
+    if not np.isfinite(x):
+        return _INT64_MAX + 1  # refused by the caller as out of range
+    return int(np.rint(x * 10**digits))
 
 
 def round_half_even(scaled: npt.NDArray[np.int64], step: int) -> npt.NDArray[np.int64]:

@@ -8,20 +8,32 @@ handler. Computation only: no stored data is read, so no login is required.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qingshan.standards import aqi as aqi_mod
 from qingshan.standards import cwqi as cwqi_mod
 from qingshan.standards import water_quality as wq
+from qingshan.standards.errors import TooManyItems
 
 router = APIRouter(prefix="/standards", tags=["standards"])
 
 Edition = Literal["HJ 633-2012", "HJ 633-2026"]
 Report = Literal["daily", "hourly", "realtime"]
 WaterBody = Literal["river", "lake"]
+#: the years a record may be dated in
+MIN_YEAR, MAX_YEAR = 1900, 2200
+#: records in one batch when the app has no setting (``max_items_per_request``)
+DEFAULT_MAX_ITEMS = 1000
+
+
+def _check_batch(request: Request, items: list[Any]) -> None:
+    settings = getattr(request.app.state, "settings", None)
+    limit = getattr(settings, "max_items_per_request", DEFAULT_MAX_ITEMS)
+    if len(items) > limit:
+        raise TooManyItems(len(items), limit)
 
 
 class AQIIn(BaseModel):
@@ -37,6 +49,13 @@ class AQIIn(BaseModel):
         None, description="default: chosen by date (HJ 633-2026 from 2026-03-01)"
     )
     date: dt.datetime | dt.date | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _sane_year(cls, value: dt.datetime | dt.date | None) -> dt.datetime | dt.date | None:
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise ValueError(f"year {value.year} is outside {MIN_YEAR}–{MAX_YEAR}")
+        return value
 
 
 class AQIOut(BaseModel):
@@ -123,9 +142,11 @@ def _water_one(body: WaterIn) -> WaterOut:
 
 
 @router.post("/aqi", response_model=AQIOut | list[AQIOut], summary="空气质量指数 AQI (HJ 633)")
-def post_aqi(body: AQIIn | list[AQIIn]) -> AQIOut | list[AQIOut]:
-    """AQI, IAQIs, level, colour, primary and exceeding pollutants of one record or a list."""
+def post_aqi(request: Request, body: AQIIn | list[AQIIn]) -> AQIOut | list[AQIOut]:
+    """AQI, IAQIs, level, colour, primary and exceeding pollutants of one record or a list
+    (at most ``max_items_per_request`` records)."""
     if isinstance(body, list):
+        _check_batch(request, body)
         return [_aqi_one(b) for b in body]
     return _aqi_one(body)
 
@@ -145,17 +166,19 @@ def get_aqi_levels() -> list[LevelOut]:
     response_model=WaterOut | list[WaterOut],
     summary="地表水水质类别 (GB 3838-2002)",
 )
-def post_water_class(body: WaterIn | list[WaterIn]) -> WaterOut | list[WaterOut]:
+def post_water_class(request: Request, body: WaterIn | list[WaterIn]) -> WaterOut | list[WaterOut]:
     """Section class, status, over-standard multiples and main pollutants (环办〔2011〕22号)."""
     if isinstance(body, list):
+        _check_batch(request, body)
         return [_water_one(b) for b in body]
     return _water_one(body)
 
 
 @router.post("/cwqi", response_model=CWQIOut | list[CWQIOut], summary="城市地表水环境质量指数 CWQI")
-def post_cwqi(body: CWQIIn | list[CWQIIn]) -> CWQIOut | list[CWQIOut]:
+def post_cwqi(request: Request, body: CWQIIn | list[CWQIIn]) -> CWQIOut | list[CWQIOut]:
     """CWQI of period-mean concentrations (环办监测〔2017〕51号)."""
     items = body if isinstance(body, list) else [body]
+    _check_batch(request, items)
     out = []
     for b in items:
         r = cwqi_mod.cwqi(b.concentrations, water_body=b.water_body)

@@ -90,3 +90,18 @@ class EditionNotDetermined(StandardsError):
             standard=standard,
             valid=valid,
         )
+
+
+class TooManyItems(StandardsError):
+    """A batch request with more records than the setting allows."""
+
+    status_code = 413
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(
+            f"{count} records in one request, more than the limit of {limit} "
+            "(setting QINGSHAN_MAX_ITEMS_PER_REQUEST)",
+            count=count,
+            limit=limit,
+            setting="max_items_per_request",
+        )

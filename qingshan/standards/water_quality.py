@@ -93,7 +93,7 @@ def _body(water_body: object, n: int) -> npt.NDArray[np.bool_]:
 
 def _class_codes(key: str, values: object, lake: npt.NDArray[np.bool_]) -> npt.NDArray[np.int8]:
     """Class codes 1…6 (6 = 劣V), 0 = missing, for one indicator."""
-    c, missing = to_scaled(values, _DIG)
+    c, missing = to_scaled(values, _DIG, field=key)
     c, missing = np.atleast_1d(c), np.atleast_1d(missing)
     if ((c < 0) & ~missing).any():
         pos = int(np.flatnonzero((c < 0) & ~missing)[0])
@@ -116,7 +116,7 @@ def _class_codes(key: str, values: object, lake: npt.NDArray[np.bool_]) -> npt.N
 
 
 def _multiple(key: str, values: object, lake: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
-    c, missing = to_scaled(values, _DIG)
+    c, missing = to_scaled(values, _DIG, field=key)
     c = np.atleast_1d(c)
     if key == "TP":
         s3 = np.where(lake, _LIM["TP_lake"][2], _LIM["TP_river"][2])

@@ -1,0 +1,129 @@
+"""Bounds on what a request may ask of the platform (issue 9): a request body size limit
+(middleware) and the bounded types routes and schemas share, so that a value the database or
+the calendar cannot hold is refused at the edge with a 422 naming it, never a 500.
+
+- :data:`Id` / :data:`Offset`: integers that fit their database column (32-bit ids, 64-bit
+  offsets);
+- :data:`AwareTime`: a datetime with a timezone and a year within :data:`MIN_YEAR`–:data:`MAX_YEAR`
+  (:data:`Time` allows a naive one, read as China Standard Time by the route);
+- :data:`NoNul` with a ``max_length``: a string without NUL bytes and no longer than its column.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_INT64 = 2**63 - 1
+#: ids are INTEGER columns: 32 bits on PostgreSQL
+MAX_ID = 2**31 - 1
+#: the years a measurement, a mark or a query range may fall in
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="a database id")]
+Offset = Annotated[int, Field(ge=0, le=MAX_INT64)]
+
+
+def _year_in_range(value: datetime) -> datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year {value.year} is outside {MIN_YEAR}–{MAX_YEAR}")
+    return value
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("needs a timezone (e.g. 2026-03-01T10:00:00+08:00 or …Z)")
+    return value
+
+
+#: a datetime of the platform's calendar, naive allowed (the route says how it is read)
+Time = Annotated[datetime, AfterValidator(_year_in_range)]
+#: a datetime with a timezone, within the platform's calendar
+AwareTime = Annotated[datetime, AfterValidator(_aware), AfterValidator(_year_in_range)]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL byte")
+    return value
+
+
+#: add to a string type: no NUL byte (PostgreSQL's text cannot hold one)
+NoNul = AfterValidator(_no_nul)
+
+
+#: a site code (``site.code`` is 32 characters)
+SiteCode = Annotated[str, StringConstraints(min_length=1, max_length=32), AfterValidator(_no_nul)]
+
+
+def _too_large_detail(max_bytes: int) -> str:
+    return (
+        f"the request body is larger than the limit of {max_bytes} bytes "
+        "(setting QINGSHAN_MAX_REQUEST_BYTES)"
+    )
+
+
+class BodySizeLimit:
+    """Refuse a request whose body is larger than ``max_bytes`` with a 413, by its
+    Content-Length at once and by counting what arrives otherwise (chunked bodies)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _too_large(self) -> JSONResponse:
+        return JSONResponse(
+            status_code=413,
+            content={
+                "error": "RequestTooLarge",
+                "detail": _too_large_detail(self.max_bytes),
+                "context": {"limit": self.max_bytes, "setting": "max_request_bytes"},
+            },
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await self._too_large()(scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _BodyTooLarge(self.max_bytes)
+            return message
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except _BodyTooLarge:
+            if started:
+                raise
+            await self._too_large()(scope, receive, send)
+
+
+class _BodyTooLarge(HTTPException):
+    """Raised from ``receive`` once a streamed body passes the limit (FastAPI lets an
+    HTTPException through its body parsing)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, _too_large_detail(max_bytes))
