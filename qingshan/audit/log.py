@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextvars
 import enum
+import getpass
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -23,14 +25,29 @@ from qingshan.timeutil import utcnow
 
 _actor: contextvars.ContextVar[str] = contextvars.ContextVar("qingshan_actor", default="system")
 
+#: the actor the command line acts as; recorded as ``cli:<OS user>`` (:func:`cli_actor`)
+CLI = "cli"
+#: what an audit row shows for a secret column (``__audit_exclude__``) that changed
+REDACTED = "(redacted)"
+
+
+def cli_actor() -> str:
+    """``cli:<OS user>``: who ran the command, as far as the operating system knows."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name, no passwd entry (a container's bare uid)
+        user = f"uid{os.getuid()}"
+    return f"{CLI}:{user}"[:64]
+
 
 @contextmanager
 def acting_as(actor: str) -> Iterator[None]:
-    """Attribute every change made inside the block to ``actor`` (a username, or ``system``).
+    """Attribute every change made inside the block to ``actor`` (a username, or ``system``);
+    :data:`CLI` is recorded as ``cli:<OS user>``.
 
     A session's ``info["actor"]`` (set by the API's session dependency) takes precedence.
     """
-    token = _actor.set(actor)
+    token = _actor.set(cli_actor() if actor == CLI else actor)
     try:
         yield
     finally:
@@ -69,6 +86,17 @@ def _snapshot(obj: Any, *, before: bool = False) -> dict[str, Any]:
     return out
 
 
+def _changed_secrets(obj: Any) -> list[str]:
+    """The excluded (secret) columns of ``obj`` whose value changed in this flush."""
+    state = inspect(obj)
+    out = []
+    for key in getattr(obj, "__audit_exclude__", ()):
+        hist = state.attrs[key].history
+        if hist.added and (not hist.deleted or hist.added[0] != hist.deleted[0]):
+            out.append(key)
+    return out
+
+
 def _entity_id(obj: Any) -> str:
     state = inspect(obj)
     ident = state.mapper.primary_key_from_instance(obj)
@@ -102,12 +130,13 @@ def _write_audit_rows(session: Session, _ctx) -> None:
         ):
             before, after = _snapshot(obj, before=True), _snapshot(obj)
             changed = {k for k in after if before.get(k) != after[k]}
-            if changed:
+            secrets = dict.fromkeys(_changed_secrets(obj), REDACTED)
+            if changed or secrets:
                 add(
                     "update",
                     obj,
-                    {k: before[k] for k in changed},
-                    {k: after[k] for k in changed},
+                    {k: before[k] for k in changed} | secrets,
+                    {k: after[k] for k in changed} | secrets,
                 )
     for obj in session.deleted:
         if getattr(obj, "__audited__", False):
