@@ -5,7 +5,13 @@ subclasses carrying context. The API maps them to HTTP responses in one handler
 (:mod:`qingshan.api.errors`); the CLI prints them and exits non-zero.
 """
 
+import bz2
+import gzip
+import io
+import lzma
 import re
+import zipfile
+from pathlib import Path
 
 
 class QingshanError(Exception):
@@ -40,11 +46,65 @@ _FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _OPEN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
+class UnreadableText(ValueError):
+    """A table file that cannot be read as text (empty, binary, or in neither UTF-8 nor GBK);
+    the message says which."""
+
+
+def decode_table_text(data: bytes) -> str:
+    """The text of a table file (CSV) from its bytes: UTF-8 (with or without a byte-order mark)
+    or, failing that, GB 18030 — the superset of GBK, in which bureaus' spreadsheets are often
+    saved. An empty file or one with NUL bytes (binary: a workbook, an image) raises
+    :class:`UnreadableText`, and so do bytes that are neither UTF-8 nor GB 18030;
+    :func:`describe_read_error` gives its message as the reason.
+    """
+    if not data.strip():
+        raise UnreadableText("the file is empty")
+    if b"\x00" in data[:65536]:
+        raise UnreadableText("a binary file, not CSV text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise UnreadableText(f"neither UTF-8 nor GBK text ({bad}); save it as CSV UTF-8") from None
+
+
+def read_table_text(path: Path) -> str:
+    """The text of a CSV file as :func:`decode_table_text` reads it, decompressed first when
+    its name ends in ``.gz``, ``.bz2``, ``.xz`` or ``.zip`` (as pandas would); a damaged archive
+    raises :class:`UnreadableText`."""
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".gz":
+            data = gzip.decompress(data)
+        elif suffix == ".bz2":
+            data = bz2.decompress(data)
+        elif suffix == ".xz":
+            data = lzma.decompress(data)
+        elif suffix == ".zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+                if len(names) != 1:
+                    raise UnreadableText(f"a .zip of {len(names)} files, not of one CSV file")
+                data = archive.read(names[0])
+    except (OSError, EOFError, ValueError, lzma.LZMAError, zipfile.BadZipFile) as exc:
+        if isinstance(exc, UnreadableText):
+            raise
+        raise UnreadableText(f"not a valid {suffix} file ({exc})") from exc
+    return decode_table_text(data)
+
+
 def describe_read_error(exc: BaseException) -> tuple[str, int | None]:
     """Why a table file (CSV or Excel) could not be read, in one line, and the line of the
     file where known (1-based; the header is line 1), from the error that pandas, the text codec
     or the Excel reader raised. The readers wrap it in their package's error naming the file.
     """
+    if isinstance(exc, UnreadableText):
+        return str(exc), None
     if isinstance(exc, UnicodeDecodeError):
         return (
             f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as CSV UTF-8",

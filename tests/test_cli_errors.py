@@ -130,7 +130,10 @@ def bad_files(tmp_path) -> dict[str, Path]:
         "empty.csv": b"",
         "quote.csv": b'"a,b\n1,2\n',
         "fake.xlsx": b"not a workbook",
-        "air.csv": b"date,hour,type,1001A\n20240101,0,PM2.5,12\n20240101,1,PM2.5,1,2,3\n",
+        "air.csv": b"date,hour,type,1001A\n20240101,1,PM2.5,1,2,3\n",
+        "cut.csv": b"date,hour,type,1001A\n20240101,0,PM2.5,1",  # cut inside the value 12
+        "binary.csv": b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",
+        "latin.csv": b"a,b\n\xff\xfe,\x80\n",
     }
     for name, content in files.items():
         (tmp_path / name).write_bytes(content)
@@ -143,10 +146,15 @@ def bad_files(tmp_path) -> dict[str, Path]:
         (["aqi"], "ragged.csv", "cannot read as CSV: line 3 has 4 fields, the header 2"),
         (["aqi"], "empty.csv", "cannot read as CSV: the file is empty"),
         (["aqi"], "fake.xlsx", "cannot read as Excel: not an Excel workbook"),
+        # GBK is read: what is said is about the columns, which were decoded
+        (["water-class"], "gbk.csv", "no water-quality columns"),
+        (["water-class"], "binary.csv", "cannot read as CSV: a binary file, not CSV text"),
+        (["water-class"], "empty.csv", "cannot read as CSV: the file is empty"),
         (
             ["water-class"],
-            "gbk.csv",
-            "cannot read as CSV: not UTF-8 text (byte 0xb5); save it as CSV UTF-8",
+            "latin.csv",
+            "cannot read as CSV: neither UTF-8 nor GBK text (byte 0xff at offset 4); "
+            "save it as CSV UTF-8",
         ),
         (
             ["water-class"],
@@ -154,9 +162,26 @@ def bad_files(tmp_path) -> dict[str, Path]:
             'cannot read as CSV: a quote (") opened on line 1 is never closed',
         ),
         (["qc", "check"], "ragged.csv", "cannot read as CSV: line 3 has 4 fields, the header 2"),
-        (["qc", "check"], "gbk.csv", "cannot read as CSV: not UTF-8 text"),
-        (["import", "cnemc"], "gbk.csv", "cannot read as CSV: not UTF-8 text"),
-        (["import", "cnemc"], "air.csv", "cannot read as CSV: line 3 has 6 fields, the header 4"),
+        (["qc", "check"], "gbk.csv", "missing column(s) time, site, parameter, value"),
+        (["qc", "check"], "binary.csv", "cannot read as CSV: a binary file, not CSV text"),
+        (["qc", "check"], "empty.csv", "cannot read as CSV: the file is empty"),
+        (["import", "cnemc"], "gbk.csv", "header '站点,日期' is neither a CNEMC air file"),
+        (["import", "cnemc"], "binary.csv", "cannot read as CSV: a binary file, not CSV text"),
+        (["import", "cnemc"], "empty.csv", "cannot read as CSV: the file is empty"),
+        (["import", "cnemc"], "latin.csv", "cannot read as CSV: neither UTF-8 nor GBK text"),
+        (
+            ["import", "cnemc"],
+            "air.csv",
+            "air.csv: 1 bad row(s) refused, the rest stored (first: line 2: 6 fields, the "
+            "header 4 (a row cut off or broken): row refused, nothing of it stored)",
+        ),
+        (
+            ["import", "cnemc"],
+            "cut.csv",
+            "cut.csv: 1 bad row(s) refused, the rest stored (first: line 2: the file ends "
+            "inside this row (no line break): a truncated file; row refused, nothing of it "
+            "stored)",
+        ),
     ],
 )
 def test_a_malformed_file_is_one_line_naming_it(
@@ -235,3 +260,22 @@ def test_after_db_upgrade_qc_score_asks_for_the_demo(tmp_path):
     assert result.stderr.strip() == (
         "error: no injected faults: build the demo province first (qingshan sim build)"
     )
+
+
+def test_gbk_files_are_read_as_published(capsys, tmp_path):
+    """Bureaus' spreadsheets saved as CSV in GBK: the Chinese names come through."""
+    aqi = tmp_path / "aqi_gbk.csv"
+    aqi.write_bytes("站点,PM2.5\n滨江站,35\n".encode("gbk"))
+    code, output = run_main(
+        capsys, "aqi", str(aqi), "--report", "hourly", "--edition", "HJ 633-2012"
+    )
+    assert code == 0, output
+    assert "滨江站" in output
+    long = tmp_path / "qc_gbk.csv"
+    long.write_bytes(
+        "time,site,parameter,value\n2026-05-01 00:00,一号排口,a21026,20\n".encode("gbk")
+    )
+    out = tmp_path / "flags.csv"
+    code, output = run_main(capsys, "qc", "check", str(long), "--out", str(out))
+    assert "Traceback" not in output
+    assert "一号排口" in out.read_text(encoding="utf-8-sig"), output

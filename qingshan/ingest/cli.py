@@ -24,6 +24,7 @@ from qingshan.config import get_settings
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.hj212.service import register_sim_devices
 from qingshan.ingest.cnemc_import import import_file, read_station_list
+from qingshan.ingest.errors import IngestError
 from qingshan.ingest.runtime import run_listener, run_simulated_loggers
 from qingshan.timeseries.store import ObservationStore
 
@@ -54,7 +55,9 @@ def import_cnemc(
     """Import CNEMC air (stations, cities) and surface-water files into the observation store.
 
     Only Zhejiang's stations, cities and sections are imported; other rows are counted as
-    skipped. Bad rows are reported by line number; good rows are stored.
+    skipped. Bad rows (a value that is not a number, a row cut off by a truncated file) are
+    refused and reported by line number, and the command exits 1; good rows are stored.
+    Files may be UTF-8 or GBK.
     """
 
     settings = get_settings()
@@ -81,18 +84,27 @@ def import_cnemc(
                 ensure_ascii=False,
             )
         )
-        return
-    for r in reports:
-        console.print(
-            f"[bold]{r.file}[/] ({r.kind}): {r.rows_stored:,} values stored, "
-            f"{r.sites_created} sites registered"
+    else:
+        for r in reports:
+            console.print(
+                f"[bold]{r.file}[/] ({r.kind}): {r.rows_stored:,} values stored, "
+                f"{r.sites_created} sites registered"
+            )
+            for reason, n in r.skipped.items():
+                console.print(f"  skipped {n:,} values: {reason}")
+            for b in r.bad[:20]:
+                console.print(f"  [red]bad row[/] {b}")
+            if len(r.bad) > 20:
+                console.print(f"  … and {len(r.bad) - 20} more bad rows")
+    refused = [r for r in reports if r.bad]
+    if refused:
+        raise IngestError(
+            "; ".join(
+                f"{r.file}: {len(r.bad)} bad row(s) refused, the rest stored "
+                f"(first: {min(r.bad, key=lambda b: b.line)})"
+                for r in refused
+            )
         )
-        for reason, n in r.skipped.items():
-            console.print(f"  skipped {n:,} values: {reason}")
-        for b in r.bad[:20]:
-            console.print(f"  [red]bad row[/] {b}")
-        if len(r.bad) > 20:
-            console.print(f"  … and {len(r.bad) - 20} more bad rows")
 
 
 # ---------------------------------------------------------------------------- HJ 212 intake

@@ -14,17 +14,25 @@ Only measured 1-hour values become observations (the ``*_24h`` and ``O3_8h`` mov
 and the published AQI are derived, and are recomputed by :mod:`qingshan.standards`). Parsing is
 pure: these functions take a path or buffer and return a long DataFrame; they never touch a
 store. Bad rows are returned beside the good ones with their line numbers.
+
+Files are read as UTF-8 or, failing that, GBK (GB 18030), the encodings they circulate in. A
+file that was cut off (a copy or download interrupted) shows as a last row without a line break
+or with fewer fields than the header: such a row is refused, named by its line, and nothing of
+it is stored (a value cut from 62 to 6 would otherwise replace the stored 62); the rest of the
+file is read. A row of another field count anywhere is refused the same way.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from qingshan.errors import describe_read_error
+from qingshan.errors import describe_read_error, read_table_text
 from qingshan.ingest.errors import BadRow, UnknownFormat
 from qingshan.timeutil import CST
 
@@ -67,11 +75,8 @@ class Parsed:
 
 def sniff(path: Path) -> str:
     """The CNEMC format of ``path`` from its header: ``air`` or ``water``."""
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            header = fh.readline().strip()
-    except UnicodeDecodeError as exc:
-        raise _unreadable(path, exc) from exc
+    text = _read_text(path)
+    header = text.splitlines()[0].strip() if text else ""
     if header.startswith("date,hour,type,"):
         return "air"
     if header.startswith(",".join(WATER_KEY_COLUMNS[:3])):
@@ -83,11 +88,75 @@ def sniff(path: Path) -> str:
     )
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_text(path: Path) -> str:
     try:
-        return pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    except ValueError as exc:  # pandas' parser errors, a codec error
+        return read_table_text(path)
+    except (ValueError, OSError) as exc:  # empty, binary, neither UTF-8 nor GBK
         raise _unreadable(path, exc) from exc
+
+
+@dataclass
+class Table:
+    """A CSV file's sound rows as strings, the line of each, and the rows refused."""
+
+    rows: pd.DataFrame
+    lines: np.ndarray
+    bad: list[BadRow]
+
+
+def _read_csv(path: Path) -> Table:
+    """The rows of ``path`` with as many fields as the header; the others — and a last row
+    without its line break (a truncated file) — are refused as :class:`BadRow` naming the
+    line (the first line of the row)."""
+    text = _read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        if len(set(header)) != len(header):
+            dupes = sorted({h for h in header if header.count(h) > 1})
+            raise UnknownFormat(
+                f"{path.name}: cannot read as CSV: the header repeats {dupes}", file=str(path)
+            )
+        records: list[list[str]] = []
+        lines: list[int] = []
+        bad: list[BadRow] = []
+        start = reader.line_num + 1
+        last_start = last_len = 0
+        for rec in reader:
+            if rec:  # a blank line is no row
+                last_start, last_len = start, len(rec)
+                if len(rec) == len(header):
+                    records.append(rec)
+                    lines.append(start)
+                else:
+                    bad.append(
+                        BadRow(
+                            f"{len(rec)} fields, the header {len(header)} (a row cut off or "
+                            "broken): row refused, nothing of it stored",
+                            line=start,
+                            file=path.name,
+                        )
+                    )
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise _unreadable(path, exc) from exc
+    if last_start and not text.endswith(("\n", "\r")):
+        if lines and lines[-1] == last_start:
+            records.pop()
+            lines.pop()
+        else:
+            bad.pop()
+        fields = "" if last_len == len(header) else f", {last_len} fields of {len(header)}"
+        bad.append(
+            BadRow(
+                f"the file ends inside this row (no line break{fields}): a truncated file; "
+                "row refused, nothing of it stored",
+                line=last_start,
+                file=path.name,
+            )
+        )
+    rows = pd.DataFrame(records, columns=header, dtype=str)
+    return Table(rows=rows, lines=np.asarray(lines, dtype=np.int64), bad=bad)
 
 
 def _unreadable(path: Path, exc: Exception) -> UnknownFormat:
@@ -98,11 +167,12 @@ def _unreadable(path: Path, exc: Exception) -> UnknownFormat:
 
 def parse_air(path: Path) -> Parsed:
     """Parse a ``china_sites_*`` or ``china_cities_*`` file into long 1-hour observations."""
-    raw = _read_csv(path)
+    table = _read_csv(path)
+    raw = table.rows
     columns = list(raw.columns[3:])
     kind = "sites" if all(_is_station_code(c) for c in columns) else "cities"
-    bad: list[BadRow] = []
-    line = np.arange(len(raw)) + 2  # header is line 1
+    bad: list[BadRow] = list(table.bad)
+    line = table.lines
     known = raw["type"].isin(AIR_TYPES.keys() | DERIVED_AIR_TYPES)
     for ln, t in zip(line[~known], raw["type"][~known], strict=True):
         bad.append(
@@ -115,11 +185,12 @@ def parse_air(path: Path) -> Parsed:
     date = pd.to_datetime(raw["date"], format="%Y%m%d", errors="coerce")
     hour = pd.to_numeric(raw["hour"], errors="coerce")
     ok_time = date.notna() & hour.between(0, 23)
-    for ln in line[keep & ~ok_time]:
-        r = raw.iloc[ln - 2]
+    for i in np.flatnonzero((keep & ~ok_time).to_numpy()):
+        r = raw.iloc[i]
         bad.append(
             BadRow(
-                f"bad date/hour {r['date']!r}/{r['hour']!r} (want YYYYMMDD and 0–23)", line=int(ln)
+                f"bad date/hour {r['date']!r}/{r['hour']!r} (want YYYYMMDD and 0–23)",
+                line=int(line[i]),
             )
         )
     good = raw[keep & ok_time]
@@ -157,13 +228,14 @@ def parse_air(path: Path) -> Parsed:
 
 def parse_water(path: Path, *, year: int) -> Parsed:
     """Parse the surface-water real-time table; ``year`` completes ``监测时间`` (MM-DD HH:MM)."""
-    raw = _read_csv(path)
+    table = _read_csv(path)
+    raw = table.rows
     missing = [c for c in WATER_KEY_COLUMNS if c not in raw.columns]
     if missing:
         raise UnknownFormat(f"{path.name}: missing columns {missing}", file=str(path))
-    bad: list[BadRow] = []
+    bad: list[BadRow] = list(table.bad)
     out = []
-    for i, r in enumerate(raw.itertuples(index=False), start=2):
+    for i, r in zip(table.lines.tolist(), raw.itertuples(index=False), strict=True):
         rec = dict(zip(raw.columns, r, strict=True))
         try:
             local = pd.Timestamp(f"{year}-{rec['监测时间']}").tz_localize(CST)

@@ -8,6 +8,7 @@ stations we cannot place, are skipped and counted, never guessed.
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +17,10 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qingshan.errors import describe_read_error, read_table_text
 from qingshan.geo.regions import CITY_CODES, REGIONS
 from qingshan.ingest.cnemc import Parsed, parse_air, parse_water, sniff
-from qingshan.ingest.errors import BadRow
+from qingshan.ingest.errors import BadRow, UnknownFormat
 from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
 from qingshan.monitoring.registry import get_or_create_series, update_latest
 from qingshan.timeseries.store import ObservationStore
@@ -38,7 +40,13 @@ class ImportReport:
 
 def read_station_list(path: Path) -> pd.DataFrame:
     """A CNEMC station list: code, name, city, longitude, latitude [degrees]."""
-    df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    try:
+        df = pd.read_csv(io.StringIO(read_table_text(path)), dtype=str)
+    except (ValueError, OSError) as exc:  # empty, binary, not UTF-8/GBK, ragged
+        reason, line = describe_read_error(exc)
+        raise UnknownFormat(
+            f"{path.name}: cannot read as CSV: {reason}", file=str(path), line=line
+        ) from exc
     df.columns = ["code", "name", "city", "longitude", "latitude"][: len(df.columns)]
     return df.set_index("code")
 
@@ -117,7 +125,9 @@ def import_file(
     stations: pd.DataFrame | None = None,
     year: int | None = None,
 ) -> ImportReport:
-    """Import one CNEMC file. Good rows are stored even when some rows are bad (reported)."""
+    """Import one CNEMC file. Good rows are stored even when some rows are bad (reported in
+    ``bad``); a bad row — a value that is not a number, a row cut off by a truncated file —
+    stores nothing, so it never replaces a value stored before."""
     fmt = sniff(path)
     parsed: Parsed
     if fmt == "air":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qingshan.errors import describe_read_error
+from qingshan.errors import describe_read_error, read_table_text
 from qingshan.qc.errors import EmptySeries, InputFileError, MixedUnits
 from qingshan.standards.errors import UnknownPollutantCode
 from qingshan.standards.pollutant_codes import normalise_code
@@ -56,9 +57,9 @@ def _bad_time(v: str) -> bool:
 
 def read_long_form(path: str | Path) -> pd.DataFrame:
     """Read a long-form export: columns ``time``, ``site``, ``parameter``, ``value``, optional
-    ``flag`` (HJ 212 data flag) and ``unit``. Returns the input columns plus ``time_utc``,
-    ``code`` (HJ 212-2017 code, or the name as given when it is not a known code) and a numeric
-    ``value_num`` (NaN where not a number: checked as missing).
+    ``flag`` (HJ 212 data flag) and ``unit`` (CSV in UTF-8 or GBK). Returns the input columns
+    plus ``time_utc``, ``code`` (HJ 212-2017 code, or the name as given when it is not a known
+    code) and a numeric ``value_num`` (NaN where not a number: checked as missing).
 
     Raises
     ------
@@ -74,8 +75,11 @@ def read_long_form(path: str | Path) -> pd.DataFrame:
         if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
             df = pd.read_excel(p, dtype={"site": str, "parameter": str, "flag": str})
         else:
+            text = read_table_text(p)  # UTF-8 or GBK, .gz etc. decompressed
             df = pd.read_csv(
-                p, dtype={"site": str, "parameter": str, "flag": str}, keep_default_na=True
+                io.StringIO(text),
+                dtype={"site": str, "parameter": str, "flag": str},
+                keep_default_na=True,
             )
     except (ValueError, OSError, zipfile.BadZipFile) as exc:
         reason, _line = describe_read_error(exc)  # the reason names the line

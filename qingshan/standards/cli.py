@@ -11,6 +11,7 @@ good rows are still computed. Exit status 1 when any row was bad.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -25,7 +26,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from qingshan.errors import describe_read_error
+from qingshan.errors import describe_read_error, read_table_text
 from qingshan.standards.aqi import INDICATORS as AQI_INDICATORS
 from qingshan.standards.aqi import aqi_frame
 from qingshan.standards.errors import StandardsError
@@ -47,7 +48,8 @@ _ZH_WATER = {
 def read_table(path: Path) -> pd.DataFrame:
     """Read CSV or Excel (.xlsx/.xls) as strings, so bad cells can be reported.
 
-    A file that is not a table (not UTF-8, ragged rows, not a workbook) raises
+    CSV may be UTF-8 or GBK. A file that is not a table (empty, binary, neither UTF-8 nor GBK,
+    ragged rows, not a workbook) raises
     :class:`StandardsError` naming the file, what is wrong and the line where known.
     """
     if not path.exists():
@@ -56,7 +58,8 @@ def read_table(path: Path) -> pd.DataFrame:
     try:
         if excel:
             return pd.read_excel(path, dtype=str)
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+        text = read_table_text(path)  # UTF-8 or GBK, .gz etc. decompressed
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (ValueError, OSError, zipfile.BadZipFile) as exc:
         reason, line = describe_read_error(exc)
         raise StandardsError(
