@@ -16,6 +16,7 @@ from typing import Any, TypedDict, cast
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
+from qingshan.errors import decode_table_text, describe_read_error
 from qingshan.hj212.crc import CrcVariant
 from qingshan.hj212.errors import (
     DeviceExists,
@@ -186,29 +187,61 @@ def list_devices(session: Session) -> list[Device]:
     return list(session.scalars(select(Device).order_by(Device.mn)))
 
 
-def import_devices_csv(session: Session, text: str) -> list[Device]:
+def import_devices_csv(session: Session, text: str | bytes) -> list[Device]:
     """Import devices from CSV (header: mn,password[,site,crc,protocol_version,name,enabled]).
 
     All or nothing: every row is checked; if any fails, nothing is added and
-    :class:`DeviceImportError` lists ``(line, message)`` for each bad row.
+    :class:`DeviceImportError` lists ``(line, message)`` for each bad row. A row with another
+    number of fields than the header, and a last row without its line break (a truncated
+    file: its password may be cut), are bad rows. Bytes are read as UTF-8 or GBK.
     """
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    if isinstance(text, bytes):
+        try:
+            text = decode_table_text(text)
+        except ValueError as exc:  # empty, binary, neither UTF-8 nor GBK
+            raise DeviceImportError(
+                f"cannot read as CSV: {describe_read_error(exc)[0]}", rows=[]
+            ) from exc
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        records: list[tuple[int, list[str]]] = []
+        start = reader.line_num + 1
+        for rec in reader:
+            if rec:  # a blank line is no row
+                records.append((start, rec))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DeviceImportError(f"cannot read as CSV: {exc}", rows=[]) from exc
     missing = [c for c in ("mn", "password") if c not in header]
     if missing:
         raise DeviceImportError(
             f"CSV header lacks {missing}; expected columns {list(CSV_COLUMNS)}", rows=[]
         )
+    truncated = bool(records) and not text.endswith(("\n", "\r"))
     problems: list[tuple[int, str]] = []
     added: list[Device] = []
     seen: set[str] = set()
     with session.begin_nested() as nested:
-        for line, raw in enumerate(reader, start=2):
-            row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        for i, (line, rec) in enumerate(records):
+            if truncated and i == len(records) - 1:
+                problems.append(
+                    (line, "the file ends inside this row (no line break): a truncated file")
+                )
+                continue
+            if len(rec) != len(header):
+                problems.append(
+                    (line, f"{len(rec)} fields, the header {len(header)} (a row cut off or broken)")
+                )
+                continue
+            row = {k: v.strip() for k, v in zip(header, rec, strict=True) if k}
             try:
                 if row["mn"] in seen:
                     raise DeviceExists(f"MN={row['mn']} appears twice in the file")
                 seen.add(row["mn"])
+                if not row["password"]:
+                    raise FieldError("empty password: every device needs its PW (HJ 212-2017)")
                 version = row.get("protocol_version") or "1"
                 if not version.isdigit():
                     raise FieldError(f"bad protocol_version {version!r}")
