@@ -39,6 +39,8 @@ ALL_VARIANTS = frozenset(CrcVariant)
 NOTIFY_CNS = frozenset({"1013", "2012", "2022"})
 #: answers and heartbeats: counted, not journaled
 NOT_JOURNALED = frozenset({"9011", "9012", "9013", "9014", "9015"})
+#: rejected frames logged one line each, per second (all are counted and queued as rejects)
+LOG_REJECTS_PER_SECOND = 20
 
 
 @dataclass
@@ -193,6 +195,8 @@ class Listener:
         self._per_address: Counter[str] = Counter()
         self._sweeper: asyncio.Task[None] | None = None
         self._reported = (0, 0, 0)
+        self._log_window = 0.0
+        self._logged = 0
 
     @property
     def port(self) -> int:
@@ -257,7 +261,12 @@ class Listener:
         self.stats.rejected += 1
         if mn:
             self.status.error(mn, exc.reason)
-        log.info("rejected frame from %s MN=%s: %s", peer, mn, exc.message)
+        now = time.monotonic()
+        if now - self._log_window >= 1.0:
+            self._log_window, self._logged = now, 0
+        if self._logged < LOG_REJECTS_PER_SECOND:  # a flood does not become a flood of lines
+            self._logged += 1
+            log.info("rejected frame from %s MN=%s: %s", peer, mn, exc.message)
         if self.on_reject is not None:
             self.on_reject(
                 RejectRecord(
