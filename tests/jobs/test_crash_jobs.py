@@ -83,12 +83,15 @@ sys.exit(3)  # the kill point was never reached
 
 #: (job, step name, target, when, n): every step where a job writes or commits
 KILL_POINTS = [
-    # rollups: hour → day rows in the store, latest values not yet updated (issue 9 item 2)
+    # rollups (per step and stream: write the rows, then commit their latest values): the first
+    # stream's day rows written, their latest values not (issue 9 item 2); killed before the
+    # rename of a written file; its latest values committed, the other stream's rows not yet
+    # written; the hour → day step done, day → month not started; month rows written
     ("rollups", "after_write", "qingshan.timeseries.store:ObservationStore.append", "after", 1),
     ("rollups", "before_rename", "qingshan.timeseries.layout:publish", "before", 1),
-    # day rows and their latest values done, day → month not yet written
-    ("rollups", "after_latest", "qingshan.jobs.builtin:update_latest", "after", 1),
-    ("rollups", "month_written", "qingshan.timeseries.store:ObservationStore.append", "after", 2),
+    ("rollups", "after_latest", "qingshan.jobs.builtin:session_scope", "exit", 2),
+    ("rollups", "between_steps", "qingshan.jobs.builtin:session_scope", "exit", 3),
+    ("rollups", "month_written", "qingshan.timeseries.store:ObservationStore.append", "after", 3),
     # compact: the new file written but not renamed; renamed, old files not deleted;
     # the first partition done, the second not
     ("compact", "after_temp", "qingshan.timeseries.layout:fsync_file", "after", 1),
