@@ -8,10 +8,10 @@ handler. Computation only: no stored data is read, so no login is required.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
 from qingshan.standards import aqi as aqi_mod
 from qingshan.standards import cwqi as cwqi_mod
@@ -29,6 +29,19 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 DEFAULT_MAX_ITEMS = 1000
 
 
+#: the largest concentration accepted (far above any measurement; the exact decimal arithmetic
+#: of :mod:`._exact` holds values below 9.2e9 at 10⁻⁹)
+MAX_CONCENTRATION = 1e9
+#: a concentration: a JSON number (not a boolean), 0 … :data:`MAX_CONCENTRATION`, or null
+Concentration = Annotated[float, Strict(), Field(ge=0, le=MAX_CONCENTRATION)]
+
+
+def _keys(indicators: tuple[str, ...]) -> Any:
+    """The concentrations field: values by indicator key, the keys listed in the schema (the
+    domain refuses any other with a 422 naming the valid ones)."""
+    return Field(json_schema_extra={"propertyNames": {"enum": list(indicators)}})
+
+
 def _check_batch(request: Request, items: list[Any]) -> None:
     settings = getattr(request.app.state, "settings", None)
     limit = getattr(settings, "max_items_per_request", DEFAULT_MAX_ITEMS)
@@ -43,12 +56,19 @@ class AQIIn(BaseModel):
         {"concentrations": {"PM2.5_24h": 80, "PM10_24h": 100, "O3_8h": 90}, "report": "daily",
          "date": "2025-12-01"}]})  # fmt: skip
 
-    concentrations: dict[str, float | None]
+    concentrations: dict[str, Concentration | None] = _keys(aqi_mod.INDICATORS)
     report: Report = "daily"
     edition: Edition | None = Field(
         None, description="default: chosen by date (HJ 633-2026 from 2026-03-01)"
     )
     date: dt.datetime | dt.date | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        if isinstance(value, int | float):  # bool too: JSON numbers are not dates
+            raise ValueError("a date as text, e.g. 2025-12-01 or 2025-12-01T10:00:00+08:00")
+        return value
 
     @field_validator("date")
     @classmethod
@@ -90,7 +110,7 @@ class WaterIn(BaseModel):
         {"concentrations": {"pH": 7.6, "DO": 4.2, "CODMn": 6.8, "NH3_N": 1.2, "TP": 0.21},
          "water_body": "river", "target_class": "III"}]})  # fmt: skip
 
-    concentrations: dict[str, float | None]
+    concentrations: dict[str, Concentration | None] = _keys(wq.INDICATORS)
     water_body: WaterBody = "river"
     target_class: str | None = None
 
@@ -109,7 +129,7 @@ class WaterOut(BaseModel):
 
 
 class CWQIIn(BaseModel):
-    concentrations: dict[str, float | None]
+    concentrations: dict[str, Concentration | None] = _keys(wq.INDICATORS)
     water_body: WaterBody = "river"
 
 

@@ -68,3 +68,37 @@ def test_cwqi(client):
     assert got["total"] == pytest.approx(1.5)
     r = client.post("/api/v1/standards/cwqi", json={"concentrations": {"TN": 1}})
     assert r.status_code == 422
+
+
+# issue 9: what the fuzzer found (a date given as a number was read as 1970; the indicator
+# keys each route accepts were not in its schema)
+
+
+@pytest.mark.parametrize("date", [0, 1.5, True])
+def test_a_date_must_be_text(client, date):
+    body = {"concentrations": {"PM2.5_24h": 80}, "date": date}
+    r = client.post("/api/v1/standards/aqi", json=body)
+    assert r.status_code == 422 and "a date as text" in r.text
+
+
+@pytest.mark.parametrize(
+    "path, model, keys",
+    [
+        ("/api/v1/standards/aqi", "AQIIn", ("PM2.5_24h", "O3_8h")),
+        ("/api/v1/standards/water-class", "WaterIn", ("TP", "FecalColiform")),
+        ("/api/v1/standards/cwqi", "CWQIIn", ("TP", "NH3_N")),
+    ],
+)
+def test_the_schema_names_the_indicator_keys(client, path, model, keys):
+    schema = client.get("/openapi.json").json()["components"]["schemas"][model]
+    names = schema["properties"]["concentrations"]["propertyNames"]["enum"]
+    assert set(keys) <= set(names)
+    r = client.post(path, json={"concentrations": {"x-unknown": 1.0}, "date": "2025-12-01"})
+    assert r.status_code == 422 and "x-unknown" in r.text
+
+
+@pytest.mark.parametrize("value, words", [(False, "number"), (-1.0, "greater than or equal"),
+                                          (1e10, "less than or equal")])  # fmt: skip
+def test_a_concentration_is_a_number_in_range(client, value, words):
+    r = client.post("/api/v1/standards/water-class", json={"concentrations": {"TP": value}})
+    assert r.status_code == 422 and words in r.text
