@@ -187,3 +187,13 @@ def test_a_huge_concentration_is_out_of_range_not_negative(client):
     r = client.post("/api/v1/standards/water-class", json={"concentrations": {"TP": 1e10}})
     _is_4xx(r, "less than or equal to 1000000000")
     assert "negative" not in r.text
+
+
+def test_the_database_refusing_a_value_is_a_422_on_any_route(client):
+    """Routes without bounded types still answer 4xx: PostgreSQL's DataError (a NUL byte, a
+    number out of range) and SQLite's integer overflow are mapped by the one error handler."""
+    for path in ("/api/v1/sites/GA%00S1", "/api/v1/sites/" + "G" * 300):
+        r = client.get(path)
+        assert r.status_code in (404, 422), (path, r.status_code, r.text)
+    r = client.get("/api/v1/archive/enterprises", params={"offset": str(2**63 - 1)})
+    assert r.status_code < 500, r.text
