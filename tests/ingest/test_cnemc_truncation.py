@@ -157,3 +157,18 @@ def test_compressed_and_gbk_air_file_reads_as_the_original(tmp_path):
         UnknownFormat, match=r"china_sites_broken.csv.gz: cannot read as CSV: not a valid .gz file"
     ):
         sniff(broken)
+
+
+def test_a_cut_water_table_refuses_its_last_row_by_line(tmp_path):
+    text = WATER.read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    cut = tmp_path / WATER.name
+    cut.write_text(
+        "\n".join(lines[:10]) + "\n" + lines[10][: len(lines[10]) // 2], encoding="utf-8"
+    )
+    parsed = parse_water(cut, year=2026)
+    assert [b.line for b in parsed.bad] == [11]
+    assert "a truncated file" in str(parsed.bad[0])
+    whole = parse_water(WATER, year=2026).rows
+    first_nine = whole[whole["site"].isin(set(parsed.rows["site"]))]
+    assert parsed.rows["site"].nunique() <= 9 and len(parsed.rows) <= len(first_nine)
