@@ -81,11 +81,11 @@ def devices_import(file: Path = typer.Argument(..., exists=True, dir_okay=False)
     engine = _engine()
     try:
         with acting_as("cli"), session_scope(engine) as session:
-            added = import_devices_csv(session, file.read_text(encoding="utf-8-sig"))
+            added = import_devices_csv(session, file.read_bytes())
     except DeviceImportError as exc:
         for line, message in exc.rows:
             console.print(f"[red]line {line}[/]: {message}", highlight=False)
-        raise
+        raise DeviceImportError(f"{file}: {exc.message}", rows=exc.rows) from exc
     console.print(f"imported {len(added)} devices")
 
 

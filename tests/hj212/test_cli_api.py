@@ -49,6 +49,25 @@ def test_devices_cli(cli_env, tmp_path):
     assert "MN01" in r.output
 
 
+def test_devices_import_reads_gbk_and_names_a_bad_file(cli_env, tmp_path):
+    from qingshan.cli import app
+    from qingshan.hj212.errors import DeviceImportError
+    from qingshan.hj212.registry import get_device
+
+    runner = CliRunner()
+    gbk = tmp_path / "devices-gbk.csv"  # a bureau's spreadsheet saved as CSV in GBK
+    gbk.write_bytes("mn,password,name\nMN09,secret-9,锅炉一号\n".encode("gbk"))
+    r = runner.invoke(app, ["devices", "import", str(gbk)])
+    assert r.exit_code == 0, r.output
+    with session_scope(cli_env) as s:
+        assert get_device(s, "MN09").name == "锅炉一号"
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    r = runner.invoke(app, ["devices", "import", str(empty)])
+    assert isinstance(r.exception, DeviceImportError)
+    assert str(r.exception).startswith(f"{empty}: ") and "the file is empty" in str(r.exception)
+
+
 @pytest.fixture
 def client(engine, app_settings):
     with session_scope(engine) as s:
