@@ -259,6 +259,8 @@ _RAW |= {
     "reason.unknown_command": ("未知命令", "Unknown command"),
     "reason.reassembly": ("分包重组失败", "Reassembly failed"),
     "reason.error": ("其他错误", "Other error"),
+    "reason.dropped": ("拒收过多未逐条记录", "Rejects not recorded (overflow)"),
+    "reason.rejects_dropped": ("拒收未记录", "Rejects not recorded"),
     # water quality page
     "water.title": ("{region}地表水水质", "{region} surface water quality"),
     "water.class.I": ("I类", "Class I"),
