@@ -4,6 +4,11 @@ Region codes are nested by prefix (GB/T 2260): the province 330000 covers every 
 city 330100 covers 3301xx, a county 330102 only itself. Enterprise users see their enterprise.
 :meth:`Scope.where` is the one way a query is scoped; the prefix rule itself lives in
 :mod:`qingshan.geo.regions` (:func:`~qingshan.geo.regions.scope_prefix`).
+
+Anonymous callers (the public scope) read what is public by law: ambient air and surface water
+(stations and sections, rows without an owning enterprise). Enterprise rows (outlets, their
+series) are public only when ``QINGSHAN_PUBLIC_ENTERPRISE_DATA`` is on (published
+self-monitoring); logger MNs and passwords never are (:data:`SECRET_ATTRS`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ class Scope:
     role: Role
     enterprise_id: int | None = None
     username: str = "anonymous"
+    #: public scope only: may read rows owned by an enterprise (published self-monitoring)
+    public_enterprise_data: bool = False
 
     @property
     def prefix(self) -> str:
@@ -40,7 +47,8 @@ class Scope:
 
         Rows of tables with an owning enterprise (``enterprise_column``) are restricted to the
         user's own enterprise for enterprise users; rows without an owner (stations, sections)
-        are restricted by region only.
+        are restricted by region only. The public scope sees no row with an owner unless
+        ``public_enterprise_data``.
         """
         clause = (
             region_column.startswith(self.prefix, autoescape=True)
@@ -49,7 +57,26 @@ class Scope:
         )
         if self.role is Role.ENTERPRISE and enterprise_column is not None:
             clause = and_(clause, enterprise_column == self.enterprise_id)
+        if (
+            self.role is Role.PUBLIC
+            and enterprise_column is not None
+            and not self.public_enterprise_data
+        ):
+            clause = and_(clause, enterprise_column.is_(None))
         return clause
+
+    @property
+    def sees_secrets(self) -> bool:
+        """Whether this scope may read logger MNs (province and city administrators)."""
+        return self.role in (Role.PROVINCE, Role.CITY)
+
+    def public_attrs(self, attrs: dict | None) -> dict:
+        """``attrs`` of a row without what this scope may not read (:data:`SECRET_ATTRS`)."""
+        attrs = dict(attrs or {})
+        if not self.sees_secrets:
+            for key in SECRET_ATTRS:
+                attrs.pop(key, None)
+        return attrs
 
     def check_region(self, code: str) -> None:
         """Raise :class:`OutOfScope` unless ``code`` lies within this scope's region."""
@@ -67,5 +94,14 @@ class Scope:
             )
 
 
+#: attributes of a site that only province and city administrators read (the logger's MN)
+SECRET_ATTRS = ("mn", "password", "pw")
+
 PUBLIC_SCOPE = Scope(region_code="330000", role=Role.PUBLIC)
-"""What an anonymous visitor sees: published data of the whole province."""
+"""What an anonymous visitor sees by default: ambient air and surface water of the province."""
+
+
+def public_scope(enterprise_data: bool = False) -> Scope:
+    """The anonymous scope; with ``enterprise_data`` it also reads enterprise outlets and
+    their series (``QINGSHAN_PUBLIC_ENTERPRISE_DATA``)."""
+    return Scope(region_code="330000", role=Role.PUBLIC, public_enterprise_data=enterprise_data)

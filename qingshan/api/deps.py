@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.errors import AuthenticationFailed
 from qingshan.accounts.models import Role, User
-from qingshan.accounts.scope import PUBLIC_SCOPE, Scope
+from qingshan.accounts.scope import Scope, public_scope
 from qingshan.accounts.security import TOKEN_COOKIE, read_token
 from qingshan.accounts.service import scope_of, user_for_token
 from qingshan.accounts.throttle import LoginGuard
@@ -67,9 +67,10 @@ def get_current_user(user: OptionalUser) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_scope(user: OptionalUser) -> Scope:
-    """The caller's scope; anonymous callers get the public scope."""
-    return PUBLIC_SCOPE if user is None else scope_of(user)
+def get_scope(user: OptionalUser, settings: SettingsDep) -> Scope:
+    """The caller's scope; anonymous callers get the public scope (ambient air and surface
+    water; enterprise outlets too if ``settings.public_enterprise_data``)."""
+    return public_scope(settings.public_enterprise_data) if user is None else scope_of(user)
 
 
 ScopeDep = Annotated[Scope, Depends(get_scope)]

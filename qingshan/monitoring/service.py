@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qingshan.accounts.scope import Scope
+from qingshan.accounts.scope import PUBLIC_SCOPE, Scope
 from qingshan.errors import NotFound, QingshanError
 from qingshan.geo.models import Region
 from qingshan.monitoring.models import LatestValue, Parameter, Period, Series, Site, SiteKind
@@ -110,7 +110,9 @@ def _city(region_code: str) -> str:
     return region_code[:4] + "00"
 
 
-def site_public(s: Site) -> SitePublic:
+def site_public(s: Site, scope: Scope | None = None) -> SitePublic:
+    """The public shape of a site; its ``attrs`` without the logger's MN unless ``scope`` may
+    read it (province and city administrators; without a scope nobody)."""
     return SitePublic(
         code=s.code,
         name=s.name,
@@ -119,7 +121,9 @@ def site_public(s: Site) -> SitePublic:
         region_code=s.region_code,
         longitude=s.longitude,
         latitude=s.latitude,
-        attrs=s.attrs or {},
+        attrs=scope.public_attrs(s.attrs)
+        if scope is not None
+        else PUBLIC_SCOPE.public_attrs(s.attrs),
     )
 
 
@@ -158,7 +162,7 @@ def site_detail(session: Session, scope: Scope, code: str) -> SiteDetail:
     site = get_site(session, scope, code)
     names = dict(session.execute(select(Parameter.code, Parameter.name)).all())
     return SiteDetail(
-        **site_public(site).model_dump(),
+        **site_public(site, scope).model_dump(),
         series=[
             SeriesPublic(
                 id=s.id,

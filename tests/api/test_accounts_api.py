@@ -161,12 +161,13 @@ def test_every_login_success_and_failure_is_audited(client, engine):
 
 
 def test_the_login_cookie_is_secure_unless_demo(client, engine, app_settings):
-    r = _login(client, "hz", "hangzhou-pass")
-    cookie = r.headers["set-cookie"]
+    default = app_settings.model_copy(update={"cookie_secure": None})  # the shipped default
+    with TestClient(create_app(default)) as c:
+        cookie = _login(c, "hz", "hangzhou-pass").headers["set-cookie"]
     assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=lax" in cookie
-    demo = app_settings.model_copy(update={"demo": True})
+    demo = default.model_copy(update={"demo": True})
     with TestClient(create_app(demo)) as c:
         assert "Secure" not in _login(c, "hz", "hangzhou-pass").headers["set-cookie"]
-    insecure = app_settings.model_copy(update={"cookie_secure": False})
+    insecure = default.model_copy(update={"cookie_secure": False})
     with TestClient(create_app(insecure)) as c:
         assert "Secure" not in _login(c, "hz", "hangzhou-pass").headers["set-cookie"]
