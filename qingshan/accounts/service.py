@@ -114,7 +114,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
 
 
 def login(session: Session, guard: LoginGuard, username: str, password: str, address: str) -> User:
-    """A login attempt from ``address``: rate-limited and locked out by ``guard``, audited
+    """A login attempt from ``address``: failures rate-limited and locked out by ``guard``, audited
     (``login`` or ``login_failed``, whether refused by the guard or by the credentials).
 
     A failed attempt's audit row is committed before the error is raised, so the caller's
@@ -125,7 +125,7 @@ def login(session: Session, guard: LoginGuard, username: str, password: str, add
         user = authenticate(session, username, password)
     except (AuthenticationFailed, TooManyAttempts) as exc:
         if isinstance(exc, AuthenticationFailed):
-            guard.failed(username)
+            guard.failed(username, address)
         record_event(
             session,
             "login_failed",

@@ -1,5 +1,6 @@
-"""Login throttling: rate limits per account and per client address (``limits``, in memory),
-and a lockout of an account after consecutive failures whose length doubles with every further
+"""Login throttling: rate limits of failed logins per account and per client address
+(``limits``, in memory; successful logins do not count, so an office behind one address and
+people signing in often are not held up), and a lockout of an account after consecutive failures whose length doubles with every further
 failure. One :class:`LoginGuard` per process (the API keeps it on the application).
 
 The guard never looks at whether an account exists: unknown usernames are limited and locked
@@ -57,8 +58,8 @@ class LoginGuard:
         return username.strip().lower()[:64]
 
     def check(self, username: str, address: str) -> None:
-        """Count one attempt; :class:`TooManyAttempts` (with ``retry_after`` seconds) if the
-        address or account is over its rate or the account is locked."""
+        """Before an attempt: :class:`TooManyAttempts` (with ``retry_after`` seconds) if the
+        address or the account is at its rate of failures or the account is locked."""
         key = self._key(username)
         with self._lock:
             state = self._failures.get(key)
@@ -68,14 +69,14 @@ class LoginGuard:
                 "too many failed logins: this account is locked for a while, try again later",
                 retry_after=math.ceil(wait),
             )
-        if not self._limiter.hit(self._per_address, "login-address", address):
+        if not self._limiter.test(self._per_address, "login-address", address):
             raise TooManyAttempts(
-                "too many logins from this address: try again later",
+                "too many failed logins from this address: try again later",
                 retry_after=self._reset_in(self._per_address, "login-address", address),
             )
-        if not self._limiter.hit(self._per_account, "login-account", key):
+        if not self._limiter.test(self._per_account, "login-account", key):
             raise TooManyAttempts(
-                "too many logins for this account: try again later",
+                "too many failed logins for this account: try again later",
                 retry_after=self._reset_in(self._per_account, "login-account", key),
             )
 
@@ -83,10 +84,12 @@ class LoginGuard:
         reset = self._limiter.get_window_stats(item, *keys).reset_time
         return max(1, math.ceil(reset - time.time()))
 
-    def failed(self, username: str) -> None:
-        """Record a failed login; from the N-th consecutive one the account is locked for
-        ``lockout_seconds`` × 2^(failures − N), at most ``lockout_max_seconds``."""
+    def failed(self, username: str, address: str) -> None:
+        """Record a failed login (in both rates); from the N-th consecutive one the account is
+        locked for ``lockout_seconds`` × 2^(failures − N), at most ``lockout_max_seconds``."""
         key = self._key(username)
+        self._limiter.hit(self._per_address, "login-address", address)
+        self._limiter.hit(self._per_account, "login-account", key)
         with self._lock:
             if len(self._failures) >= _MAX_TRACKED:
                 self._prune()

@@ -138,43 +138,52 @@ def test_lockout_after_n_failures_grows_and_ends_on_success():
     guard = LoginGuard("100/minute", "100/minute", 3, 10, 60, clock=clock)
     for _ in range(3):
         guard.check("hz", "1.2.3.4")
-        guard.failed("hz")
+        guard.failed("hz", "1.2.3.4")
     with pytest.raises(TooManyAttempts, match="locked") as info:
         guard.check("HZ", "5.6.7.8")  # per account, whatever the case and the address
     assert info.value.context["retry_after"] == 10
     clock.now += 11
     guard.check("hz", "1.2.3.4")
-    guard.failed("hz")  # the 4th failure: 20 s
+    guard.failed("hz", "1.2.3.4")  # the 4th failure: 20 s
     with pytest.raises(TooManyAttempts) as info:
         guard.check("hz", "1.2.3.4")
     assert info.value.context["retry_after"] == 20
     clock.now += 21
     guard.check("hz", "1.2.3.4")
-    guard.failed("hz")
-    guard.failed("hz")
-    guard.failed("hz")  # 7th: 10 * 2**4 = 160 → capped at 60
+    guard.failed("hz", "1.2.3.4")
+    guard.failed("hz", "1.2.3.4")
+    guard.failed("hz", "1.2.3.4")  # 7th: 10 * 2**4 = 160 → capped at 60
     with pytest.raises(TooManyAttempts) as info:
         guard.check("hz", "1.2.3.4")
     assert info.value.context["retry_after"] == 60
     clock.now += 61
     guard.check("hz", "1.2.3.4")
     guard.succeeded("hz")
-    guard.failed("hz")
+    guard.failed("hz", "1.2.3.4")
     guard.check("hz", "1.2.3.4")  # one failure after a success: not locked
     guard.check("other", "1.2.3.4")  # other accounts are not affected
 
 
-def test_rate_limits_per_account_and_per_address():
+def test_rate_limits_of_failures_per_account_and_per_address():
     guard = LoginGuard("3/minute", "5/minute", 100, 10, 60)
     for _ in range(3):
         guard.check("hz", "1.1.1.1")
+        guard.failed("hz", "1.1.1.1")
     with pytest.raises(TooManyAttempts, match="for this account"):
         guard.check("hz", "2.2.2.2")
-    guard.check("nb", "1.1.1.1")
-    guard.check("nb", "1.1.1.1")  # the address's 5th
+    for _ in range(2):
+        guard.check("nb", "1.1.1.1")
+        guard.failed("nb", "1.1.1.1")  # the address's 5th failure
     with pytest.raises(TooManyAttempts, match="from this address"):
         guard.check("wz", "1.1.1.1")
     guard.check("wz", "3.3.3.3")
+
+
+def test_successful_logins_are_not_limited():
+    guard = LoginGuard("3/minute", "5/minute", 100, 10, 60)
+    for _ in range(20):
+        guard.check("hz", "1.1.1.1")
+        guard.succeeded("hz")
 
 
 def test_unknown_and_known_users_take_the_same_time(session, regions):
