@@ -64,10 +64,10 @@ class Settings(BaseSettings):
     demo: bool = Field(False, description="demo mode: demo accounts and a fixed demo secret")
     token_ttl_minutes: int = Field(8 * 60, ge=1)
     login_rate_per_account: str = Field(
-        "10/minute", description="login attempts per account (a `limits` rate string)"
+        "10/minute", description="failed logins per account (a `limits` rate string)"
     )
     login_rate_per_address: str = Field(
-        "30/minute", description="login attempts per client address (a `limits` rate string)"
+        "30/minute", description="failed logins per client address (a `limits` rate)"
     )
     login_lockout_failures: int = Field(
         5, ge=1, description="consecutive failed logins of one account before it is locked"
