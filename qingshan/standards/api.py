@@ -17,6 +17,7 @@ from qingshan.standards import aqi as aqi_mod
 from qingshan.standards import cwqi as cwqi_mod
 from qingshan.standards import water_quality as wq
 from qingshan.standards.errors import TooManyItems
+from qingshan.standards.water_tables import ASSESSED, CLASSES
 
 router = APIRouter(prefix="/standards", tags=["standards"])
 
@@ -52,16 +53,25 @@ def _check_batch(request: Request, items: list[Any]) -> None:
 class AQIIn(BaseModel):
     """One record: concentrations by indicator key [µg/m³; CO mg/m³]."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"concentrations": {"PM2.5_24h": 80, "PM10_24h": 100, "O3_8h": 90}, "report": "daily",
-         "date": "2025-12-01"}]})  # fmt: skip
+    model_config = ConfigDict(json_schema_extra={
+        "examples": [
+            {"concentrations": {"PM2.5_24h": 80, "PM10_24h": 100, "O3_8h": 90}, "report": "daily",
+             "date": "2025-12-01"}],
+        # the edition in force is chosen by the date, so one of the two must be given
+        "anyOf": [{"required": ["edition"], "properties": {"edition": {"type": "string"}}},
+                  {"required": ["date"], "properties": {"date": {"type": "string"}}}],
+    })  # fmt: skip
 
     concentrations: dict[str, Concentration | None] = _keys(aqi_mod.INDICATORS)
     report: Report = "daily"
     edition: Edition | None = Field(
         None, description="default: chosen by date (HJ 633-2026 from 2026-03-01)"
     )
-    date: dt.datetime | dt.date | None = None
+    date: dt.datetime | dt.date | None = Field(
+        None,
+        # the years the domain accepts (MIN_YEAR … MAX_YEAR), said in the schema too
+        json_schema_extra={"pattern": r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"},
+    )
 
     @field_validator("date", mode="before")
     @classmethod
@@ -112,7 +122,9 @@ class WaterIn(BaseModel):
 
     concentrations: dict[str, Concentration | None] = _keys(wq.INDICATORS)
     water_body: WaterBody = "river"
-    target_class: str | None = None
+    target_class: str | None = Field(
+        None, json_schema_extra={"enum": [*CLASSES, None]}, description="水质目标 I … 劣V"
+    )
 
 
 class WaterOut(BaseModel):
@@ -129,13 +141,21 @@ class WaterOut(BaseModel):
 
 
 class CWQIIn(BaseModel):
-    concentrations: dict[str, Concentration | None] = _keys(wq.INDICATORS)
+    concentrations: dict[str, Concentration | None] = Field(
+        json_schema_extra={
+            "propertyNames": {"enum": list(ASSESSED)},
+            # CWQI(DO) = Cs/C grows without bound as DO falls to 0 (cwqi.MIN_DO)
+            "properties": {"DO": {"anyOf": [{"type": "number", "minimum": cwqi_mod.MIN_DO,
+                                             "maximum": MAX_CONCENTRATION},
+                                            {"type": "null"}]}},
+        }
+    )  # fmt: skip
     water_body: WaterBody = "river"
 
 
 class CWQIOut(BaseModel):
     total: float
-    indices: dict[str, float]
+    indices: dict[str, float | None] = Field(description="null where the value was null")
     water_body: str
 
 

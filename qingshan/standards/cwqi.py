@@ -44,6 +44,11 @@ CLASS_III: MappingProxyType[str, float] = MappingProxyType(
 )
 
 
+#: the smallest DO [mg/L] given a CWQI index: the resolution DO is reported with (two decimals,
+#: as CNEMC publishes it). The method itself sets no floor; below this Cs/C is meaningless.
+MIN_DO = 0.01
+
+
 def indicator_index(
     key: str, values: npt.ArrayLike | pd.Series, water_body: str = "river"
 ) -> float | npt.NDArray[np.float64] | pd.Series:
@@ -59,6 +64,11 @@ def indicator_index(
     Returns
     -------
     float or ndarray or Series [dimensionless]; NaN where missing.
+
+    Raises
+    ------
+    InvalidValue
+        A negative value, or DO below :data:`MIN_DO` (its index Cs/C grows without bound).
     """
     if key not in ASSESSED:
         raise UnknownIndicator(key, ASSESSED)
@@ -67,6 +77,14 @@ def indicator_index(
     c = np.asarray(values, dtype=np.float64)
     if (c < 0).any():
         raise InvalidValue(f"negative value for {key} in CWQI", field=key, value=float(c.min()))
+    if key == "DO" and (c < MIN_DO).any():  # CWQI(DO) = Cs/C grows without bound as C → 0
+        raise InvalidValue(
+            f"DO below {MIN_DO} mg/L has no meaningful CWQI index: CWQI(DO) = Cs/C "
+            "(环办监测〔2017〕51号) grows without bound as DO falls to 0",
+            field=key,
+            value=float(np.nanmin(c)),
+            clause="环办监测〔2017〕51号",
+        )
     with np.errstate(divide="ignore"):
         if key == "pH":
             out = np.where(c <= 7.0, (7.0 - c) / (7.0 - 6.0), (c - 7.0) / (9.0 - 7.0))

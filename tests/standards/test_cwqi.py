@@ -48,3 +48,13 @@ def test_frame_matches_scalar():
     for i in range(2):
         one = cwqi({k: (None if pd.isna(v) else v) for k, v in frame.iloc[i].items()})
         assert out["cwqi"].iloc[i] == pytest.approx(one.total)
+
+
+def test_do_near_zero_has_no_index():
+    """CWQI(DO) = Cs/C: as DO falls to 0 it grows without bound — a clear error below
+    0.01 mg/L, never a null or infinite total."""
+    for do in (0.0, 5e-324, 0.009):
+        with pytest.raises(InvalidValue, match=r"DO below 0.01 mg/L has no meaningful CWQI"):
+            cwqi({"DO": do, "COD": 15.0})
+    assert indicator_index("DO", 0.01) == pytest.approx(500.0)
+    assert indicator_index("DO", 10.0) == pytest.approx(0.5)  # Cs 5 mg/L (class III) / 10
