@@ -20,7 +20,6 @@ copied aside to ``seg-<n>.log.tail-<UTC time>-<offset>``, logged, and only then 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
 import os
 import struct
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from qingshan.hj212.errors import JournalError, JournalLocked
+from qingshan.pidlock import LockHeld, PidLock, lock_state
 
 log = logging.getLogger("qingshan.hj212.journal")
 
@@ -130,71 +130,36 @@ def end_position(directory: Path) -> Position:
 
 
 class JournalLock:
-    """The owner's lock of a journal directory: ``flock`` on ``<dir>/journal.lock`` plus the
-    owner's pid in it. :meth:`acquire` raises :class:`JournalLocked` when another process (or
-    another open :class:`Journal` of this process) holds it."""
+    """The owner's lock of a journal directory: ``<dir>/journal.lock``
+    (:class:`qingshan.pidlock.PidLock`). :meth:`acquire` raises :class:`JournalLocked` when
+    another process (or another open :class:`Journal` of this process) holds it."""
 
     def __init__(self, directory: Path) -> None:
         self.path = Path(directory) / LOCK_NAME
-        self._fd = -1
+        self._lock = PidLock(self.path)
 
     @property
     def held(self) -> bool:
-        return self._fd >= 0
+        return self._lock.held
 
     def acquire(self) -> None:
-        if self._fd >= 0:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            pid = _read_pid(self.path)
+            self._lock.acquire()
+        except LockHeld as held:
             raise JournalLocked(
                 f"the HJ 212 journal {self.path.parent} is owned by another process "
-                f"(pid {pid or '?'}): one listener per journal (lock {self.path})",
+                f"(pid {held.pid or '?'}): one listener per journal (lock {self.path})",
                 path=str(self.path),
-                pid=pid,
+                pid=held.pid,
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self._fd = fd
 
     def release(self) -> None:
-        if self._fd < 0:
-            return
-        os.ftruncate(self._fd, 0)
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        os.close(self._fd)
-        self._fd = -1
+        self._lock.release()
 
 
 def journal_lock_state(directory: Path) -> tuple[bool, int | None]:
     """(whether a live process owns the journal in ``directory``, its pid if known)."""
-    path = Path(directory) / LOCK_NAME
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return False, None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True, _read_pid(path)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False, None
-    finally:
-        os.close(fd)
-
-
-def _read_pid(path: Path) -> int | None:
-    try:
-        text = path.read_text().strip()
-    except OSError:
-        return None
-    return int(text) if text.isdigit() else None
+    return lock_state(Path(directory) / LOCK_NAME)
 
 
 def _save_tail(path: Path, fd: int, start: int, size: int) -> Path:
