@@ -72,29 +72,69 @@ def decode_table_text(data: bytes) -> str:
         raise UnreadableText(f"neither UTF-8 nor GBK text ({bad}); save it as CSV UTF-8") from None
 
 
-def read_table_text(path: Path) -> str:
+def _mib(size: int) -> str:
+    return f"{size / 2**20:g} MiB"
+
+
+class FileTooLarge(UnreadableText):
+    """A file (or what it decompresses to) larger than the limit the reader was given."""
+
+
+def read_file_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path``, reading at most ``max_bytes`` (the setting
+    ``QINGSHAN_MAX_FILE_BYTES``): a larger file — or an endless one such as ``/dev/zero`` or a
+    pipe that never closes — raises :class:`FileTooLarge` after reading just past the limit,
+    never holding more than that in memory."""
+    with path.open("rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise FileTooLarge(
+            f"larger than the limit of {_mib(max_bytes)} (setting QINGSHAN_MAX_FILE_BYTES)"
+        )
+    return data
+
+
+def _decompress(data: bytes, suffix: str, max_bytes: int) -> bytes:
+    """What a compressed file holds, decompressing at most ``max_bytes`` + 1 bytes (a small
+    archive that expands without bound is refused as :class:`FileTooLarge`)."""
+    if suffix == ".zip":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if len(names) != 1:
+                raise UnreadableText(f"a .zip of {len(names)} files, not of one CSV file")
+            with archive.open(names[0]) as member:
+                plain = member.read(max_bytes + 1)
+    else:
+        compressed = io.BytesIO(data)
+        stream = {
+            ".gz": lambda: gzip.GzipFile(fileobj=compressed),
+            ".bz2": lambda: bz2.BZ2File(compressed),
+            ".xz": lambda: lzma.LZMAFile(compressed),
+        }[suffix]()
+        with stream:
+            plain = stream.read(max_bytes + 1)
+    if len(plain) > max_bytes:
+        raise FileTooLarge(
+            f"decompresses to more than the limit of {_mib(max_bytes)} "
+            "(setting QINGSHAN_MAX_FILE_BYTES)"
+        )
+    return plain
+
+
+def read_table_text(path: Path, max_bytes: int) -> str:
     """The text of a CSV file as :func:`decode_table_text` reads it, decompressed first when
-    its name ends in ``.gz``, ``.bz2``, ``.xz`` or ``.zip`` (as pandas would); a damaged archive
-    raises :class:`UnreadableText`."""
-    data = path.read_bytes()
+    its name ends in ``.gz``, ``.bz2``, ``.xz`` or ``.zip`` (as pandas would). Neither the file
+    nor what it decompresses to may exceed ``max_bytes`` (:class:`FileTooLarge`); a damaged
+    archive raises :class:`UnreadableText`."""
+    data = read_file_bytes(path, max_bytes)
     suffix = path.suffix.lower()
-    try:
-        if suffix == ".gz":
-            data = gzip.decompress(data)
-        elif suffix == ".bz2":
-            data = bz2.decompress(data)
-        elif suffix == ".xz":
-            data = lzma.decompress(data)
-        elif suffix == ".zip":
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-                if len(names) != 1:
-                    raise UnreadableText(f"a .zip of {len(names)} files, not of one CSV file")
-                data = archive.read(names[0])
-    except (OSError, EOFError, ValueError, lzma.LZMAError, zipfile.BadZipFile) as exc:
-        if isinstance(exc, UnreadableText):
+    if suffix in (".gz", ".bz2", ".xz", ".zip"):
+        try:
+            data = _decompress(data, suffix, max_bytes)
+        except UnreadableText:
             raise
-        raise UnreadableText(f"not a valid {suffix} file ({exc})") from exc
+        except (OSError, EOFError, ValueError, lzma.LZMAError, zipfile.BadZipFile) as exc:
+            raise UnreadableText(f"not a valid {suffix} file ({exc})") from exc
     return decode_table_text(data)
 
 

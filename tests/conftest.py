@@ -44,6 +44,17 @@ def _postgres_engine() -> Iterator[Engine]:
         admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Each test reads the settings from its own environment (``get_settings`` is cached per
+    process: a test that sets ``QINGSHAN_*`` must not see, or leave, another test's)."""
+    from qingshan.config import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path) -> Iterator[Engine]:
     """A migrated, empty database on each backend.

@@ -279,3 +279,56 @@ def test_gbk_files_are_read_as_published(capsys, tmp_path):
     code, output = run_main(capsys, "qc", "check", str(long), "--out", str(out))
     assert "Traceback" not in output
     assert "一号排口" in out.read_text(encoding="utf-8-sig"), output
+
+
+# ------------------------------------------------------------------------ files too large
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "content"),
+    [
+        (["aqi"], "big.csv", b"a,b\n" + b"1,2\n" * 600),
+        (["aqi"], "big.xlsx", b"PK" + b"\x00" * 3000),
+        (["water-class"], "big.csv", b"a,b\n" + b"1,2\n" * 600),
+        (["qc", "check"], "big.csv", b"a,b\n" + b"1,2\n" * 600),
+        (["import", "cnemc"], "big.csv", b"date,hour,type\n" + b"1,2,3\n" * 600),
+        (["devices", "import"], "big.csv", b"mn,password\n" + b"1,2\n" * 600),
+    ],
+)
+def test_a_file_over_the_limit_is_refused_naming_the_setting(
+    capsys, monkeypatch, tmp_path, command, name, content
+):
+    """Issue #9 item 10: every file the CLI reads is bounded by QINGSHAN_MAX_FILE_BYTES."""
+    monkeypatch.setenv("QINGSHAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("QINGSHAN_MAX_FILE_BYTES", "2048")
+    path = tmp_path / name
+    path.write_bytes(content)
+    extra = ["--out", str(tmp_path / "flags.csv")] if command == ["qc", "check"] else []
+    code, output = run_main(capsys, *command, str(path), *extra)
+    assert code == 1, output
+    line = _error_line(output)
+    assert name in line
+    assert "larger than the limit of 0.00195312 MiB (setting QINGSHAN_MAX_FILE_BYTES)" in line
+
+
+def test_a_compressed_file_that_expands_past_the_limit_is_refused(capsys, monkeypatch, tmp_path):
+    """A 'zip bomb': 10 MB of zeros gzip to ~10 kB; the reader stops just past the limit."""
+    import gzip
+
+    monkeypatch.setenv("QINGSHAN_MAX_FILE_BYTES", str(1024 * 1024))
+    path = tmp_path / "bomb.csv.gz"
+    path.write_bytes(gzip.compress(b"a,b\n" + b"0" * 10_000_000))
+    assert path.stat().st_size < 20_000
+    code, output = run_main(capsys, "water-class", str(path))
+    assert code == 1, output
+    assert "decompresses to more than the limit of 1 MiB" in _error_line(output)
+
+
+@pytest.mark.parametrize("args", [["devices", "import"], ["import", "cnemc"], ["aqi"]])
+def test_dev_zero_is_refused_without_reading_it_all(tmp_path, args):
+    """``/dev/zero`` (an endless file) used to grow the process without bound; now the reader
+    stops at the limit (the default, 64 MiB) and names it."""
+    result = run_cli([*args, "/dev/zero"], tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "larger than the limit of 64 MiB (setting QINGSHAN_MAX_FILE_BYTES)" in result.stderr

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from qingshan.audit import acting_as
 from qingshan.config import get_settings
 from qingshan.db.engine import get_engine, session_scope
+from qingshan.errors import UnreadableText, read_file_bytes
 from qingshan.hj212.errors import DeviceImportError
 from qingshan.hj212.registry import add_device, import_devices_csv, status_rows
 
@@ -77,11 +78,15 @@ def _rejected(row: dict[str, Any]) -> str:
 @devices_app.command("import")
 def devices_import(file: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
     """Import devices from CSV (mn,password[,site,crc,protocol_version,name,enabled]); all or
-    nothing, every bad row reported."""
+    nothing, every bad row reported; a file above QINGSHAN_MAX_FILE_BYTES is refused."""
+    try:
+        data = read_file_bytes(file, get_settings().max_file_bytes)
+    except (UnreadableText, OSError) as exc:  # too large, unreadable
+        raise DeviceImportError(f"{file}: cannot read: {exc}", rows=[]) from exc
     engine = _engine()
     try:
         with acting_as("cli"), session_scope(engine) as session:
-            added = import_devices_csv(session, file.read_bytes())
+            added = import_devices_csv(session, data)
     except DeviceImportError as exc:
         for line, message in exc.rows:
             console.print(f"[red]line {line}[/]: {message}", highlight=False)

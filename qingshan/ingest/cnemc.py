@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qingshan.config import get_settings
 from qingshan.errors import describe_read_error, read_table_text
 from qingshan.ingest.errors import BadRow, UnknownFormat
 from qingshan.timeutil import CST
@@ -90,7 +91,7 @@ def sniff(path: Path) -> str:
 
 def _read_text(path: Path) -> str:
     try:
-        return read_table_text(path)
+        return read_table_text(path, get_settings().max_file_bytes)
     except (ValueError, OSError) as exc:  # empty, binary, neither UTF-8 nor GBK
         raise _unreadable(path, exc) from exc
 

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qingshan.config import get_settings
 from qingshan.errors import describe_read_error, read_table_text
 from qingshan.geo.regions import CITY_CODES, REGIONS
 from qingshan.ingest.cnemc import Parsed, parse_air, parse_water, sniff
@@ -41,7 +42,9 @@ class ImportReport:
 def read_station_list(path: Path) -> pd.DataFrame:
     """A CNEMC station list: code, name, city, longitude, latitude [degrees]."""
     try:
-        df = pd.read_csv(io.StringIO(read_table_text(path)), dtype=str)
+        df = pd.read_csv(
+            io.StringIO(read_table_text(path, get_settings().max_file_bytes)), dtype=str
+        )
     except (ValueError, OSError) as exc:  # empty, binary, not UTF-8/GBK, ragged
         reason, line = describe_read_error(exc)
         raise UnknownFormat(

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qingshan.errors import describe_read_error, read_table_text
+from qingshan.config import get_settings
+from qingshan.errors import describe_read_error, read_file_bytes, read_table_text
 from qingshan.qc.errors import EmptySeries, InputFileError, MixedUnits
 from qingshan.standards.errors import UnknownPollutantCode
 from qingshan.standards.pollutant_codes import normalise_code
@@ -73,9 +74,12 @@ def read_long_form(path: str | Path) -> pd.DataFrame:
         raise InputFileError(str(p), "no such file")
     try:
         if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(p, dtype={"site": str, "parameter": str, "flag": str})
+            data = io.BytesIO(read_file_bytes(p, get_settings().max_file_bytes))
+            df = pd.read_excel(data, dtype={"site": str, "parameter": str, "flag": str})
         else:
-            text = read_table_text(p)  # UTF-8 or GBK, .gz etc. decompressed
+            text = read_table_text(
+                p, get_settings().max_file_bytes
+            )  # UTF-8 or GBK, .gz etc. decompressed
             df = pd.read_csv(
                 io.StringIO(text),
                 dtype={"site": str, "parameter": str, "flag": str},

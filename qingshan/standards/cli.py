@@ -26,7 +26,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from qingshan.errors import describe_read_error, read_table_text
+from qingshan.config import get_settings
+from qingshan.errors import describe_read_error, read_file_bytes, read_table_text
 from qingshan.standards.aqi import INDICATORS as AQI_INDICATORS
 from qingshan.standards.aqi import aqi_frame
 from qingshan.standards.errors import StandardsError
@@ -48,17 +49,18 @@ _ZH_WATER = {
 def read_table(path: Path) -> pd.DataFrame:
     """Read CSV or Excel (.xlsx/.xls) as strings, so bad cells can be reported.
 
-    CSV may be UTF-8 or GBK. A file that is not a table (empty, binary, neither UTF-8 nor GBK,
+    CSV may be UTF-8 or GBK; no file larger than ``QINGSHAN_MAX_FILE_BYTES`` is read. A file that is not a table (empty, binary, neither UTF-8 nor GBK,
     ragged rows, not a workbook) raises
     :class:`StandardsError` naming the file, what is wrong and the line where known.
     """
     if not path.exists():
         raise StandardsError(f"file not found: {path}", path=str(path))
     excel = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    limit = get_settings().max_file_bytes
     try:
         if excel:
-            return pd.read_excel(path, dtype=str)
-        text = read_table_text(path)  # UTF-8 or GBK, .gz etc. decompressed
+            return pd.read_excel(io.BytesIO(read_file_bytes(path, limit)), dtype=str)
+        text = read_table_text(path, limit)  # UTF-8 or GBK, .gz etc. decompressed
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (ValueError, OSError, zipfile.BadZipFile) as exc:
         reason, line = describe_read_error(exc)
