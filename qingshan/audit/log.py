@@ -4,6 +4,16 @@ Every flush of an audited model (``Base.__audited__ = True``) writes one ``audit
 created, changed or deleted object, in the same transaction, with the acting user taken from
 :func:`acting_as`. Code never writes audit rows of row changes itself; events that change no
 row (a login, a failed login) are recorded with :func:`record_event`.
+
+Rows are chained as they are written (:mod:`qingshan.audit.chain`): each carries the hash of the
+row before it. Appends are serialised so that two transactions never chain onto the same row:
+on PostgreSQL by a transaction-level advisory lock (:data:`CHAIN_LOCK_KEY`) taken before the
+last row is read, on SQLite by the database's one writer lock, held before the last row is read
+(the flush has written already, or ``BEGIN IMMEDIATE`` takes it). A transaction reads the last
+row once; later flushes in it chain onto what it wrote itself. On PostgreSQL the lock is held
+from a transaction's first audited flush to its end, so auditing transactions commit one at a
+time (keep them short); ids come from the table's sequence, taken under the lock, so id order is
+chain order.
 """
 
 from __future__ import annotations
@@ -17,9 +27,10 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, event, func, insert, inspect, select, text
+from sqlalchemy.orm import Session, SessionTransaction
 
+from qingshan.audit.chain import GENESIS, chain_rows
 from qingshan.audit.models import AuditLog
 from qingshan.timeutil import utcnow
 
@@ -29,6 +40,11 @@ _actor: contextvars.ContextVar[str] = contextvars.ContextVar("qingshan_actor", d
 CLI = "cli"
 #: what an audit row shows for a secret column (``__audit_exclude__``) that changed
 REDACTED = "(redacted)"
+#: the PostgreSQL advisory lock (``pg_advisory_xact_lock``) serialising appends to the chain
+CHAIN_LOCK_KEY = 8174984905431282737  # the bytes b"qsaudit1"
+#: ``session.info`` key of (root transaction, last id, last hash) of the chain this transaction
+#: appended to
+_HEAD = "qingshan_audit_head"
 
 
 def cli_actor() -> str:
@@ -142,7 +158,7 @@ def _write_audit_rows(session: Session, _ctx) -> None:
         if getattr(obj, "__audited__", False):
             add("delete", obj, _snapshot(obj), None)
     if rows:
-        session.connection().execute(insert(AuditLog), rows)
+        append_rows(session, rows)
 
 
 def record_event(
@@ -156,8 +172,8 @@ def record_event(
 ) -> None:
     """Write one audit row for an event that is not a row change (``login``,
     ``login_failed``, ``logout``), in the session's transaction."""
-    session.connection().execute(
-        insert(AuditLog),
+    append_rows(
+        session,
         [
             dict(
                 at=utcnow(),
@@ -170,3 +186,62 @@ def record_event(
             )
         ],
     )
+
+
+def append_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts of ``at``, ``actor``, ``action``, ``entity``, ``entity_id``,
+    ``before``, ``after``) into the audit log in the session's transaction, chained onto its
+    last row."""
+    conn = session.connection()
+    root = session.get_transaction()
+    head = session.info.get(_HEAD)
+    if head is not None and head[0] is root:
+        last_id, prev_hash = head[1], head[2]
+    else:
+        _lock_chain(conn)
+        last = conn.execute(
+            select(AuditLog.id, AuditLog.hash).order_by(AuditLog.id.desc()).limit(1)
+        ).first()
+        last_id, prev_hash = (last.id, last.hash) if last is not None else (0, GENESIS)
+    ids = _new_ids(conn, len(rows), last_id)
+    chained, prev_hash = chain_rows(rows, ids, prev_hash)
+    conn.execute(insert(AuditLog), chained)
+    session.info[_HEAD] = (root, ids[-1], prev_hash)
+
+
+def _lock_chain(conn: Connection) -> None:
+    """Make this transaction the only one appending to the chain until it ends."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
+    elif conn.dialect.name == "sqlite":
+        # pysqlite begins a transaction only before a write. Without one, the read of the last
+        # row and the insert would be two transactions, and another writer could commit between
+        # them: take the writer lock first. Within a transaction a stale read cannot happen (a
+        # write after another's commit fails with SQLITE_BUSY_SNAPSHOT instead).
+        dbapi = conn.connection.dbapi_connection
+        if dbapi is not None and not dbapi.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _new_ids(conn: Connection, n: int, last_id: int) -> list[int]:
+    """``n`` ids for new rows, above every id in the table."""
+    if conn.dialect.name == "postgresql":
+        # from the table's sequence, under the lock (an insert taking the default id never
+        # collides with them)
+        return sorted(
+            conn.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": n},
+            ).scalars()
+        )
+    return list(range(last_id + 1, last_id + 1 + n))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_head(session: Session, _transaction: SessionTransaction) -> None:
+    # at the end of a transaction, or of a savepoint (whose rows, and PostgreSQL lock, may be
+    # rolled back), the next append reads the chain's head again
+    session.info.pop(_HEAD, None)
