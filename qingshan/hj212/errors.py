@@ -152,3 +152,36 @@ class JournalLocked(JournalError):
     def __init__(self, message: str, *, path: str, pid: int | None) -> None:
         super().__init__(message, path=path)
         self.pid = pid
+
+
+class DecryptionError(HJ212Error):
+    """An SM4-encrypted frame (HJ 212-2025 §6.4.2) cannot be decrypted: no data area, or no
+    key for the device."""
+
+    reason = "bad_cipher"
+
+
+class CommandError(HJ212Error):
+    """A platform → logger command (HJ 212-2017 §6.1, Appendix C) cannot be made or changed."""
+
+    reason = "command"
+    status_code = 422
+
+
+class CommandNotFound(CommandError):
+    """No command with this id (or not one the caller may see)."""
+
+    reason = "unknown_command_id"
+    status_code = 404
+
+
+class CommandStateError(CommandError):
+    """An event that the command's state does not allow (names event and state)."""
+
+    reason = "command_state"
+    status_code = 409
+
+    def __init__(self, message: str, *, event: str, state: str) -> None:
+        super().__init__(message, event=event, state=state)
+        self.event = event
+        self.state = state
