@@ -21,6 +21,10 @@ class AirStationLatest(BaseModel):
     category: str | None
     color: str | None
     primary_pollutants: list[str]
+    primary_indicators: list[str] = Field(
+        default_factory=list,
+        description="HJ 633 indicator keys that decided the AQI, e.g. PM2.5_1h",
+    )
     concentrations: dict[str, float | None]
     replayed: bool = False
 

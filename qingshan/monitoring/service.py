@@ -150,6 +150,7 @@ def air_stations_latest(session: Session, scope: Scope) -> list[AirStationLatest
                 category=result.category if result else None,
                 color=result.color if result else None,
                 primary_pollutants=list(result.primary_pollutants) if result else [],
+                primary_indicators=list(result.primary_indicators) if result else [],
                 concentrations=conc,
                 replayed=bool((item.site.attrs or {}).get("replayed_from")),
             )

@@ -20,12 +20,16 @@ from qingshan.standards.aqi_tables import (
     EDITION_2012,
     EDITION_2026,
     IAQI_POINTS,
+    INDICATORS,
     POLLUTANTS,
     REPORT_TERMS,
 )
 from qingshan.standards.errors import InvalidValue
 
 ABOVE_TOP_IAQI = 500
+#: HJ 633-2012 Table 1 note (2): the SO2 1-h indicator and the one whose IAQI replaces it
+#: above 800 µg/m³ in the hourly reports
+SO2_FALLBACK = ("SO2_1h", "SO2_24h")
 #: rows per block: the kernel's temporaries stay in cache
 CHUNK = 1 << 16
 
@@ -157,17 +161,14 @@ def _aqi_one_edition(
             else np.broadcast_to(_prepare(t.key, raw, edition, offset), n)
         )
         v = _iaqi_scaled(t.table, edition, c)
-        if t.key == "SO2_1h" and edition == EDITION_2012:
-            # HJ 633-2012 Table 1 note (2): above 800 the SO2 24-h IAQI is reported instead
-            over = c > _BP[edition]["SO2_1h"][-1]
-            fb = columns.get("SO2_24h")
-            if fb is not None and over.any():
-                c24 = np.broadcast_to(_prepare("SO2_24h", fb, edition, offset), n)
-                v = np.where(over, _iaqi_scaled("SO2_24h", edition, c24), v)
         iaqis[t.key] = v
         if edition == EDITION_2026:
             any_missing |= np.isnan(c)
         pol[t.pollutant] = np.fmax(pol[t.pollutant], v) if t.pollutant in pol else v
+        if t.key == SO2_FALLBACK[0] and edition == EDITION_2012 and SO2_FALLBACK[1] in columns:
+            fb = _so2_fallback(columns[SO2_FALLBACK[1]], c, n, offset)
+            iaqis[SO2_FALLBACK[1]] = fb
+            pol[t.pollutant] = np.fmax(pol[t.pollutant], fb)
     computed = np.full(n, np.nan)
     for v in pol.values():
         computed = np.fmax(computed, v)
@@ -183,8 +184,29 @@ def _aqi_one_edition(
         mask |= ((pol[p] == published) & primary_possible).view(np.uint8) << np.uint8(i)
         if edition == EDITION_2012:
             exceed |= (pol[p] > 100).view(np.uint8) << np.uint8(i)
+    # the indicators that decided: bit i = INDICATORS[i] (O3 1 h and 8 h both, when tied)
+    deciding = np.zeros(n, dtype=np.uint16)
+    for key, v in iaqis.items():
+        hit = ((v == published) & primary_possible).astype(np.uint16)
+        deciding |= hit << np.uint16(INDICATORS.index(key))
     return {"iaqi": iaqis, "aqi": published, "aqi_computed": computed, "primary_mask": mask,
-            "exceeding_mask": exceed, "missing": any_missing}  # fmt: skip
+            "exceeding_mask": exceed, "primary_indicator_mask": deciding,
+            "missing": any_missing}  # fmt: skip
+
+
+def _so2_fallback(raw: object, c1h: FloatArray, n: int, offset: int) -> FloatArray:
+    """HJ 633-2012 Table 1 note (2): where SO2 1 h > 800 µg/m³ there is no 1-h IAQI and the
+    SO2 **24-h** IAQI is used. Returns the SO2_24h IAQI in those rows, NaN elsewhere, so the
+    result names the indicator that decided (``SO2_24h``, never ``SO2_1h``).
+
+    ``c1h`` and ``raw`` are the scaled 1-h and the raw 24-h concentrations of ``n`` rows.
+    """
+    over = c1h > _BP[EDITION_2012]["SO2_1h"][-1]
+    out = np.full(n, np.nan)
+    if over.any():
+        c24 = np.broadcast_to(_prepare(SO2_FALLBACK[1], raw, EDITION_2012, offset), n)
+        out[over] = _iaqi_scaled(SO2_FALLBACK[1], EDITION_2012, c24[over])
+    return out
 
 
 def _is_obj(v: object) -> bool:

@@ -96,6 +96,10 @@ class AQIOut(BaseModel):
     category_en: str | None
     color: str | None
     primary_pollutants: list[str]
+    primary_indicators: list[str] = Field(
+        description="indicator keys whose IAQI is the AQI, e.g. SO2_24h when HJ 633-2012 "
+        "Table 1 note (2) applies (SO2 1 h > 800 µg/m³ in an hourly report)"
+    )
     exceeding_pollutants: list[str]
     edition: str
     report: str
@@ -164,7 +168,7 @@ def _aqi_one(body: AQIIn) -> AQIOut:
     return AQIOut(
         aqi=r.aqi, iaqi=dict(r.iaqi), level=r.level, category=r.category, category_en=r.category_en,
         color=r.color, primary_pollutants=list(r.primary_pollutants),
-        exceeding_pollutants=list(r.exceeding_pollutants), edition=r.edition, report=r.report,
+        primary_indicators=list(r.primary_indicators), exceeding_pollutants=list(r.exceeding_pollutants), edition=r.edition, report=r.report,
         missing=list(r.missing), aqi_computed=r.aqi_computed,
     )  # fmt: skip
 

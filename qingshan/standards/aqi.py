@@ -50,6 +50,7 @@ import pandas as pd
 
 from qingshan.standards import _shape
 from qingshan.standards._aqi_kernel import (
+    SO2_FALLBACK,
     _aqi_chunked,
     _iaqi_scaled,
     _is_obj,
@@ -88,6 +89,14 @@ _MASK_NAMES = np.array(
     [
         ",".join(p for i, p in enumerate(POLLUTANTS) if m >> i & 1)
         for m in range(1 << len(POLLUTANTS))
+    ],
+    dtype=object,
+)
+#: comma-joined indicator keys of each primary-indicator bit mask (bit i = ``INDICATORS[i]``)
+_INDICATOR_MASK_NAMES = np.array(
+    [
+        ",".join(k for i, k in enumerate(INDICATORS) if m >> i & 1)
+        for m in range(1 << len(INDICATORS))
     ],
     dtype=object,
 )
@@ -221,8 +230,12 @@ def aqi_arrays(
     dict
         ``aqi`` [float, NaN = not published], ``aqi_computed`` (before the 2026 missing-data
         rule), ``level`` [int8, 0 = none], ``iaqi`` (key → float array), ``primary_mask`` and
-        ``exceeding_mask`` [int, bit i = ``POLLUTANTS[i]``], ``missing`` [bool],
-        ``edition`` (str, or an array of str when the rows' dates span both editions).
+        ``exceeding_mask`` [int, bit i = ``POLLUTANTS[i]``], ``primary_indicator_mask``
+        [uint16, bit i = ``INDICATORS[i]``: the indicators whose IAQI is the AQI], ``missing``
+        [bool], ``edition`` (str, or an array of str when the rows' dates span both editions).
+        Under HJ 633-2012 the hourly and realtime reports add ``iaqi["SO2_24h"]`` when an
+        ``SO2_24h`` column is given: the SO2 sub-index where SO2 1 h > 800 µg/m³ (Table 1
+        note (2)), NaN elsewhere; ``iaqi["SO2_1h"]`` is NaN in those rows.
     """
     if report not in REPORTS:
         raise UnknownKeyError("report", report, REPORTS)
@@ -238,6 +251,7 @@ def aqi_arrays(
         eds = np.broadcast_to(np.asarray(ed, dtype=object), n)
         out = {"aqi": np.full(n, np.nan), "aqi_computed": np.full(n, np.nan), "iaqi": {},
                "primary_mask": np.zeros(n, np.uint8), "exceeding_mask": np.zeros(n, np.uint8),
+               "primary_indicator_mask": np.zeros(n, np.uint16),
                "missing": np.zeros(n, bool), "edition": eds.copy()}  # fmt: skip
         for e in EDITIONS:
             m = eds == e
@@ -246,7 +260,8 @@ def aqi_arrays(
             sub = {k: np.broadcast_to(np.asarray(v, dtype=object if _is_obj(v) else None), n)[m]
                    for k, v in columns.items()}  # fmt: skip
             part = _aqi_chunked(sub, report, e, int(m.sum()))
-            for k in ("aqi", "aqi_computed", "primary_mask", "exceeding_mask", "missing"):
+            for k in ("aqi", "aqi_computed", "primary_mask", "exceeding_mask",
+                      "primary_indicator_mask", "missing"):  # fmt: skip
                 out[k][m] = part[k]
             for k, v in part["iaqi"].items():
                 out["iaqi"].setdefault(k, np.full(n, np.nan))[m] = v
@@ -264,8 +279,8 @@ def _int16(v: npt.NDArray[np.float64]) -> pd.arrays.IntegerArray:
 # ----------------------------------------------------------------------------------------
 # public scalar and DataFrame forms
 # ----------------------------------------------------------------------------------------
-def _names(mask: int) -> tuple[str, ...]:
-    return tuple(p for i, p in enumerate(POLLUTANTS) if mask >> i & 1)
+def _names(mask: int, names: tuple[str, ...] = POLLUTANTS) -> tuple[str, ...]:
+    return tuple(p for i, p in enumerate(names) if mask >> i & 1)
 
 
 @dataclass(frozen=True)
@@ -278,6 +293,10 @@ class AQIResult:
         AQI [dimensionless]; None when nothing was measured or, under HJ 633-2026 5.3.1, when
         an indicator is missing and the AQI from the rest is ≤ 100.
     iaqi : mapping of indicator key → int or None
+        The report's indicators. Under HJ 633-2012 in the hourly and realtime reports, when
+        SO2 1 h > 800 µg/m³ the SO2 sub-index is the 24-h one (Table 1 note (2)): it is given
+        as ``SO2_24h`` and ``SO2_1h`` is None. ``SO2_24h`` appears in these reports only when
+        it was given as input.
     level : int or None
         1–6 (HJ 633-2012 Table 2).
     category : str or None
@@ -290,9 +309,14 @@ class AQIResult:
         IAQI > 100 (HJ 633-2012 3.7); always empty under HJ 633-2026.
     edition, report : str
     missing : tuple of str
-        Indicators of the report that were missing.
+        Indicators of the report that were missing; under HJ 633-2012 also ``SO2_24h`` when
+        SO2 1 h > 800 µg/m³ and no 24-h value was given (SO2 then has no sub-index).
     aqi_computed : int or None
         AQI from the available indicators before the 2026 publication rule.
+    primary_indicators : tuple of str
+        The indicator keys whose IAQI is the AQI (empty when AQI ≤ 50), in
+        :data:`INDICATORS` order: the indicator that decided, e.g. ``("SO2_24h",)`` for an
+        HJ 633-2012 hour with SO2 1 h > 800 µg/m³, ``("O3_1h", "O3_8h")`` for an O3 tie.
     """
 
     aqi: int | None
@@ -306,6 +330,7 @@ class AQIResult:
     report: str
     missing: tuple[str, ...] = ()
     aqi_computed: int | None = None
+    primary_indicators: tuple[str, ...] = ()
     category_en: str | None = field(default=None, repr=False)
 
 
@@ -348,6 +373,13 @@ def aqi(
     comp = None if np.isnan(r["aqi_computed"][0]) else int(r["aqi_computed"][0])
     lev = LEVELS.get(int(r["level"][0]))
     terms = REPORT_TERMS[(ed, report)]
+    missing = [t.key for t in terms if t.key in r["iaqi"] and np.isnan(r["iaqi"][t.key][0])
+               and _is_missing(concentrations.get(t.key))]  # fmt: skip
+    so2, so2_24h = SO2_FALLBACK
+    if (ed == EDITION_2012 and report != "daily" and np.isnan(r["iaqi"][so2][0])
+            and not _is_missing(concentrations.get(so2))
+            and _is_missing(concentrations.get(so2_24h))):  # fmt: skip
+        missing.append(so2_24h)  # SO2 1 h > 800: Table 1 note (2) needs the 24-h value
     return AQIResult(
         aqi=value,
         iaqi=MappingProxyType({k: (None if np.isnan(v[0]) else int(v[0])) for k, v in r["iaqi"].items()}),
@@ -358,9 +390,9 @@ def aqi(
         exceeding_pollutants=_names(int(r["exceeding_mask"][0])),
         edition=ed,
         report=report,
-        missing=tuple(t.key for t in terms if t.key in r["iaqi"] and np.isnan(r["iaqi"][t.key][0])
-                      and _is_missing(concentrations.get(t.key))),
+        missing=tuple(missing),
         aqi_computed=comp,
+        primary_indicators=_names(int(r["primary_indicator_mask"][0]), INDICATORS),
         category_en=lev.name_en if lev else None,
     )  # fmt: skip
 
@@ -390,9 +422,11 @@ def aqi_frame(
     -------
     DataFrame
         Same index; columns ``aqi level category color primary_pollutants
-        exceeding_pollutants edition`` and ``iaqi_<key>`` (Int16 / Int8, nullable);
-        strings are categorical. Pollutant lists
-        are comma-joined strings ("" when none).
+        primary_indicators exceeding_pollutants edition`` and ``iaqi_<key>`` (Int16 / Int8,
+        nullable); strings are categorical. Pollutant and indicator lists are comma-joined
+        strings ("" when none). ``iaqi_<key>`` are the keys of :func:`aqi_arrays`' ``iaqi``
+        (with HJ 633-2012 hourly/realtime and an ``SO2_24h`` column: ``iaqi_SO2_24h`` holds
+        the SO2 sub-index where SO2 1 h > 800 µg/m³).
     """
     cols = {k: frame[k].to_numpy() for k in frame.columns if k in INDICATORS}
     if isinstance(date, str) and date in frame.columns:
@@ -419,6 +453,9 @@ def aqi_frame(
         "category": pd.Categorical.from_codes(codes, [LEVELS[i].name for i in range(1, 7)]),
         "color": pd.Categorical.from_codes(codes, [LEVELS[i].color for i in range(1, 7)]),
         "primary_pollutants": pd.Categorical.from_codes(r["primary_mask"], _MASK_NAMES),
+        "primary_indicators": pd.Categorical.from_codes(
+            r["primary_indicator_mask"], _INDICATOR_MASK_NAMES
+        ),
         "exceeding_pollutants": pd.Categorical.from_codes(r["exceeding_mask"], _MASK_NAMES),
         "edition": (
             pd.Categorical.from_codes(np.zeros(len(lev), np.int8), [ed])

@@ -72,6 +72,7 @@ def test_air_station_latest_carries_the_realtime_aqi(client):
         station["aqi"] == 54
         and station["level"] == 2
         and station["primary_pollutants"] == ["PM2.5"]
+        and station["primary_indicators"] == ["PM2.5_1h"]  # the indicator that decided
     )
 
 

@@ -71,7 +71,8 @@ def test_station_tooltip(server_url, page):
     tip = page.locator("#qs-map div").filter(has_text="E2E06A").last
     tip.wait_for(timeout=5_000)
     text = tip.inner_text()
-    for part in ["城西", "E2E06A", "湖州市", "省控", "2026-02-04 14:00", "严重污染", "PM2.5"]:
+    # the deciding indicator is named: PM2.5 1-h value (on the 24-h table, realtime report)
+    for part in ["城西", "E2E06A", "湖州市", "省控", "2026-02-04 14:00", "严重污染", "PM2.5 (1 h)"]:
         assert part in text
     page.screenshot(path="/tmp/qingshan-map-tooltip.png")
     assert page.qs_errors == []

@@ -32,6 +32,16 @@ def test_aqi_one_and_list(client):
     assert [x["aqi"] for x in r.json()] == [107, 119] and r.json()[1]["edition"] == "HJ 633-2026"
 
 
+def test_aqi_names_the_deciding_indicator(client):
+    """HJ 633-2012 hourly report, SO2 1 h 900 µg/m³ > 800: Table 1 note (2) — the SO2 sub-index
+    is the 24-h one (523 → 158), reported as SO2_24h; SO2_1h carries no IAQI."""
+    body = {"concentrations": {"SO2_1h": 900, "SO2_24h": 523, "NO2_1h": 50},
+            "report": "hourly", "edition": "HJ 633-2012"}  # fmt: skip
+    got = client.post("/api/v1/standards/aqi", json=body).json()
+    assert got["aqi"] == 158 and got["iaqi"]["SO2_24h"] == 158 and got["iaqi"]["SO2_1h"] is None
+    assert got["primary_pollutants"] == ["SO2"] and got["primary_indicators"] == ["SO2_24h"]
+
+
 def test_aqi_errors_are_422(client):
     r = client.post(
         "/api/v1/standards/aqi", json={"concentrations": {"PM25": 1}, "edition": "HJ 633-2012"}

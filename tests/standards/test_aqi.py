@@ -109,15 +109,43 @@ class TestSpecialRules:
         assert iaqi("SO2_1h", 801, edition=E26) == 200  # 2026: IAQI 200
         assert iaqi("SO2_1h", 5000, edition=E26) == 200
 
-    def test_so2_2012_falls_back_to_24h(self):
-        r = aqi({"SO2_1h": 900, "SO2_24h": 523}, report="hourly", edition=E12)
-        assert r.iaqi["SO2_1h"] == 158 and r.aqi == 158
-        r = aqi({"SO2_1h": 799, "SO2_24h": 523}, report="hourly", edition=E12)
-        assert r.iaqi["SO2_1h"] == 200  # below the threshold the 1-h table is used
-        r = aqi({"SO2_1h": 900}, report="hourly", edition=E12)
-        assert r.iaqi["SO2_1h"] is None and r.aqi is None
-        r = aqi({"SO2_1h": 900, "SO2_24h": 523}, report="hourly", edition=E26)
-        assert r.iaqi["SO2_1h"] == 200
+    @pytest.mark.parametrize("report", ["hourly", "realtime"])
+    def test_so2_2012_falls_back_to_24h_under_its_own_key(self, report):
+        """HJ 633-2012 Table 1 note (2): SO2 1 h > 800 has no 1-h IAQI; the SO2 24-h IAQI is
+        used, and named SO2_24h. 523 µg/m³ on the 24-h segment 475–800 (IAQI 150–200):
+        150 + (523 − 475)/(800 − 475) × 50 = 157.38 → 158."""
+        r = aqi({"SO2_1h": 900, "SO2_24h": 523}, report=report, edition=E12)
+        assert r.iaqi["SO2_24h"] == 158 and r.iaqi["SO2_1h"] is None and r.aqi == 158
+        assert r.primary_pollutants == ("SO2",) and r.primary_indicators == ("SO2_24h",)
+        assert "SO2_24h" not in r.missing and "SO2_1h" not in r.missing
+        r = aqi({"SO2_1h": 799, "SO2_24h": 523}, report=report, edition=E12)
+        # below the threshold the 1-h table decides, and the 24-h value is not used
+        assert r.iaqi["SO2_1h"] == 200 and r.iaqi["SO2_24h"] is None
+        assert r.primary_indicators == ("SO2_1h",)
+        r = aqi({"SO2_1h": 800, "SO2_24h": 523}, report=report, edition=E12)
+        assert r.iaqi["SO2_1h"] == 200 and r.iaqi["SO2_24h"] is None  # 800 is on the table
+        r = aqi({"SO2_1h": 900}, report=report, edition=E12)
+        assert r.iaqi["SO2_1h"] is None and "SO2_24h" not in r.iaqi and r.aqi is None
+        assert "SO2_24h" in r.missing  # the 24-h value the note needs
+        r = aqi({"SO2_1h": 900, "SO2_24h": 523}, report=report, edition=E26)
+        assert r.iaqi["SO2_1h"] == 200 and "SO2_24h" not in r.iaqi  # 2026: IAQI 200
+        assert r.primary_indicators == ("SO2_1h",)
+
+    def test_so2_fallback_loses_to_a_higher_pollutant(self):
+        r = aqi({"SO2_1h": 900, "SO2_24h": 523, "PM2.5_1h": 300}, report="realtime", edition=E12)
+        assert r.iaqi["SO2_24h"] == 158 and r.aqi == 350
+        assert r.primary_pollutants == ("PM2.5",) and r.primary_indicators == ("PM2.5_1h",)
+        assert r.exceeding_pollutants == ("SO2", "PM2.5")
+
+    def test_so2_fallback_in_frames(self):
+        frame = pd.DataFrame({"SO2_1h": [900.0, 100.0, 900.0], "SO2_24h": [523.0, 40.0, np.nan]})
+        out = aqi_frame(frame, report="hourly", edition=E12)
+        assert out["iaqi_SO2_24h"].tolist()[0] == 158 and out["iaqi_SO2_1h"].isna()[[0, 2]].all()
+        assert out["iaqi_SO2_1h"].tolist()[1] == 34 and out["iaqi_SO2_24h"].isna()[[1, 2]].all()
+        assert out["primary_indicators"].tolist() == ["SO2_24h", "", ""]
+        assert out["aqi"].tolist()[:2] == [158, 34] and out["aqi"].isna()[2]
+        arrays = aqi_arrays(frame.to_dict("series"), report="realtime", edition=E12)
+        assert arrays["iaqi"]["SO2_24h"][0] == 158 and np.isnan(arrays["iaqi"]["SO2_1h"][0])
 
     def test_o3_8h_at_and_above_800(self):
         assert iaqi("O3_8h", 800, edition=E12) == 300
@@ -179,6 +207,14 @@ class TestPollutants:
     def test_o3_tie_counts_once(self):
         r = aqi({"O3_1h": 200, "O3_8h": 160}, edition=E12)
         assert r.aqi == 100 and r.primary_pollutants == ("O3",)
+        assert r.primary_indicators == ("O3_1h", "O3_8h")  # both indicators decided
+
+    def test_primary_indicators_name_the_table(self):
+        r = aqi({"O3_8h": 850, "O3_1h": 900}, report="daily", edition=E12)
+        assert r.primary_indicators == ("O3_1h",)  # note (3): the 1-h IAQI decides
+        r = aqi({"PM2.5_1h": 52}, report="realtime", edition=E12)
+        assert r.primary_indicators == ("PM2.5_1h",) and r.aqi == 72
+        assert aqi({"PM2.5_24h": 35}, edition=E12).primary_indicators == ()  # AQI ≤ 50
 
     def test_exceeding_2012_only(self):
         conc = {"PM2.5_24h": 80, "PM10_24h": 151, "NO2_24h": 80, "SO2_24h": 1, "CO_24h": 1,
@@ -325,7 +361,7 @@ def test_iaqi_equals_exact_rational(key, c, ed):
 record = st.fixed_dictionaries(
     {
         k: st.one_of(st.none(), st.integers(0, 1300))
-        for k in ("SO2_1h", "NO2_24h", "PM2.5_24h", "O3_8h", "O3_1h")
+        for k in ("SO2_1h", "SO2_24h", "NO2_24h", "PM2.5_24h", "O3_8h", "O3_1h")
     }
     | {k: st.one_of(st.none(), st.decimals(0, 160, places=1)) for k in ("CO_1h", "CO_24h")}
 )
@@ -344,6 +380,7 @@ def test_frame_equals_scalar(recs, ed, report):
         got = out.iloc[i]
         assert (None if pd.isna(got["aqi"]) else int(got["aqi"])) == one.aqi
         assert got["primary_pollutants"] == ",".join(one.primary_pollutants)
+        assert got["primary_indicators"] == ",".join(one.primary_indicators)
         assert got["exceeding_pollutants"] == ",".join(one.exceeding_pollutants)
         assert (None if pd.isna(got["level"]) else int(got["level"])) == one.level
         for k, v in one.iaqi.items():

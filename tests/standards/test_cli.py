@@ -53,7 +53,8 @@ def test_aqi_excel_in_and_out(app, tmp_path):
     )
     assert res.exit_code == 0, res.output
     got = pd.read_excel(dst)
-    assert got["aqi"].tolist() == [158] and got["iaqi_SO2_1h"].tolist() == [158]
+    assert got["aqi"].tolist() == [158] and got["iaqi_SO2_24h"].tolist() == [158]
+    assert got["iaqi_SO2_1h"].isna().all() and got["primary_indicators"].tolist() == ["SO2_24h"]
 
 
 def test_aqi_json_file_and_no_columns(app, tmp_path):

@@ -40,6 +40,11 @@
     }
     return cfg.legend[cfg.legend.length - 2];
   }
+  // an HJ 633 indicator key as shown: "PM2.5_1h" → "PM2.5 (1 h)", "O3_8h" → "O3 (8 h)"
+  function indicatorLabel(key) {
+    var m = /^(.+)_(\d+)h$/.exec(key);
+    return m ? m[1] + " (" + m[2] + " h)" : key;
+  }
   function cityLabel(name) { return en ? (cfg.cityNamesEn[name] || name) : name; }
   function textColor(bg) {
     var r = parseInt(bg.substr(1, 2), 16), g = parseInt(bg.substr(3, 2), 16), b = parseInt(bg.substr(5, 2), 16);
@@ -61,8 +66,11 @@
 
   function stationTooltip(s) {
     var lv = legendOf(s.level);
-    var primary = (s.primary_pollutants && s.primary_pollutants.length)
-      ? s.primary_pollutants.join("、") : L["station.none"];
+    // the indicators that decided (HJ 633 keys, e.g. SO2_24h when 2012 note (2) applied),
+    // else the pollutants
+    var deciding = (s.primary_indicators && s.primary_indicators.length)
+      ? s.primary_indicators.map(indicatorLabel) : s.primary_pollutants;
+    var primary = (deciding && deciding.length) ? deciding.join("、") : L["station.none"];
     var aqi = s.aqi == null ? L["aqi.no_data"] : s.aqi;
     var rows = [
       [L["station.code"], s.code],
