@@ -37,6 +37,7 @@ SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.ingest.cli", "app", "import"),
     ("qingshan.standards.cli", "register", None),
     ("qingshan.sim.cli", "app", "sim"),
+    ("qingshan.audit.cli", "app", "audit"),
 ]
 
 

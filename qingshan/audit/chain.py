@@ -160,6 +160,7 @@ class BreakKind(Enum):
     EDITED = "edited"  # the row's content does not match its hash
     DELETED = "deleted"  # its prev_hash is not the hash of the row before it: rows are missing
     INSERTED = "inserted"  # the row is not part of the chain: the rows around it link past it
+    REWRITTEN = "rewritten"  # a published head (id, hash) is no longer in the chain
 
 
 @dataclass(frozen=True)

@@ -224,20 +224,22 @@ def _lock_chain(conn: Connection) -> None:
 
 
 def _new_ids(conn: Connection, n: int, last_id: int) -> list[int]:
-    """``n`` ids for new rows, above every id in the table."""
-    if conn.dialect.name == "postgresql":
-        # from the table's sequence, under the lock (an insert taking the default id never
-        # collides with them)
-        return sorted(
-            conn.execute(
-                text(
-                    "SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) "
-                    "FROM generate_series(1, :n)"
-                ),
-                {"n": n},
-            ).scalars()
-        )
-    return list(range(last_id + 1, last_id + 1 + n))
+    """``n`` ids for new rows, above every id in the table (``last_id`` is the highest)."""
+    if conn.dialect.name != "postgresql":
+        return list(range(last_id + 1, last_id + 1 + n))
+    # from the table's sequence, taken under the lock (so an insert taking the default id never
+    # collides with them); a sequence behind the table (rows inserted with their ids, a restored
+    # dump) is moved past its last row first
+    ids = sorted(conn.execute(_NEXT_IDS, {"n": n}).scalars())
+    if ids[0] <= last_id:
+        conn.execute(_SET_ID, {"last": last_id})
+        ids = sorted(conn.execute(_NEXT_IDS, {"n": n}).scalars())
+    return ids
+
+
+_SEQUENCE = "pg_get_serial_sequence('audit_log', 'id')"
+_NEXT_IDS = text(f"SELECT nextval({_SEQUENCE}) FROM generate_series(1, :n)")
+_SET_ID = text(f"SELECT setval({_SEQUENCE}, :last)")
 
 
 @event.listens_for(Session, "after_transaction_end")
