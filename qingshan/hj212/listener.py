@@ -20,17 +20,23 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import cast
+from typing import Protocol, cast
 
 from qingshan.hj212.codec import Packet, data_answer, notify_answer, parse
 from qingshan.hj212.crc import CrcVariant
-from qingshan.hj212.errors import AuthenticationError, CRCMismatchError, HJ212Error
+from qingshan.hj212.errors import (
+    AuthenticationError,
+    CRCMismatchError,
+    DecryptionError,
+    HJ212Error,
+)
 from qingshan.hj212.framing import FrameReader
 from qingshan.hj212.journal import Journal
 from qingshan.hj212.registry import DeviceAuth, RejectRecord, StatusDelta
+from qingshan.hj212.sm4 import decrypt_frame
 
 log = logging.getLogger("qingshan.hj212.listener")
 
@@ -153,6 +159,16 @@ class ListenerStats:
     closed_idle: int = 0
 
 
+class CommandHook(Protocol):
+    """Where the answers to the platform's commands go (a
+    :class:`~qingshan.hj212.commands.CommandBook`): every valid frame of an MN in ``waiting``."""
+
+    @property
+    def waiting(self) -> Container[str]: ...
+
+    def observe(self, packet: Packet, now: datetime) -> None: ...
+
+
 def _mn_of(frame: bytes) -> str | None:
     at = frame.find(b"MN=")
     if at < 0:
@@ -193,6 +209,9 @@ class Listener:
         self._server: asyncio.Server | None = None
         self._conns: set[_Connection] = set()
         self._per_address: Counter[str] = Counter()
+        #: the platform's commands: answers go to it, requests go out by :meth:`send_to`
+        self.commands: CommandHook | None = None
+        self._by_mn: dict[str, _Connection] = {}  # the live connection of each MN
         self._sweeper: asyncio.Task[None] | None = None
         self._reported = (0, 0, 0)
         self._log_window = 0.0
@@ -284,8 +303,11 @@ class Listener:
         try:
             packet = parse(frame, ALL_VARIANTS, cp=False)
         except HJ212Error as exc:
-            self.reject(_mn_of(frame), conn.peer, exc, frame)
-            return False
+            frame, found, exc = self._plaintext(frame, exc)
+            if found is None:
+                self.reject(_mn_of(frame), conn.peer, exc, frame)
+                return False
+            packet = found
         device = self.devices.get(packet.mn or "")
         if device is None or not device.enabled:
             what = "unknown" if device is None else "disabled"
@@ -309,6 +331,12 @@ class Listener:
             self.reject(packet.mn, conn.peer, err, frame)
             return False
         self.status.seen(packet, conn.peer, now)
+        if conn.mn != packet.mn:  # this connection is where the MN's commands go
+            conn.mn, conn.st = packet.mn, packet.st
+            self._by_mn[device.mn] = conn
+        hook = self.commands
+        if hook is not None and packet.mn in hook.waiting:
+            hook.observe(packet, now)
         cn = packet.cn
         variant = packet.crc_variant or CrcVariant.HJ212
         if cn in NOT_JOURNALED:
@@ -325,6 +353,36 @@ class Listener:
             self.journal.append(frame, now_us)
         return True
 
+    def _plaintext(
+        self, frame: bytes, exc: HJ212Error
+    ) -> tuple[bytes, Packet | None, HJ212Error]:
+        """(frame, packet, error) of a frame that did not parse: decrypted with its device's
+        SM4 key (HJ 212-2025 §6.4.2) when the device has one — the plaintext frame is what is
+        checked, journaled and answered — else the frame as it came and ``exc``."""
+        device = self.devices.get(_mn_of(frame) or "")
+        if device is None or device.key is None:
+            return frame, None, exc
+        try:
+            plain = decrypt_frame(frame, device.key)
+            return plain, parse(plain, ALL_VARIANTS, cp=False), exc
+        except HJ212Error as err:
+            return frame, None, DecryptionError(
+                f"not a valid frame once SM4-decrypted with the key of MN={device.mn} (a wrong "
+                f"key?): {err.message}",
+                packet=frame,
+                clause="HJ 212-2025 6.4.2",
+            )
+
+    def send_to(self, mn: str, frame: bytes) -> bool:
+        """Write a platform request to the live connection of ``mn``; False if there is none."""
+        conn = self._by_mn.get(mn)
+        return conn is not None and conn.write(frame)
+
+    def station_of(self, mn: str) -> str | None:
+        """The ST of the last frame on ``mn``'s live connection (a request is sent with it)."""
+        conn = self._by_mn.get(mn)
+        return None if conn is None else conn.st
+
     def _committed(self, acks: list[tuple[_Connection, bytes]]) -> None:
         """The journal fsynced a batch: send its answers (to connections still open)."""
         sent = 0
@@ -338,7 +396,7 @@ class Listener:
 
 class _Connection(asyncio.Protocol):
     __slots__ = ("server", "reader", "transport", "peer", "address", "open", "counted",
-                 "last_active", "garbage_bytes", "bad_frames")  # fmt: skip
+                 "last_active", "garbage_bytes", "bad_frames", "mn", "st")  # fmt: skip
 
     def __init__(self, server: Listener) -> None:
         self.server = server
@@ -351,6 +409,8 @@ class _Connection(asyncio.Protocol):
         self.last_active = time.monotonic()
         self.garbage_bytes = 0  # received since the last valid frame
         self.bad_frames = 0  # rejected frames and framing errors since the last valid frame
+        self.mn: str | None = None  # the MN of its last valid frame, and that frame's ST
+        self.st: str | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # a stream server's transport
@@ -419,6 +479,8 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.open = False
+        if self.mn is not None and self.server._by_mn.get(self.mn) is self:
+            del self.server._by_mn[self.mn]
         if self.counted:
             self.counted = False
             server = self.server

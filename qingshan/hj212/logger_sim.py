@@ -2,8 +2,12 @@
 
 Values are plausible for the outlet or station type, with data flags (mostly N, now and then
 M/C/D), reconnects after a dropped link, and optional faults (bad CRC, garbage bytes, a slow
-link). :func:`build_packet` is pure (it takes the time and a random generator); :class:`SimLogger`
-does the I/O. :func:`run_load` drives many loggers at a fixed rate for load tests.
+link). A logger answers the platform's requests as HJ 212-2017 §6.1 and Appendix C describe
+(9011, then the response or the history data, then 9012; 9013 to a notification), and with a
+key (HJ 212-2025 §6.4.2) it encrypts its data areas and decrypts the platform's.
+:func:`build_packet` and :func:`answer_request` are pure (they take the time and a random
+generator); :class:`SimLogger` does the I/O. :func:`run_load` drives many loggers at a fixed
+rate for load tests.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from qingshan.hj212.codec import encode, encode_segment
-from qingshan.hj212.cp import format_time
+from qingshan.hj212.codec import Packet, encode, encode_segment, parse
+from qingshan.hj212.cp import format_time, parse_time
 from qingshan.hj212.crc import CrcVariant
+from qingshan.hj212.errors import HJ212Error
+from qingshan.hj212.framing import FrameReader
+from qingshan.hj212.sm4 import decrypt_frame, encrypt_frame, needs_encryption
 
 #: typical factors and (mean, relative spread) per ST system code (Appendix B)
 PROFILES: dict[str, dict[str, tuple[float, float]]] = {
@@ -40,6 +47,7 @@ class LoggerSpec:
     codes: dict[str, tuple[float, float]] = field(default_factory=dict)
     crc: CrcVariant = CrcVariant.HJ212
     version: int = 1
+    key: bytes | None = None  # SM4 key: data areas of 2xxx frames encrypted (HJ 212-2025)
 
     def __post_init__(self) -> None:
         if not self.codes:
@@ -72,7 +80,79 @@ def build_packet(
         qn=format_time(qn_base, millis=True), st=spec.st, cn=cn, pw=spec.password, mn=spec.mn,
         flag=(spec.version << 2) | (1 if ack else 0), cp=groups,
     )  # fmt: skip
-    return encode(segment, spec.crc)
+    return _seal(spec, cn, encode(segment, spec.crc))
+
+
+def _seal(spec: LoggerSpec, cn: str, frame: bytes) -> bytes:
+    """The frame as the logger sends it: encrypted if it has a key and ``cn`` is encrypted."""
+    if spec.key is not None and needs_encryption(cn):
+        return encrypt_frame(frame, spec.key)
+    return frame
+
+
+@dataclass
+class CommandBehaviour:
+    """How a simulated logger treats the platform's requests: ``ignore`` the first n (no
+    answer at all, as over a lost link), answer 9011 with ``qn_rtn``, end with 9012 ``exe_rtn``
+    (None: never) after ``delay`` seconds; ``clock_offset`` [s] is its clock minus the real
+    time."""
+
+    ignore: int = 0
+    qn_rtn: int = 1
+    exe_rtn: int | None = 1
+    delay: float = 0.0
+    clock_offset: float = 0.0
+
+
+#: the history CNs a logger answers with one upload per period, and the period's step
+_HISTORY = {"2051": timedelta(minutes=1), "2061": timedelta(hours=1), "2031": timedelta(days=1),
+            "2011": timedelta(seconds=30)}  # fmt: skip
+
+
+def answer_request(
+    spec: LoggerSpec,
+    request: Packet,
+    now: datetime,
+    rng: random.Random,
+    behaviour: CommandBehaviour | None = None,
+) -> tuple[list[bytes], list[bytes]]:
+    """A logger's answer to a platform request (HJ 212-2017 §6.1, App. C.1–C.22):
+    (the request answer 9011 — or 9013 to the notification 2012 —, then the response or
+    history uploads and the execution result 9012). ``request`` is parsed with its CP."""
+    b = behaviour or CommandBehaviour()
+    flag = spec.version << 2
+
+    def frame(cn: str, cp: dict[str, object], st: str = "91", qn: str | None = None) -> bytes:
+        segment = encode_segment(qn=qn or request.qn, st=st, cn=cn, pw=spec.password,
+                                 mn=spec.mn, flag=flag, cp=cp)  # fmt: skip
+        return _seal(spec, cn, encode(segment, spec.crc))
+
+    cn, fields = request.cn or "", request.fields
+    if cn == "2012":
+        return [frame("9013", {})], []
+    first = [frame("9011", {"QnRtn": b.qn_rtn})]
+    if b.qn_rtn != 1:
+        return first, []
+    then: list[bytes] = []
+    exe = b.exe_rtn
+    clock = now + timedelta(seconds=b.clock_offset)
+    if cn == "1011":
+        then.append(frame("1011", {"SystemTime": format_time(clock)}, st=spec.st))
+    elif cn in _HISTORY and "BeginTime" in fields and "EndTime" in fields:
+        t, end = (
+            parse_time(fields["BeginTime"], "BeginTime"),
+            parse_time(fields["EndTime"], "EndTime"),
+        )
+        seq = 0
+        while t <= end and t <= now:
+            seq += 1
+            then.append(build_packet(spec, cn, t, rng, ack=False, qn_time=now, seq=seq))
+            t += _HISTORY[cn]
+        if not then and exe == 1:
+            exe = 100  # 没有数据 (Table 6)
+    if exe is None:
+        return first, then
+    return first, [*then, frame("9012", {"ExeRtn": exe})]
 
 
 def corrupt(frame: bytes, kind: str, rng: random.Random) -> bytes:
@@ -91,16 +171,19 @@ class SimStats:
     acked: int = 0
     reconnects: int = 0
     latencies: list[float] = field(default_factory=list)  # [s]
+    requests: list[str] = field(default_factory=list)  # the CN of each platform request
 
 
 class SimLogger:
     """One simulated logger: sends real-time data every ``rtd_interval`` seconds, minute data
     after each minute and hourly data after each hour, and waits for each 9014 answer
-    (10 s timeout, §6.4 Table 1), reconnecting with back-off when the link drops."""
+    (10 s timeout, §6.4 Table 1), reconnecting with back-off when the link drops. It answers
+    the platform's requests (:func:`answer_request`, as ``commands`` says)."""
 
     def __init__(
         self, spec: LoggerSpec, host: str, port: int, *, rtd_interval: float = 30.0,
         faults: float = 0.0, slow: bool = False, seed: int | None = None,
+        commands: CommandBehaviour | None = None,
     ) -> None:  # fmt: skip
         self.spec = spec
         self.host, self.port = host, port
@@ -109,7 +192,10 @@ class SimLogger:
         self.slow = slow
         self.rng = random.Random(seed if seed is not None else hash(spec.mn))
         self.stats = SimStats()
+        self.commands = commands or CommandBehaviour()
         self._seq = 0
+        self._acks: asyncio.Queue[bytes] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def _due(self, now: datetime, last: datetime | None) -> list[tuple[str, datetime]]:
         out = [("2011", now.replace(microsecond=0))]
@@ -134,6 +220,8 @@ class SimLogger:
                 backoff = min(backoff * 2, 60)
                 continue
             backoff = 1.0
+            self._acks = asyncio.Queue()
+            rx = asyncio.create_task(self._receive(reader, writer))
             try:
                 while not stop.is_set():
                     now = datetime.now(UTC)
@@ -144,6 +232,9 @@ class SimLogger:
             except (OSError, TimeoutError, asyncio.IncompleteReadError):
                 self.stats.reconnects += 1
             finally:
+                for task in (rx, *self._tasks):
+                    task.cancel()
+                await asyncio.gather(rx, *self._tasks, return_exceptions=True)
                 writer.close()
                 try:
                     await writer.wait_closed()
@@ -174,9 +265,56 @@ class SimLogger:
         self.stats.sent += 1
         if fault and frame.startswith(b"##") and frame[-3:-2] != b"\r":
             return  # a bad frame gets no answer
-        await asyncio.wait_for(reader.readuntil(b"\r\n"), 10)
+        await asyncio.wait_for(self._acks.get(), 10)
         self.stats.acked += 1
         self.stats.latencies.append(time.perf_counter() - t0)
+
+    async def _receive(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Read the platform's frames: answers (9013/9014) for :meth:`_send`, requests to
+        :meth:`_request`."""
+        frames = FrameReader()
+        while True:
+            data = await reader.read(65536)
+            if not data:
+                return
+            for raw in frames.feed(data):
+                try:
+                    packet = parse(self._plain(raw), {self.spec.crc})
+                except HJ212Error:
+                    continue
+                if packet.cn in ("9013", "9014"):
+                    self._acks.put_nowait(raw)
+                elif packet.st != "91":
+                    task = asyncio.create_task(self._request(packet, writer))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+
+    def _plain(self, frame: bytes) -> bytes:
+        if self.spec.key is None or b"CP=&&" not in frame:
+            return frame
+        try:
+            parse(frame, {self.spec.crc}, cp=False)
+            return frame
+        except HJ212Error:
+            return decrypt_frame(frame, self.spec.key)
+
+    async def _request(self, request: Packet, writer: asyncio.StreamWriter) -> None:
+        self.stats.requests.append(request.cn or "")
+        if self.commands.ignore > 0:
+            self.commands.ignore -= 1
+            return
+        first, then = answer_request(self.spec, request, datetime.now(UTC), self.rng,
+                                     self.commands)  # fmt: skip
+        for frame in first:
+            writer.write(frame)
+        if self.commands.delay:
+            await asyncio.sleep(self.commands.delay)
+        for frame in then:
+            writer.write(frame)
+            await writer.drain()
+        if request.cn == "1012" and "SystemTime" in request.fields:
+            told = parse_time(request.fields["SystemTime"], "SystemTime")
+            self.commands.clock_offset = (told - datetime.now(UTC)).total_seconds()
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:

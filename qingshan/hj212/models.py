@@ -1,8 +1,11 @@
-"""Tables of the HJ 212 intake: the device registry, per-device status and rejects.
+"""Tables of the HJ 212 intake: the device registry, per-device status, rejects and the
+platform → logger commands.
 
 A device is a data logger identified by its MN (HJ 212-2017 Table 3) and authenticated by its
 PW. Status counters are written by the listener; online/offline and lag are derived from them
-when read (:func:`qingshan.hj212.registry.status_rows`), never stored.
+when read (:func:`qingshan.hj212.registry.status_rows`), never stored. A command
+(:class:`Command`) is one request of HJ 212-2017 Appendix C sent to a logger, with its state
+(:class:`~qingshan.hj212.commands.CommandState`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ class Device(Base):
     """A registered data logger (数采仪)."""
 
     __tablename__ = "hj212_device"
-    __audit_exclude__ = ("password",)
+    __audit_exclude__ = ("password", "sm4_key")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mn: Mapped[str] = mapped_column(String(32), unique=True)
@@ -45,6 +48,12 @@ class Device(Base):
     name: Mapped[str | None] = mapped_column(String(128))
     #: per-device unit overrides and other options, e.g. {"units": {"a00000": "m3/h"}}
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: SM4 key of the data area (HJ 212-2025 §6.4.2), 32 hex digits; None: frames in plaintext.
+    #: Write-only: never shown back, redacted in the audit trail.
+    sm4_key: Mapped[str | None] = mapped_column(String(32))
+    #: request timeout [s] and resends of a platform request (HJ 212-2017 §6.2, Table 1: 10 s, 3)
+    overtime: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    recount: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
 
 class DeviceStatus(Base):
@@ -78,3 +87,47 @@ class Reject(Base):
     reason: Mapped[str] = mapped_column(String(32))
     message: Mapped[str] = mapped_column(Text)
     frame: Mapped[str | None] = mapped_column(Text)
+
+
+class Command(Base):
+    """A platform → logger request (HJ 212-2017 §6.1, Appendix C) and where it stands.
+
+    Made by a user (state ``queued``); the listener that holds the logger's connection claims
+    it, sends it (``sent``, with a fresh QN) and follows the answers: 9011 ``QnRtn``
+    (``answered`` or ``refused``), data or a response, 9012 ``ExeRtn`` (``succeeded`` or
+    ``failed``), or nothing (``timed_out`` after ``recount`` resends); a command no listener
+    could deliver before ``expires_at`` is ``undelivered``. The transitions are declared in
+    :mod:`qingshan.hj212.commands`.
+    """
+
+    __tablename__ = "hj212_command"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mn: Mapped[str] = mapped_column(String(32), index=True)
+    #: what was asked: time-get, time-set, backfill, rtd-start, rtd-stop, timeouts
+    kind: Mapped[str] = mapped_column(String(16))
+    cn: Mapped[str] = mapped_column(String(4))
+    #: the request's CP values: begin/end (UTC ISO) of a back-fill, system_time, overtime …
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    qn: Mapped[str | None] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    overtime: Mapped[int] = mapped_column(Integer)
+    recount: Mapped[int] = mapped_column(Integer)
+    qn_rtn: Mapped[int | None] = mapped_column(Integer)
+    exe_rtn: Mapped[int | None] = mapped_column(Integer)
+    #: data frames received for it (back-fill), the logger's SystemTime (time-get) …
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    #: who asked (username, cli:<user>) and from where (web, api, cli, qc-gap)
+    created_by: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    #: the listener process that claimed it (host:pid)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    #: when the listener gives up waiting for the next answer (timeout)
+    deadline_at: Mapped[datetime | None]

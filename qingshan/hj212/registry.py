@@ -27,6 +27,7 @@ from qingshan.hj212.errors import (
     UnknownSite,
 )
 from qingshan.hj212.models import CrcMode, Device, DeviceStatus, Reject
+from qingshan.hj212.sm4 import parse_key
 from qingshan.monitoring.models import Site
 
 #: a device not heard from for this long is offline (twice the longest usual interval, 1 h)
@@ -71,6 +72,7 @@ class DeviceAuth:
     variants: frozenset[CrcVariant]
     enabled: bool
     site_id: int | None
+    key: bytes | None = None  # SM4 key of the data area (HJ 212-2025 §6.4.2)
 
 
 def _site_id(session: Session, site: str | int | None) -> int | None:
@@ -126,6 +128,7 @@ def add_device(
     protocol_version: int = 1,
     name: str | None = None,
     enabled: bool = True,
+    sm4_key: str | None = None,
 ) -> Device:
     """Register a data logger. Raises DeviceExists, UnknownSite, FieldError."""
     mn = _check_mn(mn)
@@ -145,6 +148,7 @@ def add_device(
     device = Device(
         mn=mn, password=_check_pw(password), site_id=_site_id(session, site), crc=mode,
         protocol_version=protocol_version, name=name, enabled=enabled, options={},
+        sm4_key=parse_key(sm4_key).hex() if sm4_key else None,
     )  # fmt: skip
     session.add(device)
     session.flush()
@@ -158,14 +162,33 @@ def get_device(session: Session, mn: str) -> Device:
     return device
 
 
+#: a request's timeout [s] and resend count (HJ 212-2017 Table 4: OverTime, ReCount ≤ 99)
+OVERTIME_RANGE = (1, 99)
+RECOUNT_RANGE = (0, 99)
+
+
+def _check_count(name: str, value: object, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise FieldError(f"bad {name} {value!r}: an integer {lo}..{hi} (HJ 212-2017 Table 4)",
+                         field=name, allowed=f"{lo}..{hi}")  # fmt: skip
+    return value
+
+
 def update_device(session: Session, mn: str, **changes: object) -> Device:
-    """Change password, site, crc, protocol_version, name or enabled of a device."""
+    """Change password, site, crc, protocol_version, name, enabled, sm4_key ("" removes it),
+    overtime or recount of a device."""
     device = get_device(session, mn)
     for key, value in changes.items():
         if value is None and key != "site":
             continue
         if key == "password":
             device.password = _check_pw(str(value))
+        elif key == "sm4_key":
+            device.sm4_key = parse_key(str(value)).hex() if value != "" else None
+        elif key == "overtime":
+            device.overtime = _check_count("overtime", value, *OVERTIME_RANGE)
+        elif key == "recount":
+            device.recount = _check_count("recount", value, *RECOUNT_RANGE)
         elif key == "site":
             device.site_id = _site_id(session, None if value is None else str(value))
         elif key == "crc":
@@ -271,7 +294,8 @@ def load_device_table(session: Session) -> dict[str, DeviceAuth]:
     out: dict[str, DeviceAuth] = {}
     for d in session.scalars(select(Device)):
         variants = {CrcVariant.HJ212, CrcVariant(d.crc.value if d.crc else "hj212")}
-        out[d.mn] = DeviceAuth(d.mn, d.password, frozenset(variants), d.enabled, d.site_id)
+        key = bytes.fromhex(d.sm4_key) if d.sm4_key else None
+        out[d.mn] = DeviceAuth(d.mn, d.password, frozenset(variants), d.enabled, d.site_id, key)
     return out
 
 

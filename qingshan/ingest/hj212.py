@@ -30,7 +30,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from qingshan.db.engine import session_scope
+from qingshan.hj212.backfill import BackfillWindow, backfill_of
 from qingshan.hj212.codec import Packet, parse
+from qingshan.hj212.command_service import backfill_windows
 from qingshan.hj212.errors import HJ212Error
 from qingshan.hj212.journal import Position, end_position, prune_ingested, read_records
 from qingshan.hj212.registry import sites_of_devices
@@ -133,6 +135,20 @@ def readings_from_packet(
                     revision)
         )  # fmt: skip
     return out, skipped
+
+
+def mark_backfill(
+    readings: list[Reading],
+    packet: Packet,
+    received_at: datetime,
+    windows: Sequence[BackfillWindow],
+) -> list[Reading]:
+    """The readings of a frame that answers a back-fill request (补传, HJ 212-2017 App. C.20)
+    get the source ``<MN>:<QN>;backfill=<command id>``; others are returned as they are."""
+    command = backfill_of(windows, packet.mn, packet.cn, packet.data_time, received_at)
+    if command is None:
+        return readings
+    return [r._replace(source=f"{r.source};backfill={command}") for r in readings]
 
 
 def observation_tables(
@@ -301,6 +317,7 @@ class JournalIngestor:
         if not records:
             return result
         readings: list[Reading] = []
+        windows = self._backfill_windows(records[0].received_at_us)
         for rec in records:
             try:
                 packet = parse(rec.frame, check_crc=False)  # checked by the listener
@@ -309,6 +326,8 @@ class JournalIngestor:
                 continue
             received = datetime.fromtimestamp(rec.received_at_us / 1e6, UTC)
             got, skipped = readings_from_packet(packet, received)
+            if windows and got:
+                got = mark_backfill(got, packet, received, windows)
             result.packets += 1
             readings.extend(got)
             for reason, _ in skipped:
@@ -340,6 +359,11 @@ class JournalIngestor:
         self._save(end)
         prune_ingested(self.journal_dir, end)
         return result
+
+    def _backfill_windows(self, since_us: int) -> list[BackfillWindow]:
+        """The back-fill requests running or finished since ``since_us`` (one query)."""
+        with session_scope(self.engine) as session:
+            return backfill_windows(session, datetime.fromtimestamp(since_us / 1e6, UTC))
 
     def run_all(self, batch: int = 20_000) -> IngestResult:
         """Ingest everything up to the journal's current end."""

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Engine
 
 from qingshan.config import Settings
 from qingshan.db.engine import session_scope
+from qingshan.hj212.command_runner import CommandRunner, Sync
+from qingshan.hj212.command_service import sync_with_engine
 from qingshan.hj212.journal import Journal
 from qingshan.hj212.listener import Listener, ListenerLimits, RejectQueue
 from qingshan.hj212.logger_sim import SimLogger
@@ -73,13 +75,16 @@ async def run_listener(
     flush_interval: float = 2.0,
     refresh_interval: float = 10.0,
     ingest: Literal["auto", "process", "thread"] = "auto",
+    command_interval: float = 1.0,
 ) -> None:
     """Run the HJ 212 listener until ``stop_event`` is set.
 
     Before accepting connections it replays the journal into ``store`` (recovery after a
     crash). While running: ingest every ``ingest_interval`` s, status and rejects written every
-    ``flush_interval`` s, the device table reloaded every ``refresh_interval`` s. On stop: close
-    the port, commit the journal, ingest the rest, flush status.
+    ``flush_interval`` s, the device table reloaded every ``refresh_interval`` s, the platform's
+    commands to the loggers connected here claimed and reported every ``command_interval`` s
+    (:class:`~qingshan.hj212.command_runner.CommandRunner`). On stop: close the port, commit the
+    journal, ingest the rest, flush status.
 
     Parameters
     ----------
@@ -171,6 +176,10 @@ async def run_listener(
 
     done = asyncio.Event()  # the loops finish their round (nothing cut mid-request), then end
     tasks = [asyncio.create_task(t()) for t in (ingest_loop, flush_loop, refresh_loop)]
+    runner = CommandRunner(listener, _command_sync(engine, worker))
+    tasks.append(
+        asyncio.create_task(runner.run(done, command_interval, min(0.2, command_interval)))
+    )
     try:
         await stop_event.wait()
     finally:
@@ -198,6 +207,19 @@ def _ingest_process(directory: Path, engine: Engine, store: StoreLike) -> Ingest
          "store_root": str(store.root), "compression": store.compression,
          "append_compression": store.append_compression}
     )  # fmt: skip
+
+
+def _command_sync(engine: Engine, worker: IngestProcess | None) -> Sync:
+    """The commands' database round: in the ingest worker, or in a thread without one."""
+    if worker is not None:
+        return worker.commands
+
+    async def sync(
+        updates: Sequence[dict[str, Any]], claim: Sequence[int], claimer: str, now: datetime
+    ) -> dict[str, Any]:
+        return await asyncio.to_thread(sync_with_engine, engine, updates, claim, claimer, now)
+
+    return sync
 
 
 def _load_devices(engine: Engine) -> dict[str, DeviceAuth]:

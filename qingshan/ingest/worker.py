@@ -10,7 +10,9 @@ talks to it over pipes, one JSON line each way:
   ``{"records", "packets", "rows", "skipped", "position"}``; ``{"op": "flush", "status": …,
   "rejects": …, "retention": {"max_rows", "days"}}`` (status counters and rejects to the
   database, then the reject table cut to its retention); ``{"op": "devices"}`` → the
-  device table. Any failure → ``{"error": "..."}``.
+  device table; ``{"op": "commands", "updates", "claim", "claimer", "now"}`` → the platform's
+  commands (:func:`~qingshan.hj212.command_service.sync_commands`). Any failure →
+  ``{"error": "..."}``.
 
 So every database and Parquet write of the intake happens in the worker: the listener's process
 only frames, checks, journals and answers.
@@ -27,7 +29,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +38,7 @@ from typing import Any, cast
 from sqlalchemy import Engine
 
 from qingshan.db.engine import make_engine, session_scope
+from qingshan.hj212.command_service import sync_commands
 from qingshan.hj212.crc import CrcVariant
 from qingshan.hj212.journal import Position
 from qingshan.hj212.registry import (
@@ -114,8 +117,18 @@ def _serve(request: Message, ingestor: JournalIngestor, engine: Engine) -> Messa
     if op == "devices":
         with session_scope(engine) as session:
             table = load_device_table(session)
-        return {"devices": [[d.mn, d.password, sorted(d.variants), d.enabled, d.site_id]
+        return {"devices": [[d.mn, d.password, sorted(d.variants), d.enabled, d.site_id,
+                             d.key.hex() if d.key else None]
                             for d in table.values()]}  # fmt: skip
+    if op == "commands":
+        with session_scope(engine) as session:
+            return sync_commands(
+                session,
+                request["updates"],
+                request["claim"],
+                request["claimer"],
+                datetime.fromisoformat(request["now"]),
+            )
     raise ValueError(f"unknown op {op!r}")
 
 
@@ -216,9 +229,20 @@ class IngestProcess:
         """The device table (:func:`~qingshan.hj212.registry.load_device_table`)."""
         reply = await self._call({"op": "devices"})
         return {
-            mn: DeviceAuth(mn, pw, frozenset(CrcVariant(v) for v in variants), enabled, site)
-            for mn, pw, variants, enabled, site in reply["devices"]
-        }
+            mn: DeviceAuth(mn, pw, frozenset(CrcVariant(v) for v in variants), enabled, site,
+                           bytes.fromhex(key) if key else None)
+            for mn, pw, variants, enabled, site, key in reply["devices"]
+        }  # fmt: skip
+
+    async def commands(
+        self, updates: Sequence[Message], claim: Sequence[int], claimer: str, now: datetime
+    ) -> Message:
+        """One round of the platform's commands
+        (:func:`~qingshan.hj212.command_service.sync_commands`)."""
+        return await self._call(
+            {"op": "commands", "updates": list(updates), "claim": list(claim),
+             "claimer": claimer, "now": now.isoformat()}
+        )  # fmt: skip
 
     def _retire(self) -> None:
         proc, self._proc = self._proc, None

@@ -13,7 +13,7 @@ from qingshan.archive.models import Enterprise, Permit, PermitLimit
 from qingshan.audit.models import AuditLog
 from qingshan.db.base import Base
 from qingshan.geo.models import Region
-from qingshan.hj212.models import Device, DeviceStatus, Reject
+from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
 from qingshan.jobs.models import JobRun
 from qingshan.monitoring.models import LatestValue, Parameter, Series, Site
 from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
@@ -28,6 +28,7 @@ MODELS = (
     PermitLimit,
     AuditLog,
     Region,
+    Command,
     Device,
     DeviceStatus,
     Reject,
