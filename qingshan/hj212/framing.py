@@ -2,7 +2,9 @@
 
 :class:`FrameReader` cuts a TCP byte stream into frames by their length field, never by CRLF
 alone: frames may come back to back without CRLF or with a bare LF. On a bad length it skips
-one byte and scans for the next ``##`` (resynchronisation). It holds at most one incomplete
+one byte and scans for the next ``##`` (resynchronisation). A frame whose CP area lacks its
+closing ``&&`` is still cut when its four CRC digits are the segment's checksum, so that the
+parser rejects it for what it is (the CP error, with its MN). It holds at most one incomplete
 frame (≤ 10,011 bytes) plus the last chunk, so memory is bounded whatever arrives.
 """
 
@@ -13,6 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 
+from qingshan.hj212.crc import CrcVariant, crc_for
 from qingshan.hj212.errors import FrameHeaderError, FrameLengthError, ReassemblyError
 from qingshan.hj212.packet import Packet
 
@@ -26,6 +29,13 @@ _HEX4 = re.compile(rb"[0-9A-Fa-f]{4}")
 
 def _is_hex4(chunk: bytes | bytearray) -> bool:
     return _HEX4.fullmatch(chunk) is not None
+
+
+def _checksummed(body: bytes | bytearray, crc: bytes | bytearray) -> bool:
+    """Whether ``crc`` (4 hex digits) is a checksum of ``body`` in any known variant: the
+    sender framed exactly these bytes, even if their CP is not closed by ``&&``."""
+    got = int(crc, 16)
+    return any(crc_for(v, bytes(body)) == got for v in CrcVariant)
 
 
 class FrameReader:
@@ -116,6 +126,14 @@ class FrameReader:
             end = body_end + 4
             if end <= n and buf[body_end - 2 : body_end] == b"&&" and _is_hex4(buf[body_end:end]):
                 frames.append(bytes(buf[start:end]))  # no copy of a slice of bytes
+                pos = end
+                continue
+            if (
+                end <= n
+                and _is_hex4(buf[body_end:end])
+                and _checksummed(buf[start + 6 : body_end], buf[body_end:end])
+            ):  # a whole frame whose CP lacks its closing &&: parse rejects it, naming the CP
+                frames.append(bytes(buf[start:end]))
                 pos = end
                 continue
             alt = self._by_chars(buf, start, int(digits))

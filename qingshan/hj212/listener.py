@@ -2,10 +2,11 @@
 
 For each frame (HJ 212-2017 §6.1–6.5): parse; look the MN up in the device table; check PW and
 the device's CRC variant; append the frame to the :class:`~qingshan.hj212.journal.Journal` and,
-only once the journal has fsynced it, send the 9014 data answer if the packet asked for one
-(Flag A = 1). Notifications (1013, 2012, 2022) get a 9013 answer. Rejected frames (bad frame,
-unknown MN, wrong PW, CRC variant not enabled) are never journaled: they go to ``on_reject``
-with the reason, and the device gets no answer, so it keeps its data and sends it again.
+only once the journal has fsynced it, send the 9014 data answer if the packet is an upload that
+asked for one (Flag A = 1; :func:`answers_with_data`). Notifications (1013, 2012, 2022) get a
+9013 answer. Rejected frames (bad frame, unknown MN, wrong PW, CRC variant not enabled) are
+never journaled: they go to ``on_reject`` with the reason, and the device gets no answer, so
+it keeps its data and sends it again.
 
 Abuse is bounded by :class:`ListenerLimits`: a connection is closed after ``max_garbage_bytes``
 bytes or ``max_bad_frames`` rejected frames without a valid frame, or after ``idle_timeout``
@@ -45,6 +46,19 @@ ALL_VARIANTS = frozenset(CrcVariant)
 NOTIFY_CNS = frozenset({"1013", "2012", "2022"})
 #: answers and heartbeats: counted, not journaled
 NOT_JOURNALED = frozenset({"9011", "9012", "9013", "9014", "9015"})
+#: control-command uploads answered with 9014 besides the data commands 2000-2999
+#: (Table 9; App. C.39-C.44)
+DATA_UPLOADS = frozenset({"3019", "3020"})
+
+
+def answers_with_data(cn: str | None) -> bool:
+    """Whether an upload with A = 1 gets the 9014 data answer: the data commands 2000-2999
+    (§6.6.5.1; App. C.14-C.29, notifications 2012/2022 aside) and 3019/3020. A logger's
+    1011/1061/1063/3015/3017/3018 frames are responses inside a platform request (§6.1,
+    App. C.2): the platform waits for the 9012 that follows, and answers none of them."""
+    return cn is not None and (cn[:1] == "2" or cn in DATA_UPLOADS)
+
+
 #: rejected frames logged one line each, per second (all are counted and queued as rejects)
 LOG_REJECTS_PER_SECOND = 20
 
@@ -347,7 +361,7 @@ class Listener:
             conn.write(notify_answer(packet, variant))
             return True
         self.stats.journaled += 1
-        if packet.flag & 1:  # answer needed: sent by _committed once the batch is fsynced
+        if packet.flag & 1 and answers_with_data(cn):  # sent by _committed after the fsync
             self.journal.append(frame, now_us, (conn, data_answer(packet, variant)))
         else:
             self.journal.append(frame, now_us)
