@@ -216,8 +216,8 @@ def _lock_chain(conn: Connection) -> None:
     elif conn.dialect.name == "sqlite":
         # pysqlite begins a transaction only before a write. Without one, the read of the last
         # row and the insert would be two transactions, and another writer could commit between
-        # them: take the writer lock first. Within a transaction a stale read cannot happen (a
-        # write after another's commit fails with SQLITE_BUSY_SNAPSHOT instead).
+        # them: take the writer lock first. Inside a transaction nothing can chain onto a stale
+        # read: a write after another writer's commit fails (SQLITE_BUSY_SNAPSHOT).
         dbapi = conn.connection.dbapi_connection
         if dbapi is not None and not dbapi.in_transaction:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -243,7 +243,9 @@ _SET_ID = text(f"SELECT setval({_SEQUENCE}, :last)")
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_head(session: Session, _transaction: SessionTransaction) -> None:
-    # at the end of a transaction, or of a savepoint (whose rows, and PostgreSQL lock, may be
-    # rolled back), the next append reads the chain's head again
-    session.info.pop(_HEAD, None)
+def _forget_head(session: Session, transaction: SessionTransaction) -> None:
+    # at the end of the transaction, or of a savepoint (whose rows, and PostgreSQL lock, may be
+    # rolled back), the next append reads the chain's head again; not at the end of the inner
+    # transaction each flush runs in
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_HEAD, None)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import JSON, Engine, insert, select, text
+from sqlalchemy import JSON, Engine, event, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from qingshan.audit import acting_as
@@ -71,6 +71,28 @@ def test_a_chain_written_by_audited_changes_verifies(engine):
     assert (report.head_id, report.head_hash) == (rows[-1].id, rows[-1].hash)
     assert [r.action for r in rows] == [*["create"] * 3, "update", "delete", "login", "create",
                                         "update"]  # fmt: skip
+
+
+def test_a_transaction_reads_the_head_once_whatever_its_flushes(engine):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with acting_as("admin"), session_scope(engine) as s:
+            for i in range(5):
+                add_device(s, f"MN{i:04d}", "pw")  # a flush each
+            s.flush()
+            record_event(s, "login", "app_user", "1")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    heads = [q for q in statements if q.lstrip().upper().startswith("SELECT audit_log.id,".upper())]
+    locks = [q for q in statements if "pg_advisory_xact_lock" in q]
+    assert len(heads) == 1, heads
+    assert len(locks) == (1 if engine.dialect.name == "postgresql" else 0)
+    assert _verify(engine).rows == 6
 
 
 @pytest.mark.parametrize("column", ["after", "actor"])
