@@ -39,13 +39,24 @@ from qingshan.hj212.registry import sites_of_devices
 from qingshan.monitoring import registry
 from qingshan.monitoring.models import STREAM_OF_KIND, Period
 from qingshan.standards.errors import UnknownPollutantCode
-from qingshan.standards.pollutant_codes import POLLUTANT_CODES, medium_of_st, normalise_code
+from qingshan.standards.pollutant_codes import medium_of_st, normalise_code, parameter_of
 from qingshan.timeseries.schema import OBSERVATION_SCHEMA
 
 #: HJ 212-2017 Table 9: the CN of each observation period; DataTime is the period's start
 PERIOD_OF_CN: Mapping[str, str] = {"2011": "rtd", "2051": "min", "2061": "hour", "2031": "day"}
 #: the CP suffix that carries the period's value (§6.3.3 Table 4)
 VALUE_SUFFIX: Mapping[str, str] = {"rtd": "Rtd", "min": "Avg", "hour": "Avg", "day": "Avg"}
+#: the factor's other values stored too, each as parameter ``<code>-<suffix>`` (§6.3.3.2
+#: Table 4; :data:`~qingshan.standards.pollutant_codes.STATISTICS`)
+STATISTIC_SUFFIXES: Mapping[str, tuple[str, ...]] = {
+    "rtd": ("ZsRtd",),
+    **dict.fromkeys(("min", "hour", "day"), ("Min", "Max", "Cou", "ZsMin", "ZsAvg", "ZsMax")),
+}
+#: per period: CP suffix → the statistic it is stored as ("" for the value itself)
+_STORED: Mapping[str, Mapping[str, str]] = {
+    period: {VALUE_SUFFIX[period]: "", **{s: s for s in STATISTIC_SUFFIXES[period]}}
+    for period in VALUE_SUFFIX
+}
 _ALIGN_US = {"min": 60_000_000, "hour": 3_600_000_000}
 
 
@@ -89,6 +100,15 @@ class ScanningStore(StoreLike, Protocol):
 
 
 @lru_cache(maxsize=4096)
+def _is_parameter(code: str) -> bool:
+    try:
+        parameter_of(code)
+    except UnknownPollutantCode:
+        return False
+    return True
+
+
+@lru_cache(maxsize=4096)
 def _normalise(code: str, medium: str) -> str | None:
     try:
         return normalise_code(code, medium)
@@ -103,8 +123,11 @@ def readings_from_packet(
 
     Only real-time (2011), minute (2051), hourly (2061) and daily (2031) data carry
     observations; for them each ``<code>-Rtd`` (real time) or ``<code>-Avg`` (periods) value
-    becomes a reading with the factor's ``-Flag`` data flag (Table 8). 2005 codes are mapped to
-    2017 codes with the medium of the packet's ST (HJ 212-2017 Appendix B).
+    becomes a reading of ``code``, and each ``-ZsRtd`` (real time) or ``-Min``/``-Max``/
+    ``-Cou``/``-ZsMin``/``-ZsAvg``/``-ZsMax`` (periods) value a reading of ``<code>-<suffix>``
+    (§6.3.3.2 Table 4), all with the factor's ``-Flag`` data flag (Table 8). 2005 codes are
+    mapped to 2017 codes with the medium of the packet's ST (HJ 212-2017 Appendix B); a
+    ``-Cou`` of a code without a discharge unit (Appendix B) is left out as ``unknown_code``.
     """
     period = PERIOD_OF_CN.get(packet.cn or "")
     if period is None:
@@ -115,19 +138,20 @@ def readings_from_packet(
     step = _ALIGN_US.get(period)
     if step is not None and (time.second or time.microsecond or (step > 60e6 and time.minute)):
         return [], [("misaligned_time", f"DataTime {time.isoformat()} is not a {period} start")]
-    suffix = "-" + VALUE_SUFFIX[period]
+    stored = _STORED[period]
     medium = medium_of_st(packet.st or "")
     source = f"{packet.mn}:{packet.qn or packet.fields.get('DataTime', '')}"
     revision = 1 if packet.rf else 0
     out: list[Reading] = []
     skipped: list[tuple[str, str]] = []
     for key, value in packet.values.items():
-        if not key.endswith(suffix):
+        raw_code, _, suffix = key.rpartition("-")
+        statistic = stored.get(suffix)
+        if statistic is None or not raw_code:
             continue
-        raw_code = key[: -len(suffix)]
-        code = _normalise(raw_code, medium)
+        code = _normalise(f"{raw_code}-{statistic}" if statistic else raw_code, medium)
         if code is None:
-            skipped.append(("unknown_code", raw_code))
+            skipped.append(("unknown_code", key if statistic else raw_code))
             continue
         flag = packet.data_flags.get(raw_code + "-Flag")
         out.append(
@@ -195,7 +219,7 @@ def ensure_series(session: Session, keys: Iterable[SeriesKey]) -> dict[SeriesKey
     mns = {k[0] for k in keys}
     sites = sites_of_devices(session, mns)
     known = [(mn, code, Period(period)) for mn, code, period in sorted(keys)
-             if mn in sites and code in POLLUTANT_CODES]  # fmt: skip
+             if mn in sites and _is_parameter(code)]  # fmt: skip
     series = registry.ensure_series(
         session, [(sites[mn].id, code, period, None) for mn, code, period in known]
     )

@@ -15,16 +15,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from qingshan.monitoring.models import LatestValue, Parameter, Period, Series, Site
-from qingshan.standards.pollutant_codes import POLLUTANT_CODES, normalise_code
+from qingshan.standards.pollutant_codes import normalise_code, parameter_of
 
 
 def ensure_parameter(session: Session, code: str) -> Parameter:
-    """The ``parameter`` row of HJ 212-2017 ``code``, created from the code table if absent."""
+    """The ``parameter`` row of HJ 212-2017 ``code``, created from the code table if absent
+    (``<code>-<statistic>``, e.g. ``a21026-Cou``, is a parameter of its own:
+    :func:`~qingshan.standards.pollutant_codes.parameter_of`)."""
 
     code = normalise_code(code)
     param = session.get(Parameter, code)
     if param is None:
-        p = POLLUTANT_CODES[code]
+        p = parameter_of(code)
         param = Parameter(code=code, name=p.name, name_en=p.name_en, unit=p.unit)
         session.add(param)
         session.flush()

@@ -26,6 +26,9 @@ __all__ = [
     "COMMON_NAMES",
     "normalise_code",
     "medium_of_st",
+    "parameter_of",
+    "DISCHARGE_UNITS",
+    "STATISTICS",
 ]
 
 
@@ -223,8 +226,62 @@ FLUE_TEMP_CODE = "a01012"
 #: NH3 (HJ 212-2017 Appendix B codes)
 GAS_POLLUTANTS = frozenset({"a21026", "a21002", "a34013", "a21005", "a21024", "a21001"})
 
+#: HJ 212-2017 Appendix B, Tables B.1 and B.2, column 缺省计量单位（排放量）: the default unit of a
+#: code's ``-Cou`` value (the amount discharged in the data's period, §6.3.3.2 Table 4 and
+#: Appendix D). Codes without an entry have no discharge amount (pH, temperatures, …; O3 and
+#: animal/vegetable oils are not in the 2017 tables).
+DISCHARGE_UNITS: MappingProxyType[str, str] = MappingProxyType(
+    {code: unit for unit, codes in (
+        ("m³", ("w00000", "a00000")),
+        ("kg", ("w01012", "w01017", "w01018", "w01019", "w01020", "w19002", "w20116", "w20121",
+                "w20122", "w20123", "w20124", "w20125", "w21001", "w21003", "w21011", "w21016",
+                "w21017", "w21019", "w22001", "w23002", "a21002", "a21003", "a21004", "a21005",
+                "a21024", "a21026", "a21028", "a24087", "a24088", "a25002", "a25003", "a25005",
+                "a31001", "a34013")),
+        ("g", ("w20111", "w20115", "w20117", "w20119", "w20120", "w20128", "a05002", "a21001",
+               "a34001", "a34002", "a34004")),
+        ("mg", ("w20113",)),
+    ) for code in codes}
+)  # fmt: skip
+
+#: CP field suffixes (HJ 212-2017 §6.3.3.2 Table 4) stored as their own parameter
+#: ``<code>-<suffix>`` beside the code's value (``-Rtd`` real time, ``-Avg`` periods):
+#: suffix → (Chinese, English) name of the statistic
+STATISTICS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
+    {
+        "Min": ("最小值", "minimum"),
+        "Max": ("最大值", "maximum"),
+        "Cou": ("排放量", "amount discharged"),
+        "ZsRtd": ("折算实时值", "converted, real time"),
+        "ZsMin": ("折算最小值", "converted minimum"),
+        "ZsAvg": ("折算均值", "converted mean"),
+        "ZsMax": ("折算最大值", "converted maximum"),
+    }
+)
+_STATISTIC_OF = {s.lower(): s for s in STATISTICS}
+
 _BY_NAME_ZH = {p.name: p.code for p in POLLUTANT_CODES.values()}
 _ST_WATER = frozenset({"21", "24", "26", "32", "33", "34", "52"})
+
+
+def parameter_of(code: str) -> Pollutant:
+    """The Appendix B row of an HJ 212-2017 code, or of ``<code>-<statistic>`` (a derived row:
+    name with the statistic's, unit of the code — of :data:`DISCHARGE_UNITS` for ``-Cou``).
+
+    Raises
+    ------
+    UnknownPollutantCode
+        When the code is not normalised, or not known.
+    """
+    if code in POLLUTANT_CODES:
+        return POLLUTANT_CODES[code]
+    base, _, statistic = code.rpartition("-")
+    if base not in POLLUTANT_CODES or statistic not in STATISTICS or normalise_code(code) != code:
+        raise UnknownPollutantCode(code, [*POLLUTANT_CODES, *(f"<code>-{s}" for s in STATISTICS)])
+    p = POLLUTANT_CODES[base]
+    zh, en = STATISTICS[statistic]
+    unit = DISCHARGE_UNITS[base] if statistic == "Cou" else p.unit
+    return Pollutant(code, f"{p.name}{zh}", f"{p.name_en}, {en}", unit, None, p.medium)
 
 
 def medium_of_st(st: str) -> str:
@@ -248,7 +305,9 @@ def normalise_code(code: str, medium: str | None = None) -> str:
 
     Accepts an HJ 212-2017 code (``"a21026"``, any case), an HJ/T 212-2005 code (``"02"``,
     ``"011"``, ``"B01"``), a common symbol (``"SO2"``, ``"PM2.5"``, ``"O2"``, ``"NH3-N"``) or the
-    Chinese name of Appendix B (``"二氧化硫"``).
+    Chinese name of Appendix B (``"二氧化硫"``); any of these followed by a statistic of
+    :data:`STATISTICS` (``"a21026-Cou"``, ``"02-ZsAvg"``) gives ``<code>-<statistic>``, a
+    parameter of its own (``-Cou`` only for codes with a :data:`DISCHARGE_UNITS` entry).
 
     Parameters
     ----------
@@ -271,6 +330,13 @@ def normalise_code(code: str, medium: str | None = None) -> str:
     low = key.lower()
     if low in POLLUTANT_CODES:
         return low
+    base, dash, suffix = key.rpartition("-")
+    statistic = _STATISTIC_OF.get(suffix.lower()) if dash else None
+    if statistic is not None:  # "<code>-<statistic>": a parameter of its own (STATISTICS)
+        base = normalise_code(base, medium)
+        if statistic == "Cou" and base not in DISCHARGE_UNITS:
+            raise UnknownPollutantCode(key, [f"{c}-Cou" for c in DISCHARGE_UNITS])
+        return f"{base}-{statistic}"
     table = (
         CODE_2005_TO_2017
         if medium is None

@@ -99,7 +99,8 @@ def test_listener_end_to_end(engine, tmp_path):
     frame = store.scan(None, None, None)
     assert set(frame["period"]) == {"min", "hour", "rtd"}
     assert set(frame["stream"]) == {"gas_outlet", "water_outlet"}
-    assert len(frame) == 6 + 6 + 4 + 6  # 2051 + 2061 (stack, 6 factors), 2051 water, 2011
+    # 2051 + 2061 (stack, 6 factors) and 2051 (water, 4 factors), each -Min/-Avg/-Max; 2011
+    assert len(frame) == 3 * (6 + 6 + 4) + 6
     with session_scope(engine) as s:
         rows = {r["mn"]: r for r in status_rows(s, datetime.now(UTC))}
         reasons = sorted(r.reason for r in list_rejects(s))

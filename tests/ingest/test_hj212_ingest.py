@@ -31,7 +31,8 @@ def test_minute_packet_to_readings_with_2005_codes_mapped():
     )
     readings, skipped = readings_from_packet(p, RECEIVED)
     got = {(r.code, r.raw_value, r.source_flag) for r in readings}
-    assert got == {("w01018", 50.5, "N"), ("w21003", 2.5, "M"), ("w00000", 12.0, None)}
+    assert got == {("w01018", 50.5, "N"), ("w21003-Min", 1.0, "M"), ("w21003", 2.5, "M"),
+                   ("w00000", 12.0, None)}  # fmt: skip
     assert skipped == [("unknown_code", "ZZZ")]
     r = readings[0]
     assert r.period == "min" and r.time == datetime(2026, 1, 1, 1, tzinfo=UTC)
@@ -86,13 +87,13 @@ def test_journal_ingestor_is_idempotent_and_checkpointed(engine, tmp_path):
         journal.append_sync(frames, 1_700_000_000_000_000)
     ingestor = JournalIngestor(jdir, engine, store)
     first = ingestor.run_all()
-    assert first.records == 10 and first.rows == 40
+    assert first.records == 10 and first.rows == 120  # 4 factors, -Min/-Avg/-Max each
     assert ingestor.run_all().records == 0  # checkpointed
     # simulate a crash after the store append but before the checkpoint moved
     ingestor._save((0, 0), pending=first.position)
     again = JournalIngestor(jdir, engine, store).run_all()
     assert again.records == 10 and again.rows == 0
-    assert len(store.scan(None, None, None)) == 40
+    assert len(store.scan(None, None, None)) == 120
 
 
 def test_ingest_updates_latest_values(engine, tmp_path):
@@ -111,7 +112,7 @@ def test_ingest_updates_latest_values(engine, tmp_path):
     JournalIngestor(jdir, engine, ObservationStore(tmp_path / "obs")).run_all()
     with session_scope(engine) as s:
         latest = s.query(LatestValue).all()
-        assert len(latest) == 6 and {lv.time for lv in latest} == {
+        assert len(latest) == 3 * 6 and {lv.time for lv in latest} == {
             datetime(2026, 1, 1, 2, tzinfo=UTC)
         }
 
@@ -137,5 +138,5 @@ def test_two_ingestors_on_one_journal_store_each_record_once(engine, tmp_path):
     for t in threads:
         t.join()
     rows = store.scan(None, None, None)
-    assert len(rows) == 3 * 40 * 6
+    assert len(rows) == 3 * 40 * 6 * 3
     assert not rows.duplicated(["series_id", "time", "period", "source"]).any()
