@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qingshan.errors import ConfigurationError
@@ -18,6 +19,9 @@ DEMO_SECRET = "qingshan-demo-secret-not-for-production"
 
 #: the shortest signing secret accepted outside demo mode
 MIN_SECRET_BYTES = 32
+
+#: hosts an OpenID Connect issuer may be reached on over plain http (a provider on this machine)
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class Settings(BaseSettings):
@@ -89,6 +93,33 @@ class Settings(BaseSettings):
         description="anonymous callers may read enterprise outlets and their series "
         "(published self-monitoring); off: ambient air and surface water only",
     )
+    # single sign-on through the government's OpenID Connect identity provider (off by default;
+    # docs/architecture.md, "Single sign-on"): the issuer, client id and client secret together
+    oidc_issuer: str | None = Field(
+        None,
+        description="OpenID Connect issuer URL (discovery at <issuer>/.well-known/"
+        "openid-configuration); https unless localhost",
+    )
+    oidc_client_id: str | None = Field(None, description="this platform's client id at the issuer")
+    oidc_client_secret: SecretStr | None = Field(
+        None, validate_default=True, description="this platform's client secret at the issuer"
+    )
+    oidc_display_name: str = Field(
+        "政务服务网统一身份认证", min_length=1, max_length=64,
+        description="the identity provider's name on the login button (使用…登录)",
+    )  # fmt: skip
+    oidc_scopes: str = Field("openid profile", description="scopes asked for (with openid)")
+    oidc_role_claim: str = Field(
+        "qingshan_role", min_length=1, description="ID token claim carrying the role"
+    )
+    oidc_region_claim: str = Field(
+        "region_code", min_length=1, description="ID token claim carrying the GB/T 2260 region"
+    )
+    oidc_provision_users: bool = Field(
+        True,
+        description="create an account on a subject's first login (role and region from the "
+        "claims); off: only accounts linked beforehand may sign in",
+    )
     scheduler: bool = Field(True, description="run periodic jobs inside `qingshan serve`")
     hj212_listener: bool = Field(
         True, description="run the HJ 212 listener inside `qingshan serve`"
@@ -116,6 +147,58 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("must start with sqlite:// or postgresql+psycopg://")
         return value
+
+    @field_validator("oidc_issuer", "oidc_client_id", "oidc_client_secret", mode="before")
+    @classmethod
+    def _oidc_blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _oidc_issuer_https(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an https:// URL")
+        if parts.query or parts.fragment:
+            raise ValueError(f"{value!r}: an issuer URL has no query or fragment")
+        if parts.scheme == "http" and parts.hostname not in _LOCAL_HOSTS:
+            raise ValueError(
+                f"{value!r} must use https (plain http only for localhost or 127.0.0.1)"
+            )
+        return value
+
+    @field_validator("oidc_scopes")
+    @classmethod
+    def _oidc_scopes_openid(cls, value: str) -> str:
+        if "openid" not in value.split():
+            raise ValueError(f"{value!r} lacks the scope openid (OpenID Connect needs it)")
+        return value
+
+    @field_validator("oidc_client_secret")
+    @classmethod
+    def _oidc_all_or_none(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if "oidc_issuer" not in info.data or "oidc_client_id" not in info.data:
+            return value  # the issuer or the client id itself was refused: reported there
+        given = {
+            "QINGSHAN_OIDC_ISSUER": info.data["oidc_issuer"],
+            "QINGSHAN_OIDC_CLIENT_ID": info.data["oidc_client_id"],
+            "QINGSHAN_OIDC_CLIENT_SECRET": value,
+        }
+        missing = [name for name, v in given.items() if v is None]
+        if 0 < len(missing) < len(given):
+            raise ValueError(
+                "single sign-on needs QINGSHAN_OIDC_ISSUER, QINGSHAN_OIDC_CLIENT_ID and "
+                "QINGSHAN_OIDC_CLIENT_SECRET together, or none of them; missing: "
+                + ", ".join(missing)
+            )
+        return value
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """Whether single sign-on through :attr:`oidc_issuer` is configured."""
+        return self.oidc_issuer is not None and self.oidc_client_id is not None
 
     @property
     def db_url(self) -> str:

@@ -44,6 +44,7 @@ from qingshan.qc import web as qc_web
 from qingshan.qc.service import outlet_counts
 from qingshan.standards import api as standards_api
 from qingshan.timeseries.store import ObservationStore
+from qingshan.web import oidc as oidc_web
 from qingshan.web.render import API as API_PREFIX
 from qingshan.web.render import NavItem
 from qingshan.web.site import mount_web
@@ -64,6 +65,7 @@ ROUTERS: tuple[APIRouter, ...] = (
 
 #: dashboard page routers
 PAGES: tuple[APIRouter, ...] = (
+    oidc_web.router,
     monitoring_web.router,
     hj212_web.router,
     archive_web.router,

@@ -121,6 +121,9 @@ _RAW |= {
         "账号由上级生态环境部门分配；数据按账号所属行政区划授权查看。",
         "Accounts are issued by the supervising bureau; you see the data of your account's region.",
     ),
+    "login.or": ("或", "or"),
+    "login.oidc": ("使用{name}登录", "Log in with {name}"),
+    "login.oidc_failed": ("统一身份认证登录失败", "Single sign-on failed"),
     # device status page
     "devices.title": ("{region}数采仪设备状态", "{region} data logger status"),
     "devices.explain": (

@@ -19,8 +19,11 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, viewer: OptionalViewer, next: str | None = None) -> Response:
-    """登录 page: a form that posts to ``POST /api/v1/auth/login``, then returns to ``next``."""
+def login_page(
+    request: Request, viewer: OptionalViewer, settings: SettingsDep, next: str | None = None
+) -> Response:
+    """登录 page: a form that posts to ``POST /api/v1/auth/login``, then returns to ``next``;
+    beside it, when single sign-on is configured, 使用<provider>登录 (:mod:`qingshan.web.oidc`)."""
     target = safe_next(next)
     reason = request.query_params.get("reason")
     config = {
@@ -33,6 +36,7 @@ def login_page(request: Request, viewer: OptionalViewer, next: str | None = None
         "next": target,
         "reason": reason if reason in ("required", "logged_out", "expired") else None,
         "already": viewer,
+        "oidc": settings.oidc_display_name if settings.oidc_enabled else None,
     }
     return render(request, "login.html", context, viewer=viewer)
 
