@@ -1,7 +1,8 @@
 """Data scope: which rows a user may read and change.
 
 Region codes are nested by prefix (GB/T 2260): the province 330000 covers every 33xxxx code, a
-city 330100 covers 3301xx, a county 330102 only itself. Enterprise users see their enterprise.
+city 330100 covers 3301xx, a county 330102 only itself. Enterprise users see the enterprises they
+act for (the set :attr:`Scope.enterprises`: ``enterprise_id`` and ``enterprise_ids``).
 :meth:`Scope.where` is the one way a query is scoped; the prefix rule itself lives in
 :mod:`qingshan.geo.regions` (:func:`~qingshan.geo.regions.scope_prefix`).
 
@@ -25,7 +26,8 @@ from qingshan.geo.regions import in_scope, scope_prefix
 
 @dataclass(frozen=True)
 class Scope:
-    """A user's reach: a region (always) and, for enterprise users, one enterprise."""
+    """A user's reach: a region (always) and, for enterprise users, the enterprises they act
+    for (``enterprise_id``, their first, and ``enterprise_ids``, every one)."""
 
     region_code: str
     role: Role
@@ -33,6 +35,16 @@ class Scope:
     username: str = "anonymous"
     #: public scope only: may read rows owned by an enterprise (published self-monitoring)
     public_enterprise_data: bool = False
+    #: enterprise users: every enterprise they act for (``enterprise_id`` counts too)
+    enterprise_ids: frozenset[int] = frozenset()
+
+    @property
+    def enterprises(self) -> frozenset[int]:
+        """The enterprises this scope acts for (empty unless an enterprise user)."""
+        ids = set(self.enterprise_ids)
+        if self.enterprise_id is not None:
+            ids.add(self.enterprise_id)
+        return frozenset(ids)
 
     @property
     def prefix(self) -> str:
@@ -46,7 +58,7 @@ class Scope:
         """A WHERE clause restricting a query to this scope.
 
         Rows of tables with an owning enterprise (``enterprise_column``) are restricted to the
-        user's own enterprise for enterprise users; rows without an owner (stations, sections)
+        enterprises an enterprise user acts for (:attr:`enterprises`); rows without an owner (stations, sections)
         are restricted by region only. The public scope sees no row with an owner unless
         ``public_enterprise_data``.
         """
@@ -56,7 +68,7 @@ class Scope:
             else region_column == self.region_code
         )
         if self.role is Role.ENTERPRISE and enterprise_column is not None:
-            clause = and_(clause, enterprise_column == self.enterprise_id)
+            clause = and_(clause, enterprise_column.in_(sorted(self.enterprises)))
         if (
             self.role is Role.PUBLIC
             and enterprise_column is not None
@@ -87,7 +99,7 @@ class Scope:
             )
 
     def check_enterprise(self, enterprise_id: int | None) -> None:
-        if self.role is Role.ENTERPRISE and enterprise_id != self.enterprise_id:
+        if self.role is Role.ENTERPRISE and enterprise_id not in self.enterprises:
             raise OutOfScope(
                 f"enterprise {enterprise_id} is outside the scope of {self.username}",
                 enterprise=enterprise_id,

@@ -14,7 +14,7 @@ from qingshan.accounts.errors import (
     InvalidToken,
     TooManyAttempts,
 )
-from qingshan.accounts.models import RevokedToken, Role, User
+from qingshan.accounts.models import RevokedToken, Role, User, UserEnterprise
 from qingshan.accounts.scope import Scope
 from qingshan.accounts.security import (
     create_token,
@@ -73,8 +73,20 @@ def create_user(
         enterprise_id=enterprise_id,
         display_name=display_name or username,
     )
+    if enterprise_id is not None:
+        user.enterprise_links.append(UserEnterprise(enterprise_id=enterprise_id))
     session.add(user)
     session.flush()
+    return user
+
+
+def link_enterprise(session: Session, user: User, enterprise_id: int) -> User:
+    """Let the enterprise user ``user`` act for ``enterprise_id`` too (idempotent)."""
+    if user.role is not Role.ENTERPRISE:
+        raise AccountError(f"{user.username} is not an enterprise user: only they act for one")
+    if enterprise_id not in {link.enterprise_id for link in user.enterprise_links}:
+        user.enterprise_links.append(UserEnterprise(enterprise_id=enterprise_id))
+        session.flush()
     return user
 
 
@@ -191,4 +203,5 @@ def scope_of(user: User) -> Scope:
         role=user.role,
         enterprise_id=user.enterprise_id,
         username=user.username,
+        enterprise_ids=user.enterprise_ids,
     )

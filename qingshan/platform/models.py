@@ -8,9 +8,18 @@ command line, a benchmark or a script. A new domain adds its models module here.
 """
 
 import qingshan.audit.log  # noqa: F401  (registers the audit listener)
-from qingshan.accounts.models import RevokedToken, User
+from qingshan.accounts.models import RevokedToken, User, UserEnterprise
 from qingshan.archive.models import Enterprise, Permit, PermitLimit
 from qingshan.audit.models import AuditLog
+from qingshan.cases.models import (
+    CaseEventRow,
+    CaseFile,
+    CaseRecord,
+    CaseSigner,
+    CaseSignoff,
+    CaseSource,
+    ResponsibleUnit,
+)
 from qingshan.db.base import Base
 from qingshan.geo.models import Region
 from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
@@ -22,11 +31,19 @@ from qingshan.sim.models import InjectedFault
 #: the mapped classes, by domain
 MODELS = (
     User,
+    UserEnterprise,
     RevokedToken,
     Enterprise,
     Permit,
     PermitLimit,
     AuditLog,
+    CaseRecord,
+    CaseEventRow,
+    CaseSource,
+    CaseSignoff,
+    CaseSigner,
+    CaseFile,
+    ResponsibleUnit,
     Region,
     Command,
     Device,

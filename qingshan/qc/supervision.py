@@ -9,8 +9,10 @@ window (:func:`qingshan.qc.service.judge_site`), so its case is extended, not do
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -23,7 +25,37 @@ from qingshan.qc.flags import flag_names
 from qingshan.qc.marks import MarkInterval
 from qingshan.qc.models import SupervisionCase
 
-__all__ = ["CaseSink", "DBCaseSink", "evidence_for", "transmission_rates"]
+__all__ = ["CaseReport", "CaseSink", "DBCaseSink", "evidence_for", "transmission_rates"]
+
+
+@dataclass(frozen=True)
+class CaseReport:
+    """A problem some domain found, to become (or extend) a case: source-neutral, so QC's
+    exceedances and fraud patterns, forecasts' early warnings, waste mass-balance alerts and
+    inspections report alike.
+
+    ``(source, source_key)`` identifies the report: reporting it again (a window judged again,
+    a replay) extends the case it opened instead of opening another. Reports with the same
+    ``group_key`` attach to the group's open case (a fraud pattern that goes on day after day
+    at one outlet is one case). ``evidence`` is the source's payload (for QC: the series
+    window, the checks that fired, the marks, the rule), kept with the report.
+    """
+
+    source: str  # qc_exceedance | qc_pattern | forecast | waste | inspection | complaint | …
+    source_key: str
+    region_code: str  # GB/T 2260
+    category: str  # a key of qingshan/cases/data/rules.json
+    severity: str  # general | serious | major
+    title: str
+    occurred_at: datetime
+    enterprise_id: int | None = None
+    site_id: int | None = None
+    parameter_code: str | None = None
+    longitude: float | None = None
+    latitude: float | None = None
+    description: str = ""
+    group_key: str | None = None
+    evidence: Mapping[str, Any] = field(default_factory=dict)
 
 
 @runtime_checkable

@@ -1,0 +1,285 @@
+"""Reading cases: the scoped list with filters, counts by state and server-side pages, the
+map's points, a case's detail (history, evidence, sign-offs, reports, the actions the viewer
+may take), and the counts other domains show (open cases per outlet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from qingshan.accounts.models import User
+from qingshan.accounts.scope import Scope
+from qingshan.accounts.service import scope_of
+from qingshan.cases.errors import BadCaseInput
+from qingshan.cases.lifecycle import get_case, signatures, signer_capacities
+from qingshan.cases.models import (
+    CaseEventRow,
+    CaseFile,
+    CaseRecord,
+    CaseSignoff,
+    CaseSource,
+    ResponsibleUnit,
+)
+from qingshan.cases.permissions import USER_EVENTS, why_not
+from qingshan.cases.workflow import (
+    ACTIVE_STATES,
+    OPEN_STATES,
+    TRANSITIONS,
+    Capacity,
+    CaseEvent,
+    CaseState,
+    EscalationLevel,
+)
+from qingshan.timeutil import utcnow
+
+__all__ = [
+    "CaseFilter",
+    "CasePage",
+    "CaseDetail",
+    "list_cases",
+    "count_by_state",
+    "case_points",
+    "case_detail",
+    "available_actions",
+    "open_case_counts",
+    "site_cases",
+]
+
+MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Filters of the case list (all optional; ``q`` searches number, title, place)."""
+
+    state: CaseState | None = None
+    category: str | None = None
+    source: str | None = None
+    region_code: str | None = None
+    enterprise_id: int | None = None
+    site_id: int | None = None
+    q: str | None = None
+    overdue: bool = False
+    open_only: bool = False
+
+
+@dataclass(frozen=True)
+class CasePage:
+    items: list[CaseRecord]
+    total: int
+    page: int
+    per_page: int
+    counts: dict[str, int]  # state → cases matching the other filters
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: CaseRecord
+    events: list[CaseEventRow]
+    files: list[CaseFile]
+    signoffs: list[CaseSignoff]
+    sources: list[CaseSource]
+    unit: ResponsibleUnit | None
+    actions: list[CaseEvent]
+    signer_capacities: frozenset[Capacity]
+    merged_from: list[int] = field(default_factory=list)
+
+
+def _clauses(
+    scope: Scope, f: CaseFilter, *, now: datetime, with_state: bool = True
+) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = [scope.where(CaseRecord.region_code, CaseRecord.enterprise_id)]
+    if with_state and f.state is not None:
+        out.append(CaseRecord.state == f.state)
+    if f.open_only:
+        out.append(CaseRecord.state.in_(OPEN_STATES))
+    if f.category:
+        out.append(CaseRecord.category == f.category)
+    if f.source:
+        out.append(CaseRecord.source == f.source)
+    if f.region_code:
+        scope.check_region(f.region_code)
+        prefix = Scope(f.region_code, scope.role).prefix
+        out.append(CaseRecord.region_code.startswith(prefix, autoescape=True))
+    if f.enterprise_id is not None:
+        out.append(CaseRecord.enterprise_id == f.enterprise_id)
+    if f.site_id is not None:
+        out.append(CaseRecord.site_id == f.site_id)
+    if f.q:
+        like = f"%{f.q.strip()}%"
+        out.append(
+            or_(
+                CaseRecord.number.like(like),
+                CaseRecord.title.like(like),
+                CaseRecord.place.like(like),
+            )
+        )
+    if f.overdue:
+        out.append(CaseRecord.state.in_(ACTIVE_STATES))
+        out.append(CaseRecord.due_at < now)
+    return out
+
+
+def list_cases(
+    session: Session,
+    scope: Scope,
+    f: CaseFilter = CaseFilter(),
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    now: datetime | None = None,
+) -> CasePage:
+    """One page of the cases in ``scope`` matching ``f``, newest first, with the total and the
+    counts by state (of the cases matching every filter but the state)."""
+    if page < 1:
+        raise BadCaseInput("page", "starts at 1")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadCaseInput("per_page", f"between 1 and {MAX_PER_PAGE}")
+    now = now or utcnow()
+    where = _clauses(scope, f, now=now)
+    total = session.scalar(select(func.count()).select_from(CaseRecord).where(*where)) or 0
+    items = list(
+        session.scalars(
+            select(CaseRecord)
+            .where(*where)
+            .order_by(CaseRecord.registered_at.desc(), CaseRecord.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    return CasePage(items, total, page, per_page, count_by_state(session, scope, f, now=now))
+
+
+def count_by_state(
+    session: Session, scope: Scope, f: CaseFilter = CaseFilter(), *, now: datetime | None = None
+) -> dict[str, int]:
+    """Cases in ``scope`` per state (every state present, 0 when none), ignoring ``f.state``."""
+    where = _clauses(scope, f, now=now or utcnow(), with_state=False)
+    rows = session.execute(
+        select(CaseRecord.state, func.count()).where(*where).group_by(CaseRecord.state)
+    ).all()
+    counts = {s.value: 0 for s in CaseState}
+    for state, n in rows:
+        counts[CaseState(state).value] = n
+    return counts
+
+
+def case_points(
+    session: Session,
+    scope: Scope,
+    f: CaseFilter = CaseFilter(),
+    *,
+    limit: int = 5000,
+    now: datetime | None = None,
+) -> list[tuple[int, float, float, str, str]]:
+    """(id, longitude, latitude, state, title) of located cases matching ``f`` (newest first,
+    at most ``limit``): the case map."""
+    q: Select = (
+        select(
+            CaseRecord.id,
+            CaseRecord.longitude,
+            CaseRecord.latitude,
+            CaseRecord.state,
+            CaseRecord.title,
+        )
+        .where(*_clauses(scope, f, now=now or utcnow()), CaseRecord.longitude.is_not(None))
+        .order_by(CaseRecord.registered_at.desc())
+        .limit(limit)
+    )
+    return [(i, lon, lat, CaseState(s).value, t) for i, lon, lat, s, t in session.execute(q)]
+
+
+def available_actions(session: Session, user: User, case: CaseRecord) -> list[CaseEvent]:
+    """The events ``user`` may fire on ``case`` now: allowed in its state, by the user's role
+    and level, and — for the facts already stored — by the guards (a sign-off still missing
+    in a capacity the user may sign in and has not signed in the other; closing after both
+    sign-offs; escalation below the top of the ladder). Guards on the form's input (a reason,
+    a deadline) are checked when the action is taken."""
+    caps = signer_capacities(session, user, case.region_code)
+    signed = signatures(session, case)
+    out = []
+    for ev in USER_EVENTS:
+        t = TRANSITIONS[ev]
+        if case.state not in t.sources:
+            continue
+        if why_not(ev, user.role, user_region=user.region_code, case_region=case.region_code,
+                   signer=bool(caps)) is not None:  # fmt: skip
+            continue
+        if ev is CaseEvent.SIGN and (not (caps - set(signed)) or user.username in signed.values()):
+            continue
+        if ev is CaseEvent.CLOSE and len(set(signed.values())) < len(Capacity):
+            continue
+        if ev is CaseEvent.ESCALATE and case.escalation_level >= EscalationLevel.ACCOUNTABILITY:
+            continue
+        out.append(ev)
+    return out
+
+
+def case_detail(session: Session, user: User, case_id: int) -> CaseDetail:
+    """Everything the case page shows of ``case_id`` for ``user`` (scoped)."""
+    case = get_case(session, scope_of(user), case_id)
+    by_case = (CaseEventRow.case_id == case.id,)
+    return CaseDetail(
+        case=case,
+        events=list(
+            session.scalars(select(CaseEventRow).where(*by_case).order_by(CaseEventRow.seq))
+        ),
+        files=list(
+            session.scalars(
+                select(CaseFile).where(CaseFile.case_id == case.id).order_by(CaseFile.id)
+            )
+        ),
+        signoffs=list(
+            session.scalars(
+                select(CaseSignoff)
+                .where(CaseSignoff.case_id == case.id)
+                .order_by(CaseSignoff.round, CaseSignoff.signed_at)
+            )
+        ),
+        sources=list(
+            session.scalars(
+                select(CaseSource).where(CaseSource.case_id == case.id).order_by(CaseSource.id)
+            )
+        ),
+        unit=None if case.unit_id is None else session.get(ResponsibleUnit, case.unit_id),
+        actions=available_actions(session, user, case),
+        signer_capacities=signer_capacities(session, user, case.region_code),
+        merged_from=list(
+            session.scalars(select(CaseRecord.id).where(CaseRecord.merged_into_id == case.id))
+        ),
+    )
+
+
+def open_case_counts(session: Session, site_ids: list[int]) -> dict[int, int]:
+    """Open cases (not yet accepted, closed, merged or cancelled) per outlet id: what the
+    archive's and QC's pages show, read through this function rather than the table."""
+    if not site_ids:
+        return {}
+    rows = session.execute(
+        select(CaseRecord.site_id, func.count())
+        .where(CaseRecord.site_id.in_(site_ids), CaseRecord.state.in_(OPEN_STATES))
+        .group_by(CaseRecord.site_id)
+    ).all()
+    return {int(site): int(n) for site, n in rows if site is not None}
+
+
+def site_cases(session: Session, site_id: int) -> list[tuple[CaseRecord, list[CaseSource]]]:
+    """The cases of an outlet, oldest first, each with its reports."""
+    cases = list(
+        session.scalars(
+            select(CaseRecord)
+            .where(CaseRecord.site_id == site_id)
+            .order_by(CaseRecord.registered_at)
+        )
+    )
+    if not cases:
+        return []
+    sources: dict[int, list[CaseSource]] = {c.id: [] for c in cases}
+    for s in session.scalars(
+        select(CaseSource).where(CaseSource.case_id.in_(list(sources))).order_by(CaseSource.id)
+    ):
+        sources[s.case_id].append(s)
+    return [(c, sources[c.id]) for c in cases]
