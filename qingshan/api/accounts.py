@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from qingshan.accounts import service
 from qingshan.accounts.models import Role, User
 from qingshan.accounts.schemas import Token, UserCreate, UserPublic
-from qingshan.accounts.security import TOKEN_COOKIE
+from qingshan.api.cookies import clear_login_cookie, set_login_cookie
 from qingshan.api.deps import (
     ClientAddress,
     CurrentUser,
@@ -37,14 +37,7 @@ def login(
     Rate-limited per account and per address; repeated failures lock the account (429)."""
     user = service.login(session, guard, form.username, form.password, address)
     token = service.issue_token(user, settings.signing_key, settings.token_ttl_minutes)
-    response.set_cookie(
-        TOKEN_COOKIE,
-        token,
-        httponly=True,
-        secure=settings.secure_cookie,
-        samesite="lax",
-        max_age=settings.token_ttl_minutes * 60,
-    )
+    set_login_cookie(response, token, settings)
     return Token(access_token=token)
 
 
@@ -54,9 +47,7 @@ def logout(session: SessionDep, settings: SettingsDep, response: Response) -> No
     token = session.info["token"]
     if token:
         service.revoke_token(session, token, settings.signing_key)
-    response.delete_cookie(
-        TOKEN_COOKIE, httponly=True, secure=settings.secure_cookie, samesite="lax"
-    )
+    clear_login_cookie(response, settings)
 
 
 @router.get("/users/me", response_model=UserPublic)

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from qingshan.accounts.security import TOKEN_COOKIE
 from qingshan.accounts.service import revoke_token
+from qingshan.api.cookies import clear_login_cookie
 from qingshan.api.deps import SettingsDep
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.web.auth import LoginRequired, OptionalViewer, safe_next
@@ -50,9 +51,7 @@ def logout(request: Request, settings: SettingsDep) -> Response:
         with session_scope(engine) as session:
             revoke_token(session, token, settings.signing_key)
     response = RedirectResponse("/login?reason=logged_out", status_code=303)
-    response.delete_cookie(
-        TOKEN_COOKIE, httponly=True, secure=settings.secure_cookie, samesite="lax"
-    )
+    clear_login_cookie(response, settings)
     return response
 
 
@@ -66,8 +65,5 @@ def install_login_redirect(app: FastAPI) -> None:
             f"/login?reason={reason}&next={quote(exc.path, safe='')}", status_code=303
         )
         if reason == "expired":
-            settings = request.app.state.settings
-            response.delete_cookie(
-                TOKEN_COOKIE, httponly=True, secure=settings.secure_cookie, samesite="lax"
-            )
+            clear_login_cookie(response, request.app.state.settings)
         return response

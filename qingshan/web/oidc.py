@@ -38,8 +38,8 @@ from qingshan.accounts.oidc import (
     login_oidc,
     record_failure,
 )
-from qingshan.accounts.security import TOKEN_COOKIE
 from qingshan.accounts.service import issue_token
+from qingshan.api.cookies import set_login_cookie
 from qingshan.api.deps import ClientAddress, SettingsDep
 from qingshan.config import Settings
 from qingshan.db.engine import get_engine, session_scope
@@ -282,15 +282,7 @@ async def oidc_callback(
     except SingleSignOnFailed as exc:  # refused by the account rules, audited there
         return await _refused(request, settings, exc)
     response = RedirectResponse(pending.next, status_code=303)
-    # the login cookie exactly as POST /api/v1/auth/login sets it
-    response.set_cookie(
-        TOKEN_COOKIE,
-        token,
-        httponly=True,
-        secure=settings.secure_cookie,
-        samesite="lax",
-        max_age=settings.token_ttl_minutes * 60,
-    )
+    set_login_cookie(response, token, settings)
     response.delete_cookie(
         STATE_COOKIE, path=STATE_PATH, httponly=True, secure=settings.secure_cookie
     )

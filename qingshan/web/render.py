@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from qingshan import __version__
 from qingshan.accounts.models import Role
-from qingshan.accounts.security import TOKEN_COOKIE
+from qingshan.api.cookies import clear_login_cookie
 from qingshan.geo.regions import CITY_CODES, REGIONS, get_region, overlaps
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import Viewer, scope_of_viewer
@@ -120,7 +120,7 @@ def render(
     if asked is not None:
         response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax")
     if getattr(request.state, "stale_token", False):
-        response.delete_cookie(TOKEN_COOKIE, httponly=True, samesite="lax")
+        clear_login_cookie(response, request.app.state.settings)
     return response
 
 
