@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from qingshan.accounts.models import Role
+from qingshan.accounts.oidc import identity_from_claims, link_account
 from qingshan.accounts.service import create_user
 from qingshan.audit import acting_as
 from qingshan.config import get_settings
@@ -178,6 +179,29 @@ def users_add(
         user = create_user(session, username, password, role_, region, enterprise_id=enterprise_id)
         console.print(
             f"created user [bold]{user.username}[/] ({user.role.value}, {user.region_code})"
+        )
+
+
+@users_app.command("link-oidc")
+def users_link_oidc(
+    subject: str = typer.Argument(..., help="the subject (sub) the identity provider gives"),
+    role: str = typer.Option(..., help="province | city | county | public"),
+    region: str = typer.Option(..., help="region code, e.g. 330000, 330100, 330102"),
+    name: str = typer.Option("", help="display name (default: the subject)"),
+) -> None:
+    """Create the account a single sign-on subject signs in to, before its first sign-in
+    (needed when QINGSHAN_OIDC_PROVISION_USERS=0); at sign-in the claims still decide role and
+    region."""
+    settings = get_settings()
+    if not settings.oidc_issuer:
+        raise ConfigurationError("single sign-on is not configured (set QINGSHAN_OIDC_ISSUER)")
+    claims = {"sub": subject, "role": role, "region": region, "name": name}
+    identity = identity_from_claims(claims, role_claim="role", region_claim="region")
+    with session_scope(get_engine()) as session:
+        user = link_account(session, identity, issuer=settings.oidc_issuer)
+        console.print(
+            f"linked [bold]{escape(user.username)}[/] ({user.role.value}, {user.region_code}) "
+            f"to {escape(settings.oidc_issuer)}"
         )
 
 

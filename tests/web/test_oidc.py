@@ -305,3 +305,36 @@ def test_not_configured_means_no_button_and_no_routes(seeded, app_settings):
         assert 'id="qs-login-oidc"' not in client.get("/login").text
         assert client.get("/login/oidc", follow_redirects=False).status_code == 404
         assert client.get("/login/oidc/callback?code=x&state=y").status_code == 404
+
+
+def test_an_operator_links_an_account_from_the_command_line(
+    seeded, app_settings, idp, monkeypatch, capsys
+):
+    """``qingshan users link-oidc``: the account exists before the first sign-in, so that
+    with provisioning off the subject can sign in; bad claims are refused as at sign-in."""
+    from qingshan.cli import main
+
+    monkeypatch.setenv("QINGSHAN_DATABASE_URL", app_settings.db_url)
+    monkeypatch.setenv("QINGSHAN_OIDC_ISSUER", idp.issuer)
+    monkeypatch.setenv("QINGSHAN_OIDC_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("QINGSHAN_OIDC_CLIENT_SECRET", CLIENT_SECRET)
+
+    def link(*args: str) -> tuple[int, str]:
+        with pytest.raises(SystemExit) as exit_info:
+            main(["users", "link-oidc", *args])
+            raise SystemExit(0)
+        captured = capsys.readouterr()
+        return exit_info.value.code, captured.out + captured.err
+
+    code, output = link("alice", "--role", "city", "--region", "330102")
+    assert code == 1 and "city-level region code, got 330102 (county)" in output
+    code, output = link("alice", "--role", "city", "--region", "330100", "--name", "王丽")
+    assert code == 0, output
+    assert f"linked oidc:alice (city, 330100) to {idp.issuer}" in output
+    code, output = link("alice", "--role", "city", "--region", "330100")
+    assert code == 1 and "an account named 'oidc:alice' exists already" in output
+
+    settings = _settings(app_settings, idp, oidc_provision_users=False)
+    with TestClient(create_app(settings)) as client:
+        assert sign_in(client).status_code == 303
+        assert client.get("/api/v1/users/me").json()["username"] == "oidc:alice"
