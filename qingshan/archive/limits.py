@@ -3,9 +3,12 @@ the national standard — both taken from :mod:`qingshan.standards.emission_limi
 limit values, their dates and the 折算 formula live. This module only says which row of that
 library an outlet's source type corresponds to.
 
-Source types the standards library does not cover (GB 13271-2014 industrial boilers,
-GB 4287-2012 dyeing, GB 8978-1996) have no national fallback here: their limits come from the
-outlet's permit and their reference O2 from the outlet's archive record (``reference_o2``).
+Industrial boilers fall back on GB 13271-2014 (Table 3 special limits, as the demo's permits in
+Zhejiang carry; 9 % / 3.5 % reference O2), dyeing works on GB 4287-2012 (Table 2 direct
+discharge) and chemical works on GB 8978-1996 (Table 4 grade 1, 其他排污单位 — no sector
+standard of theirs is loaded). A source type the library does not cover has no national
+fallback: its limits come from the outlet's permit and its reference O2 from the outlet's
+archive record (``reference_o2``).
 """
 
 from __future__ import annotations
@@ -42,6 +45,12 @@ NATIONAL_SOURCES: Mapping[str, tuple[str, str, str]] = MappingProxyType(
         "paper_effluent": ("GB 3544-2008", "paper_mill", "new"),
         "pulp_paper_effluent": ("GB 3544-2008", "pulp_and_paper_mill", "new"),
         "pulp_effluent": ("GB 3544-2008", "pulp_mill", "new"),
+        "coal_industrial_boiler": ("GB 13271-2014", "coal_industrial_boiler", "special"),
+        "oil_industrial_boiler": ("GB 13271-2014", "oil_industrial_boiler", "special"),
+        "gas_industrial_boiler": ("GB 13271-2014", "gas_industrial_boiler", "special"),
+        "dyeing_effluent": ("GB 4287-2012", "dyeing_finishing", "direct"),
+        "chemical_effluent": ("GB 8978-1996", "other_units", "grade_1"),
+        "integrated_effluent": ("GB 8978-1996", "other_units", "grade_1"),
     }
 )
 
@@ -67,7 +76,7 @@ POLLUTANT_OF_CODE: Mapping[str, str] = MappingProxyType(
 
 def reference_o2(source_type: str | None, archive: float | None = None) -> float | None:
     """Reference O2 [%] of a source type: the standard's (GB 13223-2011 §5.2, GB 4915-2013 §5.2,
-    via :data:`qingshan.standards.emission_limits.REFERENCE_O2`), else the value recorded for
+    GB 13271-2014 §5.2, via :data:`qingshan.standards.emission_limits.REFERENCE_O2`), else the value recorded for
     the outlet in the archive (``archive``), else None."""
     nat = NATIONAL_SOURCES.get(source_type) if source_type is not None else None
     if nat is not None and nat[1] in EL.REFERENCE_O2:
@@ -117,7 +126,8 @@ def national_limit(
     source_type: str | None, code: str, on: date | None = None
 ) -> tuple[float, str] | None:
     """(limit, citation) of the national standard for a source type and HJ 212 code, or None
-    when the standards library has no such row or the row does not yet apply ``on`` that date."""
+    when the standards library has no such row or the row does not yet apply ``on`` that date.
+    The citation carries the row's confirmation tag (``[U]``, ``[MC]``) when it has one."""
     nat = NATIONAL_SOURCES.get(source_type) if source_type is not None else None
     pol = POLLUTANT_OF_CODE.get(code)
     if nat is None or pol is None:
@@ -127,7 +137,8 @@ def national_limit(
         row = EL.emission_limit(standard, source, pol, category, date=on)
     except StandardsError:  # no such pollutant for that source, or not in force on that date
         return None
-    return float(row.limit), f"{row.standard} {row.table} ({row.category})"
+    tag = f" {row.tag}" if row.tag else ""
+    return float(row.limit), f"{row.standard} {row.table} ({row.category}){tag}"
 
 
 def resolve_limit(

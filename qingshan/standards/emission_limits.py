@@ -1,19 +1,10 @@
 """Emission limits as data, and the reference-oxygen conversion.
 
-Sources
--------
-- GB 13223-2011 《火电厂大气污染物排放标准》 Table 1 (limits; new units from 2012-01-01,
-  existing units from 2014-07-01, mercury from 2015-01-01), Table 2 (special limits, 大气污染物
-  特别排放限值), 5.2 / Table 3 (reference O2: coal-fired boilers 6 %, oil- and gas-fired boilers
-  3 %, gas turbines 15 %). Ultra-low emission (超低排放) 10 / 35 / 50 mg/m³ for coal-fired units
-  at 6 % O2 is a policy target (环发〔2015〕164号), not part of GB 13223; listed as category
-  ``"ultra_low"``.
-- GB 4915-2013 《水泥工业大气污染物排放标准》 Table 1 (new sources from 2014-03-01, existing
-  from 2015-07-01), Table 2 (special limits); reference O2 10 % for the kiln. The later
-  amendment sheet (修改单) was not obtained and is not applied.
-- GB 3544-2008 《制浆造纸工业水污染物排放标准》 Table 2 (new enterprises from 2008-08-01,
-  existing from 2011-07-01) and Table 3 (special limits) [mg/L; colour 稀释倍数; dioxin
-  pg TEQ/L].
+The tables (GB 13223-2011, GB 4915-2013 and its 2026 amendment, GB 3544-2008, GB 13271-2014,
+GB 4287-2012 and its 2015 amendment, GB 8978-1996 Table 4) are rows of
+:data:`EMISSION_LIMITS`, with their sources, clauses and confirmation tags in
+:mod:`.emission_tables`. This module looks them up (:func:`emission_limit`) and converts
+measured concentrations to the reference O2 (:func:`reference_o2_correct`).
 
 Concentrations in mg/m³ (dry flue gas, standard state) unless stated.
 """
@@ -21,12 +12,11 @@ Concentrations in mg/m³ (dry flue gas, standard state) unless stated.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
 
+from qingshan.standards.emission_tables import EMISSION_LIMITS, REFERENCE_O2, EmissionLimit
 from qingshan.standards.errors import InvalidValue, StandardsError, UnknownKeyError
 
 __all__ = [
@@ -38,112 +28,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class EmissionLimit:
-    """One limit value of an emission standard.
-
-    Attributes
-    ----------
-    standard : str
-        e.g. ``"GB 13223-2011"``.
-    table : str
-        e.g. ``"Table 1"``.
-    source : str
-        Source type key, e.g. ``"coal_boiler"``.
-    pollutant : str
-    category : str
-        ``"new"``, ``"existing"``, ``"all"``, ``"special"`` or ``"ultra_low"``.
-    limit : float [unit]
-    unit : str
-    applies_from : date or None
-    note : str
-    """
-
-    standard: str
-    table: str
-    source: str
-    pollutant: str
-    category: str
-    limit: float
-    unit: str
-    applies_from: dt.date | None = None
-    note: str = ""
-
-
-_D = dt.date
-_G13223, _G4915, _G3544 = "GB 13223-2011", "GB 4915-2013", "GB 3544-2008"
-_MG = "mg/m³"
-_NEW12, _OLD14, _HG15 = _D(2012, 1, 1), _D(2014, 7, 1), _D(2015, 1, 1)
-
-
-def _rows() -> list[EmissionLimit]:
-    r: list[EmissionLimit] = []
-    a = r.append
-    v: float  # a limit value [unit of the row]: whole numbers and decimals alike
-    # GB 13223-2011 Table 1
-    for cat, d in (("new", _NEW12), ("existing", _OLD14)):
-        a(EmissionLimit(_G13223, "Table 1", "coal_boiler", "PM", cat, 30, _MG, d))
-        a(EmissionLimit(_G13223, "Table 1", "coal_boiler", "SO2", cat, 100 if cat == "new" else 200, _MG, d,
-                        "广西、重庆、四川、贵州: 200 (new) / 400 (existing)"))  # fmt: skip
-        a(EmissionLimit(_G13223, "Table 1", "coal_boiler", "NOx", cat, 100, _MG, d,
-                        "W-flame furnaces, existing CFB and units approved before 2004: 200"))  # fmt: skip
-        a(EmissionLimit(_G13223, "Table 1", "oil_boiler", "PM", cat, 30, _MG, d))
-        a(
-            EmissionLimit(
-                _G13223, "Table 1", "oil_boiler", "SO2", cat, 100 if cat == "new" else 200, _MG, d
-            )
-        )
-        a(EmissionLimit(_G13223, "Table 1", "oil_boiler", "NOx", cat, 100, _MG, d))
-        a(EmissionLimit(_G13223, "Table 1", "oil_turbine", "NOx", cat, 120, _MG, d))
-    a(EmissionLimit(_G13223, "Table 1", "coal_boiler", "Hg", "all", 0.03, _MG, _HG15))
-    for src, pm, so2, nox in (("gas_boiler_natural_gas", 5, 35, 100), ("gas_boiler_other", 10, 100, 200),
-                              ("gas_turbine_natural_gas", 5, 35, 50), ("gas_turbine_other", 10, 100, 120)):  # fmt: skip
-        for pol, v in (("PM", pm), ("SO2", so2), ("NOx", nox)):
-            a(EmissionLimit(_G13223, "Table 1", src, pol, "all", v, _MG, _NEW12))
-    # GB 13223-2011 Table 2, special limits
-    for src, pm, so2, nox in (("coal_boiler", 20, 50, 100), ("oil_boiler", 20, 50, 100),
-                              ("oil_turbine", 20, 50, 120), ("gas_boiler_natural_gas", 5, 35, 100),
-                              ("gas_turbine_natural_gas", 5, 35, 50)):  # fmt: skip
-        for pol, v in (("PM", pm), ("SO2", so2), ("NOx", nox)):
-            a(EmissionLimit(_G13223, "Table 2", src, pol, "special", v, _MG))
-    a(EmissionLimit(_G13223, "Table 2", "coal_boiler", "Hg", "special", 0.03, _MG))
-    for pol, v in (("PM", 10), ("SO2", 35), ("NOx", 50)):
-        a(EmissionLimit("环发〔2015〕164号", "ultra-low", "coal_boiler", pol, "ultra_low", v, _MG,
-                        note="policy target at 6 % O2, not part of GB 13223-2011"))  # fmt: skip
-    # GB 4915-2013 Tables 1 and 2, cement kiln and kiln-tail waste-heat system
-    for pol, v, sp in (("PM", 30, 20), ("SO2", 200, 100), ("NOx", 400, 320), ("F", 5, 3),
-                       ("Hg", 0.05, 0.05), ("NH3", 10, 8)):  # fmt: skip
-        a(EmissionLimit(_G4915, "Table 1", "cement_kiln", pol, "new", v, _MG, _D(2014, 3, 1)))
-        a(EmissionLimit(_G4915, "Table 1", "cement_kiln", pol, "existing", v, _MG, _D(2015, 7, 1)))
-        a(EmissionLimit(_G4915, "Table 2", "cement_kiln", pol, "special", sp, _MG))
-    # GB 3544-2008 Table 2 (and Table 3 special limits, same for all enterprise types)
-    t2 = {"pulp_mill": (50, 50, 20, 100, 12, 15, 0.8, 12, 30),
-          "pulp_and_paper_mill": (50, 30, 20, 90, 8, 12, 0.8, 12, 30),
-          "paper_mill": (50, 30, 20, 80, 8, 12, 0.8, 12, 30)}  # fmt: skip
-    t3 = (50, 10, 10, 60, 5, 10, 0.5, 8, 30)
-    pols = ("colour", "SS", "BOD5", "COD", "NH3_N", "TN", "TP", "AOX", "dioxin")
-    units = ("稀释倍数", *(["mg/L"] * 7), "pg TEQ/L")
-    for src, vals in t2.items():
-        for pol, v, u, sp in zip(pols, vals, units, t3, strict=True):
-            a(EmissionLimit(_G3544, "Table 2", src, pol, "new", v, u, _D(2008, 8, 1)))
-            a(EmissionLimit(_G3544, "Table 2", src, pol, "existing", v, u, _D(2011, 7, 1)))
-            a(EmissionLimit(_G3544, "Table 3", src, pol, "special", sp, u))
-    return r
-
-
-#: every limit, immutable (see the module docstring for the sources)
-EMISSION_LIMITS: tuple[EmissionLimit, ...] = tuple(_rows())
-
-#: reference O2 [%] by source type (GB 13223-2011 5.2; GB 4915-2013 5.2)
-REFERENCE_O2: MappingProxyType[str, float] = MappingProxyType(
-    {
-        "coal_boiler": 6.0, "oil_boiler": 3.0, "gas_boiler_natural_gas": 3.0, "gas_boiler_other": 3.0,
-        "oil_turbine": 15.0, "gas_turbine_natural_gas": 15.0, "gas_turbine_other": 15.0,
-        "cement_kiln": 10.0,
-    }
-)  # fmt: skip
-
-
 def reference_o2_correct(
     concentration: npt.ArrayLike,
     o2: npt.ArrayLike,
@@ -152,8 +36,8 @@ def reference_o2_correct(
 ) -> float | npt.NDArray[np.float64]:
     """Convert a measured concentration to the reference oxygen content.
 
-    C = C′ × (21 − O2_ref) / (21 − O2) (GB 13223-2011 5.2, GB 4915-2013 5.2; formula shared by
-    the emission standards).
+    C = C′ × (21 − O2_ref) / (21 − O2) (GB 13223-2011 5.2, GB 4915-2013 5.2, GB 13271-2014 5.2;
+    formula shared by the emission standards).
 
     Parameters
     ----------
@@ -192,12 +76,20 @@ def emission_limit(standard: str, source: str, pollutant: str, category: str = "
     standard, source, pollutant, category : str
         Keys of :data:`EMISSION_LIMITS`.
     date : date, optional
-        When given, the limit must already apply on that date.
+        The limit in force on that date (an amendment's row from its date on, the row it
+        replaced before). Without it: the row in force now (not replaced by an amendment).
+
+    Returns
+    -------
+    EmissionLimit
+        Check ``tag``: ``"[U]"`` and ``"[MC]"`` rows are not confirmed in the standard's text.
 
     Raises
     ------
     UnknownKeyError
         When no row matches (the message lists the valid values of the first key that fails).
+    StandardsError
+        When the row does not apply yet on ``date`` (or was replaced by then).
     """
     standards = sorted({x.standard for x in EMISSION_LIMITS})
     if standard not in standards:
@@ -208,10 +100,25 @@ def emission_limit(standard: str, source: str, pollutant: str, category: str = "
         if val not in valid:
             raise UnknownKeyError(attr, val, valid)
         rows = [x for x in rows if getattr(x, attr) == val]
-    row = rows[0]
-    if date is not None and row.applies_from is not None and date < row.applies_from:
+
+    def start(x: EmissionLimit) -> dt.date:
+        return x.applies_from if x.applies_from is not None else dt.date.min
+
+    if date is None:
+        return max([x for x in rows if x.valid_to is None] or rows, key=start)
+    in_force = [x for x in rows if start(x) <= date and (x.valid_to is None or date < x.valid_to)]
+    if in_force:
+        return max(in_force, key=start)
+    first = min(rows, key=start)
+    if date < start(first):
         raise StandardsError(
-            f"{standard} {source} {pollutant} ({category}) applies from {row.applies_from}, not on {date}",
-            applies_from=row.applies_from,
+            f"{standard} {source} {pollutant} ({category}) applies from {first.applies_from}, "
+            f"not on {date}",
+            applies_from=first.applies_from,
         )
-    return row
+    last = max(rows, key=start)
+    raise StandardsError(
+        f"{standard} {source} {pollutant} ({category}) was replaced on {last.valid_to}; "
+        f"no row applies on {date}",
+        valid_to=last.valid_to,
+    )

@@ -113,7 +113,8 @@ def test_national_limits_come_from_the_standards_library():
     from qingshan.standards.emission_limits import emission_limit
 
     # cement kiln NOx, GB 4915-2013 Table 2 special limit 320 at 10 % O2
-    assert national_limit("cement_kiln", "a21002") == (320.0, "GB 4915-2013 Table 2 (special)")
+    # (GB 4915-2013 kiln values are unverified in the reference notes: the citation says so)
+    assert national_limit("cement_kiln", "a21002") == (320.0, "GB 4915-2013 Table 2 (special) [U]")
     assert reference_o2("cement_kiln") == 10.0 and reference_o2("gas_turbine") == 15.0
     # paper mill COD, GB 3544-2008 Table 2: 80 mg/L from 2008-08-01 (new enterprises)
     assert national_limit("paper_effluent", "w01018") == (80.0, "GB 3544-2008 Table 2 (new)")
@@ -121,12 +122,16 @@ def test_national_limits_come_from_the_standards_library():
     # coal boiler (new), GB 13223-2011 Table 1: SO2 100, applies from 2012-01-01
     assert national_limit("coal_boiler", "a21026", on=pd.Timestamp("2024-01-01").date())[0] == 100
     assert national_limit("coal_boiler", "a21026", on=pd.Timestamp("2011-12-31").date()) is None
+    # GB 13271-2014 Table 3 (special) coal-fired industrial boiler SO2 200 at 9 % O2 (5.2)
+    assert national_limit("coal_industrial_boiler", "a21026") == (
+        200.0,
+        "GB 13271-2014 Table 3 (special)",
+    )
+    assert reference_o2("coal_industrial_boiler") == 9.0
+    assert reference_o2("gas_industrial_boiler", archive=9.0) == 3.5  # the standard's first
     # no row in the library: no national limit, no invented one
-    assert national_limit("coal_industrial_boiler", "a21026") is None  # GB 13271 not in library
     assert national_limit("cement_kiln", "w01018") is None
-    # GB 13271 boilers: the reference O2 the archive records for the outlet (9 %)
-    assert reference_o2("coal_industrial_boiler") is None
-    assert reference_o2("coal_industrial_boiler", archive=9.0) == 9.0
+    assert reference_o2("unknown_source", archive=8.0) == 8.0
     lim = resolve_limit(
         "a21026",
         [{"parameter_code": "a21026", "limit": 200.0, "standard": "GB 13271-2014 表3"}],
@@ -136,7 +141,7 @@ def test_national_limits_come_from_the_standards_library():
     assert lim["limit"] == 200.0 and lim["reference_o2"] == 9.0
     # every mapped row exists in the library
     for standard, source, category in NATIONAL_SOURCES.values():
-        pol = "COD" if standard == "GB 3544-2008" else "SO2"
+        pol = "COD" if standard in ("GB 3544-2008", "GB 4287-2012", "GB 8978-1996") else "SO2"
         assert emission_limit(standard, source, pol, category).limit > 0
 
 
