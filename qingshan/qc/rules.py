@@ -37,8 +37,11 @@ __all__ = [
     "rulepack_for",
 ]
 
-#: industries with a rule pack (公告2022年第21号 covers thermal power, cement and paper)
-INDUSTRIES: tuple[str, ...] = ("thermal_power", "cement", "paper", "generic")
+#: industries with a rule pack (公告2022年第21号 covers thermal power, cement and paper; boiler,
+#: dyeing and wastewater carry GB 13271-2014, GB 4287-2012 and GB 8978-1996)
+INDUSTRIES: tuple[str, ...] = (
+    "thermal_power", "cement", "paper", "boiler", "dyeing", "wastewater", "generic",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -89,8 +89,11 @@ def test_pack_choice_is_data_one_function():
     assert pack_industry("gas_outlet", "cement") == "cement"
     assert pack_industry("gas_outlet", "thermal_power") == "thermal_power"
     assert pack_industry("gas_outlet", None) == "thermal_power"
-    assert pack_industry("water_outlet", "thermal_power") == "paper"
-    assert pack_industry("water_outlet", None) == "paper"
+    assert pack_industry("water_outlet", "paper") == "paper"
+    # other wastewater: GB 8978-1996 (the wastewater pack), dyeing works GB 4287-2012
+    assert pack_industry("water_outlet", "thermal_power") == "wastewater"
+    assert pack_industry("water_outlet", None) == "wastewater"
+    assert pack_industry("water_outlet", "dyeing") == "dyeing"
     assert pack_industry("air_station", None) == "generic"
     assert rulepack_for("gas_outlet", "paper", date(2026, 3, 1)).version == "thermal_power/2023.1"
     assert rulepack_for("gas_outlet", "paper").version == "thermal_power/2026.2"
