@@ -8,6 +8,7 @@ the ceiling and the result is exact. Values on the table's resolution grid (whol
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, TypeAlias
 
@@ -185,13 +186,31 @@ def _aqi_one_edition(
         if edition == EDITION_2012:
             exceed |= (pol[p] > 100).view(np.uint8) << np.uint8(i)
     # the indicators that decided: bit i = INDICATORS[i] (O3 1 h and 8 h both, when tied)
-    deciding = np.zeros(n, dtype=np.uint16)
-    for key, v in iaqis.items():
-        hit = ((v == published) & primary_possible).astype(np.uint16)
-        deciding |= hit << np.uint16(INDICATORS.index(key))
+    lut, multi = _indicator_lut(tuple(iaqis))
+    deciding = lut.take(mask)
+    for key in multi:
+        hit = (iaqis[key] == published) & primary_possible
+        np.bitwise_or(deciding, np.uint16(1 << INDICATORS.index(key)), out=deciding, where=hit)
     return {"iaqi": iaqis, "aqi": published, "aqi_computed": computed, "primary_mask": mask,
             "exceeding_mask": exceed, "primary_indicator_mask": deciding,
             "missing": any_missing}  # fmt: skip
+
+
+@functools.cache
+def _indicator_lut(keys: tuple[str, ...]) -> tuple[npt.NDArray[np.uint16], tuple[str, ...]]:
+    """Primary-pollutant bit mask → primary-indicator bit mask for the pollutants with one
+    indicator among ``keys``, and the keys of the pollutants with several (O3 1 h / 8 h, SO2
+    1 h / 24 h), which are resolved row by row."""
+    lut = np.zeros(1 << len(POLLUTANTS), dtype=np.uint16)
+    multi: list[str] = []
+    for i, p in enumerate(POLLUTANTS):
+        own = [k for k in keys if k.split("_")[0] == p]
+        if len(own) != 1:
+            multi += own
+            continue
+        has = (np.arange(lut.size) >> i & 1).astype(bool)
+        lut[has] |= np.uint16(1 << INDICATORS.index(own[0]))
+    return lut, tuple(multi)
 
 
 def _so2_fallback(raw: object, c1h: FloatArray, n: int, offset: int) -> FloatArray:
