@@ -159,8 +159,12 @@ def create_command(
     return row
 
 
-def _in_scope(session: Session, scope: Scope, mn: str | None = None) -> list[str]:
-    visible = visible_devices(session, scope)
+def _in_scope(session: Session, scope: Scope | None, mn: str | None = None) -> list[str]:
+    visible = (
+        visible_devices(session, scope)
+        if scope is not None
+        else set(session.scalars(select(Device.mn)))
+    )
     if mn is not None:
         if mn not in visible:
             raise DeviceNotFound(f"no device with MN={mn}", mn=mn)
@@ -169,22 +173,23 @@ def _in_scope(session: Session, scope: Scope, mn: str | None = None) -> list[str
 
 
 def list_commands(
-    session: Session, scope: Scope, mn: str | None = None, limit: int = 50
+    session: Session, scope: Scope | None, mn: str | None = None, limit: int = 50
 ) -> list[Command]:
-    """The newest commands of the devices ``scope`` sees (or of ``mn``)."""
+    """The newest commands of the devices ``scope`` sees (None: every device; the command
+    line), or of ``mn``."""
     mns = _in_scope(session, scope, mn)
     query = select(Command).where(Command.mn.in_(mns)).order_by(Command.id.desc()).limit(limit)
     return list(session.scalars(query))
 
 
-def get_command(session: Session, scope: Scope, command_id: int) -> Command:
+def get_command(session: Session, scope: Scope | None, command_id: int) -> Command:
     row = session.get(Command, command_id)
-    if row is None or row.mn not in visible_devices(session, scope):
+    if row is None or (scope is not None and row.mn not in visible_devices(session, scope)):
         raise CommandNotFound(f"no command {command_id}", id=command_id)
     return row
 
 
-def cancel_command(session: Session, scope: Scope, command_id: int) -> Command:
+def cancel_command(session: Session, scope: Scope | None, command_id: int) -> Command:
     """Withdraw a queued command (:class:`CommandStateError` once it has been sent)."""
     row = get_command(session, scope, command_id)
     row.state = next_state(row.state, Event.CANCEL).value

@@ -1,5 +1,6 @@
 /* 设备状态: the data loggers of the user's scope from /api/v1/hj212/status (sortable and
- * filterable, refreshed every few seconds) and the latest rejected frames. */
+ * filterable, refreshed every few seconds) and the latest rejected frames; for province and
+ * city accounts, 下发命令: commands to a logger and their states (/api/v1/hj212/commands). */
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("qs-config").textContent);
@@ -90,7 +91,9 @@
         "<td class=\"nowrap\">" + (d.last_seen ? esc(qs.cst(d.last_seen, true)) : '<span class="qs-muted">' + esc(L["devices.never"]) + "</span>") + "</td>" +
         '<td class="num">' + esc(lagText(d.lag_seconds)) + "</td>" +
         cfg.cns.map(function (cn) { return '<td class="num" data-cn="' + cn + '">' + (by[cn] || 0) + "</td>"; }).join("") +
-        '<td class="num">' + (errs || "0") + "</td></tr>";
+        '<td class="num">' + (errs || "0") + "</td>" +
+        (cfg.canCommand ? '<td><button type="button" class="qs-link-button" data-cmd-mn="' + esc(d.mn) + '">' +
+          esc(L["devices.cmd.button"]) + "</button></td>" : "") + "</tr>";
     }).join("");
     document.getElementById("qs-empty").hidden = devices.length > 0;
     document.getElementById("qs-shown").textContent = L["devices.shown"]
@@ -122,6 +125,7 @@
       renderSummary(r[1].length);
       renderTable();
       renderRejects(r[1]);
+      fillDevices();
       document.getElementById("qs-updated").textContent = qs.cst(new Date().toISOString(), true) + " " + L["layout.cst"];
       document.getElementById("qs-devices").dataset.ready = "1";
     }, function (err) {
@@ -142,6 +146,121 @@
     document.getElementById(id).addEventListener(id === "qs-search" ? "input" : "change", renderTable);
   });
   document.getElementById("qs-refresh").textContent = L["devices.refresh"].replace("{s}", cfg.refreshSeconds);
+
+  // ---------------------------------------------------------------- 下发命令 (province, city)
+  var FINAL = ["succeeded", "failed", "refused", "timed_out", "undelivered", "cancelled"];
+  var cmdTimer = null;
+
+  function fillDevices() {
+    var select = document.getElementById("qs-cmd-mn");
+    if (!select) { return; }
+    var keep = select.value;
+    select.innerHTML = devices.filter(function (d) { return d.enabled; }).map(function (d) {
+      return '<option value="' + esc(d.mn) + '">' + esc(d.mn) + (d.name ? " · " + esc(d.name) : "") + "</option>";
+    }).join("");
+    if (keep) { select.value = keep; }
+  }
+  function send(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json" }, body: body ? JSON.stringify(body) : undefined
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (r.ok) { return data; }
+        var detail = data.detail;
+        if (Array.isArray(detail)) {
+          detail = detail.map(function (e) { return (e.loc || []).slice(1).join(".") + ": " + e.msg; }).join("; ");
+        }
+        throw new Error(detail || ("HTTP " + r.status));
+      });
+    });
+  }
+  function resultText(c) {
+    if (c.error) { return c.error; }
+    var r = c.result || {};
+    if (r.system_time) {
+      return L["devices.cmd.clock"].replace("{time}", qs.cst(r.system_time, true)).replace("{s}", r.offset_seconds);
+    }
+    if (r.packets != null) { return L["devices.cmd.packets"].replace("{n}", r.packets); }
+    if (c.kind === "backfill" && c.params) {
+      return qs.cst(c.params.begin) + " — " + qs.cst(c.params.end);
+    }
+    return "";
+  }
+  function renderCommands(rows) {
+    var tbody = document.querySelector("#qs-commands tbody");
+    tbody.innerHTML = rows.map(function (c) {
+      return '<tr data-id="' + c.id + '" data-state="' + esc(c.state) + '"><td class="num">' + c.id + '</td><td class="mono">' + esc(c.mn) +
+        "</td><td>" + esc(L["devices.cmd.kind." + c.kind] || c.kind) + "</td><td>" + esc(c.cn) + "</td>" +
+        '<td><span class="qs-badge qs-cmd-state qs-cmd-' + esc(c.state) + '">' + esc(L["devices.cmd.state." + c.state] || c.state) + "</span></td>" +
+        '<td class="num">' + c.attempts + '</td><td class="qs-small">' + esc(resultText(c)) + '</td><td class="nowrap">' +
+        esc(qs.cst(c.created_at, true)) + "</td><td>" +
+        (c.state === "queued" ? '<button type="button" class="qs-link-button" data-cancel="' + c.id + '">' + esc(L["devices.cmd.cancel"]) + "</button>" : "") +
+        "</td></tr>";
+    }).join("");
+    document.getElementById("qs-commands-empty").hidden = rows.length > 0;
+    document.getElementById("qs-commands").dataset.ready = "1";
+    var busy = rows.some(function (c) { return FINAL.indexOf(c.state) < 0; });
+    window.clearTimeout(cmdTimer);
+    if (busy) { cmdTimer = window.setTimeout(loadCommands, 2000); }  // follow it until it ends
+  }
+  function loadCommands() {
+    return qs.getJSON(cfg.commandsUrl).then(renderCommands, function (err) {
+      document.getElementById("qs-cmd-msg").textContent = err.message;
+    });
+  }
+  function localToIso(value) {  // a datetime-local value is China Standard Time
+    return value ? value + (value.length === 16 ? ":00" : "") + "+08:00" : null;
+  }
+  if (cfg.canCommand) {
+    var kind = document.getElementById("qs-cmd-kind");
+    var msg = document.getElementById("qs-cmd-msg");
+    kind.addEventListener("change", function () {
+      document.getElementById("qs-cmd-backfill").hidden = kind.value !== "backfill";
+    });
+    document.getElementById("qs-devices").addEventListener("click", function (ev) {
+      var btn = ev.target.closest("[data-cmd-mn]");
+      if (!btn) { return; }
+      document.getElementById("qs-cmd-mn").value = btn.dataset.cmdMn;
+      document.getElementById("qs-cmd").scrollIntoView({ behavior: "smooth" });
+      kind.focus();
+    });
+    document.getElementById("qs-commands").addEventListener("click", function (ev) {
+      var btn = ev.target.closest("[data-cancel]");
+      if (!btn) { return; }
+      send(cfg.cancelUrl.replace("{id}", btn.dataset.cancel)).then(loadCommands, function (err) {
+        msg.textContent = L["devices.cmd.failed"] + L["punct.colon"] + err.message;
+      });
+    });
+    document.getElementById("qs-cmd-form").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var mn = document.getElementById("qs-cmd-mn").value;
+      var body = { kind: kind.value };
+      if (kind.value === "backfill") {
+        body.cn = document.getElementById("qs-cmd-cn").value;
+        body.begin = localToIso(document.getElementById("qs-cmd-from").value);
+        body.end = localToIso(document.getElementById("qs-cmd-to").value);
+        if (!body.begin || !body.end) { msg.textContent = L["devices.cmd.need_range"]; return; }
+      }
+      var button = document.getElementById("qs-cmd-send");
+      button.disabled = true;
+      msg.textContent = L["devices.cmd.sending"];
+      msg.dataset.state = "sending";
+      send(cfg.commandUrl.replace("{mn}", encodeURIComponent(mn)), body).then(function (c) {
+        msg.textContent = L["devices.cmd.sent"].replace("{id}", c.id);
+        msg.dataset.state = "ok";
+        return loadCommands();
+      }, function (err) {
+        msg.textContent = L["devices.cmd.failed"] + L["punct.colon"] + err.message;
+        msg.dataset.state = "error";
+      }).then(function () { button.disabled = false; });
+    });
+  }
+
   load();
-  window.setInterval(load, cfg.refreshSeconds * 1000);
+  if (cfg.canCommand) { loadCommands(); }
+  window.setInterval(function () {
+    load();
+    if (cfg.canCommand) { loadCommands(); }
+  }, cfg.refreshSeconds * 1000);
 })();
