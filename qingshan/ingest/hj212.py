@@ -5,9 +5,10 @@ HJ 212-2017 Appendix B, period from the CN, time = start of the period in UTC) a
 :func:`observation_tables` turns readings plus a series map into one ``OBSERVATION_SCHEMA`` table
 per stream. Edges: :func:`ensure_series` (relational store) and :class:`JournalIngestor`, which
 moves journal records into the :class:`~qingshan.timeseries.store.ObservationStore` and keeps a
-checkpoint. A replay of the records after the checkpoint (after ``kill -9``) appends identical
-rows, which the store's re-send rule makes a no-op: nothing acknowledged is lost, nothing is
-seen twice.
+checkpoint. Rows go in with :meth:`~qingshan.timeseries.store.ObservationStore.append_new`:
+a re-sent packet, a repeated history upload or a replay of the records after the checkpoint
+(after ``kill -9``) writes nothing already stored — nothing acknowledged is lost, nothing is
+stored twice, not even physically.
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ import json
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, NotRequired, Protocol, TypedDict, runtime_checkable
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -58,6 +59,18 @@ _STORED: Mapping[str, Mapping[str, str]] = {
     for period in VALUE_SUFFIX
 }
 _ALIGN_US = {"min": 60_000_000, "hour": 3_600_000_000}
+#: the store lock every journal's ingest holds around look-up, append and latest values, so
+#: that two listeners' ingests never both find a re-sent row missing
+STORE_LOCK = "hj212-ingest"
+_NEVER = np.iinfo(np.int64).min
+
+
+def _micros(value: datetime | None) -> int:
+    """µs since the epoch (``value`` tz-aware), or the smallest int64 for None."""
+    if value is None:
+        return int(_NEVER)
+    delta = value - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 class Reading(NamedTuple):
@@ -86,17 +99,15 @@ class StoreLike(Protocol):
 
 
 @runtime_checkable
-class ScanningStore(StoreLike, Protocol):
-    """A store that can also be read: replayed batches are filtered against it."""
+class DedupingStore(StoreLike, Protocol):
+    """A store that appends only what changes a read (an
+    :class:`~qingshan.timeseries.store.ObservationStore`): a re-sent packet is stored once."""
 
-    def scan(
-        self,
-        series_ids: Iterable[int] | None,
-        start: datetime | None,
-        end: datetime | None,
-        *,
-        columns: Sequence[str] | None = None,
-    ) -> pd.DataFrame: ...
+    def append_new(
+        self, rows: pa.Table, stream: str, *, check: np.ndarray | None = None
+    ) -> int: ...
+
+    def lock(self, name: str) -> AbstractContextManager[None]: ...
 
 
 @lru_cache(maxsize=4096)
@@ -255,8 +266,8 @@ class JournalIngestor:
 
     The checkpoint (``<journal>/ingest.checkpoint.json``, replaced atomically) marks a batch as
     pending before the store append and advances the position after it. After a crash in
-    between, the batch is read again and the rows already stored (same natural key and source)
-    are dropped before appending, so every record ends up in the store exactly once.
+    between, the batch is read again and every row of it looked up in the store before
+    appending, so every record ends up in the store exactly once, physically too.
     """
 
     def __init__(self, journal_dir: Path, engine: Engine, store: StoreLike) -> None:
@@ -290,33 +301,30 @@ class JournalIngestor:
             os.fsync(fh.fileno())
         os.replace(tmp, self.checkpoint_path)
 
-    def _drop_stored(self, table: pa.Table) -> pa.Table:
-        """Rows of ``table`` not already in the store (same natural key and source)."""
-        if table.num_rows == 0 or not isinstance(self.store, ScanningStore):
-            return table
-        times = table.column("time")
-        t0, t1 = pc.min(times).as_py(), pc.max(times).as_py()
-        have = self.store.scan(
-            sorted(set(table.column("series_id").to_pylist())), t0, t1 + timedelta(microseconds=1),
-            columns=["series_id", "time", "period", "source"],
-        )  # fmt: skip
-        if have.empty:
-            return table
-        seen = {
-            (int(a), b.to_pydatetime(), c, d)
-            for a, b, c, d in have[["series_id", "time", "period", "source"]].itertuples(
-                index=False
-            )
-        }
-        keep = [
-            (sid, t, p, src) not in seen
-            for sid, t, p, src in zip(
-                table.column("series_id").to_pylist(), times.to_pylist(),
-                table.column("period").to_pylist(), table.column("source").to_pylist(),
-                strict=True,
-            )
-        ]  # fmt: skip
-        return table.filter(pa.array(keep))
+    def _append(self, tables: Mapping[str, pa.Table], recovering: bool) -> int:
+        """Append ``tables`` (stream → rows); returns the rows written. A store that can
+        (:class:`DedupingStore`) writes only rows that are not stored yet: the rows of a
+        series not newer than its latest value are looked up (a re-sent or back-filled packet,
+        a late one), and all rows after a crash mid-batch. Call under :attr:`STORE_LOCK`."""
+        store = self.store
+        if not isinstance(store, DedupingStore):
+            return sum(store.append(table, stream) for stream, table in tables.items())
+        latest: dict[int, datetime] = {}
+        if not recovering:
+            ids = {i for t in tables.values() for i in t.column("series_id").to_pylist()}
+            with session_scope(self.engine) as session:
+                latest = registry.latest_times(session, ids)
+        written = 0
+        for stream, table in tables.items():
+            check = None
+            if not recovering:
+                newest = np.array(
+                    [_micros(latest.get(i)) for i in table.column("series_id").to_pylist()],
+                    dtype=np.int64,
+                )
+                check = table.column("time").cast(pa.int64()).to_numpy() <= newest
+            written += store.append_new(table, stream, check=check)
+        return written
 
     def lag(self) -> int:
         """Records written to the journal but not yet ingested (approximate, cheap)."""
@@ -365,19 +373,19 @@ class JournalIngestor:
         if unmapped:
             result.skipped["no_series"] = unmapped
         end = records[-1].next
-        # a batch interrupted between store append and checkpoint is filtered on replay, so
-        # nothing is stored twice even physically; otherwise mark the batch as in flight
+        # a batch interrupted between store append and checkpoint is looked up row by row on
+        # replay, so nothing is stored twice even physically; mark the batch as in flight
         recovering = self._read().get("pending") is not None
         self._save(result.position, pending=end)
-        written = []
-        for stream, table in observation_tables(readings, self._series).items():
-            if recovering:
-                table = self._drop_stored(table)
-            result.rows += self.store.append(table, stream)
-            written.append(table)
-        if written:  # the latest value per series, for maps and dashboards
-            with session_scope(self.engine) as session:
-                registry.update_latest(session, pa.concat_tables(written).to_pandas())
+        tables = observation_tables(readings, self._series)
+        if tables:
+            lock = self.store.lock(STORE_LOCK) if isinstance(self.store, DedupingStore) else None
+            with lock or nullcontext():  # look-up, append and latest values: one ingest at a time
+                result.rows = self._append(tables, recovering)
+                with session_scope(self.engine) as session:  # for maps and dashboards
+                    registry.update_latest(
+                        session, pa.concat_tables(list(tables.values())).to_pandas()
+                    )
         result.records = len(records)
         result.position = end
         self._save(end)

@@ -7,6 +7,7 @@ The one way code gets a series id (:func:`get_or_create_series`) and the one way
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import select
@@ -72,6 +73,19 @@ def get_or_create_series(
     """The series of ``site`` × ``parameter_code`` × ``period``, created when absent."""
     [series] = ensure_series(session, [(site.id, parameter_code, period, unit)]).values()
     return series
+
+
+def latest_times(session: Session, series_ids: Iterable[int]) -> dict[int, datetime]:
+    """The time of the latest value of each series of ``series_ids`` that has one [UTC]."""
+    ids = sorted(set(series_ids))
+    out: dict[int, datetime] = {}
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        query = select(LatestValue.series_id, LatestValue.time).where(
+            LatestValue.series_id.in_(chunk)
+        )
+        out.update((sid, time) for sid, time in session.execute(query))
+    return out
 
 
 def update_latest(session: Session, observations: pd.DataFrame) -> int:

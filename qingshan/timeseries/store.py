@@ -28,15 +28,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from qingshan.timeseries import compaction, layout, reader
+from qingshan.timeseries import compaction, layout, reader, resend
 from qingshan.timeseries.compaction import CompactionResult
 from qingshan.timeseries.errors import (
     CorruptFileError,
@@ -174,6 +176,37 @@ class ObservationStore:
             raise
         layout.publish(temps)
         return int(table.num_rows)
+
+    def append_new(
+        self,
+        rows: pa.Table | pd.DataFrame,
+        stream: str,
+        *,
+        check: np.ndarray | None = None,
+        received_at: datetime | None = None,
+    ) -> int:
+        """:meth:`append` only the rows that change what a read returns: a row whose key
+        already holds a higher revision, or the same content that arrived first (in the store
+        or earlier in ``rows``), is left out (:mod:`~qingshan.timeseries.resend`) — a re-sent
+        packet is stored once physically, and every read is exactly as after :meth:`append`.
+
+        ``check`` (bool per row, default all) marks the rows that may have a stored twin; the
+        others are only compared within ``rows``. Returns the number of rows written.
+        """
+        check_stream(stream)
+        table = to_observation_table(rows, received_at=received_at or utcnow())
+        if table.num_rows == 0:
+            return 0
+        keep = resend.new_rows(self.root, self._footers, table, stream, check)
+        if not keep.all():
+            table = table.filter(pa.array(keep))
+        return self.append(table, stream)
+
+    def lock(self, name: str) -> AbstractContextManager[None]:
+        """An exclusive lock ``<root>/.<name>.lock`` shared by every process using this store:
+        writers that look at the store before appending (:meth:`append_new`) hold one around
+        look-up and append, so that two of them never both find a row missing."""
+        return resend.writer_lock(self.root, name)
 
     # ------------------------------------------------------------------ reading
     def partitions(self, stream: str | None = None) -> list[Partition]:

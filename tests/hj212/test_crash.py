@@ -1,5 +1,6 @@
 """kill -9 the listener under load, restart it, and find every acknowledged packet in the
-store exactly once (HJ 212 intake durability: fsync before the answer, journal replay)."""
+store exactly once (HJ 212 intake durability: fsync before the answer, journal replay) — also
+physically, while loggers re-send packets already stored."""
 
 import asyncio
 import os
@@ -50,7 +51,8 @@ def _start(env: dict, port: int) -> subprocess.Popen:
 
 async def _load(port: int, specs, acked: set, stop_after: int) -> None:
     """Each logger sends real-time packets back to back (one in flight) until the listener
-    dies; ``acked`` gets the (MN, QN) of every answered packet."""
+    dies, every fifth one twice (a re-send of a packet already acknowledged); ``acked`` gets
+    the (MN, QN) of every answered packet."""
     rng = random.Random(5)
     base = datetime(2026, 5, 1, tzinfo=UTC)
 
@@ -62,9 +64,10 @@ async def _load(port: int, specs, acked: set, stop_after: int) -> None:
         try:
             for k in range(100_000):
                 frame = build_packet(spec, "2011", base + timedelta(seconds=k), rng, seq=k)
-                writer.write(frame)
-                answer = parse(await asyncio.wait_for(reader.readuntil(b"\r\n"), 10))
-                acked.add((spec.mn, answer.qn))
+                for _ in range(2 if k % 5 == 4 else 1):
+                    writer.write(frame)
+                    answer = parse(await asyncio.wait_for(reader.readuntil(b"\r\n"), 10))
+                    acked.add((spec.mn, answer.qn))
         except (OSError, asyncio.IncompleteReadError, TimeoutError):
             pass
         finally:
@@ -117,10 +120,10 @@ def test_kill_9_under_load_loses_nothing_and_stores_nothing_twice(engine, tmp_pa
     missing = {f"{mn}:{qn}" for mn, qn in acked} - stored
     assert not missing, f"{len(missing)} acknowledged packets lost"
     assert len(acked) >= 1500
-    # physically once: no (natural key, source) appears in two Parquet rows
+    # physically once: no natural key appears in two Parquet rows, re-sends included
     files = [str(p) for p in (tmp_path / "var" / "observations").rglob("*.parquet")]
     dupes = duckdb.sql(
-        "SELECT series_id, time, period, source, count(*) AS n FROM read_parquet($files) "
+        "SELECT series_id, time, period, count(*) AS n FROM read_parquet($files) "
         "GROUP BY ALL HAVING n > 1", params={"files": files}
     ).fetchall()  # fmt: skip
     assert dupes == []
