@@ -1,9 +1,10 @@
 """Delivering the platform's commands over a listener's live connections.
 
 :class:`CommandRunner` sits beside a :class:`~qingshan.hj212.listener.Listener`. Every
-``interval`` seconds it reports what changed to the database and learns which commands are
-queued (one call of ``sync``: :func:`~qingshan.hj212.command_service.sync_commands`, through
-the ingest worker or a thread); it claims those whose logger is connected *to this process*,
+``interval`` seconds, and as soon as a command changed, it reports the changes to the database
+and learns which commands are queued (one call of ``sync``:
+:func:`~qingshan.hj212.command_service.sync_commands`, through the ingest worker or a thread);
+it claims those whose logger is connected *to this process*,
 sends them and follows their answers in a :class:`~qingshan.hj212.commands.CommandBook`
 (which the listener feeds with every frame of a waiting MN). Timeouts are checked every
 ``tick`` seconds, independently of the database round trip.
@@ -112,8 +113,8 @@ class CommandRunner:
             except TimeoutError:
                 pass
             self.tick()
-            if loop.time() - last < interval:
-                continue
+            if loop.time() - last < interval and not self.book.changed:
+                continue  # a change (an answer, a timeout) is reported at once
             last = loop.time()
             try:
                 await self.run_once()

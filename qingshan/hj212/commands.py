@@ -291,6 +291,11 @@ class CommandBook:
     def __len__(self) -> int:
         return len(self._by_mn)
 
+    @property
+    def changed(self) -> bool:
+        """Whether there are changes :meth:`drain` has not returned yet."""
+        return bool(self._dirty)
+
     def busy(self, mn: str) -> bool:
         return mn in self._by_mn
 

@@ -25,6 +25,7 @@ Pure functions: bytes in, bytes out; no I/O.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -69,6 +70,7 @@ def parse_key(text: str) -> bytes:
     return bytes.fromhex(text)
 
 
+@lru_cache(maxsize=4096)  # one per device key: building it costs a third of a frame's decryption
 def _cipher(key: bytes) -> Cipher[modes.ECB]:
     if len(key) != KEY_BYTES:
         raise FieldError(
