@@ -44,7 +44,7 @@ from qingshan.qc.kernel import (
     run_lengths,
     seconds,
 )
-from qingshan.qc.persistence import detection_limit_test, stuck_value_test
+from qingshan.qc.persistence import detection_limit_test, stuck_value_test, zero_run_test
 from qingshan.qc.rolling import flat_windows, modified_z_exceeds
 from qingshan.qc.timing import (
     duplicate_time_test,
@@ -64,6 +64,7 @@ __all__ = [
     "flat_line_test",
     "stuck_value_test",
     "detection_limit_test",
+    "zero_run_test",
     "missing_test",
     "time_gap_test",
     "future_time_test",
@@ -184,15 +185,21 @@ def spike_test(
     fail_threshold: float | None = None,
     *,
     mask: Mask = None,
+    centre_only: bool = False,
 ) -> Flags:
     """Spike (average method): |xᵢ − (xᵢ₋₁ + xᵢ₊₁)/2| above a threshold.
 
-    QARTOD spike test, average method (``ioos_qc.qartod.spike_test(method="average")``).
+    QARTOD spike test, average method (``ioos_qc.qartod.spike_test(method="average")``). The
+    QARTOD statistic of a one-value spike s is ≈ s at the spike and ≈ s/2 at each of its two
+    neighbours, so a spike twice the threshold also flags both neighbours. ``centre_only``
+    flags only the values whose statistic is not below either neighbour's (non-maximum
+    suppression): the spike itself, not the two good values around it.
 
     Parameters
     ----------
     values : array [unit]
     suspect_threshold, fail_threshold : float [unit]
+    centre_only : bool
 
     Returns
     -------
@@ -205,10 +212,15 @@ def spike_test(
     if x.size >= 3:
         ref = np.abs(x[1:-1] - (x[:-2] + x[2:]) / 2.0)
         inner = np.where(np.isnan(ref), NE, P).astype(np.uint8)
+        peak = np.ones(ref.shape, dtype=bool)
+        if centre_only and ref.size > 1:
+            r = np.nan_to_num(ref, nan=-np.inf)
+            peak[1:] &= r[1:] >= r[:-1]
+            peak[:-1] &= r[:-1] >= r[1:]
         with np.errstate(invalid="ignore"):
-            inner[ref > suspect_threshold] = S
+            inner[(ref > suspect_threshold) & peak] = S
             if fail_threshold is not None:
-                inner[ref > fail_threshold] = F
+                inner[(ref > fail_threshold) & peak] = F
         flags[1:-1] = inner
     return finish(values, flags, missing, masked)
 

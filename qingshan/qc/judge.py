@@ -7,14 +7,16 @@ stored, replayable verdicts (:mod:`qingshan.qc.service`) and the score against t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from qingshan.archive.limits import convert_to_reference_o2, reference_o2
+from qingshan.qc import ambient as AM
 from qingshan.qc import checks as C
 from qingshan.qc import patterns as PT
 from qingshan.qc.exceedance import Event, events_from_runs, judge
@@ -77,6 +79,7 @@ def judge_outlet(
     now=None,
     site: object = None,
     minutes: pd.DataFrame | None = None,
+    reference: Mapping[str, pd.Series] | None = None,
 ) -> OutletVerdict:
     """Judge one outlet.
 
@@ -98,6 +101,9 @@ def judge_outlet(
         valid minutes (check ``minute_validity``: FAIL below, PASS at or above, not evaluated
         outside the minute data's span). A minute is valid when present, not flagged
         F/M/D/C/T/B and not inside an invalidating mark.
+    reference : parameter code → Series (UTC time index) or None — an ambient station's
+        neighbours' median per parameter (:func:`qingshan.qc.context.neighbour_reference`),
+        for the context checks of the pack.
     """
     marks = validate_marks(marks)
     limits = dict(limits or {})
@@ -132,6 +138,9 @@ def judge_outlet(
             else None
         )
         inv = mark_mask(t, marks, invalid_kinds, parameter=code) if marks else None
+        ref = None
+        if reference is not None and code in reference:
+            ref = _align(pd.DatetimeIndex(reference[code].index), reference[code].to_numpy(), t)
         results = check_series(
             t,
             x,
@@ -142,6 +151,7 @@ def judge_outlet(
             received_at=rec,
             now=now,
             running=~stopped_of[code],
+            reference=ref,
         )
         if minutes is not None and len(minutes):
             mv = minute_validity(minutes, code, t, pack, marks, invalid_kinds)
@@ -151,6 +161,7 @@ def judge_outlet(
             code, pos, t, x, results, np.empty(0, np.uint8), np.empty(0, bool)
         )
     _cross_checks(verdicts, base, stopped_of, pack)
+    _ambient_checks(verdicts, pack)
     for v in verdicts.values():
         for r in v.results:
             r.flags[np.isnan(v.values)] = np.uint8(Flag.MISSING)
@@ -243,6 +254,48 @@ def _cross_checks(verdicts, base, stopped_of, pack) -> None:
             v = verdicts[code]
             f = PT.flow_state_test(v.values, ~stopped_of[code], stop["min_running_flow"])
             v.results.append(CheckResult("flow_state", np.asarray(f, np.uint8), stop, ver))
+
+
+#: two-parameter checks of an ambient station: name → (function, takes the times)
+AMBIENT_PAIR_CHECKS: dict[str, tuple[Callable[..., Any], bool]] = {
+    "pm_inversion": (AM.pm_inversion_test, False),
+    "no2_above_nox": (AM.no2_above_nox_test, False),
+    "night_titration": (AM.night_titration_test, True),
+}
+
+
+def _failed(v: SeriesVerdict) -> BoolArray:
+    out = np.zeros(v.values.size, bool)
+    for r in v.results:
+        out |= r.flags == F
+    return out
+
+
+def _ambient_checks(verdicts: dict[str, SeriesVerdict], pack: RulePack) -> None:
+    """PM2.5 against PM10, NO2 against NOx, O3 against NO2 at night (:mod:`.ambient`): each
+    configured on its first parameter with the ``partner`` code; the hour's flag goes on both
+    series (either analyser may be wrong). Values already FAIL on either side are not used."""
+    for code, v in list(verdicts.items()):
+        cfg = pack.checks_for(code)
+        for name, (fn, timed) in AMBIENT_PAIR_CHECKS.items():
+            if name not in cfg:
+                continue
+            params = {k: x for k, x in cfg[name].items() if k not in ("partner", "basis")}
+            partner = cfg[name]["partner"]
+            pv = verdicts.get(partner)
+            if pv is None or pv is v:
+                continue
+            other = _align(pv.times, np.where(_failed(pv), np.nan, pv.values), v.times)
+            if "night_hours" in params:
+                params["night_hours"] = tuple(params["night_hours"])
+            args = (v.values, other, v.times) if timed else (v.values, other)
+            f = np.asarray(fn(*args, **params, mask=_failed(v)), dtype=np.uint8)
+            v.results.append(CheckResult(name, f, dict(cfg[name]), pack.version))
+            on_partner = (
+                pd.Series(f, index=v.times).reindex(pv.times).fillna(int(NE)).to_numpy(np.uint8)
+            )
+            on_partner[on_partner == np.uint8(Flag.MISSING)] = NE  # the first one was missing
+            pv.results.append(CheckResult(name, on_partner, dict(cfg[name]), pack.version))
 
 
 def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, source_type) -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from qingshan.archive.limits import resolve_limit
 from qingshan.qc import patterns as PT
+from qingshan.qc.context import neighbour_reference
 from qingshan.qc.errors import EmptySeries
 from qingshan.qc.flags import Flag, FlagArray, aggregate, flag_names
 from qingshan.qc.judge import judge_outlet
@@ -58,6 +59,7 @@ def check_long_frame(
         lim = resolve_limit(c, rows, source_type=source_type)
         if lim is not None:
             limits[c] = lim
+    refs = station_references(frame, pack)
     parts = []
     for site, g in frame.groupby("site", sort=False):
         v = judge_outlet(
@@ -68,11 +70,20 @@ def check_long_frame(
             source_type=source_type,
             now=now,
             site=site,
+            reference=refs.get(site),
         )
         rt = v.row_flags
         rt.index = g.index
         parts.append(rt)
     res = pd.concat(parts).reindex(frame.index)
+    # a check one site ran and another did not (no PM10 to compare, no neighbours): not
+    # evaluated there, and MISSING where the value is
+    absent = frame["value"].isna().to_numpy()
+    for c in res.columns:
+        if c not in VERDICT_COLUMNS and res[c].isna().any():
+            col = res[c].to_numpy(dtype=float)
+            fill = np.where(absent, float(Flag.MISSING), float(Flag.NOT_EVALUATED))
+            res[c] = np.where(np.isnan(col), fill, col).astype(np.uint8)
     copy = _copies(frame, pack)
     if copy is not None:
         res["cross_outlet_copy"] = copy
@@ -87,6 +98,38 @@ def check_long_frame(
     out["aggregate_flag"] = flag_names(res["aggregate_flag"].to_numpy(dtype=np.uint8))
     for c in VERDICT_COLUMNS:
         out[c] = res[c].to_numpy()
+    return out
+
+
+def station_references(frame: pd.DataFrame, pack: RulePack) -> dict[object, dict[str, pd.Series]]:
+    """Each site's neighbours' median per parameter (site → code → Series over time), from the
+    other sites of ``frame``, when the pack asks for regional context (``regional_context`` in
+    its ``default`` parameters) and the frame holds at least three sites; else empty."""
+    ctx = pack.checks_for("default").get("regional_context")
+    if ctx is None or frame["site"].nunique() < 3:
+        return {}
+    out: dict[object, dict[str, pd.Series]] = {}
+    t = pd.to_datetime(frame["time"], utc=True)
+    key = pd.DataFrame(
+        {"t": t, "site": frame["site"], "p": frame["parameter"].astype(str), "v": frame["value"]}
+    )
+    key = key[~key.duplicated(["t", "site", "p"])]
+    for code, g in key.groupby("p", sort=False):
+        if g["site"].nunique() < 3:
+            continue
+        wide = g.pivot(index="t", columns="site", values="v").sort_index()
+        analyser = pack.checks_for(str(code)).get("analyser") or {}
+        ref = neighbour_reference(
+            wide,
+            neighbours=int(ctx["neighbours"]),
+            min_correlation=float(ctx["min_correlation"]),
+            min_overlap=int(ctx.get("min_overlap", 48)),
+            floor=float(analyser.get("resolution", 0.0)),
+        )
+        for site in ref.columns:
+            s = ref[site].dropna()
+            if len(s):
+                out.setdefault(site, {})[str(code)] = s
     return out
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from qingshan.qc.errors import BadParameter
 from qingshan.qc.kernel import (
     NE,
+    F,
     Flags,
     Mask,
     P,
@@ -121,4 +122,54 @@ def stuck_value_test(
     np.add.at(mark, starts[hit], 1)
     np.add.at(mark, ends[hit], -1)
     flags[np.cumsum(mark[:-1]) > 0] = S
+    return finish(values, flags, missing, masked)
+
+
+def zero_run_test(
+    values: Values,
+    times: Times,
+    duration: float,
+    zero: float = 0.0,
+    *,
+    mask: Mask = None,
+) -> Flags:
+    """Stuck at zero: a run of values ≤ ``zero`` lasting ``duration`` or longer is FAIL, every
+    value of it from the first.
+
+    No ambient pollutant is ever absent from the air: an analyser reading 0 (CO "0.0 mg/m³")
+    reads below its own detection limit (HJ 654-2013 §6 Table 1 allows SO2, NO2 and O3
+    analysers ≤ 2 nmol/mol and CO analysers ≤ 0.5 µmol/mol [U: table values]) — it measures
+    zero air, a closed or disconnected inlet, or its zero offset. CNEMC publishes no such value:
+    none of the 1,721,754 station-hours of Zhejiang 2019 nor of the 188,600 of every national
+    station on 2019-01-01 is 0. Repetition at the reporting resolution (CO at 0.1 mg/m³, SO2 at
+    2–5 µg/m³) is normal and left to :func:`stuck_value_test` and
+    :func:`qingshan.qc.context.stuck_context_test`; a run at zero is not.
+
+    Parameters
+    ----------
+    values : array [unit]
+    times : datetime array (sorted)
+    duration : float [s] shortest run flagged (span from its first to its last value + one step)
+    zero : float [unit] readings at or below it count as zero
+
+    Returns
+    -------
+    array [Flag]
+    """
+    if duration is None or duration <= 0:
+        raise BadParameter("zero_run_test", "duration", duration, "> 0 [s]")
+    x, missing, masked = masked_float(values, mask)
+    t = seconds(times, x.size)
+    flags = np.where(np.isnan(x), NE, P).astype(np.uint8)
+    with np.errstate(invalid="ignore"):
+        low = x <= zero
+    starts, ends = run_lengths(low)
+    if starts.size:
+        step = median_step(t) if x.size > 1 else 3600.0
+        span = t[ends - 1] - t[starts] + step
+        mark = np.zeros(x.size + 1, dtype=np.int32)
+        hit = span >= duration - step / 2
+        np.add.at(mark, starts[hit], 1)
+        np.add.at(mark, ends[hit], -1)
+        flags[np.cumsum(mark[:-1]) > 0] = F
     return finish(values, flags, missing, masked)

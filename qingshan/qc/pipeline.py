@@ -1,9 +1,15 @@
 """Run a rule pack's checks over one series, in order, masking invalid data before later checks.
 
 Order (qc-rules.md §11, lesson 1): timing → HJ 212 source flag → invalidating marks → gross range
-→ *mask* (source-invalid, marked, gross-range FAIL) → spike, rate of change, flat line, detection
-limit, MAD, limit hugging, repeated daily sequence, O2 checks. Every result carries the check's
-name, its parameters and the rule-pack version (:class:`CheckResult`).
+→ analyser range limit → zero run → *mask* (source-invalid, marked, FAIL so far) → spike, rate of
+change, flat line, stuck value, stuck against the neighbours, detection limit, MAD, limit hugging,
+repeated daily sequence, O2 checks. Every result carries the check's name, its parameters and the
+rule-pack version (:class:`CheckResult`).
+
+Ambient parameters carry their analyser in the pack (``analyser``: ``range``, ``detection_limit``,
+``resolution``, ``source``), read by the range-limit and context checks. With a ``reference``
+(the neighbours' median, :func:`qingshan.qc.context.neighbour_reference`) and a pack's
+``regional_context``, a spike-type SUSPECT the neighbours share is an event and PASSes.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from qingshan.qc import ambient as AM
 from qingshan.qc import checks as C
+from qingshan.qc import context as CX
 from qingshan.qc import patterns as PT
 from qingshan.qc.errors import DuplicateTimes, EmptySeries, ShapeMismatch, UnsortedTimes
 from qingshan.qc.flags import Flag, aggregate, utc_index
@@ -63,6 +71,7 @@ def check_series(
     now: object = None,
     limit: float | None = None,
     running: npt.ArrayLike | None = None,
+    reference: npt.ArrayLike | None = None,
 ) -> list[CheckResult]:
     """Run ``pack``'s checks for parameter ``code`` over one series.
 
@@ -85,6 +94,8 @@ def check_series(
         Emission limit, for limit hugging.
     running : bool array or None
         True while the unit produces (no stop mark), for the O2 checks.
+    reference : array or None [canonical unit of ``code``]
+        The neighbours' median at ``times`` (ambient stations), for the context checks.
 
     Raises
     ------
@@ -148,28 +159,106 @@ def check_series(
             g,
         )
         invalid |= f == Flag.FAIL
+    analyser: dict[str, Any] = cfg.get("analyser") or {}
+    if "range_limit" in cfg and analyser.get("range") is not None:
+        rl = cfg["range_limit"]
+        upper = float(analyser["range"][1])
+        f = add(
+            "range_limit",
+            AM.range_limit_test(x, upper, rl.get("tolerance_share", 0.01), mask=invalid),
+            {**rl, "upper": upper, "source": analyser.get("source")},
+        )
+        invalid |= f == Flag.FAIL
+    if "zero_run" in cfg:
+        z = cfg["zero_run"]
+        f = add("zero_run", C.zero_run_test(x, t_idx, mask=invalid, **z), z)
+        invalid |= f == Flag.FAIL
     mask = invalid
     floor = cfg.get("floor", {}).get("value") if isinstance(cfg.get("floor"), dict) else None
     # values at or below the analyser floor (detection limit) repeat legitimately at clean sites
     flat_mask = mask if floor is None else (mask | (x <= floor))
+    ref = None
+    if reference is not None:
+        ref = np.asarray(reference, dtype="float64")
+        if ref.shape != x.shape:
+            raise ShapeMismatch("values", x.size, "reference", ref.size)
+        if not np.isfinite(ref).any():
+            ref = None
+    ctx = cfg.get("regional_context")
+    moved = None
+    if ctx is not None and ref is not None:
+        moved = CX.moved_with_neighbours(
+            np.where(mask, np.nan, x),
+            ref,
+            _points(ctx["window_duration"], step) | 1,
+            ctx["min_ratio"],
+            floor=float(analyser.get("resolution", 0.0)),
+        )
+
+    def spike_type(name: str, flags: npt.ArrayLike, params: Mapping[str, Any]) -> None:
+        """A spike-type check: its SUSPECTs the neighbours share are events (PASS)."""
+        arr = np.array(flags, dtype=np.uint8)
+        if moved is not None and ctx is not None and name in ctx["checks"]:
+            arr[(arr == Flag.SUSPECT) & moved] = np.uint8(Flag.PASS)
+            params = {**params, "regional_context": ctx}
+        add(name, arr, params)
+
     if "spike" in cfg:
-        add("spike", C.spike_test(x, mask=mask, **cfg["spike"]), cfg["spike"])
+        sp = cfg["spike"]
+        spike_type("spike", C.spike_test(x, mask=mask, **sp), sp)
     if "relative_spike" in cfg:
-        add(
+        spike_type(
             "relative_spike",
             C.relative_spike_test(x, mask=mask, **cfg["relative_spike"]),
             cfg["relative_spike"],
         )
-    if "rate_of_change" in cfg:
+    if "neighbour_spike" in cfg and ref is not None:
+        ns = cfg["neighbour_spike"]
         add(
+            "neighbour_spike",
+            CX.neighbour_spike_test(
+                x, t_idx, ref, **ns, floor=float(analyser.get("resolution", 0.0)), mask=mask
+            ),
+            ns,
+        )
+    if "rate_of_change" in cfg:
+        spike_type(
             "rate_of_change",
             C.rate_of_change_test(x, t_idx, mask=mask, **cfg["rate_of_change"]),
             cfg["rate_of_change"],
         )
+    an: dict[str, float] = {}
+    explained = None
+    sc: dict[str, Any] = dict(cfg.get("stuck_context") or {})
+    explain_steps = sc.pop("explain_steps", None)
+    if sc and ref is not None and analyser.get("resolution") is not None:
+        an = {
+            "resolution": float(analyser["resolution"]),
+            "detection_limit": float(analyser.get("detection_limit") or 0.0),
+        }
+        if explain_steps is not None:
+            # runs the neighbours explain are normal repetition at the resolution
+            explained = CX.repetition_explained(
+                x,
+                t_idx,
+                ref,
+                **an,
+                max_steps=float(explain_steps),
+                window_duration=sc.get("window_duration", 604800.0),
+                mask=mask,
+            )
+
+    def persistence(name: str, flags: npt.ArrayLike, params: Mapping[str, Any]) -> None:
+        arr = np.array(flags, dtype=np.uint8)
+        if explained is not None:
+            arr[(arr == Flag.SUSPECT) & explained] = np.uint8(Flag.PASS)
+            params = {**params, "explained_steps": explain_steps}
+        add(name, arr, params)
+
     if "flat_line" in cfg:
         fl = cfg["flat_line"]
         if fl["suspect_duration"] >= 2 * step:
-            add(
+            persistence(
                 "flat_line",
                 C.flat_line_test(
                     x,
@@ -183,7 +272,13 @@ def check_series(
             )
     if "stuck_value" in cfg:
         sv = cfg["stuck_value"]
-        add("stuck_value", C.stuck_value_test(x, t_idx, mask=flat_mask, **sv), sv)
+        persistence("stuck_value", C.stuck_value_test(x, t_idx, mask=flat_mask, **sv), sv)
+    if an and ref is not None:
+        add(
+            "stuck_context",
+            CX.stuck_context_test(x, t_idx, ref, **an, **sc, mask=mask),
+            {**cfg["stuck_context"], **an},
+        )
     if "detection_limit" in cfg:
         add(
             "detection_limit",
@@ -194,7 +289,7 @@ def check_series(
         m = cfg["mad"]
         w = _points(m["window_duration"], step) | 1
         if w >= 5:
-            add(
+            spike_type(
                 "mad",
                 C.mad_outlier_test(
                     x, w, m.get("suspect_z", 6.0), m.get("fail_z"), m.get("min_mad", 0.0), mask=mask

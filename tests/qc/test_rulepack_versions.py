@@ -15,11 +15,33 @@ def test_generic_versions_by_date():
     assert load_rulepack("generic", date(2019, 1, 1)).version == "generic/2024.1"
     assert load_rulepack("generic", date(2026, 5, 31)).version == "generic/2024.1"
     assert load_rulepack("generic", date(2026, 6, 1)).version == "generic/2026.1"
-    assert load_rulepack("generic").version == "generic/2026.1"
+    assert load_rulepack("generic", date(2026, 11, 30)).version == "generic/2026.1"
+    assert load_rulepack("generic", date(2026, 12, 1)).version == "generic/2026.2"
+    assert load_rulepack("generic").version == "generic/2026.2"
+    # 2026.1 replays without the ambient checks of 2026.2
+    assert "zero_run" not in load_rulepack("generic", version="generic/2026.1").checks_for("a21005")
     # replay still finds the old version by name
     assert load_rulepack("generic", version="generic/2024.1").checks_for("a21026")[
         "relative_spike"
     ] == {"ratio": 3.5, "min_delta": 30.0}
+
+
+def test_generic_2026_2_analysers_are_data_with_their_source():
+    pack = load_rulepack("generic", version="generic/2026.2")
+    # HJ 654-2013 Table 1 [U]: SO2 0–500 nmol/mol, detection limit 2 nmol/mol, at 25 °C:
+    # 500 × 64.066 / 24.465 = 1309 µg/m³, 2 × 2.619 = 5.2 µg/m³; CO 50 µmol/mol = 57.2 mg/m³
+    so2 = pack.checks_for("a21026")["analyser"]
+    assert so2["range"] == [0, 1309.0] and so2["detection_limit"] == 5.2
+    assert so2["resolution"] == 1.0 and "HJ 654-2013" in so2["source"] and "[U" in so2["source"]
+    co = pack.checks_for("a21005")["analyser"]
+    assert co["range"] == [0, 57.2] and co["detection_limit"] == 0.57 and co["resolution"] == 0.1
+    pm = pack.checks_for("a34002")["analyser"]
+    assert (
+        pm["range"] == [0, 1000] and pm["detection_limit"] is None and "HJ 653-2013" in pm["source"]
+    )
+    assert pack.checks_for("a34004")["pm_inversion"]["partner"] == "a34002"
+    assert pack.checks_for("a05024")["night_titration"]["o3_min"] == 160.0
+    assert pack.checks_for("a21004")["no2_above_nox"]["partner"] == "a21002"
 
 
 def test_generic_2026_catches_ambient_so2_spike():
