@@ -191,9 +191,10 @@ def spike_test(
 
     QARTOD spike test, average method (``ioos_qc.qartod.spike_test(method="average")``). The
     QARTOD statistic of a one-value spike s is ≈ s at the spike and ≈ s/2 at each of its two
-    neighbours, so a spike twice the threshold also flags both neighbours. ``centre_only``
-    flags only the values whose statistic is not below either neighbour's (non-maximum
-    suppression): the spike itself, not the two good values around it.
+    neighbours, so a spike twice the threshold also flags both neighbours, and a step of 2 × the
+    threshold flags the values on both sides of it. ``centre_only`` flags only values above or
+    below both neighbours (a local extreme, not a step) whose statistic is not below either
+    neighbour's (non-maximum suppression): the spike itself, not the good values around it.
 
     Parameters
     ----------
@@ -213,10 +214,14 @@ def spike_test(
         ref = np.abs(x[1:-1] - (x[:-2] + x[2:]) / 2.0)
         inner = np.where(np.isnan(ref), NE, P).astype(np.uint8)
         peak = np.ones(ref.shape, dtype=bool)
-        if centre_only and ref.size > 1:
-            r = np.nan_to_num(ref, nan=-np.inf)
-            peak[1:] &= r[1:] >= r[:-1]
-            peak[:-1] &= r[:-1] >= r[1:]
+        if centre_only:
+            a, b, c = x[:-2], x[1:-1], x[2:]
+            with np.errstate(invalid="ignore"):
+                peak = ((b > a) & (b > c)) | ((b < a) & (b < c))  # a local extreme, not a step
+            if ref.size > 1:
+                r = np.nan_to_num(ref, nan=-np.inf)
+                peak[1:] &= r[1:] >= r[:-1]
+                peak[:-1] &= r[:-1] >= r[1:]
         with np.errstate(invalid="ignore"):
             inner[(ref > suspect_threshold) & peak] = S
             if fail_threshold is not None:

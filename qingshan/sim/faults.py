@@ -12,6 +12,12 @@ the loader writes as :class:`~qingshan.sim.models.InjectedFault` rows. Kinds:
 - ``spike``: one hour multiplied by 4–10.
 - ``gap``: no rows at all for every parameter of the site (logger offline).
 - ``calibration``: data flag C (HJ 212-2017 Table 8) with the reading of the check standard.
+- ambient stations (:func:`inject_ambient`): ``stuck_zero`` — a gas (SO2, NO2, O3, CO) at
+  exactly 0 for 10–20 h (a zeroed analyser); ``pm_inversion`` — PM2.5 raised to U(1.5, 3) ×
+  PM10 for one hour (倒挂); ``night_titration`` — O3 raised to U(180, 300) µg/m³ in a night
+  hour (00–05 CST) whose NO2 is ≥ 80 µg/m³; ``range_limit`` — 1–3 h at the analyser's upper
+  range (saturated). The two-parameter kinds are recorded on both series (the pair is what is
+  wrong); the values of the second series are not changed.
 - ``limit_hugging``: a gas pollutant generated at 0.88–0.97 × its limit (贴限排放) — one record
   over the whole series (:func:`record_patterns`, from the generator's ``Block.patterns``).
 - ``capped``: the hours where the generator's cap on an outlet pollutant (0.98 × the limit
@@ -138,6 +144,94 @@ class Injector:
                 self.b.flag[r, t0] = C
                 self.quiet[r, t0] = True
                 self.record(r, "calibration", t0, t0 + 1, {"standard": float(standard[k])})
+
+    # ---------------------------------------------------------------- ambient stations
+    def stuck_zero(self, rows: np.ndarray, n: int, hours=(10, 21)) -> None:
+        for r in self.rng.choice(rows, n):
+            h = int(self.rng.integers(*hours))
+            t0 = self.window(r, h)
+            if t0 is None:
+                continue
+            self.b.value[r, t0 : t0 + h] = 0.0
+            self.quiet[r, t0 : t0 + h] = True
+            self.record(r, "stuck_zero", t0, t0 + h, {"value": 0.0})
+
+    def pm_inversion(self, pairs: list[tuple[int, int]], n: int) -> None:
+        """PM2.5 (first row of a pair) raised above PM10 (second row) for one hour."""
+        for k in self.rng.choice(len(pairs), n):
+            r25, r10 = pairs[int(k)]
+            t0 = self.window([r25, r10], 1)
+            if t0 is None or not self.b.value[r10, t0] > 0:
+                continue
+            factor = float(self.rng.uniform(1.5, 3.0))
+            pm10 = float(self.b.value[r10, t0])
+            self.b.value[r25, t0] = np.round(pm10 * factor)
+            params = {
+                "factor": round(factor, 3),
+                "pm10": pm10,
+                "value": float(self.b.value[r25, t0]),
+            }
+            self.record([r25, r10], "pm_inversion", t0, t0 + 1, params)
+
+    def night_titration(
+        self, pairs: list[tuple[int, int]], n: int, night: np.ndarray, no2_min: float = 80.0
+    ) -> None:
+        """O3 (first row of a pair) raised in a night hour whose NO2 (second row) ≥ ``no2_min``."""
+        for k in self.rng.choice(len(pairs), n):
+            r_o3, r_no2 = pairs[int(k)]
+            with np.errstate(invalid="ignore"):
+                ok = night & (self.b.value[r_no2] >= no2_min) & np.isfinite(self.b.value[r_o3])
+            ok &= ~(self.busy[r_o3] | self.busy[r_no2])
+            hours = np.flatnonzero(ok)
+            if hours.size == 0:
+                continue
+            t0 = int(self.rng.choice(hours))
+            self.b.value[r_o3, t0] = np.round(self.rng.uniform(180.0, 300.0))
+            params = {"no2": float(self.b.value[r_no2, t0]), "value": float(self.b.value[r_o3, t0])}
+            self.record([r_o3, r_no2], "night_titration", t0, t0 + 1, params)
+
+    def range_limit(self, rows: np.ndarray, n: int, upper: np.ndarray, hours=(1, 4)) -> None:
+        """1–3 h at the analyser's upper range; ``upper`` per row of the block."""
+        for r in self.rng.choice(rows, n):
+            h = int(self.rng.integers(*hours))
+            t0 = self.window(r, h)
+            if t0 is None:
+                continue
+            self.b.value[r, t0 : t0 + h] = upper[r]
+            self.record(r, "range_limit", t0, t0 + h, {"value": float(upper[r])})
+
+
+def inject_ambient(
+    inj: Injector,
+    stations: np.ndarray,
+    codes: list[str],
+    upper: dict[str, float],
+    rates: dict[str, float],
+    minimum: int = 1,
+) -> None:
+    """The ambient faults at the stations ``stations`` (indices of their first row / n_params):
+    ``rates`` per series-year (``stuck_zero`` per gas series, ``range_limit`` per series) or
+    per station-year (``pm_inversion``, ``night_titration``); ``upper`` the analyser's upper
+    range per parameter code [unit of the series]."""
+    if len(stations) == 0:
+        return
+    n_p = len(codes)
+    col = {c: i for i, c in enumerate(codes)}
+    base = np.asarray(stations) * n_p
+    gases = np.concatenate([base + col[c] for c in ("a21026", "a21004", "a05024", "a21005")])
+    inj.stuck_zero(gases, inj.count(len(gases), rates["stuck_zero"], minimum))
+    pm = [(int(b + col["a34004"]), int(b + col["a34002"])) for b in base]
+    inj.pm_inversion(pm, inj.count(len(pm), rates["pm_inversion"], minimum))
+    ox = [(int(b + col["a05024"]), int(b + col["a21004"])) for b in base]
+    local = inj.b.times.tz_convert(CST).hour
+    night = np.asarray((local >= 0) & (local < 5))
+    inj.night_titration(ox, inj.count(len(ox), rates["night_titration"], minimum), night)
+    ranged = [c for c in codes if c in upper]
+    rows = np.concatenate([base + col[c] for c in ranged])
+    per_row = np.zeros(inj.b.value.shape[0])
+    for c in ranged:
+        per_row[np.arange(col[c], per_row.size, n_p)] = upper[c]
+    inj.range_limit(rows, inj.count(len(rows), rates["range_limit"], minimum), per_row)
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

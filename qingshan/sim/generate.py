@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from qingshan.qc.rules import load_rulepack
 from qingshan.sim.air import SYNTH_SOURCE, air_values
 from qingshan.sim.blocks import Block
 from qingshan.sim.catalog import Catalogue
@@ -18,6 +19,7 @@ from qingshan.sim.faults import (
     Fault,
     Injector,
     gas_exceedances,
+    inject_ambient,
     inject_generic,
     o2_tampering,
     record_patterns,
@@ -50,6 +52,9 @@ RATES = {
     "gas_outlet": {"flat_line": 0.5, "spike": 1.0, "gap": 0.5},
     "water_outlet": {"flat_line": 0.5, "spike": 1.0, "gap": 0.5},
 }
+#: ambient-station faults [stuck_zero, range_limit: per series-year; pm_inversion,
+#: night_titration: per station-year]
+AMBIENT_RATES = {"stuck_zero": 0.5, "range_limit": 0.5, "pm_inversion": 1.0, "night_titration": 0.5}
 CALIBRATION_EVERY_DAYS = 14
 #: readings of the check standards during calibration hours, by parameter code
 CHECK_STANDARD = {
@@ -70,6 +75,18 @@ class StreamData:
     stream: str
     blocks: list[Block]
     faults: list[Fault]
+
+
+def analyser_ranges(codes: list[str]) -> dict[str, float]:
+    """Upper analyser range per ambient parameter [unit of the series], from the ambient rule
+    pack QC judges stations with (``analyser.range``; HJ 654-2013 / HJ 653-2013 [U])."""
+    pack = load_rulepack("generic")
+    out = {}
+    for c in codes:
+        analyser = pack.checks_for(c).get("analyser") or {}
+        if analyser.get("range") is not None:
+            out[c] = float(analyser["range"][1])
+    return out
 
 
 def stream_rng(seed: int, stream: str) -> np.random.Generator:
@@ -121,6 +138,7 @@ def generate_stream(
         inj.calibration(
             cal, CALIBRATION_EVERY_DAYS, np.array([CHECK_STANDARD[codes[r % n_p]] for r in cal])
         )
+        inject_ambient(inj, synth, codes, analyser_ranges(codes), AMBIENT_RATES)
     elif stream == "water":
         conc = [codes.index(c) for c in ("w01019", "w21003", "w21011")]
         inject_generic(inj, _rows(n_s, n_p, conc), _groups(n_s, n_p), RATES[stream])

@@ -28,21 +28,26 @@ from sqlalchemy import select
 from qingshan.archive.limits import resolve_limit
 from qingshan.config import get_settings
 from qingshan.db.engine import get_engine, session_scope
-from qingshan.monitoring.models import Series
+from qingshan.monitoring.models import Series, Site, SiteKind
 from qingshan.qc.errors import QCError
 from qingshan.qc.flags import Flag
 from qingshan.qc.jobs import load_outlets, read_frames
 from qingshan.qc.judge import judge_outlet
+from qingshan.qc.longform import station_references
 from qingshan.qc.service import rulepack_for
 from qingshan.sim.models import InjectedFault
 from qingshan.timeseries.store import ObservationStore
 
-__all__ = ["DETECTORS", "score_frames", "score_demo"]
+__all__ = ["DETECTORS", "air_references", "score_frames", "score_demo"]
 
 #: fault kind → checks whose SUSPECT/FAIL detect it ("exceedance" and "gap" are verdicts)
 DETECTORS: dict[str, frozenset[str]] = {
-    "spike": frozenset({"spike", "relative_spike", "mad", "gross_range", "rate_of_change"}),
-    "flat_line": frozenset({"flat_line", "stuck_value", "detection_limit"}),
+    "spike": frozenset(
+        {"spike", "relative_spike", "mad", "gross_range", "rate_of_change", "neighbour_spike"}
+    ),
+    "flat_line": frozenset(
+        {"flat_line", "stuck_value", "detection_limit", "stuck_context", "zero_run"}
+    ),
     "calibration": frozenset({"hj212_flag"}),
     "o2_tamper": frozenset({"o2_shift", "o2_range", "o2_consistency", "flat_line"}),
     "exceedance": frozenset({"<exceeding>"}),
@@ -50,6 +55,11 @@ DETECTORS: dict[str, frozenset[str]] = {
     # patterns the demo builds into outlet values (recorded by sim.faults.record_patterns)
     "limit_hugging": frozenset({"limit_hugging"}),
     "capped": frozenset({"converted_flat", "flat_line", "stuck_value", "ceiling"}),
+    # ambient stations (sim.faults.inject_ambient)
+    "stuck_zero": frozenset({"zero_run", "flat_line", "stuck_value", "stuck_context"}),
+    "pm_inversion": frozenset({"pm_inversion"}),
+    "night_titration": frozenset({"night_titration"}),
+    "range_limit": frozenset({"range_limit", "gross_range"}),
 }
 
 
@@ -91,6 +101,7 @@ def _score_site(site: dict, faults: pd.DataFrame, kinds: list[str], grid_ns: np.
         limits=limits,
         source_type=site.get("source_type"),
         now=end,
+        reference=site.get("reference"),
     )
     rt = v.row_flags
     sid_of_row = frame["series_id"].to_numpy()
@@ -180,7 +191,8 @@ def score_frames(
     ----------
     sites : dicts with ``frame`` (hourly long form: time, parameter, value, flag, series_id),
         ``kind``, ``industry``, ``source_type``, ``permit_limits`` (PermitLimit rows as dicts),
-        optional ``reference_o2`` (the archive's)
+        optional ``reference_o2`` (the archive's) and ``reference`` (an air station's
+        neighbours' median per parameter, :func:`air_references`)
     faults : DataFrame series_id, kind, start, end (UTC, end exclusive)
     grid : the hourly axis the demo generated (for gaps)
     workers : processes judging sites in parallel (0: one per CPU, at most 8)
@@ -245,11 +257,27 @@ def score_frames(
     }
 
 
+def air_references(frames: dict[int, pd.DataFrame], kinds: dict[int, str]) -> dict:
+    """Each air station's neighbours' median per parameter (site id → code → Series), from
+    every air station of the province (:func:`qingshan.qc.longform.station_references`, the
+    context ``qc check`` gives the stations of a file), with the generic pack's parameters."""
+    air = [sid for sid, k in kinds.items() if k == "air_station" and sid in frames]
+    if len(air) < 3:
+        return {}
+    long = pd.concat(
+        [frames[sid][["time", "parameter", "value"]].assign(site=sid) for sid in air],
+        ignore_index=True,
+    )
+    return station_references(long, rulepack_for("air_station", None))
+
+
 def score_demo(limit_sites: int | None = None, settings=None, *, workers: int = 0) -> dict:
     """Score against the demo province in the configured stores (``qingshan sim build``).
 
     Observations are read in bulk, one store scan per stream (:func:`qingshan.qc.jobs.read_frames`);
-    outlets are judged in ``workers`` processes (0: one per CPU, at most 8; 1: in process).
+    outlets are judged in ``workers`` processes (0: one per CPU, at most 8; 1: in process). Air
+    stations are judged with their neighbours' context (:func:`air_references`), read from every
+    air station of the province, those without faults included.
     """
     settings = settings or get_settings()
     engine = get_engine(settings.db_url)
@@ -280,7 +308,13 @@ def score_demo(limit_sites: int | None = None, settings=None, *, workers: int = 
         if limit_sites:
             fault_sites = fault_sites[:limit_sites]
         metas = load_outlets(s, fault_sites)
-    frames = read_frames(store, metas, None, None)
+        air_ids = sorted(
+            set(s.scalars(select(Site.id).where(Site.kind == SiteKind.AIR_STATION)))
+            - set(fault_sites)
+        )
+        context = load_outlets(s, air_ids, kinds=("air_station",)) if air_ids else []
+    frames = read_frames(store, [*metas, *context], None, None)
+    refs = air_references(frames, {m.site_id: m.kind for m in [*metas, *context]})
     sites = [
         {
             "frame": frames[m.site_id],
@@ -289,6 +323,7 @@ def score_demo(limit_sites: int | None = None, settings=None, *, workers: int = 
             "source_type": m.source_type,
             "permit_limits": m.permit_limits,
             "reference_o2": m.reference_o2,
+            "reference": refs.get(m.site_id),
         }
         for m in metas
         if m.site_id in frames

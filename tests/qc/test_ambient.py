@@ -190,6 +190,10 @@ def test_spike_centre_only_spares_the_spikes_neighbours():
     assert list(qartod[2:5]) == [S, S, S]
     centre = C.spike_test(x, suspect_threshold=20.0, centre_only=True)
     assert list(centre) == [NE, P, P, S, P, P, NE]
+    # a step 10 → 60 (an exceedance starting) is no spike: QARTOD flags both sides of it
+    step = np.array([10.0, 10.0, 10.0, 60.0, 60.0, 60.0])
+    assert list(C.spike_test(step, 20.0)[2:4]) == [S, S]
+    assert S not in set(C.spike_test(step, 20.0, centre_only=True))
 
 
 # --- the whole rule pack on real station-hours -------------------------------------------------

@@ -65,6 +65,9 @@ def test_build_writes_the_province(built):
             "calibration",
             "limit_hugging",
             "capped",
+            "stuck_zero",
+            "pm_inversion",
+            "range_limit",
         }
         # air stations carry latest hourly values for the map
         latest = s.execute(

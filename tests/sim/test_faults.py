@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from qingshan.sim import generate as G
 from qingshan.sim.blocks import FLAGS
 from qingshan.sim.limits import SOURCE_TYPES
 
@@ -20,7 +21,12 @@ KINDS = {
     "calibration",
     "limit_hugging",
     "capped",
+    "stuck_zero",
+    "pm_inversion",
+    "range_limit",
 }
+#: needs a night hour with NO2 ≥ 80 µg/m³: none in the small province's three weeks of May
+WINTER_KINDS = {"night_titration"}
 
 
 def _locate(data, fault):
@@ -91,11 +97,50 @@ def test_faults_are_visible_in_the_values(catalogue, streams, stream):
                 assert converted[o2_ok] == pytest.approx(0.98 * f.params["limit"], rel=0.01)
             else:
                 assert v == pytest.approx(0.97 * f.params["limit"], abs=1e-3)
+        elif f.kind in ("stuck_zero", "range_limit", "pm_inversion", "night_titration"):
+            _ambient_visible(catalogue, block, r, w, f)
         elif f.kind == "o2_tamper":
             assert v.mean() < f.params["true_o2_mean"]
             site = sites.loc[catalogue.series.loc[f.sidx, "site_code"]]
             limit = SOURCE_TYPES[site["attrs"]["source_type"]].limits[f.params["pollutant"]]
             assert f.params["limit"] == limit
+
+
+def _ambient_visible(catalogue, block, r, w, f):
+    code = catalogue.series.loc[f.sidx, "parameter_code"]
+    v = block.value[r, w]
+    if f.kind == "stuck_zero":
+        assert (
+            (v == 0).all()
+            and 10 <= len(v) <= 20
+            and code in {"a21026", "a21004", "a05024", "a21005"}
+        )
+    elif f.kind == "range_limit":  # the analyser's range from the generic rule pack
+        assert (v == f.params["value"]).all() and 1 <= len(v) <= 3
+        assert f.params["value"] == G.analyser_ranges([code])[code]
+    elif f.kind == "pm_inversion":  # recorded on PM2.5 (raised) and PM10 (as it was)
+        assert len(v) == 1
+        if code == "a34004":
+            assert v[0] == f.params["value"] >= 1.5 * f.params["pm10"] - 0.5
+        else:
+            assert code == "a34002" and v[0] == f.params["pm10"]
+    else:  # night titration: O3 raised in a night hour (00–05 CST) whose NO2 ≥ 80 µg/m³
+        assert block.times[w][0].tz_convert("Asia/Shanghai").hour < 5
+        if code == "a05024":
+            assert v[0] == f.params["value"] and 180 <= v[0] <= 300
+        else:
+            assert code == "a21004" and v[0] == f.params["no2"] >= 80
+
+
+def test_a_year_of_air_has_every_ambient_fault(catalogue, year):
+    kinds = Counter(f.kind for f in year["air"].faults)
+    assert {"stuck_zero", "pm_inversion", "range_limit", *WINTER_KINDS} <= set(kinds)
+    # the two-parameter faults are recorded on both series of the pair
+    assert kinds["pm_inversion"] % 2 == 0 and kinds["night_titration"] % 2 == 0
+    for f in year["air"].faults:
+        if f.kind in ("stuck_zero", "range_limit", "pm_inversion", "night_titration"):
+            block, r, w = _locate(year["air"], f)
+            _ambient_visible(catalogue, block, r, w, f)
 
 
 def test_built_in_patterns_are_recorded_without_changing_values(catalogue):

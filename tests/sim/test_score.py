@@ -52,3 +52,54 @@ def test_score_frames_worked_numbers():
     assert sum(out["false_alarms_by_check"].values()) * 236 == pytest.approx(fp)
     # the same through two worker processes
     assert score_frames([_site()], faults, grid, workers=2) == out
+
+
+def test_air_station_context_and_the_ambient_kinds():
+    """An air station whose neighbours share a jump at hour 60 (an event) and which reads CO
+    0.0 for 12 h (stuck zero) and PM2.5 twice PM10 at hour 200 (倒挂): the event is no false
+    alarm, the faults are found by their own checks."""
+    h = np.arange(240)
+    day = np.sin(2 * np.pi * h / 24)
+    rng = np.random.default_rng(4)
+    pm10 = np.round(60 + 15 * day + rng.normal(0, 2, 240))
+    pm25 = np.round(0.6 * pm10)
+    co = np.round(0.8 + 0.2 * day + rng.normal(0, 0.03, 240), 1)
+    ref = {"a34004": pm25.copy(), "a34002": pm10.copy(), "a21005": co.copy()}
+    for x in (pm25, pm10, ref["a34004"], ref["a34002"]):
+        x[60] *= 5  # the plume is everywhere
+    co[100:112] = 0.0
+    pm25[200] = 2 * pm10[200]
+    t = T0 + pd.to_timedelta(h, unit="h")
+    frame = pd.concat(
+        [
+            pd.DataFrame({"time": t, "parameter": c, "value": v, "flag": "N", "series_id": i})
+            for i, (c, v) in enumerate((("a34004", pm25), ("a34002", pm10), ("a21005", co)))
+        ],
+        ignore_index=True,
+    )
+    site = {
+        "frame": frame,
+        "kind": "air_station",
+        "industry": None,
+        "source_type": None,
+        "reference": {c: pd.Series(v, index=t) for c, v in ref.items()},
+    }
+    faults = pd.DataFrame(
+        {
+            "series_id": [2, 0, 1],
+            "kind": ["stuck_zero", "pm_inversion", "pm_inversion"],
+            "start": [t[100], t[200], t[200]],
+            "end": [t[112], t[201], t[201]],
+        }
+    )
+    grid = pd.date_range(T0, periods=240, freq="h")
+    out = score_frames([site], faults, grid)
+    kinds = {k["kind"]: k for k in out["kinds"]}
+    assert kinds["stuck_zero"]["fault_hours"] == 12 and kinds["stuck_zero"]["recall"] == 1.0
+    assert kinds["pm_inversion"]["fault_hours"] == 2 and kinds["pm_inversion"]["recall"] == 1.0
+    assert kinds["pm_inversion"]["precision"] == 1.0
+    # the shared plume at hour 60 raises no spike-type flag
+    assert not {"relative_spike", "mad", "neighbour_spike"} & set(out["false_alarms_by_check"])
+    # without the neighbours it would have: the context is what makes it an event
+    alone = score_frames([{**site, "reference": None}], faults, grid)
+    assert {"relative_spike", "mad"} & set(alone["false_alarms_by_check"])
