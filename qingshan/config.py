@@ -140,6 +140,13 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(
         64 * 1024 * 1024, ge=1, description="largest file `devices import` and the CLI read"
     )
+    case_evidence_max_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, description="largest evidence file of a case (photo, PDF)"
+    )
+    case_evidence_types: str = Field(
+        "jpeg,png,webp,pdf,docx,xlsx",
+        description="evidence kinds accepted, by content: jpeg png webp pdf docx xlsx",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -11,6 +11,8 @@ the calendar cannot hold is refused at the edge with a 422 naming it, never a 50
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
@@ -62,28 +64,43 @@ NoNul = AfterValidator(_no_nul)
 SiteCode = Annotated[str, StringConstraints(min_length=1, max_length=32), AfterValidator(_no_nul)]
 
 
-def _too_large_detail(max_bytes: int) -> str:
+def _too_large_detail(max_bytes: int, setting: str = "max_request_bytes") -> str:
     return (
         f"the request body is larger than the limit of {max_bytes} bytes "
-        "(setting QINGSHAN_MAX_REQUEST_BYTES)"
+        f"(setting QINGSHAN_{setting.upper()})"
     )
 
 
 class BodySizeLimit:
     """Refuse a request whose body is larger than ``max_bytes`` with a 413, by its
-    Content-Length at once and by counting what arrives otherwise (chunked bodies)."""
+    Content-Length at once and by counting what arrives otherwise (chunked bodies).
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    ``larger``: (path pattern, limit) pairs for routes that take files (an evidence upload):
+    a path matching a pattern gets that limit instead (its own setting names it)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        larger: Sequence[tuple[str, int, str]] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = [(re.compile(p), n, setting) for p, n, setting in larger]
 
-    def _too_large(self) -> JSONResponse:
+    def _limit(self, path: str) -> tuple[int, str]:
+        for pattern, n, setting in self.larger:
+            if pattern.fullmatch(path):
+                return n, setting
+        return self.max_bytes, "max_request_bytes"
+
+    def _too_large(self, limit: int, setting: str) -> JSONResponse:
         return JSONResponse(
             status_code=413,
             content={
                 "error": "RequestTooLarge",
-                "detail": _too_large_detail(self.max_bytes),
-                "context": {"limit": self.max_bytes, "setting": "max_request_bytes"},
+                "detail": _too_large_detail(limit, setting),
+                "context": {"limit": limit, "setting": setting},
             },
         )
 
@@ -91,9 +108,10 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit, setting = self._limit(scope.get("path", ""))
         length = Headers(scope=scope).get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await self._too_large()(scope, receive, send)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await self._too_large(limit, setting)(scope, receive, send)
             return
         seen = 0
         started = False
@@ -103,8 +121,8 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _BodyTooLarge(self.max_bytes)
+                if seen > limit:
+                    raise _BodyTooLarge(limit, setting)
             return message
 
         async def tracked_send(message: Message) -> None:
@@ -118,12 +136,12 @@ class BodySizeLimit:
         except _BodyTooLarge:
             if started:
                 raise
-            await self._too_large()(scope, receive, send)
+            await self._too_large(limit, setting)(scope, receive, send)
 
 
 class _BodyTooLarge(HTTPException):
     """Raised from ``receive`` once a streamed body passes the limit (FastAPI lets an
     HTTPException through its body parsing)."""
 
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, _too_large_detail(max_bytes))
+    def __init__(self, max_bytes: int, setting: str = "max_request_bytes") -> None:
+        super().__init__(413, _too_large_detail(max_bytes, setting))

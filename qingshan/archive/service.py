@@ -51,6 +51,8 @@ from qingshan.monitoring.models import LatestValue, Period, Series, Site, SiteKi
 from qingshan.standards.pollutant_codes import GAS_POLLUTANTS, O2_CODE, POLLUTANT_CODES
 
 __all__ = [
+    "enterprise_names",
+    "find_enterprise",
     "OUTLET_KINDS",
     "OutletCounts",
     "OutletProfile",
@@ -476,3 +478,31 @@ def get_outlet(
         )
         permit = _permit_public(_current_permits(session, [ent.id]).get(ent.id), today)
     return OutletDetail(**outlet.model_dump(), enterprise=ref, permit=permit)
+
+
+def enterprise_names(session: Session, ids: Collection[int]) -> dict[int, str]:
+    """Enterprise id → name (一企一档 name) for ``ids`` (unknown ids are left out): what other
+    domains show of an enterprise they reference."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(sorted(set(ids))))
+    ).all()
+    return {int(i): str(n) for i, n in rows}
+
+
+def find_enterprise(session: Session, text: str) -> tuple[int, str] | None:
+    """(id, region code) of the enterprise ``text`` names exactly — its 统一社会信用代码 (18
+    characters, any case) or its registered name — or None: how a complaint or a hand-over
+    list names an enterprise without reading the archive's tables."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    code = text.upper()
+    row = session.execute(
+        select(Enterprise.id, Enterprise.region_code)
+        .where(or_(Enterprise.credit_code == code, Enterprise.name == text))
+        .order_by(Enterprise.id)
+        .limit(1)
+    ).first()
+    return None if row is None else (int(row[0]), str(row[1]))

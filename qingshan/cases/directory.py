@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role, User
-from qingshan.cases.errors import BadCaseInput
+from qingshan.accounts.scope import Scope
+from qingshan.cases.errors import BadCaseInput, NotPermitted
 from qingshan.cases.models import CaseSigner, ResponsibleUnit
 from qingshan.cases.rules import check_category
 from qingshan.cases.workflow import Capacity
@@ -18,7 +19,14 @@ from qingshan.geo.errors import GeoError
 from qingshan.geo.regions import get_region
 from qingshan.timeutil import utcnow
 
-__all__ = ["add_unit", "list_units", "grant_signer", "revoke_signer", "list_signers"]
+__all__ = [
+    "add_unit",
+    "list_units",
+    "grant_signer",
+    "grant_signer_in_scope",
+    "revoke_signer",
+    "list_signers",
+]
 
 
 def _region(field: str, code: str) -> str:
@@ -120,3 +128,26 @@ def revoke_signer(session: Session, user: User, capacity: Capacity | str, region
 
 def list_signers(session: Session, user: User) -> list[CaseSigner]:
     return list(session.scalars(select(CaseSigner).where(CaseSigner.user_id == user.id)))
+
+
+def grant_signer_in_scope(
+    session: Session,
+    scope: Scope,
+    username: str,
+    capacity: Capacity | str,
+    region_code: str,
+    *,
+    now: datetime | None = None,
+) -> CaseSigner:
+    """An administrator (``scope``: province or city) entitles the account ``username`` of
+    their region to sign for ``region_code`` within it (:func:`grant_signer`)."""
+    if scope.role not in (Role.PROVINCE, Role.CITY):
+        raise NotPermitted(f"{scope.username}: only province and city accounts grant signers")
+    _region("region_code", region_code)
+    scope.check_region(region_code)
+    user = session.scalar(
+        select(User).where(User.username == username, scope.where(User.region_code))
+    )
+    if user is None:
+        raise BadCaseInput("username", f"no account {username!r} in your region")
+    return grant_signer(session, user, capacity, region_code, by=scope.username, now=now)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qingshan.cases.errors import EvidenceRejected, EvidenceTooLarge
+from qingshan.config import Settings
+from qingshan.errors import ConfigurationError
 
 __all__ = [
     "MEDIA_TYPES",
@@ -128,3 +130,28 @@ def store_bytes(root: Path, data: bytes, sha256: str) -> Path:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     return path
+
+
+@dataclass(frozen=True)
+class EvidenceLimits:
+    """Where evidence lives and what is accepted (from the settings)."""
+
+    root: Path
+    max_bytes: int
+    allowed: frozenset[str]
+
+
+def evidence_limits(settings: Settings) -> EvidenceLimits:
+    """The evidence directory ``<data_dir>/evidence`` and the limits of ``settings``
+    (``QINGSHAN_CASE_EVIDENCE_MAX_BYTES``, ``QINGSHAN_CASE_EVIDENCE_TYPES``); an unknown kind
+    in the setting raises :class:`ConfigurationError` naming it."""
+    kinds = frozenset(
+        k.strip().lower() for k in settings.case_evidence_types.split(",") if k.strip()
+    )
+    unknown = sorted(kinds - set(MEDIA_TYPES))
+    if unknown or not kinds:
+        raise ConfigurationError(
+            f"QINGSHAN_CASE_EVIDENCE_TYPES: unknown kind(s) {', '.join(unknown) or '(none given)'}; "
+            f"valid: {', '.join(MEDIA_TYPES)}"
+        )
+    return EvidenceLimits(settings.data_dir / "evidence", settings.case_evidence_max_bytes, kinds)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from qingshan.accounts.models import User
 from qingshan.accounts.scope import Scope
 from qingshan.accounts.service import scope_of
+from qingshan.archive.service import enterprise_names
 from qingshan.cases.errors import BadCaseInput
 from qingshan.cases.lifecycle import get_case, signatures, signer_capacities
 from qingshan.cases.models import (
@@ -33,6 +34,8 @@ from qingshan.cases.workflow import (
     CaseState,
     EscalationLevel,
 )
+from qingshan.geo.regions import in_scope
+from qingshan.monitoring.models import Site
 from qingshan.timeutil import utcnow
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "available_actions",
     "open_case_counts",
     "site_cases",
+    "site_cases_public",
 ]
 
 MAX_PER_PAGE = 200
@@ -86,6 +90,11 @@ class CaseDetail:
     actions: list[CaseEvent]
     signer_capacities: frozenset[Capacity]
     merged_from: list[int] = field(default_factory=list)
+    site_code: str | None = None
+    site_name: str | None = None
+    enterprise_name: str | None = None
+    #: active units whose region covers the case's (the 交办 form's choices)
+    units: list[ResponsibleUnit] = field(default_factory=list)
 
 
 def _clauses(
@@ -221,6 +230,7 @@ def available_actions(session: Session, user: User, case: CaseRecord) -> list[Ca
 def case_detail(session: Session, user: User, case_id: int) -> CaseDetail:
     """Everything the case page shows of ``case_id`` for ``user`` (scoped)."""
     case = get_case(session, scope_of(user), case_id)
+    site = None if case.site_id is None else session.get(Site, case.site_id)
     by_case = (CaseEventRow.case_id == case.id,)
     return CaseDetail(
         case=case,
@@ -250,6 +260,20 @@ def case_detail(session: Session, user: User, case_id: int) -> CaseDetail:
         merged_from=list(
             session.scalars(select(CaseRecord.id).where(CaseRecord.merged_into_id == case.id))
         ),
+        site_code=None if site is None else site.code,
+        site_name=None if site is None else site.name,
+        enterprise_name=None
+        if case.enterprise_id is None
+        else enterprise_names(session, [case.enterprise_id]).get(case.enterprise_id),
+        units=[
+            u
+            for u in session.scalars(
+                select(ResponsibleUnit)
+                .where(ResponsibleUnit.active.is_(True))
+                .order_by(ResponsibleUnit.kind, ResponsibleUnit.name)
+            )
+            if in_scope(case.region_code, u.region_code)
+        ],
     )
 
 
@@ -283,3 +307,29 @@ def site_cases(session: Session, site_id: int) -> list[tuple[CaseRecord, list[Ca
     ):
         sources[s.case_id].append(s)
     return [(c, sources[c.id]) for c in cases]
+
+
+def site_cases_public(session: Session, site_id: int) -> list[dict]:
+    """The cases of an outlet in QC's shape (``qingshan.qc.schemas.CasePublic``): the cases'
+    implementation of :class:`qingshan.qc.supervision.SiteCases`."""
+    out = []
+    for case, sources in site_cases(session, site_id):
+        first = sources[0] if sources else None
+        payload = {} if first is None else first.payload
+        out.append(
+            {
+                "id": case.id,
+                "number": case.number,
+                "source": case.source,
+                "event_key": "" if first is None else first.source_key,
+                "site_id": site_id,
+                "parameter_code": case.parameter_code,
+                "title": case.title,
+                "status": case.state.value,
+                "opened_at": case.registered_at,
+                "judgement_id": payload.get("judgement_id"),
+                "evidence": payload,
+                "reports": len(sources),
+            }
+        )
+    return out

@@ -10,9 +10,11 @@ Acting (:mod:`.lifecycle`)
     :func:`fire_system` (the platform's events); :func:`get_case`.
 Reading (:mod:`.queries`)
     :func:`list_cases`, :func:`count_by_state`, :func:`case_points`, :func:`case_detail`,
-    :func:`available_actions`, :func:`open_case_counts`, :func:`site_cases`.
+    :func:`available_actions`, :func:`open_case_counts`, :func:`site_cases`,
+    :func:`site_cases_public` (QC's ``SiteCases``).
 Units and signers (:mod:`.directory`)
-    :func:`add_unit`, :func:`list_units`, :func:`grant_signer`, :func:`revoke_signer`.
+    :func:`add_unit`, :func:`list_units`, :func:`grant_signer`, :func:`grant_signer_in_scope`,
+    :func:`revoke_signer`, :func:`list_signers`.
 Deadlines (:mod:`.deadlines`)
     :func:`check_deadlines` (reminders, overdue, the escalation ladder).
 Evidence
@@ -31,9 +33,22 @@ from sqlalchemy.orm import Session
 from qingshan.accounts.models import User
 from qingshan.accounts.scope import Scope
 from qingshan.cases.deadlines import DeadlineRun, check_deadlines
-from qingshan.cases.directory import add_unit, grant_signer, list_units, revoke_signer
+from qingshan.cases.directory import (
+    add_unit,
+    grant_signer,
+    grant_signer_in_scope,
+    list_signers,
+    list_units,
+    revoke_signer,
+)
 from qingshan.cases.errors import CaseNotFound, NotPermitted
-from qingshan.cases.evidence import check_evidence, evidence_path, store_bytes
+from qingshan.cases.evidence import (
+    EvidenceLimits,
+    check_evidence,
+    evidence_limits,
+    evidence_path,
+    store_bytes,
+)
 from qingshan.cases.intake import (
     CaseDraft,
     Duplicate,
@@ -55,6 +70,7 @@ from qingshan.cases.queries import (
     list_cases,
     open_case_counts,
     site_cases,
+    site_cases_public,
 )
 from qingshan.cases.sink import CASES_SINK, CasesSink
 from qingshan.cases.workflow import Capacity, CaseEvent
@@ -92,13 +108,18 @@ __all__ = [
     "available_actions",
     "open_case_counts",
     "site_cases",
+    "site_cases_public",
     "add_unit",
     "list_units",
     "grant_signer",
+    "grant_signer_in_scope",
+    "list_signers",
     "revoke_signer",
     "DeadlineRun",
     "check_deadlines",
     "add_evidence",
+    "EvidenceLimits",
+    "evidence_limits",
     "evidence_file",
     "CasesSink",
     "CASES_SINK",
@@ -239,21 +260,20 @@ def add_evidence(
     data: bytes,
     filename: str,
     *,
-    root: Path,
-    max_bytes: int,
-    allowed: Collection[str],
+    limits: EvidenceLimits,
     actor: str,
     now: datetime | None = None,
 ) -> CaseFile:
-    """Store an evidence file of case ``case_id`` under ``root`` (content-addressed, checked by
-    :func:`.evidence.check_evidence`) and record it; attach it to an event by its id
+    """Store an evidence file of case ``case_id`` under ``limits.root`` (content-addressed,
+    checked by :func:`.evidence.check_evidence` against ``limits``, see
+    :func:`.evidence.evidence_limits`) and record it; attach it to an event by its id
     (``evidence_ids`` of :func:`submit_for_acceptance`, :func:`add_note`, …). The public may not
     upload to case routes."""
     if scope.role.value == "public":
         raise NotPermitted("the public may not add evidence to cases")
     case = get_case(session, scope, case_id)
-    sniffed = check_evidence(data, max_bytes=max_bytes, allowed=allowed)
-    store_bytes(root, data, sniffed.sha256)
+    sniffed = check_evidence(data, max_bytes=limits.max_bytes, allowed=limits.allowed)
+    store_bytes(limits.root, data, sniffed.sha256)
     row = CaseFile(
         case_id=case.id,
         sha256=sniffed.sha256,

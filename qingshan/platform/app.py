@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from sqlalchemy.orm import Session
 
 from qingshan import __version__
 from qingshan.accounts.models import Role
@@ -28,6 +29,9 @@ from qingshan.api.responses import ERROR_RESPONSES
 from qingshan.archive import api as archive_api
 from qingshan.archive import web as archive_web
 from qingshan.archive.service import OutletCounts
+from qingshan.cases import api as cases_api
+from qingshan.cases import web as cases_web
+from qingshan.cases.service import CASES_SINK, open_case_counts, site_cases_public
 from qingshan.config import Settings, get_settings
 from qingshan.hj212 import api as hj212_api
 from qingshan.hj212 import web as hj212_web
@@ -41,7 +45,8 @@ from qingshan.platform.jobs import JOBS
 from qingshan.platform.runtime import start_runtime
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
-from qingshan.qc.service import outlet_counts
+from qingshan.qc.service import outlet_event_counts
+from qingshan.qc.supervision import CaseSink, SiteCases
 from qingshan.standards import api as standards_api
 from qingshan.timeseries.store import ObservationStore
 from qingshan.web import oidc as oidc_web
@@ -60,6 +65,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     standards_api.router,
     qc_api.router,
     archive_api.router,
+    cases_api.router,
     jobs_api.router,
 )
 
@@ -70,6 +76,7 @@ PAGES: tuple[APIRouter, ...] = (
     hj212_web.router,
     archive_web.router,
     qc_web.router,
+    cases_web.router,
     jobs_web.router,
 )
 
@@ -78,16 +85,35 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/map", "nav.map", ("/", "/map")),
     NavItem("/water", "nav.water", ("/water",)),
     NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
+    NavItem(
+        "/cases",
+        "nav.cases",
+        ("/cases",),
+        login=True,
+        prefixes=("/cases/",),
+        roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE),
+    ),
     NavItem("/devices", "nav.devices", ("/devices",), login=True),
     NavItem("/admin/jobs", "nav.admin_jobs", ("/admin/jobs",), login=True, roles=(Role.PROVINCE,)),
     NavItem(f"{API_PREFIX}/docs", "nav.api"),
 )
 
 
+def outlet_counts(session: Session, site_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """The archive's :class:`OutletCounts`: open cases per outlet from the cases service, QC
+    events of the current verdicts from QC's."""
+    return open_case_counts(session, site_ids), outlet_event_counts(session, site_ids)
+
+
 def providers() -> dict[type, Any]:
     """Protocol a domain publishes → the implementation another domain gives it (read by the
     routes through :func:`qingshan.api.deps.provided`)."""
-    return {OutletCounts: outlet_counts, Jobs: JOBS}
+    return {
+        OutletCounts: outlet_counts,
+        Jobs: JOBS,
+        CaseSink: CASES_SINK,
+        SiteCases: site_cases_public,
+    }
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -114,7 +140,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.providers = providers()
     install_error_handlers(app)
     app.add_middleware(AllowHeaderMiddleware)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    # an evidence upload may be as large as its own setting allows (multipart overhead added)
+    evidence = settings.case_evidence_max_bytes + 64 * 1024
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        larger=[
+            (rf"{API_PREFIX}/cases/\d+/evidence", evidence, "case_evidence_max_bytes"),
+            (r"/cases/\d+/upload", evidence, "case_evidence_max_bytes"),
+        ],
+    )
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     mount_web(app, PAGES, NAV)

@@ -10,14 +10,23 @@ them with their last runs, ``qingshan jobs run NAME`` runs one now.
 
 from __future__ import annotations
 
+from qingshan.cases.jobs import run_deadlines
+from qingshan.cases.service import CASES_SINK
 from qingshan.jobs.builtin import compact, rollups
-from qingshan.jobs.job import Job, Jobs
+from qingshan.jobs.job import Job, JobContext, Jobs
 from qingshan.jobs.schedule import every
 from qingshan.qc.jobs import run_qc
+
+
+def qc(ctx: JobContext) -> str:
+    """The ``qc`` job with the cases' sink: events and fraud-pattern runs open cases."""
+    return run_qc(ctx, sink=CASES_SINK)
+
 
 JOBS = Jobs(
     Job("rollups", rollups, every(minutes=10), "hour → day → month means with coverage (GB 3095-2012 §8.2 Table 4)"),
     Job("compact", compact, every(minutes=30), "rewrite observation partitions of many small files into one sorted file"),
-    Job("qc", run_qc, every(minutes=15), "QC verdicts of every outlet's recent CST days; exceedance events → supervision cases"),
+    Job("qc", qc, every(minutes=15), "QC verdicts of every outlet's recent CST days; exceedance events and fraud patterns → cases"),
+    Job("case-deadlines", run_deadlines, every(minutes=60), "案件期限: reminders before due, overdue cases, escalation 通报 → 督办 → 约谈 → 问责"),
     # e.g. Job("forecast", forecast.daily, cron("0 16 * * *"), "每日空气质量预报 daily AQI forecast"),
 )  # fmt: skip

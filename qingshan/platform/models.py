@@ -25,7 +25,7 @@ from qingshan.geo.models import Region
 from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
 from qingshan.jobs.models import JobRun
 from qingshan.monitoring.models import LatestValue, Parameter, Series, Site
-from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
+from qingshan.qc.models import QCEvent, QCJudgement, QCMark
 from qingshan.sim.models import InjectedFault
 
 #: the mapped classes, by domain
@@ -57,7 +57,6 @@ MODELS = (
     QCEvent,
     QCJudgement,
     QCMark,
-    SupervisionCase,
     InjectedFault,
 )
 

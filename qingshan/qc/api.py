@@ -9,12 +9,19 @@ from typing import Annotated, Any
 import numpy as np
 from fastapi import APIRouter, Query
 
-from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, SettingsDep, StoreDep
+from qingshan.api.deps import (
+    CurrentUser,
+    ScopeDep,
+    SessionDep,
+    SettingsDep,
+    StoreDep,
+    provided,
+)
 from qingshan.api.limits import Id, SiteCode, Time
 from qingshan.monitoring.service import get_site
 from qingshan.qc import records
 from qingshan.qc.flags import flag_names
-from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
+from qingshan.qc.models import QCEvent, QCJudgement, QCMark
 from qingshan.qc.outlet import outlet_flags as judge_outlet_flags
 from qingshan.qc.outlet import outlet_transmission
 from qingshan.qc.schemas import (
@@ -25,9 +32,14 @@ from qingshan.qc.schemas import (
     MarkPublic,
     TransmissionPublic,
 )
+from qingshan.qc.supervision import CaseSink, SiteCases
 from qingshan.timeutil import as_utc
 
 router = APIRouter(prefix="/qc", tags=["qc 数据质控与电子督办"])
+
+#: where the re-judgements a mark sets off report their events (the registry's sink)
+SinkDep = Annotated[CaseSink, provided(CaseSink)]
+SiteCasesDep = Annotated[SiteCases, provided(SiteCases)]
 
 
 @router.get("/sites/{code}/marks", response_model=list[MarkPublic])
@@ -51,22 +63,35 @@ def create_mark(
     scope: ScopeDep,
     store: StoreDep,
     settings: SettingsDep,
+    sink: SinkDep,
 ) -> QCMark:
     """Enter a mark 新增标记 (checked for kind, order and overlap). The outlet's stored verdicts
     whose windows the mark overlaps are judged again at once (``trigger="late_mark"``; the
     earlier verdicts are kept, superseded)."""
     return records.mark_outlet(
-        session, store, scope, user, code, **body.model_dump(), max_days=settings.max_mark_days
+        session,
+        store,
+        scope,
+        user,
+        code,
+        **body.model_dump(),
+        max_days=settings.max_mark_days,
+        sink=sink,
     )
 
 
 @router.delete("/marks/{mark_id}", response_model=MarkPublic)
 def revoke_mark(
-    mark_id: Id, user: CurrentUser, session: SessionDep, scope: ScopeDep, store: StoreDep
+    mark_id: Id,
+    user: CurrentUser,
+    session: SessionDep,
+    scope: ScopeDep,
+    store: StoreDep,
+    sink: SinkDep,
 ) -> QCMark:
     """Revoke a mark 撤销标记 (kept, with who and when); the verdicts it touched are judged
     again without it."""
-    return records.revoke_outlet_mark(session, store, scope, user, mark_id)
+    return records.revoke_outlet_mark(session, store, scope, user, mark_id, sink=sink)
 
 
 @router.get("/sites/{code}/judgements", response_model=list[JudgementPublic])
@@ -91,10 +116,11 @@ def list_events(
 
 @router.get("/sites/{code}/cases", response_model=list[CasePublic])
 def list_cases(
-    code: SiteCode, user: CurrentUser, session: SessionDep, scope: ScopeDep
-) -> list[SupervisionCase]:
-    """Supervision cases of an outlet 电子督办."""
-    return records.outlet_cases(session, scope, code)
+    code: SiteCode, user: CurrentUser, session: SessionDep, scope: ScopeDep, cases: SiteCasesDep
+) -> list[dict]:
+    """Supervision cases of an outlet 电子督办 (the cases opened by its QC reports; the whole
+    case at ``/api/v1/cases/{id}``)."""
+    return records.outlet_cases(session, scope, code, cases)
 
 
 @router.get("/sites/{code}/transmission", response_model=TransmissionPublic)

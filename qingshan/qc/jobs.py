@@ -43,6 +43,7 @@ from qingshan.qc.judge import OutletVerdict, judge_outlet
 from qingshan.qc.marks import MarkInterval
 from qingshan.qc.models import QCJudgement, QCMark
 from qingshan.qc.rules import RulePack, rulepack_for
+from qingshan.qc.supervision import CaseSink
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, utcnow
 
@@ -285,9 +286,11 @@ def judge_window(
     now: datetime | None = None,
     force: bool = False,
     minutes: pd.DataFrame | None = None,
+    sink: CaseSink | None = None,
 ) -> QCJudgement | None:
     """Judge one outlet over one window and store it, unless (``force`` False) the current
-    judgement already covers exactly these observations, marks and rule version.
+    judgement already covers exactly these observations, marks and rule version; its events
+    and fraud-pattern runs go to ``sink`` (the registry's; none: no case is opened).
 
     ``minutes``: the outlet's minute data (``period="min"``), where it has any: the hours they
     cover are valid only with ≥ 45 valid minutes (HJ 75-2017, :func:`.judge.minute_validity`).
@@ -326,6 +329,7 @@ def judge_window(
         trigger=trigger,
         now=now,
         minutes=inputs.minutes,
+        sink=sink,
     )
 
 
@@ -336,9 +340,11 @@ def run_qc(
     now: datetime | None = None,
     site_ids: Collection[int] | None = None,
     store: ObservationStore | None = None,
+    sink: CaseSink | None = None,
 ) -> str:
     """The ``qc`` job: judge every outlet over the CST days of the last ``lookback``, store the
-    verdicts and open supervision cases for their events (idempotent)."""
+    verdicts and report their events and fraud-pattern runs to ``sink`` (the registry passes
+    the cases' sink; idempotent: a report again extends its case)."""
     now = now or utcnow()
     store = store or ObservationStore(ctx.settings.observations_dir)
     windows = day_windows(now - lookback, now)
@@ -360,7 +366,13 @@ def run_qc(
                     continue
                 for w in windows:
                     j = judge_window(
-                        session, meta, frame, w, now=now, minutes=minute_frames.get(meta.site_id)
+                        session,
+                        meta,
+                        frame,
+                        w,
+                        now=now,
+                        minutes=minute_frames.get(meta.site_id),
+                        sink=sink,
                     )
                     if j is not None:
                         judged += 1
@@ -372,11 +384,16 @@ def run_qc(
 
 
 def rejudge_for_mark(
-    session: Session, store: ObservationStore, mark: QCMark, *, now: datetime | None = None
+    session: Session,
+    store: ObservationStore,
+    mark: QCMark,
+    *,
+    now: datetime | None = None,
+    sink: CaseSink | None = None,
 ) -> list[QCJudgement]:
     """Judge again every current judgement of the mark's site whose window overlaps the mark
     (``trigger="late_mark"``, :func:`judge_window` forced), reading the observations of those
-    windows in one scan."""
+    windows in one scan; the verdicts' reports go to ``sink``."""
     current = session.scalars(
         select(QCJudgement).where(
             QCJudgement.site_id == mark.site_id,
@@ -409,6 +426,7 @@ def rejudge_for_mark(
             now=now,
             force=True,
             minutes=minute_frame,
+            sink=sink,
         )
         if new is not None:
             out.append(new)

@@ -1,5 +1,5 @@
-"""QC tables: enterprise marks, stored judgements (every recomputation kept), events and
-supervision cases (电子督办).
+"""QC tables: enterprise marks, stored judgements (every recomputation kept) and events. The
+cases (电子督办) they open live in ``qingshan.cases`` (reported through ``CaseSink``).
 
 A judgement row stores what is needed to replay it: the rule-pack industry and version, the
 digest of the input observations, the marks and limits as they were, and the per-check
@@ -84,19 +84,3 @@ class QCEvent(Base):
     limit: Mapped[float] = mapped_column(Float)
     standard: Mapped[str] = mapped_column(String(96), default="")
     limit_source: Mapped[str] = mapped_column(String(16), default="")  # permit | national
-
-
-class SupervisionCase(Base):
-    """电子督办 case opened for an event (one per event key; the case module takes it over)."""
-
-    __tablename__ = "qc_supervision_case"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_key: Mapped[str] = mapped_column(String(96), unique=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
-    parameter_code: Mapped[str] = mapped_column(String(16))
-    title: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(16), default="open")
-    opened_at: Mapped[datetime]
-    judgement_id: Mapped[int | None] = mapped_column(ForeignKey("qc_judgement.id"))
-    evidence: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -20,7 +20,8 @@ from qingshan.monitoring.models import Site
 from qingshan.monitoring.service import get_site
 from qingshan.qc import service
 from qingshan.qc.jobs import rejudge_for_mark
-from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
+from qingshan.qc.models import QCEvent, QCJudgement, QCMark
+from qingshan.qc.supervision import CaseSink, SiteCases
 from qingshan.timeseries.store import ObservationStore
 
 __all__ = [
@@ -36,7 +37,7 @@ __all__ = [
 
 def check_may_mark(user: User, site: Site) -> None:
     """Enterprises mark their own outlets; province and city accounts may correct marks."""
-    if user.role is Role.ENTERPRISE and user.enterprise_id == site.enterprise_id:
+    if user.role is Role.ENTERPRISE and site.enterprise_id in user.enterprise_ids:
         return
     if user.role in (Role.PROVINCE, Role.CITY):
         return
@@ -68,9 +69,11 @@ def mark_outlet(
     reason: str = "",
     proof: Iterable[str] = (),
     max_days: int | None = None,
+    sink: CaseSink | None = None,
 ) -> QCMark:
     """Enter a mark (checked for kind, order, overlap and length by :func:`.service.add_mark`);
-    the stored verdicts whose windows it overlaps are judged again at once (late mark)."""
+    the stored verdicts whose windows it overlaps are judged again at once (late mark), their
+    reports going to ``sink``."""
     site = get_site(session, scope, code)
     check_may_mark(user, site)
     mark = service.add_mark(
@@ -85,12 +88,18 @@ def mark_outlet(
         proof=proof,
         max_days=max_days,
     )
-    rejudge_for_mark(session, store, mark)
+    rejudge_for_mark(session, store, mark, sink=sink)
     return mark
 
 
 def revoke_outlet_mark(
-    session: Session, store: ObservationStore, scope: Scope, user: User, mark_id: int
+    session: Session,
+    store: ObservationStore,
+    scope: Scope,
+    user: User,
+    mark_id: int,
+    *,
+    sink: CaseSink | None = None,
 ) -> QCMark:
     """Revoke a mark (kept, with who and when); the verdicts it touched are judged again."""
     mark = session.get(QCMark, mark_id)
@@ -100,7 +109,7 @@ def revoke_outlet_mark(
     get_site(session, scope, site.code)  # NotFound when out of scope
     check_may_mark(user, site)
     mark = service.revoke_mark(session, mark_id, by=user.username)
-    rejudge_for_mark(session, store, mark)
+    rejudge_for_mark(session, store, mark, sink=sink)
     return mark
 
 
@@ -127,13 +136,8 @@ def outlet_events(session: Session, scope: Scope, code: str) -> list[QCEvent]:
     return list(session.scalars(q))
 
 
-def outlet_cases(session: Session, scope: Scope, code: str) -> list[SupervisionCase]:
-    """Supervision cases 电子督办 of the outlet, by opening time."""
+def outlet_cases(session: Session, scope: Scope, code: str, cases: SiteCases) -> list[dict]:
+    """Supervision cases 电子督办 of the outlet, by opening time (read through the cases'
+    :class:`~.supervision.SiteCases`)."""
     site = get_site(session, scope, code)
-    return list(
-        session.scalars(
-            select(SupervisionCase)
-            .where(SupervisionCase.site_id == site.id)
-            .order_by(SupervisionCase.opened_at)
-        )
-    )
+    return cases(session, site.id)

@@ -101,16 +101,20 @@ class EventPublic(BaseModel):
 
 
 class CasePublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    """A case an outlet's QC reports opened (the case itself: ``/api/v1/cases/{id}``)."""
+
     id: int
-    event_key: str
+    number: str | None = Field(description="案件编号")
+    source: str = Field(description="qc_exceedance (超标) or qc_pattern (数据造假特征)")
+    event_key: str = Field(description="the key of the first report (an event key for 超标)")
     site_id: int
-    parameter_code: str
+    parameter_code: str | None
     title: str
-    status: str
+    status: str = Field(description="the case's state (registered, assigned, …, closed)")
     opened_at: datetime
     judgement_id: int | None
-    evidence: dict
+    evidence: dict = Field(description="the first report's evidence")
+    reports: int = Field(description="reports the case stands for")
 
 
 class TransmissionPublic(BaseModel):

@@ -24,12 +24,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qingshan.errors import NotFound
+from qingshan.monitoring.models import Site
 from qingshan.qc.errors import QCError, RangeTooLong
 from qingshan.qc.judge import OutletVerdict, judge_outlet
 from qingshan.qc.marks import MarkInterval, validate_marks
-from qingshan.qc.models import QCEvent, QCJudgement, QCMark, SupervisionCase
+from qingshan.qc.models import QCEvent, QCJudgement, QCMark
 from qingshan.qc.rules import RulePack, load_rulepack, pack_industry, rulepack_for
-from qingshan.qc.supervision import CaseSink, DBCaseSink, evidence_for
+from qingshan.qc.supervision import (
+    CaseReport,
+    CaseSink,
+    PatternRun,
+    evidence_for,
+    exceedance_severity,
+    pattern_evidence,
+    pattern_runs,
+)
 from qingshan.timeutil import as_cst, utcnow
 
 __all__ = [
@@ -44,7 +53,8 @@ __all__ = [
     "store_judgement",
     "replay",
     "inputs_digest",
-    "outlet_counts",
+    "outlet_event_counts",
+    "report_cases",
 ]
 
 
@@ -179,8 +189,8 @@ def judge_site(
     minutes: pd.DataFrame | None = None,
 ) -> tuple[QCJudgement, OutletVerdict]:
     """Judge ``frame`` (one site's observations in ``window``) with ``industry``'s pack in force
-    on the window's date (or its ``rule_version``), store the judgement and its events, and open
-    one case per event through ``sink`` (default :class:`DBCaseSink`)."""
+    on the window's date (or its ``rule_version``), store the judgement and its events, and
+    report its events and fraud-pattern runs to ``sink`` (none: no case is opened)."""
     now = now or utcnow()
     start, end = window
     pack = (
@@ -236,7 +246,8 @@ def store_judgement(
 ) -> QCJudgement:
     """Store ``verdict`` (``frame`` and ``minutes`` judged with ``pack``, ``marks`` and
     ``limits`` over ``window``) as the site's current judgement of the window (the previous one
-    kept, superseded), with its events, and open one case per event through ``sink``."""
+    kept, superseded), with its events, and report them to ``sink`` (:func:`report_cases`;
+    none: events are stored, no case is opened)."""
     start, end = window
     prev = session.scalar(
         select(QCJudgement).where(
@@ -275,7 +286,6 @@ def store_judgement(
     session.flush()
     if prev is not None:
         prev.superseded_by = j.id
-    sink = sink or DBCaseSink(session)
     max_gap = int(pack.events.get("max_gap_points", 0))
     opened: list[tuple[str, str, dict]] = []
     for code, s in verdict.series.items():
@@ -304,31 +314,113 @@ def store_judgement(
             evidence = evidence_for(s, ev, marks, rule_version=pack.version)
             opened.append((key, code, evidence))
     session.flush()
-    for key, code, evidence in opened:
-        part = {
-            "window_start": _iso(start),
-            **{k: evidence["event"][k] for k in ("start", "end", "periods", "max_multiple")},
-            "judgement_id": j.id,
-        }
-        whole = _whole_event(session, key)
-        sink.open_case(
-            event_key=key,
-            site_id=site_id,
-            parameter_code=code,
-            title=_title(code, whole),
-            evidence={**evidence, "event": whole, "parts": [part]},
-            judgement_id=j.id,
-            opened_at=now,
-        )
-    session.flush()
+    if sink is not None:
+        report_cases(session, sink, j, verdict, opened)
     return j
 
 
+def report_cases(
+    session: Session,
+    sink: CaseSink,
+    j: QCJudgement,
+    verdict: OutletVerdict,
+    events: list[tuple[str, str, dict]],
+) -> list[int]:
+    """Report judgement ``j``'s exceedance events (``(key, parameter, evidence)``) and the
+    runs of its fraud patterns to ``sink``; the ids of the cases they are in.
+
+    An exceedance's evidence is the whole event over every window it spans (``event``), one
+    part per window (``parts``), the judgement and those that judged it again (``rejudged``).
+    A pattern run is keyed by outlet, parameter, check and start, and grouped by outlet and
+    pattern (one open case per outlet and pattern)."""
+    site = session.get_one(Site, j.site_id)
+    where: dict[str, Any] = {
+        "region_code": site.region_code,
+        "enterprise_id": site.enterprise_id,
+        "site_id": site.id,
+        "longitude": site.longitude,
+        "latitude": site.latitude,
+    }
+    ids = []
+    for key, code, evidence in events:
+        whole = _whole_event(session, key)
+        parts, judgements = _event_parts(session, key)
+        payload = {**evidence, "event": whole, "parts": parts, "judgement_id": judgements[0]}
+        if len(judgements) > 1:
+            payload["rejudged"] = judgements[1:]
+        report = CaseReport(
+            source="qc_exceedance",
+            source_key=key,
+            category="emission_exceedance",
+            severity=exceedance_severity(float(whole["max_multiple"])),
+            title=_title(code, whole),
+            occurred_at=pd.Timestamp(whole["start"]).to_pydatetime(),
+            parameter_code=code,
+            description=f"{site.name} ({site.code}) 在线监测超标",
+            evidence=payload,
+            **where,
+        )
+        ids.append(sink.open_case(session, report))
+    for code, s in verdict.series.items():
+        for run in pattern_runs(s):
+            report = CaseReport(
+                source="qc_pattern",
+                source_key=f"{site.id}:{code}:{run.check}:{run.start.isoformat()}",
+                group_key=f"{site.id}:{run.pattern}",
+                category="monitoring_fraud",
+                severity="serious",
+                title=_pattern_title(code, run),
+                occurred_at=run.start.to_pydatetime(),
+                parameter_code=code,
+                description=f"{site.name} ({site.code}) 自动监测数据疑似{run.label}",
+                evidence={**pattern_evidence(s, run, rule_version=j.rule_version),
+                          "judgement_id": j.id},
+                **where,
+            )  # fmt: skip
+            ids.append(sink.open_case(session, report))
+    return ids
+
+
+def _pattern_title(code: str, run: PatternRun) -> str:
+    return f"数据异常督办 {code} 疑似{run.label} ({as_cst(run.start.to_pydatetime()):%Y-%m-%d %H:%M} 起 {run.points} 个数据)"
+
+
+def _event_parts(session: Session, key: str) -> tuple[list[dict], list[int]]:
+    """The parts of event ``key`` (one per window, current judgements) and every judgement
+    that found it, in order (the first found it, the others judged it again or continued it)."""
+    rows = session.execute(
+        select(QCEvent, QCJudgement.window_start)
+        .join(QCJudgement, QCJudgement.id == QCEvent.judgement_id)
+        .where(QCEvent.event_key == key, QCJudgement.superseded_by.is_(None))
+        .order_by(QCJudgement.window_start)
+    ).all()
+    parts = [
+        {
+            "window_start": _iso(ws),
+            "start": _iso(e.start),
+            "end": _iso(e.end),
+            "periods": e.periods,
+            "max_multiple": round(e.max_multiple, 4),
+            "judgement_id": e.judgement_id,
+        }
+        for e, ws in rows
+    ]
+    judgements = list(
+        session.scalars(
+            select(QCEvent.judgement_id)
+            .where(QCEvent.event_key == key)
+            .distinct()
+            .order_by(QCEvent.judgement_id)
+        )
+    )
+    return parts, judgements
+
+
 def _title(code: str, ev: dict) -> str:
-    start = pd.Timestamp(ev["start"])
+    start = as_cst(pd.Timestamp(ev["start"]).to_pydatetime())
     return (
         f"超标督办 {code} 超标{ev['max_multiple']:.2f}倍 "
-        f"({start:%Y-%m-%d %H:%M} UTC 起 {ev['periods']} 个时段)"
+        f"({start:%Y-%m-%d %H:%M} 起 {ev['periods']} 个时段)"
     )
 
 
@@ -468,24 +560,15 @@ def _jsonish(d: object) -> object:
     )
 
 
-def outlet_counts(session: Session, site_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """(open 电子督办 cases, events of the current verdicts) per site: QC's implementation of
-    :class:`qingshan.archive.service.OutletCounts`."""
+def outlet_event_counts(session: Session, site_ids: list[int]) -> dict[int, int]:
+    """Events of the current verdicts per site (the archive shows them beside the open cases,
+    which the registry reads from the cases service)."""
     if not site_ids:
-        return {}, {}
-    cases = dict(
-        session.execute(
-            select(SupervisionCase.site_id, func.count())
-            .where(SupervisionCase.site_id.in_(site_ids), SupervisionCase.status != "closed")
-            .group_by(SupervisionCase.site_id)
-        ).all()
-    )
-    events = dict(
-        session.execute(
-            select(QCEvent.site_id, func.count())
-            .join(QCJudgement, QCJudgement.id == QCEvent.judgement_id)
-            .where(QCEvent.site_id.in_(site_ids), QCJudgement.superseded_by.is_(None))
-            .group_by(QCEvent.site_id)
-        ).all()
-    )
-    return cases, events
+        return {}
+    rows = session.execute(
+        select(QCEvent.site_id, func.count())
+        .join(QCJudgement, QCJudgement.id == QCEvent.judgement_id)
+        .where(QCEvent.site_id.in_(site_ids), QCJudgement.superseded_by.is_(None))
+        .group_by(QCEvent.site_id)
+    ).all()
+    return {int(site): int(n) for site, n in rows}

@@ -1,10 +1,16 @@
-"""E-supervision (电子督办): events → supervision cases, evidence, effective transmission rate.
+"""E-supervision (电子督办): events and fraud patterns → case reports, evidence, effective
+transmission rate.
 
-Cases go through :class:`CaseSink`, a small interface the case workflow (``qingshan.cases``) will
-implement; :class:`DBCaseSink` is the interim implementation on ``qc_supervision_case``. One case
-per event key: judging the same event again (a late mark, a replay) never opens a second case,
-and an event that runs on across a window boundary (CST midnight) keeps the key of its first
-window (:func:`qingshan.qc.service.judge_site`), so its case is extended, not doubled.
+QC opens cases through :class:`CaseSink`, a Protocol it publishes and the case workflow
+(``qingshan.cases``) implements; the registry passes the implementation in (``run_qc``,
+``judge_window``, ``rejudge_for_mark``, the marks API), QC never names it. A report
+(:class:`CaseReport`) is source-neutral, so forecasts, waste and inspections open cases the same
+way. One case per exceedance event key: judging the same event again (a late mark, a replay)
+never opens a second case, and an event that runs on across a window boundary (CST midnight)
+keeps the key of its first window (:func:`qingshan.qc.service.store_judgement`), so its case is
+extended, not doubled. The runs of the fraud patterns (limit hugging 贴限排放, capping 削峰, O2
+tampering O2篡改, flat lines 恒值) are reported too, one case per outlet and pattern while it is
+open (``group_key``).
 """
 
 from __future__ import annotations
@@ -12,20 +18,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qingshan.qc.errors import BadParameter
 from qingshan.qc.exceedance import Event
-from qingshan.qc.flags import flag_names
+from qingshan.qc.flags import Flag, flag_names
 from qingshan.qc.marks import MarkInterval
-from qingshan.qc.models import SupervisionCase
 
-__all__ = ["CaseReport", "CaseSink", "DBCaseSink", "evidence_for", "transmission_rates"]
+__all__ = [
+    "CaseReport",
+    "CaseSink",
+    "SiteCases",
+    "FRAUD_PATTERNS",
+    "PatternRun",
+    "pattern_runs",
+    "pattern_evidence",
+    "exceedance_severity",
+    "evidence_for",
+    "transmission_rates",
+]
 
 
 @dataclass(frozen=True)
@@ -60,94 +76,82 @@ class CaseReport:
 
 @runtime_checkable
 class CaseSink(Protocol):
-    def open_case(
-        self,
-        *,
-        event_key: str,
-        site_id: int,
-        parameter_code: str,
-        title: str,
-        evidence: dict,
-        judgement_id: int | None,
-        opened_at: datetime,
-    ) -> int:
-        """Open a case for an event, or return the id of the case already open for it (updating
-        its ``evidence["event"]``, the whole event, and ``evidence["parts"]``, one per window)."""
+    """Where reports become cases (implemented by ``qingshan.cases``)."""
+
+    def open_case(self, session: Session, report: CaseReport) -> int:
+        """Open a case for ``report`` in ``session``'s transaction, or return the id of the
+        case it already belongs to (the same report again: its evidence is replaced by the
+        new one; a report of an open group: attached to it)."""
         ...
 
 
-class DBCaseSink:
-    """Cases as rows of ``qc_supervision_case`` (idempotent on ``event_key``)."""
+class SiteCases(Protocol):
+    """The cases of an outlet as QC's API shows them (implemented by ``qingshan.cases``)."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def open_case(
-        self,
-        *,
-        event_key: str,
-        site_id: int,
-        parameter_code: str,
-        title: str,
-        evidence: dict,
-        judgement_id: int | None,
-        opened_at: datetime,
-    ) -> int:
-        case = self.session.scalar(
-            select(SupervisionCase).where(SupervisionCase.event_key == event_key)
-        )
-        if case is not None:
-            history = list(case.evidence.get("rejudged", []))
-            if (
-                judgement_id is not None
-                and judgement_id not in history
-                and judgement_id != case.judgement_id
-            ):
-                history.append(judgement_id)
-            # an event continued in a later window extends its case: the whole event as now
-            # judged, one part per window (a window judged again replaces its part)
-            parts = {p["window_start"]: p for p in case.evidence.get("parts", [])}
-            parts.update({p["window_start"]: p for p in evidence.get("parts", [])})
-            ev = evidence.get("event", case.evidence.get("event"))
-            case.evidence = {
-                **case.evidence,
-                "event": ev,
-                "parts": [parts[k] for k in sorted(parts)],
-                "rejudged": history,
-            }
-            if not history:
-                case.evidence.pop("rejudged")
-            case.title = title
-            return case.id
-        case = SupervisionCase(
-            event_key=event_key,
-            site_id=site_id,
-            parameter_code=parameter_code,
-            title=title,
-            status="open",
-            opened_at=opened_at,
-            judgement_id=judgement_id,
-            evidence=evidence,
-        )
-        self.session.add(case)
-        self.session.flush()
-        return case.id
+    def __call__(self, session: Session, site_id: int) -> list[dict[str, Any]]: ...
 
 
-def evidence_for(
-    verdict,
-    event: Event,
-    marks: list[MarkInterval],
-    *,
-    rule_version: str,
-    pad: pd.Timedelta = pd.Timedelta(hours=6),
-) -> dict:
-    """The evidence of an event: the series around it (raw, converted, aggregate flag), the
-    per-check flags that fired, the marks overlapping it, the limit and the rule version."""
+#: the fraud patterns whose runs open cases: check name → (pattern, 中文)
+FRAUD_PATTERNS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "limit_hugging": ("limit_hugging", "贴限排放"),
+        "ceiling": ("capping", "削峰"),
+        "converted_flat": ("o2_tampering", "O2篡改"),
+        "o2_consistency": ("o2_tampering", "O2篡改"),
+        "flat_line": ("flat_line", "恒值"),
+    }
+)
+
+#: severity of an exceedance event by its largest multiple (超标倍数, (value − limit) / limit):
+#: the platform's default grading, (lowest multiple, severity) from the top
+EXCEEDANCE_SEVERITY = ((1.0, "major"), (0.5, "serious"), (0.0, "general"))
+
+
+def exceedance_severity(max_multiple: float) -> str:
+    """``major`` from twice the limit (multiple ≥ 1), ``serious`` from 1.5 times, else
+    ``general`` (:data:`EXCEEDANCE_SEVERITY`)."""
+    for low, severity in EXCEEDANCE_SEVERITY:
+        if max_multiple >= low:
+            return severity
+    return "general"
+
+
+@dataclass(frozen=True)
+class PatternRun:
+    """A run of SUSPECT or FAIL flags of one fraud-pattern check on one series."""
+
+    check: str
+    pattern: str
+    label: str
+    start: pd.Timestamp
+    end: pd.Timestamp  # the last flagged time
+    points: int
+    params: dict
+
+
+def pattern_runs(verdict) -> list[PatternRun]:
+    """The runs of the fraud-pattern checks (:data:`FRAUD_PATTERNS`) that fired on a series
+    verdict, in time order."""
+    out = []
     t = verdict.times
-    lo, hi = event.start - pad, event.end + pad
-    sel = (t >= lo) & (t < hi)
-    idx = np.flatnonzero(sel)
+    for r in verdict.results:
+        if r.name not in FRAUD_PATTERNS:
+            continue
+        hit = np.isin(np.asarray(r.flags), (int(Flag.SUSPECT), int(Flag.FAIL)))
+        if not hit.any():
+            continue
+        edges = np.diff(np.r_[0, hit.astype(np.int8), 0])
+        pattern, label = FRAUD_PATTERNS[r.name]
+        for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+            out.append(
+                PatternRun(r.name, pattern, label, t[a], t[b - 1], int(b - a), dict(r.params))
+            )
+    return sorted(out, key=lambda p: (p.start, p.check))
+
+
+def _series_rows(verdict, lo, hi) -> tuple[np.ndarray, list[dict]]:
+    t = verdict.times
+    idx = np.flatnonzero((t >= lo) & (t < hi))
     rows = []
     for i in idx:
         conv = (
@@ -164,6 +168,36 @@ def evidence_for(
                 "flag": str(flag_names(verdict.aggregate[i : i + 1])[0]),
             }
         )
+    return idx, rows
+
+
+def pattern_evidence(
+    verdict, run: PatternRun, *, rule_version: str, pad: pd.Timedelta = pd.Timedelta(hours=6)
+) -> dict:
+    """The evidence of a pattern run: the series around it, the check with its parameters,
+    the run and the rule version."""
+    _, rows = _series_rows(verdict, run.start - pad, run.end + pad)
+    return {
+        "pattern": {"check": run.check, "name": run.pattern, "label": run.label},
+        "run": {"start": run.start.isoformat(), "end": run.end.isoformat(), "points": run.points},
+        "series": rows,
+        "checks": {run.check: {"count": run.points, "params": run.params}},
+        "rule": {"version": rule_version, **(verdict.limit or {})},
+    }
+
+
+def evidence_for(
+    verdict,
+    event: Event,
+    marks: list[MarkInterval],
+    *,
+    rule_version: str,
+    pad: pd.Timedelta = pd.Timedelta(hours=6),
+) -> dict:
+    """The evidence of an event: the series around it (raw, converted, aggregate flag), the
+    per-check flags that fired, the marks overlapping it, the limit and the rule version."""
+    lo, hi = event.start - pad, event.end + pad
+    idx, rows = _series_rows(verdict, lo, hi)
     fired = {}
     for r in verdict.results:
         hit = r.flags[idx]

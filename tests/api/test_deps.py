@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 
 from qingshan.api.deps import get_store
 from qingshan.archive.service import OutletCounts
-from qingshan.platform.app import create_app
-from qingshan.qc.service import outlet_counts
+from qingshan.cases.service import CASES_SINK, site_cases_public
+from qingshan.platform.app import create_app, outlet_counts
+from qingshan.qc.supervision import CaseSink, SiteCases
 
 
 def test_one_store_per_application_closed_on_shutdown(app_settings):
@@ -33,5 +34,7 @@ def test_one_store_per_application_closed_on_shutdown(app_settings):
         store._con.execute("SELECT 1")
 
 
-def test_the_archive_counts_come_from_qc(app_settings):
-    assert create_app(app_settings).state.providers[OutletCounts] is outlet_counts
+def test_the_archive_counts_come_from_cases_and_qc(app_settings):
+    providers = create_app(app_settings).state.providers
+    assert providers[OutletCounts] is outlet_counts
+    assert providers[CaseSink] is CASES_SINK and providers[SiteCases] is site_cases_public

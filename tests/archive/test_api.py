@@ -13,6 +13,7 @@ from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.archive.models import Enterprise, Industry, Permit, PermitLimit
 from qingshan.archive.service import permit_status
+from qingshan.cases.service import CASES_SINK
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Site, SiteKind
@@ -98,6 +99,7 @@ def client(engine, app_settings):
             window=(t0.to_pydatetime(), (t0 + pd.Timedelta(hours=12)).to_pydatetime()),
             industry="thermal_power", source_type="coal_boiler_ultralow",
             limits={"a21026": {"limit": 35.0, "standard": "许可证", "source": "permit"}},
+            sink=CASES_SINK,
         )  # fmt: skip
     with TestClient(create_app(app_settings)) as c:
         yield c

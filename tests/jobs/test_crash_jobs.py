@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from qingshan.cases.models import CaseRecord
 from qingshan.config import Settings
 from qingshan.db.engine import make_engine, session_scope
 from qingshan.db.migrate import upgrade
@@ -29,7 +30,7 @@ from qingshan.jobs.runner import run_job
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Site, SiteKind
 from qingshan.monitoring.registry import get_or_create_series
 from qingshan.platform.jobs import JOBS
-from qingshan.qc.models import QCEvent, QCJudgement, SupervisionCase
+from qingshan.qc.models import QCEvent, QCJudgement
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, utcnow
 
@@ -176,7 +177,7 @@ def _state(settings: Settings, url: str) -> dict:
                 for j in s.scalars(select(QCJudgement).where(QCJudgement.superseded_by.is_(None)))
             )
             events = s.scalar(select(func.count()).select_from(QCEvent))
-            cases = s.scalar(select(func.count()).select_from(SupervisionCase))
+            cases = s.scalar(select(func.count()).select_from(CaseRecord))
     finally:
         engine.dispose()
     return {"obs": obs, "latest": latest, "judged": judged, "events": events, "cases": cases}

@@ -62,6 +62,7 @@ def test_jobs_list_text_without_a_scheduler(engine, tmp_path, started):
         ["compact", "every 30 min", "—", "never"],
         ["qc", "every 15 min", "—", f"failed {_cst(started - timedelta(minutes=20))} · 60.0 s"],
         ["", "", "", "ValueError: no [pack]"],  # not read as markup
+        ["case-deadlines", "every 1 h", "—", "never"],
     ]
     assert "next run (CST)" in out and "last run (CST)" in out
     assert "rollups: hour → day → month means with coverage" in out
@@ -83,7 +84,7 @@ def test_jobs_list_json_while_a_scheduler_holds_the_lock(engine, tmp_path, start
         "lock": str(tmp_path / "scheduler.lock"),
     }
     jobs = {j["name"]: j for j in body["jobs"]}
-    assert list(jobs) == ["rollups", "compact", "qc"]
+    assert list(jobs) == ["rollups", "compact", "qc", "case-deadlines"]
     rollups = jobs["rollups"]
     assert rollups["schedule"]["text"] == "every 10 min" and rollups["schedule"]["seconds"] == 600
     assert rollups["last_run"]["status"] == "ok" and rollups["last_run"]["duration_seconds"] == 2.25
@@ -98,7 +99,9 @@ def test_jobs_list_json_while_a_scheduler_holds_the_lock(engine, tmp_path, start
 def test_jobs_run_unknown_name_is_one_line(engine, tmp_path):
     r = qingshan(engine, tmp_path, "jobs", "run", "nope")
     assert r.returncode == 1
-    assert r.stderr.strip() == "error: no job 'nope'; jobs are: compact, qc, rollups"
+    assert (
+        r.stderr.strip() == "error: no job 'nope'; jobs are: case-deadlines, compact, qc, rollups"
+    )
 
 
 def test_jobs_run_records_the_run(engine, tmp_path):

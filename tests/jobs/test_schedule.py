@@ -120,6 +120,7 @@ def test_the_registry_keeps_the_intervals():
         "rollups": Every(timedelta(minutes=10)),
         "compact": Every(timedelta(minutes=30)),
         "qc": Every(timedelta(minutes=15)),
+        "case-deadlines": Every(timedelta(hours=1)),
     }
 
 

@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from qingshan.cases.models import CaseRecord, CaseSource
+from qingshan.cases.service import CASES_SINK
 from qingshan.config import Settings
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
@@ -12,12 +14,25 @@ from qingshan.jobs.job import JobContext
 from qingshan.jobs.runner import run_job
 from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
 from qingshan.monitoring.registry import get_or_create_series
+from qingshan.platform import jobs as platform_jobs
 from qingshan.platform.jobs import JOBS
 from qingshan.qc import service
 from qingshan.qc.jobs import day_windows, load_outlets, read_frames, rejudge_for_mark, run_qc
-from qingshan.qc.models import QCEvent, QCJudgement, SupervisionCase
+from qingshan.qc.models import QCEvent, QCJudgement
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, utcnow
+
+
+def _exceedance_cases(s) -> list[tuple[CaseRecord, CaseSource]]:
+    """The cases QC's exceedance reports opened (through the registry's sink), with their
+    report."""
+    rows = s.execute(
+        select(CaseRecord, CaseSource)
+        .join(CaseSource, CaseSource.case_id == CaseRecord.id)
+        .where(CaseSource.source == "qc_exceedance")
+        .order_by(CaseRecord.id)
+    )
+    return [(c, r) for c, r in rows]
 
 
 def _setup(engine, tmp_path):
@@ -69,7 +84,7 @@ def _setup(engine, tmp_path):
 
 
 def test_qc_job_is_registered():
-    assert JOBS["qc"].func is run_qc
+    assert JOBS["qc"].func is platform_jobs.qc  # run_qc with the cases' sink
 
 
 def test_day_windows_are_cst_days():
@@ -100,13 +115,13 @@ def test_run_qc_judges_stores_opens_cases_idempotently(engine, tmp_path):
         # 70 × (21 − 6)/(21 − 6.03…6.05): max at hour 5 (O2 6.05) → 70 × 15 / 14.95 = 70.234
         assert ev.periods == 3 and ev.max_value == pytest.approx(70 * 15 / 14.95)
         assert ev.max_multiple == pytest.approx((70 * 15 / 14.95 - 35) / 35)
-        case = s.scalars(select(SupervisionCase)).one()
-        assert case.event_key == ev.event_key
+        [(case, report)] = _exceedance_cases(s)
+        assert report.source_key == ev.event_key and case.site_id == site_id
     # re-running: same inputs, same marks, same rules → nothing new, no second case
     assert run_qc(ctx, store=store).startswith("0 judgements stored")
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(QCJudgement)) == 1
-        assert s.scalar(select(func.count()).select_from(SupervisionCase)) == 1
+        assert len(_exceedance_cases(s)) == 1
     # a late mark (故障 over the exceeding hours) → judged again, old verdict kept, same case
     with session_scope(engine) as s:
         mark = service.add_mark(
@@ -117,12 +132,12 @@ def test_run_qc_judges_stores_opens_cases_idempotently(engine, tmp_path):
             end=(day0 + pd.Timedelta(hours=6)).tz_convert("UTC").to_pydatetime(),
             created_by="ent",
         )
-        [new] = rejudge_for_mark(s, store, mark)
+        [new] = rejudge_for_mark(s, store, mark, sink=CASES_SINK)
         assert (new.revision, new.trigger) == (2, "late_mark")
         assert new.summary["a21026"]["exceeding_periods"] == 0  # 故障 hours are invalid
         old = s.scalars(select(QCJudgement).where(QCJudgement.revision == 1)).one()
         assert old.superseded_by == new.id and old.summary["a21026"]["exceeding_periods"] == 3
-        assert s.scalar(select(func.count()).select_from(SupervisionCase)) == 1
+        assert len(_exceedance_cases(s)) == 1
     # the job sees the mark already judged: nothing new
     assert run_qc(ctx, store=store).startswith("0 judgements stored")
 
@@ -201,17 +216,19 @@ def test_event_across_cst_midnight_is_one_case(engine, tmp_path):
     store.append(rows, "gas_outlet")
     ctx = JobContext(settings=settings, engine=engine)
     now = (day1 + pd.Timedelta(days=2)).tz_convert("UTC").to_pydatetime()
-    assert run_qc(ctx, store=store, now=now).startswith("2 judgements stored (6 events)")
+    assert run_qc(ctx, store=store, now=now, sink=CASES_SINK).startswith(
+        "2 judgements stored (6 events)"
+    )
 
     def cases():
         with session_scope(engine) as s:
             return {
-                (c.parameter_code, c.evidence["event"]["start"]): (
-                    c.evidence["event"],
-                    [(p["start"], p["end"], p["periods"]) for p in c.evidence["parts"]],
+                (c.parameter_code, r.payload["event"]["start"]): (
+                    r.payload["event"],
+                    [(p["start"], p["end"], p["periods"]) for p in r.payload["parts"]],
                     c.title,
                 )
-                for c in s.scalars(select(SupervisionCase))
+                for c, r in _exceedance_cases(s)
             }
 
     got = cases()
@@ -237,7 +254,7 @@ def test_event_across_cst_midnight_is_one_case(engine, tmp_path):
         keys = s.scalars(select(QCEvent.event_key).where(QCEvent.parameter_code == "a21026"))
         assert set(keys) == {f"{site_id}:a21026:2026-03-01T14:00:00+00:00"}
     # judged again: nothing new
-    assert run_qc(ctx, store=store, now=now).startswith("0 judgements stored")
+    assert run_qc(ctx, store=store, now=now, sink=CASES_SINK).startswith("0 judgements stored")
     assert cases() == got
     # a late 故障 mark over CST 02:00–03:00 of day 2: day 2 judged again, the SO2 event is
     # now 2 + 2 = 4 periods ending 18:00 UTC — still one case, its day-2 part replaced
@@ -250,7 +267,7 @@ def test_event_across_cst_midnight_is_one_case(engine, tmp_path):
             end=(day1 + pd.Timedelta(hours=27)).tz_convert("UTC").to_pydatetime(),
             created_by="ent",
         )
-        [new] = rejudge_for_mark(s, store, mark, now=now)
+        [new] = rejudge_for_mark(s, store, mark, now=now, sink=CASES_SINK)
         assert new.window_start == (day1 + pd.Timedelta(days=1)).tz_convert("UTC").to_pydatetime()
     after = cases()
     assert sorted(after) == sorted(got)
@@ -259,7 +276,7 @@ def test_event_across_cst_midnight_is_one_case(engine, tmp_path):
     assert parts[1] == ("2026-03-01T16:00:00+00:00", "2026-03-01T18:00:00+00:00", 2)
     assert title.endswith("起 4 个时段)")
     with session_scope(engine) as s:
-        assert s.scalar(select(func.count()).select_from(SupervisionCase)) == 4
+        assert len(_exceedance_cases(s)) == 4
     assert run_qc(ctx, store=store, now=now).startswith("0 judgements stored")
 
 

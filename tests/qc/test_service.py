@@ -12,14 +12,28 @@ from qingshan.monitoring.registry import get_or_create_series
 from qingshan.qc import service
 from qingshan.qc.errors import MarkOverlap, QCError
 from qingshan.qc.jobs import rejudge_for_mark
-from qingshan.qc.models import QCEvent, QCJudgement, SupervisionCase
-from qingshan.qc.supervision import CaseSink, DBCaseSink
+from qingshan.qc.models import QCEvent, QCJudgement
+from qingshan.qc.supervision import CaseReport, CaseSink
 from qingshan.timeseries.store import ObservationStore
 
 UTC = "UTC"
 T0 = pd.Timestamp("2024-03-01 00:00", tz=UTC)
 WINDOW = (T0.to_pydatetime(), (T0 + pd.Timedelta(hours=12)).to_pydatetime())
 LIMITS = {"a21026": {"limit": 35.0, "standard": "GB 13223-2011 超低排放", "source": "permit"}}
+
+
+class RecordingSink:
+    """A :class:`CaseSink` keeping the reports it is given (the latest per source key)."""
+
+    def __init__(self) -> None:
+        self.reports: dict[tuple[str, str], CaseReport] = {}
+
+    def open_case(self, session, report: CaseReport) -> int:
+        self.reports[(report.source, report.source_key)] = report
+        return list(self.reports).index((report.source, report.source_key)) + 1
+
+    def exceedances(self) -> list[CaseReport]:
+        return [r for (src, _), r in self.reports.items() if src == "qc_exceedance"]
 
 
 def _site(session) -> int:
@@ -78,6 +92,7 @@ def _store(session, site_id: int, tmp_path) -> ObservationStore:
 
 
 def test_judge_store_event_case_late_mark_and_replay(engine, tmp_path):
+    sink = RecordingSink()
     with session_scope(engine) as s:
         site_id = _site(s)
         j1, v = service.judge_site(
@@ -89,17 +104,24 @@ def test_judge_store_event_case_late_mark_and_replay(engine, tmp_path):
             source_type="coal_boiler_ultralow",
             limits=LIMITS,
             now=T0 + pd.Timedelta(days=1),
+            sink=sink,
         )
         assert j1.revision == 1 and j1.rule_version == "thermal_power/2023.1"
         ev = s.scalars(select(QCEvent)).all()
         assert len(ev) == 1 and ev[0].periods == 3
         assert ev[0].max_multiple == pytest.approx((70 * 15 / (21 - 6.05) - 35) / 35, rel=1e-6)
-        case = s.scalars(select(SupervisionCase)).one()
-        assert "超标" in case.title and case.evidence["rule"]["limit"] == 35.0
+        [report] = sink.exceedances()
+        assert "超标" in report.title and report.evidence["rule"]["limit"] == 35.0
+        assert (report.region_code, report.site_id, report.category, report.severity) == (
+            "330000",
+            site_id,
+            "emission_exceedance",
+            "major",  # 超标1.1倍 ≥ 1
+        )
         assert (
-            len(case.evidence["series"]) == 12
+            len(report.evidence["series"]) == 12
         )  # 3 event hours ± 6 h of context, clipped to the data
-        first_case_id = case.id
+        assert report.evidence["judgement_id"] == j1.id and "rejudged" not in report.evidence
         # judged again with the same data: a new revision, still one case
         j2, _ = service.judge_site(
             s,
@@ -110,10 +132,11 @@ def test_judge_store_event_case_late_mark_and_replay(engine, tmp_path):
             source_type="coal_boiler_ultralow",
             limits=LIMITS,
             trigger="manual",
+            sink=sink,
         )
         assert j2.revision == 2 and s.get(QCJudgement, j1.id).superseded_by == j2.id
-        assert s.scalar(select(func.count()).select_from(SupervisionCase)) == 1
-        assert s.scalars(select(SupervisionCase)).one().evidence["rejudged"] == [j2.id]
+        [report] = sink.exceedances()  # the same key: the same case
+        assert report.evidence["rejudged"] == [j2.id]
         # a late 故障 mark over the exceeding hours: re-judged, no event, earlier judgements kept
         mark = service.add_mark(
             s,
@@ -128,9 +151,7 @@ def test_judge_store_event_case_late_mark_and_replay(engine, tmp_path):
         assert len(new) == 1 and new[0].trigger == "late_mark" and new[0].revision == 3
         assert new[0].summary["a21026"]["exceeding_periods"] == 0
         assert s.scalar(select(func.count()).select_from(QCJudgement)) == 3
-        assert (
-            s.get(SupervisionCase, first_case_id).status == "open"
-        )  # the case module decides its fate
+        assert len(sink.exceedances()) == 1  # the case module decides its fate
         # replay the first judgement from stored inputs and rule version
         r = service.replay(s, j1.id, _frame())
         assert r == {
@@ -183,6 +204,15 @@ def test_marks_overlap_and_revoke(engine):
             service.revoke_mark(s, a.id, by="u1")
 
 
-def test_db_sink_is_a_case_sink(engine):
+def test_sinks_are_case_sinks():
+    from qingshan.cases.service import CASES_SINK
+
+    assert isinstance(RecordingSink(), CaseSink) and isinstance(CASES_SINK, CaseSink)
+
+
+def test_without_a_sink_events_are_stored_and_no_case_is_opened(engine):
     with session_scope(engine) as s:
-        assert isinstance(DBCaseSink(s), CaseSink)
+        site_id = _site(s)
+        service.judge_site(s, _frame(), site_id=site_id, window=WINDOW, industry="thermal_power",
+                           source_type="coal_boiler_ultralow", limits=LIMITS)  # fmt: skip
+        assert s.scalar(select(func.count()).select_from(QCEvent)) == 1

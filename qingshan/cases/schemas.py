@@ -1,0 +1,203 @@
+"""API shapes of the cases: a case in lists and in full, its history, files, sign-offs and
+reports; what registering and acting take."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from qingshan.api.limits import AwareTime, Id, NoNul
+from qingshan.cases.workflow import Capacity, CaseEvent, CaseState
+
+Text = Annotated[str, StringConstraints(max_length=4000), NoNul]
+Short = Annotated[str, StringConstraints(max_length=200), NoNul]
+
+
+class CaseSummary(BaseModel):
+    """A case as the list shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: str | None = Field(description="案件编号 <region>-<year>-<id>")
+    source: str = Field(description="qc_exceedance, qc_pattern, complaint, inspection, …")
+    category: str
+    severity: str = Field(description="general 一般, serious 较重, major 重大")
+    state: CaseState
+    title: str
+    region_code: str
+    enterprise_id: int | None
+    site_id: int | None
+    parameter_code: str | None
+    longitude: float | None
+    latitude: float | None
+    place: str
+    unit_id: int | None
+    occurred_at: datetime
+    registered_at: datetime
+    assigned_at: datetime | None
+    due_at: datetime | None = Field(description="整改期限")
+    submitted_at: datetime | None
+    accepted_at: datetime | None
+    closed_at: datetime | None
+    escalation_level: int = Field(description="0 none, 1 通报, 2 督办, 3 约谈, 4 问责")
+    relapse_count: int = Field(description="times reopened as a relapse (反弹)")
+    merged_into_id: int | None
+
+
+class CasePage(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    items: list[CaseSummary]
+    total: int
+    page: int
+    per_page: int
+    counts: dict[str, int] = Field(description="cases per state matching the other filters")
+
+
+class EventPublic(BaseModel):
+    """One row of a case's history (append-only)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    event: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    at: datetime
+    reason: str
+    evidence: list[int] = Field(description="case_file ids")
+    detail: dict[str, Any]
+
+
+class FilePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    case_id: int
+    sha256: str
+    size: int = Field(description="[bytes]")
+    media_type: str
+    filename: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+class SignoffPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    round: int
+    capacity: Capacity
+    username: str
+    signed_at: datetime
+    comment: str
+
+
+class SourcePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    source: str
+    source_key: str
+    group_key: str | None
+    reported_at: datetime
+    payload: dict[str, Any]
+
+
+class UnitPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    kind: Capacity
+    region_code: str
+    categories: list[str]
+
+
+class CaseDetailPublic(BaseModel):
+    case: CaseSummary
+    description: str
+    events: list[EventPublic]
+    files: list[FilePublic]
+    signoffs: list[SignoffPublic]
+    sources: list[SourcePublic]
+    unit: UnitPublic | None
+    actions: list[CaseEvent] = Field(description="the events you may fire now")
+    signer_capacities: list[Capacity] = Field(description="capacities you may sign in here")
+    merged_from: list[int]
+
+
+class CaseCreate(BaseModel):
+    """A new case (登记) by an officer; see ``POST /cases/duplicates`` first."""
+
+    source: str = Field(description="complaint, inspection, patrol, central_inspection, …")
+    category: str
+    severity: str = "general"
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200), NoNul]
+    region_code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+    occurred_at: AwareTime
+    description: Text = ""
+    enterprise_id: Id | None = None
+    site_id: Id | None = None
+    parameter_code: Annotated[str, StringConstraints(max_length=16), NoNul] | None = None
+    longitude: float | None = Field(None, ge=-180, le=180)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    place: Short = ""
+
+
+class RegistrationPublic(BaseModel):
+    case: CaseSummary
+    outcome: str = Field(description="new | existing | attached | relapse (反弹: reopened)")
+
+
+class DuplicatePublic(BaseModel):
+    case: CaseSummary
+    reasons: list[str] = Field(description="same_enterprise, nearby")
+    distance_m: float | None
+
+
+class ActionBody(BaseModel):
+    """What an action takes (each event reads the fields it needs)."""
+
+    reason: Text = ""
+    unit_id: Id | None = Field(None, description="assign: the responsible unit")
+    due_at: AwareTime | None = Field(None, description="assign: the deadline (default by rules)")
+    capacity: Capacity | None = Field(None, description="sign: department or government")
+    into_id: Id | None = Field(None, description="merge: the case to merge into")
+    kind: str | None = Field(None, description="reopen: relapse | repeat_complaint")
+    evidence_ids: list[Id] = Field(default_factory=list, max_length=50)
+
+
+class UnitCreate(BaseModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=128), NoNul]
+    kind: Capacity
+    region_code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+    categories: list[Annotated[str, StringConstraints(max_length=32)]] = Field(
+        default_factory=lambda: ["*"], max_length=50
+    )
+
+
+class SignerGrant(BaseModel):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64), NoNul]
+    capacity: Capacity
+    region_code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+
+
+class SignerPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    user_id: int
+    capacity: Capacity
+    region_code: str
+    granted_by: str
+    granted_at: datetime
+
+
+class PointPublic(BaseModel):
+    id: int
+    longitude: float
+    latitude: float
+    state: CaseState
+    title: str
