@@ -103,22 +103,24 @@ def check_long_frame(
 
 def station_references(frame: pd.DataFrame, pack: RulePack) -> dict[object, dict[str, pd.Series]]:
     """Each site's neighbours' median per parameter (site → code → Series over time), from the
-    other sites of ``frame``, when the pack asks for regional context (``regional_context`` in
-    its ``default`` parameters) and the frame holds at least three sites; else empty."""
-    ctx = pack.checks_for("default").get("regional_context")
-    if ctx is None or frame["site"].nunique() < 3:
-        return {}
+    other sites of ``frame``, for the parameters whose pack entry asks for regional context
+    (``regional_context``: the ambient air parameters of the generic pack) and that at least
+    three sites report; else nothing."""
     out: dict[object, dict[str, pd.Series]] = {}
+    if frame["site"].nunique() < 3:
+        return out
     t = pd.to_datetime(frame["time"], utc=True)
     key = pd.DataFrame(
         {"t": t, "site": frame["site"], "p": frame["parameter"].astype(str), "v": frame["value"]}
     )
     key = key[~key.duplicated(["t", "site", "p"])]
     for code, g in key.groupby("p", sort=False):
-        if g["site"].nunique() < 3:
+        cfg = pack.checks_for(str(code))
+        ctx = cfg.get("regional_context")
+        if ctx is None or g["site"].nunique() < 3:
             continue
         wide = g.pivot(index="t", columns="site", values="v").sort_index()
-        analyser = pack.checks_for(str(code)).get("analyser") or {}
+        analyser = cfg.get("analyser") or {}
         ref = neighbour_reference(
             wide,
             neighbours=int(ctx["neighbours"]),

@@ -42,6 +42,10 @@ def test_generic_2026_2_analysers_are_data_with_their_source():
     assert pack.checks_for("a34004")["pm_inversion"]["partner"] == "a34002"
     assert pack.checks_for("a05024")["night_titration"]["o3_min"] == 160.0
     assert pack.checks_for("a21004")["no2_above_nox"]["partner"] == "a21002"
+    # the neighbours' context is for ambient air: water sections judged with this pack keep
+    # their spike flags
+    assert pack.checks_for("a21005")["regional_context"]["min_ratio"] == 2.0
+    assert "regional_context" not in pack.checks_for("w21003")
 
 
 def test_generic_2026_catches_ambient_so2_spike():
