@@ -1,8 +1,10 @@
 """Rule-pack versions in force by date, and what generic/2026.1 changes (worked numbers)."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
+import pytest
 
 from qingshan.qc import checks as C
 from qingshan.qc import patterns as PT
@@ -27,18 +29,29 @@ def test_generic_versions_by_date():
 
 
 def test_generic_2026_2_analysers_are_data_with_their_source():
+    """The analysers' range and detection limit are [U] (HJ 654-2013 / HJ 653-2013 tables not
+    confirmed from the text): asserted here only as data carrying their source and tag, and as
+    the stated conversion of the stated mixing ratios (25 °C, 1013.25 hPa: M / 24.465)."""
     pack = load_rulepack("generic", version="generic/2026.2")
-    # HJ 654-2013 Table 1 [U]: SO2 0–500 nmol/mol, detection limit 2 nmol/mol, at 25 °C:
-    # 500 × 64.066 / 24.465 = 1309 µg/m³, 2 × 2.619 = 5.2 µg/m³; CO 50 µmol/mol = 57.2 mg/m³
-    so2 = pack.checks_for("a21026")["analyser"]
-    assert so2["range"] == [0, 1309.0] and so2["detection_limit"] == 5.2
-    assert so2["resolution"] == 1.0 and "HJ 654-2013" in so2["source"] and "[U" in so2["source"]
-    co = pack.checks_for("a21005")["analyser"]
-    assert co["range"] == [0, 57.2] and co["detection_limit"] == 0.57 and co["resolution"] == 0.1
+    molar = {
+        "a21026": 64.066,
+        "a21004": 46.006,
+        "a21002": 46.006,
+        "a05024": 47.998,
+        "a21005": 28.01,
+    }
+    for code, m in molar.items():
+        a = pack.checks_for(code)["analyser"]
+        assert "HJ 654-2013" in a["source"] and "[U" in a["source"]
+        top, dl = re.search(
+            r"range 0–([\d.]+) \S+, lowest detection limit ≤ ([\d.]+)", a["source"]
+        ).groups()
+        assert a["range"][1] == pytest.approx(float(top) * m / 24.465, abs=0.5)  # rounded
+        assert a["detection_limit"] == pytest.approx(float(dl) * m / 24.465, abs=0.05)
+    assert pack.checks_for("a21026")["analyser"]["resolution"] == 1.0
+    assert pack.checks_for("a21005")["analyser"]["resolution"] == 0.1  # CNEMC publishes CO so
     pm = pack.checks_for("a34002")["analyser"]
-    assert (
-        pm["range"] == [0, 1000] and pm["detection_limit"] is None and "HJ 653-2013" in pm["source"]
-    )
+    assert pm["detection_limit"] is None and "HJ 653-2013" in pm["source"] and "[U" in pm["source"]
     assert pack.checks_for("a34004")["pm_inversion"]["partner"] == "a34002"
     assert pack.checks_for("a05024")["night_titration"]["o3_min"] == 160.0
     assert pack.checks_for("a21004")["no2_above_nox"]["partner"] == "a21002"
