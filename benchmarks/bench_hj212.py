@@ -11,6 +11,12 @@
 3. Listener under a garbage flood (issue 9, item 12): the same loggers' p99 while 4 connections
    from another process send garbage as fast as they can (random bytes and frames with a bad
    CRC, reconnecting whenever the listener closes them). ``BENCH_HJ212_FLOOD=0`` skips it.
+4. Listener on a busy machine (issue 10): the same loggers while ``BENCH_HJ212_HOGS`` processes
+   (default: twice the cores) spin on the CPU at the listener's priority — the foreign load —
+   once with one listener process and once with ``BENCH_HJ212_PROCESSES`` (default 4) sharing
+   the port (``qingshan listen --processes``, ``SO_REUSEPORT``); ``BENCH_HJ212_ROUNDS`` rounds
+   alternate the two. ``BENCH_HJ212_BUSY=0`` skips it; ``BENCH_HJ212_BUSY_RATE`` sets the rate
+   per logger (default the same as 2.).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -260,16 +267,15 @@ def flood(host: str, port: int, connections: int, stop, counters) -> None:
         t.join()
 
 
-def bench_listener(quick: bool) -> list[dict]:
+def _setup(loggers: int) -> tuple[Path, list[LoggerSpec], dict[str, str]]:
+    """A data directory with a SQLite database holding ``loggers`` devices, each on an outlet;
+    the environment of a listener on it."""
     from qingshan.db.engine import make_engine, session_scope
     from qingshan.db.migrate import upgrade
     from qingshan.geo.models import Region, RegionLevel
     from qingshan.hj212.registry import add_device
     from qingshan.monitoring.models import ControlLevel, Site, SiteKind
 
-    loggers = 200 if quick else 2000
-    rate = float(os.environ.get("BENCH_HJ212_RATE", 5.5))  # per logger: 11,000/s offered
-    duration = 2.0 if quick else float(os.environ.get("BENCH_HJ212_SECONDS", 10.0))
     root = Path(tempfile.mkdtemp(prefix="bench-hj212-"))
     engine = make_engine(f"sqlite:///{root / 'qingshan.db'}")
     upgrade(engine)
@@ -284,22 +290,42 @@ def bench_listener(quick: bool) -> list[dict]:
             s.flush()
             add_device(s, spec.mn, spec.password, site=site.id)
     engine.dispose()
-    port = _free_port()
     env = {**os.environ, "QINGSHAN_DATA_DIR": str(root),
            "QINGSHAN_DATABASE_URL": f"sqlite:///{root / 'qingshan.db'}"}  # fmt: skip
     # every logger connects from 127.0.0.1 here: room for all of them and the flood
     env.setdefault("QINGSHAN_HJ212_MAX_CONNECTIONS_PER_ADDRESS", str(loggers + 64))
+    return root, specs, env
+
+
+def _listen(env: dict[str, str], port: int, processes: int = 1) -> subprocess.Popen:
+    """``qingshan listen`` on ``port`` (``--processes`` when more than one), once it answers."""
+    more = ["--processes", str(processes)] if processes > 1 else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "qingshan.cli", "listen", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "qingshan.cli", "listen", "--port", str(port), *more],
+        env=env, stdout=subprocess.PIPE if more else subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
+    if more:  # one line once every process listens
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        return proc
+    for _ in range(600):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return proc
+
+
+def bench_listener(quick: bool) -> list[dict]:
+    loggers = 200 if quick else 2000
+    rate = float(os.environ.get("BENCH_HJ212_RATE", 5.5))  # per logger: 11,000/s offered
+    duration = 2.0 if quick else float(os.environ.get("BENCH_HJ212_SECONDS", 10.0))
+    root, specs, env = _setup(loggers)
+    port = _free_port()
+    proc = _listen(env, port)
     try:
-        for _ in range(600):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         rng = random.Random(1)
         base = datetime(2026, 1, 1, tzinfo=UTC)
         per = max(1, int(rate * duration))
@@ -368,8 +394,70 @@ def bench_listener(quick: bool) -> list[dict]:
     ])  # fmt: skip
 
 
+def _hogs(count: int) -> list[subprocess.Popen]:
+    """``count`` processes spinning on the CPU at the default priority (foreign load)."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+
+
+def _stop_all(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait(30)
+
+
+def bench_busy(quick: bool) -> list[dict]:
+    """p99 under foreign CPU load: one listener process, then ``BENCH_HJ212_PROCESSES``."""
+    loggers = 200 if quick else 2000
+    rate = float(os.environ.get("BENCH_HJ212_BUSY_RATE", os.environ.get("BENCH_HJ212_RATE", 5.5)))
+    duration = 2.0 if quick else float(os.environ.get("BENCH_HJ212_SECONDS", 10.0))
+    hogs = int(os.environ.get("BENCH_HJ212_HOGS", 2 * (os.cpu_count() or 1)))
+    many = int(os.environ.get("BENCH_HJ212_PROCESSES", 4))
+    rounds = int(os.environ.get("BENCH_HJ212_ROUNDS", 1))
+    rng = random.Random(2)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    per = max(1, int(rate * duration))
+    out: list[dict] = []
+    results: dict[int, list[dict]] = {1: [], many: []}
+    for r in range(rounds):
+        for processes in (1, many):
+            root, specs, env = _setup(loggers)
+            frames = [
+                [build_packet(s, "2011", base + timedelta(seconds=r * per + k), rng, seq=k)
+                 for k in range(per)]
+                for s in specs
+            ]  # fmt: skip
+            port = _free_port()
+            proc = _listen(env, port, processes)
+            load = os.getloadavg()[0]
+            spinning = _hogs(hogs)
+            try:
+                time.sleep(1.0)  # the foreign load is on before the loggers start
+                got = blast("127.0.0.1", port, frames, rate)
+            finally:
+                _stop_all(spinning)
+                proc.terminate()
+                proc.wait(180)
+                shutil.rmtree(root, ignore_errors=True)
+            got["load"] = load
+            results[processes].append(got)
+    for processes, runs in results.items():
+        for got in runs:
+            out.append({
+                "benchmark": (f"hj212 listener p99 under foreign load ({hogs} spinning processes, "
+                              f"{os.cpu_count()} cores, load avg {got['load']:.1f} before), "
+                              f"{processes} listener process{'es' if processes > 1 else ''}; "
+                              f"{loggers} loggers x {rate:g}/s, acked {got['acked']} of "
+                              f"{got['sent']}, p50 {got['p50_ms']:.1f} ms"),
+                "ours": round(got["p99_ms"], 1), "peer": 50, "unit": "ms (peer = goal)",
+                "ratio": round(50 / max(got["p99_ms"], 1e-9), 3),
+            })  # fmt: skip
+    return out
+
+
 def run(quick: bool) -> list[dict]:
-    return [bench_codec(quick), *bench_listener(quick)]
+    busy = bench_busy(quick) if os.environ.get("BENCH_HJ212_BUSY", "1") != "0" else []
+    return [bench_codec(quick), *bench_listener(quick), *busy]
 
 
 if __name__ == "__main__":

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     hj212_reject_retention_days: int = Field(
         30, ge=1, le=3660, description="hj212_reject rows older than this are deleted [days]"
     )
+    hj212_processes: int = Field(
+        1, ge=1, le=64,
+        description="HJ 212 listener processes sharing the port (SO_REUSEPORT), a journal each",
+    )  # fmt: skip
     secret_key: str | None = Field(None, description="signs API tokens; required unless demo")
     demo: bool = Field(False, description="demo mode: demo accounts and a fixed demo secret")
     token_ttl_minutes: int = Field(8 * 60, ge=1)

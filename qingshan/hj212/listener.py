@@ -236,11 +236,16 @@ class Listener:
         assert self._server is not None
         return int(self._server.sockets[0].getsockname()[1])
 
-    async def start(self, host: str = "127.0.0.1", port: int = 9212) -> None:
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 9212, *, reuse_port: bool = False
+    ) -> None:
+        """Listen on ``host:port``; ``reuse_port`` (``SO_REUSEPORT``) lets several listener
+        processes share the port, the kernel spreading new connections among them."""
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            lambda: _Connection(self), host, port, reuse_address=True, backlog=4096
-        )
+            lambda: _Connection(self), host, port, reuse_address=True, backlog=4096,
+            reuse_port=reuse_port or None,
+        )  # fmt: skip
         self._sweeper = loop.create_task(self._sweep(), name="hj212-idle")
 
     async def _sweep(self) -> None:

@@ -29,9 +29,11 @@ from qingshan.monitoring.models import Site
 from qingshan.monitoring.service import get_site
 
 
-def journal_dir(settings: Settings) -> Path:
-    """The HJ 212 journal's directory (``<journal_dir>/hj212``)."""
-    return settings.journal_dir / "hj212"
+def journal_dir(settings: Settings, index: int = 0) -> Path:
+    """The journal directory of listener process ``index``: ``<journal_dir>/hj212`` for the
+    first (the only one by default), ``<journal_dir>/hj212-<index>`` for the others
+    (``QINGSHAN_HJ212_PROCESSES``: one journal per process)."""
+    return settings.journal_dir / ("hj212" if index == 0 else f"hj212-{index}")
 
 
 _ST_OF_KIND = {"gas_outlet": "31", "water_outlet": "32", "air_station": "22",

@@ -25,6 +25,7 @@ from qingshan.db.engine import get_engine, session_scope
 from qingshan.hj212.service import register_sim_devices
 from qingshan.ingest.cnemc_import import import_file, read_station_list
 from qingshan.ingest.errors import IngestError
+from qingshan.ingest.multi import run_listeners
 from qingshan.ingest.runtime import run_listener, run_simulated_loggers
 from qingshan.timeseries.store import ObservationStore
 
@@ -131,6 +132,13 @@ def _run_until_signal(make: Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 def listen(
     host: str = typer.Option(None, "--host", help="bind address (default QINGSHAN_HJ212_HOST)"),
     port: int = typer.Option(None, "--port", help="TCP port (default QINGSHAN_HJ212_PORT)"),
+    processes: int = typer.Option(
+        None,
+        "--processes",
+        min=1,
+        max=64,
+        help="listener processes sharing the port, a journal each (QINGSHAN_HJ212_PROCESSES)",
+    ),  # fmt: skip
 ) -> None:
     """Run the HJ 212-2017 listener alone 启动数据接收 (journal → store)."""
 
@@ -138,6 +146,18 @@ def listen(
     settings = get_settings()
     engine = get_engine(settings.db_url)
     store = ObservationStore(settings.observations_dir)
+    processes = settings.hj212_processes if processes is None else processes
+    if processes > 1:
+
+        def all_ready(bound: int) -> None:
+            console.print(f"listening on {host or settings.hj212_host}:{bound} "
+                          f"({processes} processes)", highlight=False)  # fmt: skip
+
+        _run_until_signal(
+            lambda stop: run_listeners(settings, engine, store, stop, processes=processes,
+                                       host=host, port=port, ready=all_ready)
+        )  # fmt: skip
+        return
 
     def ready(listener: Listener) -> None:
         console.print(

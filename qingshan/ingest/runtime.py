@@ -76,6 +76,8 @@ async def run_listener(
     refresh_interval: float = 10.0,
     ingest: Literal["auto", "process", "thread"] = "auto",
     command_interval: float = 1.0,
+    journal_directory: Path | None = None,
+    reuse_port: bool = False,
 ) -> None:
     """Run the HJ 212 listener until ``stop_event`` is set.
 
@@ -103,8 +105,14 @@ async def run_listener(
         process (:mod:`qingshan.ingest.worker`), so that parsing and Parquet writing
         never take the GIL from the listener; ``thread`` runs it in this process. ``auto``
         picks the process for an :class:`ObservationStore` on a database file or server.
+    journal_directory : Path, optional
+        The journal directory (default :func:`~qingshan.hj212.service.journal_dir`); one
+        per listener process.
+    reuse_port : bool
+        Share the port with other listener processes (``SO_REUSEPORT``,
+        :mod:`qingshan.ingest.multi`).
     """
-    directory = journal_dir(settings)
+    directory = journal_dir(settings) if journal_directory is None else journal_directory
     directory.mkdir(parents=True, exist_ok=True)
     # first of all, own the journal (JournalLocked names the pid of a listener already on it)
     journal = Journal(directory).open()
@@ -134,6 +142,7 @@ async def run_listener(
         await listener.start(
             settings.hj212_host if host is None else host,
             settings.hj212_port if port is None else port,
+            reuse_port=reuse_port,
         )
     except BaseException:  # e.g. the port is taken: leave nothing running
         await journal.stop()

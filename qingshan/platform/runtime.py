@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from qingshan.config import Settings
 from qingshan.db.engine import make_engine
+from qingshan.ingest.multi import run_listeners
 from qingshan.ingest.runtime import run_listener, run_simulated_loggers
 from qingshan.jobs.job import JobContext
 from qingshan.jobs.runner import JobScheduler
@@ -34,9 +35,12 @@ async def start_runtime(app: FastAPI, settings: Settings) -> AsyncIterator[None]
     app.state.scheduler = scheduler
     if settings.hj212_listener:
         store = app.state.store
-        tasks.append(
-            asyncio.create_task(run_listener(settings, engine, store, stop), name="hj212-listener")
+        listener = (
+            run_listeners(settings, engine, store, stop)  # several processes, SO_REUSEPORT
+            if settings.hj212_processes > 1
+            else run_listener(settings, engine, store, stop)
         )
+        tasks.append(asyncio.create_task(listener, name="hj212-listener"))
         if settings.sim_loggers:
             tasks.append(
                 asyncio.create_task(
