@@ -367,6 +367,132 @@ _RAW |= {
     "water.indicator": ("指标", "Indicator"),
 }
 
+# case reports (qingshan.cases: notice, followup, stats) — 月调度通报, 季现场盯办, 统计分析
+_RAW |= {
+    "reports.nav.list": ("问题清单", "Case list"),
+    "reports.nav.stats": ("统计分析", "Statistics"),
+    "reports.nav.notice": ("月调度通报", "Monthly notice"),
+    "reports.nav.followup": ("季现场盯办", "Quarterly follow-up"),
+    "reports.print": ("打印", "Print"),
+    "reports.export_xlsx": ("导出 Excel", "Excel"),
+    "reports.export_docx": ("导出 Word", "Word"),
+    "reports.show": ("查看", "Show"),
+    "reports.forbidden": (
+        "统计与通报仅对省、市、县级账号开放。",
+        "The statistics and notices are for province, city and county accounts.",
+    ),
+    "notice.title": ("{region}月调度通报", "{region} monthly dispatch notice"),
+    "notice.doc_title": (
+        "{region}生态环境问题整改月调度通报（{year}年{month}月）",
+        "{region}: monthly dispatch notice of environmental cases, {year}-{month:02d}",
+    ),
+    "notice.month": ("月份", "Month"),
+    "notice.cutoff": (
+        "统计截至 {as_of}（北京时间），生成于 {generated}。",
+        "Figures up to {as_of} CST, computed {generated}.",
+    ),
+    "notice.definitions": (
+        "口径：新增＝本月登记的问题；销号＝本月销号次数；应办结＝整改期限在月末之前、月初尚未销号的交办件"
+        "（本月到期及往月逾期未销号，不含已撤销、合并）；已办结＝其中月末前已销号；办结率＝已办结÷应办结；"
+        "月末在办、逾期为月末状态（逾期：已交办未验收且超过整改期限）；反弹及通报、督办、约谈、问责为本月发生次数。",
+        "Definitions: new = registered this month; closed = closures (销号) this month; due = "
+        "dispatches whose deadline fell before the month's end and that were not closed at its "
+        "start (due this month, or overdue from before; cancelled and merged ones left out); "
+        "done = of those, closed before the month's end; closure rate = done ÷ due; open and "
+        "overdue at the month's end (overdue: dispatched, not accepted, past the deadline); "
+        "relapses and escalations (notice, supervision, summons, accountability) this month.",
+    ),
+    "notice.summary": (
+        "本月，{region}新增问题 {new} 件，销号 {closed} 件；应办结 {due} 件，已办结 {closed_due} 件，"
+        "办结率 {rate}；月末在办 {open} 件，其中逾期 {overdue} 件；反弹 {relapses} 件；"
+        "通报 {notice} 件次、督办 {supervise} 件次、约谈 {summon} 件次、问责 {accountability} 件次。",
+        "This month {region} registered {new} new cases and closed {closed}; {due} were due, "
+        "{closed_due} of them closed: a closure rate of {rate}. At the month's end {open} were "
+        "open, {overdue} of them overdue; {relapses} relapsed; escalations: {notice} notices, "
+        "{supervise} supervisions, {summon} summons, {accountability} accountability.",
+    ),
+    "notice.col.new": ("新增", "New"),
+    "notice.col.closed": ("销号", "Closed"),
+    "notice.col.due": ("应办结", "Due"),
+    "notice.col.closed_due": ("已办结", "Done"),
+    "notice.col.rate": ("办结率", "Closure rate"),
+    "notice.col.open": ("月末在办", "Open at end"),
+    "notice.col.overdue": ("逾期", "Overdue"),
+    "notice.col.relapses": ("反弹", "Relapses"),
+    "notice.col.notice": ("通报", "Notice"),
+    "notice.col.supervise": ("督办", "Supervision"),
+    "notice.col.summon": ("约谈", "Summons"),
+    "notice.col.accountability": ("问责", "Accountability"),
+    "notice.col.seq": ("序号", "No."),
+    "notice.col.days_overdue": ("逾期天数", "Days overdue"),
+    "notice.col.city": ("所属市", "City"),
+    "notice.own_level": ("{name}本级", "{name} (own level)"),
+    "notice.sheet.regions": ("各地情况", "By region"),
+    "notice.sheet.annex": ("县（市、区）", "Counties"),
+    "notice.sheet.overdue": ("逾期清单", "Overdue"),
+    "notice.by_region": ("各地情况", "By region"),
+    "notice.annex": ("附表：各县（市、区）情况", "Annex: the counties"),
+    "notice.overdue_list": ("逾期未整改问题清单", "Cases overdue at the month's end"),
+    "notice.no_overdue": ("月末没有逾期问题。", "No case was overdue at the month's end."),
+    "notice.issued": ("已于 {at} 由 {by} 发布（每月 1 日自动生成）", "Issued {at} by {by} (computed on the 1st of each month)"),
+    "notice.live": ("本月通报尚未发布，以下为按当前数据计算的结果。", "This month's notice has not been issued: the figures are computed now."),
+    "notice.running": ("本月尚未结束，数据截至当前。", "The month is still running: figures up to now."),
+    "notice.issue": ("生成并发布", "Compute and issue"),
+    "notice.reissue": ("重新生成", "Issue again"),
+    "notice.issued_ok": ("已发布 {month} 月调度通报。", "The notice of {month} is issued."),
+    "followup.title": ("{region}季现场盯办", "{region} quarterly on-site follow-up"),
+    "followup.doc_title": (
+        "{region}生态环境问题季度现场盯办清单（{year}年第{quarter}季度）",
+        "{region}: on-site follow-up list, {year} Q{quarter}",
+    ),
+    "followup.quarter": ("季度", "Quarter"),
+    "followup.cutoff": ("统计时点 {as_of}（北京时间）。", "As of {as_of} CST."),
+    "followup.rule": (
+        "列入规则：统计时点仍未办结（待交办、已交办、整改中、申请验收、重新办理）且逾期、已升级至督办及以上或曾经反弹的问题，"
+        "以及本季度内发生反弹的问题（已再次销号的也列入，防反弹）。按问责、约谈、督办层级和逾期天数排序。",
+        "The rule: cases still open at the cut-off (registered, assigned, rectifying, submitted, "
+        "reopened) that are overdue, escalated to supervision or above, or have relapsed; and "
+        "cases that relapsed during the quarter, even if closed again. Ordered by escalation "
+        "rung, then days overdue.",
+    ),
+    "followup.reason.overdue": ("逾期", "overdue"),
+    "followup.reason.supervised": ("督办及以上", "supervised or above"),
+    "followup.reason.relapsed": ("曾反弹", "relapsed"),
+    "followup.reason.relapsed_in_quarter": ("本季反弹", "relapsed this quarter"),
+    "followup.col.reasons": ("盯办原因", "Why"),
+    "followup.sheet": ("盯办清单", "Follow-up"),
+    "followup.none": ("本季度没有需要现场盯办的问题。", "No case to follow up on site this quarter."),
+    "followup.count": ("共 {n} 件", "{n} cases"),
+    "punct.list_sep": ("、", ", "),
+    "stats.title": ("{region}统计分析", "{region} case statistics"),
+    "stats.explain": (
+        "全部案件截至当前的状态、类别、来源与地区分布；每个数字可点击，查看对应的问题清单。",
+        "Every case to date by state, category, source and region; each number opens the list of its cases.",
+    ),
+    "stats.as_of": ("截至 {as_of}（北京时间）", "As of {as_of} CST"),
+    "stats.by_state": ("按状态", "By state"),
+    "stats.by_category": ("按类别", "By category"),
+    "stats.by_source": ("按来源", "By source"),
+    "stats.by_region": ("按地区", "By region"),
+    "stats.trend": ("月度趋势（近 12 个月）", "Monthly trend (last 12 months)"),
+    "stats.trend_hint": ("点击月份查看当月调度通报。", "Click a month to open its notice."),
+    "stats.col.total": ("案件数", "Cases"),
+    "stats.col.open": ("在办", "Open"),
+    "stats.col.closed": ("已销号", "Closed"),
+    "stats.col.overdue": ("逾期", "Overdue"),
+    "stats.col.due": ("应办结", "Due"),
+    "stats.col.closed_due": ("已办结", "Done"),
+    "stats.col.rate": ("办结率", "Closure rate"),
+    "stats.col.share": ("占比", "Share"),
+    "stats.rate_note": (
+        "办结率＝整改期限已到的问题中已销号的比例（不含已撤销、合并）。",
+        "Closure rate = of the cases past their deadline (not cancelled or merged), the share closed.",
+    ),
+    "stats.new": ("新增", "New"),
+    "stats.closed": ("销号", "Closed"),
+    "stats.none": ("暂无案件。", "No case yet."),
+}
+
 _RAW |= {
     # industries (qingshan.archive.models.Industry)
     "industry.thermal_power": ("火电", "Thermal power"),
