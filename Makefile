@@ -18,9 +18,12 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/qingshan demo
 
+# tests run on one worker per core (pytest-xdist), at most 4: PYTEST_WORKERS=0 runs them in-process
+PYTEST_WORKERS ?= auto --maxprocesses=4
+
 test: $(STAMP)
 	@scripts/system-deps.sh
-	scripts/with-postgres.sh $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(BIN)/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/pip install -q -r benchmarks/requirements.txt
