@@ -326,27 +326,32 @@ def flat_line_misses(ins: Inserted, flagged: np.ndarray, original: pd.DataFrame)
     ns = pd.DatetimeIndex(f["time"]).as_unit("ns").asi8
     month = 30 * 86_400_000_000_000
     value = original["value"].to_numpy(dtype=float)
-    below_dl = lookalike = 0
+    below_dl = lookalike = either = 0
+    by_code: dict[str, int] = {}
     for ep in np.unique(ins.episode[missed]):
         rows = np.flatnonzero(ins.episode == ep)
         m = int(missed[rows].sum())
         site, code = f.at[rows[0], "site"], f.at[rows[0], "parameter"]
         level = float(f.at[rows[0], "value"])
+        by_code[code] = by_code.get(code, 0) + m
         dl = (pack.checks_for(code).get("analyser") or {}).get("detection_limit")
-        if dl is not None and level <= dl:
-            below_dl += m
+        low = dl is not None and level <= dl
+        below_dl += m * low
         series = np.flatnonzero(
             (f["site"].to_numpy() == site) & (f["parameter"].to_numpy() == code)
         )
         near = series[np.abs(ns[series] - ns[rows[0]]) <= month]
         near = near[ins.kind[near] == ""]
-        if _longest_equal_run(value[near]) >= rows.size:
-            lookalike += m
+        seen = _longest_equal_run(value[near]) >= rows.size
+        lookalike += m * seen
+        either += m * (low or seen)
     n = int(missed.sum())
     return {
         "missed_rows": n,
         "share_at_or_below_detection_limit": round(below_dl / n, 3),
         "share_with_a_real_run_as_long_within_30_days": round(lookalike / n, 3),
+        "share_either": round(either / n, 3),
+        "by_parameter": dict(sorted(by_code.items())),
     }
 
 

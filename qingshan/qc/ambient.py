@@ -8,8 +8,8 @@ the *hour*, in the first argument's shape: the pipeline puts them on both series
 analyser may be the faulty one.
 
 Units: ambient concentrations in µg/m³ (CO mg/m³) at the reference state of GB 3095-2012 as
-amended in 2018 (gases at 25 °C, 1013.25 hPa: 1 nmol/mol SO2 = 2.619 µg/m³, NO2 = 1.881,
-O3 = 1.962; 1 µmol/mol CO = 1.145 mg/m³).
+amended in 2018 and of GB 3095-2026 §4.3 (gases at 298.15 K, 1013.25 hPa: 1 nmol/mol SO2 =
+2.619 µg/m³, NO2 = 1.881, O3 = 1.962; 1 µmol/mol CO = 1.145 mg/m³).
 
 What the CNEMC data review practice says (CNEMC data-review training, 郑皓皓 2014 / 2017,
 "国家环境空气质量监测网自动监测数据审核及复核技术要求" [U: slides, not a standard]): an inversion
@@ -157,7 +157,8 @@ def night_titration_test(
     interference, a failing NO2 converter) — and is SUSPECT.
 
     Defaults: 160 µg/m³ is the grade II 8-hour O3 limit and 80 µg/m³ the grade II 24-hour NO2
-    limit of GB 3095-2012 Table 1 — each a level of a pollution episode; together, at night,
+    limit of GB 3095-2012 Table 1 (unchanged in GB 3095-2026 until 2030) — each a level of a
+    pollution episode; together, at night,
     they are Ox ≈ 82 + 43 = 125 nmol/mol, far above the regional background that survives the
     night. Night is ``night_hours`` [start, end) in local time (UTC+``utc_offset_hours``): 00–05
     China Standard Time is after the latest sunset and evening O3 decline and before the

@@ -79,6 +79,29 @@ def _fault_hours(faults: pd.DataFrame) -> dict[tuple[int, str], np.ndarray]:
     return {k: np.unique(np.concatenate(v)) for k, v in out.items()}
 
 
+#: checks that judge two parameters of a station together (:mod:`qingshan.qc.ambient`)
+PAIR_CHECKS = frozenset({"pm_inversion", "no2_above_nox", "night_titration"})
+
+
+def _partner_faulty(sid_of_row: np.ndarray, hour_ns: np.ndarray, fh: dict) -> np.ndarray:
+    """True on rows outside every fault of their own series whose hour is inside a fault of
+    another series of the site."""
+    by_sid: dict[int, list] = defaultdict(list)
+    for (sid, _k), hrs in fh.items():
+        by_sid[sid].append(hrs)
+    own = {sid: np.unique(np.concatenate(h)) for sid, h in by_sid.items()}
+    out = np.zeros(sid_of_row.size, bool)
+    for sid in np.unique(sid_of_row):
+        rows = sid_of_row == sid
+        others = [h for s, h in own.items() if s != int(sid)]
+        if not others:
+            continue
+        hrs = hour_ns[rows]
+        mine = own.get(int(sid), np.empty(0, np.int64))
+        out[rows] = np.isin(hrs, np.concatenate(others)) & ~np.isin(hrs, mine)
+    return out
+
+
 def _score_site(site: dict, faults: pd.DataFrame, kinds: list[str], grid_ns: np.ndarray, end):
     """Counts of one site: {kind: (tp, fn, fp)}, clean hours, clean hours with any alarm."""
     frame = site["frame"]
@@ -114,6 +137,12 @@ def _score_site(site: dict, faults: pd.DataFrame, kinds: list[str], grid_ns: np.
         for c in rt.columns
         if rt[c].dtype == np.uint8 and c != "aggregate_flag"
     }
+    fh = _fault_hours(faults)
+    # a two-parameter check judges the pair: on a clean row whose partner hour is faulty (a
+    # PM2.5 spike makes PM10 look low), its flag is the partner's fault, not a false alarm
+    excused = _partner_faulty(sid_of_row, hour_ns, fh)
+    for c in PAIR_CHECKS & set(flagged):
+        flagged[c] = flagged[c] & ~excused
     # platform alarms: every check except the source's own HJ 212 flag (reported, not found)
     alarm = np.zeros(len(rt), bool)
     for c, f in flagged.items():
@@ -134,7 +163,6 @@ def _score_site(site: dict, faults: pd.DataFrame, kinds: list[str], grid_ns: np.
             if kind == "o2_tamper":  # recorded on the O2 series
                 d &= (frame["parameter"] == "a19001").to_numpy()
             detected[kind] = d
-    fh = _fault_hours(faults)
     counts = {k: [0, 0, 0] for k in kinds}
     clean_hours = clean_any = 0
     by_check: dict[str, int] = defaultdict(int)

@@ -56,8 +56,9 @@ def test_score_frames_worked_numbers():
 
 def test_air_station_context_and_the_ambient_kinds():
     """An air station whose neighbours share a jump at hour 60 (an event) and which reads CO
-    0.0 for 12 h (stuck zero) and PM2.5 twice PM10 at hour 200 (倒挂): the event is no false
-    alarm, the faults are found by their own checks."""
+    0.0 for 12 h (stuck zero), PM2.5 twice PM10 at hour 200 (倒挂) and a PM2.5 spike at hour
+    150: the event is no false alarm, the faults are found by their own checks, and the PM10 of
+    the spike hour, flagged by the PM2.5/PM10 check because of the spike, is no false alarm."""
     h = np.arange(240)
     day = np.sin(2 * np.pi * h / 24)
     rng = np.random.default_rng(4)
@@ -69,6 +70,7 @@ def test_air_station_context_and_the_ambient_kinds():
         x[60] *= 5  # the plume is everywhere
     co[100:112] = 0.0
     pm25[200] = 2 * pm10[200]
+    pm25[150] = 6 * pm25[150]
     t = T0 + pd.to_timedelta(h, unit="h")
     frame = pd.concat(
         [
@@ -86,10 +88,10 @@ def test_air_station_context_and_the_ambient_kinds():
     }
     faults = pd.DataFrame(
         {
-            "series_id": [2, 0, 1],
-            "kind": ["stuck_zero", "pm_inversion", "pm_inversion"],
-            "start": [t[100], t[200], t[200]],
-            "end": [t[112], t[201], t[201]],
+            "series_id": [2, 0, 1, 0],
+            "kind": ["stuck_zero", "pm_inversion", "pm_inversion", "spike"],
+            "start": [t[100], t[200], t[200], t[150]],
+            "end": [t[112], t[201], t[201], t[151]],
         }
     )
     grid = pd.date_range(T0, periods=240, freq="h")
@@ -98,6 +100,8 @@ def test_air_station_context_and_the_ambient_kinds():
     assert kinds["stuck_zero"]["fault_hours"] == 12 and kinds["stuck_zero"]["recall"] == 1.0
     assert kinds["pm_inversion"]["fault_hours"] == 2 and kinds["pm_inversion"]["recall"] == 1.0
     assert kinds["pm_inversion"]["precision"] == 1.0
+    assert kinds["spike"]["recall"] == 1.0
+    assert "pm_inversion" not in out["false_alarms_by_check"]  # the spike's PM10 is excused
     # the shared plume at hour 60 raises no spike-type flag
     assert not {"relative_spike", "mad", "neighbour_spike"} & set(out["false_alarms_by_check"])
     # without the neighbours it would have: the context is what makes it an event
