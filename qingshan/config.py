@@ -151,6 +151,15 @@ class Settings(BaseSettings):
         "jpeg,png,webp,pdf,docx,xlsx",
         description="evidence kinds accepted, by content: jpeg png webp pdf docx xlsx",
     )
+    complaint_rate_per_address: str = Field(
+        "20/hour", description="public complaints (form and Open311) per client address (`limits`)"
+    )
+    complaint_lookup_rate_per_address: str = Field(
+        "30/hour", description="failed complaint tracking lookups per client address (`limits`)"
+    )
+    complaint_max_photos: int = Field(
+        3, ge=0, le=10, description="photos one public complaint may carry"
+    )
 
     @field_validator("database_url")
     @classmethod

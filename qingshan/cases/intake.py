@@ -81,6 +81,8 @@ class CaseDraft:
     source_key: str | None = None
     group_key: str | None = None
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    #: attach to this case if it is still open (a candidate of :func:`find_duplicates`)
+    join_case_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,10 @@ def _existing(session: Session, draft: CaseDraft) -> CaseSource | None:
 
 
 def _group_case(session: Session, draft: CaseDraft) -> CaseRecord | None:
+    if draft.join_case_id is not None:
+        joined = session.get(CaseRecord, draft.join_case_id)
+        if joined is not None and joined.state in {*OPEN_STATES, CaseState.ACCEPTED}:
+            return joined
     if draft.group_key is None:
         return None
     return session.scalar(
@@ -235,7 +241,8 @@ def register_case(
     ``scope``: the caller's (an officer's case must lie in their region; enterprise and public
     accounts register none); None for system sources and intakes that checked their caller.
     The same report again (``source``, ``source_key``) updates its payload and returns its case;
-    a report of an open group (``group_key``) attaches to it; a relapse reopens the closed case
+    a report naming an open case (``join_case_id``) or of an open group (``group_key``)
+    attaches to it; a relapse reopens the closed case
     (:func:`relapse_of`); anything else is a new case in state ``registered``.
     """
     now = now or utcnow()

@@ -30,6 +30,7 @@ from qingshan.archive import api as archive_api
 from qingshan.archive import web as archive_web
 from qingshan.archive.service import OutletCounts
 from qingshan.cases import api as cases_api
+from qingshan.cases import public_web as complaints_web
 from qingshan.cases import web as cases_web
 from qingshan.cases.service import CASES_SINK, open_case_counts, site_cases_public
 from qingshan.config import Settings, get_settings
@@ -77,6 +78,7 @@ PAGES: tuple[APIRouter, ...] = (
     archive_web.router,
     qc_web.router,
     cases_web.router,
+    complaints_web.router,
     jobs_web.router,
 )
 
@@ -84,6 +86,7 @@ PAGES: tuple[APIRouter, ...] = (
 NAV: tuple[NavItem, ...] = (
     NavItem("/map", "nav.map", ("/", "/map")),
     NavItem("/water", "nav.water", ("/water",)),
+    NavItem("/complaints/new", "nav.complaint", ("/complaints/new",), prefixes=("/complaints/",)),
     NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
     NavItem(
         "/cases",
@@ -142,12 +145,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AllowHeaderMiddleware)
     # an evidence upload may be as large as its own setting allows (multipart overhead added)
     evidence = settings.case_evidence_max_bytes + 64 * 1024
+    photos = settings.complaint_max_photos * settings.case_evidence_max_bytes + 64 * 1024
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_request_bytes,
         larger=[
             (rf"{API_PREFIX}/cases/\d+/evidence", evidence, "case_evidence_max_bytes"),
             (r"/cases/\d+/upload", evidence, "case_evidence_max_bytes"),
+            (r"/complaints/new", photos, "complaint_max_photos"),
         ],
     )
     for router in ROUTERS:

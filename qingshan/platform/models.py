@@ -11,6 +11,7 @@ import qingshan.audit.log  # noqa: F401  (registers the audit listener)
 from qingshan.accounts.models import RevokedToken, User, UserEnterprise
 from qingshan.archive.models import Enterprise, Permit, PermitLimit
 from qingshan.audit.models import AuditLog
+from qingshan.cases.complaint_models import CaseComplaint
 from qingshan.cases.models import (
     CaseEventRow,
     CaseFile,
@@ -44,6 +45,7 @@ MODELS = (
     CaseSigner,
     CaseFile,
     ResponsibleUnit,
+    CaseComplaint,
     Region,
     Command,
     Device,
