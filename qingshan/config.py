@@ -160,6 +160,11 @@ class Settings(BaseSettings):
     complaint_max_photos: int = Field(
         3, ge=0, le=10, description="photos one public complaint may carry"
     )
+    open311_api_keys: str = Field(
+        "",
+        description="Open311 POST requests need one of these keys (comma-separated); "
+        "empty: no key needed",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -30,6 +30,7 @@ from qingshan.archive import api as archive_api
 from qingshan.archive import web as archive_web
 from qingshan.archive.service import OutletCounts
 from qingshan.cases import api as cases_api
+from qingshan.cases import open311 as open311_api
 from qingshan.cases import public_web as complaints_web
 from qingshan.cases import web as cases_web
 from qingshan.cases.service import CASES_SINK, open_case_counts, site_cases_public
@@ -79,6 +80,7 @@ PAGES: tuple[APIRouter, ...] = (
     qc_web.router,
     cases_web.router,
     complaints_web.router,
+    open311_api.router,
     jobs_web.router,
 )
 
@@ -153,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             (rf"{API_PREFIX}/cases/\d+/evidence", evidence, "case_evidence_max_bytes"),
             (r"/cases/\d+/upload", evidence, "case_evidence_max_bytes"),
             (r"/complaints/new", photos, "complaint_max_photos"),
+            (r"/open311/v2/requests\.(json|xml)", photos, "complaint_max_photos"),
         ],
     )
     for router in ROUTERS:
