@@ -38,6 +38,7 @@ SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.standards.cli", "register", None),
     ("qingshan.sim.cli", "app", "sim"),
     ("qingshan.audit.cli", "app", "audit"),
+    ("qingshan.cases.cli", "app", "cases"),
 ]
 
 

@@ -32,6 +32,8 @@ from qingshan.archive.service import OutletCounts
 from qingshan.cases import api as cases_api
 from qingshan.cases import open311 as open311_api
 from qingshan.cases import public_web as complaints_web
+from qingshan.cases import sources_api as case_sources_api
+from qingshan.cases import sources_web as case_sources_web
 from qingshan.cases import web as cases_web
 from qingshan.cases.service import CASES_SINK, open_case_counts, site_cases_public
 from qingshan.config import Settings, get_settings
@@ -68,6 +70,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     qc_api.router,
     archive_api.router,
     cases_api.router,
+    case_sources_api.router,
     jobs_api.router,
 )
 
@@ -78,6 +81,7 @@ PAGES: tuple[APIRouter, ...] = (
     hj212_web.router,
     archive_web.router,
     qc_web.router,
+    case_sources_web.router,  # before cases_web: its /cases/{case_id} would take /cases/handover
     cases_web.router,
     complaints_web.router,
     open311_api.router,
@@ -156,6 +160,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             (r"/cases/\d+/upload", evidence, "case_evidence_max_bytes"),
             (r"/complaints/new", photos, "complaint_max_photos"),
             (r"/open311/v2/requests\.(json|xml)", photos, "complaint_max_photos"),
+            (r"/cases/handover", settings.max_file_bytes + 64 * 1024, "max_file_bytes"),
+            (
+                rf"{API_PREFIX}/cases/handover",
+                settings.max_file_bytes + 64 * 1024,
+                "max_file_bytes",
+            ),
+            (r"/cases/inspections/new", 10 * evidence, "case_evidence_max_bytes"),
         ],
     )
     for router in ROUTERS:
