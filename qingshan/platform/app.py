@@ -30,6 +30,8 @@ from qingshan.archive import api as archive_api
 from qingshan.archive import web as archive_web
 from qingshan.archive.service import OutletCounts
 from qingshan.cases import api as cases_api
+from qingshan.cases import reports_api as case_reports_api
+from qingshan.cases import reports_web as case_reports_web
 from qingshan.cases import open311 as open311_api
 from qingshan.cases import public_web as complaints_web
 from qingshan.cases import sources_api as case_sources_api
@@ -69,6 +71,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     standards_api.router,
     qc_api.router,
     archive_api.router,
+    case_reports_api.router,  # before cases_api: its /cases/{case_id} would take /cases/stats
     cases_api.router,
     case_sources_api.router,
     jobs_api.router,
@@ -82,6 +85,7 @@ PAGES: tuple[APIRouter, ...] = (
     archive_web.router,
     qc_web.router,
     case_sources_web.router,  # before cases_web: its /cases/{case_id} would take /cases/handover
+    case_reports_web.router,  # before cases_web: its /cases/{case_id} would take /cases/stats
     cases_web.router,
     complaints_web.router,
     open311_api.router,

@@ -11,10 +11,11 @@ them with their last runs, ``qingshan jobs run NAME`` runs one now.
 from __future__ import annotations
 
 from qingshan.cases.jobs import run_deadlines
+from qingshan.cases.reports_jobs import run_monthly_notice
 from qingshan.cases.service import CASES_SINK
 from qingshan.jobs.builtin import compact, rollups
 from qingshan.jobs.job import Job, JobContext, Jobs
-from qingshan.jobs.schedule import every
+from qingshan.jobs.schedule import cron, every
 from qingshan.qc.jobs import run_qc
 
 
@@ -28,5 +29,6 @@ JOBS = Jobs(
     Job("compact", compact, every(minutes=30), "rewrite observation partitions of many small files into one sorted file"),
     Job("qc", qc, every(minutes=15), "QC verdicts of every outlet's recent CST days; exceedance events and fraud patterns → cases"),
     Job("case-deadlines", run_deadlines, every(minutes=60), "案件期限: reminders before due, overdue cases, escalation 通报 → 督办 → 约谈 → 问责"),
+    Job("case-notice", run_monthly_notice, cron("0 1 1 * *"), "月调度通报: the province's monthly dispatch notice of the month just ended, stored for re-reading"),
     # e.g. Job("forecast", forecast.daily, cron("0 16 * * *"), "每日空气质量预报 daily AQI forecast"),
 )  # fmt: skip

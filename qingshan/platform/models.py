@@ -21,6 +21,7 @@ from qingshan.cases.models import (
     CaseSource,
     ResponsibleUnit,
 )
+from qingshan.cases.report_models import CaseNotice
 from qingshan.db.base import Base
 from qingshan.geo.models import Region
 from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
@@ -46,6 +47,7 @@ MODELS = (
     CaseFile,
     ResponsibleUnit,
     CaseComplaint,
+    CaseNotice,
     Region,
     Command,
     Device,
