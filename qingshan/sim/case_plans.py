@@ -105,11 +105,12 @@ def _life(rng, plan: CasePlan, t0: datetime, due_days: float | None, now: dateti
         steps.append((t, "assign", {"due_at": due}))
         t += rng.uniform(0.2, 2) * DAY
         steps.append((t, "start", {}))
-        if u < 0.08:  # stuck: never reported done (the ladder climbs)
+        if u < 0.08 and now - t0 < 120 * DAY:  # stuck: not reported done (the ladder climbs)
             pass
         else:
-            late = u < 0.20
-            done = due + rng.uniform(3, 45) * DAY if late else t + span * rng.uniform(0.3, 0.9)
+            late = u < 0.20  # late; the stuck ones of earlier months done months late
+            days_late = rng.uniform(60, 150) if u < 0.08 else rng.uniform(3, 45)
+            done = due + days_late * DAY if late else t + span * rng.uniform(0.3, 0.9)
             steps.append((done, "submit", {"reason": "已按要求完成整改"}))
             if rng.random() < 0.12:  # returned once (退回), then done again
                 back = done + rng.uniform(1, 4) * DAY
