@@ -17,10 +17,13 @@ the scheduler gives the intake ``N`` shares, and each process does ``1/N`` of th
    flushes, device table and command runner, listening with ``SO_REUSEPORT``;
 4. it restarts a child that exits (after 1 s, doubling to 30 s while it keeps failing): the
    child replays its journal before it listens again, its loggers reconnect (to any child);
-5. on stop it sends each child SIGTERM and waits for it to ingest what it holds.
+5. on stop it sends each child SIGTERM and waits for it to ingest what it holds, then ingests
+   what the journal of a child that was not running at the stop still holds.
 
-Children get SIGTERM when the supervisor dies (``PR_SET_PDEATHSIG``), so a killed supervisor
-leaves no listener behind. The ingests of all journals write the one observation store under
+Children read their settings as any ``qingshan`` command does (``QINGSHAN_*`` in the
+environment they inherit, ``.env``): a :class:`~qingshan.config.Settings` built in code reaches
+them only through the environment. Children get SIGTERM when the supervisor dies
+(``PR_SET_PDEATHSIG``), so a killed supervisor leaves no listener behind. The ingests of all journals write the one observation store under
 its ``hj212-ingest`` lock, so a packet re-sent to another process is stored once.
 """
 
@@ -35,13 +38,14 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from qingshan.config import Settings, get_settings
 from qingshan.db.engine import get_engine
+from qingshan.hj212.errors import JournalLocked
 from qingshan.hj212.journal import Journal
 from qingshan.hj212.service import journal_dir
 from qingshan.ingest.hj212 import JournalIngestor, StoreLike
@@ -69,21 +73,34 @@ def leftover_journals(settings: Settings, processes: int) -> list[Path]:
     return out
 
 
-def replay_leftovers(settings: Settings, engine: Engine, store: StoreLike, processes: int) -> int:
-    """Ingest what the journals of processes ``>= processes`` still hold (each locked while it
-    is read, so a listener still running on one makes this refuse). Returns records ingested."""
+def replay_journals(
+    settings: Settings, engine: Engine, store: StoreLike, directories: Iterable[Path]
+) -> int:
+    """Ingest what the journals ``directories`` still hold, each under its journal lock (one
+    a listener still runs on is left to it, logged). Returns the records ingested."""
     total = 0
-    for directory in leftover_journals(settings, processes):
-        journal = Journal(directory).open()
+    for directory in directories:
+        if not directory.is_dir():
+            continue
+        try:
+            journal = Journal(directory).open()
+        except JournalLocked as exc:
+            log.warning("%s: left to the listener that holds it", exc)
+            continue
         try:
             result = JournalIngestor(directory, engine, store).run_all()
         finally:
             journal.close()
         if result.records:
-            log.info("replayed %d records of %s (no listener process uses it now)",
-                     result.records, directory)  # fmt: skip
+            log.info("replayed %d records of %s", result.records, directory)
         total += result.records
     return total
+
+
+def replay_leftovers(settings: Settings, engine: Engine, store: StoreLike, processes: int) -> int:
+    """Ingest what the journals of processes ``>= processes`` still hold (no process uses them
+    now). Returns the records ingested."""
+    return replay_journals(settings, engine, store, leftover_journals(settings, processes))
 
 
 def reserve_port(host: str, port: int) -> socket.socket:
@@ -183,6 +200,11 @@ async def run_listeners(
     finally:
         await asyncio.gather(*(_stop(c) for c in children))
         holder.close()
+        # a process that died and was not running again at the stop (killed during its restart
+        # delay, say) left records in its journal: ingest them now rather than at the next start
+        await asyncio.to_thread(
+            replay_journals, settings, engine, store, [journal_dir(settings, k) for k in range(n)]
+        )
 
 
 async def _watch(child: _Child, stop_event: asyncio.Event) -> None:

@@ -140,3 +140,19 @@ def test_two_ingestors_on_one_journal_store_each_record_once(engine, tmp_path):
     rows = store.scan(None, None, None)
     assert len(rows) == 3 * 40 * 6 * 3
     assert not rows.duplicated(["series_id", "time", "period", "source"]).any()
+
+
+def test_statistics_become_readings_of_their_own_parameter():
+    rtd = _packet(
+        "QN=20260101090100000;ST=31;CN=2011;PW=1;MN=M1;Flag=5;CP=&&DataTime=20260101090012;"
+        "a21026-Rtd=30.5,a21026-ZsRtd=33.1,a21026-Flag=N;a19001-Rtd=9.8&&"
+    )
+    got = {(r.code, r.raw_value, r.source_flag) for r in readings_from_packet(rtd, RECEIVED)[0]}
+    assert got == {("a21026", 30.5, "N"), ("a21026-ZsRtd", 33.1, "N"), ("a19001", 9.8, None)}
+    hour = _packet(
+        "QN=20260101090100000;ST=32;CN=2061;PW=1;MN=M1;Flag=5;CP=&&DataTime=20260101090000;"
+        "w01001-Avg=7.5,w01001-Cou=1.0;w01018-Avg=40.1,w01018-Cou=2.5,w01018-ZsAvg=41&&"
+    )
+    readings, skipped = readings_from_packet(hour, RECEIVED)
+    assert {r.code for r in readings} == {"w01001", "w01018", "w01018-Cou", "w01018-ZsAvg"}
+    assert skipped == [("unknown_code", "w01001-Cou")]  # pH has no discharge amount
