@@ -372,9 +372,7 @@ class Listener:
             self.journal.append(frame, now_us)
         return True
 
-    def _plaintext(
-        self, frame: bytes, exc: HJ212Error
-    ) -> tuple[bytes, Packet | None, HJ212Error]:
+    def _plaintext(self, frame: bytes, exc: HJ212Error) -> tuple[bytes, Packet | None, HJ212Error]:
         """(frame, packet, error) of a frame that did not parse: decrypted with its device's
         SM4 key (HJ 212-2025 §6.4.2) when the device has one — the plaintext frame is what is
         checked, journaled and answered — else the frame as it came and ``exc``."""
@@ -385,11 +383,15 @@ class Listener:
             plain = decrypt_frame(frame, device.key)
             return plain, parse(plain, ALL_VARIANTS, cp=False), exc
         except HJ212Error as err:
-            return frame, None, DecryptionError(
-                f"not a valid frame once SM4-decrypted with the key of MN={device.mn} (a wrong "
-                f"key?): {err.message}",
-                packet=frame,
-                clause="HJ 212-2025 6.4.2",
+            return (
+                frame,
+                None,
+                DecryptionError(
+                    f"not a valid frame once SM4-decrypted with the key of MN={device.mn} (a wrong "
+                    f"key?): {err.message}",
+                    packet=frame,
+                    clause="HJ 212-2025 6.4.2",
+                ),
             )
 
     def send_to(self, mn: str, frame: bytes) -> bool:

@@ -434,9 +434,18 @@ _RAW |= {
     "notice.annex": ("附表：各县（市、区）情况", "Annex: the counties"),
     "notice.overdue_list": ("逾期未整改问题清单", "Cases overdue at the month's end"),
     "notice.no_overdue": ("月末没有逾期问题。", "No case was overdue at the month's end."),
-    "notice.issued": ("已于 {at} 由 {by} 发布（每月 1 日自动生成）", "Issued {at} by {by} (computed on the 1st of each month)"),
-    "notice.live": ("本月通报尚未发布，以下为按当前数据计算的结果。", "This month's notice has not been issued: the figures are computed now."),
-    "notice.running": ("本月尚未结束，数据截至当前。", "The month is still running: figures up to now."),
+    "notice.issued": (
+        "已于 {at} 由 {by} 发布（每月 1 日自动生成）",
+        "Issued {at} by {by} (computed on the 1st of each month)",
+    ),
+    "notice.live": (
+        "本月通报尚未发布，以下为按当前数据计算的结果。",
+        "This month's notice has not been issued: the figures are computed now.",
+    ),
+    "notice.running": (
+        "本月尚未结束，数据截至当前。",
+        "The month is still running: figures up to now.",
+    ),
     "notice.issue": ("生成并发布", "Compute and issue"),
     "notice.reissue": ("重新生成", "Issue again"),
     "notice.issued_ok": ("已发布 {month} 月调度通报。", "The notice of {month} is issued."),
@@ -461,7 +470,10 @@ _RAW |= {
     "followup.reason.relapsed_in_quarter": ("本季反弹", "relapsed this quarter"),
     "followup.col.reasons": ("盯办原因", "Why"),
     "followup.sheet": ("盯办清单", "Follow-up"),
-    "followup.none": ("本季度没有需要现场盯办的问题。", "No case to follow up on site this quarter."),
+    "followup.none": (
+        "本季度没有需要现场盯办的问题。",
+        "No case to follow up on site this quarter.",
+    ),
     "followup.count": ("共 {n} 件", "{n} cases"),
     "punct.list_sep": ("、", ", "),
     "stats.title": ("{region}统计分析", "{region} case statistics"),
