@@ -192,9 +192,10 @@ def spike_test(
     QARTOD spike test, average method (``ioos_qc.qartod.spike_test(method="average")``). The
     QARTOD statistic of a one-value spike s is ≈ s at the spike and ≈ s/2 at each of its two
     neighbours, so a spike twice the threshold also flags both neighbours, and a step of 2 × the
-    threshold flags the values on both sides of it. ``centre_only`` flags only values above or
-    below both neighbours (a local extreme, not a step) whose statistic is not below either
-    neighbour's (non-maximum suppression): the spike itself, not the good values around it.
+    threshold flags the values on both sides of it. ``centre_only`` takes instead the smaller
+    departure from the two neighbours, on the same side (min(xᵢ − xᵢ₋₁, xᵢ − xᵢ₊₁) or its mirror):
+    a value must go up *and* come back to be a spike, so neither the good values beside a spike
+    nor the two sides of a step are flagged.
 
     Parameters
     ----------
@@ -213,19 +214,16 @@ def spike_test(
     if x.size >= 3:
         ref = np.abs(x[1:-1] - (x[:-2] + x[2:]) / 2.0)
         inner = np.where(np.isnan(ref), NE, P).astype(np.uint8)
-        peak = np.ones(ref.shape, dtype=bool)
-        if centre_only:
+        if centre_only:  # the departure from *each* neighbour, same sign: up and back
             a, b, c = x[:-2], x[1:-1], x[2:]
             with np.errstate(invalid="ignore"):
-                peak = ((b > a) & (b > c)) | ((b < a) & (b < c))  # a local extreme, not a step
-            if ref.size > 1:
-                r = np.nan_to_num(ref, nan=-np.inf)
-                peak[1:] &= r[1:] >= r[:-1]
-                peak[:-1] &= r[:-1] >= r[1:]
+                up, down = np.minimum(b - a, b - c), np.minimum(a - b, c - b)
+            ref = np.fmax(up, down)
+            ref[np.isnan(a) | np.isnan(b) | np.isnan(c)] = np.nan
         with np.errstate(invalid="ignore"):
-            inner[(ref > suspect_threshold) & peak] = S
+            inner[ref > suspect_threshold] = S
             if fail_threshold is not None:
-                inner[(ref > fail_threshold) & peak] = F
+                inner[ref > fail_threshold] = F
         flags[1:-1] = inner
     return finish(values, flags, missing, masked)
 

@@ -194,6 +194,10 @@ def test_spike_centre_only_spares_the_spikes_neighbours():
     step = np.array([10.0, 10.0, 10.0, 60.0, 60.0, 60.0])
     assert list(C.spike_test(step, 20.0)[2:4]) == [S, S]
     assert S not in set(C.spike_test(step, 20.0, centre_only=True))
+    # nor with noise, where the last value before the step is a local minimum by 0.3
+    noisy = np.array([31.0, 31.5, 31.2, 80.0, 82.0, 81.0])
+    assert S not in set(C.spike_test(noisy, 20.0, centre_only=True))
+    assert C.spike_test(noisy, 20.0)[2] == S  # QARTOD: |31.2 − (31.5 + 80)/2| = 24.55
 
 
 # --- the whole rule pack on real station-hours -------------------------------------------------
