@@ -406,10 +406,10 @@ _RAW |= {
         "本月，{region}新增问题 {new} 件，销号 {closed} 件；应办结 {due} 件，已办结 {closed_due} 件，"
         "办结率 {rate}；月末在办 {open} 件，其中逾期 {overdue} 件；反弹 {relapses} 件；"
         "通报 {notice} 件次、督办 {supervise} 件次、约谈 {summon} 件次、问责 {accountability} 件次。",
-        "This month {region} registered {new} new cases and closed {closed}; {due} were due, "
-        "{closed_due} of them closed: a closure rate of {rate}. At the month's end {open} were "
-        "open, {overdue} of them overdue; {relapses} relapsed; escalations: {notice} notices, "
-        "{supervise} supervisions, {summon} summons, {accountability} accountability.",
+        "{region} this month — new cases: {new}; closed: {closed}; due: {due}, of them closed: "
+        "{closed_due} (closure rate {rate}); open at the month's end: {open}, of them overdue: "
+        "{overdue}; relapses: {relapses}; escalations — notice: {notice}, supervision: "
+        "{supervise}, summons: {summon}, accountability: {accountability}.",
     ),
     "notice.col.new": ("新增", "New"),
     "notice.col.closed": ("销号", "Closed"),
@@ -503,6 +503,7 @@ _RAW |= {
     "stats.new": ("新增", "New"),
     "stats.closed": ("销号", "Closed"),
     "stats.none": ("暂无案件。", "No case yet."),
+    "jobs.job.case-notice": ("月调度通报（每月 1 日）", "Monthly dispatch notice (on the 1st)"),
 }
 
 _RAW |= {
