@@ -28,11 +28,10 @@ def _paths(app: FastAPI) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
 
 
 def allowed_methods(app: FastAPI, path: str) -> frozenset[str]:
-    """The methods documented for ``path`` (empty when it is not an API path)."""
-    for pattern, methods in _paths(app):
-        if pattern.match(path):
-            return methods
-    return frozenset()
+    """The methods documented for ``path`` (empty when it is not an API path): those of every
+    documented path it matches, since each is served (``/cases/handover`` is both the literal
+    path's POST and ``/cases/{case_id}``'s GET)."""
+    return frozenset().union(*(methods for pattern, methods in _paths(app) if pattern.match(path)))
 
 
 class AllowHeaderMiddleware:
