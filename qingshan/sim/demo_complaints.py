@@ -62,7 +62,8 @@ class ComplaintSeed:
 
 
 def _officer(region: str) -> str:
-    """The demo account that dispatches and closes a case of ``region``."""
+    """The demo account that dispatches and closes a case of ``region`` (the province's when
+    that account is absent)."""
     if region == "330106":
         return "xihu"
     return {"3301": "hangzhou", "3302": "ningbo"}.get(region[:4], "province")
@@ -93,7 +94,7 @@ def _run(session: Session, step: Step, case_ids: dict[int, int], users: dict[str
         case_ids[step.plan] = reg.case.id
         return reg.outcome
     case_id = case_ids[step.plan]
-    officer = users[_officer(region)]
+    officer = users.get(_officer(region)) or users["province"]
     city = signers[region[:4] + "00"]
     dept, gov = city.get("department", ""), city.get("government", "")
     if a == "assign":
