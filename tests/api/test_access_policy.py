@@ -195,7 +195,14 @@ def test_published_enterprise_data_is_a_setting(engine, app_settings):
 
 # --- every GET route of the API, anonymous and each role -----------------------------------------
 
-PATH_VALUES = {"code": OUTLET, "mn": MN, "mark_id": "1", "case_id": "1", "file_id": "1"}
+PATH_VALUES = {
+    "code": OUTLET,
+    "mn": MN,
+    "mark_id": "1",
+    "case_id": "1",
+    "file_id": "1",
+    "month": "2026-11",
+}
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
 
 
