@@ -68,7 +68,7 @@ def pm_inversion_test(
 ) -> Flags:
     """PM2.5 above PM10 at the same hour and station (倒挂) beyond the measurement uncertainty.
 
-    PM2.5 is part of PM10 (GB 3095-2012 §3.3–3.4), so PM2.5 ≤ PM10 up to the error of two
+    PM2.5 is part of PM10 (GB 3095-2012 §3, terms), so PM2.5 ≤ PM10 up to the error of two
     separate analysers. SUSPECT where
 
         PM2.5 > PM10 × (1 + ``relative_tolerance``) + ``absolute_tolerance``.
