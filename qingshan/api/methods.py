@@ -28,10 +28,13 @@ def _paths(app: FastAPI) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
 
 
 def allowed_methods(app: FastAPI, path: str) -> frozenset[str]:
-    """The methods documented for ``path`` (empty when it is not an API path): those of every
-    documented path it matches, since each is served (``/cases/handover`` is both the literal
-    path's POST and ``/cases/{case_id}``'s GET)."""
-    return frozenset().union(*(methods for pattern, methods in _paths(app) if pattern.match(path)))
+    """The methods documented for ``path`` (empty when it is not an API path), of the most
+    specific documented path it matches: ``/cases/handover`` is that literal path's, not
+    ``/cases/{case_id}``'s."""
+    matches = [(pattern, methods) for pattern, methods in _paths(app) if pattern.match(path)]
+    if not matches:
+        return frozenset()
+    return min(matches, key=lambda m: m[0].pattern.count("[^/]+"))[1]
 
 
 class AllowHeaderMiddleware:
