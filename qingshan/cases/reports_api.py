@@ -25,7 +25,9 @@ router = APIRouter(prefix="/cases", tags=["cases 协同指挥 闭环管理"])
 
 Officer = Annotated[User, require_roles(Role.PROVINCE, Role.CITY, Role.COUNTY)]
 ProvinceUser = Annotated[User, require_roles(Role.PROVINCE)]
-MonthPath = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (CST)")]
+MonthPath = Annotated[
+    str, Path(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$", description="YYYY-MM (CST), 2000-2099")
+]
 
 
 def _notice(view: reporting.NoticeView) -> NoticePublic:
