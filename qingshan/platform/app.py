@@ -30,10 +30,10 @@ from qingshan.archive import api as archive_api
 from qingshan.archive import web as archive_web
 from qingshan.archive.service import OutletCounts
 from qingshan.cases import api as cases_api
-from qingshan.cases import reports_api as case_reports_api
-from qingshan.cases import reports_web as case_reports_web
 from qingshan.cases import open311 as open311_api
 from qingshan.cases import public_web as complaints_web
+from qingshan.cases import reports_api as case_reports_api
+from qingshan.cases import reports_web as case_reports_web
 from qingshan.cases import sources_api as case_sources_api
 from qingshan.cases import sources_web as case_sources_web
 from qingshan.cases import web as cases_web
@@ -84,8 +84,8 @@ PAGES: tuple[APIRouter, ...] = (
     hj212_web.router,
     archive_web.router,
     qc_web.router,
-    case_sources_web.router,  # before cases_web: its /cases/{case_id} would take /cases/handover
     case_reports_web.router,  # before cases_web: its /cases/{case_id} would take /cases/stats
+    case_sources_web.router,  # before cases_web: its /cases/{case_id} would take /cases/handover
     cases_web.router,
     complaints_web.router,
     open311_api.router,
