@@ -38,6 +38,7 @@ __all__ = [
     "followup_docx",
     "notice_title",
     "followup_title",
+    "region_name",
 ]
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,7 +76,8 @@ def _cst(t: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return "" if t is None else as_cst(t).strftime(fmt)
 
 
-def _region_name(code: str, lang: str) -> str:
+def region_name(code: str, lang: str) -> str:
+    """The region's name in ``lang`` (the Chinese one, or the English)."""
     r = get_region(code)
     return r.name if lang == "zh" else r.name_en
 
@@ -84,14 +86,14 @@ def notice_title(notice: Notice, lang: str) -> str:
     """ "浙江省生态环境问题整改月调度通报（2026年2月）" and its English."""
     y, m = notice.month.split("-")
     return translate("notice.doc_title", lang).format(
-        region=_region_name(notice.scope_code, lang), year=int(y), month=int(m)
+        region=region_name(notice.scope_code, lang), year=int(y), month=int(m)
     )
 
 
 def followup_title(scope_code: str, quarter: str, lang: str) -> str:
     y, q = quarter.split("Q")
     return translate("followup.doc_title", lang).format(
-        region=_region_name(scope_code, lang), year=int(y), quarter=int(q)
+        region=region_name(scope_code, lang), year=int(y), quarter=int(q)
     )
 
 
@@ -198,7 +200,7 @@ def notice_xlsx(notice: Notice, lang: str = "zh") -> bytes:
     _sheet(ws, notice_title(notice, lang), _notice_subtitle(notice, lang) + "\n" + t("notice.definitions"),
            headers, _figure_rows(main, lang) + total, widths, percent=rate, bold_last=True)  # fmt: skip
     if annex:
-        rows = [[_region_name(r.parent, lang) if r.parent and not r.own else "", *row]
+        rows = [[region_name(r.parent, lang) if r.parent and not r.own else "", *row]
                 for r, row in zip(annex, _figure_rows(annex, lang), strict=True)]  # fmt: skip
         _sheet(wb.create_sheet(t("notice.sheet.annex")), t("notice.annex"),
                _notice_subtitle(notice, lang), [t("notice.col.city"), *headers], rows,
@@ -302,7 +304,7 @@ def notice_docx(notice: Notice, lang: str = "zh") -> bytes:
     rate = "—" if f.closure_rate is None else f"{100 * f.closure_rate:.1f}%"
     doc.add_paragraph(
         t("notice.summary").format(
-            region=_region_name(notice.scope_code, lang), new=f.new, closed=f.closed,
+            region=region_name(notice.scope_code, lang), new=f.new, closed=f.closed,
             due=f.due, closed_due=f.closed_due, rate=rate, open=f.open, overdue=f.overdue,
             relapses=f.relapses, notice=f.notice, supervise=f.supervise, summon=f.summon,
             accountability=f.accountability,
@@ -314,7 +316,7 @@ def notice_docx(notice: Notice, lang: str = "zh") -> bytes:
     _table(doc, headers, _figure_rows(main, lang) + total, bold_last=True)
     if annex:
         doc.add_heading(t("notice.annex"), level=2)
-        rows = [[_region_name(r.parent, lang) if r.parent and not r.own else "", *row]
+        rows = [[region_name(r.parent, lang) if r.parent and not r.own else "", *row]
                 for r, row in zip(annex, _figure_rows(annex, lang), strict=True)]  # fmt: skip
         _table(doc, [t("notice.col.city"), *headers], rows)
     doc.add_heading(t("notice.overdue_list"), level=2)

@@ -20,7 +20,6 @@ from qingshan.cases.errors import NotPermitted
 from qingshan.cases.notice import region_lines
 from qingshan.cases.periods import Month, Quarter, last_months, quarter_of
 from qingshan.cases.stats import cached_case_stats
-from qingshan.geo.regions import get_region
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer
 from qingshan.web.i18n import get_lang, translate
@@ -63,11 +62,6 @@ def _attachment(data: bytes, media_type: str, filename: str) -> Response:
     )
 
 
-def _region(code: str, lang: str) -> str:
-    r = get_region(code)
-    return r.name if lang == "zh" else r.name_en
-
-
 @router.get("/cases/stats", response_class=HTMLResponse)
 def stats_page(request: Request, viewer: LoggedInViewer, session: SessionDep) -> HTMLResponse:
     """统计分析: counts by state, category, source and region, closure rate and overdue by
@@ -88,7 +82,7 @@ def stats_page(request: Request, viewer: LoggedInViewer, session: SessionDep) ->
         "cst": _cst,
         "list_href": _list_href,
         "region_param": (lambda r: None if r.own or not shown else r.code),
-        "scope_name": _region(st.scope_code, lang),
+        "scope_name": exports.region_name(st.scope_code, lang),
         "lang": lang,
     }
     return render(request, "case_stats.html", context, viewer=viewer)
@@ -113,7 +107,9 @@ def notice_page(
         "n": view.notice,
         "main": main,
         "annex": annex,
-        "parents": {r.parent: _region(r.parent, lang) for r in annex if r.parent and not r.own},
+        "parents": {
+            r.parent: exports.region_name(r.parent, lang) for r in annex if r.parent and not r.own
+        },
         "month": str(m),
         "months": [str(x) for x in reversed(last_months(utcnow(), 13))],
         "title": exports.notice_title(view.notice, lang),
