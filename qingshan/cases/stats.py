@@ -166,6 +166,7 @@ def case_stats(session: Session, scope: Scope, *, now: datetime | None = None) -
 
 
 _cache: dict[tuple, tuple[float, CaseStats]] = {}
+_locks: dict[tuple, threading.Lock] = {}
 _cache_lock = threading.Lock()
 
 
@@ -173,19 +174,36 @@ def cached_case_stats(session: Session, scope: Scope, *, ttl: float = STATS_TTL)
     """:func:`case_stats` of ``scope`` now, served from this process's memory when computed
     less than ``ttl`` seconds ago for the same database and scope (the statistics page and
     API: over 100,000 cases the three grouped queries take tens of milliseconds on
-    PostgreSQL, too long to run for every reader of a busy dashboard)."""
+    PostgreSQL, too long to run for every reader of a busy dashboard).
+
+    One request at a time computes a scope's figures: when they have expired, the others are
+    served the previous figures meanwhile; when there are none yet, they wait for them."""
     check_reader(scope)
     bind = session.get_bind()
     url = bind.engine.url if isinstance(bind, Connection) else bind.url
     key = (str(url), scope.region_code, scope.role, scope.enterprises)
-    now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
-    if hit is not None and now - hit[0] < ttl:
-        return hit[1]
-    st = case_stats(session, scope)
-    with _cache_lock:
+        if hit is not None and time.monotonic() - hit[0] < ttl:
+            return hit[1]
         if len(_cache) > 1000:  # many databases (tests) or scopes: start again
             _cache.clear()
-        _cache[key] = (now, st)
-    return st
+            _locks.clear()
+        lock = _locks.setdefault(key, threading.Lock())
+    if hit is not None:
+        if not lock.acquire(blocking=False):
+            return hit[1]  # being computed again: the previous figures meanwhile
+    else:
+        lock.acquire()  # being computed for the first time: wait for it
+        with _cache_lock:
+            done = _cache.get(key)
+        if done is not None and time.monotonic() - done[0] < ttl:
+            lock.release()
+            return done[1]
+    try:
+        st = case_stats(session, scope)
+        with _cache_lock:
+            _cache[key] = (time.monotonic(), st)
+        return st
+    finally:
+        lock.release()
