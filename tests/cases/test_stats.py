@@ -78,3 +78,50 @@ def test_a_city_sees_its_counties_and_a_county_itself(engine, feb):
         assert cached_case_stats(s, scope_of(user(s, "hz"))).scope_code == "330100"
         with pytest.raises(NotPermitted):
             cached_case_stats(s, scope_of(user(s, "owner")))
+
+
+def test_one_request_at_a_time_computes_a_scopes_statistics(monkeypatch):
+    """Readers arriving together: the first computes, the others wait for it; once expired,
+    one computes again while the others get the previous figures at once."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from qingshan.accounts.models import Role
+    from qingshan.accounts.scope import Scope
+    from qingshan.cases import stats
+
+    calls = []
+    gate = threading.Event()
+
+    def slow(session, scope):
+        calls.append(scope.region_code)
+        gate.wait(10)
+        return object()
+
+    monkeypatch.setattr(stats, "case_stats", slow)
+    session = SimpleNamespace(get_bind=lambda: SimpleNamespace(url="sqlite:///single-flight"))
+    scope = Scope("330000", Role.PROVINCE)
+    got: list = []
+
+    def read(ttl):
+        got.append(stats.cached_case_stats(session, scope, ttl=ttl))
+
+    def together(ttl, before_open):
+        threads = [threading.Thread(target=read, args=(ttl,)) for _ in range(8)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 10
+        while len(got) < before_open and time.monotonic() < deadline:
+            time.sleep(0.01)
+        gate.set()
+        for t in threads:
+            t.join()
+
+    together(60, before_open=0)  # nobody is served before the first computation ends
+    assert len(calls) == 1 and len({id(x) for x in got}) == 1 and len(got) == 8
+    first, got[:] = got[0], []
+    gate.clear()
+    together(0, before_open=7)  # expired: seven are served the previous figures at once
+    assert len(calls) == 2  # one of them computed again
+    assert sum(x is first for x in got) == 7
