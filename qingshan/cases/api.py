@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 from qingshan.accounts.models import Role, User
 from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, require_roles
 from qingshan.api.limits import Id
+from qingshan.api.responses import ErrorBody
 from qingshan.cases import service
 from qingshan.cases.errors import EvidenceTooLarge
 from qingshan.cases.schemas import (
@@ -101,7 +102,10 @@ def case_points(
 
 
 def _draft(body: CaseCreate) -> service.CaseDraft:
-    return service.CaseDraft(**body.model_dump())
+    fields = body.model_dump(exclude={"location"})
+    if body.location is not None:
+        fields |= body.location.model_dump()
+    return service.CaseDraft(**fields)
 
 
 @router.post("/duplicates", response_model=list[DuplicatePublic])
@@ -152,7 +156,7 @@ def grant_signer(body: SignerGrant, user: Admin, session: SessionDep, scope: Sco
     )
 
 
-@router.get("/files/{file_id}", response_class=FileResponse)
+@router.get("/files/{file_id:int}", response_class=FileResponse)
 def get_file(
     file_id: Id, user: CaseUser, session: SessionDep, scope: ScopeDep, settings: SettingsDep
 ) -> FileResponse:
@@ -162,7 +166,7 @@ def get_file(
     return FileResponse(path, media_type=row.media_type, filename=row.filename)
 
 
-@router.get("/{case_id}", response_model=CaseDetailPublic)
+@router.get("/{case_id:int}", response_model=CaseDetailPublic)
 def get_case(case_id: Id, user: CaseUser, session: SessionDep) -> CaseDetailPublic:
     """One case with its history, evidence, sign-offs, reports and the actions you may take."""
     d = service.case_detail(session, user, case_id)
@@ -175,7 +179,7 @@ def get_case(case_id: Id, user: CaseUser, session: SessionDep) -> CaseDetailPubl
     )  # fmt: skip
 
 
-@router.post("/{case_id}/actions/{event}", response_model=CaseSummary)
+@router.post("/{case_id:int}/actions/{event}", response_model=CaseSummary)
 def act(case_id: Id, event: CaseEvent, body: ActionBody, user: CaseUser, session: SessionDep):
     """Fire an event on the case: assign 交办, start 整改, submit 申请验收, return 退回,
     sign 签字, close 销号, reopen (反弹/重复举报), merge 合并, cancel 撤销, escalate 督办,
@@ -187,7 +191,15 @@ def act(case_id: Id, event: CaseEvent, body: ActionBody, user: CaseUser, session
     return service.act(session, user, case_id, event, inp)
 
 
-@router.post("/{case_id}/evidence", response_model=FilePublic, status_code=201)
+@router.post(
+    "/{case_id:int}/evidence",
+    response_model=FilePublic,
+    status_code=201,
+    responses={
+        413: {"model": ErrorBody, "description": "larger than QINGSHAN_CASE_EVIDENCE_MAX_BYTES"},
+        415: {"model": ErrorBody, "description": "content not an accepted photo or document"},
+    },
+)
 def upload_evidence(
     case_id: Id,
     user: CaseUser,

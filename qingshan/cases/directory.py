@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role, User
 from qingshan.accounts.scope import Scope
-from qingshan.cases.errors import BadCaseInput, NotPermitted
+from qingshan.cases.errors import BadCaseInput, CaseConflict, NotPermitted
 from qingshan.cases.models import CaseSigner, ResponsibleUnit
 from qingshan.cases.rules import check_category
 from qingshan.cases.workflow import Capacity
@@ -149,5 +149,5 @@ def grant_signer_in_scope(
         select(User).where(User.username == username, scope.where(User.region_code))
     )
     if user is None:
-        raise BadCaseInput("username", f"no account {username!r} in your region")
+        raise CaseConflict("username", f"no account {username!r} in your region")
     return grant_signer(session, user, capacity, region_code, by=scope.username, now=now)

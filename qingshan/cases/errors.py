@@ -66,6 +66,13 @@ class BadCaseInput(CaseError):
         super().__init__(f"{field}: {message}", field=field)
 
 
+class CaseConflict(BadCaseInput):
+    """A well-formed value that conflicts with the time or the stored data: a problem found in
+    the future, a unit, file or enterprise that is not there for this case."""
+
+    status_code = 409
+
+
 class EvidenceRejected(CaseError):
     """An evidence file refused: wrong type (by its content) or too large."""
 

@@ -23,13 +23,15 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
-from qingshan.cases.errors import BadCaseInput, NotPermitted
+from qingshan.archive.service import enterprise_names
+from qingshan.cases.errors import BadCaseInput, CaseConflict, NotPermitted
 from qingshan.cases.history import record_event
 from qingshan.cases.models import CaseRecord, CaseSource, ResponsibleUnit
 from qingshan.cases.rules import case_rules, check_category, check_severity, distance_m
 from qingshan.cases.workflow import OPEN_STATES, CaseEvent, CaseState, Facts, fire
 from qingshan.geo.errors import GeoError
 from qingshan.geo.regions import get_region, in_scope
+from qingshan.monitoring.models import Site
 from qingshan.timeutil import as_cst, utcnow
 
 __all__ = [
@@ -122,7 +124,7 @@ def validate_draft(draft: CaseDraft, *, now: datetime) -> None:
     if draft.occurred_at.tzinfo is None:
         raise BadCaseInput("occurred_at", "needs a timezone")
     if draft.occurred_at > now + timedelta(minutes=5):
-        raise BadCaseInput("occurred_at", f"{draft.occurred_at.isoformat()} is in the future")
+        raise CaseConflict("occurred_at", f"{draft.occurred_at.isoformat()} is in the future")
     if (draft.longitude is None) != (draft.latitude is None):
         raise BadCaseInput("longitude", "give both longitude and latitude, or neither")
     if draft.longitude is not None and not (
@@ -137,6 +139,14 @@ def _check_may_register(scope: Scope | None, draft: CaseDraft) -> None:
     if scope.role in (Role.PUBLIC, Role.ENTERPRISE):
         raise NotPermitted(f"role {scope.role.value} may not register cases")
     scope.check_region(draft.region_code)
+
+
+def _check_references(session: Session, draft: CaseDraft) -> None:
+    """The enterprise and the outlet a draft names exist (:class:`CaseConflict` otherwise)."""
+    if draft.enterprise_id is not None and not enterprise_names(session, [draft.enterprise_id]):
+        raise CaseConflict("enterprise_id", f"no enterprise {draft.enterprise_id}")
+    if draft.site_id is not None and session.get(Site, draft.site_id) is None:
+        raise CaseConflict("site_id", f"no outlet or site {draft.site_id}")
 
 
 def route_unit(session: Session, region_code: str, category: str) -> ResponsibleUnit | None:
@@ -248,6 +258,7 @@ def register_case(
     now = now or utcnow()
     validate_draft(draft, now=now)
     _check_may_register(scope, draft)
+    _check_references(session, draft)
     src = _existing(session, draft)
     if src is not None:
         src.payload = dict(draft.evidence)

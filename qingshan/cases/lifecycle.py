@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from qingshan.accounts.models import User
 from qingshan.accounts.scope import Scope
 from qingshan.accounts.service import scope_of
-from qingshan.cases.errors import BadCaseInput, CaseNotFound, NotPermitted
+from qingshan.cases.errors import BadCaseInput, CaseConflict, CaseNotFound, NotPermitted
 from qingshan.cases.history import record_event
 from qingshan.cases.models import CaseFile, CaseRecord, CaseSigner, CaseSignoff, ResponsibleUnit
 from qingshan.cases.permissions import why_not
@@ -92,7 +92,7 @@ def _check_evidence(session: Session, case: CaseRecord, ids: Iterable[int]) -> l
     )
     missing = [i for i in ids if i not in found]
     if missing:
-        raise BadCaseInput("evidence_ids", f"no evidence {missing} on case {case.id}")
+        raise CaseConflict("evidence_ids", f"no evidence {missing} on case {case.id}")
     return ids
 
 
@@ -114,7 +114,7 @@ def _facts(step: _Step, scope: Scope | None) -> Facts:
     if step.event is CaseEvent.ASSIGN and unit_id is not None:
         unit = s.get(ResponsibleUnit, unit_id)
         if unit is None or not unit.active or not in_scope(case.region_code, unit.region_code):
-            raise BadCaseInput("unit_id", f"no active responsible unit {unit_id} for this region")
+            raise CaseConflict("unit_id", f"no active responsible unit {unit_id} for this region")
     due = inp.due_at
     if step.event is CaseEvent.ASSIGN and due is None:
         due = deadline_for(case.category, case.severity, step.now)

@@ -4,15 +4,67 @@ reports; what registering and acting take."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StringConstraints,
+)
 
-from qingshan.api.limits import AwareTime, Id, NoNul
+from qingshan.api.limits import MAX_ID, MAX_YEAR, MIN_YEAR, NoNul
+from qingshan.cases.intake import SOURCES
+from qingshan.cases.rules import case_rules
 from qingshan.cases.workflow import Capacity, CaseEvent, CaseState
+from qingshan.geo.regions import REGIONS
 
 Text = Annotated[str, StringConstraints(max_length=4000), NoNul]
 Short = Annotated[str, StringConstraints(max_length=200), NoNul]
+#: the schema says what the domain accepts (the values of qingshan/cases/data/rules.json, the
+#: sources, the regions of Zhejiang), so a client learns them from the OpenAPI document
+if TYPE_CHECKING:
+    SourceName: TypeAlias = str
+    Category: TypeAlias = str
+    Severity: TypeAlias = str
+    CategoryOrAll: TypeAlias = str
+    RegionCode: TypeAlias = str
+else:
+    SourceName = Literal[SOURCES]
+    Category = Literal[case_rules().categories]
+    Severity = Literal[case_rules().severities]
+    CategoryOrAll = Literal[("*", *case_rules().categories)]
+    RegionCode = Literal[tuple(REGIONS)]
+#: a database id
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="a database id")]
+
+
+def _not_a_number(value: object) -> object:
+    if isinstance(value, int | float):  # bool too: JSON numbers are not times
+        raise ValueError("a time as text, e.g. 2026-03-01T10:00:00+08:00")
+    return value
+
+
+def _aware_in_range(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("needs a timezone (e.g. 2026-03-01T10:00:00+08:00 or …Z)")
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year {value.year} is outside {MIN_YEAR}–{MAX_YEAR}")
+    return value
+
+
+#: a time with its zone, as text, in the years the platform holds (said in the schema too)
+CaseTime = Annotated[
+    datetime,
+    BeforeValidator(_not_a_number),
+    AfterValidator(_aware_in_range),
+    Field(json_schema_extra={"pattern": r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"}),
+]
+#: not only spaces
+Named = Annotated[str, StringConstraints(min_length=1, pattern=r"\S"), NoNul]
 
 
 class CaseSummary(BaseModel):
@@ -129,21 +181,27 @@ class CaseDetailPublic(BaseModel):
     merged_from: list[int]
 
 
+class Location(BaseModel):
+    """A point (WGS-84 degrees)."""
+
+    longitude: StrictFloat = Field(ge=-180, le=180)
+    latitude: StrictFloat = Field(ge=-90, le=90)
+
+
 class CaseCreate(BaseModel):
     """A new case (登记) by an officer; see ``POST /cases/duplicates`` first."""
 
-    source: str = Field(description="complaint, inspection, patrol, central_inspection, …")
-    category: str
-    severity: str = "general"
-    title: Annotated[str, StringConstraints(min_length=1, max_length=200), NoNul]
-    region_code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
-    occurred_at: AwareTime
+    source: SourceName = Field(description="complaint, inspection, patrol, central_inspection, …")
+    category: Category
+    severity: Severity = "general"
+    title: Annotated[Named, StringConstraints(max_length=200)]
+    region_code: RegionCode = Field(description="GB/T 2260 code of a region of Zhejiang")
+    occurred_at: CaseTime = Field(description="when the problem was found (not in the future)")
     description: Text = ""
     enterprise_id: Id | None = None
     site_id: Id | None = None
     parameter_code: Annotated[str, StringConstraints(max_length=16), NoNul] | None = None
-    longitude: float | None = Field(None, ge=-180, le=180)
-    latitude: float | None = Field(None, ge=-90, le=90)
+    location: Location | None = None
     place: Short = ""
 
 
@@ -163,7 +221,7 @@ class ActionBody(BaseModel):
 
     reason: Text = ""
     unit_id: Id | None = Field(None, description="assign: the responsible unit")
-    due_at: AwareTime | None = Field(None, description="assign: the deadline (default by rules)")
+    due_at: CaseTime | None = Field(None, description="assign: the deadline (default by rules)")
     capacity: Capacity | None = Field(None, description="sign: department or government")
     into_id: Id | None = Field(None, description="merge: the case to merge into")
     kind: str | None = Field(None, description="reopen: relapse | repeat_complaint")
@@ -171,18 +229,16 @@ class ActionBody(BaseModel):
 
 
 class UnitCreate(BaseModel):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=128), NoNul]
+    name: Annotated[Named, StringConstraints(max_length=128)]
     kind: Capacity
-    region_code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
-    categories: list[Annotated[str, StringConstraints(max_length=32)]] = Field(
-        default_factory=lambda: ["*"], max_length=50
-    )
+    region_code: RegionCode
+    categories: list[CategoryOrAll] = Field(default_factory=lambda: ["*"], max_length=50)
 
 
 class SignerGrant(BaseModel):
     username: Annotated[str, StringConstraints(min_length=1, max_length=64), NoNul]
     capacity: Capacity
-    region_code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+    region_code: RegionCode
 
 
 class SignerPublic(BaseModel):

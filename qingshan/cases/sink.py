@@ -4,6 +4,9 @@ through :func:`~.intake.register_case`, idempotent on (source, source_key)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from qingshan.cases.intake import CaseDraft, register_case
@@ -34,14 +37,22 @@ def draft_from_report(report: CaseReport) -> CaseDraft:
 
 
 class CasesSink:
-    """Opens cases for reports (QC's ``CaseSink``); the registry hands it to QC."""
+    """Opens cases for reports (QC's ``CaseSink``); the registry hands it to QC.
 
-    actor = "qc"
+    ``registered_at``: when a report is registered, from the report (a replay of history, e.g.
+    the demo's past); None (the live sink): now."""
+
+    def __init__(
+        self, actor: str = "qc", registered_at: Callable[[CaseReport], datetime] | None = None
+    ) -> None:
+        self.actor = actor
+        self.registered_at = registered_at
 
     def open_case(self, session: Session, report: CaseReport) -> int:
         """Open a case for ``report``, or return the id of the case it already belongs to (the
         same report again, its group's open case, or a closed case it is a relapse of)."""
-        reg = register_case(session, draft_from_report(report), actor=self.actor, now=None)
+        now = None if self.registered_at is None else self.registered_at(report)
+        reg = register_case(session, draft_from_report(report), actor=self.actor, now=now)
         return reg.case.id
 
 

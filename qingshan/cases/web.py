@@ -184,8 +184,9 @@ def _detail(
         "state_colors": STATE_COLORS,
         "cst": _cst,
         "iso_cst": _iso_cst,
+        "file_names": {f.id: f.filename for f in d.files},
         "now": datetime.now(CST),
-        "upload_mb": round(limits.max_bytes / 2**20, 1),
+        "upload_mb": f"{limits.max_bytes / 2**20:g}",
         "may_upload": bool(d.actions) or viewer.role in (Role.ENTERPRISE,),
         "reason_required": {"submit", "return", "cancel", "escalate", "note", "reopen"},
         "config": {"lang": lang},
@@ -195,7 +196,7 @@ def _detail(
     return response
 
 
-@router.get("/cases/{case_id}", response_class=HTMLResponse)
+@router.get("/cases/{case_id:int}", response_class=HTMLResponse)
 def case_page(
     request: Request,
     case_id: int,
@@ -220,7 +221,7 @@ def _due(value: str) -> datetime | None:
         raise BadCaseInput("due_at", f"{value!r} is not a date and time") from None
 
 
-@router.post("/cases/{case_id}/act", response_class=HTMLResponse)
+@router.post("/cases/{case_id:int}/act", response_class=HTMLResponse)
 def case_act(
     request: Request,
     case_id: int,
@@ -258,7 +259,7 @@ def case_act(
     return RedirectResponse(f"/cases/{case_id}?done={event}#qs-timeline", status_code=303)
 
 
-@router.post("/cases/{case_id}/upload", response_class=HTMLResponse)
+@router.post("/cases/{case_id:int}/upload", response_class=HTMLResponse)
 def case_upload(
     request: Request,
     case_id: int,

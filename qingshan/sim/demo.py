@@ -3,19 +3,23 @@ accounts and the simulated loggers' devices."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qingshan.accounts.models import Role, User
 from qingshan.accounts.service import create_user
 from qingshan.audit import acting_as
+from qingshan.cases.models import CaseRecord
 from qingshan.config import Settings
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.db.migrate import upgrade
 from qingshan.hj212.service import register_sim_devices
+from qingshan.monitoring.models import LatestValue
+from qingshan.sim.demo_cases import seed_demo_cases
+from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.loader import DemoSummary, build_demo
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import utcnow
@@ -27,6 +31,9 @@ DEMO_ACCOUNTS = {
     "ningbo": (Role.CITY, "330200", "qingshan-demo"),
     "xihu": (Role.COUNTY, "330106", "qingshan-demo"),
 }
+DEMO_PASSWORD = "qingshan-demo"
+#: the demo's enterprise account: acts for a Hangzhou enterprise with cases (敬请 answer them)
+ENTERPRISE_ACCOUNT = "enterprise"
 
 
 def build_with_progress(
@@ -76,6 +83,19 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         for username, (role, region, password) in DEMO_ACCOUNTS.items():
             if session.scalar(select(User.id).where(User.username == username)) is None:
                 create_user(session, username, password, role, region)
+    with acting_as("demo"):
+        seeded = seed_demo_cases(
+            engine,
+            ObservationStore(settings.observations_dir),
+            now=_demo_now(engine),
+            password=DEMO_PASSWORD,
+        )
+        if seeded is not None:
+            console.print(f"demo cases: {seeded}")
+        complaints = seed_demo_complaints(engine, now=_demo_now(engine), scale=scale)
+        console.print(f"demo complaints and inspection hand-overs: {complaints}")
+        with session_scope(engine) as session:
+            _enterprise_account(session)
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(
@@ -85,4 +105,32 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
     console.print(
         "demo accounts (password qingshan-demo): "
         + ", ".join(f"{u} ({r.value} {c})" for u, (r, c, _) in DEMO_ACCOUNTS.items())
+        + f", {ENTERPRISE_ACCOUNT} (enterprise); acceptance signers: "
+        + "hangzhou (department) and hangzhou-gov (government) for 杭州市, "
+        + "<city>-dept and <city>-gov for the other cities"
     )
+
+
+def _demo_now(engine) -> datetime:
+    """The demo's present: the hour after its newest value (the data end at the last whole
+    hour before the "now" the demo was built at)."""
+    with session_scope(engine) as session:
+        last = session.scalar(select(func.max(LatestValue.time)))
+    return (last or utcnow()) + timedelta(hours=1)
+
+
+def _enterprise_account(session) -> None:
+    """The enterprise demo account, acting for the Hangzhou enterprise with the most cases."""
+    if session.scalar(select(User.id).where(User.username == ENTERPRISE_ACCOUNT)) is not None:
+        return
+    row = session.execute(
+        select(CaseRecord.enterprise_id, CaseRecord.region_code, func.count())
+        .where(CaseRecord.enterprise_id.is_not(None), CaseRecord.region_code.startswith("3301"))
+        .group_by(CaseRecord.enterprise_id, CaseRecord.region_code)
+        .order_by(func.count().desc(), CaseRecord.enterprise_id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return
+    create_user(session, ENTERPRISE_ACCOUNT, DEMO_PASSWORD, Role.ENTERPRISE, row[1],
+                enterprise_id=row[0], display_name="企业用户")  # fmt: skip

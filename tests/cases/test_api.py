@@ -112,7 +112,7 @@ def test_the_loop_through_the_api(client, cases):
 def test_register_duplicates_units_and_signers(client, world, cases):
     body = {"source": "complaint", "category": "air_pollution", "title": "夜间异味",
             "region_code": "330106", "occurred_at": NOW.isoformat(),
-            "longitude": 120.1001, "latitude": 30.2501}  # fmt: skip
+            "location": {"longitude": 120.1001, "latitude": 30.2501}}  # fmt: skip
     dups = client.post("/api/v1/cases/duplicates", json=body, headers=auth(client, "xihu")).json()
     assert [d["case"]["id"] for d in dups] == [cases[0]] and dups[0]["reasons"] == ["nearby"]
     r = client.post("/api/v1/cases", json=body, headers=auth(client, "xihu"))
@@ -130,4 +130,11 @@ def test_register_duplicates_units_and_signers(client, world, cases):
     assert r.status_code == 201 and r.json()["granted_by"] == "hz"
     r = client.post("/api/v1/cases/signers", headers=auth(client, "hz"),
                     json={"username": "nb", "capacity": "government", "region_code": "330100"})  # fmt: skip
-    assert r.status_code == 422 and "no account 'nb' in your region" in r.text
+    assert r.status_code == 409 and "no account 'nb' in your region" in r.text
+    bad = client.post(
+        "/api/v1/cases", json=body | {"enterprise_id": 99999}, headers=auth(client, "xihu")
+    )
+    assert bad.status_code == 409 and "no enterprise 99999" in bad.text
+    bad = client.post("/api/v1/cases", json=body | {"location": {"longitude": 120.1}},
+                      headers=auth(client, "xihu"))  # fmt: skip
+    assert bad.status_code == 422  # a point needs both coordinates (the schema says so)

@@ -29,8 +29,8 @@
     });
     chart.setOption({
       tooltip: { trigger: "item", formatter: function (p) { return p.seriesName + L["punct.colon"] + p.name; } },
-      legend: { bottom: 0, type: "scroll", textStyle: { fontSize: 11 } },
-      geo: { map: "zhejiang", roam: true, top: 10, bottom: 40, itemStyle: { areaColor: "#eef3f0", borderColor: "#9fb5a8" },
+      legend: { bottom: 0, left: "center", itemWidth: 10, itemHeight: 10, itemGap: 10, textStyle: { fontSize: 11 } },
+      geo: { map: "zhejiang", roam: true, top: 10, bottom: 56, itemStyle: { areaColor: "#eef3f0", borderColor: "#9fb5a8" },
              emphasis: { itemStyle: { areaColor: "#dfe9e3" }, label: { show: false } } },
       series: series
     });
