@@ -39,7 +39,11 @@ def run(args, tmp_path, **env):
             {"QINGSHAN_SECRET_KEY": "a-long-enough-secret-of-32-bytes"},
             "error: the database is not up to date: run `qingshan db upgrade`",
         ),
-        (["jobs", "run", "nope"], {}, "error: no job 'nope'; jobs are: case-deadlines, case-notice, compact, qc, rollups"),
+        (
+            ["jobs", "run", "nope"],
+            {},
+            "error: no job 'nope'; jobs are: case-deadlines, case-notice, compact, qc, rollups",
+        ),
     ],
 )
 def test_errors_are_one_clear_line(tmp_path, args, env, message):
