@@ -3,25 +3,49 @@ platform → logger commands."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, Strict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, Strict, StringConstraints
 
 from qingshan.api.limits import NoNul, Time
 from qingshan.hj212.commands import CommandKind, CommandState
 from qingshan.hj212.models import Command, CrcMode, Device
 from qingshan.timeutil import utcnow
 
+
+def _rule(pattern: str, words: str) -> Any:
+    """A string rule checked with a message a person reads (*words*) while the schema still
+    publishes the *pattern* for its readers (pydantic's own pattern error would quote the regex)."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(words)
+        return value
+
+    return (AfterValidator(check), Field(json_schema_extra={"pattern": pattern}))
+
+
 #: an MN as the registry stores it (``device.mn`` is 32 characters): printable ASCII without
 #: the separators ``;`` ``=`` ``&`` ``,`` or spaces (HJ 212-2017 Table 3; the registry's rule)
 MN = Annotated[
-    str, StringConstraints(min_length=1, max_length=32, pattern=r"^[!-%'-+\--:<>-~]+$"), NoNul
+    str,
+    StringConstraints(min_length=1, max_length=32),
+    NoNul,
+    *_rule(
+        r"^[!-%'-+\--:<>-~]+$",
+        "printable ASCII without ';', '=', '&', ',' or spaces (HJ 212-2017 Table 3)",
+    ),
 ]
 #: a site code or id to bind a device to (``site.code`` is 32 characters)
 SiteRef = Annotated[str, StringConstraints(max_length=32), NoNul]
 Password = Annotated[
-    str, StringConstraints(min_length=1, max_length=32, pattern=r"^[ !-%'-+\--:<>-~]+$"), NoNul
+    str,
+    StringConstraints(min_length=1, max_length=32),
+    NoNul,
+    *_rule(r"^[ !-%'-+\--:<>-~]+$", "printable ASCII without ';', '=', '&' or ','"),
 ]
 Name = Annotated[str, StringConstraints(max_length=128), NoNul]
 #: an SM4 key as 32 hex digits (HJ 212-2025 §6.4.2); "" removes the device's key

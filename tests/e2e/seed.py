@@ -315,6 +315,7 @@ def seed_enterprises(session: Session, observations_dir, now: datetime | None = 
     from qingshan.accounts.models import Role
     from qingshan.accounts.service import create_user
     from qingshan.archive.models import Enterprise, Industry, Permit, PermitLimit
+    from qingshan.cases import service as cases
     from qingshan.monitoring.registry import ensure_parameter, get_or_create_series, update_latest
     from qingshan.qc import service as qc_service
     from qingshan.timeseries.store import ObservationStore
@@ -398,6 +399,7 @@ def seed_enterprises(session: Session, observations_dir, now: datetime | None = 
         session, frame, site_id=gas.id,
         window=(hours[0].to_pydatetime(), (newest + pd.Timedelta(hours=1)).to_pydatetime()),
         industry="thermal_power", source_type="coal_boiler_ultralow", limits=limits,
+        sink=cases.CASES_SINK,
     )  # fmt: skip
     create_user(session, *ENTERPRISE_USER, Role.ENTERPRISE, "330105",
                 enterprise_id=sites["E2EGAS01"].enterprise_id, display_name="杭州青山热电")  # fmt: skip

@@ -63,6 +63,7 @@ def test_jobs_list_text_without_a_scheduler(engine, tmp_path, started):
         ["qc", "every 15 min", "—", f"failed {_cst(started - timedelta(minutes=20))} · 60.0 s"],
         ["", "", "", "ValueError: no [pack]"],  # not read as markup
         ["case-deadlines", "every 1 h", "—", "never"],
+        ["case-notice", "cron 0 1 1 * * (CST)", "—", "never"],
     ]
     assert "next run (CST)" in out and "last run (CST)" in out
     assert "rollups: hour → day → month means with coverage" in out
@@ -84,7 +85,7 @@ def test_jobs_list_json_while_a_scheduler_holds_the_lock(engine, tmp_path, start
         "lock": str(tmp_path / "scheduler.lock"),
     }
     jobs = {j["name"]: j for j in body["jobs"]}
-    assert list(jobs) == ["rollups", "compact", "qc", "case-deadlines"]
+    assert list(jobs) == ["rollups", "compact", "qc", "case-deadlines", "case-notice"]
     rollups = jobs["rollups"]
     assert rollups["schedule"]["text"] == "every 10 min" and rollups["schedule"]["seconds"] == 600
     assert rollups["last_run"]["status"] == "ok" and rollups["last_run"]["duration_seconds"] == 2.25
@@ -100,7 +101,8 @@ def test_jobs_run_unknown_name_is_one_line(engine, tmp_path):
     r = qingshan(engine, tmp_path, "jobs", "run", "nope")
     assert r.returncode == 1
     assert (
-        r.stderr.strip() == "error: no job 'nope'; jobs are: case-deadlines, compact, qc, rollups"
+        r.stderr.strip()
+        == "error: no job 'nope'; jobs are: case-deadlines, case-notice, compact, qc, rollups"
     )
 
 

@@ -121,6 +121,7 @@ def test_the_registry_keeps_the_intervals():
         "compact": Every(timedelta(minutes=30)),
         "qc": Every(timedelta(minutes=15)),
         "case-deadlines": Every(timedelta(hours=1)),
+        "case-notice": Cron("0 1 1 * *"),
     }
 
 

@@ -18,7 +18,7 @@ from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.jobs.models import JobRun
 from qingshan.platform.app import create_app
-from qingshan.timeutil import utcnow
+from qingshan.timeutil import CST, utcnow
 
 PASSWORD = "admin-jobs-password"
 
@@ -81,8 +81,14 @@ def test_api_lists_jobs_schedules_and_runs_for_province(client, runs):
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["scheduler"]["running"] is False  # the test app runs no scheduler
-    assert [j["name"] for j in body["jobs"]] == ["rollups", "compact", "qc"]
-    rollups, compact, qc = body["jobs"]
+    assert [j["name"] for j in body["jobs"]] == [
+        "rollups",
+        "compact",
+        "qc",
+        "case-deadlines",
+        "case-notice",
+    ]
+    rollups, compact, qc, deadlines, notice = body["jobs"]
     assert rollups["schedule"] == {
         "kind": "interval",
         "text": "every 10 min",
@@ -150,7 +156,8 @@ def test_the_app_runs_the_scheduler_and_the_api_shows_its_next_runs(engine, user
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             body = c.get("/api/v1/admin/jobs", headers=headers).json()
-            if all(j["last_run"] and j["last_run"]["status"] != "running" for j in body["jobs"]):
+            interval_jobs = [j for j in body["jobs"] if j["schedule"]["kind"] == "interval"]
+            if all(j["last_run"] and j["last_run"]["status"] != "running" for j in interval_jobs):
                 break
             time.sleep(0.2)
         assert body["scheduler"] == {
@@ -159,12 +166,23 @@ def test_the_app_runs_the_scheduler_and_the_api_shows_its_next_runs(engine, user
             "lock": str(settings.data_dir / "scheduler.lock"),
         }
         for job in body["jobs"]:
-            assert job["last_run"]["status"] == "ok", job
             assert job["next_run"] is not None
+            if job["schedule"]["kind"] == "interval":  # run at start-up
+                assert job["last_run"]["status"] == "ok", job
+        # a time-of-day job waits for its time: the notice on the 1st at 01:00 CST
+        notice = next(j for j in body["jobs"] if j["name"] == "case-notice")
+        assert notice["last_run"] is None
+        fire = datetime.fromisoformat(notice["next_run"]).astimezone(CST)
+        assert (fire.day, fire.hour, fire.minute) == (1, 1, 0)
         rollups = body["jobs"][0]
         assert rollups["last_run"]["message"] == "0 rollup rows written"
         started = datetime.fromisoformat(rollups["last_run"]["started_at"])
         interval = datetime.fromisoformat(rollups["next_run"]) - started
         assert abs(interval.total_seconds() - 600) < 5  # the live scheduler's next fire time
     with session_scope(engine) as s:
-        assert sorted(s.scalars(select(JobRun.name))) == ["compact", "qc", "rollups"]
+        assert sorted(s.scalars(select(JobRun.name))) == [
+            "case-deadlines",
+            "compact",
+            "qc",
+            "rollups",
+        ]
