@@ -150,7 +150,8 @@ def get_outlet_profiles(
     if profiles:
         for p in session.scalars(
             select(PermitLimit)
-            .where(PermitLimit.site_id.in_(list(profiles)))
+            .join(Permit, Permit.id == PermitLimit.permit_id)
+            .where(PermitLimit.site_id.in_(list(profiles)), Permit.superseded_by_id.is_(None))
             .order_by(PermitLimit.id)
         ):
             profiles[p.site_id].permit_limits.append(
@@ -208,7 +209,9 @@ def _current_permits(session: Session, enterprise_ids: Iterable[int]) -> dict[in
     if not ids:
         return out
     for p in session.scalars(
-        select(Permit).where(Permit.enterprise_id.in_(ids)).order_by(Permit.valid_to)
+        select(Permit)
+        .where(Permit.enterprise_id.in_(ids), Permit.superseded_by_id.is_(None))
+        .order_by(Permit.valid_to, Permit.id)
     ):
         out[p.enterprise_id] = p
     return out
@@ -229,7 +232,10 @@ def _latest_values(session: Session, sites: list[Site]) -> dict[int, tuple[datet
         by_site[r.site_id].append(r)
     limits: dict[int, dict[str, PermitLimit]] = defaultdict(dict)
     for pl in session.scalars(
-        select(PermitLimit).where(PermitLimit.site_id.in_(ids)).order_by(PermitLimit.id)
+        select(PermitLimit)
+        .join(Permit, Permit.id == PermitLimit.permit_id)
+        .where(PermitLimit.site_id.in_(ids), Permit.superseded_by_id.is_(None))
+        .order_by(PermitLimit.id)
     ):
         have = limits[pl.site_id].get(pl.parameter_code)
         if have is None or (have.averaging != "hour" and pl.averaging == "hour"):

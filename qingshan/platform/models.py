@@ -9,7 +9,17 @@ command line, a benchmark or a script. A new domain adds its models module here.
 
 import qingshan.audit.log  # noqa: F401  (registers the audit listener)
 from qingshan.accounts.models import RevokedToken, User, UserEnterprise
-from qingshan.archive.models import Enterprise, Permit, PermitLimit
+from qingshan.archive.models import (
+    Enterprise,
+    EnterpriseChange,
+    Inspection,
+    Penalty,
+    Permit,
+    PermitCap,
+    PermitLimit,
+    PermitOutlet,
+    Violation,
+)
 from qingshan.audit.models import AuditLog
 from qingshan.cases.complaint_models import CaseComplaint
 from qingshan.cases.models import (
@@ -36,8 +46,14 @@ MODELS = (
     UserEnterprise,
     RevokedToken,
     Enterprise,
+    EnterpriseChange,
     Permit,
+    PermitOutlet,
     PermitLimit,
+    PermitCap,
+    Inspection,
+    Violation,
+    Penalty,
     AuditLog,
     CaseRecord,
     CaseEventRow,
