@@ -33,6 +33,14 @@ from qingshan.cases.models import (
 )
 from qingshan.cases.report_models import CaseNotice
 from qingshan.db.base import Base
+from qingshan.enforcement.models import (
+    CreditRating,
+    Inspector,
+    SpotCheckDraw,
+    SpotCheckItem,
+    SpotCheckPlan,
+    SpotCheckTask,
+)
 from qingshan.geo.models import Region
 from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
 from qingshan.jobs.models import JobRun
@@ -78,6 +86,12 @@ MODELS = (
     QCJudgement,
     QCMark,
     InjectedFault,
+    CreditRating,
+    SpotCheckItem,
+    Inspector,
+    SpotCheckPlan,
+    SpotCheckDraw,
+    SpotCheckTask,
 )
 
 metadata = Base.metadata
