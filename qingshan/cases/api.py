@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse
 
 from qingshan.accounts.models import Role, User
@@ -57,25 +57,20 @@ def _filter(
     )  # fmt: skip
 
 
+#: the list's filters as query parameters, shared by the list and its map
+CaseFilterDep = Annotated[service.CaseFilter, Depends(_filter)]
+
+
 @router.get("", response_model=CasePage)
 def list_cases(
     user: CaseUser,
     session: SessionDep,
     scope: ScopeDep,
-    state: CaseState | None = None,
-    category: str | None = Query(None, max_length=32),
-    source: str | None = Query(None, max_length=32),
-    region: str | None = Query(None, pattern=r"^\d{6}$", description="city or county code"),
-    enterprise_id: Id | None = None,
-    site_id: Id | None = None,
-    q: str | None = Query(None, max_length=64, description="number, title or place"),
-    overdue: bool = False,
-    open_only: bool = False,
+    f: CaseFilterDep,
     page: int = Query(1, ge=1, le=100_000),
     per_page: int = Query(50, ge=1, le=200),
 ) -> service.CasePage:
     """案件清单: the cases of your scope, newest first, one page, with the counts by state."""
-    f = _filter(state, category, source, region, enterprise_id, site_id, q, overdue, open_only)
     return service.list_cases(session, scope, f, page=page, per_page=per_page)
 
 
@@ -84,17 +79,10 @@ def case_points(
     user: CaseUser,
     session: SessionDep,
     scope: ScopeDep,
-    state: CaseState | None = None,
-    category: str | None = Query(None, max_length=32),
-    source: str | None = Query(None, max_length=32),
-    region: str | None = Query(None, pattern=r"^\d{6}$", description="city or county code"),
-    q: str | None = Query(None, max_length=64, description="number, title or place"),
-    overdue: bool = False,
-    open_only: bool = False,
+    f: CaseFilterDep,
     limit: int = Query(2000, ge=1, le=5000),
 ) -> list[PointPublic]:
     """案件地图: located cases matching the list's filters (newest first) as points."""
-    f = _filter(state, category, source, region, None, None, q, overdue, open_only)
     return [
         PointPublic(id=i, longitude=lon, latitude=lat, state=CaseState(st), title=t)
         for i, lon, lat, st, t in service.case_points(session, scope, f, limit=limit)

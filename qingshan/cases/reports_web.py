@@ -137,6 +137,25 @@ def notice_issue(
     return RedirectResponse(f"/cases/notice?month={m}&issued=1", status_code=303)
 
 
+def _notice_file(
+    request: Request,
+    viewer: LoggedInViewer,
+    session: SessionDep,
+    month: str | None,
+    lang: str | None,
+    fmt: str,
+) -> Response:
+    """The notice of ``month`` as an Excel workbook or a Word document (``fmt``)."""
+    lang = lang or get_lang(request)
+    view = reporting.read_notice(session, viewer.scope, _month(month))
+    write, media_type = {
+        "xlsx": (exports.notice_xlsx, exports.XLSX_TYPE),
+        "docx": (exports.notice_docx, exports.DOCX_TYPE),
+    }[fmt]
+    name = f"{exports.notice_title(view.notice, lang)}.{fmt}"
+    return _attachment(write(view.notice, lang), media_type, name)
+
+
 @router.get("/cases/notice.xlsx")
 def notice_xlsx(
     request: Request,
@@ -146,10 +165,7 @@ def notice_xlsx(
     lang: str | None = _LANG,
 ) -> Response:
     """The notice as an Excel workbook."""
-    lang = lang or get_lang(request)
-    view = reporting.read_notice(session, viewer.scope, _month(month))
-    name = f"{exports.notice_title(view.notice, lang)}.xlsx"
-    return _attachment(exports.notice_xlsx(view.notice, lang), exports.XLSX_TYPE, name)
+    return _notice_file(request, viewer, session, month, lang, "xlsx")
 
 
 @router.get("/cases/notice.docx")
@@ -161,10 +177,7 @@ def notice_docx(
     lang: str | None = _LANG,
 ) -> Response:
     """The notice as a Word document."""
-    lang = lang or get_lang(request)
-    view = reporting.read_notice(session, viewer.scope, _month(month))
-    name = f"{exports.notice_title(view.notice, lang)}.docx"
-    return _attachment(exports.notice_docx(view.notice, lang), exports.DOCX_TYPE, name)
+    return _notice_file(request, viewer, session, month, lang, "docx")
 
 
 @router.get("/cases/followup", response_class=HTMLResponse)
@@ -190,6 +203,26 @@ def followup_page(
     return render(request, "case_followup.html", context, viewer=viewer)
 
 
+def _followup_file(
+    request: Request,
+    viewer: LoggedInViewer,
+    session: SessionDep,
+    quarter: str | None,
+    lang: str | None,
+    fmt: str,
+) -> Response:
+    """The follow-up list of ``quarter`` as an Excel workbook or a Word document (``fmt``)."""
+    lang = lang or get_lang(request)
+    f = reporting.quarter_followup(session, viewer.scope, _quarter(quarter))
+    write, media_type = {
+        "xlsx": (exports.followup_xlsx, exports.XLSX_TYPE),
+        "docx": (exports.followup_docx, exports.DOCX_TYPE),
+    }[fmt]
+    data = write(f.scope_code, f.quarter, f.cut_off, f.items, lang)
+    name = f"{exports.followup_title(f.scope_code, f.quarter, lang)}.{fmt}"
+    return _attachment(data, media_type, name)
+
+
 @router.get("/cases/followup.xlsx")
 def followup_xlsx(
     request: Request,
@@ -199,11 +232,7 @@ def followup_xlsx(
     lang: str | None = _LANG,
 ) -> Response:
     """The follow-up list as an Excel workbook."""
-    lang = lang or get_lang(request)
-    f = reporting.quarter_followup(session, viewer.scope, _quarter(quarter))
-    data = exports.followup_xlsx(f.scope_code, f.quarter, f.cut_off, f.items, lang)
-    name = f"{exports.followup_title(f.scope_code, f.quarter, lang)}.xlsx"
-    return _attachment(data, exports.XLSX_TYPE, name)
+    return _followup_file(request, viewer, session, quarter, lang, "xlsx")
 
 
 @router.get("/cases/followup.docx")
@@ -215,8 +244,4 @@ def followup_docx(
     lang: str | None = _LANG,
 ) -> Response:
     """The follow-up list as a Word document."""
-    lang = lang or get_lang(request)
-    f = reporting.quarter_followup(session, viewer.scope, _quarter(quarter))
-    data = exports.followup_docx(f.scope_code, f.quarter, f.cut_off, f.items, lang)
-    name = f"{exports.followup_title(f.scope_code, f.quarter, lang)}.docx"
-    return _attachment(data, exports.DOCX_TYPE, name)
+    return _followup_file(request, viewer, session, quarter, lang, "docx")
