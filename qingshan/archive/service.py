@@ -52,6 +52,8 @@ from qingshan.standards.pollutant_codes import GAS_POLLUTANTS, O2_CODE, POLLUTAN
 
 __all__ = [
     "enterprise_names",
+    "EnterpriseEntry",
+    "enterprise_directory",
     "find_enterprise",
     "OUTLET_KINDS",
     "OutletCounts",
@@ -512,3 +514,28 @@ def find_enterprise(session: Session, text: str) -> tuple[int, str] | None:
         .limit(1)
     ).first()
     return None if row is None else (int(row[0]), str(row[1]))
+
+
+@dataclass(frozen=True)
+class EnterpriseEntry:
+    """An enterprise as a directory lists it (the 市场主体名录库 of a spot-check draw): id, name,
+    county, 重点排污单位 or not, status (operating | suspended | closed)."""
+
+    id: int
+    name: str
+    region_code: str
+    key_unit: bool
+    status: str
+
+
+def enterprise_directory(session: Session, region_code: str) -> list[EnterpriseEntry]:
+    """Every enterprise whose county lies in ``region_code`` (province, city or county), by
+    id: what the spot-check draw and the credit job read instead of the archive's tables."""
+    prefix = scope_prefix(region_code)
+    rows = session.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.region_code, Enterprise.key_unit,
+               Enterprise.status)
+        .where(Enterprise.region_code.startswith(prefix, autoescape=True))
+        .order_by(Enterprise.id)
+    ).all()  # fmt: skip
+    return [EnterpriseEntry(int(i), str(n), str(r), bool(k), str(s)) for i, n, r, k, s in rows]
