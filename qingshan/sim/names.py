@@ -2,14 +2,29 @@
 
 Enterprise names join a city, a two-character trade name drawn from syllable lists and an
 industry word; they are generated, never taken from a register. Credit codes have the shape of
-GB 32100-2015 统一社会信用代码 (18 characters, valid check characters) with a random
-organisation part; permit numbers follow the 排污许可证 shape (credit code + 3-digit sequence +
+GB 32100-2015 统一社会信用代码 (18 characters, valid check characters, checked by the archive's
+validator :func:`qingshan.archive.credit_code.validate_credit_code`) with a random organisation
+part; permit numbers follow the 排污许可证 shape (credit code + 3-digit sequence +
 ``P``).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from qingshan.archive.credit_code import credit_code_check, org_code_check, validate_credit_code
+
+__all__ = [
+    "INDUSTRY_WORDS",
+    "credit_code",
+    "credit_code_check",
+    "enterprise_name",
+    "org_code_check",
+    "permit_number",
+    "place_name",
+    "section_name",
+    "trade_name",
+]
 
 _FIRST = "澄岚泓璟霁溯沐翎岫汀芷蘅渟瑾珩琮瀚骁昶曦旻朔烨煦湛"
 _SECOND = "源泽川禾越峤嵘汀涵岳昇祺瑞辰宸衡溪澜霖岱钧熙铭锦"
@@ -39,10 +54,6 @@ _RIVERS = {
 }
 _SUFFIX = ("桥", "闸", "渡", "大桥", "水文站", "断面")
 
-_GB32100 = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_W32100 = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_W11714 = (3, 7, 9, 10, 5, 8, 4, 2)
-
 
 def trade_name(rng: np.random.Generator) -> str:
     """A two-character invented trade name (字号)."""
@@ -70,24 +81,11 @@ def section_name(rng: np.random.Generator, city_code: str, lake: bool) -> tuple[
     return f"{river}{place_name(rng)}{_SUFFIX[rng.integers(len(_SUFFIX))]}", river
 
 
-def org_code_check(body: str) -> str:
-    """GB 11714-1997 check character of an 8-character organisation code body."""
-    total = sum(int(c, 36) * w for c, w in zip(body, _W11714, strict=True))
-    c = 11 - total % 11
-    return "X" if c == 10 else "0" if c == 11 else str(c)
-
-
-def credit_code_check(first17: str) -> str:
-    """GB 32100-2015 check character of the first 17 characters of a credit code."""
-    total = sum(_GB32100.index(c) * w for c, w in zip(first17, _W32100, strict=True))
-    return _GB32100[(31 - total % 31) % 31]
-
-
 def credit_code(rng: np.random.Generator, county_code: str) -> str:
     """An 18-character 统一社会信用代码-shaped code: ``91`` + county + organisation code + check."""
     body = "".join(str(d) for d in rng.integers(0, 10, 8))
     first17 = "91" + county_code + body + org_code_check(body)
-    return first17 + credit_code_check(first17)
+    return validate_credit_code(first17 + credit_code_check(first17)).code
 
 
 def permit_number(credit: str, seq: int = 1) -> str:
