@@ -1,5 +1,5 @@
 """The weight of an enterprise in a draw (信用+双随机): poor credit, key units (重点排污单位) and
-open cases are drawn more often. Pure; the factors are data (``data/draw_weights.json``).
+an open risk (an overdue or relapsed case) are drawn more often. Pure; the factors are data (``data/draw_weights.json``).
 
 Source: 国办发〔2015〕58号 (ratios raised for entities with complaints or serious violations)
 [MC]; the factor values are the platform's defaults [U] (``shared/reference/enterprise.md`` §3).
@@ -30,14 +30,14 @@ class DrawWeights:
     credit: Mapping[str, float]  # grade key → factor
     unrated: float
     key_unit: float
-    open_cases: float
+    risk: float
 
 
 @cache
 def draw_weights(path: Path = WEIGHTS_FILE) -> DrawWeights:
     """The factors of ``path`` (default ``data/draw_weights.json``), read once."""
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    values = dict(raw["credit"]) | {k: raw[k] for k in ("unrated", "key_unit", "open_cases")}
+    values = dict(raw["credit"]) | {k: raw[k] for k in ("unrated", "key_unit", "risk")}
     for k, v in values.items():
         if not isinstance(v, int | float) or isinstance(v, bool) or not 0 < v <= 100:
             raise BadRule(str(path), k, f"a factor in (0, 100], got {v!r}")
@@ -47,15 +47,15 @@ def draw_weights(path: Path = WEIGHTS_FILE) -> DrawWeights:
         credit=MappingProxyType({str(k): float(v) for k, v in raw["credit"].items()}),
         unrated=float(raw["unrated"]),
         key_unit=float(raw["key_unit"]),
-        open_cases=float(raw["open_cases"]),
+        risk=float(raw["risk"]),
     )
 
 
 def candidate_factors(
-    grade: str | None, key_unit: bool, open_cases: int, weights: DrawWeights | None = None
+    grade: str | None, key_unit: bool, risk: bool, weights: DrawWeights | None = None
 ) -> dict[str, float]:
     """The factors that apply to an enterprise (their product is its weight):
-    ``credit:<grade>`` (or ``unrated``), ``key_unit``, ``open_cases``. Factors of 1 are left out."""
+    ``credit:<grade>`` (or ``unrated``), ``key_unit``, ``risk``. Factors of 1 are left out."""
     w = weights or draw_weights()
     out: dict[str, float] = {}
     credit = w.unrated if grade is None else w.credit.get(grade, w.unrated)
@@ -63,8 +63,8 @@ def candidate_factors(
         out["unrated" if grade is None else f"credit:{grade}"] = credit
     if key_unit and w.key_unit != 1:
         out["key_unit"] = w.key_unit
-    if open_cases > 0 and w.open_cases != 1:
-        out["open_cases"] = w.open_cases
+    if risk and w.risk != 1:
+        out["risk"] = w.risk
     return out
 
 

@@ -116,14 +116,14 @@ def test_weights_raise_the_frequency_measurably_within_the_ratio():
 def test_weight_factors_are_data():
     w = draw_weights()
     assert "[U]" in w.source
-    f = candidate_factors("poor", True, 2, w)
+    f = candidate_factors("poor", True, True, w)
     assert f == {
         "credit:poor": w.credit["poor"],
         "key_unit": w.key_unit,
-        "open_cases": w.open_cases,
+        "risk": w.risk,
     }
-    assert weight_of(f) == round(w.credit["poor"] * w.key_unit * w.open_cases, 6)
-    assert candidate_factors("good", False, 0, w) == {}
+    assert weight_of(f) == round(w.credit["poor"] * w.key_unit * w.risk, 6)
+    assert candidate_factors("good", False, False, w) == {}
     assert weight_of({}) == 1.0
 
 
