@@ -7,17 +7,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, provided
 from qingshan.archive import service
+from qingshan.archive.enterprise_file import get_enterprise_file
+from qingshan.archive.findings import CreditSummary, EnterpriseRecordSources
 from qingshan.archive.models import Industry
-from qingshan.archive.schemas import EnterprisePage, OutletDetail
+from qingshan.archive.schemas import EnterpriseFile, EnterprisePage, OutletDetail
 from qingshan.timeutil import as_cst, utcnow
 
 router = APIRouter(prefix="/archive", tags=["archive 污染源档案"])
 
 CountsDep = Annotated[service.OutletCounts, provided(service.OutletCounts)]
+SourcesDep = Annotated[EnterpriseRecordSources, provided(EnterpriseRecordSources)]
+CreditDep = Annotated[CreditSummary, provided(CreditSummary)]
 
 
 def _today():
@@ -38,14 +42,38 @@ def list_enterprises(
     q: str | None = Query(
         None, max_length=64, description="name, 统一社会信用代码, permit or outlet"
     ),
+    exceeding: bool = Query(
+        False, description="only enterprises with an outlet above its limit now"
+    ),
+    sort: str = Query("region", pattern="^(region|name|industry|exceeding|cases)$"),
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> EnterprisePage:
     """企业/排口: enterprises in your scope with permit, outlets, latest values vs limits (超标),
-    open 电子督办 cases and QC exceedance events."""
+    open 电子督办 cases and QC exceedance events; filtered, sorted and paged on the server."""
     return service.list_enterprises(
         session, scope, today=_today(), industry=industry, region=region, q=q,
-        limit=limit, offset=offset, counts=counts,
+        exceeding=exceeding, sort=sort, limit=limit, offset=offset, counts=counts,
+    )  # fmt: skip
+
+
+@router.get("/enterprises/{enterprise_id}", response_model=EnterpriseFile)
+def enterprise_file(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    scope: ScopeDep,
+    counts: CountsDep,
+    sources: SourcesDep,
+    credit: CreditDep,
+    enterprise_id: int = Path(ge=1, le=2**31 - 1),
+) -> EnterpriseFile:
+    """一企一档: identity, permit versions with outlets, limits and caps, live values against
+    the limits, the compliance strip (12 quarters, 12 months), findings, inspections, penalties,
+    cases, annual emissions against the caps, transmission rate, credit grade."""
+    return get_enterprise_file(
+        session, scope, enterprise_id, now=utcnow(), counts=counts, sources=sources,
+        credit=credit, store=getattr(request.app.state, "store", None),
     )  # fmt: skip
 
 

@@ -62,7 +62,9 @@ __all__ = [
     "PARAMETER_SYMBOLS",
     "BadFilter",
     "list_enterprises",
+    "SORTS",
     "get_outlet",
+    "outlets_with_values",
     "permit_status",
     "parameter_label",
 ]
@@ -287,6 +289,14 @@ def _latest_values(session: Session, sites: list[Site]) -> dict[int, tuple[datet
     return out
 
 
+def outlets_with_values(
+    session: Session, sites: list[Site], counts: OutletCounts
+) -> dict[int, OutletPublic]:
+    """Site id → the outlet with its newest values against the current permit limits, open
+    cases and QC events (``counts``)."""
+    return _outlets(session, sites, counts)
+
+
 def _outlets(session: Session, sites: list[Site], counts: OutletCounts) -> dict[int, OutletPublic]:
     latest = _latest_values(session, sites)
     cases, events = counts(session, [s.id for s in sites])
@@ -346,6 +356,18 @@ def _filters(scope: Scope, industry: Industry | None, region: str | None, q: str
     return clauses
 
 
+#: sort keys of the enterprise list → (what, descending)
+SORTS: Mapping[str, str] = MappingProxyType(
+    {
+        "region": "city, county, then name",
+        "name": "name",
+        "industry": "industry, then name",
+        "exceeding": "outlets above their limits now, most first",
+        "cases": "open cases, most first",
+    }
+)
+
+
 def list_enterprises(
     session: Session,
     scope: Scope,
@@ -354,44 +376,59 @@ def list_enterprises(
     industry: Industry | None = None,
     region: str | None = None,
     q: str | None = None,
+    exceeding: bool = False,
+    sort: str = "region",
     limit: int = 100,
     offset: int = 0,
     counts: OutletCounts,
 ) -> EnterprisePage:
-    """Enterprises in ``scope`` matching the filters, by city then name, with their permit and
-    outlets; ``region`` is a region code (a city covers its counties); ``q`` matches the name,
-    统一社会信用代码, permit number or an outlet's code or name. ``today`` [CST date] decides the
-    permit's status; ``counts`` gives each outlet's open cases and QC events."""
+    """Enterprises in ``scope`` matching the filters, with their permit and outlets, one page
+    (``limit``, ``offset``) in the order ``sort`` (:data:`SORTS`); ``region`` is a region code
+    (a city covers its counties); ``q`` matches the name, 统一社会信用代码, permit number or an
+    outlet's code or name; ``exceeding`` keeps the enterprises with an outlet above its limit
+    now. ``today`` [CST date] decides the permit's status; ``counts`` gives each outlet's open
+    cases and QC events. The summary counts every matching enterprise, not only the page."""
+    if sort not in SORTS:
+        raise BadFilter(f"sort {sort!r}: one of {', '.join(SORTS)}", sort=sort)
     clauses = _filters(scope, industry, region, q)
-    total = session.scalar(select(func.count()).select_from(Enterprise).where(*clauses)) or 0
-    ents = list(
-        session.scalars(
-            select(Enterprise)
-            .where(*clauses)
-            .order_by(Enterprise.region_code, Enterprise.name, Enterprise.id)
-            .limit(limit)
-            .offset(offset)
+    heads = session.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.region_code, Enterprise.industry).where(
+            *clauses
         )
-    )
+    ).all()
     sites = list(
         session.scalars(
             select(Site)
             .where(
-                Site.enterprise_id.in_([e.id for e in ents]),
+                Site.enterprise_id.in_(select(Enterprise.id).where(*clauses)),
                 Site.kind.in_(OUTLET_KINDS),
                 scope.where(Site.region_code, Site.enterprise_id),
             )
             .order_by(Site.code)
         )
     )
-    outlets = _outlets(session, sites, counts)
+    outlets = _outlets(session, sites, counts) if sites else {}
     by_ent: dict[int, list[OutletPublic]] = defaultdict(list)
     for s in sites:
         if s.enterprise_id is not None:
             by_ent[s.enterprise_id].append(outlets[s.id])
-    permits = _current_permits(session, [e.id for e in ents])
+    if exceeding:
+        heads = [h for h in heads if any(o.exceeding for o in by_ent.get(h.id, []))]
+    keep = {h.id for h in heads}
+    keys = {
+        "region": lambda h: (h.region_code, h.name, h.id),
+        "name": lambda h: (h.name, h.id),
+        "industry": lambda h: (str(h.industry), h.name, h.id),
+        "exceeding": lambda h: (-sum(o.exceeding for o in by_ent.get(h.id, [])), h.name, h.id),
+        "cases": lambda h: (-sum(o.open_cases for o in by_ent.get(h.id, [])), h.name, h.id),
+    }
+    heads = sorted(heads, key=keys[sort])
+    page_ids = [h.id for h in heads[offset : offset + limit]]
+    ents = {e.id: e for e in session.scalars(select(Enterprise).where(Enterprise.id.in_(page_ids)))}
+    permits = _current_permits(session, page_ids)
     items = []
-    for e in ents:
+    for eid in page_ids:
+        e = ents[eid]
         outs = by_ent.get(e.id, [])
         county, city = get_region(e.region_code), get_region(e.region_code[:4] + "00")
         items.append(
@@ -401,6 +438,7 @@ def list_enterprises(
                 credit_code=e.credit_code,
                 industry=e.industry,
                 industry_name=INDUSTRY_NAMES[e.industry],
+                industry_code=e.industry_code,
                 region_code=e.region_code,
                 region_name=county.name,
                 region_name_en=county.name_en,
@@ -415,42 +453,22 @@ def list_enterprises(
                 events=sum(o.events for o in outs),
             )
         )
+    kept = [o for eid, outs in by_ent.items() if eid in keep for o in outs]
+    by_industry: dict[str, int] = defaultdict(int)
+    for h in heads:
+        by_industry[str(Industry(h.industry).value)] += 1
     return EnterprisePage(
-        total=total,
+        total=len(heads),
         limit=limit,
         offset=offset,
-        summary=_summary(session, scope, clauses, total, counts),
+        summary=EnterpriseSummary(
+            enterprises=len(heads),
+            outlets=len(kept),
+            exceeding_outlets=sum(o.exceeding for o in kept),
+            open_cases=sum(o.open_cases for o in kept),
+            by_industry=dict(by_industry),
+        ),
         items=items,
-    )
-
-
-def _summary(
-    session: Session, scope: Scope, clauses: list, total: int, counts: OutletCounts
-) -> EnterpriseSummary:
-    """Counts over all matching enterprises (the page shows only ``limit`` of them)."""
-    matching = select(Enterprise.id).where(*clauses)
-    by_industry = {
-        str(k): int(n)
-        for k, n in session.execute(
-            select(Enterprise.industry, func.count()).where(*clauses).group_by(Enterprise.industry)
-        ).all()
-    }
-    sites = list(
-        session.scalars(
-            select(Site).where(
-                Site.enterprise_id.in_(matching),
-                Site.kind.in_(OUTLET_KINDS),
-                scope.where(Site.region_code, Site.enterprise_id),
-            )
-        )
-    )
-    outlets = _outlets(session, sites, counts) if sites else {}
-    return EnterpriseSummary(
-        enterprises=total,
-        outlets=len(sites),
-        exceeding_outlets=sum(o.exceeding for o in outlets.values()),
-        open_cases=sum(o.open_cases for o in outlets.values()),
-        by_industry=by_industry,
     )
 
 

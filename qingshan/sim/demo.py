@@ -18,6 +18,7 @@ from qingshan.db.engine import get_engine, session_scope
 from qingshan.db.migrate import upgrade
 from qingshan.hj212.service import register_sim_devices
 from qingshan.monitoring.models import LatestValue
+from qingshan.sim.demo_archive import seed_demo_archive
 from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.loader import DemoSummary, build_demo
@@ -94,6 +95,9 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
             console.print(f"demo cases: {seeded}")
         complaints = seed_demo_complaints(engine, now=_demo_now(engine), scale=scale)
         console.print(f"demo complaints and inspection hand-overs: {complaints}")
+        files = seed_demo_archive(engine, now=_demo_now(engine))
+        if files is not None:
+            console.print(f"demo pollution-source files: {files}")
         with session_scope(engine) as session:
             _enterprise_account(session)
     if settings.sim_loggers:

@@ -239,3 +239,33 @@ def test_outlet_header(client):
     # a site that is not an outlet is no outlet
     r = client.get("/api/v1/archive/outlets/NOPE", headers=_h(client, "zj", "province-pass"))
     assert r.status_code == 404
+
+
+def test_the_list_filters_exceeding_and_sorts_on_the_server(client):
+    h = _h(client, "zj", "province-pass")
+    body = client.get("/api/v1/archive/enterprises?exceeding=true", headers=h).json()
+    assert body["total"] == body["summary"]["enterprises"] >= 1
+    assert all(e["exceeding_outlets"] > 0 for e in body["items"])
+    names = _names(client.get("/api/v1/archive/enterprises?sort=name", headers=h).json())
+    assert names == sorted(names)
+    page = client.get("/api/v1/archive/enterprises?sort=name&limit=1&offset=1", headers=h).json()
+    assert _names(page) == names[1:2] and page["total"] == len(names)
+    r = client.get("/api/v1/archive/enterprises?sort=x", headers=h)
+    assert r.status_code == 422
+
+
+def test_the_enterprise_file(client):
+    h = _h(client, "zj", "province-pass")
+    items = client.get("/api/v1/archive/enterprises?q=青山热电", headers=h).json()["items"]
+    (power,) = items
+    f = client.get(f"/api/v1/archive/enterprises/{power['id']}", headers=h).json()
+    assert f["credit_code"] == power["credit_code"] and f["credit"] is None
+    assert len(f["strip_quarters"]) == 12 and len(f["strip_months"]) == 12
+    assert f["permits"][0]["version"] == 1
+    assert [x["kind"] for x in f["findings"]] == ["exceedance"]
+    assert f["findings"][0]["ref_url"] == "/qc/outlets/HZPOWER-DA001"
+    assert len(f["cases"]) == 1
+    # the Ningbo city account does not see a Hangzhou enterprise: reported as missing
+    nb = _h(client, "nb", "ningbo-pass")
+    r = client.get(f"/api/v1/archive/enterprises/{power['id']}", headers=nb)
+    assert r.status_code == 404 and "in your scope" in r.text
