@@ -1,6 +1,8 @@
 """``qingshan cases …``: the command line of the cases. ``cases import FILE`` imports the
 central inspection hand-over list (督察交办件, .xlsx or .csv; the layout in
-:mod:`qingshan.cases.handover_file`): all rows or none, idempotent on 交办编号."""
+:mod:`qingshan.cases.handover_file`): all rows or none, idempotent on 交办编号. ``cases notice
+[--month YYYY-MM]`` issues the monthly dispatch notice (月调度通报) on demand, as the
+``case-notice`` job does on the 1st, and writes its Excel and Word files if asked."""
 
 from __future__ import annotations
 
@@ -13,10 +15,16 @@ from rich.table import Table
 
 from qingshan.accounts.service import scope_of
 from qingshan.audit import acting_as
+from qingshan.cases.errors import CaseError
+from qingshan.cases.exports import notice_docx, notice_xlsx
 from qingshan.cases.handover import HandoverRejected, RowProblem, import_handover, importing_account
+from qingshan.cases.periods import Month, month_of
+from qingshan.cases.reporting import issue_notice
+from qingshan.cases.reports_jobs import notice_summary
 from qingshan.config import get_settings
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.errors import UnreadableText, read_file_bytes
+from qingshan.timeutil import utcnow
 
 console = Console()
 app = typer.Typer(help="案件 cases: the closed loop (协同指挥, 闭环管理).", no_args_is_help=True)
@@ -67,3 +75,36 @@ def import_list(
                       "是 yes" if r.dispatched else r.note or "否 no")  # fmt: skip
     console.print(table)
     console.print(result.summary(), highlight=False)
+
+
+@app.command("notice")
+def notice(
+    month: str = typer.Option(
+        None, "--month", help="YYYY-MM (default: the month just ended, in China Standard Time)"
+    ),
+    xlsx: Path = typer.Option(None, "--xlsx", help="also write the notice's Excel file here"),
+    docx: Path = typer.Option(None, "--docx", help="also write the notice's Word file here"),
+    as_json: bool = typer.Option(False, "--json", help="print the whole notice as JSON"),
+) -> None:
+    """Issue the monthly dispatch notice 月调度通报 of a month now: computed from the cases'
+    history and stored (replacing one issued before), as the case-notice job does on the 1st;
+    cities and counties read it cut to their region."""
+    settings = get_settings()
+    err = Console(stderr=True)
+    try:
+        m = month_of(utcnow()).previous() if month is None else Month.parse(month)
+        with acting_as("cli"), session_scope(get_engine(settings.db_url)) as session:
+            n = issue_notice(session, m, actor="cli")
+    except CaseError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+    for path, write in ((xlsx, notice_xlsx), (docx, notice_docx)):
+        if path is not None:
+            path.write_bytes(write(n))
+    if as_json:
+        console.print_json(json.dumps(n.to_dict(), ensure_ascii=False))
+        return
+    console.print(notice_summary(n), highlight=False, soft_wrap=True)
+    for path in (xlsx, docx):
+        if path is not None:
+            console.print(f"written: {path}", highlight=False, soft_wrap=True)

@@ -29,6 +29,9 @@ from qingshan.cases.models import CaseEventRow, CaseFile, CaseRecord, Responsibl
 from qingshan.cases.workflow import CaseEvent, CaseState
 from qingshan.geo.regions import REGIONS
 
+#: the case source of a complaint: its own report is (source, tracking number)
+_SOURCE = "complaint"
+
 __all__ = [
     "ComplaintNotFound",
     "PublicEvent",
@@ -184,7 +187,8 @@ def _timeline(
     units = _unit_names(session, ((r.detail or {}).get("unit_id") for r in rows))
     out = []
     for r in rows:
-        own = (r.detail or {}).get("source_key") == complaint.tracking_no
+        detail = r.detail or {}
+        own = (detail.get("source"), detail.get("source_key")) == (_SOURCE, complaint.tracking_no)
         if r.event == CaseEvent.ATTACH.value and own:
             out.append(PublicEvent(r.at, r.event, r.to_state))
         elif CaseEvent(r.event) in PUBLIC_EVENTS:

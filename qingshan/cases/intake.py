@@ -1,8 +1,10 @@
 """Registering cases: validation, idempotent reports, duplicate candidates, relapse (反弹).
 
 - A report is identified by ``(source, source_key)``: reporting it again updates its payload
-  and returns its case (a QC window judged again never opens a second case).
-- Reports sharing a ``group_key`` attach to the group's open case.
+  and returns its case (a QC window judged again never opens a second case). A key is the
+  source's own (two sources may use the same string), and the same key from another region
+  is a collision, refused (a city's hand-over item 1 is not another city's item 1).
+- Reports of one source sharing a ``group_key`` attach to the group's open case.
 - A new problem at an enterprise whose case of the same category was closed within
   ``relapse_months`` (12, ``data/rules.json``) reopens that case as a relapse (反弹): its
   ``relapse_count`` goes up and the ``reopen`` event (kind ``relapse``) counts against the
@@ -198,6 +200,7 @@ def _group_case(session: Session, draft: CaseDraft) -> CaseRecord | None:
         select(CaseRecord)
         .join(CaseSource, CaseSource.case_id == CaseRecord.id)
         .where(
+            CaseSource.source == draft.source,  # a group is a source's: keys of two may match
             CaseSource.group_key == draft.group_key,
             CaseRecord.state.in_([*OPEN_STATES, CaseState.ACCEPTED]),
         )
@@ -261,8 +264,15 @@ def register_case(
     _check_references(session, draft)
     src = _existing(session, draft)
     if src is not None:
-        src.payload = dict(draft.evidence)
         case = session.get_one(CaseRecord, src.case_id)
+        if case.region_code != draft.region_code:
+            raise CaseConflict(
+                "source_key",
+                f"{draft.source} report {draft.source_key!r} already names case "
+                f"{case.number or case.id} of region {case.region_code}, not "
+                f"{draft.region_code}: the same key from another region is another report",
+            )
+        src.payload = dict(draft.evidence)
         case.title = draft.title
         case.updated_at = now
         session.flush()

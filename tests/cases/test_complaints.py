@@ -320,3 +320,23 @@ def test_the_form_is_rate_limited_per_address(sources_world, app_settings):
                 ).status_code
                 == status
             )
+
+
+def test_another_sources_report_with_the_tracking_number_as_key_is_not_the_complaints(
+    engine, sources_world, tmp_path
+):
+    """A hand-over item numbered like a tracking number, attached to the complaint's case, is
+    not the complaint's own arrival: the public history shows only the complaint's events."""
+    with session_scope(engine) as s:
+        got = _submit(s, tmp_path)
+        draft = service.CaseDraft(
+            source="central_inspection", category="air_pollution", severity="serious",
+            title="督察交办", region_code="330106", occurred_at=NOW, source_key=got.tracking_no,
+            join_case_id=got.case_id,
+        )  # fmt: skip
+        reg = service.register_case(s, draft, actor="zj", now=NOW + timedelta(hours=1))
+        assert (reg.outcome, reg.case.id) == ("attached", got.case_id)
+    with session_scope(engine) as s:
+        assert [e.event for e in track_complaint(s, got.tracking_no, got.secret).events] == [
+            "register"
+        ]

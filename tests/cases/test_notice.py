@@ -147,3 +147,53 @@ def test_january_the_running_month_and_the_quarters(engine, feb):
     assert [(i.case_id, i.reasons, i.days_overdue) for i in q4.items] == [
         (feb["D"], ("overdue",), 0)
     ]
+
+
+@pytest.fixture
+def cli_env(engine, feb, tmp_path, monkeypatch):
+    from qingshan.config import get_settings
+    from qingshan.db.engine import dispose_engines
+
+    monkeypatch.setenv("QINGSHAN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("QINGSHAN_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    dispose_engines()
+    yield feb
+    dispose_engines()
+    get_settings.cache_clear()
+
+
+def test_the_command_line_issues_a_month_on_demand(cli_env, engine, tmp_path):
+    """``qingshan cases notice --month 2026-02`` stores February's notice (the province's
+    figures: 西湖 + 滨江 + 海曙) with its files; a bad or future month is named, nothing stored."""
+    import json
+
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from qingshan.cli import app
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["cases", "notice", "--month", "2026-13"])
+    assert r.exit_code == 1 and "month: '2026-13' is not a month YYYY-MM" in r.output
+    r = runner.invoke(app, ["cases", "notice", "--month", "2099-01"])
+    assert r.exit_code == 1 and "month 2099-01 has not begun: no notice yet" in r.output
+    with session_scope(engine) as s:
+        assert reporting.issued_months(s) == []
+    xlsx, docx = tmp_path / "通报.xlsx", tmp_path / "通报.docx"
+    r = runner.invoke(
+        app, ["cases", "notice", "--month", "2026-02", "--xlsx", str(xlsx), "--docx", str(docx)]
+    )
+    assert r.exit_code == 0, r.output
+    assert (
+        "notice 2026-02: 6 new, 2 closed, closure rate 25.0 % (1/4), 3 overdue, 1 relapses, "
+        "3 escalations" in r.output
+    )
+    with session_scope(engine) as s:
+        assert reporting.issued_months(s) == ["2026-02"]
+        stored = reporting.read_notice(s, scope_of(user(s, "zj")), FEB)
+    assert stored.issued and stored.issued_by == "cli"
+    assert stored.notice.total == XIHU + BINJIANG + HAISHU
+    assert load_workbook(xlsx).sheetnames[0] and docx.read_bytes()[:2] == b"PK"
+    r = runner.invoke(app, ["cases", "notice", "--month", "2026-02", "--json"])
+    assert r.exit_code == 0 and json.loads(r.output)["total"]["overdue"] == 3

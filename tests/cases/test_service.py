@@ -12,12 +12,19 @@ from sqlalchemy import func, select
 from qingshan.cases import service
 from qingshan.cases.errors import (
     BadCaseInput,
+    CaseConflict,
     CaseNotFound,
     GuardFailed,
     IllegalTransition,
     NotPermitted,
 )
-from qingshan.cases.models import CaseEventRow, CaseRecord, CaseSignoff, HistoryIsAppendOnly
+from qingshan.cases.models import (
+    CaseEventRow,
+    CaseRecord,
+    CaseSignoff,
+    CaseSource,
+    HistoryIsAppendOnly,
+)
 from qingshan.cases.workflow import CaseEvent, CaseState
 from qingshan.db.engine import session_scope
 
@@ -367,3 +374,32 @@ def test_available_actions_are_the_users(engine, world):
         service.sign_acceptance(s, user(s, "gov"), c.id, "government", now=NOW)
         assert acts("xihu") == ["close", "reopen", "note"]
         assert acts("owner") == ["note"]
+
+
+def test_a_group_key_is_its_sources_own(engine, world):
+    """Two sources' reports with the same group key (QC's ``<outlet>:<pattern>`` and a
+    forecast's that happens to read the same) are two problems, two cases."""
+    with session_scope(engine) as s:
+        qc = service.register_case(s, make_draft(world, source="qc_pattern", source_key="a", group_key="7:flat"), actor="qc", now=NOW)  # fmt: skip
+        fc = service.register_case(s, make_draft(world, source="forecast", source_key="a", group_key="7:flat"), actor="fc", now=NOW)  # fmt: skip
+        again = service.register_case(s, make_draft(world, source="forecast", source_key="b", group_key="7:flat"), actor="fc", now=NOW)  # fmt: skip
+        assert (qc.outcome, fc.outcome, again.outcome) == ("new", "new", "attached")
+        assert qc.case.id != fc.case.id == again.case.id
+        keys = s.execute(
+            select(CaseSource.source, CaseSource.source_key, CaseSource.case_id).order_by(
+                CaseSource.id
+            )
+        ).all()
+        assert keys == [("qc_pattern", "a", qc.case.id), ("forecast", "a", fc.case.id),
+                        ("forecast", "b", fc.case.id)]  # fmt: skip
+
+
+def test_the_same_key_from_another_region_is_refused_not_taken_over(engine, world):
+    """滨江's hand-over item 1 is not 西湖's item 1: the second is refused (naming the case it
+    collides with), and 西湖's case keeps its title and report."""
+    with session_scope(engine) as s:
+        first = service.register_case(s, make_draft(world, source="central_inspection", source_key="1", title="西湖 第1项"), actor="zj", now=NOW)  # fmt: skip
+        with pytest.raises(CaseConflict, match=r"central_inspection report '1' already names case 330106-2026-\d+ of region 330106, not 330108"):  # fmt: skip
+            service.register_case(s, make_draft(world, source="central_inspection", source_key="1", title="滨江 第1项", region_code="330108", enterprise_id=world.ent2), actor="zj", now=NOW)  # fmt: skip
+        assert first.case.title == "西湖 第1项"
+        assert s.scalar(select(func.count()).select_from(CaseRecord)) == 1

@@ -125,3 +125,18 @@ def test_one_request_at_a_time_computes_a_scopes_statistics(monkeypatch):
     together(0, before_open=7)  # expired: seven are served the previous figures at once
     assert len(calls) == 2  # one of them computed again
     assert sum(x is first for x in got) == 7
+
+
+def test_counties_without_cases_are_listed_with_zeros(engine, feb):
+    """Every county of the city has its line, a county without a case too (zeros, no rate),
+    and the province lists all 11 cities whether they have cases or not."""
+    with session_scope(engine) as s:
+        city = case_stats(s, scope_of(user(s, "hz")), now=NOW)
+        province = case_stats(s, scope_of(user(s, "zj")), now=NOW)
+    from qingshan.geo.regions import children
+
+    assert [r.code for r in city.regions if not r.own] == [c.code for c in children("330100")]
+    empty = [r for r in city.regions if r.total == 0]
+    assert len(empty) == 11 and _line(city, "330102") == (0, 0, 0, 0, 0, 0)
+    assert next(r for r in city.regions if r.code == "330102").closure_rate is None
+    assert len(province.regions) == 11 and _line(province, "330300") == (0, 0, 0, 0, 0, 0)
