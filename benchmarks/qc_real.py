@@ -17,7 +17,9 @@ Kinds (the faults a monitoring centre meets in station data):
 
 =================  ==============================================================================
 ``spike``          one value × U(4, 10) (rounded to the series' resolution)
-``flat_line``      12–72 h of one series held at its first value (a frozen logger / analyser)
+``flat_line``      12–72 h of one series held at its first value (a frozen logger / analyser),
+                   where the freeze changes at least half of the window's values by a step or
+                   more (``--any-window``: anywhere, also where the data already sit still)
 ``stuck_zero``     10–20 h of a gas (SO2, NO2, O3, CO) at exactly 0 (zeroed analyser, CO "0.0")
 ``pm_inversion``   PM2.5 := PM10 × U(1.5, 3) at one hour (PM10 sampler failing low, or PM2.5
                    heater failure) — 倒挂 well beyond measurement noise
@@ -83,9 +85,12 @@ def read_station_hours(path: str | Path, sites: int | None = None) -> pd.DataFra
 
 
 class _Inserter:
-    def __init__(self, frame: pd.DataFrame, rng: np.random.Generator) -> None:
+    def __init__(
+        self, frame: pd.DataFrame, rng: np.random.Generator, any_window: bool = False
+    ) -> None:
         self.f = frame
         self.rng = rng
+        self.any_window = any_window
         self.v = frame["value"].to_numpy(dtype=float).copy()
         self.kind = np.full(len(frame), "", dtype=object)
         self.partner = np.zeros(len(frame), bool)
@@ -140,12 +145,25 @@ class _Inserter:
         return True
 
     def flat_line(self) -> bool:
-        sel = self._window(self._series(list(DECIMALS)), int(self.rng.integers(12, 73)))
-        if sel is None or sel.size < 2:
+        for _ in range(20):
+            sel = self._window(self._series(list(DECIMALS)), int(self.rng.integers(12, 73)))
+            if sel is None or sel.size < 2:
+                return False
+            if self.any_window or self._freeze_changes(sel):
+                break
+        else:
             return False
         self.v[sel] = self.v[sel[0]]
         self.mark(sel, "flat_line")
         return True
+
+    def _freeze_changes(self, sel: np.ndarray) -> bool:
+        """Whether holding ``sel`` at its first value changes at least half of its values by a
+        step or more: a freeze the data already show (CO at 0.3 mg/m³ for a day, a real run of
+        equal values at the resolution) changes nothing and is not a fault to find."""
+        step = 10.0 ** -DECIMALS[self.f.at[sel[0], "parameter"]]
+        changed = np.abs(self.v[sel] - self.v[sel[0]]) >= step - 1e-9
+        return bool(changed.mean() >= 0.5)
 
     def stuck_zero(self) -> bool:
         sel = self._window(self._series(GASES), int(self.rng.integers(10, 21)))
@@ -208,10 +226,13 @@ def analyser_ranges(industry: str = "generic") -> dict[str, float]:
     return out
 
 
-def insert_faults(frame: pd.DataFrame, seed: int, per_kind: int) -> Inserted:
-    """Insert ``per_kind`` faults of every kind (fewer where no free rows are found)."""
+def insert_faults(
+    frame: pd.DataFrame, seed: int, per_kind: int, any_window: bool = False
+) -> Inserted:
+    """Insert ``per_kind`` faults of every kind (fewer where no free rows are found);
+    ``any_window``: flat lines anywhere, also where the freeze changes nothing."""
     rng = np.random.default_rng(seed)
-    ins = _Inserter(frame, rng)
+    ins = _Inserter(frame, rng, any_window)
     upper = analyser_ranges()
     episodes = dict.fromkeys(KINDS, 0)
     for kind in KINDS:
@@ -368,11 +389,12 @@ def score_file(
     seed: int = 2019,
     per_kind: int = 300,
     sites: int | None = None,
+    any_window: bool = False,
 ) -> dict:
     """Read, insert, check, score (see the module docstring)."""
     t0 = time.perf_counter()
     frame = read_station_hours(path, sites)
-    ins = insert_faults(frame, seed, per_kind)
+    ins = insert_faults(frame, seed, per_kind, any_window)
     with tempfile.TemporaryDirectory() as tmp:
         result = run_check(ins.frame, Path(tmp))
     out = score(ins, result, frame)
@@ -414,9 +436,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=2019)
     ap.add_argument("--faults", type=int, default=300, help="faults inserted per kind")
     ap.add_argument("--sites", type=int, default=None, help="only the first N stations")
+    ap.add_argument(
+        "--any-window",
+        action="store_true",
+        help="flat lines anywhere, also where holding the value changes nothing (the first score)",
+    )
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
-    res = score_file(a.file, seed=a.seed, per_kind=a.faults, sites=a.sites)
+    res = score_file(a.file, seed=a.seed, per_kind=a.faults, sites=a.sites, any_window=a.any_window)
     if a.json:
         print(json.dumps(res, indent=2))
     else:
