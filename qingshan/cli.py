@@ -39,6 +39,8 @@ SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.sim.cli", "app", "sim"),
     ("qingshan.audit.cli", "app", "audit"),
     ("qingshan.cases.cli", "app", "cases"),
+    ("qingshan.enforcement.cli", "spot_app", "spot-check"),
+    ("qingshan.enforcement.cli", "credit_app", "credit"),
 ]
 
 

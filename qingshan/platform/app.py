@@ -32,7 +32,6 @@ from qingshan.archive import api as archive_api
 from qingshan.archive import web as archive_web
 from qingshan.archive.findings import (
     CaseRef,
-    CreditGrade,
     CreditSummary,
     EnterpriseRecordSources,
     Finding,
@@ -56,6 +55,9 @@ from qingshan.cases.service import (
 )
 from qingshan.cases.workflow import OPEN_STATES
 from qingshan.config import Settings, get_settings
+from qingshan.enforcement import api as enforcement_api
+from qingshan.enforcement import web as enforcement_web
+from qingshan.enforcement.service import credit_summary
 from qingshan.errors import NotFound
 from qingshan.hj212 import api as hj212_api
 from qingshan.hj212 import web as hj212_web
@@ -94,6 +96,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     case_reports_api.router,  # before cases_api: its /cases/{case_id} would take /cases/stats
     cases_api.router,
     case_sources_api.router,
+    enforcement_api.router,
     jobs_api.router,
 )
 
@@ -109,6 +112,7 @@ PAGES: tuple[APIRouter, ...] = (
     cases_web.router,
     complaints_web.router,
     open311_api.router,
+    enforcement_web.router,
     jobs_web.router,
 )
 
@@ -118,6 +122,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/water", "nav.water", ("/water",)),
     NavItem("/complaints/new", "nav.complaint", ("/complaints/new",), prefixes=("/complaints/",)),
     NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
+    NavItem("/credit", "nav.credit", ("/credit",), login=True, prefixes=("/credit/",)),
+    NavItem("/spot-checks", "nav.spot_checks", ("/spot-checks",), prefixes=("/spot-checks/",)),
     NavItem(
         "/cases",
         "nav.cases",
@@ -192,18 +198,13 @@ class RecordSources:
         return transmission_rates(expected, reported, valid, exempt=exempt)
 
 
-def no_credit(session: Session, enterprise_id: int) -> CreditGrade | None:
-    """The archive's :class:`CreditSummary` until the credit domain hands over its own."""
-    return None
-
-
 def providers() -> dict[type, Any]:
     """Protocol a domain publishes → the implementation another domain gives it (read by the
     routes through :func:`qingshan.api.deps.provided`)."""
     return {
         OutletCounts: outlet_counts,
         EnterpriseRecordSources: RecordSources(),
-        CreditSummary: no_credit,
+        CreditSummary: credit_summary,
         Jobs: JOBS,
         CaseSink: CASES_SINK,
         SiteCases: site_cases_public,

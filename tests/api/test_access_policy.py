@@ -202,6 +202,9 @@ PATH_VALUES = {
     "case_id": "1",
     "file_id": "1",
     "month": "2026-11",
+    "enterprise_id": "1",
+    "plan_id": "1",
+    "draw_id": "1",
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
 
@@ -237,10 +240,13 @@ GET_ROUTES = _get_routes()
 #: the GET routes an anonymous caller reads (200); the others answer 401, 404 or 422
 ANONYMOUS_READS = [
     "/api/v1/air/stations/latest",
+    "/api/v1/credit/rule",
     "/api/v1/geo/zhejiang-cities.geojson",
     "/api/v1/health",
     "/api/v1/regions",
     "/api/v1/sites",
+    "/api/v1/spot-checks/items",
+    "/api/v1/spot-checks/public",
     "/api/v1/standards/aqi/levels",
     "/api/v1/water/sections/latest",
 ]

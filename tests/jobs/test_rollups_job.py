@@ -76,7 +76,8 @@ def test_daily_means_with_coverage(engine, tmp_path):
 
 def test_unknown_job_lists_the_jobs():
     with pytest.raises(
-        UnknownJob, match="no job 'x'; jobs are: case-deadlines, case-notice, compact, qc, rollups"
+        UnknownJob,
+        match="no job 'x'; jobs are: case-deadlines, case-notice, compact, credit, qc, rollups",
     ):
         JOBS.get_job("x")
 

@@ -122,6 +122,7 @@ def test_the_registry_keeps_the_intervals():
         "qc": Every(timedelta(minutes=15)),
         "case-deadlines": Every(timedelta(hours=1)),
         "case-notice": Cron("0 1 1 * *"),
+        "credit": Cron("0 2 * * *"),
     }
 
 

@@ -87,8 +87,10 @@ def test_api_lists_jobs_schedules_and_runs_for_province(client, runs):
         "qc",
         "case-deadlines",
         "case-notice",
+        "credit",
     ]
-    rollups, compact, qc, deadlines, notice = body["jobs"]
+    rollups, compact, qc, deadlines, notice, credit = body["jobs"]
+    assert credit["schedule"]["cron"] == "0 2 * * *" and credit["last_run"] is None
     assert rollups["schedule"] == {
         "kind": "interval",
         "text": "every 10 min",
@@ -174,6 +176,9 @@ def test_the_app_runs_the_scheduler_and_the_api_shows_its_next_runs(engine, user
         assert notice["last_run"] is None
         fire = datetime.fromisoformat(notice["next_run"]).astimezone(CST)
         assert (fire.day, fire.hour, fire.minute) == (1, 1, 0)
+        credit = next(j for j in body["jobs"] if j["name"] == "credit")
+        assert credit["last_run"] is None  # daily at 02:00 CST
+        assert datetime.fromisoformat(credit["next_run"]).astimezone(CST).hour == 2
         rollups = body["jobs"][0]
         assert rollups["last_run"]["message"] == "0 rollup rows written"
         started = datetime.fromisoformat(rollups["last_run"]["started_at"])
