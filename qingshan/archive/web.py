@@ -3,11 +3,18 @@ outlets; the data come from /api/v1/archive/enterprises."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
+from qingshan.api.deps import SessionDep, provided
+from qingshan.archive.enterprise_file import get_enterprise_file
+from qingshan.archive.findings import CreditSummary, EnterpriseRecordSources
 from qingshan.archive.models import Industry
+from qingshan.archive.service import OutletCounts
 from qingshan.geo.regions import children, get_region
+from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer
 from qingshan.web.i18n import get_lang, labels_for, translate
 from qingshan.web.render import API, render
@@ -22,6 +29,9 @@ def enterprises_page(
     industry: str | None = None,
     region: str | None = None,
     q: str | None = None,
+    sort: str | None = None,
+    exceeding: str | None = None,
+    offset: int = 0,
 ) -> HTMLResponse:
     """污染源: enterprises in the user's scope with permit and outlets, each outlet's newest
     values against its permit limits (超标 in red), linked to the outlet's QC page. The filters
@@ -37,7 +47,8 @@ def enterprises_page(
         "lang": lang,
         "listUrl": f"{API}/archive/enterprises",
         "outletUrl": "/qc/outlets/",
-        "limit": 500,
+        "enterpriseUrl": "/enterprises/",
+        "limit": 50,
         "industries": [
             {"key": i.value, "name": translate(f"industry.{i.value}", lang)} for i in Industry
         ],
@@ -47,7 +58,37 @@ def enterprises_page(
             "industry": industry if industry in {i.value for i in Industry} else "",
             "region": region if region in {r["code"] for r in regions} else "",
             "q": (q or "")[:64],
+            "sort": sort if sort in ("region", "name", "industry", "exceeding", "cases") else "",
+            "exceeding": exceeding == "true",
+            "offset": max(0, min(offset, 10**6)),
         },
+        "sorts": ["region", "name", "industry", "exceeding", "cases"],
         "labels": labels_for(("ent.", "industry.", "layout.cst", "punct."), lang),
     }
     return render(request, "enterprises.html", {"config": config}, viewer=viewer)
+
+
+@router.get("/enterprises/{enterprise_id}", response_class=HTMLResponse)
+def enterprise_page(
+    request: Request,
+    viewer: LoggedInViewer,
+    session: SessionDep,
+    counts: Annotated[OutletCounts, provided(OutletCounts)],
+    sources: Annotated[EnterpriseRecordSources, provided(EnterpriseRecordSources)],
+    credit: Annotated[CreditSummary, provided(CreditSummary)],
+    enterprise_id: int = Path(ge=1, le=2**31 - 1),
+) -> HTMLResponse:
+    """一企一档: the file of one enterprise (:func:`get_enterprise_file`), server-rendered; the
+    compliance strip's cells link to the worst finding of their period (a case, an outlet's QC
+    page, an inspection or penalty further down)."""
+    f = get_enterprise_file(
+        session, viewer.scope, enterprise_id, now=utcnow(), counts=counts, sources=sources,
+        credit=credit, store=getattr(request.app.state, "store", None),
+    )  # fmt: skip
+    return render(
+        request,
+        "enterprise.html",
+        {"f": f, "cst": lambda t: as_cst(t).strftime("%Y-%m-%d %H:%M") if t else "—",
+         "en": get_lang(request) == "en"},
+        viewer=viewer,
+    )  # fmt: skip

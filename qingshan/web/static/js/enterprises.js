@@ -10,7 +10,8 @@
   var COLON = L["punct.colon"];
   var $ = function (id) { return document.getElementById(id); };
   var industry = $("qs-industry"), region = $("qs-region"), search = $("qs-search"), only = $("qs-only-exceeding");
-  var data = null, seq = 0, timer = null;
+  var sort = $("qs-sort");
+  var data = null, seq = 0, timer = null, offset = cfg.initial.offset || 0;
 
   function fmt(v) {
     if (v == null) { return "—"; }
@@ -57,7 +58,7 @@
     var sup = '<span class="qs-count' + (e.open_cases ? " qs-count-bad" : "") + '" data-key="open_cases">' + e.open_cases + "</span>" +
       ' / <span class="qs-count" data-key="events">' + e.events + "</span>";
     return '<tr data-id="' + e.id + '" data-credit="' + esc(e.credit_code) + '"' + (e.exceeding_outlets ? ' class="qs-row-exceeding"' : "") + ">" +
-      '<td class="qs-ent-name"><b>' + esc(e.name) + '</b><div class="qs-small qs-muted mono" title="' + esc(L["ent.credit_code"]) + '">' + esc(e.credit_code) + "</div></td>" +
+      '<td class="qs-ent-name"><a class="qs-ent-link" href="' + esc(cfg.enterpriseUrl + e.id) + '"><b>' + esc(e.name) + "</b></a>" + '<div class="qs-small qs-muted mono" title="' + esc(L["ent.credit_code"]) + '">' + esc(e.credit_code) + "</div></td>" +
       '<td><span class="qs-industry qs-industry-' + esc(e.industry) + '">' + esc(L["industry." + e.industry]) + "</span></td>" +
       '<td class="nowrap">' + esc(en ? e.city_name_en : e.city_name) + '<div class="qs-small qs-muted">' + esc(en ? e.region_name_en : e.region_name) + "</div></td>" +
       "<td>" + permitCell(e.permit) + "</td>" +
@@ -66,12 +67,15 @@
   }
   function render() {
     if (!data) { return; }
-    var items = only.checked ? data.items.filter(function (e) { return e.exceeding_outlets > 0; }) : data.items;
+    var items = data.items;  // filtered (仅看超标), sorted and paged by the server
     document.querySelector("#qs-enterprises tbody").innerHTML = items.map(row).join("");
     $("qs-empty").hidden = items.length > 0;
     $("qs-shown").textContent = L["ent.shown"].replace("{n}", items.length).replace("{total}", data.total);
-    $("qs-more").hidden = data.total <= data.items.length;
-    $("qs-more").textContent = L["ent.more"].replace("{n}", data.items.length);
+    $("qs-more").hidden = true;
+    $("qs-page-info").textContent = data.total ? L["ent.page"].replace("{from}", data.offset + 1)
+      .replace("{to}", data.offset + data.items.length).replace("{total}", data.total) : "";
+    $("qs-prev").disabled = data.offset <= 0;
+    $("qs-next").disabled = data.offset + data.items.length >= data.total;
     var sum = data.summary;
     ["enterprises", "outlets", "exceeding_outlets", "open_cases"].forEach(function (k) {
       document.querySelector('.qs-stat[data-key="' + k + '"] .qs-stat-n').textContent = sum[k];
@@ -86,6 +90,9 @@
     if (industry.value) { p.set("industry", industry.value); }
     if (region && region.value) { p.set("region", region.value); }
     if (search.value.trim()) { p.set("q", search.value.trim()); }
+    if (only.checked) { p.set("exceeding", "true"); }
+    if (sort.value && sort.value !== "region") { p.set("sort", sort.value); }
+    if (offset) { p.set("offset", offset); }
     return p;
   }
   function load() {
@@ -107,11 +114,17 @@
     });
   }
   industry.value = cfg.initial.industry;
-  if (region) { region.value = cfg.initial.region; region.addEventListener("change", load); }
+  if (region) { region.value = cfg.initial.region; region.addEventListener("change", reload); }
   search.value = cfg.initial.q;
-  industry.addEventListener("change", load);
-  only.addEventListener("change", render);
-  search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(load, 250); });
-  $("qs-filters").addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(timer); load(); });
+  industry.addEventListener("change", reload);
+  function reload() { offset = 0; load(); }
+  sort.value = cfg.initial.sort || "region";
+  only.checked = !!cfg.initial.exceeding;
+  only.addEventListener("change", reload);
+  sort.addEventListener("change", reload);
+  $("qs-prev").addEventListener("click", function () { offset = Math.max(0, offset - cfg.limit); load(); });
+  $("qs-next").addEventListener("click", function () { offset += cfg.limit; load(); });
+  search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(reload, 250); });
+  $("qs-filters").addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(timer); reload(); });
   load();
 })();
