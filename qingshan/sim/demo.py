@@ -3,6 +3,7 @@ accounts and the simulated loggers' devices."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from rich.console import Console
@@ -21,6 +22,7 @@ from qingshan.monitoring.models import LatestValue
 from qingshan.sim.demo_archive import seed_demo_archive
 from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
+from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.loader import DemoSummary, build_demo
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import utcnow
@@ -98,6 +100,13 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         files = seed_demo_archive(engine, now=_demo_now(engine))
         if files is not None:
             console.print(f"demo pollution-source files: {files}")
+        started = time.monotonic()
+        enforcement = seed_demo_enforcement(
+            engine, ObservationStore(settings.observations_dir), now=_demo_now(engine)
+        )
+        if enforcement is not None:
+            took = time.monotonic() - started
+            console.print(f"demo credit and spot checks ({took:.1f} s): {enforcement}")
         with session_scope(engine) as session:
             _enterprise_account(session)
     if settings.sim_loggers:
