@@ -11,15 +11,20 @@
   account, not a role);
 - ``case_unit``: responsible units (责任单位: a department or a local government) with the
   categories they are competent for;
-- ``case_file``: evidence files, stored content-addressed under the data directory.
+- ``case_file``: evidence files, stored content-addressed under the data directory;
+- ``case_count``: the number of cases per region and state, kept by :func:`_count_insert`,
+  :func:`_count_update` and :func:`_count_delete` in the flush that writes the case, so in the
+  same transaction (the case list's counts by state read it instead of counting the cases).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Connection,
     Enum,
     Float,
     ForeignKey,
@@ -29,7 +34,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    insert,
+    inspect,
+    update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qingshan.cases.errors import CaseError
@@ -53,6 +62,7 @@ __all__ = [
     "CaseSigner",
     "ResponsibleUnit",
     "CaseFile",
+    "CaseCount",
 ]
 
 
@@ -79,6 +89,10 @@ class CaseRecord(Base):
         Index("ix_case_record_state_region", "state", "region_code"),
         Index("ix_case_record_enterprise_category", "enterprise_id", "category"),
         Index("ix_case_record_registered_at", "registered_at"),
+        # 0014_case_counts: the list's overdue counts (an index-only range of the active states'
+        # deadlines) and its pages of one state, newest first
+        Index("ix_case_record_state_due_region", "state", "due_at", "region_code"),
+        Index("ix_case_record_state_registered", "state", "registered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,10 +100,13 @@ class CaseRecord(Base):
     source: Mapped[str] = mapped_column(String(32), index=True)  # how it was found
     category: Mapped[str] = mapped_column(String(32))
     severity: Mapped[str] = mapped_column(String(16))
-    state: Mapped[CaseState] = mapped_column(_STATE)
+    #: active_history: the old value is loaded before a change, for ``case_count``
+    state: Mapped[CaseState] = mapped_column(_STATE, active_history=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    region_code: Mapped[str] = mapped_column(
+        ForeignKey("region.code"), index=True, active_history=True
+    )
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     parameter_code: Mapped[str | None] = mapped_column(String(16))
@@ -211,3 +228,72 @@ def _append_only(mapper, connection, target: CaseEventRow) -> None:
         f"case_event {target.id} of case {target.case_id}: the history is append-only",
         case_id=target.case_id,
     )
+
+
+class CaseCount(Base):
+    """How many cases of ``region_code`` are in ``state``: what the case list's counts by state
+    (and its total) read for a region scope, summing a few hundred rows at most instead of
+    counting every case of the scope on every page. Kept exact by the mapper events below,
+    in the flush that inserts, changes or deletes the case (one transaction); a bulk write that
+    bypasses the ORM (``insert(CaseRecord)`` in a script) calls
+    :func:`qingshan.cases.counts.recount_cases` after it."""
+
+    __tablename__ = "case_count"
+    __audited__ = False  # derived from case_record, whose changes are audited
+
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
+    state: Mapped[CaseState] = mapped_column(_STATE, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def _add_counts(connection: Connection, deltas: Mapping[tuple[str, CaseState], int]) -> None:
+    """Add ``deltas`` ((region, state) → ±n) to ``case_count``, in key order (two transactions
+    moving cases between the same states lock the rows in the same order: no deadlock)."""
+    for (region, state), d in sorted(deltas.items(), key=lambda kv: (kv[0][0], kv[0][1].value)):
+        if d == 0:
+            continue
+        name = connection.dialect.name
+        if name in ("postgresql", "sqlite"):
+            ins = (postgresql if name == "postgresql" else sqlite).insert(CaseCount)
+            connection.execute(
+                ins.values(region_code=region, state=state, n=d).on_conflict_do_update(
+                    index_elements=["region_code", "state"],
+                    set_={"n": CaseCount.n + ins.excluded.n},
+                )
+            )
+            continue
+        done = connection.execute(  # another dialect: update, else insert
+            update(CaseCount)
+            .where(CaseCount.region_code == region, CaseCount.state == state)
+            .values(n=CaseCount.n + d)
+        )
+        if done.rowcount == 0:
+            connection.execute(insert(CaseCount).values(region_code=region, state=state, n=d))
+
+
+def _before(target: CaseRecord) -> tuple[str, CaseState]:
+    """The (region, state) a case was counted under before this flush's changes."""
+    attrs = inspect(target).attrs
+    out = []
+    for name in ("region_code", "state"):
+        hist = getattr(attrs, name).history
+        out.append(hist.deleted[0] if hist.deleted else getattr(target, name))
+    return out[0], CaseState(out[1])
+
+
+@event.listens_for(CaseRecord, "after_insert")
+def _count_insert(mapper, connection: Connection, target: CaseRecord) -> None:
+    _add_counts(connection, {(target.region_code, CaseState(target.state)): 1})
+
+
+@event.listens_for(CaseRecord, "after_update")
+def _count_update(mapper, connection: Connection, target: CaseRecord) -> None:
+    old = _before(target)
+    new = (target.region_code, CaseState(target.state))
+    if old != new:
+        _add_counts(connection, {old: -1, new: 1})
+
+
+@event.listens_for(CaseRecord, "after_delete")
+def _count_delete(mapper, connection: Connection, target: CaseRecord) -> None:
+    _add_counts(connection, {_before(target): -1})

@@ -14,6 +14,7 @@ from qingshan.accounts.models import User
 from qingshan.accounts.scope import Scope
 from qingshan.accounts.service import scope_of
 from qingshan.archive.service import enterprise_names
+from qingshan.cases.counts import state_counts
 from qingshan.cases.errors import BadCaseInput
 from qingshan.cases.lifecycle import get_case, signatures, signer_capacities
 from qingshan.cases.models import (
@@ -24,7 +25,7 @@ from qingshan.cases.models import (
     CaseSource,
     ResponsibleUnit,
 )
-from qingshan.cases.permissions import USER_EVENTS, why_not
+from qingshan.cases.permissions import OFFICERS, USER_EVENTS, why_not
 from qingshan.cases.workflow import (
     ACTIVE_STATES,
     OPEN_STATES,
@@ -167,7 +168,17 @@ def list_cases(
 def count_by_state(
     session: Session, scope: Scope, f: CaseFilter = CaseFilter(), *, now: datetime | None = None
 ) -> dict[str, int]:
-    """Cases in ``scope`` per state (every state present, 0 when none), ignoring ``f.state``."""
+    """Cases in ``scope`` per state (every state present, 0 when none), ignoring ``f.state``.
+
+    An officer's counts filtered by region, state or openness at most are read from
+    ``case_count`` (:mod:`.counts`, kept with every change of a case); other filters (category,
+    source, enterprise, outlet, search, overdue) and enterprise scopes count the cases."""
+    prefix = _counted_prefix(scope, f)
+    if prefix is not None:
+        counts = state_counts(session, prefix)
+        if f.open_only:
+            counts = {s: (n if CaseState(s) in OPEN_STATES else 0) for s, n in counts.items()}
+        return counts
     where = _clauses(scope, f, now=now or utcnow(), with_state=False)
     rows = session.execute(
         select(CaseRecord.state, func.count()).where(*where).group_by(CaseRecord.state)
@@ -176,6 +187,21 @@ def count_by_state(
     for state, n in rows:
         counts[CaseState(state).value] = n
     return counts
+
+
+def _counted_prefix(scope: Scope, f: CaseFilter) -> str | None:
+    """The region prefix whose ``case_count`` rows answer ``f``'s counts in ``scope``, or None
+    when the cases must be counted (a filter the table does not keep, an enterprise scope)."""
+    if scope.role not in OFFICERS:
+        return None
+    if f.category or f.source or f.enterprise_id is not None or f.site_id is not None:
+        return None
+    if f.q or f.overdue:
+        return None
+    if f.region_code:
+        scope.check_region(f.region_code)
+        return Scope(f.region_code, scope.role).prefix
+    return scope.prefix
 
 
 def case_points(
