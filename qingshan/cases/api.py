@@ -5,10 +5,10 @@ the API (a case out of scope is reported exactly as a missing one)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 from qingshan.accounts.models import Role, User
 from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, require_roles
@@ -16,6 +16,7 @@ from qingshan.api.limits import Id
 from qingshan.api.responses import ErrorBody
 from qingshan.cases import service
 from qingshan.cases.errors import EvidenceTooLarge
+from qingshan.cases.list_export import MEDIA_TYPES, export_cases, export_response
 from qingshan.cases.schemas import (
     ActionBody,
     CaseCreate,
@@ -27,9 +28,11 @@ from qingshan.cases.schemas import (
     PointPublic,
     RegistrationPublic,
     SignerGrant,
+    SignerGrantPublic,
     SignerPublic,
     UnitCreate,
     UnitPublic,
+    UnitUpdate,
 )
 from qingshan.cases.workflow import CaseEvent, CaseState
 
@@ -57,8 +60,10 @@ def _filter(
     )  # fmt: skip
 
 
-#: the list's filters as query parameters, shared by the list and its map
+#: the list's filters as query parameters, shared by the list, its map and its exports
 CaseFilterDep = Annotated[service.CaseFilter, Depends(_filter)]
+#: the language of an export's headers and words
+Lang = Annotated[Literal["zh", "en"], Query(description="zh (中文) or en")]
 
 
 @router.get("", response_model=CasePage)
@@ -72,6 +77,36 @@ def list_cases(
 ) -> service.CasePage:
     """案件清单: the cases of your scope, newest first, one page, with the counts by state."""
     return service.list_cases(session, scope, f, page=page, per_page=per_page)
+
+
+_EXPORT_RESPONSES: dict[int | str, dict] = {
+    422: {"model": ErrorBody, "description": "more cases than an export holds"}
+}
+
+
+@router.get(
+    "/export.xlsx",
+    response_class=Response,
+    responses={200: {"content": {MEDIA_TYPES["xlsx"]: {}}}, **_EXPORT_RESPONSES},
+)
+def export_xlsx(
+    user: CaseUser, session: SessionDep, scope: ScopeDep, f: CaseFilterDep, lang: Lang = "zh"
+) -> Response:
+    """案件清单导出 (Excel): the cases of your scope matching the list's filters, newest first,
+    at most 20,000 (more: 422 with the number, to narrow the filters)."""
+    return export_response(export_cases(session, scope, f), "xlsx", lang)
+
+
+@router.get(
+    "/export.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **_EXPORT_RESPONSES},
+)
+def export_csv(
+    user: CaseUser, session: SessionDep, scope: ScopeDep, f: CaseFilterDep, lang: Lang = "zh"
+) -> Response:
+    """案件清单导出 (CSV, UTF-8 with a byte-order mark): as the Excel export."""
+    return export_response(export_cases(session, scope, f), "csv", lang)
 
 
 @router.get("/points", response_model=list[PointPublic])
@@ -130,9 +165,33 @@ def units(user: CaseUser, session: SessionDep, scope: ScopeDep) -> list:
 
 @router.post("/units", response_model=UnitPublic, status_code=201)
 def add_unit(body: UnitCreate, user: Admin, session: SessionDep, scope: ScopeDep):
-    """Add a responsible unit (province and city accounts, within their region)."""
-    scope.check_region(body.region_code)
-    return service.add_unit(session, body.name, body.kind, body.region_code, body.categories)
+    """Add a responsible unit (province and city accounts, within their region): a department
+    with the categories it is competent for, or a local government (every category)."""
+    return service.add_unit_in_scope(
+        session, scope, body.name, body.kind, body.region_code, body.categories
+    )
+
+
+@router.patch("/units/{unit_id:int}", response_model=UnitPublic)
+def update_unit(unit_id: Id, body: UnitUpdate, user: Admin, session: SessionDep, scope: ScopeDep):
+    """Rename a unit, change its categories, deactivate it (no longer dispatched or routed to;
+    its cases keep it) or reactivate it (province and city accounts, within their region)."""
+    return service.update_unit_in_scope(
+        session, scope, unit_id, name=body.name, categories=body.categories, active=body.active
+    )
+
+
+@router.get("/signers", response_model=list[SignerGrantPublic])
+def signers(user: Admin, session: SessionDep, scope: ScopeDep) -> list:
+    """The signer entitlements for regions within yours (province and city accounts)."""
+    return service.signers_in_scope(session, scope)
+
+
+@router.delete("/signers/{signer_id:int}", status_code=204, response_class=Response)
+def revoke_signer(signer_id: Id, user: Admin, session: SessionDep, scope: ScopeDep) -> Response:
+    """Withdraw a signer entitlement for a region within yours (sign-offs given stay)."""
+    service.revoke_signer_in_scope(session, scope, signer_id)
+    return Response(status_code=204)
 
 
 @router.post("/signers", response_model=SignerPublic, status_code=201)

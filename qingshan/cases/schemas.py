@@ -16,6 +16,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from qingshan.accounts.models import Role
 from qingshan.api.limits import MAX_ID, MAX_YEAR, MIN_YEAR, NoNul
 from qingshan.cases.intake import SOURCES
 from qingshan.cases.rules import case_rules
@@ -166,6 +167,7 @@ class UnitPublic(BaseModel):
     kind: Capacity
     region_code: str
     categories: list[str]
+    active: bool = True
 
 
 class CaseDetailPublic(BaseModel):
@@ -235,6 +237,15 @@ class UnitCreate(BaseModel):
     categories: list[CategoryOrAll] = Field(default_factory=lambda: ["*"], max_length=50)
 
 
+class UnitUpdate(BaseModel):
+    """What changes of a unit (a field left out stays): its name, its categories (a
+    department needs at least one, or ``*``), whether it is active."""
+
+    name: Annotated[Named, StringConstraints(max_length=128)] | None = None
+    categories: list[CategoryOrAll] | None = Field(None, max_length=50)
+    active: bool | None = None
+
+
 class SignerGrant(BaseModel):
     username: Annotated[str, StringConstraints(min_length=1, max_length=64), NoNul]
     capacity: Capacity
@@ -245,6 +256,21 @@ class SignerPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     user_id: int
+    capacity: Capacity
+    region_code: str
+    granted_by: str
+    granted_at: datetime
+
+
+class SignerGrantPublic(BaseModel):
+    """A signer entitlement within your region: who, as what, for which region."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    role: Role
+    user_region: str
     capacity: Capacity
     region_code: str
     granted_by: str

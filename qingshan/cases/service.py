@@ -14,7 +14,9 @@ Reading (:mod:`.queries`)
     :func:`site_cases_public` (QC's ``SiteCases``).
 Units and signers (:mod:`.directory`)
     :func:`add_unit`, :func:`list_units`, :func:`grant_signer`, :func:`grant_signer_in_scope`,
-    :func:`revoke_signer`, :func:`list_signers`.
+    :func:`revoke_signer`, :func:`list_signers`; an administrator's, within their region:
+    :func:`add_unit_in_scope`, :func:`update_unit_in_scope`, :func:`units_in_scope`,
+    :func:`signers_in_scope`, :func:`revoke_signer_in_scope`, :func:`unsigned_regions`.
 Deadlines (:mod:`.deadlines`)
     :func:`check_deadlines` (reminders, overdue, the escalation ladder).
 Evidence
@@ -34,12 +36,21 @@ from qingshan.accounts.models import User
 from qingshan.accounts.scope import Scope
 from qingshan.cases.deadlines import DeadlineRun, check_deadlines
 from qingshan.cases.directory import (
+    SignerGrantRow,
     add_unit,
+    add_unit_in_scope,
     grant_signer,
     grant_signer_in_scope,
     list_signers,
     list_units,
+    open_cases_per_unit,
+    regions_under,
     revoke_signer,
+    revoke_signer_in_scope,
+    signers_in_scope,
+    units_in_scope,
+    unsigned_regions,
+    update_unit_in_scope,
 )
 from qingshan.cases.errors import CaseNotFound, NotPermitted
 from qingshan.cases.evidence import (
@@ -115,6 +126,15 @@ __all__ = [
     "grant_signer_in_scope",
     "list_signers",
     "revoke_signer",
+    "add_unit_in_scope",
+    "update_unit_in_scope",
+    "units_in_scope",
+    "open_cases_per_unit",
+    "SignerGrantRow",
+    "signers_in_scope",
+    "revoke_signer_in_scope",
+    "unsigned_regions",
+    "regions_under",
     "DeadlineRun",
     "check_deadlines",
     "add_evidence",

@@ -15,8 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from qingshan.accounts.models import Role, User
 from qingshan.api.deps import OptionalUser, SessionDep, SettingsDep
-from qingshan.cases import service
+from qingshan.cases import service, units_web
 from qingshan.cases.errors import BadCaseInput, CaseError
+from qingshan.cases.list_export import MAX_EXPORT_ROWS, export_cases, export_response
 from qingshan.cases.rules import case_rules
 from qingshan.cases.workflow import Capacity, CaseEvent, CaseState
 from qingshan.errors import PermissionDenied
@@ -69,23 +70,9 @@ def cases_page(
     lang = get_lang(request)
     regions = _region_options(viewer, lang)
     rules = case_rules()
-    f = service.CaseFilter(
-        state=CaseState(state) if state in set(CaseState) else None,
-        category=category if category in rules.deadlines else None,
-        source=source if source in SOURCES else None,
-        region_code=region if region in {r["code"] for r in regions} else None,
-        q=(q or "").strip()[:64] or None,
-        overdue=overdue,
-    )
+    f = _page_filter(viewer, lang, state, category, source, region, q, overdue)
     result = service.list_cases(session, viewer.scope, f, page=page, per_page=PER_PAGE)
-    params = {
-        k: v
-        for k, v in (
-            ("state", f.state and f.state.value), ("category", f.category), ("source", f.source),
-            ("region", f.region_code), ("q", f.q), ("overdue", "true" if f.overdue else None),
-        )
-        if v
-    }  # fmt: skip
+    params = _params(f)
     pages = max(1, -(-result.total // PER_PAGE))
     config = {
         "lang": lang,
@@ -110,10 +97,71 @@ def cases_page(
         "state_colors": STATE_COLORS,
         "now": datetime.now(CST),
         "page_href": lambda n: "/cases?" + urlencode({**params, "page": n}),
+        "export_href": lambda ext: f"/cases/export.{ext}?" + urlencode({**params, "lang": lang}),
+        "max_export": MAX_EXPORT_ROWS,
         "state_href": lambda st: _state_href(params, st),
         "cst": _cst,
     }
     return render(request, "cases.html", context, viewer=viewer)
+
+
+def _page_filter(
+    viewer: Viewer,
+    lang: str,
+    state: str | None,
+    category: str | None,
+    source: str | None,
+    region: str | None,
+    q: str | None,
+    overdue: bool,
+) -> service.CaseFilter:
+    """The list's filters from the address, forgiving: a value not offered is left out."""
+    rules = case_rules()
+    regions = _region_options(viewer, lang)
+    return service.CaseFilter(
+        state=CaseState(state) if state in set(CaseState) else None,
+        category=category if category in rules.deadlines else None,
+        source=source if source in SOURCES else None,
+        region_code=region if region in {r["code"] for r in regions} else None,
+        q=(q or "").strip()[:64] or None,
+        overdue=overdue,
+    )
+
+
+def _params(f: service.CaseFilter) -> dict[str, str]:
+    """The address's query of the filters ``f`` (empty ones left out)."""
+    return {
+        k: v
+        for k, v in (
+            ("state", f.state and f.state.value), ("category", f.category), ("source", f.source),
+            ("region", f.region_code), ("q", f.q), ("overdue", "true" if f.overdue else None),
+        )
+        if v
+    }  # fmt: skip
+
+
+@router.get("/cases/export.xlsx", response_class=Response)
+@router.get("/cases/export.csv", response_class=Response)
+def cases_export(
+    request: Request,
+    viewer: LoggedInViewer,
+    user: OptionalUser,
+    session: SessionDep,
+    state: str | None = None,
+    category: str | None = Query(None, max_length=32),
+    source: str | None = Query(None, max_length=32),
+    region: str | None = Query(None, max_length=6),
+    q: str | None = Query(None, max_length=64),
+    overdue: bool = False,
+) -> Response:
+    """导出: the list as the page filters it (every page), as Excel or CSV; over
+    :data:`~.list_export.MAX_EXPORT_ROWS` cases the error page says how many and to narrow."""
+    _case_user(viewer, user)
+    lang = get_lang(request)
+    f = _page_filter(viewer, lang, state, category, source, region, q, overdue)
+    x = export_cases(session, viewer.scope, f)
+    ext = request.url.path.rsplit(".", 1)[-1]
+    return export_response(x, ext, lang)
 
 
 #: a colour per state (list badges and map points)
@@ -281,3 +329,7 @@ def case_upload(
         return _detail(request, viewer, u, session, settings, case_id, error=str(exc),
                        status_code=exc.status_code)  # fmt: skip
     return RedirectResponse(f"/cases/{case_id}#qs-evidence", status_code=303)
+
+
+# 责任单位与签字人 (/cases/units): its own module, served with the case pages
+router.include_router(units_web.router)
