@@ -3,8 +3,8 @@ by grade within a scope, one enterprise's grade with reasons and history.
 
 A grade is never typed in: :func:`rate_enterprises` scores each enterprise's record with the
 rule (:func:`qingshan.enforcement.credit.score_credit`) and stores a new ``credit_rating`` row
-only when the grade, the score, the reasons or the rule version changed, marking it
-``current`` (the previous one stays as history). The scheduler's ``credit`` job and the
+when the grade or the rule version changed, marking it ``current`` (the previous one stays as
+the grade history); a changed score or reasons within the same grade update the current row. The scheduler's ``credit`` job and the
 on-demand recomputation (page button, API, CLI) both call it.
 """
 
@@ -59,12 +59,13 @@ class CreditRun:
     as_of: date
     rule_version: str
     by_grade: Mapping[str, int]
+    updated: int = 0  # same grade, score or reasons refreshed in place
 
     def __str__(self) -> str:
         grades = ", ".join(f"{k} {v}" for k, v in self.by_grade.items())
         return (
             f"{self.rated} enterprises rated on {self.as_of} by {self.rule_version} "
-            f"({self.changed} changed): {grades}"
+            f"({self.changed} new grades, {self.updated} scores updated): {grades}"
         )
 
 
@@ -93,13 +94,17 @@ def rate_enterprises(
             select(CreditRating).where(CreditRating.current, CreditRating.enterprise_id.in_(ids))
         )
     }
-    changed = 0
+    changed = updated = 0
     by_grade = {g.key: 0 for g in rule.grades}
     for rec, res in results:
         by_grade[res.grade.key] += 1
         reasons = res.reasons()
         old = current.get(rec.enterprise_id)
-        if old is not None and _same(old, res.score, res.grade.key, reasons, rule.version):
+        if old is not None and (old.grade, old.rule_version) == (res.grade.key, rule.version):
+            if not _same(old, res.score, res.grade.key, reasons, rule.version):
+                old.score, old.vetoed, old.reasons = res.score, res.vetoed, reasons
+                old.as_of, old.computed_at, old.region_code = as_of, now, rec.region_code
+                updated += 1
             continue
         if old is not None:
             old.current = False
@@ -120,7 +125,7 @@ def rate_enterprises(
         )
         changed += 1
     session.flush()
-    return CreditRun(len(results), changed, as_of, rule.version, by_grade)
+    return CreditRun(len(results), changed, as_of, rule.version, by_grade, updated)
 
 
 def _names(rule: CreditRule, grade: str) -> tuple[str, str]:

@@ -25,7 +25,6 @@ from qingshan.archive.findings import (
     EnterpriseRecordSources,
     FindingKind,
     enterprise_findings,
-    transmission_rate,
 )
 from qingshan.archive.findings import (
     Finding as ArchiveFinding,
@@ -36,6 +35,7 @@ from qingshan.cases.service import CaseDraft, CaseFilter, list_cases, register_c
 from qingshan.cases.workflow import OPEN_STATES
 from qingshan.enforcement.credit import CreditRule, Finding
 from qingshan.enforcement.ratings import EnterpriseRecord
+from qingshan.enforcement.transmission import transmission_by_enterprise
 from qingshan.errors import NotFound
 from qingshan.qc.outlet import outlet_transmission
 from qingshan.qc.records import outlet_events
@@ -138,28 +138,28 @@ def gather_records(
 ) -> list[EnterpriseRecord]:
     """The records the rule scores: each enterprise's findings of the rule's window ending on
     ``as_of`` [CST date] and, with a ``store``, its effective transmission rate over the
-    rule's ``transmission.months`` ending then (a ``transmission`` finding dated ``as_of``)."""
+    rule's ``transmission.months`` ending then (a ``transmission`` finding dated ``as_of``;
+    :func:`.transmission.transmission_by_enterprise`, one store query per batch of outlets)."""
     sources = sources or RecordSources()
     until = _cst_start(as_of + timedelta(days=1))
     y, m = divmod(as_of.year * 12 + as_of.month - 1 - rule.window_months, 12)
     since = _cst_start(date(y, m + 1, 1))
     trans = rule.deductions.get("transmission")
+    rates: dict[int, dict[str, Any]] = {}
+    months = 3 if trans is None else int(trans.get("months", 3))
+    if store is not None and trans is not None:
+        start = until - timedelta(days=round(30.4375 * months))
+        rates = transmission_by_enterprise(session, store, [e.id for e in entries], start, until)
     out = []
     for e in entries:
         found = [credit_finding(f) for f in enterprise_findings(
             session, e.id, since, until, sources, scope=PROVINCE, now=now)]  # fmt: skip
-        if store is not None and trans is not None:
-            months = int(trans.get("months", 3))
-            start = until - timedelta(days=round(30.4375 * months))
-            rates: Mapping[str, Any] = transmission_rate(
-                session, store, e.id, start, until, sources
-            )
-            rate = rates.get("effective_rate")
-            if rate is not None:
-                found.append(Finding(
-                    kind="transmission", key=f"transmission:{as_of.isoformat()}", occurred=as_of,
-                    title=f"近{months}个月有效传输率 {100 * rate:.1f}%",
-                    link=f"/enterprises/{e.id}", rate=max(0.0, min(1.0, float(rate)))))  # fmt: skip
+        rate = rates.get(e.id, {}).get("effective_rate")
+        if rate is not None:
+            found.append(Finding(
+                kind="transmission", key="transmission", occurred=as_of,
+                title=f"近{months}个月有效传输率 {100 * rate:.1f}%",
+                link=f"/enterprises/{e.id}", rate=max(0.0, min(1.0, float(rate)))))  # fmt: skip
         out.append(EnterpriseRecord(e.id, e.region_code, tuple(found)))
     return out
 

@@ -111,7 +111,7 @@ def recompute_credit(
 ) -> CreditRun:
     """Recompute the credit grades of the enterprises of ``region_code`` (or only
     ``enterprise_ids``) on ``as_of`` (default: ``now``'s CST date) by ``rule`` (default: the
-    package's); a grade that changed gets a new history row. With ``store`` the transmission
+    package's); a changed grade gets a new history row. With ``store`` the transmission
     rate counts too."""
     rule = rule or credit_rule()
     try:

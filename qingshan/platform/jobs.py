@@ -31,6 +31,6 @@ JOBS = Jobs(
     Job("qc", qc, every(minutes=15), "QC verdicts of every outlet's recent CST days; exceedance events and fraud patterns → cases"),
     Job("case-deadlines", run_deadlines, every(minutes=60), "案件期限: reminders before due, overdue cases, escalation 通报 → 督办 → 约谈 → 问责"),
     Job("case-notice", run_monthly_notice, cron("0 1 1 * *"), "月调度通报: the province's monthly dispatch notice of the month just ended, stored for re-reading"),
-    Job("credit", run_credit, cron("0 2 * * *"), "环境信用: every enterprise's credit grade recomputed from its record by the published rule; a history row for each change"),
+    Job("credit", run_credit, cron("0 2 * * *"), "环境信用: every enterprise's credit grade recomputed from its record by the published rule; a history row when a grade changes"),
     # e.g. Job("forecast", forecast.daily, cron("0 16 * * *"), "每日空气质量预报 daily AQI forecast"),
 )  # fmt: skip

@@ -119,3 +119,15 @@ def test_recompute_names_unknown_enterprises(engine, world):
     with session_scope(engine) as s:
         with pytest.raises(EnforcementNotFound, match=r"no enterprise 999"):
             service.recompute_credit(s, now=NOW, enterprise_ids=[999])
+
+
+def test_a_new_score_within_the_same_grade_updates_the_current_row(engine, world):
+    a = world.enterprises["330106"][0]
+    with session_scope(engine) as s:
+        service.recompute_credit(s, now=NOW)
+        _penalise(s, a, 1000, date(2026, 11, 1), "杭环罚〔2026〕3号")  # −3 → 97, still 诚信
+        run = service.recompute_credit(s, now=LATER)
+        assert (run.changed, run.updated) == (0, 1)
+        detail = service.rating_detail(s, officer("zj"), a)
+        assert detail.score == 97.0 and len(detail.history) == 1
+        assert detail.reasons[0].title.startswith("行政处罚")
