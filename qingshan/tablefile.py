@@ -23,6 +23,7 @@ from typing import Any
 from qingshan.errors import UnreadableText, decode_table_text
 
 __all__ = [
+    "XLSX_MEDIA_TYPE",
     "RowProblem",
     "TableFileError",
     "column_letter",

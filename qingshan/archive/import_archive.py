@@ -265,17 +265,20 @@ class _Run:
                                  for n, ps in by_number.items()}  # fmt: skip
         order = sorted(self.rows.permits, key=lambda p: (str(first.get(p.values.get("number", ""))),
                                                          p.values.get("number", ""), p.values.get("version") or 10**6))  # fmt: skip
+        refused: set[str] = set()  # numbers with a refused row: their later versions wait
         for p in order:
             lims = limits_of.get(id(p), [])
-            if self.skip(p):
-                for lim in lims:
-                    self.bad.add((lim.table.label, lim.row))
-                continue
-            if any(self.skip(lim) for lim in lims):
+            if p.values.get("number") in refused:
+                self.bad.add((p.table.label, p.row))
+            if self.skip(p) or any(self.skip(lim) for lim in lims):
+                self.bad.update((x.table.label, x.row) for x in (p, *lims))
+                refused.add(p.values.get("number", ""))
                 continue
             ent_id = self.enterprise_of(p)
             if ent_id is not None:
                 self.permit(p, ent_id, lims)
+            if self.skip(p):
+                refused.add(p.values.get("number", ""))
 
     def permit(self, p: Row, ent_id: int, lims: list[Row]) -> None:
         v = p.values

@@ -1,4 +1,4 @@
-"""Top-level commands: ``demo``, ``serve``, ``jobs``, ``users``."""
+"""Top-level commands: ``demo``, ``serve``, ``jobs``, ``users``, ``archive``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from rich.table import Table
 from qingshan.accounts.models import Role
 from qingshan.accounts.oidc import identity_from_claims, link_account
 from qingshan.accounts.service import create_user
+from qingshan.archive.cli import app as archive_app
 from qingshan.audit import acting_as
 from qingshan.config import get_settings
 from qingshan.db.engine import get_engine, session_scope
@@ -210,3 +211,4 @@ def register(app: typer.Typer) -> None:
     app.command()(demo)
     app.add_typer(jobs_app, name="jobs")
     app.add_typer(users_app, name="users")
+    app.add_typer(archive_app, name="archive")
