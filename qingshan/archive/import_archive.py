@@ -344,7 +344,8 @@ class _Run:
         self, p: Row, lims: list[Row], permit: Permit, action: str, diff: dict
     ) -> None:
         key = f"{permit.number} v{permit.version}"
-        self.changes.append(Change(PERMITS.name, p.row, key, permit.number, action, diff))
+        span = f"{permit.valid_from} ~ {permit.valid_to}"
+        self.changes.append(Change(PERMITS.name, p.row, key, span, action, diff))
         lim_action = "unchanged" if action == "unchanged" else "new"
         for lim in lims:
             v = lim.values

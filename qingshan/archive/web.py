@@ -8,9 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
-from qingshan.api.deps import SessionDep, provided
+from qingshan.accounts.models import Role
+from qingshan.api.deps import SessionDep, SettingsDep, provided
 from qingshan.archive.enterprise_file import get_enterprise_file
 from qingshan.archive.findings import CreditSummary, EnterpriseRecordSources
+from qingshan.archive.import_layout import SHEETS
 from qingshan.archive.models import Industry
 from qingshan.archive.service import OutletCounts
 from qingshan.geo.regions import children, get_region
@@ -26,6 +28,7 @@ router = APIRouter(include_in_schema=False)
 def enterprises_page(
     request: Request,
     viewer: LoggedInViewer,
+    settings: SettingsDep,
     industry: str | None = None,
     region: str | None = None,
     q: str | None = None,
@@ -63,9 +66,28 @@ def enterprises_page(
             "offset": max(0, min(offset, 10**6)),
         },
         "sorts": ["region", "name", "industry", "exceeding", "cases"],
-        "labels": labels_for(("ent.", "industry.", "layout.cst", "punct."), lang),
+        "labels": labels_for(("ent.", "industry.", "layout.cst", "punct.", "imp."), lang),
     }
+    if viewer.role in (Role.PROVINCE, Role.CITY):  # 导入/导出 (enterprise_import.html)
+        config["import"] = _import_config(lang, settings.max_file_bytes)
     return render(request, "enterprises.html", {"config": config}, viewer=viewer)
+
+
+def _import_config(lang: str, max_bytes: int) -> dict:
+    """What the import panel shows: the API's addresses, the size cap, the layout."""
+    return {
+        "importUrl": f"{API}/archive/import",
+        "exportUrl": f"{API}/archive/export",
+        "templateUrl": f"{API}/archive/import/template",
+        "maxMb": round(max_bytes / 2**20, 1),
+        "sheets": [
+            {"name": s.name, "name_en": s.name_en, "columns": [
+                {"header": c.header, "required": c.required, "what": c.zh if lang == "zh" else c.en,
+                 "aliases": ", ".join(a for a in (c.key, *c.aliases) if a.isascii())}
+                for c in s.columns]}
+            for s in SHEETS
+        ],
+    }  # fmt: skip
 
 
 @router.get("/enterprises/{enterprise_id}", response_class=HTMLResponse)

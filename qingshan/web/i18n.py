@@ -1137,6 +1137,8 @@ _RAW |= {
 _RAW |= {
     "nav.credit": ("信用评价", "Credit"),
     "nav.spot_checks": ("双随机", "Spot checks"),
+    "nav.enforcement": ("信用+双随机", "Credit & checks"),
+    "spot.nav.officers": ("双随机抽查", "Spot checks"),
     "credit.title": ("{region}企业环境信用评价", "{region}: enterprise environmental credit"),
     "credit.explain": (
         "等级由平台按公开、带版本的规则从企业档案（超标、违法、处罚、整改逾期或反弹、数据造假、传输有效率）自动计算，不可手工填写；每日由调度任务 credit 重算。",
@@ -1382,6 +1384,74 @@ _RAW |= {
     "ent.prev": ("上一页", "Previous"),
     "ent.next": ("下一页", "Next"),
     "ent.page": ("第 {from}–{to} 家，共 {total} 家", "{from}–{to} of {total}"),
+    # 导入/导出 on /enterprises (the archive's exchange file)
+    "imp.title": ("导入/导出", "Import / export"),
+    "imp.summary": (
+        "企业、排口、排污许可证（含版本）、许可限值与年许可排放量，Excel 或 CSV",
+        "enterprises, outlets, permits with versions, limits and caps, Excel or CSV",
+    ),
+    "imp.export": ("导出", "Export"),
+    "imp.export_explain": (
+        "本辖区的全部企业档案，格式与导入相同：导出后原样导入不会改变任何数据。",
+        "Every enterprise of your region in the import's layout: importing it back changes nothing.",
+    ),
+    "imp.template": (
+        "下载导入模板（.xlsx，含示例行与列说明）",
+        "Download the template (.xlsx, with an example row and column notes)",
+    ),
+    "imp.import": ("导入", "Import"),
+    "imp.file": ("文件", "File"),
+    "imp.file_hint": (
+        "一个工作簿（工作表：企业、排口、排污许可证、许可限值），或每表一个 CSV 文件（UTF-8 或 GBK），或其 .zip；合计不超过 {mb} MB。",
+        "One workbook (sheets 企业, 排口, 排污许可证, 许可限值), or one CSV file per sheet (UTF-8 or GBK), or a .zip of them; at most {mb} MB in all.",
+    ),
+    "imp.check": ("检查（试导入）", "Check (dry run)"),
+    "imp.confirm": ("确认导入", "Import now"),
+    "imp.reset": ("重新选择", "Start over"),
+    "imp.uploading": ("正在上传 {pct}%", "Uploading {pct}%"),
+    "imp.checking": ("正在逐行检查（{kb} KB）……", "Checking every row ({kb} KB) …"),
+    "imp.importing": ("正在导入（{kb} KB）……", "Importing ({kb} KB) …"),
+    "imp.failed": ("请求失败（HTTP {status}）", "The request failed (HTTP {status})"),
+    "imp.network": ("网络错误，未能提交。", "Network error: nothing was sent."),
+    "imp.rejected": (
+        "未导入任何数据：{rows} 行共 {n} 处问题。",
+        "Nothing was imported: {n} problem(s) in {rows} row(s).",
+    ),
+    "imp.fix": ("请按下表修改文件后重新检查。", "Fix the file as listed and check it again."),
+    "imp.sheet": ("表", "Sheet"),
+    "imp.row": ("行", "Row"),
+    "imp.row_n": ("第 {n} 行", "row {n}"),
+    "imp.whole": ("整个文件/表", "whole file or sheet"),
+    "imp.column": ("列", "Column"),
+    "imp.problem": ("问题", "Problem"),
+    "imp.key": ("对象", "Record"),
+    "imp.action": ("结果", "Outcome"),
+    "imp.action.new": ("新增", "New"),
+    "imp.action.changed": ("修改", "Changed"),
+    "imp.action.version": ("新版本", "New version"),
+    "imp.action.unchanged": ("不变", "Unchanged"),
+    "imp.plan": (
+        "检查通过（{s} 秒）：共 {rows} 行，其中 {n} 行将改变档案。尚未保存，确认后导入。",
+        "Checked in {s} s: {rows} rows, {n} of which change the archive. Nothing is stored until you confirm.",
+    ),
+    "imp.nothing": (
+        "检查通过（{s} 秒）：{rows} 行与档案完全一致，无需导入。",
+        "Checked in {s} s: the {rows} rows match the archive; nothing to import.",
+    ),
+    "imp.more": ("另有 {n} 行未列出。", "{n} more rows not listed."),
+    "imp.done": (
+        "已导入（{s} 秒）：共 {rows} 行，{n} 行改变了档案。",
+        "Imported in {s} s: {rows} rows, {n} of which changed the archive.",
+    ),
+    "imp.reload": ("刷新列表", "Reload the list"),
+    "imp.layout": ("文件格式（列名与说明）", "The file's layout (columns)"),
+    "imp.layout_explain": (
+        "表头在前 10 行内，列顺序不限，可用英文列名；版本为空表示新证或与现行版本相同，内容不同即生成新版本；年许可排放量单独一行（排口编码留空）。",
+        "The header is within the first 10 rows, columns in any order, English names accepted; a blank version is a new permit or the current one (a difference makes a new version); an annual cap is a row of its own (no outlet).",
+    ),
+    "imp.header": ("列名", "Header"),
+    "imp.what": ("内容", "What"),
+    "imp.required": ("必填", "Required"),
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
