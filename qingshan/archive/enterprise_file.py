@@ -242,7 +242,8 @@ def get_enterprise_file(
         credit=None if grade is None else CreditPublic(
             grade=grade.grade, name=grade.name, name_en=grade.name_en, colour=grade.colour,
             score=grade.score, reasons=list(grade.reasons), rule_version=grade.rule_version,
-            evaluated_on=grade.evaluated_on, weights_confirmed=grade.weights_confirmed),
+            evaluated_on=grade.evaluated_on, weights_confirmed=grade.weights_confirmed,
+            history=list(grade.history), url=grade.url),
         history=[ChangePublic(at=h.at, actor=h.actor, changes=h.changes, reason=h.reason)
                  for h in session.scalars(select(EnterpriseChange)
                                           .where(EnterpriseChange.enterprise_id == ent.id)

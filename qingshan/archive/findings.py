@@ -178,6 +178,10 @@ class CreditGrade:
     rule_version: str = ""
     evaluated_on: date | None = None
     weights_confirmed: bool = False
+    #: the grade history, newest first: {"since": date, "grade", "name", "name_en", "colour",
+    #: "score"}; ``url``: the credit domain's page of the grade (reasons with links, the rule)
+    history: list[dict] = field(default_factory=list)
+    url: str | None = None
 
 
 class CreditSummary(Protocol):

@@ -246,6 +246,8 @@ class CreditPublic(BaseModel):
     rule_version: str
     evaluated_on: date | None
     weights_confirmed: bool
+    history: list[dict] = Field(default_factory=list, description="newest first")
+    url: str | None = None
 
 
 class ChangePublic(BaseModel):

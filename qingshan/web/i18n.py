@@ -1137,8 +1137,9 @@ _RAW |= {
 _RAW |= {
     "nav.credit": ("信用评价", "Credit"),
     "nav.spot_checks": ("双随机", "Spot checks"),
-    "nav.enforcement": ("信用+双随机", "Credit & checks"),
+    "nav.enforcement": ("信用+双随机", "Oversight"),
     "spot.nav.officers": ("双随机抽查", "Spot checks"),
+    "spot.nav.public": ("抽查公示", "Public listing"),
     "credit.title": ("{region}企业环境信用评价", "{region}: enterprise environmental credit"),
     "credit.explain": (
         "等级由平台按公开、带版本的规则从企业档案（超标、违法、处罚、整改逾期或反弹、数据造假、传输有效率）自动计算，不可手工填写；每日由调度任务 credit 重算。",
@@ -1168,12 +1169,13 @@ _RAW |= {
     "credit.reasons": ("扣分原因", "Reasons"),
     "credit.no_reasons": ("评价期内无扣分事项。", "Nothing deducted in the evaluation window."),
     "credit.history": ("等级变化记录", "Grade history"),
+    "credit.detail": ("评价详情", "Details"),
     "credit.points": ("扣分", "Points"),
     "credit.finding": ("事项", "Finding"),
     "credit.date": ("日期", "Date"),
     "credit.capped": ("已达该项上限", "cap reached"),
     "credit.vetoed": ("一票否决", "one-veto"),
-    "credit.computed_at": ("计算时间", "Computed at"),
+    "credit.computed_at": ("评定时间", "Graded at"),
     "credit.version": ("规则版本", "Rule version"),
     "credit.window": (
         "评价期：评价日期前 {months} 个月",
