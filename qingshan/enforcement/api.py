@@ -52,7 +52,7 @@ def list_ratings(
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> CreditPage:
-    """信用评价: the current grades in your scope, worst first, with the counts by grade."""
+    """信用评价: the current grades in your scope, the worst grade first (by score within it), with the counts by grade."""
     return service.list_ratings(session, scope, grade=grade, region=region, q=q, limit=limit,
                                 offset=offset)  # fmt: skip
 

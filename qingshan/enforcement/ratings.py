@@ -40,6 +40,7 @@ __all__ = [
     "list_ratings",
     "rating_detail",
     "current_grades",
+    "grade_history",
 ]
 
 
@@ -103,8 +104,10 @@ def rate_enterprises(
         if old is not None and (old.grade, old.rule_version) == (res.grade.key, rule.version):
             if not _same(old, res.score, res.grade.key, reasons, rule.version):
                 old.score, old.vetoed, old.reasons = res.score, res.vetoed, reasons
-                old.as_of, old.computed_at, old.region_code = as_of, now, rec.region_code
+                old.region_code = rec.region_code  # computed_at stays: when the grade began
                 updated += 1
+            if old.as_of != as_of:
+                old.as_of = as_of  # evaluated again, nothing changed
             continue
         if old is not None:
             old.current = False
@@ -169,7 +172,8 @@ def list_ratings(
     rule: CreditRule | None = None,
 ) -> CreditPage:
     """The current grades in ``scope`` (province: all; city: its counties; county: its own;
-    an enterprise account: its own enterprises), worst score first, with the counts by grade;
+    an enterprise account: its own enterprises), the worst grade first and by score within
+    it, with the counts by grade;
     filtered by ``grade``, ``region`` (a code inside the scope) and ``q`` (part of the name)."""
     rule = rule or credit_rule()
     clauses = [
@@ -196,12 +200,10 @@ def list_ratings(
         if grade not in keys:
             raise BadEnforcementInput("grade", f"unknown grade {grade!r}; one of {', '.join(keys)}")
         clauses.append(CreditRating.grade == grade)
-    rows = list(
-        session.scalars(
-            select(CreditRating)
-            .where(*clauses)
-            .order_by(CreditRating.score, CreditRating.enterprise_id)
-        )
+    rank = {g.key: k for k, g in enumerate(rule.grades)}
+    rows = sorted(
+        session.scalars(select(CreditRating).where(*clauses)),
+        key=lambda r: (-rank.get(r.grade, len(rank)), r.score, r.enterprise_id),
     )
     names = enterprise_names(session, [r.enterprise_id for r in rows])
     text = " ".join((q or "").split())
@@ -262,6 +264,17 @@ def rating_detail(
         history=history,
         weights_confirmed=rule.weights_confirmed,
         rule_source=rule.source,
+    )
+
+
+def grade_history(session: Session, enterprise_id: int) -> list[CreditRating]:
+    """Every rating row of ``enterprise_id``, newest first (no scope: the caller checked it)."""
+    return list(
+        session.scalars(
+            select(CreditRating)
+            .where(CreditRating.enterprise_id == enterprise_id)
+            .order_by(CreditRating.computed_at.desc(), CreditRating.id.desc())
+        )
     )
 
 

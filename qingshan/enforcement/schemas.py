@@ -159,6 +159,8 @@ class DrawPublic(BaseModel):
     drawn_at: datetime
     drawn_by: str
     quotas: dict[str, int]
+    #: the quotas by county with names, in code order
+    strata: list[dict] = Field(default_factory=list)
 
 
 class PlanPublic(BaseModel):

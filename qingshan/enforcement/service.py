@@ -24,6 +24,7 @@ from qingshan.enforcement.errors import BadEnforcementInput, EnforcementNotFound
 from qingshan.enforcement.ratings import (
     CreditRun,
     current_grades,
+    grade_history,
     list_ratings,
     rate_enterprises,
     rating_detail,
@@ -147,10 +148,27 @@ def credit_summary(session: Session, enterprise_id: int) -> CreditGrade | None:
     for r in row.reasons:
         veto = "（一票否决）" if r.get("veto") else ""
         reasons.append(f"−{r['points']:g} {r['occurred']} {r['title']}{veto}")
+    history = []
+    for h in grade_history(session, enterprise_id):
+        try:
+            hz, he = rule.grade(h.grade).zh, rule.grade(h.grade).en
+        except KeyError:
+            hz = he = h.grade
+        history.append(
+            {
+                "since": as_cst(h.computed_at).date(),
+                "grade": h.grade,
+                "name": hz,
+                "name_en": he,
+                "colour": h.colour,
+                "score": h.score,
+            }
+        )
     return CreditGrade(
         grade=row.grade, name=name, name_en=name_en, colour=row.colour, score=row.score,
         reasons=reasons, rule_version=row.rule_version, evaluated_on=row.as_of,
-        weights_confirmed=rule.weights_confirmed,
+        weights_confirmed=rule.weights_confirmed, history=history,
+        url=f"/credit/{enterprise_id}",
     )  # fmt: skip
 
 

@@ -56,6 +56,8 @@ def draw_public(d: SpotCheckDraw) -> DrawPublic:
         inputs_sha256=d.inputs_sha256, result_sha256=d.result_sha256,
         candidates=len(json.loads(d.inputs)["candidates"]), drawn_at=d.drawn_at,
         drawn_by=d.drawn_by, quotas=dict(d.result.get("quotas", {})),
+        strata=[{"code": c, "name": get_region(c).name, "name_en": get_region(c).name_en,
+                 "drawn": n} for c, n in sorted(d.result.get("quotas", {}).items())],
     )  # fmt: skip
 
 

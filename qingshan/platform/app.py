@@ -122,8 +122,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/water", "nav.water", ("/water",)),
     NavItem("/complaints/new", "nav.complaint", ("/complaints/new",), prefixes=("/complaints/",)),
     NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
-    NavItem("/credit", "nav.credit", ("/credit",), login=True, prefixes=("/credit/",)),
-    NavItem("/spot-checks", "nav.spot_checks", ("/spot-checks",), prefixes=("/spot-checks/",)),
+    NavItem("/spot-checks", "nav.enforcement", ("/spot-checks", "/credit"),
+            prefixes=("/spot-checks/", "/credit/")),  # fmt: skip
     NavItem(
         "/cases",
         "nav.cases",

@@ -113,6 +113,10 @@ def test_the_archive_credit_summary(engine, world):
         assert (g.grade, g.name, g.colour, g.score) == ("poor", "环保不良企业", "red", 95.0)
         assert g.reasons == ["−5 2026-06-01 暗管偷排：现场发现（一票否决）"]
         assert g.weights_confirmed is False and g.evaluated_on == date(2026, 11, 10)
+        assert g.url == f"/credit/{a}"
+        assert [(h["since"], h["grade"], h["name"]) for h in g.history] == [
+            (date(2026, 11, 10), "poor", "不良")
+        ]
 
 
 def test_recompute_names_unknown_enterprises(engine, world):
