@@ -10,12 +10,15 @@ from .seed import PROVINCE_USER
 
 pytestmark = pytest.mark.e2e
 
-PUBLIC_PAGES = ["/", "/map", "/water", "/login", "/nonexistent", "/api/v1/docs", "/api/v1/redoc"]
+PUBLIC_PAGES = ["/", "/map", "/water", "/login", "/nonexistent", "/api/v1/docs", "/api/v1/redoc",
+                "/spot-checks/public"]  # fmt: skip
 SIGNED_IN_PAGES = PUBLIC_PAGES[:3] + [
     "/enterprises",
     "/devices",
     "/admin/jobs",
     "/qc/outlets/E2EWAT01",
+    "/credit",
+    "/spot-checks",
 ]
 
 #: records every violation the browser reports (Playwright's init scripts run outside CSP)
