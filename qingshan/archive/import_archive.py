@@ -480,6 +480,18 @@ def _content_on_file(session: Session, p: Permit, *, standards: bool = True) -> 
     }  # fmt: skip
 
 
+def _take_writer_lock(session: Session) -> None:
+    """On SQLite, hold the one writer lock from here (``BEGIN IMMEDIATE``, waiting as the
+    busy timeout says): the savepoint would otherwise begin a read transaction whose first
+    write fails once another writer (the ingest) has committed (SQLITE_BUSY_SNAPSHOT), as
+    :mod:`qingshan.audit.log` does for its chain."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        dbapi = conn.connection.dbapi_connection
+        if dbapi is not None and not dbapi.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def import_archive(
     session: Session,
     files: list[tuple[str, bytes]],
@@ -515,6 +527,7 @@ def import_archive(
     if progress:
         progress(f"read {rows.count} rows; checking them against the archive's rules")
     run = _Run(session, rows, scope, actor, f"批量导入 {', '.join(names)}"[:200], now, problems)
+    _take_writer_lock(session)
     savepoint = session.begin_nested()
     try:
         run.enterprises()
