@@ -122,8 +122,12 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/water", "nav.water", ("/water",)),
     NavItem("/complaints/new", "nav.complaint", ("/complaints/new",), prefixes=("/complaints/",)),
     NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
-    NavItem("/spot-checks", "nav.enforcement", ("/spot-checks", "/credit"),
-            prefixes=("/spot-checks/", "/credit/")),  # fmt: skip
+    NavItem(
+        "/spot-checks",
+        "nav.enforcement",
+        ("/spot-checks", "/credit"),
+        prefixes=("/spot-checks/", "/credit/"),
+    ),  # fmt: skip
     NavItem(
         "/cases",
         "nav.cases",
@@ -237,6 +241,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AllowHeaderMiddleware)
     # an evidence upload may be as large as its own setting allows (multipart overhead added)
     evidence = settings.case_evidence_max_bytes + 64 * 1024
+    files = settings.max_file_bytes + 64 * 1024  # an uploaded table file and its form fields
     photos = settings.complaint_max_photos * settings.case_evidence_max_bytes + 64 * 1024
     app.add_middleware(
         BodySizeLimit,
@@ -246,12 +251,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             (r"/cases/\d+/upload", evidence, "case_evidence_max_bytes"),
             (r"/complaints/new", photos, "complaint_max_photos"),
             (r"/open311/v2/requests\.(json|xml)", photos, "complaint_max_photos"),
-            (r"/cases/handover", settings.max_file_bytes + 64 * 1024, "max_file_bytes"),
-            (
-                rf"{API_PREFIX}/cases/handover",
-                settings.max_file_bytes + 64 * 1024,
-                "max_file_bytes",
-            ),
+            (r"/cases/handover", files, "max_file_bytes"),
+            (rf"{API_PREFIX}/cases/handover", files, "max_file_bytes"),
+            (rf"{API_PREFIX}/archive/import", files, "max_file_bytes"),
             (r"/cases/inspections/new", 10 * evidence, "case_evidence_max_bytes"),
         ],
     )
