@@ -44,6 +44,14 @@ def _postgres_engine() -> Iterator[Engine]:
         admin.dispose()
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once every test module is imported, move what exists (modules, their tables and
+    caches: ~300k objects) out of the collector's reach, so that the ``gc.collect()`` at each
+    database test's teardown walks only what tests create (0.1–0.3 s a test otherwise)."""
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> Iterator[None]:
     """Each test reads the settings from its own environment (``get_settings`` is cached per

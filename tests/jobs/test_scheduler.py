@@ -79,8 +79,10 @@ def test_interval_jobs_run_on_a_real_loop_one_at_a_time_and_are_recorded(engine,
     assert 3 <= len(ok) <= 8
     assert {r.status for r in ok} == {"ok"} and ok[0].message == "tick 1"
     assert all(r.finished_at >= r.started_at for r in ok)
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    assert min(gaps) > 0.15  # at its interval, not in a burst
+    # at its interval, not in a burst: never three runs within one interval (a run the loaded
+    # machine started late may sit close to the next one on time, no more)
+    spans = [c - a for a, c in zip(ticks, ticks[2:], strict=False)]
+    assert min(spans) > 0.25
 
     slow_runs = _runs(engine, "slow")
     assert most == 1  # never two at once, though its interval is shorter than a run
