@@ -39,6 +39,8 @@ from qingshan.qc.supervision import (
     pattern_evidence,
     pattern_runs,
 )
+from qingshan.standards.errors import UnknownPollutantCode
+from qingshan.standards.pollutant_codes import parameter_of
 from qingshan.timeutil import as_cst, utcnow
 
 __all__ = [
@@ -381,8 +383,17 @@ def report_cases(
     return ids
 
 
+def _pollutant(code: str) -> str:
+    """A case title's pollutant: its HJ 212-2017 Appendix B name and code (二氧化硫 a21026),
+    the code alone where the table has none."""
+    try:
+        return f"{parameter_of(code).name} {code}"
+    except UnknownPollutantCode:
+        return code
+
+
 def _pattern_title(code: str, run: PatternRun) -> str:
-    return f"数据异常督办 {code} 疑似{run.label} ({as_cst(run.start.to_pydatetime()):%Y-%m-%d %H:%M} 起 {run.points} 个数据)"
+    return f"数据异常督办 {_pollutant(code)} 疑似{run.label} ({as_cst(run.start.to_pydatetime()):%Y-%m-%d %H:%M} 起 {run.points} 个数据)"
 
 
 def _event_parts(session: Session, key: str) -> tuple[list[dict], list[int]]:
@@ -419,7 +430,7 @@ def _event_parts(session: Session, key: str) -> tuple[list[dict], list[int]]:
 def _title(code: str, ev: dict) -> str:
     start = as_cst(pd.Timestamp(ev["start"]).to_pydatetime())
     return (
-        f"超标督办 {code} 超标{ev['max_multiple']:.2f}倍 "
+        f"超标督办 {_pollutant(code)} 超标{ev['max_multiple']:.2f}倍 "
         f"({start:%Y-%m-%d %H:%M} 起 {ev['periods']} 个时段)"
     )
 

@@ -67,7 +67,7 @@ def test_an_exceedance_event_opens_one_case_and_walks_to_closure(engine, world):
         assert (case.region_code, case.enterprise_id, case.site_id, case.parameter_code) == (
             "330106", world.ent, site_id, "a21026")  # fmt: skip
         assert (
-            case.title.startswith("超标督办 a21026 超标")
+            case.title.startswith("超标督办 二氧化硫 a21026 超标")
             and "(2026-03-01 11:00 起 3 个时段)" in case.title
         )
         assert case.state is CaseState.REGISTERED and case.unit_id == world.dept_unit

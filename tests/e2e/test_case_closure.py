@@ -124,7 +124,7 @@ def test_a_qc_case_walks_to_closure_with_two_signatures(browser, case_server, tm
     # the list shows the QC case with its state, and the map its point
     ctx, page, errors = as_user("officer")
     page.goto(f"{url}/cases")
-    assert "超标督办 a21026" in page.inner_text("#qs-cases")
+    assert "超标督办 二氧化硫 a21026" in page.inner_text("#qs-cases")
     page.wait_for_selector("#qs-case-map[data-points='1']", timeout=15_000)
     page.click(f'#qs-cases tr[data-id="{case_id}"] a')
     assert _state(page) == "registered" and _actions(page) == ["assign", "merge", "cancel", "note"]
