@@ -5,9 +5,12 @@ inputs file and its verification are public (一公开)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path, Query, Response
 
 from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, StoreDep
+from qingshan.api.limits import MAX_ID
 from qingshan.enforcement import service
 from qingshan.enforcement.schemas import (
     CreditDetail,
@@ -15,6 +18,7 @@ from qingshan.enforcement.schemas import (
     CreditRunPublic,
     DrawPublic,
     DrawRequest,
+    GradeKey,
     InspectorCreate,
     InspectorPublic,
     ItemCreate,
@@ -22,6 +26,7 @@ from qingshan.enforcement.schemas import (
     PlanCreate,
     PlanDetail,
     PlanPublic,
+    RegionCode,
     ResultCreate,
     TaskPublic,
     VerificationPublic,
@@ -30,8 +35,10 @@ from qingshan.timeutil import utcnow
 
 router = APIRouter(tags=["enforcement 信用+双随机"])
 
-_GRADE = Query(None, max_length=16, description="a grade key of the rule, e.g. poor")
-_REGION = Query(None, pattern=r"^\d{6}$", description="city or county code inside your region")
+_GRADE = Query(None, description="a grade key of the rule, e.g. poor")
+_REGION = Query(None, description="city or county code inside your region")
+#: a database id in a path
+PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="a database id")]
 
 
 @router.get("/credit/rule")
@@ -46,8 +53,8 @@ def list_ratings(
     user: CurrentUser,
     session: SessionDep,
     scope: ScopeDep,
-    grade: str | None = _GRADE,
-    region: str | None = _REGION,
+    grade: GradeKey | None = _GRADE,
+    region: RegionCode | None = _REGION,
     q: str | None = Query(None, max_length=64, description="part of the enterprise's name"),
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0),
@@ -59,7 +66,7 @@ def list_ratings(
 
 @router.get("/credit/ratings/{enterprise_id}", response_model=CreditDetail)
 def rating_detail(
-    enterprise_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep
+    enterprise_id: PathId, user: CurrentUser, session: SessionDep, scope: ScopeDep
 ) -> CreditDetail:
     """One enterprise's grade with the reasons (each deduction, its finding and link) and its
     grade history."""
@@ -131,7 +138,7 @@ def create_plan(
 
 @router.get("/spot-checks/plans/{plan_id}", response_model=PlanDetail)
 def plan_detail(
-    plan_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep
+    plan_id: PathId, user: CurrentUser, session: SessionDep, scope: ScopeDep
 ) -> PlanDetail:
     """A plan with its draw and tasks (officers)."""
     service.check_officer(scope)
@@ -140,7 +147,7 @@ def plan_detail(
 
 @router.post("/spot-checks/plans/{plan_id}/draw", response_model=DrawPublic, status_code=201)
 def draw(
-    plan_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep,
+    plan_id: PathId, user: CurrentUser, session: SessionDep, scope: ScopeDep,
     body: DrawRequest | None = None,
 ) -> DrawPublic:  # fmt: skip
     """摇号: draw the plan (once) — enterprises by county, weighted by credit and risk within the
@@ -152,27 +159,34 @@ def draw(
 
 
 @router.get("/spot-checks/draws/{draw_id}/inputs.json")
-def draw_inputs(draw_id: int, session: SessionDep) -> Response:
+def draw_inputs(draw_id: PathId, session: SessionDep) -> Response:
     """The draw's inputs file (canonical JSON; its SHA-256 is the published hash): public."""
     return Response(service.draw_inputs_file(session, draw_id), media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="draw-{draw_id}-inputs.json"'})  # fmt: skip
 
 
 @router.get("/spot-checks/draws/{draw_id}/verify", response_model=VerificationPublic)
-def verify(draw_id: int, session: SessionDep) -> VerificationPublic:
+def verify(draw_id: PathId, session: SessionDep) -> VerificationPublic:
     """Re-run the draw from its inputs file: the same hash and the same tasks (public)."""
     return VerificationPublic(**service.verification_public(service.verify_draw(session, draw_id)))
 
 
 @router.post("/spot-checks/tasks/{task_id}/result", response_model=TaskPublic)
 def record_result(
-    task_id: int, body: ResultCreate, user: CurrentUser, session: SessionDep, scope: ScopeDep
+    task_id: PathId,
+    body: Annotated[ResultCreate, Body()],
+    user: CurrentUser,
+    session: SessionDep,
+    scope: ScopeDep,
 ) -> TaskPublic:
     """检查结果: record a task's result (once) — an inspection in the archive, a case for a
     violation."""
-    inp = service.ResultInput(outcome=body.outcome, checked_on=body.checked_on,
-                              findings=body.findings, violation_category=body.violation_category,
-                              case_category=body.case_category, severity=body.severity)  # fmt: skip
+    inp = service.ResultInput(
+        outcome=body.outcome, checked_on=body.checked_on, findings=body.findings,
+        violation_category=getattr(body, "violation_category", None),
+        case_category=getattr(body, "case_category", None),
+        severity=getattr(body, "severity", "general"),
+    )  # fmt: skip
     task = service.record_result(session, scope, task_id, inp, actor=user.username, now=utcnow())
     return service.tasks_public(session, [task])[0]
 

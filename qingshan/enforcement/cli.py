@@ -81,7 +81,7 @@ def plan(
 @spot_app.command("draw")
 def draw(
     plan_id: int = typer.Argument(..., help="the plan's id"),
-    seed: int = typer.Option(None, min=0, max=2**63 - 1, help="the seed (default: random)"),
+    seed: int = typer.Option(None, min=0, max=2**53 - 1, help="the seed (default: random)"),
     as_user: str = AS_USER,
     as_json: bool = AS_JSON,
 ) -> None:

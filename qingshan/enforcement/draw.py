@@ -61,7 +61,8 @@ __all__ = [
 ]
 
 ALGORITHM = "qingshan-draw-1 (A-ES keys ln(u)/w over numpy Generator(PCG64(seed)).random)"
-MAX_SEED = 2**63 - 1
+#: seeds are JSON-safe integers (exact in every JSON reader, JavaScript's included)
+MAX_SEED = 2**53 - 1
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ def quota(ratio: float, population: int, already: int = 0) -> int:
 
 def _check(inputs: DrawInputs) -> None:
     if not 0 <= inputs.seed <= MAX_SEED:
-        raise BadEnforcementInput("seed", f"an integer in 0 … 2⁶³−1, got {inputs.seed}")
+        raise BadEnforcementInput("seed", f"an integer in 0 … 2⁵³−1, got {inputs.seed}")
     if not 0 < inputs.ratio <= 1:
         raise BadEnforcementInput("ratio", f"a share in (0, 1], got {inputs.ratio}")
     if not 1 <= inputs.per_task <= 10:

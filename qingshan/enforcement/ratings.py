@@ -30,6 +30,7 @@ from qingshan.enforcement.schemas import (
     CreditReason,
     GradeCount,
 )
+from qingshan.errors import PermissionDenied
 from qingshan.geo.errors import GeoError
 from qingshan.geo.regions import get_region, in_scope, scope_prefix
 
@@ -186,9 +187,7 @@ def list_ratings(
         except GeoError as exc:
             raise BadEnforcementInput("region", str(exc)) from exc
         if not in_scope(region, scope.region_code) and not in_scope(scope.region_code, region):
-            raise BadEnforcementInput(
-                "region", f"{region} is outside your region {scope.region_code}"
-            )
+            raise PermissionDenied(f"region {region} is outside your region {scope.region_code}")
         clauses.append(CreditRating.region_code.startswith(prefix, autoescape=True))
     counts = dict(
         session.execute(

@@ -83,7 +83,7 @@ def record_result(
     drawn_on = as_cst(draw.drawn_at).date()
     today = as_cst(now).date()
     if not drawn_on <= inp.checked_on <= today:
-        raise BadEnforcementInput(
+        raise EnforcementConflict(
             "checked_on",
             f"{inp.checked_on} is not between the draw ({drawn_on}) and today ({today})",
         )

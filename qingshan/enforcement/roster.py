@@ -42,7 +42,7 @@ def add_inspector(
     names = enterprise_names(session, inp.conflicts)
     unknown = sorted(set(inp.conflicts) - set(names))
     if unknown:
-        raise BadEnforcementInput("conflicts", f"no enterprise {', '.join(map(str, unknown))}")
+        raise EnforcementConflict("conflicts", f"no enterprise {', '.join(map(str, unknown))}")
     quals = sorted({q.strip() for q in inp.qualifications if q.strip()})
     row = Inspector(
         name=" ".join(inp.name.split()), badge_no=badge, region_code=region,

@@ -4,13 +4,76 @@ entity)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints
+
+from qingshan.api.limits import MAX_ID, NoNul
+from qingshan.archive.records import VIOLATION_CATEGORIES
+from qingshan.cases.rules import case_rules
+from qingshan.enforcement.credit import credit_rule
+from qingshan.enforcement.draw import MAX_SEED
+from qingshan.geo.regions import REGIONS
 
 TargetGroup = Literal["key", "general", "all"]
 Frequency = Literal["quarter", "half", "year"]
 Outcome = Literal["compliant", "violation", "closed", "not_found"]
+#: the schema says what the domain accepts (regions of Zhejiang, the rule's grades, the
+#: archive's violation categories, the cases' categories and severities)
+if TYPE_CHECKING:
+    RegionCode: TypeAlias = str
+    GradeKey: TypeAlias = str
+    ViolationCategory: TypeAlias = str
+    CaseCategory: TypeAlias = str
+    Severity: TypeAlias = str
+else:
+    RegionCode = Literal[tuple(REGIONS)]
+    GradeKey = Literal[tuple(g.key for g in credit_rule().grades)]
+    ViolationCategory = Literal[tuple(VIOLATION_CATEGORIES)]
+    CaseCategory = Literal[case_rules().categories]
+    Severity = Literal[case_rules().severities]
+
+
+def _an_integer(value: object) -> object:
+    """A JSON integer as JSON Schema reads it (``78`` or ``78.0``), not ``"78"`` nor ``true``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("a JSON integer")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("a JSON integer")
+        return int(value)
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_an_integer)]
+#: a database id (JSON integers only: "1" and true are refused, as the schema says; the
+#: constraints before the validator, so that the schema shows them as minimum and maximum)
+Id = Annotated[
+    int, Field(ge=1, le=MAX_ID, description="a database id"), BeforeValidator(_an_integer)
+]
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED), BeforeValidator(_an_integer)]
+
+
+def _a_number(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("a JSON number")
+    return value
+
+
+def _a_date(value: object) -> object:
+    if not isinstance(value, str):  # JSON numbers are not dates
+        raise ValueError("a date as text YYYY-MM-DD")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_a_number)]
+Day = Annotated[date, BeforeValidator(_a_date)]
+#: text without NUL bytes (PostgreSQL's text cannot hold one; the schema's pattern says so),
+#: ``Named`` not only spaces either
+Named = Annotated[
+    str, StringConstraints(min_length=1, pattern=r"^[^\x00]*[^\x00\s][^\x00]*$"), NoNul
+]
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$"), NoNul]
 
 
 class CreditReason(BaseModel):
@@ -88,16 +151,16 @@ class CreditRunPublic(BaseModel):
 
 class ItemCreate(BaseModel):
     code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
-    name: str = Field(min_length=1, max_length=128)
-    legal_basis: str = Field(min_length=1, max_length=2000)
+    name: Named = Field(max_length=128)
+    legal_basis: Named = Field(max_length=2000)
     target_group: TargetGroup
-    ratio: float = Field(gt=0, le=1, description="share of the target group per period")
+    ratio: Number = Field(ge=0.001, le=1, description="share of the target group per period")
     frequency: Frequency
-    qualification: str = Field("", max_length=64)
-    same_county: bool = True
-    inspectors_per_task: int = Field(2, ge=2, le=10)
-    window_days: int = Field(365, ge=0, le=3650)
-    region_code: str = Field(pattern=r"^\d{6}$")
+    qualification: Text = Field("", max_length=64)
+    same_county: StrictBool = True
+    inspectors_per_task: Int = Field(2, ge=2, le=10)
+    window_days: Int = Field(365, ge=0, le=3650)
+    region_code: RegionCode
 
 
 class ItemPublic(ItemCreate):
@@ -106,12 +169,14 @@ class ItemPublic(ItemCreate):
 
 
 class InspectorCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=64)
-    badge_no: str = Field(min_length=1, max_length=32)
-    region_code: str = Field(pattern=r"^\d{6}$")
-    unit: str = Field("", max_length=128)
-    qualifications: list[str] = Field(default_factory=list, max_length=20)
-    conflicts: list[int] = Field(default_factory=list, max_length=200, description="enterprise ids")
+    name: Named = Field(max_length=64)
+    badge_no: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
+    region_code: RegionCode
+    unit: Text = Field("", max_length=128)
+    qualifications: list[
+        Annotated[str, StringConstraints(max_length=32, pattern=r"^[^\x00]*$"), NoNul]
+    ] = Field(default_factory=list, max_length=20)
+    conflicts: list[Id] = Field(default_factory=list, max_length=200, description="enterprise ids")
 
 
 class InspectorPublic(BaseModel):
@@ -126,10 +191,13 @@ class InspectorPublic(BaseModel):
 
 
 class PlanCreate(BaseModel):
-    item_code: str = Field(min_length=1, max_length=32)
-    region_code: str = Field(pattern=r"^\d{6}$")
-    period: str = Field(min_length=4, max_length=8, description="2026Q4, 2026H2 or 2026")
-    title: str = Field("", max_length=200)
+    item_code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    region_code: RegionCode
+    period: str = Field(
+        pattern=r"^(20[0-9]{2}|2100)(Q[1-4]|H[12])?$",
+        description="2026Q4, 2026H2 or 2026 (as the item's frequency)",
+    )
+    title: Text = Field("", max_length=200)
 
 
 class TaskPublic(BaseModel):
@@ -185,16 +253,29 @@ class PlanDetail(PlanPublic):
 
 
 class DrawRequest(BaseModel):
-    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="default: a random seed")
+    seed: Seed | None = Field(None, description="default: a random seed")
 
 
-class ResultCreate(BaseModel):
-    outcome: Outcome
-    checked_on: date
-    findings: str = Field("", max_length=4000)
-    violation_category: str | None = Field(None, max_length=32)
-    case_category: str | None = Field(None, max_length=32)
-    severity: str = Field("general", max_length=16)
+class NoProblem(BaseModel):
+    """A result without a problem: compliant, closed (or not operating), not found."""
+
+    outcome: Literal["compliant", "closed", "not_found"]
+    checked_on: Day = Field(description="CST date, between the draw and today")
+    findings: Text = Field("", max_length=4000)
+
+
+class ProblemFound(BaseModel):
+    """A problem found: its category (the archive's), what was found; a case is opened."""
+
+    outcome: Literal["violation"]
+    checked_on: Day = Field(description="CST date, between the draw and today")
+    findings: Named = Field(max_length=4000)
+    violation_category: ViolationCategory
+    case_category: CaseCategory | None = None
+    severity: Severity = "general"
+
+
+ResultCreate = Annotated[NoProblem | ProblemFound, Field(discriminator="outcome")]
 
 
 class VerificationPublic(BaseModel):

@@ -169,12 +169,15 @@ def create_plan(
     region = _region("region_code", region_code)
     check_officer(scope, region)
     if not in_scope(region, item.region_code):
-        raise BadEnforcementInput(
+        raise EnforcementConflict(
             "region_code", f"{region} is outside the region {item.region_code} of item {item.code}"
         )
-    p = parse_period(period, item.frequency)
+    try:
+        p = parse_period(period, item.frequency)
+    except BadEnforcementInput as exc:  # a period that does not suit the item's frequency
+        raise EnforcementConflict(exc.field, str(exc).split(": ", 1)[1]) from exc
     if p.end < as_cst(now).date() - timedelta(days=366):
-        raise BadEnforcementInput("period", f"{p.text} ended more than a year ago")
+        raise EnforcementConflict("period", f"{p.text} ended more than a year ago")
     dup = session.scalar(select(SpotCheckPlan.id).where(
         SpotCheckPlan.item_id == item.id, SpotCheckPlan.region_code == region,
         SpotCheckPlan.period == p.text))  # fmt: skip
@@ -319,7 +322,7 @@ def draw_plan(
     seed: int | None = None,
 ) -> SpotCheckDraw:  # fmt: skip
     """Draw plan ``plan_id`` (once): enterprises and two inspectors each; stores the draw, its
-    inputs file and hash, and the tasks. ``seed`` default: 63 random bits (``secrets``)."""
+    inputs file and hash, and the tasks. ``seed`` default: 53 random bits (``secrets``)."""
     plan = get_plan(session, plan_id, scope)
     check_officer(scope, plan.region_code)
     have = session.scalar(select(SpotCheckDraw.id).where(SpotCheckDraw.plan_id == plan.id))
@@ -329,11 +332,11 @@ def draw_plan(
     assert item is not None
     period = parse_period(plan.period, item.frequency)
     if as_cst(now).date() > period.end:
-        raise BadEnforcementInput("plan", f"the period {plan.period} of plan {plan.id} has ended")
-    seed = secrets.randbits(63) if seed is None else seed
+        raise EnforcementConflict("plan", f"the period {plan.period} of plan {plan.id} has ended")
+    seed = secrets.randbits(53) if seed is None else seed
     inputs = collect_inputs(session, plan, item, seed=seed, now=now)
     if not inputs.candidates:
-        raise BadEnforcementInput(
+        raise EnforcementConflict(
             "plan", f"no enterprise of the target group ({item.target_group}) in "
             f"{plan.region_code} is left to draw for {item.code} in {plan.period}")  # fmt: skip
     result = run_draw(inputs)  # raises before anything is stored

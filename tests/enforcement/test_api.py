@@ -47,7 +47,9 @@ def test_credit_api_scoped(client, engine, world):
         == 404
     )
     r = client.get("/api/v1/credit/ratings?grade=black", headers=h)
-    assert r.status_code == 422 and "unknown grade 'black'" in r.json()["detail"]
+    assert r.status_code == 422  # the schema lists the rule's grades
+    r = client.get("/api/v1/credit/ratings?region=330203", headers=h)
+    assert r.status_code == 403 and "outside your region 330100" in r.json()["detail"]
     assert client.get("/api/v1/credit/ratings").status_code == 401
     rule = client.get("/api/v1/credit/rule").json()  # public
     assert rule["weights_confirmed"] is False and rule["grades"][0]["name"] == "诚信"

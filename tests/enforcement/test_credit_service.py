@@ -16,6 +16,7 @@ from qingshan.db.engine import session_scope
 from qingshan.enforcement import service
 from qingshan.enforcement.errors import BadEnforcementInput, EnforcementNotFound
 from qingshan.enforcement.models import CreditRating
+from qingshan.errors import PermissionDenied
 from qingshan.timeutil import CST
 
 from .conftest import NOW, officer
@@ -97,7 +98,7 @@ def test_lists_are_scoped_and_filtered(engine, world):
         assert service.list_ratings(s, officer("zj"), q="企业01").total == 1
         with pytest.raises(BadEnforcementInput, match=r"grade: unknown grade 'black'; one of "):
             service.list_ratings(s, officer("hz"), grade="black")
-        with pytest.raises(BadEnforcementInput, match=r"region: 330203 is outside your region"):
+        with pytest.raises(PermissionDenied, match=r"region 330203 is outside your region"):
             service.list_ratings(s, officer("hz"), region="330203")
         with pytest.raises(EnforcementNotFound, match=r"no credit rating of enterprise"):
             service.rating_detail(s, officer("nb"), world.enterprises["330106"][0])

@@ -174,7 +174,7 @@ def test_an_empty_roster_is_refused():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"seed": -1}, r"seed: an integer in 0 … 2⁶³−1, got -1"),
+        ({"seed": -1}, r"seed: an integer in 0 … 2⁵³−1, got -1"),
         ({"ratio": 0}, r"ratio: a share in \(0, 1\], got 0"),
         ({"ratio": 1.5}, r"ratio: a share in \(0, 1\], got 1.5"),
         ({"per_task": 0}, r"per_task: 1 to 10 inspectors a task, got 0"),

@@ -184,6 +184,6 @@ def test_bad_results_store_nothing(engine, world, inp, message):
         d = service.draw_plan(s, officer("hz"), plan(s).id, actor="hz", now=NOW, seed=11)
         task = service.plan_tasks(s, d.plan_id)[0]
         r = service.ResultInput(**({"checked_on": date(2026, 11, 10)} | inp))
-        with pytest.raises((BadEnforcementInput, ArchiveError), match=message):
+        with pytest.raises((BadEnforcementInput, EnforcementConflict, ArchiveError), match=message):
             service.record_result(s, officer("hz"), task.id, r, actor="hz", now=NOW)
         assert task.outcome is None and task.inspection_id is None
