@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from fastapi.responses import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -193,6 +194,15 @@ def cases_csv(x: CaseExport, lang: str = "zh") -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def _label(key: str, lang: str, value: str) -> str:
+    """The label ``key`` in ``lang``, or ``value`` itself when there is none (a filter may name
+    a category or source no case has)."""
+    try:
+        return translate(key, lang)
+    except KeyError:
+        return value
+
+
 def _title(x: CaseExport, lang: str) -> str:
     return translate("case.title", lang).format(region=region_name(x.scope_code, lang))
 
@@ -202,8 +212,11 @@ def _subtitle(x: CaseExport, lang: str) -> str:
     parts: list[str] = []
     pairs: Sequence[tuple[str, str | None]] = (
         ("case.col.state", f.state and translate(f"case.state.{f.state.value}", lang)),
-        ("case.col.category", f.category and translate(f"case.category.{f.category}", lang)),
-        ("case.col.source", f.source and translate(f"case.source.{f.source}", lang)),
+        (
+            "case.col.category",
+            f.category and _label(f"case.category.{f.category}", lang, f.category),
+        ),  # fmt: skip
+        ("case.col.source", f.source and _label(f"case.source.{f.source}", lang, f.source)),
         ("case.col.region", f.region_code and region_name(f.region_code, lang)),
         ("case.search", f.q),
     )
@@ -217,6 +230,12 @@ def _subtitle(x: CaseExport, lang: str) -> str:
     )
 
 
+def _xlsx_text(value: Any) -> Any:
+    """A cell's text without the control characters a worksheet cannot hold (a search or a
+    complaint's text may carry them)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def cases_xlsx(x: CaseExport, lang: str = "zh") -> bytes:
     """The export as an Excel workbook: title, cut-off and filters, the header (frozen, with
     an auto-filter), one row per case."""
@@ -226,7 +245,7 @@ def cases_xlsx(x: CaseExport, lang: str = "zh") -> bytes:
     ws.title = translate("export.sheet", lang)
     ws.append([_title(x, lang)])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([_subtitle(x, lang)])
+    ws.append([_xlsx_text(_subtitle(x, lang))])
     ws.append(headers)
     for c in range(1, len(headers) + 1):
         cell = ws.cell(row=3, column=c)
@@ -234,7 +253,7 @@ def cases_xlsx(x: CaseExport, lang: str = "zh") -> bytes:
         cell.fill = PatternFill("solid", fgColor="E3EDE8")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        ws.append(row)
+        ws.append([_xlsx_text(v) for v in row])
         for cell in ws[ws.max_row]:
             if cell.data_type == "f":  # text that starts with "=": text, not a formula
                 cell.data_type = "s"

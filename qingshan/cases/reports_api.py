@@ -70,7 +70,9 @@ def followup(
     user: Officer,
     session: SessionDep,
     scope: ScopeDep,
-    quarter: str | None = Query(None, pattern=r"^\d{4}-?Q[1-4]$", description="YYYYQn"),
+    quarter: str | None = Query(
+        None, pattern=r"^20\d{2}-?Q[1-4]$", description="YYYYQn, 2000-2099"
+    ),
 ) -> FollowupPublic:
     """季现场盯办: the cases of your region to visit on site in ``quarter`` (default: the
     running one), by the rule in ``qingshan.cases.followup``."""

@@ -65,7 +65,8 @@ CaseTime = Annotated[
     Field(json_schema_extra={"pattern": r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"}),
 ]
 #: not only spaces
-Named = Annotated[str, StringConstraints(min_length=1, pattern=r"\S"), NoNul]
+#: a name or title: something besides blanks, and no NUL byte (said in the schema too)
+Named = Annotated[str, StringConstraints(min_length=1, pattern=r"^[^\x00]*\S[^\x00]*$"), NoNul]
 
 
 class CaseSummary(BaseModel):
@@ -234,7 +235,12 @@ class UnitCreate(BaseModel):
     name: Annotated[Named, StringConstraints(max_length=128)]
     kind: Capacity
     region_code: RegionCode
-    categories: list[CategoryOrAll] = Field(default_factory=lambda: ["*"], max_length=50)
+    categories: list[CategoryOrAll] = Field(
+        default_factory=lambda: ["*"],
+        min_length=1,
+        max_length=50,
+        description="the categories a department is competent for, or ['*'] (all; the default)",
+    )
 
 
 class UnitUpdate(BaseModel):
@@ -242,7 +248,7 @@ class UnitUpdate(BaseModel):
     department needs at least one, or ``*``), whether it is active."""
 
     name: Annotated[Named, StringConstraints(max_length=128)] | None = None
-    categories: list[CategoryOrAll] | None = Field(None, max_length=50)
+    categories: list[CategoryOrAll] | None = Field(None, min_length=1, max_length=50)
     active: bool | None = None
 
 

@@ -88,6 +88,13 @@ def test_the_api_exports_the_filtered_scoped_list(client, cases):
     assert client.get("/api/v1/cases/export.csv", headers=auth(client, "citizen")).status_code == 403  # fmt: skip
     client.cookies.clear()
     assert client.get("/api/v1/cases/export.csv").status_code == 401
+    # a category no case has: an empty list, the filter named as given
+    r = client.get("/api/v1/cases/export.xlsx?category=smell", headers=auth(client, "zj"))
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert r.status_code == 200 and ws.max_row == 3 and "类别: smell" in ws["A2"].value
+    # a control character (a worksheet holds none) is left out of the file, not an error
+    r = client.get("/api/v1/cases/export.xlsx?q=%E9%BB%91%1C", headers=auth(client, "zj"))
+    assert r.status_code == 200 and "黑" in load_workbook(io.BytesIO(r.content)).active["A2"].value
     # a region outside the account's is refused like the list's
     r = client.get("/api/v1/cases/export.csv?region=330200", headers=auth(client, "hz"))
     assert r.status_code == 403

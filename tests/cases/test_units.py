@@ -148,7 +148,7 @@ def test_the_api_keeps_units_and_signers(client, world):
     r = client.post("/api/v1/cases/units", headers=h,
                     json={"name": "滨江区环保局", "kind": "department", "region_code": "330108",
                           "categories": []})  # fmt: skip
-    assert r.status_code == 422 and "a department needs the categories" in r.text
+    assert r.status_code == 422 and '"categories"' in r.text  # the schema: at least one
     r = client.patch(f"/api/v1/cases/units/{world.dept_unit}", headers=h,
                      json={"active": False, "categories": ["air_pollution"]})  # fmt: skip
     assert r.status_code == 200
