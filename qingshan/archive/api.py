@@ -63,7 +63,7 @@ def list_enterprises(
     ),
     sort: str = Query("region", pattern="^(region|name|industry|exceeding|cases)$"),
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=10_000_000),
 ) -> EnterprisePage:
     """企业/排口: enterprises in your scope with permit, outlets, latest values vs limits (超标),
     open 电子督办 cases and QC exceedance events; filtered, sorted and paged on the server."""
@@ -122,7 +122,11 @@ def import_file(
     settings: SettingsDep,
     file: Annotated[
         list[UploadFile],
-        File(description="a workbook (.xlsx), CSV files (one per sheet) or a .zip"),
+        File(
+            description="a workbook (.xlsx), CSV files (one per sheet) or a .zip",
+            min_length=1,
+            max_length=20,
+        ),
     ],
     dry_run: bool = Query(False, description="check and report what would change; store nothing"),
 ) -> ImportResultPublic | JSONResponse:
@@ -155,7 +159,7 @@ def export_file(
     session: SessionDep,
     scope: ScopeDep,
     region: str | None = Query(
-        None, pattern=r"^\d{6}$", description="a city or county within yours"
+        None, pattern=r"^33\d{4}$", description="a city or county within yours"
     ),
     format: str = Query(
         "xlsx",

@@ -59,8 +59,9 @@ PROVINCE = Scope(region_code="330000", role=Role.PROVINCE, username="scheduler")
 
 
 class RecordSources:
-    """The archive's ``EnterpriseRecordSources`` from the cases' and QC's public functions
-    (the same reading as the registry's implementation for the pages)."""
+    """The archive's ``EnterpriseRecordSources`` from the cases' and QC's public functions: an
+    enterprise's cases, its outlets' exceedance events and transmission rate (the registry gives
+    this one to the pages; the credit job and the demo use it directly)."""
 
     def cases(self, session: Session, scope: Scope, enterprise_id: int) -> list[CaseRef]:
         out: list[CaseRef] = []
@@ -89,7 +90,7 @@ class RecordSources:
                 continue
             out += [
                 ArchiveFinding(FindingKind.EXCEEDANCE, f"qc_event:{e.id}", e.start,
-                               f"{code} {e.parameter_code} 超标 {e.max_multiple:.2f} 倍",
+                               f"{code} {e.parameter_code} 超标 {e.max_multiple:.2f} 倍（{e.periods} 时段）",
                                f"/qc/outlets/{code}", site_id=e.site_id,
                                parameter_code=e.parameter_code)
                 for e in events

@@ -29,7 +29,7 @@ from qingshan.enforcement.ratings import (
     rate_enterprises,
     rating_detail,
 )
-from qingshan.enforcement.record import enterprise_directory, gather_records
+from qingshan.enforcement.record import RecordSources, enterprise_directory, gather_records
 from qingshan.enforcement.results import OUTCOMES, ResultInput, record_result, task_views
 from qingshan.enforcement.roster import add_inspector, list_inspectors
 from qingshan.enforcement.spotchecks import (
@@ -62,6 +62,7 @@ from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import as_cst
 
 __all__ = [
+    "RecordSources",
     "CreditRun",
     "recompute_credit",
     "list_ratings",

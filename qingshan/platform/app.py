@@ -9,9 +9,8 @@ in :data:`NAV`. Protocols a domain publishes get their implementation in :func:`
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -19,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from qingshan import __version__
 from qingshan.accounts.models import Role
-from qingshan.accounts.scope import Scope
 from qingshan.api import accounts as accounts_api
 from qingshan.api import geo as geo_api
 from qingshan.api import health as health_api
@@ -31,11 +29,8 @@ from qingshan.api.responses import ERROR_RESPONSES
 from qingshan.archive import api as archive_api
 from qingshan.archive import web as archive_web
 from qingshan.archive.findings import (
-    CaseRef,
     CreditSummary,
     EnterpriseRecordSources,
-    Finding,
-    FindingKind,
 )
 from qingshan.archive.service import OutletCounts
 from qingshan.cases import api as cases_api
@@ -48,17 +43,13 @@ from qingshan.cases import sources_web as case_sources_web
 from qingshan.cases import web as cases_web
 from qingshan.cases.service import (
     CASES_SINK,
-    CaseFilter,
-    list_cases,
     open_case_counts,
     site_cases_public,
 )
-from qingshan.cases.workflow import OPEN_STATES
 from qingshan.config import Settings, get_settings
 from qingshan.enforcement import api as enforcement_api
 from qingshan.enforcement import web as enforcement_web
-from qingshan.enforcement.service import credit_summary
-from qingshan.errors import NotFound
+from qingshan.enforcement.service import RecordSources, credit_summary
 from qingshan.hj212 import api as hj212_api
 from qingshan.hj212 import web as hj212_web
 from qingshan.jobs import api as jobs_api
@@ -71,10 +62,8 @@ from qingshan.platform.jobs import JOBS
 from qingshan.platform.runtime import start_runtime
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
-from qingshan.qc.outlet import outlet_transmission
-from qingshan.qc.records import outlet_events
 from qingshan.qc.service import outlet_event_counts
-from qingshan.qc.supervision import CaseSink, SiteCases, transmission_rates
+from qingshan.qc.supervision import CaseSink, SiteCases
 from qingshan.standards import api as standards_api
 from qingshan.timeseries.store import ObservationStore
 from qingshan.web import oidc as oidc_web
@@ -146,60 +135,6 @@ def outlet_counts(session: Session, site_ids: list[int]) -> tuple[dict[int, int]
     """The archive's :class:`OutletCounts`: open cases per outlet from the cases service, QC
     events of the current verdicts from QC's."""
     return open_case_counts(session, site_ids), outlet_event_counts(session, site_ids)
-
-
-class RecordSources:
-    """The archive's :class:`EnterpriseRecordSources`: an enterprise's cases from the cases
-    service, its outlets' exceedance events and transmission rate from QC's."""
-
-    def cases(self, session: Session, scope: Scope, enterprise_id: int) -> list[CaseRef]:
-        out: list[CaseRef] = []
-        page = 1
-        while True:
-            found = list_cases(session, scope, CaseFilter(enterprise_id=enterprise_id),
-                               page=page, per_page=200)  # fmt: skip
-            out += [
-                CaseRef(c.id, c.number, c.title, c.state.value, c.source, c.category, c.site_id,
-                        c.occurred_at, c.registered_at, c.due_at, c.closed_at, c.relapse_count,
-                        c.state in OPEN_STATES)
-                for c in found.items
-            ]  # fmt: skip
-            if page * found.per_page >= found.total:
-                return out
-            page += 1
-
-    def exceedances(self, session: Session, scope: Scope, site_codes: Sequence[str]) -> list:
-        out: list[Finding] = []
-        for code in site_codes:
-            try:
-                events = outlet_events(session, scope, code)
-            except NotFound:
-                continue
-            out += [
-                Finding(FindingKind.EXCEEDANCE, f"qc_event:{e.id}", e.start,
-                        f"{code} {e.parameter_code} 超标 {e.max_multiple:.2f} 倍（{e.periods} 时段）",
-                        f"/qc/outlets/{code}", site_id=e.site_id,
-                        parameter_code=e.parameter_code)
-                for e in events
-            ]  # fmt: skip
-        return out
-
-    def transmission(
-        self,
-        session: Session,
-        store: ObservationStore,
-        site_ids: Sequence[int],
-        start: datetime,
-        end: datetime,
-    ) -> dict[str, Any]:
-        expected = reported = valid = exempt = 0
-        for site_id in site_ids:
-            r = outlet_transmission(session, store, site_id, start, end)
-            expected += r["expected"]
-            reported += r["reported"]
-            valid += r["valid"]
-            exempt += r["exempt"]
-        return transmission_rates(expected, reported, valid, exempt=exempt)
 
 
 def providers() -> dict[type, Any]:
