@@ -14,13 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from pydantic import AfterValidator, Field, StringConstraints
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qingshan.geo.regions import REGIONS
 
 MAX_INT64 = 2**63 - 1
 #: ids are INTEGER columns: 32 bits on PostgreSQL
@@ -29,6 +31,11 @@ MAX_ID = 2**31 - 1
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="a database id")]
+#: a GB/T 2260 code of Zhejiang's province, cities or counties: the schema lists them
+if TYPE_CHECKING:
+    RegionCode: TypeAlias = str
+else:
+    RegionCode = Literal[tuple(REGIONS)]
 Offset = Annotated[int, Field(ge=0, le=MAX_INT64)]
 
 
@@ -44,10 +51,12 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
+#: the schema's readers learn the calendar's years (1900–2200) from this pattern
+_YEARS = Field(json_schema_extra={"pattern": r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"})
 #: a datetime of the platform's calendar, naive allowed (the route says how it is read)
-Time = Annotated[datetime, AfterValidator(_year_in_range)]
+Time = Annotated[datetime, AfterValidator(_year_in_range), _YEARS]
 #: a datetime with a timezone, within the platform's calendar
-AwareTime = Annotated[datetime, AfterValidator(_aware), AfterValidator(_year_in_range)]
+AwareTime = Annotated[datetime, AfterValidator(_aware), AfterValidator(_year_in_range), _YEARS]
 
 
 def _no_nul(value: str) -> str:

@@ -19,6 +19,7 @@ from qingshan.api.deps import (
     provided,
     require_roles,
 )
+from qingshan.api.limits import RegionCode
 from qingshan.archive import service
 from qingshan.archive.enterprise_file import get_enterprise_file
 from qingshan.archive.export import archive_tables, export_csv_zip, export_xlsx
@@ -54,7 +55,7 @@ def list_enterprises(
     industry: Industry | None = Query(
         None, description="thermal_power cement paper dyeing chemical"
     ),
-    region: str | None = Query(None, pattern=r"^\d{6}$", description="city or county code"),
+    region: RegionCode | None = Query(None, description="city or county code"),
     q: str | None = Query(
         None, max_length=64, description="name, 统一社会信用代码, permit or outlet"
     ),
@@ -158,9 +159,7 @@ def export_file(
     user: Officer,
     session: SessionDep,
     scope: ScopeDep,
-    region: str | None = Query(
-        None, pattern=r"^33\d{4}$", description="a city or county within yours"
-    ),
+    region: RegionCode | None = Query(None, description="a city or county within yours"),
     format: str = Query(
         "xlsx",
         pattern="^(xlsx|csv|csv-gbk)$",

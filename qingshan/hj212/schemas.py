@@ -64,10 +64,6 @@ def _not_bool(value: object) -> object:
 Edition = Annotated[int, Field(ge=0, le=2), BeforeValidator(_not_bool)]
 Overtime = Annotated[int, Field(ge=1, le=99), BeforeValidator(_not_bool)]
 Recount = Annotated[int, Field(ge=0, le=99), BeforeValidator(_not_bool)]
-#: a time of a request, years 1900–2200 (the pattern tells the schema's readers so)
-RequestTime = Annotated[
-    Time, Field(json_schema_extra={"pattern": r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"})
-]
 
 
 class DeviceCreate(BaseModel):
@@ -156,16 +152,16 @@ class CommandCreate(BaseModel):
     cn: Literal["2011", "2051", "2061", "2031"] | None = Field(
         None, description="back-fill: 2051 minute, 2061 hour, 2031 day (2011: HJ 212-2025)"
     )
-    begin: RequestTime | None = Field(None, description="back-fill: the first period's start")
-    end: RequestTime | None = Field(None, description="back-fill: the last period's start")
-    system_time: RequestTime | None = Field(None, description="time-set: default: the clock")
+    begin: Time | None = Field(None, description="back-fill: the first period's start")
+    end: Time | None = Field(None, description="back-fill: the last period's start")
+    system_time: Time | None = Field(None, description="time-set: default: the clock")
 
 
 class SiteBackfill(BaseModel):
     """Back-fill 请求补传 of a site's gaps over [start, end) (what QC found missing)."""
 
-    start: RequestTime
-    end: RequestTime
+    start: Time
+    end: Time
     period: Literal["min", "hour", "day"] = "hour"
     missing_only: StrictBool = Field(True, description="only the periods no series has")
 

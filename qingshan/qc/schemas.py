@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.json_schema import WithJsonSchema
 
 from qingshan.api.limits import AwareTime, NoNul
 from qingshan.standards.errors import StandardsError
-from qingshan.standards.pollutant_codes import normalise_code
+from qingshan.standards.pollutant_codes import COMMON_NAMES, POLLUTANT_CODES, normalise_code
 
 #: a mark's reason, at most this many characters
 MAX_REASON_CHARS = 2000
@@ -26,9 +27,18 @@ def _hj212_code(value: str | None) -> str | None:
         raise ValueError(f"not an HJ 212 pollutant code: {value!r}") from exc
 
 
-ParameterCode = Annotated[
-    str | None, StringConstraints(max_length=16), NoNul, AfterValidator(_hj212_code)
-]
+#: an HJ 212-2017 Appendix B code or a common name (SO2, NOx…); the schema lists them, the
+#: validator also reads the HJ/T 212-2005 codes (normalise_code)
+ParameterCode = (
+    Annotated[
+        str,
+        StringConstraints(max_length=16),
+        NoNul,
+        AfterValidator(_hj212_code),
+        WithJsonSchema({"type": "string", "enum": sorted({*POLLUTANT_CODES, *COMMON_NAMES})}),
+    ]
+    | None
+)
 ProofEntry = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PROOF_CHARS), NoNul]
 
 
