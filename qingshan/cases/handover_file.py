@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -27,6 +26,7 @@ from qingshan.cases.handover_layout import (
 from qingshan.cases.locate import check_region_code, region_for_point
 from qingshan.errors import UnreadableText, decode_table_text
 from qingshan.geo.regions import REGIONS, RegionLevel
+from qingshan.tablefile import TableFileError, read_workbook
 from qingshan.timeutil import CST
 
 __all__ = [
@@ -114,27 +114,12 @@ def _file_problem(message: str) -> HandoverRejected:
 
 
 def _xlsx_rows(data: bytes, max_bytes: int) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
+    """The rows of the workbook's first sheet (the hand-over list is one sheet)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            expanded = sum(i.file_size for i in z.infolist())
-    except zipfile.BadZipFile:
-        raise _file_problem("not an Excel workbook (.xlsx): the file is damaged") from None
-    if expanded > max_bytes:
-        raise _file_problem(
-            f"the workbook expands to {expanded} bytes, more than the limit of {max_bytes} "
-            "(setting QINGSHAN_MAX_FILE_BYTES)"
-        )
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise _file_problem(f"not a readable Excel workbook (.xlsx): {exc}") from exc
-    try:
-        ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
+        sheets = read_workbook(data, max_bytes=max_bytes)
+    except TableFileError as exc:
+        raise _file_problem(str(exc)) from None
+    return next(iter(sheets.values()), [])
 
 
 def read_table(data: bytes, filename: str, *, max_bytes: int) -> Table:
