@@ -32,7 +32,7 @@ def _hj212_code(value: str | None) -> str | None:
 ParameterCode = (
     Annotated[
         str,
-        StringConstraints(max_length=16),
+        StringConstraints(max_length=32),
         NoNul,
         AfterValidator(_hj212_code),
         WithJsonSchema({"type": "string", "enum": sorted({*POLLUTANT_CODES, *COMMON_NAMES})}),
