@@ -17,11 +17,10 @@ from pydantic import (
 )
 
 from qingshan.accounts.models import Role
-from qingshan.api.limits import MAX_ID, MAX_YEAR, MIN_YEAR, NoNul
+from qingshan.api.limits import MAX_ID, MAX_YEAR, MIN_YEAR, NoNul, RegionCode
 from qingshan.cases.intake import SOURCES
 from qingshan.cases.rules import case_rules
 from qingshan.cases.workflow import Capacity, CaseEvent, CaseState
-from qingshan.geo.regions import REGIONS
 
 Text = Annotated[str, StringConstraints(max_length=4000), NoNul]
 Short = Annotated[str, StringConstraints(max_length=200), NoNul]
@@ -32,13 +31,11 @@ if TYPE_CHECKING:
     Category: TypeAlias = str
     Severity: TypeAlias = str
     CategoryOrAll: TypeAlias = str
-    RegionCode: TypeAlias = str
 else:
     SourceName = Literal[SOURCES]
     Category = Literal[case_rules().categories]
     Severity = Literal[case_rules().severities]
     CategoryOrAll = Literal[("*", *case_rules().categories)]
-    RegionCode = Literal[tuple(REGIONS)]
 #: a database id
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="a database id")]
 

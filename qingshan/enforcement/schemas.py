@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints
 
-from qingshan.api.limits import MAX_ID, NoNul
+from qingshan.api.limits import MAX_ID, NoNul, RegionCode
 from qingshan.archive.records import VIOLATION_CATEGORIES
 from qingshan.cases.rules import case_rules
 from qingshan.enforcement.credit import credit_rule
 from qingshan.enforcement.draw import MAX_SEED
-from qingshan.geo.regions import REGIONS
 
 TargetGroup = Literal["key", "general", "all"]
 Frequency = Literal["quarter", "half", "year"]
@@ -21,13 +20,11 @@ Outcome = Literal["compliant", "violation", "closed", "not_found"]
 #: the schema says what the domain accepts (regions of Zhejiang, the rule's grades, the
 #: archive's violation categories, the cases' categories and severities)
 if TYPE_CHECKING:
-    RegionCode: TypeAlias = str
     GradeKey: TypeAlias = str
     ViolationCategory: TypeAlias = str
     CaseCategory: TypeAlias = str
     Severity: TypeAlias = str
 else:
-    RegionCode = Literal[tuple(REGIONS)]
     GradeKey = Literal[tuple(g.key for g in credit_rule().grades)]
     ViolationCategory = Literal[tuple(VIOLATION_CATEGORIES)]
     CaseCategory = Literal[case_rules().categories]
