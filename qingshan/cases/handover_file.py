@@ -26,7 +26,7 @@ from qingshan.cases.handover_layout import (
 from qingshan.cases.locate import check_region_code, region_for_point
 from qingshan.errors import UnreadableText, decode_table_text
 from qingshan.geo.regions import REGIONS, RegionLevel
-from qingshan.tablefile import TableFileError, read_workbook
+from qingshan.tablefile import TableFileError, is_blank, parse_date, read_workbook
 from qingshan.timeutil import CST
 
 __all__ = [
@@ -37,8 +37,6 @@ __all__ = [
     "read_table",
     "parse_handover",
 ]
-
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
 @dataclass(frozen=True)
@@ -144,17 +142,13 @@ def read_table(data: bytes, filename: str, *, max_bytes: int) -> Table:
         names = [header_name(c) for c in cells]
         if "交办编号" in names:
             rows = [
-                (n + 1, r) for n, r in enumerate(raw) if n > i and any(not _blank(c) for c in r)
+                (n + 1, r) for n, r in enumerate(raw) if n > i and any(not is_blank(c) for c in r)
             ]
             return Table(i + 1, [("" if c is None else str(c)).strip() for c in cells], rows)
     raise _file_problem(
         f"no header row: none of the first {HEADER_ROWS} rows has the column 交办编号 "
         f"(the columns are {', '.join(REQUIRED)}, …)"
     )
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value: Any) -> str:
@@ -181,20 +175,10 @@ def _region(value: str) -> str:
 
 
 def _date(value: Any, field: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    m = _DATE_TEXT.match(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
     try:
-        if m is None:
-            raise ValueError
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        raise BadCaseInput(
-            field, f"{text!r} is not a date (2026-04-30, 2026/4/30 or 2026年4月30日)"
-        ) from None
+        return parse_date(value)
+    except ValueError as exc:
+        raise BadCaseInput(field, str(exc)) from None
 
 
 def _number(value: Any, field: str) -> float:
