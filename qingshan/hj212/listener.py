@@ -310,7 +310,7 @@ class Listener:
                 RejectRecord(
                     received_at=datetime.now(UTC), mn=mn, peer=peer,
                     reason=exc.reason, message=exc.message[:500],
-                    frame=None if frame is None else frame[:2000].decode("utf-8", "replace"),
+                    frame=None if frame is None else frame[:2000].decode("utf-8", "backslashreplace"),
                 )
             )  # fmt: skip
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,9 @@ _SEPARATORS = ";=&, "
 #: ids are INTEGER columns (32 bits on PostgreSQL)
 _MAX_ID = 2**31 - 1
 CSV_COLUMNS = ("mn", "password", "site", "crc", "protocol_version", "name", "enabled")
+#: control characters a refused frame may carry (a wrong SM4 key decrypts to noise) that a TEXT
+#: column must not hold (PostgreSQL refuses NUL) and a page must not print: kept as ``\xNN``
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class StatusDelta(TypedDict):
@@ -372,13 +376,19 @@ def write_rejects(
     session: Session, rejects: Iterable[RejectRecord], retention: RejectRetention | None = None
 ) -> int:
     """Add the reject rows; with ``retention``, then delete what it does not keep.
-    Returns how many rows were deleted."""
-    rows = [Reject(**r) for r in rejects]
+    Returns how many rows were deleted. Control characters in the message and the frame are
+    written as ``\\xNN`` (a binary frame is kept readable, and PostgreSQL refuses NUL)."""
+    rows = [Reject(**{**r, "message": _printable(r["message"]), "frame": _printable(r["frame"])})
+            for r in rejects]  # fmt: skip
     session.add_all(rows)
     session.flush()
     if retention is None or not rows:
         return 0
     return prune_rejects(session, retention, max(r.received_at for r in rows))
+
+
+def _printable(text: str | None) -> str | None:
+    return None if text is None else _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def prune_rejects(session: Session, retention: RejectRetention, now: datetime) -> int:

@@ -96,8 +96,8 @@ def _act(page, event: str, **fields: str) -> None:
             el.check()
         else:
             el.fill(value)
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():  # the form posts and redirects: wait for the new page
+        box.locator("button[type=submit]").click()
 
 
 def _actions(page) -> list[str]:
@@ -139,8 +139,8 @@ def test_a_qc_case_walks_to_closure_with_two_signatures(browser, case_server, tm
     photo = tmp_path / "整改后.png"
     photo.write_bytes(PNG)
     page.set_input_files("input[name=file]", str(photo))
-    page.click(".qs-upload button[type=submit]")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():  # the form posts and redirects: wait for the new page
+        page.click(".qs-upload button[type=submit]")
     assert "整改后.png" in page.inner_text("#qs-evidence")
     _act(page, "submit", reason="已检修脱硫系统，排放恢复正常", evidence_ids="on")
     assert _state(page) == "submitted" and _actions(page) == ["note"]

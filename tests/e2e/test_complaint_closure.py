@@ -89,8 +89,8 @@ def test_a_complaint_walks_to_closure_and_the_public_tracks_it(browser, complain
     page.goto(f"{url}/cases?source=complaint")
     row = page.locator("#qs-cases tbody tr").first
     assert row.get_attribute("data-state") == "registered" and "之江路工地" in row.inner_text()
-    row.locator("a").first.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        row.locator("a").first.click()
     case_url = page.url.split("?")[0].split("#")[0]
     assert _state(page) == "registered" and "群众举报" in page.inner_text("#qs-facts")
     _act(page, "assign")  # the routed unit preselected: the department competent for noise

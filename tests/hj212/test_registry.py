@@ -117,3 +117,21 @@ def test_status_and_rejects(engine):
         assert a["lag_seconds"] == 120.0 and a["last_seen"] == now - timedelta(minutes=1)
         assert rows["B"]["online"] is False and rows["B"]["packets"] == 0
         assert [r.message for r in list_rejects(s, "A")] == ["wrong PW for MN=A"]
+
+
+def test_a_binary_reject_is_stored_readable(engine):
+    """A frame sent with the wrong SM4 key decrypts to noise, NUL bytes included: PostgreSQL's
+    TEXT refuses NUL, and the whole batch of rejects was lost with it (CI, stop 27)."""
+    now = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    noise = b"##0040QN=1;CN=2011;MN=ENC02;CP=&&\x00\x1e\xff\x01\r\n&&"
+    frame = noise.decode("utf-8", "backslashreplace")
+    with session_scope(engine) as s:
+        write_rejects(s, [{"received_at": now, "mn": "ENC02", "peer": "p", "reason": "bad_cipher",
+                           "message": "bad\x00byte", "frame": frame},
+                          {"received_at": now, "mn": "ENC03", "peer": "p", "reason": "auth",
+                           "message": "wrong PW", "frame": "##..."}])  # fmt: skip
+    with session_scope(engine) as s:
+        [row] = list_rejects(s, "ENC02")
+        assert row.frame == "##0040QN=1;CN=2011;MN=ENC02;CP=&&\\x00\\x1e\\xff\\x01\r\n&&"
+        assert row.message == "bad\\x00byte"
+        assert [r.mn for r in list_rejects(s, "ENC03")] == ["ENC03"]
