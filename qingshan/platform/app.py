@@ -55,8 +55,9 @@ from qingshan.hj212 import web as hj212_web
 from qingshan.jobs import api as jobs_api
 from qingshan.jobs import web as jobs_web
 from qingshan.jobs.job import Jobs
+from qingshan.monitoring import air_history_api, air_web
 from qingshan.monitoring import api as monitoring_api
-from qingshan.monitoring import water_api
+from qingshan.monitoring import layers_api, water_api
 from qingshan.monitoring import web as monitoring_web
 from qingshan.platform.jobs import JOBS
 from qingshan.platform.runtime import start_runtime
@@ -77,7 +78,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     accounts_api.router,
     geo_api.router,
     monitoring_api.router,
+    air_history_api.router,
     water_api.router,
+    layers_api.router,
     hj212_api.router,
     standards_api.router,
     qc_api.router,
@@ -93,6 +96,7 @@ ROUTERS: tuple[APIRouter, ...] = (
 PAGES: tuple[APIRouter, ...] = (
     oidc_web.router,
     monitoring_web.router,
+    air_web.router,
     hj212_web.router,
     archive_web.router,
     qc_web.router,
