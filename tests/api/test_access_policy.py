@@ -242,6 +242,7 @@ ANONYMOUS_READS = [
     "/api/v1/air/stations/latest",
     "/api/v1/credit/rule",
     "/api/v1/geo/zhejiang-cities.geojson",
+    "/api/v1/geo/zhejiang-counties.geojson",
     "/api/v1/health",
     "/api/v1/regions",
     "/api/v1/sites",
