@@ -165,6 +165,18 @@ class Settings(BaseSettings):
         description="Open311 POST requests need one of these keys (comma-separated); "
         "empty: no key needed",
     )
+    # 数据时效 /freshness (qingshan.monitoring.freshness): when data count as late or missing
+    freshness_air_late_hours: float = Field(2.0, gt=0, description="air station late after [h]")
+    freshness_air_missing_hours: float = Field(24.0, gt=0, description="air station missing [h]")
+    freshness_water_period_hours: float = Field(
+        4.0, gt=0, description="a water section's reporting period unless its own is set [h]"
+    )
+    freshness_water_late_periods: float = Field(2.0, gt=0, description="water late after periods")
+    freshness_water_missing_hours: float = Field(48.0, gt=0, description="water missing [h]")
+    freshness_logger_late_intervals: float = Field(
+        3.0, gt=0, description="a data logger is late after this many of its intervals"
+    )
+    freshness_logger_missing_hours: float = Field(24.0, gt=0, description="logger missing [h]")
 
     @field_validator("database_url")
     @classmethod

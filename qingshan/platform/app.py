@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from qingshan import __version__
 from qingshan.accounts.models import Role
+from qingshan.accounts.scope import Scope
 from qingshan.api import accounts as accounts_api
 from qingshan.api import geo as geo_api
 from qingshan.api import health as health_api
@@ -52,13 +53,22 @@ from qingshan.enforcement import web as enforcement_web
 from qingshan.enforcement.service import RecordSources, credit_summary
 from qingshan.hj212 import api as hj212_api
 from qingshan.hj212 import web as hj212_web
+from qingshan.hj212.service import scoped_status
 from qingshan.jobs import api as jobs_api
 from qingshan.jobs import web as jobs_web
 from qingshan.jobs.job import Jobs
-from qingshan.monitoring import air_history_api, air_web
+from qingshan.monitoring import (
+    air_history_api,
+    air_web,
+    freshness_api,
+    layers_api,
+    water_api,
+    water_history_api,
+    water_web,
+)
 from qingshan.monitoring import api as monitoring_api
-from qingshan.monitoring import layers_api, water_api
 from qingshan.monitoring import web as monitoring_web
+from qingshan.monitoring.freshness import LoggerState, LoggerStates
 from qingshan.platform.jobs import JOBS
 from qingshan.platform.runtime import start_runtime
 from qingshan.qc import api as qc_api
@@ -81,6 +91,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     air_history_api.router,
     water_api.router,
     layers_api.router,
+    water_history_api.router,
+    freshness_api.router,
     hj212_api.router,
     standards_api.router,
     qc_api.router,
@@ -97,6 +109,7 @@ PAGES: tuple[APIRouter, ...] = (
     oidc_web.router,
     monitoring_web.router,
     air_web.router,
+    water_web.router,
     hj212_web.router,
     archive_web.router,
     qc_web.router,
@@ -112,7 +125,7 @@ PAGES: tuple[APIRouter, ...] = (
 #: the top navigation
 NAV: tuple[NavItem, ...] = (
     NavItem("/map", "nav.map", ("/", "/map")),
-    NavItem("/water", "nav.water", ("/water",)),
+    NavItem("/water", "nav.water", ("/water",), prefixes=("/water/",)),
     NavItem("/complaints/new", "nav.complaint", ("/complaints/new",), prefixes=("/complaints/",)),
     NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
     NavItem(
@@ -129,6 +142,7 @@ NAV: tuple[NavItem, ...] = (
         prefixes=("/cases/",),
         roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE),
     ),
+    NavItem("/freshness", "nav.freshness", ("/freshness",), login=True),
     NavItem("/devices", "nav.devices", ("/devices",), login=True),
     NavItem("/admin/jobs", "nav.admin_jobs", ("/admin/jobs",), login=True, roles=(Role.PROVINCE,)),
     NavItem(f"{API_PREFIX}/docs", "nav.api"),
@@ -141,6 +155,22 @@ def outlet_counts(session: Session, site_ids: list[int]) -> tuple[dict[int, int]
     return open_case_counts(session, site_ids), outlet_event_counts(session, site_ids)
 
 
+def logger_states(session: Session, scope: Scope) -> list[LoggerState]:
+    """Monitoring's :class:`LoggerStates` (数据时效): the HJ 212 intake's device status."""
+    return [
+        LoggerState(
+            mn=r.mn,
+            name=r.name,
+            site_code=r.site_code,
+            site_name=r.site_name,
+            region_code=r.region_code,
+            last_data_time=r.last_data_time,
+            packets_by_cn=r.packets_by_cn,
+        )
+        for r in scoped_status(session, scope)
+    ]
+
+
 def providers() -> dict[type, Any]:
     """Protocol a domain publishes → the implementation another domain gives it (read by the
     routes through :func:`qingshan.api.deps.provided`)."""
@@ -151,6 +181,7 @@ def providers() -> dict[type, Any]:
         Jobs: JOBS,
         CaseSink: CASES_SINK,
         SiteCases: site_cases_public,
+        LoggerStates: logger_states,
     }
 
 
