@@ -287,7 +287,10 @@ def period_index(stats: Mapping[str, npt.NDArray[np.float64]]) -> ComprehensiveI
         single={k: round(v, 3) for k, v in ci.single_indices.items()},
         primary=ci.primary,
         edition=ci.edition,
-        statistics={k: round(v, 3) for k, v in statistics.items()},
+        # as the index used them: GB/T 8170, integers, CO to 0.1 mg/m³
+        statistics={
+            k: round(v, 1) if k == "CO_p95" else float(round(v)) for k, v in statistics.items()
+        },
     )
 
 

@@ -126,7 +126,7 @@
     var lv1 = s.level_days["1"] || 0;
     if (s.valid_days) {
       var share = 100 * lv1 / s.valid_days;
-      rows.push('<div class="airh-share"><span class="qs-muted">—</span><span class="airh-bar-wrap"><span class="airh-bar" style="display:block;background:#9AA0A6;width:' + share + '%"></span></span><span class="num">' + share.toFixed(1) + '%</span></div><p class="qs-muted qs-small" style="margin:2px 0 0">— ' + esc(L["airh.primary_none"]) + "</p>");
+      rows.push('<div class="airh-share"><span class="qs-muted">' + esc(L["airh.none"]) + '</span><span class="airh-bar-wrap"><span class="airh-bar" style="display:block;background:#9AA0A6;width:' + share + '%"></span></span><span class="num">' + share.toFixed(1) + '%</span></div><p class="qs-muted qs-small airh-note">' + esc(L["airh.none"]) + L["punct.colon"] + esc(L["airh.primary_none"]) + "</p>");
     }
     $("airh-shares").innerHTML = rows.join("") || "—";
   }
@@ -168,13 +168,14 @@
     var byDate = {};
     h.daily.forEach(function (d) { byDate[d.date] = d; });
     var vertical = phone();
-    var days = h.daily.length;
-    var weeks = Math.ceil((days + 7) / 7);
+    var first = new Date(h.start + "T00:00:00Z");
+    var lead = (first.getUTCDay() + 6) % 7;  // weeks start on Monday
+    var weeks = Math.ceil((h.daily.length + lead) / 7);
     var el = $("airh-cal-chart");
     var width = el.clientWidth || 600;
-    var cell = vertical ? Math.max(14, Math.min(40, Math.floor((width - 90) / 7)))
-                        : Math.max(10, Math.min(40, Math.floor((width - 70) / weeks)));
-    el.style.height = (vertical ? (weeks * cell + 90) : (7 * cell + 100)) + "px";
+    var cell = vertical ? Math.max(14, Math.min(36, Math.floor((width - 60) / 7)))
+                        : Math.max(10, Math.min(36, Math.floor((width - 60) / weeks)));
+    el.style.height = (vertical ? (weeks * cell + 110) : (7 * cell + 100)) + "px";
     chart("airh-cal-chart").resize();
     chart("airh-cal-chart").setOption({
       animation: false,
@@ -189,7 +190,7 @@
                    itemWidth: 12, itemHeight: 10, textStyle: { fontSize: 11 }, outOfRange: { color: "#A0A4A8" } },
       calendar: {
         range: [h.start, h.end], orient: vertical ? "vertical" : "horizontal", cellSize: cell,
-        left: vertical ? 40 : 40, right: 10, top: vertical ? 40 : 30,
+        left: vertical ? "center" : 40, top: vertical ? 40 : 30,
         dayLabel: { nameMap: cfg.lang === "en" ? "en" : "ZH", firstDay: 1, fontSize: 10 },
         monthLabel: { nameMap: cfg.lang === "en" ? "en" : "ZH", fontSize: 11 },
         yearLabel: { show: false },
