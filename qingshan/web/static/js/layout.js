@@ -1,0 +1,42 @@
+/* The top bar of every page: it stays on one line and every control stays reachable.
+ * When the navigation does not fit, the long title gives way first, then the clock, then the
+ * region (the account's line names it too); if it still does not fit, the bar folds into the
+ * menu button (.qs-collapsed), as it always does on phones (CSS). The button opens and closes
+ * the panel; Escape or a click elsewhere closes it. */
+(function () {
+  "use strict";
+  var top = document.querySelector(".qs-top");
+  var btn = document.getElementById("qs-menu-btn");
+  var nav = top && top.querySelector(".qs-nav");
+  if (!top || !btn || !nav) { return; }
+  var LEVELS = ["qs-fit-title", "qs-fit-clock", "qs-fit-region", "qs-collapsed"];
+
+  function overflows() {
+    return nav.scrollWidth > nav.clientWidth + 1 || top.scrollWidth > top.clientWidth + 1;
+  }
+  function fit() {
+    LEVELS.forEach(function (c) { top.classList.remove(c); });
+    if (getComputedStyle(btn).display !== "none") { return; }  // folded by CSS (phones)
+    for (var i = 0; i < LEVELS.length && overflows(); i++) { top.classList.add(LEVELS[i]); }
+    if (!top.classList.contains("qs-collapsed")) { setOpen(false); }
+  }
+  function setOpen(open) {
+    top.classList.toggle("qs-menu-open", open);
+    btn.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  btn.addEventListener("click", function () { setOpen(!top.classList.contains("qs-menu-open")); });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && top.classList.contains("qs-menu-open")) { setOpen(false); btn.focus(); }
+  });
+  document.addEventListener("click", function (ev) {
+    if (top.classList.contains("qs-menu-open") && !top.contains(ev.target)) { setOpen(false); }
+  });
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; fit(); });
+  });
+  fit();
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(fit); }  // widths change with the web font
+})();
