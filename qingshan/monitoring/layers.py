@@ -371,11 +371,9 @@ def water_latest_all(session: Session) -> list[SectionLatest]:
 
 
 def _section(s: SectionLatest, context: bool) -> LayerSection:
-    return LayerSection(
-        **section_public(s).model_dump(),
-        approximate=_approximate(s.latest.site),
-        context=context,
-    )
+    fields = section_public(s).model_dump()
+    fields.update(approximate=_approximate(s.latest.site), context=context)
+    return LayerSection(**fields)
 
 
 def water_layer(

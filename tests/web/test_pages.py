@@ -66,7 +66,7 @@ def test_map_page_chinese_first(client):
     assert "/static/vendor/echarts/echarts.min.js" in html
     config = _config(html)
     assert config["geojsonUrl"] == "/api/v1/geo/zhejiang-cities.geojson"
-    assert config["stationsUrl"] == "/api/v1/air/stations/latest"
+    assert config["layersUrl"] == "/api/v1/air/layers"
     assert config["labels"]["control.national"] == "国控"
     assert LANG_COOKIE not in response.cookies
 

@@ -1,31 +1,21 @@
-/* The map of Zhejiang: 11 cities (ECharts registerMap), air stations coloured by AQI level,
- * a ranking of cities by mean station AQI. Configuration (labels, legend colours, URLs) comes
- * from the server in <script id="qs-config">; data from the JSON API. */
+/* The air quality map: the province's cities (or a city's counties), air stations coloured by
+ * AQI level, a ranking (cities at the province, stations below), drill-down by click and
+ * breadcrumbs, and a time slider over the stored hours and days (map_nav.js). Labels, legend
+ * colours and URLs come from the server in <script id="qs-config">; the data from the layer API
+ * (/api/v1/air/layers/...). */
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("qs-config").textContent);
   var L = cfg.labels;
   var en = cfg.lang === "en";
+  var esc = qs.esc;
   var NO_DATA = cfg.legend[cfg.legend.length - 1];
   var COLON = L["punct.colon"];
+  var SEP = en ? ", " : "，";
+  //: the six pollutants in the order the bureau lists them, with their units
+  var POLLUTANTS = [["PM2.5", "µg/m³"], ["PM10", "µg/m³"], ["O3", "µg/m³"], ["NO2", "µg/m³"],
+    ["SO2", "µg/m³"], ["CO", "mg/m³"]];
 
-  var fmtTime = new Intl.DateTimeFormat("zh-CN", {
-    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", hour12: false
-  });
-  function cst(iso) {
-    if (!iso) { return L["station.none"]; }
-    // the API speaks UTC; a time without an offset is UTC too (never the browser's zone)
-    if (!/(Z|[+-]\d\d:?\d\d)$/i.test(iso)) { iso += "Z"; }
-    var parts = {};
-    fmtTime.formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
-    return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute;
-  }
-  function esc(s) {
-    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
   function legendOf(level) {
     for (var i = 0; i < cfg.legend.length; i++) {
       if (cfg.legend[i].level === level) { return cfg.legend[i]; }
@@ -46,10 +36,8 @@
     return m ? m[1] + " (" + m[2] + " h)" : key;
   }
   function cityLabel(name) { return en ? (cfg.cityNamesEn[name] || name) : name; }
-  function textColor(bg) {
-    var r = parseInt(bg.substr(1, 2), 16), g = parseInt(bg.substr(3, 2), 16), b = parseInt(bg.substr(5, 2), 16);
-    return (0.299 * r + 0.587 * g + 0.114 * b) > 150 ? "#1d2521" : "#ffffff";
-  }
+  function fmt(v) { return v == null ? "—" : (Math.abs(v) >= 10 ? String(Math.round(v)) : String(Math.round(v * 10) / 10)); }
+  function page(tpl, code) { return tpl.replace("{code}", encodeURIComponent(code)); }
 
   var el = document.getElementById("qs-map");
   var chart = echarts.init(el, null, { renderer: "canvas" });
@@ -57,93 +45,169 @@
   window.addEventListener("resize", function () { chart.resize(); });
   chart.showLoading({ text: L["map.loading"] });
 
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (r) {
-      if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
-      return r.json();
-    });
-  }
+  var nav = qsMapNav.create(cfg, {
+    modes: ["latest", "hour", "day"],
+    title: function (region) { return L["map.title"].replace("{region}", region); },
+    onLoading: function () { el.dataset.loading = "1"; },
+    onLayer: render,
+    onError: fail
+  });
+  window.qsNav = nav;  // for the browser tests
+  var current = null;  // the layer drawn, and the view it was drawn in
 
-  function stationTooltip(s) {
+  // ------------------------------------------------------------------ tooltip
+  function concentrationKey(layer, pollutant) {
+    if (layer.period === "day") { return pollutant === "O3" ? "O3_8h" : pollutant + "_24h"; }
+    return pollutant + "_1h";
+  }
+  function stationTooltip(s, layer) {
     var lv = legendOf(s.level);
-    // the indicators that decided (HJ 633 keys, e.g. SO2_24h when 2012 note (2) applied),
-    // else the pollutants
     var deciding = (s.primary_indicators && s.primary_indicators.length)
       ? s.primary_indicators.map(indicatorLabel) : s.primary_pollutants;
     var primary = (deciding && deciding.length) ? deciding.join("、") : L["station.none"];
-    var aqi = s.aqi == null ? L["aqi.no_data"] : s.aqi;
+    var aqi;
+    if (s.aqi != null) {
+      aqi = s.aqi + ' <span style="display:inline-block;width:10px;height:10px;border-radius:2px;background:' +
+        lv.color + '"></span> ' + esc(lv.name);
+    } else if (s.aqi_withheld) {
+      aqi = '<span style="color:#7a5200">' + esc(L["station.withheld"]) + "</span>";
+    } else {
+      aqi = esc(L["aqi.no_data"]);
+    }
+    var when = s.time == null ? L["station.none"]
+      : layer.period === "day" ? layer.date + " " + L["mapnav.daily"] : qs.cst(s.time) + " " + L["layout.cst"];
+    var region = s.region_code !== s.city_code && cfg.regions[s.region_code]
+      ? " · " + nav.name(s.region_code) : "";
+    var html = "<b>" + esc(s.name) + "</b>" +
+      (s.replayed ? ' <span style="color:#888">(' + esc(L["station.replayed"]) + ")</span>" : "") +
+      (s.context ? ' <span style="color:#7a5200">[' + esc(L["mapnav.context_tag"]) + "]</span>" : "");
     var rows = [
-      [L["station.code"], s.code],
-      [L["station.city"], cityLabel(s.city_name)],
-      [L["station.control"], L["control." + s.control_level] || s.control_level],
-      [L["station.time"], cst(s.time) + " " + L["layout.cst"]],
-      [L["station.aqi"], aqi + ' <span style="display:inline-block;width:10px;height:10px;border-radius:2px;background:' +
-        lv.color + '"></span> ' + esc(lv.name)],
-      [L["station.primary"], primary]
+      [L["station.code"], esc(s.code)],
+      [L["station.city"], esc(cityLabel(s.city_name)) + esc(region)],
+      [L["station.control"], esc(L["control." + s.control_level] || s.control_level)],
+      [L["station.time"], esc(when)],
+      [layer.period === "day" ? L["map.day_aqi"] : L["station.aqi"], aqi],
+      [L["station.primary"], esc(primary)]
     ];
-    var html = "<b>" + esc(s.name) + "</b>" + (s.replayed ? ' <span style="color:#888">(' + esc(L["station.replayed"]) + ")</span>" : "");
-    rows.forEach(function (r) { html += "<br>" + esc(r[0]) + COLON + (r[0] === L["station.aqi"] ? r[1] : esc(r[1])); });
+    rows.forEach(function (r) { html += "<br>" + esc(r[0]) + COLON + r[1]; });
+    if (s.time != null) {
+      html += '<table style="margin-top:4px;border-collapse:collapse;font-size:12px">';
+      POLLUTANTS.forEach(function (p) {
+        var key = concentrationKey(layer, p[0]);
+        var v = s.concentrations[key];
+        html += '<tr><td style="padding:0 8px 0 0">' + esc(indicatorLabel(key)) + '</td><td style="text-align:right">' +
+          (v == null ? '<span style="color:#a12b1f">—</span>' : fmt(v)) + '</td><td style="padding-left:4px;color:#667">' + p[1] + "</td></tr>";
+      });
+      if (layer.period === "day" && s.concentrations.O3_1h != null) {
+        html += '<tr><td style="padding:0 8px 0 0">' + esc(L["station.o3_1h_max"]) + '</td><td style="text-align:right">' +
+          fmt(s.concentrations.O3_1h) + '</td><td style="padding-left:4px;color:#667">µg/m³</td></tr>';
+      }
+      html += "</table>";
+      if (s.missing && s.missing.length) {
+        html += '<span style="color:#a12b1f">' + esc(L["station.missing"]) + COLON + esc(s.missing.map(indicatorLabel).join("、")) + "</span><br>";
+      }
+    }
+    if (s.approximate) { html += '<span style="color:#7a5200">' + esc(L["mapnav.approx"]) + "</span><br>"; }
+    html += '<span style="color:#667">' + esc(L["mapnav.open_station"]) + "</span>";
     return html;
   }
 
-  function cityStats(stations, features) {
+  // ------------------------------------------------------------------ panels
+  function areaStats(stations, v) {
+    // mean station AQI per area drawn (cities at the province, counties below)
     var by = {};
-    features.forEach(function (f) {
-      if (cfg.scopeCities.indexOf(f.properties.code) < 0) { return; }
-      by[f.properties.code] = { code: f.properties.code, name: f.properties.name, sum: 0, n: 0, total: 0 };
-    });
+    Object.keys(v.areas).forEach(function (n) { by[v.areas[n]] = { code: v.areas[n], name: n, sum: 0, n: 0, total: 0 }; });
     stations.forEach(function (s) {
-      var c = by[s.city_code];
+      if (s.context) { return; }
+      var c = by[v.counties ? s.region_code : s.city_code];
       if (!c) { return; }
       c.total += 1;
       if (s.aqi != null) { c.sum += s.aqi; c.n += 1; }
     });
-    var rows = Object.keys(by).map(function (k) {
-      var c = by[k];
-      c.mean = c.n ? c.sum / c.n : null;
-      return c;
-    });
-    rows.sort(function (a, b) {
-      if (a.mean == null && b.mean == null) { return a.code < b.code ? -1 : 1; }
-      if (a.mean == null) { return 1; }
-      if (b.mean == null) { return -1; }
-      return a.mean - b.mean;
-    });
-    return rows;
+    return Object.keys(by).map(function (k) { var c = by[k]; c.mean = c.n ? c.sum / c.n : null; return c; });
+  }
+  function byMean(a, b) {
+    if (a.mean == null && b.mean == null) { return a.code < b.code ? -1 : 1; }
+    if (a.mean == null) { return 1; }
+    if (b.mean == null) { return -1; }
+    return a.mean - b.mean;
+  }
+  function chip(aqi, title) {
+    var lv = legendOfAqi(aqi);
+    return '<span class="qs-chip" style="background:' + lv.color + ";color:" + qs.textColor(lv.color) +
+      '" title="' + esc(title || lv.name) + '">' + (aqi == null ? esc(L["aqi.no_data"]) : aqi) + "</span>";
   }
 
-  function renderRanking(rows) {
+  function renderRanking(layer, stats) {
+    var region = nav.state().region, lv = nav.level(region);
+    var thead = document.querySelector("#qs-rank thead tr");
     var tbody = document.querySelector("#qs-rank tbody");
-    tbody.innerHTML = "";
+    var link = document.getElementById("qs-city-link");
     var rank = 0;
-    rows.forEach(function (c) {
-      var lv = legendOfAqi(c.mean == null ? null : Math.round(c.mean));
-      var tr = document.createElement("tr");
-      tr.dataset.city = c.code;
-      var meanText = c.mean == null ? esc(L["aqi.no_data"]) : String(Math.round(c.mean));
-      tr.innerHTML = "<td>" + (c.mean == null ? "—" : ++rank) + "</td><td>" + esc(cityLabel(c.name)) +
-        '</td><td><span class="qs-chip" style="background:' + lv.color + ";color:" + textColor(lv.color) +
-        '" title="' + esc(lv.name) + '">' + meanText + '</span></td><td class="num">' + c.n + "/" + c.total + "</td>";
-      tbody.appendChild(tr);
+    link.hidden = lv !== "city";
+    if (lv === "city") {
+      link.firstChild.href = page(cfg.cityPage, region);
+      link.firstChild.textContent = L["mapnav.city_page"].replace("{city}", nav.name(region)) + " →";
+    }
+    if (lv === "province") {
+      document.getElementById("qs-rank-title").textContent = L["map.ranking"];
+      document.getElementById("qs-rank-note").textContent = L["map.ranking_note"];
+      thead.innerHTML = "<th>" + esc(L["map.rank"]) + "</th><th>" + esc(L["map.city"]) + "</th><th>" +
+        esc(L["map.mean_aqi"]) + '</th><th class="num">' + esc(L["map.stations"]) + "</th>";
+      var rows = stats.filter(function (c) { return cfg.scopeCities.indexOf(c.code) >= 0; }).sort(byMean);
+      tbody.innerHTML = rows.map(function (c) {
+        var mean = c.mean == null ? null : Math.round(c.mean);
+        return '<tr data-city="' + c.code + '" class="qs-rank-link" tabindex="0"><td>' + (c.mean == null ? "—" : ++rank) +
+          "</td><td>" + esc(cityLabel(c.name)) + "</td><td>" + chip(mean) + '</td><td class="num">' + c.n + "/" + c.total + "</td></tr>";
+      }).join("");
+      return;
+    }
+    document.getElementById("qs-rank-title").textContent = L["map.ranking_region"].replace("{region}", nav.name(region));
+    document.getElementById("qs-rank-note").textContent = L["map.ranking_note_stations"];
+    thead.innerHTML = "<th>" + esc(L["map.rank"]) + "</th><th>" + esc(L["map.station"]) + "</th><th>" +
+      esc(L["station.aqi"]) + "</th><th>" + esc(L["map.primary"]) + "</th>";
+    var list = layer.stations.slice().sort(function (a, b) {
+      if (a.context !== b.context) { return a.context ? 1 : -1; }
+      return byMean({ mean: a.aqi, code: a.code }, { mean: b.aqi, code: b.code });
     });
+    tbody.innerHTML = list.map(function (s) {
+      var title = s.aqi_withheld ? L["station.withheld"] : null;
+      var cell = s.aqi == null && s.aqi_withheld
+        ? '<span class="qs-chip qs-chip-withheld" title="' + esc(title) + '">' + esc(L["station.withheld_short"]) + "</span>"
+        : chip(s.aqi);
+      return '<tr data-station="' + esc(s.code) + '"' + (s.context ? ' class="qs-context-row"' : "") + "><td>" +
+        (s.aqi == null || s.context ? "—" : ++rank) + '</td><td><a href="' + esc(page(cfg.stationPage, s.code)) + '">' +
+        esc(s.name) + "</a>" + (s.context ? ' <span class="qs-tag">' + esc(L["mapnav.context_tag"]) + "</span>" : "") +
+        ' <span class="qs-muted qs-small">' + esc(L["control." + s.control_level] || "") + "</span></td><td>" + cell +
+        "</td><td>" + esc((s.primary_pollutants || []).join("、") || "—") + "</td></tr>";
+    }).join("") || '<tr><td colspan="4" class="qs-muted">' + esc(L["mapnav.none"]) + "</td></tr>";
   }
 
-  function renderNote(stations) {
+  function renderNote(layer) {
+    var own = layer.stations.filter(function (s) { return !s.context; });
     var latest = null, national = 0, provincial = 0, withData = 0, replayed = false;
-    stations.forEach(function (s) {
+    own.forEach(function (s) {
       if (s.control_level === "national") { national += 1; } else if (s.control_level === "provincial") { provincial += 1; }
-      if (s.aqi != null) { withData += 1; }
+      if (s.aqi != null || s.aqi_withheld) { withData += 1; }
       if (s.time && (latest == null || s.time > latest)) { latest = s.time; }
       if (s.replayed) { replayed = true; }
     });
-    document.getElementById("qs-updated").textContent = latest ? cst(latest) + " " + L["layout.cst"] : L["aqi.no_data"];
-    document.getElementById("qs-counts").textContent = stations.length === 0 ? L["map.no_stations"]
-      : L["control.national"] + " " + national + (en ? ", " : "，") + L["control.provincial"] + " " + provincial +
-        (en ? "; " : "；") + L["map.with_data"] + " " + withData + "/" + stations.length;
+    var when = layer.period === "latest" ? (latest ? qs.cst(latest) + " " + L["layout.cst"] : L["aqi.no_data"]) : nav.label();
+    document.getElementById("qs-updated").textContent = when;
+    document.getElementById("qs-counts").textContent = own.length === 0 ? L["map.no_stations"]
+      : L["control.national"] + " " + national + SEP + L["control.provincial"] + " " + provincial +
+        (en ? "; " : "；") + L["map.with_data"] + " " + withData + "/" + own.length;
+    var ctx = document.getElementById("qs-context");
+    ctx.hidden = !layer.context_region;
+    if (layer.context_region) { ctx.textContent = L["mapnav.context"].replace("{city}", nav.name(layer.context_region)); }
     document.getElementById("qs-demo-note").hidden = !replayed;
   }
 
-  function render(geo, stations) {
+  // ------------------------------------------------------------------ map
+  function render(layer) {
+    var points = layer.stations.filter(function (s) { return s.context; }).map(function (s) { return [s.longitude, s.latitude]; });
+    var v = nav.view(points);
+    current = { layer: layer, view: v };
     var series = cfg.legend.map(function (entry) {
       return {
         name: entry.name,
@@ -151,23 +215,30 @@
         coordinateSystem: "geo",
         geoIndex: 0,
         zlevel: 1,
+        cursor: "pointer",
         itemStyle: { color: entry.color, borderColor: "#33403a", borderWidth: 0.8 },
         emphasis: { scale: 1.6 },
-        tooltip: { formatter: function (p) { return stationTooltip(p.data.station); } },
-        data: stations.filter(function (s) {
+        tooltip: { formatter: function (p) { return stationTooltip(p.data.station, layer); } },
+        data: layer.stations.filter(function (s) {
           return s.longitude != null && s.latitude != null && legendOf(s.level) === entry;
         }).map(function (s) {
-          return {
+          var d = {
             name: s.name,
             value: [s.longitude, s.latitude, s.aqi],
             symbol: s.control_level === "national" ? "circle" : "triangle",
             symbolSize: s.control_level === "national" ? 11 : 9,
             station: s
           };
+          if (s.approximate) {  // hollow, dashed: the position is approximate
+            d.itemStyle = { color: "rgba(255,255,255,0.6)", borderColor: entry.color === "#FFFFFF" ? "#33403a" : entry.color, borderWidth: 2, borderType: "dashed" };
+          } else if (s.context) {  // the city's national stations shown as context
+            d.itemStyle = { opacity: 0.75, borderColor: "#1d2521", borderWidth: 1.2, borderType: "dashed" };
+          }
+          return d;
         })
       };
     });
-    var stats = cityStats(stations, geo.features);
+    var stats = areaStats(layer.stations, v);
     series.push({
       name: "cities",
       type: "map",
@@ -176,43 +247,81 @@
         formatter: function (p) {
           var d = p.data || {};
           return "<b>" + esc(cityLabel(p.name)) + "</b><br>" + esc(L["map.mean_aqi"]) + COLON +
-            (d.mean == null ? esc(L["aqi.no_data"]) : Math.round(d.mean)) + "<br>" + esc(L["map.stations"]) + COLON + (d.total || 0);
+            (d.mean == null ? esc(L["aqi.no_data"]) : Math.round(d.mean)) + "<br>" + esc(L["map.stations"]) + COLON + (d.total || 0) +
+            (nav.inScope(d.code) && d.code !== nav.state().region ? '<br><span style="color:#667">' + esc(L["mapnav.drill"]) + "</span>" : "");
         }
       },
       data: stats.map(function (c) { return { name: c.name, code: c.code, mean: c.mean, total: c.total, value: c.mean }; })
     });
+    var regions = [];
+    if (v.highlight) {
+      regions.push({ name: v.highlight, itemStyle: { areaColor: "#c4ddcc", borderColor: "#1f6f43", borderWidth: 2.5 } });
+    } else if (nav.level(nav.state().region) === "province" && cfg.scopeCities.length < 11) {
+      // a city or county user's own city stands out
+      cfg.scopeCities.forEach(function (code) {
+        var name = Object.keys(v.areas).filter(function (n) { return v.areas[n] === code; })[0];
+        if (name) { regions.push({ name: name, itemStyle: { areaColor: "#c4ddcc", borderColor: "#1f6f43", borderWidth: 2 } }); }
+      });
+    }
     chart.hideLoading();
-    chart.on("finished", function once() {  // drawn and animated: the page is ready
-      chart.off("finished", once);
-      el.dataset.ready = "1";
-    });
+    var geo = {
+      map: v.map,
+      roam: true,
+      layoutCenter: ["50%", "54%"],
+      layoutSize: "90%",
+      label: {
+        show: true, color: "#3d4a43", fontSize: v.counties ? 11 : 12,
+        formatter: function (p) { return v.counties ? nav.name(v.areas[p.name]) : cityLabel(p.name); }
+      },
+      itemStyle: { areaColor: "#e4efe8", borderColor: "#7a9a88", borderWidth: 1 },
+      emphasis: { itemStyle: { areaColor: "#cfe3d6" }, label: { color: "#14502f" } },
+      select: { disabled: true },
+      regions: regions
+    };
+    if (v.box) { geo.boundingCoords = v.box; delete geo.layoutCenter; delete geo.layoutSize; geo.top = 96; geo.bottom = 20; geo.left = 20; geo.right = 20; }
     chart.setOption({
-      tooltip: { trigger: "item", confine: true },
+      tooltip: { trigger: "item", confine: true, enterable: false },
       legend: {
-        orient: "vertical", left: 16, bottom: 16, itemWidth: 14, itemHeight: 10,
+        orient: "vertical", left: 12, bottom: 12, itemWidth: 14, itemHeight: 10,
         data: cfg.legend.map(function (e) { return { name: e.name, icon: "roundRect" }; }),
         backgroundColor: "rgba(255,255,255,.85)", padding: 8, borderRadius: 4
       },
-      geo: {
-        map: "zhejiang",
-        roam: true,
-        layoutCenter: ["50%", "52%"],
-        layoutSize: "92%",
-        label: { show: true, color: "#3d4a43", fontSize: 12, formatter: function (p) { return cityLabel(p.name); } },
-        itemStyle: { areaColor: "#e4efe8", borderColor: "#7a9a88", borderWidth: 1 },
-        emphasis: { itemStyle: { areaColor: "#cfe3d6" }, label: { color: "#14502f" } },
-        select: { disabled: true },
-        // a city or county user's own city stands out
-        regions: cfg.scopeCities.length === geo.features.length ? [] : cfg.scopeCities.map(function (code) {
-          var f = geo.features.filter(function (g) { return g.properties.code === code; })[0];
-          return { name: f.properties.name, itemStyle: { areaColor: "#c4ddcc", borderColor: "#1f6f43", borderWidth: 2 } };
-        })
-      },
+      geo: geo,
       series: series
-    });
-    renderRanking(stats);
-    renderNote(stations);
+    }, true);
+    el.dataset.region = nav.state().region;
+    el.dataset.period = layer.period;
+    el.dataset.time = layer.time || "latest";
+    delete el.dataset.loading;
+    if (!el.dataset.ready) {
+      chart.on("finished", function once() {  // drawn and animated: the page is ready
+        chart.off("finished", once);
+        el.dataset.ready = "1";
+      });
+    }
+    document.getElementById("qs-error").hidden = true;
+    renderRanking(layer, stats);
+    renderNote(layer);
   }
+
+  chart.on("click", function (p) {
+    if (p.seriesType === "scatter" && p.data && p.data.station) {
+      location.assign(page(cfg.stationPage, p.data.station.code));
+      return;
+    }
+    if (p.seriesType === "map" || p.componentType === "geo") {
+      var code = current && current.view.areas[p.name];
+      if (code) { nav.go(code); }
+    }
+  });
+  document.querySelector("#qs-rank tbody").addEventListener("click", function (ev) {
+    var tr = ev.target.closest("tr[data-city]");
+    if (tr) { nav.go(tr.dataset.city); }
+  });
+  document.querySelector("#qs-rank tbody").addEventListener("keydown", function (ev) {
+    var tr = ev.target.closest("tr[data-city]");
+    if (tr && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); nav.go(tr.dataset.city); }
+  });
 
   function fail(err) {
     chart.hideLoading();
@@ -220,19 +329,11 @@
     box.hidden = false;
     box.textContent = L["map.load_failed"] + COLON + err.message;
     el.dataset.ready = "error";
+    delete el.dataset.loading;
   }
 
-  Promise.all([getJSON(cfg.geojsonUrl), getJSON(cfg.stationsUrl)])
-    .then(function (r) {
-      var geo = r[0];
-      echarts.registerMap("zhejiang", geo);
-      render(geo, r[1]);
-      // new hourly values arrive through the day: fetch the stations again now and then
-      window.setInterval(function () {
-        getJSON(cfg.stationsUrl).then(function (stations) {
-          document.getElementById("qs-error").hidden = true;
-          render(geo, stations);
-        }, fail);
-      }, cfg.refreshSeconds * 1000);
-    }, fail);
+  nav.start().then(function () {
+    // new hourly values arrive through the day: the live layer is fetched again now and then
+    window.setInterval(function () { if (nav.state().mode === "latest") { nav.reload(); } }, cfg.refreshSeconds * 1000);
+  }, fail);
 })();
