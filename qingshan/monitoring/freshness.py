@@ -185,6 +185,7 @@ def summarise(items: Sequence[FreshnessItem], scope_code: str) -> list[Freshness
                 total=total,
                 late=late,
                 missing=missing,
+                city_level=scope_code != PROVINCE_CODE and code == scope_code[:4] + "00",
             )
         )
     return out

@@ -153,6 +153,9 @@ class FreshnessCount(BaseModel):
     region_code: str
     name: str
     name_en: str
+    city_level: bool = Field(
+        False, description="within a city's scope: the sites placed in the city, no county"
+    )
     total: int
     late: int
     missing: int

@@ -1687,6 +1687,7 @@ _RAW |= {
     "fr.updated": ("统计时间", "As of"),
     "fr.load_failed": ("数据时效加载失败", "Could not load the freshness data"),
     "fr.none": ("没有符合条件的记录。", "Nothing to show."),
+    "fr.city_level": ("（市级，未定位到区县）", "(city level, no county)"),
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(

@@ -51,7 +51,7 @@
     }).join("");
     document.getElementById("fr-now").textContent = qs.cst(data.now) + " " + L["layout.cst"];
     document.querySelector("#fr-summary tbody").innerHTML = data.summary.map(function (r) {
-      return '<tr data-region="' + esc(r.region_code) + '"><td>' + esc(en ? r.name_en : r.name) + '</td><td class="num">' + r.total +
+      return '<tr data-region="' + esc(r.region_code) + '"><td>' + esc(en ? r.name_en : r.name) + (r.city_level ? ' <span class="qs-muted qs-small">' + esc(L["fr.city_level"]) + "</span>" : "") + '</td><td class="num">' + r.total +
         '</td><td class="num' + (r.late ? " qs-fr-late-n" : "") + '">' + r.late + '</td><td class="num' + (r.missing ? " qs-fr-missing-n" : "") + '">' +
         r.missing + "</td></tr>";
     }).join("");

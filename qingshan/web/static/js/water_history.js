@@ -38,19 +38,16 @@
     box.textContent = (/HTTP 404/.test(err.message) ? L["wh.not_found"] : L["wh.load_failed"] + COLON + err.message);
     root.dataset.ready = "error";
   }
+  /* the charts render synchronously in setOption (no animation): ready on the next frame */
   function whenDrawn(list, root) {
-    var left = list.length;
-    if (!left) { root.dataset.ready = "1"; return; }
-    list.forEach(function (c) {
-      c.on("finished", function once() {
-        c.off("finished", once);
-        if (--left === 0) { root.dataset.ready = "1"; }
-      });
+    window.requestAnimationFrame(function () {
+      root.dataset.ready = "1";
+      root.dataset.charts = String(list.length);
     });
   }
   function classAxis() {
     return {
-      type: "value", min: 0.5, max: 6.5, inverse: true, interval: 1,
+      type: "value", min: 1, max: 6, inverse: true, interval: 1,
       axisLabel: { formatter: function (v) { return CLASSES[v - 1] ? className(CLASSES[v - 1]) : ""; } },
       splitLine: { lineStyle: { color: "#eef2ef" } }
     };
