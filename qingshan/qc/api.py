@@ -21,7 +21,7 @@ from qingshan.api.limits import Id, SiteCode, Time
 from qingshan.monitoring.service import get_site
 from qingshan.qc import records
 from qingshan.qc.flags import flag_names
-from qingshan.qc.models import QCEvent, QCJudgement, QCMark
+from qingshan.qc.models import QCJudgement, QCMark
 from qingshan.qc.outlet import outlet_flags as judge_outlet_flags
 from qingshan.qc.outlet import outlet_transmission
 from qingshan.qc.schemas import (
@@ -109,7 +109,7 @@ def list_judgements(
 @router.get("/sites/{code}/events", response_model=list[EventPublic])
 def list_events(
     code: SiteCode, user: CurrentUser, session: SessionDep, scope: ScopeDep
-) -> list[QCEvent]:
+) -> list[EventPublic]:
     """Exceedance events of the outlet's current verdicts 超标事件."""
     return records.outlet_events(session, scope, code)
 
@@ -139,6 +139,10 @@ def transmission(
     t0, t1 = as_utc(start), as_utc(end)
     r = outlet_transmission(session, store, site.id, t0, t1, max_days=settings.max_range_days)
     return TransmissionPublic(site=site.code, start=t0, end=t1, **r)
+
+
+def _floats(x: np.ndarray | None) -> list[float | None] | None:
+    return None if x is None else [None if np.isnan(v) else round(float(v), 3) for v in x]
 
 
 @router.get("/sites/{code}/flags")
@@ -171,13 +175,18 @@ def outlet_flags(
             c: {
                 "time": [t.isoformat() for t in s.times],
                 "value": [None if np.isnan(x) else float(x) for x in s.values],
-                "converted": None
-                if s.converted is None
-                else [None if np.isnan(x) else round(float(x), 3) for x in s.converted],
+                "converted": _floats(s.converted),
                 "flag": flag_names(s.aggregate).tolist(),
                 "valid": s.valid.tolist(),
                 "checks": {name: flag_names(x).tolist() for name, x in s.checks.items()},
                 "limit": s.limit,
+                # the period (hour for gas, CST day for water) each row belongs to, its mean
+                # as held against the limit (converted for gas) and its verdict
+                "period": "day"
+                if site.kind.value == "water_outlet" or c.startswith("w")
+                else "hour",
+                "period_mean": _floats(s.period_mean),
+                "status": None if s.period_status is None else s.period_status.tolist(),
             }
             for c, s in f.series.items()
         },

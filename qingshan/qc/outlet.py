@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,6 +50,10 @@ class SeriesFlags:
     valid: BoolArray
     checks: dict[str, FlagArray]  # check name → flags (NOT_EVALUATED on days it did not run)
     limit: dict[str, Any] | None  # the limit in force on the span's last day
+    #: each row's period (hour for gas, CST day for water): its mean as judged against the
+    #: limit [unit] (the converted hourly mean for gas) and its verdict (exceedance.Status)
+    period_mean: FloatArray | None = None
+    period_status: npt.NDArray[np.object_] | None = None
 
 
 @dataclass
@@ -135,6 +140,7 @@ def _merge(code: str, seq: list[SeriesVerdict], lo: pd.Timestamp, hi: pd.Timesta
             ]
         )
     has_converted = any(s.converted is not None for s in seq)
+    rows = [_row_periods(s) for s in seq]
     return SeriesFlags(
         code=code,
         times=times[keep],
@@ -148,7 +154,24 @@ def _merge(code: str, seq: list[SeriesVerdict], lo: pd.Timestamp, hi: pd.Timesta
         valid=cat([s.valid for s in seq]),
         checks=checks,
         limit=seq[-1].limit,
+        period_mean=cat([m for m, _ in rows]),
+        period_status=cat([st for _, st in rows]),
     )
+
+
+def _row_periods(s: SeriesVerdict) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+    """Each row's period mean [unit] and verdict (:class:`.exceedance.Status`, None where the
+    row's period was not judged): what the limit was held against, GB 13223-2011 §5.2 (gas:
+    the hourly mean converted to the reference O2) or the daily mean (water, GB 3544-2008 §4)."""
+    n = s.values.size
+    if s.periods is None or s.period_of_row is None or not len(s.periods):
+        return np.full(n, np.nan), np.full(n, None, dtype=object)
+    per = s.periods[~s.periods.index.duplicated()]
+    at = pd.Index(s.period_of_row)
+    mean = per["mean"].reindex(at).to_numpy(dtype="float64")
+    status = per["status"].reindex(at).to_numpy(dtype=object)
+    status[pd.isna(status)] = None
+    return mean, status
 
 
 def outlet_transmission(

@@ -21,7 +21,9 @@ from qingshan.monitoring.service import get_site
 from qingshan.qc import service
 from qingshan.qc.jobs import rejudge_for_mark
 from qingshan.qc.models import QCEvent, QCJudgement, QCMark
+from qingshan.qc.schemas import EventPublic
 from qingshan.qc.supervision import CaseSink, SiteCases
+from qingshan.standards.pollutant_codes import GAS_POLLUTANTS
 from qingshan.timeseries.store import ObservationStore
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "revoke_outlet_mark",
     "outlet_judgements",
     "outlet_events",
+    "value_basis",
     "outlet_cases",
 ]
 
@@ -124,16 +127,38 @@ def outlet_judgements(
     return list(session.scalars(q.order_by(QCJudgement.id.desc())))
 
 
-def outlet_events(session: Session, scope: Scope, code: str) -> list[QCEvent]:
-    """Exceedance events 超标事件 of the outlet's current verdicts, by start."""
+def outlet_events(session: Session, scope: Scope, code: str) -> list[EventPublic]:
+    """Exceedance events 超标事件 of the outlet's current verdicts, by start, each saying what
+    kind of value its maximum is (:func:`value_basis`)."""
     site = get_site(session, scope, code)
     q = (
-        select(QCEvent)
+        select(QCEvent, QCJudgement.limits)
         .join(QCJudgement, QCJudgement.id == QCEvent.judgement_id)
         .where(QCEvent.site_id == site.id, QCJudgement.superseded_by.is_(None))
         .order_by(QCEvent.start)
     )
-    return list(session.scalars(q))
+    return [
+        EventPublic.model_validate(ev).model_copy(
+            update={
+                "value_basis": value_basis(
+                    site.kind.value, ev.parameter_code, (limits or {}).get(ev.parameter_code)
+                )
+            }  # fmt: skip
+        )
+        for ev, limits in session.execute(q)
+    ]
+
+
+def value_basis(kind: str, parameter_code: str, limit: dict | None) -> str:
+    """What an outlet's values are held against the limit as: ``converted`` — the hourly mean
+    converted to the reference O2 (gas pollutants with a reference O2: GB 13223-2011 §5.2,
+    GB 13271-2014 §5.2, GB 4915-2013 §5.2); ``day_mean`` — the daily mean (water: GB
+    3544-2008 §4, HJ 355-2019); ``hour_mean`` otherwise."""
+    if kind == "water_outlet" or parameter_code.startswith("w"):
+        return "day_mean"
+    if parameter_code in GAS_POLLUTANTS and (limit or {}).get("reference_o2") is not None:
+        return "converted"
+    return "hour_mean"
 
 
 def outlet_cases(session: Session, scope: Scope, code: str, cases: SiteCases) -> list[dict]:

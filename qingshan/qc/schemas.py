@@ -108,6 +108,11 @@ class EventPublic(BaseModel):
     limit: float
     standard: str
     limit_source: str
+    value_basis: str = Field(
+        "hour_mean",
+        description="what max_value is: converted (hourly mean at the reference O2, gas), "
+        "day_mean (daily mean, water) or hour_mean",
+    )
 
 
 class CasePublic(BaseModel):
