@@ -48,23 +48,27 @@
     return { from: d.toISOString().slice(0, 10), to: to };
   }
 
+  var latestRequest = 0;
   function load(from, to) {
+    var mine = ++latestRequest;  // a slower, older answer must not overwrite a newer one
     var q = [];
     if (from) { q.push("from=" + encodeURIComponent(from)); }
     if (to) { q.push("to=" + encodeURIComponent(to)); }
     var url = cfg.historyUrl + (q.length ? "?" + q.join("&") : "");
     root.removeAttribute("data-ready");
+    root.classList.remove("airh-failed");
     $("qs-error").hidden = true;
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       return r.json().then(function (body) { return { ok: r.ok, status: r.status, body: body }; },
                            function () { return { ok: false, status: r.status, body: {} }; });
     }).then(function (res) {
+      if (mine !== latestRequest) { return; }
       if (!res.ok) {
         var detail = res.body.detail;
         if (Array.isArray(detail)) {  // FastAPI's validation body: name the field
           detail = detail.map(function (d) { return (d.loc || []).slice(-1)[0] + ": " + d.msg; }).join("; ");
         }
-        throw new Error(L["airh.load_failed"] + "（HTTP " + res.status + "）" + (detail ? L["punct.colon"] + detail : ""));
+        throw new Error(L["airh.load_failed"] + (cfg.lang === "en" ? " (HTTP " : "（HTTP ") + res.status + (cfg.lang === "en" ? ")" : "）") + (detail ? L["punct.colon"] + detail : ""));
       }
       draw(res.body);
       var q2 = "?from=" + res.body.start + "&to=" + res.body.end;
@@ -72,9 +76,12 @@
         history.replaceState(null, "", window.location.pathname + q2);
       }
     }).catch(function (err) {
+      if (mine !== latestRequest) { return; }
       $("qs-error").textContent = err.message;
       $("qs-error").hidden = false;
       root.setAttribute("data-ready", "0");
+      root.classList.add("airh-failed");
+      $("airh-crumbs").innerHTML = '<a href="/map">' + esc(L["airh.province"]) + "</a>";
     });
   }
 
@@ -175,7 +182,10 @@
     var width = el.clientWidth || 600;
     var cell = vertical ? Math.max(14, Math.min(36, Math.floor((width - 60) / 7)))
                         : Math.max(10, Math.min(36, Math.floor((width - 60) / weeks)));
-    el.style.height = (vertical ? (weeks * cell + 110) : (7 * cell + 100)) + "px";
+    el.style.height = (vertical ? (weeks * cell + 60) : (7 * cell + 50)) + "px";
+    $("airh-cal-legend").innerHTML = cfg.legend.map(function (e) {
+      return '<span class="qs-legend-item"><i class="qs-dot" style="background:' + e.color + '"></i>' + esc(e.name) + "</span>";
+    }).join("");
     chart("airh-cal-chart").resize();
     chart("airh-cal-chart").setOption({
       animation: false,
@@ -186,8 +196,7 @@
           (d && d.primary.length ? "<br>" + esc(L["airh.primary"]) + L["punct.colon"] + esc(d.primary.join("、")) : "") +
           (d ? "<br>" + esc(d.edition) : "");
       } },
-      visualMap: { type: "piecewise", orient: "horizontal", left: "center", bottom: 0, pieces: pieces(),
-                   itemWidth: 12, itemHeight: 10, textStyle: { fontSize: 11 }, outOfRange: { color: "#A0A4A8" } },
+      visualMap: { show: false, type: "piecewise", pieces: pieces(), outOfRange: { color: "#A0A4A8" } },
       calendar: {
         range: [h.start, h.end], orient: vertical ? "vertical" : "horizontal", cellSize: cell,
         left: vertical ? "center" : 40, top: vertical ? 40 : 30,
@@ -228,7 +237,7 @@
       change(L["airh.mom"], m.mom) + change(L["airh.yoy"], m.yoy);
     var idx = h.summary.index;
     $("airh-index-table").querySelector("tbody").innerHTML = idx ? Object.keys(idx.single).map(function (k) {
-      return "<tr><td>" + esc(L["airh.stat." + k]) + '</td><td class="num">' + idx.statistics[k] + '</td><td class="num">' + idx.single[k].toFixed(3) + "</td></tr>";
+      return "<tr><td>" + esc(L["airh.stat." + k]) + '</td><td class="num">' + idx.statistics[k].toFixed(k === "CO_p95" ? 1 : 0) + '</td><td class="num">' + idx.single[k].toFixed(3) + "</td></tr>";
     }).join("") : '<tr><td colspan="3" class="qs-muted">—</td></tr>';
   }
 
