@@ -84,6 +84,12 @@ def _counties() -> tuple[_County, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _bboxes() -> np.ndarray:
+    """The counties' bounding boxes, shape (90, 4): min lon, min lat, max lon, max lat."""
+    return np.array([c.bbox for c in _counties()])
+
+
 def _inside(lon: np.ndarray, lat: np.ndarray, rings: tuple[np.ndarray, ...]) -> np.ndarray:
     """Even-odd rule over all rings (holes and islands alike): a boolean per point."""
     inside = np.zeros(lon.shape, dtype=bool)
@@ -146,13 +152,14 @@ def county_at(
         raise ValueError(f"lon and lat differ in shape: {np.shape(lon)} and {np.shape(lat)}")
     out = np.full(x.shape, None, dtype=object)
     todo = np.isfinite(x) & np.isfinite(y)
-    for county in _counties():
-        w, s, e, n = county.bbox
-        cand = np.flatnonzero(todo & (x >= w) & (x <= e) & (y >= s) & (y <= n))
+    counties, (w, s, e, n) = _counties(), _bboxes().T
+    in_box = (x[:, None] >= w) & (x[:, None] <= e) & (y[:, None] >= s) & (y[:, None] <= n)
+    for k in np.flatnonzero(in_box.any(axis=0)):
+        cand = np.flatnonzero(todo & in_box[:, k])
         if cand.size == 0:
             continue
-        hit = cand[_inside(x[cand], y[cand], county.rings)]
-        out[hit] = county.code
+        hit = cand[_inside(x[cand], y[cand], counties[k].rings)]
+        out[hit] = counties[k].code
         todo[hit] = False
     pad_lat = tolerance_km / _KM_PER_DEG_LAT
     for i in np.flatnonzero(todo):

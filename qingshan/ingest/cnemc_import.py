@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from qingshan.config import get_settings
 from qingshan.errors import describe_read_error, read_table_text
+from qingshan.geo.counties import place
 from qingshan.geo.regions import CITY_CODES, REGIONS
 from qingshan.ingest.cnemc import Parsed, parse_air, parse_water, sniff
 from qingshan.ingest.errors import BadRow, UnknownFormat
@@ -64,14 +65,16 @@ def _station_site(session: Session, code: str, stations: pd.DataFrame | None) ->
     city = _CITY_BY_SHORT_NAME.get(str(rec["city"]).removesuffix("市"))
     if city is None:
         return "outside Zhejiang"
+    lon = float(rec["longitude"]) if pd.notna(rec["longitude"]) else None
+    lat = float(rec["latitude"]) if pd.notna(rec["latitude"]) else None
     site = Site(
         code=code,
         name=str(rec["name"]),
         kind=SiteKind.AIR_STATION,
         control_level=ControlLevel.NATIONAL,
-        region_code=city,
-        longitude=float(rec["longitude"]) if pd.notna(rec["longitude"]) else None,
-        latitude=float(rec["latitude"]) if pd.notna(rec["latitude"]) else None,
+        region_code=place(lon, lat, city),  # the county of its coordinates, else the city
+        longitude=lon,
+        latitude=lat,
         attrs={"source": "CNEMC station list"},
     )
     session.add(site)

@@ -13,8 +13,14 @@ class AirStationLatest(BaseModel):
     city_code: str
     city_name: str
     control_level: str
+    region_code: str = Field(default="", description="GB/T 2260 county (or city) code")
     longitude: float | None
     latitude: float | None
+    approximate: bool = Field(
+        default=False,
+        description="the position is approximate (attrs placement = approximate: e.g. a "
+        "section placed by its named town or within its city); draw it as such",
+    )
     time: datetime | None
     aqi: int | None
     level: int | None
@@ -37,6 +43,11 @@ class SitePublic(BaseModel):
     region_code: str
     longitude: float | None
     latitude: float | None
+    approximate: bool = Field(
+        default=False,
+        description="the position is approximate (attrs placement = approximate: e.g. a "
+        "section placed by its named town or within its city); draw it as such",
+    )
     attrs: dict
 
 
@@ -81,6 +92,11 @@ class WaterSectionLatest(BaseModel):
     water_body: str = Field(description="river, or lake (lakes and reservoirs: lake TP limits)")
     longitude: float | None
     latitude: float | None
+    approximate: bool = Field(
+        default=False,
+        description="the position is approximate (attrs placement = approximate: e.g. a "
+        "section placed by its named town or within its city); draw it as such",
+    )
     time: datetime | None = Field(description="start of the newest hour, UTC")
     concentrations: dict[str, float | None] = Field(description="GB 3838 key → value [mg/L]")
     section_class: str | None = Field(description="I … V, 劣V; None without data")

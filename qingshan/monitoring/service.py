@@ -110,6 +110,12 @@ def _city(region_code: str) -> str:
     return region_code[:4] + "00"
 
 
+def is_approximate(site: Site) -> bool:
+    """Whether the site's position is approximate (``attrs["placement"] == "approximate"``:
+    a real site whose coordinates are not published, placed by name or within its city)."""
+    return (site.attrs or {}).get("placement") == "approximate"
+
+
 def site_public(s: Site, scope: Scope | None = None) -> SitePublic:
     """The public shape of a site; its ``attrs`` without the logger's MN unless ``scope`` may
     read it (province and city administrators; without a scope nobody)."""
@@ -121,6 +127,7 @@ def site_public(s: Site, scope: Scope | None = None) -> SitePublic:
         region_code=s.region_code,
         longitude=s.longitude,
         latitude=s.latitude,
+        approximate=is_approximate(s),
         attrs=scope.public_attrs(s.attrs)
         if scope is not None
         else PUBLIC_SCOPE.public_attrs(s.attrs),
@@ -142,8 +149,10 @@ def air_stations_latest(session: Session, scope: Scope) -> list[AirStationLatest
                 city_code=item.city_code,
                 city_name=item.city_name,
                 control_level=item.site.control_level.value,
+                region_code=item.site.region_code,
                 longitude=item.site.longitude,
                 latitude=item.site.latitude,
+                approximate=is_approximate(item.site),
                 time=item.time,
                 aqi=result.aqi if result else None,
                 level=result.level if result else None,

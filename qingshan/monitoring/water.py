@@ -174,6 +174,7 @@ def _public(s: SectionLatest) -> WaterSectionLatest:
         water_body=s.water_body,
         longitude=site.longitude,
         latitude=site.latitude,
+        approximate=(site.attrs or {}).get("placement") == "approximate",
         time=s.latest.time,
         concentrations=dict(s.concentrations),
         section_class=r.section_class if r else None,

@@ -14,16 +14,25 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from qingshan.geo.regions import children
 from qingshan.sim import names
 from qingshan.sim.cities import CITIES, City, city_by_name
 from qingshan.sim.limits import INDUSTRY_OUTLETS, SOURCE_TYPES
 from qingshan.sim.params import STREAM_OF_KIND, STREAM_PARAMETERS
+from qingshan.sim.placement import (
+    APPROXIMATE,
+    EXACT,
+    disambiguate,
+    region_of,
+    scatter_in_city,
+    spread_in_city,
+    whole_city,
+)
 from qingshan.sim.reference import (
     REPLAY_FILE,
     read_national_air_stations,
     read_national_water_sections,
     read_replay_cube,
+    read_water_section_places,
 )
 from qingshan.sim.scale import Scale
 
@@ -56,13 +65,34 @@ class Catalogue:
 
 
 def _scatter(rng: np.random.Generator, city: City, scale: float = 1.0) -> tuple[float, float]:
-    dx, dy = np.clip(rng.normal(0.0, 0.5, 2), -1.0, 1.0) * city.spread * scale
-    return round(city.lon + dx, 4), round(city.lat + dy, 4)
+    return scatter_in_city(rng, city, scale)
 
 
-def _county(rng: np.random.Generator, city_code: str) -> str:
-    counties = children(city_code)
-    return counties[rng.integers(len(counties))].code
+#: how far synthetic sections and drinking-water sources scatter around the middle of their
+#: city (:func:`~qingshan.sim.placement.whole_city`), in units of the city's spread: rivers and
+#: reservoirs run through the whole city, not only its urban core (pulled back inside the
+#: city where the scatter lands beyond it)
+WATER_SCATTER = 2.0
+
+#: basins by river where the city's basin is wrong for it (the bureau's names): the Grand
+#: Canal is reported as its own system (运河水系), 东苕溪 drains to 太湖, 飞云江 and 鳌江 are
+#: systems of their own beside the 瓯江
+RIVER_BASINS = {
+    "京杭运河": "运河水系",
+    "东苕溪": "太湖流域",
+    "飞云江": "飞云江流域",
+    "鳌江": "鳌江流域",
+}
+
+
+def _unique_names(rows: list[dict]) -> list[dict]:
+    """Synthetic sites of one kind sharing a name are told apart by their county's name."""
+    for kind in {r["kind"] for r in rows}:
+        group = [r for r in rows if r["kind"] == kind and r["control_level"] != "national"]
+        new = disambiguate([r["name"] for r in group], [r["region_code"] for r in group])
+        for r, name in zip(group, new, strict=True):
+            r["name"] = name
+    return rows
 
 
 def _site(code, name, kind, level, region, lon, lat, attrs, gen, enterprise=None) -> dict:
@@ -87,11 +117,12 @@ def air_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
     rows = []
     for st in read_national_air_stations().itertuples():
         city = city_by_name(st.city)
-        attrs = {"network": "国控城市站", "city": city.name}
+        attrs = {"network": "国控城市站", "city": city.name, "placement": EXACT}
         lon, lat = st.longitude, st.latitude
         if pd.isna(lon):
             lon, lat = _scatter(rng, city, 0.1)
             attrs["coordinates"] = "estimated: missing in the CNEMC station list"
+            attrs["placement"] = APPROXIMATE
         if has_data.get(st.code, False):
             attrs["replayed_from"] = REPLAYED_FROM
         else:
@@ -102,7 +133,7 @@ def air_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
                 st.name,
                 "air_station",
                 "national",
-                city.code,
+                region_of(float(lon), float(lat), city.code),
                 float(lon),
                 float(lat),
                 attrs,
@@ -119,14 +150,14 @@ def air_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
                     name,
                     "air_station",
                     "provincial",
-                    _county(rng, city.code),
+                    region_of(lon, lat, city.code),
                     lon,
                     lat,
                     {"network": "省控站", "city": city.name},
                     {"city": city.code},
                 )
             )
-    return rows
+    return _unique_names(rows)
 
 
 def _target_from_observed(rng: np.random.Generator, observed: float) -> int:
@@ -142,11 +173,22 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
     and drinking-water sources, each with a target class (II, III or IV)."""
     rows = []
     national = read_national_water_sections()
+    places = read_water_section_places()
     count: dict[str, int] = {}
+    unplaced = [c for c, n in zip(national["city"], national["name"], strict=True)
+                if n not in places.index]  # fmt: skip
+    spread_i: dict[str, int] = {}
     for sec in national.itertuples():
         city = city_by_name(sec.city)
         count[city.code] = count.get(city.code, 0) + 1
-        lon, lat = _scatter(rng, city, 0.9)
+        if sec.name in places.index:
+            known = places.loc[sec.name]
+            lon, lat = float(known["lon"]), float(known["lat"])
+            location = f"approximate: at the named place {known['place']} ({known['basis']})"
+        else:
+            i = spread_i[city.code] = spread_i.get(city.code, -1) + 1
+            lon, lat = spread_in_city(city, i, unplaced.count(sec.city), city.spread * 0.9)
+            location = "approximate: spread within the city (coordinates not published)"
         target = _target_from_observed(rng, sec.observed_class)
         snapshot = {
             k: (None if pd.isna(v) else float(v))
@@ -166,7 +208,8 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
             "target_class": target,
             "network": "国家地表水自动监测站",
             "city": city.name,
-            "location": "approximate: placed within the city (coordinates not published)",
+            "location": location,
+            "placement": APPROXIMATE,
         }
         gen = {
             "city": city.code,
@@ -180,7 +223,7 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
                 sec.name,
                 "water_section",
                 "national",
-                city.code,
+                region_of(lon, lat, city.code),
                 lon,
                 lat,
                 attrs,
@@ -207,9 +250,9 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
             target = int(rng.choice([2, 3, 4], p=[0.4, 0.48, 0.12]))
             failing = bool(rng.random() < 0.15)
             quality = min(target + 1.0, 5.0) if failing else target - rng.uniform(0.0, 0.8)
-            lon, lat = _scatter(rng, city, 1.0)
+            lon, lat = _scatter(rng, whole_city(city), WATER_SCATTER)
             attrs = {
-                "basin": basins[city.code],
+                "basin": RIVER_BASINS.get(body, basins[city.code]),
                 "water_body": "lake" if lake else "river",
                 "river": body,
                 "target_class": target,
@@ -222,7 +265,7 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
                     name,
                     "water_section",
                     "provincial",
-                    _county(rng, city.code),
+                    region_of(lon, lat, city.code),
                     lon,
                     lat,
                     attrs,
@@ -232,7 +275,7 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
         for i in range(scale.drinking_per_city):
             reservoir = rng.random() < 0.7
             body = names.place_name(rng) + ("水库" if reservoir else "江")
-            lon, lat = _scatter(rng, city, 1.0)
+            lon, lat = _scatter(rng, whole_city(city), WATER_SCATTER)
             attrs = {
                 "basin": basins[city.code],
                 "water_body": "lake" if reservoir else "river",
@@ -247,7 +290,7 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
                     f"{body}取水口",
                     "drinking_water_source",
                     "provincial",
-                    _county(rng, city.code),
+                    region_of(lon, lat, city.code),
                     lon,
                     lat,
                     attrs,
@@ -259,7 +302,7 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
                     },
                 )
             )
-    return rows
+    return _unique_names(rows)
 
 
 def _industries(rng: np.random.Generator, n: int) -> list[str]:
@@ -284,13 +327,13 @@ def enterprise_rows(rng: np.random.Generator, scale: Scale, today: date):
                 [CITIES[c].weight * INDUSTRY_MIX[industry][1].get(c, 1.0) for c in city_codes]
             )
             city = CITIES[city_codes[rng.choice(len(city_codes), p=w / w.sum())]]
-        county = _county(rng, city.code)
         name = names.enterprise_name(rng, city.name, industry)
         while name in seen:
             name = names.enterprise_name(rng, city.name, industry)
         seen.add(name)
-        credit = names.credit_code(rng, county)
         lon, lat = _scatter(rng, city, 1.0)
+        county = region_of(lon, lat, city.code)
+        credit = names.credit_code(rng, county)
         enterprises.append(
             dict(
                 credit_code=credit,
@@ -335,6 +378,10 @@ def enterprise_rows(rng: np.random.Generator, scale: Scale, today: date):
             if st.reference_o2 is not None:
                 attrs["reference_o2"] = st.reference_o2
             sname = f"{name.removesuffix('有限公司')}{'废气' if medium == 'gas' else '废水'}排放口{k + 1}"
+            olon = round(lon + rng.normal(0, 0.002), 5)
+            olat = round(lat + rng.normal(0, 0.002), 5)
+            if region_of(olon, olat, county) != county:  # a border between plant and stack
+                olon, olat = lon, lat
             sites.append(
                 _site(
                     code,
@@ -342,8 +389,8 @@ def enterprise_rows(rng: np.random.Generator, scale: Scale, today: date):
                     kind,
                     "enterprise",
                     county,
-                    round(lon + rng.normal(0, 0.002), 5),
-                    round(lat + rng.normal(0, 0.002), 5),
+                    olon,
+                    olat,
                     attrs,
                     {"city": city.code, "source_type": st_key},
                     enterprise=credit,

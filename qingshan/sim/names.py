@@ -74,7 +74,8 @@ def place_name(rng: np.random.Generator) -> str:
 def section_name(rng: np.random.Generator, city_code: str, lake: bool) -> tuple[str, str]:
     """An invented section name and its river (or lake) name."""
     if lake:
-        body = place_name(rng) + ("湖" if rng.random() < 0.4 else "水库")
+        place, kind = place_name(rng), ("湖" if rng.random() < 0.4 else "水库")
+        body = place if kind == "湖" and place.endswith("湖") else place + kind  # 南湖, not 南湖湖
         return f"{body}{('中心', '坝前', '取水口')[rng.integers(3)]}", body
     rivers = _RIVERS[city_code]
     river = rivers[rng.integers(len(rivers))]

@@ -7,6 +7,10 @@
   Zhejiang with their basin and the CNEMC snapshot of 2026-02-04 (class, temperature, pH, DO,
   CODMn, NH3-N, TP). CNEMC publishes no coordinates we trust; the city of each section is
   assigned from its name and river (an approximation, see ``attrs["location"]``).
+- ``water_section_places.csv``: where 20 of those sections lie, by the town, lake or sluice
+  their name or a published description names (longitude, latitude [degrees], the place, the
+  basis). CNEMC publishes no coordinates for them: these positions are estimated from public
+  maps of the named place, good to a few km, and the sections stay ``approximate``.
 - ``cnemc_zhejiang_2019_hourly.csv.gz``: the hourly PM2.5, PM10, SO2, NO2, O3 [µg/m³] and
   CO [mg/m³] of those 53 stations from 2019-01-01 00:00 to 2019-09-30 23:00 China Standard
   Time (272 days; CNEMC ``china_sites_*`` layout restricted to Zhejiang and to those six types).
@@ -42,6 +46,14 @@ def read_national_water_sections() -> pd.DataFrame:
     """The 47 national automatic water sections with their 2026-02-04 snapshot."""
     with _open("water_sections_national.csv") as fh:
         return pd.read_csv(fh)
+
+
+@lru_cache(maxsize=1)
+def read_water_section_places() -> pd.DataFrame:
+    """Named places of national water sections, indexed by section name: ``lon``, ``lat``
+    [degrees], ``place`` (county and town, lake or sluice) and ``basis`` (what names it)."""
+    with _open("water_section_places.csv") as fh:
+        return pd.read_csv(fh, dtype={"name": str, "place": str, "basis": str}).set_index("name")
 
 
 @lru_cache(maxsize=1)

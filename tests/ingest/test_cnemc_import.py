@@ -86,7 +86,8 @@ def test_import_registers_zhejiang_and_skips_the_rest(engine, tmp_path):
     assert report.skipped["station not registered (pass --stations StationList.csv)"] > 100_000
     with session_scope(engine) as s:
         site = s.scalar(select(Site).where(Site.code == "1223A"))
-        assert site.region_code == "330100" and site.kind is SiteKind.AIR_STATION
+        assert site.region_code == "330108"  # 滨江区, the county of its coordinates
+        assert site.kind is SiteKind.AIR_STATION
         n_series = s.scalar(
             select(func.count()).select_from(Series).where(Series.site_id == site.id)
         )

@@ -56,7 +56,7 @@ def test_real_stations_keep_code_name_coordinates(catalogue):
         "滨江",
         "air_station",
         "national",
-        "330100",
+        "330108",  # 滨江区: the county its coordinates lie in (issue #13)
     )
     assert (s["longitude"], s["latitude"]) == (120.211, 30.21)
     assert "replayed_from" in s["attrs"]
