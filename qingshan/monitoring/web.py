@@ -88,9 +88,9 @@ def map_page(
             ("aqi.", "control.", "station.", "map.", "mapnav.", "layout.cst", "punct."), lang
         ),
     }
-    return render(
-        request, "map.html", {"config": config}, viewer=viewer, region_code=config["region"]
-    )
+    # the top bar's 辖区 stays the viewer's; the title names the region shown
+    context = {"config": config, "view_name": _name(config["region"], lang)}
+    return render(request, "map.html", context, viewer=viewer)
 
 
 @router.get("/water", response_class=HTMLResponse)
@@ -110,6 +110,6 @@ def water_page(
             ("water.", "control.", "mapnav.", "layout.cst", "punct.", "map.loading"), lang
         ),
     }
-    return render(
-        request, "water.html", {"config": config}, viewer=viewer, region_code=config["region"]
-    )
+    # the top bar's 辖区 stays the viewer's; the title names the region shown
+    context = {"config": config, "view_name": _name(config["region"], lang)}
+    return render(request, "water.html", context, viewer=viewer)

@@ -97,7 +97,7 @@ def test_english_switch(server_url, page):
 
 def test_failed_data_is_reported_on_the_page(server_url, page):
     page.route(
-        "**/api/v1/air/stations/latest",
+        "**/api/v1/air/layers/latest*",
         lambda route: route.fulfill(status=503, body='{"detail": "down"}'),
     )
     page.goto(f"{server_url}/map")
@@ -122,7 +122,9 @@ def test_city_user_sees_their_city(server_url, page):
         ".flatMap(s => s.data.map(d => d.station.code))"
     )
     assert sorted(codes) == ["E2E01A", "E2E02A"]
+    # the map opens on the city: its stations ranked, best first (PM2.5 20 before 60)
     rows = page.locator("#qs-rank tbody tr")
-    assert rows.count() == 1 and rows.nth(0).get_attribute("data-city") == "330100"
+    assert rows.evaluate_all("rs => rs.map(r => r.dataset.station)") == ["E2E01A", "E2E02A"]
+    assert page.inner_text("#qs-crumbs [aria-current]") == "杭州市"
     page.screenshot(path="/tmp/qingshan-map-hangzhou.png")
     assert page.qs_errors == []

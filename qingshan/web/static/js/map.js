@@ -246,7 +246,7 @@
       tooltip: {
         formatter: function (p) {
           var d = p.data || {};
-          return "<b>" + esc(cityLabel(p.name)) + "</b><br>" + esc(L["map.mean_aqi"]) + COLON +
+          return "<b>" + esc(v.counties ? nav.name(v.areas[p.name]) : cityLabel(p.name)) + "</b><br>" + esc(L["map.mean_aqi"]) + COLON +
             (d.mean == null ? esc(L["aqi.no_data"]) : Math.round(d.mean)) + "<br>" + esc(L["map.stations"]) + COLON + (d.total || 0) +
             (nav.inScope(d.code) && d.code !== nav.state().region ? '<br><span style="color:#667">' + esc(L["mapnav.drill"]) + "</span>" : "");
         }
@@ -281,11 +281,7 @@
     if (v.box) { geo.boundingCoords = v.box; delete geo.layoutCenter; delete geo.layoutSize; geo.top = 96; geo.bottom = 20; geo.left = 20; geo.right = 20; }
     chart.setOption({
       tooltip: { trigger: "item", confine: true, enterable: false },
-      legend: {
-        orient: "vertical", left: 12, bottom: 12, itemWidth: 14, itemHeight: 10,
-        data: cfg.legend.map(function (e) { return { name: e.name, icon: "roundRect" }; }),
-        backgroundColor: "rgba(255,255,255,.85)", padding: 8, borderRadius: 4
-      },
+      legend: qsMapNav.legend(el, cfg.legend),
       geo: geo,
       series: series
     }, true);

@@ -73,11 +73,14 @@
       features.forEach(function (f) { if (f.geometry) { walk(f.geometry.coordinates); } });
       return b[0] === Infinity ? null : b;
     }
+    //: context points farther than this from the region's box do not widen the view [degrees]
+    var NEAR = 0.3;
     function extend(b, points) {
       if (!b) { return b; }
       var out = b.slice();
       points.forEach(function (p) {
         if (p[0] == null || p[1] == null) { return; }
+        if (p[0] < b[0] - NEAR || p[0] > b[2] + NEAR || p[1] < b[1] - NEAR || p[1] > b[3] + NEAR) { return; }
         out[0] = Math.min(out[0], p[0]); out[1] = Math.min(out[1], p[1]);
         out[2] = Math.max(out[2], p[0]); out[3] = Math.max(out[3], p[1]);
       });
@@ -275,5 +278,16 @@
     };
   }
 
-  window.qsMapNav = { create: create };
+  /** The legend of a map: a column at the bottom left, or a compact row on a phone. */
+  function legend(el, entries) {
+    var data = entries.map(function (e) { return { name: e.name, icon: "roundRect" }; });
+    var base = { data: data, backgroundColor: "rgba(255,255,255,.88)", borderRadius: 4, borderColor: "#c9d3ce", borderWidth: 1 };
+    if (el.clientWidth < 600) {
+      return Object.assign(base, { orient: "horizontal", left: 4, right: 4, bottom: 4, padding: 4, itemGap: 6,
+        itemWidth: 10, itemHeight: 8, textStyle: { fontSize: 10 } });
+    }
+    return Object.assign(base, { orient: "vertical", left: 12, bottom: 12, padding: 8, itemWidth: 14, itemHeight: 10 });
+  }
+
+  window.qsMapNav = { create: create, legend: legend };
 })();

@@ -108,18 +108,6 @@
         })
       };
     });
-    // the areas drawn (cities or a city's counties): clickable to drill down
-    series.push({
-      name: "areas", type: "map", geoIndex: 0,
-      tooltip: {
-        formatter: function (p) {
-          var code = v.areas[p.name];
-          return "<b>" + esc(code ? nav.name(code) : p.name) + "</b>" +
-            (code && nav.inScope(code) && code !== nav.state().region ? '<br><span style="color:#667">' + esc(L["mapnav.drill"]) + "</span>" : "");
-        }
-      },
-      data: Object.keys(v.areas).map(function (n) { return { name: n, code: v.areas[n] }; })
-    });
     var regions = [];
     if (v.highlight) {
       regions.push({ name: v.highlight, itemStyle: { areaColor: "#dbe9e0", borderColor: "#1f6f43", borderWidth: 2.5 } });
@@ -136,17 +124,22 @@
       itemStyle: { areaColor: "#eef2ef", borderColor: "#8fa89a", borderWidth: 1 },
       emphasis: { itemStyle: { areaColor: "#dde8e1" }, label: { color: "#14502f" } },
       select: { disabled: true },
-      regions: regions
+      regions: regions,
+      // the areas drawn (cities or a city's counties): clickable to drill down
+      triggerEvent: true,
+      tooltip: {
+        show: true,
+        formatter: function (p) {
+          var code = v.areas[p.name];
+          return "<b>" + esc(code ? nav.name(code) : p.name) + "</b>" +
+            (code && nav.inScope(code) && code !== nav.state().region ? '<br><span style="color:#667">' + esc(L["mapnav.drill"]) + "</span>" : "");
+        }
+      }
     };
     if (v.box) { geo.boundingCoords = v.box; delete geo.layoutCenter; delete geo.layoutSize; geo.top = 96; geo.bottom = 20; geo.left = 20; geo.right = 20; }
     chart.setOption({
       tooltip: { trigger: "item", confine: true },
-      legend: {
-        orient: "vertical", left: 12, bottom: 12, itemWidth: 14, itemHeight: 10,
-        data: cfg.legend.map(function (e) { return { name: e.name, icon: "roundRect" }; }),
-        backgroundColor: "rgba(255,255,255,.9)", padding: 8, borderRadius: 4,
-        borderColor: "#c9d3ce", borderWidth: 1
-      },
+      legend: qsMapNav.legend(el, cfg.legend),
       geo: geo,
       series: series
     }, true);
