@@ -203,7 +203,7 @@
         dayLabel: { nameMap: cfg.lang === "en" ? "en" : "ZH", firstDay: 1, fontSize: 10 },
         monthLabel: { nameMap: cfg.lang === "en" ? "en" : "ZH", fontSize: 11 },
         yearLabel: { show: false },
-        itemStyle: { borderColor: "#fff", borderWidth: 1, color: "#f3f5f4" },
+        itemStyle: { borderColor: "#fff", borderWidth: 1, color: cfg.legend[cfg.legend.length - 1].color },
         splitLine: { lineStyle: { color: "#9aa6a0", width: 1 } }
       },
       series: [{ type: "heatmap", coordinateSystem: "calendar", data: data }]
