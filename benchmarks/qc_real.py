@@ -1,6 +1,6 @@
 """Score ``qingshan qc check`` on real CNEMC station data with faults inserted at seeded rows.
 
-``python -m benchmarks.qc_real FILE [--seed 2019] [--faults 300] [--sites N] [--json]``
+``python -m benchmarks.qc_real FILE [--seed 2019] [--faults 300] [--sites N] [--split DATE] [--json]``
 
 FILE is any CNEMC air file (``china_sites_*`` layout, read by
 :func:`qingshan.ingest.cnemc.parse_air`; plain or gzipped). The script
@@ -264,9 +264,16 @@ def run_check(frame: pd.DataFrame, workdir: Path) -> pd.DataFrame:
     return pd.read_csv(dst, dtype={"site": str})
 
 
-def score(ins: Inserted, result: pd.DataFrame, original: pd.DataFrame | None = None) -> dict:
+def score(
+    ins: Inserted,
+    result: pd.DataFrame,
+    original: pd.DataFrame | None = None,
+    split: str | None = None,
+) -> dict:
     """Recall per kind (and per parameter) and the flag rate on untouched rows; with the
-    ``original`` frame, why flat-line rows were missed (:func:`flat_line_misses`)."""
+    ``original`` frame, why flat-line rows were missed (:func:`flat_line_misses`); with a
+    ``split`` date (CST, ``YYYY-MM-DD``), the same figures for the rows before and from it
+    (:func:`score_periods`: tune on one part, report the other as held out)."""
     agg = result["aggregate_flag"].to_numpy()
     flagged = np.isin(agg, FLAGGED)
     present = result["value"].notna().to_numpy()
@@ -309,6 +316,31 @@ def score(ins: Inserted, result: pd.DataFrame, original: pd.DataFrame | None = N
     }
     if original is not None:
         out["flat_line_misses"] = flat_line_misses(ins, flagged, original)
+    if split is not None:
+        out["periods"] = score_periods(ins, flagged, present, split)
+    return out
+
+
+def score_periods(ins: Inserted, flagged: np.ndarray, present: np.ndarray, split: str) -> dict:
+    """Recall per kind and the untouched-row flag rate for the rows before ``split`` (a CST
+    date) and from it, each row by its own hour (a fault across the split counts on both
+    sides)."""
+    cst = pd.DatetimeIndex(ins.frame["time"]).tz_convert("Asia/Shanghai").tz_localize(None)
+    before = np.asarray(cst < pd.Timestamp(split))
+    untouched = (ins.kind == "") & ~ins.partner & present
+    out = {}
+    for name, sel in ((f"before {split}", before), (f"from {split}", ~before)):
+        part: dict = {"untouched_rows": int((untouched & sel).sum())}
+        part["untouched_flag_rate"] = (
+            float(flagged[untouched & sel].mean()) if (untouched & sel).any() else 0.0
+        )
+        part["recall"] = {
+            k: round(float(flagged[(ins.kind == k) & sel].mean()), 4)
+            for k in KINDS
+            if ((ins.kind == k) & sel).any()
+        }
+        part["fault_rows"] = {k: int(((ins.kind == k) & sel).sum()) for k in KINDS}
+        out[name] = part
     return out
 
 
@@ -390,14 +422,16 @@ def score_file(
     per_kind: int = 300,
     sites: int | None = None,
     any_window: bool = False,
+    split: str | None = "2019-07-01",
 ) -> dict:
-    """Read, insert, check, score (see the module docstring)."""
+    """Read, insert, check, score (see the module docstring); ``split``: a CST date to score
+    the rows before and from separately (None: not)."""
     t0 = time.perf_counter()
     frame = read_station_hours(path, sites)
     ins = insert_faults(frame, seed, per_kind, any_window)
     with tempfile.TemporaryDirectory() as tmp:
         result = run_check(ins.frame, Path(tmp))
-    out = score(ins, result, frame)
+    out = score(ins, result, frame, split)
     out.update(
         file=str(path),
         rows=len(frame),
@@ -428,6 +462,12 @@ def _print(res: dict) -> None:
     )
     if "flat_line_misses" in res:
         print("flat-line rows missed:", res["flat_line_misses"])
+    for name, part in res.get("periods", {}).items():
+        rec = " ".join(f"{k} {r:.3f}" for k, r in part["recall"].items())
+        print(
+            f"rows {name}: untouched flagged {part['untouched_flag_rate']:.4%} of "
+            f"{part['untouched_rows']:,}; recall {rec}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -441,9 +481,21 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="flat lines anywhere, also where holding the value changes nothing (the first score)",
     )
+    ap.add_argument(
+        "--split",
+        default="2019-07-01",
+        help="CST date: also score the rows before and from it (tune / held out); '' for none",
+    )
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
-    res = score_file(a.file, seed=a.seed, per_kind=a.faults, sites=a.sites, any_window=a.any_window)
+    res = score_file(
+        a.file,
+        seed=a.seed,
+        per_kind=a.faults,
+        sites=a.sites,
+        any_window=a.any_window,
+        split=a.split or None,
+    )
     if a.json:
         print(json.dumps(res, indent=2))
     else:

@@ -6,6 +6,7 @@ while the neighbours move is stuck. CNEMC's data review works this way (a value 
 "abnormal" is restored when "multi-station analysis shows a normal concentration change",
 CNEMC data-review training 2014/2017 [U: slides, not a standard]).
 
+- :func:`neighbour_sets` — each station's neighbours, the grouping every context check uses;
 - :func:`neighbour_reference` — for each station, the hourly median of the ``neighbours``
   stations whose (log) series correlate best with it (≥ ``min_correlation``): no coordinates
   needed, so any long-form file of many stations has its own context;
@@ -46,6 +47,7 @@ from qingshan.qc.kernel import (
 )
 
 __all__ = [
+    "neighbour_sets",
     "neighbour_reference",
     "moved_with_neighbours",
     "stuck_context_test",
@@ -54,20 +56,22 @@ __all__ = [
 ]
 
 
-def neighbour_reference(
+def neighbour_sets(
     wide: pd.DataFrame,
     neighbours: int = 5,
     min_correlation: float = 0.5,
     min_overlap: int = 48,
     floor: float = 0.0,
-) -> pd.DataFrame:
-    """The neighbours' median of each station's series.
+) -> list[npt.NDArray[np.intp]]:
+    """Each station's neighbours: the columns of the ``neighbours`` other stations whose (log)
+    series correlate best with it — the grouping of :func:`neighbour_reference` and of the
+    frozen-run context (:mod:`qingshan.qc.frozen`).
 
     Parameters
     ----------
     wide : DataFrame, index times, one column per station, values of one parameter [unit]
     neighbours : int
-        How many of the best-correlated other stations make the reference.
+        How many of the best-correlated other stations to keep (≥ 2).
     min_correlation : float [–]
         Pearson correlation of log values (hours both report) a neighbour needs.
     min_overlap : int [hours]
@@ -78,24 +82,60 @@ def neighbour_reference(
 
     Returns
     -------
-    DataFrame of ``wide``'s shape: at each time the median of the station's neighbours that
-    report then, NaN where fewer than two do or the station has fewer than two neighbours.
+    list, one entry per column of ``wide``: the column positions of its neighbours, best
+    first (empty where fewer than two qualify or ``wide`` has fewer than three columns).
     """
     if neighbours is None or int(neighbours) < 2:
         raise BadParameter("neighbour_reference", "neighbours", neighbours, "≥ 2")
-    out = pd.DataFrame(np.nan, index=wide.index, columns=wide.columns)
+    none = np.zeros(0, dtype=np.intp)
     if wide.shape[1] < 3:
-        return out
+        return [none] * wide.shape[1]
     values = wide.to_numpy(dtype="float64")
     logs = np.log(np.maximum(values, max(floor, 1e-9)))
     corr = pd.DataFrame(logs).corr(min_periods=int(min_overlap)).to_numpy()
     np.fill_diagonal(corr, np.nan)
+    out = []
     for j in range(values.shape[1]):
         c = corr[:, j]
         ok = np.flatnonzero(np.nan_to_num(c, nan=-2.0) >= min_correlation)
         if ok.size < 2:
+            out.append(none)
             continue
-        best = ok[np.argsort(-c[ok], kind="stable")[: int(neighbours)]]
+        out.append(ok[np.argsort(-c[ok], kind="stable")[: int(neighbours)]].astype(np.intp))
+    return out
+
+
+def neighbour_reference(
+    wide: pd.DataFrame,
+    neighbours: int = 5,
+    min_correlation: float = 0.5,
+    min_overlap: int = 48,
+    floor: float = 0.0,
+    sets: list[npt.NDArray[np.intp]] | None = None,
+) -> pd.DataFrame:
+    """The neighbours' median of each station's series.
+
+    Parameters
+    ----------
+    wide : DataFrame, index times, one column per station, values of one parameter [unit]
+    neighbours, min_correlation, min_overlap, floor :
+        The grouping, as :func:`neighbour_sets`.
+    sets : list or None
+        The neighbours already chosen by :func:`neighbour_sets` (the other parameters are then
+        not used).
+
+    Returns
+    -------
+    DataFrame of ``wide``'s shape: at each time the median of the station's neighbours that
+    report then, NaN where fewer than two do or the station has fewer than two neighbours.
+    """
+    if sets is None:
+        sets = neighbour_sets(wide, neighbours, min_correlation, min_overlap, floor)
+    out = pd.DataFrame(np.nan, index=wide.index, columns=wide.columns)
+    values = wide.to_numpy(dtype="float64")
+    for j, best in enumerate(sets):
+        if best.size < 2:
+            continue
         block = values[:, best]
         n = np.isfinite(block).sum(axis=1)
         with np.errstate(all="ignore"), warnings.catch_warnings():

@@ -80,6 +80,7 @@ def judge_outlet(
     site: object = None,
     minutes: pd.DataFrame | None = None,
     reference: Mapping[str, pd.Series] | None = None,
+    neighbours: Mapping[str, pd.DataFrame] | None = None,
 ) -> OutletVerdict:
     """Judge one outlet.
 
@@ -104,6 +105,10 @@ def judge_outlet(
     reference : parameter code → Series (UTC time index) or None — an ambient station's
         neighbours' median per parameter (:func:`qingshan.qc.context.neighbour_reference`),
         for the context checks of the pack.
+    neighbours : parameter code → DataFrame (UTC time index, one column per neighbour) or
+        None — an ambient station's neighbours' own values
+        (:func:`qingshan.qc.longform.station_context`), for the frozen-run context
+        (:mod:`qingshan.qc.frozen`).
     """
     marks = validate_marks(marks)
     limits = dict(limits or {})
@@ -141,6 +146,10 @@ def judge_outlet(
         ref = None
         if reference is not None and code in reference:
             ref = _align(pd.DatetimeIndex(reference[code].index), reference[code].to_numpy(), t)
+        nb = None
+        if neighbours is not None and code in neighbours:
+            w = neighbours[code]
+            nb = w.set_axis(pd.DatetimeIndex(w.index), axis=0).reindex(t).to_numpy(dtype="float64")
         results = check_series(
             t,
             x,
@@ -152,6 +161,7 @@ def judge_outlet(
             now=now,
             running=~stopped_of[code],
             reference=ref,
+            neighbours=nb,
         )
         if minutes is not None and len(minutes):
             mv = minute_validity(minutes, code, t, pack, marks, invalid_kinds)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from qingshan.archive.limits import resolve_limit
 from qingshan.qc import patterns as PT
-from qingshan.qc.context import neighbour_reference
+from qingshan.qc.context import neighbour_reference, neighbour_sets
 from qingshan.qc.errors import EmptySeries
 from qingshan.qc.flags import Flag, FlagArray, aggregate, flag_names
 from qingshan.qc.judge import judge_outlet
@@ -20,7 +20,7 @@ from qingshan.qc.marks import MarkInterval
 from qingshan.qc.pipeline import step_seconds
 from qingshan.qc.rules import RulePack
 
-__all__ = ["check_long_frame"]
+__all__ = ["check_long_frame", "station_context", "station_references"]
 
 VERDICT_COLUMNS = ["valid", "period_valid", "converted", "exceedance", "multiple"]
 
@@ -59,7 +59,7 @@ def check_long_frame(
         lim = resolve_limit(c, rows, source_type=source_type)
         if lim is not None:
             limits[c] = lim
-    refs = station_references(frame, pack)
+    refs, nbrs = station_context(frame, pack)
     parts = []
     for site, g in frame.groupby("site", sort=False):
         v = judge_outlet(
@@ -71,6 +71,7 @@ def check_long_frame(
             now=now,
             site=site,
             reference=refs.get(site),
+            neighbours=nbrs.get(site),
         )
         rt = v.row_flags
         rt.index = g.index
@@ -102,13 +103,30 @@ def check_long_frame(
 
 
 def station_references(frame: pd.DataFrame, pack: RulePack) -> dict[object, dict[str, pd.Series]]:
-    """Each site's neighbours' median per parameter (site → code → Series over time), from the
-    other sites of ``frame``, for the parameters whose pack entry asks for regional context
-    (``regional_context``: the ambient air parameters of the generic pack) and that at least
-    three sites report; else nothing."""
-    out: dict[object, dict[str, pd.Series]] = {}
+    """Each site's neighbours' median per parameter (site → code → Series over time): the
+    references of :func:`station_context`."""
+    return station_context(frame, pack)[0]
+
+
+def station_context(
+    frame: pd.DataFrame, pack: RulePack
+) -> tuple[dict[object, dict[str, pd.Series]], dict[object, dict[str, pd.DataFrame]]]:
+    """Each site's neighbours per parameter, from the other sites of ``frame``, for the
+    parameters whose pack entry asks for regional context (``regional_context``: the ambient
+    air parameters of the generic pack) and that at least three sites report.
+
+    Returns
+    -------
+    (references, neighbours): site → code → the neighbours' median (Series over time,
+    :func:`qingshan.qc.context.neighbour_reference`), and site → code → the neighbours' own
+    values (DataFrame: time × neighbour site) for the frozen-run context
+    (:mod:`qingshan.qc.frozen`) — one grouping (:func:`qingshan.qc.context.neighbour_sets`)
+    for both. Empty for a frame of fewer than three sites.
+    """
+    refs: dict[object, dict[str, pd.Series]] = {}
+    nbrs: dict[object, dict[str, pd.DataFrame]] = {}
     if frame["site"].nunique() < 3:
-        return out
+        return refs, nbrs
     t = pd.to_datetime(frame["time"], utc=True)
     key = pd.DataFrame(
         {"t": t, "site": frame["site"], "p": frame["parameter"].astype(str), "v": frame["value"]}
@@ -121,18 +139,21 @@ def station_references(frame: pd.DataFrame, pack: RulePack) -> dict[object, dict
             continue
         wide = g.pivot(index="t", columns="site", values="v").sort_index()
         analyser = cfg.get("analyser") or {}
-        ref = neighbour_reference(
+        sets = neighbour_sets(
             wide,
             neighbours=int(ctx["neighbours"]),
             min_correlation=float(ctx["min_correlation"]),
             min_overlap=int(ctx.get("min_overlap", 48)),
             floor=float(analyser.get("resolution", 0.0)),
         )
-        for site in ref.columns:
+        ref = neighbour_reference(wide, sets=sets)
+        for j, site in enumerate(ref.columns):
             s = ref[site].dropna()
             if len(s):
-                out.setdefault(site, {})[str(code)] = s
-    return out
+                refs.setdefault(site, {})[str(code)] = s
+            if "frozen_context" in cfg and sets[j].size >= 2:
+                nbrs.setdefault(site, {})[str(code)] = wide.iloc[:, sets[j]]
+    return refs, nbrs
 
 
 def _copies(frame: pd.DataFrame, pack: RulePack) -> FlagArray | None:

@@ -2,7 +2,8 @@
 
 Order (qc-rules.md §11, lesson 1): timing → HJ 212 source flag → invalidating marks → gross range
 → analyser range limit → zero run → *mask* (source-invalid, marked, FAIL so far) → spike, rate of
-change, flat line, stuck value, stuck against the neighbours, detection limit, MAD, limit hugging,
+change, flat line, stuck value, stuck against the neighbours, frozen while the neighbours move,
+detection limit, MAD, limit hugging,
 repeated daily sequence, O2 checks. Every result carries the check's name, its parameters and the
 rule-pack version (:class:`CheckResult`).
 
@@ -24,6 +25,7 @@ import numpy.typing as npt
 from qingshan.qc import ambient as AM
 from qingshan.qc import checks as C
 from qingshan.qc import context as CX
+from qingshan.qc import frozen as FZ
 from qingshan.qc import patterns as PT
 from qingshan.qc.errors import DuplicateTimes, EmptySeries, ShapeMismatch, UnsortedTimes
 from qingshan.qc.flags import Flag, aggregate, utc_index
@@ -72,6 +74,7 @@ def check_series(
     limit: float | None = None,
     running: npt.ArrayLike | None = None,
     reference: npt.ArrayLike | None = None,
+    neighbours: npt.ArrayLike | None = None,
 ) -> list[CheckResult]:
     """Run ``pack``'s checks for parameter ``code`` over one series.
 
@@ -96,6 +99,9 @@ def check_series(
         True while the unit produces (no stop mark), for the O2 checks.
     reference : array or None [canonical unit of ``code``]
         The neighbours' median at ``times`` (ambient stations), for the context checks.
+    neighbours : 2-D array or None [canonical unit of ``code``]
+        The neighbours' own values at ``times`` (one column per neighbour), for the frozen-run
+        context (``frozen_context``, :mod:`qingshan.qc.frozen`).
 
     Raises
     ------
@@ -248,11 +254,40 @@ def check_series(
                 mask=mask,
             )
 
+    fz: dict[str, Any] = dict(cfg.get("frozen_context") or {})
+    still_share = None
+    nb = None
+    if neighbours is not None:
+        nb = np.asarray(neighbours, dtype="float64")
+        nb = nb[:, None] if nb.ndim == 1 else nb
+        if nb.shape[0] != x.size:
+            raise ShapeMismatch("values", x.size, "neighbours", nb.shape[0])
+        if nb.shape[1] < int(fz.get("min_neighbours", 2)) or not np.isfinite(nb).any():
+            nb = None
+    if fz and nb is not None and analyser.get("resolution") is not None:
+        # the neighbours sat still with the station: the weather or the resolution
+        still_share = fz.pop("still_share", None)
+        if still_share is not None:
+            still = FZ.still_with_neighbours(
+                x,
+                t_idx,
+                nb,
+                float(analyser["resolution"]),
+                max_share=float(still_share),
+                min_neighbours=int(fz.get("min_neighbours", 2)),
+                mask=mask,
+            )
+            explained = still if explained is None else (explained | still)
+    else:
+        fz = {}
+
     def persistence(name: str, flags: npt.ArrayLike, params: Mapping[str, Any]) -> None:
         arr = np.array(flags, dtype=np.uint8)
         if explained is not None:
             arr[(arr == Flag.SUSPECT) & explained] = np.uint8(Flag.PASS)
             params = {**params, "explained_steps": explain_steps}
+            if still_share is not None:
+                params["still_with_neighbours"] = still_share
         add(name, arr, params)
 
     if "flat_line" in cfg:
@@ -278,6 +313,27 @@ def check_series(
             "stuck_context",
             CX.stuck_context_test(x, t_idx, ref, **an, **sc, mask=mask),
             {**cfg["stuck_context"], **an},
+        )
+    if fz and nb is not None:
+        dl = float(analyser.get("detection_limit") or 0.0)
+        raise_dl = bool(fz.pop("raise_to_detection_limit", False))
+        fz.pop("basis", None)
+        add(
+            "frozen_context",
+            FZ.frozen_among_neighbours_test(
+                x,
+                t_idx,
+                nb,
+                float(analyser["resolution"]),
+                dl if raise_dl else 0.0,
+                mask=mask,
+                **fz,
+            ),
+            {
+                **cfg["frozen_context"],
+                "resolution": float(analyser["resolution"]),
+                "neighbours": nb.shape[1],
+            },
         )
     if "detection_limit" in cfg:
         add(

@@ -33,7 +33,7 @@ from qingshan.qc.errors import QCError
 from qingshan.qc.flags import Flag
 from qingshan.qc.jobs import load_outlets, read_frames
 from qingshan.qc.judge import judge_outlet
-from qingshan.qc.longform import station_references
+from qingshan.qc.longform import station_context
 from qingshan.qc.service import rulepack_for
 from qingshan.sim.models import InjectedFault
 from qingshan.timeseries.store import ObservationStore
@@ -125,6 +125,7 @@ def _score_site(site: dict, faults: pd.DataFrame, kinds: list[str], grid_ns: np.
         source_type=site.get("source_type"),
         now=end,
         reference=site.get("reference"),
+        neighbours=site.get("neighbours"),
     )
     rt = v.row_flags
     sid_of_row = frame["series_id"].to_numpy()
@@ -220,7 +221,8 @@ def score_frames(
     sites : dicts with ``frame`` (hourly long form: time, parameter, value, flag, series_id),
         ``kind``, ``industry``, ``source_type``, ``permit_limits`` (PermitLimit rows as dicts),
         optional ``reference_o2`` (the archive's) and ``reference`` (an air station's
-        neighbours' median per parameter, :func:`air_references`)
+        neighbours' median per parameter, :func:`air_references`) and ``neighbours`` (its
+        neighbours' own values per parameter, for the frozen-run context)
     faults : DataFrame series_id, kind, start, end (UTC, end exclusive)
     grid : the hourly axis the demo generated (for gaps)
     workers : processes judging sites in parallel (0: one per CPU, at most 8)
@@ -285,18 +287,19 @@ def score_frames(
     }
 
 
-def air_references(frames: dict[int, pd.DataFrame], kinds: dict[int, str]) -> dict:
-    """Each air station's neighbours' median per parameter (site id → code → Series), from
-    every air station of the province (:func:`qingshan.qc.longform.station_references`, the
-    context ``qc check`` gives the stations of a file), with the generic pack's parameters."""
+def air_references(frames: dict[int, pd.DataFrame], kinds: dict[int, str]) -> tuple[dict, dict]:
+    """Each air station's neighbours' median per parameter and the neighbours' own values
+    (site id → code → Series / DataFrame), from every air station of the province
+    (:func:`qingshan.qc.longform.station_context`, the context ``qc check`` gives the stations
+    of a file), with the generic pack's parameters."""
     air = [sid for sid, k in kinds.items() if k == "air_station" and sid in frames]
     if len(air) < 3:
-        return {}
+        return {}, {}
     long = pd.concat(
         [frames[sid][["time", "parameter", "value"]].assign(site=sid) for sid in air],
         ignore_index=True,
     )
-    return station_references(long, rulepack_for("air_station", None))
+    return station_context(long, rulepack_for("air_station", None))
 
 
 def score_demo(limit_sites: int | None = None, settings=None, *, workers: int = 0) -> dict:
@@ -342,7 +345,7 @@ def score_demo(limit_sites: int | None = None, settings=None, *, workers: int = 
         )
         context = load_outlets(s, air_ids, kinds=("air_station",)) if air_ids else []
     frames = read_frames(store, [*metas, *context], None, None)
-    refs = air_references(frames, {m.site_id: m.kind for m in [*metas, *context]})
+    refs, nbrs = air_references(frames, {m.site_id: m.kind for m in [*metas, *context]})
     sites = [
         {
             "frame": frames[m.site_id],
@@ -352,6 +355,7 @@ def score_demo(limit_sites: int | None = None, settings=None, *, workers: int = 
             "permit_limits": m.permit_limits,
             "reference_o2": m.reference_o2,
             "reference": refs.get(m.site_id),
+            "neighbours": nbrs.get(m.site_id),
         }
         for m in metas
         if m.site_id in frames

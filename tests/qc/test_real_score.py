@@ -5,6 +5,7 @@ of its own, to stay fast; 24 of them report)."""
 import csv
 import importlib.util
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -67,3 +68,22 @@ def test_score_file_runs_qc_check_and_reports_every_kind(small, capsys):
     out = capsys.readouterr().out
     assert "stuck_zero" in out and "untouched rows flagged" in out
     assert np.isfinite(res["seconds"])
+
+
+def test_score_splits_rows_by_cst_date(small):
+    """Tune on one part, report the other as held out: the parts partition the rows."""
+    ins = Q.insert_faults(Q.read_station_hours(small, SITES), seed=3, per_kind=8)
+    with tempfile.TemporaryDirectory() as tmp:
+        result = Q.run_check(ins.frame, Path(tmp))
+    res = Q.score(ins, result, split="2019-01-01 12:00")
+    a, b = res["periods"].values()
+    assert list(res["periods"]) == ["before 2019-01-01 12:00", "from 2019-01-01 12:00"]
+    assert a["untouched_rows"] + b["untouched_rows"] == res["untouched_rows"]
+    for k in Q.KINDS:
+        assert a["fault_rows"][k] + b["fault_rows"][k] == int((ins.kind == k).sum())
+    # the parts' flag rates weigh up to the whole
+    whole = (
+        a["untouched_flag_rate"] * a["untouched_rows"]
+        + b["untouched_flag_rate"] * b["untouched_rows"]
+    ) / res["untouched_rows"]
+    assert abs(whole - res["untouched_flag_rate"]) < 1e-12

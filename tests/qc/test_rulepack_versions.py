@@ -19,7 +19,8 @@ def test_generic_versions_by_date():
     assert load_rulepack("generic", date(2026, 6, 1)).version == "generic/2026.1"
     assert load_rulepack("generic", date(2026, 11, 30)).version == "generic/2026.1"
     assert load_rulepack("generic", date(2026, 12, 1)).version == "generic/2026.2"
-    assert load_rulepack("generic").version == "generic/2026.2"
+    assert load_rulepack("generic", date(2026, 12, 31)).version == "generic/2026.2"
+    assert load_rulepack("generic").version == "generic/2026.3"
     # 2026.1 replays without the ambient checks of 2026.2
     assert "zero_run" not in load_rulepack("generic", version="generic/2026.1").checks_for("a21005")
     # replay still finds the old version by name
