@@ -15,6 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from qingshan.standards.pollutant_codes import O2_CODE
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer
 from qingshan.web.i18n import get_lang, labels_for
@@ -22,6 +23,10 @@ from qingshan.web.legend import LIMIT_COLOR, MARK_COLOR, qc_flag_legend
 from qingshan.web.render import API, render
 
 router = APIRouter(include_in_schema=False)
+
+#: a period whose mean is above the limit (超标): a purple diamond, apart from every QC flag's
+#: colour (可疑 yellow, 无效 red) — an exceedance is a verdict on valid data, not a data flag
+EXCEED_COLOR = "#7b2cbf"
 
 #: the quick ranges offered above the charts [days]
 QUICK_DAYS = (1, 3, 7, 14)
@@ -47,6 +52,8 @@ def outlet_page(
         "legend": qc_flag_legend(lang),
         "markColor": MARK_COLOR,
         "limitColor": LIMIT_COLOR,
+        "exceedColor": EXCEED_COLOR,
+        "o2Code": O2_CODE,
         "labels": labels_for(("qc.", "ent.", "industry.", "layout.cst", "punct."), lang),
     }
     context = {
@@ -59,5 +66,6 @@ def outlet_page(
         "legend": config["legend"],
         "mark_color": MARK_COLOR,
         "limit_color": LIMIT_COLOR,
+        "exceed_color": EXCEED_COLOR,
     }
     return render(request, "qc_outlet.html", context, viewer=viewer)

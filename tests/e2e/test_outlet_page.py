@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from qingshan.qc.web import EXCEED_COLOR
 from qingshan.web.legend import LIMIT_COLOR, QC_FLAG_COLORS
 
 from .helpers import login_as
@@ -30,6 +31,10 @@ def _chart(page, code: str) -> dict:
           const ml = s.markLine && s.markLine.data[0];
           return {
             name: s.name,
+            series: o.series.map(x => x.name),
+            exceeding: s.data.filter(d => d.status === 'exceeding').length,
+            diamonds: s.data.filter(d => d.symbol === 'diamond').length,
+            diamondColors: [...new Set(s.data.filter(d => d.symbol === 'diamond').map(d => d.itemStyle.color))],
             points: s.data.filter(d => d.value[1] != null).length,
             colors: [...new Set(s.data.map(d => d.itemStyle.color))],
             flags: [...new Set(s.data.map(d => d.flag))],
@@ -55,7 +60,8 @@ def test_header_charts_legend_and_events(server_url, page):
     assert page.inner_text("#qs-kind") == "废气排口"
     assert page.inner_text("#qs-source") == "燃煤发电锅炉（超低排放）"
     assert "91330100MA2E2E001A001P" in page.inner_text("#qs-permit")
-    assert page.inner_text("#qs-rule").startswith("thermal_power/")
+    assert page.get_attribute("#qs-rule", "data-version").startswith("thermal_power/")
+    assert page.inner_text("#qs-rule").startswith("火电 · ")  # the pack QC chose, named
     assert page.is_visible("#qs-exceeding")  # the newest hour exceeds
     assert page.get_attribute("#qs-back", "href") == "/enterprises?q=91330100MA2E2E001A"
 
@@ -63,13 +69,19 @@ def test_header_charts_legend_and_events(server_url, page):
     titles = page.locator(".qs-chart-card .qs-chart-name").all_inner_texts()
     assert titles == ["二氧化硫 SO2", "氮氧化物 NOx", "烟尘", "氧气含量 O2"]
     so2_title = page.inner_text('.qs-chart-card[data-param="a21026"] h3')
-    assert "折算" in so2_title and "mg/m³" in so2_title and "限值：35 mg/m³" in so2_title
+    assert "折算值 O2 6%" in so2_title and "mg/m³" in so2_title
+    assert "限值：35 mg/m³（限值适用于折算值）" in so2_title
     so2 = _chart(page, "a21026")
-    assert so2["name"] == "二氧化硫 SO2" and so2["points"] >= 40
-    assert so2["limit"] == 35 and so2["limitLabel"] == "许可限值 35 mg/m³"
+    # the converted series against the limit, the measured one and O2 (second axis) beside it
+    assert so2["series"][:3] == ["折算值", "实测值", "O2 实测 (%)"] and so2["points"] >= 40
+    assert so2["limit"] == 35 and so2["limitLabel"] == "许可限值 35 mg/m³（折算值）"
+    # the seeded exceedance and the newest hour (36 measured → 41.5 converted): purple
+    # diamonds, apart from every QC flag's colour
+    assert so2["exceeding"] == so2["diamonds"] == len(EXCEEDANCE_HOURS) + 1
+    assert so2["diamondColors"] == [EXCEED_COLOR] and EXCEED_COLOR not in QC_FLAG_COLORS.values()
     assert so2["limitColor"] == LIMIT_COLOR and so2["yMax"] > 35
     assert so2["marks"] == ["校准"]
-    assert set(so2["colors"]) <= set(QC_FLAG_COLORS.values())
+    assert set(so2["colors"]) <= {*QC_FLAG_COLORS.values(), EXCEED_COLOR}
     o2 = _chart(page, "a19001")
     assert o2["limit"] is None and "fail" in o2["flags"]  # O2 invalid in the calibration
     assert QC_FLAG_COLORS["fail"] in o2["colors"]
@@ -83,6 +95,7 @@ def test_header_charts_legend_and_events(server_url, page):
         "缺失",
         "未评估",
         "企业标记时段（停运、故障、校准…）",
+        "超标（折算值或日均值高于限值）",
         "许可限值",
     ]
     dot = page.locator('#qs-legend [data-flag="fail"] .qs-dot')
@@ -93,7 +106,7 @@ def test_header_charts_legend_and_events(server_url, page):
     assert rows.count() == 1
     cells = rows.first.locator("td").all_inner_texts()
     assert cells[0] == "二氧化硫 SO2" and cells[3] == str(len(EXCEEDANCE_HOURS))
-    assert cells[4].endswith("mg/m³") and float(cells[5]) > 0 and cells[6] == "35 mg/m³"
+    assert cells[4].endswith("mg/m³ 折算") and float(cells[5]) > 0 and cells[6] == "35 mg/m³"
     marks = page.locator("#qc-marks tbody tr td").all_inner_texts()
     assert marks[:2] == ["校准", "整个排口"] and "CEMS 例行校准" in marks
     # the footer sits below the page, never over the charts
@@ -108,7 +121,8 @@ def test_english(server_url, page):
     _open(page, f"{server_url}{URL}?lang=en")
     titles = page.locator(".qs-chart-card .qs-chart-name").all_inner_texts()
     assert titles[:2] == ["sulfur dioxide SO2", "nitrogen oxides (NOx)"]
-    assert _chart(page, "a21026")["limitLabel"] == "Permit limit 35 mg/m³"
+    assert _chart(page, "a21026")["limitLabel"] == "Permit limit 35 mg/m³ (Converted)"
+    assert page.inner_text("#qs-rule").startswith("Thermal power · ")
     assert page.locator("#qs-legend .qs-legend-item").all_inner_texts()[:5] == [
         "Pass", "Suspect", "Invalid", "Missing", "Not evaluated",
     ]  # fmt: skip

@@ -58,35 +58,74 @@
     }
   }
 
+  // which value the limit is held against: the converted hourly mean (gas with a reference
+  // O2), the daily mean (water), else the hourly value itself
+  function paren(x) { return en ? " (" + x + ")" : "（" + x + "）"; }
+  function basisOf(s) {
+    if (s.converted && s.limit && s.limit.reference_o2 != null) { return "converted"; }
+    return s.period === "day" ? "day_mean" : "hour_mean";
+  }
   function chartTitle(code, s) {
-    var conv = s.converted && s.limit && s.limit.reference_o2 != null;
+    var basis = basisOf(s);
+    var shown = basis === "converted" ? "qc.series.converted" : basis === "day_mean" && s.limit ? "qc.series.day_mean" : "qc.series.hourly";
     return '<span class="qs-chart-name">' + esc(paramName(code)) + "</span>" +
-      (conv ? ' <span class="qs-val-tag" title="' + esc(L["qc.converted_note"].replace("{o2}", s.limit.reference_o2)) + '">' + esc(L["qc.converted"]) + "</span>" : "") +
+      (s.limit ? ' <span class="qs-val-tag qs-basis-tag" data-basis="' + basis + '"' +
+        (basis === "converted" ? ' title="' + esc(L["qc.converted_note"].replace("{o2}", s.limit.reference_o2)) + '"' : "") + ">" +
+        esc(L[shown]) + (basis === "converted" ? " O2 " + esc(s.limit.reference_o2) + "%" : "") + "</span>" : "") +
       ' <span class="qs-muted qs-small">' + esc(unitOf(code)) + "</span>" +
-      (s.limit ? ' <span class="qs-muted qs-small qs-right">' + esc(L["qc.limit"]) + COLON + esc(lim(s.limit.limit)) + " " + esc(unitOf(code)) +
+      (s.limit ? ' <span class="qs-muted qs-small qs-right qs-chart-limit">' + esc(L["qc.limit"]) + COLON + esc(lim(s.limit.limit)) + " " + esc(unitOf(code)) +
+        (basis !== "hour_mean" ? esc(paren(L["qc.limit_for." + basis])) : "") +
         (s.limit.standard ? " · " + esc(s.limit.standard) : "") + "</span>" : "");
   }
 
-  function drawChart(el, code, s, marks, onDone) {
-    var y = s.converted || s.value;
+  function drawChart(el, code, s, marks, o2, onDone) {
+    var basis = basisOf(s);
+    var conv = basis === "converted";
+    var y = conv ? s.converted : s.value;
     var unit = unitOf(code);
+    var status = s.status || [];
     var pts = s.time.map(function (t, i) {
       var f = FLAG[s.flag[i]] || FLAG.not_evaluated;
-      return { value: [t, y[i]], itemStyle: { color: f.color }, flag: s.flag[i], raw: s.value[i] };
+      var over = status[i] === "exceeding";
+      return { value: [t, y[i]], flag: s.flag[i], status: status[i] || null, raw: s.value[i], i: i,
+        symbol: over ? "diamond" : "circle", symbolSize: over ? 10 : 6,
+        itemStyle: over ? { color: cfg.exceedColor, borderColor: f.color, borderWidth: 1.5 } : { color: f.color } };
     });
     var limit = s.limit ? s.limit.limit : null;
     var mine = marks.filter(function (m) { return m.parameter_code == null || m.parameter_code === code; });
+    var mainName = L[conv ? "qc.series.converted" : "qc.series.hourly"];
     var series = [{
-      type: "line", name: paramName(code), data: pts, showSymbol: true, symbol: "circle", symbolSize: 6,
-      lineStyle: { color: "#8a9690", width: 1 }, connectNulls: false,
+      type: "line", name: mainName, data: pts, showSymbol: true, symbol: "circle", symbolSize: 6,
+      itemStyle: { color: "#2e9d57" }, lineStyle: { color: "#8a9690", width: 1 }, connectNulls: false,
       markArea: mine.length ? { silent: true, itemStyle: { color: cfg.markColor },
         label: { show: true, position: "insideTop", color: "#3b5f99", fontSize: 11 },
         data: mine.map(function (m) { return [{ name: m.kind, xAxis: m.start }, { xAxis: m.end }]; }) } : undefined,
       markLine: limit == null ? undefined : { silent: true, symbol: "none",
         lineStyle: { type: "dashed", color: cfg.limitColor, width: 1.5 },
-        label: { formatter: L[params[code] && params[code].averaging === "day" ? "qc.limit_day" : "qc.limit_line"] + " " + lim(limit) + " " + unit, position: "insideEndTop", color: cfg.limitColor, fontSize: 11 },
+        label: { formatter: L[basis === "day_mean" ? "qc.limit_day" : "qc.limit_line"] + " " + lim(limit) + " " + unit +
+          (conv ? paren(L["qc.series.converted"]) : ""), position: "insideEndTop", color: cfg.limitColor, fontSize: 11 },
         data: [{ yAxis: limit, name: "limit" }] }
     }];
+    var names = [mainName];
+    if (conv) {  // the measured values beside the converted ones, on the same axis
+      series.push({ type: "line", name: L["qc.series.measured"], data: s.time.map(function (t, i) { return [t, s.value[i]]; }),
+        showSymbol: false, connectNulls: false, lineStyle: { color: "#9aa7a0", width: 1, type: "dashed" }, itemStyle: { color: "#9aa7a0" },
+        tooltip: { show: false } });
+      names.push(L["qc.series.measured"]);
+    }
+    if (basis === "day_mean" && limit != null) {  // the daily mean the limit is held against
+      series.push({ type: "line", name: L["qc.series.day_mean"], step: "middle", data: s.time.map(function (t, i) { return [t, s.period_mean[i]]; }),
+        showSymbol: false, connectNulls: false, lineStyle: { color: "#1f4f7f", width: 2 }, itemStyle: { color: "#1f4f7f" }, tooltip: { show: false } });
+      names.push(L["qc.series.day_mean"]);
+    }
+    var o2At = {};
+    if (conv && o2) {  // O2 on a second axis: what the conversion used
+      o2.time.forEach(function (t, i) { o2At[t] = o2.value[i]; });
+      series.push({ type: "line", name: L["qc.series.o2"], yAxisIndex: 1, data: o2.time.map(function (t, i) { return [t, o2.value[i]]; }),
+        showSymbol: false, connectNulls: false, lineStyle: { color: "#5b8fd6", width: 1, opacity: 0.55 }, itemStyle: { color: "#5b8fd6" },
+        tooltip: { show: false }, z: 1 });
+      names.push(L["qc.series.o2"]);
+    }
     if (limit != null && s.time.length) {  // an invisible point: the axis reaches above the limit
       series.push({ type: "scatter", data: [[s.time[0], limit * 1.12]], symbolSize: 0, silent: true, tooltip: { show: false } });
     }
@@ -97,18 +136,38 @@
     });
     chart.setOption({
       animation: false,
-      grid: { left: 56, right: 24, top: 16, bottom: 28 },
+      legend: names.length > 1 ? { data: names, top: 0, left: "center", itemHeight: 8, textStyle: { fontSize: 11 } } : undefined,
+      grid: { left: 56, right: conv && o2 ? 44 : 24, top: names.length > 1 ? 28 : 16, bottom: 28 },
       tooltip: { trigger: "axis", confine: true, formatter: function (ps) {
-        var p = ps[0];
+        var p = ps.filter(function (x) { return x.seriesIndex === 0; })[0];
         if (!p) { return ""; }
-        var d = p.data, f = FLAG[d.flag];
-        return esc(qs.cst(d.value[0])) + " " + esc(L["layout.cst"]) + "<br>" + esc(paramName(code)) + COLON + "<b>" + esc(fmt(d.value[1])) + "</b> " + esc(unit) +
-          (s.converted ? " (" + esc(L["qc.converted"]) + SEP + esc(L["qc.measured"]) + " " + esc(fmt(d.raw)) + ")" : "") +
-          "<br>" + esc(L["qc.flag"]) + COLON + '<span style="color:' + (f ? f.color : "#333") + '">●</span> ' + esc(f ? f.name : d.flag) +
-          (limit != null ? "<br>" + esc(L["qc.limit"]) + COLON + esc(lim(limit)) + " " + esc(unit) : "");
+        var d = p.data, f = FLAG[d.flag], i = d.i;
+        var out = esc(qs.cst(d.value[0])) + " " + esc(L["layout.cst"]) + "<br>" + esc(paramName(code)) + "<br>" +
+          esc(mainName) + COLON + "<b>" + esc(fmt(d.value[1])) + "</b> " + esc(unit);
+        if (conv) {
+          out += "<br>" + esc(L["qc.series.measured"]) + COLON + esc(fmt(d.raw)) + " " + esc(unit) +
+            (o2At[d.value[0]] != null ? SEP + "O2 " + esc(fmt(o2At[d.value[0]])) + " %" : "");
+        }
+        if (basis === "day_mean" && s.period_mean && s.period_mean[i] != null) {
+          out += "<br>" + esc(L["qc.series.day_mean"]) + COLON + esc(fmt(s.period_mean[i])) + " " + esc(unit);
+        }
+        out += "<br>" + esc(L["qc.flag"]) + COLON + '<span style="color:' + (f ? f.color : "#333") + '">●</span> ' + esc(f ? f.name : d.flag);
+        if (limit != null) {
+          out += "<br>" + esc(L["qc.limit"]) + COLON + esc(lim(limit)) + " " + esc(unit);
+          if (d.status) {
+            var st = L["qc.status." + d.status] || d.status;
+            if (d.status === "exceeding" && s.period_mean[i] != null) {
+              st = L["qc.times_over"].replace("{m}", ((s.period_mean[i] - limit) / limit).toFixed(2));
+            }
+            out += "<br>" + esc(L["qc.status"]) + COLON + (d.status === "exceeding" ? '<b style="color:' + cfg.exceedColor + '">◆ ' + esc(st) + "</b>" : esc(st));
+          }
+        }
+        return out;
       } },
       xAxis: { type: "time", axisLabel: { formatter: function (v) { return short(new Date(v).toISOString()); }, hideOverlap: true } },
-      yAxis: { type: "value", scale: true },
+      yAxis: conv && o2 ? [{ type: "value", scale: true, name: unit, nameGap: 6, nameTextStyle: { fontSize: 10, align: "right" } },
+        { type: "value", scale: true, name: "O2 %", nameGap: 6, nameTextStyle: { fontSize: 10, align: "left" }, splitLine: { show: false },
+          axisLabel: { color: "#5b8fd6" } }] : { type: "value", scale: true },
       dataZoom: [{ type: "inside" }],
       series: series
     }, true);
@@ -116,8 +175,15 @@
     return chart;
   }
 
+  function packName(version) {  // "dyeing/2026.2" → 印染废水 (2026.2): the pack QC chose
+    var parts = String(version || "").split("/");
+    var name = L["qc.pack." + parts[0]];
+    return name ? name + (parts[1] ? " · " + parts[1] : "") : version;
+  }
   function renderSeries(data) {
-    $("qs-rule").textContent = data.rule_version;
+    $("qs-rule").textContent = packName(data.rule_version);
+    $("qs-rule").title = data.rule_version;
+    $("qs-rule").dataset.version = data.rule_version;
     var box = $("qc-charts");
     Object.keys(charts).forEach(function (k) { charts[k].dispose(); delete charts[k]; });
     box.innerHTML = "";
@@ -135,7 +201,7 @@
       card.dataset.param = code;
       card.innerHTML = '<h3 class="qs-chart-title">' + chartTitle(code, s) + '</h3><div class="qs-chart"></div>';
       box.appendChild(card);
-      drawChart(card.querySelector(".qs-chart"), code, s, data.marks, function () {
+      drawChart(card.querySelector(".qs-chart"), code, s, data.marks, data.series[cfg.o2Code], function () {
         if (--pending === 0) { done(); }
       });
     });
@@ -161,7 +227,8 @@
       return '<tr data-param="' + esc(e.parameter_code) + '" data-key="' + esc(e.event_key) + '">' +
         '<td class="nowrap"><b>' + esc(paramName(e.parameter_code)) + "</b></td>" +
         '<td class="nowrap">' + esc(qs.cst(e.start)) + '</td><td class="nowrap">' + esc(qs.cst(e.end)) + "</td>" +
-        '<td class="num">' + e.periods + '</td><td class="num">' + esc(fmt(e.max_value)) + " " + esc(unit) + "</td>" +
+        '<td class="num">' + e.periods + '</td><td class="num">' + esc(fmt(e.max_value)) + " " + esc(unit) +
+        ' <span class="qs-val-tag qs-basis-tag" data-basis="' + esc(e.value_basis) + '">' + esc(L["qc.basis." + e.value_basis] || e.value_basis) + "</span></td>" +
         '<td class="num"><span class="qs-not-met">' + esc(e.max_multiple.toFixed(2)) + "</span></td>" +
         '<td class="num">' + esc(lim(e.limit)) + " " + esc(unit) + "</td>" +
         '<td class="qs-small">' + esc(e.standard || "—") +
