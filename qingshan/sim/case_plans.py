@@ -29,8 +29,8 @@ import numpy as np
 
 from qingshan.cases.rules import deadline_for
 from qingshan.cases.service import CaseDraft
+from qingshan.geo.counties import county_at, region_extent
 from qingshan.geo.regions import CITY_CODES, children, get_region
-from qingshan.sim.cities import CITIES
 from qingshan.sim.population import POPULATION_2020
 
 __all__ = ["Step", "CasePlan", "EnterpriseRow", "plan_cases"]
@@ -86,9 +86,19 @@ class EnterpriseRow:
 
 
 def _near(rng: np.random.Generator, region_code: str) -> tuple[float, float]:
-    city = CITIES[region_code[:4] + "00"]
-    lon, lat = rng.normal([city.lon, city.lat], city.spread / 2.5)
-    return round(float(lon), 5), round(float(lat), 5)
+    """A position in county ``region_code``: around its label point (σ an eighth of its
+    extent), pulled back towards it until it lies in the county (issue #13: a case's position
+    and its county agree)."""
+    extent = region_extent(region_code)
+    w, s, e, n = extent.bbox
+    cx, cy = extent.center
+    dx, dy = rng.normal(0.0, [(e - w) / 8, (n - s) / 8])
+    for _ in range(9):
+        lon, lat = round(float(cx + dx), 5), round(float(cy + dy), 5)
+        if county_at(lon, lat, tolerance_km=0.0) == region_code:
+            return lon, lat
+        dx, dy = dx / 2, dy / 2
+    return float(cx), float(cy)
 
 
 def _life(rng, plan: CasePlan, t0: datetime, due_days: float | None, now: datetime) -> None:

@@ -128,3 +128,18 @@ def test_disambiguate_by_county():
         "溪口",
     ]
     assert disambiguate(["甲", "甲"], ["330106", "330106"]) == ["西湖区甲", "西湖区甲（2）"]
+
+
+def test_planned_cases_lie_in_their_county():
+    from datetime import UTC, datetime
+
+    from qingshan.sim.case_plans import EnterpriseRow, plan_cases
+
+    plant = EnterpriseRow(1, "杭州青山纸业有限公司", "330106", 120.13, 30.25)
+    plans = plan_cases(
+        np.random.default_rng([2021, 12]), now=datetime(2026, 6, 1, tzinfo=UTC), enterprises=[plant]
+    )
+    drafts = [p.draft for p in plans if p.draft.enterprise_id is None]
+    assert len(drafts) > 100
+    found = county_at([d.longitude for d in drafts], [d.latitude for d in drafts], tolerance_km=0)
+    assert list(found) == [d.region_code for d in drafts]
