@@ -50,7 +50,7 @@ def section_page(
     return render(
         request, "water_section.html",
         {"config": config, "section": info, "basin_name": _basin_name(info.basin, lang)},
-        viewer=viewer, region_code=info.place.region_code,
+        viewer=viewer,
     )  # fmt: skip
 
 

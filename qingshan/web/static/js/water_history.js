@@ -34,6 +34,8 @@
   }
   function pct(v) { return v == null ? "—" : v.toFixed(1) + "%"; }
   function fail(box, err, root) {
+    var body = root.querySelector(".qs-wh-body");
+    if (body && /HTTP 404/.test(err.message)) { body.hidden = true; }
     box.hidden = false;
     box.textContent = (/HTTP 404/.test(err.message) ? L["wh.not_found"] : L["wh.load_failed"] + COLON + err.message);
     root.dataset.ready = "error";
@@ -73,7 +75,7 @@
       var tRank = target ? CLASSES.indexOf(target) + 1 : null;
       chart.setOption({
         animation: false,
-        grid: { left: 64, right: 16, top: 28, bottom: 48 },
+        grid: { left: 8, right: 16, top: 28, bottom: 48, containLabel: true },
         tooltip: {
           trigger: "axis", confine: true,
           formatter: function (ps) {
@@ -223,7 +225,7 @@
       charts.push(share); drawn.push(share);
       share.setOption({
         animation: false,
-        grid: { left: 64, right: 40, top: 6, bottom: 6 },
+        grid: { left: 8, right: 48, top: 6, bottom: 6, containLabel: true },
         xAxis: { type: "value", max: 100, show: false },
         yAxis: { type: "category", inverse: true, data: CLASSES.map(className) },
         series: [{
