@@ -1679,7 +1679,10 @@ _RAW |= {
     "wh.sections": ("流域断面", "Sections of the basin"),
     "wh.other_basins": ("其他流域", "Other basins"),
     "wh.county": ("区县", "County"),
-    "wh.not_found": ("未找到或无权查看。", "Not found or not in your region."),
+    "wh.not_found": (
+        "您的辖区内没有该断面或该流域的断面（或无权查看）。",
+        "No such section, or no section of this basin, in your region.",
+    ),
     "wh.load_failed": ("数据加载失败", "Could not load the data"),
     "wh.status.优": ("优", "Excellent"),
     "wh.status.良好": ("良好", "Good"),
