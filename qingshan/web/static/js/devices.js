@@ -142,6 +142,9 @@
       renderTable();
     });
   });
+  // /devices?q=<MN> (the links of 数据时效) opens the list searched for that logger
+  var asked = new URLSearchParams(window.location.search).get("q");
+  if (asked) { document.getElementById("qs-search").value = asked; }
   ["qs-filter-state", "qs-filter-errors", "qs-search"].forEach(function (id) {
     document.getElementById(id).addEventListener(id === "qs-search" ? "input" : "change", renderTable);
   });
