@@ -20,7 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qingshan.monitoring.air_history import POLLUTANTS, city_mean, daily_aqi, daily_statistics
+from qingshan.monitoring.air_history import (
+    POLLUTANTS,
+    city_mean,
+    daily_aqi,
+    daily_statistics,
+    hourly_aqi,
+)
 
 DATA = Path(__file__).parents[1] / "data" / "cnemc_hangzhou_2019-01.csv.gz"
 REFERENCE = {
@@ -64,3 +70,29 @@ def test_hangzhou_january_2019_against_cnemcs_published_24h_statistics():
     }  # fmt: skip
     # the month's figures from the service's days: 3 January 2019 was 轻度污染 (127)
     assert a[2] == 127 and ours["level"].tolist()[2] == 3
+
+
+def test_hourly_aqi_equals_cnemcs_published_hourly_aqi():
+    """The hourly chart's AQI is the one CNEMC published, for every hour of the 11 stations in
+    January 2019 with all six pollutants."""
+    df = pd.read_csv(DATA, dtype={"date": str})
+    codes = list(df.columns[3:])
+    keyed = df.set_index(["date", "hour", "type"])
+    times = pd.DatetimeIndex(
+        pd.to_datetime(df["date"].unique(), format="%Y%m%d").repeat(24)
+        + pd.to_timedelta(np.tile(np.arange(24), 31), unit="h")
+    ).tz_localize("Asia/Shanghai")
+    index = pd.MultiIndex.from_arrays(
+        [times.strftime("%Y%m%d"), times.hour], names=["date", "hour"]
+    )  # fmt: skip
+    same = total = 0
+    for code in codes:
+        hours = np.vstack(
+            [keyed.xs(t, level="type")[code].reindex(index).to_numpy(float) for t in POLLUTANTS]
+        )
+        published = keyed.xs("AQI", level="type")[code].reindex(index).to_numpy(float)
+        ours = hourly_aqi(hours, times)
+        complete = ~np.isnan(hours).any(axis=0) & ~np.isnan(published)
+        total += int(complete.sum())
+        same += int((ours[complete] == published[complete]).sum())
+    assert (same, total) == (7547, 7547)
