@@ -720,6 +720,50 @@ _RAW |= {
     "qc.pack.dyeing": ("印染废水", "Dyeing wastewater"),
     "qc.pack.wastewater": ("综合废水", "Integrated wastewater"),
     "qc.pack.generic": ("通用", "Generic"),
+    # 自行标记: the enterprise marks form on the outlet page (issue #13)
+    "qc.markform.title": ("自行标记", "Mark this outlet's data"),
+    "qc.markform.note": (
+        "填报设备维护、校准、停运等时段（北京时间）；标记为无效的数据不作为超标判定依据"
+        "（生态环境部公告2022年第21号）。单条标记最长 {days} 天。",
+        "Enter periods of maintenance, calibration, shutdown … (CST); data marked invalid are "
+        "not used to judge exceedances (MEE Announcement No. 21 of 2022). At most {days} days "
+        "per mark.",
+    ),
+    "qc.markform.start": ("开始时间", "Start (CST)"),
+    "qc.markform.end": ("结束时间", "End (CST)"),
+    "qc.markform.reason_hint": ("如：CEMS 例行校准", "e.g. routine CEMS calibration"),
+    "qc.markform.submit": ("提交标记", "Submit the mark"),
+    "qc.markform.saving": ("正在提交…", "Submitting…"),
+    "qc.markform.saved": (
+        "已提交标记：{kind}，{start} 至 {end}",
+        "Mark saved: {kind}, {start} to {end}",
+    ),
+    "qc.markform.err.required": ("请填写时间。", "Enter a time."),
+    "qc.markform.err.order": (
+        "结束时间须晚于开始时间。",
+        "The end must be later than the start.",
+    ),
+    "qc.markform.err.overlap": (
+        "与已有标记时段重叠（{other}）。",
+        "This period overlaps an existing mark ({other}).",
+    ),
+    "qc.markform.err.too_long": (
+        "标记时段过长：最长 {max} 天。",
+        "The period is too long: at most {max} days.",
+    ),
+    "qc.markform.err.denied": (
+        "只有排口所属企业或省、市级账号可以标记。",
+        "Only the outlet's enterprise or a province or city account may mark it.",
+    ),
+    "qc.markform.err.failed": ("提交失败", "The mark was not saved"),
+    "qc.mark.kind.停运": ("停运", "out of operation"),
+    "qc.mark.kind.启炉": ("启炉", "start-up"),
+    "qc.mark.kind.停炉": ("停炉", "shut-down"),
+    "qc.mark.kind.故障": ("故障", "fault"),
+    "qc.mark.kind.维护": ("维护", "maintenance"),
+    "qc.mark.kind.校准": ("校准", "calibration"),
+    "qc.mark.kind.并网": ("并网", "until grid connection"),
+    "qc.mark.kind.解列": ("解列", "after grid disconnection"),
 }
 
 _RAW |= {

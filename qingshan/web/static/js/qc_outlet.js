@@ -99,7 +99,7 @@
       itemStyle: { color: "#2e9d57" }, lineStyle: { color: "#8a9690", width: 1 }, connectNulls: false,
       markArea: mine.length ? { silent: true, itemStyle: { color: cfg.markColor },
         label: { show: true, position: "insideTop", color: "#3b5f99", fontSize: 11 },
-        data: mine.map(function (m) { return [{ name: m.kind, xAxis: m.start }, { xAxis: m.end }]; }) } : undefined,
+        data: mine.map(function (m) { return [{ name: markKind(m.kind), xAxis: m.start }, { xAxis: m.end }]; }) } : undefined,
       markLine: limit == null ? undefined : { silent: true, symbol: "none",
         lineStyle: { type: "dashed", color: cfg.limitColor, width: 1.5 },
         label: { formatter: L[basis === "day_mean" ? "qc.limit_day" : "qc.limit_line"] + " " + lim(limit) + " " + unit +
@@ -205,15 +205,16 @@
         if (--pending === 0) { done(); }
       });
     });
-    renderMarks(data.marks);
     return drawn;  // resolved when every chart has rendered
   }
 
   function cells(list) { return "<tr>" + list.map(function (c) { return "<td" + (c[1] ? ' class="' + c[1] + '"' : "") + ">" + c[0] + "</td>"; }).join("") + "</tr>"; }
 
-  function renderMarks(marks) {
+  function markKind(k) { return L["qc.mark.kind." + k] || k; }
+  function renderMarks(marks) {  // every active mark of the outlet, newest first
+    marks = marks.slice().sort(function (a, b) { return a.start < b.start ? 1 : a.start > b.start ? -1 : 0; });
     document.querySelector("#qc-marks tbody").innerHTML = marks.map(function (m) {
-      return cells([['<span class="qs-mark-kind">' + esc(m.kind) + "</span>"], [esc(m.parameter_code ? paramName(m.parameter_code) : L["qc.mark.all"]), "nowrap"],
+      return cells([['<span class="qs-mark-kind" data-kind="' + esc(m.kind) + '">' + esc(markKind(m.kind)) + "</span>"], [esc(m.parameter_code ? paramName(m.parameter_code) : L["qc.mark.all"]), "nowrap"],
         [esc(qs.cst(m.start)), "nowrap"], [esc(qs.cst(m.end)), "nowrap"], [esc(m.reason || "—")], [esc(m.created_by), "nowrap"],
         [esc(qs.cst(m.created_at)), "nowrap"], [esc((m.proof || []).join(", ") || "—")]]);
     }).join("");
@@ -255,6 +256,16 @@
     return qs.getJSON(cfg.flagsUrl + "?" + range()).then(renderSeries);
   }
   function ready() { root.dataset.ready = "1"; }
+  function loadMarks() { return qs.getJSON(cfg.marksUrl).then(renderMarks); }
+  // for the marks form (qc_marks.js): names of the parameters, and a reload after a new mark
+  window.qsOutlet = {
+    paramName: paramName, markKind: markKind,
+    parameters: function () { return outlet ? outlet.values.map(function (v) { return v.parameter_code; }) : []; },
+    reload: function () {
+      root.dataset.ready = "0";
+      return Promise.all([loadSeries(), loadMarks()]).then(ready).catch(fail);
+    }
+  };
 
   qs.getJSON(cfg.outletUrl).then(renderHeader, function (err) {
     if (/HTTP 404$/.test(err.message)) {  // missing or out of scope (the API does not tell which)
@@ -265,7 +276,8 @@
     throw err;
   })
     .then(function () {
-      return Promise.all([loadSeries(), qs.getJSON(cfg.eventsUrl).then(renderEvents)]);
+      document.dispatchEvent(new CustomEvent("qs:outlet", { detail: outlet }));
+      return Promise.all([loadSeries(), loadMarks(), qs.getJSON(cfg.eventsUrl).then(renderEvents)]);
     }).then(ready).catch(fail);
   $("qc-range").addEventListener("submit", function (ev) {
     ev.preventDefault();
