@@ -1,8 +1,9 @@
 """Emission limits and reference oxygen the demo's permits carry, in one place with sources.
 
-Where :mod:`qingshan.standards.emission_limits` has the figures (GB 13223-2011, GB 4915-2013,
-GB 3544-2008, ultra-low) they are read from it; the rest (GB 13271-2014, GB 4287-2012,
-GB 8978-1996, not yet in the library) are kept here, each citing its table.
+Every figure is read from the standards library (:func:`qingshan.standards.emission_limits.
+emission_limit` over the tables of :mod:`qingshan.standards.emission_tables`, reference O2 from
+``REFERENCE_O2``): this module only chooses, per demo source type, the standard, table row
+(source, category) and pollutants — it holds no limit of its own.
 Gas limits are hourly concentrations [mg/m³] at the reference O2 [%] (dry, standard state);
 water limits are daily concentrations [mg/L]. ``[U]`` marks figures the reference notes
 (``qc-rules.md`` §7–8) flag as to be confirmed against the official text.
@@ -14,11 +15,12 @@ Sources
   SO2 35, NOx 50 at 6 % O2.
 - GB 4915-2013 《水泥工业大气污染物排放标准》 Table 2 (special limits), kiln tail at 10 % O2 [U].
 - GB 13271-2014 《锅炉大气污染物排放标准》 Table 3 (special limits), coal boilers at 9 % O2,
-  gas boilers at 3.5 % O2 [U].
+  gas boilers at 3.5 % O2 (5.2).
 - GB 3544-2008 《制浆造纸工业水污染物排放标准》 Table 2: paper mills COD 80, NH3-N 8;
   pulp-and-paper mills COD 90, NH3-N 8.
-- GB 4287-2012 《纺织染整工业水污染物排放标准》 Table 2, direct discharge: COD 80, NH3-N 10 [U].
-- GB 8978-1996 《污水综合排放标准》 Table 4 grade 1: COD 100, NH3-N 15 [U].
+- GB 4287-2012 《纺织染整工业水污染物排放标准》 Table 2, direct discharge: COD 80, NH3-N 10
+  (the library tags the Table 2 cells [MC]).
+- GB 8978-1996 《污水综合排放标准》 Table 4 grade 1 (其他排污单位): COD 100, NH3-N 15.
 """
 
 from __future__ import annotations
@@ -131,23 +133,27 @@ _TYPES = (
         "hour",
         "GB 4915-2013 表2 特别排放限值",
     ),
-    # GB 13271-2014, GB 4287-2012 and GB 8978-1996 are not (yet) in the standards library:
-    # the demo's own cited figures, written into the outlets' permits.
-    SourceType(
+    _std(
         "coal_industrial_boiler",
         "燃煤工业锅炉",
         "gas",
-        9.0,
-        _m(a34013=30.0, a21026=200.0, a21002=200.0),
+        "coal_industrial_boiler",
+        "GB 13271-2014",
+        "coal_industrial_boiler",
+        "special",
+        _GAS,
         "hour",
         "GB 13271-2014 表3 特别排放限值",
     ),
-    SourceType(
+    _std(
         "gas_industrial_boiler",
         "燃气工业锅炉",
         "gas",
-        3.5,
-        _m(a34013=20.0, a21026=50.0, a21002=150.0),
+        "gas_industrial_boiler",
+        "GB 13271-2014",
+        "gas_industrial_boiler",
+        "special",
+        _GAS,
         "hour",
         "GB 13271-2014 表3 特别排放限值",
     ),
@@ -175,21 +181,27 @@ _TYPES = (
         "day",
         "GB 3544-2008 表2 制浆和造纸联合企业",
     ),
-    SourceType(
+    _std(
         "dyeing_effluent",
         "印染企业废水总排口",
         "water",
         None,
-        _m(w01018=80.0, w21003=10.0),
+        "GB 4287-2012",
+        "dyeing_finishing",
+        "direct",
+        _WATER,
         "day",
         "GB 4287-2012 表2 直接排放",
     ),
-    SourceType(
+    _std(
         "chemical_effluent",
         "化工企业废水总排口",
         "water",
         None,
-        _m(w01018=100.0, w21003=15.0),
+        "GB 8978-1996",
+        "other_units",
+        "grade_1",
+        _WATER,
         "day",
         "GB 8978-1996 表4 一级",
     ),

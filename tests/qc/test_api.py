@@ -174,9 +174,11 @@ def test_flags_endpoint_and_outlet_page(client):
 
 def test_paper_mill_boiler_page_judges_with_the_job_pack(engine, app_settings):
     """Regression (issue 8): the boiler stack (gas outlet) of a paper mill. The QC job judges it
-    with the thermal power pack (GB 13223); the outlet page used to choose the paper (water) pack
-    with its own logic (and its newest version, whatever the data's date). The page now judges
-    each CST day with the job's own code: same rule version, same flags, nothing stored."""
+    with the boiler pack (GB 13271-2014, pack_choice.json since issue #10; the thermal power
+    pack before — its limits still come from its source type); the outlet page used to choose
+    the paper (water) pack with its own logic (and its newest version, whatever the data's
+    date). The page now judges each CST day with the job's own code: same rule version, same
+    flags, nothing stored."""
     store = ObservationStore(app_settings.observations_dir)
     day0 = pd.Timestamp("2026-03-02", tz=CST)  # a CST day under the 2023.1 packs
     t = pd.date_range(day0, periods=24, freq="h").tz_convert("UTC")
@@ -224,7 +226,7 @@ def test_paper_mill_boiler_page_judges_with_the_job_pack(engine, app_settings):
     with TestClient(create_app(app_settings)) as client:
         h = _h(client, "hz", "hangzhou-pass")
         [j] = client.get("/api/v1/qc/sites/PAPERGAS1/judgements", headers=h).json()
-        assert (j["industry"], j["rule_version"]) == ("thermal_power", "thermal_power/2023.1")
+        assert (j["industry"], j["rule_version"]) == ("boiler", "boiler/2023.1")
         r = client.get(
             "/api/v1/qc/sites/PAPERGAS1/flags",
             params={

@@ -125,7 +125,10 @@ def test_outlet_pack_2026_2_hugging_at_0_88_of_the_limit():
 
 def test_pack_choice_is_data_one_function():
     """rulepacks/pack_choice.json: site kind, then the enterprise's industry."""
-    assert pack_industry("gas_outlet", "paper") == "thermal_power"  # a paper mill's boiler
+    # a paper mill's stack is an industrial boiler: GB 13271-2014, the boiler pack (issue #10)
+    assert pack_industry("gas_outlet", "paper") == "boiler"
+    assert pack_industry("gas_outlet", "dyeing") == "boiler"
+    assert pack_industry("gas_outlet", "chemical") == "boiler"
     assert pack_industry("gas_outlet", "cement") == "cement"
     assert pack_industry("gas_outlet", "thermal_power") == "thermal_power"
     assert pack_industry("gas_outlet", None) == "thermal_power"
@@ -135,8 +138,9 @@ def test_pack_choice_is_data_one_function():
     assert pack_industry("water_outlet", None) == "wastewater"
     assert pack_industry("water_outlet", "dyeing") == "dyeing"
     assert pack_industry("air_station", None) == "generic"
-    assert rulepack_for("gas_outlet", "paper", date(2026, 3, 1)).version == "thermal_power/2023.1"
-    assert rulepack_for("gas_outlet", "paper").version == "thermal_power/2026.2"
+    assert rulepack_for("gas_outlet", "paper", date(2026, 3, 1)).version == "boiler/2023.1"
+    assert rulepack_for("gas_outlet", "paper").version == "boiler/2026.2"
+    assert rulepack_for("gas_outlet", "paper").source_type == "coal_industrial_boiler"
 
 
 def test_a_window_is_judged_on_its_cst_date():
@@ -146,3 +150,14 @@ def test_a_window_is_judged_on_its_cst_date():
     assert window_date(start) == date(2026, 12, 1)
     assert window_date(start - timedelta(seconds=1)) == date(2026, 11, 30)
     assert rulepack_for("gas_outlet", None, window_date(start)).version == "thermal_power/2026.2"
+
+
+def test_paper_mills_gas_outlets_are_judged_with_the_pack_of_their_limits():
+    """Every demo paper mill's stack is a GB 13271-2014 industrial boiler (sim.limits), so its
+    pack is the boiler pack, whose source type carries the same standard."""
+    from qingshan.sim.limits import INDUSTRY_OUTLETS, SOURCE_TYPES
+
+    gas_choices, _ = INDUSTRY_OUTLETS["paper"][0]
+    assert {SOURCE_TYPES[k].standard[:13] for k, _w in gas_choices} == {"GB 13271-2014"}
+    pack = rulepack_for("gas_outlet", "paper")
+    assert pack.industry == "boiler" and "GB 13271-2014" in pack.basis
