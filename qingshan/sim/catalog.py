@@ -86,9 +86,14 @@ RIVER_BASINS = {
 
 
 def _unique_names(rows: list[dict]) -> list[dict]:
-    """Synthetic sites of one kind sharing a name are told apart by their county's name."""
-    for kind in {r["kind"] for r in rows}:
-        group = [r for r in rows if r["kind"] == kind and r["control_level"] != "national"]
+    """Synthetic sites of one map sharing a name are told apart by their county's name (water
+    sections and drinking-water sources share the water map)."""
+
+    def layer(kind: str) -> str:
+        return "water" if kind in ("water_section", "drinking_water_source") else kind
+
+    for name in {layer(r["kind"]) for r in rows}:
+        group = [r for r in rows if layer(r["kind"]) == name and r["control_level"] != "national"]
         new = disambiguate([r["name"] for r in group], [r["region_code"] for r in group])
         for r, name in zip(group, new, strict=True):
             r["name"] = name

@@ -115,10 +115,9 @@ def test_grand_canal_sections_are_in_the_canal_system(sites):
 
 
 def test_section_names_are_distinguishable(sites):
-    for kind in ("water_section", "drinking_water_source"):
-        names = sites[sites["kind"] == kind]["name"]
-        assert names.is_unique, names[names.duplicated()].tolist()
-        assert not names.str.contains("湖湖").any()
+    water = sites[sites["kind"].isin(["water_section", "drinking_water_source"])]
+    assert water["name"].is_unique, water["name"][water["name"].duplicated()].tolist()
+    assert not water["name"].str.contains("湖湖").any()
 
 
 def test_disambiguate_by_county():
