@@ -23,7 +23,11 @@ Kind = Literal["air_station", "water_section", "logger"]
 State = Literal["ok", "late", "missing"]
 
 
-@router.get("/freshness", response_model=FreshnessReport)
+@router.get(
+    "/freshness",
+    response_model=FreshnessReport,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 def freshness(
     session: SessionDep,
     user: CurrentUser,
