@@ -107,7 +107,8 @@ def water_page(
         "basinPage": "/water/basins/{basin}",
         "legend": water_legend(lang),
         "labels": labels_for(
-            ("water.", "control.", "mapnav.", "layout.cst", "punct.", "map.loading"), lang
+            ("water.", "control.", "mapnav.", "layout.cst", "punct.", "map.loading", "wh.basin."),
+            lang,
         ),
     }
     # the top bar's 辖区 stays the viewer's; the title names the region shown

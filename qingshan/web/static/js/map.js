@@ -300,8 +300,12 @@
     renderNote(layer);
   }
 
+  var tapped = null;
   chart.on("click", function (p) {
     if (p.seriesType === "scatter" && p.data && p.data.station) {
+      // on a phone the first tap shows the tooltip, a second tap on the same point opens its page
+      var code = p.data.station.code;
+      if (el.clientWidth < 600 && tapped !== code) { tapped = code; return; }
       location.assign(page(cfg.stationPage, p.data.station.code));
       return;
     }

@@ -122,6 +122,7 @@
     function renderCrumbs() {
       var box = document.getElementById("qs-crumbs");
       var codes = chain(state.region);
+      box.hidden = codes.length < 2;  // the province alone: the title says it
       box.innerHTML = codes.map(function (c, i) {
         var last = i === codes.length - 1;
         if (last) { return '<span aria-current="page" data-code="' + c + '">' + qs.esc(name(c)) + "</span>"; }

@@ -24,6 +24,7 @@
   }
   function className(cls) { return cls ? legendOf(cls).name : "—"; }
   function cityLabel(name) { return en ? (cfg.cityNamesEn[name] || name) : name; }
+  function basinLabel(b) { return L["wh.basin." + b] || b; }
   function meetsText(s) {
     if (s.section_class == null) { return '<span class="qs-muted">—</span>'; }
     if (s.meets_target == null) { return '<span class="qs-muted">' + esc(L["water.no_target"]) + "</span>"; }
@@ -43,7 +44,7 @@
   function tooltip(s) {
     var rows = [
       [L["water.code"], esc(s.code)],
-      [L["water.city"], esc(cityLabel(s.city_name)) + (s.basin ? " · " + esc(s.basin) : "")],
+      [L["water.city"], esc(cityLabel(s.city_name)) + (s.basin ? " · " + esc(basinLabel(s.basin)) : "")],
       [L["water.control"], esc(L["control." + s.control_level] || s.control_level) + " · " + esc(L["water.body." + s.water_body])],
       [L["water.time"], s.time == null ? "—" : current && current.period === "day"
         ? esc(current.date + " " + L["mapnav.daily"]) : esc(qs.cst(s.time)) + " " + esc(L["layout.cst"])],
@@ -177,7 +178,7 @@
     });
     var rank = 0;
     document.querySelector("#qs-sections tbody").innerHTML = rows.map(function (s) {
-      var basin = s.basin ? '<a href="' + esc(page(cfg.basinPage, "{basin}", s.basin)) + '">' + esc(s.basin) + "</a>" : "—";
+      var basin = s.basin ? '<a href="' + esc(page(cfg.basinPage, "{basin}", s.basin)) + '">' + esc(basinLabel(s.basin)) + "</a>" : "—";
       return '<tr data-code="' + esc(s.code) + '" data-class="' + esc(s.section_class || "") + '"' + (s.context ? ' class="qs-context-row"' : "") + ">" +
         '<td class="num">' + (s.section_class && !s.context ? ++rank : "—") + '</td><td><a href="' + esc(page(cfg.sectionPage, "{code}", s.code)) + '"><b>' + esc(s.name) + "</b></a>" +
         (s.context ? ' <span class="qs-tag">' + esc(L["mapnav.context_tag"]) + "</span>" : "") +
@@ -217,8 +218,12 @@
     document.getElementById("qs-error").hidden = true;
   }
 
+  var tapped = null;
   chart.on("click", function (p) {
     if (p.seriesType === "scatter" && p.data && p.data.section) {
+      // on a phone the first tap shows the tooltip, a second tap on the same point opens its page
+      var code = p.data.section.code;
+      if (el.clientWidth < 600 && tapped !== code) { tapped = code; return; }
       location.assign(page(cfg.sectionPage, "{code}", p.data.section.code));
       return;
     }
