@@ -21,10 +21,10 @@ from qingshan.sim.params import STREAM_OF_KIND, STREAM_PARAMETERS
 from qingshan.sim.placement import (
     APPROXIMATE,
     EXACT,
-    disambiguate,
+    national_section_positions,
     region_of,
     scatter_in_city,
-    spread_in_city,
+    unique_site_names,
     whole_city,
 )
 from qingshan.sim.reference import (
@@ -32,7 +32,6 @@ from qingshan.sim.reference import (
     read_national_air_stations,
     read_national_water_sections,
     read_replay_cube,
-    read_water_section_places,
 )
 from qingshan.sim.scale import Scale
 
@@ -83,21 +82,6 @@ RIVER_BASINS = {
     "飞云江": "飞云江流域",
     "鳌江": "鳌江流域",
 }
-
-
-def _unique_names(rows: list[dict]) -> list[dict]:
-    """Synthetic sites of one map sharing a name are told apart by their county's name (water
-    sections and drinking-water sources share the water map)."""
-
-    def layer(kind: str) -> str:
-        return "water" if kind in ("water_section", "drinking_water_source") else kind
-
-    for name in {layer(r["kind"]) for r in rows}:
-        group = [r for r in rows if layer(r["kind"]) == name and r["control_level"] != "national"]
-        new = disambiguate([r["name"] for r in group], [r["region_code"] for r in group])
-        for r, name in zip(group, new, strict=True):
-            r["name"] = name
-    return rows
 
 
 def _site(code, name, kind, level, region, lon, lat, attrs, gen, enterprise=None) -> dict:
@@ -162,7 +146,7 @@ def air_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
                     {"city": city.code},
                 )
             )
-    return _unique_names(rows)
+    return unique_site_names(rows)
 
 
 def _target_from_observed(rng: np.random.Generator, observed: float) -> int:
@@ -178,22 +162,11 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
     and drinking-water sources, each with a target class (II, III or IV)."""
     rows = []
     national = read_national_water_sections()
-    places = read_water_section_places()
+    positions = national_section_positions(national)
     count: dict[str, int] = {}
-    unplaced = [c for c, n in zip(national["city"], national["name"], strict=True)
-                if n not in places.index]  # fmt: skip
-    spread_i: dict[str, int] = {}
-    for sec in national.itertuples():
+    for sec, (lon, lat, location) in zip(national.itertuples(), positions, strict=True):
         city = city_by_name(sec.city)
         count[city.code] = count.get(city.code, 0) + 1
-        if sec.name in places.index:
-            known = places.loc[sec.name]
-            lon, lat = float(known["lon"]), float(known["lat"])
-            location = f"approximate: at the named place {known['place']} ({known['basis']})"
-        else:
-            i = spread_i[city.code] = spread_i.get(city.code, -1) + 1
-            lon, lat = spread_in_city(city, i, unplaced.count(sec.city), city.spread * 0.9)
-            location = "approximate: spread within the city (coordinates not published)"
         target = _target_from_observed(rng, sec.observed_class)
         snapshot = {
             k: (None if pd.isna(v) else float(v))
@@ -307,7 +280,7 @@ def water_sites(rng: np.random.Generator, scale: Scale) -> list[dict]:
                     },
                 )
             )
-    return _unique_names(rows)
+    return unique_site_names(rows)
 
 
 def _industries(rng: np.random.Generator, n: int) -> list[str]:

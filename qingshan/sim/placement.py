@@ -18,10 +18,12 @@ from dataclasses import replace
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
 from qingshan.geo.counties import county_in_city, place, region_extent
 from qingshan.geo.regions import get_region
-from qingshan.sim.cities import City
+from qingshan.sim.cities import City, city_by_name
+from qingshan.sim.reference import read_water_section_places
 
 GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
 """[radians] the angle between successive points of a sunflower spiral (≈ 137.5°)."""
@@ -98,3 +100,42 @@ def disambiguate(names: list[str], regions: Iterable[str]) -> list[str]:
         if seen[n] > 1:
             out[i] = f"{n}（{seen[n]}）"
     return out
+
+
+def national_section_positions(national: pd.DataFrame) -> list[tuple[float, float, str]]:
+    """(lon, lat, location note) of each national section of ``national`` (columns ``name``,
+    ``city``): its named place from ``data/water_section_places.csv`` where known, else a
+    place on its city's spiral (:func:`spread_in_city`, 0.9 of the city's spread). All are
+    approximate: CNEMC publishes no coordinates."""
+    places = read_water_section_places()
+    unplaced = Counter(c for c, n in zip(national["city"], national["name"], strict=True)
+                       if n not in places.index)  # fmt: skip
+    seen: Counter[str] = Counter()
+    out = []
+    for name, city_name in zip(national["name"], national["city"], strict=True):
+        if name in places.index:
+            known = places.loc[name]
+            note = f"approximate: at the named place {known['place']} ({known['basis']})"
+            out.append((float(known["lon"]), float(known["lat"]), note))
+            continue
+        city = city_by_name(city_name)
+        lon, lat = spread_in_city(city, seen[city_name], unplaced[city_name], city.spread * 0.9)
+        seen[city_name] += 1
+        out.append((lon, lat, "approximate: spread within the city (coordinates not published)"))
+    return out
+
+
+def unique_site_names(rows: list[dict]) -> list[dict]:
+    """Synthetic sites (not national) of one map sharing a name are told apart by their
+    county's name (:func:`disambiguate`; sections and drinking-water sources share the water
+    map). Changes ``rows`` in place and returns them."""
+
+    def layer(kind: str) -> str:
+        return "water" if kind in ("water_section", "drinking_water_source") else kind
+
+    for key in {layer(r["kind"]) for r in rows}:
+        group = [r for r in rows if layer(r["kind"]) == key and r["control_level"] != "national"]
+        new = disambiguate([r["name"] for r in group], [r["region_code"] for r in group])
+        for r, name in zip(group, new, strict=True):
+            r["name"] = name
+    return rows
