@@ -18,6 +18,7 @@ from qingshan.archive.service import OutletCounts
 from qingshan.geo.regions import children, get_region
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer
+from qingshan.web.glossary import gloss, glossary_for_script
 from qingshan.web.i18n import get_lang, labels_for, translate
 from qingshan.web.render import API, render
 
@@ -66,6 +67,7 @@ def enterprises_page(
             "offset": max(0, min(offset, 10**6)),
         },
         "sorts": ["region", "name", "industry", "exceeding", "cases"],
+        "gloss": glossary_for_script(lang),
         "labels": labels_for(("ent.", "industry.", "layout.cst", "punct.", "imp."), lang),
     }
     if viewer.role in (Role.PROVINCE, Role.CITY):  # 导入/导出 (enterprise_import.html)
@@ -111,6 +113,6 @@ def enterprise_page(
         request,
         "enterprise.html",
         {"f": f, "cst": lambda t: as_cst(t).strftime("%Y-%m-%d %H:%M") if t else "—",
-         "en": get_lang(request) == "en"},
+         "en": get_lang(request) == "en", "g": lambda text: gloss(text, get_lang(request))},
         viewer=viewer,
     )  # fmt: skip

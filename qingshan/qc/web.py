@@ -21,6 +21,7 @@ from qingshan.qc.marks import MARK_KINDS
 from qingshan.standards.pollutant_codes import O2_CODE
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer
+from qingshan.web.glossary import glossary_for_script
 from qingshan.web.i18n import get_lang, labels_for, translate
 from qingshan.web.legend import LIMIT_COLOR, MARK_COLOR, qc_flag_legend
 from qingshan.web.render import API, render
@@ -65,6 +66,7 @@ def outlet_page(
         "limitColor": LIMIT_COLOR,
         "exceedColor": EXCEED_COLOR,
         "o2Code": O2_CODE,
+        "gloss": glossary_for_script(lang),
         "labels": labels_for(("qc.", "ent.", "industry.", "layout.cst", "punct."), lang),
     }
     may_mark = viewer.role in (Role.ENTERPRISE, Role.PROVINCE, Role.CITY)

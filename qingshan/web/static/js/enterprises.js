@@ -8,6 +8,13 @@
   var en = cfg.lang === "en";
   var esc = qs.esc;
   var COLON = L["punct.colon"];
+  var G = cfg.gloss;  // English glosses of Chinese words in the data (qingshan/web/glossary.py)
+  function gl(text) {
+    if (!text || !G || !G.phrases.length) { return text; }
+    G.patterns.forEach(function (p) { text = text.replace(new RegExp(p[0], "g"), p[1]); });
+    G.phrases.forEach(function (p) { text = text.split(p[0]).join(p[1]); });
+    return text.replace(/ {2,}/g, " ").replace(/ \)/g, ")").trim();
+  }
   var $ = function (id) { return document.getElementById(id); };
   var industry = $("qs-industry"), region = $("qs-region"), search = $("qs-search"), only = $("qs-only-exceeding");
   var sort = $("qs-sort");
@@ -35,11 +42,11 @@
     var title = paramName(v) + COLON + (v.value == null ? L["ent.no_value"] : L["ent.measured"] + " " + fmt(v.value) + " " + v.unit) +
       (v.converted != null ? (en ? "; " : "；") + L["ent.converted"] + " " + fmt(v.converted) + " " + v.unit + " (O2 " + v.reference_o2 + "%)" : "") +
       (en ? "; " : "；") + L[v.averaging === "day" ? "ent.limit_day" : "ent.limit_hour"] + " " + lim(v.limit) + " " + (v.limit_unit || "") +
-      (v.standard ? " · " + v.standard : "");
+      (v.standard ? " · " + gl(v.standard) : "");
     return '<span class="' + cls + '" data-param="' + esc(v.parameter_code) + '" title="' + esc(title) + '">' +
       '<span class="qs-val-name">' + esc(paramName(v)) + "</span> " +
       "<b>" + esc(fmt(shown)) + "</b>" + '<span class="qs-val-limit">/' + esc(lim(v.limit)) + "</span> " +
-      '<span class="qs-val-unit">' + esc(v.unit) + "</span>" +
+      '<span class="qs-val-unit">' + esc(gl(v.unit)) + "</span>" +
       (v.converted != null ? '<span class="qs-val-tag">' + esc(L["ent.converted"]) + "</span>" : "") +
       (v.exceeds ? '<span class="qs-val-tag qs-val-tag-bad">' + esc(L["ent.exceeds"]) + "</span>" : "") + "</span>";
   }
@@ -47,7 +54,7 @@
     var limited = o.values.filter(function (v) { return v.limit != null; });
     return '<div class="qs-outlet' + (o.exceeding ? " qs-outlet-exceeding" : "") + '" data-code="' + esc(o.code) + '">' +
       '<div class="qs-outlet-head"><span class="qs-kind qs-kind-' + esc(o.kind) + '">' + esc(L["ent.kind." + o.kind]) + "</span> " +
-      '<a class="qs-outlet-link" href="' + esc(cfg.outletUrl + encodeURIComponent(o.code)) + '">' + esc(o.name) + "</a>" +
+      '<a class="qs-outlet-link" data-proper-name href="' + esc(cfg.outletUrl + encodeURIComponent(o.code)) + '">' + esc(o.name) + "</a>" +
       ' <span class="qs-muted qs-small mono">' + esc(o.code) + "</span>" +
       (o.latest_time ? ' <span class="qs-muted qs-small">' + esc(qs.cst(o.latest_time)) + "</span>" : "") + "</div>" +
       '<div class="qs-vals">' + (limited.length ? limited.map(valueChip).join("") : '<span class="qs-muted qs-small">' + esc(L["ent.no_value"]) + "</span>") +
@@ -58,7 +65,7 @@
     var sup = '<span class="qs-count' + (e.open_cases ? " qs-count-bad" : "") + '" data-key="open_cases">' + e.open_cases + "</span>" +
       ' / <span class="qs-count" data-key="events">' + e.events + "</span>";
     return '<tr data-id="' + e.id + '" data-credit="' + esc(e.credit_code) + '"' + (e.exceeding_outlets ? ' class="qs-row-exceeding"' : "") + ">" +
-      '<td class="qs-ent-name"><a class="qs-ent-link" href="' + esc(cfg.enterpriseUrl + e.id) + '"><b>' + esc(e.name) + "</b></a>" + '<div class="qs-small qs-muted mono" title="' + esc(L["ent.credit_code"]) + '">' + esc(e.credit_code) + "</div></td>" +
+      '<td class="qs-ent-name"><a class="qs-ent-link" data-proper-name href="' + esc(cfg.enterpriseUrl + e.id) + '"><b>' + esc(e.name) + "</b></a>" + '<div class="qs-small qs-muted mono" title="' + esc(L["ent.credit_code"]) + '">' + esc(e.credit_code) + "</div></td>" +
       '<td><span class="qs-industry qs-industry-' + esc(e.industry) + '">' + esc(L["industry." + e.industry]) + "</span></td>" +
       '<td class="nowrap">' + esc(en ? e.city_name_en : e.city_name) + '<div class="qs-small qs-muted">' + esc(en ? e.region_name_en : e.region_name) + "</div></td>" +
       "<td>" + permitCell(e.permit) + "</td>" +

@@ -10,6 +10,13 @@
   var esc = qs.esc;
   var COLON = L["punct.colon"];
   var SEP = en ? "; " : "；";
+  var G = cfg.gloss;  // English glosses of Chinese words in the data (qingshan/web/glossary.py)
+  function gl(text) {
+    if (!text || !G || !G.phrases.length) { return text; }
+    G.patterns.forEach(function (p) { text = text.replace(new RegExp(p[0], "g"), p[1]); });
+    G.phrases.forEach(function (p) { text = text.split(p[0]).join(p[1]); });
+    return text.replace(/ {2,}/g, " ").replace(/ \)/g, ")").trim();
+  }
   var $ = function (id) { return document.getElementById(id); };
   var root = $("qs-qc");
   var FLAG = {};
@@ -32,22 +39,25 @@
     var name = en ? p.name_en : p.name;
     return p.symbol && name.indexOf(p.symbol) < 0 ? name + " " + p.symbol : name;
   }
-  function unitOf(code) { return params[code] ? params[code].unit : ""; }
+  function unitOf(code) { return params[code] ? gl(params[code].unit) : ""; }
   function short(iso) { return qs.cst(iso).slice(5); }  // MM-DD HH:MM in CST
 
   function renderHeader(o) {
     outlet = o;
     o.values.forEach(function (v) { params[v.parameter_code] = v; });
     $("qs-outlet-name").textContent = o.name;
+    $("qs-outlet-name").dataset.properName = "";
     $("qs-crumb-outlet").textContent = o.name;
     $("qs-kind").textContent = L["qc.kind." + o.kind];
-    $("qs-source").textContent = o.source_name || o.source_type || "—";
+    $("qs-source").textContent = gl(o.source_name) || o.source_type || "—";
     $("qs-exceeding").hidden = !o.exceeding;
     if (o.enterprise) {
       var e = o.enterprise;
       $("qs-crumb-ent").textContent = e.name;
+      $("qs-crumb-ent").dataset.properName = "";
+      $("qs-crumb-outlet").dataset.properName = "";
       $("qs-back").href = "/enterprises?q=" + encodeURIComponent(e.credit_code);
-      $("qs-ent").innerHTML = "<b>" + esc(e.name) + '</b> <span class="qs-muted qs-small mono">' + esc(e.credit_code) + "</span>" +
+      $("qs-ent").innerHTML = "<b data-proper-name>" + esc(e.name) + '</b> <span class="qs-muted qs-small mono">' + esc(e.credit_code) + "</span>" +
         ' <span class="qs-muted qs-small">' + esc(en ? e.region_name_en : e.region_name) + "</span>";
       $("qs-industry").innerHTML = '<span class="qs-industry qs-industry-' + esc(e.industry) + '">' + esc(L["industry." + e.industry]) + "</span>";
     }
@@ -75,7 +85,7 @@
       ' <span class="qs-muted qs-small">' + esc(unitOf(code)) + "</span>" +
       (s.limit ? ' <span class="qs-muted qs-small qs-right qs-chart-limit">' + esc(L["qc.limit"]) + COLON + esc(lim(s.limit.limit)) + " " + esc(unitOf(code)) +
         (basis !== "hour_mean" ? esc(paren(L["qc.limit_for." + basis])) : "") +
-        (s.limit.standard ? " · " + esc(s.limit.standard) : "") + "</span>" : "");
+        (s.limit.standard ? " · " + esc(gl(s.limit.standard)) : "") + "</span>" : "");
   }
 
   function drawChart(el, code, s, marks, o2, onDone) {
@@ -215,8 +225,8 @@
     marks = marks.slice().sort(function (a, b) { return a.start < b.start ? 1 : a.start > b.start ? -1 : 0; });
     document.querySelector("#qc-marks tbody").innerHTML = marks.map(function (m) {
       return cells([['<span class="qs-mark-kind" data-kind="' + esc(m.kind) + '">' + esc(markKind(m.kind)) + "</span>"], [esc(m.parameter_code ? paramName(m.parameter_code) : L["qc.mark.all"]), "nowrap"],
-        [esc(qs.cst(m.start)), "nowrap"], [esc(qs.cst(m.end)), "nowrap"], [esc(m.reason || "—")], [esc(m.created_by), "nowrap"],
-        [esc(qs.cst(m.created_at)), "nowrap"], [esc((m.proof || []).join(", ") || "—")]]);
+        [esc(qs.cst(m.start)), "nowrap"], [esc(qs.cst(m.end)), "nowrap"], [esc(m.reason || "—"), "qs-user-text"], [esc(m.created_by), "nowrap"],
+        [esc(qs.cst(m.created_at)), "nowrap"], [esc((m.proof || []).join(", ") || "—"), "qs-user-text"]]);
     }).join("");
     $("qc-marks-none").hidden = marks.length > 0;
   }
@@ -232,7 +242,7 @@
         ' <span class="qs-val-tag qs-basis-tag" data-basis="' + esc(e.value_basis) + '">' + esc(L["qc.basis." + e.value_basis] || e.value_basis) + "</span></td>" +
         '<td class="num"><span class="qs-not-met">' + esc(e.max_multiple.toFixed(2)) + "</span></td>" +
         '<td class="num">' + esc(lim(e.limit)) + " " + esc(unit) + "</td>" +
-        '<td class="qs-small">' + esc(e.standard || "—") +
+        '<td class="qs-small">' + esc(gl(e.standard) || "—") +
         (src && (e.standard || "").indexOf(src) < 0 ? ' <span class="qs-muted">(' + esc(src) + ")</span>" : "") + "</td></tr>";
     }).join("");
     $("qc-events-none").hidden = events.length > 0;
