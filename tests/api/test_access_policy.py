@@ -205,6 +205,7 @@ PATH_VALUES = {
     "enterprise_id": "1",
     "plan_id": "1",
     "draw_id": "1",
+    "basin": "钱塘江流域",
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
 
