@@ -68,9 +68,9 @@
       '<td class="qs-ent-name"><a class="qs-ent-link" data-proper-name href="' + esc(cfg.enterpriseUrl + e.id) + '"><b>' + esc(e.name) + "</b></a>" + '<div class="qs-small qs-muted mono" title="' + esc(L["ent.credit_code"]) + '">' + esc(e.credit_code) + "</div></td>" +
       '<td><span class="qs-industry qs-industry-' + esc(e.industry) + '">' + esc(L["industry." + e.industry]) + "</span></td>" +
       '<td class="nowrap">' + esc(en ? e.city_name_en : e.city_name) + '<div class="qs-small qs-muted">' + esc(en ? e.region_name_en : e.region_name) + "</div></td>" +
-      "<td>" + permitCell(e.permit) + "</td>" +
+      '<td data-label="' + esc(L["ent.permit"]) + '">' + permitCell(e.permit) + "</td>" +
       '<td class="qs-outlets">' + outlets + "</td>" +
-      '<td class="num nowrap" title="' + esc(L["ent.cases_events"].replace("{c}", e.open_cases).replace("{e}", e.events)) + '">' + sup + "</td></tr>";
+      '<td class="num nowrap" data-label="' + esc(L["ent.supervision"]) + '" title="' + esc(L["ent.cases_events"].replace("{c}", e.open_cases).replace("{e}", e.events)) + '">' + sup + "</td></tr>";
   }
   function render() {
     if (!data) { return; }
