@@ -91,6 +91,7 @@
     });
     $("airh-crumbs").innerHTML = crumbs.join('<span class="qs-muted"> › </span>');
     $("airh-name").textContent = name(h);
+    document.title = name(h) + " · " + document.title.split(" · ").slice(-1)[0];
     var sub = [L["airh.kind." + h.kind]];
     if (h.kind === "station") {
       sub.push(h.code);
