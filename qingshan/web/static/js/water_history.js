@@ -251,7 +251,7 @@
       });
       hist.setOption({
         animation: false,
-        grid: { left: 40, right: 48, top: 40, bottom: 28 },
+        grid: { left: 40, right: 48, top: 60, bottom: 28 },
         legend: { top: 0, type: "scroll" },
         tooltip: {
           trigger: "axis", confine: true,
