@@ -72,11 +72,12 @@ def test_every_top_navigation_page_fits_a_phone(server_url, phone):
 
 def test_the_phone_menu_switches_language_and_logs_out(server_url, phone):
     login_as(phone, server_url, PROVINCE_USER)
-    phone.goto(f"{server_url}/enterprises")
+    phone.goto(f"{server_url}/enterprises?industry=paper")
     phone.click("#qs-menu-btn")
     with phone.expect_navigation():
         phone.click(".qs-lang")
     assert phone.inner_text("#qs-menu-btn") == "Menu"
+    assert "industry=paper" in phone.url  # the switch keeps the page's filters
     phone.click("#qs-menu-btn")
     assert phone.locator(".qs-nav a.active").inner_text() == "Pollution sources"
     # a click elsewhere closes the menu
