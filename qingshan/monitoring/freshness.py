@@ -25,7 +25,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -34,7 +34,8 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.scope import Scope
 from qingshan.config import Settings
-from qingshan.geo.regions import PROVINCE_CODE, REGIONS
+from qingshan.errors import PermissionDenied
+from qingshan.geo.regions import PROVINCE_CODE, REGIONS, get_region, in_scope
 from qingshan.monitoring.history_schemas import (
     FreshnessCount,
     FreshnessItem,
@@ -329,6 +330,19 @@ def logger_items(
             )
         )
     return out
+
+
+def region_scope(scope: Scope, region: str | None) -> Scope:
+    """``scope`` narrowed to ``region`` (a city or county within it, for the drill-down
+    province → city → county); a region outside it is :class:`PermissionDenied` (403)."""
+    if region is None or region == scope.region_code:
+        return scope
+    get_region(region)  # 422 for a malformed code, 404 for one that is not Zhejiang's
+    if not in_scope(region, scope.region_code):
+        raise PermissionDenied(
+            f"region {region} is outside your region {scope.region_code}", code=region
+        )
+    return replace(scope, region_code=region)
 
 
 def freshness_report(

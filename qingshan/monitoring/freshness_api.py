@@ -8,9 +8,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, SettingsDep, provided
+from qingshan.api.limits import RegionCode
 from qingshan.monitoring.freshness import (
     LoggerStates,
     freshness_report,
+    region_scope,
     report_csv,
     thresholds_of,
 )
@@ -37,13 +39,17 @@ def freshness(
     kind: Annotated[list[Kind] | None, Query(description="only these kinds")] = None,
     state: Annotated[list[State] | None, Query(description="only these states")] = None,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
+    region: Annotated[
+        RegionCode | None, Query(description="a city or county of your region (drill-down)")
+    ] = None,
 ):
     """Every air station, water section and data logger of the caller's scope with the end of
     its newest data, its age and state (ok, late, missing: the ``QINGSHAN_FRESHNESS_*``
-    thresholds), the counts per city (per county within a city) and per kind. Missing first,
+    thresholds), the counts per city (per county within a city; ``region`` narrows to a city
+    or county of the caller's region, else 403) and per kind. Missing first,
     then late, oldest first; ``format=csv`` gives the list as CSV (times CST). Login required."""
     report = freshness_report(
-        session, scope, utcnow(), thresholds_of(settings), loggers,
+        session, region_scope(scope, region), utcnow(), thresholds_of(settings), loggers,
         kinds=kind or ("air_station", "water_section", "logger"),
         states=state or ("missing", "late", "ok"),
     )  # fmt: skip

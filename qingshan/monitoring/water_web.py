@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from qingshan.api.deps import SessionDep, SettingsDep
+from qingshan.api.limits import RegionCode
+from qingshan.geo.regions import PROVINCE_CODE, city_of, get_region, in_scope
 from qingshan.monitoring.freshness import thresholds_of
 from qingshan.monitoring.water_history import section_page_info
 from qingshan.web.auth import LoggedInViewer, OptionalViewer, scope_of_viewer
@@ -74,15 +76,36 @@ def basin_page(
 
 
 @router.get("/freshness", response_class=HTMLResponse)
-def freshness_page(request: Request, viewer: LoggedInViewer, settings: SettingsDep) -> HTMLResponse:
-    """数据时效: the stations, sections and loggers of the viewer's region late or missing."""
+def freshness_page(
+    request: Request,
+    viewer: LoggedInViewer,
+    settings: SettingsDep,
+    region: Annotated[RegionCode | None, Query()] = None,
+) -> HTMLResponse:
+    """数据时效: the stations, sections and loggers of the viewer's region (or of a city or
+    county within it, ``?region=``) late or missing."""
     lang = get_lang(request)
+    own = scope_of_viewer(viewer).region_code
+    shown = get_region(region or own)
+    chain = [get_region(PROVINCE_CODE)]
+    if shown.code != PROVINCE_CODE:
+        chain += [city_of(shown.code)] + ([shown] if shown.code != city_of(shown.code).code else [])
+    crumbs = [
+        {"code": r.code, "name": r.name if lang == "zh" else r.name_en}
+        for r in chain
+        if in_scope(r.code, own)
+    ]
+    query = f"?region={shown.code}" if region else ""
     config = {
         "lang": lang,
-        "freshnessUrl": f"{API}/freshness",
-        "csvUrl": f"{API}/freshness?format=csv",
+        "region": shown.code,
+        "ownRegion": own,
+        "crumbs": crumbs,
+        "freshnessUrl": f"{API}/freshness{query}",
+        "csvUrl": f"{API}/freshness{query}{'&' if query else '?'}format=csv",
         "refreshSeconds": 300,
         "thresholds": thresholds_of(settings).as_dict(),
         "labels": labels_for(("fr.", "wh.kind.", "layout.cst", "punct."), lang),
     }
-    return render(request, "freshness.html", {"config": config}, viewer=viewer)
+    name = shown.name if lang == "zh" else shown.name_en
+    return render(request, "freshness.html", {"config": config, "shown_name": name}, viewer=viewer)

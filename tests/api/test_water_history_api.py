@@ -144,3 +144,24 @@ def test_pages(client):
     assert client.get("/water/sections/NOPE").status_code == 404
     assert client.get("/water/basins/钱塘江流域?lang=en").status_code == 200
     assert client.get("/freshness", follow_redirects=False).status_code == 303  # login first
+
+
+def test_freshness_drills_down_to_a_county_of_the_region(client):
+    hz = _auth(client, "hz", "hangzhou-pass-123")
+    r = client.get("/api/v1/freshness", params={"region": "330102"}, headers=hz)
+    assert r.status_code == 200 and r.json()["items"] == []  # nothing in 上城区
+    whole = client.get("/api/v1/freshness", headers=hz).json()
+    assert [c["region_code"] for c in whole["summary"]] == ["330100"]  # placed in the city only
+    assert whole["summary"][0]["city_level"] is True
+    other = client.get("/api/v1/freshness", params={"region": "330200"}, headers=hz)
+    assert other.status_code == 403
+    assert other.json()["detail"] == "region 330200 is outside your region 330100"
+    bad = client.get("/api/v1/freshness", params={"region": "33010"}, headers=hz)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "region"]
+    page = client.get("/freshness?region=330102")  # the login's cookie
+    assert page.status_code == 200
+    assert (
+        '<a href="/freshness?region=330100">杭州市</a> › <span aria-current="page">上城区'
+        in page.text
+    )
+    assert "上城区数据时效" in page.text

@@ -51,7 +51,12 @@
     }).join("");
     document.getElementById("fr-now").textContent = qs.cst(data.now) + " " + L["layout.cst"];
     document.querySelector("#fr-summary tbody").innerHTML = data.summary.map(function (r) {
-      return '<tr data-region="' + esc(r.region_code) + '"><td>' + esc(en ? r.name_en : r.name) + (r.city_level ? ' <span class="qs-muted qs-small">' + esc(L["fr.city_level"]) + "</span>" : "") + '</td><td class="num">' + r.total +
+      var name = esc(en ? r.name_en : r.name);
+      // a city of the province (or a county of a city) opens its own view: city → county
+      if (r.region_code !== cfg.region && !r.city_level && r.region_code.length === 6 && r.region_code !== "330000") {
+        name = '<a href="/freshness?region=' + esc(r.region_code) + '">' + name + "</a>";
+      }
+      return '<tr data-region="' + esc(r.region_code) + '"><td>' + name + (r.city_level ? ' <span class="qs-muted qs-small">' + esc(L["fr.city_level"]) + "</span>" : "") + '</td><td class="num">' + r.total +
         '</td><td class="num' + (r.late ? " qs-fr-late-n" : "") + '">' + r.late + '</td><td class="num' + (r.missing ? " qs-fr-missing-n" : "") + '">' +
         r.missing + "</td></tr>";
     }).join("");
