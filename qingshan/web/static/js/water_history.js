@@ -100,7 +100,7 @@
             data: h.daily.filter(function (d) { return d.class_rank; }).map(function (d) { return { value: [d.time, d.class_rank], point: d }; })
           },
           {
-            name: L["wh.month"], type: "scatter", symbolSize: 14,
+            name: L["wh.month"], type: "scatter", symbolSize: 14, itemStyle: { color: "#7a8a82" },
             data: months.filter(function (d) { return d.class_rank; }).map(function (d) {
               var c = legendOf(d.section_class).color;
               return {
