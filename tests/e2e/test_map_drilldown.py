@@ -51,6 +51,37 @@ def _drawn(page, chart: str = "qsMapChart") -> dict:
     )
 
 
+def _inside(point, ring) -> bool:
+    """Whether ``point`` lies inside the polygon ``ring`` (ray casting)."""
+    x, y = point
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _open_spot(geometry, stations) -> tuple[float, float]:
+    """A point inside a county's largest polygon, as far from every station and from its
+    border as can be (a click there hits the county, not a station)."""
+    polys = (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
+    ring = max((p[0] for p in polys), key=len)
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    grid = [
+        (min(xs) + (max(xs) - min(xs)) * i / 20, min(ys) + (max(ys) - min(ys)) * j / 20)
+        for i in range(1, 20)
+        for j in range(1, 20)
+    ]
+    spots = [p for p in grid if _inside(p, ring)]
+
+    def room(p: tuple[float, float]) -> float:  # to the nearest station or border point
+        return min((p[0] - a) ** 2 + (p[1] - b) ** 2 for a, b in [*stations, *ring])
+
+    return max(spots, key=room)
+
+
 def test_province_drills_into_a_city_and_back(demo_server_url, sized):
     page = sized
     login_as(page, demo_server_url, PROVINCE)
@@ -76,7 +107,21 @@ def test_province_drills_into_a_city_and_back(demo_server_url, sized):
     ranked = page.locator("#qs-rank tbody tr[data-station]")
     assert sorted(ranked.evaluate_all("rs => rs.map(r => r.dataset.station)")) == codes
     assert sorted(_drawn(page)) == codes
-    # the breadcrumb backs up to the province
+    # a click on 西湖区 among the city's counties zooms to it; the breadcrumb backs up
+    counties = page.request.get(f"{demo_server_url}/api/v1/geo/zhejiang-counties.geojson").json()
+    [xihu] = [f for f in counties["features"] if f["properties"]["code"] == "330106"]
+    lon, lat = _open_spot(
+        xihu["geometry"], [(s["longitude"], s["latitude"]) for s in layer["stations"]]
+    )
+    page.locator("#qs-map").scroll_into_view_if_needed()
+    x, y = page.evaluate("p => window.qsMapChart.convertToPixel({geoIndex: 0}, p)", [lon, lat])
+    box = page.locator("#qs-map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    _settled(page, region="330106")
+    assert page.inner_text("#qs-crumbs [aria-current]") == "西湖区"
+    page.locator("#qs-crumbs a[data-code='330100']").click()
+    _settled(page, region="330100")
+    # and up to the province
     page.locator("#qs-crumbs a[data-code='330000']").click()
     _settled(page, region="330000")
     assert page.locator("#qs-rank tbody tr[data-city]").count() == 11
@@ -163,6 +208,14 @@ def test_slider_replays_an_earlier_hour(demo_server_url, sized):
     )
     _settled(page, period="hour")
     assert page.get_attribute("#qs-map", "data-time") < earlier
+    # play steps forward on its own until paused
+    at = page.get_attribute("#qs-map", "data-time")
+    page.click("#qs-play")
+    page.wait_for_function(
+        "t => document.getElementById('qs-map').dataset.time > t", arg=at, timeout=30_000
+    )
+    page.click("#qs-play")  # pause
+    assert page.get_attribute("#qs-play", "aria-label") == "播放"
     # every station's tooltip lists the six pollutants with their units
     tip = page.evaluate(
         """() => { const s = window.qsMapChart.getOption().series.find(s => s.type === 'scatter' && s.data.length);

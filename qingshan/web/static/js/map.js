@@ -316,7 +316,9 @@
   });
   document.querySelector("#qs-rank tbody").addEventListener("click", function (ev) {
     var tr = ev.target.closest("tr[data-city]");
-    if (tr) { nav.go(tr.dataset.city); }
+    if (tr && nav.go(tr.dataset.city) && el.getBoundingClientRect().top < 0) {
+      el.scrollIntoView({ block: "start" });  // on a phone the map is above the ranking
+    }
   });
   document.querySelector("#qs-rank tbody").addEventListener("keydown", function (ev) {
     var tr = ev.target.closest("tr[data-city]");

@@ -228,7 +228,12 @@
     bar.next.addEventListener("click", function () { stop(); step(1); });
     bar.play.addEventListener("click", function () {
       if (playing) { stop(); return; }
-      if (Number(bar.slider.value) >= Number(bar.slider.max)) { bar.slider.value = "0"; state.at = atOf(state.mode, 0); }
+      if (Number(bar.slider.value) >= Number(bar.slider.max)) {  // at the end: replay the last day or month
+        bar.slider.value = String(Math.max(0, Number(bar.slider.max) - (state.mode === "hour" ? 24 : 30)));
+        state.at = atOf(state.mode, Number(bar.slider.value));
+        bar.label.textContent = label();
+        writeURL(false);
+      }
       playing = true;
       bar.play.textContent = "❚❚";
       bar.play.title = L["mapnav.pause"];
