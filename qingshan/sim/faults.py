@@ -243,8 +243,9 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def record_patterns(inj: Injector) -> None:
     """Record the generator's built-in patterns (``Block.patterns``) as faults: one
     ``limit_hugging`` record per hugging series over the whole block, and one ``capped`` record
-    per run of hours where the cap bound and no other fault changed the value. Call after every
-    other injector; reserves nothing, draws nothing."""
+    per run of hours where the cap bound and no other fault changed the value, nor the O2 it is
+    converted with (an ``o2_tamper`` of the site's O2 lowers every converted value of the site).
+    Call after every other injector; reserves nothing, draws nothing."""
     pat = inj.b.patterns
     if not pat:
         return
@@ -256,6 +257,8 @@ def record_patterns(inj: Injector) -> None:
     if capped is None:
         return
     held = capped & ~inj.busy & np.isfinite(b.value)
+    if "o2_row" in pat:
+        held &= ~inj.busy[pat["o2_row"]]
     ref = pat.get("reference_o2")
     for r in np.flatnonzero(held.any(axis=1)):
         params = {"limit": float(pat["limit"][r])}

@@ -133,6 +133,8 @@ def gas_values(
             "capped": capped,
             "limit": cap_limit,
             "reference_o2": np.repeat(ref, n_c),
+            # each row's O2 row: a changed O2 changes every converted value of its site
+            "o2_row": np.repeat(np.arange(n) * n_c + GAS_CODES.index("a19001"), n_c),
         },
     )
 

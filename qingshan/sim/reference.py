@@ -6,7 +6,10 @@
 - ``water_sections_national.csv``: the 47 national automatic surface-water sections of
   Zhejiang with their basin and the CNEMC snapshot of 2026-02-04 (class, temperature, pH, DO,
   CODMn, NH3-N, TP). CNEMC publishes no coordinates we trust; the city of each section is
-  assigned from its name and river (an approximation, see ``attrs["location"]``).
+  assigned from its name and river (an approximation, see ``attrs["location"]``). The
+  ``water_body`` column is what CNEMC's published class implies: 湘家荡, a lake by name, is
+  assessed on the river TP row (its TP 0.038 mg/L is published class II, the river row; the
+  lake row would give III, GB 3838-2002 Table 1 item 8), so it is tagged ``river``.
 - ``water_section_places.csv``: where 20 of those sections lie, by the town, lake or sluice
   their name or a published description names (longitude, latitude [degrees], the place, the
   basis). CNEMC publishes no coordinates for them: these positions are estimated from public

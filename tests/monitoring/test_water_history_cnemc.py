@@ -7,12 +7,11 @@ and each Zhejiang section's February 2026 is read back through
 :func:`qingshan.monitoring.water_history.section_history`: the month holds the one published
 record, so its monthly mean is that record and its class the published one. Lakes and
 reservoirs take the lake TP row (GB 3838-2002 Table 1 item 8): which sections are lakes is the
-demo catalogue's (``qingshan/sim/data/water_sections_national.csv``, 4 lake points).
+demo catalogue's (``qingshan/sim/data/water_sections_national.csv``, 3 lake points).
 
-46 of 47 agree. The one difference is 湘家荡 (嘉兴, tagged lake): TP 0.038 mg/L is class III on
-the lake row (0.025 < 0.038 ≤ 0.05) but class II on the river row (0.02 < 0.038 ≤ 0.1), and
-CNEMC publishes II — it assesses this point as a river. Read as CNEMC reads it, all 47 agree;
-the catalogue's tag is the thing to change (said in the issue's note), not the method.
+All 47 agree. 湘家荡 (嘉兴), a lake by name, is tagged ``river`` in the catalogue because CNEMC
+assesses it so: its TP 0.038 mg/L is class II on the river row (0.02 < 0.038 ≤ 0.1), which
+CNEMC publishes, and would be class III on the lake row (0.025 < 0.038 ≤ 0.05).
 """
 
 from __future__ import annotations
@@ -60,12 +59,12 @@ def test_february_2026_classes_equal_cnemcs_published_classes(engine, tmp_path):
         for n in ours
         if ours[n] != parse_class(published[n])
     }
-    assert differ == {"湘家荡": ("III", "II")}
-    assert sum(1 for n in ours if bodies[n] == "lake") == 4
-    # 湘家荡 assessed as a river, as CNEMC does: its class is the published II
+    assert differ == {}
+    assert sum(1 for n in ours if bodies[n] == "lake") == 3
+    # the lake row would have said III for 湘家荡: the tag decides, and it is CNEMC's
     with session_scope(engine) as s:
         site = s.scalar(select(Site).where(Site.name == "湘家荡"))
-        site.attrs = {**site.attrs, "water_body": "river"}
+        site.attrs = {**site.attrs, "water_body": "lake"}
     with session_scope(engine) as s:
         h = section_history(s, Scope("330000", Role.PROVINCE), store, site.code, months=1)
-    assert h.monthly[0].section_class == "II"
+    assert h.monthly[0].section_class == "III"
