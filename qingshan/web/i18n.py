@@ -140,6 +140,7 @@ _RAW |= {
     ),
     "mapnav.city_page": ("{city}空气质量详情", "{city}: air quality details"),
     "mapnav.none": ("本区域暂无站点", "No sites in this region"),
+    "map.title_replay": ("{region}空气质量历史回放", "{region} air quality replay"),
     "map.ranking_region": ("{region}站点排名（AQI）", "{region}: stations by AQI"),
     "map.station": ("站点", "Station"),
     "map.primary": ("首要污染物", "Primary"),

@@ -47,7 +47,7 @@
 
   var nav = qsMapNav.create(cfg, {
     modes: ["latest", "hour", "day"],
-    title: function (region) { return L["map.title"].replace("{region}", region); },
+    title: function (region, mode) { return L[mode === "latest" ? "map.title" : "map.title_replay"].replace("{region}", region); },
     onLoading: function () { el.dataset.loading = "1"; },
     onLayer: render,
     onError: fail

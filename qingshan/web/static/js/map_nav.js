@@ -130,7 +130,7 @@
         return '<a href="?region=' + c + '" data-code="' + c + '">' + qs.esc(name(c)) + "</a>";
       }).join('<span class="qs-crumb-sep" aria-hidden="true">›</span>');
       var title = document.querySelector(".qs-page-title");
-      if (title && opts.title) { title.textContent = opts.title(name(state.region)); document.title = title.textContent; }
+      if (title && opts.title) { title.textContent = opts.title(name(state.region), state.mode); document.title = title.textContent; }
     }
     document.getElementById("qs-crumbs").addEventListener("click", function (ev) {
       var a = ev.target.closest("a[data-code]");
