@@ -240,6 +240,8 @@ GET_ROUTES = _get_routes()
 
 #: the GET routes an anonymous caller reads (200); the others answer 401, 404 or 422
 ANONYMOUS_READS = [
+    "/api/v1/air/layers/latest",  # the public map's layers: stations and sections, no outlet
+    "/api/v1/air/layers/range",
     "/api/v1/air/stations/latest",
     "/api/v1/credit/rule",
     "/api/v1/geo/zhejiang-cities.geojson",
@@ -250,6 +252,8 @@ ANONYMOUS_READS = [
     "/api/v1/spot-checks/items",
     "/api/v1/spot-checks/public",
     "/api/v1/standards/aqi/levels",
+    "/api/v1/water/layers/latest",
+    "/api/v1/water/layers/range",
     "/api/v1/water/sections/latest",
 ]
 
