@@ -134,6 +134,9 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         1024 * 1024, ge=1024, description="largest request body the API accepts (413 above)"
     )
+    export_max_bytes: int = Field(
+        16 * 1024 * 1024, ge=1024, description="largest table POST /api/v1/export/table takes"
+    )
     max_items_per_request: int = Field(
         1000, ge=1, description="records in one batch request (e.g. /standards/aqi)"
     )

@@ -38,6 +38,8 @@ __all__ = [
     "read_csv_rows",
     "write_workbook",
     "write_csv",
+    "formula_safe",
+    "attachment_header",
     "describe_problems",
 ]
 
@@ -242,21 +244,50 @@ def write_workbook(
         ws.freeze_panes = "A2"
         for r in rows:
             ws.append(list(r))
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":  # text starting with "=" is text, never a formula
+                    cell.data_type = "s"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
+def formula_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet would run as a formula (text starting with ``= + - @``, a
+    tab or a carriage return) made text by a leading apostrophe, as the OWASP advice against
+    CSV injection says; any other value unchanged (numbers stay numbers: -3 is not text)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def attachment_header(filename: str) -> str:
+    """``Content-Disposition`` of a download named ``filename`` (Chinese too): an ASCII
+    ``filename`` fallback and the UTF-8 ``filename*`` (RFC 6266 §4.3, RFC 8187)."""
+    from urllib.parse import quote
+
+    stem, dot, ext = filename.rpartition(".")
+    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem if dot else filename).strip("_") or "export"
+    fallback = f"{ascii_stem}.{ext}" if dot else ascii_stem
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def write_csv(
-    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, encoding: str = "utf-8"
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    encoding: str = "utf-8",
+    guard_formulas: bool = False,
 ) -> bytes:
     """CSV bytes: ``utf-8`` is written with a byte-order mark (so that Excel reads it as
-    UTF-8), ``gbk`` as GB 18030 (GBK's superset; characters outside GBK survive)."""
+    UTF-8), ``gbk`` as GB 18030 (GBK's superset; characters outside GBK survive);
+    ``guard_formulas``: text cells pass through :func:`formula_safe` (headers too)."""
+    guard = formula_safe if guard_formulas else (lambda v: v)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(list(headers))
+    w.writerow([guard(h) for h in headers])
     for r in rows:
-        w.writerow(["" if v is None else v for v in r])
+        w.writerow(["" if v is None else guard(v) for v in r])
     text = buf.getvalue()
     if encoding.lower().replace("-", "") in ("gbk", "gb18030", "gb2312"):
         return text.encode("gb18030")

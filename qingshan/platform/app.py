@@ -20,6 +20,7 @@ from qingshan import __version__
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.api import accounts as accounts_api
+from qingshan.api import export as export_api
 from qingshan.api import geo as geo_api
 from qingshan.api import health as health_api
 from qingshan.api.docs import install_docs
@@ -102,6 +103,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     case_sources_api.router,
     enforcement_api.router,
     jobs_api.router,
+    export_api.router,
 )
 
 #: dashboard page routers
@@ -225,6 +227,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             (rf"{API_PREFIX}/cases/handover", files, "max_file_bytes"),
             (rf"{API_PREFIX}/archive/import", files, "max_file_bytes"),
             (r"/cases/inspections/new", 10 * evidence, "case_evidence_max_bytes"),
+            (rf"{API_PREFIX}/export/table", settings.export_max_bytes, "export_max_bytes"),
         ],
     )
     for router in ROUTERS:
