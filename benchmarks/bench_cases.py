@@ -151,18 +151,28 @@ def load(url: str, n: int) -> float:
 
 
 @contextmanager
-def server(url: str, data_dir: Path, workers: int) -> Iterator[str]:
+def server(
+    url: str,
+    data_dir: Path,
+    workers: int,
+    env_extra: dict[str, str] | None = None,
+    code: Path = ROOT,
+) -> Iterator[str]:
+    """The app served from ``code`` (a checkout of the package; another commit's for a
+    baseline) on a free loopback port; yields its base URL."""
     port = _free_port()
     env = os.environ | {
         "QINGSHAN_DATA_DIR": str(data_dir), "QINGSHAN_DATABASE_URL": url,
         "QINGSHAN_SECRET_KEY": "bench-secret-key-0123456789abcdef", "QINGSHAN_SCHEDULER": "0",
-        "QINGSHAN_HJ212_LISTENER": "0",
+        "QINGSHAN_HJ212_LISTENER": "0", **(env_extra or {}),
     }  # fmt: skip
+    if code != ROOT:  # ahead of the editable install's finder, which appends itself
+        env["PYTHONPATH"] = str(code)
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "qingshan.platform.app:create_app",
            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
            "--log-level", "warning", "--no-access-log"]  # fmt: skip
     log = (data_dir / "server.log").open("wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=code, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -188,23 +198,38 @@ def server(url: str, data_dir: Path, workers: int) -> Iterator[str]:
         log.close()
 
 
-async def _load(base: str, token: str, path: str, clients: int, seconds: float, paced: bool):
+async def _load(
+    base: str,
+    token: str,
+    path: str | tuple[str, ...],
+    clients: int,
+    seconds: float,
+    paced: bool,
+    headers: dict[str, str] | None = None,
+):
+    """``clients`` concurrent clients requesting ``path`` for ``seconds``: latencies [s],
+    errors, seconds taken. Several paths (a page's API calls) are requested together, as a
+    browser does, and one latency is the time until the last of them is in."""
+    paths = (path,) if isinstance(path, str) else path
     lat: list[float] = []
     errors = 0
     stop = time.monotonic() + seconds
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}", **(headers or {})}
 
     async def client(k: int) -> None:
         nonlocal errors
         async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as c:
             await asyncio.sleep(k / clients if paced else 0)  # paced: spread the first requests
-            while time.monotonic() < stop:
+            while True:  # at least one round, however long the clients took to start
                 t0 = time.monotonic()
-                r = await c.get(path)
+                answers = await asyncio.gather(
+                    *(c.get(p) for p in paths), return_exceptions=True
+                )  # a timeout counts as an error, its time as taken
                 dt = time.monotonic() - t0
-                if r.status_code != 200:
-                    errors += 1
+                errors += sum(isinstance(r, BaseException) or r.status_code != 200 for r in answers)
                 lat.append(dt)
+                if time.monotonic() >= stop:
+                    break
                 if paced:
                     await asyncio.sleep(max(0.0, 1.0 - dt))
 

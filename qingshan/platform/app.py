@@ -23,6 +23,7 @@ from qingshan.api import accounts as accounts_api
 from qingshan.api import export as export_api
 from qingshan.api import geo as geo_api
 from qingshan.api import health as health_api
+from qingshan.api.compression import install_compression
 from qingshan.api.docs import install_docs
 from qingshan.api.errors import install_error_handlers
 from qingshan.api.limits import BodySizeLimit
@@ -234,4 +235,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     mount_web(app, PAGES, NAV)
     install_docs(app, API_PREFIX)
+    install_compression(app)  # last: the outermost, after the security headers' middleware
     return app
