@@ -217,3 +217,25 @@ def read_observations(
         columns=["value", "raw_value", "source_flag", "qc_flag"],
     )
     return site, series, frame
+
+
+def get_series_of_sites(session: Session, sites: list[Site]) -> dict[int, list[Series]]:
+    """The series of ``sites`` (already scoped by the caller), by site id, ordered by
+    parameter and period; one query for all of them."""
+    out: dict[int, list[Series]] = {s.id: [] for s in sites}
+    if not sites:
+        return out
+    stmt = (
+        select(Series)
+        .where(Series.site_id.in_(list(out)))
+        .order_by(Series.site_id, Series.parameter_code, Series.period)
+    )
+    for s in session.scalars(stmt):
+        out[s.site_id].append(s)
+    return out
+
+
+def parameter_names(session: Session) -> dict[str, tuple[str, str]]:
+    """HJ 212-2017 parameter code → (Chinese name, English name) as registered."""
+    rows = session.execute(select(Parameter.code, Parameter.name, Parameter.name_en)).all()
+    return {code: (name, name_en) for code, name, name_en in rows}
