@@ -71,6 +71,8 @@ from qingshan.monitoring import (
 from qingshan.monitoring import api as monitoring_api
 from qingshan.monitoring import web as monitoring_web
 from qingshan.monitoring.freshness import LoggerState, LoggerStates
+from qingshan.opendata import api as opendata_api
+from qingshan.opendata import sta_api
 from qingshan.platform.jobs import JOBS
 from qingshan.platform.runtime import start_runtime
 from qingshan.qc import api as qc_api
@@ -104,6 +106,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     case_sources_api.router,
     enforcement_api.router,
     jobs_api.router,
+    opendata_api.router,
+    sta_api.router,
     export_api.router,
 )
 
