@@ -79,6 +79,8 @@ from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
 from qingshan.qc.service import outlet_event_counts
 from qingshan.qc.supervision import CaseSink, SiteCases
+from qingshan.screen import api as screen_api
+from qingshan.screen import web as screen_web
 from qingshan.standards import api as standards_api
 from qingshan.timeseries.store import ObservationStore
 from qingshan.web import oidc as oidc_web
@@ -109,6 +111,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     opendata_api.router,
     sta_api.router,
     export_api.router,
+    screen_api.router,
 )
 
 #: dashboard page routers
@@ -127,6 +130,7 @@ PAGES: tuple[APIRouter, ...] = (
     open311_api.router,
     enforcement_web.router,
     jobs_web.router,
+    screen_web.router,
 )
 
 #: the top navigation
@@ -150,6 +154,13 @@ NAV: tuple[NavItem, ...] = (
         roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE),
     ),
     NavItem("/freshness", "nav.freshness", ("/freshness",), login=True),
+    NavItem(
+        "/screen",
+        "nav.screen",
+        ("/screen",),
+        login=True,
+        roles=(Role.PROVINCE, Role.CITY, Role.COUNTY),
+    ),
     NavItem("/devices", "nav.devices", ("/devices",), login=True),
     NavItem("/admin/jobs", "nav.admin_jobs", ("/admin/jobs",), login=True, roles=(Role.PROVINCE,)),
     NavItem(f"{API_PREFIX}/docs", "nav.api"),
