@@ -127,6 +127,19 @@ class Injector:
             self.b.value[rows, t0 : t0 + h] = np.nan
             self.record(rows, "gap", t0, t0 + h)
 
+    def outage(self, groups: list[np.ndarray], n: int, rng: np.random.Generator) -> None:
+        """Sites that stopped reporting: a ``gap`` that runs to the end of the block, 3–47 h
+        (late or missing at the demo's "now": the data-freshness page's subject). Draws from its
+        own ``rng`` so that every other fault and value is the same with or without it."""
+        n_t = len(self.b.times)
+        for g in rng.choice(len(groups), min(n, len(groups)), replace=False):
+            rows = groups[g]
+            h = min(int(rng.integers(3, 48)), n_t)
+            if self.busy[rows, n_t - h :].any():
+                continue
+            self.b.value[rows, n_t - h :] = np.nan
+            self.record(rows, "gap", n_t - h, n_t, {"outage": True})
+
     def calibration(
         self, rows: np.ndarray, every_days: float, standard: np.ndarray, hour_cst: int = 2
     ) -> None:

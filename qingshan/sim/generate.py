@@ -77,6 +77,10 @@ class StreamData:
     faults: list[Fault]
 
 
+#: sites per stream whose data stop 3–47 h before the demo's "now" (数据时效: late, missing)
+OUTAGES = {"air": 3, "water": 2, "gas_outlet": 4, "water_outlet": 3}
+
+
 def analyser_ranges(codes: list[str]) -> dict[str, float]:
     """Upper analyser range per ambient parameter [unit of the series], from the ambient rule
     pack QC judges stations with (``analyser.range``; HJ 654-2013 / HJ 653-2013 [U])."""
@@ -202,6 +206,11 @@ def generate_stream(
                 ]
             ),
         )
+    # a few sites stopped reporting before "now" (never a replayed national station)
+    groups = (
+        [np.arange(i * n_p, (i + 1) * n_p) for i in synth] if stream == "air" else _groups(n_s, n_p)
+    )
+    inj.outage(groups, OUTAGES[stream], stream_rng(seed + 1, stream))
     record_patterns(inj)  # limit hugging and the cap, built into outlet values
     blocks, faults = [block], list(inj.faults)
     if stream.endswith("outlet") and minute_times is not None and len(minute_times):

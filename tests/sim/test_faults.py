@@ -194,3 +194,21 @@ def test_outlet_faults_reach_the_minute_data(catalogue, streams):
             assert np.isnan(block.value[r, w]).all()
         if f.kind == "calibration":
             assert (np.array(FLAGS)[block.flag[r, w]] == "C").all()
+
+
+@pytest.mark.parametrize("stream", ["air", "water", "gas_outlet", "water_outlet"])
+def test_some_sites_stopped_reporting_before_now(catalogue, streams, stream):
+    """数据时效 has late and missing sites to show: a few gaps run to the block's end, on whole
+    sites, never on a replayed national station."""
+    data = streams[stream]
+    block = data.blocks[0]
+    end = block.times[-1] + (block.times[1] - block.times[0])
+    outages = [f for f in data.faults if f.params.get("outage")]
+    sites = catalogue.series.loc[[f.sidx for f in outages], "site_code"]
+    assert 1 <= sites.nunique() <= G.OUTAGES[stream]
+    attrs = catalogue.sites.set_index("code")["attrs"]
+    assert not any("replayed_from" in attrs[c] for c in sites)
+    for f in outages:
+        assert f.kind == "gap" and f.end == end and pd.Timedelta(hours=3) <= f.end - f.start
+        located, r, w = _locate(data, f)
+        assert np.isnan(located.value[r, w]).all()
