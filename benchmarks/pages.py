@@ -263,7 +263,7 @@ def table(rows: list[dict]) -> str:
 
 def run(
     quick: bool = False, baseline: str | None = None, data_dir: str | None = None,
-    clients: int | None = None, seconds: float | None = None,
+    clients: int | None = None, seconds: float | None = None, after: str | None = None,
 ) -> list[dict]:  # fmt: skip
     """Rows of figures per page, account and version (``make bench``'s entry point)."""
     baseline = baseline or os.environ.get("BENCH_PAGES_BASELINE") or None
@@ -276,7 +276,12 @@ def run(
     if baseline:
         with checkout(baseline) as code:
             rows += measure(src, code, "before", clients, seconds, quick)
-    rows += measure(src, ROOT, "after" if baseline else "now", clients, seconds, quick)
+    label = "after" if baseline else "now"
+    if after:  # a commit rather than the working tree (others' unfinished edits left out)
+        with checkout(after) as code:
+            rows += measure(src, code, label, clients, seconds, quick)
+    else:
+        rows += measure(src, ROOT, label, clients, seconds, quick)
     print(table(rows))
     return rows
 
@@ -284,13 +289,14 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", help="a commit to measure first, as the 'before'")
+    parser.add_argument("--after", help="a commit to measure as the 'after' (default: the tree)")
     parser.add_argument("--data-dir", help="the demo data dir (copied; default /tmp/demo-s4b)")
     parser.add_argument("--clients", type=int, help="concurrent clients (default 20)")
     parser.add_argument("--seconds", type=float, help="seconds of load per page (default 6)")
     parser.add_argument("--quick", action="store_true", help="province only, 2 s per page")
     parser.add_argument("--json", type=Path, help="write the rows (with each page's calls)")
     args = parser.parse_args()
-    rows = run(args.quick, args.baseline, args.data_dir, args.clients, args.seconds)
+    rows = run(args.quick, args.baseline, args.data_dir, args.clients, args.seconds, args.after)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False))
 
