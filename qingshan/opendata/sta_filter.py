@@ -67,11 +67,10 @@ def tokenize(text: str) -> list[Token]:
         kind = m.lastgroup
         start = m.start(kind)
         if kind == "bad":
-            what = text[start:]
-            reason = "unterminated string" if what.startswith("'") else "unexpected character"
-            raise FilterError(
-                f"$filter: {reason} {what[:20]!r} at position {start}", token=what[:20]
-            )
+            string = text[start] == "'"
+            what = text[start : start + 20] if string else text[start]
+            reason = "unterminated string" if string else "unexpected character"
+            raise FilterError(f"$filter: {reason} {what!r} at position {start}", token=what)
         out.append(Token(kind, m.group(kind), start))
         pos = m.end()
     out.append(Token("end", "", len(text)))

@@ -206,6 +206,7 @@ PATH_VALUES = {
     "plan_id": "1",
     "draw_id": "1",
     "basin": "钱塘江流域",
+    "resource": "Things",  # the SensorThings view's resource path (Things, Things(1)/Datastreams …)
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
 
@@ -247,10 +248,13 @@ ANONYMOUS_READS = [
     "/api/v1/geo/zhejiang-cities.geojson",
     "/api/v1/geo/zhejiang-counties.geojson",
     "/api/v1/health",
+    "/api/v1/open/sites",  # open data: the public sites as GeoJSON
     "/api/v1/regions",
     "/api/v1/sites",
     "/api/v1/spot-checks/items",
     "/api/v1/spot-checks/public",
+    "/api/v1/sta/v1.1",  # the SensorThings view: public sites only
+    "/api/v1/sta/v1.1/{resource}",
     "/api/v1/standards/aqi/levels",
     "/api/v1/water/layers/latest",
     "/api/v1/water/layers/range",

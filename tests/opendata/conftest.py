@@ -4,16 +4,21 @@ series rolled up by the platform's own roll-up job from hand-made hours; users o
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.archive.models import Enterprise, Industry
-from qingshan.db.engine import session_scope
+from qingshan.db.engine import dispose_engines, make_engine, session_scope
+from qingshan.db.migrate import upgrade
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
 from qingshan.monitoring.registry import get_or_create_series, update_latest
@@ -28,6 +33,8 @@ DAY1 = pd.Timestamp("2026-11-27T16:00:00Z")
 DAY2 = pd.Timestamp("2026-11-28T16:00:00Z")
 #: hours of DAY1 marked D (故障, HJ 212-2017 Table 5): invalid for the daily mean
 INVALID_HOURS = (5, 6)
+POSTGRES_URL = os.environ.get("QINGSHAN_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 USERS = {
     "province": ("prov", "province-pass", Role.PROVINCE, "330000"),
     "city": ("hz", "hangzhou-pass", Role.CITY, "330100"),
@@ -94,12 +101,48 @@ def seed(s, store: ObservationStore) -> dict[str, int]:
     return ids
 
 
-@pytest.fixture
-def api(engine, app_settings):
-    """``api(role, path, **params)`` → response; roles: anonymous and :data:`USERS`."""
+def _postgres_engine() -> Iterator[Engine]:
+    """A fresh schema in the test PostgreSQL database, dropped afterwards (as the root
+    conftest's ``engine`` fixture makes, for a module-scoped database)."""
+    assert POSTGRES_URL is not None
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = make_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def api(request, tmp_path_factory):
+    """``api(role, path, **params)`` → response; roles: anonymous and :data:`USERS`. One
+    seeded database and app per test module and backend (the tests only read)."""
+    from qingshan.config import Settings
+
+    tmp = tmp_path_factory.mktemp("opendata")
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp / 'test.db'}")
+        pg = None
+    else:
+        pg = _postgres_engine()
+        engine = next(pg)
+    upgrade(engine)
+    settings = Settings(
+        data_dir=tmp,
+        database_url=engine.url.render_as_string(hide_password=False),
+        secret_key="test-secret-key-0123456789abcdef",
+        scheduler=False,
+        cookie_secure=False,
+    )
     with session_scope(engine) as s:
-        ids = seed(s, ObservationStore(app_settings.observations_dir))
-    with TestClient(create_app(app_settings)) as client:
+        ids = seed(s, ObservationStore(settings.observations_dir))
+    with TestClient(create_app(settings)) as client:
         headers: dict[str, dict[str, str]] = {"anonymous": {}}
         for role, (name, password, _, _) in USERS.items():
             r = client.post("/api/v1/auth/login", data={"username": name, "password": password})
@@ -112,3 +155,7 @@ def api(engine, app_settings):
 
         get.ids = ids  # type: ignore[attr-defined]
         yield get
+    engine.dispose()
+    dispose_engines()
+    if pg is not None:
+        pg.close()
