@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_serializer
+
+#: significant figures of a mean or multiple in JSON (the analyses' own precision is 2–3)
+SIGNIFICANT = 4
+
+
+def round_significant(x: float | None, digits: int = SIGNIFICANT) -> float | None:
+    """``x`` to ``digits`` significant figures (7.130416… → 7.13, 0.0122916… → 0.01229)."""
+    if x is None or x == 0 or x != x:
+        return x
+    return float(f"{x:.{digits}g}")
 
 
 class Place(BaseModel):
@@ -40,6 +50,13 @@ class IndicatorValue(BaseModel):
     multiple: float | None = Field(
         None, description="over-standard multiple (C − S_III)/S_III, 环办〔2011〕22号 3.3"
     )
+
+    @field_serializer("value", "multiple", when_used="json")
+    def _rounded(self, x: float | None) -> float | None:
+        """A year of daily means for five indicators is most of the section page's JSON: 16
+        digits each were 236 kB, :data:`SIGNIFICANT` figures are enough for any class limit
+        (GB 3838-2002 Table 1 gives at most 3)."""
+        return round_significant(x)
 
 
 class PollutantPublic(BaseModel):
