@@ -237,8 +237,9 @@ def class_points(
     res = classify_periods(means, water_body, target)
     keys = [k for k in SHOWN if k in means.columns]
     out = []
-    for time, row in means.iterrows():
-        r = res.loc[time]
+    results = res.to_dict("index")  # plain dicts: a row lookup per day in pandas was most of
+    for time, row in means.to_dict("index").items():  # the section page's time (issue #14)
+        r = results[time]
         sec = r["section_class"]
         indicators = {}
         for k in keys:
