@@ -104,7 +104,7 @@ def load_average() -> Iterator[list[float]]:
         t.join()
 
 
-def browse(base: str, quick: bool) -> dict[tuple[str, str], dict]:
+def browse(base: str, quick: bool, only: tuple[str, ...] = ()) -> dict[tuple[str, str], dict]:
     """Each page opened in Chromium per account: its API calls, JSON and wire bytes, drawn-in."""
     from playwright.sync_api import sync_playwright
 
@@ -126,6 +126,8 @@ def browse(base: str, quick: bool) -> dict[tuple[str, str], dict]:
             page = ctx.new_page()
             for path, users in PAGES:
                 if user not in users or (quick and user != "province"):
+                    continue
+                if only and not any(path.startswith(o) for o in only):
                     continue
                 page.goto(base + path, wait_until="networkidle", timeout=120_000)  # warm
                 calls: list = []
@@ -170,7 +172,10 @@ def browse(base: str, quick: bool) -> dict[tuple[str, str], dict]:
     return out
 
 
-def measure(data_src: Path, code: Path, label: str, clients: int, seconds: float, quick: bool):
+def measure(
+    data_src: Path, code: Path, label: str, clients: int, seconds: float, quick: bool,
+    only: tuple[str, ...] = (),
+):  # fmt: skip
     """Serve a copy of ``data_src`` with the package in ``code``; browse and load every page."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="qingshan-bench-pages.") as tmp:
@@ -179,7 +184,7 @@ def measure(data_src: Path, code: Path, label: str, clients: int, seconds: float
         url = f"sqlite:///{data / 'qingshan.db'}"
         env = {"QINGSHAN_DEMO": "1"}
         with load_average() as loads, server(url, data, 2, env, code) as base:
-            pages = browse(base, quick)
+            pages = browse(base, quick, only)
             tokens, cookies = {}, {}
             for user in ("province", "hangzhou", "xihu"):
                 r = httpx.post(
@@ -264,6 +269,7 @@ def table(rows: list[dict]) -> str:
 def run(
     quick: bool = False, baseline: str | None = None, data_dir: str | None = None,
     clients: int | None = None, seconds: float | None = None, after: str | None = None,
+    only: tuple[str, ...] = (),
 ) -> list[dict]:  # fmt: skip
     """Rows of figures per page, account and version (``make bench``'s entry point)."""
     baseline = baseline or os.environ.get("BENCH_PAGES_BASELINE") or None
@@ -275,13 +281,13 @@ def run(
     rows: list[dict] = []
     if baseline:
         with checkout(baseline) as code:
-            rows += measure(src, code, "before", clients, seconds, quick)
+            rows += measure(src, code, "before", clients, seconds, quick, only)
     label = "after" if baseline else "now"
     if after:  # a commit rather than the working tree (others' unfinished edits left out)
         with checkout(after) as code:
-            rows += measure(src, code, label, clients, seconds, quick)
+            rows += measure(src, code, label, clients, seconds, quick, only)
     else:
-        rows += measure(src, ROOT, label, clients, seconds, quick)
+        rows += measure(src, ROOT, label, clients, seconds, quick, only)
     print(table(rows))
     return rows
 
@@ -293,10 +299,14 @@ def main() -> None:
     parser.add_argument("--data-dir", help="the demo data dir (copied; default /tmp/demo-s4b)")
     parser.add_argument("--clients", type=int, help="concurrent clients (default 20)")
     parser.add_argument("--seconds", type=float, help="seconds of load per page (default 6)")
+    parser.add_argument("--pages", nargs="*", default=(), help="only pages starting so")
     parser.add_argument("--quick", action="store_true", help="province only, 2 s per page")
     parser.add_argument("--json", type=Path, help="write the rows (with each page's calls)")
     args = parser.parse_args()
-    rows = run(args.quick, args.baseline, args.data_dir, args.clients, args.seconds, args.after)
+    rows = run(
+        args.quick, args.baseline, args.data_dir, args.clients, args.seconds, args.after,
+        tuple(args.pages),
+    )  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False))
 
