@@ -50,6 +50,8 @@ DEFAULT_TOP = 100
 MAX_TOP = 1000
 #: the earliest time an Observations read starts at when the filter does not bound it
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+#: and the latest it ends at (the platform's calendar ends in 2200: qingshan.api.limits)
+LATEST = datetime(2200, 12, 31, tzinfo=UTC)
 MEASUREMENT = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
 SUPPORTED_OPTIONS = ("$filter", "$top", "$skip", "$count", "$orderby", "$select", "$expand")
 NOT_IMPLEMENTED_OPTIONS = ("$resultFormat", "$search", "$format", "$apply")
@@ -136,7 +138,7 @@ def parse_path(path: str) -> list[Segment]:
     for raw in [p for p in path.strip("/").split("/") if p]:
         m = _SEGMENT.match(raw)
         if m is None:
-            raise StaError(f"cannot read the resource path segment {raw!r}", segment=raw)
+            raise NotFound(f"cannot read the resource path segment {raw!r}", segment=raw)
         ident = m.group("id")
         value: int | str | None = None
         if ident is not None:
@@ -315,7 +317,7 @@ class Catalog:
     def observations(self, s: Series, node: Node | None) -> list[dict[str, Any]]:
         lo, hi = time_bounds(node) if node is not None else (None, None)
         start = max(lo, EPOCH) if lo else EPOCH
-        end = hi + timedelta(seconds=1) if hi else utcnow() + timedelta(days=1)
+        end = min(hi + timedelta(seconds=1), LATEST) if hi else utcnow() + timedelta(days=1)
         if end <= start:
             return []
         frame = self.store.query(
@@ -359,7 +361,7 @@ class Catalog:
         if entity_set == "ObservedProperties":
             codes = sorted({s.parameter_code for s in self.series.values()})
             return [self.observed_property(c) for c in codes]
-        raise StaError(
+        raise NotImplementedOption(
             "the Observations of every Datastream at once are not served: ask "
             "Datastreams(<id>)/Observations (a Datastream's @iot.navigationLink)",
             entity_set=entity_set,
@@ -393,7 +395,10 @@ class Catalog:
         series = self.series.get(int(m.group(1))) if m else None
         if m is None or series is None:
             raise missing()
-        t = datetime.fromtimestamp(int(m.group(2)), UTC)
+        try:
+            t = datetime.fromtimestamp(int(m.group(2)), UTC)
+        except (OverflowError, ValueError, OSError):
+            raise missing() from None
         rows = self.observations(series, parse_filter(f"phenomenonTime eq {_iso(t)}"))
         if not rows:
             raise missing()
@@ -417,7 +422,7 @@ class Catalog:
                 return [self.thing(site)]
             if nav == "Datastreams":
                 return [self.datastream(self.series[i]) for i in self.series_of_site[site.id]]
-            raise StaError(
+            raise NotImplementedOption(
                 "the Observations of a FeatureOfInterest are read through its Datastreams "
                 f"(Things({site.id})/Datastreams)",
                 navigation=nav,
@@ -509,7 +514,7 @@ def answer(
         rows = catalog.collection(entity_set, opts.filter)
     for seg in segments[1:]:
         if single is None:
-            raise StaError(
+            raise NotFound(
                 f"{seg.name!r} follows a collection: select one entity first, "
                 f"e.g. {entity_set}(1)/{seg.name}",
                 segment=seg.name,
@@ -518,7 +523,7 @@ def answer(
         if target is None and seg.id is None and seg.name in single and seg is segments[-1]:
             return {seg.name: single[seg.name]}  # §9.2.6: a property of an entity
         if target is None:
-            raise StaError(
+            raise NotFound(
                 f"{entity_set} has no navigation property {seg.name!r}; it has: "
                 f"{', '.join(NAVIGATION[entity_set])}",
                 navigation=seg.name,

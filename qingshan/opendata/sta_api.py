@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from qingshan.api.deps import ScopeDep, SessionDep, StoreDep
+from qingshan.api.responses import ErrorBody
 from qingshan.opendata import sta
 
 router = APIRouter(prefix="/sta/v1.1", tags=["SensorThings"])
@@ -22,7 +23,15 @@ def sta_root(request: Request) -> JSONResponse:
     return JSONResponse(sta.service_root(_base(request)))
 
 
-@router.get("/{resource:path}")
+@router.get(
+    "/{resource:path}",
+    responses={
+        501: {
+            "model": ErrorBody,
+            "description": "a SensorThings request this read view does not implement",
+        }
+    },
+)
 def sta_resource(
     resource: str, request: Request, session: SessionDep, scope: ScopeDep, store: StoreDep
 ) -> JSONResponse:

@@ -198,7 +198,13 @@ class _Parser:
         if tok.kind == "number":
             return Literal(float(tok.text) if any(c in tok.text for c in ".eE") else int(tok.text))
         if tok.kind == "datetime":
-            return Literal(datetime.fromisoformat(tok.text.replace("Z", "+00:00")))
+            try:
+                return Literal(datetime.fromisoformat(tok.text.replace("Z", "+00:00")))
+            except ValueError:
+                raise FilterError(
+                    f"$filter: {tok.text!r} at position {tok.pos} is no valid date-time",
+                    token=tok.text,
+                ) from None
         if tok.kind == "name":
             if tok.text in ("true", "false"):
                 return Literal(tok.text == "true")
@@ -283,7 +289,10 @@ def _compare(op: str, a: Any, b: Any) -> bool:
     num = (int, float)
     if isinstance(a, num) != isinstance(b, num):
         return False  # OData: incomparable types never match
-    return _OPS[op](a, b)
+    try:
+        return _OPS[op](a, b)
+    except TypeError:  # objects, lists: not ordered
+        return False
 
 
 def evaluate(node: Node, entity: Mapping[str, Any]) -> Any:

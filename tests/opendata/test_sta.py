@@ -186,8 +186,17 @@ def test_unsupported_options(api):
     assert r.status_code == 400 and "$foo" in r.json()["detail"]
     r = api("anonymous", f"{STA}/Robots")
     assert r.status_code == 404 and "Robots" in r.json()["detail"]
+    # a resource path that does not address anything is 404, as an unknown entity set
+    r = api("anonymous", f"{STA}/Things/Datastreams")
+    assert r.status_code == 404 and "select one entity first" in r.json()["detail"]
+    r = api("anonymous", f"{STA}/Things(x)")
+    assert r.status_code == 404 and "'Things(x)'" in r.json()["detail"]
+    r = api("anonymous", f"{STA}/Observations('1-99999999999999999999')")
+    assert r.status_code == 404
+    r = api("anonymous", f"{STA}/Things", **{"$filter": "id gt 2026-13-45T00:00:00Z"})
+    assert r.status_code == 400 and "'2026-13-45T00:00:00Z'" in r.json()["detail"]
     r = api("anonymous", f"{STA}/Observations")
-    assert r.status_code == 400 and "Datastreams(<id>)/Observations" in r.json()["detail"]
+    assert r.status_code == 501 and "Datastreams(<id>)/Observations" in r.json()["detail"]
 
 
 def test_scope_anonymous_never_sees_outlets(api):
