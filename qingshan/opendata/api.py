@@ -27,7 +27,7 @@ from qingshan.opendata.schemas import (
 )
 from qingshan.timeutil import as_utc, utcnow
 
-router = APIRouter(prefix="/open", tags=["open data"])
+router = APIRouter(prefix="/open", tags=["open data 数据开放"])
 
 Limit = Annotated[
     int,

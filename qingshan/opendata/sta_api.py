@@ -10,7 +10,7 @@ from qingshan.api.deps import ScopeDep, SessionDep, StoreDep
 from qingshan.api.responses import ErrorBody
 from qingshan.opendata import sta
 
-router = APIRouter(prefix="/sta/v1.1", tags=["SensorThings"])
+router = APIRouter(prefix="/sta/v1.1", tags=["SensorThings 物联网传感 (OGC)"])
 
 
 def _base(request: Request) -> str:
