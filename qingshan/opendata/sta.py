@@ -11,9 +11,10 @@ Mapping (§8 the sensing entities):
 - ``Observation`` (§8.2.7): one stored row, ``@iot.id`` ``"<series id>-<epoch seconds>"``,
   ``phenomenonTime`` the start of its period, ``resultTime`` when it was received.
 
-Requests (§9): entity sets, an entity by id ``Things(1)``, navigation ``Things(1)/Datastreams``,
-``Datastreams(1)/Observations``; query options (§9.3) ``$count``, ``$top``/``$skip`` with
-``@iot.nextLink``, ``$orderby``, ``$select``, ``$expand`` (one level, no nested options) and
+Requests (§9): the service root (§9.2.1), entity sets (§9.2.2), an entity by id ``Things(1)``
+(§9.2.3), a property ``Things(1)/name`` (§9.2.4), navigation ``Things(1)/Datastreams``,
+``Datastreams(1)/Observations`` (§9.2.6); query options (§9.3) ``$count``, ``$top``/``$skip``
+with ``@iot.nextLink`` (§9.3.3.6 server-driven paging), ``$orderby``, ``$select``, ``$expand`` (one level, no nested options) and
 ``$filter`` (:mod:`.sta_filter`). Every entity is read within the caller's scope, as the rest of
 the API reads (anonymous callers: public sites only).
 """
@@ -521,7 +522,7 @@ def answer(
             )
         target, _many = NAVIGATION[entity_set].get(seg.name, (None, False))
         if target is None and seg.id is None and seg.name in single and seg is segments[-1]:
-            return {seg.name: single[seg.name]}  # §9.2.6: a property of an entity
+            return {seg.name: single[seg.name]}  # §9.2.4: a property of an entity
         if target is None:
             raise NotFound(
                 f"{entity_set} has no navigation property {seg.name!r}; it has: "

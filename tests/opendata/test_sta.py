@@ -1,6 +1,10 @@
 """The SensorThings API v1.1 read view replaying the request/response examples of OGC 18-088
 (SensorThings API Part 1: Sensing, v1.1) against the test network: the JSON shapes of the
-entities (§8.2), resource paths (§9.2) and query options (§9.3), each test citing its clause."""
+entities (§8.2), resource paths (§9.2) and query options (§9.3), each test citing its clause.
+Clause numbers as in 18-088's table of contents (mirrored by ITU-T Y.4473, whose §6/§7 are
+OGC's §8/§9): 9.2.1 no resource path, 9.2.3 an entity, 9.2.4 a property, 9.2.6 a navigation
+property, 9.3.2.1 $expand, 9.3.2.2 $select, 9.3.3.1–5 $orderby $top $skip $count $filter,
+9.3.3.6 server-driven paging."""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ def _datastream(api, code: str, period: str = "hour") -> dict:
 
 
 def test_service_root_9_2_1(api):
-    """§9.2.1: the service root lists each entity set's name and URL; v1.1 adds
+    """§9.2.1 (no resource path): the service root lists each entity set's name and URL; v1.1 adds
     serverSettings with the conformance classes."""
     body = api("anonymous", STA).json()
     names = [v["name"] for v in body["value"]]
@@ -36,7 +40,7 @@ def test_service_root_9_2_1(api):
 
 
 def test_thing_entity_8_2_1_and_9_2_3(api):
-    """§9.2.3 example GET Things(1): @iot.id, @iot.selfLink, the navigation links, name,
+    """§9.2.3 (address to an entity in a collection) example GET Things(1): @iot.id, @iot.selfLink, the navigation links, name,
     description, properties (§8.2.1 Table 2)."""
     tid = _thing_id(api, STATION)
     body = api("anonymous", f"{STA}/Things({tid})").json()
@@ -77,8 +81,8 @@ def test_datastream_8_2_4_unit_of_measurement(api):
     assert {"name", "description", "encodingType", "metadata"} <= set(sensor)
 
 
-def test_observations_of_a_datastream_9_2_5(api):
-    """§9.2.5 example Datastreams(1)/Observations; §8.2.7 Table 10: phenomenonTime, result,
+def test_observations_of_a_datastream_9_2_6(api):
+    """§9.2.6 (address to a navigation property) example Datastreams(1)/Observations; §8.2.7 Table 10: phenomenonTime, result,
     resultTime; an Observation by its id (§9.2.3) and its navigation links."""
     ds = _datastream(api, STATION)
     body = api("anonymous", ds["Observations@iot.navigationLink"]).json()
@@ -96,8 +100,8 @@ def test_observations_of_a_datastream_9_2_5(api):
     assert foi["feature"] == {"type": "Point", "coordinates": [120.063, 30.2747]}
 
 
-def test_property_of_an_entity_9_2_6(api):
-    """§9.2.6 example Things(1)/name → {"name": …}."""
+def test_property_of_an_entity_9_2_4(api):
+    """§9.2.4 (address to a property of an entity) example Things(1)/name → {"name": …}."""
     tid = _thing_id(api, STATION)
     assert api("anonymous", f"{STA}/Things({tid})/name").json() == {"name": "西溪"}
 
@@ -142,9 +146,9 @@ def test_orderby_9_3_3_1(api):
     assert r.status_code == 400 and "result sideways" in r.json()["detail"]
 
 
-def test_top_skip_count_and_next_link_9_3_3_2_to_9_3_3_4_and_9_3_4(api):
+def test_top_skip_count_and_next_link_9_3_3_2_to_9_3_3_6(api):
     """§9.3.3.2 $top, §9.3.3.3 $skip, §9.3.3.4 $count=true → @iot.count (the count of the
-    whole collection, ignoring $top/$skip), §9.3.4 server-driven paging: @iot.nextLink."""
+    whole collection, ignoring $top/$skip), §9.3.3.6 server-driven paging: @iot.nextLink."""
     body = api("anonymous", f"{STA}/Things", **{"$top": "2", "$count": "true"}).json()
     assert body["@iot.count"] == 3 and len(body["value"]) == 2
     nxt = urlsplit(body["@iot.nextLink"])
