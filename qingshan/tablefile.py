@@ -267,7 +267,9 @@ def attachment_header(filename: str) -> str:
     from urllib.parse import quote
 
     stem, dot, ext = filename.rpartition(".")
-    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem if dot else filename).strip("_") or "export"
+    ascii_stem = (
+        re.sub(r"[^A-Za-z0-9._-]+", "_", stem if dot else filename).strip("_-. ") or "export"
+    )
     fallback = f"{ascii_stem}.{ext}" if dot else ascii_stem
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 

@@ -5,7 +5,7 @@ reported exactly as a missing one)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -19,6 +19,7 @@ from qingshan.api.deps import (
     provided,
     require_roles,
 )
+from qingshan.api.export import table_download
 from qingshan.api.limits import RegionCode
 from qingshan.archive import service
 from qingshan.archive.enterprise_file import get_enterprise_file
@@ -27,6 +28,7 @@ from qingshan.archive.findings import CreditSummary, EnterpriseRecordSources
 from qingshan.archive.import_archive import ArchiveImportRejected, import_archive
 from qingshan.archive.import_layout import template_xlsx
 from qingshan.archive.import_schemas import ImportResultPublic, problems_public, result_public
+from qingshan.archive.list_export import enterprise_table
 from qingshan.archive.models import Industry
 from qingshan.archive.schemas import EnterpriseFile, EnterprisePage, OutletDetail
 from qingshan.tablefile import XLSX_MEDIA_TYPE, RowProblem
@@ -65,9 +67,20 @@ def list_enterprises(
     sort: str = Query("region", pattern="^(region|name|industry|exceeding|cases)$"),
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
-) -> EnterprisePage:
+    format: Literal["csv", "xlsx"] | None = Query(
+        None, description="csv or xlsx: the whole filtered list as a file (limit/offset ignored)"
+    ),
+    lang: Literal["zh", "en"] = Query("zh", description="the file's headers and names"),
+) -> EnterprisePage | Response:
     """企业/排口: enterprises in your scope with permit, outlets, latest values vs limits (超标),
-    open 电子督办 cases and QC exceedance events; filtered, sorted and paged on the server."""
+    open 电子督办 cases and QC exceedance events; filtered, sorted and paged on the server;
+    with ``format`` the whole filtered list (every page, at most 20,000) as Excel or CSV."""
+    if format is not None:
+        title, headers, rows = enterprise_table(
+            session, scope, today=_today(), lang=lang, counts=counts, industry=industry,
+            region=region, q=q, exceeding=exceeding, sort=sort,
+        )  # fmt: skip
+        return table_download(title, headers, rows, format)
     return service.list_enterprises(
         session, scope, today=_today(), industry=industry, region=region, q=q,
         exceeding=exceeding, sort=sort, limit=limit, offset=offset, counts=counts,
