@@ -546,6 +546,12 @@ def answer(
     if single is not None:
         return _project(single, entity_set, opts, catalog)
     assert rows is not None
+    if "Observations" in opts.expand and "Observations" in NAVIGATION[entity_set]:
+        raise NotImplementedOption(
+            f"$expand=Observations on a collection of {entity_set} reads every series' history: "
+            f"expand it on one entity, e.g. {entity_set}(<id>)?$expand=Observations",
+            option="$expand",
+        )
     if opts.filter is not None:
         node = opts.filter
         rows = [r for r in rows if evaluate(node, r)]

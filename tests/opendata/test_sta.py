@@ -120,6 +120,8 @@ def test_expand_9_3_2_1(api):
     assert len(body["Observations"]) == 39 and body["ObservedProperty"]["@iot.id"] == "a34004"
     r = api("anonymous", f"{STA}/Things", **{"$expand": "Datastreams($top=1)"})
     assert r.status_code == 501 and "$expand" in r.json()["detail"]
+    r = api("anonymous", f"{STA}/Datastreams", **{"$expand": "Observations"})
+    assert r.status_code == 501 and "Datastreams(<id>)?$expand=Observations" in r.json()["detail"]
     r = api("anonymous", f"{STA}/Things", **{"$expand": "Observations"})
     assert r.status_code == 400 and "'Observations'" in r.json()["detail"]
 
