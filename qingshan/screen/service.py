@@ -69,12 +69,14 @@ class ScreenRefused(PermissionDenied):
     """The big screen is for bureau accounts (province, city, county)."""
 
 
-def check_screen(scope: Scope) -> None:
-    """Raise :class:`ScreenRefused` unless ``scope`` is a bureau account's: an enterprise sees
-    its own outlets on its outlet pages; the wall display is the bureau's region at a glance."""
+def check_screen(scope: Scope, message: str | None = None) -> None:
+    """Raise :class:`ScreenRefused` (with ``message``, e.g. the page's words in its language)
+    unless ``scope`` is a bureau account's: an enterprise sees its own outlets on its outlet
+    pages; the wall display is the bureau's region at a glance."""
     if scope.role not in BUREAU_ROLES:
         raise ScreenRefused(
-            f"{scope.username}: the big screen (大屏) shows a region to bureau accounts; "
+            message
+            or f"{scope.username}: the big screen (大屏) shows a region to bureau accounts; "
             "enterprise accounts see their own outlets under 污染源"
         )
 

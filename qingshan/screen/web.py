@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from qingshan.geo.regions import get_region
 from qingshan.screen.service import check_screen
 from qingshan.web.auth import LoggedInViewer, scope_of_viewer
-from qingshan.web.i18n import get_lang, labels_for
+from qingshan.web.i18n import get_lang, labels_for, translate
 from qingshan.web.legend import aqi_legend, water_legend
 from qingshan.web.render import API, render
 
@@ -32,10 +32,10 @@ def screen_page(
     """大屏: the viewer's region (or ``?region=`` within it) on a wall, refreshed every
     ``refresh`` seconds without reloading."""
     scope = scope_of_viewer(viewer)
-    check_screen(scope)
+    lang = get_lang(request)
+    check_screen(scope, translate("screen.refused", lang))
     code = get_region(region).code if region else scope.region_code
     scope.check_region(code)
-    lang = get_lang(request)
     q = f"?region={code}"
     shown = get_region(code)
     config = {

@@ -1737,6 +1737,12 @@ _RAW |= {
         "No national site in this county: {city}'s are shown for context",
     ),
     "screen.no_data": ("无数据", "No data"),
+    "screen.context_tag": ("（参考）", " (context)"),
+    "screen.refused": (
+        "大屏展示辖区态势，供省、市、区县生态环境部门账号使用；企业账号请在“污染源”中查看本企业排口。",
+        "The big screen shows a region to bureau accounts (province, city, county); an "
+        "enterprise account sees its own outlets under Pollution sources.",
+    ),
     "screen.loading": ("加载中…", "Loading…"),
     "screen.load_failed": ("大屏数据加载失败", "Could not load the screen's data"),
     "screen.percent": ("%", "%"),

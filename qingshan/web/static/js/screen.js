@@ -6,7 +6,7 @@
   "use strict";
   var cfg = JSON.parse(document.getElementById("qs-config").textContent);
   var L = cfg.labels, body = document.body, en = cfg.lang === "en";
-  var charts = {}, last = null, lastOk = 0, fetches = 0, refreshed = 0, mapReady = null;
+  var charts = {}, box = null, last = null, lastOk = 0, fetches = 0, refreshed = 0, mapReady = null;
   var AQI_KEYS = ["1", "2", "3", "4", "5", "6", "none"];
   var WATER_KEYS = ["I", "II", "III", "IV", "V", "劣V", "none"];
 
@@ -28,7 +28,7 @@
     var min = Math.max(0, Math.round(ms / 60000));
     return min < 120 ? fmt(L["screen.minutes"], { n: min }) : fmt(L["screen.hours"], { n: Math.round(min / 60) });
   }
-  function areaName(a) { return en ? a.name_en : a.name; }
+  function areaName(a) { return (en ? a.name_en : a.name) + (a.context ? L["screen.context_tag"] : ""); }
   function textStyle(u) { return { color: "#e6f0f7", fontSize: Math.round(u * 0.95) }; }
 
   function stacked(id, areas, keys, legend, colorKey) {
@@ -74,7 +74,7 @@
         lineStyle: { width: Math.max(2, u * 0.2), color: "#4fc3f7" }, areaStyle: opts.daily ? undefined : { color: "rgba(79,195,247,.18)" },
         itemStyle: { color: opts.daily ? "#4caf7a" : "#4fc3f7" },
         markLine: opts.line ? { silent: true, symbol: "none", data: [{ yAxis: opts.line }],
-          lineStyle: { color: "#ffb547", type: "dashed" }, label: { color: "#ffb547", fontSize: Math.round(u * 0.75) } } : undefined }]
+          lineStyle: { color: "#ffb547", type: "dashed" }, label: { position: "insideEndTop", color: "#ffb547", fontSize: Math.round(u * 0.75) } } : undefined }]
     }, true);
   }
 
@@ -113,13 +113,24 @@
       if (cfg.level !== "province") {
         geo = { type: "FeatureCollection", features: geo.features.filter(function (f) { return f.properties.city_code === cfg.cityCode; }) };
       }
-      geo.features.forEach(function (f) { f.properties.name = f.properties.code; });
-      echarts.registerMap("qs-screen", geo);
       var names = {};
-      geo.features.forEach(function (f) { names[f.properties.code] = en ? f.properties.name_en : f.properties.name || f.properties.code; });
-      return names;
+      geo.features.forEach(function (f) {
+        names[f.properties.code] = (en ? f.properties.name_en : f.properties.name) || f.properties.code;
+        f.properties.name = f.properties.code;  // the map's areas by code, labelled by names[]
+      });
+      echarts.registerMap("qs-screen", geo);
+      if (cfg.level !== "county") { return names; }
+      return qs.getJSON(cfg.regionUrl).then(function (r) { box = r.bbox; return names; }, function () { return names; });
     });
     return mapReady;
+  }
+
+  /** A county with stations of its own is shown zoomed to its extent (padded by a third);
+      one shown with its city's stations as context, and a city or the province, whole. */
+  function zoom(layer) {
+    if (cfg.level !== "county" || !box || layer.context_region) { return {}; }
+    var dx = (box[2] - box[0]) / 3, dy = (box[3] - box[1]) / 3;
+    return { boundingCoords: [[box[0] - dx, box[3] + dy], [box[2] + dx, box[1] - dy]] };
   }
 
   function drawMap(names, layer) {
@@ -138,11 +149,11 @@
         if (p.seriesType !== "scatter") { return qs.esc(names[p.name] || p.name); }
         return qs.esc(p.name) + " · AQI " + (p.value[2] == null ? "—" : p.value[2]);
       } },
-      geo: { map: "qs-screen", roam: false, layoutCenter: ["50%", "50%"], layoutSize: "96%",
+      geo: Object.assign({ map: "qs-screen", roam: false, top: u * 0.5, bottom: u * 2.6, left: u * 0.5, right: u * 0.5 }, zoom(layer), {
         regions: regions,
         label: { show: true, formatter: function (p) { return names[p.name] || p.name; }, color: "#8fa6b8", fontSize: Math.round(u * (cfg.level === "province" ? 0.95 : 0.75)) },
         itemStyle: { areaColor: "#12314a", borderColor: "#2f5a7e", borderWidth: 1 },
-        emphasis: { label: { color: "#fff" }, itemStyle: { areaColor: "#1b4669" } } },
+        emphasis: { label: { color: "#fff" }, itemStyle: { areaColor: "#1b4669" } } }),
       legend: { bottom: 0, left: 0, data: cfg.aqiLegend.map(function (e) { return { name: e.name, itemStyle: { color: e.color } }; }),
         itemWidth: u * 0.8, itemHeight: u * 0.6, itemGap: u * 0.4, selectedMode: false,
         textStyle: { color: "#c9d8e4", fontSize: Math.round(u * 0.75) } },
