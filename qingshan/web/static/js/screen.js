@@ -168,6 +168,7 @@
 
   function draw(sum, layer, names) {
     var pct = L["screen.percent"];
+    fresh(sum.freshness);  // first: the table's rows settle the height left to the charts
     setNum("kpi-aqi", sum.aqi_mean, 0);
     $("kpi-aqi-sub").textContent = fmt(L["screen.stations"], { n: sum.stations });
     setNum("kpi-good", sum.good_share, 1, pct);
@@ -190,7 +191,6 @@
     spark("sc-spark-good", sum.good_days_30d, { daily: true, max: 100, suffix: pct });
     $("sc-good-rate").textContent = sum.good_rate_30d == null ? "" : num(sum.good_rate_30d, 1) + pct;
     cases(sum.cases);
-    fresh(sum.freshness);
     $("sc-data-time").textContent = L["screen.air_time"] + " " + qs.cst(sum.air_time) + " · " + L["screen.water_time"] + " " + qs.cst(sum.water_time);
     var ctx = $("sc-context");
     if (layer.context_region) {
@@ -198,6 +198,8 @@
       ctx.hidden = false;
     } else { ctx.hidden = true; }
     drawMap(names, layer);
+    // a chart drawn before the text around it settled may be sized for more room than it has
+    Object.keys(charts).forEach(function (k) { charts[k].resize(); });
   }
 
   function showStale() {
