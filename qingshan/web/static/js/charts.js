@@ -52,7 +52,8 @@
   }
   function csvLine(cells) {
     return cells.map(function (c) {
-      var s = c == null ? "" : String(guard(c));
+      // 224.00000000000003 (float arithmetic in a page) as 224: 12 significant digits
+      var s = c == null ? "" : typeof c === "number" ? String(Number(c.toPrecision(12))) : String(guard(c));
       return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
     }).join(",");
   }
@@ -65,7 +66,30 @@
     return a && a.length ? a[i || 0] || a[0] : null;
   }
   function unitHeader(name, axis) {
-    return axis && axis.name ? name + " (" + String(axis.name).replace(/\n/g, " ") + ")" : name;
+    var unit = axis && axis.name ? String(axis.name).replace(/\n/g, " ").trim() : "";
+    if (!unit || unit === name || /\(.*\)|（.*）/.test(name)) { return name; }  // "O2 实测 (%)" has it
+    return unit.indexOf(name) === 0 ? unit : name + " (" + unit + ")";  // "CO mg/m³" names both
+  }
+  function heading(dom) {  // the title just above a chart, or its card's heading (notes left out)
+    var TITLE = "h2, h3, h4, .qs-chart-title";
+    var h = null;
+    for (var el = dom, up = 0; el && up < 3 && !h; el = el.parentElement, up++) {
+      var prev = el.previousElementSibling;
+      if (prev && prev.matches(TITLE)) { h = prev; }
+    }
+    if (!h) {
+      var box = dom && dom.closest(".qs-card, section, article");
+      h = box && box.querySelector(TITLE);
+    }
+    if (!h) { return ""; }
+    h = h.cloneNode(true);
+    var note = "";
+    Array.prototype.forEach.call(h.querySelectorAll(".qs-muted, .qs-small, p"), function (n) {
+      if (!note) { note = n.textContent.replace(/\s+/g, " ").trim(); }
+      n.remove();
+    });
+    var name = h.textContent.replace(/\s+/g, " ").trim();
+    return note && note.length <= 24 ? name + " (" + note + ")" : name;  // a unit beside a title
   }
   function axisText(axis, v) {
     if (v != null && typeof v === "object") { v = v.value; }
@@ -73,7 +97,7 @@
   }
 
   /** The chart's data as rows: the header first. */
-  function tableOf(opt) {
+  function tableOf(opt, dom) {
     var series = (opt.series || []).filter(function (s) { return s.data && s.data.length; });
     var ds = opt.dataset && opt.dataset[0];
     if (ds && ds.source && ds.source.length) {
@@ -93,7 +117,8 @@
       var timeLike = (cat && cat.type === "time") || /^\d{4}-\d\d-\d\d([ T]\d\d|$)/.test(first);
       var head = [cat && cat.name ? String(cat.name) : (timeLike ? L.time : L.category)];
       series.forEach(function (s, i) {
-        head.push(unitHeader(s.name || L.value + " " + (i + 1), axisOf(opt, valKind, s[valKind + "Index"])));
+        var own = s.name || (series.length === 1 ? chartTitle(opt) || heading(dom) : "") || L.value + " " + (i + 1);
+        head.push(unitHeader(own, axisOf(opt, valKind, s[valKind + "Index"])));
       });
       if (cat && cat.type === "category" && cat.data && cat.data.length) {
         return [head].concat(cat.data.map(function (c, r) {
@@ -127,16 +152,23 @@
       if (s.coordinateSystem === "geo" || s.coordinateSystem === "bmap") { geo = true; }
       s.data.forEach(function (d) { var v = plain(d); width = Math.max(width, Array.isArray(v) ? v.length : 1); });
     });
-    var header = [L.series, L.name];
+    var calendar = series.every(function (s) { return s.coordinateSystem === "calendar"; });
+    var named = series.some(function (s) {
+      return s.data.some(function (d) { return d != null && typeof d === "object" && !Array.isArray(d) && d.name; });
+    });
+    var header = [L.series].concat(named ? [L.name] : []);
+    var fixed = calendar ? [L.time] : geo && width >= 2 ? [L.lng, L.lat] : [];
     for (var i = 0; i < width; i++) {
-      header.push(geo && width >= 2 && i < 2 ? (i === 0 ? L.lng : L.lat) : L.value + (width > 1 ? " " + (i + 1) : ""));
+      var rest = width - fixed.length;
+      header.push(i < fixed.length ? fixed[i] : L.value + (rest > 1 ? " " + (i - fixed.length + 1) : ""));
     }
     var out = [header];
     series.forEach(function (s) {
       s.data.forEach(function (d) {
         var v = plain(d);
         var name = d != null && typeof d === "object" && !Array.isArray(d) ? d.name : "";
-        out.push([s.name || "", name == null ? "" : name].concat(Array.isArray(v) ? v : [v]));
+        var row = [s.name || chartTitle(opt) || heading(dom)].concat(named ? [name == null ? "" : name] : []);
+        out.push(row.concat(Array.isArray(v) ? v : [v]));
       });
     });
     return out;
@@ -151,7 +183,7 @@
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
   function saveData(chart) {
-    var rows = tableOf(chart.getOption());
+    var rows = tableOf(chart.getOption(), chart.getDom());
     var text = rows.map(csvLine).join("\r\n") + "\r\n";
     download(new Blob(["\ufeff" + text], { type: "text/csv;charset=utf-8" }), stem(chart) + ".csv");
   }
@@ -190,7 +222,7 @@
       return !!(o && o.toolbox && o.toolbox.length);
     }
     if (chart.getOption() && !hasToolbox()) { set.call(chart, { toolbox: toolbox(chart) }); }
-    chart.qsExportData = function () { return tableOf(chart.getOption()); };
+    chart.qsExportData = function () { return tableOf(chart.getOption(), chart.getDom()); };
     return chart;
   }
 
