@@ -5,13 +5,15 @@ inputs file and its verification are public (一公开)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response
 
 from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, StoreDep
+from qingshan.api.export import table_download
 from qingshan.api.limits import MAX_ID
 from qingshan.enforcement import service
+from qingshan.enforcement.credit_export import credit_table
 from qingshan.enforcement.schemas import (
     CreditDetail,
     CreditPage,
@@ -58,8 +60,18 @@ def list_ratings(
     q: str | None = Query(None, max_length=64, description="part of the enterprise's name"),
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0),
-) -> CreditPage:
-    """信用评价: the current grades in your scope, the worst grade first (by score within it), with the counts by grade."""
+    format: Literal["csv", "xlsx"] | None = Query(
+        None, description="csv or xlsx: the whole filtered list as a file (limit/offset ignored)"
+    ),
+    lang: Literal["zh", "en"] = Query("zh", description="the file's headers and names"),
+) -> CreditPage | Response:
+    """信用评价: the current grades in your scope, the worst grade first (by score within it), with the counts by grade;
+    with ``format`` the whole filtered list (every page, at most 20,000) as Excel or CSV."""
+    if format is not None:
+        title, headers, rows = credit_table(
+            session, scope, lang=lang, grade=grade, region=region, q=q
+        )
+        return table_download(title, headers, rows, format)
     return service.list_ratings(session, scope, grade=grade, region=region, q=q, limit=limit,
                                 offset=offset)  # fmt: skip
 

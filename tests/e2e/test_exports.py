@@ -199,3 +199,23 @@ def test_outlet_page_events_and_chart(ctx):
     assert data.startswith(PNG)
     rows = _csv(_chart_download(page, chart, "data")[1])
     assert rows[0][0] == "时间（北京时间）" and len(rows) > 24
+
+
+def test_credit_list_exports_every_page_of_the_filter(ctx):
+    page, url = ctx
+    page.goto(f"{url}/credit")
+    total = page.request.get(f"{url}/api/v1/credit/ratings?limit=1").json()["total"]
+    assert total > 0
+    csv_btn, xlsx_btn = _bar(page, "#qs-credit-list")
+    rows = _csv(_download(page, csv_btn)[1])
+    assert rows[0] == ["企业", "所在地", "信用等级", "一票否决", "得分", "评价日期"]
+    assert len(rows) - 1 == total
+    # a grade chosen on the page (its link) is followed by the file
+    grade = rows[1][2]
+    key = page.request.get(f"{url}/api/v1/credit/rule").json()["grades"]
+    key = next(g["key"] for g in key if g["name"] == grade)
+    page.goto(f"{url}/credit?grade={key}")
+    n = page.request.get(f"{url}/api/v1/credit/ratings?limit=1&grade={key}").json()["total"]
+    sheet = _xlsx(_download(page, _bar(page, "#qs-credit-list")[1])[1])
+    assert len(sheet) - 1 == n and {r[2] for r in sheet[1:]} == {grade}
+    assert all(isinstance(r[4], float | int) for r in sheet[1:])
