@@ -6,8 +6,8 @@ For each page and account (province, 杭州 city, 西湖区 county):
 1. **In Chromium** (Debian's ``chromium`` driven by Playwright, signed in by the login API's
    cookie): the page is opened once to warm the server, then again while its network events
    are recorded — every GET under ``/api/v1`` the page's scripts make (fetch/XHR, the map's
-   GeoJSON included), the JSON bytes it decodes and the bytes that went over the wire (less
-   when the answer is gzipped), and ``drawn``: the time from the start of the navigation until
+   GeoJSON included), the JSON bytes it decodes (and, fetched again by httpx accepting gzip,
+   the bytes over the wire), and ``drawn``: the time from the start of the navigation until
    the page marks itself drawn (``data-ready`` set on an element, observed by a
    ``MutationObserver``; a page without the mark counts until its last API answer is in, shown
    with ``*``).
@@ -149,10 +149,7 @@ def browse(base: str, quick: bool, only: tuple[str, ...] = ()) -> dict[tuple[str
                 api = []
                 for resp in calls:
                     u = urlsplit(resp.url)
-                    api.append(
-                        (u.path + (f"?{u.query}" if u.query else ""), len(resp.body()),
-                         resp.request.sizes()["responseBodySize"])
-                    )  # fmt: skip
+                    api.append((u.path + (f"?{u.query}" if u.query else ""), len(resp.body())))
                 ready = page.evaluate("window.__qsReady")
                 last = page.evaluate(  # the last API answer in, or the document if none
                     "Math.max(performance.getEntriesByType('navigation')[0]"
@@ -163,13 +160,20 @@ def browse(base: str, quick: bool, only: tuple[str, ...] = ()) -> dict[tuple[str
                     "paths": tuple(a[0] for a in api),
                     "api": api,
                     "json_bytes": sum(a[1] for a in api),
-                    "wire_bytes": sum(a[2] for a in api),
                     "drawn_ms": ready if ready is not None else last,
                     "marked": ready is not None,
                 }
             ctx.close()
         browser.close()
     return out
+
+
+def wire_bytes(base: str, token: str, path: str) -> int:
+    """The bytes of ``path``'s answer over the wire to a client accepting gzip (the browser's
+    own count says nothing for an answer its cache gave)."""
+    headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"}
+    with httpx.stream("GET", base + path, headers=headers, timeout=120) as r:
+        return sum(len(chunk) for chunk in r.iter_raw())
 
 
 def measure(
@@ -194,6 +198,7 @@ def measure(
                 tokens[user] = r.json()["access_token"]
                 cookies[user] = "; ".join(f"{k}={v}" for k, v in r.cookies.items())
             for (path, user), p in pages.items():
+                p["wire_bytes"] = sum(wire_bytes(base, tokens[user], a) for a in p["paths"])
                 cookie = {"Cookie": cookies[user]}  # the pages read the login cookie
                 doc, doc_errors, _ = asyncio.run(
                     _load(base, tokens[user], path, clients, seconds, False, cookie)
