@@ -39,7 +39,15 @@ from qingshan.api.limits import NoNul
 from qingshan.tablefile import XLSX_MEDIA_TYPE, attachment_header, write_csv, write_workbook
 from qingshan.timeutil import as_cst, utcnow
 
-__all__ = ["MAX_COLUMNS", "MAX_ROWS", "TableExport", "router", "table_download", "table_filename"]
+__all__ = [
+    "FILE_RESPONSES",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "TableExport",
+    "router",
+    "table_download",
+    "table_filename",
+]
 
 router = APIRouter(prefix="/export", tags=["export 导出"])
 
@@ -51,6 +59,10 @@ MAX_COLUMNS = 60
 MAX_CELL_CHARS = 32_767
 
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_MEDIA_TYPE}
+#: a list route's ``responses`` when it also answers ``format=csv|xlsx`` with a file
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}, "description": "the list, or its file"}
+}
 
 _Text = Annotated[str, StringConstraints(max_length=MAX_CELL_CHARS), NoNul]
 _Number = Annotated[float, Field(allow_inf_nan=False, strict=True)]
@@ -94,7 +106,7 @@ def table_filename(title: str, ext: str) -> str:
 
 def _sheet_name(title: str) -> str:
     """An Excel sheet name: at most 31 characters, none of ``[]:*?/\\``."""
-    return re.sub(r"[\[\]:*?/\\]", "_", title)[:31].strip("'") or "Sheet1"
+    return re.sub(r"[\[\]:*?/\\\x00-\x1f]", "_", title)[:31].strip("'") or "Sheet1"
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -108,8 +120,9 @@ def table_download(
     BOM), named by :func:`table_filename`, not cached."""
     if fmt == "xlsx":
         clean = ([_xlsx_cell(v) for v in r] for r in rows)
-        widths = {c: min(60, max(10, 2 * len(c) + 2)) for c in columns}
-        data = write_workbook({_sheet_name(title): (list(columns), clean)}, widths=widths)
+        widths = {_xlsx_cell(c): min(60, max(10, 2 * len(c) + 2)) for c in columns}
+        heads = [_xlsx_cell(c) for c in columns]
+        data = write_workbook({_sheet_name(title): (heads, clean)}, widths=widths)
     else:
         data = write_csv(columns, rows, guard_formulas=True)
     return Response(

@@ -19,7 +19,7 @@ from qingshan.api.deps import (
     provided,
     require_roles,
 )
-from qingshan.api.export import table_download
+from qingshan.api.export import FILE_RESPONSES, table_download
 from qingshan.api.limits import RegionCode
 from qingshan.archive import service
 from qingshan.archive.enterprise_file import get_enterprise_file
@@ -48,7 +48,7 @@ def _today():
     return as_cst(utcnow()).date()
 
 
-@router.get("/enterprises", response_model=EnterprisePage)
+@router.get("/enterprises", response_model=EnterprisePage, responses=FILE_RESPONSES)
 def list_enterprises(
     user: CurrentUser,
     session: SessionDep,

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Path, Query, Response
 
 from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, StoreDep
-from qingshan.api.export import table_download
+from qingshan.api.export import FILE_RESPONSES, table_download
 from qingshan.api.limits import MAX_ID
 from qingshan.enforcement import service
 from qingshan.enforcement.credit_export import credit_table
@@ -50,7 +50,7 @@ def credit_rule() -> dict:
     return service.credit_rule_public()
 
 
-@router.get("/credit/ratings", response_model=CreditPage)
+@router.get("/credit/ratings", response_model=CreditPage, responses=FILE_RESPONSES)
 def list_ratings(
     user: CurrentUser,
     session: SessionDep,
