@@ -80,7 +80,7 @@
     confirm.hidden = true; reset.hidden = false;
     show("problems", '<div class="qs-imp-alert qs-imp-bad" role="alert"><b>' +
       esc(t("imp.rejected", { n: body.problems.length, rows: Object.keys(nrows).length })) + "</b> " + esc(L["imp.fix"]) + "</div>" +
-      '<div class="qs-table-wrap qs-imp-problems"><table class="qs-table qs-small" id="qs-imp-problems"><thead><tr><th>' +
+      '<div class="qs-table-wrap qs-imp-problems"><table data-export="" class="qs-table qs-small" id="qs-imp-problems"><thead><tr><th>' +
       esc(L["imp.sheet"]) + "</th><th>" + esc(L["imp.row"]) + "</th><th>" + esc(L["imp.column"]) + "</th><th>" + esc(L["imp.problem"]) +
       "</th></tr></thead><tbody>" + rows + "</tbody></table></div>");
   }

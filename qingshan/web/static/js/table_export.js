@@ -133,5 +133,14 @@
   }
   function scan() { Array.prototype.forEach.call(document.querySelectorAll("table[data-export]"), attach); }
   scan();
+  // tables a page draws later (an import's problems) get their buttons when they appear
+  if (window.MutationObserver) {
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) { return; }
+      pending = true;
+      setTimeout(function () { pending = false; scan(); }, 0);
+    }).observe(document.querySelector("main") || document.body, { childList: true, subtree: true });
+  }
   window.qsTableExport = { scan: scan, read: read };
 })();
