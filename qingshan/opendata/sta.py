@@ -8,12 +8,15 @@ Mapping (§8 the sensing entities):
 - ``Datastream`` (§8.2.4): one per series (site × parameter × period), ``@iot.id`` the
   series id, ``unitOfMeasurement`` {name, symbol, definition} by UCUM;
 - ``ObservedProperty`` (§8.2.6): one per HJ 212-2017 Appendix B code, ``@iot.id`` the code;
+- ``HistoricalLocation`` (§8.2.3): none (a site's position is not versioned); the set and
+  the ``HistoricalLocations`` navigation of Things and Locations answer an empty collection;
 - ``Observation`` (§8.2.7): one stored row, ``@iot.id`` ``"<series id>-<epoch seconds>"``,
   ``phenomenonTime`` the start of its period, ``resultTime`` when it was received.
 
 Requests (§9): the service root (§9.2.1), entity sets (§9.2.2), an entity by id ``Things(1)``
 (§9.2.3), a property ``Things(1)/name`` (§9.2.4), navigation ``Things(1)/Datastreams``,
-``Datastreams(1)/Observations`` (§9.2.6); query options (§9.3) ``$count``, ``$top``/``$skip``
+``Datastreams(1)/Observations`` (§9.2.6), association links ``…/Observations/$ref``
+(§9.2.7); query options (§9.3) ``$count``, ``$top``/``$skip``
 with ``@iot.nextLink`` (§9.3.3.6 server-driven paging), ``$orderby``, ``$select``, ``$expand`` (one level, no nested options) and
 ``$filter`` (:mod:`.sta_filter`). Every entity is read within the caller's scope, as the rest of
 the API reads (anonymous callers: public sites only).
@@ -71,8 +74,16 @@ class NotImplementedOption(StaError):
 
 #: entity set → navigation property → (target entity set, to-many)
 NAVIGATION: dict[str, dict[str, tuple[str, bool]]] = {
-    "Things": {"Locations": ("Locations", True), "Datastreams": ("Datastreams", True)},
-    "Locations": {"Things": ("Things", True)},
+    "Things": {
+        "Locations": ("Locations", True),
+        "HistoricalLocations": ("HistoricalLocations", True),
+        "Datastreams": ("Datastreams", True),
+    },
+    "Locations": {
+        "Things": ("Things", True),
+        "HistoricalLocations": ("HistoricalLocations", True),
+    },
+    "HistoricalLocations": {"Thing": ("Things", False), "Locations": ("Locations", True)},
     "Datastreams": {
         "Thing": ("Things", False),
         "Sensor": ("Sensors", False),
@@ -88,6 +99,10 @@ NAVIGATION: dict[str, dict[str, tuple[str, bool]]] = {
     "FeaturesOfInterest": {"Observations": ("Observations", True)},
 }
 ENTITY_SETS = tuple(NAVIGATION)
+#: a site's position is not versioned, so no HistoricalLocation is recorded (§8.2.3: a Thing
+#: has zero-to-many): the set and every Thing's and Location's navigation answer an empty
+#: collection, which is the truth for a fixed monitoring site
+EMPTY_SETS = ("HistoricalLocations",)
 
 #: units as stored → UCUM (name, symbol, definition); UCUM: The Unified Code for Units of
 #: Measure, https://ucum.org (the definition URIs SensorThings examples use)
@@ -360,6 +375,8 @@ class Catalog:
     # collections and navigation
     def collection(self, entity_set: str, node: Node | None = None) -> list[dict[str, Any]]:
         sites = list(self.sites.values())
+        if entity_set in EMPTY_SETS:
+            return []
         if entity_set == "Things":
             return [self.thing(s) for s in sites]
         if entity_set == "Locations":
@@ -383,6 +400,8 @@ class Catalog:
         def missing() -> NotFound:
             return NotFound(f"no {entity_set}({_key(entity_id)}) in your scope", id=entity_id)
 
+        if entity_set in EMPTY_SETS:
+            raise missing()
         if entity_set in ("Things", "Locations", "Sensors", "FeaturesOfInterest"):
             site = self.sites.get(entity_id) if isinstance(entity_id, int) else None
             if site is None:
@@ -428,6 +447,8 @@ class Catalog:
         ident = entity["@iot.id"]
         if entity_set in ("Things", "Locations", "Sensors", "FeaturesOfInterest"):
             site = self.sites[ident]
+            if nav in EMPTY_SETS:
+                return []
             if nav == "Locations":
                 return [self.location(site)] if self._point(site) else []
             if nav == "Things":
@@ -488,6 +509,8 @@ def _project(
                 option="$expand",
             )
         related = catalog.related(entity_set, entity, nav)
+        if isinstance(related, list):
+            out[f"{nav}@iot.count"] = len(related)  # as 18-088 §9.3.2.1 Example 18 shows
         if isinstance(related, list) and len(related) > DEFAULT_TOP:
             out[f"{nav}@iot.nextLink"] = (
                 f"{catalog.link(entity_set, entity['@iot.id'], nav)}?$skip={DEFAULT_TOP}"
@@ -506,7 +529,16 @@ def _project(
 def answer(
     catalog: Catalog, path: str, params: Mapping[str, str], request_url: str
 ) -> dict[str, Any]:
-    """The JSON answer of a GET on ``path`` (below the service root) with ``params``."""
+    """The JSON answer of a GET on ``path`` (below the service root) with ``params``; a path
+    ending in ``/$ref`` (§9.2.7, an associationLink) answers the related entities' selfLinks."""
+    if path.rstrip("/").endswith("/$ref"):
+        kept = {k: v for k, v in params.items() if k not in ("$select", "$expand")}
+        out = answer(catalog, path.rstrip("/")[: -len("/$ref")], kept, request_url)
+        if "value" in out:
+            return {**out, "value": [{"@iot.selfLink": v["@iot.selfLink"]} for v in out["value"]]}
+        if "@iot.selfLink" not in out:
+            raise NotFound("$ref follows a navigation property, e.g. Datastreams(1)/Sensor/$ref")
+        return {"@iot.selfLink": out["@iot.selfLink"]}
     segments = parse_path(path)
     opts = parse_options(params)
     if not segments:

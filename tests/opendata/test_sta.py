@@ -33,8 +33,8 @@ def test_service_root_9_2_1(api):
     serverSettings with the conformance classes."""
     body = api("anonymous", STA).json()
     names = [v["name"] for v in body["value"]]
-    assert names == ["Things", "Locations", "Datastreams", "Sensors", "ObservedProperties",
-                     "Observations", "FeaturesOfInterest"]  # fmt: skip
+    assert names == ["Things", "Locations", "HistoricalLocations", "Datastreams", "Sensors",
+                     "ObservedProperties", "Observations", "FeaturesOfInterest"]  # fmt: skip
     assert body["value"][0] == {"name": "Things", "url": f"{BASE}/Things"}
     assert any(c.endswith("/req/request-data") for c in body["serverSettings"]["conformance"])
 
