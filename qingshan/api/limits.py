@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
@@ -39,7 +39,7 @@ else:
 Offset = Annotated[int, Field(ge=0, le=MAX_INT64)]
 
 
-def _year_in_range(value: datetime) -> datetime:
+def _year_in_range(value: date) -> date:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValueError(f"year {value.year} is outside {MIN_YEAR}–{MAX_YEAR}")
     return value
@@ -51,12 +51,36 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
+_YEARS_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"
+_YEARS_RE = re.compile(_YEARS_PATTERN)
+
+
+def _iso_text(value: object) -> object:
+    """Text as ISO 8601 writes it (``2026-03-01…``), not a number of seconds or days since
+    1970 (which pydantic would otherwise read: ``time=0.5`` was 1970-01-01T00:00:00Z)."""
+    if isinstance(value, str | bytes):
+        text = value.decode() if isinstance(value, bytes) else value
+        if not _YEARS_RE.match(text):
+            raise ValueError("an ISO 8601 date or time with a year 1900–2200, e.g. 2026-03-01")
+    elif isinstance(value, int | float):
+        raise ValueError("an ISO 8601 date or time, not a number")
+    return value
+
+
 #: the schema's readers learn the calendar's years (1900–2200) from this pattern
-_YEARS = Field(json_schema_extra={"pattern": r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"})
+_YEARS = Field(json_schema_extra={"pattern": _YEARS_PATTERN})
 #: a datetime of the platform's calendar, naive allowed (the route says how it is read)
-Time = Annotated[datetime, AfterValidator(_year_in_range), _YEARS]
+Time = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_year_in_range), _YEARS]
 #: a datetime with a timezone, within the platform's calendar
-AwareTime = Annotated[datetime, AfterValidator(_aware), AfterValidator(_year_in_range), _YEARS]
+AwareTime = Annotated[
+    datetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_aware),
+    AfterValidator(_year_in_range),
+    _YEARS,
+]
+#: a calendar day of the platform's years (YYYY-MM-DD; the route says in which time zone)
+Day = Annotated[date, BeforeValidator(_iso_text), AfterValidator(_year_in_range), _YEARS]
 
 
 def _no_nul(value: str) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Annotated
 
 import pandas as pd
 from fastapi import APIRouter, Query, Response
 
 from qingshan.api.deps import ScopeDep, SessionDep, StoreDep
+from qingshan.api.limits import Time
 from qingshan.monitoring import service
 from qingshan.monitoring.models import Period, SiteKind
 from qingshan.monitoring.schemas import (
@@ -50,8 +52,8 @@ def site_observations(
     scope: ScopeDep,
     store: StoreDep,
     period: Period = Period.HOUR,
-    start: datetime | None = Query(None, description="ISO 8601; default: 7 days before end"),
-    end: datetime | None = Query(None, description="ISO 8601; default: now"),
+    start: Annotated[Time | None, Query(description="ISO 8601; default: 7 days before end")] = None,
+    end: Annotated[Time | None, Query(description="ISO 8601; default: now")] = None,
     format: str = Query("json", pattern="^(json|csv)$"),
 ):
     """Observations of one series (parameter by HJ 212-2017 code or common name), as JSON or

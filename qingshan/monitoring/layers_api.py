@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from qingshan.api.deps import ScopeDep, SessionDep, StoreDep
+from qingshan.api.limits import Day, Time
 from qingshan.monitoring import layers
 from qingshan.monitoring.layer_schemas import AirLayer, LayerRange, WaterLayer
 from qingshan.monitoring.models import SiteKind
@@ -36,9 +37,9 @@ def air_layer_hour(
     session: SessionDep,
     store: StoreDep,
     scope: ScopeDep,
-    time: datetime = Query(
-        description="ISO 8601 (a time without offset is CST); floored to the hour"
-    ),
+    time: Annotated[
+        Time, Query(description="ISO 8601 (a time without offset is CST); floored to the hour")
+    ],
     region: str | None = _REGION,
 ) -> AirLayer:
     """Every air station of the region at one stored hour (real-time AQI, HJ 633-2026 §5)."""
@@ -50,7 +51,7 @@ def air_layer_day(
     session: SessionDep,
     store: StoreDep,
     scope: ScopeDep,
-    date: date = Query(description="the CST day, YYYY-MM-DD"),
+    date: Annotated[Day, Query(description="the CST day, YYYY-MM-DD")],
     region: str | None = _REGION,
 ) -> AirLayer:
     """Every air station of the region on one CST day: 24-h means (≥ 20 hours, GB 3095-2012
@@ -78,7 +79,7 @@ def water_layer_day(
     session: SessionDep,
     store: StoreDep,
     scope: ScopeDep,
-    date: date = Query(description="the CST day, YYYY-MM-DD"),
+    date: Annotated[Day, Query(description="the CST day, YYYY-MM-DD")],
     region: str | None = _REGION,
 ) -> WaterLayer:
     """Every national and provincial section of the region on one CST day, classed on the

@@ -133,6 +133,11 @@ def test_region_outside_the_scope_is_refused(client):
     assert r.status_code == 404
     r = client.get("/api/v1/air/layers/hour", params={"time": "yesterday"})
     assert r.status_code == 422 and "time" in r.text
+    # a number is not read as seconds or days since 1970 (schemathesis: time=0.5 gave 1970)
+    for param, value in (("time", "0.5"), ("time", "1700000000"), ("date", "20000")):
+        path = "/api/v1/air/layers/" + ("hour" if param == "time" else "day")
+        r = client.get(path, params={param: value})
+        assert r.status_code == 422 and "ISO 8601" in r.text, (param, value, r.text)
 
 
 def test_water_day_layer_classes_the_days_mean(client):
