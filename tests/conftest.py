@@ -44,6 +44,13 @@ def _postgres_engine() -> Iterator[Engine]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_engines():
+    """The factory of :func:`_postgres_engine` (a generator: ``next`` gives the engine on a
+    fresh schema, ``close`` drops it), for fixtures that hold a database longer than a test."""
+    return _postgres_engine
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Once every test module is imported, move what exists (modules, their tables and
     caches: ~300k objects) out of the collector's reach, so that the ``gc.collect()`` at each

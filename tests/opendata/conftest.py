@@ -5,14 +5,11 @@ series rolled up by the platform's own roll-up job from hand-made hours; users o
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
@@ -101,26 +98,8 @@ def seed(s, store: ObservationStore) -> dict[str, int]:
     return ids
 
 
-def _postgres_engine() -> Iterator[Engine]:
-    """A fresh schema in the test PostgreSQL database, dropped afterwards (as the root
-    conftest's ``engine`` fixture makes, for a module-scoped database)."""
-    assert POSTGRES_URL is not None
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
-def api(request, tmp_path_factory):
+def api(request, tmp_path_factory, postgres_engines):
     """``api(role, path, **params)`` → response; roles: anonymous and :data:`USERS`. One
     seeded database and app per test module and backend (the tests only read)."""
     from qingshan.config import Settings
@@ -130,7 +109,7 @@ def api(request, tmp_path_factory):
         engine = make_engine(f"sqlite:///{tmp / 'test.db'}")
         pg = None
     else:
-        pg = _postgres_engine()
+        pg = postgres_engines()
         engine = next(pg)
     upgrade(engine)
     settings = Settings(
