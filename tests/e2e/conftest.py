@@ -23,6 +23,7 @@ import pytest
 from qingshan.db.engine import make_engine, session_scope
 from qingshan.db.migrate import upgrade
 
+from .helpers import new_page
 from .seed import (
     seed_air_stations,
     seed_devices,
@@ -148,13 +149,6 @@ def page(browser):
     """A fresh page (1440×900, zh-CN; the browser clock in UTC so that CST is shown on purpose,
     not by accident of the machine's zone) recording console errors in
     ``page.qs_errors``."""
-    context = browser.new_context(
-        viewport={"width": 1440, "height": 900}, locale="zh-CN", timezone_id="UTC"
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.qs_errors = errors
+    page = new_page(browser, 1440, 900)
     yield page
-    context.close()
+    page.context.close()

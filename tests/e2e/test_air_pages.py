@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import running_server
+from .helpers import new_page
 
 pytestmark = pytest.mark.e2e
 
@@ -19,16 +20,10 @@ def air_url(small_demo_dir):
 
 
 def _open(browser, url: str, size: tuple[int, int]):
-    context = browser.new_context(
-        viewport={"width": size[0], "height": size[1]}, locale="zh-CN", timezone_id="UTC"
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = new_page(browser, *size)
     page.goto(url)
     page.wait_for_selector("#qs-air[data-ready]", timeout=30_000)
-    return context, page, errors
+    return page.context, page, page.qs_errors
 
 
 def _drawn(page) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import login_as
+from .helpers import login_as, new_page
 
 pytestmark = pytest.mark.e2e
 
@@ -20,17 +20,10 @@ SIZES = {"desk": (1600, 1000), "phone": (390, 844)}
 def sized(request, browser):
     """A page at each size (zh-CN, the browser clock in UTC), with its console errors."""
     w, h = SIZES[request.param]
-    context = browser.new_context(
-        viewport={"width": w, "height": h}, locale="zh-CN", timezone_id="UTC"
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.qs_errors = errors
+    page = new_page(browser, w, h)
     page.qs_size = request.param
     yield page
-    context.close()
+    page.context.close()
 
 
 def _settled(page, **attrs: str) -> None:

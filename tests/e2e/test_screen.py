@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import login_as
+from .helpers import login_as, new_page
 
 pytestmark = pytest.mark.e2e
 
@@ -18,17 +18,10 @@ USERS = {"province": "330000", "hangzhou": "330100", "xihu": "330106"}
 @pytest.fixture(params=list(SIZES))
 def wall(request, browser):
     w, h = SIZES[request.param]
-    context = browser.new_context(
-        viewport={"width": w, "height": h}, locale="zh-CN", timezone_id="UTC"
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.qs_errors = errors
+    page = new_page(browser, w, h)
     page.qs_size = (w, h)
     yield page
-    context.close()
+    page.context.close()
 
 
 def _open(page, url: str, user: str, query: str = "") -> dict:
