@@ -5,14 +5,14 @@ function, answer (:mod:`qingshan.opendata.service`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
 from qingshan.api.deps import ScopeDep, SessionDep, StoreDep
-from qingshan.api.limits import AwareTime, Offset, RegionCode, SiteCode
+from qingshan.api.limits import AwareTime, Day, Offset, RegionCode, SiteCode
 from qingshan.monitoring.models import Period, SiteKind
 from qingshan.opendata import service
 from qingshan.opendata.schemas import (
@@ -124,14 +124,14 @@ def open_rollups(
                            limit, offset)  # fmt: skip
 
 
-_FROM = Query(None, alias="from", description="first day (CST); default: 6 days before `to`")
-_TO = Query(None, description="last day (CST), inclusive; default: the newest stored day")
+_FROM = Query(alias="from", description="first day (CST); default: 6 days before `to`")
+_TO = Query(description="last day (CST), inclusive; default: the newest stored day")
 
 
 @router.get("/indices/air/stations/{code}/daily", response_model=IndexPage[DailyAqiItem])
 def open_station_aqi(
     code: Code, session: SessionDep, scope: ScopeDep, store: StoreDep,
-    start: date | None = _FROM, to: date | None = _TO,
+    start: Annotated[Day | None, _FROM] = None, to: Annotated[Day | None, _TO] = None,
     limit: Limit = service.DEFAULT_LIMIT, offset: OffsetQ = 0,
 ) -> IndexPage[DailyAqiItem]:  # fmt: skip
     """Daily AQI of an air station (HJ 633 daily report; the air history's rules)."""
@@ -141,7 +141,7 @@ def open_station_aqi(
 @router.get("/indices/air/cities/{code}/daily", response_model=IndexPage[DailyAqiItem])
 def open_city_aqi(
     code: Code, session: SessionDep, scope: ScopeDep, store: StoreDep,
-    start: date | None = _FROM, to: date | None = _TO,
+    start: Annotated[Day | None, _FROM] = None, to: Annotated[Day | None, _TO] = None,
     limit: Limit = service.DEFAULT_LIMIT, offset: OffsetQ = 0,
 ) -> IndexPage[DailyAqiItem]:  # fmt: skip
     """Daily AQI of a city (the mean of its national stations)."""

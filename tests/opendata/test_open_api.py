@@ -134,6 +134,9 @@ def test_daily_aqi_index(api):
                 **{"from": "2026-11-28", "to": "2026-11-29"}).json()  # fmt: skip
     assert paged["total"] == 2 and [i["date"] for i in paged["items"]] == ["2026-11-29"]
     assert api("county", f"{OPEN}/indices/air/stations/{STATION_NB}/daily").status_code == 404
+    for bad in ("0", "3000-01-01"):  # a number is no day; the calendar ends in 2200
+        r = api("anonymous", f"{OPEN}/indices/air/stations/{STATION}/daily", **{"from": bad})
+        assert r.status_code == 422 and "ISO 8601" in r.text, r.text
 
 
 def test_water_classes_index(api):
