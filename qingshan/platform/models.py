@@ -40,6 +40,13 @@ from qingshan.enforcement.models import (
     SpotCheckItem,
     SpotCheckPlan,
     SpotCheckTask,
+    TargetPlan,
+    Target,
+    TargetUnit,
+    TargetShare,
+    TargetReport,
+    TargetFile,
+    TargetReminder,
 )
 from qingshan.geo.models import Region
 from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
@@ -47,6 +54,15 @@ from qingshan.jobs.models import JobRun
 from qingshan.monitoring.models import LatestValue, Parameter, Series, Site
 from qingshan.qc.models import QCEvent, QCJudgement, QCMark
 from qingshan.sim.models import InjectedFault
+from qingshan.targets.models import (
+    Target,
+    TargetFile,
+    TargetPlan,
+    TargetReminder,
+    TargetReport,
+    TargetShare,
+    TargetUnit,
+)
 
 #: the mapped classes, by domain
 MODELS = (
