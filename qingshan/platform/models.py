@@ -40,13 +40,6 @@ from qingshan.enforcement.models import (
     SpotCheckItem,
     SpotCheckPlan,
     SpotCheckTask,
-    TargetPlan,
-    Target,
-    TargetUnit,
-    TargetShare,
-    TargetReport,
-    TargetFile,
-    TargetReminder,
 )
 from qingshan.geo.models import Region
 from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
@@ -108,6 +101,13 @@ MODELS = (
     SpotCheckPlan,
     SpotCheckDraw,
     SpotCheckTask,
+    TargetPlan,
+    Target,
+    TargetUnit,
+    TargetShare,
+    TargetReport,
+    TargetFile,
+    TargetReminder,
 )
 
 metadata = Base.metadata
