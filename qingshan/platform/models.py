@@ -56,6 +56,7 @@ from qingshan.targets.models import (
     TargetShare,
     TargetUnit,
 )
+from qingshan.targets.ranking_models import RankingAirDay, RankingWaterMonth
 
 #: the mapped classes, by domain
 MODELS = (
@@ -108,6 +109,8 @@ MODELS = (
     TargetReport,
     TargetFile,
     TargetReminder,
+    RankingAirDay,
+    RankingWaterMonth,
 )
 
 metadata = Base.metadata

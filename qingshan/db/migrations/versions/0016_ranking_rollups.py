@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("synthetic", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["region_code"], ["region.code"], name=op.f("fk_ranking_air_day_region_code_region")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ranking_air_day")),
-        sa.UniqueConstraint("level", "region_code", "day", name=op.f("uq_ranking_air_day_level")),
+        sa.UniqueConstraint("level", "region_code", "day", name=op.f("uq_ranking_air_day_level_region_code_day")),
     )  # fmt: skip
     op.create_index("ix_ranking_air_day_level_day", "ranking_air_day", ["level", "day"])
     op.create_table(
@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("synthetic", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["region_code"], ["region.code"], name=op.f("fk_ranking_water_month_region_code_region")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ranking_water_month")),
-        sa.UniqueConstraint("section_code", "month", name=op.f("uq_ranking_water_month_section_code")),
+        sa.UniqueConstraint("section_code", "month", name=op.f("uq_ranking_water_month_section_code_month")),
     )  # fmt: skip
     op.create_index("ix_ranking_water_month_month", "ranking_water_month", ["month"])
 
