@@ -33,6 +33,7 @@ from qingshan.sim.reference import (
     read_national_water_sections,
     read_replay_cube,
 )
+from qingshan.sim.rivers import link_rivers
 from qingshan.sim.scale import Scale
 
 #: Share of each industry among the key enterprises, and the cities it concentrates in.
@@ -416,7 +417,7 @@ def series_rows(sites: pd.DataFrame) -> pd.DataFrame:
 def build_catalogue(scale: Scale, rng: np.random.Generator, today: date) -> Catalogue:
     """The whole catalogue for ``scale``; ``today`` [CST date] anchors permit validity."""
     air = air_sites(rng, scale)
-    water = water_sites(rng, scale)
+    water = link_rivers(water_sites(rng, scale))
     enterprises, outlets, permits, limits = enterprise_rows(rng, scale, today)
     sites = pd.DataFrame(air + water + outlets).reset_index(drop=True)
     return Catalogue(

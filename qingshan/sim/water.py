@@ -16,6 +16,7 @@ import pandas as pd
 
 from qingshan.sim.blocks import Block
 from qingshan.sim.noise import ar1, diurnal, seasonal
+from qingshan.sim.rivers import couple_downstream, reaches
 from qingshan.sim.timeline import day_of_year, local_hour
 
 #: GB 3838-2002 Table 1 upper limits of classes I–V [mg/L] (DO: lower limits).
@@ -53,6 +54,8 @@ def water_values(
     lake = np.array([g["lake"] for g in gen])
     quality = np.array([g["quality"] for g in gen], float)
     snap = [g["snapshot"] for g in gen]
+    # downstream sections follow their upstream neighbour (qingshan.sim.rivers)
+    links = reaches(sites["code"].tolist(), sites["attrs"].tolist())
 
     def snapshot(key: str) -> np.ndarray:
         return np.array([np.nan if s.get(key) is None else s[key] for s in snap], float)
@@ -96,16 +99,14 @@ def water_values(
         s = snapshot(k)
         anchored = s / np.exp(winter_amp[k] * at_snapshot)
         base = np.where(np.isnan(s) | (s <= 0), base, anchored)
-        out[k] = base[:, None] * np.exp(
-            winter_amp[k] * winter[None, :] + ar1(rng, (n, n_t), 0.97, noise_sd[k])
-        )
+        noise = couple_downstream(ar1(rng, (n, n_t), 0.97, noise_sd[k]), links)
+        out[k] = base[:, None] * np.exp(winter_amp[k] * winter[None, :] + noise)
 
     # DO [mg/L]: saturation × ratio falling with pollution, photosynthesis in the afternoon
     ratio = np.clip(1.02 - 0.08 * (quality - 1.0), 0.45, 1.05)
     photo = np.where(lake, 0.10, 0.05)
-    do = do_saturation(temp) * (ratio[:, None] + photo[:, None] * diurnal(hour, 15.0)) + ar1(
-        rng, (n, n_t), 0.95, 0.35
-    )
+    do_noise = couple_downstream(ar1(rng, (n, n_t), 0.95, 0.35), links)
+    do = do_saturation(temp) * (ratio[:, None] + photo[:, None] * diurnal(hour, 15.0)) + do_noise
     # pH: 7.0–8.4, rising with photosynthesis
     ph_base = np.where(
         np.isnan(snapshot("ph")), rng.uniform(7.0, 8.0, n), np.clip(snapshot("ph"), 6.5, 8.8)
