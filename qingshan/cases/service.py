@@ -20,7 +20,8 @@ Units and signers (:mod:`.directory`)
 Deadlines (:mod:`.deadlines`)
     :func:`check_deadlines` (reminders, overdue, the escalation ladder).
 Evidence
-    :func:`add_evidence`, :func:`evidence_file`.
+    :func:`add_evidence`, :func:`evidence_file`; for other domains' files (targets' progress
+    reports) :func:`store_evidence`, :func:`stored_evidence_path`.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from qingshan.cases.directory import (
 from qingshan.cases.errors import CaseNotFound, NotPermitted
 from qingshan.cases.evidence import (
     EvidenceLimits,
+    Sniffed,
     check_evidence,
     evidence_limits,
     evidence_path,
@@ -141,6 +143,8 @@ __all__ = [
     "EvidenceLimits",
     "evidence_limits",
     "evidence_file",
+    "store_evidence",
+    "stored_evidence_path",
     "CasesSink",
     "CASES_SINK",
 ]
@@ -317,3 +321,17 @@ def evidence_file(
         raise CaseNotFound(f"file {file_id}")
     get_case(session, scope, row.case_id)  # scoped like its case
     return row, evidence_path(root, row.sha256)
+
+
+def store_evidence(data: bytes, *, limits: EvidenceLimits) -> Sniffed:
+    """Check ``data`` against ``limits`` and store it content-addressed under ``limits.root``,
+    as case evidence is (:func:`.evidence.check_evidence`): for another domain's evidence files
+    (targets' progress reports), which keep their own rows. Its hash, type and size."""
+    sniffed = check_evidence(data, max_bytes=limits.max_bytes, allowed=limits.allowed)
+    store_bytes(limits.root, data, sniffed.sha256)
+    return sniffed
+
+
+def stored_evidence_path(root: Path, sha256: str) -> Path:
+    """Where the stored evidence file of hash ``sha256`` lives under ``root``."""
+    return evidence_path(root, sha256)
