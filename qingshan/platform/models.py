@@ -41,6 +41,7 @@ from qingshan.enforcement.models import (
     SpotCheckPlan,
     SpotCheckTask,
 )
+from qingshan.forecast.water_models import WaterWarning
 from qingshan.geo.models import Region
 from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
 from qingshan.jobs.models import JobRun
@@ -96,6 +97,7 @@ MODELS = (
     QCJudgement,
     QCMark,
     InjectedFault,
+    WaterWarning,
     CreditRating,
     SpotCheckItem,
     Inspector,
