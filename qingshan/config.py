@@ -180,6 +180,11 @@ class Settings(BaseSettings):
         3.0, gt=0, description="a data logger is late after this many of its intervals"
     )
     freshness_logger_missing_hours: float = Field(24.0, gt=0, description="logger missing [h]")
+    # 地表水水质预测预警 (qingshan.forecast.water_service): warn when a section's probability of
+    # missing its target class passes this
+    forecast_water_warning_threshold: float = Field(
+        0.6, gt=0, lt=1, description="water forecast: warn at this miss probability"
+    )
 
     @field_validator("database_url")
     @classmethod
