@@ -24,6 +24,7 @@ from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.loader import DemoSummary, build_demo
+from qingshan.sim.previous_year import seed_demo_ranking
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import utcnow
 
@@ -109,6 +110,12 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
             console.print(f"demo credit and spot checks ({took:.1f} s): {enforcement}")
         with session_scope(engine) as session:
             _enterprise_account(session)
+        started = time.monotonic()
+        ranking = seed_demo_ranking(
+            engine, ObservationStore(settings.observations_dir), now=_demo_now(engine)
+        )
+        if ranking is not None:
+            console.print(f"demo ranking ({time.monotonic() - started:.1f} s): {ranking}")
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(
