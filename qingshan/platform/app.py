@@ -82,6 +82,7 @@ from qingshan.qc.supervision import CaseSink, SiteCases
 from qingshan.screen import api as screen_api
 from qingshan.screen import web as screen_web
 from qingshan.standards import api as standards_api
+from qingshan.targets import ranking_api, ranking_web
 from qingshan.timeseries.store import ObservationStore
 from qingshan.web import oidc as oidc_web
 from qingshan.web.render import API as API_PREFIX
@@ -112,6 +113,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     sta_api.router,
     export_api.router,
     screen_api.router,
+    ranking_api.router,
 )
 
 #: dashboard page routers
@@ -131,12 +133,19 @@ PAGES: tuple[APIRouter, ...] = (
     enforcement_web.router,
     jobs_web.router,
     screen_web.router,
+    ranking_web.router,
 )
 
 #: the top navigation
 NAV: tuple[NavItem, ...] = (
     NavItem("/map", "nav.map", ("/", "/map")),
     NavItem("/water", "nav.water", ("/water",), prefixes=("/water/",)),
+    NavItem(
+        "/ranking",
+        "nav.ranking",
+        ("/ranking",),
+        roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE),
+    ),  # public page; in the bar for signed-in users
     NavItem("/complaints/new", "nav.complaint", ("/complaints/new",), prefixes=("/complaints/",)),
     NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
     NavItem(
