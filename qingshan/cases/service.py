@@ -30,7 +30,7 @@ from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import User
@@ -86,7 +86,7 @@ from qingshan.cases.queries import (
     site_cases_public,
 )
 from qingshan.cases.sink import CASES_SINK, CasesSink
-from qingshan.cases.workflow import Capacity, CaseEvent
+from qingshan.cases.workflow import Capacity, CaseEvent, CaseState
 from qingshan.timeutil import utcnow
 
 __all__ = [
@@ -144,6 +144,7 @@ __all__ = [
     "evidence_limits",
     "evidence_file",
     "store_evidence",
+    "closed_on_time",
     "stored_evidence_path",
     "CasesSink",
     "CASES_SINK",
@@ -335,3 +336,20 @@ def store_evidence(data: bytes, *, limits: EvidenceLimits) -> Sniffed:
 def stored_evidence_path(root: Path, sha256: str) -> Path:
     """Where the stored evidence file of hash ``sha256`` lives under ``root``."""
     return evidence_path(root, sha256)
+
+
+def closed_on_time(
+    session: Session, scope: Scope, start: datetime, end: datetime
+) -> tuple[int, int]:
+    """Cases of ``scope`` closed (销号) in [``start``, ``end``): (closed, of them closed by
+    their deadline) — the targets' KPI 按期办结率."""
+    on_time = func.sum(func.coalesce((CaseRecord.closed_at <= CaseRecord.due_at).cast(Integer), 0))
+    closed, timely = session.execute(
+        select(func.count(), on_time).where(
+            scope.where(CaseRecord.region_code, CaseRecord.enterprise_id),
+            CaseRecord.state == CaseState.CLOSED,
+            CaseRecord.closed_at >= start,
+            CaseRecord.closed_at < end,
+        )
+    ).one()
+    return int(closed or 0), int(timely or 0)
