@@ -168,10 +168,15 @@ def forecast_panel(
     day_mean = day_obs_all.copy()
     day_mean[:, o + 1 :] = np.nan
     n_t = a.shape[1]
+    # a short history keeps about a third of its origins for calibration
+    seen = np.isfinite(panel.values[:, : o + 1]).any(axis=0)
+    base = int(np.argmax(seen)) if seen.any() else o
+    calib_days = min(calib_days, max(2, (o - base) // spd // 3))
+    low = base + 2 * spd  # the first origin with a day of history
     # hourly leads
     stride = max(1, round(12 / step))
     for h in range(1, hourly_horizon // step + 1):
-        origins = np.arange(o - h, max(o - h - train_days * spd, 7 * spd) - 1, -stride)[::-1]
+        origins = np.arange(o - h, max(o - h - train_days * spd, low) - 1, -stride)[::-1]
         origins = origins[origins >= 0]
         calib_from = o - h - calib_days * spd
         target = np.where(np.arange(n_t)[None, :] <= o, a_past, np.nan)
@@ -194,7 +199,7 @@ def forecast_panel(
     for d in range(1, daily_leads + 1):
         start = (day0 + pd.Timedelta(days=d)).tz_convert("UTC")
         end_idx = o + int(round((start - times[o]) / pd.Timedelta(hours=step))) + spd - 1
-        origins = np.arange(o - spd, max(o - train_days * spd, 7 * spd) - 1, -spd)[::-1]
+        origins = np.arange(o - spd, max(o - train_days * spd, low) - 1, -spd)[::-1]
         ends = end_idx - (o - origins)
         keep = (ends <= o) & (origins >= 0)
         origins, ends = origins[keep], ends[keep]
