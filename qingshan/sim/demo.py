@@ -14,6 +14,7 @@ from qingshan.accounts.models import Role, User
 from qingshan.accounts.service import create_user
 from qingshan.audit import acting_as
 from qingshan.cases.models import CaseRecord
+from qingshan.cases.service import evidence_limits
 from qingshan.config import Settings
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.db.migrate import upgrade
@@ -23,6 +24,8 @@ from qingshan.sim.demo_archive import seed_demo_archive
 from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
+from qingshan.sim.demo_targets import seed_demo_targets
+from qingshan.sim.demo_water_forecast import seed_demo_water_forecasts
 from qingshan.sim.loader import DemoSummary, build_demo
 from qingshan.sim.previous_year import seed_demo_ranking
 from qingshan.timeseries.store import ObservationStore
@@ -111,11 +114,21 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         with session_scope(engine) as session:
             _enterprise_account(session)
         started = time.monotonic()
+        targets = seed_demo_targets(engine, now=_demo_now(engine), limits=evidence_limits(settings))
+        if targets is not None:
+            console.print(f"demo targets ({time.monotonic() - started:.1f} s): {targets}")
+        started = time.monotonic()
         ranking = seed_demo_ranking(
             engine, ObservationStore(settings.observations_dir), now=_demo_now(engine)
         )
         if ranking is not None:
             console.print(f"demo ranking ({time.monotonic() - started:.1f} s): {ranking}")
+        water = seed_demo_water_forecasts(
+            engine, ObservationStore(settings.observations_dir), settings.data_dir,
+            now=_demo_now(engine), threshold=settings.forecast_water_warning_threshold,
+        )  # fmt: skip
+        if water is not None:
+            console.print(f"demo water forecasts: {water}")
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(
