@@ -41,6 +41,7 @@ SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.cases.cli", "app", "cases"),
     ("qingshan.enforcement.cli", "spot_app", "spot-check"),
     ("qingshan.enforcement.cli", "credit_app", "credit"),
+    ("qingshan.targets.cli", "app", "targets"),
 ]
 
 

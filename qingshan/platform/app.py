@@ -74,6 +74,7 @@ from qingshan.monitoring.freshness import LoggerState, LoggerStates
 from qingshan.opendata import api as opendata_api
 from qingshan.opendata import sta_api
 from qingshan.platform.jobs import JOBS
+from qingshan.platform.kpis import kpi_registry
 from qingshan.platform.runtime import start_runtime
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
@@ -83,6 +84,8 @@ from qingshan.screen import api as screen_api
 from qingshan.screen import web as screen_web
 from qingshan.standards import api as standards_api
 from qingshan.targets import ranking_api, ranking_web
+from qingshan.targets import web as targets_web
+from qingshan.targets.kpi import KpiRegistry
 from qingshan.timeseries.store import ObservationStore
 from qingshan.web import oidc as oidc_web
 from qingshan.web.render import API as API_PREFIX
@@ -134,6 +137,7 @@ PAGES: tuple[APIRouter, ...] = (
     jobs_web.router,
     screen_web.router,
     ranking_web.router,
+    targets_web.router,
 )
 
 #: the top navigation
@@ -168,6 +172,14 @@ NAV: tuple[NavItem, ...] = (
         "nav.screen",
         ("/screen",),
         login=True,
+        roles=(Role.PROVINCE, Role.CITY, Role.COUNTY),
+    ),
+    NavItem(
+        "/targets",
+        "nav.targets",
+        ("/targets",),
+        login=True,
+        prefixes=("/targets/",),
         roles=(Role.PROVINCE, Role.CITY, Role.COUNTY),
     ),
     NavItem("/devices", "nav.devices", ("/devices",), login=True),
@@ -209,6 +221,7 @@ def providers() -> dict[type, Any]:
         CaseSink: CASES_SINK,
         SiteCases: site_cases_public,
         LoggerStates: logger_states,
+        KpiRegistry: kpi_registry(),
     }
 
 
@@ -246,6 +259,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         larger=[
             (rf"{API_PREFIX}/cases/\d+/evidence", evidence, "case_evidence_max_bytes"),
             (r"/cases/\d+/upload", evidence, "case_evidence_max_bytes"),
+            (r"/targets/\d+/reports", evidence, "case_evidence_max_bytes"),
             (r"/complaints/new", photos, "complaint_max_photos"),
             (r"/open311/v2/requests\.(json|xml)", photos, "complaint_max_photos"),
             (r"/cases/handover", files, "max_file_bytes"),
