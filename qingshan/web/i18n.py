@@ -2033,6 +2033,76 @@ _RAW |= {
     "tg.unit": ("单位", "Unit"),
 }
 
+# 地表水水质预测预警 (issue #15: /forecast/water, /forecast/water/{code}, /forecast/warnings)
+_RAW |= {
+    "fw.title_list": ("断面水质预测", "Section water-quality forecast"),
+    "fw.explain_list": (
+        "每日08:00发布各断面未来7天逐日、24小时逐时水质预测；未达标概率为预计达不到水质目标类别的概率，超过{th}即预警。",
+        "Issued daily at 08:00: each section's water quality 7 days ahead by day and 24 h ahead "
+        "by hour; the miss probability is the chance of missing the target class, and above {th} "
+        "a warning is raised.",
+    ),
+    "fw.issued": ("发布时间", "Issued"),
+    "fw.section": ("断面", "Section"),
+    "fw.city": ("地市", "City"),
+    "fw.county": ("区县", "County"),
+    "fw.target": ("水质目标", "Target"),
+    "fw.class_tomorrow": ("明日预测类别", "Class tomorrow"),
+    "fw.worst_class": ("7日最差类别", "Worst class (7 d)"),
+    "fw.p_tomorrow": ("明日未达标概率", "Miss prob. tomorrow"),
+    "fw.p_max": ("7日最高未达标概率", "Highest miss prob. (7 d)"),
+    "fw.p_day": ("最高概率日", "Day of highest"),
+    "fw.upstream": ("上游断面", "Upstream section"),
+    "fw.none": ("暂无预测", "No forecast yet"),
+    "fw.filter": ("筛选断面", "Filter sections"),
+    "fw.only_risk": ("仅显示超过预警阈值的断面", "Only sections above the warning threshold"),
+    "fw.count": ("共{n}个断面，{w}个超过预警阈值", "{n} sections, {w} above the warning threshold"),
+    "fw.warnings": ("水质预警列表", "Warnings"),
+    "fw.back": ("返回断面预测", "Back to the section forecasts"),
+    "fw.title_section": ("{name} 水质预测", "{name}: water-quality forecast"),
+    "fw.explain_section": (
+        "各指标未来7天逐日及24小时逐时预测（中位数与90%预测区间），背景色为GB 3838-2002表1类别；未达标概率由保形预测分布计算。",
+        "Each indicator 7 days ahead by day and 24 h by hour (median and 90% interval) over the "
+        "GB 3838-2002 Table 1 class bands; the miss probability comes from the conformal "
+        "predictive distribution.",
+    ),
+    "fw.daily": ("逐日预测（7天）", "Daily forecast (7 days)"),
+    "fw.hourly": ("逐时预测（24小时）", "Hourly forecast (24 h)"),
+    "fw.miss": ("未达标概率", "Probability of missing the target"),
+    "fw.miss_lower": ("下界（各指标最大值）", "Lower bound (largest indicator)"),
+    "fw.past": (
+        "近4周：提前1天预测与实测日均值",
+        "The past 4 weeks: 1-day-ahead forecast vs observed daily mean",
+    ),
+    "fw.median": ("预测中位数", "Forecast median"),
+    "fw.interval": ("90%预测区间", "90% interval"),
+    "fw.observed": ("实测日均值", "Observed daily mean"),
+    "fw.target_limit": ("目标限值", "Target limit"),
+    "fw.travel": ("传播时间约{h}小时", "travel time about {h} h"),
+    "fw.title_warnings": ("水质预警", "Water-quality warnings"),
+    "fw.explain_warnings": (
+        "未达标概率超过阈值时生成预警并自动立案；同一断面的后续预警并入其未结案件。",
+        "A warning is raised when the miss probability passes the threshold and a case is "
+        "opened; later warnings of the same section join its open case.",
+    ),
+    "fw.first_day": ("预计未达标日", "Day expected to miss"),
+    "fw.lead": ("提前天数", "Days ahead"),
+    "fw.indicator": ("主要指标", "Indicator"),
+    "fw.forecast_class": ("预测类别", "Forecast class"),
+    "fw.p": ("未达标概率", "Miss probability"),
+    "fw.case": ("案件", "Case"),
+    "fw.no_warnings": ("暂无预警", "No warnings"),
+    "fw.method": ("方法", "Method"),
+    "fw.history": ("断面水质历史", "Section history"),
+    "fw.coverage": ("区间覆盖率", "Interval coverage"),
+    "fw.loading": ("加载中…", "Loading…"),
+    "fw.error": ("数据加载失败", "Could not load the data"),
+    "fw.ind.DO": ("溶解氧", "DO"),
+    "fw.ind.CODMn": ("高锰酸盐指数", "CODMn"),
+    "fw.ind.NH3_N": ("氨氮", "NH3-N"),
+    "fw.ind.TP": ("总磷", "TP"),
+}
+
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {key: MappingProxyType(dict(zip(LANGS, pair, strict=True))) for key, pair in _RAW.items()}
 )
