@@ -1,0 +1,116 @@
+"""KPI providers: a computed KPI from cases seeded through the cases service, the registry, and
+a computed target's progress from its provider."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from qingshan.accounts.models import Role
+from qingshan.accounts.service import create_user
+from qingshan.cases import service as cases
+from qingshan.db.engine import session_scope
+from qingshan.geo.regions import seed_regions
+from qingshan.platform.kpis import kpi_registry
+from qingshan.targets import service
+from qingshan.targets.errors import UnknownKpi
+from qingshan.targets.kpi import KpiProvider, KpiRegistry, KpiValue, Period
+from qingshan.targets.plan_file import DEFAULT_PLAN, read_plan_file
+from qingshan.targets.status import Status
+
+from .conftest import HANGZHOU, PROVINCE
+
+
+def T(month: int, day: int) -> datetime:
+    return datetime(2021, month, day, 2, tzinfo=UTC)  # 10:00 CST
+
+
+def _draft(title: str, at: datetime) -> cases.CaseDraft:
+    return cases.CaseDraft(source="inspection", category="air_pollution", severity="general",
+                           title=title, region_code="330106", occurred_at=at,
+                           longitude=120.10, latitude=30.25, place="西湖区转塘街道")  # fmt: skip
+
+
+def _closed(s, officer, dept, gov, title, registered, due, closed) -> int:
+    cid = cases.register_case(s, _draft(title, registered), actor="xihu", now=registered).case.id
+    cases.assign_case(s, officer, cid, due_at=due, now=registered)
+    cases.start_rectification(s, officer, cid, now=registered)
+    cases.submit_for_acceptance(s, officer, cid, reason="已整改", now=closed)
+    cases.sign_acceptance(s, dept, cid, "department", now=closed)
+    cases.sign_acceptance(s, gov, cid, "government", now=closed)
+    cases.close_case(s, officer, cid, now=closed)
+    return cid
+
+
+@pytest.fixture
+def four_cases(engine):
+    """西湖 (杭州): one case closed on time, one closed late, one open, one cancelled."""
+    with session_scope(engine) as s:
+        seed_regions(s)
+        officer = create_user(s, "xihu", "kpi-test-pass", Role.COUNTY, "330106")
+        dept = create_user(s, "dept", "kpi-test-pass", Role.COUNTY, "330106")
+        gov = create_user(s, "gov", "kpi-test-pass", Role.COUNTY, "330106")
+        cases.grant_signer(s, dept, "department", "330106", by="test")
+        cases.grant_signer(s, gov, "government", "330106", by="test")
+        cases.add_unit(s, "西湖区生态环境分局", "department", "330106", ["*"])
+        _closed(s, officer, dept, gov, "按期", T(3, 1), T(3, 20), T(3, 15))
+        _closed(s, officer, dept, gov, "逾期", T(3, 1), T(3, 10), T(3, 25))
+        open_id = cases.register_case(s, _draft("在办", T(4, 1)), actor="xihu", now=T(4, 1)).case.id
+        cases.assign_case(s, officer, open_id, due_at=T(4, 30), now=T(4, 1))
+        void = cases.register_case(s, _draft("重复", T(4, 2)), actor="xihu", now=T(4, 2)).case.id
+        cases.cancel_case(s, officer, void, reason="重复登记", now=T(4, 3))
+        service.load_plan(s, read_plan_file(DEFAULT_PLAN))
+
+
+def test_case_kpis_from_seeded_cases(engine, four_cases):
+    registry = kpi_registry()
+    half = Period(date(2021, 1, 1), date(2021, 6, 30))
+    with session_scope(engine) as s:
+        on_time = registry.get("cases.closed_on_time")
+        # closed in the half year: 2, of them by the deadline: 1 (03-15 ≤ 03-20; 03-25 > 03-10)
+        assert on_time.value(s, "330100", half) == KpiValue(50.0, "%", "1 / 2")
+        assert on_time.value(s, "330106", half) == KpiValue(50.0, "%", "1 / 2")
+        assert on_time.value(s, "330000", half) == KpiValue(50.0, "%", "1 / 2")
+        assert on_time.value(s, "330100", Period(date(2021, 3, 16), date(2021, 6, 30))) == (
+            KpiValue(0.0, "%", "0 / 1"))  # only the late one closed after 03-16  # fmt: skip
+        assert on_time.value(s, "330200", half) is None  # 宁波: no case closed
+        closure = registry.get("cases.closure_rate")
+        # 2 closed of 3 live cases (the cancelled one does not count): 66.7 %
+        assert closure.value(s, "330100", half) == KpiValue(66.7, "%", "2 / 3")
+        board = service.progress_board(s, HANGZHOU, registry=registry, as_of=date(2021, 7, 2))
+        kpis = {name: (value, basis) for name, _, _, value, basis in board.kpis}
+        assert kpis["cases.closed_on_time"] == (50.0, "1 / 2")
+        assert kpis["cases.closure_rate"] == (66.7, "2 / 3")
+
+
+def test_a_computed_target_takes_its_providers_value(engine, four_cases):
+    class Sections:
+        name, unit, label = "water.national_sections_analysed", "个断面", "tg.kpi.x"
+
+        def value(self, session, region_code, period):
+            return KpiValue({"330000": 79.0, "330100": 15.0}.get(region_code, 7.0), self.unit)
+
+    registry = KpiRegistry([Sections()])
+    assert isinstance(Sections(), KpiProvider)
+    with session_scope(engine) as s:
+        board = service.progress_board(s, PROVINCE, registry=registry, as_of=date(2021, 7, 2))
+        row = next(r for r in board.rows if r.target.code == "12.1")  # 158 sections
+        assert (row.province.value, row.province.progress) == (79.0, 0.5)
+        assert row.province.status is Status.ON_TRACK  # 0.5 against 0.5 elapsed
+        assert (row.cities["330100"].value, row.cities["330100"].status) == (15.0, Status.MET)
+        assert row.cities["330200"].progress == 7 / 15  # 宁波 owes 15 (158 = 4 × 15 + 7 × 14)
+        # without its provider a computed target has no value
+        bare = service.progress_board(s, PROVINCE, registry=KpiRegistry(), as_of=date(2021, 7, 2))
+        assert next(r for r in bare.rows if r.target.code == "12.1").province.status is (
+            Status.NO_DATA)  # fmt: skip
+
+
+def test_the_registry_names_what_it_has():
+    registry = kpi_registry()
+    assert "cases.closed_on_time" in registry and "air.good_day_rate" in registry
+    with pytest.raises(UnknownKpi, match="no KPI provider 'waste.utilisation_rate'; registered: "
+                                         "air.good_day_rate, air.pm25_mean"):  # fmt: skip
+        registry.get("waste.utilisation_rate")
+    with pytest.raises(ValueError, match="'cases.closure_rate' is registered twice"):
+        registry.register(registry.get("cases.closure_rate"))
