@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from qingshan.accounts.scope import Scope
 from qingshan.forecast.store import ForecastModel, has_batch, write_forecasts
@@ -87,12 +87,22 @@ class IssueResult:
         )
 
 
-def get_sections(session: Session, scope: Scope | None = None) -> list[SectionMeta]:
-    """The water sections and drinking-water sources (in ``scope``) with their hourly series of
-    the forecast indicators, target class and upstream neighbour (``attrs``)."""
-    stmt = select(Site).where(Site.kind.in_(SECTION_KINDS)).order_by(Site.code)
+def get_sections(
+    session: Session, scope: Scope | None = None, code: str | None = None
+) -> list[SectionMeta]:
+    """The water sections and drinking-water sources (in ``scope``; only ``code`` if given)
+    with their hourly series of the forecast indicators, target class and upstream neighbour
+    (``attrs``)."""
+    stmt = (
+        select(Site)
+        .where(Site.kind.in_(SECTION_KINDS))
+        .options(selectinload(Site.series))
+        .order_by(Site.code)
+    )
     if scope is not None:
         stmt = stmt.where(scope.where(Site.region_code, Site.enterprise_id))
+    if code is not None:
+        stmt = stmt.where(Site.code == code)
     out = []
     by_code = {v: k for k, v in CODES.items()}
     for site in session.scalars(stmt):

@@ -53,6 +53,8 @@ from qingshan.config import Settings, get_settings
 from qingshan.enforcement import api as enforcement_api
 from qingshan.enforcement import web as enforcement_web
 from qingshan.enforcement.service import RecordSources, credit_summary
+from qingshan.forecast import water_api as forecast_water_api
+from qingshan.forecast import water_web as forecast_water_web
 from qingshan.hj212 import api as hj212_api
 from qingshan.hj212 import web as hj212_web
 from qingshan.hj212.service import scoped_status
@@ -102,6 +104,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     water_api.router,
     layers_api.router,
     water_history_api.router,
+    forecast_water_api.router,
     freshness_api.router,
     hj212_api.router,
     standards_api.router,
@@ -125,6 +128,7 @@ PAGES: tuple[APIRouter, ...] = (
     monitoring_web.router,
     air_web.router,
     water_web.router,
+    forecast_water_web.router,
     hj212_web.router,
     archive_web.router,
     qc_web.router,
