@@ -5,10 +5,13 @@ Model
 -----
 - **Target**: a city's daily statistic (:mod:`qingshan.forecast.daily`: the arithmetic mean of
   its national stations, HJ 663-2013 clause 4): PM2.5, PM10, O3 daily max 8 h, NO2, SO2, CO.
-- **One model per pollutant and horizon and quantile, global across cities** (mlforecast
-  ``max_horizon=3``: the model of day *h* is trained on targets *h* days after the features'
-  origin; no recursion, so an error of day 1 does not feed day 2). The city is a categorical
-  feature.
+- **One model per pollutant and horizon and quantile, global across cities**: mlforecast
+  builds the features and the direct targets (``preprocess(max_horizon=3)``: row *d* holds
+  the features known at *d−1* and the targets *d, d+1, d+2*); one LightGBM per horizon is
+  fitted on them here, so that fitting and forecasting read the very same rows (mlforecast's
+  own ``predict`` takes the dynamic features of each target day's row, its ``fit`` those of
+  the origin's: they disagree for horizons > 1). No recursion: an error of day 1 does not feed
+  day 2. The city is a categorical feature.
 - **Features** at the issue day *t* (all known when the forecast is issued): lags 1, 2, 3 and
   7 days; rolling mean 3 and 7 days, rolling std and max 7 days; the mean of the other cities
   on day *t* (regional transport); the day of week; for each target day *t+1 … t+3* the
@@ -27,7 +30,7 @@ Model
   also uses O3 1 h, which is not forecast: the forecast AQI uses the six others (HJ 633-2012
   5.1.1, AQI from the indicators present).
 
-Gaps: a city-day without a value is interpolated linearly (carried after the last value), since
+Gaps: a city-day without a value carries the last value forward (never a later one), since
 mlforecast's lags count rows; scores are computed only on observed days.
 """
 
@@ -56,9 +59,10 @@ QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
 HORIZONS: tuple[int, ...] = (1, 2, 3)
 #: days of history the features need before an issue day
 HISTORY_DAYS = 21
-#: LightGBM settings (small trees: ~3,000 city-days a year for 11 cities)
+#: LightGBM settings: small, regularised trees (~3,000 city-days a year for 11 cities; on the
+#: Jan–Jun → Jul–Sep 2019 split 7 leaves / 60 rows per leaf beat 15 / 20 at every horizon)
 LGB_PARAMS: dict[str, Any] = {
-    "n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15, "min_child_samples": 20,
+    "n_estimators": 100, "learning_rate": 0.05, "num_leaves": 7, "min_child_samples": 60,
     "subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8, "n_jobs": 1,
     "verbosity": -1,
 }  # fmt: skip
@@ -69,17 +73,13 @@ class AirModel:
     """A fitted air forecast: one mlforecast per variable (each with one LightGBM per
     quantile and horizon), the cities it knows, and whether it used weather."""
 
-    forecasters: dict[str, MLForecast]
+    forecasters: dict[str, VariableModel]
     cities: tuple[str, ...]
     trained_from: date
     trained_until: date
     weather: tuple[str, ...] = ()
     max_horizon: int = 3
     params: dict[str, Any] = field(default_factory=dict)
-
-
-def _qname(q: float) -> str:
-    return f"q{round(q * 100):02d}"
 
 
 def _complete(
@@ -113,7 +113,7 @@ def _series(
     if extra_days:
         more = pd.date_range(wide.index[-1] + pd.Timedelta(days=1), periods=extra_days, freq="D")
         wide = pd.concat([wide, pd.DataFrame(index=more, columns=wide.columns, dtype=float)])
-    filled = wide.interpolate(limit_area="inside").ffill()
+    filled = wide.ffill()  # carried forward only: no value from after a day feeds it
     n = filled.shape[1]
     total = filled.sum(axis=1, min_count=1)
     count = filled.notna().sum(axis=1)
@@ -155,7 +155,7 @@ def _series(
 
 
 def _frame_origin(frame: pd.DataFrame) -> pd.DataFrame:
-    """mlforecast's direct models forecast y at the row's own day *d* (lag 1 = day *d−1*);
+    """mlforecast's direct models forecast y at the row's own day *d* + k (lag 1 = day *d−1*);
     the origin (issue day) of that row is *d−1*. Day-*d* columns that describe the origin
     (``nbr``: the other cities on the issue day) are shifted by one day per city here."""
     frame = frame.sort_values(["unique_id", "ds"]).copy()
@@ -163,18 +163,40 @@ def _frame_origin(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _forecaster(seed: int, quantiles: Sequence[float]) -> MLForecast:
-    models = {
-        _qname(q): lgb.LGBMRegressor(objective="quantile", alpha=q, random_state=seed, **LGB_PARAMS)
-        for q in quantiles
-    }
-    return MLForecast(
-        models=models,
+#: a feature the targets may be taken relative to (None: the level itself). Tried on the
+#: Jan–Jun → Jul–Sep 2019 split: the change from lag 1 or from the 7-day mean forecast worse
+#: at days 2 and 3 (O3 8 h MAE 36–38 against 33 µg/m³), so the level is the target.
+ANCHOR: str | None = None
+
+
+def _is_target(column: str) -> bool:
+    return column == "y" or (column[:1] == "y" and column[1:].isdigit())
+
+
+def _features(frame: pd.DataFrame, max_horizon: int) -> pd.DataFrame:
+    """mlforecast's features and direct targets ``y0 … y{h-1}`` (the row's day and the days
+    after it) of an mlforecast frame."""
+    mlf = MLForecast(
+        models=[],
         freq="D",
         lags=[1, 2, 3, 7],
         lag_transforms={1: [RollingMean(3), RollingMean(7), RollingStd(7), RollingMax(7)]},
         num_threads=1,
     )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return mlf.preprocess(
+            frame, static_features=["city"], dropna=False, max_horizon=max_horizon
+        )
+
+
+@dataclass
+class VariableModel:
+    """The models of one variable: LightGBM per quantile and horizon [days], on ``columns``;
+    each predicts the level (or the change from :data:`ANCHOR` when set)."""
+
+    columns: list[str]
+    models: dict[float, dict[int, lgb.LGBMRegressor]]
 
 
 def fit_air_model(
@@ -212,13 +234,23 @@ def fit_air_model(
     forecasters = {}
     for var in VARIABLES:
         frame = _frame_origin(_series(full, var, weather))
-        mlf = _forecaster(seed, quantiles)
-        for m in mlf.models.values():
-            m.set_params(n_estimators=params["n_estimators"])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            mlf.fit(frame, static_features=["city"], max_horizon=max_horizon, dropna=True)
-        forecasters[var] = mlf
+        feats = _features(frame, max_horizon)
+        columns = [c for c in feats.columns if c not in ("unique_id", "ds") and not _is_target(c)]
+        models: dict[float, dict[int, lgb.LGBMRegressor]] = {}
+        for q in quantiles:
+            models[q] = {}
+            for k in range(max_horizon):
+                ok = feats[f"y{k}"].notna()
+                target = feats.loc[ok, f"y{k}"]
+                if ANCHOR is not None:
+                    ok &= feats[ANCHOR].notna()
+                    target = feats.loc[ok, f"y{k}"] - feats.loc[ok, ANCHOR]
+                reg = lgb.LGBMRegressor(objective="quantile", alpha=q, random_state=seed, **params)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    reg.fit(feats.loc[ok, columns], target)
+                models[q][k + 1] = reg
+        forecasters[var] = VariableModel(columns=columns, models=models)
     used = tuple(WEATHER_VARIABLES) if weather is not None else ()
     return AirModel(
         forecasters=forecasters,
@@ -246,64 +278,83 @@ def forecast_air(
     DataFrame
         Long: ``city_code`` (str), ``target_day`` (date), ``days_ahead`` (int), ``variable``
         (``PM2.5 PM10 O3_8h NO2 SO2 CO AQI``), ``quantile`` (0.1, 0.5, 0.9) and ``value``
-        [µg/m³; CO mg/m³; AQI dimensionless]; cities without the history the features need
-        (:data:`HISTORY_DAYS` days ending at ``issue_day``) are left out.
+        [µg/m³; CO mg/m³; AQI dimensionless]; cities with fewer than 3 valid days of each
+        variable in the 7 days ending at ``issue_day`` are left out.
     """
-    if model.weather and weather is None:
-        raise BadInput("this model was trained with weather; pass the weather of the target days")
-    if max(horizons) > model.max_horizon or min(horizons) < 1:
-        raise BadInput(f"horizons must be within 1..{model.max_horizon}; got {list(horizons)}")
     d = daily[pd.to_datetime(daily["day"]).dt.date <= issue_day]
     first = issue_day - timedelta(days=HISTORY_DAYS + 14)
     d = d[pd.to_datetime(d["day"]).dt.date >= first]
-    cols = ["city_code", "target_day", "days_ahead", "variable", "quantile", "value"]
     if d.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=COLUMNS)
     full = _complete(d, first, issue_day)
     recent = full[full["day"] > pd.Timestamp(issue_day - timedelta(days=7))]
     enough = recent.groupby("city_code")[list(VARIABLES)].count().min(axis=1) >= 3
     full = full[full["city_code"].isin(enough[enough].index)]
     if full.empty:
-        return pd.DataFrame(columns=cols)
-    h_max = model.max_horizon
-    rows = []
-    for var, mlf in model.forecasters.items():
-        series = _frame_origin(_series(full, var, weather if model.weather else None, h_max))
-        cut = pd.Timestamp(issue_day)
-        hist = series[series["ds"] <= cut]
-        hist = hist[hist.groupby("unique_id")["y"].transform(lambda v: v.notna().cummax())]
-        future = series[series["ds"] > cut].drop(columns=["y"])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            pred = mlf.predict(h_max, new_df=hist, X_df=future)
-        pred["days_ahead"] = (pred["ds"] - cut).dt.days
-        for q in QUANTILES:
-            name = _qname(q)
-            if name not in pred:
-                continue
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "city_code": pred["unique_id"].astype(str),
-                        "target_day": pred["ds"].dt.date,
-                        "days_ahead": pred["days_ahead"].astype(int),
-                        "variable": var,
-                        "quantile": q,
-                        "value": pred[name].clip(lower=0.0).to_numpy(dtype=float),
-                    }
+        return pd.DataFrame(columns=COLUMNS)
+    return forecast_origins(model, full, [issue_day], horizons, weather)
+
+
+#: the columns of :func:`forecast_air`'s frame
+COLUMNS = ["city_code", "target_day", "days_ahead", "variable", "quantile", "value"]
+
+
+def forecast_origins(
+    model: AirModel,
+    daily: pd.DataFrame,
+    issue_days: Sequence[date],
+    horizons: Sequence[int] = HORIZONS,
+    weather: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """:func:`forecast_air` of many issue days at once (the backtests' path; the same
+    features and models): for each issue day only the values up to it feed its forecast
+    (lags and rolling windows end at the issue day). ``daily`` must hold the history."""
+    if model.weather and weather is None:
+        raise BadInput("this model was trained with weather; pass the weather of the target days")
+    if not horizons or max(horizons) > model.max_horizon or min(horizons) < 1:
+        raise BadInput(f"horizons must be within 1..{model.max_horizon}; got {list(horizons)}")
+    full = _complete(daily)
+    rows_at = {pd.Timestamp(d) + pd.Timedelta(days=1) for d in issue_days}
+    out = []
+    for var, vm in model.forecasters.items():
+        series = _frame_origin(_series(full, var, weather if model.weather else None, 1))
+        # the feature row of issue day t is day t+1 (its own y is never a feature of itself)
+        series["y"] = series.groupby("unique_id", observed=True)["y"].ffill()
+        series = series[series["y"].notna()]
+        feats = _features(series, model.max_horizon)
+        feats = feats[feats["ds"].isin(rows_at)]
+        if feats.empty:
+            continue
+        x = feats[vm.columns]
+        anchor = np.zeros(len(feats)) if ANCHOR is None else feats[ANCHOR].to_numpy(dtype=float)
+        for q, per_h in vm.models.items():
+            for h in horizons:
+                value = np.clip(anchor + per_h[h].predict(x), 0.0, None)
+                out.append(
+                    pd.DataFrame(
+                        {
+                            "city_code": feats["unique_id"].astype(str).to_numpy(),
+                            "target_day": (
+                                feats["ds"] + pd.Timedelta(days=h - 1)
+                            ).dt.date.to_numpy(),
+                            "days_ahead": h,
+                            "variable": var,
+                            "quantile": q,
+                            "value": value,
+                        }
+                    )
                 )
-            )
-    out = pd.concat(rows, ignore_index=True)
-    out = out[out["days_ahead"].isin(list(horizons))]
-    out = _sort_quantiles(out)
-    return pd.concat([out, _aqi_rows(out)], ignore_index=True)[cols]
+    if not out:
+        return pd.DataFrame(columns=COLUMNS)
+    conc = _sort_quantiles(pd.concat(out, ignore_index=True))
+    return pd.concat([conc, _aqi_rows(conc)], ignore_index=True)[COLUMNS]
 
 
 def _sort_quantiles(frame: pd.DataFrame) -> pd.DataFrame:
     """Quantile models fitted apart may cross; the values of each (city, day, variable) are
     sorted so that q0.1 ≤ q0.5 ≤ q0.9 (Chernozhukov et al. 2010, rearrangement)."""
-    frame = frame.sort_values(["city_code", "target_day", "variable", "quantile"])
-    key = ["city_code", "target_day", "variable"]
+    frame = frame.sort_values(["city_code", "target_day", "days_ahead", "variable", "quantile"])
+    key = ["city_code", "target_day", "days_ahead", "variable"]
     frame["value"] = frame.groupby(key, sort=False)["value"].transform(
         lambda v: np.sort(v.to_numpy())
     )
