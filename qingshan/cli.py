@@ -42,6 +42,7 @@ SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.enforcement.cli", "spot_app", "spot-check"),
     ("qingshan.enforcement.cli", "credit_app", "credit"),
     ("qingshan.targets.cli", "app", "targets"),
+    ("qingshan.forecast.cli", "app", "forecast"),
 ]
 
 

@@ -40,6 +40,8 @@ KEYS: tuple[str, ...] = (
 WARMUP_DAYS = 14
 #: the share of days held back as test without a test file
 TAIL_SHARE = 0.25
+#: the fewest training days a held-back tail leaves
+MIN_TRAIN_DAYS = 35
 
 
 def split_tail(daily: pd.DataFrame, share: float = TAIL_SHARE) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -47,10 +49,10 @@ def split_tail(daily: pd.DataFrame, share: float = TAIL_SHARE) -> tuple[pd.DataF
     :data:`WARMUP_DAYS` + 7) of one city daily frame."""
     days = sorted(pd.to_datetime(daily["day"]).dt.date.unique())
     n_test = max(int(round(len(days) * share)), WARMUP_DAYS + 7)
-    if len(days) - n_test < 45:
+    if len(days) - n_test < MIN_TRAIN_DAYS:
         raise BadInput(
             f"the file has {len(days)} days: too few to hold back {n_test} for testing and "
-            "train on the rest (at least 45); pass --test FILE"
+            f"train on the rest (at least {MIN_TRAIN_DAYS}); pass --test FILE"
         )
     cut = days[-n_test]
     day = pd.to_datetime(daily["day"]).dt.date
