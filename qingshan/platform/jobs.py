@@ -14,6 +14,7 @@ from qingshan.cases.jobs import run_deadlines
 from qingshan.cases.reports_jobs import run_monthly_notice
 from qingshan.cases.service import CASES_SINK
 from qingshan.enforcement.jobs import run_credit
+from qingshan.forecast.jobs import run_forecast_air
 from qingshan.forecast.water_jobs import run_forecast_water
 from qingshan.jobs.builtin import compact, rollups
 from qingshan.jobs.job import Job, JobContext, Jobs
@@ -38,6 +39,6 @@ JOBS = Jobs(
     Job("case-deadlines", run_deadlines, every(minutes=60), "案件期限: reminders before due, overdue cases, escalation 通报 → 督办 → 约谈 → 问责"),
     Job("case-notice", run_monthly_notice, cron("0 1 1 * *"), "月调度通报: the province's monthly dispatch notice of the month just ended, stored for re-reading"),
     Job("credit", run_credit, cron("0 2 * * *"), "环境信用: every enterprise's credit grade recomputed from its record by the published rule; a history row when a grade changes"),
-    # e.g. Job("forecast", forecast.daily, cron("0 16 * * *"), "每日空气质量预报 daily AQI forecast"),
+    Job("forecast-air", run_forecast_air, cron("0 16 * * *"), "每日空气质量预报: the 11 cities' AQI, level and primary pollutant of the next 3 days with intervals, from the complete days before today; stored, never rewritten (a re-run the same day does nothing)"),
     Job("forecast-water", forecast_water, cron("0 8 * * *"), "地表水水质预测预警: at 08:00 CST, each section's DO, CODMn, NH3-N and TP 7 days (daily) and 24 h (hourly) ahead with conformal intervals, the probability of missing its target class (GB 3838-2002); warnings above the threshold open cases"),
 )  # fmt: skip
