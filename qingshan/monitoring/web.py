@@ -81,6 +81,9 @@ def map_page(
     config = _common(viewer, region, lang) | {
         "refreshSeconds": 300,
         "layersUrl": f"{API}/air/layers",
+        # the areas' ranking: the public ranking service (issue #16), not computed in the page
+        "rankingUrl": f"{API}/ranking",
+        "rankingPage": "/ranking",
         "stationPage": "/air/stations/{code}",
         "cityPage": "/air/cities/{code}",
         "legend": aqi_legend(lang),

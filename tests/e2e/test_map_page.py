@@ -50,14 +50,17 @@ def test_map_draws_cities_and_stations(server_url, page):
     assert by_level["无数据"]["codes"] == ["E2E09A"]
     assert by_level["良"]["n"] >= 1 and by_level["轻度污染"]["n"] >= 1
 
-    # the note explains the page; the ranking lists all 11 cities, best first
+    # the note explains the page; the ranking lists all 11 cities. It is the ranking service's
+    # (tests/e2e/test_ranking_page.py): this server stores no ranking roll-ups, so every city
+    # is listed unranked ("—"), by code
     assert "国控 9" in page.inner_text("#qs-counts")
     assert "省控 3" in page.inner_text("#qs-counts")
     assert page.inner_text("#qs-updated").startswith("2026-02-04 14:00")  # 06:00 UTC in CST
     rows = page.locator("#qs-rank tbody tr")
     assert rows.count() == 11
-    assert rows.nth(0).get_attribute("data-city") == "330900"  # 舟山, PM2.5 12
-    assert rows.nth(10).get_attribute("data-city") == "330800"  # 衢州, no data, last
+    assert rows.nth(0).get_attribute("data-city") == "330100"
+    assert rows.nth(0).locator("td").first.inner_text() == "—"
+    assert rows.nth(10).get_attribute("data-city") == "331100"
     assert "青山" in page.inner_text(".qs-top")
     assert page.qs_errors == []
 

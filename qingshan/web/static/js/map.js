@@ -1,5 +1,6 @@
 /* The air quality map: the province's cities (or a city's counties), air stations coloured by
- * AQI level, a ranking (cities at the province, stations below), drill-down by click and
+ * AQI level, the cities' ranking of the public ranking service (/api/v1/ranking) at the province and
+ * the stations by AQI below, drill-down by click and
  * breadcrumbs, and a time slider over the stored hours and days (map_nav.js). Labels, legend
  * colours and URLs come from the server in <script id="qs-config">; the data from the layer API
  * (/api/v1/air/layers/...). */
@@ -113,24 +114,31 @@
   }
 
   // ------------------------------------------------------------------ panels
-  function areaStats(stations, v) {
-    // mean station AQI per area drawn (cities at the province, counties below)
-    var by = {};
-    Object.keys(v.areas).forEach(function (n) { by[v.areas[n]] = { code: v.areas[n], name: n, sum: 0, n: 0, total: 0 }; });
-    stations.forEach(function (s) {
-      if (s.context) { return; }
-      var c = by[v.counties ? s.region_code : s.city_code];
-      if (!c) { return; }
-      c.total += 1;
-      if (s.aqi != null) { c.sum += s.aqi; c.n += 1; }
-    });
-    return Object.keys(by).map(function (k) { var c = by[k]; c.mean = c.n ? c.sum / c.n : null; return c; });
+  // the ranking of the areas drawn (cities at the province, a city's counties below) comes from
+  // the public ranking service (/api/v1/ranking: comprehensive index of the newest complete
+  // month); nothing is ranked here
+  var rankings = {};
+  function ranking(level) {
+    if (!rankings[level]) {
+      rankings[level] = qs.getJSON(cfg.rankingUrl + "?kind=air&period=month&level=" + level).then(function (r) {
+        rankings[level].data = r;
+        if (current) { render(current.layer); }
+        return r;
+      }, function () { return null; });
+    }
+    return rankings[level].data || null;
   }
-  function byMean(a, b) {
-    if (a.mean == null && b.mean == null) { return a.code < b.code ? -1 : 1; }
-    if (a.mean == null) { return 1; }
-    if (b.mean == null) { return -1; }
-    return a.mean - b.mean;
+  function areaStats(v) {
+    var r = ranking(v.counties ? "county" : "city");
+    var by = {};
+    if (r) {
+      r.rows.forEach(function (x) { by[x.region_code] = x; });
+      r.lacking.forEach(function (x) { by[x.region_code] = { region_code: x.region_code, lacking: x.reason }; });
+    }
+    return Object.keys(v.areas).map(function (n) {
+      var x = by[v.areas[n]] || {};
+      return { code: v.areas[n], name: n, rank: x.rank, index: x.value, primary: x.primary || [], lacking: x.lacking, month: r ? r.month : "" };
+    });
   }
   function chip(aqi, title) {
     var lv = legendOfAqi(aqi);
@@ -150,15 +158,20 @@
       link.firstChild.textContent = L["mapnav.city_page"].replace("{city}", nav.name(region)) + " →";
     }
     if (lv === "province") {
-      document.getElementById("qs-rank-title").textContent = L["map.ranking"];
-      document.getElementById("qs-rank-note").textContent = L["map.ranking_note"];
-      thead.innerHTML = "<th>" + esc(L["map.rank"]) + "</th><th>" + esc(L["map.city"]) + "</th><th>" +
-        esc(L["map.mean_aqi"]) + '</th><th class="num">' + esc(L["map.stations"]) + "</th>";
-      var rows = stats.filter(function (c) { return cfg.scopeCities.indexOf(c.code) >= 0; }).sort(byMean);
+      var month = stats.length ? stats[0].month : "";
+      document.getElementById("qs-rank-title").textContent = L["map.ranking_index"].replace("{month}", month);
+      document.getElementById("qs-rank-note").innerHTML = esc(L["map.ranking_index_note"]) +
+        '<a href="' + esc(cfg.rankingPage) + '">' + esc(L["map.full_ranking"]) + " →</a>";
+      thead.innerHTML = "<th>" + esc(L["map.rank"]) + "</th><th>" + esc(L["map.city"]) + '</th><th class="num">' +
+        esc(L["map.index"]) + "</th><th>" + esc(L["map.primary"]) + "</th>";
+      var rows = stats.filter(function (c) { return cfg.scopeCities.indexOf(c.code) >= 0; }).sort(function (x, y) {
+        if (x.rank == null || y.rank == null) { return x.rank == null ? (y.rank == null ? (x.code < y.code ? -1 : 1) : 1) : -1; }
+        return x.rank - y.rank || (x.code < y.code ? -1 : 1);
+      });
       tbody.innerHTML = rows.map(function (c) {
-        var mean = c.mean == null ? null : Math.round(c.mean);
-        return '<tr data-city="' + c.code + '" class="qs-rank-link" tabindex="0"><td>' + (c.mean == null ? "—" : ++rank) +
-          "</td><td>" + esc(cityLabel(c.name)) + "</td><td>" + chip(mean) + '</td><td class="num">' + c.n + "/" + c.total + "</td></tr>";
+        return '<tr data-city="' + c.code + '" class="qs-rank-link" tabindex="0"' + (c.lacking ? ' title="' + esc(c.lacking) + '"' : "") +
+          "><td>" + (c.rank == null ? "—" : c.rank) + "</td><td>" + esc(cityLabel(c.name)) + '</td><td class="num">' +
+          (c.index == null ? "—" : c.index.toFixed(2)) + "</td><td>" + esc(c.primary.join("、") || "—") + "</td></tr>";
       }).join("");
       return;
     }
@@ -168,7 +181,8 @@
       esc(L["station.aqi"]) + "</th><th>" + esc(L["map.primary"]) + "</th>";
     var list = layer.stations.slice().sort(function (a, b) {
       if (a.context !== b.context) { return a.context ? 1 : -1; }
-      return byMean({ mean: a.aqi, code: a.code }, { mean: b.aqi, code: b.code });
+      if (a.aqi == null || b.aqi == null) { return a.aqi == null ? (b.aqi == null ? (a.code < b.code ? -1 : 1) : 1) : -1; }
+      return a.aqi - b.aqi;  // the stations of the region at the hour shown, best first
     });
     tbody.innerHTML = list.map(function (s) {
       var title = s.aqi_withheld ? L["station.withheld"] : null;
@@ -238,7 +252,7 @@
         })
       };
     });
-    var stats = areaStats(layer.stations, v);
+    var stats = areaStats(v);
     series.push({
       name: "cities",
       type: "map",
@@ -246,12 +260,13 @@
       tooltip: {
         formatter: function (p) {
           var d = p.data || {};
-          return "<b>" + esc(v.counties ? nav.name(v.areas[p.name]) : cityLabel(p.name)) + "</b><br>" + esc(L["map.mean_aqi"]) + COLON +
-            (d.mean == null ? esc(L["aqi.no_data"]) : Math.round(d.mean)) + "<br>" + esc(L["map.stations"]) + COLON + (d.total || 0) +
+          return "<b>" + esc(v.counties ? nav.name(v.areas[p.name]) : cityLabel(p.name)) + "</b><br>" + esc(L["map.index"]) +
+            (d.month ? " " + esc(d.month) : "") + COLON + (d.index == null ? esc(L["aqi.no_data"]) : d.index.toFixed(2)) +
+            (d.rank == null ? "" : "<br>" + esc(L["map.rank"]) + COLON + d.rank) +
             (nav.inScope(d.code) && d.code !== nav.state().region ? '<br><span style="color:#667">' + esc(L["mapnav.drill"]) + "</span>" : "");
         }
       },
-      data: stats.map(function (c) { return { name: c.name, code: c.code, mean: c.mean, total: c.total, value: c.mean }; })
+      data: stats.map(function (c) { return { name: c.name, code: c.code, index: c.index, rank: c.rank, month: c.month, value: c.index }; })
     });
     var regions = [];
     if (v.highlight) {
