@@ -79,10 +79,12 @@ def standardise(
     the logs over the ``window`` steps before ``upto`` (exclusive): (a, μ, σ)."""
     logs = np.log(np.maximum(values, FLOOR))
     train = logs[:, max(0, upto - window) : upto]
-    with np.errstate(all="ignore"):
-        mu = np.nanmean(train, axis=1)
-        sd = np.nanstd(train, axis=1)
-    mu = np.where(np.isfinite(mu), mu, 0.0)
+    ok = np.isfinite(train)
+    n = ok.sum(axis=1)
+    x = np.where(ok, train, 0.0)
+    mu = x.sum(axis=1) / np.maximum(n, 1)
+    sd = np.sqrt(np.where(ok, (train - mu[:, None]) ** 2, 0.0).sum(axis=1) / np.maximum(n, 1))
+    mu = np.where(n > 0, mu, 0.0)
     sd = np.where(np.isfinite(sd) & (sd > 1e-6), sd, 1.0)
     return (logs - mu[:, None]) / sd[:, None], mu, sd
 
