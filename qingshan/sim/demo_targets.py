@@ -112,7 +112,7 @@ def seed_demo_targets(
                 owed = t.value if region == "330000" else shares.get((t.id, region), 0.0)
                 if not owed:
                     continue
-                if rng.random() < 0.12:  # this city has not reported
+                if rng.random() < 0.08:  # this city has not reported
                     continue
                 pace = float(np.clip(expected * rng.normal(1.0, 0.18), 0.05, 1.0))
                 if rng.random() < 0.2:
@@ -122,6 +122,18 @@ def seed_demo_targets(
                 at = now - timedelta(days=max(0, (today - as_of).days - 1), hours=3)
                 scope = PROVINCE if region == "330000" else _reporter(region)
                 value = _figure(t, owed, pace, rng)
+                roll = rng.random()
+                if roll >= 0.7 and as_of - timedelta(days=45) >= t.start:
+                    # an earlier report, accepted: what counts while this one is reviewed
+                    before = as_of - timedelta(days=45)
+                    earlier = service.submit_report(
+                        session, scope, t.id, region, _figure(t, owed, 0.8 * pace, rng), before,
+                        str(rng.choice(NOTES)), now=at - timedelta(days=45),
+                    )  # fmt: skip
+                    service.review_report(session, PROVINCE, earlier.id, "accept",
+                                          now=at - timedelta(days=43))  # fmt: skip
+                    n += 1
+                    by_state["accepted"] = by_state.get("accepted", 0) + 1
                 report = service.submit_report(session, scope, t.id, region, value, as_of,
                                                str(rng.choice(NOTES)), now=at)  # fmt: skip
                 n += 1
@@ -129,7 +141,6 @@ def seed_demo_targets(
                     service.add_report_file(session, scope, report.id, _png(report.id),
                                             f"现场照片-{region}-{t.code}.png", limits=limits,
                                             now=at)  # fmt: skip
-                roll = rng.random()
                 review_at = min(now, at + timedelta(days=2))
                 if roll < 0.7:
                     service.review_report(session, PROVINCE, report.id, "accept", now=review_at)

@@ -271,12 +271,13 @@ def _moved(d: date, years: int) -> date:
 
 def plan_for_year(plan: PlanSpec, year: int) -> PlanSpec:
     """``plan`` with its period and deadlines moved to ``year`` (the demo tracks the 2021 plan
-    in the year of its data; its code gets the suffix ``@<year>`` and the title says so)."""
+    in the year of its data; its code gets the suffix ``@<year>`` and its title says
+    "（时限移至<year>年）")."""
     if year == plan.year:
         return plan
     k = year - plan.year
     return replace(
-        plan, code=f"{plan.code}@{year}", year=year,
+        plan, code=f"{plan.code}@{year}", year=year, title=f"{plan.title}（时限移至{year}年）",
         period_start=_moved(plan.period_start, k), period_end=_moved(plan.period_end, k),
         targets=tuple(replace(t, deadline=_moved(t.deadline, k)) for t in plan.targets),
     )  # fmt: skip

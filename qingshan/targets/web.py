@@ -8,6 +8,7 @@ read-only. Each form posts to a route that calls one service function and comes 
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Annotated, Any
 
@@ -42,7 +43,8 @@ def _common(request: Request, viewer: Viewer) -> dict[str, Any]:
         "region_name": service.region_name(region, lang),
         "read_only": viewer.scope.role.value == "county",
         "statuses": STATUSES,
-        "pct": lambda v: "—" if v is None else f"{100 * v:.0f}%",
+        # floored: 99.6 % of the way is not shown as 100 %
+        "pct": lambda v: "—" if v is None else f"{math.floor(100 * v + 1e-9)}%",
         "num": lambda v: "—" if v is None else f"{v:,.1f}".rstrip("0").rstrip("."),
         "rname": lambda code: service.region_name(code, lang),
         "wording": lambda t: t.wording if lang == "zh" or not t.wording_en else t.wording_en,
