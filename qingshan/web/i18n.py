@@ -1890,9 +1890,10 @@ _RAW |= {
     "rank.sites": ("点位数", "Stations"),
     "rank.sections": ("断面数", "Sections"),
     "rank.synthetic": ("上年为合成数据（演示）", "synthetic previous year (demo)"),
+    "rank.synthetic_short": ("合成", "synthetic"),
     "rank.synthetic_note": (
         "演示环境：上年同期数据由回放年份按城市缩放生成（固定随机种子），仅用于同比演示。",
-        "Demo: the previous year is derived from the replayed year, scaled per city (seeded), "
+        "Demo: a synthetic previous year, derived from the replayed year scaled per city (seeded), "
         "for the year-on-year figures only.",
     ),
     "rank.lacking": ("无有效数据的地区（不参与排名）", "Regions without valid data (not ranked)"),
