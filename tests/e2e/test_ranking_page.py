@@ -71,7 +71,8 @@ def test_public_ranking_page_zh(ranking_url, page):
                    ["330100", "3", "2.60", "+4.0%"]]  # fmt: skip
     assert page.locator("#rank-table tbody tr[data-region='330900'] .rank-down").count() == 1
     assert page.locator("#rank-table tbody tr[data-region='330100'] .rank-up").count() == 1
-    assert "上年为合成数据（演示）" in rows.nth(1).inner_text()
+    tag = rows.nth(1).locator(".rank-tag")  # the previous April is the demo's synthetic year
+    assert tag.inner_text() == "合成" and tag.get_attribute("title") == "上年为合成数据（演示）"
     assert page.is_visible("#rank-synthetic")
     lacking = page.inner_text("#rank-lacking tbody tr[data-region='330500']")
     assert "20 valid days in 2026-04, 27 needed" in lacking
@@ -93,7 +94,8 @@ def test_public_ranking_page_en_phone(ranking_url, browser):
         _ready(page)
         head = page.inner_text("#rank-table thead")
         assert "Rank" in head and "Comprehensive index" in head and "Change y/y" in head
-        assert "synthetic previous year (demo)" in page.inner_text("#rank-table tbody")
+        assert "synthetic" in page.inner_text("#rank-table tbody")
+        assert "a synthetic previous year" in page.inner_text("#rank-synthetic")
         # nothing wider than the phone: the table scrolls inside its wrapper
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 390

@@ -60,10 +60,11 @@
       var region = esc(name(row));
       if (air && r.level === "city") { region = '<a href="' + esc(cfg.cityPage.replace("{code}", row.region_code)) + '">' + region + "</a>"; }
       var cells = ['<td class="num">' + row.rank + "</td>",
-        "<td>" + region + (row.synthetic_previous ? '<span class="rank-tag">' + esc(L["rank.synthetic"]) + "</span>" : "") + "</td>",
+        "<td>" + region + "</td>",
         '<td class="num"><b>' + num(row.value, dp) + "</b></td>",
         '<td class="num">' + changeCell(row.change) + "</td>",
-        '<td class="num">' + num(row.previous, dp) + "</td>",
+        '<td class="num">' + num(row.previous, dp) + (row.synthetic_previous
+          ? '<span class="rank-tag" title="' + esc(L["rank.synthetic"]) + '">' + esc(L["rank.synthetic_short"]) + "</span>" : "") + "</td>",
         "<td>" + esc(row.primary.join(sep) || L["rank.none"]) + "</td>",
         '<td class="num">' + row.sites + "</td>"];
       if (air) { cells.push('<td class="num qs-muted">' + num(row.value_2026, 2) + "</td>"); }
