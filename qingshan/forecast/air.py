@@ -59,6 +59,8 @@ QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
 HORIZONS: tuple[int, ...] = (1, 2, 3)
 #: days of history the features need before an issue day
 HISTORY_DAYS = 21
+#: the longest gap [days] carried over by the last value; a longer one splits the series
+MAX_CARRY = 3
 #: LightGBM settings: small, regularised trees (~3,000 city-days a year for 11 cities; on the
 #: Jan–Jun → Jul–Sep 2019 split 7 leaves / 60 rows per leaf beat 15 / 20 at every horizon)
 LGB_PARAMS: dict[str, Any] = {
@@ -107,13 +109,18 @@ def _series(
 ) -> pd.DataFrame:
     """The mlforecast frame of one variable: ``unique_id ds y city nbr dow off_1 … w_*_1 …``.
 
-    ``extra_days`` appends that many days after the last (y NaN) for prediction's X_df.
+    ``extra_days`` appends that many days after the last (y carried) for the forecast rows.
+    A gap longer than :data:`MAX_CARRY` days splits a city's series into segments
+    (``unique_id`` ``<city>#<n>``): lags never reach across it, and its days are not trained on.
     """
     wide = full.pivot(index="day", columns="city_code", values=variable).sort_index()
     if extra_days:
         more = pd.date_range(wide.index[-1] + pd.Timedelta(days=1), periods=extra_days, freq="D")
         wide = pd.concat([wide, pd.DataFrame(index=more, columns=wide.columns, dtype=float)])
-    filled = wide.ffill()  # carried forward only: no value from after a day feeds it
+    # carried forward only (no value from after a day feeds it), over short gaps
+    filled = wide.ffill(limit=MAX_CARRY)
+    if extra_days:
+        filled.iloc[-extra_days:] = filled.ffill().iloc[-extra_days:]
     n = filled.shape[1]
     total = filled.sum(axis=1, min_count=1)
     count = filled.notna().sum(axis=1)
@@ -125,20 +132,20 @@ def _series(
         pd.date_range(filled.index[-1], periods=4, freq="D"))}  # fmt: skip
     frames = []
     for city in filled.columns:
+        y = filled[city].to_numpy()
+        segment = np.cumsum(np.isnan(y))
         f = pd.DataFrame(
             {
-                "unique_id": city,
+                "unique_id": [f"{city}#{k}" for k in segment],
                 "ds": filled.index,
-                "y": filled[city].to_numpy(),
+                "y": y,
                 "nbr": nbr[city].to_numpy() if n > 1 else np.nan,
+                "city": city,
             }
         )
-        frames.append(f)
+        frames.append(f[~np.isnan(y)])
     out = pd.concat(frames, ignore_index=True)
-    if not extra_days:  # a series starts at its first value (mlforecast wants no null y)
-        started = out.groupby("unique_id")["y"].transform(lambda v: v.notna().cummax())
-        out = out[started].reset_index(drop=True)
-    out["city"] = pd.Categorical(out["unique_id"])
+    out["city"] = pd.Categorical(out["city"], categories=sorted(full["city_code"].unique()))
     # the calendar of each target day d+h (the row at d is the origin of d+1 … d+3 in
     # mlforecast's direct strategy, whose row d forecasts d, d+1, d+2: see _frame_origin)
     for h in range(3):
@@ -149,7 +156,8 @@ def _series(
         out[f"shift_{h}"] = feats[:, 2]
         out[f"dow_{h}"] = feats[:, 3]
     if weather is not None:
-        w = weather_columns(weather, out[["unique_id", "ds"]], shifts=range(3))
+        keys = pd.DataFrame({"unique_id": out["city"].astype(str), "ds": out["ds"]})
+        w = weather_columns(weather, keys, shifts=range(3))
         out = pd.concat([out, w], axis=1)
     return out
 
@@ -319,8 +327,6 @@ def forecast_origins(
     for var, vm in model.forecasters.items():
         series = _frame_origin(_series(full, var, weather if model.weather else None, 1))
         # the feature row of issue day t is day t+1 (its own y is never a feature of itself)
-        series["y"] = series.groupby("unique_id", observed=True)["y"].ffill()
-        series = series[series["y"].notna()]
         feats = _features(series, model.max_horizon)
         feats = feats[feats["ds"].isin(rows_at)]
         if feats.empty:
@@ -333,7 +339,7 @@ def forecast_origins(
                 out.append(
                     pd.DataFrame(
                         {
-                            "city_code": feats["unique_id"].astype(str).to_numpy(),
+                            "city_code": feats["city"].astype(str).to_numpy(),
                             "target_day": (
                                 feats["ds"] + pd.Timedelta(days=h - 1)
                             ).dt.date.to_numpy(),

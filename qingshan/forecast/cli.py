@@ -46,7 +46,11 @@ def evaluate_command(
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as bar:
         task = bar.add_task("评估 evaluating", total=STEPS)
 
