@@ -18,7 +18,8 @@ flagged ``synthetic``.
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
@@ -309,6 +310,40 @@ def get_ranking(
     ``month`` (default :func:`default_month`), with 同比 against the same period of the
     previous year; regions without valid data listed in ``lacking`` with the reason."""
     month = month or default_month(session) or "2026-01"
+    parse_request(kind, level, period, month)
+    key = (str(session.get_bind().engine.url), kind, level, period, month, _version(session, kind))
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    result = _compute_ranking(session, kind, level, period, month)
+    with _CACHE_LOCK:
+        _CACHE[key] = result
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
+
+
+#: computed rankings by request and roll-up version (a ranking of the counties' year reads
+#: ~40,000 region-days and takes a second or two; the roll-ups change once a day at most)
+_CACHE: OrderedDict[tuple, Ranking] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 128
+
+
+def _version(session: Session, kind: str) -> tuple:
+    """What the stored roll-ups of ``kind`` are now: their row count and newest id."""
+    if kind == "air":
+        when = RankingAirDay.day
+        stmt = select(func.count(), func.max(RankingAirDay.id), func.min(when), func.max(when))
+    else:
+        when = RankingWaterMonth.month
+        stmt = select(func.count(), func.max(RankingWaterMonth.id), func.min(when), func.max(when))
+    return tuple(session.execute(stmt).one())
+
+
+def _compute_ranking(session: Session, kind: str, level: str, period: str, month: str) -> Ranking:
     y, m = parse_request(kind, level, period, month)
     cur = RankPeriod(period, y, m)
     prev = cur.previous_year()
