@@ -123,6 +123,9 @@ def test_the_registry_keeps_the_intervals():
         "case-deadlines": Every(timedelta(hours=1)),
         "case-notice": Cron("0 1 1 * *"),
         "credit": Cron("0 2 * * *"),
+        "forecast-air": Cron("0 16 * * *"),
+        "forecast-water": Cron("0 8 * * *"),
+        "target-reminders": Cron("30 8 * * *"),
     }
 
 
