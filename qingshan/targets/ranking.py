@@ -5,8 +5,9 @@ Air — 《城市环境空气质量排名技术规定》 环办监测〔2018〕1
 - the **comprehensive index** I = Σ Cᵢ/Sᵢ of the period (month, year to date, year) over the
   period means of SO2, NO2, PM10, PM2.5, the CO daily-mean 95th and the O3 MDA8 90th percentile
   (HJ 663-2013 5 and Appendix A), GB 3095-2012 grade II denominators, statistics rounded per
-  GB/T 8170 first — all by :func:`qingshan.standards.air_assessment.comprehensive_index` and
-  :func:`~qingshan.standards.air_assessment.period_statistics`, never re-implemented here;
+  GB/T 8170 first — all by :func:`qingshan.standards.air_assessment.comprehensive_index`,
+  :func:`~qingshan.standards.air_assessment.period_mean` and
+  :func:`~qingshan.standards.air_assessment.percentile`, never re-implemented here;
 - the **2026 limit set** (GB 3095-2026 transitional, unweighted) as a labelled extra column only:
   HJ 663-2026 and the current ranking rule were not obtained in full (shared/reference
   standards.md §3.3–3.4, tagged [U]);
@@ -43,19 +44,18 @@ import pandas as pd
 from qingshan.standards.air_assessment import (
     GB3095_2012,
     GB3095_2026_T,
-    INDEX_TERMS,
     MIN_DAYS_FEBRUARY,
     MIN_DAYS_MONTH,
     MIN_DAYS_YEAR,
     comprehensive_index,
     percentile,
-    period_statistics,
+    period_mean,
 )
 from qingshan.standards.cwqi import change_rate, city_cwqi, cwqi
 from qingshan.standards.cwqi import rank as cwqi_rank
 from qingshan.standards.errors import InsufficientData
 
-#: the six daily values of a region-day [µg/m³; CO mg/m³] (keys of period_statistics)
+#: the six daily values of a region-day [µg/m³; CO mg/m³] (HJ 663-2013 5 statistics)
 AIR_DAILY: tuple[str, ...] = ("SO2", "NO2", "PM10", "PM2.5", "CO", "O3_8h")
 PERIODS: tuple[str, ...] = ("month", "ytd", "year")
 KINDS: tuple[str, ...] = ("air", "water")
@@ -157,13 +157,16 @@ def air_statistics(
                     statistic=k, have=have, need=need,
                 )  # fmt: skip
     if period.kind == "ytd":  # the validity is checked month by month above
-        stats = {f"{p}_mean": float(np.nanmean(values[p])) for p in ("SO2", "NO2", "PM10", "PM2.5")}
-        stats["CO_p95"] = percentile(values["CO"], 95)
-        stats["O3_8h_p90"] = percentile(values["O3_8h"], 90)
-        return stats
-    kind = "year" if period.kind == "year" else "month"
-    full = period_statistics(values, kind, period.month)
-    return {k: full[k] for k in INDEX_TERMS}
+        means = {p: float(np.nanmean(values[p])) for p in ("SO2", "NO2", "PM10", "PM2.5")}
+    else:  # GB 3095-2012 Table 4 once more, by the standards library
+        kind = "year" if period.kind == "year" else "month"
+        means = {
+            p: period_mean(values[p], kind, period.month) for p in ("SO2", "NO2", "PM10", "PM2.5")
+        }
+    stats = {f"{p}_mean": v for p, v in means.items()}
+    stats["CO_p95"] = percentile(values["CO"], 95)  # HJ 663-2013 Appendix A
+    stats["O3_8h_p90"] = percentile(values["O3_8h"], 90)
+    return stats
 
 
 def air_figures(statistics: Mapping[str, float]) -> AirFigures:

@@ -199,14 +199,17 @@ def refresh_water_months(session: Session, store: ObservationStore, first: date,
     return written
 
 
-def air_days(session: Session, first: date, last: date) -> list[dict]:
-    """The stored region-day rows of ``first`` … ``last`` as dicts (oldest first)."""
+def air_days(session: Session, first: date, last: date, level: str | None = None) -> list[dict]:
+    """The stored region-day rows of ``first`` … ``last`` (of ``level``) as dicts, oldest
+    first."""
     cols = ["level", "region_code", "day", *AIR_COLUMNS.values(), "sites", "synthetic"]
     stmt = (
         select(*(getattr(RankingAirDay, c) for c in cols))
         .where(RankingAirDay.day.between(first, last))
         .order_by(RankingAirDay.day)
     )
+    if level is not None:
+        stmt = stmt.where(RankingAirDay.level == level)
     return [dict(zip(cols, r, strict=True)) for r in session.execute(stmt)]
 
 
@@ -388,7 +391,7 @@ _Figures = dict[str, tuple[float, float | None, list[str]]]
 def _air(
     session: Session, level: str, cur: RankPeriod, prev: RankPeriod
 ) -> tuple[_Figures, dict[str, float], set[str], dict[str, int], dict[str, str]]:
-    rows = [r for r in air_days(session, prev.first, cur.last) if r["level"] == level]
+    rows = air_days(session, prev.first, cur.last, level)
     by: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by[r["region_code"]].append(r)
