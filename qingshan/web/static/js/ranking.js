@@ -80,7 +80,7 @@
     document.getElementById("rank-method").textContent = r.method;
     var rows = r.rows.slice().reverse();  // best at the top of a horizontal bar chart
     chart.setOption({
-      grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 48, top: 8, bottom: 30, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "value", name: air ? L["rank.index"] : "CWQI", nameLocation: "middle", nameGap: 24 },
       yAxis: { type: "category", data: rows.map(function (x) { return x.rank + ". " + name(x); }), axisLabel: { fontSize: r.rows.length > 30 ? 9 : 12 } },
