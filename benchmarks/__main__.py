@@ -17,13 +17,16 @@ import benchmarks
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("names", nargs="*", help="bench_<name> modules to run (default: all)")
+    parser.add_argument(
+        "names", nargs="*", help="bench_<name> modules to run (default: all but the opt-in ones)"
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     args = parser.parse_args()
     names = args.names or sorted(
         m.name.removeprefix("bench_")
         for m in pkgutil.iter_modules(benchmarks.__path__)
         if m.name.startswith("bench_")
+        and not getattr(importlib.import_module(f"benchmarks.{m.name}"), "OPT_IN", False)
     )
     console = Console()
     out = Path(__file__).parent / "results"
