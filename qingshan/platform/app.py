@@ -85,6 +85,7 @@ from qingshan.qc.supervision import CaseSink, SiteCases
 from qingshan.screen import api as screen_api
 from qingshan.screen import web as screen_web
 from qingshan.standards import api as standards_api
+from qingshan.targets import api as targets_api
 from qingshan.targets import ranking_api, ranking_web
 from qingshan.targets import web as targets_web
 from qingshan.targets.kpi import KpiRegistry
@@ -120,6 +121,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     export_api.router,
     screen_api.router,
     ranking_api.router,
+    targets_api.router,
 )
 
 #: dashboard page routers
