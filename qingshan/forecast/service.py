@@ -395,19 +395,17 @@ def read_air(
 
 def levels_of(wide: pd.DataFrame) -> pd.DataFrame:
     """AQI, level and primary pollutant (HJ 633 daily report of the median concentrations, via
-    :func:`qingshan.forecast.air.forecast_levels`) of each (city, issue, target day)."""
-    out = []
-    for issued_at, part in wide.groupby("issued_at"):
-        long = part.melt(
-            id_vars=["city_code", "target_day", "days_ahead", "variable"],
-            value_vars=["q10", "q50", "q90"],
-            var_name="q",
-        )
-        long["quantile"] = long["q"].map({"q10": 0.1, "q50": 0.5, "q90": 0.9})
-        lv = forecast_levels(long.drop(columns="q"))
-        lv["issued_at"] = issued_at
-        out.append(lv)
-    if not out:
-        cols = ["city_code", "target_day", "days_ahead", "aqi", "level", "primary", "issued_at"]
+    :func:`qingshan.forecast.air.forecast_levels`) of each (city, issue, target day); one call
+    for every issue, as (city, target day, days ahead) names the issue."""
+    cols = ["city_code", "target_day", "days_ahead", "aqi", "level", "primary", "issued_at"]
+    if wide.empty:
         return pd.DataFrame(columns=cols)
-    return pd.concat(out, ignore_index=True)
+    long = wide.melt(
+        id_vars=["city_code", "target_day", "days_ahead", "variable"],
+        value_vars=["q10", "q50", "q90"],
+        var_name="q",
+    )
+    long["quantile"] = long["q"].map({"q10": 0.1, "q50": 0.5, "q90": 0.9})
+    lv = forecast_levels(long.drop(columns="q"))
+    issues = wide[["city_code", "target_day", "days_ahead", "issued_at"]].drop_duplicates()
+    return lv.merge(issues, on=["city_code", "target_day", "days_ahead"], how="left")[cols]

@@ -53,8 +53,10 @@ from qingshan.config import Settings, get_settings
 from qingshan.enforcement import api as enforcement_api
 from qingshan.enforcement import web as enforcement_web
 from qingshan.enforcement.service import RecordSources, credit_summary
+from qingshan.forecast import api as forecast_api
 from qingshan.forecast import water_api as forecast_water_api
 from qingshan.forecast import water_web as forecast_water_web
+from qingshan.forecast import web as forecast_web
 from qingshan.hj212 import api as hj212_api
 from qingshan.hj212 import web as hj212_web
 from qingshan.hj212.service import scoped_status
@@ -122,6 +124,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     screen_api.router,
     ranking_api.router,
     targets_api.router,
+    forecast_api.router,
 )
 
 #: dashboard page routers
@@ -131,6 +134,7 @@ PAGES: tuple[APIRouter, ...] = (
     air_web.router,
     water_web.router,
     forecast_water_web.router,
+    forecast_web.router,
     hj212_web.router,
     archive_web.router,
     qc_web.router,
@@ -156,6 +160,7 @@ NAV: tuple[NavItem, ...] = (
         ("/ranking",),
         roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE),
     ),  # public page; in the bar for signed-in users
+    NavItem("/forecast", "nav.forecast", ("/forecast",), prefixes=("/forecast/",)),
     NavItem("/complaints/new", "nav.complaint", ("/complaints/new",), prefixes=("/complaints/",)),
     NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
     NavItem(

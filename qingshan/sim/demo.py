@@ -20,6 +20,7 @@ from qingshan.db.engine import get_engine, session_scope
 from qingshan.db.migrate import upgrade
 from qingshan.hj212.service import register_sim_devices
 from qingshan.monitoring.models import LatestValue
+from qingshan.sim.demo_air_forecast import seed_demo_air_forecasts
 from qingshan.sim.demo_archive import seed_demo_archive
 from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
@@ -122,6 +123,12 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         )
         if ranking is not None:
             console.print(f"demo ranking ({time.monotonic() - started:.1f} s): {ranking}")
+        air = seed_demo_air_forecasts(
+            engine, ObservationStore(settings.observations_dir), settings.data_dir,
+            now=_demo_now(engine),
+        )  # fmt: skip
+        if air is not None:
+            console.print(f"demo air forecasts: {air}")
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(
