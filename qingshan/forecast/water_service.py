@@ -405,17 +405,19 @@ def issue_past_forecasts(
     (the demo's past), oldest first; the hourly one only for the last ``hourly_days`` issues
     (the hourly fits are three quarters of the work). The history is read once; each issue sees only the values
     of periods complete at its own issue time (:func:`.water.forecast_panel`)."""
-    sections = [s for s in get_sections(session) if s.series]
     end = pd.Timestamp(now).tz_convert("UTC")
-    panels = read_panels(store, sections, end.to_pydatetime(), HISTORY_DAYS + days + 1)
     today = end.tz_convert(CST).normalize()
-    out = []
+    todo = []
     for k in range(days, -1, -1):
         issued = (today - pd.Timedelta(days=k) + pd.Timedelta(hours=hour_cst)).tz_convert("UTC")
-        if issued > end:
-            continue
-        if has_batch(data_dir, KIND, issued.to_pydatetime()):
-            continue
+        if issued <= end and not has_batch(data_dir, KIND, issued.to_pydatetime()):
+            todo.append((k, issued))
+    out: list[IssueResult] = []
+    if not todo:  # everything issued already: read nothing
+        return out
+    sections = [s for s in get_sections(session) if s.series]
+    panels = read_panels(store, sections, end.to_pydatetime(), HISTORY_DAYS + days + 1)
+    for k, issued in todo:
         res = issue_water_forecast(
             session, store, data_dir, issued.to_pydatetime(), threshold=threshold,
             sink=sink, sections=sections, panels=panels, hourly=k < hourly_days,

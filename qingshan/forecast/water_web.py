@@ -51,12 +51,18 @@ def water_forecast_section_page(
     request: Request,
     viewer: LoggedInViewer,
     session: SessionDep,
+    settings: SettingsDep,
     code: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_\-]+$")],
 ) -> HTMLResponse:
     """One section's forecast: indicators with class bands and intervals, the miss
     probability, and the past weeks' forecasts against what happened."""
     meta = section_meta(session, scope_of_viewer(viewer), code)
-    config = _config(request, code=code, forecastUrl=f"{API}/forecast/water/sections/{quote(code)}")
+    config = _config(
+        request,
+        code=code,
+        forecastUrl=f"{API}/forecast/water/sections/{quote(code)}",
+        threshold=settings.forecast_water_warning_threshold,
+    )
     return render(
         request, "forecast_water_section.html", {"config": config, "section": meta}, viewer=viewer
     )

@@ -14,7 +14,13 @@
   // the GB 3838-2002 classes, best first (I … V, then worse than V), as the legend lists them
   var CLASSES = cfg.legend.filter(function (e) { return e.cls !== null; }).map(function (e) { return e.cls; });
 
+  function ready(ok) {
+    var root = document.querySelector(".qs-fw");
+    if (root) { root.setAttribute("data-ready", ok ? "1" : "0"); }
+  }
   function showError(err) {
+    ready(false);
+    if (window.console && err && err.stack) { console.error(err.stack); }
     var el = document.getElementById("fw-error");
     el.textContent = L["fw.error"] + COLON + (err && err.message ? err.message : err);
     el.hidden = false;
@@ -70,7 +76,7 @@
         tbody.innerHTML = rows.map(function (s) {
           return '<tr data-code="' + esc(s.code) + '"><td><a href="/forecast/water/' + encodeURIComponent(s.code) + (en ? "?lang=en" : "") + '">' + esc(s.name) + '</a> <span class="qs-small qs-muted">' + esc(s.code) + "</span></td><td>" +
             esc(place(s, "city")) + "</td><td>" + esc(place(s, "county")) + "</td><td>" + chip(s.target_class) + "</td><td>" + chip(s.class_tomorrow) +
-            "</td><td>" + chip(s.worst_class) + "</td>" + pCell(s.p_miss_tomorrow) + pCell(s.p_miss_max) + "<td>" + day(s.p_miss_max_day) + "</td><td>" +
+            "</td><td>" + chip(s.worst_class) + "</td>" + pCell(s.p_miss_tomorrow) + pCell(s.p_miss_max) + "<td>" + (s.p_miss_max >= 0.005 ? day(s.p_miss_max_day) : "—") + "</td><td>" +
             (s.upstream ? '<a href="/forecast/water/' + encodeURIComponent(s.upstream) + '">' + esc(s.upstream) + "</a>" : "") + "</td></tr>";
         }).join("");
       }
@@ -92,8 +98,9 @@
     qs.getJSON(cfg.sectionsUrl).then(function (d) {
       data = d;
       document.getElementById("fw-issued").textContent = d.issued_at ? qs.cst(d.issued_at) + " " + L["layout.cst"] : L["fw.none"];
-      document.getElementById("fw-method").textContent = L["fw.method"] + COLON + d.method;
+      document.getElementById("fw-method").textContent = L["fw.method"] + COLON + L["fw.method_text"];
       render();
+      ready(true);
     }).catch(showError);
   }
 
@@ -126,14 +133,19 @@
     if (ind.target_limit != null) { vals.push(ind.target_limit); }
     var ymax = vals.length ? Math.max.apply(null, vals) * 1.15 : 1;
     var ymin = vals.length ? Math.max(0, Math.min.apply(null, vals) * 0.85) : 0;
-    var areas = bands(ind).filter(function (b) { return b[1] > ymin && b[0] < ymax; }).map(function (b) {
-      return [{ yAxis: Math.max(b[0], ymin), itemStyle: { color: hexAlpha(COLORS[b[2]], 0.18) }, name: classLabel(b[2]) }, { yAxis: Math.min(b[1], ymax) }];
+    // the class bands as a stack of constant areas from 0 (the axis starts at ymin)
+    var classSeries = bands(ind).slice().sort(function (a, b) { return a[0] - b[0]; }).map(function (b) {
+      var lo = Math.max(b[0], 0), hi = Math.min(b[1], ymax);
+      var h = hi > lo ? +(hi - lo).toPrecision(6) : 0;
+      return { name: classLabel(b[2]), type: "line", stack: "classes", silent: true, symbol: "none", z: 0,
+        data: x.map(function () { return h; }), lineStyle: { opacity: 0 }, tooltip: { show: false },
+        areaStyle: { color: hexAlpha(COLORS[b[2]], 0.16) },
+        endLabel: h > 0 && hi > ymin ? { show: true, formatter: classLabel(b[2]), color: "#556", fontSize: 10, offset: [-28, 0] } : undefined };
     });
     var series = [
       { name: "lo", type: "line", data: lo, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, silent: true, tooltip: { show: false } },
-      { name: L["fw.interval"], type: "line", data: width, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, areaStyle: { color: "rgba(47,111,178,0.22)" } },
+      { name: L["fw.interval"], type: "line", data: width, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, itemStyle: { color: "rgba(47,111,178,0.45)" }, areaStyle: { color: "rgba(47,111,178,0.22)" } },
       { name: L["fw.median"], type: "line", data: points.map(function (p) { return p.q50; }), symbol: opts.hourly ? "none" : "circle", lineStyle: { color: "#2f6fb2", width: 2 }, itemStyle: { color: "#2f6fb2" },
-        markArea: { silent: true, label: { show: true, position: "insideRight", color: "#556", fontSize: 10 }, data: areas },
         markLine: ind.target_limit == null ? undefined : { symbol: "none", silent: true, lineStyle: { color: "#C0392B", type: "dashed" },
           label: { formatter: L["fw.target_limit"] + " " + ind.target_limit, position: "insideStartTop", color: "#C0392B", fontSize: 10 }, data: [{ yAxis: ind.target_limit }] } }
     ];
@@ -148,7 +160,7 @@
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : (+v).toPrecision(3); } },
       xAxis: { type: "category", data: x, axisLabel: { fontSize: 10 } },
       yAxis: { type: "value", min: +ymin.toPrecision(2), max: +ymax.toPrecision(2), axisLabel: { fontSize: 10 } },
-      series: series
+      series: classSeries.concat(series)
     });
     return chart;
   }
@@ -183,7 +195,7 @@
       series: [
         { name: L["fw.miss"], type: "bar", barMaxWidth: 36,
           data: miss.map(function (m) { return { value: m.p, itemStyle: { color: m.p >= cfg.threshold ? "#C0392B" : (m.p >= cfg.threshold / 2 ? "#E0A100" : "#2E9D57") } }; }),
-          markLine: { symbol: "none", silent: true, lineStyle: { color: "#C0392B", type: "dashed" }, label: { formatter: pct(cfg.threshold), color: "#C0392B" }, data: [{ yAxis: cfg.threshold }] } },
+          markLine: { symbol: "none", silent: true, lineStyle: { color: "#C0392B", type: "dashed" }, label: { formatter: pct(cfg.threshold), position: "insideEndTop", color: "#C0392B" }, data: [{ yAxis: cfg.threshold }] } },
         { name: L["fw.miss_lower"], type: "line", data: miss.map(function (m) { return m.p_lower; }), symbol: "circle", symbolSize: 5, lineStyle: { color: "#556", type: "dotted" }, itemStyle: { color: "#556" } }
       ]
     });
@@ -197,7 +209,7 @@
       if (up) {
         document.getElementById("fw-upstream").innerHTML = " · " + esc(L["fw.upstream"]) + COLON + '<a href="/forecast/water/' + encodeURIComponent(up.code) + '">' + esc(up.name) + "</a> (" + esc(L["fw.travel"].replace("{h}", Math.round(up.travel_hours))) + ")";
       }
-      document.getElementById("fw-method").textContent = L["fw.method"] + COLON + d.method;
+      document.getElementById("fw-method").textContent = L["fw.method"] + COLON + L["fw.method_text"];
       var charts = missChart(d.miss)
         .concat(grid("fw-daily", d.indicators, d.daily, {}))
         .concat(grid("fw-hourly", d.indicators, d.hourly, { hourly: true }))
@@ -209,7 +221,9 @@
         });
       });
       if (n) { document.getElementById("fw-coverage").textContent = L["fw.coverage"] + COLON + Math.round(100 * inside / n) + "% (n=" + n + ")"; }
+      window.qsFwCharts = charts;
       window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+      ready(true);
     }).catch(showError);
   }
 
@@ -217,9 +231,10 @@
   function warningsPage() {
     qs.getJSON(cfg.warningsUrl).then(function (d) {
       var tbody = document.querySelector("#fw-warnings tbody");
-      document.getElementById("fw-count").textContent = d.total ? "" + d.total : "";
+      document.getElementById("fw-count").textContent = L["fw.count_warnings"].replace("{n}", d.total);
       if (!d.items.length) {
         tbody.innerHTML = '<tr><td colspan="11" class="qs-muted">' + esc(L["fw.no_warnings"]) + "</td></tr>";
+        ready(true);
         return;
       }
       tbody.innerHTML = d.items.map(function (w) {
@@ -228,6 +243,7 @@
           '</td><td class="num">' + w.lead + "</td><td>" + esc(w.indicator ? indName(w.indicator) : "—") + "</td><td>" + chip(w.target_class) + "</td><td>" + chip(w.forecast_class) + "</td>" +
           pCell(w.miss_probability) + "<td>" + (w.case_id ? '<a class="qs-fw-case" href="/cases/' + w.case_id + '">#' + w.case_id + "</a>" : "—") + "</td></tr>";
       }).join("");
+      ready(true);
     }).catch(showError);
   }
 
