@@ -2103,6 +2103,7 @@ _RAW |= {
     "fw.ind.NH3_N": ("氨氮", "NH3-N"),
     "fw.ind.TP": ("总磷", "TP"),
     "fw.count_warnings": ("共{n}条预警", "{n} warnings"),
+    "fw.no_sections": ("辖区内暂无断面", "No sections in your region"),
     "fw.method_text": (
         "直接多步最小二乘（标准化对数值；上游断面按传播时间滞后作为特征），分裂保形预测区间，按保形预测分布计算达不到目标类别（GB 3838-2002表1）的概率",
         "Direct multi-step least squares on standardised logs (upstream sections a travel time "

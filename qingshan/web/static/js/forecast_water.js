@@ -71,7 +71,7 @@
       });
       var tbody = document.querySelector("#fw-sections tbody");
       if (!data.sections.length) {
-        tbody.innerHTML = '<tr><td colspan="10" class="qs-muted">' + esc(L["fw.none"]) + "</td></tr>";
+        tbody.innerHTML = '<tr><td colspan="10" class="qs-muted">' + esc(data.issued_at ? L["fw.no_sections"] : L["fw.none"]) + "</td></tr>";
       } else {
         tbody.innerHTML = rows.map(function (s) {
           return '<tr data-code="' + esc(s.code) + '"><td><a href="/forecast/water/' + encodeURIComponent(s.code) + (en ? "?lang=en" : "") + '">' + esc(s.name) + '</a> <span class="qs-small qs-muted">' + esc(s.code) + "</span></td><td>" +
