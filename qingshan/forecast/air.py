@@ -49,9 +49,14 @@ import pandas as pd
 from mlforecast import MLForecast
 from mlforecast.lag_transforms import RollingMax, RollingMean, RollingStd
 
-from qingshan.forecast.daily import VARIABLES, BadInput, daily_report
+from qingshan.forecast.daily import VARIABLES, BadInput, city_daily, daily_report
 from qingshan.forecast.holidays import day_features
 from qingshan.forecast.weather import WEATHER_VARIABLES, weather_columns
+
+__all__ = [
+    "AirModel", "COLUMNS", "HORIZONS", "QUANTILES", "city_daily", "fit_air_model", "forecast_air",
+    "forecast_levels", "forecast_origins",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
 

@@ -164,3 +164,37 @@ def test_demo_backtest_days_are_the_non_repeated_replay():
     assert len(kept) == 273 - 1  # 2019-01-01 … 09-30 once each, without 04-08
     leap = backtest_days([date(2028, 2, 28), date(2028, 2, 29)], FILL_MONTH)
     assert leap == [date(2028, 2, 28)]
+
+
+def _weather(daily: pd.DataFrame) -> pd.DataFrame:
+    """A weather table in the documented format for the days and cities of ``daily`` (plus
+    the 3 days after), seeded; blh low where PM2.5 is high (stagnation)."""
+    rng = np.random.default_rng(3)
+    keys = daily[["city_code", "day"]].copy()
+    extra = [
+        {"city_code": c, "day": daily["day"].max() + timedelta(days=k)}
+        for c in daily["city_code"].unique()
+        for k in (1, 2, 3)
+    ]
+    keys = pd.concat([keys, pd.DataFrame(extra)], ignore_index=True)
+    n = len(keys)
+    return keys.assign(temperature=rng.normal(10, 3, n), wind_speed=rng.gamma(2, 1.2, n),
+                       wind_dir=rng.uniform(0, 360, n), humidity=rng.uniform(40, 95, n),
+                       blh=rng.uniform(300, 1500, n))  # fmt: skip
+
+
+def test_weather_is_an_optional_input_and_then_a_required_one(daily, tmp_path):
+    from qingshan.forecast.weather import read_weather
+
+    train = daily[daily["day"] < date(2019, 2, 20)]
+    weather = _weather(daily)
+    model = fit_air_model(train, weather=weather, seed=1, n_estimators=10)
+    assert model.weather == ("temperature", "wind_speed", "wind_dir", "humidity", "blh")
+    frame = forecast_air(model, daily, date(2019, 2, 25), weather=weather)
+    assert len(frame) == 3 * 3 * 7 * 3
+    with pytest.raises(BadInput, match="trained with weather"):
+        forecast_air(model, daily, date(2019, 2, 25))
+    path = tmp_path / "weather.csv"
+    weather.drop(columns="blh").to_csv(path, index=False)
+    with pytest.raises(BadInput, match=r"missing columns \['blh'\]"):
+        read_weather(path)
