@@ -88,7 +88,17 @@ def map_page(
         "cityPage": "/air/cities/{code}",
         "legend": aqi_legend(lang),
         "labels": labels_for(
-            ("aqi.", "control.", "station.", "map.", "mapnav.", "layout.cst", "punct."), lang
+            (
+                "aqi.",
+                "control.",
+                "station.",
+                "map.",
+                "mapnav.",
+                "layout.cst",
+                "punct.",
+                "rank.reason.",
+            ),
+            lang,
         ),
     }
     # the top bar's 辖区 stays the viewer's; the title names the region shown

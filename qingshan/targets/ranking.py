@@ -67,6 +67,18 @@ PRIMARY_NAME: Mapping[str, str] = {
 }  # fmt: skip
 
 
+class TooFewValidDays(InsufficientData):
+    """A region (a section) short of valid days in a month or year of the period: names the
+    statistic, the days it has and needs, and ``where`` (``2026-04`` or ``2026``)."""
+
+    def __init__(
+        self, message: str, *, statistic: str, have: int, need: int, where: str,
+        section: str | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(message, statistic=statistic, have=have, need=need)
+        self.where, self.section = where, section
+
+
 @dataclass(frozen=True)
 class RankPeriod:
     """A ranking period: ``kind`` month / ytd (1 January … end of ``month``) / year."""
@@ -152,9 +164,9 @@ def air_statistics(
             have = int(np.sum(~np.isnan(values[k][sel])))
             if have < need:
                 where = f"{period.year}-{m:02d}" if m is not None else str(period.year)
-                raise InsufficientData(
+                raise TooFewValidDays(
                     f"{k}: {have} valid days in {where}, {need} needed (GB 3095-2012 Table 4)",
-                    statistic=k, have=have, need=need,
+                    statistic=k, have=have, need=need, where=where,
                 )  # fmt: skip
     if period.kind == "ytd":  # the validity is checked month by month above
         means = {p: float(np.nanmean(values[p])) for p in ("SO2", "NO2", "PM10", "PM2.5")}
@@ -212,7 +224,7 @@ class WaterFigures:
 
 
 def section_period_means(
-    months: Mapping[date, tuple[Mapping[str, float], int]], period: RankPeriod
+    months: Mapping[date, tuple[Mapping[str, float], int]], period: RankPeriod, section: str = ""
 ) -> dict[str, float]:
     """A section's means over the period: the mean of its valid months' means.
 
@@ -232,9 +244,10 @@ def section_period_means(
         need = min_days(RankPeriod("month", period.year, m))
         have = 0 if got is None else got[1]
         if have < need:
-            raise InsufficientData(
-                f"{period.year}-{m:02d}: {have} valid days, {need} needed",
-                statistic="month", have=have, need=need,
+            raise TooFewValidDays(
+                f"{section} {period.year}-{m:02d}: {have} valid days, {need} needed".strip(),
+                statistic="month", have=have, need=need, where=f"{period.year}-{m:02d}",
+                section=section,
             )  # fmt: skip
         assert got is not None
         used.append(got[0])

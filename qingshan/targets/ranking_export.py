@@ -8,6 +8,7 @@ from typing import Any
 
 from qingshan.geo.regions import REGIONS
 from qingshan.targets.ranking_schemas import Ranking
+from qingshan.web.i18n import translate
 
 _HEAD = {
     "zh": {"rank": "排名", "region": "地区", "city": "所属城市", "air": "综合指数",
@@ -51,7 +52,11 @@ def ranking_table(r: Ranking, lang: str) -> tuple[str, list[str], list[list[Any]
         cells = ["—", lack.name if lang == "zh" else lack.name_en, "", None, None, None, ""]
         if air:
             cells.append(None)
-        cells.append(f"{h['lacking']}: {lack.reason}")
+        text = translate(f"rank.reason.{lack.reason_code}", lang).format(
+            statistic=lack.statistic, have=lack.have, need=lack.need, where=lack.where,
+            section=lack.section,
+        )  # fmt: skip
+        cells.append(f"{h['lacking']}: {text}")
         rows.append(cells)
     title = f"{_TITLE[(r.kind, lang)]}-{_LEVEL[(r.level, lang)]}-{r.label.replace('…', '_')}"
     return title, headers, rows

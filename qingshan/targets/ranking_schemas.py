@@ -38,7 +38,13 @@ class LackingRow(BaseModel):
     name: str
     name_en: str
     city_code: str
-    reason: str
+    reason_code: str = Field(description="no_station, no_section, too_few_days or no_valid_section")
+    reason: str = Field(description="the reason in English")
+    statistic: str | None = Field(None, description="too_few_days: the daily value short of days")
+    have: int | None = Field(None, description="valid days it has")
+    need: int | None = Field(None, description="valid days it needs")
+    where: str | None = Field(None, description="the month (YYYY-MM) or year short of days")
+    section: str | None = Field(None, description="no_valid_section: a section short of days")
 
 
 class Ranking(BaseModel):

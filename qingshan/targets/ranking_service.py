@@ -371,10 +371,11 @@ def _compute_ranking(session: Session, kind: str, level: str, period: str, month
             change_rank=change_ranks.get(code), primary=primary, sites=sites.get(code, 0),
             synthetic_previous=code in synthetic,
         ))  # fmt: skip
-    no_site = "无监测点位 no station" if kind == "air" else "无监测断面 no section"
+    no_site = {"reason_code": "no_station", "reason": "no air station"} if kind == "air" else {
+        "reason_code": "no_section", "reason": "no surface-water section"}  # fmt: skip
     lacking = [
         LackingRow(region_code=c, name=REGIONS[c].name, name_en=REGIONS[c].name_en,
-                   city_code=_city(c), reason=reasons.get(c, no_site))
+                   city_code=_city(c), **reasons.get(c, no_site))
         for c in regions if c not in values
     ]  # fmt: skip
     return Ranking(
@@ -388,9 +389,17 @@ def _compute_ranking(session: Session, kind: str, level: str, period: str, month
 _Figures = dict[str, tuple[float, float | None, list[str]]]
 
 
+def _why(code: str, exc: InsufficientData) -> dict:
+    """A lacking region's reason fields from the validity error."""
+    where = getattr(exc, "where", None)
+    return {"reason_code": code, "reason": str(exc), "statistic": exc.statistic,
+            "have": exc.have, "need": exc.need, "where": where,
+            "section": getattr(exc, "section", None)}  # fmt: skip
+
+
 def _air(
     session: Session, level: str, cur: RankPeriod, prev: RankPeriod
-) -> tuple[_Figures, dict[str, float], set[str], dict[str, int], dict[str, str]]:
+) -> tuple[_Figures, dict[str, float], set[str], dict[str, int], dict[str, dict]]:
     rows = air_days(session, prev.first, cur.last, level)
     by: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -399,7 +408,7 @@ def _air(
     before: dict[str, float] = {}
     synthetic: set[str] = set()
     sites: dict[str, int] = {}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, dict] = {}
     for code, own in by.items():
         days = [r["day"] for r in own]
         daily = {k: np.array([np.nan if r[c] is None else r[c] for r in own], dtype=float)
@@ -408,7 +417,7 @@ def _air(
         try:
             fig = air_figures(air_statistics(days, daily, cur))
         except InsufficientData as exc:
-            reasons[code] = f"有效天数不足 too few valid days: {exc}"
+            reasons[code] = _why("too_few_days", exc)
             continue
         now[code] = (fig.index, fig.index_2026, [fig.primary])
         try:
@@ -422,7 +431,7 @@ def _air(
 
 def _water(
     session: Session, level: str, cur: RankPeriod, prev: RankPeriod, regions: Sequence[str]
-) -> tuple[_Figures, dict[str, float], set[str], dict[str, int], dict[str, str]]:
+) -> tuple[_Figures, dict[str, float], set[str], dict[str, int], dict[str, dict]]:
     rows = water_months(session, prev.first, cur.last)
     of = _city if level == "city" else (lambda c: c)
     by: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
@@ -432,26 +441,29 @@ def _water(
     before: dict[str, float] = {}
     synthetic: set[str] = set()
     sites: dict[str, int] = {}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, dict] = {}
     for code, secs in by.items():
         if code not in regions:
             continue
 
-        def figures(p: RankPeriod, secs: dict[str, list[dict]] = secs) -> tuple[list, str | None]:
+        def figures(
+            p: RankPeriod, secs: dict[str, list[dict]] = secs
+        ) -> tuple[list, InsufficientData | None]:
             used, why = [], None
-            for sec, months in secs.items():
+            for sec, months in sorted(secs.items()):
                 got = {r["month"]: (r["means"], r["valid_days"]) for r in months}
                 try:
-                    means = section_period_means(got, p)
+                    means = section_period_means(got, p, sec)
                 except InsufficientData as exc:
-                    why = why or f"{sec} {exc}"
+                    why = why or exc
                     continue
                 used.append(SectionPeriod(sec, months[0]["water_body"], means))
             return used, why
 
         used, why = figures(cur)
         if not used:
-            reasons[code] = f"无有效断面月数据 no valid section-month: {why}"
+            assert why is not None
+            reasons[code] = _why("no_valid_section", why)
             continue
         fig = water_figures(used)
         now[code] = (fig.cwqi, None, fig.main)

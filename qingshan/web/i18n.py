@@ -1891,6 +1891,18 @@ _RAW |= {
     "rank.sections": ("断面数", "Sections"),
     "rank.synthetic": ("上年为合成数据（演示）", "synthetic previous year (demo)"),
     "rank.synthetic_short": ("合成", "synthetic"),
+    "rank.reason.no_station": ("无空气监测站点", "No air monitoring station"),
+    "rank.reason.no_section": ("无地表水监测断面", "No surface-water section"),
+    "rank.reason.too_few_days": (
+        "有效天数不足：{statistic} 在 {where} 有效 {have} 天，需 {need} 天（GB 3095-2012 表4）",
+        "Too few valid days: {statistic} has {have} valid days in {where}, {need} needed "
+        "(GB 3095-2012 Table 4)",
+    ),
+    "rank.reason.no_valid_section": (
+        "无有效断面月数据：断面 {section} 在 {where} 有效 {have} 天，需 {need} 天",
+        "No valid section-month: section {section} has {have} valid days in {where}, "
+        "{need} needed",
+    ),
     "rank.synthetic_note": (
         "演示环境：上年同期数据由回放年份按城市缩放生成（固定随机种子），仅用于同比演示。",
         "Demo: a synthetic previous year, derived from the replayed year scaled per city (seeded), "
@@ -1915,7 +1927,8 @@ _RAW |= {
     "map.index": ("综合指数", "Index"),
     "map.ranking_index_note": (
         "来自公开排序服务：环境空气质量综合指数（环办监测〔2018〕19号），越小越好；",
-        "From the public ranking: comprehensive index (环办监测〔2018〕19号), smaller is better; ",
+        "From the public ranking: comprehensive index (Huanban Jiance [2018] No. 19), "
+        "smaller is better; ",
     ),
     "map.full_ranking": ("完整排名", "Full ranking"),
     "map.county_index": ("区县综合指数（{month}）", "County comprehensive index ({month})"),

@@ -75,7 +75,7 @@ def test_public_ranking_page_zh(ranking_url, page):
     assert tag.inner_text() == "合成" and tag.get_attribute("title") == "上年为合成数据（演示）"
     assert page.is_visible("#rank-synthetic")
     lacking = page.inner_text("#rank-lacking tbody tr[data-region='330500']")
-    assert "20 valid days in 2026-04, 27 needed" in lacking
+    assert lacking.endswith("有效天数不足：SO2 在 2026-04 有效 20 天，需 27 天（GB 3095-2012 表4）")
     assert page.evaluate("() => window.qsRankChart.getOption().series[0].data.length") == 3
     # the water tab: CWQI of the county's section 3/6 + 0.5/1 = 1.0
     page.click("[data-level=county]")
@@ -115,7 +115,12 @@ def test_excel_export_layout(ranking_url):
                            "首要污染物")  # fmt: skip
     assert rows[1][:7] == (1, "宁波市", None, 2.4, None, None, "PM2.5")
     assert rows[3][:5] == (3, "杭州市", None, 2.6, 4.0)
-    assert rows[4][0] == "—" and "无有效数据" in rows[4][-1]
+    huzhou = next(r for r in rows if r[1] == "湖州市")  # the lacking regions follow, unranked
+    assert rows[4][0] == "—" and huzhou[0] == "—"
+    assert (
+        huzhou[-1]
+        == "无有效数据: 有效天数不足：SO2 在 2026-04 有效 20 天，需 27 天（GB 3095-2012 表4）"
+    )
     bad = httpx.get(f"{ranking_url}/api/v1/ranking", params={"period": "week"})
     assert bad.status_code == 422 and "period: 'week' is not one of" in bad.text
 
@@ -133,4 +138,7 @@ def test_map_shows_the_services_ranking(ranking_url, page):
     assert got == [["330200", "1", "2.40"], ["330900", "1", "2.40"], ["330100", "3", "2.60"],
                    ["330300", "—", "—"]]  # fmt: skip
     assert "2026-04" in page.inner_text("#qs-rank-title")
+    # a city without valid data is listed unranked, its reason on the row
+    title = page.get_attribute("#qs-rank tbody tr[data-city='330500']", "title")
+    assert title == "有效天数不足：SO2 在 2026-04 有效 20 天，需 27 天（GB 3095-2012 表4）"
     assert page.qs_errors == []

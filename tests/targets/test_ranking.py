@@ -122,6 +122,11 @@ def test_service_ranks_three_cities_and_lists_the_fourth(session):
     assert r.rows[0].change_rank == 1 and r.rows[2].change_rank == 2
     lacking = {x.region_code: x.reason for x in r.lacking}
     assert "20 valid days in 2026-04, 27 needed" in lacking["330400"]
+    jx = next(x for x in r.lacking if x.region_code == "330400")
+    assert (jx.reason_code, jx.statistic, jx.have, jx.need, jx.where) == (
+        "too_few_days", "SO2", 20, 27, "2026-04"
+    )  # fmt: skip
+    assert next(x for x in r.lacking if x.region_code == "330500").reason_code == "no_station"
     assert "330500" in lacking and len(lacking) == 8  # 11 cities − 3 ranked
     # year to date Jan…Apr: January to March have no day → not ranked, never as zero
     ytd = get_ranking(session, "air", "city", "ytd", "2026-04")

@@ -133,7 +133,11 @@
     var by = {};
     if (r) {
       r.rows.forEach(function (x) { by[x.region_code] = x; });
-      r.lacking.forEach(function (x) { by[x.region_code] = { region_code: x.region_code, lacking: x.reason }; });
+      r.lacking.forEach(function (x) {
+        var text = L["rank.reason." + x.reason_code] || x.reason;
+        ["statistic", "have", "need", "where", "section"].forEach(function (k) { text = text.replace("{" + k + "}", x[k] == null ? "" : x[k]); });
+        by[x.region_code] = { region_code: x.region_code, lacking: text };
+      });
     }
     return Object.keys(v.areas).map(function (n) {
       var x = by[v.areas[n]] || {};

@@ -36,6 +36,12 @@
     history.replaceState(null, "", location.pathname + "?" + page.toString());
   }
   function name(r) { return en ? r.name_en : r.name; }
+  // a lacking region's reason in the page's language (the API's fields in the label's slots)
+  function reason(l) {
+    var text = L["rank.reason." + l.reason_code] || l.reason;
+    ["statistic", "have", "need", "where", "section"].forEach(function (k) { text = text.replace("{" + k + "}", l[k] == null ? "" : l[k]); });
+    return text;
+  }
   function num(v, d) { return v == null ? "—" : v.toFixed(d); }
   function changeCell(v) {
     if (v == null) { return '<span class="qs-muted">—</span>'; }
@@ -73,7 +79,7 @@
     document.querySelector("#rank-table tbody").innerHTML = body ||
       '<tr><td colspan="' + heads.length + '" class="qs-muted">' + esc(L["rank.empty"]) + "</td></tr>";
     document.querySelector("#rank-lacking tbody").innerHTML = r.lacking.map(function (l) {
-      return '<tr data-region="' + esc(l.region_code) + '"><td>' + esc(en ? l.name_en : l.name) + '</td><td class="qs-small">' + esc(l.reason) + "</td></tr>";
+      return '<tr data-region="' + esc(l.region_code) + '"><td>' + esc(en ? l.name_en : l.name) + '</td><td class="qs-small">' + esc(reason(l)) + "</td></tr>";
     }).join("") || '<tr><td colspan="2" class="qs-muted">' + esc(L["rank.none"]) + "</td></tr>";
     document.getElementById("rank-label").textContent = r.label + " (" + r.first + " … " + r.last + ")";
     document.getElementById("rank-synthetic").hidden = !r.synthetic_previous;
