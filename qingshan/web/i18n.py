@@ -1900,8 +1900,7 @@ _RAW |= {
     ),
     "rank.reason.no_valid_section": (
         "无有效断面月数据：断面 {section} 在 {where} 有效 {have} 天，需 {need} 天",
-        "No valid section-month: section {section} has {have} valid days in {where}, "
-        "{need} needed",
+        "No valid section-month: section {section} has {have} valid days in {where}, {need} needed",
     ),
     "rank.synthetic_note": (
         "演示环境：上年同期数据由回放年份按城市缩放生成（固定随机种子），仅用于同比演示。",
