@@ -173,15 +173,13 @@ def forecast_panel(
     base = int(np.argmax(seen)) if seen.any() else o
     calib_days = min(calib_days, max(2, (o - base) // spd // 3))
     low = base + 2 * spd  # the first origin with a day of history
-    # hourly leads
-    stride = max(1, round(12 / step))
+    # hourly leads: one origin a day at the time of day, so that lead h is always the
+    # same hour of the day (DO's day cycle lives in the intercept); h ≤ 24 h keeps targets ≤ o
+    origins = np.arange(o - spd, max(o - train_days * spd, low) - 1, -spd)[::-1]
+    origins = origins[origins >= 0]
     for h in range(1, hourly_horizon // step + 1):
-        origins = np.arange(o - h, max(o - h - train_days * spd, low) - 1, -stride)[::-1]
-        origins = origins[origins >= 0]
-        calib_from = o - h - calib_days * spd
-        target = np.where(np.arange(n_t)[None, :] <= o, a_past, np.nan)
         fitted = _fit_lead(
-            a_past, r1, r7, target, panel, origins, origins + h, calib_from, use_upstream
+            a_past, r1, r7, a_past, panel, origins, origins + h, o - calib_days * spd, use_upstream
         )
         if fitted is None:
             continue
