@@ -163,8 +163,7 @@ def forecast_panel(
     a_past = a.copy()
     a_past[:, o + 1 :] = np.nan  # no peeking
     r1, r7 = trailing_mean(a_past, spd), trailing_mean(a_past, 7 * spd)
-    count = trailing_mean(np.isfinite(a).astype(float), spd) * spd
-    day_obs_all = np.where(count >= spd / 2, trailing_mean(a, spd), np.nan)
+    day_obs_all = trailing_mean(a, spd, min_count=spd / 2)  # a day mean needs half its values
     day_mean = day_obs_all.copy()
     day_mean[:, o + 1 :] = np.nan
     n_t = a.shape[1]

@@ -89,17 +89,22 @@ def standardise(
     return (logs - mu[:, None]) / sd[:, None], mu, sd
 
 
-def trailing_mean(a: np.ndarray, k: int) -> np.ndarray:
-    """Mean of the last ``k`` steps up to and including each step, ignoring NaN (NaN when all
-    ``k`` are missing)."""
+def trailing_mean(a: np.ndarray, k: int, min_count: float = 1.0) -> np.ndarray:
+    """Mean of the last ``k`` steps up to and including each step, ignoring NaN (NaN when
+    fewer than ``min_count`` of them are valid). Cumulative sums and slices: no gather."""
     ok = np.isfinite(a)
-    c = np.concatenate([np.zeros((a.shape[0], 1)), np.cumsum(np.where(ok, a, 0.0), axis=1)], axis=1)
-    n = np.concatenate([np.zeros((a.shape[0], 1)), np.cumsum(ok, axis=1)], axis=1)
-    idx = np.arange(a.shape[1])
-    lo = np.maximum(0, idx - k + 1)
-    s, m = c[:, idx + 1] - c[:, lo], n[:, idx + 1] - n[:, lo]
+    zero = np.zeros((a.shape[0], 1))
+    c = np.concatenate([zero, np.cumsum(np.where(ok, a, 0.0), axis=1)], axis=1)
+    n = np.concatenate([zero, np.cumsum(ok, axis=1, dtype=float)], axis=1)
+    t = a.shape[1]
+    kk = min(k, t)
+    s, m = np.empty((a.shape[0], t)), np.empty((a.shape[0], t))
+    s[:, :kk], m[:, :kk] = c[:, 1 : kk + 1], n[:, 1 : kk + 1]
+    s[:, kk:] = c[:, kk + 1 :] - c[:, 1 : t - kk + 1]
+    m[:, kk:] = n[:, kk + 1 :] - n[:, 1 : t - kk + 1]
     with np.errstate(all="ignore"):
-        return np.where(m > 0, s / np.maximum(m, 1), np.nan)
+        out: np.ndarray = np.where(m >= max(min_count, 1.0), s / np.maximum(m, 1.0), np.nan)
+    return out
 
 
 N_FEATURES = 5
