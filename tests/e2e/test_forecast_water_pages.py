@@ -76,11 +76,14 @@ def test_section_page_draws_bands_intervals_and_miss_probability(demo_server_url
         for k in ("DO", "CODMn", "NH3_N", "TP")
         if detail[part][k]
     )
-    # the miss chart's bars are the API's probabilities; the first daily chart has class bands
+    # the miss chart's bars are the API's probabilities; the first daily chart has its class bands
     bars = page.evaluate("() => window.qsFwCharts[0].getOption().series[0].data.map(d => d.value)")
     assert bars == [m["p"] for m in detail["miss"]]
-    areas = page.evaluate("() => window.qsFwCharts[1].getOption().series[2].markArea.data.length")
-    assert areas >= 1
+    # the GB 3838-2002 class bands: six stacked areas under the median and its interval
+    bands = page.evaluate(
+        "() => window.qsFwCharts[1].getOption().series.filter(s => s.stack === 'classes').length"
+    )
+    assert bands == 6
     assert page.inner_text("#fw-target").strip() != ""
     assert page.qs_errors == []
 
