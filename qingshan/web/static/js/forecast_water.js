@@ -187,10 +187,10 @@
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
       animation: false,
-      grid: { left: 48, right: 14, top: 16, bottom: 44 },
+      grid: { left: 48, right: 14, top: 16, bottom: 72 },
       legend: { bottom: 0, textStyle: { fontSize: 11 } },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : Math.round(v * 100) + "%"; } },
-      xAxis: { type: "category", data: miss.map(function (m) { return day(m.t).slice(5) + " " + classLabel(m.forecast_class); }), axisLabel: { fontSize: 10 } },
+      xAxis: { type: "category", data: miss.map(function (m) { return day(m.t).slice(5) + "\n" + classLabel(m.forecast_class); }), axisLabel: { fontSize: 10, interval: 0 } },
       yAxis: { type: "value", min: 0, max: 1, axisLabel: { formatter: function (v) { return Math.round(v * 100) + "%"; }, fontSize: 10 } },
       series: [
         { name: L["fw.miss"], type: "bar", barMaxWidth: 36,
