@@ -178,7 +178,10 @@ def _frame_origin(frame: pd.DataFrame) -> pd.DataFrame:
 
 #: a feature the targets may be taken relative to (None: the level itself). Tried on the
 #: Jan–Jun → Jul–Sep 2019 split: the change from lag 1 or from the 7-day mean forecast worse
-#: at days 2 and 3 (O3 8 h MAE 36–38 against 33 µg/m³), so the level is the target.
+#: at days 2 and 3 (O3 8 h MAE 36–38 against 33 µg/m³), so the level is the target. The log
+#: ratio to the 7-day mean helped the unseen winter (Mar–Sep → Jan–Feb: AQI skill −0.05 /
+#: +0.08 / +0.09 against −0.12 / +0.02 / +0.04) but hurt the unseen summer (−0.13 / −0.09 /
+#: −0.07 against −0.06 / −0.05 / −0.05), so it was not taken either.
 ANCHOR: str | None = None
 
 
