@@ -87,9 +87,12 @@ class IllegalReportStep(TargetError):
 
 
 class BadReport(TargetError):
-    """A report's field that is not acceptable (the field and why)."""
+    """A report's figures that conflict with the target or the time (a rate above 100 %, a day
+    before the target's period or in the future) or a step without its reason: the field and
+    why. 409, as the cases answer values that conflict with the stored data or the clock (the
+    shapes themselves are checked by the schemas: 422)."""
 
-    status_code = 422
+    status_code = 409
 
     def __init__(self, field: str, problem: str) -> None:
         super().__init__(f"{field}: {problem}", field=field)

@@ -110,7 +110,7 @@ def test_a_city_files_a_report_with_evidence(browser, targets_site):
     got = page.request.get(url + link.get_attribute("href"))
     assert got.ok and got.body() == _png(7)
     assert page.qs_errors == []
-    # figures the target refuses come back (422) with the field named
+    # figures the target refuses come back (409) with the field named
     form = page.locator("#qs-tg-report-form")
     form.locator("input[name=value]").fill("3")
     form.locator("input[name=as_of]").fill("2020-01-01")
@@ -118,7 +118,7 @@ def test_a_city_files_a_report_with_evidence(browser, targets_site):
         form.locator("button[type=submit]").click()
     error = page.locator("#qs-tg-error").inner_text()
     assert "as_of: 2020-01-01 is before the target's period starts" in error
-    assert [e for e in page.qs_errors if "422" not in e] == []
+    assert [e for e in page.qs_errors if "409" not in e] == []
     page.context.close()
 
 
