@@ -198,3 +198,17 @@ def test_weather_is_an_optional_input_and_then_a_required_one(daily, tmp_path):
     weather.drop(columns="blh").to_csv(path, index=False)
     with pytest.raises(BadInput, match=r"missing columns \['blh'\]"):
         read_weather(path)
+
+
+def test_evaluate_scores_the_model_with_and_without_weather(daily):
+    from qingshan.forecast.evaluate import KEYS, evaluate
+
+    train, test = daily[daily["day"] < date(2019, 2, 20)], daily[daily["day"] >= date(2019, 2, 20)]
+    out = evaluate(train, test, weather=_weather(daily), n_estimators=5, statsforecast=False)
+    # the test follows the training: from its last day to the test's last day but one
+    assert out["period"]["origins"] == ["2019-02-19", "2019-03-10"]
+    for block in (out, out["weather"]):
+        assert [tuple(h) for h in block["horizons"]] == [KEYS] * 3
+    # the same pairs: with and without weather scored on the same city-days
+    n = [h["n"] for h in out["details"]["model"]["horizons"]]
+    assert n == [h["n"] for h in out["details"]["weather"]["horizons"]] == [60, 57, 54]
