@@ -132,7 +132,8 @@ class WaterGoodShare:
         summary = summarise_sections(get_sections_latest(session, reader_scope(region_code)))
         if summary.good_rate is None:
             return None
-        return KpiValue(summary.good_rate, self.unit, f"{summary.assessed} sections")
+        good = sum(summary.by_class.get(c, 0) for c in ("I", "II", "III"))
+        return KpiValue(summary.good_rate, self.unit, f"{good} / {summary.assessed}")
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,7 @@ class AirPeriod:
         v = getattr(summary, self.field_name)
         if v is None:
             return None
-        return KpiValue(round(float(v), 1), self.unit,
-                        f"{summary.valid_days} days {start} – {period.end}")  # fmt: skip
+        return KpiValue(round(float(v), 1), self.unit, f"{start} – {period.end}")
 
 
 def _store() -> ObservationStore:

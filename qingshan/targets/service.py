@@ -427,11 +427,17 @@ class Board:
     scores: dict[str, float | None]
     kpis: list[tuple[str, str, str, float | None, str]] = field(default_factory=list)
 
+    def cell(self, row: TargetRow) -> Cell:
+        """``row``'s cell of the board's region (the province, or the viewer's city)."""
+        return row.province if self.region == PROVINCE else row.cities[self.region]
+
     def counts(self) -> dict[str, int]:
+        """Targets per status in the board's region."""
         out = {s.value: 0 for s in Status}
         for r in self.rows:
-            if r.province.status is not None:
-                out[r.province.status.value] += 1
+            status = self.cell(r).status
+            if status is not None:
+                out[status.value] += 1
         return out
 
 

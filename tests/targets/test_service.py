@@ -85,6 +85,9 @@ def test_the_report_lifecycle(engine, loaded):
         assert row.province.status is Status.BEHIND  # 0.068 < 0.5 − 0.25
         assert row.cities["330200"].status is Status.NO_DATA
         assert (row.reported, row.owing) == (1, 11)
+        # 杭州's own board counts its own cells: 12.2 on track, 18 not reported, 21.1 not its
+        counts = service.progress_board(s, HANGZHOU, as_of=date(2021, 7, 2)).counts()
+        assert (counts["on_track"], counts["no_data"], sum(counts.values())) == (1, 18, 19)
 
 
 def test_reports_are_checked(engine, loaded):
