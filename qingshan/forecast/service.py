@@ -263,22 +263,8 @@ def forecast_rows(
     if not issue_days:
         return {}
     known = daily[pd.to_datetime(daily["day"]).dt.date < max(issue_days)]
-    # issue days len(AHEAD) apart target disjoint days: one call per residue class, so that
-    # nothing is ever compared across issues that share a target day
-    step = len(AHEAD)
-    ordered = sorted(issue_days)
-    frame = pd.concat(
-        [
-            forecast_origins(
-                model,
-                known,
-                [d - timedelta(days=1) for d in ordered[k::step]],
-                horizons=[h + 1 for h in AHEAD],
-            )
-            for k in range(min(step, len(ordered)))
-        ],
-        ignore_index=True,
-    )
+    origins = [d - timedelta(days=1) for d in sorted(issue_days)]
+    frame = forecast_origins(model, known, origins, horizons=[h + 1 for h in AHEAD])
     origin = pd.to_datetime(frame["target_day"]) - pd.to_timedelta(frame["days_ahead"], unit="D")
     issue = (origin + pd.Timedelta(days=1)).dt.date
     rows = pd.DataFrame(

@@ -173,8 +173,8 @@ def test_the_backfill_does_not_peek(tmp_path) -> None:
     late = pd.to_datetime(poisoned["day"]).dt.date >= x
     poisoned.loc[late, list(VARS)] *= 5.0
     a, b = tmp_path / "a", tmp_path / "b"
-    service.backfill_air(a, daily, issue_days, refit_every=3, n_estimators=15)
-    service.backfill_air(b, poisoned, issue_days, refit_every=3, n_estimators=15)
+    service.backfill_air(a, daily, issue_days, refit_every=3, n_estimators=5)
+    service.backfill_air(b, poisoned, issue_days, refit_every=3, n_estimators=5)
     fa, fb = read_forecasts(a, "city_air"), read_forecasts(b, "city_air")
     assert len(fa) == len(fb) == 6 * 3 * 7 * 3 * 3
     upto = fa["issued_at"] <= pd.Timestamp(service.issued_at_of(x))
@@ -182,7 +182,7 @@ def test_the_backfill_does_not_peek(tmp_path) -> None:
     # the test can fail: the issue after X sees the poisoned day X
     assert not np.allclose(fa[~upto]["value"], fb[~upto.to_numpy()]["value"])
     # a backfill over stored issues leaves them alone
-    assert [r.written for r in service.backfill_air(a, daily, issue_days, n_estimators=15)] == []
+    assert [r.written for r in service.backfill_air(a, daily, issue_days, n_estimators=5)] == []
 
 
 def test_repeated_periods_are_left_out_of_training(tmp_path) -> None:
