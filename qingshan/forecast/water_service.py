@@ -245,7 +245,9 @@ def warnings_of(
     if summary.empty:
         return []
     meta = {s.code: s for s in sections}
-    day = summary[summary["period"] == "day"].sort_values(["code", "lead"])
+    day = summary[summary["period"] == "day"]
+    warned = day.loc[day["p_miss"] >= threshold, "code"].unique()
+    day = day[day["code"].isin(warned)].sort_values(["code", "lead"])
     out = []
     for code, g in day.groupby("code", sort=True):
         hit = g[g["p_miss"] >= threshold]
