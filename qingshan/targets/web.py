@@ -23,7 +23,7 @@ from qingshan.targets.errors import BadReport
 from qingshan.targets.kpi import KpiRegistry
 from qingshan.targets.status import Status
 from qingshan.web.auth import LoggedInViewer, Viewer
-from qingshan.web.i18n import get_lang, translate
+from qingshan.web.i18n import LABELS, get_lang, translate
 from qingshan.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -48,6 +48,8 @@ def _common(request: Request, viewer: Viewer) -> dict[str, Any]:
         "num": lambda v: "—" if v is None else f"{v:,.1f}".rstrip("0").rstrip("."),
         "rname": lambda code: service.region_name(code, lang),
         "wording": lambda t: t.wording if lang == "zh" or not t.wording_en else t.wording_en,
+        # a unit of the plan file in the page's language (labels tg.u.<unit>; else as written)
+        "unit": lambda u: translate(f"tg.u.{u}", lang) if f"tg.u.{u}" in LABELS else u,
         "config": {"lang": lang},
     }
 

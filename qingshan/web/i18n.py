@@ -2044,6 +2044,13 @@ _RAW |= {
     "tg.done.uploaded": ("材料已上传。", "File uploaded."),
     "tg.error": ("操作未成功", "Not done"),
     "tg.unit": ("单位", "Unit"),
+    # the plan file's units, for the English pages
+    "tg.u.家": ("家", "bases"),
+    "tg.u.个": ("个", "items"),
+    "tg.u.条": ("条", "ditches"),
+    "tg.u.项": ("项", "projects"),
+    "tg.u.个断面": ("个断面", "sections"),
+    "tg.u.万吨/年": ("万吨/年", "×10⁴ t/yr"),
 }
 
 # 地表水水质预测预警 (issue #15: /forecast/water, /forecast/water/{code}, /forecast/warnings)
