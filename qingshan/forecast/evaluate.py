@@ -51,7 +51,7 @@ def split_tail(daily: pd.DataFrame, share: float = TAIL_SHARE) -> tuple[pd.DataF
     n_test = max(int(round(len(days) * share)), WARMUP_DAYS + 7)
     if len(days) - n_test < MIN_TRAIN_DAYS:
         raise BadInput(
-            f"the file has {len(days)} days: too few to hold back {n_test} for testing and "
+            f"the file has {len(days)} day{'' if len(days) == 1 else 's'}: too few to hold back {n_test} for testing and "
             f"train on the rest (at least {MIN_TRAIN_DAYS}); pass --test FILE"
         )
     cut = days[-n_test]
