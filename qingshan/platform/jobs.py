@@ -21,6 +21,7 @@ from qingshan.jobs.job import Job, JobContext, Jobs
 from qingshan.jobs.schedule import cron, every
 from qingshan.qc.jobs import run_qc
 from qingshan.targets.jobs import run_reminders
+from qingshan.targets.ranking_jobs import run_ranking_rollups
 
 
 def qc(ctx: JobContext) -> str:
@@ -43,4 +44,5 @@ JOBS = Jobs(
     Job("forecast-air", run_forecast_air, cron("0 16 * * *"), "每日空气质量预报: the 11 cities' AQI, level and primary pollutant of the next 3 days with intervals, from the complete days before today; stored, never rewritten (a re-run the same day does nothing)"),
     Job("forecast-water", forecast_water, cron("0 8 * * *"), "地表水水质预测预警: at 08:00 CST, each section's DO, CODMn, NH3-N and TP 7 days (daily) and 24 h (hourly) ahead with conformal intervals, the probability of missing its target class (GB 3838-2002); warnings above the threshold open cases"),
     Job("target-reminders", run_reminders, cron("30 8 * * *"), "目标任务提醒: at 08:30 CST, a reminder to each city whose target is not met 30 and 7 days before its deadline"),
+    Job("ranking-rollups", run_ranking_rollups, cron("30 1 * * *"), "环境质量排名: at 01:30 CST, the cities' and counties' daily air statistics and the sections' monthly means of the previous and current month, which the public ranking reads (环办监测〔2018〕19号, 〔2017〕51号)"),
 )  # fmt: skip
