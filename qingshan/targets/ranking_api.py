@@ -19,13 +19,17 @@ router = APIRouter(tags=["ranking 环境质量排名"])
 @router.get("/ranking", response_model=Ranking, responses=FILE_RESPONSES)
 def ranking(
     session: SessionDep,
-    kind: str = Query(
-        "air", max_length=16, description="air (comprehensive index) or water (CWQI)"
+    kind: Literal["air", "water"] = Query(
+        "air", description="air (comprehensive index) or water (CWQI)"
     ),
-    level: str = Query("city", max_length=16, description="city (the 11 cities) or county"),
-    period: str = Query("month", max_length=16, description="month, ytd (year to date) or year"),
+    level: Literal["city", "county"] = Query("city", description="the 11 cities or the counties"),
+    period: Literal["month", "ytd", "year"] = Query(
+        "month", description="the month, the year to date (January … month) or the year"
+    ),
     month: str | None = Query(
-        None, max_length=16, description="YYYY-MM; default the newest complete month"
+        None,
+        pattern=r"^(20\d\d|2100)-(0[1-9]|1[0-2])$",
+        description="YYYY-MM (2000-01 … 2100-12); default the newest complete month",
     ),
     format: Literal["csv", "xlsx"] | None = Query(
         None, description="the published table as a file"
@@ -35,7 +39,8 @@ def ranking(
     """Cities or counties ranked by the air comprehensive index (环办监测〔2018〕19号) or by CWQI
     (环办监测〔2017〕51号) for the month, the year to date or the year, with 同比 against the same
     period of the previous year; regions without valid data in ``lacking`` with the reason.
-    Bad values answer 422 naming the field and what is allowed."""
+    Bad values answer 422 naming the field and what is allowed (the service checks them again
+    for its other callers)."""
     result = get_ranking(session, kind, level, period, month)
     if format is not None:
         title, headers, rows = ranking_table(result, lang)

@@ -122,7 +122,11 @@ def test_excel_export_layout(ranking_url):
         == "无有效数据: 有效天数不足：SO2 在 2026-04 有效 20 天，需 27 天（GB 3095-2012 表4）"
     )
     bad = httpx.get(f"{ranking_url}/api/v1/ranking", params={"period": "week"})
-    assert bad.status_code == 422 and "period: 'week' is not one of" in bad.text
+    assert (
+        bad.status_code == 422 and "'month', 'ytd' or 'year'" in bad.text and "period" in bad.text
+    )
+    bad = httpx.get(f"{ranking_url}/api/v1/ranking", params={"month": "2026-13"})
+    assert bad.status_code == 422 and "month" in bad.text
 
 
 def test_map_shows_the_services_ranking(ranking_url, page):
