@@ -138,6 +138,7 @@ def test_the_forecast_pages_as_each_scope(browser, forecast_url, user, lang):
             page.click("#fc-table tbody tr[data-city='330100'] a")
         page.wait_for_selector("#qs-forecast[data-ready='1']", timeout=30_000)
         assert page.locator(".fc-card").count() == 3
+        assert page.get_attribute("#fc-history", "href") == "/air/cities/330100"
         assert page.locator("#fc-pollutants tbody tr").count() == 6
         drawn = page.evaluate(
             "() => window.qsForecastChart.getOption().series.map(s => s.data.filter(v => v != null).length)"

@@ -138,8 +138,11 @@
       width.push(b && b.q10 != null ? b.q90 - b.q10 : null);
       med.push(b && b.q50 != null ? b.q50 : null);
     });
+    var firstFuture = null;
     if (r.forecast) {  // the days to come: the latest issue
       r.forecast.days.forEach(function (d) {
+        if (days.indexOf(d.target_day) >= 0) { return; }
+        if (firstFuture == null) { firstFuture = d.target_day; }
         var b = v === "AQI" ? d.aqi_band : d.pollutants[v];
         days.push(d.target_day); obs.push(null);
         lo.push(b.q10); width.push(b.q10 == null ? null : b.q90 - b.q10); med.push(b.q50);
@@ -161,7 +164,9 @@
         { name: "lo", type: "line", stack: "band", data: lo, lineStyle: { opacity: 0 }, symbol: "none", tooltip: { show: false } },
         { name: L["fc.band"], type: "line", stack: "band", data: width, lineStyle: { opacity: 0 }, symbol: "none", areaStyle: { color: "rgba(31,111,67,0.18)" }, itemStyle: { color: "rgba(31,111,67,0.35)" } },
         { name: L["fc.median"], type: "line", data: med, itemStyle: { color: "#1f6f43" }, lineStyle: { type: "dashed" }, symbolSize: 4 },
-        { name: L["fc.observed"], type: "line", data: obs, itemStyle: { color: "#c8553d" }, symbolSize: 5 }
+        { name: L["fc.observed"], type: "line", data: obs, itemStyle: { color: "#c8553d" }, symbolSize: 5,
+          markLine: firstFuture == null ? undefined : { silent: true, symbol: "none", lineStyle: { color: "#5d6b64", type: "dotted" },
+            label: { formatter: L["fc.issued"], position: "insideEndTop" }, data: [{ xAxis: firstFuture }] } }
       ]
     }, true);
     chart.resize();
