@@ -140,7 +140,7 @@
       return { name: classLabel(b[2]), type: "line", stack: "classes", silent: true, symbol: "none", z: 0,
         data: x.map(function () { return h; }), lineStyle: { opacity: 0 }, tooltip: { show: false },
         areaStyle: { color: hexAlpha(COLORS[b[2]], 0.16) },
-        endLabel: h > 0 && hi > ymin ? { show: true, formatter: classLabel(b[2]), color: "#556", fontSize: 10, offset: [-28, 0] } : undefined };
+        endLabel: h > 0 && hi > ymin ? { show: true, formatter: classLabel(b[2]), color: "#556", fontSize: 10, align: "right", offset: [-2, -6] } : undefined };
     });
     var series = [
       { name: "lo", type: "line", data: lo, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, silent: true, tooltip: { show: false } },
@@ -155,7 +155,7 @@
     chart.setOption({
       animation: false,
       title: { text: indName(ind.key) + (ind.unit ? " (" + ind.unit + ")" : ""), left: 4, top: 0, textStyle: { fontSize: 13 } },
-      grid: { left: 48, right: 14, top: 34, bottom: 44 },
+      grid: { left: 48, right: 14, top: 34, bottom: opts.observed ? 64 : 44 },
       legend: { bottom: 0, data: [L["fw.median"], L["fw.interval"]].concat(opts.observed ? [L["fw.observed"]] : []), textStyle: { fontSize: 11 } },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : (+v).toPrecision(3); } },
       xAxis: { type: "category", data: x, axisLabel: { fontSize: 10 } },
@@ -168,16 +168,20 @@
     var box = document.getElementById(id);
     var charts = [];
     box.innerHTML = "";
-    inds.forEach(function (ind) {
-      var pts = source[ind.key] || [];
+    // every cell first, then the charts: a chart takes its cell's width when it is made
+    var divs = inds.map(function (ind) {
       var div = document.createElement("div");
       div.className = "qs-fw-chart";
       div.setAttribute("role", "img");
       div.setAttribute("aria-label", indName(ind.key));
       div.dataset.indicator = ind.key;
       box.appendChild(div);
-      if (!pts.length) { div.textContent = L["fw.none"]; return; }
-      charts.push(bandChart(div, ind, pts, opts));
+      return div;
+    });
+    inds.forEach(function (ind, i) {
+      var pts = source[ind.key] || [];
+      if (!pts.length) { divs[i].textContent = L["fw.none"]; return; }
+      charts.push(bandChart(divs[i], ind, pts, opts));
     });
     return charts;
   }
