@@ -156,7 +156,7 @@
     var unit = r.units[v] ? " " + r.units[v] : "";
     chart.setOption({
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      legend: { top: 0, data: [L["fc.observed"], L["fc.median"], L["fc.band"]] },
+      legend: { top: 0, left: 0, right: 84, data: [L["fc.observed"], L["fc.median"], L["fc.band"]] },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: days, boundaryGap: false },
       yAxis: { type: "value", name: varName(v) + unit, min: 0 },
@@ -193,7 +193,7 @@
       window.addEventListener("resize", function () { c.resize(); });
       c.setOption(Object.assign({
         grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-        legend: { top: 0 },
+        legend: { top: 0, left: 0, right: 84 },
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
         xAxis: { type: "category", data: hs },
         yAxis: { type: "value", max: scale === 100 ? 100 : null },
@@ -216,7 +216,7 @@
     });
     pc.setOption({
       grid: { left: 8, right: 16, top: 64, bottom: 8, containLabel: true },
-      legend: { top: 0, left: 0, right: 70, type: "scroll" },
+      legend: { top: 0, left: 0, right: 84, type: "scroll" },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "category", data: hs }, yAxis: { type: "value", max: 100, name: "%" }, series: series
     });
