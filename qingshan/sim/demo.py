@@ -26,6 +26,7 @@ from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.demo_targets import seed_demo_targets
+from qingshan.sim.demo_water_forecast import seed_demo_water_forecasts
 from qingshan.sim.loader import DemoSummary, build_demo
 from qingshan.sim.previous_year import seed_demo_ranking
 from qingshan.timeseries.store import ObservationStore
@@ -123,6 +124,12 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         )
         if ranking is not None:
             console.print(f"demo ranking ({time.monotonic() - started:.1f} s): {ranking}")
+        water = seed_demo_water_forecasts(
+            engine, ObservationStore(settings.observations_dir), settings.data_dir,
+            now=_demo_now(engine), threshold=settings.forecast_water_warning_threshold,
+        )  # fmt: skip
+        if water is not None:
+            console.print(f"demo water forecasts: {water}")
         air = seed_demo_air_forecasts(
             engine, ObservationStore(settings.observations_dir), settings.data_dir,
             now=_demo_now(engine),
