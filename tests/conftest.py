@@ -2,15 +2,18 @@
 
 Database tests take the ``engine`` fixture: it is parametrised over SQLite and, when
 ``QINGSHAN_TEST_POSTGRES_URL`` is set (``make test`` sets it via scripts/with-postgres.sh),
-PostgreSQL. Each test gets a freshly migrated, empty database.
+PostgreSQL. Each test gets a freshly migrated, empty database: a copy of a database migrated once per
+test process (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL).
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -27,28 +30,71 @@ os.environ.setdefault("QINGSHAN_SCHEDULER", "0")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
-def _postgres_engine() -> Iterator[Engine]:
-    """A fresh schema in the test PostgreSQL database (named in the URL, so that servers
-    started by a test reach the same schema), dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+def _admin() -> Engine:
+    """The test cluster's database of the URL, in autocommit (CREATE/DROP DATABASE)."""
+    return make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _database_url(name: str) -> str:
+    return f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
+
+
+@pytest.fixture(scope="session")
+def _postgres_template() -> Iterator[str | None]:
+    """A PostgreSQL database migrated once per test process, the template every test's
+    database is copied from (``CREATE DATABASE … TEMPLATE``: a file copy, ~0.1 s, where the
+    migrations take ~1 s a test)."""
+    if POSTGRES_URL is None:
+        yield None
+        return
+    name = f"tmpl_{uuid.uuid4().hex[:12]}"
+    admin = _admin()
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    eng = make_engine(_database_url(name))
+    upgrade(eng)
+    eng.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def _postgres_engine(template: str) -> Iterator[Engine]:
+    """A fresh, migrated PostgreSQL database copied from ``template`` (named in the URL, so
+    that servers started by a test reach the same database), dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = _admin()
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+    engine = make_engine(_database_url(name))
     try:
         yield engine
     finally:
         engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
         admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def postgres_engines():
-    """The factory of :func:`_postgres_engine` (a generator: ``next`` gives the engine on a
-    fresh schema, ``close`` drops it), for fixtures that hold a database longer than a test."""
-    return _postgres_engine
+def postgres_engines(_postgres_template):
+    """The factory of migrated PostgreSQL databases (a generator: ``next`` gives the engine
+    on a fresh database, ``close`` drops it), for fixtures that hold a database longer than
+    a test."""
+    return lambda: _postgres_engine(_postgres_template)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite database migrated once per test process; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    eng = make_engine(f"sqlite:///{path}")
+    upgrade(eng)
+    eng.dispose()
+    leftovers = [p.name for p in path.parent.iterdir() if p != path]
+    assert not leftovers, f"the template database left {leftovers} beside it"
+    return path
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -72,20 +118,20 @@ def _fresh_settings() -> Iterator[None]:
 
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path) -> Iterator[Engine]:
-    """A migrated, empty database on each backend.
+    """A migrated, empty database on each backend (a copy of the per-process template).
 
     At teardown garbage is collected, so that a connection a test leaked (ResourceWarning)
     fails that test rather than whichever test the collector happens to run in later.
     """
     if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-        upgrade(eng)
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        eng = make_engine(f"sqlite:///{path}")
         yield eng
         eng.dispose()
     else:
-        gen = _postgres_engine()
+        gen = request.getfixturevalue("postgres_engines")()
         eng = next(gen)
-        upgrade(eng)
         yield eng
         dispose_engines()  # engines code under test made for this database's URL
         gen.close()

@@ -126,6 +126,7 @@ def test_the_registry_keeps_the_intervals():
         "forecast-air": Cron("0 16 * * *"),
         "forecast-water": Cron("0 8 * * *"),
         "target-reminders": Cron("30 8 * * *"),
+        "ranking-rollups": Cron("30 1 * * *"),
     }
 
 
