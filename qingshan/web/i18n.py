@@ -23,10 +23,10 @@ _RAW: dict[str, tuple[str, str]] = {
         "生态环境保护综合协同管理平台",
         "Eco-environmental Protection Coordination Platform",
     ),
-    "nav.map": ("空气质量地图", "Air quality map"),
+    "nav.map": ("空气质量地图", "Air map"),
     "nav.water": ("水质", "Water quality"),
     "nav.enterprises": ("污染源", "Pollution sources"),
-    "nav.devices": ("设备状态", "Device status"),
+    "nav.devices": ("设备状态", "Devices"),
     "nav.admin_jobs": ("任务调度", "Jobs"),
     "nav.api": ("接口文档", "API docs"),
     "nav.locked": ("需登录", "login required"),
@@ -1095,7 +1095,7 @@ _RAW |= {
         "An entitlement covers the region chosen and those under it; the account must be of your region and see that region's cases.",
     ),
     # public complaints (qingshan.cases.public_web): the form, the receipt, the tracking page
-    "nav.complaint": ("公众举报", "Report a problem"),
+    "nav.complaint": ("公众举报", "Report"),
     "complaint.title": ("生态环境问题举报", "Report an environmental problem"),
     "complaint.explain": (
         "发现污染或生态破坏，请在地图上标出位置并说明情况。无需登录；提交后获得举报编号和查询码，凭此查询办理进度。",
@@ -1696,7 +1696,7 @@ _RAW |= {
     "airh.not_published": ("不发布", "not published"),
     "airh.province": ("浙江省", "Zhejiang"),
     # 断面 / 流域 pages and 数据时效 (issue #13: qingshan.monitoring.water_web)
-    "nav.freshness": ("数据时效", "Data freshness"),
+    "nav.freshness": ("数据时效", "Freshness"),
     "nav.screen": ("大屏", "Big screen"),
     # the big screen (大屏, issue #14)
     "screen.title": ("{region}生态环境态势", "{region} environment at a glance"),
