@@ -206,6 +206,8 @@ PATH_VALUES = {
     "plan_id": "1",
     "draw_id": "1",
     "basin": "钱塘江流域",
+    "city_code": "330100",
+    "target_id": "1",
     "resource": "Things",  # the SensorThings view's resource path (Things, Things(1)/Datastreams …)
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
@@ -245,6 +247,9 @@ ANONYMOUS_READS = [
     "/api/v1/air/layers/range",
     "/api/v1/air/stations/latest",
     "/api/v1/credit/rule",
+    "/api/v1/forecast/air",  # the public city air forecast (as bureaus publish it)
+    "/api/v1/forecast/air/{city_code}",
+    "/api/v1/forecast/skill",  # the backtest skill, aggregated over the cities
     "/api/v1/geo/zhejiang-cities.geojson",
     "/api/v1/geo/zhejiang-counties.geojson",
     "/api/v1/health",
