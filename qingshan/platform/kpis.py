@@ -106,15 +106,17 @@ class SectionsAnalysed:
 
 
 @dataclass(frozen=True)
-class SourcesAnalysed:
-    """Drinking-water sources of the region with values at their newest hour [个]."""
+class SitesReporting:
+    """Sites of one kind in the region with values at their newest hour [个] (drinking-water
+    sources analysed, air stations reporting)."""
 
-    name: str = "water.drinking_sources_analysed"
+    kind: SiteKind
+    name: str
+    label: str
     unit: str = "个"
-    label: str = "tg.kpi.water.drinking_sources_analysed"
 
     def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
-        rows = get_latest_hour(session, reader_scope(region_code), SiteKind.DRINKING_WATER_SOURCE)
+        rows = get_latest_hour(session, reader_scope(region_code), self.kind)
         n = sum(1 for r in rows if any(v is not None for v in r.values.values()))
         return KpiValue(float(n), self.unit, f"{n} / {len(rows)}")
 
@@ -134,20 +136,6 @@ class WaterGoodShare:
             return None
         good = sum(summary.by_class.get(c, 0) for c in ("I", "II", "III"))
         return KpiValue(summary.good_rate, self.unit, f"{good} / {summary.assessed}")
-
-
-@dataclass(frozen=True)
-class AirStations:
-    """Air stations of the region with values at their newest hour [个]."""
-
-    name: str = "air.stations_reporting"
-    unit: str = "个"
-    label: str = "tg.kpi.air.stations_reporting"
-
-    def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
-        rows = get_latest_hour(session, reader_scope(region_code), SiteKind.AIR_STATION)
-        n = sum(1 for r in rows if any(v is not None for v in r.values.values()))
-        return KpiValue(float(n), self.unit, f"{n} / {len(rows)}")
 
 
 @dataclass
@@ -202,9 +190,15 @@ def kpi_registry(store: Callable[[], ObservationStore] = _store) -> KpiRegistry:
             ClosureRate(),
             ClosedOnTime(),
             SectionsAnalysed(),
-            SourcesAnalysed(),
+            SitesReporting(
+                SiteKind.DRINKING_WATER_SOURCE,
+                "water.drinking_sources_analysed",
+                "tg.kpi.water.drinking_sources_analysed",
+            ),
             WaterGoodShare(),
-            AirStations(),
+            SitesReporting(
+                SiteKind.AIR_STATION, "air.stations_reporting", "tg.kpi.air.stations_reporting"
+            ),
             AirPeriod(
                 "air.good_day_rate", "%", "tg.kpi.air.good_day_rate", "compliance_rate", store
             ),  # fmt: skip
