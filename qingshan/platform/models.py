@@ -21,6 +21,7 @@ from qingshan.archive.models import (
     Violation,
 )
 from qingshan.audit.models import AuditLog
+from qingshan.carbon.models import CarbonActivity, CarbonPeakPath, CarbonResult
 from qingshan.cases.complaint_models import CaseComplaint
 from qingshan.cases.models import (
     CaseEventRow,
@@ -113,6 +114,9 @@ MODELS = (
     TargetReminder,
     RankingAirDay,
     RankingWaterMonth,
+    CarbonActivity,
+    CarbonResult,
+    CarbonPeakPath,
 )
 
 metadata = Base.metadata
