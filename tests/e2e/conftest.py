@@ -104,6 +104,15 @@ def running_server(data_dir: Path, **env_extra: str) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
+        _report_server_errors(data_dir / "server.log")
+
+
+def _report_server_errors(path: Path) -> None:
+    """Print the tail of a served app's log when it holds a traceback: pytest shows it beside
+    the failing test, so a 500 in the server is seen, not guessed from a browser timeout."""
+    text = path.read_text(errors="replace")
+    if "Traceback" in text:
+        print(f"--- {path} (tail) ---\n{text[-6000:]}", file=sys.stderr)
 
 
 @pytest.fixture(scope="session")

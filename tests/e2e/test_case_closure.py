@@ -96,8 +96,15 @@ def _act(page, event: str, **fields: str) -> None:
             el.check()
         else:
             el.fill(value)
-    with page.expect_navigation():  # the form posts and redirects: wait for the new page
+    with page.expect_navigation() as nav:  # the form posts and redirects: wait for the new page
         box.locator("button[type=submit]").click()
+    # a refused step renders the case again with the error (4xx): say so here, with the message,
+    # rather than time out later looking for the next step's form
+    response, error = nav.value, page.locator("#qs-action-error")
+    if response is None or response.status >= 400 or error.count():
+        detail = error.inner_text() if error.count() else page.inner_text("body")[:800]
+        status = response.status if response is not None else "no response"
+        raise AssertionError(f"{event!r} on {page.url} failed ({status}): {detail}")
 
 
 def _actions(page) -> list[str]:
