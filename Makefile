@@ -23,7 +23,7 @@ PYTEST_WORKERS ?= auto --maxprocesses=4
 
 test: $(STAMP)
 	@scripts/system-deps.sh
-	scripts/with-postgres.sh $(BIN)/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(BIN)/pytest -q -p no:cacheprovider --durations=40 -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/pip install -q -r benchmarks/requirements.txt
