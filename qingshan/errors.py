@@ -11,6 +11,7 @@ import io
 import lzma
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -34,6 +35,24 @@ class NotFound(QingshanError):
 
 class PermissionDenied(QingshanError):
     status_code = 403
+
+
+class IllegalStep(QingshanError):
+    """An event a declared lifecycle does not allow in the record's state (design.md, house
+    style 8), naming the event, the state and the events that are allowed. Each package's
+    lifecycle error derives from it and from the package's base: ``class
+    IllegalTransition(IllegalStep, CaseError)``."""
+
+    status_code = 409
+
+    def __init__(self, event: str, state: str, allowed: Sequence[str] = ()) -> None:
+        hint = f" (allowed: {', '.join(allowed)})" if allowed else " (no event is allowed)"
+        super().__init__(
+            f"event {event!r} is not allowed in state {state!r}{hint}",
+            event=event,
+            state=state,
+            allowed=list(allowed),
+        )
 
 
 class ConfigurationError(QingshanError):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from qingshan.errors import QingshanError
+from qingshan.errors import IllegalStep, QingshanError
 
 
 class CaseError(QingshanError):
@@ -22,19 +20,8 @@ class CaseNotFound(CaseError):
         super().__init__(f"no case {case_id}", case_id=case_id)
 
 
-class IllegalTransition(CaseError):
+class IllegalTransition(IllegalStep, CaseError):
     """An event the lifecycle does not allow in the case's state."""
-
-    status_code = 409
-
-    def __init__(self, event: str, state: str, allowed: Sequence[str] = ()) -> None:
-        hint = f" (allowed: {', '.join(allowed)})" if allowed else " (no event is allowed)"
-        super().__init__(
-            f"event {event!r} is not allowed in state {state!r}{hint}",
-            event=event,
-            state=state,
-            allowed=list(allowed),
-        )
 
 
 class GuardFailed(CaseError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qingshan.errors import QingshanError
+from qingshan.errors import IllegalStep, QingshanError
 
 __all__ = [
     "TargetError",
@@ -71,19 +71,8 @@ class ReportNotFound(TargetError):
         super().__init__(f"no progress report {report_id}", report_id=report_id)
 
 
-class IllegalReportStep(TargetError):
+class IllegalReportStep(IllegalStep, TargetError):
     """An event the report lifecycle does not allow in the report's state."""
-
-    status_code = 409
-
-    def __init__(self, event: str, state: str, allowed: Sequence[str] = ()) -> None:
-        hint = f" (allowed: {', '.join(allowed)})" if allowed else " (no event is allowed)"
-        super().__init__(
-            f"event {event!r} is not allowed in state {state!r}{hint}",
-            event=event,
-            state=state,
-            allowed=list(allowed),
-        )
 
 
 class BadReport(TargetError):
