@@ -537,13 +537,17 @@ def find_enterprise(session: Session, text: str) -> tuple[int, str] | None:
 @dataclass(frozen=True)
 class EnterpriseEntry:
     """An enterprise as a directory lists it (the 市场主体名录库 of a spot-check draw): id, name,
-    county, 重点排污单位 or not, status (operating | suspended | closed)."""
+    county, 重点排污单位 or not, status (operating | suspended | closed); its 统一社会信用代码,
+    rule-pack industry and GB/T 4754-2017 code (the carbon accounts' peers)."""
 
     id: int
     name: str
     region_code: str
     key_unit: bool
     status: str
+    credit_code: str = ""
+    industry: str = ""
+    industry_code: str | None = None
 
 
 def enterprise_directory(session: Session, region_code: str) -> list[EnterpriseEntry]:
@@ -552,8 +556,12 @@ def enterprise_directory(session: Session, region_code: str) -> list[EnterpriseE
     prefix = scope_prefix(region_code)
     rows = session.execute(
         select(Enterprise.id, Enterprise.name, Enterprise.region_code, Enterprise.key_unit,
-               Enterprise.status)
+               Enterprise.status, Enterprise.credit_code, Enterprise.industry,
+               Enterprise.industry_code)
         .where(Enterprise.region_code.startswith(prefix, autoescape=True))
         .order_by(Enterprise.id)
     ).all()  # fmt: skip
-    return [EnterpriseEntry(int(i), str(n), str(r), bool(k), str(s)) for i, n, r, k, s in rows]
+    return [
+        EnterpriseEntry(int(i), str(n), str(r), bool(k), str(s), str(c), str(ind), ic)
+        for i, n, r, k, s, c, ind, ic in rows
+    ]
