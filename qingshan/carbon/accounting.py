@@ -1,7 +1,8 @@
 """An enterprise's monthly CO2 emissions by GB/T 32150 and the NDRC accounting guidelines.
 
-GB/T 32150-2015 《工业企业温室气体排放核算和报告通则》 §6 (accounting steps) and Appendix B
-(formulas), as the 24 industry guidelines (NDRC 2013–2015) apply them::
+GB/T 32150-2015 《工业企业温室气体排放核算和报告通则》 §6 (核算边界确定: the reporting entity's
+production systems) and §7 (核算步骤与方法: sources and formulas), as the 24 industry guidelines
+(NDRC 2013–2015) apply them::
 
     E = E_fuel + E_process + E_elec,purchased + E_heat,purchased − E_elec,exported − E_heat,exported
     E_fuel  = Σ_i AD_i × NCV_i × CC_i × OF_i × 44/12                   (scope 1)
@@ -10,7 +11,8 @@ GB/T 32150-2015 《工业企业温室气体排放核算和报告通则》 §6 (a
     E_heat  = AD [GJ] × 0.11 [tCO2/GJ]                                 (scope 2)
 
 Biomass combustion CO2 is computed the same way but reported apart and not counted in the total
-(GB/T 32150-2015 §6.3 note and the guidelines' "生物质燃料燃烧…不计入"). The method edition
+(GB/T 32150-2015: "生物质燃料燃烧产生的温室气体排放，应单独核算并在报告中给予说明，但不计入温室
+气体排放总量"). Sub-clause numbers inside §7 are not confirmed from the text (see docs/carbon.md). The method edition
 follows the month (:func:`~qingshan.carbon.factors.method_edition`); the 2025 revision keeps the
 same formulas for these sources (heat: measured first, 0.11 tCO2/GJ default, §7.5.6–7.5.7 [3P]).
 """
@@ -23,7 +25,8 @@ from typing import Any
 
 from qingshan.carbon.activity import ActivityMonth, validate_activity
 from qingshan.carbon.errors import CarbonError, WrongUnit
-from qingshan.carbon.factors import CO2_PER_C, Factor, FactorLibrary, method_edition
+from qingshan.carbon.factor_files import CO2_PER_C, Factor
+from qingshan.carbon.factors import FactorLibrary, method_edition
 
 __all__ = [
     "EmissionLine",
@@ -96,7 +99,7 @@ def _period_warning(f: Factor, on: dt.date) -> str | None:
 def emissions_month(
     a: ActivityMonth, library: FactorLibrary, *, basis: str = "ets", guideline: str = "general"
 ) -> MonthResult:
-    """CO2 emissions of one enterprise-month [tCO2] by GB/T 32150-2015 §6 / Appendix B.
+    """CO2 emissions of one enterprise-month [tCO2] by GB/T 32150-2015 §7 and the guidelines.
 
     Parameters
     ----------
@@ -131,7 +134,7 @@ def emissions_month(
     used: dict[str, Factor] = {}
     warnings: list[str] = []
 
-    # fuel combustion, GB/T 32150-2015 Appendix B.1: AD × NCV × CC × OF × 44/12; same fuel summed
+    # fuel combustion (GB/T 32150-2015 §7; guidelines): AD × NCV × CC × OF × 44/12; same fuel summed
     amounts: dict[str, float] = {}
     for fu in a.fuels:
         f = library.fuel(fu.fuel, on, guideline=guideline)
@@ -159,7 +162,7 @@ def emissions_month(
             )
         )
 
-    # process: cement clinker calcination (cement guideline 2013 §5; GB/T 32150-2015 B.3)
+    # process: cement clinker calcination (cement guideline 2013, carbonate decomposition)
     if a.clinker_t is not None and a.clinker_t > 0:
         f = library.process("clinker", on)
         used[f.id] = f
@@ -167,7 +170,7 @@ def emissions_month(
             EmissionLine("process:clinker", 1, a.clinker_t, "t", a.clinker_t * _v(f), False, f.id)
         )
 
-    # purchased and exported electricity (GB/T 32150-2015 B.4) and heat (B.5)
+    # purchased minus exported electricity and heat (GB/T 32150-2015 §7; guidelines)
     green = 0.0
     if (
         a.electricity_purchased_mwh > 0
