@@ -170,8 +170,14 @@ class FactorLibrary:
 
     def with_override(self, factor: Factor) -> FactorLibrary:
         """A new library where ``factor`` replaces the one of the same id (or is added): a
-        correction. The row is validated like a file row; the version changes."""
-        checked = factor_from_row(factor.to_row(), path="<override>")
+        correction. The row is validated like a file row; a fuel's value (and a clinker factor
+        given by its composition) is recomputed from ``params``, so a correction changes the
+        parameters (``dataclasses.replace(f, params={**f.params, "cc": 0.027})``). The version
+        changes with any value."""
+        row = factor.to_row()
+        if factor.kind == "fuel" or "cao" in row:
+            row.pop("value")
+        checked = factor_from_row(row, path="<override>")
         return FactorLibrary([*(f for f in self._by_id.values() if f.id != checked.id), checked])
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,12 @@ def test_version_is_stable_and_changes_with_any_value(lib: FactorLibrary) -> Non
     assert lib.grid(D(2024, 1, 1)).value == 0.5703  # the original library is untouched
     same = lib.with_override(ets)
     assert same.version == lib.version
+    # a fuel correction changes a parameter; the EF follows:
+    # 20.908 GJ/t × 0.02700 tC/GJ × 0.94 × 44/12 = 1.94570 tCO2/t
+    coal = lib.get("fuel/raw_coal/guideline-2013")
+    fixed = lib.with_override(replace(coal, params={**coal.params, "cc": 0.02700}))
+    assert fixed.get(coal.id).value == pytest.approx(20.908 * 0.027 * 0.94 * 44 / 12, rel=1e-12)
+    assert fixed.version != lib.version
 
 
 def _write(path: Path, rows: list[dict[str, object]], **header: object) -> Path:
