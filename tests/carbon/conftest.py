@@ -3,7 +3,7 @@ enterprises (``carbon_world``), and the scopes that read them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.archive.models import Enterprise, Industry
+from qingshan.carbon.factors import Factor, fuel_ef
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 
@@ -59,3 +60,11 @@ def carbon_world(engine) -> CarbonWorld:
         s.add_all([power, cement, *dyeing])
         s.flush()
         return CarbonWorld(power.id, cement.id, tuple(e.id for e in dyeing))
+
+
+def corrected(factor: Factor, **params: float) -> Factor:
+    """``factor`` with ``params`` changed (a fuel's ``ncv``, ``cc``, ``of``): a correction to
+    pass to ``FactorLibrary.with_override``, which validates it and recomputes the value."""
+    p = {**factor.params, **params}
+    value = fuel_ef(p["ncv"], p["cc"], p["of"]) if factor.kind == "fuel" else factor.value
+    return replace(factor, params=p, value=value)

@@ -14,11 +14,11 @@ from qingshan.audit.models import AuditLog
 from qingshan.carbon import service
 from qingshan.carbon.activity import ActivityMonth, FuelUse
 from qingshan.carbon.errors import NegativeAmount, UnknownFuel, WrongUnit
-from qingshan.carbon.factors import load_library, with_params
+from qingshan.carbon.factors import load_library
 from qingshan.carbon.models import CarbonActivity, CarbonResult
 from qingshan.db.engine import session_scope
 
-from .conftest import HANGZHOU, NINGBO, NOW, PROVINCE, XIHU
+from .conftest import HANGZHOU, NINGBO, NOW, PROVINCE, XIHU, corrected
 
 MARCH = date(2026, 3, 1)
 
@@ -28,7 +28,7 @@ def _library():
     worked figure below does not rest on the data file's [3P] cells)."""
     lib = load_library()
     gas = lib.fuel("natural_gas", MARCH)
-    return lib.with_override(with_params(gas, ncv=389.31, cc=0.01532, of=0.99))
+    return lib.with_override(corrected(gas, ncv=389.31, cc=0.01532, of=0.99))
 
 
 def _gas_month(eid: int, month: date = MARCH, *, gas: float = 10.0, va: float | None = 500.0,
