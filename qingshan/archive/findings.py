@@ -45,6 +45,8 @@ __all__ = [
     "EnterpriseRecordSources",
     "CreditGrade",
     "CreditSummary",
+    "CarbonCard",
+    "CarbonSummary",
     "FRAUD_CATEGORY",
     "case_findings",
     "StripCell",
@@ -189,6 +191,31 @@ class CreditSummary(Protocol):
     the credit domain (the registry hands it over)."""
 
     def __call__(self, session: Session, enterprise_id: int) -> CreditGrade | None: ...
+
+
+@dataclass(frozen=True)
+class CarbonCard:
+    """The carbon account in short (碳账户), as the carbon domain computed it: the latest year
+    with results, its total [tCO2], intensity [tCO2/10^4 yuan], the 碳效码 grade (1..5 or None),
+    level, colour and method label, the warnings counted, and the account's page."""
+
+    year: int
+    total_tco2: float
+    intensity: float | None
+    grade: int | None
+    level: str | None
+    colour: str | None
+    method: str
+    warnings: int
+    months: int
+    url: str
+
+
+class CarbonSummary(Protocol):
+    """The carbon section of the enterprise page: the card or None (no account). Implemented
+    by the carbon domain (the registry hands it over); scoped like the page."""
+
+    def __call__(self, session: Session, scope: Scope, enterprise_id: int) -> CarbonCard | None: ...
 
 
 def case_findings(cases: Sequence[CaseRef], *, now: datetime) -> list[Finding]:

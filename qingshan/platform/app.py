@@ -32,10 +32,13 @@ from qingshan.api.responses import ERROR_RESPONSES
 from qingshan.archive import api as archive_api
 from qingshan.archive import web as archive_web
 from qingshan.archive.findings import (
+    CarbonSummary,
     CreditSummary,
     EnterpriseRecordSources,
 )
 from qingshan.archive.service import OutletCounts
+from qingshan.carbon import web as carbon_web
+from qingshan.carbon.account_view import carbon_brief
 from qingshan.cases import api as cases_api
 from qingshan.cases import open311 as open311_api
 from qingshan.cases import public_web as complaints_web
@@ -148,6 +151,7 @@ PAGES: tuple[APIRouter, ...] = (
     screen_web.router,
     ranking_web.router,
     targets_web.router,
+    carbon_web.router,
 )
 
 #: the top navigation
@@ -193,6 +197,14 @@ NAV: tuple[NavItem, ...] = (
         prefixes=("/targets/",),
         roles=(Role.PROVINCE, Role.CITY, Role.COUNTY),
     ),
+    NavItem(
+        "/carbon",
+        "nav.carbon",
+        ("/carbon",),
+        login=True,
+        prefixes=("/carbon/",),
+        roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE),
+    ),
     NavItem("/devices", "nav.devices", ("/devices",), login=True),
     NavItem("/admin/jobs", "nav.admin_jobs", ("/admin/jobs",), login=True, roles=(Role.PROVINCE,)),
     NavItem(f"{API_PREFIX}/docs", "nav.api"),
@@ -228,6 +240,7 @@ def providers() -> dict[type, Any]:
         OutletCounts: outlet_counts,
         EnterpriseRecordSources: RecordSources(),
         CreditSummary: credit_summary,
+        CarbonSummary: carbon_brief,
         Jobs: JOBS,
         CaseSink: CASES_SINK,
         SiteCases: site_cases_public,

@@ -2406,6 +2406,8 @@ _RAW |= {
         "各月结果均为首次核算（无修订或因子更正）",
         "Every month's result is its first (no revision or factor correction)",
     ),
+    "cb.open_account": ("查看碳账户", "Open the carbon account"),
+    "cb.no_account": ("尚无碳账户数据", "No carbon account yet"),
     "cb.current": ("现行", "current"),
     # Excel exports (exports.py)
     "cb.x.county": ("区县", "County"),
