@@ -25,6 +25,7 @@ from qingshan.sim.demo_cases import city_signers
 from qingshan.targets import service
 from qingshan.targets.models import Target, TargetShare
 from qingshan.targets.plan_file import DEFAULT_PLAN, plan_for_year, read_plan_file
+from qingshan.targets.reminders import send_reminders
 from qingshan.targets.status import expected_progress
 from qingshan.timeutil import as_cst
 
@@ -151,5 +152,5 @@ def seed_demo_targets(
                                           str(rng.choice(RETURN_REASONS)), now=review_at)  # fmt: skip
                 state = report.state
                 by_state[state] = by_state.get(state, 0) + 1
-        reminders = service.send_reminders(session, now=now, plan_code=spec.code)
+        reminders = send_reminders(session, now=now, plan_code=spec.code)
     return DemoTargets(result.targets, n, by_state, reminders)

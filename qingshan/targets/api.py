@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path
 from qingshan.accounts.models import Role, User
 from qingshan.api.deps import ScopeDep, SessionDep, provided, require_roles
 from qingshan.targets import service
+from qingshan.targets.board import Cell, TargetRow, progress_board, target_detail
 from qingshan.targets.kpi import KpiRegistry
 from qingshan.targets.schemas import (
     BoardPublic,
@@ -31,12 +32,12 @@ Registry = Annotated[KpiRegistry, provided(KpiRegistry)]
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-def _cell(c: service.Cell) -> CellPublic:
+def _cell(c: Cell) -> CellPublic:
     return CellPublic(region_code=c.region_code, owed=c.owed, value=c.value, progress=c.progress,
                       status=None if c.status is None else c.status.value, as_of=c.as_of)  # fmt: skip
 
 
-def _target(r: service.TargetRow) -> TargetPublic:
+def _target(r: TargetRow) -> TargetPublic:
     t = r.target
     return TargetPublic(
         id=t.id, code=t.code, item=t.item, wording=t.wording, wording_en=t.wording_en,
@@ -49,7 +50,7 @@ def _target(r: service.TargetRow) -> TargetPublic:
 @router.get("", response_model=BoardPublic | None)
 def get_board(user: Officer, session: SessionDep, scope: ScopeDep, registry: Registry):
     """The plan's progress in the caller's region (null: no plan loaded)."""
-    board = service.progress_board(session, scope, registry=registry)
+    board = progress_board(session, scope, registry=registry)
     if board is None:
         return None
     return BoardPublic(
@@ -65,7 +66,7 @@ def get_target(
     target_id: Id, user: Officer, session: SessionDep, scope: ScopeDep, registry: Registry
 ):
     """A target with the reports of the caller's region (the province: all), newest first."""
-    d = service.target_detail(session, scope, target_id, registry=registry)
+    d = target_detail(session, scope, target_id, registry=registry)
     return TargetDetailPublic(
         target=_target(d.row),
         reports=[ReportPublic.model_validate(r, from_attributes=True) for r in d.reports],

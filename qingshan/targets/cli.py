@@ -13,6 +13,7 @@ from qingshan.config import get_settings
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.targets import service
 from qingshan.targets.plan_file import DEFAULT_PLAN, plan_for_year, read_plan_file
+from qingshan.targets.reminders import send_reminders
 
 console = Console()
 app = typer.Typer(help="目标任务分解与考核 the plan's targets.", no_args_is_help=True)
@@ -43,5 +44,5 @@ def load(
 def remind() -> None:
     """Record the deadline reminders due now (as the scheduler's job does)."""
     with acting_as("cli"), session_scope(get_engine(get_settings().db_url)) as session:
-        n = service.send_reminders(session)
+        n = send_reminders(session)
     console.print(f"{n} reminder(s) sent")

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from qingshan.audit import acting_as
 from qingshan.db.engine import session_scope
-from qingshan.targets.service import REMINDER_DAYS, send_reminders
+from qingshan.targets.reminders import REMINDER_DAYS, send_reminders
 from qingshan.timeutil import utcnow
 
 __all__ = ["run_reminders"]

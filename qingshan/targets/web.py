@@ -19,8 +19,10 @@ from qingshan.api.deps import SessionDep, SettingsDep, provided
 from qingshan.cases.service import evidence_limits
 from qingshan.errors import QingshanError
 from qingshan.targets import service
+from qingshan.targets.board import progress_board, target_detail
 from qingshan.targets.errors import BadReport
 from qingshan.targets.kpi import KpiRegistry
+from qingshan.targets.reminders import reminders_for
 from qingshan.targets.status import Status
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import LABELS, get_lang, translate
@@ -68,13 +70,13 @@ def targets_page(
 ) -> HTMLResponse:
     """目标考核: the plan's progress in the viewer's region."""
     try:
-        board = service.progress_board(session, viewer.scope, registry=registry)
+        board = progress_board(session, viewer.scope, registry=registry)
     except QingshanError as exc:
         return _forbidden(request, viewer, exc)
     context = _common(request, viewer) | {
         "board": board,
         "forbidden": None,
-        "reminders": service.reminders_for(session, viewer.scope)[:20],
+        "reminders": reminders_for(session, viewer.scope)[:20],
     }
     return render(request, "targets.html", context, viewer=viewer)
 
@@ -91,7 +93,7 @@ def _detail(
     status_code: int = 200,
 ) -> HTMLResponse:
     try:
-        detail = service.target_detail(session, viewer.scope, target_id, registry=registry)
+        detail = target_detail(session, viewer.scope, target_id, registry=registry)
     except QingshanError as exc:
         return _forbidden(request, viewer, exc)
     lang = get_lang(request)

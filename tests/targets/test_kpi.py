@@ -14,6 +14,7 @@ from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.platform.kpis import kpi_registry
 from qingshan.targets import service
+from qingshan.targets.board import progress_board
 from qingshan.targets.errors import UnknownKpi
 from qingshan.targets.kpi import KpiProvider, KpiRegistry, KpiValue, Period
 from qingshan.targets.plan_file import DEFAULT_PLAN, read_plan_file
@@ -78,7 +79,7 @@ def test_case_kpis_from_seeded_cases(engine, four_cases):
         closure = registry.get("cases.closure_rate")
         # 2 closed of 3 live cases (the cancelled one does not count): 66.7 %
         assert closure.value(s, "330100", half) == KpiValue(66.7, "%", "2 / 3")
-        board = service.progress_board(s, HANGZHOU, registry=registry, as_of=date(2021, 7, 2))
+        board = progress_board(s, HANGZHOU, registry=registry, as_of=date(2021, 7, 2))
         kpis = {name: (value, basis) for name, _, _, value, basis in board.kpis}
         assert kpis["cases.closed_on_time"] == (50.0, "1 / 2")
         assert kpis["cases.closure_rate"] == (66.7, "2 / 3")
@@ -94,14 +95,14 @@ def test_a_computed_target_takes_its_providers_value(engine, four_cases):
     registry = KpiRegistry([Sections()])
     assert isinstance(Sections(), KpiProvider)
     with session_scope(engine) as s:
-        board = service.progress_board(s, PROVINCE, registry=registry, as_of=date(2021, 7, 2))
+        board = progress_board(s, PROVINCE, registry=registry, as_of=date(2021, 7, 2))
         row = next(r for r in board.rows if r.target.code == "12.1")  # 158 sections
         assert (row.province.value, row.province.progress) == (79.0, 0.5)
         assert row.province.status is Status.ON_TRACK  # 0.5 against 0.5 elapsed
         assert (row.cities["330100"].value, row.cities["330100"].status) == (15.0, Status.MET)
         assert row.cities["330200"].progress == 7 / 15  # 宁波 owes 15 (158 = 4 × 15 + 7 × 14)
         # without its provider a computed target has no value
-        bare = service.progress_board(s, PROVINCE, registry=KpiRegistry(), as_of=date(2021, 7, 2))
+        bare = progress_board(s, PROVINCE, registry=KpiRegistry(), as_of=date(2021, 7, 2))
         assert next(r for r in bare.rows if r.target.code == "12.1").province.status is (
             Status.NO_DATA)  # fmt: skip
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from qingshan.cases import service as cases
 from qingshan.db.engine import session_scope
 from qingshan.targets import service
+from qingshan.targets.board import progress_board, target_detail
 from qingshan.targets.errors import (
     BadReport,
     IllegalReportStep,
@@ -20,6 +21,7 @@ from qingshan.targets.errors import (
 )
 from qingshan.targets.models import Target, TargetReminder, TargetShare, TargetUnit
 from qingshan.targets.plan_file import DEFAULT_PLAN, read_plan_file
+from qingshan.targets.reminders import reminders_for, send_reminders
 from qingshan.targets.status import Status
 
 from .conftest import ENTERPRISE, HANGZHOU, NINGBO, PROVINCE, XIHU
@@ -77,7 +79,7 @@ def test_the_report_lifecycle(engine, loaded):
                                                     r"\(no event is allowed\)"):  # fmt: skip
             service.review_report(s, PROVINCE, r.id, "audit", now=NOW)
         # counted: 3 of 杭州's 4 parks on 2021-07-02 (expected 0.5) → on track
-        board = service.progress_board(s, PROVINCE, as_of=date(2021, 7, 2))
+        board = progress_board(s, PROVINCE, as_of=date(2021, 7, 2))
         row = next(x for x in board.rows if x.target.code == "12.2")
         cell = row.cities["330100"]
         assert (cell.value, cell.progress, cell.status) == (3.0, 0.75, Status.ON_TRACK)
@@ -86,7 +88,7 @@ def test_the_report_lifecycle(engine, loaded):
         assert row.cities["330200"].status is Status.NO_DATA
         assert (row.reported, row.owing) == (1, 11)
         # 杭州's own board counts its own cells: 12.2 on track, 18 not reported, 21.1 not its
-        counts = service.progress_board(s, HANGZHOU, as_of=date(2021, 7, 2)).counts()
+        counts = progress_board(s, HANGZHOU, as_of=date(2021, 7, 2)).counts()
         assert (counts["on_track"], counts["no_data"], sum(counts.values())) == (1, 18, 19)
 
 
@@ -115,15 +117,15 @@ def test_scope(engine, loaded):
         r = service.submit_report(s, NINGBO, t.id, "330200", 1, date(2021, 6, 1), now=NOW)
         with pytest.raises(ReportNotFound, match=f"no progress report {r.id}"):
             service.resubmit_report(s, HANGZHOU, r.id, 1, date(2021, 6, 1), now=NOW)  # Ningbo's
-        assert [x.region_code for x in service.target_detail(
+        assert [x.region_code for x in target_detail(
             s, HANGZHOU, t.id, as_of=date(2021, 7, 2)).reports] == []  # fmt: skip
-        assert service.progress_board(s, XIHU, as_of=date(2021, 7, 2)).cities == ["330100"]
-        assert service.progress_board(s, HANGZHOU, as_of=date(2021, 7, 2)).cities == ["330100"]
-        assert len(service.progress_board(s, PROVINCE, as_of=date(2021, 7, 2)).cities) == 11
-        detail = service.target_detail(s, XIHU, t.id, as_of=date(2021, 7, 2))
+        assert progress_board(s, XIHU, as_of=date(2021, 7, 2)).cities == ["330100"]
+        assert progress_board(s, HANGZHOU, as_of=date(2021, 7, 2)).cities == ["330100"]
+        assert len(progress_board(s, PROVINCE, as_of=date(2021, 7, 2)).cities) == 11
+        detail = target_detail(s, XIHU, t.id, as_of=date(2021, 7, 2))
         assert detail.read_only and detail.may_report == [] and detail.reports == []
         with pytest.raises(NotPermitted, match="province, city and county accounts"):
-            service.progress_board(s, ENTERPRISE)
+            progress_board(s, ENTERPRISE)
 
 
 def test_a_plan_with_reports_is_not_replaced(engine, loaded):
@@ -141,12 +143,12 @@ def test_reminders_once_per_lead_time(engine, loaded):
         done = service.submit_report(s, HANGZHOU, t.id, "330100", 100, date(2021, 5, 31),
                                      now=datetime(2021, 6, 1, 1, tzinfo=UTC))  # fmt: skip
         service.review_report(s, PROVINCE, done.id, "accept")
-        n = service.send_reminders(s, now=datetime(2021, 6, 1, 1, tzinfo=UTC))
+        n = send_reminders(s, now=datetime(2021, 6, 1, 1, tzinfo=UTC))
         assert n == 10  # 14.1: the ten cities not at 100 % (杭州 met), 30 days ahead
-        assert service.send_reminders(s, now=datetime(2021, 6, 2, 1, tzinfo=UTC)) == 0
+        assert send_reminders(s, now=datetime(2021, 6, 2, 1, tzinfo=UTC)) == 0
         rows = s.scalars(select(TargetReminder)).all()
         assert {(r.target_id, r.days) for r in rows} == {(t.id, 30)}
         assert "330100" not in {r.region_code for r in rows}
-        n7 = service.send_reminders(s, now=datetime(2021, 6, 24, 1, tzinfo=UTC))
+        n7 = send_reminders(s, now=datetime(2021, 6, 24, 1, tzinfo=UTC))
         assert n7 == 10
-        assert [r.region_code for _, r in service.reminders_for(s, NINGBO)] == ["330200"] * 2
+        assert [r.region_code for _, r in reminders_for(s, NINGBO)] == ["330200"] * 2
