@@ -50,7 +50,7 @@ from qingshan.carbon.imports import MAX_BYTES, ImportReport, header_of, parse_wo
 from qingshan.carbon.models import CarbonActivity, CarbonPeakPath, CarbonResult
 from qingshan.carbon.plausibility import AccountWarning, check_months, months_of_year
 from qingshan.geo.regions import in_scope
-from qingshan.tablefile import RowProblem
+from qingshan.tablefile import RowProblem, TableFileError
 from qingshan.timeutil import utcnow
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "NotFound",
     "OutsideScope",
     "BadActivity",
+    "BadWorkbook",
     "library_of",
     "submit_activity",
     "import_activity_excel",
@@ -102,6 +103,13 @@ class OutsideScope(CarbonError):
 
 class BadActivity(CarbonError):
     """An activity that cannot be stored (month not a first day, out of range, bad source)."""
+
+
+class BadWorkbook(CarbonError):
+    """A file that is not a readable activity workbook (damaged, an .xls, no header row)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="file")
 
 
 def library_of(data_dir: Path | None) -> FactorLibrary:
@@ -257,13 +265,19 @@ def import_activity_excel(
     **Good rows are stored, bad rows are reported and not stored.** Each good row goes through
     :func:`submit_activity` in a savepoint, so a row is stored whole (activity and result) or
     not at all; a problem names the row, the column and what is wrong. An unreadable file
-    raises :class:`~qingshan.tablefile.TableFileError`."""
+    raises :class:`BadWorkbook` (422)."""
     library = library or load_library()
     now = now or utcnow()
     directory = {e.credit_code: (e.id, e.name) for e in enterprise_directory(session, "330000")}
-    parsed = parse_workbook(data, directory=directory,
-                            allowed=set(enterprises_in_scope(session, scope)), library=library,
-                            now=now, max_bytes=max_bytes)  # fmt: skip
+    if len(data) > max_bytes:
+        raise BadWorkbook(f"larger than the limit of {max_bytes} bytes "
+                          "(setting QINGSHAN_MAX_FILE_BYTES)")  # fmt: skip
+    try:
+        parsed = parse_workbook(data, directory=directory,
+                                allowed=set(enterprises_in_scope(session, scope)),
+                                library=library, now=now, max_bytes=max_bytes)  # fmt: skip
+    except TableFileError as exc:
+        raise BadWorkbook(str(exc)) from None
     report = ImportReport(rows=parsed.rows, problems=list(parsed.problems))
     for rownum, activity in parsed.good:
         try:

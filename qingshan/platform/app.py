@@ -37,6 +37,7 @@ from qingshan.archive.findings import (
     EnterpriseRecordSources,
 )
 from qingshan.archive.service import OutletCounts
+from qingshan.carbon import api as carbon_api
 from qingshan.carbon import web as carbon_web
 from qingshan.carbon.account_view import carbon_brief
 from qingshan.cases import api as cases_api
@@ -128,6 +129,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     ranking_api.router,
     targets_api.router,
     forecast_api.router,
+    carbon_api.router,
 )
 
 #: dashboard page routers

@@ -208,6 +208,7 @@ PATH_VALUES = {
     "basin": "钱塘江流域",
     "city_code": "330100",
     "target_id": "1",
+    "region_code": "330100",  # a region's carbon peak path
     "resource": "Things",  # the SensorThings view's resource path (Things, Things(1)/Datastreams …)
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
