@@ -227,12 +227,13 @@ def contribution(before: pd.DataFrame, after: pd.DataFrame, *, top: int = 10) ->
 
 def trajectory(frame: pd.DataFrame, path: Mapping[int, float]) -> pd.DataFrame:
     """The yearly totals [tCO2] against the peak path a user set (``path``: year → tCO2): one
-    row per year of either, with ``actual`` (None where no data), ``months`` of data, ``target``
+    row per year from the first to the last of either (the years between too), with ``actual`` (None where no data), ``months`` of data, ``target``
     (None where the path says nothing), ``gap`` = actual − target and ``pace``: the target
     prorated to the months with data (a year covered in part is compared with the part of its
     target; ``gap_pace`` = actual − pace), so a year in progress is not read as far below."""
     years = by_year(frame)
-    ys = sorted(set(int(y) for y in years["year"]) | set(int(y) for y in path))
+    known = set(int(y) for y in years["year"]) | set(int(y) for y in path)
+    ys = list(range(min(known), max(known) + 1)) if known else []
     act = dict(zip(years["year"].astype(int), years["total_tco2"], strict=True))
     months = dict(zip(years["year"].astype(int), years["months"], strict=True))
     rows = []

@@ -129,6 +129,10 @@ def test_trajectory_against_the_peak_path_prorates_a_part_year():
     assert out.loc[2026, "gap_pace"] == pytest.approx(-20)
     assert pd.isna(out.loc[2027, "actual"])
     assert out.loc[2027, "months"] == 0
+    # the years between the data and a far path year are rows too, without a target
+    far = rollups.trajectory(frame(), {2030: 1.0})
+    assert list(far["year"]) == [2025, 2026, 2027, 2028, 2029, 2030]
+    assert far["target"].isna().sum() == 5
 
 
 def test_empty_frame_rolls_up_to_empty_tables():

@@ -159,6 +159,10 @@
     chart.getDom().setAttribute("data-months", String(cfg.months.length));
   }
 
+  // the year and comparison pickers show their choice at once (a form GET)
+  document.querySelectorAll(".qs-cb-tools select").forEach(function (sel) {
+    sel.addEventListener("change", function () { sel.form.submit(); });
+  });
   drawMap();
   drawYears();
   drawMonths();
