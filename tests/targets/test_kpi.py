@@ -6,21 +6,25 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import insert
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.cases import service as cases
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
-from qingshan.platform.kpis import kpi_registry
+from qingshan.platform.kpis import kpi_registry, province_air
 from qingshan.targets import service
 from qingshan.targets.board import progress_board
 from qingshan.targets.errors import UnknownKpi
 from qingshan.targets.kpi import KpiProvider, KpiRegistry, KpiValue, Period
 from qingshan.targets.plan_file import DEFAULT_PLAN, read_plan_file
+from qingshan.targets.ranking_models import RankingAirDay
 from qingshan.targets.status import Status
 
 from .conftest import HANGZHOU, PROVINCE
+
+PROVINCE_CODE = "330000"
 
 
 def T(month: int, day: int) -> datetime:
@@ -115,3 +119,40 @@ def test_the_registry_names_what_it_has():
         registry.get("waste.utilisation_rate")
     with pytest.raises(ValueError, match="'cases.closure_rate' is registered twice"):
         registry.register(registry.get("cases.closure_rate"))
+
+
+def _day(city: str, day: int, pm25: float, synthetic: bool = False) -> dict:
+    return {"level": "city", "region_code": city, "day": date(2021, 6, day), "so2": None,
+            "no2": None, "pm10": None, "pm25": pm25, "co": None, "o3_8h": None, "sites": 3,
+            "synthetic": synthetic}  # fmt: skip
+
+
+def test_the_province_air_figures_are_the_mean_of_its_cities():
+    # HJ 633-2012 Table 1, PM2.5 24 h: 35 → IAQI 50, 75 → 100 (good), 115 → 150;
+    # 76 → 100 + (150 − 100)/(115 − 75) × (76 − 75) = 101.25 → 102 (not good)
+    rows = [_day("330100", 1, 35), _day("330100", 2, 115),  # 杭州: 1 of 2 good → 50 %
+            _day("330200", 1, 75), _day("330200", 2, 41),  # 宁波: 2 of 2 good → 100 %
+            _day("330300", 1, 76)]  # 温州: 0 of 1 good → 0 %  # fmt: skip
+    got = province_air(rows)
+    assert got["cities"] == 3
+    assert got["compliance_rate"] == pytest.approx((50 + 100 + 0) / 3)  # each city weighs alike
+    assert got["pm25_mean"] == pytest.approx((75 + 58 + 76) / 3)  # city means 75, 58, 76
+    assert province_air([]) == {"compliance_rate": None, "pm25_mean": None, "cities": 0}
+
+
+def test_the_province_good_day_rate_is_read_from_the_ranking_days(engine):
+    with session_scope(engine) as s:
+        seed_regions(s)
+        s.execute(insert(RankingAirDay), [
+            _day("330100", 1, 35), _day("330100", 2, 115), _day("330200", 1, 75),
+            _day("330200", 2, 41),
+            _day("330300", 1, 200, synthetic=True),  # the synthetic previous year never counts
+        ])  # fmt: skip
+        registry = kpi_registry()
+        period = Period(date(2021, 6, 1), date(2021, 6, 30))
+        rate = registry.get("air.good_day_rate").value(s, PROVINCE_CODE, period)
+        pm25 = registry.get("air.pm25_mean").value(s, PROVINCE_CODE, period)
+        assert rate is not None and (rate.value, rate.unit) == (75.0, "%")
+        assert "2 个设区城市平均" in rate.basis
+        assert pm25 is not None and pm25.value == 66.5  # (75 + 58) / 2
+        assert registry.get("air.good_day_rate").value(s, "330106", period) is None  # a county
