@@ -61,6 +61,10 @@ class CarbonResult(Base):
     biomass_tco2: Mapped[float] = mapped_column(Float)
     total_tco2: Mapped[float] = mapped_column(Float)
     value_added_10k_yuan: Mapped[float | None] = mapped_column(Float)
+    #: purchased electricity of the month [MWh] (the activity's; the pages' electricity view)
+    electricity_mwh: Mapped[float] = mapped_column(Float, default=0.0)
+    #: zero-carbon electricity at the grid factor [tCO2], deducted for the 碳效码 only
+    green_tco2: Mapped[float] = mapped_column(Float, default=0.0)
     data: Mapped[dict] = mapped_column(JSON)  # result_to_json
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     computed_at: Mapped[datetime]

@@ -18,6 +18,7 @@ enterprise_directory`), never its tables.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
@@ -65,6 +66,7 @@ __all__ = [
     "BadWorkbook",
     "library_of",
     "submit_activity",
+    "submit_many",
     "import_activity_excel",
     "recompute",
     "account",
@@ -199,7 +201,8 @@ def _result_values(
         enterprise_id=r.enterprise_id, month=r.month, version=version, activity_revision=revision,
         library_version=r.library_version, basis=r.basis, edition=r.edition,
         scope1_tco2=r.scope1_tco2, scope2_tco2=r.scope2_tco2, biomass_tco2=r.biomass_tco2,
-        total_tco2=r.total_tco2, value_added_10k_yuan=va, data=data,
+        total_tco2=r.total_tco2, value_added_10k_yuan=va, electricity_mwh=_electricity(data),
+        green_tco2=r.green_tco2, data=data,
         warnings=list(r.warnings), computed_at=now,
         reason=reason[:200], current=True,
     )  # fmt: skip
@@ -247,6 +250,50 @@ def submit_activity(
                   va=activity.value_added_10k_yuan)  # fmt: skip
     session.flush()
     return result
+
+
+def submit_many(
+    session: Session,
+    activities: list[ActivityMonth],
+    *,
+    source: str,
+    actor: str,
+    library: FactorLibrary,
+    now: datetime,
+) -> int:
+    """Store many first submissions at once (the simulator, a migration of old accounts):
+    each activity as revision 1 and its result as version 1, with bulk inserts (no audit rows:
+    not a user's change). Refused with :class:`BadActivity` if any (enterprise, month) already
+    has a submission — a resubmission goes through :func:`submit_activity`. Every activity is
+    validated and computed before anything is stored. Returns the number stored."""
+    if source not in SOURCES:
+        raise BadActivity(
+            f"source must be one of {', '.join(SOURCES)} (got {source!r})", field="source"
+        )
+    if not activities:
+        return 0
+    for a in activities:
+        _check_month(a.month, now.date())
+        validate_activity(a)
+    results = [emissions_month(a, library) for a in activities]
+    ids = {a.enterprise_id for a in activities}
+    months = {a.month for a in activities}
+    taken = session.execute(
+        select(CarbonActivity.enterprise_id, CarbonActivity.month)
+        .where(CarbonActivity.enterprise_id.in_(sorted(ids)), CarbonActivity.month.in_(sorted(months)))
+    ).all()  # fmt: skip
+    wanted = {(a.enterprise_id, a.month) for a in activities}
+    clash = sorted(set(map(tuple, taken)) & wanted)
+    if clash or len(wanted) != len(activities):
+        raise BadActivity(f"{len(clash) or 'duplicate'} enterprise-month(s) already submitted "
+                          "(resubmit them one by one)", field="month")  # fmt: skip
+    session.execute(insert(CarbonActivity), [
+        dict(enterprise_id=a.enterprise_id, month=a.month, data=activity_to_json(a), source=source,
+             submitted_by=actor, submitted_at=now, revision=1) for a in activities])  # fmt: skip
+    session.execute(insert(CarbonResult), [
+        _result_values(r, version=1, revision=1, reason="computed", now=now,
+                       va=a.value_added_10k_yuan) for a, r in zip(activities, results, strict=True)])  # fmt: skip
+    return len(activities)
 
 
 def import_activity_excel(
@@ -506,11 +553,24 @@ def account(session: Session, scope: Scope, enterprise_id: int, year: int) -> En
 
 
 def _dedupe(ws: list[AccountWarning]) -> list[AccountWarning]:
-    """The computation's warnings, once per message (the first month it appears)."""
-    seen: dict[str, AccountWarning] = {}
+    """The computation's warnings, once per message with its months collapsed (a factor used
+    past its period warns every month: one warning naming the months)."""
+    groups: dict[str, list[date]] = {}
     for w in ws:
-        seen.setdefault(w.message, w)
-    return list(seen.values())
+        groups.setdefault(_MONTH_IN_TEXT.sub("…", w.message), []).append(w.month or date.min)
+    out = []
+    for text, months in groups.items():
+        ms = sorted(set(months))
+        span = (
+            f"{ms[0]:%Y-%m}"
+            if len(ms) == 1
+            else f"{len(ms)} months, {ms[0]:%Y-%m} to {ms[-1]:%Y-%m}"
+        )
+        out.append(AccountWarning("factor", ms[0] if len(ms) == 1 else None, f"{text} ({span})"))
+    return out
+
+
+_MONTH_IN_TEXT = re.compile(r"(?<![\d-])\d{4}-\d{2}(?![\d-])")
 
 
 # ----------------------------------------------------------------------------------------
@@ -527,19 +587,19 @@ def results_frame(session: Session, scope: Scope, *, year_from: int, year_to: in
     rows = session.execute(
         select(CarbonResult.enterprise_id, CarbonResult.month, CarbonResult.scope1_tco2,
                CarbonResult.scope2_tco2, CarbonResult.biomass_tco2, CarbonResult.total_tco2,
-               CarbonResult.value_added_10k_yuan, CarbonResult.data, CarbonResult.basis,
-               CarbonResult.library_version)
+               CarbonResult.value_added_10k_yuan, CarbonResult.electricity_mwh,
+               CarbonResult.basis, CarbonResult.library_version)
         .where(CarbonResult.current.is_(True), CarbonResult.month >= date(year_from, 1, 1),
                CarbonResult.month <= date(year_to, 12, 1))
         .order_by(CarbonResult.enterprise_id, CarbonResult.month)
     ).all()  # fmt: skip
     out = []
-    for eid, month, s1, s2, bio, total, va, data, basis, libv in rows:
+    for eid, month, s1, s2, bio, total, va, elec, basis, libv in rows:
         e = ents.get(int(eid))
         if e is None:
             continue
         out.append((e.id, e.name, e.region_code, e.region_code[:4] + "00", e.industry,
-                    e.industry_code, month, s1, s2, bio, total, va, _electricity(data), basis,
+                    e.industry_code, month, s1, s2, bio, total, va, elec, basis,
                     libv))  # fmt: skip
     if not out:
         return _empty_frame()
@@ -618,15 +678,15 @@ def _year_intensities(session: Session, year: int) -> dict[int, float | None]:
     (:func:`qingshan.carbon.accounting.code_tco2`, the 2021 method's deduction)."""
     rows = session.execute(
         select(CarbonResult.enterprise_id, CarbonResult.total_tco2,
-               CarbonResult.value_added_10k_yuan, CarbonResult.data)
+               CarbonResult.value_added_10k_yuan, CarbonResult.green_tco2)
         .where(CarbonResult.current.is_(True), CarbonResult.month >= date(year, 1, 1),
                CarbonResult.month <= date(year, 12, 1))
     ).all()  # fmt: skip
     tco2: dict[int, float] = defaultdict(float)
     va: dict[int, float | None] = {}
-    for eid, total, v, data in rows:
+    for eid, total, v, green in rows:
         eid = int(eid)
-        tco2[eid] += float(total) - float((data or {}).get("green_tco2") or 0.0)
+        tco2[eid] += float(total) - float(green or 0.0)
         if v is None:
             va[eid] = None
         elif eid not in va or va[eid] is not None:

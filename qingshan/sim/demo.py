@@ -22,6 +22,7 @@ from qingshan.hj212.service import register_sim_devices
 from qingshan.monitoring.models import LatestValue
 from qingshan.sim.demo_air_forecast import seed_demo_air_forecasts
 from qingshan.sim.demo_archive import seed_demo_archive
+from qingshan.sim.demo_carbon import seed_demo_carbon
 from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
@@ -136,6 +137,10 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         )  # fmt: skip
         if air is not None:
             console.print(f"demo air forecasts: {air}")
+        started = time.monotonic()
+        carbon = seed_demo_carbon(engine, now=_demo_now(engine))
+        if carbon is not None:
+            console.print(f"demo carbon accounts ({time.monotonic() - started:.1f} s): {carbon}")
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(

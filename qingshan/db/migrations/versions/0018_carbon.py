@@ -53,6 +53,8 @@ def upgrade() -> None:
         sa.Column("biomass_tco2", sa.Float(), nullable=False),
         sa.Column("total_tco2", sa.Float(), nullable=False),
         sa.Column("value_added_10k_yuan", sa.Float(), nullable=True),
+        sa.Column("electricity_mwh", sa.Float(), nullable=False),
+        sa.Column("green_tco2", sa.Float(), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("warnings", sa.JSON(), nullable=False),
         sa.Column("computed_at", utc, nullable=False),
