@@ -43,6 +43,7 @@ SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.enforcement.cli", "credit_app", "credit"),
     ("qingshan.targets.cli", "app", "targets"),
     ("qingshan.forecast.cli", "app", "forecast"),
+    ("qingshan.carbon.cli", "app", "carbon"),
 ]
 
 

@@ -38,6 +38,7 @@ from qingshan.archive.findings import (
 )
 from qingshan.archive.service import OutletCounts
 from qingshan.carbon import api as carbon_api
+from qingshan.carbon import import_web as carbon_import_web
 from qingshan.carbon import web as carbon_web
 from qingshan.carbon.account_view import carbon_brief
 from qingshan.cases import api as cases_api
@@ -153,6 +154,7 @@ PAGES: tuple[APIRouter, ...] = (
     screen_web.router,
     ranking_web.router,
     targets_web.router,
+    carbon_import_web.router,  # before carbon_web: /carbon/import is not a page of it
     carbon_web.router,
 )
 

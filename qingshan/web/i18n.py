@@ -2238,6 +2238,45 @@ _RAW |= {
 # 碳排放总览 and 碳账户 (issue #17: qingshan/carbon/web.py, carbon.js, exports.py)
 _RAW |= {
     "nav.carbon": ("碳排放", "Carbon"),
+    # 碳排放数据导入 /carbon/import (qingshan/carbon/import_web.py)
+    "cbi.title": ("碳排放数据导入", "Import carbon activity data"),
+    "cbi.intro": (
+        "按企业、按月填报活动水平数据（燃料、电力、热力、熟料、工业增加值），导入后按 GB/T 32150 自动核算",
+        "Monthly activity data per enterprise (fuels, electricity, heat, clinker, value added), accounted by GB/T 32150 on import",
+    ),
+    "cbi.upload": ("上传文件", "Upload"),
+    "cbi.template": ("下载导入模板 (.xlsx)", "Download the template (.xlsx)"),
+    "cbi.file": ("Excel 文件", "Excel workbook"),
+    "cbi.file_hint": ("仅 .xlsx，不超过 {mb} MB", ".xlsx only, at most {mb} MB"),
+    "cbi.submit": ("导入", "Import"),
+    "cbi.failed": ("文件无法读取", "The file cannot be read"),
+    "cbi.report": ("导入结果", "Import report"),
+    "cbi.counts": (
+        "读取 {rows} 行，入库 {stored} 行，退回 {rejected} 行",
+        "{rows} row(s) read, {stored} stored, {rejected} refused",
+    ),
+    "cbi.problems": ("退回的行（未入库）", "Rows refused (not stored)"),
+    "cbi.problems_note": (
+        "合格的行已入库；有问题的行整行未入库，请修改后重新导入这些行",
+        "Good rows were stored; a row with a problem was not stored at all: correct it and import those rows again",
+    ),
+    "cbi.stored": ("已入库（查看碳账户）", "Stored (open the account)"),
+    "cbi.col.row": ("行号", "Row"),
+    "cbi.col.column": ("列", "Column"),
+    "cbi.col.header": ("表头", "Header"),
+    "cbi.col.message": ("问题", "Problem"),
+    "cbi.col.key": ("英文名", "Key"),
+    "cbi.col.what": ("内容", "What it holds"),
+    "cbi.col.unit": ("单位", "Unit"),
+    "cbi.layout": ("表格格式", "Layout"),
+    "cbi.layout_explain": (
+        "每行一家企业一个月；燃料最多 {n} 组（燃料N、用量N、单位N），不用的组留空。表头可用中文或英文名",
+        "One row per enterprise and month; up to {n} fuel groups (fuel N, amount N, unit N), blank groups skipped. Headers in Chinese or the English keys",
+    ),
+    "cbi.rules": (
+        "同一企业同一月份再次导入即为修订（保留旧版本）；数值不得为负；燃料单位：固体、液体为 t，气体为 10^4 Nm3（万Nm3）；只能导入本辖区（或本企业）的数据",
+        "Importing a month again revises it (old versions kept); amounts may not be negative; fuel units: t for solids and liquids, 10^4 Nm3 for gases; only enterprises in your region (or your own) may be imported",
+    ),
     "cb.title": ("碳排放总览", "Carbon emissions overview"),
     "cb.account": ("碳账户", "Carbon account"),
     "cb.year": ("年份", "Year"),
