@@ -557,7 +557,7 @@ def _dedupe(ws: list[AccountWarning]) -> list[AccountWarning]:
     past its period warns every month: one warning naming the months)."""
     groups: dict[str, list[date]] = {}
     for w in ws:
-        groups.setdefault(_MONTH_IN_TEXT.sub("…", w.message), []).append(w.month or date.min)
+        groups.setdefault(_MONTH_IN_TEXT.sub("", w.message), []).append(w.month or date.min)
     out = []
     for text, months in groups.items():
         ms = sorted(set(months))
@@ -570,7 +570,7 @@ def _dedupe(ws: list[AccountWarning]) -> list[AccountWarning]:
     return out
 
 
-_MONTH_IN_TEXT = re.compile(r"(?<![\d-])\d{4}-\d{2}(?![\d-])")
+_MONTH_IN_TEXT = re.compile(r" for (?<![\d-])\d{4}-\d{2}(?![\d-])")
 
 
 # ----------------------------------------------------------------------------------------
