@@ -6,17 +6,20 @@ title row, unreadable files refused; and the /carbon/import page."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.carbon import imports, service
 from qingshan.carbon.factors import load_library
 from qingshan.carbon.models import CarbonActivity, CarbonResult
+from qingshan.cli import app as cli_app
 from qingshan.db.engine import session_scope
 
 from .conftest import CEMENT_CODE, DYEING_CODES, NOW, POWER_CODE, XIHU
@@ -159,3 +162,19 @@ def test_the_import_page(engine, carbon_world, app_settings):
         )
         r = client.post("/carbon/import", files={"file": ("m.xlsx", b"junk", "text/plain")})
         assert r.status_code == 422 and "qs-cbi-error" in r.text
+
+
+def test_the_command_line(engine, carbon_world, app_settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("QINGSHAN_DATABASE_URL", app_settings.db_url)
+    monkeypatch.setenv("QINGSHAN_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    book = tmp_path / "m.xlsx"
+    book.write_bytes(_book([_row(POWER_CODE, "2026-03"), _row(POWER_CODE, "2026-04", elec=-1)]))
+    r = runner.invoke(cli_app, ["carbon", "import", str(book), "--json"])
+    assert r.exit_code == 1, r.output  # a row was refused
+    out = json.loads(r.output)
+    assert (out["stored"], out["rejected"]) == (1, 1) and "row 3, column C" in out["problems"][0]
+    r = runner.invoke(cli_app, ["carbon", "factors", "--kind", "heat", "--json"])
+    assert r.exit_code == 0 and [f["value"] for f in json.loads(r.output)] == [0.11]
+    r = runner.invoke(cli_app, ["carbon", "recompute", "--reason", "nothing changed"])
+    assert r.exit_code == 0 and "0 new version(s)" in r.output
