@@ -136,9 +136,22 @@ def enterprises_in_scope(session: Session, scope: Scope) -> dict[int, Enterprise
     return {e.id: e for e in entries}
 
 
+def _everyone(session: Session) -> dict[int, EnterpriseEntry]:
+    """id → directory entry of every enterprise, read once per session (an import of many rows
+    checks each one's enterprise: one query, not one per row)."""
+    cached = session.info.get("carbon.directory")
+    if cached is None:
+        cached = {e.id: e for e in enterprise_directory(session, "330000")}
+        session.info["carbon.directory"] = cached
+    return cached
+
+
 def _entry(session: Session, scope: Scope, enterprise_id: int) -> EnterpriseEntry:
-    everyone = {e.id: e for e in enterprise_directory(session, "330000")}
+    everyone = _everyone(session)
     entry = everyone.get(enterprise_id)
+    if entry is None:  # added since the session first read the directory
+        session.info.pop("carbon.directory", None)
+        entry = _everyone(session).get(enterprise_id)
     if entry is None:
         raise NotFound(f"enterprise {enterprise_id} does not exist", field="enterprise_id")
     if (
