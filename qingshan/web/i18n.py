@@ -2392,9 +2392,9 @@ _RAW |= {
     ),
     "cb.contribution_none": ("无可比较的两期数据", "No two periods to compare"),
     "cb.code": ("碳效码", "Carbon-efficiency code"),
-    "cb.level.low": ("低碳效水平", "low level"),
-    "cb.level.medium": ("中碳效水平", "medium level"),
-    "cb.level.high": ("高碳效水平", "high level"),
+    "cb.level.low": ("强度水平：低", "intensity level: low"),
+    "cb.level.medium": ("强度水平：中", "intensity level: medium"),
+    "cb.level.high": ("强度水平：高", "intensity level: high"),
     "cb.industry_avg": ("行业均值", "industry average"),
     "cb.history": ("历年等级", "Grade by year"),
     "cb.scopes": ("范围一 {s1} · 范围二 {s2}", "scope 1 {s1} · scope 2 {s2}"),
@@ -2447,6 +2447,19 @@ _RAW |= {
     ),
     "cb.open_account": ("查看碳账户", "Open the carbon account"),
     "cb.no_account": ("尚无碳账户数据", "No carbon account yet"),
+    "cb.basis.ets": (
+        "ets（全国电网平均排放因子，企业温室气体排放核算与报告用）",
+        "ets (national grid average, for enterprise GHG reporting)",
+    ),
+    "cb.basis.national": (
+        "national（全国电网平均，生态环境部、国家统计局）",
+        "national (national grid average, MEE and NBS)",
+    ),
+    "cb.basis.east_china": ("east_china（华东区域电网）", "east_china (East China regional grid)"),
+    "cb.basis.non_fossil_excluded": (
+        "non_fossil_excluded（全国化石能源电力平均）",
+        "non_fossil_excluded (national fossil-fuel power average)",
+    ),
     "cb.current": ("现行", "current"),
     # Excel exports (exports.py)
     "cb.x.county": ("区县", "County"),
