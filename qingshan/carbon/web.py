@@ -42,6 +42,12 @@ def industry_name(key: str, lang: str) -> str:
     return translate(f"industry.{key}", lang) if f"industry.{key}" in LABELS else key
 
 
+def basis_names(bases: list[str], lang: str) -> str:
+    """The grid-factor bases of the rows shown, by name (labels ``cb.basis.<key>``)."""
+    names = [translate(f"cb.basis.{b}", lang) if f"cb.basis.{b}" in LABELS else b for b in bases]
+    return ", ".join(names) or "—"
+
+
 def pct(v: float | None) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
@@ -97,6 +103,7 @@ def _overview_page(
         "done": translate(f"cb.done.{done}", lang) if done in ("path",) else None,
         "num": num,
         "pct": pct,
+        "bases": lambda b: basis_names(b, lang),
         "signed": lambda v: "—" if v is None else f"{v:+,.0f}",
         "rname": lambda code: region(code, lang),
         "ind": lambda key: (
@@ -186,6 +193,7 @@ def account_page(
         "forbidden": None,
         "num": num,
         "pct": pct,
+        "bases": lambda b: basis_names(b, lang),
         "config": account_view.chart_config(a, lang)
         | {"labels": labels_for(("cb.", "punct."), lang)},
     }

@@ -23,6 +23,7 @@ from qingshan.monitoring.models import LatestValue
 from qingshan.sim.demo_air_forecast import seed_demo_air_forecasts
 from qingshan.sim.demo_archive import seed_demo_archive
 from qingshan.sim.demo_carbon import seed_demo_carbon
+from qingshan.sim.demo_carbon_path import seed_demo_peak_paths
 from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
@@ -141,6 +142,9 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         carbon = seed_demo_carbon(engine, now=_demo_now(engine))
         if carbon is not None:
             console.print(f"demo carbon accounts ({time.monotonic() - started:.1f} s): {carbon}")
+        paths = seed_demo_peak_paths(engine)
+        if paths is not None:
+            console.print(f"demo carbon peak paths: {paths}")
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(

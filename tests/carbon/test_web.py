@@ -175,3 +175,16 @@ def test_an_enterprise_reads_its_own_account_only(client):
     r = client.get(f"/carbon/enterprises/{client.world.cement}")
     assert r.status_code == 403 and "outside the scope of owner" in r.text
     assert client.get(f"/carbon/enterprises/{client.world.cement}/export.xlsx").status_code == 403
+
+
+def test_the_demo_peak_paths_follow_the_last_twelve_months(client, engine):
+    from qingshan.sim.demo_carbon_path import SHAPE, seed_demo_peak_paths
+
+    assert seed_demo_peak_paths(engine) == "3 regions, 2025–2035, peak in 2030"
+    with session_scope(engine) as s:
+        # the province: 2,150.9 t over the months stored; 2030 = 1.02 × 2,150.9 = 2,193.9 → 2,200
+        assert service.peak_path(s, "330000")[2030] == round(2150.9 * SHAPE[2030], -2) == 2200
+        assert service.peak_path(s, "330100")[2027] == 1700.0  # 1,710.9 × 1.0, to hundreds
+        assert service.peak_path(s, "330200")[2035] == 400.0  # 440 × 0.875 = 385 → 400
+        assert service.peak_path(s, "330300") == {}  # 温州: no accounts, no path
+    assert seed_demo_peak_paths(engine) is None  # once per database

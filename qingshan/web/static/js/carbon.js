@@ -64,8 +64,13 @@
           visualMap: { type: "continuous", min: 0, max: max || 1, calculable: false, orient: narrow() ? "horizontal" : "vertical",
             left: narrow() ? "center" : 0, bottom: 0, itemHeight: narrow() ? 120 : 100, itemWidth: 12, text: [fmt(max, metric === "total" ? 1 : 2), "0"],
             textStyle: TEXT, inRange: { color: ["#f3f7f2", "#c9dfa8", "#f2c14e", "#e07b39", "#b2182b"] }, outOfRange: { color: "#eee" } },
-          series: [{ type: "map", map: "qs-carbon", roam: false, top: 26, bottom: narrow() ? 46 : 10, data: data, selectedMode: false,
-            label: { show: !narrow() || cfg.level !== "province", formatter: function (p) { return names[p.name] || ""; }, fontSize: cfg.level === "province" ? 8 : 10, color: "#333" },
+          // all four sides: the map keeps its aspect inside the box (a wide city is not cut)
+          series: [{ type: "map", map: "qs-carbon", roam: false, top: 26, bottom: narrow() ? 46 : 10,
+            left: narrow() ? 4 : 40, right: 4, data: data, selectedMode: false,
+            // the province's 90 counties are named on hover (their labels would overlap)
+            // a county's view names only itself (the city's others on hover)
+            label: { show: cfg.level !== "province", formatter: function (p) {
+              return cfg.level === "county" && p.name !== cfg.region ? "" : names[p.name] || ""; }, fontSize: cfg.level === "province" ? 8 : 10, color: "#333" },
             emphasis: { label: { show: true, fontSize: 11 }, itemStyle: { areaColor: "#7fb3d5" } },
             itemStyle: { borderColor: "#9aa89f", borderWidth: 0.6, areaColor: "#eee" }, regions: regions }]
         }, true);
@@ -95,13 +100,16 @@
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : fmt(v, 2) + " " + L["cb.unit.wt"]; } },
       legend: { bottom: 0, textStyle: TEXT, itemWidth: 14, itemHeight: 8 },
       grid: { left: 8, right: 12, top: 30, bottom: 44, containLabel: true },
-      xAxis: { type: "category", data: years, axisLabel: TEXT },
+      // a year with fewer than 12 months says how many under its name
+      xAxis: { type: "category", data: years, axisLabel: Object.assign({}, TEXT, { formatter: function (y) {
+        var r = rows[years.indexOf(y)];
+        return r && partial(r) ? y + "\n" + L["cb.partial"].replace("{n}", r.months) : y;
+      }, interval: 0, fontSize: 10 }) },
       yAxis: { type: "value", name: L["cb.unit.wt"], nameTextStyle: TEXT, axisLabel: TEXT },
       series: [
-        { name: L["cb.series.actual"], type: "bar", barMaxWidth: 36,
+        { name: L["cb.series.actual"], type: "bar", barMaxWidth: 36, itemStyle: { color: "#2e7d4f" },
           data: rows.map(function (r) {
-            return r.actual == null ? "-" : { value: wt(r.actual), itemStyle: { color: partial(r) ? "#9ccfb3" : "#2e7d4f" },
-              label: partial(r) ? { show: true, position: "top", fontSize: 10, formatter: L["cb.partial"].replace("{n}", r.months) } : { show: false } };
+            return r.actual == null ? "-" : { value: wt(r.actual), itemStyle: { color: partial(r) ? "#9ccfb3" : "#2e7d4f" } };
           }) },
         { name: L["cb.series.path"], type: "line", symbol: "circle", symbolSize: 6, connectNulls: true, lineStyle: { type: "dashed", color: "#b2182b" }, itemStyle: { color: "#b2182b" },
           data: rows.map(function (r) { return r.target == null ? "-" : wt(r.target); }) },
