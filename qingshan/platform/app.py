@@ -99,7 +99,7 @@ from qingshan.targets.kpi import KpiRegistry
 from qingshan.timeseries.store import ObservationStore
 from qingshan.web import oidc as oidc_web
 from qingshan.web.render import API as API_PREFIX
-from qingshan.web.render import NavItem
+from qingshan.web.render import NavGroup, NavItem
 from qingshan.web.site import mount_web
 
 #: API routers, mounted under /api/v1 in this order
@@ -158,61 +158,42 @@ PAGES: tuple[APIRouter, ...] = (
     carbon_web.router,
 )
 
-#: the top navigation
-NAV: tuple[NavItem, ...] = (
-    NavItem("/map", "nav.map", ("/", "/map")),
-    NavItem("/water", "nav.water", ("/water",), prefixes=("/water/",)),
-    NavItem(
-        "/ranking",
-        "nav.ranking",
-        ("/ranking",),
-        roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE),
-    ),  # public page; in the bar for signed-in users
-    NavItem("/forecast", "nav.forecast", ("/forecast",), prefixes=("/forecast/",)),
-    NavItem("/complaints/new", "nav.complaint", ("/complaints/new",), prefixes=("/complaints/",)),
-    NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True, prefixes=("/qc/",)),
-    NavItem(
-        "/spot-checks",
-        "nav.enforcement",
-        ("/spot-checks", "/credit"),
-        prefixes=("/spot-checks/", "/credit/"),
-    ),  # fmt: skip
-    NavItem(
-        "/cases",
-        "nav.cases",
-        ("/cases",),
-        login=True,
-        prefixes=("/cases/",),
-        roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE),
-    ),
-    NavItem("/freshness", "nav.freshness", ("/freshness",), login=True),
-    NavItem(
-        "/screen",
-        "nav.screen",
-        ("/screen",),
-        login=True,
-        roles=(Role.PROVINCE, Role.CITY, Role.COUNTY),
-    ),
-    NavItem(
-        "/targets",
-        "nav.targets",
-        ("/targets",),
-        login=True,
-        prefixes=("/targets/",),
-        roles=(Role.PROVINCE, Role.CITY, Role.COUNTY),
-    ),
-    NavItem(
-        "/carbon",
-        "nav.carbon",
-        ("/carbon",),
-        login=True,
-        prefixes=("/carbon/",),
-        roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE),
-    ),
-    NavItem("/devices", "nav.devices", ("/devices",), login=True),
-    NavItem("/admin/jobs", "nav.admin_jobs", ("/admin/jobs",), login=True, roles=(Role.PROVINCE,)),
-    NavItem(f"{API_PREFIX}/docs", "nav.api"),
-)
+#: the top navigation: four menus, so the bar keeps to one line as modules are added
+NAV: tuple[NavGroup, ...] = (
+    NavGroup("nav.g.quality", (  # 环境质量
+        NavItem("/map", "nav.map", ("/", "/map")),
+        NavItem("/water", "nav.water", ("/water",), prefixes=("/water/",)),
+        NavItem("/forecast", "nav.forecast", ("/forecast",), prefixes=("/forecast/",)),
+        NavItem("/ranking", "nav.ranking", ("/ranking",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),
+        # a public page; in the menu for signed-in users
+    )),
+    NavGroup("nav.g.sources", (  # 污染源监管
+        NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True,
+                prefixes=("/qc/",)),
+        NavItem("/spot-checks", "nav.enforcement", ("/spot-checks", "/credit"),
+                prefixes=("/spot-checks/", "/credit/")),
+        NavItem("/carbon", "nav.carbon", ("/carbon",), login=True, prefixes=("/carbon/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),
+    )),
+    NavGroup("nav.g.governance", (  # 闭环督办
+        NavItem("/cases", "nav.cases", ("/cases",), login=True, prefixes=("/cases/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),
+        NavItem("/targets", "nav.targets", ("/targets",), login=True, prefixes=("/targets/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
+        NavItem("/complaints/new", "nav.complaint", ("/complaints/new",),
+                prefixes=("/complaints/",)),
+    )),
+    NavGroup("nav.g.operations", (  # 运行维护
+        NavItem("/freshness", "nav.freshness", ("/freshness",), login=True),
+        NavItem("/devices", "nav.devices", ("/devices",), login=True),
+        NavItem("/screen", "nav.screen", ("/screen",), login=True,
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
+        NavItem("/admin/jobs", "nav.admin_jobs", ("/admin/jobs",), login=True,
+                roles=(Role.PROVINCE,)),
+        NavItem(f"{API_PREFIX}/docs", "nav.api"),
+    )),
+)  # fmt: skip
 
 
 def outlet_counts(session: Session, site_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:

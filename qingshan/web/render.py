@@ -10,6 +10,7 @@ nothing itself. This module names no domain: each domain's pages live in its ``w
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +50,32 @@ class NavItem:
     def is_shown_to(self, viewer: Viewer | None) -> bool:
         """Whether the item is in the navigation of ``viewer`` (None: a visitor)."""
         return not self.roles or (viewer is not None and viewer.role in self.roles)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A menu of the top bar (环境质量, 污染源监管 …): its label opens the list of its pages on a
+    desktop; on a phone, and when the bar is folded, the lists are shown one under another."""
+
+    label: str  # a key of qingshan.web.i18n.LABELS
+    items: tuple[NavItem, ...]
+
+
+def _nav_context(groups: Sequence[NavGroup], path: str, viewer: Viewer | None) -> list[dict]:
+    """The groups and pages of the top bar that ``viewer`` sees on ``path`` (empty groups
+    left out)."""
+    out = []
+    for g in groups:
+        items = [
+            {"path": n.path, "label": n.label, "active": n.is_active(path),
+             "locked": n.login and viewer is None}
+            for n in g.items
+            if n.is_shown_to(viewer)
+        ]  # fmt: skip
+        if items:
+            out.append({"label": g.label, "pages": items,
+                        "active": any(i["active"] for i in items)})  # fmt: skip
+    return out
 
 
 def city_names_en() -> dict[str, str]:
@@ -94,16 +121,7 @@ def render(
     base = {
         "lang": lang,
         "t": translator(lang),
-        "nav": [
-            {
-                "path": n.path,
-                "label": n.label,
-                "active": n.is_active(request.url.path),
-                "locked": n.login and viewer is None,
-            }
-            for n in getattr(request.app.state, "nav", ())
-            if n.is_shown_to(viewer)
-        ],
+        "nav": _nav_context(getattr(request.app.state, "nav", ()), request.url.path, viewer),
         "viewer": viewer,
         "viewer_region": _region_name(viewer.region_code, lang) if viewer else None,
         "login_href": "/login?next=" + quote(_here(request), safe=""),

@@ -10,16 +10,16 @@ from fastapi.staticfiles import StaticFiles
 
 from qingshan.web import login
 from qingshan.web.errors import install_error_pages
-from qingshan.web.render import STATIC_DIR, NavItem
+from qingshan.web.render import STATIC_DIR, NavGroup
 from qingshan.web.security import SecurityHeaders
 
 #: the API documentation pages (fixed documents whose inline start-up script CSP admits by hash)
 DOC_PAGES = ("/api/v1/docs", "/api/v1/docs/oauth2-redirect")
 
 
-def mount_web(app: FastAPI, pages: Sequence[APIRouter], nav: Sequence[NavItem]) -> None:
-    """Mount /static, /login and /logout, the page routers ``pages`` and the top navigation
-    ``nav`` (read by :func:`qingshan.web.render.render`) on ``app``, and the HTML error pages of
+def mount_web(app: FastAPI, pages: Sequence[APIRouter], nav: Sequence[NavGroup]) -> None:
+    """Mount /static, /login and /logout, the page routers ``pages`` and the top navigation's
+    menus ``nav`` (read by :func:`qingshan.web.render.render`) on ``app``, and the HTML error pages of
     the pages (:mod:`qingshan.web.errors`; the API keeps its JSON errors), and the security
     headers of every response (:mod:`qingshan.web.security`)."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

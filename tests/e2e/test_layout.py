@@ -114,3 +114,37 @@ def test_the_english_top_bar_fits_a_desktop(server_url, browser, width, height):
             assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
+
+
+def test_the_menus_of_the_bar_open_their_pages(server_url, browser):
+    """The navigation is four menus: a head opens its pages below it and closes the other
+    menu; Escape or a click elsewhere closes it; the menu of the page shown is marked."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        login_as(page, server_url, PROVINCE_USER)
+        page.goto(f"{server_url}/enterprises")
+        heads = page.locator(".qs-nav-head")
+        assert heads.all_inner_texts() == ["环境质量", "污染源监管", "闭环督办", "运行维护"]
+        sources = page.locator(".qs-nav-group").nth(1)
+        assert "active" in sources.get_attribute("class")  # 污染源 is one of its pages
+        assert not page.is_visible(".qs-nav a[href='/enterprises']")
+        heads.nth(1).click()
+        assert heads.nth(1).get_attribute("aria-expanded") == "true"
+        assert page.is_visible(".qs-nav a[href='/enterprises']")
+        assert page.is_visible(".qs-nav a[href='/carbon']")
+        heads.nth(0).click()  # another menu: the first closes
+        assert not page.is_visible(".qs-nav a[href='/enterprises']")
+        assert page.is_visible(".qs-nav a[href='/water']")
+        page.keyboard.press("Escape")
+        assert not page.is_visible(".qs-nav a[href='/water']")
+        assert heads.nth(0).get_attribute("aria-expanded") == "false"
+        heads.nth(3).click()
+        page.mouse.click(800, 600)  # a click elsewhere
+        assert not page.is_visible(".qs-nav a[href='/devices']")
+        heads.nth(0).click()
+        with page.expect_navigation():
+            page.click(".qs-nav a[href='/water']")
+        assert "active" in page.locator(".qs-nav-group").nth(0).get_attribute("class")
+    finally:
+        context.close()

@@ -20,7 +20,9 @@ def client(tmp_path):
 
 
 def test_nav_has_pollution_sources_behind_login():
-    [item] = [n for n in NAV if n.path == "/enterprises"]
+    [group] = [g for g in NAV if any(n.path == "/enterprises" for n in g.items)]
+    assert translate(group.label, "zh") == "污染源监管"  # the menu it is in
+    [item] = [n for n in group.items if n.path == "/enterprises"]
     assert item.login and translate(item.label, "zh") == "污染源"
     assert item.is_active("/enterprises") and item.is_active("/qc/outlets/X1")
     assert not item.is_active("/water")

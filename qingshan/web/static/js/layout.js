@@ -2,7 +2,8 @@
  * When the navigation does not fit, the long title gives way first, then the clock, then the
  * region (the account's line names it too); if it still does not fit, the bar folds into the
  * menu button (.qs-collapsed), as it always does on phones (CSS). The button opens and closes
- * the panel; Escape or a click elsewhere closes it. */
+ * the panel; Escape or a click elsewhere closes it. The navigation is a few menus; on the bar a
+ * menu's head opens its pages below it, in the folded panel every menu's pages are listed. */
 (function () {
   "use strict";
   var top = document.querySelector(".qs-top");
@@ -25,10 +26,28 @@
     btn.setAttribute("aria-expanded", open ? "true" : "false");
   }
   btn.addEventListener("click", function () { setOpen(!top.classList.contains("qs-menu-open")); });
+  // the menus of the bar (环境质量 …): a head opens its pages and closes the others
+  var groups = Array.prototype.slice.call(nav.querySelectorAll(".qs-nav-group"));
+  function openGroup(group) {
+    groups.forEach(function (g) {
+      var on = g === group;
+      g.classList.toggle("open", on);
+      g.querySelector(".qs-nav-head").setAttribute("aria-expanded", on ? "true" : "false");
+    });
+  }
+  groups.forEach(function (g) {
+    g.querySelector(".qs-nav-head").addEventListener("click", function () {
+      openGroup(g.classList.contains("open") ? null : g);
+    });
+  });
   document.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape" && top.classList.contains("qs-menu-open")) { setOpen(false); btn.focus(); }
+    if (ev.key !== "Escape") { return; }
+    var open = nav.querySelector(".qs-nav-group.open");
+    if (open) { openGroup(null); open.querySelector(".qs-nav-head").focus(); }
+    if (top.classList.contains("qs-menu-open")) { setOpen(false); btn.focus(); }
   });
   document.addEventListener("click", function (ev) {
+    if (!nav.contains(ev.target)) { openGroup(null); }
     if (top.classList.contains("qs-menu-open") && !top.contains(ev.target)) { setOpen(false); }
   });
   var pending = false;
