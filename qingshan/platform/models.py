@@ -59,6 +59,13 @@ from qingshan.targets.models import (
     TargetUnit,
 )
 from qingshan.targets.ranking_models import RankingAirDay, RankingWaterMonth
+from qingshan.waste.models import (
+    WasteFacility,
+    WasteFacilityCode,
+    WasteManifest,
+    WasteManifestLeg,
+    WasteSignature,
+)
 
 #: the mapped classes, by domain
 MODELS = (
@@ -117,6 +124,11 @@ MODELS = (
     CarbonActivity,
     CarbonResult,
     CarbonPeakPath,
+    WasteFacility,
+    WasteFacilityCode,
+    WasteManifest,
+    WasteManifestLeg,
+    WasteSignature,
 )
 
 metadata = Base.metadata

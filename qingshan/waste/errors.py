@@ -7,7 +7,7 @@ waste modules (declarations, manifests, facilities) add their subclasses here.
 
 from __future__ import annotations
 
-from qingshan.errors import QingshanError
+from qingshan.errors import IllegalStep, PermissionDenied, QingshanError
 
 
 class WasteError(QingshanError):
@@ -34,3 +34,38 @@ class UnknownWasteCode(WasteCodeError):
 
 class UnknownStage(WasteError):
     """A management stage (豁免环节) that the exemption list does not use."""
+
+
+# --- manifests and facilities -----------------------------------------------------------------
+
+
+class IllegalManifestStep(IllegalStep, WasteError):
+    """A signature the manifest lifecycle does not allow in the manifest's derived state (a
+    pickup before submission, leg 2 before leg 1 hands over, a receipt after a void …)."""
+
+    status_code = 409
+
+
+class NotAParty(PermissionDenied, WasteError):
+    """The signing user is not linked to the enterprise of the party that signs (and is not a
+    bureau account entering a paper manifest of its region)."""
+
+    status_code = 403
+
+
+class UnlicensedFacility(WasteError):
+    """The receiver holds no 危险废物经营许可证 covering the code (or its category) on the date."""
+
+
+class ApprovalRequired(WasteError):
+    """A cross-province transfer without its approval reference (固废法 2020, Art. 82)."""
+
+
+class ManifestInvalid(WasteError):
+    """A manifest draft, signature or correction with a bad field (quantity, party, region …)."""
+
+
+class SignaturesAreInsertOnly(WasteError):
+    """An attempt to change or delete a signature of a manifest."""
+
+    status_code = 500
