@@ -47,6 +47,8 @@ __all__ = [
     "CreditSummary",
     "CarbonCard",
     "CarbonSummary",
+    "WasteCard",
+    "WasteSummary",
     "FRAUD_CATEGORY",
     "case_findings",
     "StripCell",
@@ -216,6 +218,36 @@ class CarbonSummary(Protocol):
     by the carbon domain (the registry hands it over); scoped like the page."""
 
     def __call__(self, session: Session, scope: Scope, enterprise_id: int) -> CarbonCard | None: ...
+
+
+@dataclass(frozen=True)
+class WasteCard:
+    """The hazardous-waste ledger in short (危废台账), as the waste domain computed it: the year,
+    the HJ 1259-2022 management tier [U] (``key`` 重点监管 / ``simplified`` 简化管理 /
+    ``registered`` 登记管理, None without a plan), generated, transferred out on manifests,
+    utilised or disposed on site and stored at the year's end [t], the waste codes, the
+    manifests of the year (all and not yet closed), storage alerts (固废法 2020 Art. 81) and the
+    balance months that did not close, and the waste pages' link."""
+
+    year: int
+    tier: str | None
+    generated_t: float
+    transferred_t: float
+    self_handled_t: float
+    stored_t: float
+    codes: tuple[str, ...]
+    manifests: int
+    open_manifests: int
+    storage_alerts: int
+    unbalanced_months: int
+    url: str
+
+
+class WasteSummary(Protocol):
+    """The hazardous-waste section of the enterprise page: the card or None (not a producer,
+    transporter or facility). Implemented by the waste domain; scoped like the page."""
+
+    def __call__(self, session: Session, scope: Scope, enterprise_id: int) -> WasteCard | None: ...
 
 
 def case_findings(cases: Sequence[CaseRef], *, now: datetime) -> list[Finding]:
