@@ -60,11 +60,16 @@ from qingshan.targets.models import (
 )
 from qingshan.targets.ranking_models import RankingAirDay, RankingWaterMonth
 from qingshan.waste.models import (
+    WasteCollectionMember,
+    WasteCollectionPoint,
+    WasteDeclaration,
     WasteFacility,
     WasteFacilityCode,
     WasteManifest,
     WasteManifestLeg,
+    WastePlan,
     WasteSignature,
+    WasteStorageLot,
 )
 
 #: the mapped classes, by domain
@@ -129,6 +134,11 @@ MODELS = (
     WasteManifest,
     WasteManifestLeg,
     WasteSignature,
+    WastePlan,
+    WasteDeclaration,
+    WasteStorageLot,
+    WasteCollectionPoint,
+    WasteCollectionMember,
 )
 
 metadata = Base.metadata

@@ -69,3 +69,23 @@ class SignaturesAreInsertOnly(WasteError):
     """An attempt to change or delete a signature of a manifest."""
 
     status_code = 500
+
+
+# --- producers' ledger ------------------------------------------------------------------------
+
+
+class LedgerInvalid(WasteError):
+    """A plan, declaration, storage lot or collection point with a bad field (a negative
+    quantity, a month not a first day or in the future, a bad code …); ``field`` names it."""
+
+
+class LedgerNotFound(WasteError):
+    """No such enterprise, lot or collection point."""
+
+    status_code = 404
+
+
+class LedgerOutsideScope(PermissionDenied, WasteError):
+    """An enterprise outside the caller's region or enterprise set."""
+
+    status_code = 403
