@@ -1,5 +1,5 @@
 """碳账户: one enterprise's carbon account as the page and the Excel export show it — read
-from ``service.account`` (the year) and ``service.carbon_code_of`` (the grade of every year
+from ``account.account`` (the year) and ``results.carbon_code_of`` (the grade of every year
 with data), shaped into rows: the months by source, the factors used, the warnings and the
 versions of the results. Also the short summary the enterprise file (一企一档) shows.
 
@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.scope import Scope
 from qingshan.archive.findings import CarbonCard
-from qingshan.carbon import service
+from qingshan.carbon.account import EnterpriseAccount, account
 from qingshan.carbon.grading import CarbonCode, code_rules
-from qingshan.carbon.service import EnterpriseAccount
+from qingshan.carbon.results import carbon_code_of
 from qingshan.timeutil import as_cst, utcnow
 
 #: the sources of a month in the order the stacked bars show them (fuels first, by key)
@@ -58,15 +58,15 @@ def get_account(
     this_year = as_cst(utcnow()).year
     if year is None:
         year = this_year
-        a = service.account(session, scope, enterprise_id, year)
+        a = account(session, scope, enterprise_id, year)
         if not a.months:  # early in a year: the last year with data
-            prev = service.account(session, scope, enterprise_id, year - 1)
+            prev = account(session, scope, enterprise_id, year - 1)
             if prev.months:
                 a, year = prev, year - 1
     else:
-        a = service.account(session, scope, enterprise_id, year)
+        a = account(session, scope, enterprise_id, year)
     # the grade of the earlier years (a year without an intensity has no grade: left out)
-    earlier = [(y, service.carbon_code_of(session, scope, enterprise_id, y))
+    earlier = [(y, carbon_code_of(session, scope, enterprise_id, y))
                for y in range(year - 1, year - HISTORY_YEARS, -1)]  # fmt: skip
     history = [(year, a.code)] + [(y, c) for y, c in earlier if c.intensity is not None]
     years = sorted({year, *(y for y, _ in history), *([this_year] if year < this_year else [])})
@@ -130,7 +130,7 @@ def carbon_brief(session: Session, scope: Scope, enterprise_id: int) -> CarbonCa
     this year's or last year's, in China Standard Time)."""
     today = as_cst(utcnow()).date()
     for y in (today.year, today.year - 1):
-        a = service.account(session, scope, enterprise_id, y)
+        a = account(session, scope, enterprise_id, y)
         if a.months:
             c = a.code
             return CarbonCard(year=y, total_tco2=a.total_tco2, intensity=c.intensity,

@@ -16,8 +16,10 @@ from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 from qingshan.accounts.models import Role, User
 from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, SettingsDep, require_roles
 from qingshan.carbon import imports, service
+from qingshan.carbon.account import account
 from qingshan.carbon.accounting import MonthResult, result_to_json
 from qingshan.carbon.activity import ActivityMonth, FuelUse, activity_to_json
+from qingshan.carbon.results import peak_path, results_frame, set_peak_path
 from qingshan.carbon.schemas import (
     AccountPublic,
     ActivityCreate,
@@ -88,7 +90,7 @@ def get_account(enterprise_id: Id, year: Year, user: CurrentUser, session: Sessi
                 scope: ScopeDep) -> AccountPublic:  # fmt: skip
     """An enterprise's carbon account of ``year``: months (activity, result, versions), totals,
     warnings, the 碳效码 and the factors used."""
-    a = service.account(session, scope, enterprise_id, year)
+    a = account(session, scope, enterprise_id, year)
     return AccountPublic(
         enterprise_id=a.enterprise_id, name=a.name, credit_code=a.credit_code,
         region_code=a.region_code, industry=a.industry, industry_code=a.industry_code, year=a.year,
@@ -106,7 +108,7 @@ def get_account(enterprise_id: Id, year: Year, user: CurrentUser, session: Sessi
 def get_results(user: CurrentUser, session: SessionDep, scope: ScopeDep, year_from: Year,
                 year_to: Year) -> list[dict]:  # fmt: skip
     """The current monthly results of the enterprises in the caller's scope."""
-    df = service.results_frame(session, scope, year_from=year_from, year_to=year_to)
+    df = results_frame(session, scope, year_from=year_from, year_to=year_to)
     return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
@@ -124,15 +126,15 @@ def get_peak_path(region_code: Region, user: Officer, session: SessionDep,
                   scope: ScopeDep) -> PeakPathPublic:  # fmt: skip
     """A region's peak path (year → tCO2; empty when none is set)."""
     scope.check_region(region_code)
-    return PeakPathPublic(region_code=region_code, path=service.peak_path(session, region_code))
+    return PeakPathPublic(region_code=region_code, path=peak_path(session, region_code))
 
 
 @router.put("/peak-path/{region_code}", response_model=PeakPathPublic)
 def put_peak_path(region_code: Region, body: PeakPathSet, user: Officer, session: SessionDep,
                   scope: ScopeDep) -> PeakPathPublic:  # fmt: skip
     """Set a region's peak path for the years given (others kept)."""
-    service.set_peak_path(session, scope, region_code, body.path, actor=user.username)
-    return PeakPathPublic(region_code=region_code, path=service.peak_path(session, region_code))
+    set_peak_path(session, scope, region_code, body.path, actor=user.username)
+    return PeakPathPublic(region_code=region_code, path=peak_path(session, region_code))
 
 
 @router.post("/recompute", response_model=RecomputePublic)

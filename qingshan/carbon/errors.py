@@ -101,3 +101,26 @@ class FactorFileError(CarbonError):
         where = f"{path}" + (f", row {row}" if row is not None else "")
         super().__init__(f"{where}, field {field!r}: {message}", field=field, path=path, row=row)
         self.path, self.row = path, row
+
+
+class NotFound(CarbonError):
+    """No such enterprise (or not one the caller may see)."""
+
+    status_code = 404
+
+
+class OutsideScope(CarbonError):
+    """An enterprise outside the caller's region or enterprise set."""
+
+    status_code = 403
+
+
+class BadActivity(CarbonError):
+    """An activity that cannot be stored (month not a first day, out of range, bad source)."""
+
+
+class BadWorkbook(CarbonError):
+    """A file that is not a readable activity workbook (damaged, an .xls, no header row)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="file")

@@ -1,7 +1,7 @@
 """碳排放总览: the data of the carbon overview page and its exports, for one viewer.
 
-One query (``service.results_frame`` over the year shown and the one before), roll-ups in
-pandas (:mod:`qingshan.carbon.rollups`), the peak path from ``service.peak_path``. Scoped: a
+One query (``results.results_frame`` over the year shown and the one before), roll-ups in
+pandas (:mod:`qingshan.carbon.rollups`), the peak path from ``results.peak_path``. Scoped: a
 province account sees the province by county, a city its counties, a county itself; an
 enterprise account has no overview (it reads its own account).
 
@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
-from qingshan.carbon import rollups, service
+from qingshan.carbon import rollups
 from qingshan.carbon.errors import CarbonError
 from qingshan.carbon.grading import code_rules
+from qingshan.carbon.results import carbon_codes, peak_path, results_frame, set_peak_path
 from qingshan.geo.regions import PROVINCE_CODE, REGIONS
 
 #: the years a peak path may name: from the 2020 announcement of the dual-carbon goals (peak
@@ -134,7 +135,7 @@ def get_overview(
         raise CarbonError(f"compare must be one of {', '.join(COMPARES)}, got {compare!r}",
                           field="compare")  # fmt: skip
     # every year of the accounts: the trajectory wants them all, and they are few rows
-    frame = service.results_frame(session, scope, year_from=PATH_YEARS[0], year_to=PATH_YEARS[1])
+    frame = results_frame(session, scope, year_from=PATH_YEARS[0], year_to=PATH_YEARS[1])
     if year is None:
         year = int(pd.to_datetime(frame["month"]).dt.year.max()) if len(frame) else None
     cur = rollups.of_year(frame, year) if year is not None else frame
@@ -150,11 +151,11 @@ def get_overview(
         after = rollups.of_months(frame, pp[0].first, pp[0].last)
         change = rollups.change(before, after) if not before.empty else None
         contribution = rollups.contribution(before, after, top=top) if not before.empty else None
-    graded = service.carbon_codes(session, scope, year) if year is not None else {}
+    graded = carbon_codes(session, scope, year) if year is not None else {}
     codes = rollups.codes_frame(cur, graded)
     whole = rollups.totals_by(cur.assign(_all=1), ["_all"])
     grades = rollups.grade_counts(codes).iloc[0].to_dict() if len(codes) else {}
-    path = service.peak_path(session, region)
+    path = peak_path(session, region)
     years_all = sorted(set(pd.to_datetime(frame["month"]).dt.year.astype(int)))
     return Overview(
         region_code=region,
@@ -220,7 +221,7 @@ def save_peak_path(session: Session, scope: Scope, fields: Mapping[str, str]) ->
     if not path_editable(scope):
         raise NoOverview("a peak path is set by a province or city account")
     path = parse_peak_path(fields)
-    service.set_peak_path(session, scope, overview_region(scope), path, actor=scope.username)
+    set_peak_path(session, scope, overview_region(scope), path, actor=scope.username)
     return path
 
 

@@ -3,7 +3,7 @@ province's trajectory against its peak path; the contribution of each enterprise
 the total between two periods; enterprises by 碳效码 grade (the grades as the service gives them).
 
 Every function takes a frame of :data:`COLUMNS` — one row per (enterprise, month), the current
-result versions only, as ``service.results_frame`` returns it — and returns a new frame; none
+result versions only, as ``results.results_frame`` returns it — and returns a new frame; none
 reads a session, a file or the clock.
 
 Units: emissions [tCO2]; value added [10^4 yuan]; intensity [tCO2/10^4 yuan]. The total is
@@ -26,7 +26,7 @@ import pandas as pd
 
 from qingshan.carbon.grading import CarbonCode
 
-#: the columns of ``service.results_frame`` (carbon contract)
+#: the columns of ``results.results_frame`` (carbon contract)
 COLUMNS: tuple[str, ...] = (
     "enterprise_id", "name", "region_code", "city_code", "industry", "industry_code", "month",
     "scope1_tco2", "scope2_tco2", "biomass_tco2", "total_tco2", "value_added_10k_yuan",
@@ -144,7 +144,7 @@ def enterprise_year(frame: pd.DataFrame) -> pd.DataFrame:
 def codes_frame(frame: pd.DataFrame, codes: Mapping[int, CarbonCode]) -> pd.DataFrame:
     """:func:`enterprise_year` of the rows given (one year) with each enterprise's 碳效码 of
     that year (``codes``: enterprise → :class:`~qingshan.carbon.grading.CarbonCode`, as
-    ``service.carbon_codes`` grades them against their industry): ``grade`` (1 best … 5 worst,
+    ``results.carbon_codes`` grades them against their industry): ``grade`` (1 best … 5 worst,
     missing without a code), ``level``, ``k``, ``code_intensity`` and ``industry_avg``
     [tCO2/10^4 yuan], ``colour``, ``method`` (thresholds K 0.6/0.8/1.2/2.0 of the 2021 method,
     to verify against DB33/T 1347—2023)."""

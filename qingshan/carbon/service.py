@@ -18,14 +18,10 @@ enterprise_directory`), never its tables.
 from __future__ import annotations
 
 import math
-import re
-from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-import pandas as pd
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -35,7 +31,6 @@ from qingshan.archive.service import EnterpriseEntry, enterprise_directory
 from qingshan.carbon.accounting import (
     MonthResult,
     emissions_month,
-    result_from_json,
     result_to_json,
 )
 from qingshan.carbon.activity import (
@@ -44,12 +39,10 @@ from qingshan.carbon.activity import (
     activity_to_json,
     validate_activity,
 )
-from qingshan.carbon.errors import CarbonError
+from qingshan.carbon.errors import BadActivity, BadWorkbook, CarbonError, NotFound, OutsideScope
 from qingshan.carbon.factors import FactorLibrary, load_library
-from qingshan.carbon.grading import CarbonCode, carbon_code, intensity
 from qingshan.carbon.imports import MAX_BYTES, ImportReport, header_of, parse_workbook
-from qingshan.carbon.models import CarbonActivity, CarbonPeakPath, CarbonResult
-from qingshan.carbon.plausibility import AccountWarning, check_months, months_of_year
+from qingshan.carbon.models import CarbonActivity, CarbonResult
 from qingshan.geo.regions import in_scope
 from qingshan.tablefile import RowProblem, TableFileError
 from qingshan.timeutil import utcnow
@@ -57,25 +50,16 @@ from qingshan.timeutil import utcnow
 __all__ = [
     "SOURCES",
     "MIN_PEERS",
-    "AccountMonth",
-    "ResultVersion",
-    "EnterpriseAccount",
-    "NotFound",
-    "OutsideScope",
-    "BadActivity",
-    "BadWorkbook",
     "library_of",
     "submit_activity",
     "submit_many",
     "import_activity_excel",
     "recompute",
-    "account",
-    "results_frame",
-    "set_peak_path",
-    "peak_path",
-    "carbon_code_of",
-    "carbon_codes",
     "enterprises_in_scope",
+    "enterprise_entry",
+    "all_enterprises",
+    "electricity_of",
+    "FRAME_COLUMNS",
 ]
 
 #: where an activity came from
@@ -89,29 +73,6 @@ FRAME_COLUMNS = [
     "scope1_tco2", "scope2_tco2", "biomass_tco2", "total_tco2", "value_added_10k_yuan",
     "electricity_mwh", "basis", "library_version",
 ]  # fmt: skip
-
-
-class NotFound(CarbonError):
-    """No such enterprise (or not one the caller may see)."""
-
-    status_code = 404
-
-
-class OutsideScope(CarbonError):
-    """An enterprise outside the caller's region or enterprise set."""
-
-    status_code = 403
-
-
-class BadActivity(CarbonError):
-    """An activity that cannot be stored (month not a first day, out of range, bad source)."""
-
-
-class BadWorkbook(CarbonError):
-    """A file that is not a readable activity workbook (damaged, an .xls, no header row)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, field="file")
 
 
 def library_of(data_dir: Path | None) -> FactorLibrary:
@@ -136,7 +97,7 @@ def enterprises_in_scope(session: Session, scope: Scope) -> dict[int, Enterprise
     return {e.id: e for e in entries}
 
 
-def _everyone(session: Session) -> dict[int, EnterpriseEntry]:
+def all_enterprises(session: Session) -> dict[int, EnterpriseEntry]:
     """id → directory entry of every enterprise, read once per session (an import of many rows
     checks each one's enterprise: one query, not one per row)."""
     cached = session.info.get("carbon.directory")
@@ -146,12 +107,12 @@ def _everyone(session: Session) -> dict[int, EnterpriseEntry]:
     return cached
 
 
-def _entry(session: Session, scope: Scope, enterprise_id: int) -> EnterpriseEntry:
-    everyone = _everyone(session)
+def enterprise_entry(session: Session, scope: Scope, enterprise_id: int) -> EnterpriseEntry:
+    everyone = all_enterprises(session)
     entry = everyone.get(enterprise_id)
     if entry is None:  # added since the session first read the directory
         session.info.pop("carbon.directory", None)
-        entry = _everyone(session).get(enterprise_id)
+        entry = all_enterprises(session).get(enterprise_id)
     if entry is None:
         raise NotFound(f"enterprise {enterprise_id} does not exist", field="enterprise_id")
     if (
@@ -214,7 +175,7 @@ def _result_values(
         enterprise_id=r.enterprise_id, month=r.month, version=version, activity_revision=revision,
         library_version=r.library_version, basis=r.basis, edition=r.edition,
         scope1_tco2=r.scope1_tco2, scope2_tco2=r.scope2_tco2, biomass_tco2=r.biomass_tco2,
-        total_tco2=r.total_tco2, value_added_10k_yuan=va, electricity_mwh=_electricity(data),
+        total_tco2=r.total_tco2, value_added_10k_yuan=va, electricity_mwh=electricity_of(data),
         green_tco2=r.green_tco2, data=data,
         warnings=list(r.warnings), computed_at=now,
         reason=reason[:200], current=True,
@@ -244,7 +205,7 @@ def submit_activity(
         )
     now = now or utcnow()
     _check_month(activity.month, now.date())
-    _entry(session, scope, activity.enterprise_id)
+    enterprise_entry(session, scope, activity.enterprise_id)
     validate_activity(activity)
     library = library or load_library()
     result = emissions_month(activity, library)
@@ -435,320 +396,9 @@ def _activities_in_force(
     return out
 
 
-# ----------------------------------------------------------------------------------------
-# the account of an enterprise's year
-# ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ResultVersion:
-    """One stored version of a month's result (the version history the account shows)."""
-
-    version: int
-    activity_revision: int
-    library_version: str
-    edition: str
-    basis: str
-    scope1_tco2: float
-    scope2_tco2: float
-    biomass_tco2: float
-    total_tco2: float
-    computed_at: datetime
-    reason: str
-    current: bool
-
-
-@dataclass(frozen=True)
-class AccountMonth:
-    """One month of an account: the activity in force (its revision, source, who and when),
-    the current result, and every version of the result, newest first."""
-
-    month: date
-    activity: ActivityMonth
-    revision: int
-    source: str
-    submitted_by: str
-    submitted_at: datetime
-    result: MonthResult
-    versions: tuple[ResultVersion, ...]
-
-
-@dataclass(frozen=True)
-class EnterpriseAccount:
-    """An enterprise's carbon account of one year: its months, the year's totals [tCO2], value
-    added [10^4 yuan] (None when a month lacks it), the warnings (plausibility and the results'
-    own), the 碳效码 and the factors used (id → value, unit, source, period, tag)."""
-
-    enterprise_id: int
-    name: str
-    credit_code: str
-    region_code: str
-    industry: str
-    industry_code: str | None
-    year: int
-    months: tuple[AccountMonth, ...]
-    scope1_tco2: float
-    scope2_tco2: float
-    biomass_tco2: float
-    total_tco2: float
-    value_added_10k_yuan: float | None
-    warnings: tuple[AccountWarning, ...]
-    code: CarbonCode
-    factors: dict[str, dict] = field(default_factory=dict)
-
-
-def _frontier(session: Session, year: int) -> date | None:
-    """The newest month any enterprise has reported in ``year`` (the reporting frontier)."""
-    return session.scalar(
-        select(func.max(CarbonActivity.month)).where(
-            CarbonActivity.month >= date(year, 1, 1), CarbonActivity.month <= date(year, 12, 1)
-        )
-    )
-
-
-def account(session: Session, scope: Scope, enterprise_id: int, year: int) -> EnterpriseAccount:
-    """The carbon account of ``enterprise_id`` for ``year`` (raises :class:`NotFound` /
-    :class:`OutsideScope`). Months without a submission up to the reporting frontier are
-    warned as missing; an empty year is an account with no months (and the warnings)."""
-    entry = _entry(session, scope, enterprise_id)
-    lo, hi = date(year, 1, 1), date(year, 12, 1)
-    acts = session.scalars(
-        select(CarbonActivity)
-        .where(CarbonActivity.enterprise_id == enterprise_id, CarbonActivity.month >= lo,
-               CarbonActivity.month <= hi)
-        .order_by(CarbonActivity.month, CarbonActivity.revision)
-    ).all()  # fmt: skip
-    newest: dict[date, CarbonActivity] = {a.month: a for a in acts}
-    results = session.scalars(
-        select(CarbonResult)
-        .where(CarbonResult.enterprise_id == enterprise_id, CarbonResult.month >= lo,
-               CarbonResult.month <= hi)
-        .order_by(CarbonResult.month, CarbonResult.version.desc())
-    ).all()  # fmt: skip
-    by_month: dict[date, list[CarbonResult]] = defaultdict(list)
-    for r in results:
-        by_month[r.month].append(r)
-    months: list[AccountMonth] = []
-    factors: dict[str, dict] = {}
-    result_warnings: list[AccountWarning] = []
-    for m in sorted(newest):
-        versions = by_month.get(m, [])
-        cur = next((v for v in versions if v.current), None)
-        if cur is None:
-            continue
-        a = newest[m]
-        res = result_from_json(cur.data)
-        factors.update(res.factors)
-        result_warnings += [AccountWarning("factor", m, w) for w in res.warnings]
-        months.append(AccountMonth(
-            month=m, activity=activity_from_json(a.data), revision=a.revision, source=a.source,
-            submitted_by=a.submitted_by, submitted_at=a.submitted_at, result=res,
-            versions=tuple(ResultVersion(
-                v.version, v.activity_revision, v.library_version, v.edition, v.basis,
-                v.scope1_tco2, v.scope2_tco2, v.biomass_tco2, v.total_tco2, v.computed_at,
-                v.reason, v.current) for v in versions),
-        ))  # fmt: skip
-    totals = {am.month: am.result.total_tco2 for am in months}
-    va = {am.month: am.activity.value_added_10k_yuan for am in months}
-    warnings = check_months(totals, va, months_of_year(year, _frontier(session, year)))
-    warnings += _dedupe(result_warnings)
-    va_total = None if not months or any(v is None for v in va.values()) else sum(
-        float(v or 0.0) for v in va.values())  # fmt: skip
-    return EnterpriseAccount(
-        enterprise_id=enterprise_id, name=entry.name, credit_code=entry.credit_code,
-        region_code=entry.region_code, industry=entry.industry, industry_code=entry.industry_code,
-        year=year, months=tuple(months),
-        scope1_tco2=sum(am.result.scope1_tco2 for am in months),
-        scope2_tco2=sum(am.result.scope2_tco2 for am in months),
-        biomass_tco2=sum(am.result.biomass_tco2 for am in months),
-        total_tco2=sum(totals.values()), value_added_10k_yuan=va_total,
-        warnings=tuple(warnings), code=carbon_code_of(session, scope, enterprise_id, year),
-        factors=factors,
-    )  # fmt: skip
-
-
-def _dedupe(ws: list[AccountWarning]) -> list[AccountWarning]:
-    """The computation's warnings, once per message with its months collapsed (a factor used
-    past its period warns every month: one warning naming the months)."""
-    groups: dict[str, list[date]] = {}
-    for w in ws:
-        groups.setdefault(_MONTH_IN_TEXT.sub("", w.message), []).append(w.month or date.min)
-    out = []
-    for text, months in groups.items():
-        ms = sorted(set(months))
-        span = (
-            f"{ms[0]:%Y-%m}"
-            if len(ms) == 1
-            else f"{len(ms)} months, {ms[0]:%Y-%m} to {ms[-1]:%Y-%m}"
-        )
-        out.append(AccountWarning("factor", ms[0] if len(ms) == 1 else None, f"{text} ({span})"))
-    return out
-
-
-_MONTH_IN_TEXT = re.compile(r" for (?<![\d-])\d{4}-\d{2}(?![\d-])")
-
-
-# ----------------------------------------------------------------------------------------
-# the frame the pages roll up
-# ----------------------------------------------------------------------------------------
-def results_frame(session: Session, scope: Scope, *, year_from: int, year_to: int) -> pd.DataFrame:
-    """One row per (enterprise, month) of the current versions in ``year_from``..``year_to`` of
-    the enterprises ``scope`` sees, columns :data:`FRAME_COLUMNS` (tCO2, 10^4 yuan, MWh;
-    ``electricity_mwh`` = purchased electricity of the month). Empty frame, same columns, when
-    nothing is stored."""
-    ents = enterprises_in_scope(session, scope)
-    if not ents:
-        return _empty_frame()
-    rows = session.execute(
-        select(CarbonResult.enterprise_id, CarbonResult.month, CarbonResult.scope1_tco2,
-               CarbonResult.scope2_tco2, CarbonResult.biomass_tco2, CarbonResult.total_tco2,
-               CarbonResult.value_added_10k_yuan, CarbonResult.electricity_mwh,
-               CarbonResult.basis, CarbonResult.library_version)
-        .where(CarbonResult.current.is_(True), CarbonResult.month >= date(year_from, 1, 1),
-               CarbonResult.month <= date(year_to, 12, 1))
-        .order_by(CarbonResult.enterprise_id, CarbonResult.month)
-    ).all()  # fmt: skip
-    out = []
-    for eid, month, s1, s2, bio, total, va, elec, basis, libv in rows:
-        e = ents.get(int(eid))
-        if e is None:
-            continue
-        out.append((e.id, e.name, e.region_code, e.region_code[:4] + "00", e.industry,
-                    e.industry_code, month, s1, s2, bio, total, va, elec, basis,
-                    libv))  # fmt: skip
-    if not out:
-        return _empty_frame()
-    df = pd.DataFrame(out, columns=FRAME_COLUMNS)
-    df["month"] = pd.to_datetime(df["month"]).dt.date
-    return df
-
-
-def _empty_frame() -> pd.DataFrame:
-    df = pd.DataFrame({c: pd.Series(dtype="object") for c in FRAME_COLUMNS})
-    for c in ("scope1_tco2", "scope2_tco2", "biomass_tco2", "total_tco2", "value_added_10k_yuan",
-              "electricity_mwh"):  # fmt: skip
-        df[c] = df[c].astype("float64")
-    df["enterprise_id"] = df["enterprise_id"].astype("int64")
-    return df
-
-
-def _electricity(data: dict | None) -> float:
+def electricity_of(data: dict | None) -> float:
     """Purchased electricity [MWh] of a stored result (its ``electricity`` line's activity)."""
     for line in (data or {}).get("lines", ()):
         if line.get("source") == "electricity":
             return float(line.get("activity") or 0.0)
     return 0.0
-
-
-# ----------------------------------------------------------------------------------------
-# the peak path
-# ----------------------------------------------------------------------------------------
-def set_peak_path(
-    session: Session,
-    scope: Scope,
-    region_code: str,
-    path: dict[int, float],
-    *,
-    actor: str,
-    now: datetime | None = None,
-) -> None:
-    """Set ``region_code``'s peak path (达峰路径): year → target emissions [tCO2]. Replaces the
-    years given (other years kept). Region users only, within their region."""
-    if scope.role in (Role.PUBLIC, Role.ENTERPRISE):
-        raise OutsideScope(f"{scope.username} may not set a peak path", field="region_code")
-    scope.check_region(region_code)
-    now = now or utcnow()
-    for year, tco2 in path.items():
-        if not 1990 <= int(year) <= 2100:
-            raise BadActivity(f"year {year} is out of range (1990–2100)", field="year")
-        if not math.isfinite(tco2) or tco2 < 0:
-            raise BadActivity(f"peak-path value of {year} must be a finite number >= 0 "
-                              f"(got {tco2!r})", field="tco2")  # fmt: skip
-    for year, tco2 in sorted(path.items()):
-        row = session.get(CarbonPeakPath, (region_code, int(year)))
-        if row is None:
-            session.add(CarbonPeakPath(region_code=region_code, year=int(year), tco2=float(tco2),
-                                       set_by=actor, set_at=now))  # fmt: skip
-        else:
-            row.tco2, row.set_by, row.set_at = float(tco2), actor, now
-    session.flush()
-
-
-def peak_path(session: Session, region_code: str) -> dict[int, float]:
-    """``region_code``'s peak path: year → tCO2, by year (empty when none is set)."""
-    rows = session.execute(
-        select(CarbonPeakPath.year, CarbonPeakPath.tco2)
-        .where(CarbonPeakPath.region_code == region_code)
-        .order_by(CarbonPeakPath.year)
-    ).all()
-    return {int(y): float(t) for y, t in rows}
-
-
-# ----------------------------------------------------------------------------------------
-# 碳效码
-# ----------------------------------------------------------------------------------------
-def _year_intensities(session: Session, year: int) -> dict[int, float | None]:
-    """enterprise → the year's intensity [tCO2/10^4 yuan] over its current results (None when
-    a month lacks value added). The CO2 counted is the total minus zero-carbon electricity
-    (:func:`qingshan.carbon.accounting.code_tco2`, the 2021 method's deduction)."""
-    rows = session.execute(
-        select(CarbonResult.enterprise_id, CarbonResult.total_tco2,
-               CarbonResult.value_added_10k_yuan, CarbonResult.green_tco2)
-        .where(CarbonResult.current.is_(True), CarbonResult.month >= date(year, 1, 1),
-               CarbonResult.month <= date(year, 12, 1))
-    ).all()  # fmt: skip
-    tco2: dict[int, float] = defaultdict(float)
-    va: dict[int, float | None] = {}
-    for eid, total, v, green in rows:
-        eid = int(eid)
-        tco2[eid] += float(total) - float(green or 0.0)
-        if v is None:
-            va[eid] = None
-        elif eid not in va or va[eid] is not None:
-            va[eid] = (va.get(eid) or 0.0) + float(v)
-    return {e: intensity(tco2[e], va[e]) for e in tco2}
-
-
-def carbon_codes(session: Session, scope: Scope, year: int) -> dict[int, CarbonCode]:
-    """enterprise id → 碳效码 of ``year`` of every enterprise ``scope`` sees that has a result in
-    the year (the rule of :func:`carbon_code_of`, computed once for all)."""
-    mine = enterprises_in_scope(session, scope)
-    if not mine:
-        return {}
-    everyone = enterprise_directory(session, "330000")
-    intens = _year_intensities(session, year)
-    return {eid: _code(entry, everyone, intens, year) for eid, entry in mine.items()
-            if eid in intens}  # fmt: skip
-
-
-def _code(
-    entry: EnterpriseEntry, everyone: list[EnterpriseEntry], intens: dict[int, float | None],
-    year: int,
-) -> CarbonCode:  # fmt: skip
-    division = (entry.industry_code or "")[:2]
-    peers = [v for e in everyone
-             if division and (e.industry_code or "")[:2] == division
-             and (v := intens.get(e.id)) is not None]  # fmt: skip
-    basis = f"GB/T 4754-2017 division {division}"
-    if len(peers) < MIN_PEERS:
-        peers = [v for e in everyone
-                 if e.industry == entry.industry and (v := intens.get(e.id)) is not None]  # fmt: skip
-        basis = (f"rule-pack industry {entry.industry} (division {division or '—'} has fewer "
-                 f"than {MIN_PEERS} peers)")  # fmt: skip
-    avg = sum(peers) / len(peers) if peers else None
-    code = carbon_code(intens.get(entry.id), avg)
-    return replace(
-        code, method=f"{code.method}; peers: {basis}, {len(peers)} enterprises in {year}"
-    )
-
-
-def carbon_code_of(session: Session, scope: Scope, enterprise_id: int, year: int) -> CarbonCode:
-    """The 碳效码 of ``enterprise_id`` for ``year``: intensity = the year's CO2 [tCO2] (the total
-    less zero-carbon electricity, :func:`qingshan.carbon.accounting.code_tco2`) ÷ its value added
-    [10^4 yuan]; K = intensity ÷ the mean intensity of its peers in the same year — the
-    enterprises of its GB/T 4754-2017 division (大类, the first two digits of ``industry_code``),
-    or of its rule-pack industry when the division has fewer than :data:`MIN_PEERS` enterprises
-    with an intensity (the code's ``method`` says which). Grades and levels per
-    :mod:`qingshan.carbon.grading` (2021 method; verify against DB33/T 1347—2023). No value
-    added: no intensity, no grade (a warning on the account)."""
-    entry = _entry(session, scope, enterprise_id)
-    return _code(entry, enterprise_directory(session, "330000"),
-                 _year_intensities(session, year), year)  # fmt: skip

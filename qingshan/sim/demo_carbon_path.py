@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
-from qingshan.carbon import service
+from qingshan.carbon.results import peak_path, results_frame, set_peak_path
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import CITY_CODES, PROVINCE_CODE
 
@@ -31,9 +31,9 @@ def seed_demo_peak_paths(engine: Engine) -> str | None:
     accounts."""
     province = Scope(PROVINCE_CODE, Role.PROVINCE, username="demo")
     with session_scope(engine) as session:
-        if any(service.peak_path(session, code) for code in (PROVINCE_CODE, *CITY_CODES)):
+        if any(peak_path(session, code) for code in (PROVINCE_CODE, *CITY_CODES)):
             return None
-        frame = service.results_frame(session, province, year_from=2020, year_to=2060)
+        frame = results_frame(session, province, year_from=2020, year_to=2060)
         if frame.empty:
             return None
         last = max(frame["month"])
@@ -46,6 +46,6 @@ def seed_demo_peak_paths(engine: Engine) -> str | None:
         for code, x in regions.items():
             if x > 0:
                 path = {y: round(x * k, -2) for y, k in SHAPE.items()}
-                service.set_peak_path(session, province, code, path, actor="demo")
+                set_peak_path(session, province, code, path, actor="demo")
                 set_ += 1
     return f"{set_} regions, {min(SHAPE)}–{max(SHAPE)}, peak in 2030"

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.carbon import imports, service
+from qingshan.carbon.errors import BadWorkbook
 from qingshan.carbon.factors import load_library
 from qingshan.carbon.models import CarbonActivity, CarbonResult
 from qingshan.cli import app as cli_app
@@ -131,7 +132,7 @@ def test_english_headers_below_a_title_and_an_enterprise_users_scope(engine, car
     (_book([["x"]], headers=["名称", "数量"]), "no header row with 统一社会信用代码"),
 ])  # fmt: skip
 def test_unreadable_files_are_refused(engine, carbon_world, data, message):
-    with pytest.raises(service.BadWorkbook, match=message):
+    with pytest.raises(BadWorkbook, match=message):
         _import(engine, data)
 
 

@@ -11,9 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from qingshan.carbon import service
+from qingshan.carbon.account import account
 from qingshan.carbon.activity import ActivityMonth, FuelUse
+from qingshan.carbon.errors import BadActivity
 from qingshan.carbon.factors import load_library
 from qingshan.carbon.models import CarbonResult
+from qingshan.carbon.results import results_frame
 from qingshan.db.engine import session_scope
 
 from .conftest import NOW, PROVINCE, corrected
@@ -55,7 +58,7 @@ def test_a_correction_writes_new_versions_and_keeps_the_old(engine, carbon_world
         mill = s.scalars(select(CarbonResult).where(
             CarbonResult.enterprise_id == carbon_world.dyeing[0])).all()  # fmt: skip
         assert {(r.version, r.current) for r in mill} == {(1, True)}
-        acc = service.account(s, PROVINCE, carbon_world.power, 2026)
+        acc = account(s, PROVINCE, carbon_world.power, 2026)
         assert [v.version for v in acc.months[0].versions] == [2, 1]
         assert acc.months[0].versions[1].reason == "computed"
         # a second run with the same library changes nothing
@@ -77,10 +80,10 @@ def test_a_correction_in_the_data_dir_is_in_force(engine, carbon_world, tmp_path
     assert in_dir.get("grid/ets/2022").value == 0.5810
     with session_scope(engine) as s:
         n = service.recompute(s, in_dir, reason="grid factor corrected", now=NOW)
-        frame = service.results_frame(s, PROVINCE, year_from=2026, year_to=2026)
+        frame = results_frame(s, PROVINCE, year_from=2026, year_to=2026)
     assert n == 2  # the mill's two months (the plant buys no electricity)
     mill = frame[frame["enterprise_id"] == carbon_world.dyeing[0]]
     assert list(mill["total_tco2"]) == pytest.approx([58.1, 58.1])  # 100 MWh × 0.5810
-    with pytest.raises(service.BadActivity, match="needs a reason"):
+    with pytest.raises(BadActivity, match="needs a reason"):
         with session_scope(engine) as s:
             service.recompute(s, in_dir, reason="  ")

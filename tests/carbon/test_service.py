@@ -12,10 +12,25 @@ from sqlalchemy import func, select
 
 from qingshan.audit.models import AuditLog
 from qingshan.carbon import service
+from qingshan.carbon.account import account
 from qingshan.carbon.activity import ActivityMonth, FuelUse
-from qingshan.carbon.errors import NegativeAmount, UnknownFuel, WrongUnit
+from qingshan.carbon.errors import (
+    BadActivity,
+    NegativeAmount,
+    NotFound,
+    OutsideScope,
+    UnknownFuel,
+    WrongUnit,
+)
 from qingshan.carbon.factors import load_library
 from qingshan.carbon.models import CarbonActivity, CarbonResult
+from qingshan.carbon.results import (
+    carbon_code_of,
+    carbon_codes,
+    peak_path,
+    results_frame,
+    set_peak_path,
+)
 from qingshan.db.engine import session_scope
 
 from .conftest import HANGZHOU, NINGBO, NOW, PROVINCE, XIHU, corrected
@@ -78,7 +93,7 @@ def test_a_revision_keeps_the_old_activity_and_result_version(engine, carbon_wor
         service.submit_activity(s, XIHU, _gas_month(carbon_world.power, gas=20.0),
                                 source="form", actor="xihu", library=lib, now=NOW)  # fmt: skip
     with session_scope(engine) as s:
-        acc = service.account(s, XIHU, carbon_world.power, 2026)
+        acc = account(s, XIHU, carbon_world.power, 2026)
         (m,) = acc.months
         assert m.revision == 2 and m.source == "form"
         assert [(v.version, v.current, v.reason) for v in m.versions] == [
@@ -98,14 +113,14 @@ def test_scope_of_reading_and_submitting(engine, carbon_world):
                                 actor="owner", library=lib, now=NOW)  # fmt: skip
         service.submit_activity(s, NINGBO, _gas_month(carbon_world.cement), source="api",
                                 actor="ningbo", library=lib, now=NOW)  # fmt: skip
-        with pytest.raises(service.OutsideScope, match="outside the scope of ent"):
+        with pytest.raises(OutsideScope, match="outside the scope of ent"):
             service.submit_activity(s, owner, _gas_month(carbon_world.cement), source="api",
                                     actor="owner", library=lib, now=NOW)  # fmt: skip
-        with pytest.raises(service.OutsideScope, match="outside the scope of xihu"):
-            service.account(s, XIHU, carbon_world.cement, 2026)
-        with pytest.raises(service.NotFound):
-            service.account(s, PROVINCE, 999_999, 2026)
-        frames = {name: service.results_frame(s, sc, year_from=2026, year_to=2026)
+        with pytest.raises(OutsideScope, match="outside the scope of xihu"):
+            account(s, XIHU, carbon_world.cement, 2026)
+        with pytest.raises(NotFound):
+            account(s, PROVINCE, 999_999, 2026)
+        frames = {name: results_frame(s, sc, year_from=2026, year_to=2026)
                   for name, sc in (("province", PROVINCE), ("hangzhou", HANGZHOU),
                                    ("ningbo", NINGBO), ("owner", owner))}  # fmt: skip
     assert sorted(frames["province"]["enterprise_id"]) == sorted([carbon_world.power,
@@ -130,10 +145,10 @@ def test_bad_input_stores_nothing(engine, carbon_world):
         with pytest.raises(NegativeAmount, match="electricity_purchased_mwh must not be negative"):
             service.submit_activity(s, XIHU, ActivityMonth(eid, MARCH, electricity_purchased_mwh=-5.0),
                                     source="api", actor="x", library=lib, now=NOW)  # fmt: skip
-        with pytest.raises(service.BadActivity, match="2027-01 is out of range"):
+        with pytest.raises(BadActivity, match="2027-01 is out of range"):
             service.submit_activity(s, XIHU, _gas_month(eid, date(2027, 1, 1)), source="api",
                                     actor="x", library=lib, now=NOW)  # fmt: skip
-        with pytest.raises(service.BadActivity, match="first day"):
+        with pytest.raises(BadActivity, match="first day"):
             service.submit_activity(s, XIHU, _gas_month(eid, date(2026, 3, 2)), source="api",
                                     actor="x", library=lib, now=NOW)  # fmt: skip
     with session_scope(engine) as s:
@@ -153,7 +168,7 @@ def test_plausibility_warnings_on_the_account(engine, carbon_world):
             service.submit_activity(s, XIHU, _gas_month(eid, date(2026, m, 1), gas=gas, va=va),
                                     source="api", actor="x", library=lib, now=NOW)  # fmt: skip
     with session_scope(engine) as s:
-        acc = service.account(s, XIHU, eid, 2026)
+        acc = account(s, XIHU, eid, 2026)
     kinds = [(w.kind, w.month) for w in acc.warnings if w.kind != "factor"]
     assert kinds == [
         ("missing_month", date(2026, 5, 1)),
@@ -184,10 +199,10 @@ def test_carbon_code_against_the_division_and_the_fallback(engine, carbon_world)
         service.submit_activity(s, PROVINCE, _gas_month(carbon_world.power), source="sim",
                                 actor="sim", library=lib, now=NOW)  # fmt: skip
     with session_scope(engine) as s:
-        code = service.carbon_code_of(s, PROVINCE, carbon_world.dyeing[0], 2026)
-        lone = service.carbon_code_of(s, PROVINCE, carbon_world.power, 2026)
-        codes = service.carbon_codes(s, PROVINCE, 2026)
-        hangzhou = service.carbon_codes(s, HANGZHOU, 2026)
+        code = carbon_code_of(s, PROVINCE, carbon_world.dyeing[0], 2026)
+        lone = carbon_code_of(s, PROVINCE, carbon_world.power, 2026)
+        codes = carbon_codes(s, PROVINCE, 2026)
+        hangzhou = carbon_codes(s, HANGZHOU, 2026)
     assert codes[carbon_world.dyeing[0]] == code and codes[carbon_world.power] == lone
     assert len(codes) == 6 and carbon_world.cement not in codes  # no result: no code
     # Hangzhou sees its own (power, 3 萧山 mills), graded against province-wide peers
@@ -206,27 +221,27 @@ def test_carbon_code_against_the_division_and_the_fallback(engine, carbon_world)
 
 def test_peak_path_set_and_read(engine, carbon_world):
     with session_scope(engine) as s:
-        service.set_peak_path(s, HANGZHOU, "330100", {2025: 5.0e7, 2030: 4.6e7}, actor="hangzhou")
-        service.set_peak_path(s, HANGZHOU, "330100", {2030: 4.5e7}, actor="hangzhou")
-        with pytest.raises(service.OutsideScope):
-            service.set_peak_path(s, carbon_world.owner(carbon_world.power), "330100", {2030: 1.0},
+        set_peak_path(s, HANGZHOU, "330100", {2025: 5.0e7, 2030: 4.6e7}, actor="hangzhou")
+        set_peak_path(s, HANGZHOU, "330100", {2030: 4.5e7}, actor="hangzhou")
+        with pytest.raises(OutsideScope):
+            set_peak_path(s, carbon_world.owner(carbon_world.power), "330100", {2030: 1.0},
                                   actor="owner")  # fmt: skip
         with pytest.raises(Exception, match="outside the scope"):
-            service.set_peak_path(s, HANGZHOU, "330200", {2030: 1.0}, actor="hangzhou")
-        with pytest.raises(service.BadActivity, match="finite number >= 0"):
-            service.set_peak_path(s, HANGZHOU, "330100", {2030: -1.0}, actor="hangzhou")
+            set_peak_path(s, HANGZHOU, "330200", {2030: 1.0}, actor="hangzhou")
+        with pytest.raises(BadActivity, match="finite number >= 0"):
+            set_peak_path(s, HANGZHOU, "330100", {2030: -1.0}, actor="hangzhou")
     with session_scope(engine) as s:
-        assert service.peak_path(s, "330100") == {2025: 5.0e7, 2030: 4.5e7}
-        assert service.peak_path(s, "330200") == {}
+        assert peak_path(s, "330100") == {2025: 5.0e7, 2030: 4.5e7}
+        assert peak_path(s, "330200") == {}
 
 
 def test_results_frame_columns_and_empty(engine, carbon_world):
     with session_scope(engine) as s:
-        empty = service.results_frame(s, PROVINCE, year_from=2026, year_to=2026)
+        empty = results_frame(s, PROVINCE, year_from=2026, year_to=2026)
         assert list(empty.columns) == service.FRAME_COLUMNS and len(empty) == 0
         service.submit_activity(s, PROVINCE, _gas_month(carbon_world.cement), source="api",
                                 actor="p", library=_library(), now=NOW)  # fmt: skip
-        df = service.results_frame(s, PROVINCE, year_from=2026, year_to=2026)
+        df = results_frame(s, PROVINCE, year_from=2026, year_to=2026)
     row = df.iloc[0].to_dict()
     assert row["region_code"] == "330206" and row["city_code"] == "330200"
     assert (row["industry"], row["industry_code"], row["month"]) == ("cement", "3011", MARCH)

@@ -24,6 +24,7 @@ from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.carbon import service
 from qingshan.carbon.activity import ActivityMonth
+from qingshan.carbon.results import peak_path
 from qingshan.db.engine import session_scope
 
 from .conftest import NOW, PROVINCE
@@ -108,7 +109,7 @@ def test_a_city_sets_its_peak_path_and_bad_values_are_named(client, engine):
                     follow_redirects=False)  # fmt: skip
     assert r.status_code == 303 and r.headers["location"].startswith("/carbon?done=path")
     with session_scope(engine) as s:
-        assert service.peak_path(s, "330100") == {2026: 12000.0, 2030: 9000.0}
+        assert peak_path(s, "330100") == {2026: 12000.0, 2030: 9000.0}
     traj = {t["year"]: t for t in _config(client.get("/carbon").text)["trajectory"]}
     # 2026 has two months: the path pro rata is 12,000 × 2 / 12 = 2,000 t
     assert traj[2026]["target"] == 12000.0 and traj[2026]["pace"] == pytest.approx(2000.0)
@@ -121,7 +122,7 @@ def test_a_city_sets_its_peak_path_and_bad_values_are_named(client, engine):
     r = client.post("/carbon/path", data={"y2027": "lots"})
     assert r.status_code == 422 and "2027: not a number" in r.text
     with session_scope(engine) as s:
-        assert service.peak_path(s, "330100") == {2026: 12000.0, 2030: 9000.0}
+        assert peak_path(s, "330100") == {2026: 12000.0, 2030: 9000.0}
     _login(client, "xihu")
     r = client.post("/carbon/path", data={"y2027": "5"})
     assert r.status_code == 403 and "province or city" in r.text
@@ -183,8 +184,8 @@ def test_the_demo_peak_paths_follow_the_last_twelve_months(client, engine):
     assert seed_demo_peak_paths(engine) == "3 regions, 2025–2035, peak in 2030"
     with session_scope(engine) as s:
         # the province: 2,150.9 t over the months stored; 2030 = 1.02 × 2,150.9 = 2,193.9 → 2,200
-        assert service.peak_path(s, "330000")[2030] == round(2150.9 * SHAPE[2030], -2) == 2200
-        assert service.peak_path(s, "330100")[2027] == 1700.0  # 1,710.9 × 1.0, to hundreds
-        assert service.peak_path(s, "330200")[2035] == 400.0  # 440 × 0.875 = 385 → 400
-        assert service.peak_path(s, "330300") == {}  # 温州: no accounts, no path
+        assert peak_path(s, "330000")[2030] == round(2150.9 * SHAPE[2030], -2) == 2200
+        assert peak_path(s, "330100")[2027] == 1700.0  # 1,710.9 × 1.0, to hundreds
+        assert peak_path(s, "330200")[2035] == 400.0  # 440 × 0.875 = 385 → 400
+        assert peak_path(s, "330300") == {}  # 温州: no accounts, no path
     assert seed_demo_peak_paths(engine) is None  # once per database

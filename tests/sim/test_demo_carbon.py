@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.archive.models import Enterprise, Industry
-from qingshan.carbon import service
+from qingshan.carbon.account import account
 from qingshan.carbon.activity import activity_from_json
 from qingshan.carbon.models import CarbonActivity, CarbonResult
+from qingshan.carbon.results import carbon_codes
 from qingshan.db.engine import make_engine, session_scope
 from qingshan.db.migrate import upgrade
 from qingshan.geo.regions import seed_regions
@@ -89,15 +90,15 @@ def test_planted_problems_and_the_correction_show_on_the_accounts(demo):
         kinds = {}
         for kind, ids in seeded.planted.items():
             (eid, *_) = ids
-            kinds[kind] = {w.kind for w in service.account(s, PROVINCE, eid, 2026).warnings}
+            kinds[kind] = {w.kind for w in account(s, PROVINCE, eid, 2026).warnings}
         assert all(kind in kinds[kind] for kind in ("ten_times", "missing_month", "no_value_added"))
         gas_user = seeded.planted["ten_times"][0]  # a dyeing mill: natural gas
-        acc = service.account(s, PROVINCE, gas_user, 2026)
+        acc = account(s, PROVINCE, gas_user, 2026)
         jan = next(m for m in acc.months if m.month == date(2026, 1, 1))
         assert [v.version for v in jan.versions] == [2, 1]
         assert jan.versions[0].reason.startswith("factor correction: natural gas NCV 38.931")
         assert jan.versions[0].total_tco2 > jan.versions[1].total_tco2
         mar = next(m for m in acc.months if m.month == date(2026, 3, 1))
         assert [v.version for v in mar.versions] == [1]  # after the correction's months
-        codes = service.carbon_codes(s, PROVINCE, 2026)
+        codes = carbon_codes(s, PROVINCE, 2026)
     assert len(codes) == 42 and {c.grade for c in codes.values()} >= {2, 3, 4}
