@@ -97,6 +97,7 @@ from qingshan.targets import ranking_api, ranking_web
 from qingshan.targets import web as targets_web
 from qingshan.targets.kpi import KpiRegistry
 from qingshan.timeseries.store import ObservationStore
+from qingshan.waste import api as waste_api
 from qingshan.web import oidc as oidc_web
 from qingshan.web.render import API as API_PREFIX
 from qingshan.web.render import NavGroup, NavItem
@@ -131,6 +132,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     targets_api.router,
     forecast_api.router,
     carbon_api.router,
+    waste_api.router,
 )
 
 #: dashboard page routers
