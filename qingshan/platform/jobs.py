@@ -22,6 +22,7 @@ from qingshan.jobs.schedule import cron, every
 from qingshan.qc.jobs import run_qc
 from qingshan.targets.jobs import run_reminders
 from qingshan.targets.ranking_jobs import run_ranking_rollups
+from qingshan.waste.jobs import run_waste_balance
 
 
 def qc(ctx: JobContext) -> str:
@@ -32,6 +33,12 @@ def qc(ctx: JobContext) -> str:
 def forecast_water(ctx: JobContext) -> str:
     """The ``forecast-water`` job with the cases' sink: warnings open cases."""
     return run_forecast_water(ctx, sink=CASES_SINK)
+
+
+def waste_balance(ctx: JobContext) -> str:
+    """The ``waste-balance`` job with the cases' sink: unclosed balances, the dumping pattern
+    and storage past its limit open cases."""
+    return run_waste_balance(ctx, sink=CASES_SINK)
 
 
 JOBS = Jobs(
@@ -45,4 +52,5 @@ JOBS = Jobs(
     Job("forecast-water", forecast_water, cron("0 8 * * *"), "地表水水质预测预警: at 08:00 CST, each section's DO, CODMn, NH3-N and TP 7 days (daily) and 24 h (hourly) ahead with conformal intervals, the probability of missing its target class (GB 3838-2002); warnings above the threshold open cases"),
     Job("target-reminders", run_reminders, cron("30 8 * * *"), "目标任务提醒: at 08:30 CST, a reminder to each city whose target is not met 30 and 7 days before its deadline"),
     Job("ranking-rollups", run_ranking_rollups, cron("30 1 * * *"), "环境质量排名: at 01:30 CST, the cities' and counties' daily air statistics and the sections' monthly means of the previous and current month, which the public ranking reads (环办监测〔2018〕19号, 〔2017〕51号)"),
+    Job("waste-balance", waste_balance, cron("0 3 2 * *"), "危险废物物料平衡: at 03:00 CST on the 2nd, the previous month's balance of every producer (generated = Δstock + transferred + self-handled) and facility (received = processed + Δstock), the dumping pattern and storage past its limit (固废法 Art. 81) → cases"),
 )  # fmt: skip

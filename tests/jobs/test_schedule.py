@@ -127,6 +127,7 @@ def test_the_registry_keeps_the_intervals():
         "forecast-water": Cron("0 8 * * *"),
         "target-reminders": Cron("30 8 * * *"),
         "ranking-rollups": Cron("30 1 * * *"),
+        "waste-balance": Cron("0 3 2 * *"),
     }
 
 

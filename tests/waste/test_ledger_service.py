@@ -7,15 +7,21 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
 from qingshan.cases.models import CaseRecord
 from qingshan.cases.service import CASES_SINK
+from qingshan.config import get_settings
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import children
+from qingshan.jobs.job import JobContext
+from qingshan.platform.jobs import JOBS
+from qingshan.timeutil import CST, utcnow
 from qingshan.waste import ledger_service as ls
 from qingshan.waste.errors import LedgerInvalid, LedgerOutsideScope
+from qingshan.waste.jobs import month_to_check
 from qingshan.waste.ledger_service import DeclarationIn
 
 from .ledger_world import HANGZHOU, NINGBO, OIL, PROVINCE, World, transfers_of
@@ -185,3 +191,20 @@ def test_producer_ledger_of_a_year(engine, world):
         assert [a.status for a in p3.alerts] == ["overdue"]
         with pytest.raises(LedgerOutsideScope):
             ls.producer_ledger(s, world.owner(world.p1), world.p3, 2025)
+
+
+def test_the_job_checks_last_month_through_the_manifests_frame(engine, world):
+    assert month_to_check(date(2026, 12, 2)) == date(2026, 11, 1)
+    assert month_to_check(date(2026, 1, 2)) == date(2025, 12, 1)
+    last = month_to_check(utcnow().astimezone(CST).date())
+    months = [(pd.Timestamp(last) - pd.offsets.MonthBegin(k)).date() for k in (2, 1, 0)]
+    with session_scope(engine) as s:  # p3: three months generated, no manifest, no stock
+        ls.declare_many(s, PROVINCE, [DeclarationIn(world.p3, m, OIL, 20.0) for m in months],
+                        actor="test", source="sim")  # fmt: skip
+    ctx = JobContext(settings=get_settings(), engine=engine)
+    message = JOBS.get_job("waste-balance").func(ctx)  # the registry's job, the real manifests
+    assert message == (f"{last:%Y-%m}: 1 producer(s), 0 facility(ies) balanced; 1 unclosed, "
+                       "1 dumping pattern(s), 0 lot(s) past the storage limit → 1 case(s)")  # fmt: skip
+    with session_scope(engine) as s:
+        assert s.execute(select(CaseRecord.enterprise_id, CaseRecord.category)).all() == [
+            (world.p3, "solid_waste")]  # fmt: skip
