@@ -209,6 +209,7 @@ PATH_VALUES = {
     "city_code": "330100",
     "target_id": "1",
     "region_code": "330100",  # a region's carbon peak path
+    "manifest_id": "1",  # a waste manifest
     "resource": "Things",  # the SensorThings view's resource path (Things, Things(1)/Datastreams …)
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
