@@ -14,7 +14,7 @@ from qingshan.accounts.models import Role, User
 from qingshan.accounts.service import create_user
 from qingshan.audit import acting_as
 from qingshan.cases.models import CaseRecord
-from qingshan.cases.service import evidence_limits
+from qingshan.cases.service import CASES_SINK, evidence_limits
 from qingshan.config import Settings
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.db.migrate import upgrade
@@ -28,6 +28,7 @@ from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.demo_targets import seed_demo_targets
+from qingshan.sim.demo_waste import WASTE_ACCOUNTS, seed_demo_waste
 from qingshan.sim.demo_water_forecast import seed_demo_water_forecasts
 from qingshan.sim.loader import DemoSummary, build_demo
 from qingshan.sim.previous_year import seed_demo_ranking
@@ -145,6 +146,11 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         paths = seed_demo_peak_paths(engine)
         if paths is not None:
             console.print(f"demo carbon peak paths: {paths}")
+        waste = seed_demo_waste(
+            engine, now=_demo_now(engine), sink=CASES_SINK, password=DEMO_PASSWORD
+        )
+        if waste is not None:
+            console.print(f"demo hazardous waste: {waste}")
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(
@@ -154,7 +160,9 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
     console.print(
         "demo accounts (password qingshan-demo): "
         + ", ".join(f"{u} ({r.value} {c})" for u, (r, c, _) in DEMO_ACCOUNTS.items())
-        + f", {ENTERPRISE_ACCOUNT} (enterprise); acceptance signers: "
+        + f", {ENTERPRISE_ACCOUNT} (enterprise), "
+        + ", ".join(f"{u} (enterprise: waste {w})" for u, w in WASTE_ACCOUNTS.items())
+        + "; acceptance signers: "
         + "hangzhou (department) and hangzhou-gov (government) for 杭州市, "
         + "<city>-dept and <city>-gov for the other cities"
     )

@@ -71,12 +71,12 @@ class FacilitySpec:
 #: the facilities added to the demo — 危险废物治理 (GB/T 4754 7724)
 FACILITIES: tuple[FacilitySpec, ...] = (
     FacilitySpec("330110", "杭州青源危废处置有限公司", 24000, ("HW08", "HW11", "HW12", "HW49", "HW06"), ("D10", "R9")),
-    FacilitySpec("330185", "杭州富春环境科技有限公司", 12000, ("HW08", "HW49", "HW12"), ("R9", "D10")),
-    FacilitySpec("330211", "宁波北仑固废处置中心有限公司", 30000, ("HW06", "HW08", "HW11", "HW12", "HW45", "HW49"), ("D10", "D1")),
+    FacilitySpec("330112", "杭州临安环境科技有限公司", 12000, ("HW08", "HW49", "HW12"), ("R9", "D10")),
+    FacilitySpec("330211", "宁波镇海固废处置中心有限公司", 30000, ("HW06", "HW08", "HW11", "HW12", "HW45", "HW49"), ("D10", "D1")),
     FacilitySpec("330302", "温州瓯江环保科技有限公司", 9000, ("HW08", "HW12", "HW49"), ("D10",)),
-    FacilitySpec("330411", "嘉兴港区危废处置有限公司", 20000, ("HW06", "HW11", "HW45", "HW49"), ("D10", "R2")),
+    FacilitySpec("330411", "嘉兴秀洲危废处置有限公司", 20000, ("HW06", "HW11", "HW45", "HW49"), ("D10", "R2")),
     FacilitySpec("330502", "湖州南太湖资源再生有限公司", 8000, ("HW08", "HW49", "HW50"), ("R8", "R9")),
-    FacilitySpec("330603", "绍兴上虞化工固废处置有限公司", 26000, ("HW06", "HW11", "HW12", "HW13", "HW45"), ("D10",)),
+    FacilitySpec("330604", "绍兴上虞化工固废处置有限公司", 26000, ("HW06", "HW11", "HW12", "HW13", "HW45"), ("D10",)),
     FacilitySpec("330782", "金华义乌环保科技有限公司", 7000, ("HW08", "HW12", "HW49"), ("D10",)),
     FacilitySpec("331004", "台州路桥固废处置有限公司", 10000, ("HW08", "HW11", "HW49"), ("D10",)),
     FacilitySpec("330803", "衢州衢江催化剂再生有限公司", 5000, ("HW50",), ("R8",)),
@@ -95,13 +95,13 @@ class ProducerSpec:
 
 @dataclass(frozen=True)
 class Shipment:
-    """One manifest to write: producer, code, quantity [t], the month's shipping day, the
-    receiving facility (index in :data:`FACILITIES`) and the transporters (indices in
-    :data:`TRANSPORTERS`)."""
+    """One manifest to write: producer, code, the months whose stored lots it takes out
+    (indices into the plan's months), the shipping day, the receiving facility (index in
+    :data:`FACILITIES`) and the transporters (indices in :data:`TRANSPORTERS`)."""
 
     producer_id: int
     code: str
-    quantity_t: float
+    lots: tuple[int, ...]
     on: date
     facility: int
     transporters: tuple[int, ...]
@@ -114,6 +114,8 @@ class WastePlanned:
 
     producers: list[ProducerSpec]
     shipments: list[Shipment]
+    #: (producer id, code) → generated per month [t], in ``months`` order
+    generation: dict[tuple[int, str], list[float]]
     points: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
     dumping_id: int | None = None
     late_storage_id: int | None = None
@@ -150,7 +152,7 @@ def plan_waste(
     months: list[date],
     *,
     seed: int = 18,
-    share_producing: float = 0.45,
+    share_producing: float = 0.3,
 ) -> WastePlanned:
     """The plan for ``enterprises`` (the demo's, operating) over ``months`` (first days, oldest
     first): producers among chemical, dyeing, paper and power (``share_producing`` of them,
@@ -165,7 +167,7 @@ def plan_waste(
         if codes is None or e.status == "closed" or rng.random() > share_producing:
             continue
         size = float(np.clip(rng.lognormal(-0.3, 1.0), 0.01, 6.0))
-        picked = [codes[0], *[c for c in codes[1:] if rng.random() < 0.5]]
+        picked = [codes[0], *[c for c in codes[1:] if rng.random() < 0.35]]
         mine = tuple((c, round(t * size, 3), share) for c, t, share in picked)
         small = sum(t for _, t, _ in mine) * 12 < 10
         producers.append(ProducerSpec(e, mine, small))
@@ -174,23 +176,25 @@ def plan_waste(
     late = next((p for p in producers if p.enterprise.industry == "dyeing"
                  and p.enterprise.region_code.startswith("3301") and not p.small), None)  # fmt: skip
     shipments: list[Shipment] = []
+    generation: dict[tuple[int, str], list[float]] = {}
     for p in producers:
-        if dumping is not None and p is dumping:
-            continue
         county = p.enterprise.region_code
-        for code, monthly, share in p.codes:
+        for code, monthly, _share in p.codes:
+            gen = [round(monthly * float(rng.uniform(0.8, 1.2)), 3) for _ in months]
+            generation[(p.enterprise.id, code)] = gen
+            if dumping is not None and p is dumping:
+                continue
             yearly = monthly * 12
-            every = 6 if p.small or yearly < 12 else 4 if yearly < 60 else 3 if yearly < 150 else 2
-            stock = 0.0
+            every = 6 if p.small or yearly < 24 else 4 if yearly < 120 else 3
+            held: list[int] = []
             for i, m in enumerate(months):
-                stock += monthly * (1 - share) * float(rng.uniform(0.8, 1.2))
-                if (i + 1) % every != 0 or stock < 0.05:
+                held.append(i)
+                if (i + 1) % every != 0:
                     continue
                 day = date(m.year, m.month, int(rng.integers(5, 26)))
-                legs = (_transporter_for(county),)
-                shipments.append(Shipment(p.enterprise.id, code, round(stock, 2), day,
-                                          _facility_for(county, code), legs))  # fmt: skip
-                stock = 0.0
+                shipments.append(Shipment(p.enterprise.id, code, tuple(held), day,
+                                          _facility_for(county, code), (_transporter_for(county),)))  # fmt: skip
+                held = []
     points: dict[str, tuple[int, list[int]]] = defaultdict(lambda: (0, []))
     counties = sorted({p.enterprise.region_code for p in producers})
     for k, county in enumerate(counties):
@@ -203,6 +207,7 @@ def plan_waste(
     return WastePlanned(
         producers=producers,
         shipments=shipments,
+        generation=generation,
         points=dict(points),
         dumping_id=dumping.enterprise.id if dumping else None,
         late_storage_id=late.enterprise.id if late else None,
