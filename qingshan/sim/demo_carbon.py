@@ -79,6 +79,11 @@ def demo_months(now: datetime, n: int = 12) -> list[date]:
     return out[::-1]
 
 
+#: value added is set so that each industry's intensity lands near its national order of magnitude
+#: (tCO2 per 10^4 yuan of value added, sector CO2 ÷ sector value added, rounded): thermal power
+#: ≈ 25, cement ≈ 30, paper ≈ 4, dyeing ≈ 2.5, chemicals ≈ 3 — demo assumptions, not data.
+
+
 def _activity(e: EnterpriseEntry, month: date, size: float, eff: float, rng: np.random.Generator,
               chp: bool, own_boiler: bool, pv: bool) -> ActivityMonth:  # fmt: skip
     k = SEASON[month.month] * float(rng.normal(1.0, 0.04))
@@ -93,13 +98,13 @@ def _activity(e: EnterpriseEntry, month: date, size: float, eff: float, rng: np.
                   FuelUse("diesel", round(12 * size, 2), "t")]  # fmt: skip
         elec = 150 * size
         heat_out = coal * 20.908 * 0.35 if chp else 0.0
-        va = coal / use * out * 0.022
+        va = coal / use * out * 0.06
     elif e.industry == "cement":
         clinker = float(np.clip(60_000 * out, 20_000, 180_000))
         fuels += [FuelUse("raw_coal", round(clinker * 0.145 * eff, 1), "t"),
                   FuelUse("diesel", round(20 * size, 2), "t")]  # fmt: skip
         elec = clinker / 0.75 * 0.085 * eff
-        va = clinker / 0.75 * 0.012
+        va = clinker / 0.75 * 0.023
     elif e.industry == "paper":
         paper = 8_000 * out
         if own_boiler:
@@ -110,13 +115,13 @@ def _activity(e: EnterpriseEntry, month: date, size: float, eff: float, rng: np.
         if (e.industry_code or "").startswith("2211"):
             fuels.append(FuelUse("wood", round(paper * 0.3, 1), "t"))  # pulp mill: biomass
         elec = paper * 0.5 * eff
-        va = paper * 0.06
+        va = paper * 0.30
     elif e.industry == "dyeing":
         fuels.append(FuelUse("natural_gas", round(20 * use, 3), "10^4 Nm3"))
         elec = 1_500 * use
         heat_in = 40_000 * use
         green = elec * 0.1 if pv else 0.0
-        va = 600 * out
+        va = 2_400 * out
     else:  # chemical
         fuels.append(FuelUse("natural_gas", round(50 * use, 3), "10^4 Nm3"))
         if own_boiler:
@@ -124,7 +129,7 @@ def _activity(e: EnterpriseEntry, month: date, size: float, eff: float, rng: np.
         fuels.append(FuelUse("diesel", round(5 * size, 2), "t"))
         elec = 5_000 * use
         heat_in = 30_000 * use
-        va = 1_500 * out
+        va = 3_750 * out
     return ActivityMonth(
         enterprise_id=e.id, month=month, fuels=tuple(fuels),
         electricity_purchased_mwh=round(elec, 1), green_electricity_mwh=round(green, 1),
