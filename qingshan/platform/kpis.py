@@ -4,9 +4,9 @@ the public functions of the domain holding the data, and their registry
 
 Computed now: cases (closure rate, closed on time), monitoring (national water sections and
 drinking-water sources analysed, class I–III share, air stations reporting, air good-day rate
-and PM2.5 mean). Reported by hand until their modules land: hazardous-waste rates, small-producer
-coverage and capacity (waste), zero-direct-discharge parks (zones), radioactive sources
-(emergency) — see ``docs/targets.md``.
+and PM2.5 mean), waste (utilisation and disposal rate, collection coverage of counties and of
+small producers, new capacity). Reported by hand until their modules land: zero-direct-discharge
+parks (zones), radioactive sources (emergency) — see ``docs/targets.md``.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from qingshan.targets.kpi import KpiRegistry, KpiValue, Period
 from qingshan.targets.ranking_service import air_days
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST
+from qingshan.waste.ledger_service import waste_kpis
 
 __all__ = ["kpi_registry", "province_air", "reader_scope"]
 
@@ -231,6 +232,44 @@ class AirPeriod:
         return {"compliance_rate": s.summary.compliance_rate, "pm25_mean": s.summary.pm25_mean}
 
 
+@dataclass(frozen=True)
+class WasteKpi:
+    """A figure of :func:`qingshan.waste.ledger_service.waste_kpis` for the calendar year of
+    the period's end, by county, city or province: 利用处置率 [%] (the environmental-statistics
+    formula, shared/reference/waste.md §7), counties with a collection point [%], small
+    producers (< 10 t/yr) served [%], capacity newly licensed in the year [万吨/年]. None when
+    the figure has no denominator (nothing generated, no county, no small producer)."""
+
+    name: str
+    unit: str
+    label: str
+    key: str
+    basis_keys: tuple[str, str]
+    scale: float = 1.0
+
+    def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
+        k = waste_kpis(session, region_code, period.end.year)
+        v = k[self.key]
+        if v is None:
+            return None
+        a, b = (k[x] for x in self.basis_keys)
+        return KpiValue(round(float(v) * self.scale, 1), self.unit,
+                        f"{period.end.year}: {a:g} / {b:g}")  # fmt: skip
+
+
+#: the waste KPIs (plan main.2, 14.1–14.3)
+WASTE_KPIS = (
+    WasteKpi("waste.utilisation_rate", "%", "tg.kpi.waste.utilisation_rate", "utilisation_rate",
+             ("utilised_disposed_t", "rate_denominator_t")),
+    WasteKpi("waste.collection_county_coverage", "%", "tg.kpi.waste.collection_county_coverage",
+             "county_coverage", ("counties_with_point", "counties")),
+    WasteKpi("waste.small_producer_coverage", "%", "tg.kpi.waste.small_producer_coverage",
+             "small_producer_coverage", ("small_covered", "small_producers")),
+    WasteKpi("waste.capacity_t", "万吨/年", "tg.kpi.waste.capacity_t", "capacity_new_t",
+             ("capacity_new_t", "capacity_t"), scale=1e-4),
+)  # fmt: skip
+
+
 def _store() -> ObservationStore:
     return ObservationStore(get_settings().observations_dir)
 
@@ -255,5 +294,6 @@ def kpi_registry(store: Callable[[], ObservationStore] = _store) -> KpiRegistry:
                 "air.good_day_rate", "%", "tg.kpi.air.good_day_rate", "compliance_rate", store
             ),  # fmt: skip
             AirPeriod("air.pm25_mean", "µg/m³", "tg.kpi.air.pm25_mean", "pm25_mean", store),
+            *WASTE_KPIS,
         ]
     )

@@ -720,6 +720,8 @@ def waste_kpis(session: Session, region_code: str, year: int, *,
         "self_disposed_t": self_disposed,
         "received_t": received,
         "prior_stock_t": prior_t,
+        "utilised_disposed_t": self_used + received + self_disposed,
+        "rate_denominator_t": total_gen + prior_t,
         "utilisation_rate": utilisation_disposal_rate(
             self_used + received, self_disposed, total_gen, prior_t
         ),  # fmt: skip

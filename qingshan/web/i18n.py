@@ -2008,6 +2008,22 @@ _RAW |= {
     "tg.kpi.air.stations_reporting": ("空气自动站在线", "Air stations reporting"),
     "tg.kpi.air.good_day_rate": ("优良天数比例（近30天）", "Good-air days (last 30 days)"),
     "tg.kpi.air.pm25_mean": ("PM2.5 平均浓度（近30天）", "PM2.5 mean (last 30 days)"),
+    "tg.kpi.waste.utilisation_rate": (
+        "工业危险废物利用处置率",
+        "Industrial hazardous waste utilised or disposed",
+    ),
+    "tg.kpi.waste.collection_county_coverage": (
+        "小微收运点县（市、区）覆盖率",
+        "Counties with a small-producer collection point",
+    ),
+    "tg.kpi.waste.small_producer_coverage": (
+        "小微产废企业收运覆盖率",
+        "Small producers covered by collection",
+    ),
+    "tg.kpi.waste.capacity_t": (
+        "新增危险废物利用处置能力",
+        "New hazardous-waste utilisation and disposal capacity",
+    ),
     "tg.back": ("返回目标列表", "Back to the targets"),
     "tg.cities": ("各设区市", "Cities"),
     "tg.lead": ("牵头", "lead"),

@@ -18,6 +18,9 @@ from qingshan.db.engine import session_scope
 from qingshan.geo.regions import children
 from qingshan.jobs.job import JobContext
 from qingshan.platform.jobs import JOBS
+from qingshan.platform.kpis import kpi_registry
+from qingshan.targets.kpi import KpiValue, Period
+from qingshan.targets.plan_file import DEFAULT_PLAN, read_plan_file
 from qingshan.timeutil import CST, utcnow
 from qingshan.waste import ledger_service as ls
 from qingshan.waste.errors import LedgerInvalid, LedgerOutsideScope
@@ -208,3 +211,25 @@ def test_the_job_checks_last_month_through_the_manifests_frame(engine, world):
     with session_scope(engine) as s:
         assert s.execute(select(CaseRecord.enterprise_id, CaseRecord.category)).all() == [
             (world.p3, "solid_waste")]  # fmt: skip
+
+
+def test_the_kpi_providers_of_the_plans_waste_targets(engine, world):
+    registry = kpi_registry()
+    plan = {t.code: t for t in read_plan_file(DEFAULT_PLAN).targets}
+    year = Period(date(2025, 1, 1), date(2025, 12, 31))
+    with session_scope(engine) as s:
+        _seed(s, world)  # no manifest: the real transfers frame is empty
+        got = {}
+        for code in ("main.2", "14.1", "14.2", "14.3"):
+            assert plan[code].metric == "computed"
+            got[code] = registry.get(plan[code].kpi).value(s, "330000", year)
+        # (0 received + 6 t disposed on site) / (186 t generated + 8 t prior stock)
+        assert got["main.2"] == KpiValue(round(6 / 194 * 100, 1), "%", "2025: 6 / 194")
+        n = sum(len(children(c.code)) for c in children("330000"))
+        assert got["14.1"] == KpiValue(round(100 / n, 1), "%", f"2025: 1 / {n}")
+        assert got["14.2"] == KpiValue(100.0, "%", "2025: 1 / 1")
+        assert got["14.3"] == KpiValue(5.0, "万吨/年", "2025: 50000 / 50000")
+        hz = registry.get("waste.collection_county_coverage").value(s, "330100", year)
+        assert hz == KpiValue(round(100 / len(children("330100")), 1), "%",
+                              f"2025: 1 / {len(children('330100'))}")  # fmt: skip
+        assert registry.get("waste.utilisation_rate").value(s, "330109", year) is None
