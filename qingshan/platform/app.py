@@ -98,6 +98,7 @@ from qingshan.targets import web as targets_web
 from qingshan.targets.kpi import KpiRegistry
 from qingshan.timeseries.store import ObservationStore
 from qingshan.waste import api as waste_api
+from qingshan.waste import ledger_api as waste_ledger_api
 from qingshan.web import oidc as oidc_web
 from qingshan.web.render import API as API_PREFIX
 from qingshan.web.render import NavGroup, NavItem
@@ -133,6 +134,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     forecast_api.router,
     carbon_api.router,
     waste_api.router,
+    waste_ledger_api.router,
 )
 
 #: dashboard page routers
