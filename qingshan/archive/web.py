@@ -11,7 +11,12 @@ from fastapi.responses import HTMLResponse
 from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep, provided
 from qingshan.archive.enterprise_file import get_enterprise_file
-from qingshan.archive.findings import CarbonSummary, CreditSummary, EnterpriseRecordSources
+from qingshan.archive.findings import (
+    CarbonSummary,
+    CreditSummary,
+    EnterpriseRecordSources,
+    WasteSummary,
+)
 from qingshan.archive.import_layout import SHEETS
 from qingshan.archive.models import Industry
 from qingshan.archive.service import OutletCounts
@@ -101,6 +106,7 @@ def enterprise_page(
     sources: Annotated[EnterpriseRecordSources, provided(EnterpriseRecordSources)],
     credit: Annotated[CreditSummary, provided(CreditSummary)],
     carbon: Annotated[CarbonSummary, provided(CarbonSummary)],
+    waste: Annotated[WasteSummary, provided(WasteSummary)],
     enterprise_id: int = Path(ge=1, le=2**31 - 1),
 ) -> HTMLResponse:
     """一企一档: the file of one enterprise (:func:`get_enterprise_file`), server-rendered; the
@@ -114,6 +120,7 @@ def enterprise_page(
         request,
         "enterprise.html",
         {"f": f, "carbon": carbon(session, viewer.scope, enterprise_id),
+         "waste": waste(session, viewer.scope, enterprise_id),
          "cst": lambda t: as_cst(t).strftime("%Y-%m-%d %H:%M") if t else "—",
          "en": get_lang(request) == "en", "g": lambda text: gloss(text, get_lang(request))},
         viewer=viewer,

@@ -35,6 +35,7 @@ from qingshan.archive.findings import (
     CarbonSummary,
     CreditSummary,
     EnterpriseRecordSources,
+    WasteSummary,
 )
 from qingshan.archive.service import OutletCounts
 from qingshan.carbon import api as carbon_api
@@ -99,6 +100,9 @@ from qingshan.targets.kpi import KpiRegistry
 from qingshan.timeseries.store import ObservationStore
 from qingshan.waste import api as waste_api
 from qingshan.waste import ledger_api as waste_ledger_api
+from qingshan.waste import manifest_web as waste_manifest_web
+from qingshan.waste import web as waste_web
+from qingshan.waste.card import waste_brief
 from qingshan.web import oidc as oidc_web
 from qingshan.web.render import API as API_PREFIX
 from qingshan.web.render import NavGroup, NavItem
@@ -160,6 +164,8 @@ PAGES: tuple[APIRouter, ...] = (
     targets_web.router,
     carbon_import_web.router,  # before carbon_web: /carbon/import is not a page of it
     carbon_web.router,
+    waste_web.router,
+    waste_manifest_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
@@ -178,6 +184,8 @@ NAV: tuple[NavGroup, ...] = (
         NavItem("/spot-checks", "nav.enforcement", ("/spot-checks", "/credit"),
                 prefixes=("/spot-checks/", "/credit/")),
         NavItem("/carbon", "nav.carbon", ("/carbon",), login=True, prefixes=("/carbon/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),
+        NavItem("/waste", "nav.waste", ("/waste",), login=True, prefixes=("/waste/",),
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),
     )),
     NavGroup("nav.g.governance", (  # 闭环督办
@@ -230,6 +238,7 @@ def providers() -> dict[type, Any]:
         EnterpriseRecordSources: RecordSources(),
         CreditSummary: credit_summary,
         CarbonSummary: carbon_brief,
+        WasteSummary: waste_brief,
         Jobs: JOBS,
         CaseSink: CASES_SINK,
         SiteCases: site_cases_public,

@@ -2,8 +2,8 @@
 transporters and facilities of :mod:`qingshan.sim.demo_waste_plan` added as demo enterprises
 (facilities registered with their licences), the producers' annual plans, twelve months of
 declarations and storage lots, collection points in most counties, and the manifests of the
-year signed party by party at their historical times (the last fortnight's left part-way, so
-every state shows). Planted for the checks to find: three receipts short by 15 % (cases through
+year signed party by party at their historical times (the last month's shipments moved into
+the past week and left part-way, so every state shows). Planted for the checks to find: three receipts short by 15 % (cases through
 the sink), one lot stored past its year, one submission to a facility not licensed for the
 code (refused, the draft kept), one producer that declares and never ships with no stock
 growing (the dumping pattern, found by the balance check run on the last full month). Three
@@ -213,8 +213,9 @@ def _manifests(
     session, plan: WastePlanned, months: list[date], carriers: list[int], plants: list[int],
     today: date, sink: CaseSink | None,
 ) -> tuple[int, int, int]:  # fmt: skip
-    """Every shipment as a manifest signed in turn at its day's hours; shipments within the
-    last 14 days stop part-way; three receipts short; one refused submission."""
+    """Every shipment as a manifest signed in turn at its day's hours; the last month's
+    shipments are moved into the past week and stop part-way (submitted, in transit,
+    received); three receipts short; one refused submission."""
     lots: dict[tuple[int, str, int], int] = session.info.pop("demo_waste.lots", {})
     quantities = {
         k: round(float(plan.generation[(k[0], k[1])][k[2]]), 3) for k in lots
@@ -224,6 +225,9 @@ def _manifests(
     short = {len(plan.shipments) // 4, len(plan.shipments) // 2, 3 * len(plan.shipments) // 4}
     for j, s in enumerate(plan.shipments):
         share = shares[(s.producer_id, s.code)]
+        on = s.on
+        if (on.year, on.month) == (months[-1].year, months[-1].month):
+            on = today - timedelta(days=1 + j % 7)  # the last shipments are under way
         ids = [
             lots[(s.producer_id, s.code, i)] for i in s.lots if (s.producer_id, s.code, i) in lots
         ]
@@ -236,11 +240,11 @@ def _manifests(
             session, producer,
             ManifestDraft(producer_id=s.producer_id, receiver_id=plants[s.facility],
                           transporter_ids=tuple(carriers[t] for t in s.transporters),
-                          waste_code=s.code, quantity_t=q, transfer_on=s.on),
-            actor="demo", at=_at(s.on, 8.5),
+                          waste_code=s.code, quantity_t=q, transfer_on=on),
+            actor="demo", at=_at(on, 8.5),
         )  # fmt: skip
         n += 1
-        age = (today - s.on).days
+        age = (today - on).days
         steps: list[tuple[Scope, str, float, dict]] = [(producer, "submit", 9.0, {})]
         carrier = Scope(region_code="330000", role=Role.ENTERPRISE,
                         enterprise_id=carriers[s.transporters[0]], username="demo")  # fmt: skip
@@ -255,15 +259,13 @@ def _manifests(
             steps.append((plant, "receive", 16.0, {"quantity_t": received}))
         if age > 10:
             steps.append((producer, "close", 33.0, {}))
-        if age < 0:
-            steps = []
         for who, action, hour, extra in steps:
             manifest_service.sign(session, who, view.id, action, sink=sink,
-                                  at=_at(s.on, hour), **extra)  # fmt: skip
+                                  at=_at(on, hour), **extra)  # fmt: skip
             signatures += 1
         if any(a == "handover" for _, a, _, _ in steps):
             for lot_id in ids:
-                ledger_service.take_out_lot(session, PROVINCE, lot_id, s.on)
+                ledger_service.take_out_lot(session, PROVINCE, lot_id, on)
     # the unlicensed attempt: spent SCR catalyst (HW50) offered to a facility without HW50
     power = next((p for p in plan.producers if any(c == "772-007-50" for c, _, _ in p.codes)), None)
     if power is not None:
