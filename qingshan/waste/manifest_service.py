@@ -311,12 +311,21 @@ def manifest_detail(session: Session, scope: Scope, manifest_id: int) -> Manifes
     transporters and who may sign next; NotFound outside the scope."""
     m = _visible(session, scope, manifest_id)
     versions = _versions(session, m.number)
-    current = versions[-1]
-    legs = list(session.scalars(
-        select(WasteManifestLeg).where(WasteManifestLeg.manifest_id == m.id)
+    legs = _legs(session, m.id)
+    sigs = _chain_signatures(session, [m.number]).get(m.number, [])
+    return _view(session, m, versions, legs, sigs)
+
+
+def _legs(session: Session, manifest_id: int) -> list[WasteManifestLeg]:
+    return list(session.scalars(
+        select(WasteManifestLeg).where(WasteManifestLeg.manifest_id == manifest_id)
         .order_by(WasteManifestLeg.seq)
     ))  # fmt: skip
-    sigs = _chain_signatures(session, [m.number]).get(m.number, [])
+
+
+def _view(session: Session, m: WasteManifest, versions: Sequence[WasteManifest],
+          legs: Sequence[WasteManifestLeg], sigs: Sequence[WasteSignature]) -> ManifestView:  # fmt: skip
+    current = versions[-1]
     by_id = {v.id: v.version for v in versions}
     names = enterprise_names(session, {m.producer_id, m.receiver_id,
                                        *(g.transporter_id for g in legs),
@@ -446,10 +455,8 @@ def sign(session: Session, user: User | Scope, manifest_id: int, action: str, *,
             f"version {versions[-1].version} (id {versions[-1].id}): sign the current version",
             field="manifest_id",
         )  # fmt: skip
-    legs = list(session.scalars(select(WasteManifestLeg)
-                                .where(WasteManifestLeg.manifest_id == m.id)))  # fmt: skip
-    parties = ["producer", *(f"transporter:{g.seq}" for g in sorted(legs, key=lambda g: g.seq)),
-               "receiver"]  # fmt: skip
+    legs = _legs(session, m.id)
+    parties = ["producer", *(f"transporter:{g.seq}" for g in legs), "receiver"]
     note = note.strip()
     if scope.role is Role.ENTERPRISE:
         mine = [p for p in parties if _party_enterprise(m, legs, p) in scope.enterprises]
@@ -500,7 +507,7 @@ def sign(session: Session, user: User | Scope, manifest_id: int, action: str, *,
         session.flush()
         if sink is not None and (gap is not None or action == Action.REJECT):
             sink.open_case(session, _report(session, m, action, gap, quantity_t, note, now))
-    return manifest_detail(session, _reader(scope), m.id)
+    return _view(session, m, versions, legs, [*sigs, row])
 
 
 def _report(session: Session, m: WasteManifest, action: str, gap: float | None,
