@@ -37,6 +37,7 @@ from qingshan.targets.ranking_service import air_days
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST
 from qingshan.waste.ledger_service import waste_kpis
+from qingshan.waste.manifest_service import transfers_frame
 
 __all__ = ["kpi_registry", "province_air", "reader_scope"]
 
@@ -248,13 +249,28 @@ class WasteKpi:
     scale: float = 1.0
 
     def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
-        k = waste_kpis(session, region_code, period.end.year)
+        # one computation per region and year within a session (a board reads four figures of
+        # twelve regions), reading the year's transfers once
+        cache = session.info.setdefault("platform.waste_kpis", {})
+        key = (region_code, period.end.year)
+        if key not in cache:
+            cache[key] = waste_kpis(session, region_code, period.end.year,
+                                    transfers=_session_transfers)  # fmt: skip
+        k = cache[key]
         v = k[self.key]
         if v is None:
             return None
         a, b = (k[x] for x in self.basis_keys)
         return KpiValue(round(float(v) * self.scale, 1), self.unit,
                         f"{period.end.year}: {a:g} / {b:g}")  # fmt: skip
+
+
+def _session_transfers(session: Session, scope: Scope, year: int) -> pd.DataFrame:
+    """The manifests' transfers of ``year`` read once per session (the KPIs' reader)."""
+    cache = session.info.setdefault("platform.waste_transfers", {})
+    if year not in cache:
+        cache[year] = transfers_frame(session, scope, year)
+    return cache[year]
 
 
 #: the waste KPIs (plan main.2, 14.1–14.3)

@@ -13,7 +13,7 @@ stock at its start, from the storage ledger). A gap beyond the tolerance (``ledg
 the larger of a share of the month's inflow and an absolute floor — the platform's choice, no
 standard sets it) is an unclosed balance. :func:`dumping_suspect` finds the pattern of illegal
 dumping (非法倾倒) the plan wants found: generation declared month after month while nothing is
-transferred, nothing is handled on site and the stock does not grow.
+transferred, the stock does not grow and what is handled on site does not account for it.
 
 Every function takes and returns pandas frames; none reads a session, a file or the clock
 (the rules come from :func:`ledger_rules`, read once from the package data).
@@ -118,7 +118,8 @@ def facility_balance(frame: pd.DataFrame, *, share: float | None = None,
 def dumping_suspect(balance: pd.DataFrame, *, min_months: int | None = None) -> pd.DataFrame:
     """Producers showing the dumping pattern: at least ``min_months`` consecutive months
     (default ``dumping_min_months``, 3) in which generation was declared (> tolerance), nothing
-    was transferred or handled on site and the stock did not grow beyond the tolerance.
+    was transferred, the stock did not grow beyond the tolerance and the balance does not close
+    (what was handled on site, if anything, leaves a gap beyond the tolerance).
 
     balance : the output of :func:`producer_balance`
     Returns one row per suspect: ``enterprise_id``, ``first_month``, ``last_month``,
@@ -130,8 +131,8 @@ def dumping_suspect(balance: pd.DataFrame, *, min_months: int | None = None) -> 
         return pd.DataFrame(columns=cols)
     b = balance.sort_values(["enterprise_id", "month"])
     tol = b["tolerance_t"]
-    handled = b["transferred_t"] + b["self_utilised_t"] + b["self_disposed_t"]
-    hit = (b["generated_t"] > tol) & (handled <= tol) & (b["delta_stock_t"] <= tol)
+    hit = ((b["generated_t"] > tol) & (b["transferred_t"] <= tol) & (b["delta_stock_t"] <= tol)
+           & (b["gap_t"] > tol))  # fmt: skip
     rows = []
     for eid, grp in b.assign(hit=hit).groupby("enterprise_id", sort=True):
         best: list = []

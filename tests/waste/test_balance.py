@@ -1,5 +1,5 @@
 """The monthly mass balance (pure) with worked numbers: producers, facilities, the tolerance's
-share and floor, and the dumping pattern (consecutive months only)."""
+share and floor, and the dumping pattern (consecutive months only, on-site use not enough)."""
 
 from __future__ import annotations
 
@@ -82,9 +82,14 @@ def test_dumping_needs_three_consecutive_months_of_silent_generation():
         rows.append((3, _month(m), 2.0, 0.0, 0.0, 0.0, 1.0, 1.0))
     for m in range(1, 5):  # enterprise 4: the stock grows by what it makes: stored, not dumped
         rows.append((4, _month(m), 5.0, 0.0, 0.0, 0.0, 5.0 * (m - 1), 5.0 * m))
+    for m in range(1, 4):  # enterprise 5: 0.5 of 8 t used on site, the rest gone: suspect
+        rows.append((5, _month(m), 8.0, 0.0, 0.5, 0.0, 0.0, 0.0))
+    for m in range(1, 4):  # enterprise 6: uses all it makes on site: closes, not suspect
+        rows.append((6, _month(m), 8.0, 0.0, 6.0, 2.0, 0.0, 0.0))
     s = dumping_suspect(producer_balance(_producers(rows)))
-    assert s["enterprise_id"].tolist() == [1, 3]
+    assert s["enterprise_id"].tolist() == [1, 3, 5]
     one, three = s.iloc[0], s.iloc[1]
+    assert (s.iloc[2]["months"], s.iloc[2]["unaccounted_t"]) == (3, 24.0)
     assert (one["first_month"], one["last_month"], one["months"]) == (_month(1), _month(4), 4)
     assert one["unaccounted_t"] == pytest.approx(20.0)
     assert (three["first_month"], three["months"], three["unaccounted_t"]) == (_month(3), 3, 6.0)
