@@ -256,6 +256,11 @@ def test_a_correction_keeps_both_versions_and_the_signatures(engine, world):
     with session_scope(engine) as s:
         old = s.get(WasteManifest, m.id)
         assert (old.version, old.quantity_t) == (1, 12.0)  # untouched
+        # every write audited: two manifest versions (create), no update of the first
+        audit = s.execute(select(AuditLog.action, AuditLog.actor, AuditLog.entity_id)
+                          .where(AuditLog.entity == "waste_manifest").order_by(AuditLog.id)).all()  # fmt: skip
+        assert [tuple(a) for a in audit] == [("create", "producer1", str(m.id)),
+                                             ("create", f"ent{w.producer}", str(v2.id))]  # fmt: skip
         page = list_manifests(s, PROVINCE)
         assert [(r.version, r.quantity_t) for r in page.items] == [(2, 12.6)]
         assert manifest_detail(s, PROVINCE, m.id).current_id == v2.id
