@@ -4,6 +4,8 @@ the discrepancy, the number and the licence rule."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qingshan.waste.errors import IllegalManifestStep, ManifestInvalid
 from qingshan.waste.manifest import (
@@ -122,3 +124,26 @@ def test_number_licence_and_province_line():
     assert licence_covers(["HW08"], "900-249-08") and licence_covers(["900-249-08"], "900-249-08")
     assert not licence_covers(["HW18", "900-041-49"], "900-249-08")
     assert is_cross_province("330106", "320500") and not is_cross_province("330106", "330206")
+
+
+@settings(max_examples=25, deadline=None)
+@given(legs=st.integers(1, 4), picks=st.lists(st.integers(0, 10), min_size=1, max_size=20))
+def test_any_walk_of_allowed_steps_keeps_the_legs_in_order(legs, picks):
+    """Walk the lifecycle choosing among the allowed steps: the state after each step is the
+    transition's target, and no leg picks up before the leg ahead has handed over."""
+    signed: list[Signed] = []
+    for pick in picks:
+        allowed = next_signers(signed, legs)
+        if not allowed:
+            assert derive_state(signed, legs) in (S.CLOSED, S.REJECTED, S.VOIDED)
+            break
+        party, action = allowed[pick % len(allowed)]
+        target = check_step(signed, legs, party, action)
+        signed.append(Signed(party, action))
+        assert derive_state(signed, legs) is target
+    order = [(s.party, s.action) for s in signed]
+    for k in range(2, legs + 1):
+        if (f"transporter:{k}", "pickup") in order:
+            assert order.index((f"transporter:{k - 1}", "handover")) < order.index(
+                (f"transporter:{k}", "pickup")
+            )
