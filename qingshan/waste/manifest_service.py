@@ -465,11 +465,11 @@ def sign(session: Session, user: User | Scope, manifest_id: int, action: str, *,
                             manifest_id=m.id)  # fmt: skip
         if paper:
             raise NotAParty("only bureau accounts enter paper manifests", manifest_id=m.id)
+    elif scope.role in _BUREAU and not (in_scope(m.origin_region, scope.region_code)
+                                        or in_scope(m.dest_region, scope.region_code)):  # fmt: skip
+        raise NotFound(f"manifest {manifest_id} does not exist or is outside the scope of "
+                       f"{scope.username}", manifest_id=manifest_id)  # fmt: skip
     elif scope.role in _BUREAU and paper:
-        if not (in_scope(m.origin_region, scope.region_code)
-                or in_scope(m.dest_region, scope.region_code)):  # fmt: skip
-            raise NotAParty(f"manifest {m.number} lies outside the region of {scope.username}",
-                            manifest_id=m.id)  # fmt: skip
         if not note:
             raise ManifestInvalid("a paper back-entry needs a note naming the paper manifest",
                                   field="note")  # fmt: skip

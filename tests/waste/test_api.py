@@ -112,6 +112,7 @@ def test_errors_and_scope(client, world):
     assert r.status_code == 422 and "does not cover 900-249-08" in r.text
     assert _sign(client, out, mid, "submit").status_code == 403
     assert client.get(f"{BASE}/manifests/{mid}", headers=wz).status_code == 404
+    assert _sign(client, wz, mid, "submit", paper=True, note="纸质联单").status_code == 404
     assert client.get(f"{BASE}/manifests", headers=wz).json()["total"] == 0
     assert client.get(f"{BASE}/manifests", headers=out).json()["total"] == 0
     assert client.get(f"{BASE}/manifests", headers=p).json()["total"] == 1

@@ -134,7 +134,7 @@ def test_a_non_party_and_a_bureau_without_paper_may_not_sign(engine, world):
             NotAParty, match=r"a bureau account signs only when entering a paper manifest"
         ):
             sign(s, HANGZHOU, m.id, "submit")
-        with pytest.raises(NotAParty, match=r"lies outside the region of wenzhou"):
+        with pytest.raises(NotFound, match=r"outside the scope of wenzhou"):  # not even its number
             sign(s, WENZHOU, m.id, "submit", paper=True, note="纸质联单 No.1")
         with pytest.raises(ManifestInvalid, match=r"a paper back-entry needs a note"):
             sign(s, HANGZHOU, m.id, "submit", paper=True)
