@@ -24,12 +24,12 @@ the enterprises they act for; enterprises come from the archive's public directo
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role
@@ -481,10 +481,11 @@ def _month_key(value: object, year: int) -> date:
     return date(ts.year, ts.month, 1)
 
 
-def _transfers(session: Session, transfers: Transfers, years: Iterable[int]) -> pd.DataFrame:
+def _transfers(session: Session, transfers: Transfers, years: Iterable[int],
+               scope: Scope = _PROVINCE) -> pd.DataFrame:  # fmt: skip
     frames = []
     for y in sorted(set(years)):
-        f = transfers(session, _PROVINCE, y)
+        f = transfers(session, scope, y)
         if f is None or f.empty:
             continue
         f = f.loc[:, list(TRANSFER_COLUMNS)].copy()
@@ -497,14 +498,19 @@ def _transfers(session: Session, transfers: Transfers, years: Iterable[int]) -> 
     return out
 
 
-def _lots(session: Session) -> pd.DataFrame:
-    rows = session.execute(select(WasteStorageLot.enterprise_id, WasteStorageLot.stored_on,
-                                  WasteStorageLot.out_on, WasteStorageLot.quantity_t)).all()  # fmt: skip
+def _lots(session: Session, enterprise_ids: Collection[int] | None = None) -> pd.DataFrame:
+    stmt = select(WasteStorageLot.enterprise_id, WasteStorageLot.stored_on,
+                  WasteStorageLot.out_on, WasteStorageLot.quantity_t)  # fmt: skip
+    if enterprise_ids is not None:
+        stmt = stmt.where(WasteStorageLot.enterprise_id.in_(sorted(enterprise_ids)))
+    rows = session.execute(stmt).all()
     return pd.DataFrame(rows, columns=["enterprise_id", "stored_on", "out_on", "quantity_t"])
 
 
 def monthly_balances(session: Session, months: list[date], *,
-                     transfers: Transfers = _default_transfers) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+                     transfers: Transfers = _default_transfers,
+                     enterprise_ids: Collection[int] | None = None,
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """The province's producer and facility balances of ``months`` (first days):
     :func:`~qingshan.waste.balance.producer_balance` and
     :func:`~qingshan.waste.balance.facility_balance` frames, one row per enterprise-month.
@@ -512,7 +518,8 @@ def monthly_balances(session: Session, months: list[date], *,
     Producers: enterprises with a declaration or a shipment in the month (facilities excluded);
     transferred = shipped on manifests received or closed that month. Facilities: received =
     received on manifests that month; processed = their declared self-utilised + self-disposed.
-    Stock: the storage ledger at the month's start and end."""
+    Stock: the storage ledger at the month's start and end. ``enterprise_ids``: only those
+    enterprises (a producer's ledger), else every one."""
     months = sorted(set(months))
     if not months:
         return pd.DataFrame(), pd.DataFrame()
@@ -520,18 +527,26 @@ def monthly_balances(session: Session, months: list[date], *,
         select(WasteDeclaration.enterprise_id, WasteDeclaration.month,
                func.sum(WasteDeclaration.generated_t), func.sum(WasteDeclaration.self_utilised_t),
                func.sum(WasteDeclaration.self_disposed_t))
-        .where(WasteDeclaration.month.in_(months))
+        .where(WasteDeclaration.month.in_(months),
+               true() if enterprise_ids is None
+               else WasteDeclaration.enterprise_id.in_(sorted(enterprise_ids)))
         .group_by(WasteDeclaration.enterprise_id, WasteDeclaration.month)
     ).all()  # fmt: skip
     decl = pd.DataFrame(decl_rows, columns=["enterprise_id", "month", "generated_t",
                                             "self_utilised_t", "self_disposed_t"])  # fmt: skip
     decl["month"] = [_month_key(m, 0) for m in decl["month"]]
-    tr = _transfers(session, transfers, {m.year for m in months})
+    reader = _PROVINCE
+    if enterprise_ids is not None:  # the manifests these enterprises are a party to
+        reader = Scope("330000", Role.ENTERPRISE, username="waste-ledger",
+                       enterprise_ids=frozenset(enterprise_ids))  # fmt: skip
+    tr = _transfers(session, transfers, {m.year for m in months}, reader)
     tr = tr[tr["month"].isin(months)]
+    if enterprise_ids is not None:
+        tr = tr[tr["producer_id"].isin(enterprise_ids) | tr["receiver_id"].isin(enterprise_ids)]
     shipped = tr.groupby(["producer_id", "month"])["shipped_t"].sum().rename("transferred_t")
     received = tr.groupby(["receiver_id", "month"])["received_t"].sum().rename("received_t")
     facilities = set(session.scalars(select(WasteFacility.enterprise_id)))
-    lots = _lots(session)
+    lots = _lots(session, enterprise_ids)
 
     def stocks(frame: pd.DataFrame) -> pd.DataFrame:
         starts, ends = [], []
@@ -786,11 +801,10 @@ def producer_ledger(session: Session, scope: Scope, enterprise_id: int, year: in
                 WastePlan.enterprise_id == enterprise_id, WastePlan.year == year)
                 .order_by(WastePlan.waste_code))]  # fmt: skip
     months = [date(year, m, 1) for m in range(1, 13) if date(year, m, 1) <= today]
-    pb, fb = monthly_balances(session, months, transfers=transfers)
+    pb, _ = monthly_balances(session, months, transfers=transfers, enterprise_ids=[enterprise_id])
     frame = pb if not pb.empty and (pb["enterprise_id"] == enterprise_id).any() else pd.DataFrame()
     by_month = {r.month: r for r in frame[frame["enterprise_id"] == enterprise_id].itertuples(index=False)} if not frame.empty else {}  # fmt: skip
-    lots = _lots(session)
-    lots = lots[lots["enterprise_id"] == enterprise_id]
+    lots = _lots(session, [enterprise_id])
     rows = []
     for m in months:
         r = by_month.get(m)
