@@ -58,6 +58,8 @@ class ParsedDeclarations:
 
     sheet: str = ""
     count: int = 0
+    #: header → the sheet's column letter (where the service reports a row's later problems)
+    letters: dict[str, str] = field(default_factory=dict)
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
 
@@ -80,7 +82,7 @@ def parse_declarations(data: bytes, *, credit_codes: Mapping[str, int], today: d
     missing = [h for h in _REQUIRED if h not in col]
     if missing:
         raise TableFileError(f"sheet {name!r}: no column {', '.join(missing)}")
-    out = ParsedDeclarations(sheet=name)
+    out = ParsedDeclarations(sheet=name, letters={h: column_letter(i) for h, i in col.items()})
     for offset, cells in enumerate(rows[hi + 1 :]):
         rownum = hi + 2 + offset
         if all(is_blank(c) for c in cells):

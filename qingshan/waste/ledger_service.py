@@ -37,11 +37,11 @@ from qingshan.accounts.scope import Scope
 from qingshan.archive.service import EnterpriseEntry, enterprise_directory
 from qingshan.geo.regions import RegionLevel, children, get_region, in_scope
 from qingshan.qc.supervision import CaseReport, CaseSink
-from qingshan.tablefile import RowProblem, column_letter
+from qingshan.tablefile import RowProblem
 from qingshan.timeutil import CST, utcnow
 from qingshan.waste.balance import dumping_suspect, facility_balance, ledger_rules, producer_balance
 from qingshan.waste.codes import validate_code
-from qingshan.waste.declaration_import import COLUMNS, parse_declarations
+from qingshan.waste.declaration_import import parse_declarations
 from qingshan.waste.errors import LedgerInvalid, LedgerNotFound, LedgerOutsideScope, WasteCodeError
 from qingshan.waste.kpis import (
     capacity_ratio,
@@ -326,7 +326,7 @@ def import_declarations_excel(session: Session, scope: Scope, data: bytes, *, ac
             good.append(_validated(DeclarationIn(**fields), today))
         except LedgerInvalid as exc:
             header = _IMPORT_HEADERS.get(str(exc.context.get("field", "")), "")
-            letter = column_letter(list(COLUMNS).index(header)) if header else ""
+            letter = parsed.letters.get(header, "")
             problems.append(RowProblem(parsed.sheet, row_no, letter, header, str(exc)))
     with session.begin_nested():
         stored = _store(session, good, "import", actor)

@@ -91,3 +91,13 @@ def test_the_template_reads_back_and_a_non_workbook_is_refused(engine, world):
             ls.import_declarations_excel(
                 s, PROVINCE, write_workbook({"x": (["统一社会信用代码", "年份"], [])}), actor="x",
                 today=TODAY)  # fmt: skip
+
+
+def test_problems_name_the_sheets_own_columns(engine, world):
+    headers = ["废物代码", "产生量", "统一社会信用代码", "年份", "月份"]  # another order, no 自行…
+    book = write_workbook({"x": (headers, [["999-249-08", 2, CODES["p1"], 2026, 3],
+                                           ["900-249-08", 2, CODES["p1"], 2026, 3]])})  # fmt: skip
+    with session_scope(engine) as s:
+        r = ls.import_declarations_excel(s, PROVINCE, book, actor="x", today=TODAY)
+    assert r.stored == 1
+    assert [(p.row, p.column, p.header) for p in r.problems] == [(2, "A", "废物代码")]
