@@ -185,6 +185,11 @@ class Settings(BaseSettings):
     forecast_water_warning_threshold: float = Field(
         0.6, gt=0, lt=1, description="water forecast: warn at this miss probability"
     )
+    # 危险废物贮存 (qingshan.waste.ledger_service): the producers' storage limit [days]; operators
+    # are held to one year by 固废法 2020 Art. 81 ¶3, producers as the province decides
+    waste_producer_storage_days: int = Field(
+        365, ge=1, le=3650, description="hazardous waste: producers' storage limit [days]"
+    )
 
     @field_validator("database_url")
     @classmethod

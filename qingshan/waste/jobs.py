@@ -28,7 +28,8 @@ def run_waste_balance(ctx: JobContext, sink: CaseSink) -> str:
     (:func:`qingshan.waste.ledger_service.run_balance_checks`; a re-run extends the same cases)."""
     month = month_to_check(utcnow().astimezone(CST).date())
     with acting_as("scheduler"), session_scope(ctx.engine) as session:
-        run = run_balance_checks(session, sink, month)
+        run = run_balance_checks(session, sink, month,
+                                 producer_limit_days=ctx.settings.waste_producer_storage_days)  # fmt: skip
     return (
         f"{month:%Y-%m}: {run.producers} producer(s), {run.facilities} facility(ies) balanced; "
         f"{run.unclosed} unclosed, {run.dumping} dumping pattern(s), {run.overdue_storage} lot(s) "

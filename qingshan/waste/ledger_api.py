@@ -101,12 +101,14 @@ def take_out(lot_id: Id, body: StorageOut, user: CurrentUser, session: SessionDe
 
 
 @router.get("/storage/alerts", response_model=list[StorageAlertPublic])
-def storage_alerts(user: CurrentUser, session: SessionDep, scope: ScopeDep,
+def storage_alerts(user: CurrentUser, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
                    today: Annotated[date | None, Query()] = None) -> list[StorageAlertPublic]:  # fmt: skip
     """Lots within 30 days of their storage limit or past it (固废法 2020 Art. 81)."""
     day = today or utcnow().astimezone(CST).date()
-    return [StorageAlertPublic(**asdict(a))
-            for a in ledger_service.storage_alerts(session, scope, day)]  # fmt: skip
+    alerts = ledger_service.storage_alerts(
+        session, scope, day, producer_limit_days=settings.waste_producer_storage_days
+    )
+    return [StorageAlertPublic(**asdict(a)) for a in alerts]
 
 
 @router.post("/collection-points", response_model=CreatedId, status_code=201)
@@ -127,7 +129,9 @@ def kpis(region_code: Region, year: YearQ, user: Officer, session: SessionDep,
 
 @router.get("/ledger/{enterprise_id}", response_model=LedgerPublic)
 def ledger(enterprise_id: Id, year: YearQ, user: CurrentUser, session: SessionDep,
-           scope: ScopeDep) -> LedgerPublic:  # fmt: skip
+           scope: ScopeDep, settings: SettingsDep) -> LedgerPublic:  # fmt: skip
     """A producer's year: plan and tier, the months' balance, storage alerts, collection point."""
-    led = ledger_service.producer_ledger(session, scope, enterprise_id, year)
+    led = ledger_service.producer_ledger(
+        session, scope, enterprise_id, year,
+        producer_limit_days=settings.waste_producer_storage_days)  # fmt: skip
     return LedgerPublic.model_validate(asdict(led))

@@ -404,11 +404,16 @@ class StorageAlert:
     status: str
 
 
-def storage_alerts(session: Session, scope: Scope, today: date) -> list[StorageAlert]:
+def storage_alerts(session: Session, scope: Scope, today: date, *,
+                   producer_limit_days: int | None = None) -> list[StorageAlert]:  # fmt: skip
     """Lots on hand on ``today`` within ``storage_alert_days_before`` (30) days of their limit or
     past it, most urgent first. Limit: the lot's approved term, else 365 days for operators
-    (固废法 2020 Art. 81 ¶3) and ``producer_storage_limit_days`` (default 365) for producers."""
+    (固废法 2020 Art. 81 ¶3) and for producers ``producer_limit_days`` (the setting
+    ``QINGSHAN_WASTE_PRODUCER_STORAGE_DAYS``; None: the rules' ``producer_storage_limit_days``,
+    365)."""
     rules = ledger_rules()
+    producer_limit = int(rules["producer_storage_limit_days"] if producer_limit_days is None
+                         else producer_limit_days)  # fmt: skip
     allowed = _in_scope_ids(session, scope)
     if not allowed:
         return []
@@ -423,9 +428,8 @@ def storage_alerts(session: Session, scope: Scope, today: date) -> list[StorageA
     out = []
     for lot in lots:
         op = lot.enterprise_id in operators
-        limit = lot.limit_days or int(
-            rules["operator_storage_limit_days" if op else "producer_storage_limit_days"]
-        )
+        limit = lot.limit_days or (int(rules["operator_storage_limit_days"]) if op
+                                   else producer_limit)  # fmt: skip
         days = (today - lot.stored_on).days
         left = limit - days
         if left > rules["storage_alert_days_before"]:
@@ -606,7 +610,8 @@ def _report(session: Session, sink: CaseSink, eid: int, key: str, title: str, de
 
 
 def run_balance_checks(session: Session, sink: CaseSink, month: date, *,
-                       transfers: Transfers = _default_transfers) -> BalanceRun:  # fmt: skip
+                       transfers: Transfers = _default_transfers,
+                       producer_limit_days: int | None = None) -> BalanceRun:  # fmt: skip
     """The monthly check (job ``waste-balance``): ``month``'s producer and facility balances, the
     dumping pattern over the ``dumping_min_months`` months ending with it, and storage past its
     limit at the month's end; each finding reported to ``sink`` (source ``waste``, category
@@ -645,7 +650,11 @@ def run_balance_checks(session: Session, sink: CaseSink, month: date, *,
             {"first_month": f"{s.first_month:%Y-%m}", "last_month": f"{s.last_month:%Y-%m}",
              "months": int(s.months), "unaccounted_t": float(s.unaccounted_t)}))  # fmt: skip
     overdue = [
-        a for a in storage_alerts(session, _PROVINCE, _month_end(month)) if a.status == "overdue"
+        a
+        for a in storage_alerts(
+            session, _PROVINCE, _month_end(month), producer_limit_days=producer_limit_days
+        )
+        if a.status == "overdue"
     ]
     for a in overdue:
         cases.add(_report(
@@ -791,8 +800,8 @@ class ProducerLedger:
 
 
 def producer_ledger(session: Session, scope: Scope, enterprise_id: int, year: int, *,
-                    today: date | None = None,
-                    transfers: Transfers = _default_transfers) -> ProducerLedger:  # fmt: skip
+                    today: date | None = None, transfers: Transfers = _default_transfers,
+                    producer_limit_days: int | None = None) -> ProducerLedger:  # fmt: skip
     """``enterprise_id``'s ledger of ``year`` as ``scope`` may see it (403 outside it)."""
     e = _entry(session, scope, enterprise_id)
     today = today or _today()
@@ -821,7 +830,9 @@ def producer_ledger(session: Session, scope: Scope, enterprise_id: int, year: in
             WasteCollectionMember, WasteCollectionMember.point_id == WasteCollectionPoint.id)
         .where(WasteCollectionMember.enterprise_id == enterprise_id).limit(1)
     ).scalar()  # fmt: skip
-    alerts = [a for a in storage_alerts(session, scope, today) if a.enterprise_id == enterprise_id]
+    alerts = [a for a in storage_alerts(session, scope, today,
+                                        producer_limit_days=producer_limit_days)
+              if a.enterprise_id == enterprise_id]  # fmt: skip
     return ProducerLedger(
         enterprise_id=enterprise_id, name=e.name, region_code=e.region_code, year=year,
         plan=plan, tier=plan[0].tier if plan else None, months=rows, generated_t=generated,

@@ -99,7 +99,7 @@ def test_storage_alerts_30_days_before_and_past_the_limit(engine, world):
     today = date(2026, 12, 6)
     with session_scope(engine) as s:
         due = ls.add_storage_lot(s, PROVINCE, world.p1, OIL, date(2026, 1, 1), 3.0)  # 339 d
-        ls.add_storage_lot(s, PROVINCE, world.p1, OIL, date(2026, 6, 1), 3.0)  # 188 d: quiet
+        half = ls.add_storage_lot(s, PROVINCE, world.p1, OIL, date(2026, 6, 1), 3.0)  # 188 d
         late = ls.add_storage_lot(s, PROVINCE, world.p3, OIL, date(2025, 10, 1), 1.5)  # 431 d
         ls.add_storage_lot(s, PROVINCE, world.p3, OIL, date(2025, 10, 1), 1.0, limit_days=730)
         gone = ls.add_storage_lot(s, PROVINCE, world.p1, OIL, date(2025, 1, 1), 2.0)
@@ -114,6 +114,11 @@ def test_storage_alerts_30_days_before_and_past_the_limit(engine, world):
             (due, 339, 365, 26, False, "due"),
         ]
         assert [a.lot_id for a in ls.storage_alerts(s, HANGZHOU, today)] == [fac, due]
+        # a province holding producers to 180 days (the setting): the 188-day lot is past it,
+        # the operator's lot keeps the law's 365 days
+        short = ls.storage_alerts(s, HANGZHOU, today, producer_limit_days=180)
+        assert [(a.lot_id, a.limit_days, a.days_left) for a in short] == [
+            (due, 180, -159), (half, 180, -8), (fac, 365, -5)]  # fmt: skip
         assert [a.lot_id for a in ls.storage_alerts(s, world.owner(world.p3), today)] == [late]
         with pytest.raises(LedgerInvalid, match="was taken out on 2025-06-01"):
             ls.take_out_lot(s, PROVINCE, gone, date(2025, 7, 1))
