@@ -463,13 +463,15 @@ def add_collection_point(session: Session, scope: Scope, *, region_code: str, op
     _entry(session, scope, operator_id)
     if not name.strip():
         raise LedgerInvalid("a collection point needs a name", field="name")
+    member_ids = sorted(set(members))
+    for eid in member_ids:  # every member checked before anything is written
+        _entry(session, scope, eid)
     point = WasteCollectionPoint(region_code=region_code, operator_id=operator_id,
                                  name=name.strip()[:100], longitude=longitude, latitude=latitude,
                                  started_on=started_on)  # fmt: skip
     session.add(point)
     session.flush()
-    for eid in sorted(set(members)):
-        _entry(session, scope, eid)
+    for eid in member_ids:
         session.add(WasteCollectionMember(point_id=point.id, enterprise_id=eid))
     session.flush()
     return point.id

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from qingshan.accounts.errors import OutOfScope
 from qingshan.cases.models import CaseRecord
 from qingshan.cases.service import CASES_SINK
 from qingshan.config import get_settings
@@ -26,6 +27,7 @@ from qingshan.waste import ledger_service as ls
 from qingshan.waste.errors import LedgerInvalid, LedgerOutsideScope
 from qingshan.waste.jobs import month_to_check
 from qingshan.waste.ledger_service import DeclarationIn
+from qingshan.waste.models import WasteCollectionMember, WasteCollectionPoint
 
 from .ledger_world import HANGZHOU, NINGBO, OIL, PROVINCE, World, transfers_of
 from .ledger_world import world_fixture as world_fixture  # noqa: F401  (the fixture)
@@ -238,3 +240,24 @@ def test_the_kpi_providers_of_the_plans_waste_targets(engine, world):
         assert hz == KpiValue(round(100 / len(children("330100")), 1), "%",
                               f"2025: 1 / {len(children('330100'))}")  # fmt: skip
         assert registry.get("waste.utilisation_rate").value(s, "330109", year) is None
+
+
+def test_a_collection_point_belongs_to_a_county_in_scope(engine, world):
+    with session_scope(engine) as s:
+        with pytest.raises(LedgerInvalid, match="330100 is not a county"):
+            ls.add_collection_point(s, PROVINCE, region_code="330100", operator_id=world.op,
+                                    name="市级点", started_on=date(2025, 1, 1))  # fmt: skip
+        with pytest.raises(OutOfScope, match="region 330106 is outside the scope 330200"):
+            ls.add_collection_point(s, NINGBO, region_code="330106", operator_id=world.op,
+                                    name="西湖点", started_on=date(2025, 1, 1))  # fmt: skip
+        with pytest.raises(LedgerOutsideScope, match=f"enterprise {world.p1} is outside"):
+            ls.add_collection_point(s, NINGBO, region_code="330206", operator_id=world.p3,
+                                    name="北仑点", started_on=date(2025, 1, 1),
+                                    members=[world.p1])  # fmt: skip
+        pid = ls.add_collection_point(s, HANGZHOU, region_code="330106", operator_id=world.op,
+                                      name="西湖点", started_on=date(2025, 1, 1),
+                                      members=[world.p2, world.p2])  # fmt: skip
+        assert s.scalar(select(func.count()).select_from(WasteCollectionMember)
+                        .where(WasteCollectionMember.point_id == pid)) == 1  # fmt: skip
+        # the refused point left nothing behind
+        assert s.scalars(select(WasteCollectionPoint.name)).all() == ["西湖点"]
