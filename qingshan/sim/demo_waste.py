@@ -2,8 +2,8 @@
 transporters and facilities of :mod:`qingshan.sim.demo_waste_plan` added as demo enterprises
 (facilities registered with their licences), the producers' annual plans, twelve months of
 declarations and storage lots, collection points in most counties, and the manifests of the
-year signed party by party at their historical times (the last month's shipments moved into
-the past week and left part-way, so every state shows). Planted for the checks to find: three receipts short by 15 % (cases through
+year signed party by party at their historical times (a fifth of the last month's shipments
+moved into the past week and left part-way, so every state shows). Planted for the checks to find: three receipts short by 15 % (cases through
 the sink), one lot stored past its year, one submission to a facility not licensed for the
 code (refused, the draft kept), one producer that declares and never ships with no stock
 growing (the dumping pattern, found by the balance check run on the last full month). Three
@@ -213,8 +213,8 @@ def _manifests(
     session, plan: WastePlanned, months: list[date], carriers: list[int], plants: list[int],
     today: date, sink: CaseSink | None,
 ) -> tuple[int, int, int]:  # fmt: skip
-    """Every shipment as a manifest signed in turn at its day's hours; the last month's
-    shipments are moved into the past week and stop part-way (submitted, in transit,
+    """Every shipment as a manifest signed in turn at its day's hours; a fifth of the last
+    month's shipments are moved into the past week and stop part-way (submitted, in transit,
     received); three receipts short; one refused submission."""
     lots: dict[tuple[int, str, int], int] = session.info.pop("demo_waste.lots", {})
     quantities = {
@@ -226,8 +226,8 @@ def _manifests(
     for j, s in enumerate(plan.shipments):
         share = shares[(s.producer_id, s.code)]
         on = s.on
-        if (on.year, on.month) == (months[-1].year, months[-1].month):
-            on = today - timedelta(days=1 + j % 7)  # the last shipments are under way
+        if (on.year, on.month) == (months[-1].year, months[-1].month) and j % 5 == 0:
+            on = today - timedelta(days=1 + j % 7)  # a fifth of the last ones under way
         ids = [
             lots[(s.producer_id, s.code, i)] for i in s.lots if (s.producer_id, s.code, i) in lots
         ]

@@ -189,8 +189,8 @@ def plan_waste(
             held: list[int] = []
             for i, m in enumerate(months):
                 held.append(i)
-                if (i + 1) % every != 0:
-                    continue
+                if (i + 1) % every != 0 and i != len(months) - 1:
+                    continue  # the last month ships what is left (the year's stock cleared)
                 day = date(m.year, m.month, int(rng.integers(5, 26)))
                 shipments.append(Shipment(p.enterprise.id, code, tuple(held), day,
                                           _facility_for(county, code), (_transporter_for(county),)))  # fmt: skip
