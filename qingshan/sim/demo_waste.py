@@ -222,11 +222,13 @@ def _manifests(
     }  # the lot's tonnage is the month's generation less what was handled on site
     shares = {(p.enterprise.id, c): share for p in plan.producers for c, _, share in p.codes}
     n = signatures = refused = 0
+    mine = _account_producer(plan)  # the waste accounts' producer: its last ones under way
     short = {len(plan.shipments) // 4, len(plan.shipments) // 2, 3 * len(plan.shipments) // 4}
     for j, s in enumerate(plan.shipments):
         share = shares[(s.producer_id, s.code)]
         on = s.on
-        if (on.year, on.month) == (months[-1].year, months[-1].month) and j % 5 == 0:
+        last = (on.year, on.month) == (months[-1].year, months[-1].month)
+        if last and (j % 5 == 0 or s.producer_id == mine):
             on = today - timedelta(days=1 + j % 7)  # a fifth of the last ones under way
         ids = [
             lots[(s.producer_id, s.code, i)] for i in s.lots if (s.producer_id, s.code, i) in lots
@@ -293,17 +295,23 @@ def rng_noise(j: int) -> float:
     return ((j * 7919) % 31 - 15) / 1000.0
 
 
+def _account_producer(plan: WastePlanned) -> int:
+    """The producer the ``waste-producer`` account acts for: the one with the most shipments
+    by the first transporter to the first facility (so the three accounts share manifests)."""
+    counts: dict[int, int] = {}
+    for s in plan.shipments:
+        if s.facility == 0 and s.transporters == (0,):
+            counts[s.producer_id] = counts.get(s.producer_id, 0) + 1
+    if not counts:
+        return plan.producers[0].enterprise.id
+    return max(sorted(counts), key=lambda i: counts[i])
+
+
 def _accounts(session, plan: WastePlanned, carriers: list[int], plants: list[int],
               password: str) -> None:  # fmt: skip
     """The three waste accounts: a Hangzhou producer whose shipments go to the first
     facility by the first transporter, that transporter, that facility."""
-    ships = [s for s in plan.shipments if s.facility == 0 and s.transporters == (0,)]
-    counts: dict[int, int] = {}
-    for s in ships:
-        counts[s.producer_id] = counts.get(s.producer_id, 0) + 1
-    producer = (
-        max(sorted(counts), key=lambda i: counts[i]) if counts else plan.producers[0].enterprise.id
-    )
+    producer = _account_producer(plan)
     region = next(p.enterprise.region_code for p in plan.producers if p.enterprise.id == producer)
     who = {
         "waste-producer": (producer, region, "产废企业用户"),
