@@ -134,6 +134,40 @@ def _emissions(session, store, sites, permits, today: date) -> list[EmissionPubl
     return out
 
 
+def _enterprise(session: Session, scope: Scope, enterprise_id: int) -> Enterprise:
+    ent = session.scalar(
+        select(Enterprise).where(
+            Enterprise.id == enterprise_id, scope.where(Enterprise.region_code, Enterprise.id)
+        )
+    )
+    if ent is None:
+        raise EnterpriseNotFound(f"no enterprise {enterprise_id} in your scope",
+                                 enterprise_id=enterprise_id)  # fmt: skip
+    return ent
+
+
+def _outlets(session: Session, enterprise_id: int) -> list[Site]:
+    return list(
+        session.scalars(
+            select(Site)
+            .where(Site.enterprise_id == enterprise_id, Site.kind.in_(OUTLET_KINDS))
+            .order_by(Site.code)
+        )
+    )
+
+
+def enterprise_emissions(
+    session: Session, scope: Scope, enterprise_id: int, *, now: datetime, store: ObservationStore
+) -> list[EmissionPublic]:
+    """The annual emissions of ``enterprise_id`` (last year and this year to ``now``) against
+    the caps of its permit in force — the section the enterprise page loads after it shows."""
+    ent = _enterprise(session, scope, enterprise_id)
+    today = as_cst(now).date()
+    sites = _outlets(session, ent.id)
+    permits = _permits(session, ent.id, today, {s.id: s.code for s in sites})
+    return _emissions(session, store, sites, permits, today)
+
+
 def get_enterprise_file(
     session: Session,
     scope: Scope,
@@ -144,25 +178,15 @@ def get_enterprise_file(
     sources: EnterpriseRecordSources,
     credit: CreditSummary,
     store: ObservationStore | None = None,
+    with_emissions: bool = True,
 ) -> EnterpriseFile:
     """The file of ``enterprise_id`` in ``scope`` at ``now`` [UTC]; ``store`` (the observation
-    store) gives the annual emissions and the transmission rate (left out when None)."""
-    ent = session.scalar(
-        select(Enterprise).where(
-            Enterprise.id == enterprise_id, scope.where(Enterprise.region_code, Enterprise.id)
-        )
-    )
-    if ent is None:
-        raise EnterpriseNotFound(f"no enterprise {enterprise_id} in your scope",
-                                 enterprise_id=enterprise_id)  # fmt: skip
+    store) gives the annual emissions and the transmission rate (left out when None).
+    ``with_emissions=False`` leaves the annual emissions out (the page loads them after it
+    shows, :func:`enterprise_emissions`: a year of hourly values takes seconds to read)."""
+    ent = _enterprise(session, scope, enterprise_id)
     today = as_cst(now).date()
-    sites = list(
-        session.scalars(
-            select(Site)
-            .where(Site.enterprise_id == ent.id, Site.kind.in_(OUTLET_KINDS))
-            .order_by(Site.code)
-        )
-    )
+    sites = _outlets(session, ent.id)
     codes = {s.id: s.code for s in sites}
     outlets = outlets_with_values(session, sites, counts)
     permits = _permits(session, ent.id, today, codes)
@@ -237,7 +261,7 @@ def get_enterprise_file(
                              category=c.category, registered_at=c.registered_at, due_at=c.due_at,
                              closed_at=c.closed_at, overdue=str(c.id) in overdue,
                              relapse_count=c.relapse_count, url=c.url) for c in cases],
-        emissions=_emissions(session, store, sites, permits, today),
+        emissions=_emissions(session, store, sites, permits, today) if with_emissions else [],
         transmission=transmission,
         credit=None if grade is None else CreditPublic(
             grade=grade.grade, name=grade.name, name_en=grade.name_en, colour=grade.colour,

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep, provided
-from qingshan.archive.enterprise_file import get_enterprise_file
+from qingshan.archive.enterprise_file import enterprise_emissions, get_enterprise_file
 from qingshan.archive.findings import (
     CarbonSummary,
     CreditSummary,
@@ -114,7 +114,7 @@ def enterprise_page(
     page, an inspection or penalty further down)."""
     f = get_enterprise_file(
         session, viewer.scope, enterprise_id, now=utcnow(), counts=counts, sources=sources,
-        credit=credit, store=getattr(request.app.state, "store", None),
+        credit=credit, store=getattr(request.app.state, "store", None), with_emissions=False,
     )  # fmt: skip
     return render(
         request,
@@ -124,4 +124,25 @@ def enterprise_page(
          "cst": lambda t: as_cst(t).strftime("%Y-%m-%d %H:%M") if t else "—",
          "en": get_lang(request) == "en", "g": lambda text: gloss(text, get_lang(request))},
         viewer=viewer,
+    )  # fmt: skip
+
+
+@router.get("/enterprises/{enterprise_id}/emissions", response_class=HTMLResponse)
+def enterprise_emissions_part(
+    request: Request,
+    viewer: LoggedInViewer,
+    session: SessionDep,
+    enterprise_id: int = Path(ge=1, le=2**31 - 1),
+) -> HTMLResponse:
+    """The enterprise page's 年度排放量 section (an HTML fragment the page fetches once it
+    shows: the amounts read a year of hourly values, :func:`enterprise_emissions`)."""
+    store = getattr(request.app.state, "store", None)
+    emissions = (
+        []
+        if store is None
+        else enterprise_emissions(session, viewer.scope, enterprise_id, now=utcnow(), store=store)
+    )
+    return render(
+        request, "_enterprise_emissions.html",
+        {"emissions": emissions, "en": get_lang(request) == "en"}, viewer=viewer,
     )  # fmt: skip

@@ -1501,6 +1501,14 @@ _RAW |= {
     "entf.outlets": ("排放口实时数据（对照许可限值）", "Outlets: latest values against the limits"),
     "entf.emissions": ("年度排放量与许可排放量", "Annual emissions against the caps"),
     "entf.emissions.none": ("许可证未核定许可排放量。", "The permit sets no annual cap."),
+    "entf.emissions.loading": (
+        "正在按小时数据核算年度排放量……",
+        "Summing a year of hourly values…",
+    ),
+    "entf.emissions.failed": (
+        "年度排放量未能载入，请刷新重试。",
+        "The annual emissions could not be loaded; reload to retry.",
+    ),
     "entf.emissions.year": ("年度", "Year"),
     "entf.emissions.pollutant": ("污染物", "Pollutant"),
     "entf.emissions.tonnes": ("排放量（吨）", "Emitted (t)"),

@@ -269,3 +269,18 @@ def test_the_enterprise_file(client):
     nb = _h(client, "nb", "ningbo-pass")
     r = client.get(f"/api/v1/archive/enterprises/{power['id']}", headers=nb)
     assert r.status_code == 404 and "in your scope" in r.text
+
+
+def test_the_page_loads_its_emissions_after_it_shows(client):
+    """The enterprise page leaves 年度排放量 to a fragment it fetches once shown (a year of
+    hourly values takes seconds); the fragment is scoped like the page."""
+    _h(client, "zj", "province-pass")  # the login cookie
+    (power,) = client.get("/api/v1/archive/enterprises?q=青山热电").json()["items"]
+    page = client.get(f"/enterprises/{power['id']}")
+    assert page.status_code == 200
+    assert f'data-defer-src="/enterprises/{power["id"]}/emissions"' in page.text
+    part = client.get(f"/enterprises/{power['id']}/emissions")
+    assert part.status_code == 200 and "许可证未核定许可排放量" in part.text  # no caps set
+    assert "<html" not in part.text  # a fragment, not a page
+    _h(client, "nb", "ningbo-pass")
+    assert client.get(f"/enterprises/{power['id']}/emissions").status_code == 404

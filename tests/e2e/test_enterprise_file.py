@@ -40,7 +40,14 @@ def test_search_open_and_follow_the_strip_to_a_case(demo_server_url, page):
     expect(page.locator("#qs-enterprises tbody tr")).to_have_count(1)
     row.locator("a.qs-ent-link").click()
     page.wait_for_url(re.compile(rf"/enterprises/{ent['id']}$"))
-    expect(page.locator("h1")).to_have_text(ent["name"])
+    expect(page.locator("h1")).to_have_text(ent["name"], timeout=15_000)
+    # 年度排放量 arrives after the page shows: the section fills in, without an error
+    emissions = page.locator("#qs-emissions")
+    expect(emissions).not_to_have_attribute("aria-busy", "true", timeout=30_000)
+    expect(emissions.locator(".qs-alert-bad")).to_have_count(0)
+    expect(emissions.locator(".qs-defer-body")).not_to_contain_text(
+        "正在按小时数据核算"
+    )  # fmt: skip
     # the demo rates every enterprise: the grade the API gives, never 未评价
     expect(page.locator("#qs-credit-none")).to_have_count(0)
     grade = f["credit"]["name"]

@@ -58,4 +58,20 @@
   });
   fit();
   if (document.fonts && document.fonts.ready) { document.fonts.ready.then(fit); }  // widths change with the web font
+
+  // sections a page loads after it shows (data-defer-src: an HTML fragment of the same site)
+  Array.prototype.forEach.call(document.querySelectorAll("[data-defer-src]"), function (sec) {
+    var body = sec.querySelector(".qs-defer-body") || sec;
+    fetch(sec.getAttribute("data-defer-src"), { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) { body.innerHTML = html; })
+      .catch(function () {
+        body.innerHTML = "";
+        var p = document.createElement("p");
+        p.className = "qs-alert qs-alert-bad";
+        p.textContent = sec.getAttribute("data-defer-failed") || "—";
+        body.appendChild(p);
+      })
+      .then(function () { sec.removeAttribute("aria-busy"); });
+  });
 })();
