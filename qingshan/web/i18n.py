@@ -2634,6 +2634,7 @@ _RAW |= {
     "ws.m.received": ("接收量(吨)", "Received (t)"),
     "ws.m.state": ("状态", "Status"),
     "ws.m.created": ("创建时间", "Created"),
+    "ws.m.transfer_on": ("转移日期", "Transfer date"),
     "ws.m.route": ("流向", "Route"),
     "ws.m.version": ("版本", "Version"),
     "ws.m.all": ("全部", "All"),
