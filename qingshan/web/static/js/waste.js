@@ -72,7 +72,8 @@
           return qs.esc(names[p.name] || p.name);
         } },
         geo: { map: "qs-waste", roam: false, top: 8, bottom: 8, left: 8, right: 8, selectedMode: false,
-          label: { show: cfg.level !== "province", formatter: function (p) { return names[p.name] || ""; }, fontSize: 10, color: "#555" },
+          // counties named on a desktop (a phone's English names would overlap: on hover there)
+          label: { show: cfg.level !== "province" && !narrow(), formatter: function (p) { return names[p.name] || ""; }, fontSize: 10, color: "#555" },
           emphasis: { label: { show: true, formatter: function (p) { return names[p.name] || ""; } }, itemStyle: { areaColor: "#d6e8dc" } },
           itemStyle: { areaColor: "#f3f6f4", borderColor: "#a9b8ae", borderWidth: 0.6 }, regions: regions },
         series: [
