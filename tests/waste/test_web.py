@@ -178,6 +178,10 @@ def test_the_overview_shows_kpis_flows_and_facilities_by_region(client):
     r = client.get("/waste")
     assert "危险废物监管 · 杭州市" in r.text and _config(r.text)["facilities"] == []
     assert 'data-region="330106"' in r.text and 'data-region="330206"' not in r.text
+    assert (
+        '<tr data-from="330100" data-to="330200"><td>杭州市 → 宁波市</td><td class="num">11.8</td>'
+        in r.text
+    )
     _login(client, "xihu")
     r = client.get("/waste?lang=en")
     assert "Hazardous waste · Xihu District" in r.text and "data-region=" not in r.text
