@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role
@@ -90,9 +91,18 @@ def _region(scope: Scope) -> str:
     return scope.region_code
 
 
+def _transfers_once(session: Session, scope: Scope, year: int) -> pd.DataFrame:
+    """:func:`manifest_service.transfers_frame`, read once per session and year: the KPIs of
+    the region and of each of its cities or counties read the same province-wide frame."""
+    cache: dict[int, pd.DataFrame] = session.info.setdefault("waste.transfers", {})
+    if year not in cache:
+        cache[year] = manifest_service.transfers_frame(session, scope, year)
+    return cache[year]
+
+
 def _kpis(session: Session, region: str, year: int) -> dict[str, Any]:
     """The ledger's KPIs of ``region`` with the tonnes utilised or disposed summed [t]."""
-    k = dict(ledger_service.waste_kpis(session, region, year))
+    k = dict(ledger_service.waste_kpis(session, region, year, transfers=_transfers_once))
     k["handled_t"] = sum(
         float(k.get(key) or 0.0) for key in ("self_utilised_t", "self_disposed_t", "received_t")
     )
@@ -104,6 +114,7 @@ def get_overview(session: Session, scope: Scope, *, year: int | None = None) -> 
     this_year = as_cst(utcnow()).year
     year = year or this_year
     region = _region(scope)
+    session.info.pop("waste.transfers", None)  # a fresh read per page
     kpis = _kpis(session, region, year)
     level = get_region(region).level.value
     if scope.role is Role.COUNTY or level == "county":
