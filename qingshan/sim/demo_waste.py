@@ -51,6 +51,11 @@ SHORT = 0.85
 PROVINCE = Scope(region_code="330000", role=Role.PROVINCE, username="demo")
 
 
+def _operator(enterprise_id: int) -> str:
+    """The username the demo's past signatures of an enterprise carry (its 经办人's account)."""
+    return f"op{enterprise_id:04d}"
+
+
 @dataclass(frozen=True)
 class DemoWaste:
     """What the waste demo wrote (counts) and how long it took [s]."""
@@ -237,7 +242,7 @@ def _manifests(
         if q <= 0:
             continue
         producer = Scope(region_code="330000", role=Role.ENTERPRISE, enterprise_id=s.producer_id,
-                         username="demo")  # fmt: skip
+                         username=_operator(s.producer_id))  # fmt: skip
         view = manifest_service.create_manifest(
             session, producer,
             ManifestDraft(producer_id=s.producer_id, receiver_id=plants[s.facility],
@@ -249,9 +254,10 @@ def _manifests(
         age = (today - on).days
         steps: list[tuple[Scope, str, float, dict]] = [(producer, "submit", 9.0, {})]
         carrier = Scope(region_code="330000", role=Role.ENTERPRISE,
-                        enterprise_id=carriers[s.transporters[0]], username="demo")  # fmt: skip
-        plant = Scope(region_code="330000", role=Role.ENTERPRISE,
-                      enterprise_id=plants[s.facility], username="demo")  # fmt: skip
+                        enterprise_id=carriers[s.transporters[0]],
+                        username=_operator(carriers[s.transporters[0]]))  # fmt: skip
+        plant = Scope(region_code="330000", role=Role.ENTERPRISE, enterprise_id=plants[s.facility],
+                      username=_operator(plants[s.facility]))  # fmt: skip
         received = q if j not in short else round(q * SHORT, 3)
         received = round(received * (1 + float(rng_noise(j))), 3) if j not in short else received
         if age > 3 or j % 3:
@@ -272,7 +278,8 @@ def _manifests(
     power = next((p for p in plan.producers if any(c == "772-007-50" for c, _, _ in p.codes)), None)
     if power is not None:
         producer = Scope(region_code="330000", role=Role.ENTERPRISE,
-                         enterprise_id=power.enterprise.id, username="demo")  # fmt: skip
+                         enterprise_id=power.enterprise.id,
+                         username=_operator(power.enterprise.id))  # fmt: skip
         on = today - timedelta(days=9)
         view = manifest_service.create_manifest(
             session, producer,
