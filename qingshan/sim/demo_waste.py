@@ -147,6 +147,7 @@ def seed_demo_waste(
         manifests, signatures, refused = _manifests(
             session, plan, months, carriers, plants, today, sink
         )
+        _facility_processing(session, plants, months, today)
         balance = 0
         if sink is not None:
             run = ledger_service.run_balance_checks(session, sink, months[-1])
@@ -158,6 +159,28 @@ def seed_demo_waste(
         points=points, refused=refused, balance_cases=balance,
         seconds=time.monotonic() - started,
     )  # fmt: skip
+
+
+def _facility_processing(session, plants: list[int], months: list[date], today: date) -> int:
+    """Each facility declares what it utilised or disposed of each month: what it received on
+    manifests that month, its stock unchanged — so its balance (received = processed + Δstock,
+    :func:`~qingshan.waste.balance.facility_balance`) closes and only the planted patterns are
+    found."""
+    received: dict[tuple[int, date, str], float] = {}
+    for year in sorted({m.year for m in months}):
+        tr = manifest_service.transfers_frame(session, PROVINCE, year)
+        for rid, month, code, q in zip(tr["receiver_id"], tr["month"], tr["waste_code"],
+                                       tr["received_t"], strict=True):  # fmt: skip
+            if int(rid) in plants and month in months and q == q and q > 0:
+                key = (int(rid), month, str(code))
+                received[key] = received.get(key, 0.0) + float(q)
+    decls = [DeclarationIn(enterprise_id=rid, month=m, waste_code=code, generated_t=0.0,
+                           self_disposed_t=round(q, 3))
+             for (rid, m, code), q in sorted(received.items())]  # fmt: skip
+    if not decls:
+        return 0
+    return ledger_service.declare_many(session, PROVINCE, decls, actor="demo", source="sim",
+                                       today=today)  # fmt: skip
 
 
 def _ledger(session, plan: WastePlanned, months: list[date], today: date) -> tuple[int, int]:

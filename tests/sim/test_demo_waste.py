@@ -104,6 +104,9 @@ def test_the_planted_patterns_are_found(demo):
                           .where(CaseRecord.source == "waste")).all()  # fmt: skip
         short = [t for t, _ in cases if "联单" in t]
         assert len(short) == 3
+        # each facility declares what it processed: its balance closes, no case of its own
+        plants = set(s.scalars(select(WasteFacility.enterprise_id)))
+        assert [t for t, e in cases if "物料不平衡" in t and e in plants] == []
         alerts = ledger_service.storage_alerts(s, PROVINCE, NOW.date())
         over = [a for a in alerts if a.status == "overdue"]
         assert len(over) == 1 and over[0].days_stored > 365 and over[0].quantity_t == 3.6
