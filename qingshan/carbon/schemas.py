@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from qingshan.api.limits import Day, Id
+
 __all__ = [
     "FuelUseIn", "ActivityCreate", "LinePublic", "MonthResultPublic", "VersionPublic",
     "AccountMonthPublic", "WarningPublic", "CodePublic", "AccountPublic", "ResultRowPublic",
@@ -32,7 +34,7 @@ class ActivityCreate(BaseModel):
     """One enterprise's activity data of one month (a resubmission makes a new revision)."""
 
     enterprise_id: int = Field(ge=1, le=2**31 - 1)
-    month: date = Field(description="the first day of the month, e.g. 2026-03-01")
+    month: Day = Field(description="the first day of the month, e.g. 2026-03-01")
     fuels: list[FuelUseIn] = Field(default_factory=list, max_length=40)
     electricity_purchased_mwh: float = _AMOUNT
     electricity_exported_mwh: float = _AMOUNT
@@ -199,8 +201,8 @@ class PeakPathSet(BaseModel):
 
 class RecomputeRequest(BaseModel):
     reason: str = Field(min_length=3, max_length=160)
-    enterprise_ids: list[int] | None = Field(None, max_length=10_000)
-    months: list[date] | None = Field(None, max_length=240)
+    enterprise_ids: list[Id] | None = Field(None, max_length=10_000)
+    months: list[Day] | None = Field(None, max_length=240)
 
 
 class RecomputePublic(BaseModel):

@@ -10,13 +10,13 @@ scope, 404 for an unknown enterprise or lot."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 
 from qingshan.accounts.models import Role, User
 from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, SettingsDep, require_roles
+from qingshan.api.limits import Day
 from qingshan.tablefile import XLSX_MEDIA_TYPE, attachment_header
 from qingshan.timeutil import CST, utcnow
 from qingshan.waste import declaration_import, ledger_service
@@ -102,7 +102,7 @@ def take_out(lot_id: Id, body: StorageOut, user: CurrentUser, session: SessionDe
 
 @router.get("/storage/alerts", response_model=list[StorageAlertPublic])
 def storage_alerts(user: CurrentUser, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
-                   today: Annotated[date | None, Query()] = None) -> list[StorageAlertPublic]:  # fmt: skip
+                   today: Annotated[Day | None, Query()] = None) -> list[StorageAlertPublic]:  # fmt: skip
     """Lots within 30 days of their storage limit or past it (固废法 2020 Art. 81)."""
     day = today or utcnow().astimezone(CST).date()
     alerts = ledger_service.storage_alerts(

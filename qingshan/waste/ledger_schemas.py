@@ -7,6 +7,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from qingshan.api.limits import Day
+
 __all__ = [
     "PlanFile", "PlanLinePublic", "DeclarationCreate", "DeclarationPublic", "ImportReportPublic",
     "RowProblemPublic", "StorageLotCreate", "StorageOut", "StorageAlertPublic",
@@ -34,7 +36,7 @@ class DeclarationCreate(BaseModel):
     """One month's declaration of one code (``month``: the first day)."""
 
     enterprise_id: int = Field(ge=1)
-    month: date
+    month: Day
     waste_code: str = Field(max_length=10)
     generated_t: float = Tonnes
     self_utilised_t: float = Tonnes
@@ -62,14 +64,14 @@ class ImportReportPublic(BaseModel):
 class StorageLotCreate(BaseModel):
     enterprise_id: int = Field(ge=1)
     waste_code: str = Field(max_length=10)
-    stored_on: date
+    stored_on: Day
     quantity_t: float = Field(gt=0, allow_inf_nan=False)
     limit_days: int | None = Field(default=None, ge=1, description="an approved longer term")
     note: str = Field(default="", max_length=200)
 
 
 class StorageOut(BaseModel):
-    out_on: date
+    out_on: Day
 
 
 class StorageAlertPublic(BaseModel):
@@ -91,7 +93,7 @@ class CollectionPointCreate(BaseModel):
     region_code: str = Field(pattern=r"^\d{6}$")
     operator_id: int = Field(ge=1)
     name: str = Field(min_length=1, max_length=100)
-    started_on: date
+    started_on: Day
     longitude: float | None = None
     latitude: float | None = None
     members: list[int] = Field(default_factory=list)

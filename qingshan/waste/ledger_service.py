@@ -37,7 +37,7 @@ from qingshan.accounts.scope import Scope
 from qingshan.archive.service import EnterpriseEntry, enterprise_directory
 from qingshan.geo.regions import RegionLevel, children, get_region, in_scope
 from qingshan.qc.supervision import CaseReport, CaseSink
-from qingshan.tablefile import RowProblem
+from qingshan.tablefile import RowProblem, TableFileError
 from qingshan.timeutil import CST, utcnow
 from qingshan.waste.balance import dumping_suspect, facility_balance, ledger_rules, producer_balance
 from qingshan.waste.codes import validate_code
@@ -318,7 +318,10 @@ def import_declarations_excel(session: Session, scope: Scope, data: bytes, *, ac
     today = today or _today()
     by_credit = {e.credit_code.upper(): e.id for e in _in_scope_ids(session, scope).values()
                  if e.credit_code}  # fmt: skip
-    parsed = parse_declarations(data, credit_codes=by_credit, today=today)
+    try:
+        parsed = parse_declarations(data, credit_codes=by_credit, today=today)
+    except TableFileError as exc:  # not a readable workbook: say so, as a 422 naming the file
+        raise LedgerInvalid(str(exc), field="file") from None
     good: list[DeclarationIn] = []
     problems = list(parsed.problems)
     for row_no, fields in parsed.rows:

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qingshan.api.limits import Day
+
 __all__ = [
     "ManifestCreate", "SignatureCreate", "CorrectionCreate", "ManifestRowPublic", "ManifestPage",
     "LegPublic", "SignaturePublic", "VersionPublic", "NextSignerPublic", "ManifestPublic",
@@ -33,7 +35,7 @@ class ManifestCreate(BaseModel):
                                        description="the transporters (承运人) in order")  # fmt: skip
     waste_code: str = _CODE
     quantity_t: float = _QTY
-    transfer_on: date = Field(description="the planned transfer date")
+    transfer_on: Day = Field(description="the planned transfer date")
     dest_region: str | None = Field(None, pattern=r"^\d{6}$",
                                     description="destination county; default the receiver's")  # fmt: skip
     approval_ref: str | None = Field(None, max_length=64,
@@ -62,7 +64,7 @@ class CorrectionCreate(BaseModel):
                                    pattern=r"^\s*\d{3}-?\d{3}-?\d{2}\s*$")  # fmt: skip
     quantity_t: float | None = Field(None, gt=0, le=100_000, allow_inf_nan=False)
     approval_ref: str | None = Field(None, max_length=64)
-    transfer_on: date | None = None
+    transfer_on: Day | None = None
 
 
 class ManifestRowPublic(BaseModel):
@@ -176,8 +178,8 @@ class FacilityCreate(BaseModel):
 
     enterprise_id: int = Id
     licence_no: str = Field(min_length=1, max_length=64)
-    licence_valid_from: date
-    licence_valid_to: date
+    licence_valid_from: Day
+    licence_valid_to: Day
     capacity_t_per_year: float = Field(ge=0, le=10_000_000, allow_inf_nan=False)
     codes: list[str] = Field(min_length=1, max_length=500,
                              description="licensed codes III-SSS-CC or categories HWnn")  # fmt: skip
