@@ -31,6 +31,7 @@ from typing import Protocol
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.archive.limits import convert_to_reference_o2, reference_o2
 from qingshan.archive.models import INDUSTRY_NAMES, Enterprise, Industry, Permit, PermitLimit
@@ -46,7 +47,7 @@ from qingshan.archive.schemas import (
 )
 from qingshan.errors import NotFound, QingshanError
 from qingshan.geo.errors import GeoError
-from qingshan.geo.regions import get_region, scope_prefix
+from qingshan.geo.regions import get_region, in_scope, scope_prefix
 from qingshan.monitoring.models import LatestValue, Period, Series, Site, SiteKind
 from qingshan.standards.pollutant_codes import GAS_POLLUTANTS, O2_CODE, POLLUTANT_CODES
 
@@ -54,6 +55,10 @@ __all__ = [
     "enterprise_names",
     "EnterpriseEntry",
     "enterprise_directory",
+    "cached_directory",
+    "directory_entry",
+    "entry_in_scope",
+    "forget_directory",
     "find_enterprise",
     "OUTLET_KINDS",
     "OutletCounts",
@@ -565,3 +570,43 @@ def enterprise_directory(session: Session, region_code: str) -> list[EnterpriseE
         EnterpriseEntry(int(i), str(n), str(r), bool(k), str(s), str(c), str(ind), ic)
         for i, n, r, k, s, c, ind, ic in rows
     ]
+
+
+#: where :func:`cached_directory` keeps the province's directory for a session
+_DIRECTORY_KEY = "archive.directory"
+
+
+def cached_directory(session: Session) -> dict[int, EnterpriseEntry]:
+    """id → directory entry of every enterprise of the province, read once per session
+    (``session.info``): a workbook of many rows, or a month of manifests, checks each row's
+    enterprise in one query, not one per row. :func:`forget_directory` after adding some."""
+    cached = session.info.get(_DIRECTORY_KEY)
+    if cached is None:
+        cached = {e.id: e for e in enterprise_directory(session, "330000")}
+        session.info[_DIRECTORY_KEY] = cached
+    return cached
+
+
+def forget_directory(session: Session) -> None:
+    """Drop the session's :func:`cached_directory` (enterprises were added in this session)."""
+    session.info.pop(_DIRECTORY_KEY, None)
+
+
+def directory_entry(session: Session, enterprise_id: int) -> EnterpriseEntry | None:
+    """One enterprise's entry from the session's directory, read again once when it is not
+    there (added since the session first read it); None when there is no such enterprise."""
+    entry = cached_directory(session).get(enterprise_id)
+    if entry is None:
+        forget_directory(session)
+        entry = cached_directory(session).get(enterprise_id)
+    return entry
+
+
+def entry_in_scope(entry: EnterpriseEntry, scope: Scope) -> bool:
+    """Whether ``scope`` may see and act for the enterprise: never the public; its county in
+    the scope's region; for an enterprise user, one it acts for."""
+    return (
+        scope.role is not Role.PUBLIC
+        and in_scope(entry.region_code, scope.region_code)
+        and (scope.role is not Role.ENTERPRISE or entry.id in scope.enterprises)
+    )

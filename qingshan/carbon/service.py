@@ -27,7 +27,12 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
-from qingshan.archive.service import EnterpriseEntry, enterprise_directory
+from qingshan.archive.service import (
+    EnterpriseEntry,
+    directory_entry,
+    enterprise_directory,
+    entry_in_scope,
+)
 from qingshan.carbon.accounting import (
     MonthResult,
     emissions_month,
@@ -43,7 +48,6 @@ from qingshan.carbon.errors import BadActivity, BadWorkbook, CarbonError, NotFou
 from qingshan.carbon.factors import FactorLibrary, load_library
 from qingshan.carbon.imports import MAX_BYTES, ImportReport, header_of, parse_workbook
 from qingshan.carbon.models import CarbonActivity, CarbonResult
-from qingshan.geo.regions import in_scope
 from qingshan.tablefile import RowProblem, TableFileError
 from qingshan.timeutil import utcnow
 
@@ -57,7 +61,6 @@ __all__ = [
     "recompute",
     "enterprises_in_scope",
     "enterprise_entry",
-    "all_enterprises",
     "electricity_of",
     "FRAME_COLUMNS",
 ]
@@ -97,29 +100,13 @@ def enterprises_in_scope(session: Session, scope: Scope) -> dict[int, Enterprise
     return {e.id: e for e in entries}
 
 
-def all_enterprises(session: Session) -> dict[int, EnterpriseEntry]:
-    """id → directory entry of every enterprise, read once per session (an import of many rows
-    checks each one's enterprise: one query, not one per row)."""
-    cached = session.info.get("carbon.directory")
-    if cached is None:
-        cached = {e.id: e for e in enterprise_directory(session, "330000")}
-        session.info["carbon.directory"] = cached
-    return cached
-
-
 def enterprise_entry(session: Session, scope: Scope, enterprise_id: int) -> EnterpriseEntry:
-    everyone = all_enterprises(session)
-    entry = everyone.get(enterprise_id)
-    if entry is None:  # added since the session first read the directory
-        session.info.pop("carbon.directory", None)
-        entry = all_enterprises(session).get(enterprise_id)
+    """The archive's entry of ``enterprise_id``: NotFound (404) without one, OutsideScope (403)
+    when ``scope`` may not act for it."""
+    entry = directory_entry(session, enterprise_id)
     if entry is None:
         raise NotFound(f"enterprise {enterprise_id} does not exist", field="enterprise_id")
-    if (
-        scope.role is Role.PUBLIC
-        or not in_scope(entry.region_code, scope.region_code)
-        or (scope.role is Role.ENTERPRISE and enterprise_id not in scope.enterprises)
-    ):
+    if not entry_in_scope(entry, scope):
         raise OutsideScope(
             f"enterprise {enterprise_id} is outside the scope of {scope.username}",
             field="enterprise_id",

@@ -24,7 +24,7 @@ from qingshan.accounts.models import Role, User
 from qingshan.accounts.scope import Scope
 from qingshan.accounts.service import create_user
 from qingshan.archive.models import Enterprise, Industry
-from qingshan.archive.service import enterprise_directory
+from qingshan.archive.service import enterprise_directory, forget_directory
 from qingshan.db.engine import session_scope
 from qingshan.errors import QingshanError
 from qingshan.qc.supervision import CaseSink
@@ -134,7 +134,7 @@ def seed_demo_waste(
         ents = [e for e in enterprise_directory(session, "330000") if e.status != "closed"]
         plan = plan_waste(ents, months)
         carriers, plants = _add_enterprises(session, rng)
-        session.info.pop("waste.directory", None)
+        forget_directory(session)
         valid_from = date(months[0].year - 2, 1, 1)
         for i, f in enumerate(FACILITIES):
             facility_service.register_facility(session, PROVINCE, FacilitySpec(

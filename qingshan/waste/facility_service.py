@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
-from qingshan.archive.service import EnterpriseEntry, enterprise_directory, enterprise_names
+from qingshan.archive.service import EnterpriseEntry, enterprise_names
+from qingshan.archive.service import directory_entry as archive_entry
 from qingshan.errors import NotFound, PermissionDenied
 from qingshan.geo.regions import in_scope
 from qingshan.timeutil import CST, utcnow
@@ -78,11 +79,7 @@ class FacilityView:
 
 def directory_entry(session: Session, enterprise_id: int) -> EnterpriseEntry:
     """The archive's directory entry of an enterprise (read once per session); NotFound."""
-    cached = session.info.get("waste.directory")
-    if cached is None or enterprise_id not in cached:
-        cached = {e.id: e for e in enterprise_directory(session, "330000")}
-        session.info["waste.directory"] = cached
-    entry = cached.get(enterprise_id)
+    entry = archive_entry(session, enterprise_id)
     if entry is None:
         raise NotFound(f"enterprise {enterprise_id} does not exist", field="enterprise_id")
     return entry

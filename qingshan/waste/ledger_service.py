@@ -34,7 +34,12 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
-from qingshan.archive.service import EnterpriseEntry, enterprise_directory
+from qingshan.archive.service import (
+    EnterpriseEntry,
+    cached_directory,
+    directory_entry,
+    entry_in_scope,
+)
 from qingshan.geo.regions import RegionLevel, children, get_region, in_scope
 from qingshan.qc.supervision import CaseReport, CaseSink
 from qingshan.tablefile import RowProblem, TableFileError
@@ -106,26 +111,11 @@ def _default_transfers(session: Session, scope: Scope, year: int) -> pd.DataFram
 _PROVINCE = Scope("330000", Role.PROVINCE, username="waste-ledger")
 
 
-def _directory(session: Session) -> dict[int, EnterpriseEntry]:
-    cached = session.info.get("waste.directory")
-    if cached is None:
-        cached = {e.id: e for e in enterprise_directory(session, "330000")}
-        session.info["waste.directory"] = cached
-    return cached
-
-
 def _entry(session: Session, scope: Scope, enterprise_id: int) -> EnterpriseEntry:
-    entry = _directory(session).get(enterprise_id)
-    if entry is None:
-        session.info.pop("waste.directory", None)
-        entry = _directory(session).get(enterprise_id)
+    entry = directory_entry(session, enterprise_id)
     if entry is None:
         raise LedgerNotFound(f"enterprise {enterprise_id} does not exist", field="enterprise_id")
-    if (
-        scope.role is Role.PUBLIC
-        or not in_scope(entry.region_code, scope.region_code)
-        or (scope.role is Role.ENTERPRISE and enterprise_id not in scope.enterprises)
-    ):
+    if not entry_in_scope(entry, scope):
         raise LedgerOutsideScope(
             f"enterprise {enterprise_id} is outside the scope of {scope.username}",
             field="enterprise_id",
@@ -134,14 +124,7 @@ def _entry(session: Session, scope: Scope, enterprise_id: int) -> EnterpriseEntr
 
 
 def _in_scope_ids(session: Session, scope: Scope) -> dict[int, EnterpriseEntry]:
-    if scope.role is Role.PUBLIC:
-        return {}
-    out = {
-        i: e for i, e in _directory(session).items() if in_scope(e.region_code, scope.region_code)
-    }
-    if scope.role is Role.ENTERPRISE:
-        out = {i: e for i, e in out.items() if i in scope.enterprises}
-    return out
+    return {i: e for i, e in cached_directory(session).items() if entry_in_scope(e, scope)}
 
 
 def _tonnes(value: object, name: str) -> float:
@@ -605,7 +588,7 @@ class BalanceRun:
 
 def _report(session: Session, sink: CaseSink, eid: int, key: str, title: str, description: str,
             when: date, severity: str, evidence: Mapping) -> int:  # fmt: skip
-    e = _directory(session).get(eid)
+    e = cached_directory(session).get(eid)
     region = e.region_code if e is not None else "330000"
     occurred = datetime.combine(when, datetime.min.time(), tzinfo=CST)
     return sink.open_case(session, CaseReport(
@@ -703,7 +686,9 @@ def waste_kpis(session: Session, region_code: str, year: int, *,
 
     Rates are None when their denominator is 0 (never 100 % of nothing)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    ents = {i: e for i, e in _directory(session).items() if in_scope(e.region_code, region_code)}
+    ents = {
+        i: e for i, e in cached_directory(session).items() if in_scope(e.region_code, region_code)
+    }
     facilities = {int(f.enterprise_id): f for f in session.scalars(select(WasteFacility))}
     producers = [i for i in ents if i not in facilities]
     gen_rows = session.execute(
