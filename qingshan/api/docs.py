@@ -28,17 +28,20 @@ def install_docs(app: FastAPI, prefix: str) -> None:
     """Add ``{prefix}/docs`` (with its OAuth2 redirect page) and ``{prefix}/redoc`` to ``app``.
 
     ``app`` is made with ``docs_url=None, redoc_url=None`` (FastAPI's CDN pages off) and an
-    ``openapi_url``; the assets are the package's own, under ``/static``.
+    ``openapi_url``; the assets are the package's own, under ``/static``. The endpoints read
+    the app from the request, never from this closure: FastAPI caches facts about endpoint
+    functions in module-level LRU caches, so an endpoint holding ``app`` would keep every app
+    ever built (and its ~50k objects) alive.
     """
     docs_url, redoc_url = f"{prefix}/docs", f"{prefix}/redoc"
     oauth2_redirect_url = f"{docs_url}/oauth2-redirect"
 
     def openapi_url(request: Request) -> str:
-        return request.scope.get("root_path", "").rstrip("/") + (app.openapi_url or "")
+        return request.scope.get("root_path", "").rstrip("/") + (request.app.openapi_url or "")
 
     @app.get(docs_url, include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "").rstrip("/")
+        root, app = request.scope.get("root_path", "").rstrip("/"), request.app
         return get_swagger_ui_html(
             openapi_url=openapi_url(request),
             title=f"{app.title} - Swagger UI",
@@ -58,9 +61,10 @@ def install_docs(app: FastAPI, prefix: str) -> None:
     @app.get(redoc_url, include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "").rstrip("/")
+        title = request.app.title
         return get_redoc_html(
             openapi_url=openapi_url(request),
-            title=f"{app.title} - ReDoc",
+            title=f"{title} - ReDoc",
             redoc_js_url=root + REDOC_JS,
             redoc_favicon_url=root + FAVICON,
             with_google_fonts=False,
