@@ -70,6 +70,7 @@ from qingshan.waste.models import (
     WastePlan,
     WasteSignature,
     WasteStorageLot,
+    WasteTransferApproval,
 )
 
 #: the mapped classes, by domain
@@ -139,6 +140,7 @@ MODELS = (
     WasteStorageLot,
     WasteCollectionPoint,
     WasteCollectionMember,
+    WasteTransferApproval,
 )
 
 metadata = Base.metadata

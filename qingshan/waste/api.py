@@ -84,13 +84,13 @@ def manifest_detail(manifest_id: Id, user: CurrentUser, session: SessionDep,
 
 @router.post("/manifests/{manifest_id}/signatures", response_model=ManifestPublic, status_code=201)
 def sign_manifest(manifest_id: Id, body: SignatureCreate, user: CurrentUser,
-                  session: SessionDep, sink: SinkDep) -> ManifestPublic:  # fmt: skip
+                  session: SessionDep, scope: ScopeDep, sink: SinkDep) -> ManifestPublic:  # fmt: skip
     """Sign ``action`` as the party whose turn it is among the caller's enterprises (a bureau
     account: ``paper`` back-entry only). A receipt records the quantity received; a
     discrepancy beyond the tolerance or a rejection opens a case."""
-    v = manifest_service.sign(session, user, manifest_id, body.action, quantity_t=body.quantity_t,
-                              note=body.note, paper=body.paper, sink=sink)  # fmt: skip
-    return _public(v)
+    manifest_service.sign(session, user, manifest_id, body.action, quantity_t=body.quantity_t,
+                          note=body.note, paper=body.paper, sink=sink)  # fmt: skip
+    return _public(manifest_service.manifest_detail(session, scope, manifest_id))
 
 
 @router.post("/manifests/{manifest_id}/corrections", response_model=ManifestPublic, status_code=201)

@@ -61,6 +61,16 @@ class ApprovalRequired(WasteError):
     """A cross-province transfer without its approval reference (固废法 2020, Art. 82)."""
 
 
+class ApprovalRefused(ApprovalRequired):
+    """A cross-province manifest whose cited approval does not allow it: unknown number, another
+    producer or facility, a code it does not cover, not in force on the shipping day, or the
+    approved quantity used up (危险废物转移管理办法 2021 Art. 27–28). ``condition`` names which."""
+
+
+class ApprovalInvalid(WasteError):
+    """An approval record with a bad field (dates, quantity, codes, parties, authority)."""
+
+
 class ManifestInvalid(WasteError):
     """A manifest draft, signature or correction with a bad field (quantity, party, region …)."""
 

@@ -43,7 +43,9 @@ from qingshan.audit.log import acting_as
 from qingshan.errors import NotFound
 from qingshan.geo.regions import in_scope
 from qingshan.qc.supervision import CaseReport, CaseSink
-from qingshan.timeutil import CST, utcnow
+from qingshan.timeutil import CST, as_cst, utcnow
+from qingshan.waste import approval_service
+from qingshan.waste.approval import Overdue, TimedSignature, overdue
 from qingshan.waste.codes import validate_code
 from qingshan.waste.errors import ApprovalRequired, ManifestInvalid, NotAParty
 from qingshan.waste.facility_service import check_licence, directory_entry
@@ -68,12 +70,14 @@ __all__ = [
     "ManifestRow",
     "ManifestView",
     "Page",
+    "SignOutcome",
     "SignatureView",
     "VersionView",
     "correct",
     "create_manifest",
     "list_manifests",
     "manifest_detail",
+    "overdue_counts",
     "sign",
     "transfers_frame",
 ]
@@ -114,6 +118,8 @@ class ManifestFilters:
     enterprise_id: int | None = None  # as any party
     number: str | None = None  # a prefix
     cross_province: bool | None = None
+    #: only the manifests past a time limit (True) or within them (False)
+    overdue: bool | None = None
     limit: int = 50
     offset: int = 0
 
@@ -139,6 +145,8 @@ class ManifestRow:
     dest_region: str
     cross_province: bool
     legs: int
+    #: the time limits missed (危险废物转移管理办法 2021 Art. 18, 20), from the signature times
+    overdue: tuple[Overdue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -238,8 +246,18 @@ def _received(sigs: Sequence[WasteSignature]) -> float | None:
     return None if not got else got[-1]
 
 
+def _today() -> date:
+    return as_cst(utcnow()).date()
+
+
+def _overdue(m: WasteManifest, sigs: Sequence[WasteSignature], legs: int,
+             today: date) -> tuple[Overdue, ...]:  # fmt: skip
+    timed = [TimedSignature(s.party, s.action, s.signed_at, bool(s.paper)) for s in sigs]
+    return tuple(overdue(timed, legs, m.transfer_on, today))
+
+
 def _row(m: WasteManifest, sigs: Sequence[WasteSignature], legs: int,
-         names: Mapping[int, str]) -> ManifestRow:  # fmt: skip
+         names: Mapping[int, str], today: date | None = None) -> ManifestRow:  # fmt: skip
     received = _received(sigs)
     return ManifestRow(
         id=m.id, number=m.number, version=m.version, state=derive_state(_signed(sigs), legs),
@@ -250,6 +268,7 @@ def _row(m: WasteManifest, sigs: Sequence[WasteSignature], legs: int,
         discrepancy=None if received is None else discrepancy(m.quantity_t, received),
         transfer_on=m.transfer_on, origin_region=m.origin_region, dest_region=m.dest_region,
         cross_province=is_cross_province(m.origin_region, m.dest_region), legs=legs,
+        overdue=_overdue(m, sigs, legs, today or _today()),
     )  # fmt: skip
 
 
@@ -276,17 +295,24 @@ def list_manifests(session: Session, scope: Scope, filters: ManifestFilters | No
         stmt = stmt.where(cross if f.cross_province else ~cross)
     stmt = stmt.order_by(WasteManifest.transfer_on.desc(), WasteManifest.id.desc())
     manifests = list(session.scalars(stmt))
-    if f.state is not None:
+    if f.state is not None or f.overdue is not None:
         sigs = _chain_signatures(session, [m.number for m in manifests])
         legs = _leg_counts(session, [m.id for m in manifests])
-        manifests = [m for m in manifests
-                     if derive_state(_signed(sigs.get(m.number, [])), legs.get(m.id, 0)) == f.state]  # fmt: skip
+        today = _today()
+        if f.state is not None:
+            manifests = [m for m in manifests
+                         if derive_state(_signed(sigs.get(m.number, [])), legs.get(m.id, 0)) == f.state]  # fmt: skip
+        if f.overdue is not None:
+            manifests = [m for m in manifests
+                         if bool(_overdue(m, sigs.get(m.number, []), legs.get(m.id, 0), today))
+                         is f.overdue]  # fmt: skip
     total = len(manifests)
     page = manifests[f.offset : f.offset + f.limit]
     sigs = _chain_signatures(session, [m.number for m in page])
     legs = _leg_counts(session, [m.id for m in page])
     names = enterprise_names(session, {i for m in page for i in (m.producer_id, m.receiver_id)})
-    items = [_row(m, sigs.get(m.number, []), legs.get(m.id, 0), names) for m in page]
+    today = _today()
+    items = [_row(m, sigs.get(m.number, []), legs.get(m.id, 0), names, today) for m in page]
     return Page(total=total, limit=f.limit, offset=f.offset, items=items)
 
 
@@ -429,21 +455,52 @@ def _party_enterprise(m: WasteManifest, legs: Sequence[WasteManifestLeg], party:
 
 def _check_submission(m: WasteManifest, session: Session) -> None:
     validate_code(m.waste_code, m.transfer_on)
-    if is_cross_province(m.origin_region, m.dest_region) and not m.approval_ref:
-        raise ApprovalRequired(
-            f"manifest {m.number}: a transfer from {m.origin_region} to {m.dest_region} crosses "
-            "a provincial line and needs the origin province's approval reference "
-            "(固废法 2020, Art. 82)", field="approval_ref",
-        )  # fmt: skip
+    if is_cross_province(m.origin_region, m.dest_region):
+        if not m.approval_ref:
+            raise ApprovalRequired(
+                f"manifest {m.number}: a transfer from {m.origin_region} to {m.dest_region} "
+                "crosses a provincial line and needs the origin province's approval number "
+                "(固废法 2020, Art. 82)", field="approval_ref",
+            )  # fmt: skip
+        check_licence(session, m.receiver_id, m.waste_code, m.transfer_on)
+        approval_service.check_manifest(session, m)
+        return
     check_licence(session, m.receiver_id, m.waste_code, m.transfer_on)
+
+
+@dataclass(frozen=True)
+class SignOutcome:
+    """What a signature did: the party it signed as, the manifest's state after it, the
+    quantity received [t] and its discrepancy [fraction] (beyond the tolerance, else None).
+    The full view is :func:`manifest_detail`'s (the API and the pages read it after)."""
+
+    manifest_id: int
+    number: str
+    party: str
+    action: str
+    state: ManifestState
+    signed_at: datetime
+    received_t: float | None
+    discrepancy: float | None
+
+
+def _chain_of(session: Session, versions: Sequence[WasteManifest]) -> list[WasteSignature]:
+    """The signatures of one number's versions, in signing order (no join: by version id)."""
+    return list(session.scalars(
+        select(WasteSignature).where(WasteSignature.manifest_id.in_([v.id for v in versions]))
+        .order_by(WasteSignature.signed_at, WasteSignature.id)
+    ))  # fmt: skip
 
 
 def sign(session: Session, user: User | Scope, manifest_id: int, action: str, *,
          quantity_t: float | None = None, note: str = "", sink: CaseSink | None = None,
-         paper: bool = False, at: datetime | None = None) -> ManifestView:  # fmt: skip
+         paper: bool = False, at: datetime | None = None) -> SignOutcome:  # fmt: skip
     """Sign ``action`` on the current version ``manifest_id`` as the party whose turn it is
     among those ``user`` acts for. See the module's rules; raises NotAParty (403),
-    IllegalManifestStep (409), UnlicensedFacility / ApprovalRequired / ManifestInvalid (422)."""
+    IllegalManifestStep (409), UnlicensedFacility / ApprovalRequired / ManifestInvalid (422).
+
+    Cost: O(this manifest) — three reads (its versions, legs, signatures) and one insert; the
+    full view is not rebuilt (call :func:`manifest_detail` for it)."""
     scope = user if isinstance(user, Scope) else scope_of(user)
     m = session.get(WasteManifest, manifest_id)
     if m is None:
@@ -479,7 +536,7 @@ def sign(session: Session, user: User | Scope, manifest_id: int, action: str, *,
             f"{scope.username} is no party of manifest {m.number}: a bureau account signs only "
             "when entering a paper manifest (paper=true, with a note)", manifest_id=m.id,
         )  # fmt: skip
-    sigs = _chain_signatures(session, [m.number]).get(m.number, [])
+    sigs = _chain_of(session, versions)
     signed = _signed(sigs)
     allowed = [p for p, a in next_signers(signed, len(legs)) if a == action and p in mine]
     party = allowed[0] if allowed else next((p for p in mine), "producer")
@@ -507,7 +564,12 @@ def sign(session: Session, user: User | Scope, manifest_id: int, action: str, *,
         session.flush()
         if sink is not None and (gap is not None or action == Action.REJECT):
             sink.open_case(session, _report(session, m, action, gap, quantity_t, note, now))
-    return _view(session, m, versions, legs, [*sigs, row])
+    after = [*sigs, row]
+    return SignOutcome(
+        manifest_id=m.id, number=m.number, party=party, action=action,
+        state=derive_state(_signed(after), len(legs)), signed_at=now,
+        received_t=_received(after), discrepancy=gap,
+    )  # fmt: skip
 
 
 def _report(session: Session, m: WasteManifest, action: str, gap: float | None,
@@ -622,6 +684,33 @@ def transfers_frame(session: Session, scope: Scope, year: int) -> pd.DataFrame:
                      m.transfer_on.replace(day=1), m.origin_region[:4] + "00",
                      m.dest_region[:4] + "00", is_cross_province(m.origin_region, m.dest_region)))  # fmt: skip
     return pd.DataFrame(rows, columns=TRANSFER_COLUMNS)
+
+
+def overdue_counts(session: Session, scope: Scope, year: int,
+                   today: date | None = None) -> dict[str, int]:  # fmt: skip
+    """How many current manifests transferred in ``year`` that ``scope`` sees are past a time
+    limit (危险废物转移管理办法 2021 Art. 18, 20): ``receipt_open`` (arrived, receipt not signed
+    in 5 working days), ``receipt_late`` (signed after them), ``paper_late`` (a paper
+    back-entry after 10 working days) and ``manifests`` (any of these, counted once)."""
+    stmt = _scoped(select(WasteManifest).where(
+        _current(), WasteManifest.transfer_on >= date(year, 1, 1),
+        WasteManifest.transfer_on < date(year + 1, 1, 1)), scope)  # fmt: skip
+    manifests = list(session.scalars(stmt))
+    sigs = _chain_signatures(session, [m.number for m in manifests])
+    legs = _leg_counts(session, [m.id for m in manifests])
+    day = today or _today()
+    out = {"receipt_open": 0, "receipt_late": 0, "paper_late": 0, "manifests": 0}
+    for m in manifests:
+        found = _overdue(m, sigs.get(m.number, []), legs.get(m.id, 0), day)
+        for o in found:
+            key = (
+                "paper_late"
+                if o.kind == "paper"
+                else ("receipt_open" if o.open else "receipt_late")
+            )
+            out[key] += 1
+        out["manifests"] += bool(found)
+    return out
 
 
 def signed_today(session: Session) -> int:

@@ -235,3 +235,38 @@ class WasteCollectionMember(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     point_id: Mapped[int] = mapped_column(ForeignKey("waste_collection_point.id"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-province approvals (migration 0021_waste_transfer_approval) — owner: manifests
+# ---------------------------------------------------------------------------------------------
+
+__all__ += ["WasteTransferApproval"]
+
+
+class WasteTransferApproval(Base):
+    """The origin province's decision approving a cross-province transfer (批准跨省转移危险废物的
+    决定, 固废法 2020 Art. 82; 危险废物转移管理办法 2021 Art. 21–28): the authority, its number and
+    date, the validity (Art. 27 ¶2: twelve months, capped by the requested period and the
+    receiver's licence), the producer (移出人), the receiving facility (接受人) and its region,
+    the codes and the approved quantity [t]. A manifest cites it by ``number``; the quantity
+    shipped under it is summed from those manifests, never stored (audited)."""
+
+    __tablename__ = "waste_transfer_approval"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    #: 移出地省级生态环境主管部门, e.g. 浙江省生态环境厅
+    authority: Mapped[str] = mapped_column(String(100))
+    authority_region: Mapped[str] = mapped_column(String(6), index=True)  # the province, xx0000
+    approved_on: Mapped[date] = mapped_column(Date)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    receiver_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    dest_region: Mapped[str] = mapped_column(String(6))
+    #: the approved codes (``III-SSS-CC``)
+    waste_codes: Mapped[list] = mapped_column(JSON)
+    approved_t: Mapped[float] = mapped_column(Float)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(64))

@@ -15,6 +15,7 @@ from qingshan.cases.models import CaseRecord
 from qingshan.cases.sink import CasesSink
 from qingshan.db.engine import session_scope
 from qingshan.errors import NotFound
+from qingshan.waste.approval_service import ApprovalSpec, record_approval
 from qingshan.waste.errors import (
     ApprovalRequired,
     IllegalManifestStep,
@@ -83,7 +84,8 @@ def test_three_parties_sign_a_manifest_to_closure_as_their_users(engine, world):
             states.append(sign(s, u[name], m.id, action, at=AT).state)
         v = sign(s, u["facility1"], m.id, "receive", quantity_t=11.8, sink=SINK, at=AT)
         assert (v.state, v.received_t, v.discrepancy) == (S.RECEIVED, 11.8, None)
-        v = sign(s, u["producer1"], m.id, "close", at=AT)
+        assert sign(s, u["producer1"], m.id, "close", at=AT).state is S.CLOSED
+        v = manifest_detail(s, PROVINCE, m.id)
     assert states == [S.SUBMITTED, S.IN_TRANSIT, S.IN_TRANSIT, S.IN_TRANSIT, S.IN_TRANSIT]
     assert v.state is S.CLOSED and v.next_signers == []
     assert [(g.party, g.action, g.username, g.enterprise_name) for g in v.signatures] == [
@@ -138,7 +140,9 @@ def test_a_non_party_and_a_bureau_without_paper_may_not_sign(engine, world):
             sign(s, WENZHOU, m.id, "submit", paper=True, note="纸质联单 No.1")
         with pytest.raises(ManifestInvalid, match=r"a paper back-entry needs a note"):
             sign(s, HANGZHOU, m.id, "submit", paper=True)
-        v = sign(s, HANGZHOU, m.id, "submit", paper=True, note="纸质联单 No.1 (系统故障)")
+        assert sign(s, HANGZHOU, m.id, "submit", paper=True, note="纸质联单 No.1 (系统故障)"
+                    ).state is S.SUBMITTED  # fmt: skip
+        v = manifest_detail(s, HANGZHOU, m.id)
         assert v.state is S.SUBMITTED and (v.signatures[0].paper, v.signatures[0].username) == (
             True,
             "hangzhou",
@@ -173,6 +177,11 @@ def test_cross_province_needs_the_approval_reference(engine, world):
             ApprovalRequired, match=r"crosses a provincial line .*固废法 2020, Art. 82"
         ):
             sign(s, w.owner(w.producer), m.id, "submit")
+        record_approval(s, PROVINCE, ApprovalSpec(
+            number="浙固转审〔2026〕17号", authority="浙江省生态环境厅",
+            approved_on=date(2026, 4, 1), producer_id=w.producer, receiver_id=w.facility,
+            waste_codes=("900-249-08",), approved_t=50.0, dest_region="320583",
+        ), actor="province")  # fmt: skip
         fixed = correct(s, w.owner(w.producer), m.id, {"approval_ref": "浙固转审〔2026〕17号"},
                         "跨省转移审批已取得")  # fmt: skip
         assert sign(s, w.owner(w.producer), fixed.id, "submit").state is S.SUBMITTED
