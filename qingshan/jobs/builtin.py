@@ -11,7 +11,7 @@ from sqlalchemy import select
 from qingshan.db.engine import session_scope
 from qingshan.jobs.job import JobContext
 from qingshan.monitoring.models import STREAM_OF_KIND, Period, Series, Site
-from qingshan.monitoring.registry import ensure_series, update_latest
+from qingshan.monitoring.registry import DERIVED_PREFIX, ensure_series, update_latest
 from qingshan.timeseries.rollup_job import rollup
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import utcnow
@@ -48,6 +48,7 @@ def rollups(
                     select(Series, Site)
                     .join(Site, Site.id == Series.site_id)
                     .where(Series.period == source)
+                    .where(Series.parameter_code.not_like(f"{DERIVED_PREFIX}%"))  # indices
                 ).all()
                 if streams is None or STREAM_OF_KIND[site.kind] in streams
             ]

@@ -16,6 +16,7 @@ from qingshan.db.base import Base
 class SiteKind(enum.StrEnum):
     AIR_STATION = "air_station"
     CITY_AIR = "city_air"  # a city's published mean of its national stations (城市空气质量)
+    CITY_WATER = "city_water"  # a city's surface water as a whole (CWQI, 城市地表水环境质量)
     WATER_SECTION = "water_section"
     DRINKING_WATER_SOURCE = "drinking_water_source"
     GAS_OUTLET = "gas_outlet"
@@ -26,6 +27,7 @@ class SiteKind(enum.StrEnum):
 STREAM_OF_KIND: dict[SiteKind, str] = {
     SiteKind.AIR_STATION: "air",
     SiteKind.CITY_AIR: "air",
+    SiteKind.CITY_WATER: "water",
     SiteKind.WATER_SECTION: "water",
     SiteKind.DRINKING_WATER_SOURCE: "water",
     SiteKind.GAS_OUTLET: "gas_outlet",

@@ -15,8 +15,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from qingshan.monitoring.models import LatestValue, Parameter, Period, Series, Site
+from qingshan.monitoring.models import (
+    ControlLevel,
+    LatestValue,
+    Parameter,
+    Period,
+    Series,
+    Site,
+    SiteKind,
+)
 from qingshan.standards.pollutant_codes import normalise_code, parameter_of
+
+#: parameter codes of the series the platform derives (indices), never rolled up as means
+DERIVED_PREFIX = "idx-"
 
 
 def ensure_parameter(session: Session, code: str) -> Parameter:
@@ -34,6 +45,44 @@ def ensure_parameter(session: Session, code: str) -> Parameter:
     return param
 
 
+def ensure_derived_parameter(
+    session: Session, code: str, name: str, name_en: str, unit: str
+) -> Parameter:
+    """The ``parameter`` row of a quantity the platform derives (not an HJ 212-2017 code: an
+    index such as ``idx-aqi``), created if absent; series of it are then made by
+    :func:`ensure_series` like any other. A code of HJ 212-2017 is refused (its row comes from
+    the code table, :func:`ensure_parameter`)."""
+
+    if not code.startswith(DERIVED_PREFIX):
+        raise ValueError(f"derived parameter code {code!r} must start with {DERIVED_PREFIX!r}")
+    param = session.get(Parameter, code)
+    if param is None:
+        param = Parameter(code=code, name=name, name_en=name_en, unit=unit)
+        session.add(param)
+        session.flush()
+    return param
+
+
+def ensure_city_water_site(session: Session, city_code: str, city_name: str) -> Site:
+    """The site ``CWQI<city code>`` standing for a city's surface water as a whole (kind
+    ``city_water``: the series of its CWQI, 环办监测〔2017〕51号), created if absent."""
+
+    code = f"CWQI{city_code}"
+    site = session.scalar(select(Site).where(Site.code == code))
+    if site is None:
+        site = Site(
+            code=code,
+            name=f"{city_name}（地表水）",
+            kind=SiteKind.CITY_WATER,
+            control_level=ControlLevel.NATIONAL,
+            region_code=city_code,
+            attrs={"derived": "cwqi"},
+        )
+        session.add(site)
+        session.flush()
+    return site
+
+
 def ensure_series(
     session: Session, wanted: Iterable[tuple[int, str, Period, str | None]]
 ) -> dict[tuple[int, str, Period], Series]:
@@ -42,11 +91,11 @@ def ensure_series(
     codes raise. A few queries whatever the number of series, so that writers keep their
     transactions short."""
 
-    wanted = [
-        (site_id, normalise_code(code), Period(period), unit)
+    params = {p.code: p for p in session.scalars(select(Parameter))}
+    wanted = [  # a registered code as it is (the platform's derived indices, ensure_derived_parameter)
+        (site_id, code if code in params else normalise_code(code), Period(period), unit)
         for site_id, code, period, unit in wanted
     ]
-    params = {p.code: p for p in session.scalars(select(Parameter))}
     site_ids = sorted({w[0] for w in wanted})
     existing: dict[tuple[int, str, Period], Series] = {}
     for i in range(0, len(site_ids), 500):

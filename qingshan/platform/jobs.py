@@ -16,6 +16,7 @@ from qingshan.cases.service import CASES_SINK
 from qingshan.enforcement.jobs import run_credit
 from qingshan.forecast.jobs import run_forecast_air
 from qingshan.forecast.water_jobs import run_forecast_water
+from qingshan.indices.jobs import run_indices
 from qingshan.jobs.builtin import compact, rollups
 from qingshan.jobs.job import Job, JobContext, Jobs
 from qingshan.jobs.schedule import cron, every
@@ -53,4 +54,5 @@ JOBS = Jobs(
     Job("target-reminders", run_reminders, cron("30 8 * * *"), "目标任务提醒: at 08:30 CST, a reminder to each city whose target is not met 30 and 7 days before its deadline"),
     Job("ranking-rollups", run_ranking_rollups, cron("30 1 * * *"), "环境质量排名: at 01:30 CST, the cities' and counties' daily air statistics and the sections' monthly means of the previous and current month, which the public ranking reads (环办监测〔2018〕19号, 〔2017〕51号)"),
     Job("waste-balance", waste_balance, cron("0 3 2 * *"), "危险废物物料平衡: at 03:00 CST on the 2nd, the previous month's balance of every producer (generated = Δstock + transferred + self-handled) and facility (received = processed + Δstock), the dumping pattern and storage past its limit (固废法 Art. 81) → cases"),
+    Job("indices", run_indices, every(minutes=10), "AQI (HJ 633) of every air station by hour and day, water class (GB 3838-2002) of every section sample, each city's monthly CWQI, stored as derived series after the roll-ups"),
 )  # fmt: skip

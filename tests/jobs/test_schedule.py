@@ -128,6 +128,7 @@ def test_the_registry_keeps_the_intervals():
         "target-reminders": Cron("30 8 * * *"),
         "ranking-rollups": Cron("30 1 * * *"),
         "waste-balance": Cron("0 3 2 * *"),
+        "indices": Every(timedelta(minutes=10)),
     }
 
 

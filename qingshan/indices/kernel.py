@@ -1,0 +1,296 @@
+"""The indices as pure kernels over observation rows: AQI, water class, CWQI (no I/O).
+
+Each kernel takes the resolved observation rows of one site (or, for CWQI, the sections of
+cities) in long form — columns ``parameter`` (the HJ 212-2017 code as the monitoring registry
+names it), ``time`` (datetime64[UTC], start of the period), ``value`` and ``valid`` (bool; an
+invalid row counts as missing) — and returns one row per time. All the standards' arithmetic is
+done by :mod:`qingshan.standards`; these functions only reshape and pick the rules:
+
+- **Hourly AQI** of an air station: CNEMC's published real-time AQI — 1-h SO2, NO2, CO, O3 on
+  the 1-h tables and 1-h PM on the 24-h tables (:func:`qingshan.standards.aqi.aqi_frame`,
+  ``report="realtime"``; HJ 633-2026 4.2.4 defines the hourly AQI this way), by the HJ 633
+  edition in force on the hour's CST date (HJ 633-2012 before 2026-03-01, HJ 633-2026 after).
+- **Daily AQI** of an air station: the HJ 633 daily report (HJ 633-2012 5 / Table 1; HJ
+  633-2026 4.2, 5.3.1) of the day's statistics, as HJ 663-2013 defines them: 24-h means of SO2,
+  NO2, CO, PM10 and PM2.5 of the natural (CST) day with ≥ 20 valid hours (GB 3095-2012 8.2
+  Table 4, :func:`qingshan.standards.air_assessment.daily_mean`), the O3 daily maximum 8-h mean
+  (HJ 663-2013 6.1.2, :func:`~qingshan.standards.air_assessment.o3_mda8`) and the O3 daily
+  maximum 1-h value (HJ 633-2012 Table 1, daily report; same 20-hour minimum).
+- **Water class** of a section sample: GB 3838-2002 single-factor assessment, the worst class
+  of pH, DO, CODMn, NH3-N and TP (TN reference only; 环办〔2011〕22号), lake TP limits for lakes
+  and reservoirs (:func:`qingshan.standards.water_quality.classify_frame`).
+- **CWQI** of a city and month: 《城市地表水环境质量排名技术规定（试行）》 环办监测〔2017〕51号 —
+  Σ CWQI(i) over the mean concentrations of the city's river sections (lake points), combined
+  as (CWQI_river · M + CWQI_lake · N)/(M + N) (:func:`qingshan.standards.cwqi.cwqi`,
+  :func:`~qingshan.standards.cwqi.city_cwqi`) over the sections whose month met its coverage.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from qingshan.indices.errors import IndexInputError
+from qingshan.standards.air_assessment import MIN_HOURS_DAILY, daily_mean, o3_mda8
+from qingshan.standards.aqi import POLLUTANTS as AQI_POLLUTANTS
+from qingshan.standards.aqi import aqi_frame
+from qingshan.standards.cwqi import city_cwqi as cwqi_of_city
+from qingshan.standards.cwqi import cwqi
+from qingshan.standards.water_quality import CLASSES, classify_frame
+from qingshan.timeutil import CST
+
+__all__ = [
+    "AIR_CODES",
+    "WATER_CODES",
+    "AQI_POLLUTANTS",
+    "station_indices",
+    "section_classes",
+    "city_cwqi",
+    "primary_names",
+]
+
+#: HJ 212-2017 Appendix B code → the six pollutants of HJ 633
+AIR_CODES: Mapping[str, str] = MappingProxyType(
+    {
+        "a21026": "SO2", "a21004": "NO2", "a21005": "CO",
+        "a05024": "O3", "a34002": "PM10", "a34004": "PM2.5",
+    }
+)  # fmt: skip
+#: HJ 212-2017 Appendix B code → GB 3838-2002 key of :mod:`qingshan.standards.water_quality`
+#: (the indicators of the automatic surface-water stations; TN is a reference indicator)
+WATER_CODES: Mapping[str, str] = MappingProxyType(
+    {
+        "w01001": "pH", "w01009": "DO", "w01019": "CODMn",
+        "w21003": "NH3_N", "w21011": "TP", "w21001": "TN",
+    }
+)  # fmt: skip
+#: GB 3838-2002 class → its code in the stored series (1 = I … 6 = 劣V)
+CLASS_CODES: Mapping[str, int] = MappingProxyType({c: i + 1 for i, c in enumerate(CLASSES)})
+
+_DAILY_KEYS: Mapping[str, str] = MappingProxyType(
+    {
+        "SO2": "SO2_24h", "NO2": "NO2_24h", "CO": "CO_24h", "PM10": "PM10_24h",
+        "PM2.5": "PM2.5_24h", "O3_8h": "O3_8h", "O3_1h": "O3_1h",
+    }
+)  # fmt: skip
+_NEEDED = ("parameter", "time", "value", "valid")
+
+
+def _check(frame: pd.DataFrame, what: str, extra: tuple[str, ...] = ()) -> None:
+    missing = [c for c in (*_NEEDED, *extra) if c not in frame.columns]
+    if missing:
+        raise IndexInputError(
+            f"{what}: the rows lack column(s) {', '.join(missing)}; "
+            f"expected {', '.join((*_NEEDED, *extra))}",
+            columns=missing,
+        )
+
+
+def _wide(frame: pd.DataFrame, codes: Mapping[str, str]) -> pd.DataFrame:
+    """Valid values by time (rows, UTC) and key (columns, from ``codes``); NaN = missing."""
+    rows = frame[frame["parameter"].isin(list(codes)) & frame["valid"].astype(bool)]
+    times = pd.to_datetime(rows["time"], utc=True)
+    wide = (
+        pd.DataFrame(
+            {
+                "time": times.to_numpy(),
+                "key": rows["parameter"].map(dict(codes)).to_numpy(),
+                "value": rows["value"].to_numpy(dtype=np.float64),
+            }
+        )
+        .dropna(subset=["value"])
+        .pivot_table(index="time", columns="key", values="value", aggfunc="last")
+    )
+    idx = pd.DatetimeIndex(wide.index, name="time")
+    wide.index = idx if idx.tz is not None else idx.tz_localize("UTC")
+    return wide
+
+
+def primary_names(mask: npt.ArrayLike) -> list[str | None]:
+    """Comma-joined primary pollutants (HJ 633 order SO2, NO2, PM10, PM2.5, CO, O3) of each bit
+    mask (bit i = ``AQI_POLLUTANTS[i]``); None for 0 (no primary pollutant: AQI ≤ 50)."""
+    out: list[str | None] = []
+    for m in np.asarray(mask, dtype=np.int64).reshape(-1):
+        names = [p for i, p in enumerate(AQI_POLLUTANTS) if int(m) >> i & 1]
+        out.append(",".join(names) if names else None)
+    return out
+
+
+def _masks(names: pd.Series) -> npt.NDArray[np.int64]:
+    bit = {p: 1 << i for i, p in enumerate(AQI_POLLUTANTS)}
+    return np.array(
+        [sum(bit[p] for p in str(s).split(",") if p) for s in names.astype(str)], dtype=np.int64
+    )
+
+
+def _aqi_columns(report: pd.DataFrame, times: pd.Series, computed: pd.Series) -> pd.DataFrame:
+    mask = _masks(report["primary_pollutants"])
+    out = pd.DataFrame(
+        {
+            "time": times.to_numpy(),
+            "aqi": report["aqi"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan),
+            "aqi_computed": computed.to_numpy(dtype=np.float64),
+            "level": report["level"].astype("Int8").to_numpy(),
+            "primary": primary_names(mask),
+            "primary_mask": mask,
+            "edition": report["edition"].astype(str).to_numpy(),
+        }
+    )
+    for col in report.columns:
+        if col.startswith("iaqi_"):
+            out[col] = report[col].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    return out
+
+
+def _computed(frame: pd.DataFrame, report: str, dates: pd.Series) -> pd.Series:
+    """The AQI from the available indicators (before HJ 633-2026 5.3.1's publication rule):
+    the largest IAQI of the report's row."""
+    iaqi = frame.filter(like="iaqi_")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        vals = iaqi.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+        return pd.Series(np.nanmax(vals, axis=1) if vals.shape[1] else np.full(len(frame), np.nan))
+
+
+def station_indices(frame: pd.DataFrame, *, period: Literal["hour", "day"]) -> pd.DataFrame:
+    """AQI of one air station by hour (CNEMC real-time) or by CST day (HJ 633 daily report).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The station's hourly rows (see module docstring) [µg/m³; CO mg/m³]; parameters other
+        than the six pollutants are ignored.
+    period : {"hour", "day"}
+        ``"hour"``: one row per hour with a value; ``"day"``: one row per CST day with an
+        hourly row, ``time`` the day's start [UTC] (16:00 UTC of the day before).
+
+    Returns
+    -------
+    DataFrame
+        ``time`` [UTC], ``aqi`` [float, NaN = none or not published], ``aqi_computed`` (from
+        the available indicators, before HJ 633-2026 5.3.1), ``level`` [Int8], ``primary``
+        (comma-joined pollutants or None), ``primary_mask`` [int, bit i = ``AQI_POLLUTANTS[i]``],
+        ``edition`` and ``iaqi_<indicator key>`` [float] per indicator of the report.
+    """
+    _check(frame, "station_indices")
+    if period not in ("hour", "day"):
+        raise IndexInputError(f"period {period!r}: expected 'hour' or 'day'", columns=[])
+    wide = _wide(frame, AIR_CODES)
+    if wide.empty:
+        return pd.DataFrame(
+            columns=["time", "aqi", "aqi_computed", "level", "primary", "primary_mask", "edition"]
+        )
+    if period == "hour":
+        cols = pd.DataFrame({f"{p}_1h": wide[p].to_numpy() for p in wide.columns})
+        times = pd.Series(wide.index)
+        report = aqi_frame(cols, report="realtime", date=times)
+        return _aqi_columns(report, times, _computed(report, "realtime", times))
+    # period == "day": whole CST days of hours, the daily statistics, the daily report
+    local = wide.index.tz_convert(CST)
+    first = local.min().normalize()
+    days = pd.date_range(first, local.max().normalize(), freq="D")
+    n = len(days)
+    hour_pos = ((local - first) // pd.Timedelta(hours=1)).to_numpy(dtype=np.int64)
+    stats: dict[str, npt.NDArray[np.float64]] = {}
+    for pol in ("SO2", "NO2", "CO", "PM10", "PM2.5", "O3"):
+        grid = np.full(n * 24, np.nan)
+        if pol in wide.columns:
+            grid[hour_pos] = wide[pol].to_numpy(dtype=np.float64)
+        by_day = grid.reshape(n, 24)
+        if pol == "O3":
+            stats["O3_8h"] = o3_mda8(by_day)[0]
+            enough = np.sum(~np.isnan(by_day), axis=1) >= MIN_HOURS_DAILY
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                stats["O3_1h"] = np.where(enough, np.nanmax(by_day, axis=1), np.nan)
+        else:
+            stats[pol] = daily_mean(by_day)
+    had = np.zeros(n, dtype=bool)
+    had[np.unique(hour_pos // 24)] = True
+    cols = pd.DataFrame({_DAILY_KEYS[k]: v for k, v in stats.items()})[had].reset_index(drop=True)
+    dates = pd.Series(pd.to_datetime([d.strftime("%Y-%m-%d") for d in days[had]]))
+    report = aqi_frame(cols, report="daily", date=dates)
+    times = pd.Series(days[had].tz_convert("UTC"))
+    return _aqi_columns(report, times, _computed(report, "daily", dates))
+
+
+def section_classes(frame: pd.DataFrame, *, water_body: str = "river") -> pd.DataFrame:
+    """GB 3838-2002 class of one section at each sample time (any one period).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The section's rows (see module docstring) [mg/L; pH dimensionless].
+    water_body : {"river", "lake"}
+        Lakes and reservoirs use the stricter TP limits (GB 3838-2002 Table 1 item 9).
+
+    Returns
+    -------
+    DataFrame
+        ``time`` [UTC], ``section_class`` ("I" … "劣V", None without an assessed value),
+        ``class_code`` [float 1 … 6, NaN = none], ``main_pollutants`` (comma-joined keys of
+        the indicators worse than class III).
+    """
+    _check(frame, "section_classes")
+    wide = _wide(frame, WATER_CODES)
+    if wide.empty:
+        return pd.DataFrame(columns=["time", "section_class", "class_code", "main_pollutants"])
+    res = classify_frame(wide, water_body)
+    labels = res["section_class"].to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "time": wide.index.to_numpy(),
+            "section_class": labels,
+            "class_code": [np.nan if c is None else float(CLASS_CODES[c]) for c in labels],
+            "main_pollutants": res["main_pollutants"].to_numpy(dtype=object),
+        }
+    )
+
+
+def city_cwqi(frame: pd.DataFrame) -> pd.DataFrame:
+    """CWQI of each city and month from its sections' monthly means.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Monthly rows of the sections (the roll-ups' ``month`` series; ``valid`` = the month met
+        its coverage) with, besides the observation columns, ``city`` (region code),
+        ``section`` (site code) and ``water_body`` ("river" / "lake") [mg/L].
+
+    Returns
+    -------
+    DataFrame
+        ``city``, ``time`` [UTC, the month's start], ``cwqi`` [dimensionless], ``rivers``,
+        ``lakes`` (sections with a valid month used). Cities without one are absent.
+    """
+    _check(frame, "city_cwqi", ("city", "section", "water_body"))
+    rows = frame[frame["parameter"].isin(list(WATER_CODES)) & frame["valid"].astype(bool)]
+    rows = rows[rows["parameter"] != "w21001"].dropna(subset=["value"])  # TN: not part of CWQI
+    out: list[dict[str, object]] = []
+    if rows.empty:
+        return pd.DataFrame(columns=["city", "time", "cwqi", "rivers", "lakes"])
+    rows = rows.assign(key=rows["parameter"].map(dict(WATER_CODES)))
+    for (city, time), month in rows.groupby(["city", "time"], sort=True):
+        parts: dict[str, tuple[float | None, int]] = {"river": (None, 0), "lake": (None, 0)}
+        for body in ("river", "lake"):
+            own = month[month["water_body"] == body]
+            if own.empty:
+                continue
+            sections = own.pivot_table(index="section", columns="key", values="value")
+            means = sections.mean(skipna=True)
+            res = cwqi({str(k): float(v) for k, v in means.items() if not np.isnan(v)}, body)
+            parts[body] = (res.total, len(sections))
+        value = cwqi_of_city(
+            parts["river"][0], parts["river"][1], parts["lake"][0], parts["lake"][1]
+        )
+        out.append(
+            {"city": city, "time": time, "cwqi": value,
+             "rivers": parts["river"][1], "lakes": parts["lake"][1]}
+        )  # fmt: skip
+    return pd.DataFrame(out)
