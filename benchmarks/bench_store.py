@@ -11,7 +11,13 @@ The same minute rows (``n_series`` series × ``n_minutes`` minutes, 10M at full 
   way a user has), one transaction per batch.
 
 Queries return a pandas DataFrame of all columns, sorted by (series_id, time): "series scan"
-(10 series over the whole range) and "one day" (1 series, 1 CST day), repeated. PostgreSQL comes
+(10 series over the whole range) and "one day" (1 series, 1 CST day), repeated.
+
+"month scan" is the batch's access pattern (issue #19): a second dataset of hourly rows — every
+series of a stream (5,000 at full size, 300 with ``--quick``) over 31 days, one file per UTC date
+after compaction, 3.72M rows — read whole: every series, the whole month, all columns, into a
+sorted pandas DataFrame (the store's ``scan(None, start, end, streams=[stream])``; the peers'
+``SELECT … WHERE time >= ? AND time < ? ORDER BY series_id, time, period``), three times. PostgreSQL comes
 from ``QINGSHAN_BENCH_POSTGRES_URL`` or ``QINGSHAN_TEST_POSTGRES_URL``; without either, a
 throwaway cluster is started like ``scripts/with-postgres.sh`` does (skipped if PostgreSQL is
 not installed).
@@ -81,6 +87,28 @@ def _batches(quick: bool) -> Iterator[pa.Table]:
         yield _batch(n_series, m0, min(m0 + step, n_minutes), i)
 
 
+def _month_sizes(quick: bool) -> tuple[int, int]:
+    """(series, days) of the hourly month dataset."""
+    return (300, 31) if quick else (5000, 31)
+
+
+def _month_batches(quick: bool) -> Iterator[pa.Table]:
+    """One UTC day of hourly rows of every series per batch (a day's file, as ingest writes)."""
+    n_series, days = _month_sizes(quick)
+    for d in range(days):
+        tab = _batch(n_series, d * 1440, (d + 1) * 1440, 1000 + d)
+        keep = pa.array((np.arange(tab.num_rows) % 60) == 0)  # minute 0 of each hour
+        yield tab.filter(keep).set_column(2, "period", pa.array(["hour"] * (tab.num_rows // 60)))
+
+
+MONTH_REPEATS = 3
+
+
+def _month_range(quick: bool) -> tuple[datetime, datetime]:
+    _, days = _month_sizes(quick)
+    return T0, T0 + pd.Timedelta(days=days).to_pytimedelta()
+
+
 def _queries(quick: bool) -> dict[str, list[tuple[list[int], datetime, datetime]]]:
     n_series, n_minutes, _ = _sizes(quick)
     rng = np.random.default_rng(42)
@@ -118,6 +146,17 @@ def _ours(quick: bool, tmp: Path) -> dict[str, float]:
     for name, qs in _queries(quick).items():
         secs, rows = _timed(lambda qs=qs: sum(len(store.query(*q)) for q in qs))
         out[name] = rows / secs
+    for b in _month_batches(quick):
+        store.append(b, "month")
+    store.compact("month")
+    t0, t1 = _month_range(quick)
+
+    def month() -> int:
+        return sum(len(store.scan(None, t0, t1, streams=["month"])) for _ in range(MONTH_REPEATS))
+
+    secs, rows = _timed(month)
+    out["month scan"] = rows / secs
+    store.close()
     return out
 
 
@@ -132,6 +171,10 @@ SELECT = (
     f"SELECT {', '.join(COLUMNS)} FROM obs WHERE series_id IN ({{ids}}) AND time >= {{p}} "
     "AND time < {p} ORDER BY series_id, time, period"
 )
+MONTH_SELECT = (
+    f"SELECT {', '.join(COLUMNS)} FROM obs WHERE time >= {{p}} AND time < {{p}} "
+    "ORDER BY series_id, time, period"
+)
 
 
 def _sqlite(quick: bool, tmp: Path) -> dict[str, float]:
@@ -141,9 +184,9 @@ def _sqlite(quick: bool, tmp: Path) -> dict[str, float]:
     con.execute(DDL.format(ts="INTEGER"))
     sql = f"INSERT OR REPLACE INTO obs VALUES ({', '.join('?' * len(COLUMNS))})"
 
-    def load() -> int:
+    def load(batches: Iterator[pa.Table]) -> int:
         n = 0
-        for b in _batches(quick):
+        for b in batches:
             d = b.to_pydict()
             d["time"] = b.column("time").cast(pa.int64()).to_pylist()
             d["received_at"] = b.column("received_at").cast(pa.int64()).to_pylist()
@@ -153,20 +196,36 @@ def _sqlite(quick: bool, tmp: Path) -> dict[str, float]:
         return n
 
     out = {}
-    secs, n = _timed(load)
+    secs, n = _timed(lambda: load(_batches(quick)))
     out["append"] = n / secs
+
+    def frame(rows: list) -> pd.DataFrame:
+        df = pd.DataFrame(rows, columns=COLUMNS)
+        df["time"] = pd.to_datetime(df["time"], unit="us", utc=True)
+        df["received_at"] = pd.to_datetime(df["received_at"], unit="us", utc=True)
+        return df
 
     def query(ids, t0, t1) -> int:
         q = SELECT.format(ids=", ".join("?" * len(ids)), p="?")
         rows = con.execute(q, [*ids, t0.value // 1000, t1.value // 1000]).fetchall()
-        df = pd.DataFrame(rows, columns=COLUMNS)
-        df["time"] = pd.to_datetime(df["time"], unit="us", utc=True)
-        df["received_at"] = pd.to_datetime(df["received_at"], unit="us", utc=True)
-        return len(df)
+        return len(frame(rows))
 
     for name, qs in _queries(quick).items():
         secs, rows = _timed(lambda qs=qs: sum(query(*q) for q in qs))
         out[name] = rows / secs
+    con.execute("DELETE FROM obs")
+    con.commit()
+    load(_month_batches(quick))
+    m0, m1 = (int(pd.Timestamp(t).value // 1000) for t in _month_range(quick))
+
+    def month() -> int:
+        n = 0
+        for _ in range(MONTH_REPEATS):
+            n += len(frame(con.execute(MONTH_SELECT.format(p="?"), [m0, m1]).fetchall()))
+        return n
+
+    secs, rows = _timed(month)
+    out["month scan"] = rows / secs
     con.close()
     return out
 
@@ -217,9 +276,9 @@ def _postgres(quick: bool, url: str) -> dict[str, float]:
         cur.execute(DDL.format(ts="TIMESTAMPTZ"))
     con.commit()
 
-    def load() -> int:
+    def load(batches: Iterator[pa.Table]) -> int:
         n = 0
-        for b in _batches(quick):
+        for b in batches:
             buf = io.StringIO()
             b.to_pandas().to_csv(buf, header=False, index=False, date_format="%Y-%m-%d %H:%M:%S%z")
             with (
@@ -232,7 +291,7 @@ def _postgres(quick: bool, url: str) -> dict[str, float]:
         return n
 
     out = {}
-    secs, n = _timed(load)
+    secs, n = _timed(lambda: load(_batches(quick)))
     out["append"] = n / secs
     with con.cursor() as cur:
         cur.execute("ANALYZE obs")
@@ -250,6 +309,25 @@ def _postgres(quick: bool, url: str) -> dict[str, float]:
     for name, qs in _queries(quick).items():
         secs, rows = _timed(lambda qs=qs: sum(query(*q) for q in qs))
         out[name] = rows / secs
+    with con.cursor() as cur:
+        cur.execute("TRUNCATE obs")
+    con.commit()
+    load(_month_batches(quick))
+    with con.cursor() as cur:
+        cur.execute("ANALYZE obs")
+    con.commit()
+    m0, m1 = (pd.Timestamp(t).to_pydatetime() for t in _month_range(quick))
+
+    def month() -> int:
+        n = 0
+        for _ in range(MONTH_REPEATS):
+            with con.cursor() as cur:
+                cur.execute(MONTH_SELECT.format(p="%s"), [m0, m1])
+                n += len(pd.DataFrame(cur.fetchall(), columns=COLUMNS))
+        return n
+
+    secs, rows = _timed(month)
+    out["month scan"] = rows / secs
     con.close()
     return out
 
@@ -257,6 +335,8 @@ def _postgres(quick: bool, url: str) -> dict[str, float]:
 def run(quick: bool) -> list[dict]:
     """Append, compaction and query throughput of the store vs SQLite and PostgreSQL."""
     n_series, n_minutes, _ = _sizes(quick)
+    m_series, m_days = _month_sizes(quick)
+    month_rows = m_series * m_days * 24
     with tempfile.TemporaryDirectory(prefix="qingshan-bench-") as tmp:
         ours = _ours(quick, Path(tmp))
         peers = {"SQLite": _sqlite(quick, Path(tmp))}
@@ -273,10 +353,11 @@ def run(quick: bool) -> list[dict]:
         }
     ]
     for peer, res in peers.items():
-        for op in ("append", "series scan", "one day"):
+        for op in ("append", "series scan", "one day", "month scan"):
+            size = n_series * n_minutes if op != "month scan" else month_rows
             rows.append(
                 {
-                    "benchmark": f"store {op} vs {peer} ({n_series * n_minutes:,} rows)",
+                    "benchmark": f"store {op} vs {peer} ({size:,} rows)",
                     "ours": ours[op],
                     "peer": res[op],
                     "unit": "rows/s",

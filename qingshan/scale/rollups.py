@@ -14,26 +14,22 @@ Run by hand (a LocalCluster needs the ``__main__`` guard)::
 from __future__ import annotations
 
 import argparse
+import threading
 from collections.abc import Collection
 from datetime import datetime, tzinfo
 from pathlib import Path
 
 import dask.dataframe as dd
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from qingshan.timeseries import layout
-from qingshan.timeseries.errors import CorruptFileError
-from qingshan.timeseries.layout import Partition
-from qingshan.timeseries.revisions import resolve_revisions
 from qingshan.timeseries.rollup_job import Means, aligned_range
 from qingshan.timeseries.rollups import (
     HJ212_INVALID_FLAGS,
     rollup_finalize,
     rollup_partial,
 )
-from qingshan.timeseries.schema import OBSERVATION_SCHEMA
+from qingshan.timeseries.schema import COLUMNS, OBSERVATION_SCHEMA
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST
 
@@ -47,6 +43,19 @@ PARTIAL_META = pd.DataFrame(
 )
 
 
+_STORES: dict[str, ObservationStore] = {}
+"""One store per dataset location and process: a worker keeps its footer cache across tasks."""
+_STORES_LOCK = threading.Lock()
+
+
+def _store(root: str) -> ObservationStore:
+    with _STORES_LOCK:
+        store = _STORES.get(root)
+        if store is None:
+            store = _STORES[root] = ObservationStore(root)
+        return store
+
+
 def read_partition(
     part: tuple[str, str],
     root: str,
@@ -57,29 +66,33 @@ def read_partition(
 ) -> pd.DataFrame:
     """Resolved observation rows of one hive partition within [start, end) (I/O + kernel).
 
+    Reads through the store's fast path (:mod:`qingshan.timeseries.reader`: cached footers,
+    row-group pruning, the re-send rule on repeated keys only), not a whole-file read and a
+    pandas re-sort: a compacted partition is read in the order it is stored. ``root`` is the
+    dataset's local path or fsspec URL (``ObservationStore.url``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The observation columns, one row per natural key, sorted by the key, fresh index.
+
     Raises
     ------
     CorruptFileError
         A file of the partition cannot be read.
     """
-    files = layout.list_files(Path(root), [Partition(*part)])
-    tables = []
-    for f in files:
-        try:
-            tables.append(pq.read_table(f, schema=OBSERVATION_SCHEMA))
-        except (OSError, pa.ArrowException) as exc:
-            raise CorruptFileError(f, f"{type(exc).__name__}: {exc}") from exc
-    frame = (pa.concat_tables(tables) if tables else OBSERVATION_SCHEMA.empty_table()).to_pandas()
-    keep = (frame["time"] >= start) & (frame["time"] < end)
-    if period is not None:
-        keep &= frame["period"] == period
-    if series_ids is not None:
-        keep &= frame["series_id"].isin(list(series_ids))
-    return resolve_revisions(frame[keep])
+    stream, day = part
+    d0 = pd.Timestamp(day, tz="UTC")
+    t0 = max(pd.Timestamp(start).tz_convert("UTC"), d0)
+    t1 = min(pd.Timestamp(end).tz_convert("UTC"), d0 + pd.Timedelta(days=1))
+    if t1 <= t0 or (series_ids is not None and not series_ids):
+        return OBSERVATION_SCHEMA.empty_table().to_pandas()
+    ids = None if series_ids is None else sorted(series_ids)
+    return _store(root).scan(ids, t0, t1, period=period, columns=list(COLUMNS), streams=[stream])
 
 
 def observations(
-    root: Path,
+    root: Path | str,
     stream: str,
     start: datetime,
     end: datetime,
@@ -87,10 +100,12 @@ def observations(
     period: str | None = None,
     series_ids: Collection[int] | None = None,
 ) -> dd.DataFrame:
-    """A Dask DataFrame of resolved observations, one partition per (stream, UTC date)."""
+    """A Dask DataFrame of resolved observations, one partition per (stream, UTC date);
+    ``root`` is the dataset's local path or fsspec URL."""
     t0, t1 = pd.Timestamp(start).tz_convert("UTC"), pd.Timestamp(end).tz_convert("UTC")
     last = (t1 - pd.Timedelta(microseconds=1)).date().isoformat()
-    parts = layout.list_partitions(Path(root), [stream], t0.date().isoformat(), last)
+    fs, path = layout.resolve_root(root)
+    parts = layout.list_partitions(path, [stream], t0.date().isoformat(), last, fs=fs)
     meta = OBSERVATION_SCHEMA.empty_table().to_pandas()
     if not parts:
         return dd.from_pandas(meta, npartitions=1)
@@ -109,7 +124,7 @@ def observations(
 
 
 def rollup_frame(
-    root: Path,
+    root: Path | str,
     stream: str,
     source_period: str,
     target_period: str,
@@ -169,7 +184,7 @@ def dask_means(scheduler: str | None = None) -> Means:
         invalid_qc_flags: Collection[int],
     ) -> pd.DataFrame:
         lazy = rollup_frame(
-            store.root,
+            store.url,
             stream,
             source_period,
             target_period,

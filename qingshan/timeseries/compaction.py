@@ -16,17 +16,19 @@ Guarantees
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date as date_type
-from pathlib import Path
+from pathlib import PurePath
 from typing import Protocol
 
 import pyarrow as pa
 
 from qingshan.timeseries import layout
 from qingshan.timeseries.errors import StoreIOError
-from qingshan.timeseries.layout import TMP_PREFIX, Partition
+from qingshan.timeseries.layout import Partition
 from qingshan.timeseries.revisions import resolve_sql
 from qingshan.timeseries.schema import COLUMNS
 
@@ -38,10 +40,11 @@ class CompactableStore(Protocol):
     """What compaction needs of an :class:`~qingshan.timeseries.store.ObservationStore`: its
     root, the compressed files' codec and its DuckDB runner over a list of files."""
 
-    root: Path
+    root: PurePath
+    fs: layout.FS | None
     compression: str
 
-    def _run(self, sql: str, params: dict[str, object], files: list[Path]) -> pa.Table: ...
+    def _run(self, sql: str, params: dict[str, object], files: list[PurePath]) -> pa.Table: ...
 
 
 @dataclass(frozen=True)
@@ -52,14 +55,14 @@ class CompactionResult:
     files_in: int
     rows_in: int
     rows_out: int
-    path: Path | None
+    path: PurePath | None
 
 
-def _remove_stale_temps(directory: Path, now: float) -> None:
-    for p in directory.glob(f"{TMP_PREFIX}*"):
+def _remove_stale_temps(directory: PurePath, now: float, fs: layout.FS | None) -> None:
+    for p in layout.list_temps(directory, fs):
         try:
-            if now - p.stat().st_mtime > STALE_TEMP_S:
-                p.unlink()
+            if now - layout.mtime(p, fs) > STALE_TEMP_S:
+                layout.discard([p], fs)
         except FileNotFoundError:
             pass
 
@@ -67,12 +70,15 @@ def _remove_stale_temps(directory: Path, now: float) -> None:
 def compact_partition(store: CompactableStore, part: Partition) -> CompactionResult:
     """Compact one partition of ``store`` (see the module docstring)."""
     directory = part.path(store.root)
-    _remove_stale_temps(directory, time.time())
-    files = layout.list_files(store.root, [part])
+    fs = store.fs
+    _remove_stale_temps(directory, time.time(), fs)
+    files = layout.list_files(store.root, [part], fs=fs)
     if not files:
         return CompactionResult(part, 0, 0, 0, None)
-    tmp, final = layout.temp_name(directory, "compact")
-    quoted = str(tmp).replace("'", "''")
+    tmp, final = layout.temp_name(directory, "compact", fs)
+    # DuckDB writes a local file; elsewhere it is uploaded to the temporary name afterwards
+    local = None if layout.is_local(fs) else tempfile.mkstemp(suffix=".parquet")[1]
+    quoted = str(tmp if local is None else local).replace("'", "''")
     src = f"(SELECT {', '.join(COLUMNS)} FROM read_parquet($files))"
     kept = resolve_sql(src, keep="compact")
     sql = (
@@ -88,12 +94,18 @@ def compact_partition(store: CompactableStore, part: Partition) -> CompactionRes
         )
         written = store._run(sql, {}, files)
         rows_out = int(written.column(0)[0].as_py()) if written.num_rows else 0
-        layout.fsync_file(tmp)
+        if local is not None:
+            assert fs is not None
+            fs.put_file(local, str(tmp))
+        layout.fsync_file(tmp, fs)
     except BaseException:
-        layout.discard([tmp])
+        layout.discard([tmp], fs)
         raise
-    layout.publish([(tmp, final)])
-    layout.discard(files)
+    finally:
+        if local is not None:
+            os.unlink(local)
+    layout.publish([(tmp, final)], fs)
+    layout.discard(files, fs)
     return CompactionResult(part, len(files), int(counts), rows_out, final)
 
 
@@ -125,10 +137,12 @@ def compact(
     if min_files < 1:
         raise StoreIOError(f"min_files must be >= 1, got {min_files}")
     d = date.isoformat() if isinstance(date, date_type) else date
-    parts = layout.list_partitions(store.root, None if stream is None else [stream], d, d)
+    parts = layout.list_partitions(
+        store.root, None if stream is None else [stream], d, d, fs=store.fs
+    )
     results: list[CompactionResult] = []
     for part in parts:
-        if len(layout.list_files(store.root, [part])) >= min_files:
+        if len(layout.list_files(store.root, [part], fs=store.fs)) >= min_files:
             results.append(compact_partition(store, part))
     return results
 

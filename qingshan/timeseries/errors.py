@@ -6,7 +6,7 @@ caller needs to act (column, row, file, partition).
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from qingshan.errors import QingshanError
 
@@ -51,9 +51,9 @@ class CorruptFileError(TimeseriesError):
 
     status_code = 500
 
-    def __init__(self, path: Path, reason: str):
+    def __init__(self, path: PurePath | str, reason: str):
         super().__init__(f"corrupt Parquet file {path}: {reason}", path=str(path), reason=reason)
-        self.path = Path(path)
+        self.path = path if isinstance(path, PurePath) else Path(path)
         self.reason = reason
 
 

@@ -31,14 +31,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePath
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from qingshan.timeseries import layout
 from qingshan.timeseries.errors import CorruptFileError
+from qingshan.timeseries.layout import FS
 from qingshan.timeseries.schema import NATURAL_KEY, OBSERVATION_SCHEMA
 
 _I64_MIN = np.iinfo(np.int64).min
@@ -49,6 +51,8 @@ _SORT = [(c, "ascending") for c in NATURAL_KEY]
 
 _PARALLEL_ROW_GROUPS = 4
 """Read files on the thread pool when a read touches at least this many row groups."""
+_PARALLEL_TAKE_ROWS = 262_144
+"""Reorder the columns of a read on the thread pool when it has at least this many rows."""
 _POOL: tuple[int, ThreadPoolExecutor] | None = None  # (pid, pool): a forked child makes its own
 _POOL_LOCK = threading.Lock()
 
@@ -105,14 +109,14 @@ def _stats(md: pq.FileMetaData, name: str, micros: bool) -> tuple[np.ndarray, np
     return lo, hi
 
 
-def _load(path: Path) -> FileInfo:
+def _load(path: PurePath, fs: FS | None) -> FileInfo:
     try:
-        md = pq.read_metadata(path)
+        md = pq.read_metadata(layout.parquet_source(path, fs))
         schema = md.schema.to_arrow_schema()
     except FileNotFoundError as exc:
         raise FilesChanged() from exc
     except (OSError, pa.ArrowException) as exc:
-        if not path.exists():
+        if not layout.exists(path, fs):
             raise FilesChanged() from exc
         raise CorruptFileError(path, f"{type(exc).__name__}: {exc}") from exc
     got = [(f.name, f.type) for f in schema]
@@ -135,7 +139,10 @@ class FooterCache:
     default 65,536 row groups are ~70 MB, e.g. 190 compacted partitions of 2.9M rows).
     """
 
-    def __init__(self, maxsize: int = 16_384, max_row_groups: int = 65_536) -> None:
+    def __init__(
+        self, maxsize: int = 16_384, max_row_groups: int = 65_536, *, fs: FS | None = None
+    ) -> None:
+        self.fs = fs  # the store's filesystem (None: local, through os)
         self.maxsize = maxsize
         self.max_row_groups = max_row_groups
         self._items: OrderedDict[str, tuple[int, int, FileInfo]] = OrderedDict()
@@ -145,24 +152,33 @@ class FooterCache:
     def __len__(self) -> int:
         return len(self._items)
 
-    def get(self, path: Path) -> FileInfo:
-        """The footer of ``path``; raises FilesChanged if it is gone, CorruptFileError if bad."""
+    def _stat(self, path: PurePath) -> tuple[int, int]:
+        """(size, mtime [ns]) of ``path``; FilesChanged if it is gone."""
         try:
-            st = os.stat(path)
+            if layout.is_local(self.fs):
+                st = os.stat(path)
+                return st.st_size, st.st_mtime_ns
+            assert self.fs is not None
+            info = self.fs.info(str(path))
         except FileNotFoundError as exc:
             raise FilesChanged() from exc
+        return int(info["size"]), int(layout.mtime(path, self.fs) * 1e9)
+
+    def get(self, path: PurePath) -> FileInfo:
+        """The footer of ``path``; raises FilesChanged if it is gone, CorruptFileError if bad."""
+        size, mtime_ns = self._stat(path)
         key = str(path)
         with self._lock:
             hit = self._items.get(key)
-            if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+            if hit is not None and hit[0] == size and hit[1] == mtime_ns:
                 self._items.move_to_end(key)
                 return hit[2]
-        info = _load(path)
+        info = _load(path, self.fs)
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
                 self._row_groups -= len(old[2].num_rows)
-            self._items[key] = (st.st_size, st.st_mtime_ns, info)
+            self._items[key] = (size, mtime_ns, info)
             self._row_groups += len(info.num_rows)
             while len(self._items) > 1 and (
                 len(self._items) > self.maxsize or self._row_groups > self.max_row_groups
@@ -174,7 +190,7 @@ class FooterCache:
 
 def read_rows(
     cache: FooterCache,
-    files: Sequence[tuple[Path, str]],
+    files: Sequence[tuple[PurePath, str]],
     ids: Sequence[int] | None,
     t0: int | None,
     t1: int | None,
@@ -187,22 +203,26 @@ def read_rows(
     group can match.
     """
     obs_cols = [c for c in columns if c != "stream"]
-    tasks: list[tuple[Path, str, FileInfo, list[int]]] = []  # path, stream, footer, row groups
+    tasks: list[tuple[PurePath, str, FileInfo, list[int]]] = []  # path, stream, footer, row groups
     for path, stream in files:
         info = cache.get(path)
         rgs = info.row_groups(ids, t0, t1)
         if rgs:
             tasks.append((path, stream, info, rgs))
 
-    def one(task: tuple[Path, str, FileInfo, list[int]]) -> pa.Table | None:
+    def one(task: tuple[PurePath, str, FileInfo, list[int]]) -> pa.Table | None:
         path, stream, info, rgs = task
         try:
-            pf = pq.ParquetFile(path, metadata=info.metadata, page_checksum_verification=True)
+            pf = pq.ParquetFile(
+                layout.parquet_source(path, cache.fs),
+                metadata=info.metadata,
+                page_checksum_verification=True,
+            )
             table = pf.read_row_groups(rgs, columns=obs_cols, use_threads=len(tasks) == 1)
         except FileNotFoundError as exc:
             raise FilesChanged() from exc
         except (OSError, pa.ArrowException) as exc:
-            if not path.exists():
+            if not layout.exists(path, cache.fs):
                 raise FilesChanged() from exc
             raise CorruptFileError(path, f"{type(exc).__name__}: {exc}") from exc
         mask = _mask(table, ids, t0, t1, period)
@@ -226,7 +246,7 @@ def read_rows(
     return pa.concat_tables(parts) if len(parts) > 1 else parts[0]
 
 
-def distinct_series(cache: FooterCache, files: Sequence[Path], period: str | None) -> list[int]:
+def distinct_series(cache: FooterCache, files: Sequence[PurePath], period: str | None) -> list[int]:
     """Sorted distinct ``series_id`` of ``files`` (rows of ``period`` only, if given)."""
     found: set[int] = set()
     for path in files:
@@ -235,12 +255,16 @@ def distinct_series(cache: FooterCache, files: Sequence[Path], period: str | Non
             continue
         cols = ["series_id"] if period is None else ["series_id", "period"]
         try:
-            pf = pq.ParquetFile(path, metadata=info.metadata, page_checksum_verification=True)
+            pf = pq.ParquetFile(
+                layout.parquet_source(path, cache.fs),
+                metadata=info.metadata,
+                page_checksum_verification=True,
+            )
             table = pf.read(columns=cols)
         except FileNotFoundError as exc:
             raise FilesChanged() from exc
         except (OSError, pa.ArrowException) as exc:
-            if not path.exists():
+            if not layout.exists(path, cache.fs):
                 raise FilesChanged() from exc
             raise CorruptFileError(path, f"{type(exc).__name__}: {exc}") from exc
         if period is not None:
@@ -305,13 +329,61 @@ def duplicate_mask(table: pa.Table) -> np.ndarray | None:
     return dup
 
 
+def _take(table: pa.Table, order: np.ndarray) -> pa.Table:
+    """``table.take(order)``, one column per pool thread when the table is large (the take is
+    a third of a whole-month scan; PyArrow releases the GIL)."""
+    idx = pa.array(order)
+    if table.num_rows < _PARALLEL_TAKE_ROWS:
+        return table.take(idx)
+    columns = list(_pool().map(lambda c: pc.take(c, idx), table.columns))
+    return pa.Table.from_arrays(columns, schema=table.schema)
+
+
+def sort_by_key(table: pa.Table) -> pa.Table:
+    """``table`` sorted by the natural key (series_id, time, period).
+
+    A whole-partition scan concatenates files that are each sorted already (appends and
+    compactions write them so) and, across UTC dates, disjoint in time: the order is then one
+    stable argsort by ``(series_id, time)`` over int64 arrays (NumPy's ``lexsort``), with no
+    string comparison — or nothing at all when the rows are in order already (one partition).
+    Only where two rows share ``(series_id, time)`` is ``period`` compared; if such a pair is
+    out of order the general Arrow sort is used.
+    """
+    n = table.num_rows
+    if n < 2:
+        return table
+    sid = table.column("series_id").to_numpy()
+    tm = table.column("time").cast(pa.int64()).to_numpy()
+    if not _ordered(table, sid, tm):
+        order = np.lexsort((tm, sid))
+        sid, tm = sid[order], tm[order]
+        table = _take(table, order)
+        if not _ordered(table, sid, tm):
+            return table.sort_by(_SORT)
+    return table
+
+
+def _ordered(table: pa.Table, sid: np.ndarray, tm: np.ndarray) -> bool:
+    """Whether the rows are sorted by (series_id, time, period)."""
+    ds, dt = np.diff(sid), np.diff(tm)
+    if (ds < 0).any() or ((ds == 0) & (dt < 0)).any():
+        return False
+    ties = np.flatnonzero((ds == 0) & (dt == 0))
+    if len(ties) == 0:
+        return True
+    period = table.column("period")
+    a = pc.take(period, pa.array(ties)).to_numpy(zero_copy_only=False)
+    b = pc.take(period, pa.array(ties + 1)).to_numpy(zero_copy_only=False)
+    return bool((a <= b).all())
+
+
 def resolve(table: pa.Table, resolve_dups: Callable[[pa.Table], pa.Table]) -> pa.Table:
     """Sort ``table`` by the natural key and apply the re-send rule to the repeated keys only.
 
     ``resolve_dups`` applies the rule to a table holding every row of some keys (the SQL form,
     run by the store's DuckDB connection).
     """
-    table = table.sort_by(_SORT)
+    table = sort_by_key(table)
     dup = duplicate_mask(table)
     if dup is None:
         return table
@@ -329,4 +401,5 @@ __all__ = [
     "duplicate_mask",
     "read_rows",
     "resolve",
+    "sort_by_key",
 ]

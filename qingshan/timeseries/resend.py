@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import numpy as np
 import pandas as pd
@@ -76,7 +77,7 @@ def redundant_mask(new: pd.DataFrame, stored: pd.DataFrame | None) -> np.ndarray
 
 
 def new_rows(
-    root: Path,
+    root: PurePath,
     footers: reader.FooterCache,
     table: pa.Table,
     stream: str,
@@ -104,7 +105,7 @@ def new_rows(
 
 
 def _stored_rows(
-    root: Path, footers: reader.FooterCache, sub: pa.Table, stream: str, check: np.ndarray
+    root: PurePath, footers: reader.FooterCache, sub: pa.Table, stream: str, check: np.ndarray
 ) -> pa.Table | None:
     """The stored rows (unresolved) of the series and times of the checked rows of ``sub``,
     read per UTC date partition, only the row groups that can hold them."""
@@ -118,7 +119,7 @@ def _stored_rows(
         t0, t1 = pc.min(times).as_py(), pc.max(times).as_py() + 1
         partition = layout.Partition(stream, day.isoformat())
         for attempt in range(_RETRIES + 1):
-            files = [(f, stream) for f in layout.list_files(root, [partition])]
+            files = [(f, stream) for f in layout.list_files(root, [partition], fs=footers.fs)]
             try:
                 got = reader.read_rows(footers, files, ids, t0, t1, None, list(COLUMNS))
                 break
@@ -132,10 +133,28 @@ def _stored_rows(
     return pa.concat_tables(found) if len(found) > 1 else found[0]
 
 
+LOCK_POLL_S = 0.05
+"""Polling interval of a lock on a filesystem without ``flock`` [s]."""
+LOCK_STALE_S = 600.0
+"""A lock file on such a filesystem older than this [s] was left by a dead holder and is taken
+over (a writer's look-up and append take seconds, not minutes)."""
+
+
 @contextmanager
-def writer_lock(root: Path, name: str) -> Iterator[None]:
-    """Hold the exclusive lock ``<root>/.<name>.lock`` (``flock``; released with the process,
-    works for every process and host that sees ``root``)."""
+def writer_lock(root: PurePath, name: str, fs: layout.FS | None = None) -> Iterator[None]:
+    """Hold the exclusive lock ``<root>/.<name>.lock``.
+
+    Local or mounted paths: ``flock`` (released with the process, works for every process and
+    host that sees ``root``). Other fsspec filesystems have no ``flock``: the lock is the
+    exclusive creation of the lock file (``mode="xb"``), polled, removed on release, and taken
+    over when older than :data:`LOCK_STALE_S`.
+    """
+    if not layout.is_local(fs):
+        assert fs is not None
+        with _exclusive_file(fs, str(root / f".{name}.lock")):
+            yield
+        return
+    root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -143,6 +162,31 @@ def writer_lock(root: Path, name: str) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+@contextmanager
+def _exclusive_file(fs: layout.FS, path: str) -> Iterator[None]:
+    fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+    while True:
+        try:
+            with fs.open(path, "xb") as fh:
+                fh.write(f"{os.getpid()} {time.time()}".encode())
+            break
+        except FileExistsError:
+            try:
+                if time.time() - layout.mtime(PurePath(path), fs) > LOCK_STALE_S:
+                    fs.rm_file(path)
+                    continue
+            except FileNotFoundError:
+                continue
+            time.sleep(LOCK_POLL_S)
+    try:
+        yield
+    finally:
+        try:
+            fs.rm_file(path)
+        except FileNotFoundError:
+            pass
 
 
 __all__ = ["new_rows", "redundant_mask", "writer_lock"]

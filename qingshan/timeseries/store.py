@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import duckdb
 import numpy as np
@@ -94,8 +94,11 @@ class ObservationStore:
 
     Parameters
     ----------
-    root : Path
-        Directory of the dataset (created on first append).
+    root : Path or str
+        Directory of the dataset (created on first append): a local path, or any fsspec URL
+        (``file:///…``, ``s3://bucket/lake``, ``memory://…``) — every file operation goes
+        through that filesystem (:mod:`~qingshan.timeseries.layout`), so the dataset may sit
+        on storage that every worker of a cluster sees.
     compression : str
         Parquet codec of compacted files (``"zstd"`` by default).
     append_compression : str
@@ -108,9 +111,14 @@ class ObservationStore:
     """
 
     def __init__(
-        self, root: Path, *, compression: str = "zstd", append_compression: str = "snappy"
+        self,
+        root: Path | str,
+        *,
+        compression: str = "zstd",
+        append_compression: str = "snappy",
     ) -> None:
-        self.root = Path(root)
+        self.fs, self.root = layout.resolve_root(root)
+        """fsspec filesystem of the dataset; None: local (through ``os``, fsync, rename)."""
         self.compression = compression
         self.append_compression = append_compression
         self._con = duckdb.connect(":memory:")
@@ -118,16 +126,25 @@ class ObservationStore:
         self._con.execute("SET parquet_metadata_cache = true")  # files are immutable
         self._lock = threading.Lock()
         self._local = threading.local()  # one DuckDB cursor per thread, reused
-        self._footers = reader.FooterCache()
+        if self.fs is not None:
+            self._con.register_filesystem(self.fs)
+        self._footers = reader.FooterCache(fs=self.fs)
         self._engine = "arrow"  # "duckdb": the general path (kept for tests and comparison)
 
     def __repr__(self) -> str:
-        return f"ObservationStore({str(self.root)!r})"
+        return f"ObservationStore({self.url!r})"
+
+    @property
+    def url(self) -> str:
+        """Where the dataset lives: its local path, or its fsspec URL."""
+        if self.fs is None:
+            return str(self.root)
+        return str(self.fs.unstrip_protocol(str(self.root)))
 
     def close(self) -> None:
         """Close the DuckDB connection and drop the footer cache (the files stay as they are)."""
         self._con.close()
-        self._footers = reader.FooterCache()
+        self._footers = reader.FooterCache(fs=self.fs)
 
     # ------------------------------------------------------------------ writing
     def append(
@@ -170,11 +187,13 @@ class ObservationStore:
                 part = table.filter(pc.equal(days, pa.scalar(day, pa.date32())))
                 part = part.sort_by([("series_id", "ascending"), ("time", "ascending")])
                 directory = Partition(stream, day.isoformat()).path(self.root)
-                temps.append(layout.write_temp(part, directory, "part", self.append_compression))
+                temps.append(
+                    layout.write_temp(part, directory, "part", self.append_compression, self.fs)
+                )
         except BaseException:
-            layout.discard(t for t, _ in temps)
+            layout.discard((t for t, _ in temps), self.fs)
             raise
-        layout.publish(temps)
+        layout.publish(temps, self.fs)
         return int(table.num_rows)
 
     def append_new(
@@ -206,17 +225,19 @@ class ObservationStore:
         """An exclusive lock ``<root>/.<name>.lock`` shared by every process using this store:
         writers that look at the store before appending (:meth:`append_new`) hold one around
         look-up and append, so that two of them never both find a row missing."""
-        return resend.writer_lock(self.root, name)
+        return resend.writer_lock(self.root, name, self.fs)
 
     # ------------------------------------------------------------------ reading
     def partitions(self, stream: str | None = None) -> list[Partition]:
         """The partitions of the dataset (of one stream if given)."""
-        return layout.list_partitions(self.root, None if stream is None else [stream])
+        return layout.list_partitions(self.root, None if stream is None else [stream], fs=self.fs)
 
-    def files(self, stream: str | None = None, date: str | None = None) -> list[Path]:
+    def files(self, stream: str | None = None, date: str | None = None) -> list[PurePath]:
         """The visible Parquet files, optionally of one stream and one UTC date."""
-        parts = layout.list_partitions(self.root, None if stream is None else [stream], date, date)
-        return layout.list_files(self.root, parts)
+        parts = layout.list_partitions(
+            self.root, None if stream is None else [stream], date, date, fs=self.fs
+        )
+        return layout.list_files(self.root, parts, fs=self.fs)
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor on the store's DuckDB connection (created once per thread)."""
@@ -227,22 +248,27 @@ class ObservationStore:
             self._local.cursor = cur
         return cur
 
-    def _run(self, sql: str, params: dict[str, object], files: list[Path]) -> pa.Table:
+    def duckdb_path(self, path: PurePath) -> str:
+        """``path`` as the store's DuckDB connection reads it (a URL on a registered fsspec
+        filesystem, else the local path)."""
+        return str(path) if self.fs is None else str(self.fs.unstrip_protocol(str(path)))
+
+    def _run(self, sql: str, params: dict[str, object], files: list[PurePath]) -> pa.Table:
         """Run ``sql`` (reading ``$files``) and map read failures to named errors."""
         cur = self._cursor()
         try:
             return cur.sql(
-                sql, params={**params, "files": [str(f) for f in files]}
+                sql, params={**params, "files": [self.duckdb_path(f) for f in files]}
             ).to_arrow_table()
         except duckdb.Error as exc:
-            if any(not f.exists() for f in files):
+            if any(not layout.exists(f, self.fs) for f in files):
                 raise _FilesChanged() from exc
             message = str(exc)
             for f in files:
                 if str(f) in message:
                     raise CorruptFileError(f, message) from exc
-            layout.raise_if_corrupt(files)
-            layout.raise_if_corrupt(files, deep=True)
+            layout.raise_if_corrupt(files, fs=self.fs)
+            layout.raise_if_corrupt(files, deep=True, fs=self.fs)
             raise StoreIOError(f"reading the observation dataset failed: {message}") from exc
 
     def _resolve_dups(self, table: pa.Table) -> pa.Table:
@@ -309,11 +335,11 @@ class ObservationStore:
         p0 = None if t0 is None else t0.to_pydatetime()
         p1 = None if t1 is None else t1.to_pydatetime()
         for attempt in range(_RETRIES + 1):
-            parts = layout.list_partitions(self.root, streams, first, last)
+            parts = layout.list_partitions(self.root, streams, first, last, fs=self.fs)
             try:
                 if engine == "arrow":
                     return self._read_arrow(parts, ids, p0, p1, period, out_cols)
-                files = layout.list_files(self.root, parts)
+                files = layout.list_files(self.root, parts, fs=self.fs)
                 if not files:
                     return None
                 return self._read_duckdb(files, ids, p0, p1, period, out_cols)
@@ -331,7 +357,9 @@ class ObservationStore:
         period: str | None,
         out_cols: list[str],
     ) -> pa.Table | None:
-        files = [(f, p.stream) for p in parts for f in layout.list_files(self.root, [p])]
+        files = [
+            (f, p.stream) for p in parts for f in layout.list_files(self.root, [p], fs=self.fs)
+        ]
         if not files:
             return None
         us0 = None if p0 is None else _micros(p0)
@@ -344,7 +372,7 @@ class ObservationStore:
 
     def _read_duckdb(
         self,
-        files: list[Path],
+        files: list[PurePath],
         ids: list[int] | None,
         p0: datetime | None,
         p1: datetime | None,
@@ -431,7 +459,9 @@ class ObservationStore:
             by ``series_id``. Series without rows are absent.
         """
         ids, period = _ids(series_ids), _period(period)
-        dates = sorted({p.date for p in layout.list_partitions(self.root)}, reverse=True)
+        dates = sorted(
+            {p.date for p in layout.list_partitions(self.root, fs=self.fs)}, reverse=True
+        )
         if ids is None and self._engine == "duckdb":  # every series: one pass over everything
             return _latest_of(self.scan(None, None, None, period=period))
         if ids is None:  # every series that has a row (resolution never removes a whole key)
@@ -453,7 +483,9 @@ class ObservationStore:
     def _series_ids(self, period: str | None) -> list[int]:
         """Every series with a row (of ``period``), reading only those columns."""
         for attempt in range(_RETRIES + 1):
-            files = layout.list_files(self.root, layout.list_partitions(self.root))
+            files = layout.list_files(
+                self.root, layout.list_partitions(self.root, fs=self.fs), fs=self.fs
+            )
             try:
                 return reader.distinct_series(self._footers, files, period)
             except _FilesChanged as exc:
@@ -480,8 +512,9 @@ class ObservationStore:
             Also read every data page and verify its checksum (slower: reads all data).
         """
         bad = []
-        for f in layout.list_files(self.root, layout.list_partitions(self.root)):
-            reason = layout.check_file(f, deep=deep)
+        parts = layout.list_partitions(self.root, fs=self.fs)
+        for f in layout.list_files(self.root, parts, fs=self.fs):
+            reason = layout.check_file(f, deep=deep, fs=self.fs)
             if reason is not None:
                 bad.append(CorruptFileError(f, reason))
         return bad

@@ -95,8 +95,8 @@ def test_a_file_removed_between_listing_and_reading_is_retried(store, monkeypatc
     real = layout.list_files
     calls = []
 
-    def stale(root, parts):  # the first listing still names files a compaction then deletes
-        files = real(root, parts)
+    def stale(root, parts, **kw):  # the first listing still names files a compaction then deletes
+        files = real(root, parts, **kw)
         calls.append(len(files))
         if len(calls) == 1:
             ObservationStore(store.root).compact()

@@ -131,7 +131,7 @@ def test_crash_after_rename_loses_nothing(store, monkeypatch):
     store.append(rows(1, [1.0, 3.0]), "air", received_at=R2)
     before = store.query(1, T0, T0 + timedelta(hours=2))
 
-    def crash(paths):
+    def crash(paths, fs=None):
         raise KeyboardInterrupt("power cut")
 
     monkeypatch.setattr(layout, "discard", crash)
@@ -150,7 +150,7 @@ def test_crash_before_rename_leaves_only_a_hidden_temporary(store, monkeypatch):
     store.append(rows(1, [2.0]), "air")
     before = store.query(1, T0, END)
 
-    def crash(pairs):
+    def crash(pairs, fs=None):
         raise OSError("disk gone")
 
     monkeypatch.setattr(layout, "publish", crash)
