@@ -484,12 +484,20 @@ class SignOutcome:
     discrepancy: float | None
 
 
-def _chain_of(session: Session, versions: Sequence[WasteManifest]) -> list[WasteSignature]:
-    """The signatures of one number's versions, in signing order (no join: by version id)."""
-    return list(session.scalars(
-        select(WasteSignature).where(WasteSignature.manifest_id.in_([v.id for v in versions]))
-        .order_by(WasteSignature.signed_at, WasteSignature.id)
-    ))  # fmt: skip
+def _chain_of(session: Session, manifest_id: int
+              ) -> tuple[list[WasteManifest], list[WasteSignature]]:  # fmt: skip
+    """The versions of ``manifest_id``'s number (by version) and their signatures (in signing
+    order), in one read; both empty when there is no such manifest."""
+    this = aliased(WasteManifest)
+    number = select(this.number).where(this.id == manifest_id).scalar_subquery()
+    rows = session.execute(
+        select(WasteManifest, WasteSignature)
+        .outerjoin(WasteSignature, WasteSignature.manifest_id == WasteManifest.id)
+        .where(WasteManifest.number == number)
+    ).all()
+    versions = sorted({v.id: v for v, _ in rows}.values(), key=lambda v: v.version)
+    sigs = sorted((g for _, g in rows if g is not None), key=lambda g: (g.signed_at, g.id))
+    return versions, sigs
 
 
 def sign(session: Session, user: User | Scope, manifest_id: int, action: str, *,
@@ -499,13 +507,13 @@ def sign(session: Session, user: User | Scope, manifest_id: int, action: str, *,
     among those ``user`` acts for. See the module's rules; raises NotAParty (403),
     IllegalManifestStep (409), UnlicensedFacility / ApprovalRequired / ManifestInvalid (422).
 
-    Cost: O(this manifest) — three reads (its versions, legs, signatures) and one insert; the
-    full view is not rebuilt (call :func:`manifest_detail` for it)."""
+    Cost: O(this manifest) — two reads (its versions with their signatures, its legs) and one
+    insert; the full view is not rebuilt (call :func:`manifest_detail` for it)."""
     scope = user if isinstance(user, Scope) else scope_of(user)
-    m = session.get(WasteManifest, manifest_id)
+    versions, sigs = _chain_of(session, manifest_id)
+    m = next((v for v in versions if v.id == manifest_id), None)
     if m is None:
         raise NotFound(f"manifest {manifest_id} does not exist", manifest_id=manifest_id)
-    versions = _versions(session, m.number)
     if versions[-1].id != m.id:
         raise ManifestInvalid(
             f"manifest {manifest_id} is version {m.version} of {m.number}, superseded by "
@@ -536,7 +544,6 @@ def sign(session: Session, user: User | Scope, manifest_id: int, action: str, *,
             f"{scope.username} is no party of manifest {m.number}: a bureau account signs only "
             "when entering a paper manifest (paper=true, with a note)", manifest_id=m.id,
         )  # fmt: skip
-    sigs = _chain_of(session, versions)
     signed = _signed(sigs)
     allowed = [p for p, a in next_signers(signed, len(legs)) if a == action and p in mine]
     party = allowed[0] if allowed else next((p for p in mine), "producer")
