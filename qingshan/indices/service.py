@@ -36,6 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import REGIONS
@@ -422,7 +423,10 @@ def _run(
     t0: pd.Timestamp, t1: pd.Timestamp, days: Sequence[date], months: Sequence[date],
     sites: Sequence[str] | None, received_at: datetime | None,
 ) -> IndicesReport:  # fmt: skip
-    plan = _plan(engine, streams, sites)
+    try:
+        plan = _plan(engine, streams, sites)
+    except IntegrityError:  # another worker registered the same derived series first
+        plan = _plan(engine, streams, sites)
     report = IndicesReport(written=dict.fromkeys(NAMES.values(), 0))
     if "air" in streams:
         report += _air(store, plan, t0, t1, days, received_at)

@@ -66,6 +66,7 @@ from qingshan.forecast import web as forecast_web
 from qingshan.hj212 import api as hj212_api
 from qingshan.hj212 import web as hj212_web
 from qingshan.hj212.service import scoped_status
+from qingshan.indices import api as indices_api
 from qingshan.jobs import api as jobs_api
 from qingshan.jobs import web as jobs_web
 from qingshan.jobs.job import Jobs
@@ -115,6 +116,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     geo_api.router,
     monitoring_api.router,
     air_history_api.router,
+    indices_api.router,
     water_api.router,
     layers_api.router,
     water_history_api.router,
