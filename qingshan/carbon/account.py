@@ -93,7 +93,7 @@ def _frontier(session: Session, year: int) -> date | None:
 
 def account(session: Session, scope: Scope, enterprise_id: int, year: int) -> EnterpriseAccount:
     """The carbon account of ``enterprise_id`` for ``year`` (raises :class:`NotFound` /
-    :class:`OutsideScope`). Months without a submission up to the reporting frontier are
+    out of scope, the same 404). Months without a submission up to the reporting frontier are
     warned as missing; an empty year is an account with no months (and the warnings)."""
     entry = enterprise_entry(session, scope, enterprise_id)
     lo, hi = date(year, 1, 1), date(year, 12, 1)

@@ -3,8 +3,9 @@
 factor library, set and read a region's peak path, recompute after a factor correction.
 
 Every route needs a signed-in user; what it reaches is the user's scope (an enterprise user:
-its own enterprises). Errors: 422 for bad input (naming the field), 403 outside the scope, 404
-for an unknown enterprise."""
+its own enterprises). Errors: 422 for bad input (naming the field), 404 for an enterprise that
+is unknown or outside the scope (the same answer, as the archive gives), 403 for a role that may
+not act (a peak path set by an enterprise)."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ from qingshan.carbon.activity import (
     activity_to_json,
     validate_activity,
 )
-from qingshan.carbon.errors import BadActivity, BadWorkbook, CarbonError, NotFound, OutsideScope
+from qingshan.carbon.errors import BadActivity, BadWorkbook, CarbonError, NotFound
 from qingshan.carbon.factors import FactorLibrary, load_library
 from qingshan.carbon.imports import MAX_BYTES, ImportReport, header_of, parse_workbook
 from qingshan.carbon.models import CarbonActivity, CarbonResult
@@ -101,16 +101,12 @@ def enterprises_in_scope(session: Session, scope: Scope) -> dict[int, Enterprise
 
 
 def enterprise_entry(session: Session, scope: Scope, enterprise_id: int) -> EnterpriseEntry:
-    """The archive's entry of ``enterprise_id``: NotFound (404) without one, OutsideScope (403)
-    when ``scope`` may not act for it."""
+    """The archive's entry of ``enterprise_id``: NotFound (404) without one or when ``scope``
+    may not act for it — the same answer either way, as the archive gives (``no enterprise N in
+    your scope``): an out-of-scope id does not reveal that the enterprise exists."""
     entry = directory_entry(session, enterprise_id)
-    if entry is None:
-        raise NotFound(f"enterprise {enterprise_id} does not exist", field="enterprise_id")
-    if not entry_in_scope(entry, scope):
-        raise OutsideScope(
-            f"enterprise {enterprise_id} is outside the scope of {scope.username}",
-            field="enterprise_id",
-        )
+    if entry is None or not entry_in_scope(entry, scope):
+        raise NotFound(f"no enterprise {enterprise_id} in your scope", field="enterprise_id")
     return entry
 
 

@@ -3,7 +3,8 @@ sign it as the party whose turn it is, correct it (a new version), list and read
 the caller's scope; list and register facilities.
 
 Every route needs a signed-in user. Errors: 422 for bad input (the code, the licence, the
-approval reference, a field), 403 for a non-party, 404 outside the scope, 409 for a signature the
+approval, a field), 403 for a role that may not act, 404 for a manifest unknown or outside the
+scope (a user of no party gets the same 404), 409 for a signature the
 lifecycle does not allow now (the message names the allowed ones)."""
 
 from __future__ import annotations

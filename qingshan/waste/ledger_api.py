@@ -4,8 +4,9 @@ out, read storage alerts, register a collection point, read a region's KPIs and 
 ledger.
 
 Every route needs a signed-in user; what it reaches is the user's scope (an enterprise user:
-the enterprises it acts for). Errors: 422 for bad input (naming the field), 403 outside the
-scope, 404 for an unknown enterprise or lot."""
+the enterprises it acts for). Errors: 422 for bad input (naming the field), 404 for an
+enterprise that is unknown or outside the scope (the same answer, as the archive gives) or an
+unknown lot, 403 for a region outside the scope."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ from qingshan.timeutil import CST, utcnow
 from qingshan.waste.balance import dumping_suspect, facility_balance, ledger_rules, producer_balance
 from qingshan.waste.codes import validate_code
 from qingshan.waste.declaration_import import parse_declarations
-from qingshan.waste.errors import LedgerInvalid, LedgerNotFound, LedgerOutsideScope, WasteCodeError
+from qingshan.waste.errors import LedgerInvalid, LedgerNotFound, WasteCodeError
 from qingshan.waste.kpis import (
     capacity_ratio,
     county_coverage,
@@ -112,14 +112,10 @@ _PROVINCE = Scope("330000", Role.PROVINCE, username="waste-ledger")
 
 
 def _entry(session: Session, scope: Scope, enterprise_id: int) -> EnterpriseEntry:
+    # missing or out of scope: the same 404 as the archive's (an id reveals nothing)
     entry = directory_entry(session, enterprise_id)
-    if entry is None:
-        raise LedgerNotFound(f"enterprise {enterprise_id} does not exist", field="enterprise_id")
-    if not entry_in_scope(entry, scope):
-        raise LedgerOutsideScope(
-            f"enterprise {enterprise_id} is outside the scope of {scope.username}",
-            field="enterprise_id",
-        )
+    if entry is None or not entry_in_scope(entry, scope):
+        raise LedgerNotFound(f"no enterprise {enterprise_id} in your scope", field="enterprise_id")
     return entry
 
 

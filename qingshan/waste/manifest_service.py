@@ -525,9 +525,9 @@ def sign(session: Session, user: User | Scope, manifest_id: int, action: str, *,
     note = note.strip()
     if scope.role is Role.ENTERPRISE:
         mine = [p for p in parties if _party_enterprise(m, legs, p) in scope.enterprises]
-        if not mine:
-            raise NotAParty(f"{scope.username} acts for no party of manifest {m.number}",
-                            manifest_id=m.id)  # fmt: skip
+        if not mine:  # not in its scope: the same 404 as a missing manifest
+            raise NotFound(f"manifest {manifest_id} does not exist or is outside the scope of "
+                           f"{scope.username}", manifest_id=manifest_id)  # fmt: skip
         if paper:
             raise NotAParty("only bureau accounts enter paper manifests", manifest_id=m.id)
     elif scope.role in _BUREAU and not (in_scope(m.origin_region, scope.region_code)

@@ -1,5 +1,5 @@
 """The carbon accounts' API through the app: submitting a month (201 with its emissions, 422
-naming the field, 403 outside the scope), the account with its versions, the results in scope,
+naming the field, 404 outside the scope — as the archive), the account with its versions, the results in scope,
 the factor library, the peak path, the import with its template, recomputation (province only),
 and anonymous callers refused."""
 
@@ -58,9 +58,11 @@ def test_submit_read_and_scope(client, carbon_world):
     assert r.status_code == 201 and r.json()["total_tco2"] == pytest.approx(1162.6)
     # the plant's user may not submit for the cement works; Ningbo may not read the plant
     r = client.post("/api/v1/carbon/activity", json=_month(carbon_world.cement), headers=plant)
-    assert r.status_code == 403 and "outside the scope of plant" in r.json()["detail"]
+    # out of scope: the archive's 404, the same as a missing enterprise
+    r404 = f"no enterprise {carbon_world.cement} in your scope"
+    assert r.status_code == 404 and r404 in r.json()["detail"]
     r = client.get(f"/api/v1/carbon/accounts/{carbon_world.power}?year=2026", headers=ningbo)
-    assert r.status_code == 403
+    assert r.status_code == 404
     r = client.get(f"/api/v1/carbon/accounts/{carbon_world.power}?year=2026", headers=plant)
     assert r.status_code == 200, r.text
     acc = r.json()

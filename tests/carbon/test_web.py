@@ -174,8 +174,8 @@ def test_an_enterprise_reads_its_own_account_only(client):
     assert r.headers["location"] == f"/carbon/enterprises/{client.world.power}"
     assert client.get(f"/carbon/enterprises/{client.world.power}").status_code == 200
     r = client.get(f"/carbon/enterprises/{client.world.cement}")
-    assert r.status_code == 403 and "outside the scope of owner" in r.text
-    assert client.get(f"/carbon/enterprises/{client.world.cement}/export.xlsx").status_code == 403
+    assert r.status_code == 404 and f"no enterprise {client.world.cement} in your scope" in r.text
+    assert client.get(f"/carbon/enterprises/{client.world.cement}/export.xlsx").status_code == 404
 
 
 def test_the_demo_peak_paths_follow_the_last_twelve_months(client, engine):

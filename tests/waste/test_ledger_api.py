@@ -1,4 +1,4 @@
-"""The ledger API through the app: plans, declarations (201, 422 naming the field, 403 outside
+"""The ledger API through the app: plans, declarations (201, 422 naming the field, 404 outside
 the scope), the import and its template, storage lots and alerts, KPIs and a producer's ledger."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def test_plan_declare_store_and_read(client, world):
     r = client.post("/api/v1/waste/declarations", json=body | {"generated_t": -1}, headers=p1)
     assert r.status_code == 422
     r = client.post("/api/v1/waste/declarations", json=body, headers=nb)
-    assert r.status_code == 403
+    assert r.status_code == 404 and f"no enterprise {world.p1} in your scope" in r.text
     r = client.post("/api/v1/waste/storage", headers=p1, json={
         "enterprise_id": world.p1, "waste_code": OIL, "stored_on": "2025-11-01", "quantity_t": 2})  # fmt: skip
     assert r.status_code == 201
@@ -65,7 +65,7 @@ def test_plan_declare_store_and_read(client, world):
     assert r.status_code == 200
     led = r.json()
     assert (led["tier"], led["generated_t"], led["months"][2]["generated_t"]) == ("key", 12.5, 12.5)
-    assert client.get(f"/api/v1/waste/ledger/{world.p3}?year=2026", headers=p1).status_code == 403
+    assert client.get(f"/api/v1/waste/ledger/{world.p3}?year=2026", headers=p1).status_code == 404
     r = client.get("/api/v1/waste/kpis/330100?year=2026", headers=prov)
     assert r.status_code == 200 and r.json()["generated_t"] == 12.5
     assert client.get("/api/v1/waste/kpis/330100?year=2026", headers=nb).status_code == 403

@@ -24,7 +24,7 @@ from qingshan.targets.kpi import KpiValue, Period
 from qingshan.targets.plan_file import DEFAULT_PLAN, read_plan_file
 from qingshan.timeutil import CST, utcnow
 from qingshan.waste import ledger_service as ls
-from qingshan.waste.errors import LedgerInvalid, LedgerOutsideScope
+from qingshan.waste.errors import LedgerInvalid, LedgerNotFound
 from qingshan.waste.jobs import month_to_check
 from qingshan.waste.ledger_service import DeclarationIn
 from qingshan.waste.models import WasteCollectionMember, WasteCollectionPoint
@@ -89,10 +89,11 @@ def test_declarations_refuse_bad_input_and_replace_the_same_month(engine, world)
         for bad, message in cases:
             with pytest.raises(LedgerInvalid, match=message):
                 ls.declare(s, PROVINCE, bad, actor="x", today=today)
-        with pytest.raises(LedgerOutsideScope, match="outside the scope of ningbo"):
+        # out of scope: the archive's 404, the same as a missing enterprise
+        with pytest.raises(LedgerNotFound, match=f"no enterprise {world.p1} in your scope"):
             ls.declare(s, NINGBO, DeclarationIn(world.p1, date(2026, 3, 1), OIL, 1.0),
                        actor="ningbo", today=today)  # fmt: skip
-        with pytest.raises(LedgerOutsideScope):
+        with pytest.raises(LedgerNotFound):
             ls.declare(s, world.owner(world.p2), DeclarationIn(world.p1, date(2026, 3, 1), OIL,
                        1.0), actor="p2", today=today)  # fmt: skip
 
@@ -199,7 +200,7 @@ def test_producer_ledger_of_a_year(engine, world):
         assert [m.closes for m in p3.months[:4]] == [False, False, False, None]
         assert p3.stock_t == 2.0 and p3.unclosed_months == 3
         assert [a.status for a in p3.alerts] == ["overdue"]
-        with pytest.raises(LedgerOutsideScope):
+        with pytest.raises(LedgerNotFound):
             ls.producer_ledger(s, world.owner(world.p1), world.p3, 2025)
 
 
@@ -250,7 +251,7 @@ def test_a_collection_point_belongs_to_a_county_in_scope(engine, world):
         with pytest.raises(OutOfScope, match="region 330106 is outside the scope 330200"):
             ls.add_collection_point(s, NINGBO, region_code="330106", operator_id=world.op,
                                     name="西湖点", started_on=date(2025, 1, 1))  # fmt: skip
-        with pytest.raises(LedgerOutsideScope, match=f"enterprise {world.p1} is outside"):
+        with pytest.raises(LedgerNotFound, match=f"no enterprise {world.p1} in your scope"):
             ls.add_collection_point(s, NINGBO, region_code="330206", operator_id=world.p3,
                                     name="北仑点", started_on=date(2025, 1, 1),
                                     members=[world.p1])  # fmt: skip
