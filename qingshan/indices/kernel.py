@@ -51,6 +51,7 @@ __all__ = [
     "AQI_POLLUTANTS",
     "station_indices",
     "section_classes",
+    "sections_classes",
     "city_cwqi",
     "primary_names",
 ]
@@ -92,23 +93,21 @@ def _check(frame: pd.DataFrame, what: str, extra: tuple[str, ...] = ()) -> None:
         )
 
 
-def _wide(frame: pd.DataFrame, codes: Mapping[str, str]) -> pd.DataFrame:
-    """Valid values by time (rows, UTC) and key (columns, from ``codes``); NaN = missing."""
+def _wide(frame: pd.DataFrame, codes: Mapping[str, str], by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Valid values by (``by`` columns and) time (rows, UTC) and key (columns, from ``codes``);
+    NaN = missing. A natural key given twice keeps its last row."""
     rows = frame[frame["parameter"].isin(list(codes)) & frame["valid"].astype(bool)]
-    times = pd.to_datetime(rows["time"], utc=True)
-    wide = (
-        pd.DataFrame(
-            {
-                "time": times.to_numpy(),
-                "key": rows["parameter"].map(dict(codes)).to_numpy(),
-                "value": rows["value"].to_numpy(dtype=np.float64),
-            }
-        )
-        .dropna(subset=["value"])
-        .pivot_table(index="time", columns="key", values="value", aggfunc="last")
-    )
-    idx = pd.DatetimeIndex(wide.index, name="time")
-    wide.index = idx if idx.tz is not None else idx.tz_localize("UTC")
+    rows = rows[rows["value"].notna()]
+    long = pd.DataFrame(
+        {
+            **{c: rows[c].to_numpy() for c in by},
+            "time": pd.DatetimeIndex(pd.to_datetime(rows["time"], utc=True)),
+            "key": rows["parameter"].map(dict(codes)).to_numpy(),
+            "value": rows["value"].to_numpy(dtype=np.float64),
+        }
+    ).drop_duplicates([*by, "time", "key"], keep="last")
+    wide = long.set_index([*by, "time", "key"])["value"].unstack("key").sort_index()
+    wide.columns.name = None
     return wide
 
 
@@ -238,19 +237,34 @@ def section_classes(frame: pd.DataFrame, *, water_body: str = "river") -> pd.Dat
         the indicators worse than class III).
     """
     _check(frame, "section_classes")
-    wide = _wide(frame, WATER_CODES)
+    return _classes(frame, (), water_body)
+
+
+def _classes(frame: pd.DataFrame, by: tuple[str, ...], water_body: str) -> pd.DataFrame:
+    wide = _wide(frame, WATER_CODES, by)
     if wide.empty:
-        return pd.DataFrame(columns=["time", "section_class", "class_code", "main_pollutants"])
-    res = classify_frame(wide, water_body)
+        return pd.DataFrame(columns=[*by, "time", "section_class", "class_code", "main_pollutants"])
+    if water_body in by:  # a body per row: classify_frame reads it from a column
+        res = classify_frame(
+            wide.assign(**{water_body: wide.index.get_level_values(water_body)}), water_body
+        )
+    else:
+        res = classify_frame(wide, water_body)
     labels = res["section_class"].to_numpy(dtype=object)
-    return pd.DataFrame(
-        {
-            "time": wide.index.to_numpy(),
-            "section_class": labels,
-            "class_code": [np.nan if c is None else float(CLASS_CODES[c]) for c in labels],
-            "main_pollutants": res["main_pollutants"].to_numpy(dtype=object),
-        }
-    )
+    out = wide.index.to_frame(index=False)
+    out["section_class"] = labels
+    out["class_code"] = [np.nan if c is None else float(CLASS_CODES[c]) for c in labels]
+    out["main_pollutants"] = res["main_pollutants"].to_numpy(dtype=object)
+    return out
+
+
+def sections_classes(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`section_classes` of many sections at once: ``frame`` has besides the observation
+    columns ``section`` (any id) and ``water_body`` ("river" / "lake") per row. Returns
+    ``section``, then the columns of :func:`section_classes`."""
+    _check(frame, "sections_classes", ("section", "water_body"))
+    out = _classes(frame, ("section", "water_body"), "water_body")
+    return out.drop(columns="water_body")
 
 
 def city_cwqi(frame: pd.DataFrame) -> pd.DataFrame:

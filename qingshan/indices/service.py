@@ -39,13 +39,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from qingshan.db.engine import session_scope
-from qingshan.geo.regions import REGIONS
+from qingshan.geo.regions import CITY_CODES, REGIONS
 from qingshan.indices.errors import BadRange, UnknownSite
 from qingshan.indices.kernel import (
     AIR_CODES,
     WATER_CODES,
     city_cwqi,
-    section_classes,
+    sections_classes,
     station_indices,
 )
 from qingshan.monitoring.models import STREAM_OF_KIND, Period, Series, Site, SiteKind
@@ -133,6 +133,11 @@ class _Plan:
 # ----------------------------------------------------------------------------------------
 # the registry: which series are read, which derived series are written
 # ----------------------------------------------------------------------------------------
+def _city(site: Site) -> str:
+    """The city (GB/T 2260) of a site: a section registered at the province has none."""
+    return site.region_code[:4] + "00"
+
+
 def _plan(engine: Engine, streams: Sequence[str], sites: Sequence[str] | None) -> _Plan:
     kinds = [SiteKind.AIR_STATION] if "air" in streams else []
     if "water" in streams:
@@ -173,11 +178,10 @@ def _plan(engine: Engine, streams: Sequence[str], sites: Sequence[str] | None) -
                                for p in (Period.HOUR, Period.DAY)]  # fmt: skip
             elif own:
                 wanted += [(site.id, WATER_CLASS, p, UNIT) for p in (Period.HOUR, Period.DAY)]
-                if site.kind is SiteKind.WATER_SECTION:
-                    cities.add(site.region_code[:4] + "00")
+                if site.kind is SiteKind.WATER_SECTION and _city(site) in CITY_CODES:
+                    cities.add(_city(site))
         city_sites = {
-            c: ensure_city_water_site(session, c, REGIONS[c].name if c in REGIONS else c)
-            for c in sorted(cities)
+            c: ensure_city_water_site(session, c, REGIONS[c].name) for c in sorted(cities)
         }
         wanted += [(s.id, CWQI, Period.MONTH, UNIT) for s in city_sites.values()]
         made = ensure_series(session, wanted)
@@ -193,7 +197,7 @@ def _plan(engine: Engine, streams: Sequence[str], sites: Sequence[str] | None) -
             elif own:
                 body = str((site.attrs or {}).get("water_body") or "river")
                 plan.sections.append(_Section(
-                    site.code, site.region_code[:4] + "00", body, site.kind,
+                    site.code, _city(site), body, site.kind,
                     {p: {sid: c for sid, c, pp in own if c in WATER_CODES and pp.value == p}
                      for p in ("hour", "day", "month")},
                     {p.value: made[(site.id, WATER_CLASS, p)].id for p in (Period.HOUR, Period.DAY)},
@@ -368,19 +372,18 @@ def _water(
         long = _long(data, codes)
         if period == "day":
             long = long[pd.DatetimeIndex(long["time"]).isin(day_starts)]
-        by_series = dict(tuple(long.groupby("series_id", sort=False))) if len(long) else {}
-        out_rows = []
-        for s in plan.sections:
-            parts = [by_series[i] for i in s.sources[period] if i in by_series]
-            if not parts:
-                continue
-            res = section_classes(pd.concat(parts, ignore_index=True), water_body=s.water_body)
-            res = res[res["section_class"].notna()]
-            if res.empty:
-                continue
-            v = res["class_code"].to_numpy(float)
-            out_rows.append(_rows(s.targets[period], period, res["time"], v, v,
-                                  [f"index:water-class:{WATER_VERSION}"] * len(res)))  # fmt: skip
+        owner = {i: s for s in plan.sections for i in s.sources[period]}
+        long = long.assign(
+            section=[owner[i].targets[period] for i in long["series_id"]],
+            water_body=[owner[i].water_body for i in long["series_id"]],
+        )
+        res = sections_classes(long)
+        res = res[res["section_class"].notna()]
+        out_rows = [
+            _rows(int(target), period, g["time"], g["class_code"].to_numpy(float),
+                  g["class_code"].to_numpy(float), [f"index:water-class:{WATER_VERSION}"] * len(g))
+            for target, g in res.groupby("section", sort=False)
+        ]  # fmt: skip
         if out_rows:
             written["water-class"] += write_derived(
                 store, "water", pd.concat(out_rows, ignore_index=True), period, a, b,

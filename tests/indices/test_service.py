@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from qingshan.config import Settings
 from qingshan.db.engine import session_scope
-from qingshan.geo.regions import seed_regions
+from qingshan.geo.regions import CITY_CODES, REGIONS, seed_regions
 from qingshan.indices.errors import BadRange, UnknownSite
 from qingshan.indices.jobs import run_indices
 from qingshan.indices.service import (
@@ -29,13 +29,16 @@ from qingshan.indices.service import (
 from qingshan.ingest.cnemc_import import import_file
 from qingshan.jobs.job import JobContext
 from qingshan.monitoring.models import ControlLevel, Period, Series, Site, SiteKind
+from qingshan.monitoring.registry import ensure_series
 from qingshan.standards.water_quality import parse_class
+from qingshan.targets.ranking import SectionPeriod, water_figures
 from qingshan.timeseries.store import ObservationStore
 
 DATA = Path(__file__).parents[1] / "data"
 AIR = DATA / "cnemc_hangzhou_2019-01.csv.gz"
 WATER = DATA / "cnemc_surface_water_realtime_20260204.csv"
 CATALOG = Path(__file__).parents[2] / "qingshan" / "sim" / "data" / "water_sections_national.csv"
+KEYS = {"w01001": "pH", "w01009": "DO", "w01019": "CODMn", "w21003": "NH3_N", "w21011": "TP"}
 STATIONS = ["1223A", "1228A"]  # 1228A: 18 valid hours on 2019-01-31 → no daily AQI that day
 START = datetime(2019, 1, 29, 16, tzinfo=UTC)  # 2019-01-30 00:00 CST
 END = datetime(2019, 1, 31, 16, tzinfo=UTC)  # 2019-02-01 00:00 CST
@@ -149,12 +152,14 @@ def test_water_classes_and_cwqi_through_the_store(engine, tmp_path):
     """Every Zhejiang section's stored class equals CNEMC's published class; the month's CWQI
     of 杭州 follows from the roll-ups' monthly means (one record each: the means are it)."""
     store = ObservationStore(tmp_path / "obs")
-    bodies = pd.read_csv(CATALOG).set_index("name")["water_body"].to_dict()
+    catalog = pd.read_csv(CATALOG).set_index("name")
+    cities = {r.name.removesuffix("市"): c for c, r in REGIONS.items() if c in CITY_CODES}
     with session_scope(engine) as s:
         seed_regions(s)
         import_file(s, store, WATER, year=2026)
         for site in s.scalars(select(Site).where(Site.kind == SiteKind.WATER_SECTION)):
-            site.attrs = {**site.attrs, "water_body": bodies[site.name]}
+            site.attrs = {**site.attrs, "water_body": catalog.loc[site.name, "water_body"]}
+            site.region_code = cities[catalog.loc[site.name, "city"]]
     t0, t1 = datetime(2026, 2, 3, 16, tzinfo=UTC), datetime(2026, 2, 4, 16, tzinfo=UTC)
     report = compute_indices(store, engine, t0, t1)
     assert report.written["water-class"] == 47
@@ -169,10 +174,41 @@ def test_water_classes_and_cwqi_through_the_store(engine, tmp_path):
     table = pd.read_csv(WATER, dtype=str)
     table = table[table["省份"] == "浙江省"].set_index("断面名称")["水质类别"]
     assert ours == {n: parse_class(table[n]) for n in ours}
+    # the month: each section's February means as the roll-ups write them (here: the record)
+    month = pd.Timestamp("2026-01-31 16:00", tz="UTC")  # 2026-02-01 00:00 CST
+    rows, sections = [], []
+    hour = store.query(None, t0, t1, period="hour").set_index("series_id")["value"]
+    with session_scope(engine) as s:
+        sites = s.scalars(select(Site).where(Site.kind == SiteKind.WATER_SECTION)).all()
+        wanted = [(x.site_id, x.parameter_code, Period.MONTH, x.unit) for site in sites
+                  for x in site.series if x.parameter_code in KEYS and pd.notna(hour.get(x.id))]  # fmt: skip
+        made = ensure_series(s, wanted)
+        for site in sites:
+            means = {}
+            for x in site.series:
+                if (site.id, x.parameter_code, Period.MONTH) in made and x.period is Period.HOUR:
+                    sid = made[(site.id, x.parameter_code, Period.MONTH)].id
+                    rows.append(dict(series_id=sid, time=month, period="month", value=float(hour[x.id]),
+                                     raw_value=float(hour[x.id]), source="rollup:day:28/28"))  # fmt: skip
+                    means[KEYS[x.parameter_code]] = float(hour[x.id])
+            if site.region_code.startswith("3301"):
+                sections.append(SectionPeriod(site.code, site.attrs["water_body"], means))
+    store.append(pd.DataFrame(rows), "water")
+    report = compute_indices(store, engine, month.to_pydatetime(), t1)
+    cities = {r[:4] for r in _regions(engine)}  # 舟山 has no national automatic section
+    assert report.written["cwqi"] == len(cities) == 10
+    [cwqi] = _stored(engine, store, CWQI, "CWQI330100", "month")["value"].tolist()
+    # the ranking's computation on request (targets.ranking, 环办监测〔2017〕51号)
+    assert round(cwqi, 4) == water_figures(sections).cwqi and len(sections) >= 3
     with pytest.raises(UnknownSite, match="unknown site code.*NOPE"):
         compute_indices(store, engine, t0, t1, sites=["NOPE"])
     with pytest.raises(BadRange, match="no time zone"):
         compute_indices(store, engine, datetime(2026, 2, 4), t1)
+
+
+def _regions(engine) -> set[str]:
+    with session_scope(engine) as s:
+        return set(s.scalars(select(Site.region_code).where(Site.kind == SiteKind.WATER_SECTION)))
 
 
 def test_the_job_runs_on_the_recent_window(engine, tmp_path):
