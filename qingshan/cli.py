@@ -44,6 +44,7 @@ SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.targets.cli", "app", "targets"),
     ("qingshan.forecast.cli", "app", "forecast"),
     ("qingshan.carbon.cli", "app", "carbon"),
+    ("qingshan.scale.cli", "app", "batch"),
 ]
 
 
