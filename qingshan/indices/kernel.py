@@ -39,7 +39,7 @@ import pandas as pd
 from qingshan.indices.errors import IndexInputError
 from qingshan.standards.air_assessment import MIN_HOURS_DAILY, daily_mean, o3_mda8
 from qingshan.standards.aqi import POLLUTANTS as AQI_POLLUTANTS
-from qingshan.standards.aqi import aqi_frame
+from qingshan.standards.aqi import aqi_frame, edition_for
 from qingshan.standards.cwqi import city_cwqi as cwqi_of_city
 from qingshan.standards.cwqi import cwqi
 from qingshan.standards.water_quality import CLASSES, classify_frame
@@ -50,6 +50,7 @@ __all__ = [
     "WATER_CODES",
     "AQI_POLLUTANTS",
     "station_indices",
+    "stations_indices",
     "section_classes",
     "sections_classes",
     "city_cwqi",
@@ -111,32 +112,33 @@ def _wide(frame: pd.DataFrame, codes: Mapping[str, str], by: tuple[str, ...] = (
     return wide
 
 
+#: comma-joined primary pollutants of each bit mask (bit i = ``AQI_POLLUTANTS[i]``), None for 0
+_PRIMARY_OF_MASK = np.array(
+    [
+        ",".join(p for i, p in enumerate(AQI_POLLUTANTS) if m >> i & 1) or None
+        for m in range(1 << len(AQI_POLLUTANTS))
+    ],
+    dtype=object,
+)
+
+
 def primary_names(mask: npt.ArrayLike) -> list[str | None]:
     """Comma-joined primary pollutants (HJ 633 order SO2, NO2, PM10, PM2.5, CO, O3) of each bit
     mask (bit i = ``AQI_POLLUTANTS[i]``); None for 0 (no primary pollutant: AQI ≤ 50)."""
-    out: list[str | None] = []
-    for m in np.asarray(mask, dtype=np.int64).reshape(-1):
-        names = [p for i, p in enumerate(AQI_POLLUTANTS) if int(m) >> i & 1]
-        out.append(",".join(names) if names else None)
-    return out
-
-
-def _masks(names: pd.Series) -> npt.NDArray[np.int64]:
-    bit = {p: 1 << i for i, p in enumerate(AQI_POLLUTANTS)}
-    return np.array(
-        [sum(bit[p] for p in str(s).split(",") if p) for s in names.astype(str)], dtype=np.int64
-    )
+    return list(_PRIMARY_OF_MASK[np.asarray(mask, dtype=np.int64).reshape(-1)])
 
 
 def _aqi_columns(report: pd.DataFrame, times: pd.Series, computed: pd.Series) -> pd.DataFrame:
-    mask = _masks(report["primary_pollutants"])
+    # aqi_frame's primary_pollutants is a categorical whose codes are the bit masks
+    # (bit i = AQI_POLLUTANTS[i], qingshan.standards.aqi), checked against the names here
+    mask = report["primary_pollutants"].cat.codes.to_numpy(dtype=np.int64)
     out = pd.DataFrame(
         {
-            "time": times.to_numpy(),
+            "time": pd.DatetimeIndex(times),
             "aqi": report["aqi"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan),
             "aqi_computed": computed.to_numpy(dtype=np.float64),
             "level": report["level"].astype("Int8").to_numpy(),
-            "primary": primary_names(mask),
+            "primary": _PRIMARY_OF_MASK[mask],
             "primary_mask": mask,
             "edition": report["edition"].astype(str).to_numpy(),
         }
@@ -147,7 +149,7 @@ def _aqi_columns(report: pd.DataFrame, times: pd.Series, computed: pd.Series) ->
     return out
 
 
-def _computed(frame: pd.DataFrame, report: str, dates: pd.Series) -> pd.Series:
+def _computed(frame: pd.DataFrame) -> pd.Series:
     """The AQI from the available indicators (before HJ 633-2026 5.3.1's publication rule):
     the largest IAQI of the report's row."""
     iaqi = frame.filter(like="iaqi_")
@@ -178,30 +180,63 @@ def station_indices(frame: pd.DataFrame, *, period: Literal["hour", "day"]) -> p
         ``edition`` and ``iaqi_<indicator key>`` [float] per indicator of the report.
     """
     _check(frame, "station_indices")
+    return _aqi(frame, (), period)
+
+
+def stations_indices(frame: pd.DataFrame, *, period: Literal["hour", "day"]) -> pd.DataFrame:
+    """:func:`station_indices` of many stations at once (one vectorised pass): ``frame`` has
+    besides the observation columns ``station`` (any id). Returns ``station``, then the columns
+    of :func:`station_indices`, sorted by station and time."""
+    _check(frame, "stations_indices", ("station",))
+    return _aqi(frame, ("station",), period)
+
+
+def _edition(times: pd.DatetimeIndex) -> tuple[str | None, object]:
+    """(edition, None) when every time falls under one HJ 633 edition (decided per CST date by
+    :func:`qingshan.standards.aqi.edition_for`, asked once per distinct date), else (None, dates):
+    the edition row by row."""
+    local = times.tz_convert(CST)
+    eds = {edition_for(d) for d in pd.unique(local.date)}
+    if len(eds) == 1:
+        return str(eds.pop()), None
+    return None, pd.Series(local.tz_localize(None))
+
+
+_AQI_COLUMNS = ["time", "aqi", "aqi_computed", "level", "primary", "primary_mask", "edition"]
+
+
+def _aqi(frame: pd.DataFrame, by: tuple[str, ...], period: str) -> pd.DataFrame:
     if period not in ("hour", "day"):
         raise IndexInputError(f"period {period!r}: expected 'hour' or 'day'", columns=[])
-    wide = _wide(frame, AIR_CODES)
+    wide = _wide(frame, AIR_CODES, by)
     if wide.empty:
-        return pd.DataFrame(
-            columns=["time", "aqi", "aqi_computed", "level", "primary", "primary_mask", "edition"]
-        )
+        return pd.DataFrame(columns=[*by, *_AQI_COLUMNS])
+    times_utc = pd.DatetimeIndex(wide.index.get_level_values("time"))
+    keys = wide.index.to_frame(index=False)[list(by)]
     if period == "hour":
         cols = pd.DataFrame({f"{p}_1h": wide[p].to_numpy() for p in wide.columns})
-        times = pd.Series(wide.index)
-        report = aqi_frame(cols, report="realtime", date=times)
-        return _aqi_columns(report, times, _computed(report, "realtime", times))
-    # period == "day": whole CST days of hours, the daily statistics, the daily report
-    local = wide.index.tz_convert(CST)
-    first = local.min().normalize()
-    days = pd.date_range(first, local.max().normalize(), freq="D")
-    n = len(days)
-    hour_pos = ((local - first) // pd.Timedelta(hours=1)).to_numpy(dtype=np.int64)
+        times = pd.Series(times_utc)
+        edition, date = _edition(times_utc)
+        report = aqi_frame(cols, report="realtime", edition=edition, date=date)
+        out = _aqi_columns(report, times, _computed(report))
+        return pd.concat([keys, out], axis=1) if by else out
+    # period == "day": whole CST days of hours (each (station, day) a row of 24 hours), the
+    # daily statistics, the daily report
+    local = times_utc.tz_convert(CST)
+    day = local.normalize()
+    groups = pd.concat([keys, pd.DataFrame({"day": day})], axis=1)
+    if by:
+        codes, uniq = pd.MultiIndex.from_frame(groups).factorize()
+        uniq = pd.MultiIndex.from_tuples(list(uniq), names=[*by, "day"])
+    else:
+        codes, uniq = pd.factorize(day)
+    k = len(uniq)
+    hour = local.hour.to_numpy()
     stats: dict[str, npt.NDArray[np.float64]] = {}
     for pol in ("SO2", "NO2", "CO", "PM10", "PM2.5", "O3"):
-        grid = np.full(n * 24, np.nan)
+        by_day = np.full((k, 24), np.nan)
         if pol in wide.columns:
-            grid[hour_pos] = wide[pol].to_numpy(dtype=np.float64)
-        by_day = grid.reshape(n, 24)
+            by_day[codes, hour] = wide[pol].to_numpy(dtype=np.float64)
         if pol == "O3":
             stats["O3_8h"] = o3_mda8(by_day)[0]
             enough = np.sum(~np.isnan(by_day), axis=1) >= MIN_HOURS_DAILY
@@ -210,13 +245,14 @@ def station_indices(frame: pd.DataFrame, *, period: Literal["hour", "day"]) -> p
                 stats["O3_1h"] = np.where(enough, np.nanmax(by_day, axis=1), np.nan)
         else:
             stats[pol] = daily_mean(by_day)
-    had = np.zeros(n, dtype=bool)
-    had[np.unique(hour_pos // 24)] = True
-    cols = pd.DataFrame({_DAILY_KEYS[k]: v for k, v in stats.items()})[had].reset_index(drop=True)
-    dates = pd.Series(pd.to_datetime([d.strftime("%Y-%m-%d") for d in days[had]]))
-    report = aqi_frame(cols, report="daily", date=dates)
-    times = pd.Series(days[had].tz_convert("UTC"))
-    return _aqi_columns(report, times, _computed(report, "daily", dates))
+    cols = pd.DataFrame({_DAILY_KEYS[kk]: v for kk, v in stats.items()})
+    days = pd.DatetimeIndex(uniq.get_level_values("day") if by else uniq)
+    edition, date = _edition(days)
+    report = aqi_frame(cols, report="daily", edition=edition, date=date)
+    out = _aqi_columns(report, pd.Series(days.tz_convert("UTC")), _computed(report))
+    if by:
+        out = pd.concat([uniq.to_frame(index=False)[list(by)], out], axis=1)
+    return out.sort_values([*by, "time"], kind="stable", ignore_index=True)
 
 
 def section_classes(frame: pd.DataFrame, *, water_body: str = "river") -> pd.DataFrame:

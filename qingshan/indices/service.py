@@ -46,7 +46,7 @@ from qingshan.indices.kernel import (
     WATER_CODES,
     city_cwqi,
     sections_classes,
-    station_indices,
+    stations_indices,
 )
 from qingshan.monitoring.models import STREAM_OF_KIND, Period, Series, Site, SiteKind
 from qingshan.monitoring.registry import (
@@ -306,35 +306,28 @@ def _air(
     data = store.scan(sorted(codes), lo, hi, period="hour", streams=["air"],
                       columns=["value", "source_flag", "qc_flag"])  # fmt: skip
     long = _long(data, codes)
-    by_series = dict(tuple(long.groupby("series_id", sort=False))) if len(long) else {}
+    station_of = {sid: i for i, st in enumerate(plan.stations) for sid in st.sources}
+    long = long.assign(station=long["series_id"].map(station_of).to_numpy())
+    t = long["time"]
+    day_starts = pd.DatetimeIndex([_day_start(d) for d in days])
+    hourly = stations_indices(long[(t >= t0) & (t < t1)], period="hour")
+    daily = stations_indices(long, period="day")
+    daily = daily[pd.DatetimeIndex(daily["time"]).isin(day_starts)]
     hour_rows: list[pd.DataFrame] = []
     day_rows: list[pd.DataFrame] = []
-    day_starts = pd.DatetimeIndex([_day_start(d) for d in days])
-    for st in plan.stations:
-        parts = [by_series[s] for s in st.sources if s in by_series]
-        if not parts:
+    for out, dest, period in ((hourly, hour_rows, "hour"), (daily, day_rows, "day")):
+        aqi, computed = out["aqi"].to_numpy(float), out["aqi_computed"].to_numpy(float)
+        out = out[~(np.isnan(aqi) & np.isnan(computed))]
+        if out.empty:
             continue
-        rows = pd.concat(parts, ignore_index=True)
-        t = rows["time"]
-        hourly = station_indices(rows[(t >= t0) & (t < t1)], period="hour")
-        daily = station_indices(rows, period="day")
-        if len(daily):
-            daily = daily[pd.DatetimeIndex(daily["time"]).isin(day_starts)]
-        for out, dest, period in ((hourly, hour_rows, "hour"), (daily, day_rows, "day")):
-            if out.empty:
-                continue
-            keep = ~(
-                np.isnan(out["aqi"].to_numpy(float)) & np.isnan(out["aqi_computed"].to_numpy(float))
-            )
-            out = out[keep]
-            tag = [_edition_tag(e) for e in out["edition"]]
-            dest.append(_rows(st.targets[(AQI, period)], period, out["time"],
-                              out["aqi"].to_numpy(float), out["aqi_computed"].to_numpy(float),
-                              [x.format("aqi") for x in tag]))  # fmt: skip
-            mask = out["primary_mask"].to_numpy(float)
-            dest.append(_rows(st.targets[(AQI_PRIMARY, period)], period, out["time"],
-                              np.where(np.isnan(out["aqi"].to_numpy(float)), np.nan, mask), mask,
-                              [x.format("aqi-primary") for x in tag]))  # fmt: skip
+        aqi, computed = out["aqi"].to_numpy(float), out["aqi_computed"].to_numpy(float)
+        tag = out["edition"].map(_edition_tag)
+        mask = out["primary_mask"].to_numpy(float)
+        for code, value, raw in ((AQI, aqi, computed),
+                                 (AQI_PRIMARY, np.where(np.isnan(aqi), np.nan, mask), mask)):  # fmt: skip
+            targets = [plan.stations[i].targets[(code, period)] for i in out["station"]]
+            rows = _rows(0, period, out["time"], value, raw, [x.format(NAMES[code]) for x in tag])
+            dest.append(rows.assign(series_id=np.asarray(targets, dtype="int64")))
     written = {"aqi": 0, "aqi-primary": 0}
     n = 0
     for parts, period, a, b in ((hour_rows, "hour", t0, t1), (day_rows, "day", lo, hi)):

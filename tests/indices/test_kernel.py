@@ -23,6 +23,7 @@ from qingshan.indices.kernel import (
     primary_names,
     section_classes,
     station_indices,
+    stations_indices,
 )
 from qingshan.monitoring.air_history import POLLUTANTS, daily_aqi, daily_statistics
 
@@ -195,3 +196,36 @@ def test_primary_names_and_bad_input():
             pd.DataFrame(columns=["parameter", "time", "value", "valid"]), period="week"
         )  # type: ignore[arg-type]
     assert set(WATER_CODES.values()) >= {"pH", "DO", "CODMn", "NH3_N", "TP"}
+
+
+def test_many_stations_at_once_equal_one_at_a_time(hangzhou):
+    stations = list(hangzhou.columns[3:-1])
+    frame = pd.concat([_rows(hangzhou, s).assign(station=s) for s in stations], ignore_index=True)
+    for period in ("hour", "day"):
+        together = stations_indices(frame, period=period)
+        apart = pd.concat(
+            [
+                station_indices(_rows(hangzhou, s), period=period).assign(station=s)
+                for s in stations
+            ],
+            ignore_index=True,
+        )
+        cols = ["station", "time", "aqi", "aqi_computed", "primary", "edition"]
+        pd.testing.assert_frame_equal(
+            together[cols].sort_values(["station", "time"], ignore_index=True),
+            apart[cols].sort_values(["station", "time"], ignore_index=True),
+        )
+
+
+def test_a_span_across_2026_03_01_takes_each_days_edition():
+    """PM2.5 1-h 70 µg/m³ on the 24-h table: HJ 633-2012 (35–75 → 50–100) 50/40·35 + 50 = 93.75
+    → 94 on 2026-02-28 (CST); HJ 633-2026 Table 3 (60–115 → 100–150) 50/55·10 + 100 = 109.09
+    → 110 on 2026-03-01, published although the others are missing (AQI > 100, 5.3.1)."""
+    times = [
+        pd.Timestamp("2026-02-28 12:00", tz="Asia/Shanghai"),
+        pd.Timestamp("2026-03-01 12:00", tz="Asia/Shanghai"),
+    ]
+    rows = pd.DataFrame({"parameter": "a34004", "time": times, "value": 70.0, "valid": True})
+    out = station_indices(rows, period="hour")
+    assert out["aqi"].tolist() == [94, 110]
+    assert out["edition"].tolist() == ["HJ 633-2012", "HJ 633-2026"]
