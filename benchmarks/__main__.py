@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import pkgutil
 import time
 from pathlib import Path
@@ -21,7 +22,14 @@ def main() -> None:
         "names", nargs="*", help="bench_<name> modules to run (default: all but the opt-in ones)"
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        help="fraction of the province-year of `batch` (QINGSHAN_BENCH_BATCH_SCALE; 1.0 = full)",
+    )
     args = parser.parse_args()
+    if args.scale is not None:
+        os.environ["QINGSHAN_BENCH_BATCH_SCALE"] = str(args.scale)
     names = args.names or sorted(
         m.name.removeprefix("bench_")
         for m in pkgutil.iter_modules(benchmarks.__path__)
