@@ -94,6 +94,13 @@ def _check(frame: pd.DataFrame, what: str, extra: tuple[str, ...] = ()) -> None:
         )
 
 
+def utc_index(times: pd.Series) -> pd.DatetimeIndex:
+    """``times`` as a UTC DatetimeIndex, without a pass over the values when they already are
+    datetimes (naive ones are read as UTC)."""
+    idx = pd.DatetimeIndex(times)
+    return idx.tz_localize("UTC") if idx.tz is None else idx.tz_convert("UTC")
+
+
 def _wide(frame: pd.DataFrame, codes: Mapping[str, str], by: tuple[str, ...] = ()) -> pd.DataFrame:
     """Valid values by (``by`` columns and) time (rows, UTC) and key (columns, from ``codes``);
     NaN = missing. A natural key given twice keeps its last row."""
@@ -102,7 +109,7 @@ def _wide(frame: pd.DataFrame, codes: Mapping[str, str], by: tuple[str, ...] = (
     long = pd.DataFrame(
         {
             **{c: rows[c].to_numpy() for c in by},
-            "time": pd.DatetimeIndex(pd.to_datetime(rows["time"], utc=True)),
+            "time": utc_index(rows["time"]),
             "key": rows["parameter"].map(dict(codes)).to_numpy(),
             "value": rows["value"].to_numpy(dtype=np.float64),
         }

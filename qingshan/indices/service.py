@@ -47,6 +47,7 @@ from qingshan.indices.kernel import (
     city_cwqi,
     sections_classes,
     stations_indices,
+    utc_index,
 )
 from qingshan.monitoring.models import STREAM_OF_KIND, Period, Series, Site, SiteKind
 from qingshan.monitoring.registry import (
@@ -215,7 +216,7 @@ def _rows(series_id: int, period: str, times: pd.Series, value: np.ndarray,
     return pd.DataFrame(
         {
             "series_id": np.full(n, series_id, dtype="int64"),
-            "time": pd.to_datetime(pd.Series(times).reset_index(drop=True), utc=True),
+            "time": utc_index(pd.Series(times).reset_index(drop=True)),
             "period": period,
             "value": np.asarray(value, dtype=np.float64),
             "raw_value": np.asarray(raw, dtype=np.float64),
@@ -245,7 +246,7 @@ def write_derived(
         sorted(set(rows["series_id"].tolist())), t0, t1, period=period, streams=[stream],
         columns=[*PAYLOAD_COLUMNS, "source", "revision"],
     )  # fmt: skip
-    old = old.assign(time=pd.to_datetime(old["time"], utc=True))
+    old = old.assign(time=utc_index(old["time"]))
     merged = rows.merge(
         old, on=["series_id", "time"], how="left", suffixes=("", "_old"), indicator=True
     )
@@ -287,7 +288,7 @@ def _long(data: pd.DataFrame, codes: Mapping[int, str]) -> pd.DataFrame:
         {
             "series_id": data["series_id"].to_numpy(),
             "parameter": data["series_id"].map(dict(codes)).to_numpy(),
-            "time": pd.to_datetime(data["time"], utc=True).to_numpy(),
+            "time": utc_index(data["time"]),
             "value": data["value"].to_numpy(dtype=np.float64),
             "valid": valid_mask(data).to_numpy(bool),
         }
