@@ -9,7 +9,8 @@ so a batch writes what the jobs would have written:
 - ``qc``: :func:`qingshan.qc.jobs.load_outlets`, :func:`~qingshan.qc.jobs.read_frames` and
   :func:`~qingshan.qc.jobs.judge_window` for every outlet of the stream over the CST day, the
   verdicts stored by the QC service with their rule version and input digest, events and
-  fraud-pattern runs reported to the cases' sink (as the ``qc`` job does);
+  fraud-pattern runs reported to the cases' sink, ten outlets per transaction (as the ``qc``
+  job does: SQLite writers wait for each other);
 - ``rollups``: :func:`qingshan.timeseries.rollup_job.rollup` (means with coverage, written with
   ``rollup:<period>:<count>/<expected>`` and a revision bumped only on change), its means from the
   hive partitions read by :func:`qingshan.scale.rollups.read_partition` and the kernel
@@ -83,6 +84,10 @@ log = logging.getLogger(__name__)
 #: the roll-up steps of a batch, as the ``rollups`` job's (:data:`qingshan.jobs.builtin.
 #: ROLLUP_STEPS`): hour → day per CST day, day → month per month
 ROLLUP_STEP = {"day": (Period.HOUR, Period.DAY), "month": (Period.DAY, Period.MONTH)}
+
+
+#: outlets judged per transaction (as :func:`qingshan.qc.jobs.run_qc`)
+QC_OUTLETS_PER_TRANSACTION = 10
 
 
 @dataclass
@@ -195,21 +200,23 @@ def _qc(
     minute_frames = read_frames(store, minute_metas, *window, period="min")
     read = sum(len(f) for f in frames.values()) + sum(len(f) for f in minute_frames.values())
     judged = 0
-    with session_scope(engine) as session:  # the partition's verdicts in one transaction
-        for meta in metas:
-            frame = frames.get(meta.site_id)
-            if frame is None:
-                continue
-            j = judge_window(
-                session,
-                meta,
-                frame,
-                window,
-                now=ctx["now"],
-                minutes=minute_frames.get(meta.site_id),
-                sink=CASES_SINK,
-            )
-            judged += j is not None
+    # a short transaction per few outlets, as the qc job: SQLite holds its write lock from the
+    # first verdict to the commit, and the other workers (and the HJ 212 ingest) wait behind
+    # it; each verdict is whole, and the partition counts as done only with its marker
+    metas = [m for m in metas if m.site_id in frames]
+    for i in range(0, len(metas), QC_OUTLETS_PER_TRANSACTION):
+        with session_scope(engine) as session:
+            for meta in metas[i : i + QC_OUTLETS_PER_TRANSACTION]:
+                j = judge_window(
+                    session,
+                    meta,
+                    frames[meta.site_id],
+                    window,
+                    now=ctx["now"],
+                    minutes=minute_frames.get(meta.site_id),
+                    sink=CASES_SINK,
+                )
+                judged += j is not None
     return read, judged
 
 

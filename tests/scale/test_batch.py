@@ -18,7 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -54,16 +54,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def rollup_rows(settings: Settings) -> pd.DataFrame:
-    """Day and month rows of the store, series named by (site, parameter, period)."""
+def rollup_rows(
+    settings: Settings, periods: tuple[str, ...] = ("day", "month"), *, derived: bool = False
+) -> pd.DataFrame:
+    """Rows of ``periods`` in the store, series named by (site, parameter, period): the
+    roll-ups' (``derived`` False) or the indices' derived series (``idx-*``)."""
     store = ObservationStore(settings.observations_dir)
     cols = ["period", "value", "raw_value", "source_flag", "qc_flag", "source", "revision"]
-    rows = pd.concat(
-        [store.scan(None, None, None, period=p, columns=cols) for p in ("day", "month")]
-    )
+    rows = pd.concat([store.scan(None, None, None, period=p, columns=cols) for p in periods])
     with sqlite3.connect(settings.data_dir / "qingshan.db") as con:
         names = pd.read_sql("select id, site_id, parameter_code from series", con)
     rows = rows.merge(names, left_on="series_id", right_on="id").drop(columns=["id", "series_id"])
+    rows = rows[rows["parameter_code"].str.startswith("idx-") == derived]
     return rows.sort_values(["site_id", "parameter_code", "period", "time"], ignore_index=True)
 
 
@@ -261,6 +263,36 @@ def test_clear_errors(live, window, capsys):
             run_batch(live, ["all"], start, end, progress=False)
     finally:
         held.release()
+
+
+def test_indices_equal_the_live_computation(live, batched, window):
+    """Last in the module: it adds the indices to the copies the tests above compare."""
+    from qingshan.indices.service import compute_indices
+
+    _, start, end = window
+    settings, _ = batched
+    report = run_batch(settings, ["indices"], start, end, workers=1, progress=False)
+    assert report.kinds["indices"].rows_written > 0
+    # the indices job's function over the hours of the same UTC dates
+    t0 = datetime(start.year, start.month, start.day, tzinfo=UTC)
+    t1 = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
+    compute_indices(ObservationStore(live.observations_dir), get_engine(live.db_url), t0, t1)
+    got = rollup_rows(settings, ("hour", "day", "month"), derived=True)
+    want = rollup_rows(live, ("hour", "day", "month"), derived=True)
+    # compare what both computed: the hours of the UTC dates, the CST days start … end (the
+    # live range also touches the CST day after), the CWQI of the months the batch began
+    d0 = datetime(start.year, start.month, start.day, tzinfo=CST)
+    d1 = datetime(end.year, end.month, end.day, tzinfo=CST) + timedelta(days=1)
+    for period, lo, hi in (("hour", t0, t1), ("day", d0, d1)):
+        a = got[(got["period"] == period) & got["time"].between(lo, hi, inclusive="left")]
+        b = want[(want["period"] == period) & want["time"].between(lo, hi, inclusive="left")]
+        assert len(a) > 0, period
+        assert_same_rollups(a.reset_index(drop=True), b.reset_index(drop=True))
+    months = got[got["period"] == "month"]
+    keys = ["site_id", "parameter_code", "period", "time"]
+    same = months.merge(want, on=keys, suffixes=("", "_live"))
+    assert len(same) == len(months)
+    assert np.allclose(same["value"], same["value_live"], rtol=1e-12, equal_nan=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
