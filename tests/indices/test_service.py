@@ -33,6 +33,7 @@ from qingshan.monitoring.registry import ensure_series
 from qingshan.standards.water_quality import parse_class
 from qingshan.targets.ranking import SectionPeriod, water_figures
 from qingshan.timeseries.store import ObservationStore
+from qingshan.timeutil import utcnow
 
 DATA = Path(__file__).parents[1] / "data"
 AIR = DATA / "cnemc_hangzhou_2019-01.csv.gz"
@@ -212,9 +213,29 @@ def _regions(engine) -> set[str]:
 
 
 def test_the_job_runs_on_the_recent_window(engine, tmp_path):
+    """The job over its window: the hours of the last two days and their CST days; a second run
+    (or one after a kill between writes) finds them stored and writes nothing."""
     settings = Settings(data_dir=tmp_path, secret_key="x" * 32)
+    store = ObservationStore(settings.observations_dir)
     with session_scope(engine) as s:
         seed_regions(s)
+        site = Site(code="T01A", name="T01A", kind=SiteKind.AIR_STATION,
+                    control_level=ControlLevel.NATIONAL, region_code="330106")  # fmt: skip
+        s.add(site)
+        s.flush()
+        [pm] = ensure_series(s, [(site.id, "a34004", Period.HOUR, "µg/m³")]).values()
+        sid = pm.id
+    now = pd.Timestamp(utcnow()).floor("h")
+    hours = [now - pd.Timedelta(hours=h) for h in (1, 2, 3, 24 * 5)]  # the last is out of window
+    store.append(pd.DataFrame({"series_id": sid, "time": hours, "period": "hour",
+                               "value": 80.0, "raw_value": 80.0}), "air")  # fmt: skip
     message = run_indices(JobContext(settings=settings, engine=engine))
-    assert message == "0 index rows written (aqi 0, aqi-primary 0, cwqi 0, water-class 0)"
+    # three hours; their day has < 20 valid hours: no daily value (GB 3095-2012 Table 4), no row
+    assert message == "6 index rows written (aqi 3, aqi-primary 3, cwqi 0, water-class 0)"
+    # PM2.5 1-h 80 on the 24-h table: HJ 633-2026 Table 3 (60–115 → 100–150) 50/55·20 + 100
+    # = 118.2 → 119 (the demo's and today's edition)
+    rows = _stored(engine, store, AQI, "T01A", "hour")
+    assert rows["value"].tolist() == [119.0] * 3 and set(rows["source"]) == {"index:aqi:HJ633-2026"}
+    again = run_indices(JobContext(settings=settings, engine=engine))
+    assert again == "0 index rows written (aqi 0, aqi-primary 0, cwqi 0, water-class 0)"
     assert CWQI == "idx-cwqi"
