@@ -17,10 +17,12 @@ from fastapi import APIRouter, Path, Query
 from qingshan.accounts.models import Role, User
 from qingshan.api.deps import CurrentUser, ScopeDep, SessionDep, provided, require_roles
 from qingshan.qc.supervision import CaseSink
-from qingshan.waste import facility_service, manifest_service
+from qingshan.waste import approval_service, facility_service, manifest_service
 from qingshan.waste.manifest import ManifestState
 from qingshan.waste.manifest_service import ManifestDraft, ManifestFilters, ManifestView
 from qingshan.waste.schemas import (
+    ApprovalCreate,
+    ApprovalPublic,
     CorrectionCreate,
     FacilityCreate,
     FacilityPublic,
@@ -120,3 +122,23 @@ def register_facility(body: FacilityCreate, user: Registrar, session: SessionDep
     fid = facility_service.register_facility(session, scope, spec)
     return [FacilityPublic.model_validate(asdict(f))
             for f in facility_service.facilities(session, scope) if f.id == fid]  # fmt: skip
+
+
+@router.get("/approvals", response_model=list[ApprovalPublic])
+def list_approvals(user: CurrentUser, session: SessionDep, scope: ScopeDep) -> list[ApprovalPublic]:
+    """The cross-province approvals the caller sees (bureau: its province's, or naming its
+    region; enterprise: naming its enterprises), newest first, with the quantity shipped under
+    each (submitted, not voided manifests citing it) and what is left [t]."""
+    return [ApprovalPublic.model_validate(asdict(a))
+            for a in approval_service.approvals(session, scope)]  # fmt: skip
+
+
+@router.post("/approvals", response_model=ApprovalPublic, status_code=201)
+def record_approval(body: ApprovalCreate, user: CurrentUser, session: SessionDep,
+                    scope: ScopeDep) -> ApprovalPublic:  # fmt: skip
+    """Record the origin province's approval of a cross-province transfer (province accounts;
+    403 otherwise); its validity follows 危险废物转移管理办法 2021 Art. 27 ¶2."""
+    spec = approval_service.ApprovalSpec(**body.model_dump(exclude={"waste_codes"}),
+                                         waste_codes=tuple(body.waste_codes))  # fmt: skip
+    view = approval_service.record_approval(session, scope, spec, actor=user.username)
+    return ApprovalPublic.model_validate(asdict(view))

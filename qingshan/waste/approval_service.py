@@ -37,6 +37,7 @@ from qingshan.waste.manifest import is_cross_province, manifest_rules
 from qingshan.waste.models import (
     WasteFacility,
     WasteManifest,
+    WastePlan,
     WasteSignature,
     WasteTransferApproval,
 )
@@ -46,6 +47,8 @@ __all__ = [
     "ApprovalView",
     "approvals",
     "check_manifest",
+    "destination",
+    "producer_choices",
     "record_approval",
     "shipped_under",
 ]
@@ -226,6 +229,27 @@ def check_manifest(session: Session, m: WasteManifest) -> float:
     return check_approval(_terms(a), producer_id=m.producer_id, receiver_id=m.receiver_id,
                           code=m.waste_code, ship_on=m.transfer_on, quantity_t=m.quantity_t,
                           shipped_before_t=before)  # fmt: skip
+
+
+def destination(session: Session, number: str | None, producer_id: int,
+                receiver_id: int) -> str | None:  # fmt: skip
+    """The receiving site's county of the recorded approval ``number`` when it names this
+    producer and receiver (a manifest citing it goes there), else None."""
+    ref = (number or "").strip()
+    if not ref:
+        return None
+    return session.scalar(select(WasteTransferApproval.dest_region).where(
+        WasteTransferApproval.number == ref, WasteTransferApproval.producer_id == producer_id,
+        WasteTransferApproval.receiver_id == receiver_id))  # fmt: skip
+
+
+def producer_choices(session: Session, scope: Scope) -> list[tuple[int, str, str]]:
+    """(id, name, county) of the producers in ``scope``'s region that filed a management plan
+    (the 移出人 an approval may name), by name: the approval form's list."""
+    ids = set(session.scalars(select(WastePlan.enterprise_id).distinct()))
+    out = [(e.id, e.name, e.region_code) for i, e in cached_directory(session).items()
+           if i in ids and in_scope(e.region_code, scope.region_code)]  # fmt: skip
+    return sorted(out, key=lambda r: (r[1], r[0]))
 
 
 def _terms(a: WasteTransferApproval) -> ApprovalTerms:

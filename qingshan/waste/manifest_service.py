@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, aliased
 from qingshan.accounts.models import Role, User
 from qingshan.accounts.scope import Scope
 from qingshan.accounts.service import scope_of
+from qingshan.archive.service import directory_entry as archive_entry
 from qingshan.archive.service import enterprise_names
 from qingshan.audit.log import acting_as
 from qingshan.errors import NotFound
@@ -61,7 +62,13 @@ from qingshan.waste.manifest import (
     manifest_rules,
     next_signers,
 )
-from qingshan.waste.models import WasteManifest, WasteManifestLeg, WasteSignature
+from qingshan.waste.models import (
+    WasteFacility,
+    WasteManifest,
+    WasteManifestLeg,
+    WastePlan,
+    WasteSignature,
+)
 
 __all__ = [
     "CORRECTABLE",
@@ -77,6 +84,7 @@ __all__ = [
     "create_manifest",
     "list_manifests",
     "manifest_detail",
+    "may_create",
     "overdue_counts",
     "sign",
     "transfers_frame",
@@ -392,6 +400,35 @@ def _next_serial(session: Session, year: int, region_code: str) -> int:
     return 1 if top is None else int(top[-6:]) + 1
 
 
+#: GB/T 4754-2017 5435 危险货物道路运输: a carrier, not a 移出人
+_CARRIER_INDUSTRY = "5435"
+
+
+def may_create(session: Session, scope: Scope) -> bool:
+    """Whether ``scope`` may create manifests: a bureau account (province, city, county: for a
+    producer of its region), or an enterprise account acting for a 移出人 (危险废物转移管理办法
+    2021 Art. 31 (二): the unit where a transfer starts) — an enterprise that has filed a
+    management plan (the 联单 is filled from it, Art. 14), or one that is neither a carrier
+    (GB/T 4754 5435) nor a licensed receiving facility. Transporters and facilities without a
+    plan do not create manifests."""
+    if scope.role in _BUREAU:
+        return True
+    if scope.role is not Role.ENTERPRISE or not scope.enterprises:
+        return False
+    ids = sorted(scope.enterprises)
+    planned = set(session.scalars(select(WastePlan.enterprise_id)
+                                  .where(WastePlan.enterprise_id.in_(ids))))  # fmt: skip
+    facilities = set(session.scalars(select(WasteFacility.enterprise_id)
+                                     .where(WasteFacility.enterprise_id.in_(ids))))  # fmt: skip
+    for eid in ids:
+        entry = archive_entry(session, eid)
+        if entry is None:
+            continue
+        if eid in planned or (entry.industry_code != _CARRIER_INDUSTRY and eid not in facilities):
+            return True
+    return False
+
+
 def create_manifest(session: Session, scope: Scope, draft: ManifestDraft, *, actor: str,
                     at: datetime | None = None) -> ManifestView:  # fmt: skip
     """A new manifest (version 1, draft) of ``draft.producer_id``: an enterprise user acting
@@ -408,6 +445,12 @@ def create_manifest(session: Session, scope: Scope, draft: ManifestDraft, *, act
                             enterprise_id=draft.producer_id)  # fmt: skip
     else:
         raise NotAParty("anonymous users may not create manifests")
+    if scope.role is Role.ENTERPRISE and not may_create(session, scope):
+        raise NotAParty(
+            f"{scope.username} acts for no waste producer (移出人): transporters and receiving "
+            "facilities do not create manifests (危险废物转移管理办法 2021 Art. 31)",
+            enterprise_id=draft.producer_id,
+        )  # fmt: skip
     receiver = directory_entry(session, draft.receiver_id)
     if not draft.transporter_ids:
         raise ManifestInvalid("a manifest needs at least one transporter", field="transporter_ids")
@@ -417,7 +460,13 @@ def create_manifest(session: Session, scope: Scope, draft: ManifestDraft, *, act
     for t in draft.transporter_ids:
         directory_entry(session, t)
     code = validate_code(draft.waste_code, draft.transfer_on).code
-    dest = draft.dest_region or receiver.region_code
+    dest = (
+        draft.dest_region
+        or approval_service.destination(
+            session, draft.approval_ref, draft.producer_id, draft.receiver_id
+        )
+        or receiver.region_code
+    )
     if not (len(dest) == 6 and dest.isdigit()):
         raise ManifestInvalid(f"destination {dest!r} is not a GB/T 2260 code", field="dest_region")
     now = at or utcnow()

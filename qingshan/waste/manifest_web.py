@@ -60,6 +60,14 @@ def my_turns(view: ManifestView, enterprises: frozenset[int]) -> list[tuple[str,
     return [(p, a) for p, a in view.next_signers if party_enterprise(view, p) in enterprises]
 
 
+def producer_account(session, viewer: Viewer) -> bool:
+    """Whether the viewer creates manifests on these pages: an enterprise account acting for
+    a producer (:func:`manifest_service.may_create`); the 新建联单 tab shows only for it."""
+    return viewer.scope.role is Role.ENTERPRISE and manifest_service.may_create(
+        session, viewer.scope
+    )
+
+
 def _cst(t: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return as_cst(t).strftime(fmt) if t else "—"
 
@@ -73,6 +81,7 @@ def manifests_page(
     year: int | None = Query(None, ge=2021, le=2100),
     q: str | None = Query(None, max_length=14),
     cross: str | None = Query(None, max_length=3),
+    overdue: str | None = Query(None, max_length=3),
     e: int | None = Query(None, ge=1, le=2**31 - 1),
     page: int = Query(1, ge=1, le=100000),
 ) -> HTMLResponse:
@@ -82,11 +91,12 @@ def manifests_page(
     number = "".join(ch for ch in (q or "") if ch.isdigit()) or None
     flt = ManifestFilters(state=st, year=year, number=number, enterprise_id=e,
                           cross_province=True if cross == "yes" else None,
+                          overdue=True if overdue == "yes" else None,
                           limit=PER_PAGE, offset=(page - 1) * PER_PAGE)  # fmt: skip
     result = manifest_service.list_manifests(session, viewer.scope, flt)
     pages = max(1, math.ceil(result.total / PER_PAGE))
     args = {k: v for k, v in (("state", state), ("year", year), ("q", q), ("cross", cross),
-                              ("e", e)) if v}  # fmt: skip
+                              ("overdue", overdue), ("e", e)) if v}  # fmt: skip
 
     def page_href(p: int) -> str:
         return "/waste/manifests?" + urlencode({**args, "page": p})
@@ -101,13 +111,14 @@ def manifests_page(
             "year": year,
             "q": q or "",
             "cross": cross or "",
+            "overdue": overdue or "",
             "e": e,
         },
         "states": [s.value for s in ManifestState],
         "years": list(range(as_cst(utcnow()).year, 2020, -1)),
         "num": num,
         "rname": lambda code: overview_service.region_label(code, lang),
-        "is_producer": viewer.scope.role is Role.ENTERPRISE,
+        "ws_can_create": producer_account(session, viewer),
         "e_name": overview_service.enterprise_name(session, e) if e else "",
         "config": {},
     }
@@ -138,6 +149,7 @@ def _detail(request: Request, viewer: Viewer, session, manifest_id: int, *,
         "cst": _cst,
         "num": num,
         "rname": lambda code: overview_service.region_label(code, lang),
+        "ws_can_create": producer_account(session, viewer),
         "config": {},
     }
     response = render(request, "waste_manifest.html", context, viewer=viewer)
@@ -154,13 +166,21 @@ def new_page(request: Request, viewer: LoggedInViewer, session: SessionDep) -> H
 def _new_form(request: Request, viewer: Viewer, session, *, error: str | None = None,
               form: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:  # fmt: skip
     lang = get_lang(request)
-    producer = viewer.scope.enterprise_id if viewer.scope.role is Role.ENTERPRISE else None
+    if not producer_account(session, viewer):
+        response = render(request, "waste_manifest_new.html",
+                          {"producer": None, "error": None, "forbidden": True, "form": {},
+                           "config": {}}, viewer=viewer)  # fmt: skip
+        response.status_code = 403
+        return response
+    producer = viewer.scope.enterprise_id
     context = {
         "producer": producer,
         "producer_name": overview_service.enterprise_name(session, producer) if producer else "",
         "facilities": facility_service.facilities(session, viewer.scope) if producer else [],
         "carriers": overview_service.transporters(session) if producer else [],
         "error": error,
+        "forbidden": False,
+        "ws_can_create": True,
         "form": form or {"transfer_on": as_cst(utcnow()).date().isoformat()},
         "rname": lambda code: overview_service.region_label(code, lang),
         "config": {},
@@ -179,10 +199,10 @@ def _int(v: Any) -> int | None:
 async def new_post(request: Request, viewer: LoggedInViewer, session: SessionDep) -> Response:
     """Create the manifest (a draft), then show it with its submit form."""
     form = {k: str(v)[:64] for k, v in (await request.form()).items()}
-    producer = viewer.scope.enterprise_id if viewer.scope.role is Role.ENTERPRISE else None
+    producer = viewer.scope.enterprise_id
+    if producer is None or not producer_account(session, viewer):
+        return _new_form(request, viewer, session)  # the 403 page
     try:
-        if producer is None:
-            raise QingshanError(translate("ws.new.only_producers", get_lang(request)))
         carriers = tuple(t for t in (_int(form.get(f"t{k}")) for k in (1, 2, 3)) if t)
         receiver = _int(form.get("receiver_id")) or 0
         try:

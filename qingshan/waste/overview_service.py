@@ -77,6 +77,8 @@ class WasteOverview:
     flows: list[dict[str, Any]]
     alerts: list[Any]
     manifests: dict[str, int] = field(default_factory=dict)
+    #: the year's manifests past a time limit (:func:`manifest_service.overdue_counts`)
+    overdue: dict[str, int] = field(default_factory=dict)
 
     def met(self, key: str) -> bool | None:
         """Whether the region's KPI ``key`` meets its target (None: no value or target)."""
@@ -147,6 +149,7 @@ def get_overview(session: Session, scope: Scope, *, year: int | None = None) -> 
         facilities=facilities,
         flows=flows,
         alerts=alerts,
+        overdue=manifest_service.overdue_counts(session, scope, year),
     )
 
 

@@ -67,6 +67,16 @@ class CorrectionCreate(BaseModel):
     transfer_on: Day | None = None
 
 
+class OverduePublic(BaseModel):
+    """A time limit missed: ``receipt`` (危险废物转移管理办法 2021 Art. 18, 5 working days after
+    arrival) or ``paper`` (Art. 20, a paper manifest entered within 10 working days); ``open``:
+    the step is still not done."""
+
+    kind: str
+    due: date
+    open: bool
+
+
 class ManifestRowPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -90,6 +100,7 @@ class ManifestRowPublic(BaseModel):
     dest_region: str
     cross_province: bool
     legs: int
+    overdue: list[OverduePublic] = Field(default_factory=list)
 
 
 class ManifestPage(BaseModel):
@@ -184,3 +195,46 @@ class FacilityCreate(BaseModel):
     codes: list[str] = Field(min_length=1, max_length=500,
                              description="licensed codes III-SSS-CC or categories HWnn")  # fmt: skip
     methods: list[str] = Field(default_factory=list, max_length=40)
+
+
+class ApprovalCreate(BaseModel):
+    """The origin province's decision approving a cross-province transfer (固废法 2020 Art. 82;
+    危险废物转移管理办法 2021 Art. 21, 27): recorded by a province-level account."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: str = Field(min_length=1, max_length=64, description="批准文号")
+    authority: str = Field(min_length=1, max_length=100, description="审批机关")
+    approved_on: Day
+    producer_id: int = Id
+    receiver_id: int = Id
+    waste_codes: list[str] = Field(min_length=1, max_length=50,
+                                   description="codes III-SSS-CC or categories HWnn")  # fmt: skip
+    approved_t: float = Field(gt=0, le=100_000, allow_inf_nan=False)
+    requested_to: Day | None = None
+    dest_region: str | None = Field(None, pattern=r"^\d{6}$",
+                                    description="the receiving site's county (GB/T 2260)")  # fmt: skip
+
+
+class ApprovalPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: str
+    authority: str
+    authority_region: str
+    approved_on: date
+    valid_from: date
+    valid_to: date
+    producer_id: int
+    producer_name: str
+    receiver_id: int
+    receiver_name: str
+    dest_region: str
+    waste_codes: list[str]
+    approved_t: float
+    shipped_t: float
+    remaining_t: float
+    in_force: bool
+    recorded_at: datetime
+    recorded_by: str

@@ -2703,8 +2703,66 @@ _RAW |= {
     "ws.new.none": ("（不选）", "(none)"),
     "ws.new.save": ("创建联单", "Create the manifest"),
     "ws.new.only_producers": (
-        "联单由移出人（产废企业账号）创建。",
-        "A manifest is created by its producer's account.",
+        "只有移出人（产废单位）账号可新建联单；运输单位、利用处置单位和监管部门账号不能在此新建"
+        "（《危险废物转移管理办法》第三十一条）。",
+        "Only a producer's (移出人) account creates manifests here; transporters, facilities and"
+        " bureau accounts do not.",
+    ),
+    "ws.tab.approvals": ("跨省转移审批", "Cross-province approvals"),
+    "ws.overdue": ("逾期", "Overdue"),
+    "ws.overdue.receipt": (
+        "接收确认逾期：应于 {due} 前确认（运抵后 5 个工作日，《危险废物转移管理办法》第十八条）",
+        "Receipt overdue: due by {due} (5 working days after arrival, Art. 18)",
+    ),
+    "ws.overdue.receipt_open": (
+        "待接收确认已逾期：应于 {due} 前确认（运抵后 5 个工作日，《危险废物转移管理办法》第十八条）",
+        "Receipt still missing: due by {due} (5 working days after arrival, Art. 18)",
+    ),
+    "ws.overdue.paper": (
+        "纸质联单补录逾期：应于 {due} 前补录（转移完成后 10 个工作日，《危险废物转移管理办法》第二十条）",
+        "Paper manifest entered late: due by {due} (10 working days after the transfer, Art. 20)",
+    ),
+    "ws.overdue.only": ("仅逾期", "Overdue only"),
+    "ws.kpi.overdue": ("逾期联单", "Overdue manifests"),
+    "ws.kpi.overdue_note": (
+        "接收确认超过 5 个工作日或纸质联单补录超过 10 个工作日（按签章时间计算）",
+        "Receipt later than 5 working days, or a paper entry later than 10 (from the signature"
+        " times)",
+    ),
+    "ws.a.title": ("跨省转移审批", "Cross-province transfer approvals"),
+    "ws.a.note": (
+        "跨省转移危险废物须经移出地省级生态环境主管部门批准（《固体废物污染环境防治法》第八十二条）。"
+        "批准决定有效期十二个月，且不超过申请的转移期限和接受人经营许可证剩余有效期（《危险废物转移管理办法》"
+        "第二十七条）；联单须引用有效期内、移出人、接受人、废物代码一致且未超批准量的审批。",
+        "A cross-province transfer needs the origin province's approval (Solid Waste Law Art. 82),"
+        " valid twelve months and not beyond the requested period or the receiver's licence"
+        " (Transfer Measures Art. 27); a manifest must cite one in force on its date that names"
+        " its producer, receiver and code and has quantity left.",
+    ),
+    "ws.a.number": ("批准文号", "Approval no."),
+    "ws.a.authority": ("审批机关", "Authority"),
+    "ws.a.approved_on": ("批准日期", "Approved on"),
+    "ws.a.valid": ("有效期", "Valid"),
+    "ws.a.dest": ("接受地", "Destination"),
+    "ws.a.codes": ("废物代码", "Waste codes"),
+    "ws.a.approved": ("批准量(吨)", "Approved (t)"),
+    "ws.a.shipped": ("已转移(吨)", "Shipped (t)"),
+    "ws.a.remaining": ("剩余(吨)", "Remaining (t)"),
+    "ws.a.in_force": ("有效", "in force"),
+    "ws.a.not_in_force": ("不在有效期", "not in force"),
+    "ws.a.new": ("登记批准决定", "Record an approval"),
+    "ws.a.requested_to": ("申请转移期限至（可选）", "Requested period ends (optional)"),
+    "ws.a.codes_hint": (
+        "多个代码用逗号分隔，可填类别如 HW08",
+        "Comma-separated; a category such as HW08",
+    ),
+    "ws.a.dest_hint": ("接受地区县代码（GB/T 2260）", "Destination county code (GB/T 2260)"),
+    "ws.a.save": ("登记", "Record"),
+    "ws.a.saved": ("审批已登记。", "Approval recorded."),
+    "ws.a.empty": ("尚无跨省转移审批。", "No cross-province approval yet."),
+    "ws.a.only_province": (
+        "仅省级生态环境主管部门账号可登记跨省转移审批（《危险废物转移管理办法》第二十一条）。",
+        "Only a province-level account records approvals (Transfer Measures Art. 21).",
     ),
     # facilities
     "ws.f.title": ("利用处置单位能力", "Facility capacity"),

@@ -63,13 +63,13 @@ CONTENT_CHECKED = ("/evidence", "/cases/handover", "/archive/import", "/carbon/i
 #: bodies checked against the platform's records and rules, which a schema cannot say: a
 #: month inside the accounting range (carbon), a waste code in the list in force on its date,
 #: a facility's licence term and codes, whose turn it is to sign a manifest, a lot already
-#: taken out. Schema-valid values are rightly refused there (422 or 409 naming the field);
+#: taken out, a cross-province approval's parties in different provinces and its number new. Schema-valid values are rightly refused there (422 or 409 naming the field);
 #: schema-violating ones are still checked.
 RULE_CHECKED = (
     "/carbon/activity", "/carbon/peak-path/{region_code}", "/waste/manifests/{manifest_id}/signatures",
     "/waste/manifests/{manifest_id}/corrections", "/waste/facilities",
     "/waste/plans/{enterprise_id}/{year}", "/waste/declarations", "/waste/storage",
-    "/waste/storage/{lot_id}/out",
+    "/waste/storage/{lot_id}/out", "/waste/approvals",
 )  # fmt: skip
 
 

@@ -50,18 +50,19 @@ class World:
         return ManifestDraft(**base)
 
 
-def _ent(n: int, name: str, region: str, industry: Industry = Industry.CHEMICAL) -> Enterprise:
+def _ent(n: int, name: str, region: str, industry: Industry = Industry.CHEMICAL,
+         code: str = "2614") -> Enterprise:  # fmt: skip
     return Enterprise(credit_code=f"91330000MA2WAST{n:02d}X", name=name, industry=industry,
-                      industry_code="2614", region_code=region)  # fmt: skip
+                      industry_code=code, region_code=region)  # fmt: skip
 
 
 def build_world(s: Session) -> World:
     seed_regions(s)
     ents = [
         _ent(1, "西湖精细化工", "330106"),
-        _ent(2, "余杭危运物流", "330110"),
-        _ent(3, "北仑危运车队", "330206"),
-        _ent(4, "北仑危废处置中心", "330206"),
+        _ent(2, "余杭危运物流", "330110", code="5435"),  # GB/T 4754 5435 危险货物道路运输
+        _ent(3, "北仑危运车队", "330206", code="5435"),
+        _ent(4, "北仑危废处置中心", "330206", code="7724"),
         _ent(5, "镇海焚烧厂", "330211"),
         _ent(6, "温州某化工", "330302"),
     ]

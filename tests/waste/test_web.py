@@ -142,7 +142,7 @@ def test_an_unknown_code_on_the_form_is_refused_and_the_form_kept(client):
     assert 'value="999-999-99"' in r.text
     _login(client, "province")
     r = client.get("/waste/manifests/new")
-    assert "联单由移出人（产废企业账号）创建" in r.text
+    assert r.status_code == 403 and "只有移出人（产废单位）账号可新建联单" in r.text
 
 
 def test_the_list_filters_by_state_and_shows_only_the_viewers_manifests(client):
@@ -220,3 +220,92 @@ def test_the_enterprise_file_shows_the_waste_card(client, engine):
     assert "联单 1 张（未办结 1）" in card and f"/waste/manifests?e={w.producer}" in card
     page = client.get(f"/enterprises/{w.outsider}").text
     assert 'id="qs-waste-none"' in page
+
+
+def test_the_new_manifest_tab_and_page_are_for_producers_only(client):
+    # the producer sees the tab and the form; a carrier (GB/T 4754 5435) and the facility
+    # (licensed, no management plan) get neither: the page and the API answer 403
+    _login(client, "producer1")
+    assert 'id="qs-ws-tab-new"' in client.get("/waste/manifests").text
+    assert 'id="qs-ws-newform"' in client.get("/waste/manifests/new").text
+    w = client.world
+    body = {"receiver_id": w.facility, "transporter_ids": [w.carrier1],
+            "waste_code": "900-249-08", "quantity_t": 1.0, "transfer_on": _today()}  # fmt: skip
+    for user, own in (("carrier1", w.carrier1), ("facility1", w.facility)):
+        _login(client, user)
+        assert 'id="qs-ws-tab-new"' not in client.get("/waste/manifests").text
+        r = client.get("/waste/manifests/new")
+        assert r.status_code == 403 and "只有移出人（产废单位）账号可新建联单" in r.text
+        r = client.post("/waste/manifests/new", data={"waste_code": "900-249-08"})
+        assert r.status_code == 403 and 'id="qs-ws-newform"' not in r.text
+        r = client.post("/api/v1/waste/manifests", json=body | {"producer_id": own})
+        assert r.status_code == 403 and "acts for no waste producer" in r.json()["detail"]
+    _login(client, "province")  # a bureau creates through the API or a paper entry, not here
+    assert 'id="qs-ws-tab-new"' not in client.get("/waste/manifests").text
+    assert client.get("/waste/manifests/new").status_code == 403
+
+
+def test_the_province_records_an_approval_and_the_list_shows_what_is_left(client):
+    w = client.world
+    form = {"number": "浙环危转〔2026〕21号", "authority": "浙江省生态环境厅",
+            "approved_on": _today(), "producer_id": str(w.producer),
+            "receiver_id": str(w.facility), "dest_region": "320583",
+            "waste_codes": "900-249-08，HW49", "approved_t": "30"}  # fmt: skip
+    _login(client, "hangzhou")
+    r = client.post("/waste/approvals", data=form)
+    assert r.status_code == 403 and "仅省级生态环境主管部门账号可登记" in r.text
+    assert 'id="qs-ws-a-form"' not in client.get("/waste/approvals").text
+    _login(client, "province")
+    r = client.post("/waste/approvals", data=form | {"dest_region": "330206"})
+    assert r.status_code == 422 and "needs no cross-province approval" in r.text
+    assert 'value="浙环危转〔2026〕21号"' in r.text  # the form is kept
+    r = client.post("/waste/approvals", data=form, follow_redirects=False)
+    assert r.status_code == 303
+    # the producer ships 12 t citing it (the destination comes from the approval)
+    _login(client, "producer1")
+    r = client.post("/waste/manifests/new", data={
+        "waste_code": "900-249-08", "quantity_t": "12", "transfer_on": _today(),
+        "receiver_id": str(w.facility), "t1": str(w.carrier1),
+        "approval_ref": "浙环危转〔2026〕21号"}, follow_redirects=False)  # fmt: skip
+    mid = int(r.headers["location"].split("/")[-1].split("?")[0])
+    _sign(client, "producer1", mid, "submit")
+    page = client.get("/waste/approvals").text  # the producer sees the approval naming it
+    row = re.search(r'<tr data-approval="\d+" data-remaining="([\d.]+)">', page)
+    assert row is not None and float(row.group(1)) == 18.0
+    r = client.get("/api/v1/waste/approvals")
+    (a,) = r.json()
+    assert (a["approved_t"], a["shipped_t"], a["remaining_t"], a["waste_codes"]) == (
+        30.0, 12.0, 18.0, ["900-249-08", "HW49"])  # fmt: skip
+    assert client.get(f"/api/v1/waste/manifests/{mid}").json()["dest_region"] == "320583"
+    _login(client, "xihu")  # the producer's county sees it; a stranger city does not
+    assert len(client.get("/api/v1/waste/approvals").json()) == 1
+
+
+def test_overdue_manifests_are_flagged_on_the_list_the_page_and_the_overview(client, engine):
+    # arrived Wed 30 Sep 2026, never received: 5 working days (国庆 off, Sat 10 Oct worked) end
+    # Tue 13 Oct (危险废物转移管理办法 2021 Art. 18)
+    from datetime import UTC, date, datetime
+
+    from qingshan.timeutil import CST
+    from qingshan.waste.manifest_service import create_manifest, sign
+
+    w = client.world
+    at = datetime(2026, 9, 30, 10, tzinfo=CST).astimezone(UTC)
+    with session_scope(engine) as s:
+        m = create_manifest(s, w.owner(w.producer), w.draft(transporter_ids=(w.carrier1,),
+                            transfer_on=date(2026, 9, 30)), actor="producer1", at=at)  # fmt: skip
+        for who, action in ((w.producer, "submit"), (w.carrier1, "pickup"),
+                            (w.carrier1, "handover")):  # fmt: skip
+            sign(s, w.owner(who), m.id, action, at=at)
+    _login(client, "province")
+    page = client.get("/waste/manifests?overdue=yes").text
+    assert f'data-id="{m.id}"' in page and 'class="qs-ws-bad qs-ws-overdue"' in page
+    assert "待接收确认已逾期：应于 2026-10-13 前确认" in page  # the badge's title
+    assert 'class="qs-ws-bad qs-ws-overdue"' not in client.get("/waste/manifests?state=draft").text
+    detail = client.get(f"/waste/manifests/{m.id}").text
+    assert 'id="qs-ws-overdue"' in detail and "2026-10-13" in detail
+    overview = client.get("/waste?year=2026").text
+    assert re.search(r'id="qs-ws-overdue-count".*?data-value="1"', overview, re.S)
+    assert client.get(f"/api/v1/waste/manifests/{m.id}").json()["overdue"] == [
+        {"kind": "receipt", "due": "2026-10-13", "open": True}
+    ]
