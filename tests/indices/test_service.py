@@ -239,3 +239,41 @@ def test_the_job_runs_on_the_recent_window(engine, tmp_path):
     again = run_indices(JobContext(settings=settings, engine=engine))
     assert again == "0 index rows written (aqi 0, aqi-primary 0, cwqi 0, water-class 0)"
     assert CWQI == "idx-cwqi"
+
+
+def test_daily_water_class_from_the_rollups_daily_means(engine, tmp_path):
+    """A section's day class comes from its daily mean series (the roll-ups'), its hour class
+    from the samples: NH3-N 0.4 mg/L at 08:00 CST is class II (0.15 < 0.4 ≤ 0.5, GB 3838-2002
+    Table 1), 1.2 at 12:00 class IV, the day's mean 0.8 class III (0.5 < 0.8 ≤ 1.0)."""
+    store = ObservationStore(tmp_path / "obs")
+    with session_scope(engine) as s:
+        seed_regions(s)
+        site = Site(code="W01", name="W01", kind=SiteKind.WATER_SECTION,
+                    control_level=ControlLevel.PROVINCIAL, region_code="330106",
+                    attrs={"water_body": "river"})  # fmt: skip
+        s.add(site)
+        s.flush()
+        made = ensure_series(s, [(site.id, "w21003", p, "mg/L") for p in (Period.HOUR, Period.DAY)])
+        hour_id, day_id = (
+            made[(site.id, "w21003", Period.HOUR)].id,
+            made[(site.id, "w21003", Period.DAY)].id,
+        )
+    day0 = pd.Timestamp("2026-05-31 16:00", tz="UTC")  # 2026-06-01 00:00 CST
+    store.append(pd.DataFrame({
+        "series_id": [hour_id, hour_id, day_id],
+        "time": [day0 + pd.Timedelta(hours=8), day0 + pd.Timedelta(hours=12), day0],
+        "period": ["hour", "hour", "day"], "value": [0.4, 1.2, 0.8], "raw_value": [0.4, 1.2, 0.8],
+    }), "water")  # fmt: skip
+    n = indices_for_partition(store, engine, "water", date(2026, 6, 1), sites=["W01"])
+    n += indices_for_partition(store, engine, "water", date(2026, 5, 31), sites=["W01"])
+    assert n == 3
+    assert _stored(engine, store, WATER_CLASS, "W01", "hour")["value"].tolist() == [2.0, 4.0]
+    day = _stored(engine, store, WATER_CLASS, "W01", "day")
+    assert day["value"].tolist() == [3.0] and day["time"].tolist() == [day0]
+    # the city's CWQI needs the month's means (none stored here): no row, no error
+    assert (
+        compute_indices(
+            store, engine, day0.to_pydatetime(), (day0 + pd.Timedelta(days=1)).to_pydatetime()
+        ).rows_written
+        == 0
+    )
