@@ -265,6 +265,23 @@ def test_clear_errors(live, window, capsys):
         held.release()
 
 
+def test_sites(small_demo_dir, batched, window, tmp_path):
+    """``--sites``: only the series of the given sites, equal to the whole batch's rows."""
+    _, start, end = window
+    settings = _copy(small_demo_dir, tmp_path / "data")
+    with sqlite3.connect(settings.data_dir / "qingshan.db") as con:
+        code, site_id = con.execute(
+            "select code, id from site where kind = 'AIR_STATION' order by code limit 1"
+        ).fetchone()
+    report = run_batch(settings, ["rollups"], start, end, sites=[code], workers=1, progress=False)
+    assert report.sites == [code]
+    assert report.kinds["rollups"].partitions == 3 + len({start.month, end.month})  # air only
+    got = rollup_rows(settings)
+    assert set(got["site_id"]) == {site_id}
+    whole = rollup_rows(batched[0])
+    assert_same_rollups(got, whole[whole["site_id"] == site_id].reset_index(drop=True))
+
+
 def test_indices_equal_the_live_computation(live, batched, window):
     """Last in the module: it adds the indices to the copies the tests above compare."""
     from qingshan.indices.service import compute_indices
