@@ -32,11 +32,12 @@ from qingshan.sim.demo_carbon import demo_months
 from qingshan.sim.demo_waste_plan import FACILITIES, TRANSPORTERS, WastePlanned, plan_waste
 from qingshan.sim.names import credit_code
 from qingshan.timeutil import CST, as_cst
-from qingshan.waste import facility_service, ledger_service, manifest_service
+from qingshan.waste import approval_service, facility_service, ledger_service, manifest_service
+from qingshan.waste.approval_service import ApprovalSpec
 from qingshan.waste.facility_service import FacilitySpec
 from qingshan.waste.ledger_service import DeclarationIn
 from qingshan.waste.manifest_service import ManifestDraft
-from qingshan.waste.models import WasteFacility
+from qingshan.waste.models import WasteFacility, WasteManifest
 
 __all__ = ["WASTE_ACCOUNTS", "DemoWaste", "seed_demo_waste"]
 
@@ -49,6 +50,11 @@ WASTE_ACCOUNTS = {
 #: planted short receipts: received = shipped × this (beyond the 5 % tolerance)
 SHORT = 0.85
 PROVINCE = Scope(region_code="330000", role=Role.PROVINCE, username="demo")
+#: the out-of-province facility: its archive record (the archive holds only the province's
+#: enterprises) in 长兴县, its plant in 江苏省宜兴市 (GB/T 2260 320282), where its manifests go
+CROSS_FACILITY = ("330522", "宜兴苏浙危废处置有限公司", "320282")
+#: how many producers (湖州 first, then 嘉兴) ship across the provincial line
+CROSS_PRODUCERS = 2
 
 
 def _operator(enterprise_id: int) -> str:
@@ -71,13 +77,17 @@ class DemoWaste:
     refused: int
     balance_cases: int
     seconds: float
+    #: cross-province approvals recorded, manifests citing them
+    approvals: int = 0
+    cross_province: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.producers} producers, {self.transporters} transporters, {self.facilities} "
             f"facilities, {self.declarations} declarations, {self.lots} storage lots, "
             f"{self.manifests} manifests ({self.signatures} signatures, {self.refused} refused), "
-            f"{self.points} collection points, {self.balance_cases} balance findings "
+            f"{self.points} collection points, {self.approvals} cross-province approvals "
+            f"({self.cross_province} manifests), {self.balance_cases} balance findings "
             f"in {self.seconds:.1f} s"
         )
 
@@ -144,17 +154,23 @@ def seed_demo_waste(
                 capacity_t_per_year=f.capacity_t, codes=f.codes, methods=f.methods))  # fmt: skip
         decls, lots = _ledger(session, plan, months, today)
         points = _points(session, plan, carriers, months)
+        cross = _cross_province(session, plan, months, today, rng)
         manifests, signatures, refused = _manifests(
-            session, plan, months, carriers, plants, today, sink
+            session, plan, months, carriers, plants, today, sink, cross
         )
-        _facility_processing(session, plants, months, today)
+        _facility_processing(session, [*plants, *cross.receivers()], months, today)
         balance = 0
         if sink is not None:
             run = ledger_service.run_balance_checks(session, sink, months[-1])
             balance = int(getattr(run, "cases", 0) or 0) if not isinstance(run, int) else run
         _accounts(session, plan, carriers, plants, password)
+        cited = int(session.scalar(select(func.count()).select_from(WasteManifest)
+                                   .where(WasteManifest.approval_ref.is_not(None))) or 0)  # fmt: skip
     return DemoWaste(
-        producers=len(plan.producers), transporters=len(carriers), facilities=len(plants),
+        producers=len(plan.producers), transporters=len(carriers),
+        facilities=len(plants) + len(cross.receivers()),
+        approvals=sum(len(v) for v in (cross.approvals or {}).values()),
+        cross_province=cited,
         declarations=decls, lots=lots, manifests=manifests, signatures=signatures,
         points=points, refused=refused, balance_cases=balance,
         seconds=time.monotonic() - started,
@@ -237,9 +253,78 @@ def _points(session, plan: WastePlanned, carriers: list[int], months: list[date]
     return len(plan.points)
 
 
+@dataclass(frozen=True)
+class _Cross:
+    """The cross-province part of the demo: the facility's enterprise id, and per producer its
+    approvals as (number, last valid day), oldest first."""
+
+    facility_id: int | None = None
+    approvals: dict[int, list[tuple[str, date]]] | None = None
+
+    def receivers(self) -> list[int]:
+        return [] if self.facility_id is None else [self.facility_id]
+
+    def approval_for(self, producer_id: int, on: date) -> str | None:
+        """The number of the producer's approval in force on ``on`` (None: not a cross one)."""
+        for number, valid_to in (self.approvals or {}).get(producer_id, []):
+            if on <= valid_to:
+                return number
+        return None
+
+
+def _cross_province(session, plan: WastePlanned, months: list[date], today: date,
+                    rng: np.random.Generator) -> _Cross:  # fmt: skip
+    """Two producers (湖州 first, then 嘉兴; not the accounts' producer nor a planted one) ship
+    to a facility across the line in 江苏宜兴, under the province's approvals (危险废物转移管理
+    办法 2021 Art. 27): one for the first half-year (its requested period ends with month 6),
+    a renewal from month 7 (twelve months); each for the producer's codes and 1.2 × what it
+    generates in the period and the three months before (lots stored then ship in it)."""
+    skip = {_account_producer(plan), plan.dumping_id, plan.late_storage_id}
+    chosen = sorted((p for p in plan.producers
+                     if p.enterprise.region_code[:4] in ("3305", "3304")
+                     and p.enterprise.id not in skip and not p.small),
+                    key=lambda p: (p.enterprise.region_code[:4] != "3305", p.enterprise.id)
+                    )[:CROSS_PRODUCERS]  # fmt: skip
+    if not chosen:
+        return _Cross()
+    county, name, plant = CROSS_FACILITY
+    e = Enterprise(
+        credit_code=credit_code(rng, county), name=name, industry=Industry.CHEMICAL,
+        industry_code="7724", region_code=county, address="江苏省宜兴市", longitude=119.82,
+        latitude=31.34, key_unit=True, key_categories=["risk"], contacts=[], status="operating",
+    )  # fmt: skip
+    session.add(e)
+    session.flush()
+    forget_directory(session)
+    categories = sorted({f"HW{c[-2:]}" for p in chosen for c, _, _ in p.codes})
+    facility_service.register_facility(session, PROVINCE, FacilitySpec(
+        enterprise_id=e.id, licence_no="苏危废经第320282001号",
+        licence_valid_from=date(months[0].year - 2, 1, 1),
+        licence_valid_to=date(today.year + 3, 12, 31), capacity_t_per_year=6000.0,
+        codes=tuple(categories), methods=("D10", "R9")))  # fmt: skip
+    approvals: dict[int, list[tuple[str, date]]] = {}
+    half = len(months) // 2
+    for k, p in enumerate(chosen, start=1):
+        eid = p.enterprise.id
+        codes = tuple(c for c, _, _ in p.codes)
+        for part, (first, last) in enumerate(((0, half), (half, len(months))), start=1):
+            # a shipment may take out lots stored up to a few months before: 3 months more
+            generated = sum(sum(plan.generation[(eid, c)][max(0, first - 3) : last]) for c in codes)
+            approved_on = months[first] - timedelta(days=10)
+            ends = (months[half] - timedelta(days=1)) if part == 1 else None
+            view = approval_service.record_approval(session, PROVINCE, ApprovalSpec(
+                number=f"浙环危转〔{approved_on.year}〕{k * 10 + part}号",
+                authority="浙江省生态环境厅", approved_on=approved_on, producer_id=eid,
+                receiver_id=e.id, waste_codes=codes,
+                approved_t=max(1.0, round(1.2 * generated + 0.5)), requested_to=ends,
+                dest_region=plant), actor="demo", at=_at(approved_on, 10.0))  # fmt: skip
+            approvals.setdefault(eid, []).append((view.number, view.valid_to))
+    return _Cross(facility_id=e.id, approvals=approvals)
+
+
 def _manifests(
     session, plan: WastePlanned, months: list[date], carriers: list[int], plants: list[int],
-    today: date, sink: CaseSink | None,
+    today: date, sink: CaseSink | None, cross: _Cross | None = None,
 ) -> tuple[int, int, int]:  # fmt: skip
     """Every shipment as a manifest signed in turn at its day's hours; a fifth of the last
     month's shipments are moved into the past week and stop part-way (submitted, in transit,
@@ -266,11 +351,15 @@ def _manifests(
             continue
         producer = Scope(region_code="330000", role=Role.ENTERPRISE, enterprise_id=s.producer_id,
                          username=_operator(s.producer_id))  # fmt: skip
+        approval = None if cross is None else cross.approval_for(s.producer_id, on)
+        receiver = plants[s.facility] if approval is None or cross is None else cross.facility_id
+        assert receiver is not None
         view = manifest_service.create_manifest(
             session, producer,
-            ManifestDraft(producer_id=s.producer_id, receiver_id=plants[s.facility],
+            ManifestDraft(producer_id=s.producer_id, receiver_id=receiver,
                           transporter_ids=tuple(carriers[t] for t in s.transporters),
-                          waste_code=s.code, quantity_t=q, transfer_on=on),
+                          waste_code=s.code, quantity_t=q, transfer_on=on,
+                          approval_ref=approval),
             actor="demo", at=_at(on, 8.5),
         )  # fmt: skip
         n += 1
@@ -279,8 +368,8 @@ def _manifests(
         carrier = Scope(region_code="330000", role=Role.ENTERPRISE,
                         enterprise_id=carriers[s.transporters[0]],
                         username=_operator(carriers[s.transporters[0]]))  # fmt: skip
-        plant = Scope(region_code="330000", role=Role.ENTERPRISE, enterprise_id=plants[s.facility],
-                      username=_operator(plants[s.facility]))  # fmt: skip
+        plant = Scope(region_code="330000", role=Role.ENTERPRISE, enterprise_id=receiver,
+                      username=_operator(receiver))  # fmt: skip
         received = q if j not in short else round(q * SHORT, 3)
         received = round(received * (1 + float(rng_noise(j))), 3) if j not in short else received
         if age > 3 or j % 3:

@@ -25,7 +25,7 @@ from qingshan.geo.regions import seed_regions
 from qingshan.sim.demo_carbon import demo_months
 from qingshan.sim.demo_waste import seed_demo_waste
 from qingshan.sim.demo_waste_plan import FACILITIES, plan_waste
-from qingshan.waste import ledger_service, manifest_service
+from qingshan.waste import approval_service, ledger_service, manifest_service
 from qingshan.waste.manifest import ManifestState
 from qingshan.waste.manifest_service import ManifestFilters
 from qingshan.waste.models import WasteDeclaration, WasteFacility, WasteManifest, WasteSignature
@@ -77,12 +77,13 @@ def test_the_plan_ships_every_waste_to_a_facility_licensed_for_it():
 
 def test_the_demo_writes_through_the_services(demo):
     engine, seeded = demo
-    assert (seeded.transporters, seeded.facilities) == (9, 10)
+    # ten facilities in the province and one across the line (江苏宜兴)
+    assert (seeded.transporters, seeded.facilities) == (9, 11)
     with session_scope(engine) as s:
         kinds = dict(s.execute(select(Enterprise.industry_code, func.count())
                                .group_by(Enterprise.industry_code)).all())  # fmt: skip
-        assert (kinds["5435"], kinds["7724"]) == (9, 10)
-        assert s.scalar(select(func.count()).select_from(WasteFacility)) == 10
+        assert (kinds["5435"], kinds["7724"]) == (9, 11)
+        assert s.scalar(select(func.count()).select_from(WasteFacility)) == 11
         months = {m for (m,) in s.execute(select(WasteDeclaration.month).distinct())}
         assert months == set(demo_months(NOW))
         assert s.scalar(select(func.count()).select_from(WasteManifest)) == seeded.manifests
@@ -126,3 +127,20 @@ def test_the_three_waste_accounts_act_for_their_enterprises(demo):
         assert names[users["waste-facility"].enterprise_id] == "杭州青源危废处置有限公司"
         mine = Scope("330000", Role.ENTERPRISE, enterprise_id=users["waste-producer"].enterprise_id)
         assert manifest_service.list_manifests(s, mine, ManifestFilters()).total > 0
+
+
+def test_cross_province_manifests_cite_approvals_in_force_with_quantity_left(demo):
+    # two producers (嘉兴 here: the small province has no 湖州 one), two approvals each (the
+    # first half-year, its renewal); every cross-province manifest cites one and was submitted
+    engine, seeded = demo
+    assert seeded.approvals == 4 and seeded.cross_province > 0
+    with session_scope(engine) as s:
+        approvals = approval_service.approvals(s, PROVINCE, on=NOW.date())
+        assert len(approvals) == 4 and all(a.remaining_t >= 0 for a in approvals)
+        assert sum(a.shipped_t for a in approvals) > 0
+        assert sum(a.in_force for a in approvals) == 2  # the renewals
+        cross = manifest_service.list_manifests(
+            s, PROVINCE, ManifestFilters(cross_province=True, limit=10000))  # fmt: skip
+        assert cross.total == seeded.cross_province
+        assert all(r.dest_region == "320282" and r.state is not ManifestState.DRAFT
+                   for r in cross.items)  # fmt: skip
