@@ -101,6 +101,10 @@ KILL_POINTS = [
     # qc: a verdict stored but not committed; the first batch of outlets committed
     ("qc", "in_transaction", "qingshan.qc.service:store_judgement", "after", 1),
     ("qc", "after_batch", "qingshan.qc.jobs:session_scope", "exit", 2),
+    # indices: the derived series registered, nothing written; the hourly AQI rows written, the
+    # primary pollutants' and the day's not
+    ("indices", "registered", "qingshan.indices.service:session_scope", "exit", 1),
+    ("indices", "after_write", "qingshan.timeseries.store:ObservationStore.append", "after", 1),
 ]
 
 
@@ -216,5 +220,6 @@ def test_kill_9_at_a_step_then_rerun_equals_a_clean_run(tmp_path, job, step, tar
         "rollups": len(clean["obs"]) > len(before["obs"]) and clean["latest"] != before["latest"],
         "compact": len(list((settings.observations_dir).rglob("compact-*.parquet"))) >= 2,
         "qc": len(clean["judged"]) >= OUTLETS and clean["events"] > 0,
+        "indices": len(clean["obs"]) > len(before["obs"]),
     }
     assert changed[job]
