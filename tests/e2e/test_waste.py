@@ -21,6 +21,7 @@ from qingshan.db.engine import make_engine, session_scope
 from qingshan.db.migrate import upgrade
 from qingshan.geo.regions import seed_regions
 from qingshan.waste.facility_service import FacilitySpec, register_facility
+from qingshan.waste.ledger_service import file_plan
 
 from .conftest import running_server
 from .helpers import login_as, new_page
@@ -53,6 +54,9 @@ def waste_site(tmp_path_factory):
             enterprise_id=facility, licence_no="浙危废经第3302000001号",
             licence_valid_from=date(2024, 1, 1), licence_valid_to=date(2030, 12, 31),
             capacity_t_per_year=600.0, codes=("HW08",), methods=("D10",)))  # fmt: skip
+        # the producer's management plan: it makes it a 移出人 the approval form lists
+        file_plan(s, Scope("330000", Role.PROVINCE, username="province"), producer,
+                  date.today().year, {"900-249-08": 150.0}, actor="province")  # fmt: skip
         for name, role, region, ent in (("province", Role.PROVINCE, "330000", None),
                                         ("producer", Role.ENTERPRISE, "330106", producer),
                                         ("carrier", Role.ENTERPRISE, "330110", carrier),
@@ -87,6 +91,7 @@ def test_three_parties_sign_a_manifest_in_their_own_browsers(browser, waste_site
     producer.fill("input[name='quantity_t']", "12.5")
     producer.select_option("select[name='receiver_id']", label="北仑危废处置中心 · 北仑区 · HW08")
     producer.select_option("select[name='t1']", label="余杭危运物流 · 余杭区")
+    assert producer.locator("#qs-ws-tab-new").count() == 1
     with producer.expect_navigation():
         producer.locator("#qs-ws-newform button[type='submit']").click()
     assert producer.locator("#qs-ws-done").inner_text() == "联单已创建。"
@@ -97,6 +102,7 @@ def test_three_parties_sign_a_manifest_in_their_own_browsers(browser, waste_site
 
     carrier = _as(browser, url, "carrier", 390, 844)  # the driver's phone
     _sign(carrier, url, mid, "pickup")
+    assert carrier.locator("#qs-ws-tab-new").count() == 0  # a carrier creates no manifest
     assert carrier.locator("#qs-ws-state").inner_text() == "运输中"
     _sign(carrier, url, mid, "handover")
     assert carrier.locator("#qs-ws-waiting").inner_text() == "等待签章：接受人"
@@ -135,3 +141,33 @@ def test_three_parties_sign_a_manifest_in_their_own_browsers(browser, waste_site
     assert (flow["fromName"], flow["toName"], flow["t"]) == ("杭州市", "宁波市", 12.4)
     assert page.qs_errors == []
     page.context.close()
+
+
+def test_the_province_records_a_cross_province_approval_on_its_page(browser, waste_site):
+    # 30 t of 900-249-08 from 西湖精细化工 to the 北仑 facility's plant across the line (江苏昆山
+    # 320583); nothing shipped yet, so 30 t are left; in force twelve months from today
+    url = waste_site
+    page = _as(browser, url, "province")
+    page.goto(f"{url}/waste/approvals")
+    assert page.locator("#qs-ws-a-empty").count() == 1
+    page.fill("#qs-ws-a-form input[name='number']", "浙环危转〔2026〕88号")
+    page.fill("#qs-ws-a-form input[name='approved_on']", date.today().isoformat())
+    page.select_option("#qs-ws-a-form select[name='producer_id']", label="西湖精细化工 · 西湖区")
+    page.fill("#qs-ws-a-form input[name='dest_region']", "320583")
+    page.fill("#qs-ws-a-form input[name='waste_codes']", "900-249-08")
+    page.fill("#qs-ws-a-form input[name='approved_t']", "30")
+    with page.expect_navigation():
+        page.locator("#qs-ws-a-form button[type='submit']").click()
+    assert page.locator("#qs-ws-done").inner_text() == "审批已登记。"
+    row = page.locator("#qs-ws-approvals tbody tr")
+    assert row.count() == 1 and row.get_attribute("data-remaining") == "30.0"
+    assert "有效" in row.inner_text() and "浙环危转〔2026〕88号" in row.inner_text()
+    assert page.qs_errors == []
+    page.context.close()
+    phone = _as(browser, url, "producer", 390, 844)  # the producer reads it on a phone
+    phone.goto(f"{url}/waste/approvals")
+    assert phone.locator("#qs-ws-approvals tbody tr").count() == 1
+    assert phone.locator("#qs-ws-a-form").count() == 0
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert phone.qs_errors == []
+    phone.context.close()
