@@ -10,7 +10,7 @@ from qingshan.db.migrate import current_revision, head_revision
 from qingshan.db.migrate import upgrade as run_upgrade
 
 app = typer.Typer(help="关系库 The relational store (migrations).", no_args_is_help=True)
-console = Console()
+console = Console(soft_wrap=True)  # a revision line is one line, whatever the terminal's width
 
 
 @app.command()
