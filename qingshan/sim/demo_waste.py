@@ -3,7 +3,8 @@ transporters and facilities of :mod:`qingshan.sim.demo_waste_plan` added as demo
 (facilities registered with their licences), the producers' annual plans, twelve months of
 declarations and storage lots, collection points in most counties, and the manifests of the
 year signed party by party at their historical times (a fifth of the last month's shipments
-moved into the past week and left part-way, so every state shows). Planted for the checks to find: three receipts short by 15 % (cases through
+moved into the past week and left part-way, so every state shows). Planted for the checks to find: two receipts confirmed nine days after arrival (逾期:
+past the five working days of 危险废物转移管理办法 2021 Art. 18), three receipts short by 15 % (cases through
 the sink), one lot stored past its year, one submission to a facility not licensed for the
 code (refused, the draft kept), one producer that declares and never ships with no stock
 growing (the dumping pattern, found by the balance check run on the last full month). Three
@@ -337,6 +338,7 @@ def _manifests(
     n = signatures = refused = 0
     mine = _account_producer(plan)  # the waste accounts' producer: its last ones under way
     short = {len(plan.shipments) // 4, len(plan.shipments) // 2, 3 * len(plan.shipments) // 4}
+    late = {len(plan.shipments) // 3, 2 * len(plan.shipments) // 3}
     for j, s in enumerate(plan.shipments):
         share = shares[(s.producer_id, s.code)]
         on = s.on
@@ -374,11 +376,14 @@ def _manifests(
         received = round(received * (1 + float(rng_noise(j))), 3) if j not in short else received
         if age > 3 or j % 3:
             steps.append((carrier, "pickup", 10.0, {}))
+        # planted: two receipts confirmed nine days after arrival, past the five working days
+        # of 危险废物转移管理办法 2021 Art. 18 (flagged 逾期 from the signature times)
+        delay = 24.0 * 9 if j in late and age > 14 else 0.0
         if age > 5 or (age > 3 and j % 2):
             steps.append((carrier, "handover", 15.0, {}))
-            steps.append((plant, "receive", 16.0, {"quantity_t": received}))
+            steps.append((plant, "receive", 16.0 + delay, {"quantity_t": received}))
         if age > 10:
-            steps.append((producer, "close", 33.0, {}))
+            steps.append((producer, "close", 33.0 + delay, {}))
         for who, action, hour, extra in steps:
             manifest_service.sign(session, who, view.id, action, sink=sink,
                                   at=_at(on, hour), **extra)  # fmt: skip

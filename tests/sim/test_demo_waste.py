@@ -144,3 +144,14 @@ def test_cross_province_manifests_cite_approvals_in_force_with_quantity_left(dem
         assert cross.total == seeded.cross_province
         assert all(r.dest_region == "320282" and r.state is not ManifestState.DRAFT
                    for r in cross.items)  # fmt: skip
+
+
+def test_the_late_receipts_are_flagged(demo):
+    # two receipts signed nine days after arrival: past five working days (Art. 18)
+    engine, _ = demo
+    with session_scope(engine) as s:
+        counts = {k: 0 for k in ("receipt_open", "receipt_late", "paper_late", "manifests")}
+        for year in {m.year for m in demo_months(NOW)}:
+            for k, v in manifest_service.overdue_counts(s, PROVINCE, year, NOW.date()).items():
+                counts[k] += v
+    assert counts == {"receipt_open": 0, "receipt_late": 2, "paper_late": 0, "manifests": 2}
