@@ -243,8 +243,9 @@ def is_cross_province(origin_region: str, dest_region: str) -> bool:
 
 
 def manifest_number(year: int, region_code: str, serial: int) -> str:
-    """The 14-digit manifest number: year (4) + province (2) + city (2) + serial (6), per
-    危险废物转移管理办法 (2021) [U]. ``region_code``: the producer's county or city (GB/T 2260)."""
+    """The 14-digit manifest number: year (4) + province (2) + city (2) + serial (6) numbered
+    per city, per 危险废物转移管理办法 (2021) Art. 15. ``region_code``: the producer's county or
+    city (GB/T 2260)."""
     if not 1 <= serial <= 999_999:
         raise ManifestInvalid(f"serial {serial} outside 1..999999", field="number")
     return f"{year:04d}{region_code[:4]}{serial:06d}"

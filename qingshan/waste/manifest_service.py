@@ -9,11 +9,11 @@ Rules (危险废物转移管理办法 2021; 固废法 2020 Art. 82; the lifecycl
   **Who may sign**: a user linked to the party's enterprise (``User.enterprise_ids``), or a
   bureau account (province, city, county) whose region holds the manifest's origin or
   destination, entering a **paper** manifest (``paper=True``, a note naming the paper form; the
-  办法 allows paper when the system is down, entered within 10 working days [U]). Anyone else:
+  办法 allows paper when the system is down, entered within 10 working days, Art. 20 ¶2). Anyone else:
   :class:`~qingshan.waste.errors.NotAParty` (403);
 - submission checks the code on the transfer date (``validate_code``), the receiver's licence
   (:func:`~qingshan.waste.facility_service.check_licence`) and, across a provincial line, the
-  approval reference (Art. 82);
+  recorded approval it cites (Art. 82; :func:`~qingshan.waste.approval_service.check_manifest`);
 - the receiver's ``receive`` records the quantity received; a discrepancy beyond the tolerance
   (5 %, ``data/manifest_rules.json``) or a rejection is reported to the case sink (source
   ``waste``, category ``solid_waste`` of ``cases/data/rules.json``);
