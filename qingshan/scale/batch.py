@@ -480,7 +480,7 @@ def run_batch(
     parts = plan_partitions(
         kinds, [(p.stream, p.date) for p in layout], start, end, site_streams or None
     )
-    key = run_key(kinds, start, end, sites)
+    key = run_key(kinds, start, end, sorted(site_streams) if sites is not None else None)
     root = batch_dir(settings)
     run_dir = f"{root}/runs/{key}"
     report = BatchReport(
@@ -534,11 +534,12 @@ def run_batch(
                 console,
             )
         report.peak_rss = {addr: int(v) for addr, v in client.run(peak_rss).items()}
-    report.seconds = round(time.perf_counter() - t_run, 3)
-    fs, rd = _fs(run_dir)
-    if fs.exists(rd):
-        fs.rm(rd, recursive=True)
-    _write_atomic(f"{root}/runs/{key}.json", report.as_dict())
+        report.seconds = round(time.perf_counter() - t_run, 3)
+        # complete: the report stays, the markers go (under the locks: no other run sees them)
+        _write_atomic(f"{root}/runs/{key}.json", report.as_dict())
+        fs, rd = _fs(run_dir)
+        if fs.exists(rd):
+            fs.rm(rd, recursive=True)
     return report
 
 
