@@ -46,10 +46,14 @@ TARGETS: dict[str, tuple[str, str, float]] = {
 
 
 def region_label(code: str, lang: str) -> str:
-    """A region's name in ``lang`` (the code itself when unknown)."""
+    """A region's name in ``lang``; a code the geography does not hold (another province's
+    county, a cross-province destination) is shown as the code marked 省外 / out of province,
+    any other unknown one as the code itself."""
     try:
         r = get_region(code)
     except Exception:  # noqa: BLE001 — a label never breaks a page
+        if len(code) == 6 and code.isdigit() and not code.startswith("33"):
+            return f"{code} (out of province)" if lang == "en" else f"{code}（省外）"
         return code
     return r.name_en if lang == "en" else r.name
 

@@ -272,6 +272,7 @@ def test_the_province_records_an_approval_and_the_list_shows_what_is_left(client
     page = client.get("/waste/approvals").text  # the producer sees the approval naming it
     row = re.search(r'<tr data-approval="\d+" data-remaining="([\d.]+)">', page)
     assert row is not None and float(row.group(1)) == 18.0
+    assert "320583（省外）" in page  # a destination the province's geography does not hold
     r = client.get("/api/v1/waste/approvals")
     (a,) = r.json()
     assert (a["approved_t"], a["shipped_t"], a["remaining_t"], a["waste_codes"]) == (
