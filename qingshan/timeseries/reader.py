@@ -225,8 +225,12 @@ def read_rows(
             if not layout.exists(path, cache.fs):
                 raise FilesChanged() from exc
             raise CorruptFileError(path, f"{type(exc).__name__}: {exc}") from exc
-        mask = _mask(table, ids, t0, t1, period)
-        if mask is not None:
+        # the footer statistics tell when every row read is inside the time range: a whole-
+        # partition scan then filters nothing (a filter copies every column)
+        inside0 = t0 is None or bool((info.t_min[rgs] >= t0).all())
+        inside1 = t1 is None or bool((info.t_max[rgs] < t1).all())
+        mask = _mask(table, ids, None if inside0 else t0, None if inside1 else t1, period)
+        if mask is not None and not pc.all(mask).as_py():
             table = table.filter(mask)
         if table.num_rows == 0:
             return None
