@@ -37,6 +37,8 @@ from qingshan.scale.errors import BatchRunning, SchedulerUnreachable, UnknownSit
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, utcnow
 
+pytestmark = pytest.mark.slow  # real Dask worker processes and a demo copy per test
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 #: the window of the live jobs' runs: the ``qc`` job's own lookback, and the roll-ups' given
