@@ -536,16 +536,16 @@ class SignOutcome:
 def _chain_of(session: Session, manifest_id: int
               ) -> tuple[list[WasteManifest], list[WasteSignature]]:  # fmt: skip
     """The versions of ``manifest_id``'s number (by version) and their signatures (in signing
-    order), in one read; both empty when there is no such manifest."""
-    this = aliased(WasteManifest)
-    number = select(this.number).where(this.id == manifest_id).scalar_subquery()
-    rows = session.execute(
-        select(WasteManifest, WasteSignature)
-        .outerjoin(WasteSignature, WasteSignature.manifest_id == WasteManifest.id)
-        .where(WasteManifest.number == number)
-    ).all()
-    versions = sorted({v.id: v for v, _ in rows}.values(), key=lambda v: v.version)
-    sigs = sorted((g for _, g in rows if g is not None), key=lambda g: (g.signed_at, g.id))
+    order); both empty when there is no such manifest. Two indexed reads (the manifest itself
+    usually comes from the session): measured faster than one joined two-entity read."""
+    m = session.get(WasteManifest, manifest_id)
+    if m is None:
+        return [], []
+    versions = _versions(session, m.number)
+    sigs = list(session.scalars(
+        select(WasteSignature).where(WasteSignature.manifest_id.in_([v.id for v in versions]))
+        .order_by(WasteSignature.signed_at, WasteSignature.id)
+    ))  # fmt: skip
     return versions, sigs
 
 
@@ -556,8 +556,8 @@ def sign(session: Session, user: User | Scope, manifest_id: int, action: str, *,
     among those ``user`` acts for. See the module's rules; raises NotAParty (403),
     IllegalManifestStep (409), UnlicensedFacility / ApprovalRequired / ManifestInvalid (422).
 
-    Cost: O(this manifest) — two reads (its versions with their signatures, its legs) and one
-    insert; the full view is not rebuilt (call :func:`manifest_detail` for it)."""
+    Cost: O(this manifest) — its versions, their signatures and its legs (three indexed reads)
+    and one insert; the full view is not rebuilt (call :func:`manifest_detail` for it)."""
     scope = user if isinstance(user, Scope) else scope_of(user)
     versions, sigs = _chain_of(session, manifest_id)
     m = next((v for v in versions if v.id == manifest_id), None)
