@@ -41,17 +41,17 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from mlforecast import MLForecast
-from mlforecast.lag_transforms import RollingMax, RollingMean, RollingStd
 
 from qingshan.forecast.daily import VARIABLES, BadInput, city_daily, daily_report
 from qingshan.forecast.holidays import day_features
 from qingshan.forecast.weather import WEATHER_VARIABLES, weather_columns
+
+if TYPE_CHECKING:  # LightGBM and mlforecast (~1 s of imports) load when a model is fitted
+    import lightgbm as lgb
 
 __all__ = [
     "AirModel", "COLUMNS", "HORIZONS", "QUANTILES", "city_daily", "fit_air_model", "forecast_air",
@@ -192,6 +192,9 @@ def _is_target(column: str) -> bool:
 def _features(frame: pd.DataFrame, max_horizon: int) -> pd.DataFrame:
     """mlforecast's features and direct targets ``y0 … y{h-1}`` (the row's day and the days
     after it) of an mlforecast frame."""
+    from mlforecast import MLForecast
+    from mlforecast.lag_transforms import RollingMax, RollingMean, RollingStd
+
     mlf = MLForecast(
         models=[],
         freq="D",
@@ -238,6 +241,8 @@ def fit_air_model(
     n_estimators : int, optional
         Trees per model (tests use few).
     """
+    import lightgbm as lgb
+
     full = _complete(daily)
     n_days = full["day"].nunique()
     if n_days < HISTORY_DAYS + max_horizon + 7:

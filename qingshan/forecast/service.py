@@ -26,10 +26,10 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
-import lightgbm
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -60,7 +60,7 @@ TRAIN_DAYS = 365
 """Days of city daily values the model is fitted on."""
 AHEAD = (1, 2, 3)
 """Days ahead of the issue day that a forecast covers."""
-MODEL = ForecastModel("lightgbm-global-quantile", f"1+lightgbm{lightgbm.__version__}")
+MODEL = ForecastModel("lightgbm-global-quantile", f"1+lightgbm{package_version('lightgbm')}")
 FORECAST_VARIABLES = (*VARIABLES, "AQI")
 
 

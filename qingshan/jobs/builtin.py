@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from qingshan.db.engine import session_scope
 from qingshan.jobs.job import JobContext
-from qingshan.monitoring.models import STREAM_OF_KIND, Period, Series, Site
-from qingshan.monitoring.registry import DERIVED_PREFIX, ensure_series, update_latest
+from qingshan.monitoring.models import Period
+from qingshan.monitoring.registry import rollup_series_maps, update_latest
 from qingshan.timeseries.rollup_job import rollup
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import utcnow
@@ -40,24 +38,8 @@ def rollups(
     now = utcnow()
     written = 0
     for source, target, window in ROLLUP_STEPS:
-        maps: dict[str, dict[int, int]] = {}
         with session_scope(ctx.engine) as session:  # short: a few queries, one flush
-            rows = [
-                (series, site)
-                for series, site in session.execute(
-                    select(Series, Site)
-                    .join(Site, Site.id == Series.site_id)
-                    .where(Series.period == source)
-                    .where(Series.parameter_code.not_like(f"{DERIVED_PREFIX}%"))  # indices
-                ).all()
-                if streams is None or STREAM_OF_KIND[site.kind] in streams
-            ]
-            targets = ensure_series(
-                session, [(site.id, s.parameter_code, target, s.unit) for s, site in rows]
-            )
-            for s, site in rows:
-                dest = targets[(site.id, s.parameter_code, target)]
-                maps.setdefault(STREAM_OF_KIND[site.kind], {})[s.id] = dest.id
+            maps = rollup_series_maps(session, source, target, streams=streams)
         for stream, series_map in maps.items():
             result = rollup(
                 store,

@@ -6,7 +6,7 @@ The one way code gets a series id (:func:`get_or_create_series`) and the one way
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 import pandas as pd
@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from qingshan.monitoring.models import (
+    STREAM_OF_KIND,
     ControlLevel,
     LatestValue,
     Parameter,
@@ -177,3 +178,38 @@ def update_latest(session: Session, observations: pd.DataFrame) -> int:
     )
     session.execute(stmt, rows)
     return len(rows)
+
+
+def rollup_series_maps(
+    session: Session,
+    source: Period,
+    target: Period,
+    *,
+    site_ids: Collection[int] | None = None,
+    streams: Collection[str] | None = None,
+) -> dict[str, dict[int, int]]:
+    """Per stream: each ``source``-period series id → its ``target``-period series id, the
+    target series created where absent (one flush). Derived series (the indices, ``idx-*``) are
+    not averaged. The live ``rollups`` job and the batch both map series with this."""
+    query = (
+        select(Series, Site)
+        .join(Site, Site.id == Series.site_id)
+        .where(Series.period == source)
+        .where(Series.parameter_code.not_like(f"{DERIVED_PREFIX}%"))
+    )
+    if site_ids:
+        query = query.where(Site.id.in_(list(site_ids)))
+    rows = [
+        (series, site)
+        for series, site in session.execute(query).all()
+        if streams is None or STREAM_OF_KIND[site.kind] in streams
+    ]
+    targets = ensure_series(
+        session, [(site.id, s.parameter_code, target, s.unit) for s, site in rows]
+    )
+    maps: dict[str, dict[int, int]] = {}
+    for s, site in rows:
+        maps.setdefault(STREAM_OF_KIND[site.kind], {})[s.id] = targets[
+            (site.id, s.parameter_code, target)
+        ].id
+    return maps

@@ -29,9 +29,7 @@ from qingshan.jobs.lock import lock_path, lock_state
 from qingshan.jobs.runner import run_job
 from qingshan.jobs.schemas import JobsOverviewPublic
 from qingshan.jobs.service import HISTORY, JobsOverview, RunView, jobs_overview
-from qingshan.platform.app import create_app
 from qingshan.platform.jobs import JOBS
-from qingshan.sim.demo import ensure_demo
 from qingshan.timeutil import as_cst, utcnow
 
 console = Console()
@@ -72,6 +70,8 @@ def serve(
     console.print(
         f"青山 Qingshan serving on [bold]http://{host}:{port}/[/]  (API docs /api/v1/docs)"
     )
+    from qingshan.platform.app import create_app  # the whole app: paid by `serve` only
+
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
@@ -84,6 +84,8 @@ def demo(
     os.environ.setdefault("QINGSHAN_DEMO", "1")
     os.environ.setdefault("QINGSHAN_SIM_LOGGERS", "60")
     get_settings.cache_clear()
+    from qingshan.sim.demo import ensure_demo  # the simulator and its models: `demo` only
+
     ensure_demo(get_settings(), scale=scale, console=console)
     if not build_only:
         serve(host=None, port=port)

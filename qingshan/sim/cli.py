@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from qingshan.config import get_settings
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.monitoring.models import Series, Site
-from qingshan.sim.demo import build_with_progress
 from qingshan.sim.models import InjectedFault
 from qingshan.sim.scale import get_scale
 from qingshan.sim.score import score_demo
@@ -50,6 +49,8 @@ def build(
         get_scale(scale)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--scale") from exc
+    from qingshan.sim.demo import build_with_progress  # the simulator: `sim build` only
+
     summary = build_with_progress(
         get_settings(), scale=scale, now=_parse_now(now), seed=seed, console=console,
         quiet=as_json, actor="sim",
