@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default sqlite:///<data_dir>/qingshan.db"
     )
+    observations_url: str | None = Field(
+        None,
+        description="where the Parquet observation store lives, as an fsspec URL (e.g. a "
+        "dataset on storage every Dask worker sees); default <data_dir>/observations",
+    )
     http_host: str = "127.0.0.1"
     http_port: int = Field(8000, ge=1, le=65535)
     hj212_host: str = "127.0.0.1"
@@ -257,8 +262,10 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'qingshan.db').resolve()}"
 
     @property
-    def observations_dir(self) -> Path:
-        return self.data_dir / "observations"
+    def observations_dir(self) -> Path | str:
+        """The observation store's root: :attr:`observations_url` when set (any fsspec URL,
+        :class:`~qingshan.timeseries.store.ObservationStore` opens it), else a local directory."""
+        return self.observations_url or self.data_dir / "observations"
 
     @property
     def journal_dir(self) -> Path:

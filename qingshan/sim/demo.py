@@ -27,6 +27,7 @@ from qingshan.sim.demo_carbon_path import seed_demo_peak_paths
 from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
+from qingshan.sim.demo_indices import seed_demo_indices
 from qingshan.sim.demo_targets import seed_demo_targets
 from qingshan.sim.demo_waste import WASTE_ACCOUNTS, seed_demo_waste
 from qingshan.sim.demo_water_forecast import seed_demo_water_forecasts
@@ -121,6 +122,13 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         targets = seed_demo_targets(engine, now=_demo_now(engine), limits=evidence_limits(settings))
         if targets is not None:
             console.print(f"demo targets ({time.monotonic() - started:.1f} s): {targets}")
+        started = time.monotonic()
+        # the full demo only: the small one is the tests' fixture, whose indices tests compute
+        indices = scale == "full" and seed_demo_indices(
+            engine, ObservationStore(settings.observations_dir), now=_demo_now(engine)
+        )
+        if indices:
+            console.print(f"demo indices ({time.monotonic() - started:.1f} s): {indices}")
         started = time.monotonic()
         ranking = seed_demo_ranking(
             engine, ObservationStore(settings.observations_dir), now=_demo_now(engine)

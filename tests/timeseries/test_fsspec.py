@@ -117,3 +117,18 @@ def test_worker_processes_sharing_only_the_path_see_each_others_rows(tmp_path):
     here = ObservationStore(Path(tmp_path / "lake"))  # the same files by plain path
     assert len(here.files("water")) == 3  # one compacted file per UTC date
     assert here.scan(None, None, None)["value"].sum() == pytest.approx(expected)
+
+
+def test_the_platform_opens_the_store_at_its_configured_url(tmp_path, monkeypatch):
+    """``QINGSHAN_OBSERVATIONS_URL`` moves the lake off the data directory (e.g. to storage
+    every Dask worker sees); unset, it is ``<data_dir>/observations``."""
+    from qingshan.config import Settings
+
+    assert Settings(data_dir=tmp_path).observations_dir == tmp_path / "observations"
+    url = f"memory:///qingshan-test-{uuid.uuid4().hex}/lake"
+    monkeypatch.setenv("QINGSHAN_OBSERVATIONS_URL", url)
+    settings = Settings(data_dir=tmp_path)
+    store = ObservationStore(settings.observations_dir)
+    store.append(rows(1, [4.0, 5.0]), "air", received_at=pd.Timestamp("2024-01-02T00:00Z"))
+    assert ObservationStore(url).query([1], T0, END)["value"].tolist() == [4.0, 5.0]
+    assert not (tmp_path / "observations").exists()
