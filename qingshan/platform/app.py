@@ -108,6 +108,7 @@ from qingshan.web import oidc as oidc_web
 from qingshan.web.render import API as API_PREFIX
 from qingshan.web.render import NavGroup, NavItem
 from qingshan.web.site import mount_web
+from qingshan.zones import api as zones_api
 
 #: API routers, mounted under /api/v1 in this order
 ROUTERS: tuple[APIRouter, ...] = (
@@ -141,6 +142,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     carbon_api.router,
     waste_api.router,
     waste_ledger_api.router,
+    zones_api.router,
 )
 
 #: dashboard page routers

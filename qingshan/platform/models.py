@@ -72,6 +72,7 @@ from qingshan.waste.models import (
     WasteStorageLot,
     WasteTransferApproval,
 )
+from qingshan.zones.models import ZoneFeatureRow, ZoneLayer
 
 #: the mapped classes, by domain
 MODELS = (
@@ -141,6 +142,8 @@ MODELS = (
     WasteCollectionPoint,
     WasteCollectionMember,
     WasteTransferApproval,
+    ZoneLayer,
+    ZoneFeatureRow,
 )
 
 metadata = Base.metadata

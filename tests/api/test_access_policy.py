@@ -210,6 +210,7 @@ PATH_VALUES = {
     "target_id": "1",
     "region_code": "330100",  # a region's carbon peak path
     "manifest_id": "1",  # a waste manifest
+    "layer_id": "1",  # a spatial control layer (zones)
     "resource": "Things",  # the SensorThings view's resource path (Things, Things(1)/Datastreams …)
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}

@@ -58,18 +58,19 @@ def province_headers(demo_data) -> dict[str, str]:
 
 #: uploads whose files are checked by their content
 CONTENT_CHECKED = ("/evidence", "/cases/handover", "/archive/import", "/carbon/import",
-                   "/waste/declarations/import")  # fmt: skip
+                   "/waste/declarations/import", "/zones/layers")  # fmt: skip
 
 #: bodies checked against the platform's records and rules, which a schema cannot say: a
 #: month inside the accounting range (carbon), a waste code in the list in force on its date,
 #: a facility's licence term and codes, whose turn it is to sign a manifest, a lot already
-#: taken out, a cross-province approval's parties in different provinces and its number new. Schema-valid values are rightly refused there (422 or 409 naming the field);
+#: taken out, a cross-province approval's parties in different provinces and its number new, a siting-check site inside the province with a valid geometry. Schema-valid values are rightly refused there (422 or 409 naming the field);
 #: schema-violating ones are still checked.
 RULE_CHECKED = (
     "/carbon/activity", "/carbon/peak-path/{region_code}", "/waste/manifests/{manifest_id}/signatures",
     "/waste/manifests/{manifest_id}/corrections", "/waste/facilities",
     "/waste/plans/{enterprise_id}/{year}", "/waste/declarations", "/waste/storage",
     "/waste/storage/{lot_id}/out", "/waste/approvals",
+    "/zones/siting-check",  # a site inside Zhejiang, a closed valid ring, a GB/T 4754 code
 )  # fmt: skip
 
 
