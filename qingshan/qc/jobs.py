@@ -11,6 +11,10 @@ is per CST day), so a window's judgement has a stable key (site, window start, w
 - hours an outlet also sent minute data for are valid only with ≥ 45 valid minutes
   (HJ 75-2017): the minute data of the window are read in one more scan per stream and
   judged beside the hourly values (:func:`.judge.minute_validity`);
+- :func:`judge_windows` is the bulk form the job and ``qingshan batch qc`` use: it reads what
+  the windows need (one query for the current judgements), judges a few outlets with no write
+  transaction open, then stores their verdicts in one short transaction — SQLite holds its
+  write lock only while verdicts are inserted, not while pandas judges;
 - :func:`rejudge_for_mark` judges again the windows a mark (new or revoked) overlaps, with
   ``trigger="late_mark"``, keeping the old judgement (``superseded_by``).
 
@@ -23,7 +27,7 @@ outlet page (:mod:`.outlet`) draws it without storing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -56,6 +60,7 @@ __all__ = [
     "window_inputs",
     "judge_inputs",
     "judge_window",
+    "judge_windows",
     "run_qc",
     "rejudge_for_mark",
 ]
@@ -307,30 +312,139 @@ def judge_window(
                 QCJudgement.superseded_by.is_(None),
             )
         )
-        if (
-            cur is not None
-            and cur.rule_version == inputs.pack.version
-            and cur.inputs_digest == service.inputs_digest(inputs.frame, inputs.minutes)
-            and sorted(m["id"] or 0 for m in cur.marks) == sorted(m.id or 0 for m in inputs.marks)
-        ):
+        if _unchanged(cur, inputs):
             return None
     now = now or utcnow()
     verdict = judge_inputs(inputs, now=now)
+    return _store(session, inputs, verdict, trigger=trigger, now=now, sink=sink)
+
+
+def _unchanged(cur: QCJudgement | None, inputs: WindowInputs) -> bool:
+    """Whether the current judgement ``cur`` already covers exactly these observations, marks
+    and rule version (then judging again would store nothing new)."""
+    return (
+        cur is not None
+        and cur.rule_version == inputs.pack.version
+        and cur.inputs_digest == service.inputs_digest(inputs.frame, inputs.minutes)
+        and sorted(m["id"] or 0 for m in cur.marks) == sorted(m.id or 0 for m in inputs.marks)
+    )
+
+
+def _store(
+    session: Session,
+    inputs: WindowInputs,
+    verdict: OutletVerdict,
+    *,
+    trigger: str,
+    now: datetime,
+    sink: CaseSink | None,
+) -> QCJudgement:
     return service.store_judgement(
         session,
         verdict,
         inputs.frame,
-        site_id=meta.site_id,
-        window=window,
+        site_id=inputs.meta.site_id,
+        window=inputs.window,
         pack=inputs.pack,
         marks=inputs.marks,
         limits=inputs.limits,
-        source_type=meta.source_type,
+        source_type=inputs.meta.source_type,
         trigger=trigger,
         now=now,
         minutes=inputs.minutes,
         sink=sink,
     )
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One verdict :func:`judge_windows` stored: its id, outlet, window and event count."""
+
+    judgement_id: int
+    site_id: int
+    window: tuple[datetime, datetime]
+    events: int
+
+
+def judge_windows(
+    engine: Engine,
+    outlets: Iterable[tuple[OutletMeta, pd.DataFrame, pd.DataFrame | None]],
+    windows: Sequence[tuple[datetime, datetime]],
+    *,
+    trigger: str = "scheduled",
+    now: datetime | None = None,
+    sink: CaseSink | None = None,
+    per_transaction: int = 10,
+) -> list[Judged]:
+    """Judge every outlet (``(meta, frame, minute frame or None)``) over every window and
+    store the verdicts, as :func:`judge_window` one by one would (same verdicts, same rows,
+    same skips), but in bulk: per ``per_transaction`` outlets, the inputs and the current
+    judgements are read (one query), the changed windows judged with no transaction open, and
+    their verdicts stored in one short transaction, window after window of each outlet (an
+    event that goes on across midnight finds the previous day's part).
+
+    Why: SQLite holds its write lock from the first insert to the commit; judging inside the
+    transaction made every other writer (the other batch workers, the HJ 212 ingest) wait
+    behind the pandas work too."""
+    now = now or utcnow()
+    outlets = list(outlets)
+    out: list[Judged] = []
+    for i in range(0, len(outlets), per_transaction):
+        chunk = outlets[i : i + per_transaction]
+        todo: list[WindowInputs] = []
+        with session_scope(engine) as session:  # reads only (WAL: never waits for a writer)
+            found = [
+                inp
+                for meta, frame, minutes in chunk
+                for w in windows
+                if (inp := window_inputs(session, meta, frame, w, minutes=minutes)) is not None
+            ]
+            current = _current(session, found)
+            todo = [
+                inp
+                for inp in found
+                if not _unchanged(current.get((inp.meta.site_id, *inp.window)), inp)
+            ]
+        if not todo:
+            continue
+        verdicts = [judge_inputs(inp, now=now) for inp in todo]
+        with session_scope(engine) as session:
+            for inp, verdict in zip(todo, verdicts, strict=True):
+                j = _store(session, inp, verdict, trigger=trigger, now=now, sink=sink)
+                events = sum(p.get("events", 0) for p in j.summary.values())
+                out.append(Judged(j.id, inp.meta.site_id, inp.window, events))
+    return out
+
+
+def _current(
+    session: Session, inputs: Sequence[WindowInputs]
+) -> dict[tuple[int, datetime, datetime], QCJudgement]:
+    """The current judgements of the outlets and windows of ``inputs``, in one query, keyed
+    by (site id, window start, window end) as ``inputs`` spell them."""
+    if not inputs:
+        return {}
+    sites = sorted({inp.meta.site_id for inp in inputs})
+    starts = sorted({inp.window[0] for inp in inputs})
+    rows = session.scalars(
+        select(QCJudgement).where(
+            QCJudgement.site_id.in_(sites),
+            QCJudgement.window_start.in_(starts),
+            QCJudgement.superseded_by.is_(None),
+        )
+    ).all()
+    # the database may hand the times back naive (SQLite): key them as the windows are
+    by_key = {(j.site_id, _utc(j.window_start), _utc(j.window_end)): j for j in rows}
+    return {
+        (inp.meta.site_id, *inp.window): j
+        for inp in inputs
+        if (j := by_key.get((inp.meta.site_id, _utc(inp.window[0]), _utc(inp.window[1]))))
+        is not None
+    }
+
+
+def _utc(t: datetime) -> pd.Timestamp:
+    ts = pd.Timestamp(t)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
 def run_qc(
@@ -354,29 +468,20 @@ def run_qc(
         minute_metas = load_outlets(session, [m.site_id for m in metas], period="min")
     frames = read_frames(store, metas, t0, t1)
     minute_frames = read_frames(store, minute_metas, t0, t1, period="min")
-    judged = events = 0
-    # a short transaction per few outlets: SQLite holds its write lock from the first verdict
-    # written to the commit, and the HJ 212 ingest must not wait behind the judging
-    batch = 10
-    for i in range(0, len(metas), batch):
-        with session_scope(ctx.engine) as session:
-            for meta in metas[i : i + batch]:
-                frame = frames.get(meta.site_id)
-                if frame is None:
-                    continue
-                for w in windows:
-                    j = judge_window(
-                        session,
-                        meta,
-                        frame,
-                        w,
-                        now=now,
-                        minutes=minute_frames.get(meta.site_id),
-                        sink=sink,
-                    )
-                    if j is not None:
-                        judged += 1
-                        events += sum(p.get("events", 0) for p in j.summary.values())
+    # a short transaction per few outlets, holding SQLite's write lock only while their
+    # verdicts are inserted: the HJ 212 ingest must not wait behind the judging
+    stored = judge_windows(
+        ctx.engine,
+        [
+            (m, frames[m.site_id], minute_frames.get(m.site_id))
+            for m in metas
+            if m.site_id in frames
+        ],
+        windows,
+        now=now,
+        sink=sink,
+    )
+    judged, events = len(stored), sum(j.events for j in stored)
     return (
         f"{judged} judgements stored ({events} events) for {len(metas)} outlets, "
         f"{len(windows)} day(s) from {pd.Timestamp(t0).tz_convert(CST):%Y-%m-%d} CST"

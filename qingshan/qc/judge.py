@@ -308,6 +308,16 @@ def _ambient_checks(verdicts: dict[str, SeriesVerdict], pack: RulePack) -> None:
             pv.results.append(CheckResult(name, on_partner, dict(cfg[name]), pack.version))
 
 
+def _floor_hour(t: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """``t.floor("h")``, in integer arithmetic for a UTC index (the same values, without
+    pandas' rounding machinery: ~5 % of a judgement)."""
+    if str(t.tz) != "UTC" or t.hasnans:
+        return t.floor("h")
+    per_hour = {"s": 3600, "ms": 3_600_000, "us": 3_600_000_000, "ns": 3_600_000_000_000}[t.unit]
+    i = t.asi8
+    return pd.DatetimeIndex(i - i % per_hour, dtype=t.dtype, name=t.name)
+
+
 def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, source_type) -> None:
     """Period means, conversion, judgement and events for one series."""
     step = step_seconds(v.times) if v.times.size > 1 else 3600.0
@@ -344,6 +354,7 @@ def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, sou
         period = pd.Timedelta(days=1)
         starts = pd.DatetimeIndex(per.index).tz_localize(CST).tz_convert("UTC")
     else:
+        hours = _floor_hour(v.times)
         if step < 3600:
             per = hourly_means(
                 v.times,
@@ -353,18 +364,22 @@ def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, sou
                 step_seconds=step,
             )
         else:
-            per = pd.DataFrame(
-                {"mean": np.where(valid, x, np.nan), "valid": valid}, index=v.times.floor("h")
-            )
+            per = pd.DataFrame({"mean": np.where(valid, x, np.nan), "valid": valid}, index=hours)
             per = per[~per.index.duplicated()]
-        v.period_of_row = v.times.floor("h")  # stays a UTC index: no object detour
+        v.period_of_row = hours  # stays a UTC index: no object detour
         period = pd.Timedelta(hours=1)
         starts = pd.DatetimeIndex(per.index)
     verdict = judge(per["mean"].to_numpy(), per["valid"].to_numpy(), lim)
-    per = per.assign(
-        status=verdict["status"].to_numpy(),
-        limit=verdict["limit"].to_numpy(),
-        multiple=verdict["multiple"].to_numpy(),
+    # one frame built at once (``assign`` copied ``per`` and inserted column by column: ~12 %
+    # of a judgement)
+    per = pd.DataFrame(
+        {
+            **{c: per[c].to_numpy() for c in per.columns},
+            "status": verdict["status"].to_numpy(),
+            "limit": verdict["limit"].to_numpy(),
+            "multiple": verdict["multiple"].to_numpy(),
+        },
+        index=per.index,
     )
     v.periods, v.limit = per, limit
     if lim is not None:

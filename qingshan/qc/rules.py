@@ -63,18 +63,32 @@ class RulePack:
     def checks_for(self, code: str) -> dict[str, dict[str, Any]]:
         """Check parameters for an HJ 212 parameter code: the pack's ``default`` entry
         overlaid by the code's own entry (a check set to ``null`` is switched off)."""
-        merged = copy.deepcopy(dict(self.parameters.get("default", {})))
+        merged = _copy_json(dict(self.parameters.get("default", {})))
         for name, params in dict(self.parameters.get(code, {})).items():
             if params is None:
                 merged[name] = None
             elif isinstance(params, dict) and isinstance(merged.get(name), dict):
                 merged[name] = {**merged[name], **params}
             else:
-                merged[name] = copy.deepcopy(params)
+                merged[name] = _copy_json(params)
         return {k: v for k, v in merged.items() if v is not None}
 
     def provenance(self) -> dict[str, str]:
         return {"industry": self.industry, "version": self.version, "basis": self.basis}
+
+
+def _copy_json(x: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, scalars; tuples kept tuples), several times
+    cheaper than :func:`copy.deepcopy` (which a judgement called thousands of times)."""
+    if isinstance(x, dict):
+        return {k: _copy_json(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_copy_json(v) for v in x]
+    if isinstance(x, tuple):
+        return tuple(_copy_json(v) for v in x)
+    if isinstance(x, str | int | float | bool) or x is None:
+        return x
+    return copy.deepcopy(x)
 
 
 def _freeze(d: dict[str, Any] | None) -> MappingProxyType[str, Any]:
@@ -112,9 +126,16 @@ def _build(industry: str, v: dict[str, Any], medium: str) -> RulePack:
 
 def rulepack_versions(industry: str) -> list[RulePack]:
     """Every version of ``industry``'s pack, oldest first."""
+    return list(_versions(industry))
+
+
+@cache
+def _versions(industry: str) -> tuple[RulePack, ...]:
+    # built once per process: a pack is immutable, and building every version again for each
+    # outlet-day judged (a deep copy of each version's parameters) was ~1 % of a judgement
     data = _raw(industry)
     packs = [_build(industry, v, data.get("medium", "air")) for v in data["versions"]]
-    return sorted(packs, key=lambda p: p.valid_from)
+    return tuple(sorted(packs, key=lambda p: p.valid_from))
 
 
 def load_rulepack(industry: str, on: date | None = None, *, version: str | None = None) -> RulePack:

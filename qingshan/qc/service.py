@@ -141,14 +141,25 @@ def inputs_digest(frame: pd.DataFrame, minutes: pd.DataFrame | None = None) -> s
     parts = [frame] if minutes is None or minutes.empty else [frame, minutes]
     for part in parts:
         cols = [c for c in ("parameter", "time", "value", "flag") if c in part]
-        f = part[cols].copy()
-        f["time"] = pd.to_datetime(f["time"], utc=True).astype("int64")
-        f = f.sort_values(["parameter", "time"], kind="stable").reset_index(drop=True)
-        h.update(
-            pd.util.hash_pandas_object(f.astype({"value": "float64"}), index=False)
-            .to_numpy()
-            .tobytes()
+        f = pd.DataFrame(
+            {
+                c: (
+                    pd.to_datetime(part[c], utc=True).astype("int64").to_numpy()
+                    if c == "time"
+                    else part[c].to_numpy(dtype="float64" if c == "value" else None)
+                )
+                for c in cols
+            }
         )
+        # a row's hash depends on that row alone: hash the rows as they come, then put the
+        # hashes in (parameter, time) order — the bytes of hashing the sorted rows, without
+        # copying and sorting the frame
+        hashes = pd.util.hash_pandas_object(f, index=False).to_numpy()
+        keys = [f[c].to_numpy() for c in ("time", "parameter") if c in f]
+        if "parameter" in f:
+            keys[-1] = pd.factorize(keys[-1], sort=True)[0]
+        order = np.lexsort(keys) if keys else np.arange(len(f))  # stable, as sort_values
+        h.update(hashes[order].tobytes())
     return h.hexdigest()
 
 
@@ -335,6 +346,9 @@ def report_cases(
     part per window (``parts``), the judgement and those that judged it again (``rejudged``).
     A pattern run is keyed by outlet, parameter, check and start, and grouped by outlet and
     pattern (one open case per outlet and pattern)."""
+    runs = {code: pattern_runs(s) for code, s in verdict.series.items()}
+    if not events and not any(runs.values()):
+        return []  # nothing to report (most verdicts): the site is not even read
     site = session.get_one(Site, j.site_id)
     where: dict[str, Any] = {
         "region_code": site.region_code,
@@ -364,7 +378,7 @@ def report_cases(
         )
         ids.append(sink.open_case(session, report))
     for code, s in verdict.series.items():
-        for run in pattern_runs(s):
+        for run in runs[code]:
             report = CaseReport(
                 source="qc_pattern",
                 source_key=f"{site.id}:{code}:{run.check}:{run.start.isoformat()}",

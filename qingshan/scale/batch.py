@@ -7,7 +7,7 @@ existing one given its scheduler's address. Each task calls the functions the li
 so a batch writes what the jobs would have written:
 
 - ``qc``: :func:`qingshan.qc.jobs.load_outlets`, :func:`~qingshan.qc.jobs.read_frames` and
-  :func:`~qingshan.qc.jobs.judge_window` for every outlet of the stream over the CST day, the
+  :func:`~qingshan.qc.jobs.judge_windows` for every outlet of the stream over the CST day, the
   verdicts stored by the QC service with their rule version and input digest, events and
   fraud-pattern runs reported to the cases' sink, ten outlets per transaction (as the ``qc``
   job does: SQLite writers wait for each other);
@@ -57,8 +57,8 @@ from sqlalchemy import Engine, select
 
 from qingshan.config import Settings
 from qingshan.db.engine import get_engine, session_scope
-from qingshan.monitoring.models import STREAM_OF_KIND, Period, Series, Site
-from qingshan.monitoring.registry import DERIVED_PREFIX, ensure_series, update_latest
+from qingshan.monitoring.models import STREAM_OF_KIND, Period, Site
+from qingshan.monitoring.registry import rollup_series_maps, update_latest
 from qingshan.pidlock import LockHeld, PidLock
 from qingshan.scale import rollups as scale_rollups
 from qingshan.scale.errors import (
@@ -189,7 +189,7 @@ def _qc(
     settings: Settings, part: BatchPartition, ctx: Mapping[str, Any], engine: Engine
 ) -> tuple[int, int]:
     from qingshan.cases.service import CASES_SINK
-    from qingshan.qc.jobs import judge_window, load_outlets, read_frames
+    from qingshan.qc.jobs import judge_windows, load_outlets, read_frames
 
     store = ObservationStore(settings.observations_dir)
     window = _cst_day(part.day)
@@ -199,24 +199,23 @@ def _qc(
     frames = read_frames(store, metas, *window)
     minute_frames = read_frames(store, minute_metas, *window, period="min")
     read = sum(len(f) for f in frames.values()) + sum(len(f) for f in minute_frames.values())
-    judged = 0
-    # a short transaction per few outlets, as the qc job: SQLite holds its write lock from the
-    # first verdict to the commit, and the other workers (and the HJ 212 ingest) wait behind
-    # it; each verdict is whole, and the partition counts as done only with its marker
-    metas = [m for m in metas if m.site_id in frames]
-    for i in range(0, len(metas), QC_OUTLETS_PER_TRANSACTION):
-        with session_scope(engine) as session:
-            for meta in metas[i : i + QC_OUTLETS_PER_TRANSACTION]:
-                j = judge_window(
-                    session,
-                    meta,
-                    frames[meta.site_id],
-                    window,
-                    now=ctx["now"],
-                    minutes=minute_frames.get(meta.site_id),
-                    sink=CASES_SINK,
-                )
-                judged += j is not None
+    # a short transaction per few outlets, as the qc job: judged outside it, so SQLite's write
+    # lock is held only while their verdicts are inserted and the other workers (and the
+    # HJ 212 ingest) wait little; each verdict is whole, and the partition counts as done only
+    # with its marker
+    stored = judge_windows(
+        engine,
+        [
+            (m, frames[m.site_id], minute_frames.get(m.site_id))
+            for m in metas
+            if m.site_id in frames
+        ],
+        [window],
+        now=ctx["now"],
+        sink=CASES_SINK,
+        per_transaction=QC_OUTLETS_PER_TRANSACTION,
+    )
+    judged = len(stored)
     return read, judged
 
 
@@ -248,7 +247,7 @@ def _rollups(
         ids = frozenset(series_ids)
         frames = [
             scale_rollups.read_partition(
-                (stream, d.date().isoformat()), str(store.root), t0, t1, source_period, ids
+                (stream, d.date().isoformat()), store.url, t0, t1, source_period, ids
             )
             for d in dates
             if d.date().isoformat() in present
@@ -352,22 +351,8 @@ def _series_maps(
     the target series created where absent (as the ``rollups`` job does)."""
     out: dict[str, dict[str, dict[int, int]]] = {}
     for step, (source, target) in ROLLUP_STEP.items():
-        maps: dict[str, dict[int, int]] = {}
         with session_scope(engine) as session:
-            query = select(Series, Site).join(Site, Site.id == Series.site_id)
-            query = query.where(Series.period == source)
-            # derived series (the indices) are not averaged, as in the rollups job
-            query = query.where(Series.parameter_code.not_like(f"{DERIVED_PREFIX}%"))
-            if site_ids:
-                query = query.where(Site.id.in_(site_ids))
-            rows = [(s, site) for s, site in session.execute(query).all()]
-            targets = ensure_series(
-                session, [(site.id, s.parameter_code, target, s.unit) for s, site in rows]
-            )
-            for s, site in rows:
-                dest = targets[(site.id, s.parameter_code, target)]
-                maps.setdefault(STREAM_OF_KIND[site.kind], {})[s.id] = dest.id
-        out[step] = maps
+            out[step] = rollup_series_maps(session, source, target, site_ids=site_ids)
     return out
 
 
