@@ -70,16 +70,20 @@ def _crs(user_input: Any | None, warnings: list[str]) -> tuple[str, Transformer 
         raise ZoneError(f"crs: unknown coordinate reference system {str(user_input)[:80]!r} ({exc})",
                         field="crs") from exc  # fmt: skip
     epsg = crs.to_epsg()
+    label = (f"EPSG:{epsg}" if epsg else crs.name)[:32]
     if epsg in GEOGRAPHIC_OK:
-        return f"EPSG:{epsg}", None
+        return label, None
     if (
         crs.is_geographic
         and crs.ellipsoid
         and crs.ellipsoid.name in ("CGCS2000", "WGS 84", "GRS 1980")
     ):
-        return crs.name, None
-    return (f"EPSG:{epsg}" if epsg else crs.name,
-            Transformer.from_crs(crs, CRS.from_epsg(4490), always_xy=True))  # fmt: skip
+        return label, None
+    tf = Transformer.from_crs(crs, CRS.from_epsg(4490), always_xy=True)
+    if "ballpark" in tf.description.lower():
+        warnings.append(f"crs: no datum transformation from {crs.name} to CGCS2000 is known: "
+                        "coordinates kept on their datum (ballpark, errors of tens of metres)")  # fmt: skip
+    return label, tf
 
 
 def _text(props: dict[str, Any], key: str) -> str | None:

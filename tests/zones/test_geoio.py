@@ -51,6 +51,16 @@ def test_projected_gauss_kruger_is_transformed():
     assert layer.features[0].geometry.bounds == pytest.approx((120.2, 30.2, 120.3, 30.3), abs=1e-7)
 
 
+def test_other_datums_warn_when_only_a_ballpark_shift_is_known():
+    # Beijing 1954 (EPSG:4214): PROJ holds no published shift to CGCS2000
+    layer = read_geojson(fc([R1], crs="EPSG:4214"), LayerKind.RED_LINE)
+    assert layer.crs == "EPSG:4214" and layer.warnings[0].startswith(
+        "crs: no datum transformation from Beijing 1954"
+    )
+    layer = read_geojson(fc([R1], crs="urn:ogc:def:crs:OGC:1.3:CRS84"), LayerKind.RED_LINE)
+    assert (layer.crs, layer.warnings) == ("WGS 84 (CRS84)", [])
+
+
 def test_every_bad_feature_is_named_and_nothing_is_accepted():
     bowtie = {"type": "Polygon", "coordinates": [[[120.0, 30.0], [120.1, 30.1], [120.1, 30.0], [120.0, 30.1], [120.0, 30.0]]]}  # fmt: skip
     swapped = {"type": "Polygon", "coordinates": [[[y, x] for x, y in square(120.2, 30.2, 120.3, 30.3)["coordinates"][0]]]}  # fmt: skip
