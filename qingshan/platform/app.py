@@ -291,6 +291,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             (r"/cases/handover", files, "max_file_bytes"),
             (rf"{API_PREFIX}/cases/handover", files, "max_file_bytes"),
             (rf"{API_PREFIX}/archive/import", files, "max_file_bytes"),
+            (rf"{API_PREFIX}/zones/layers", files, "max_file_bytes"),
             (r"/cases/inspections/new", 10 * evidence, "case_evidence_max_bytes"),
             (rf"{API_PREFIX}/export/table", settings.export_max_bytes, "export_max_bytes"),
         ],

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 
 from qingshan.accounts.models import Role, User
-from qingshan.api.deps import ScopeDep, SessionDep, require_roles
+from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, require_roles
+from qingshan.api.limits import Id
 from qingshan.timeutil import utcnow
 from qingshan.zones import service
 from qingshan.zones.errors import ZoneError
@@ -22,9 +23,7 @@ from qingshan.zones.schemas import LayerPublic, SitingRequest, SitingResultPubli
 
 router = APIRouter(prefix="/zones", tags=["zones 空间管控"])
 
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Officer = Annotated[User, require_roles(Role.PROVINCE, Role.CITY, Role.COUNTY)]
-MAX_UPLOAD = 50 * 1024 * 1024
 
 
 def _layer(layer: Any) -> LayerPublic:
@@ -57,16 +56,17 @@ def export_layer(
 
 
 @router.post("/layers", response_model=LayerPublic, status_code=201)
-def import_layer(user: Officer, session: SessionDep, scope: ScopeDep,
+def import_layer(user: Officer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
                  file: Annotated[UploadFile, File(description="GeoJSON, or a zipped Shapefile (.zip)")],
                  kind: Annotated[LayerKind, Form()], name: Annotated[str, Form(min_length=1, max_length=200)],
                  version: Annotated[str, Form(min_length=1, max_length=64)],
                  region_code: Annotated[str, Form(pattern=r"^\d{6}$")], valid_from: Annotated[date, Form()],
                  valid_to: Annotated[date | None, Form()] = None) -> LayerPublic:  # fmt: skip
     """Import a layer: every feature validated, every problem listed, nothing stored unless all pass."""
-    data = file.file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise ZoneError("file: larger than 50 MB", field="file")
+    data = file.file.read(settings.max_file_bytes + 1)
+    if len(data) > settings.max_file_bytes:
+        raise ZoneError(f"file: larger than {settings.max_file_bytes} bytes "
+                        "(setting QINGSHAN_MAX_FILE_BYTES)", field="file")  # fmt: skip
     meta = service.LayerMeta(kind, name, version, region_code, valid_from, valid_to)
     layer = service.import_layer(session, scope, meta, data, file.filename or "upload.geojson",
                                  actor=user.username, now=utcnow())  # fmt: skip

@@ -146,6 +146,11 @@ def test_api(engine, app_settings):
             "no CRS given: CGCS2000 / WGS 84 longitude–latitude (EPSG:4490) assumed"
         ]
         lid = r.json()["id"]
+        # a province-wide layer is larger than an API body (1 MB): the upload's own limit applies
+        big = fc([R1]) + b" " * (app_settings.max_request_bytes + 1)
+        r = c.post("/api/v1/zones/layers", data=form | {"version": "2024"},
+                   files={"file": ("r.geojson", big)}, headers=auth("province"))  # fmt: skip
+        assert r.status_code == 201, r.text
         h = auth("xihu")
         body = {"site": {"type": "Polygon", "coordinates": square(120.16, 30.22, 120.20, 30.24)["coordinates"]},
                 "industry": "C2614", "on": "2026-06-01"}  # fmt: skip
