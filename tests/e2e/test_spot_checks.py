@@ -6,6 +6,7 @@ file hashes to the published SHA-256; the credit list opens an enterprise's reas
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 
@@ -29,8 +30,16 @@ def test_draw_a_plan_and_read_it_published(demo_server_url, page):
     form.locator("select[name=item_code]").select_option("ZJ-SJ-03")
     form.locator("select[name=region_code]").select_option("330100")
     form.locator("input[name=period]").fill(half)
-    form.locator("button[type=submit]").click()
-    page.wait_for_selector("#qs-draw-button")
+    with page.expect_navigation(url=re.compile(r"/spot-checks/plans/\d+$"), timeout=60_000) as nav:
+        form.locator("button[type=submit]").click()
+    # the new plan's page offers the draw; if not, say what the page said (a CI run once timed
+    # out here with no clue: an error page, a plan already drawn, or no right to act)
+    response = nav.value
+    assert response is not None and response.status == 200, (
+        response and response.status,
+        page.inner_text("main") if page.locator("main").count() else page.content()[:2000],
+    )
+    assert page.locator("#qs-draw-button").count() == 1, page.inner_text("#qs-draw")
     assert page.get_attribute("#qs-spot-plan", "data-drawn") == "no"
     page.click("#qs-draw-button")
     page.wait_for_selector("#qs-spot-plan[data-drawn=yes]")
