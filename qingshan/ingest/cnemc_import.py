@@ -24,7 +24,7 @@ from qingshan.geo.regions import CITY_CODES, REGIONS
 from qingshan.ingest.cnemc import Parsed, parse_air, parse_water, sniff
 from qingshan.ingest.errors import BadRow, UnknownFormat
 from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
-from qingshan.monitoring.registry import get_or_create_series, update_latest
+from qingshan.monitoring.registry import ensure_city_site, get_or_create_series, update_latest
 from qingshan.timeseries.store import ObservationStore
 
 _CITY_BY_SHORT_NAME = {REGIONS[c].name.removesuffix("市"): c for c in CITY_CODES}
@@ -86,20 +86,8 @@ def _city_site(session: Session, name: str) -> Site | str:
     city = _CITY_BY_SHORT_NAME.get(name.removesuffix("市"))
     if city is None:
         return "outside Zhejiang"
-    code = f"CITY{city}"
-    site = session.scalar(select(Site).where(Site.code == code))
-    if site is None:
-        site = Site(
-            code=code,
-            name=f"{REGIONS[city].name}（城市均值）",
-            kind=SiteKind.CITY_AIR,
-            control_level=ControlLevel.NATIONAL,
-            region_code=city,
-            attrs={"source": "CNEMC china_cities"},
-        )
-        session.add(site)
-        session.flush()
-    return site
+    return ensure_city_site(session, f"CITY{city}", f"{REGIONS[city].name}（城市均值）",
+                            SiteKind.CITY_AIR, city, {"source": "CNEMC china_cities"})  # fmt: skip
 
 
 def _water_site(session: Session, name: str, province: str, basin: str) -> Site | str:

@@ -64,24 +64,31 @@ def ensure_derived_parameter(
     return param
 
 
-def ensure_city_water_site(session: Session, city_code: str, city_name: str) -> Site:
-    """The site ``CWQI<city code>`` standing for a city's surface water as a whole (kind
-    ``city_water``: the series of its CWQI, 环办监测〔2017〕51号), created if absent."""
-
-    code = f"CWQI{city_code}"
+def ensure_city_site(
+    session: Session, code: str, name: str, kind: SiteKind, city_code: str, attrs: dict[str, str]
+) -> Site:
+    """The site ``code`` standing for a whole city (a national-control aggregate of ``kind``:
+    its air mean, its surface water's CWQI), created with ``name`` and ``attrs`` if absent."""
     site = session.scalar(select(Site).where(Site.code == code))
     if site is None:
         site = Site(
             code=code,
-            name=f"{city_name}（地表水）",
-            kind=SiteKind.CITY_WATER,
+            name=name,
+            kind=kind,
             control_level=ControlLevel.NATIONAL,
             region_code=city_code,
-            attrs={"derived": "cwqi"},
+            attrs=attrs,
         )
         session.add(site)
         session.flush()
     return site
+
+
+def ensure_city_water_site(session: Session, city_code: str, city_name: str) -> Site:
+    """The site ``CWQI<city code>`` standing for a city's surface water as a whole (kind
+    ``city_water``: the series of its CWQI, 环办监测〔2017〕51号), created if absent."""
+    return ensure_city_site(session, f"CWQI{city_code}", f"{city_name}（地表水）",
+                            SiteKind.CITY_WATER, city_code, {"derived": "cwqi"})  # fmt: skip
 
 
 def ensure_series(
