@@ -11,8 +11,14 @@ coordinates inside Zhejiang's extent (:data:`ZHEJIANG_BBOX`), with swapped latit
 recognised and named. CRS: the GeoJSON ``crs`` member or the Shapefile's ``.prj``; geographic
 CGCS2000 (EPSG:4490) and WGS 84 (EPSG:4326) are taken as they are (they differ by centimetres);
 any other CRS pyproj knows (e.g. CGCS2000 / 3-degree Gauss–Krüger CM 120E, EPSG:4549) is
-transformed to lon/lat; an unknown CRS is an error; no CRS → CGCS2000/WGS 84 assumed, with a
-warning.
+transformed to lon/lat. The CRS rule:
+
+- a GeoJSON file without a ``crs`` member → CGCS2000/WGS 84 longitude–latitude assumed, with a
+  warning stored on the layer (RFC 7946 §4: GeoJSON coordinates are WGS 84 lon/lat; the ``crs``
+  member of the 2008 specification is not part of RFC 7946 but is still read when present);
+- a zipped Shapefile without its ``.prj`` → the file is refused (a Shapefile carries no CRS of its
+  own, and Chinese GIS layers are as often projected Gauss–Krüger as geographic: nothing to assume);
+- an unknown or unparseable CRS (either format) → an error naming it.
 """
 
 from __future__ import annotations
@@ -226,8 +232,8 @@ def read_geojson(data: bytes, kind: LayerKind) -> ParsedLayer:
 
 def read_shapefile_zip(data: bytes, kind: LayerKind) -> ParsedLayer:
     """A zipped Shapefile's validated features (or :class:`LayerRejected`). The zip holds one
-    ``.shp`` with its ``.shx`` and ``.dbf`` (attributes; required) and ``.prj`` (CRS; missing →
-    assumed, with a warning); a ``.cpg`` names the attribute encoding (default UTF-8)."""
+    ``.shp`` with its ``.shx``, ``.dbf`` (attributes) and ``.prj`` (its CRS), all required; a
+    ``.cpg`` names the attribute encoding (default UTF-8)."""
     import shapefile  # pyshp
 
     try:
@@ -245,9 +251,12 @@ def read_shapefile_zip(data: bytes, kind: LayerKind) -> ParsedLayer:
         if stem + ext not in names:
             raise ZoneError(f"file: {stem}{ext} is missing beside {stem}.shp "
                             f"({'attributes' if ext == '.dbf' else 'the shape index'})", field="file")  # fmt: skip
-    prj = (
-        zf.read(names[stem + ".prj"]).decode("utf-8", "replace") if stem + ".prj" in names else None
-    )
+    if stem + ".prj" not in names:
+        raise ZoneError(f"file: {stem}.prj is missing beside {stem}.shp (its coordinate reference "
+                        "system; a Shapefile's CRS is not assumed)", field="crs")  # fmt: skip
+    prj = zf.read(names[stem + ".prj"]).decode("utf-8", "replace").strip()
+    if not prj:
+        raise ZoneError(f"crs: {stem}.prj is empty", field="crs")
     encoding = "utf-8"
     if stem + ".cpg" in names:
         encoding = zf.read(names[stem + ".cpg"]).decode("ascii", "replace").strip() or "utf-8"
@@ -271,3 +280,43 @@ def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
 
 def geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
     return dict(mapping(geom))
+
+
+def read_site(data: bytes) -> dict[str, Any]:
+    """The site of a siting check from an uploaded GeoJSON file: a geometry, a Feature, or a
+    FeatureCollection of one feature; a ``crs`` member other than lon/lat is transformed as on a
+    layer import. Returns the GeoJSON geometry in lon/lat (validity and extent are checked by
+    the siting check itself), or :class:`ZoneError` naming what is wrong with the file."""
+    try:
+        doc = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ZoneError(f"file: not GeoJSON ({exc})", field="file") from exc
+    if not isinstance(doc, dict):
+        raise ZoneError("file: a GeoJSON object is expected", field="file")
+    crs = doc.get("crs")
+    geom = doc
+    if doc.get("type") == "FeatureCollection":
+        feats = doc.get("features") or []
+        if len(feats) != 1:
+            raise ZoneError(f"file: a FeatureCollection of exactly one feature is expected "
+                            f"(holds {len(feats)})", field="file")  # fmt: skip
+        geom = feats[0] if isinstance(feats[0], dict) else {}
+    if geom.get("type") == "Feature":
+        geom = geom.get("geometry") or {}
+    if not isinstance(geom, dict) or geom.get("type") not in ("Point", "Polygon", "MultiPolygon"):
+        raise ZoneError("file: no Point, Polygon or MultiPolygon geometry found", field="file")
+    if crs is None:
+        return geom
+    crs_input = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
+    if not crs_input:
+        raise ZoneError(f"crs: unreadable crs member {str(crs)[:80]!r}", field="crs")
+    _, tf = _crs(crs_input, [])
+    if tf is None:
+        return geom
+    try:
+        g = shape(geom)
+    except Exception as exc:  # shapely raises several types for malformed GeoJSON
+        raise ZoneError(f"file: not a GeoJSON geometry ({exc})", field="file") from exc
+    t = tf
+    g = shapely.transform(g, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+    return geojson_geometry(g)

@@ -15,7 +15,7 @@ from typing import Any
 
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from qingshan.errors import PermissionDenied
 from qingshan.zones import geoio
 from qingshan.zones.errors import LayerNotFound, ZoneError
 from qingshan.zones.layers import (
+    STATUTORY,
     LayerKind,
     ZoneFeature,
     check_industry,
@@ -191,3 +192,28 @@ def check_site(session: Session, scope: Scope, site: dict[str, Any], industry: s
                         "GeoJSON is longitude first)", field="site")  # fmt: skip
     index = zone_index(session, scope, on, geom.bounds)
     return siting_check(index, geom, code, discharges=discharges)
+
+
+def feature_counts(session: Session, layer_ids: list[int]) -> dict[int, int]:
+    """The number of features of each layer in ``layer_ids`` (for the layers page)."""
+    if not layer_ids:
+        return {}
+    q = (select(ZoneFeatureRow.layer_id, func.count()).where(ZoneFeatureRow.layer_id.in_(layer_ids))
+         .group_by(ZoneFeatureRow.layer_id))  # fmt: skip
+    return {int(k): int(n) for k, n in session.execute(q)}
+
+
+def in_force(layer: ZoneLayer, on: date) -> bool:
+    """Whether ``layer``'s validity covers ``on``."""
+    return layer.valid_from <= on and (layer.valid_to is None or layer.valid_to >= on)
+
+
+def rule_prefixes(session: Session, scope: Scope, on: date) -> list[str]:
+    """The GB/T 4754-2017 prefixes the structured rules of the layers the scope reads in force on
+    ``on`` name (imported rules and the statutory ones), sorted — the industries a siting
+    check can tell apart (the siting page offers them)."""
+    q = (select(ZoneFeatureRow.rules).join(ZoneLayer, ZoneFeatureRow.layer_id == ZoneLayer.id)
+         .where(_visible(scope), _valid_on(on)))  # fmt: skip
+    found = {str(r.get("prefix") or "") for rules in session.scalars(q) for r in rules or ()}
+    found |= {r.prefix for rules in STATUTORY.values() for r in rules}
+    return sorted(p for p in found if p)
