@@ -39,6 +39,11 @@ def test_no_crs_is_assumed_with_a_warning():
 def test_unknown_crs_is_an_error():
     with pytest.raises(ZoneError, match="crs: unknown coordinate reference system 'EPSG:999999'"):
         read_geojson(fc([R1], crs="EPSG:999999"), LayerKind.RED_LINE)
+    with pytest.raises(ZoneError, match="crs: unknown coordinate reference system 'not a crs'"):
+        read_geojson(fc([R1], crs="not a crs"), LayerKind.RED_LINE)
+    doc = json.loads(fc([R1])) | {"crs": {"type": "name", "properties": {}}}
+    with pytest.raises(ZoneError, match="crs: unreadable crs member"):
+        read_geojson(json.dumps(doc).encode(), LayerKind.RED_LINE)
 
 
 def test_projected_gauss_kruger_is_transformed():
@@ -99,7 +104,8 @@ def test_bad_requirements_and_rules_are_named():
     assert e.value.problems[1].startswith("feature 1 (U9): rules: rules[0].verdict: 'no'")
 
 
-def _shapefile_zip(*, prj: bool = True, dbf: bool = True, swap: bool = False) -> bytes:
+def _shapefile_zip(*, prj: bool = True, dbf: bool = True, swap: bool = False,
+                   prj_text: str | None = None) -> bytes:  # fmt: skip
     shp, shx, dbf_b = io.BytesIO(), io.BytesIO(), io.BytesIO()
     with shapefile.Writer(
         shp=shp, shx=shx, dbf=dbf_b, shapeType=shapefile.POLYGON, encoding="utf-8"
@@ -119,7 +125,7 @@ def _shapefile_zip(*, prj: bool = True, dbf: bool = True, swap: bool = False) ->
         if dbf:
             z.writestr("units.dbf", dbf_b.getvalue())
         if prj:
-            z.writestr("units.prj", CRS.from_epsg(4490).to_wkt("WKT1_ESRI"))
+            z.writestr("units.prj", prj_text or CRS.from_epsg(4490).to_wkt("WKT1_ESRI"))
     return out.getvalue()
 
 
@@ -132,9 +138,15 @@ def test_zipped_shapefile():
 
 
 def test_shapefile_without_prj_or_dbf():
-    assert read_shapefile_zip(_shapefile_zip(prj=False), LayerKind.CONTROL_UNIT).warnings == [
-        ASSUMED_WARNING
-    ]
+    # the CRS rule: a Shapefile's CRS is never assumed (GeoJSON's is, RFC 7946 §4)
+    with pytest.raises(ZoneError, match=r"file: units\.prj is missing beside units\.shp") as e:
+        read_shapefile_zip(_shapefile_zip(prj=False), LayerKind.CONTROL_UNIT)
+    assert e.value.field == "crs"
+    with pytest.raises(
+        ZoneError, match="crs: unknown coordinate reference system 'GEOGCS.\"Qingshan"
+    ):
+        read_shapefile_zip(_shapefile_zip(prj_text='GEOGCS["Qingshan 1999",DATUM["?"]]'),
+                           LayerKind.CONTROL_UNIT)  # fmt: skip
     with pytest.raises(ZoneError, match=r"units\.dbf is missing beside units\.shp \(attributes\)"):
         read_shapefile_zip(_shapefile_zip(dbf=False), LayerKind.CONTROL_UNIT)
     with pytest.raises(
