@@ -72,6 +72,7 @@ from qingshan.waste.models import (
     WasteStorageLot,
     WasteTransferApproval,
 )
+from qingshan.zones.fences_models import ZoneFence, ZoneFenceAlert, ZoneFenceScan
 from qingshan.zones.models import ZoneFeatureRow, ZoneLayer
 
 #: the mapped classes, by domain
@@ -144,6 +145,9 @@ MODELS = (
     WasteTransferApproval,
     ZoneLayer,
     ZoneFeatureRow,
+    ZoneFence,
+    ZoneFenceAlert,
+    ZoneFenceScan,
 )
 
 metadata = Base.metadata
