@@ -543,7 +543,9 @@ def find_enterprise(session: Session, text: str) -> tuple[int, str] | None:
 class EnterpriseEntry:
     """An enterprise as a directory lists it (the 市场主体名录库 of a spot-check draw): id, name,
     county, 重点排污单位 or not, status (operating | suspended | closed); its 统一社会信用代码,
-    rule-pack industry and GB/T 4754-2017 code (the carbon accounts' peers)."""
+    rule-pack industry and GB/T 4754-2017 code (the carbon accounts' peers); where it lies
+    (longitude, latitude [degrees, WGS 84], None when the file has no coordinates: the zones'
+    enterprise sweep)."""
 
     id: int
     name: str
@@ -553,6 +555,8 @@ class EnterpriseEntry:
     credit_code: str = ""
     industry: str = ""
     industry_code: str | None = None
+    longitude: float | None = None
+    latitude: float | None = None
 
 
 def enterprise_directory(session: Session, region_code: str) -> list[EnterpriseEntry]:
@@ -562,13 +566,13 @@ def enterprise_directory(session: Session, region_code: str) -> list[EnterpriseE
     rows = session.execute(
         select(Enterprise.id, Enterprise.name, Enterprise.region_code, Enterprise.key_unit,
                Enterprise.status, Enterprise.credit_code, Enterprise.industry,
-               Enterprise.industry_code)
+               Enterprise.industry_code, Enterprise.longitude, Enterprise.latitude)
         .where(Enterprise.region_code.startswith(prefix, autoescape=True))
         .order_by(Enterprise.id)
     ).all()  # fmt: skip
     return [
-        EnterpriseEntry(int(i), str(n), str(r), bool(k), str(s), str(c), str(ind), ic)
-        for i, n, r, k, s, c, ind, ic in rows
+        EnterpriseEntry(int(i), str(n), str(r), bool(k), str(s), str(c), str(ind), ic, lon, lat)
+        for i, n, r, k, s, c, ind, ic, lon, lat in rows
     ]
 
 

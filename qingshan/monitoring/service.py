@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -49,6 +50,19 @@ def get_sites(session: Session, scope: Scope, kind: SiteKind | None = None) -> l
     if kind is not None:
         stmt = stmt.where(Site.kind == kind)
     return list(session.scalars(stmt))
+
+
+def drinking_water_source_codes(session: Session, codes: Collection[str]) -> set[str]:
+    """The codes, among ``codes``, of the drinking-water sources (饮用水水源地 sites): a
+    water-source protection zone's ``site_code`` is checked here on import (the zones'
+    ``DrinkingWaterSources``, wired by the platform)."""
+    kind = SiteKind.DRINKING_WATER_SOURCE
+    wanted = sorted(set(codes))
+    found: set[str] = set()
+    for i in range(0, len(wanted), 500):  # bounded IN lists
+        found |= set(session.scalars(select(Site.code).where(Site.kind == kind,
+                                                            Site.code.in_(wanted[i:i + 500]))))  # fmt: skip
+    return found
 
 
 def get_latest_hour(session: Session, scope: Scope, kind: SiteKind) -> list[SiteLatest]:

@@ -87,6 +87,7 @@ from qingshan.opendata import sta_api
 from qingshan.platform.jobs import JOBS
 from qingshan.platform.kpis import kpi_registry
 from qingshan.platform.runtime import start_runtime
+from qingshan.platform.zones_links import DRINKING_WATER_SOURCES, ENTERPRISE_LOCATIONS
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
 from qingshan.qc.service import outlet_event_counts
@@ -109,6 +110,7 @@ from qingshan.web.render import API as API_PREFIX
 from qingshan.web.render import NavGroup, NavItem
 from qingshan.web.site import mount_web
 from qingshan.zones import api as zones_api
+from qingshan.zones.links import DrinkingWaterSources, EnterpriseLocations
 
 #: API routers, mounted under /api/v1 in this order
 ROUTERS: tuple[APIRouter, ...] = (
@@ -248,6 +250,8 @@ def providers() -> dict[type, Any]:
         SiteCases: site_cases_public,
         LoggerStates: logger_states,
         KpiRegistry: kpi_registry(),
+        DrinkingWaterSources: DRINKING_WATER_SOURCES,
+        EnterpriseLocations: ENTERPRISE_LOCATIONS,
     }
 
 

@@ -13,17 +13,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 
 from qingshan.accounts.models import Role, User
-from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, require_roles
+from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, provided, require_roles
 from qingshan.api.limits import Id
 from qingshan.timeutil import utcnow
 from qingshan.zones import service
 from qingshan.zones.errors import ZoneError
 from qingshan.zones.layers import LayerKind
+from qingshan.zones.links import DrinkingWaterSources
 from qingshan.zones.schemas import LayerPublic, SitingRequest, SitingResultPublic, siting_public
 
 router = APIRouter(prefix="/zones", tags=["zones 空间管控"])
 
 Officer = Annotated[User, require_roles(Role.PROVINCE, Role.CITY, Role.COUNTY)]
+SourcesDep = Annotated[DrinkingWaterSources, provided(DrinkingWaterSources)]
 
 
 def _layer(layer: Any) -> LayerPublic:
@@ -57,6 +59,7 @@ def export_layer(
 
 @router.post("/layers", response_model=LayerPublic, status_code=201)
 def import_layer(user: Officer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
+                 sources: SourcesDep,
                  file: Annotated[UploadFile, File(description="GeoJSON, or a zipped Shapefile (.zip)")],
                  kind: Annotated[LayerKind, Form()], name: Annotated[str, Form(min_length=1, max_length=200)],
                  version: Annotated[str, Form(min_length=1, max_length=64)],
@@ -69,5 +72,5 @@ def import_layer(user: Officer, session: SessionDep, scope: ScopeDep, settings: 
                         "(setting QINGSHAN_MAX_FILE_BYTES)", field="file")  # fmt: skip
     meta = service.LayerMeta(kind, name, version, region_code, valid_from, valid_to)
     layer = service.import_layer(session, scope, meta, data, file.filename or "upload.geojson",
-                                 actor=user.username, now=utcnow())  # fmt: skip
+                                 actor=user.username, now=utcnow(), sources=sources)  # fmt: skip
     return _layer(layer)

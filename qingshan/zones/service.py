@@ -15,15 +15,16 @@ from typing import Any
 
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import func, or_, select
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.errors import PermissionDenied
-from qingshan.zones import geoio
-from qingshan.zones.errors import LayerNotFound, ZoneError
+from qingshan.zones import geoio, postgis
+from qingshan.zones.errors import LayerNotFound, LayerRejected, ZoneError
 from qingshan.zones.layers import (
     STATUTORY,
     LayerKind,
@@ -32,10 +33,13 @@ from qingshan.zones.layers import (
     rule_from_json,
     rule_to_json,
 )
+from qingshan.zones.links import DrinkingWaterSources
 from qingshan.zones.models import ZoneFeatureRow, ZoneLayer
 from qingshan.zones.siting import SitingResult, ZoneIndex, siting_check
 
 OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
+SITE_CODES_UNCHECKED = ("site_code: not checked against the drinking-water sources "
+                        "(no monitoring registry given)")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,14 @@ def _valid_on(on: date) -> Any:
 
 
 def import_layer(session: Session, scope: Scope, meta: LayerMeta, data: bytes, filename: str, *,
-                 actor: str, now: datetime) -> ZoneLayer:  # fmt: skip
+                 actor: str, now: datetime, sources: DrinkingWaterSources | None = None) -> ZoneLayer:  # fmt: skip
     """Validate every feature of the file and store the layer with all its features, or raise
-    (:class:`~qingshan.zones.errors.LayerRejected` listing each problem) and store nothing."""
+    (:class:`~qingshan.zones.errors.LayerRejected` listing each problem) and store nothing.
+
+    ``sources``: the monitoring registry's drinking-water sources (wired by the platform); a
+    water-source zone whose ``site_code`` is not one of them is a problem of that feature. None
+    (a caller without the registry) stores the codes unchecked and says so in the layer's
+    warnings. The features go in as one multi-row insert (executemany), not one ORM row each."""
     if scope.role not in OFFICERS:
         raise PermissionDenied("only province, city and county officers import layers")
     if not scope.prefix or not meta.region_code.startswith(scope.prefix):
@@ -80,24 +89,37 @@ def import_layer(session: Session, scope: Scope, meta: LayerMeta, data: bytes, f
         raise ZoneError("valid_to: before valid_from", field="valid_to")
     parsed = (geoio.read_shapefile_zip(data, meta.kind) if filename.lower().endswith(".zip")
               else geoio.read_geojson(data, meta.kind))  # fmt: skip
+    warnings = list(parsed.warnings)
+    codes = {f.site_code for f in parsed.features if f.site_code is not None}
+    if codes and sources is None:
+        warnings.append(SITE_CODES_UNCHECKED)
+    elif codes and sources is not None:
+        known = sources(session, codes)
+        problems = [f"feature {n} ({f.code}): site_code: {f.site_code!r} is not a drinking-water "
+                    "source of the monitoring registry"
+                    for n, f in enumerate(parsed.features, start=1)
+                    if f.site_code is not None and f.site_code not in known]  # fmt: skip
+        if problems:
+            raise LayerRejected(problems)
     layer = ZoneLayer(kind=meta.kind.value, name=meta.name, version=meta.version,
                       region_code=meta.region_code, valid_from=meta.valid_from,
                       valid_to=meta.valid_to, crs=parsed.crs, source=meta.source or filename,
-                      synthetic=meta.synthetic, warnings=parsed.warnings, imported_at=now,
+                      synthetic=meta.synthetic, warnings=warnings, imported_at=now,
                       imported_by=actor)  # fmt: skip
     try:
         with session.begin_nested():
             session.add(layer)
             session.flush()
+            rows = []
             for f in parsed.features:
                 x0, y0, x1, y1 = f.geometry.bounds
-                session.add(ZoneFeatureRow(
+                rows.append(dict(
                     layer_id=layer.id, code=f.code, name=f.name, region_code=f.region_code,
                     unit_type=f.unit_type, level=f.level, site_code=f.site_code,
                     geometry=geoio.geojson_geometry(f.geometry), min_lon=x0, min_lat=y0,
                     max_lon=x1, max_lat=y1, requirements=f.requirements,
-                    rules=[rule_to_json(r) for r in f.rules]))  # fmt: skip
-            session.flush()
+                    rules=[rule_to_json(r) for r in f.rules], valid_from=None, valid_to=None))  # fmt: skip
+            session.execute(insert(ZoneFeatureRow), rows)
     except IntegrityError as exc:
         raise ZoneError(f"version: layer {meta.kind.value} {meta.name!r} version {meta.version!r} "
                         f"exists already, or region {meta.region_code} is unknown", field="version") from exc  # fmt: skip
@@ -148,15 +170,19 @@ def _to_feature(row: ZoneFeatureRow, layer: ZoneLayer) -> ZoneFeature:
 
 
 def zone_index(session: Session, scope: Scope, on: date,
-               bbox: tuple[float, float, float, float] | None = None) -> ZoneIndex:  # fmt: skip
+               bbox: tuple[float, float, float, float] | None = None, *,
+               site: BaseGeometry | None = None) -> ZoneIndex:  # fmt: skip
     """The features of the layers the scope reads that are in force on ``on`` (layer and
-    feature validity), optionally only those whose bounding box meets ``bbox``."""
+    feature validity), optionally only those whose bounding box meets ``bbox``, or those
+    ``site`` intersects where PostGIS is there (:mod:`qingshan.zones.postgis`; else its bbox)."""
     q = (select(ZoneFeatureRow, ZoneLayer).join(ZoneLayer, ZoneFeatureRow.layer_id == ZoneLayer.id)
          .where(_visible(scope), _valid_on(on),
                 or_(ZoneFeatureRow.valid_from.is_(None), ZoneFeatureRow.valid_from <= on),
                 or_(ZoneFeatureRow.valid_to.is_(None), ZoneFeatureRow.valid_to >= on)))  # fmt: skip
-    if bbox is not None:
-        x0, y0, x1, y1 = bbox
+    if site is not None and postgis.enabled(session):
+        q = q.where(postgis.intersects(site))
+    elif (box := site.bounds if site is not None else bbox) is not None:
+        x0, y0, x1, y1 = box
         q = q.where(ZoneFeatureRow.max_lon >= x0, ZoneFeatureRow.min_lon <= x1,
                     ZoneFeatureRow.max_lat >= y0, ZoneFeatureRow.min_lat <= y1)  # fmt: skip
     feats, geoms = [], []
@@ -190,7 +216,7 @@ def check_site(session: Session, scope: Scope, site: dict[str, Any], industry: s
     if not (bx0 <= x0 and x1 <= bx1 and by0 <= y0 and y1 <= by1):
         raise ZoneError(f"site: outside Zhejiang (bounds {x0:.4f},{y0:.4f},{x1:.4f},{y1:.4f}; "
                         "GeoJSON is longitude first)", field="site")  # fmt: skip
-    index = zone_index(session, scope, on, geom.bounds)
+    index = zone_index(session, scope, on, site=geom)
     return siting_check(index, geom, code, discharges=discharges)
 
 

@@ -19,6 +19,7 @@ from qingshan.errors import PermissionDenied
 from qingshan.geo.regions import seed_regions
 from qingshan.zones import service
 from qingshan.zones.errors import LayerNotFound, LayerRejected, ZoneError
+from qingshan.zones.geoio import ASSUMED_WARNING as ASSUMED
 from qingshan.zones.layers import LayerKind, Verdict
 from qingshan.zones.models import ZoneFeatureRow, ZoneLayer
 from qingshan.zones.service import LayerMeta
@@ -169,3 +170,71 @@ def test_api(engine, app_settings):
         )
         c.cookies.clear()  # the login left a session cookie
         assert c.post("/api/v1/zones/siting-check", json=body).status_code == 401
+
+
+def _source(s, code: str, kind=None) -> None:
+    from qingshan.monitoring.models import ControlLevel, Site, SiteKind
+
+    s.add(Site(code=code, name=f"水源{code}", kind=kind or SiteKind.DRINKING_WATER_SOURCE,
+               control_level=ControlLevel.PROVINCIAL, region_code="330106",
+               longitude=120.42, latitude=30.22))  # fmt: skip
+
+
+def test_site_code_is_checked_against_the_monitoring_registry(engine):
+    """Zones reach monitoring's drinking-water sources through the Protocol the platform wires
+    (:data:`qingshan.platform.zones_links.DRINKING_WATER_SOURCES`): an unknown code, or the code
+    of a site of another kind, is a problem of that feature and nothing is stored."""
+    from qingshan.monitoring.models import SiteKind
+    from qingshan.platform.zones_links import DRINKING_WATER_SOURCES
+
+    other = feature(square(120.46, 30.20, 120.48, 30.22), code="SY-S1-1", name="S1 一级", level="一级",
+                    site_code="S1")  # fmt: skip
+    meta = LayerMeta(LayerKind.WATER_SOURCE, "水源保护区", "2024", "330000", date(2024, 1, 1))
+    with session_scope(engine) as s:
+        seed_regions(s)
+        _source(s, "DW001")
+        _source(s, "S1", SiteKind.WATER_SECTION)
+    with session_scope(engine) as s:
+        with pytest.raises(LayerRejected) as e:
+            service.import_layer(s, PROVINCE, meta, fc([W1, other]), "w.geojson", actor="p", now=NOW,
+                                 sources=DRINKING_WATER_SOURCES)  # fmt: skip
+        assert e.value.problems == [
+            "feature 2 (SY-S1-1): site_code: 'S1' is not a drinking-water source of the "
+            "monitoring registry"
+        ]
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(ZoneLayer)) == 0
+        layer = service.import_layer(s, PROVINCE, meta, fc([W1]), "w.geojson", actor="p", now=NOW,
+                                     sources=DRINKING_WATER_SOURCES)  # fmt: skip
+        assert layer.warnings == [ASSUMED]
+        unchecked = service.import_layer(s, PROVINCE, LayerMeta(LayerKind.WATER_SOURCE, "水源保护区", "2024b",
+                                                                "330000", date(2024, 1, 1)),
+                                         fc([other]), "w.geojson", actor="p", now=NOW)  # fmt: skip
+        assert unchecked.warnings == [ASSUMED, service.SITE_CODES_UNCHECKED]
+
+
+def test_bulk_import_stores_every_feature_with_its_attributes(engine):
+    """The features go in as one multi-row insert: 300 of them, each read back as imported."""
+    units = [feature(square(120.0 + 0.01 * (i % 30), 30.0 + 0.01 * (i // 30),
+                            120.009 + 0.01 * (i % 30), 30.009 + 0.01 * (i // 30)),
+                     code=f"U{i:03d}", name=f"单元{i}", unit_type="一般管控", region_code="330106",
+                     requirements={"资源开发效率要求": [f"要求{i}"]},
+                     rules=[{"prefix": "C26", "verdict": "prohibited", "clause": f"清单{i}"}])
+             for i in range(300)]  # fmt: skip
+    with session_scope(engine) as s:
+        seed_regions(s)
+        layer = service.import_layer(s, PROVINCE, LayerMeta(LayerKind.CONTROL_UNIT, "units", "1", "330000",
+                                                            date(2024, 1, 1)), fc(units), "u.geojson",
+                                     actor="p", now=NOW)  # fmt: skip
+        lid = layer.id
+    with session_scope(engine) as s:
+        rows = s.scalars(select(ZoneFeatureRow).where(ZoneFeatureRow.layer_id == lid)
+                         .order_by(ZoneFeatureRow.code)).all()  # fmt: skip
+        assert len(rows) == 300
+        r = rows[31]
+        assert (r.code, r.unit_type, r.region_code) == ("U031", "一般管控", "330106")
+        assert (r.min_lon, r.min_lat) == pytest.approx((120.01, 30.01))
+        assert r.requirements == {"资源开发效率要求": ["要求31"]}
+        assert r.rules == [{"prefix": "C26", "verdict": "prohibited", "clause": "清单31",
+                            "discharging_only": False}]  # fmt: skip
+        assert r.valid_from is None and r.geometry["type"] == "Polygon"
