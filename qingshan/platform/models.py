@@ -74,6 +74,13 @@ from qingshan.waste.models import (
 )
 from qingshan.zones.fences_models import ZoneFence, ZoneFenceAlert, ZoneFenceScan
 from qingshan.zones.models import ZoneFeatureRow, ZoneLayer
+from qingshan.zones.parks_models import (
+    ZonePark,
+    ZoneParkFile,
+    ZoneParkProgress,
+    ZoneParkStep,
+    ZoneParkTask,
+)
 
 #: the mapped classes, by domain
 MODELS = (
@@ -148,6 +155,11 @@ MODELS = (
     ZoneFence,
     ZoneFenceAlert,
     ZoneFenceScan,
+    ZonePark,
+    ZoneParkTask,
+    ZoneParkProgress,
+    ZoneParkFile,
+    ZoneParkStep,
 )
 
 metadata = Base.metadata
