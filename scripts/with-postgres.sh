@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Run a command with a throwaway PostgreSQL cluster, exporting QINGSHAN_TEST_POSTGRES_URL.
-# The suite then runs every database test on both SQLite and PostgreSQL.
+# The suite then runs every database test on both SQLite and PostgreSQL. Where that PostgreSQL has
+# PostGIS (postgresql-$MAJOR-postgis-3, see system-deps.sh) it also exports QINGSHAN_TEST_POSTGIS=1:
+# the databases the tests migrate get the extension, and the spatial tests (fixture gis_engine)
+# run on PostgreSQL without it (a database migrated with qingshan.postgis = off) and with it.
 # Without PostgreSQL binaries (or with QINGSHAN_TEST_POSTGRES_URL already set) the command runs as is.
 set -euo pipefail
 if [[ -n "${QINGSHAN_TEST_POSTGRES_URL:-}" ]]; then exec "$@"; fi
@@ -20,5 +23,11 @@ cleanup() { as_pg "$PGBIN/pg_ctl -D $DIR/data -m immediate stop >/dev/null" || t
 trap cleanup EXIT
 as_pg "$PGBIN/createdb -h 127.0.0.1 -p $PORT -U postgres qingshan_test"
 export QINGSHAN_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PORT/qingshan_test"
+MAJOR=$(basename "$(dirname "$PGBIN")")
+if [[ -f /usr/share/postgresql/$MAJOR/extension/postgis.control ]]; then
+  export QINGSHAN_TEST_POSTGIS=1
+else
+  echo "with-postgres: no PostGIS for PostgreSQL $MAJOR; spatial tests run without it" >&2
+fi
 echo "with-postgres: PostgreSQL on port $PORT" >&2
 "$@"

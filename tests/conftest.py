@@ -3,7 +3,12 @@
 Database tests take the ``engine`` fixture: it is parametrised over SQLite and, when
 ``QINGSHAN_TEST_POSTGRES_URL`` is set (``make test`` sets it via scripts/with-postgres.sh),
 PostgreSQL. Each test gets a freshly migrated, empty database: a copy of a database migrated once per
-test process (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL).
+test process (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL). The PostgreSQL
+databases get PostGIS where the cluster has it (the migrations create the extension when they can).
+
+Spatial tests take ``gis_engine`` instead: SQLite, ``postgresql`` — PostgreSQL *without* PostGIS
+(migrated with ``qingshan.postgis = off``) — and, when ``QINGSHAN_TEST_POSTGIS=1``
+(scripts/with-postgres.sh sets it where the PostGIS package is installed), ``postgis``.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ POSTGRES_URL = os.environ.get("QINGSHAN_TEST_POSTGRES_URL")
 os.environ.setdefault("QINGSHAN_HJ212_LISTENER", "0")
 os.environ.setdefault("QINGSHAN_SCHEDULER", "0")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+POSTGIS = POSTGRES_URL is not None and os.environ.get("QINGSHAN_TEST_POSTGIS") == "1"
+GIS_BACKENDS = BACKENDS + (["postgis"] if POSTGIS else [])
 
 
 def _admin() -> Engine:
@@ -39,11 +46,7 @@ def _database_url(name: str) -> str:
     return f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
 
 
-@pytest.fixture(scope="session")
-def _postgres_template() -> Iterator[str | None]:
-    """A PostgreSQL database migrated once per test process, the template every test's
-    database is copied from (``CREATE DATABASE … TEMPLATE``: a file copy, ~0.1 s, where the
-    migrations take ~1 s a test)."""
+def _migrated_template(postgis: bool = True) -> Iterator[str | None]:
     if POSTGRES_URL is None:
         yield None
         return
@@ -51,6 +54,8 @@ def _postgres_template() -> Iterator[str | None]:
     admin = _admin()
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name}"))
+        if not postgis:  # read by migration 0025_zone_postgis
+            conn.execute(text(f"ALTER DATABASE {name} SET qingshan.postgis = 'off'"))
     eng = make_engine(_database_url(name))
     upgrade(eng)
     eng.dispose()
@@ -58,6 +63,20 @@ def _postgres_template() -> Iterator[str | None]:
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_template() -> Iterator[str | None]:
+    """A PostgreSQL database migrated once per test process, the template every test's
+    database is copied from (``CREATE DATABASE … TEMPLATE``: a file copy, ~0.1 s, where the
+    migrations take ~1 s a test)."""
+    yield from _migrated_template()
+
+
+@pytest.fixture(scope="session")
+def _postgres_template_plain() -> Iterator[str | None]:
+    """The same, migrated with ``qingshan.postgis = off``: PostgreSQL without PostGIS."""
+    yield from _migrated_template(postgis=False)
 
 
 def _postgres_engine(template: str) -> Iterator[Engine]:
@@ -134,6 +153,31 @@ def engine(request, tmp_path) -> Iterator[Engine]:
         eng = next(gen)
         yield eng
         dispose_engines()  # engines code under test made for this database's URL
+        gen.close()
+    dispose_engines()
+    gc.collect()
+
+
+@pytest.fixture(params=GIS_BACKENDS)
+def gis_engine(request, tmp_path) -> Iterator[Engine]:
+    """A migrated, empty database on SQLite, PostgreSQL without PostGIS (``postgresql``) and
+    PostgreSQL with PostGIS (``postgis``, required to be there when asked for)."""
+    from qingshan.zones import postgis
+
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        eng = make_engine(f"sqlite:///{path}")
+        yield eng
+        eng.dispose()
+    else:
+        tmpl = "_postgres_template_plain" if request.param == "postgresql" else "_postgres_template"
+        gen = _postgres_engine(request.getfixturevalue(tmpl))
+        eng = next(gen)
+        with session_scope(eng) as s:
+            assert postgis.enabled(s) is (request.param == "postgis"), request.param
+        yield eng
+        dispose_engines()
         gen.close()
     dispose_engines()
     gc.collect()
