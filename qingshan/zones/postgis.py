@@ -13,6 +13,7 @@ The site goes in as WKB (the doubles as they are, no decimal round trip).
 
 from __future__ import annotations
 
+from typing import Any
 from weakref import WeakKeyDictionary
 
 import shapely
@@ -35,7 +36,7 @@ from qingshan.zones.models import ZoneFeatureRow
 __all__ = ["SRID", "enabled", "intersects", "intersecting_ids"]
 
 SRID = 4490  # CGCS2000 geographic (EPSG:4490): zone_feature.geometry's lon/lat, as in 0025
-_GEOM = literal_column("zone_feature.geom")
+_GEOM: ColumnElement[Any] = literal_column("zone_feature.geom")
 _HAS_GEOM = text(
     "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('zone_feature') "
     "AND attname = 'geom' AND NOT attisdropped)"
