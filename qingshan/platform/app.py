@@ -110,6 +110,7 @@ from qingshan.web.render import API as API_PREFIX
 from qingshan.web.render import NavGroup, NavItem
 from qingshan.web.site import mount_web
 from qingshan.zones import api as zones_api
+from qingshan.zones import web as zones_web
 from qingshan.zones.links import DrinkingWaterSources, EnterpriseLocations
 
 #: API routers, mounted under /api/v1 in this order
@@ -172,6 +173,7 @@ PAGES: tuple[APIRouter, ...] = (
     carbon_web.router,
     waste_web.router,
     waste_manifest_web.router,
+    zones_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
@@ -193,6 +195,8 @@ NAV: tuple[NavGroup, ...] = (
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),
         NavItem("/waste", "nav.waste", ("/waste",), login=True, prefixes=("/waste/",),
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),
+        NavItem("/zones/layers", "nav.zones", ("/zones",), login=True, prefixes=("/zones/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
     )),
     NavGroup("nav.g.governance", (  # 闭环督办
         NavItem("/cases", "nav.cases", ("/cases",), login=True, prefixes=("/cases/",),
