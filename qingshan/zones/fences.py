@@ -35,11 +35,11 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Protocol
 
+import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 from sqlalchemy.orm import Session
 
 from qingshan.zones.layers import LayerKind, ZoneFeature
@@ -190,7 +190,11 @@ def buffer_fence(lon: float, lat: float, radius_m: float) -> BaseGeometry:
     fwd, back = _transformers(gk_epsg(lon))
     x, y = fwd.transform(lon, lat)
     circle = Point(x, y).buffer(r, quad_segs=QUAD_SEGS)
-    return transform(back.transform, circle)
+
+    def to_lonlat(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(back.transform(xy[:, 0], xy[:, 1]))
+
+    return shapely.transform(circle, to_lonlat)
 
 
 def distance_m(site_lon: float, site_lat: float, lon: float, lat: float) -> float:

@@ -129,6 +129,7 @@ def test_the_registry_keeps_the_intervals():
         "ranking-rollups": Cron("30 1 * * *"),
         "waste-balance": Cron("0 3 2 * *"),
         "indices": Every(timedelta(minutes=10)),
+        "zones-fences": Every(timedelta(minutes=10)),
     }
 
 

@@ -95,6 +95,7 @@ def test_api_lists_jobs_schedules_and_runs_for_province(client, runs):
         "ranking-rollups",
         "waste-balance",
         "indices",
+        "zones-fences",
     ]
     rollups, compact, qc, deadlines, notice, credit, *_ = body["jobs"]
     assert credit["schedule"]["cron"] == "0 2 * * *" and credit["last_run"] is None
@@ -201,4 +202,11 @@ def test_the_app_runs_the_scheduler_and_the_api_shows_its_next_runs(engine, user
            if JOBS[n].schedule.first_run(started_at, None, JOBS[n].grace) <= utcnow()}  # fmt: skip
     with session_scope(engine) as s:
         ran = set(s.scalars(select(JobRun.name)))
-        assert ran - due == {"case-deadlines", "compact", "qc", "rollups", "indices"}
+        assert ran - due == {
+            "case-deadlines",
+            "compact",
+            "qc",
+            "rollups",
+            "indices",
+            "zones-fences",
+        }
