@@ -23,6 +23,7 @@ from qingshan.db.migrate import upgrade
 from qingshan.geo.regions import seed_regions
 from qingshan.zones import service
 from qingshan.zones.layers import LayerKind
+
 from .conftest import running_server
 from .helpers import login_as, new_page
 
