@@ -87,7 +87,9 @@ from qingshan.opendata import sta_api
 from qingshan.platform.jobs import JOBS
 from qingshan.platform.kpis import kpi_registry
 from qingshan.platform.runtime import start_runtime
+from qingshan.platform.zones_fences_links import FENCE_SITES
 from qingshan.platform.zones_links import DRINKING_WATER_SOURCES, ENTERPRISE_LOCATIONS
+from qingshan.platform.zones_parks_links import PARK_OUTLETS
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
 from qingshan.qc.service import outlet_event_counts
@@ -110,8 +112,13 @@ from qingshan.web.render import API as API_PREFIX
 from qingshan.web.render import NavGroup, NavItem
 from qingshan.web.site import mount_web
 from qingshan.zones import api as zones_api
+from qingshan.zones import fences_api as zones_fences_api
+from qingshan.zones import fences_web as zones_fences_web
+from qingshan.zones import parks_web as zones_parks_web
 from qingshan.zones import web as zones_web
+from qingshan.zones.fences import FenceSites
 from qingshan.zones.links import DrinkingWaterSources, EnterpriseLocations
+from qingshan.zones.parks_service import ParkOutlets
 
 #: API routers, mounted under /api/v1 in this order
 ROUTERS: tuple[APIRouter, ...] = (
@@ -146,6 +153,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     waste_api.router,
     waste_ledger_api.router,
     zones_api.router,
+    zones_fences_api.router,
 )
 
 #: dashboard page routers
@@ -174,6 +182,8 @@ PAGES: tuple[APIRouter, ...] = (
     waste_web.router,
     waste_manifest_web.router,
     zones_web.router,
+    zones_fences_web.router,
+    zones_parks_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
@@ -256,6 +266,8 @@ def providers() -> dict[type, Any]:
         KpiRegistry: kpi_registry(),
         DrinkingWaterSources: DRINKING_WATER_SOURCES,
         EnterpriseLocations: ENTERPRISE_LOCATIONS,
+        FenceSites: FENCE_SITES,
+        ParkOutlets: PARK_OUTLETS,
     }
 
 
@@ -294,6 +306,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             (rf"{API_PREFIX}/cases/\d+/evidence", evidence, "case_evidence_max_bytes"),
             (r"/cases/\d+/upload", evidence, "case_evidence_max_bytes"),
             (r"/targets/\d+/reports", evidence, "case_evidence_max_bytes"),
+            (r"/zones/parks/\d+/progress", evidence, "case_evidence_max_bytes"),
             (r"/complaints/new", photos, "complaint_max_photos"),
             (r"/open311/v2/requests\.(json|xml)", photos, "complaint_max_photos"),
             (r"/cases/handover", files, "max_file_bytes"),

@@ -5,8 +5,9 @@ the public functions of the domain holding the data, and their registry
 Computed now: cases (closure rate, closed on time), monitoring (national water sections and
 drinking-water sources analysed, class I–III share, air stations reporting, air good-day rate
 and PM2.5 mean), waste (utilisation and disposal rate, collection coverage of counties and of
-small producers, new capacity). Reported by hand until their modules land: zero-direct-discharge
-parks (zones), radioactive sources (emergency) — see ``docs/targets.md``.
+small producers, new capacity), zones (zero-direct-discharge parks accepted in the year).
+Reported by hand until their modules land: radioactive sources (emergency) — see
+``docs/targets.md``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST
 from qingshan.waste.ledger_service import waste_kpis
 from qingshan.waste.manifest_service import transfers_frame
+from qingshan.zones.parks_service import PLAN_TARGET, accepted_parks
 
 __all__ = ["kpi_registry", "province_air", "reader_scope"]
 
@@ -286,6 +288,27 @@ WASTE_KPIS = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class ParksAccepted:
+    """污水零直排区 accepted [个]: parks of the 工业园区（工业集聚区）类 in the region whose
+    provincial acceptance (省级验收通过) is dated in the calendar year of the period's end, up
+    to that day, and that are not downgraded (反复) by then — an annual count, as plan 12.2's
+    "完成44个" of 2021 is read (shared/reference/zones-emergency.md §1.2 [U]: how the 44 relate
+    to the 313 completed by end-2021 is not stated); the basis gives the cumulative count too
+    (:func:`qingshan.zones.parks_service.accepted_parks`)."""
+
+    name: str = "zones.parks_accepted"
+    unit: str = "个"
+    label: str = "tg.kpi.zones.parks_accepted"
+
+    def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
+        year = period.end.year
+        n = accepted_parks(session, region_code, year, period.end)
+        return KpiValue(float(n["annual"]), self.unit,
+                        f"{year} 年省级验收 {n['annual']} 个（{PLAN_TARGET['unit_type']}，年度）；"
+                        f"累计 {n['cumulative']} 个")  # fmt: skip
+
+
 def _store() -> ObservationStore:
     return ObservationStore(get_settings().observations_dir)
 
@@ -311,5 +334,6 @@ def kpi_registry(store: Callable[[], ObservationStore] = _store) -> KpiRegistry:
             ),  # fmt: skip
             AirPeriod("air.pm25_mean", "µg/m³", "tg.kpi.air.pm25_mean", "pm25_mean", store),
             *WASTE_KPIS,
+            ParksAccepted(),
         ]
     )
