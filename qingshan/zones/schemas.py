@@ -87,6 +87,24 @@ class HitPublic(BaseModel):
     rules: list[RulePublic]
     verdict: str
     deciding_rule: RulePublic | None
+    boundary_m: float | None = Field(
+        None, description="distance to the feature's boundary [m]: 0 crossing or touching it, "
+                          "else how deep inside the site lies")  # fmt: skip
+
+
+class NearMissPublic(BaseModel):
+    """A feature the site does not touch, within the near-miss distance."""
+
+    layer_id: int
+    layer_kind: str
+    layer_name: str
+    layer_version: str
+    feature_id: int
+    code: str
+    name: str
+    unit_type: str | None
+    level: str | None
+    distance_m: float
 
 
 class SitingResultPublic(BaseModel):
@@ -95,6 +113,13 @@ class SitingResultPublic(BaseModel):
     verdict: str
     decided_by: HitPublic | None
     hits: list[HitPublic]
+    near: list[NearMissPublic] = Field(
+        default_factory=list, description="features not touched within near_m metres, nearest first"
+    )
+    near_m: float = Field(1000.0, description="the near-miss distance [m]")
+    metric_crs: str | None = Field(
+        None, description="the plane distances are measured on (CGCS2000 3-degree Gauss–Krüger)"
+    )
 
 
 def _rule(r: object) -> RulePublic:
@@ -118,9 +143,17 @@ def siting_public(res: SitingResult) -> SitingResultPublic:
             rules=[_rule(r) for r in h.applicable],
             verdict=h.verdict.value,
             deciding_rule=_rule(h.deciding) if h.deciding else None,
+            boundary_m=None if h.boundary_m is None else round(h.boundary_m, 1),
         )  # fmt: skip
         for h in res.hits
     ]
     decided = hits[list(res.hits).index(res.decided_by)] if res.decided_by else None
+    near = [NearMissPublic(layer_id=n.feature.layer_id, layer_kind=n.feature.layer_kind.value,
+                           layer_name=n.feature.layer_name, layer_version=n.feature.layer_version,
+                           feature_id=n.feature.feature_id, code=n.feature.code, name=n.feature.name,
+                           unit_type=n.feature.unit_type, level=n.feature.level,
+                           distance_m=round(n.distance_m, 1)) for n in res.near]  # fmt: skip
     return SitingResultPublic(industry=res.industry, discharges=res.discharges,
-                              verdict=res.verdict.value, decided_by=decided, hits=hits)  # fmt: skip
+                              verdict=res.verdict.value, decided_by=decided, hits=hits, near=near,
+                              near_m=res.near_m,
+                              metric_crs=f"EPSG:{res.metric_epsg}" if res.metric_epsg else None)  # fmt: skip

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 import shapely
-from shapely.geometry import shape
+from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -35,7 +35,7 @@ from qingshan.zones.layers import (
 )
 from qingshan.zones.links import DrinkingWaterSources
 from qingshan.zones.models import ZoneFeatureRow, ZoneLayer
-from qingshan.zones.siting import SitingResult, ZoneIndex, siting_check
+from qingshan.zones.siting import NEAR_MISS_M, SitingResult, ZoneIndex, siting_check, widen
 
 OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 SITE_CODES_UNCHECKED = ("site_code: not checked against the drinking-water sources "
@@ -216,7 +216,8 @@ def check_site(session: Session, scope: Scope, site: dict[str, Any], industry: s
     if not (bx0 <= x0 and x1 <= bx1 and by0 <= y0 and y1 <= by1):
         raise ZoneError(f"site: outside Zhejiang (bounds {x0:.4f},{y0:.4f},{x1:.4f},{y1:.4f}; "
                         "GeoJSON is longitude first)", field="site")  # fmt: skip
-    index = zone_index(session, scope, on, site=geom)
+    # the features near the site too (its near misses): the site's box widened by NEAR_MISS_M
+    index = zone_index(session, scope, on, site=box(*widen(geom.bounds, NEAR_MISS_M)))
     return siting_check(index, geom, code, discharges=discharges)
 
 

@@ -238,3 +238,25 @@ def test_bulk_import_stores_every_feature_with_its_attributes(engine):
         assert r.rules == [{"prefix": "C26", "verdict": "prohibited", "clause": "清单31",
                             "discharging_only": False}]  # fmt: skip
         assert r.valid_from is None and r.geometry["type"] == "Polygon"
+
+
+def test_service_reads_the_features_near_the_site_for_its_near_misses(engine):
+    """The candidates are read with the site's box widened by 1 km (bbox columns, or PostGIS),
+    so a red line 962 m away is a near miss on every backend."""
+    from qingshan.zones.schemas import siting_public
+
+    _seed(engine)
+    with session_scope(engine) as s:
+        r = service.check_site(
+            s, XIHU, {"type": "Point", "coordinates": [120.19, 30.25]}, "2614", on=ON
+        )
+        assert r.hits == () and [n.feature.code for n in r.near] == ["HX-330106-01"]
+        body = siting_public(r).model_dump()
+        assert body["near"][0]["distance_m"] == pytest.approx(962.2, abs=0.5)
+        assert body["metric_crs"] == "EPSG:4549" and body["near_m"] == 1000.0
+        r = service.check_site(
+            s, XIHU, {"type": "Point", "coordinates": [120.02, 30.25]}, "2614", on=ON
+        )
+        assert siting_public(r).model_dump()["hits"][0]["boundary_m"] == pytest.approx(
+            1924.4, abs=1
+        )

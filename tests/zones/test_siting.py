@@ -106,3 +106,39 @@ def test_bad_rules_and_codes_are_named():
     assert rule_from_json({"prefix": "26", "verdict": "prohibited", "clause": "c"}) == Rule(
         "C26", Verdict.PROHIBITED, "c"
     )
+
+
+def _geodesic_m(lon0: float, lat0: float, lon1: float, lat1: float) -> float:
+    """The distance on the GRS 80 ellipsoid (CGCS2000's, to 0.1 mm) [m]: the reference the
+    Gauss–Krüger plane distances are checked against."""
+    from pyproj import Geod
+
+    return float(Geod(ellps="GRS80").inv(lon0, lat0, lon1, lat1)[2])
+
+
+def test_near_misses_and_boundary_distances_in_metres():
+    # 0.01° west of R1's west edge (120.20°E) at 30.25°N: ≈ 962 m, a near miss; U2's east edge
+    # (120.15°E) is 0.04° away (≈ 3.85 km): not near
+    r = siting_check(INDEX, Point(120.19, 30.25), "C2614")
+    assert r.hits == () and r.metric_epsg == 4549  # CGCS2000 3-degree GK CM 120E
+    assert [(n.feature.code, n.feature.layer_kind) for n in r.near] == [
+        ("HX-330106-01", LayerKind.RED_LINE)
+    ]
+    assert r.near[0].distance_m == pytest.approx(
+        _geodesic_m(120.19, 30.25, 120.20, 30.25), rel=1e-4
+    )
+    assert r.near[0].distance_m == pytest.approx(962.2, abs=0.5)
+    # with a 5 km near-miss distance, U1 and U2 are listed too, nearest first
+    r = siting_check(INDEX, Point(120.19, 30.25), "C2614", near_m=5000)
+    assert [n.feature.code for n in r.near] == ["HX-330106-01", "ZH33010630001"]
+    # inside U1 only: 0.02° from its west edge, 5.5 km from its north and south edges
+    r = siting_check(INDEX, Point(120.02, 30.25), "C2614")
+    (hit,) = r.hits
+    assert hit.boundary_m == pytest.approx(_geodesic_m(120.02, 30.25, 120.00, 30.25), rel=1e-4)
+    # U2 begins 0.03° east (≈ 2.9 km): no near miss within 1 km
+    assert r.near == ()
+    # a polygon straddling R1's west edge: boundary distance 0
+    r = siting_check(INDEX, box(120.195, 30.24, 120.205, 30.25), "C2614")
+    assert [(h.feature.code, h.boundary_m) for h in r.hits] == [("HX-330106-01", 0.0)]
+    with pytest.raises(ValueError, match="near_m"):
+        siting_check(INDEX, Point(120.19, 30.25), "C2614", near_m=-1)
