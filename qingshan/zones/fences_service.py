@@ -295,7 +295,7 @@ def alerts(session: Session, scope: Scope, *, kind: EventKind | None = None,
 
 
 def acknowledge(session: Session, scope: Scope, alert_id: int, *, actor: str,
-                now: datetime) -> ZoneFenceAlert:  # fmt: skip
+                now: datetime) -> tuple[ZoneFenceAlert, ZoneFence]:  # fmt: skip
     """Acknowledge an alert (officers of the fence's region); acknowledging twice keeps the first."""
     if scope.role not in OFFICERS:
         raise PermissionDenied("only officers acknowledge fence alerts")
@@ -305,8 +305,8 @@ def acknowledge(session: Session, scope: Scope, alert_id: int, *, actor: str,
     ).first()  # fmt: skip
     if row is None:
         raise ZoneError(f"alert_id: no fence alert {alert_id} in your region", field="alert_id")
-    alert = row[0]
+    alert, fence = row[0], row[1]
     if alert.acknowledged_at is None:
         alert.acknowledged_by, alert.acknowledged_at = actor, now
         session.flush()
-    return alert
+    return alert, fence
