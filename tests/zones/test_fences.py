@@ -249,3 +249,75 @@ def test_events_without_finite_coordinates_are_skipped():
     evs = [FenceEvent(EventKind.CASE, "1", 1, math.nan, 30.25, "x"),
            FenceEvent(EventKind.CASE, "2", 2, *_at(SECTION, 45, 1000 * math.cos(math.pi / 256) - 0.1), "y")]  # fmt: skip
     assert [h.event.ref for h in fence_hits(idx, evs)] == ["2"]
+
+
+API_PASSWORD = "fences-api-pass"
+
+
+def test_api(engine, app_settings, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from qingshan.accounts.service import create_user
+    from qingshan.platform.app import create_app
+
+    _seed(engine, tmp_path)
+    with session_scope(engine) as s:
+        fs.sync_fences(s, FENCE_SITES, actor="test", now=NOW)
+        fs.check_events(s, FENCE_EVENTS, now=NOW, sink=CASES_SINK)
+        for name, role, region in (("hangzhou", Role.CITY, "330100"), ("xihu", Role.COUNTY, "330106"),
+                                   ("ningbo", Role.CITY, "330200")):  # fmt: skip
+            create_user(s, name, API_PASSWORD, role, region)
+    with TestClient(create_app(app_settings)) as c:
+
+        def auth(u: str) -> dict[str, str]:
+            r = c.post("/api/v1/auth/login", data={"username": u, "password": API_PASSWORD})
+            return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+        xihu, hz, nb = auth("xihu"), auth("hangzhou"), auth("ningbo")
+        fences = c.get("/api/v1/zones/fences", headers=xihu).json()
+        assert [(f["site_code"], f["basis"]) for f in fences] == [
+            ("DW001", "zone"),
+            ("WS001", "buffer"),
+        ]
+        assert c.get("/api/v1/zones/fences", headers=nb).json() == []
+        r = c.get("/api/v1/zones/fences/alerts", params={"kind": "outlet"}, headers=xihu)
+        assert sorted(a["event_ref"] for a in r.json()) == ["OUT1", "OUT2"]
+        one = next(a for a in r.json() if a["event_ref"] == "OUT1")
+        assert one["site_code"] == "WS001" and one["distance_m"] == pytest.approx(300, abs=0.2)
+        r = c.get("/api/v1/zones/fences/alerts", params={"site_code": "WS001"}, headers=xihu)
+        assert {a["event_kind"] for a in r.json()} == {"outlet", "case", "complaint"}
+        assert (
+            c.post(f"/api/v1/zones/fences/alerts/{one['id']}/acknowledge", headers=nb).status_code
+            == 422
+        )
+        r = c.post(f"/api/v1/zones/fences/alerts/{one['id']}/acknowledge", headers=xihu)
+        assert r.status_code == 200 and r.json()["acknowledged_by"] == "xihu"
+        r = c.get("/api/v1/zones/fences/alerts", params={"unacknowledged": True}, headers=xihu)
+        assert one["id"] not in {a["id"] for a in r.json()}
+        # the radius: city officers; bounds and unknown sites are 422 naming the field / code
+        put = "/api/v1/zones/fences/{}/radius"
+        assert c.put(put.format("WS001"), json={"radius_m": 500}, headers=xihu).status_code == 403
+        r = c.put(put.format("WS001"), json={"radius_m": -5}, headers=hz)
+        assert r.status_code == 422 and "radius_m" in r.text
+        r = c.put(put.format("WS001"), json={"radius_m": 1e7}, headers=hz)
+        assert r.status_code == 422 and "radius_m" in r.text
+        r = c.put(put.format("NOPE"), json={"radius_m": 500}, headers=hz)
+        assert r.status_code == 422 and "no water section or drinking-water source 'NOPE'" in r.text
+        r = c.put(put.format("WS001"), json={"radius_m": 500}, headers=hz)
+        assert r.status_code == 200 and (r.json()["radius_m"], r.json()["radius_custom"]) == (
+            500,
+            True,
+        )
+        # the page (cookie login): the radius form refuses a bad radius on the page, stores nothing
+        auth("hangzhou")
+        page = c.get("/zones/fences")
+        assert page.status_code == 200 and 'id="qs-zf-radius-form"' in page.text
+        r = c.post("/zones/fences/radius", data={"site_code": "WS001", "radius_m": "-1"},
+                   follow_redirects=False)  # fmt: skip
+        assert r.status_code == 422 and "radius_m: -1 m is outside 10–50000 m" in r.text
+        r = c.post("/zones/fences/radius", data={"site_code": "WS001", "radius_m": "800"},
+                   follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303
+        assert "半径 800 米" in c.get("/zones/fences").text
+        c.cookies.clear()
+        assert c.get("/api/v1/zones/fences").status_code == 401
