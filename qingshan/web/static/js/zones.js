@@ -18,6 +18,8 @@
     "red_line": "#c62828", "ws.一级": "#0d47a1", "ws.二级": "#1e88e5", "ws.准保护区": "#90caf9",
     "cu.优先保护": "#2e7d32", "cu.重点管控": "#ef6c00", "cu.一般管控": "#c0ca33", "park": "#7b1fa2"
   };
+  var KIND_COLOURS = { "red_line": COLOURS.red_line, "water_source": COLOURS["ws.二级"],
+    "control_unit": COLOURS["cu.重点管控"], "park": COLOURS.park };
   function category(kind, p) {
     if (kind === "water_source") { return "ws." + p.level; }
     if (kind === "control_unit") { return "cu." + p.unit_type; }
@@ -77,6 +79,7 @@
     return {
       type: "custom", coordinateSystem: "geo", name: layer.name + " · " + layer.version, data: items,
       z: layer.kind === "control_unit" ? 2 : layer.kind === "park" ? 3 : 4,
+      itemStyle: { color: KIND_COLOURS[layer.kind] || "#546e7a" },
       renderItem: function (params, api) {
         var d = items[params.dataIndex];
         return { type: "group", children: d.polys.map(function (ring) {
@@ -117,7 +120,7 @@
     var pts = sitePoints(), box = null;
     if (pts.length) {
       box = extend([Infinity, Infinity, -Infinity, -Infinity], pts);
-      var pad = Math.max(0.03, 1.5 * Math.max(box[2] - box[0], box[3] - box[1]));
+      var pad = Math.max(0.1, 1.5 * Math.max(box[2] - box[0], box[3] - box[1]));
       box = [box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad];
     } else if (dataBox) {
       var w = dataBox[2] - dataBox[0], h = dataBox[3] - dataBox[1], m = Math.max(0.02, 0.08 * Math.max(w, h));
@@ -128,7 +131,11 @@
 
   function draw(keepView) {
     var box = keepView ? null : view();
-    var geo = { map: "qs-zones", roam: true, top: 8, bottom: 8, left: 8, right: 8, selectedMode: false, scaleLimit: { min: 0.5, max: 400 },
+    // layoutCenter/layoutSize keep the map's aspect (left/right/top/bottom would stretch it to
+    // the box); aspectScale = cos(latitude) draws a square kilometre square at Zhejiang's ~30° N
+    var lat = box ? (box[1] + box[3]) / 2 : 29.2;
+    var geo = { map: "qs-zones", roam: true, layoutCenter: ["50%", "50%"], layoutSize: "96%",
+      aspectScale: Math.cos(lat * Math.PI / 180), selectedMode: false, scaleLimit: { min: 0.5, max: 400 },
       label: { show: false }, silent: !pick,
       itemStyle: { areaColor: "#f3f6f4", borderColor: "#a9b8ae", borderWidth: 0.6 },
       emphasis: { disabled: true } };
