@@ -21,11 +21,13 @@ from qingshan.jobs.builtin import compact, rollups
 from qingshan.jobs.job import Job, JobContext, Jobs
 from qingshan.jobs.schedule import cron, every
 from qingshan.platform.zones_fences_links import FENCE_EVENTS, FENCE_SITES
+from qingshan.platform.zones_links import ENTERPRISE_LOCATIONS
 from qingshan.qc.jobs import run_qc
 from qingshan.targets.jobs import run_reminders
 from qingshan.targets.ranking_jobs import run_ranking_rollups
 from qingshan.waste.jobs import run_waste_balance
 from qingshan.zones.fences_jobs import run_fences
+from qingshan.zones.jobs import run_zones_sweep
 
 
 def qc(ctx: JobContext) -> str:
@@ -50,6 +52,11 @@ def zones_fences(ctx: JobContext) -> str:
     return run_fences(ctx, FENCE_SITES, FENCE_EVENTS, sink=CASES_SINK)
 
 
+def zones_sweep(ctx: JobContext) -> str:
+    """The ``zones-sweep`` job with the archive's enterprise locations and the cases' sink."""
+    return run_zones_sweep(ctx, CASES_SINK, ENTERPRISE_LOCATIONS)
+
+
 JOBS = Jobs(
     Job("rollups", rollups, every(minutes=10), "hour → day → month means with coverage (GB 3095-2012 §8.2 Table 4)"),
     Job("compact", compact, every(minutes=30), "rewrite observation partitions of many small files into one sorted file"),
@@ -64,4 +71,5 @@ JOBS = Jobs(
     Job("waste-balance", waste_balance, cron("0 3 2 * *"), "危险废物物料平衡: at 03:00 CST on the 2nd, the previous month's balance of every producer (generated = Δstock + transferred + self-handled) and facility (received = processed + Δstock), the dumping pattern and storage past its limit (固废法 Art. 81) → cases"),
     Job("indices", run_indices, every(minutes=10), "AQI (HJ 633) of every air station by hour and day, water class (GB 3838-2002) of every section sample, each city's monthly CWQI, stored as derived series after the roll-ups"),
     Job("zones-fences", zones_fences, every(minutes=10), "电子围栏: fences around every water section and drinking-water source (redrawn when a site moves), outlets, cases and complaints located inside → alerts on the section's page; an outlet inside a source's fence → case"),
+    Job("zones-sweep", zones_sweep, cron("30 2 * * *"), "企业空间排查: at 02:30 CST, every archived enterprise's location against the red lines and 一级 drinking-water source zones in force; each enterprise inside → one case per feature (a re-run opens none twice)"),
 )  # fmt: skip

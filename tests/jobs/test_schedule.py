@@ -130,6 +130,7 @@ def test_the_registry_keeps_the_intervals():
         "waste-balance": Cron("0 3 2 * *"),
         "indices": Every(timedelta(minutes=10)),
         "zones-fences": Every(timedelta(minutes=10)),
+        "zones-sweep": Cron("30 2 * * *"),
     }
 
 

@@ -124,3 +124,17 @@ def test_sweep_opens_one_case_per_enterprise_and_feature_and_never_twice(engine)
         assert key.startswith(f"zones-sweep:{ids['宁波红线厂']}:red_line:") and key.endswith(
             ":HX-330106-01"
         )
+
+
+def test_the_registry_job_runs_the_sweep(engine):
+    from qingshan.config import get_settings
+    from qingshan.jobs.job import JobContext
+    from qingshan.platform.jobs import JOBS
+
+    _seed(engine)
+    ctx = JobContext(settings=get_settings(), engine=engine)
+    message = JOBS.get_job("zones-sweep").func(ctx)
+    assert message == "6 enterprise(s) against 2 red-line / 一级 feature(s): 4 inside → 4 case(s)"
+    assert JOBS.get_job("zones-sweep").func(ctx) == message
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(CaseRecord)) == 4
