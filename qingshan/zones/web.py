@@ -204,35 +204,48 @@ async def layers_import(request: Request, viewer: LoggedInViewer, session: Sessi
 
 
 def site_from_text(text: str) -> dict[str, Any]:
-    """A GeoJSON Point (one ``lon, lat`` line) or Polygon (three or more lines; closed here)
-    from typed or clicked coordinates, or :class:`ZoneError` naming the bad line."""
-    pts: list[list[float]] = []
-    lines = [ln for ln in re.split(r"[\n;；]+", text.strip()) if ln.strip()]
-    for i, line in enumerate(lines, start=1):
-        m = _POINT.match(line)
-        if not m:
-            raise ZoneError(f"coords: line {i} {line.strip()[:60]!r} is not 'longitude, latitude' "
-                            "(decimal degrees, e.g. 120.15, 30.25)", field="coords")  # fmt: skip
-        pts.append([float(m[1]), float(m[2])])
-    if len(pts) == 1:
-        return {"type": "Point", "coordinates": pts[0]}
-    if len(pts) == 2:
-        raise ZoneError("coords: two points make neither a site point nor a polygon (one point, "
-                        "or three or more corners)", field="coords")  # fmt: skip
-    if pts[0] != pts[-1]:
-        pts.append(pts[0])
-    return {"type": "Polygon", "coordinates": [pts]}
+    """A GeoJSON site from typed or clicked coordinates, one ``lon, lat`` per line: one point →
+    a Point; three or more → a Polygon (closed here); blocks separated by a blank line → a
+    MultiPolygon (the parts of an uploaded site). :class:`ZoneError` names the bad line."""
+    parts: list[list[list[float]]] = []
+    n = 0
+    for block in re.split(r"\n\s*\n", text.strip()):
+        pts: list[list[float]] = []
+        for line in (ln for ln in re.split(r"[\n;；]+", block) if ln.strip()):
+            n += 1
+            m = _POINT.match(line)
+            if not m:
+                raise ZoneError(f"coords: line {n} {line.strip()[:60]!r} is not 'longitude, "
+                                "latitude' (decimal degrees, e.g. 120.15, 30.25)", field="coords")  # fmt: skip
+            pts.append([float(m[1]), float(m[2])])
+        if pts:
+            parts.append(pts)
+    if len(parts) == 1 and len(parts[0]) == 1:
+        return {"type": "Point", "coordinates": parts[0][0]}
+    for pts in parts:
+        if len(pts) < 3:
+            raise ZoneError(f"coords: {len(pts)} point(s) make neither a site point nor a polygon "
+                            "(one point, or three or more corners)", field="coords")  # fmt: skip
+        if pts[0] != pts[-1]:
+            pts.append(pts[0])
+    if len(parts) == 1:
+        return {"type": "Polygon", "coordinates": [parts[0]]}
+    return {"type": "MultiPolygon", "coordinates": [[p] for p in parts]}
 
 
 def _coords_text(site: dict[str, Any]) -> str:
-    """The site's vertices as ``lon, lat`` lines (the form's text; the print's coordinates)."""
+    """The site's vertices as ``lon, lat`` lines, a blank line between the parts of a
+    MultiPolygon (the form's text, read back by :func:`site_from_text`; the print's
+    coordinates). Interior rings (holes) are not listed."""
     if site.get("type") == "Point":
         rings = [[site["coordinates"]]]
     elif site.get("type") == "Polygon":
         rings = [site["coordinates"][0][:-1]]
     else:
         rings = [p[0][:-1] for p in site.get("coordinates", [])]
-    return "\n".join(f"{float(x):.6f}, {float(y):.6f}" for ring in rings for x, y, *_ in ring)
+    return "\n\n".join(
+        "\n".join(f"{float(x):.6f}, {float(y):.6f}" for x, y, *_ in ring) for ring in rings
+    )
 
 
 async def _site_form(request: Request, max_bytes: int) -> tuple[dict[str, str], bytes | None]:

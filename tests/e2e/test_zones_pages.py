@@ -152,6 +152,13 @@ def test_siting_in_a_red_line_is_prohibited_and_prints(browser, zones_site):
     page.goto(f"{url}/zones/siting")
     assert page.locator("#qs-zn-import-form").count() == 0
     page.wait_for_selector("#qs-zn-map[data-ready='1']")
+    box = page.locator("#qs-zn-map").bounding_box()
+    for dx in (-40, 40, 0):  # three clicks on the map: three corners in the box
+        page.mouse.click(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + abs(dx))
+    lines = page.input_value("#qs-zn-coords").splitlines()
+    assert len(lines) == 3
+    lon, lat = (float(v) for v in lines[0].split(","))
+    assert 117.9 < lon < 123.3 and 26.9 < lat < 31.3  # Zhejiang, longitude first
     page.fill("#qs-zn-coords", "120.25, 30.25")
     page.fill("#qs-zn-industry", "C2614")
     with page.expect_navigation():

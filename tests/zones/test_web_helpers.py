@@ -18,8 +18,11 @@ def test_typed_coordinates_make_a_point_or_a_closed_polygon():
     assert poly["coordinates"][0] == [[120.0, 30.2], [120.1, 30.2], [120.1, 30.3], [120.0, 30.2]]
     with pytest.raises(ZoneError, match="line 2 'abc'"):
         site_from_text("120.0, 30.2\nabc\n120.1, 30.3")
-    with pytest.raises(ZoneError, match="two points"):
+    with pytest.raises(ZoneError, match=r"2 point\(s\) make neither"):
         site_from_text("120.0, 30.2\n120.1, 30.3")
+    two = site_from_text("120.0, 30.2\n120.1, 30.2\n120.1, 30.3\n\n121, 30\n121.1, 30\n121, 30.1")
+    assert two["type"] == "MultiPolygon" and len(two["coordinates"]) == 2
+    assert two["coordinates"][1][0][-1] == [121.0, 30.0]
 
 
 def test_site_file_forms_and_errors():

@@ -91,22 +91,28 @@
     };
   }
 
-  function sitePoints() {
+  // the site's parts: lists of [lon, lat]; a blank line in the box starts a new part
+  function siteParts() {
     if (!coordsBox) {
-      return cfg.site ? (cfg.site.type === "Point" ? [cfg.site.coordinates] : [].concat.apply([], polygonsOf(cfg.site))) : [];
+      if (!cfg.site) { return []; }
+      return cfg.site.type === "Point" ? [[cfg.site.coordinates]] : polygonsOf(cfg.site).map(function (r) { return r.slice(0, -1); });
     }
-    return coordsBox.value.split(/[\n;；]+/).map(function (line) {
-      var m = line.match(/^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$/);
-      return m ? [parseFloat(m[1]), parseFloat(m[2])] : null;
-    }).filter(function (q) { return q; });
+    return coordsBox.value.split(/\n\s*\n/).map(function (block) {
+      return block.split(/[\n;；]+/).map(function (line) {
+        var m = line.match(/^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$/);
+        return m ? [parseFloat(m[1]), parseFloat(m[2])] : null;
+      }).filter(function (q) { return q; });
+    }).filter(function (p) { return p.length; });
   }
+  function sitePoints() { return [].concat.apply([], siteParts()); }
 
   function siteSeries() {
-    var pts = sitePoints();
-    var ring = pts.length >= 3 ? pts.concat([pts[0]]) : [];
+    var parts = siteParts(), pts = sitePoints();
+    var rings = parts.filter(function (p) { return p.length >= 3; }).map(function (p) { return p.concat([p[0]]); });
     return [
-      { id: "site-area", type: "custom", coordinateSystem: "geo", silent: true, z: 9, data: ring.length ? [[ring[0][0], ring[0][1]]] : [],
+      { id: "site-area", type: "custom", coordinateSystem: "geo", silent: true, z: 9, data: rings.map(function (r) { return [r[0][0], r[0][1]]; }),
         renderItem: function (params, api) {
+          var ring = rings[params.dataIndex];
           return { type: "polygon", shape: { points: ring.map(function (q) { return api.coord(q); }) },
             style: { fill: "rgba(17,17,17,0.12)", stroke: "#111", lineWidth: 2, lineDash: [6, 3] } };
         } },
@@ -165,8 +171,9 @@
     chart.getZr().on("click", function (e) {
       var p = chart.convertFromPixel({ geoIndex: 0 }, [e.offsetX, e.offsetY]);
       if (!p || !isFinite(p[0]) || !isFinite(p[1])) { return; }
-      var v = coordsBox.value.replace(/\s+$/, "");
-      coordsBox.value = (v ? v + "\n" : "") + p[0].toFixed(6) + ", " + p[1].toFixed(6);
+      var v = coordsBox.value;  // a blank line at the end starts a new part
+      if (/\n[ \t]*\n\s*$/.test(v)) { v = v.replace(/\s+$/, "") + "\n\n"; } else { v = v.replace(/\s+$/, ""); if (v) { v += "\n"; } }
+      coordsBox.value = v + p[0].toFixed(6) + ", " + p[1].toFixed(6);
       draw(true);
     });
     coordsBox.addEventListener("input", function () { draw(true); });
