@@ -31,6 +31,7 @@ from qingshan.sim.demo_indices import seed_demo_indices
 from qingshan.sim.demo_targets import seed_demo_targets
 from qingshan.sim.demo_waste import WASTE_ACCOUNTS, seed_demo_waste
 from qingshan.sim.demo_water_forecast import seed_demo_water_forecasts
+from qingshan.sim.demo_zones import seed_demo_zones
 from qingshan.sim.loader import DemoSummary, build_demo
 from qingshan.sim.previous_year import seed_demo_ranking
 from qingshan.timeseries.store import ObservationStore
@@ -159,6 +160,10 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         )
         if waste is not None:
             console.print(f"demo hazardous waste: {waste}")
+        started = time.monotonic()
+        zones = seed_demo_zones(engine, now=_demo_now(engine))
+        if zones is not None:
+            console.print(f"demo spatial layers ({time.monotonic() - started:.1f} s): {zones}")
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(
