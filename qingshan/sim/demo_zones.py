@@ -15,11 +15,11 @@ each marked ``synthetic`` with the source :data:`SOURCE` — none is a real boun
   plus :data:`PLANTED_RED` small ones drawn round chosen enterprises, so that the sweep finds
   something;
 - **drinking-water source zones** (一级 / 二级 / 准保护区) round each drinking-water source the
-  monitoring registry holds, linked by ``site_code``: rings of :data:`RINGS_M` metres (一级 500 m
-  — HJ 338-2018 §6.2 puts a reservoir's 一级 land zone at no less than 200 m and its water zone at
-  ≥ 300 m radius for small reservoirs; the demo takes a round 500 m), and for
-  :data:`PLANTED_FIRST_LEVEL` sources the 一级 ring widened to reach the nearest enterprise within
-  4 km (the enterprise deliberately inside);
+  monitoring registry holds, linked by ``site_code``: rings of :data:`RINGS_M` metres (一级
+  500 m — HJ 338-2018, 湖库型 small reservoirs: 一级 water zone 300 m round the intake, land zone
+  200 m above the normal water line [clause number unverified]; the demo takes a round 500 m),
+  and for :data:`PLANTED_FIRST_LEVEL` sources the 一级 ring widened to reach the nearest
+  enterprise within 4 km (the enterprise deliberately inside);
 - **parks** (园区) round enterprise clusters (≥ :data:`PARK_MIN_MEMBERS` archive enterprises
   within :data:`PARK_RADIUS_M` of a seed), the members' convex hull buffered by 600 m, at most
   :data:`PARK_MAX` (the 2021 plan's 44 零直排 parks).
