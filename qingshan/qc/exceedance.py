@@ -23,7 +23,7 @@ import pandas as pd
 from qingshan.qc.errors import BadParameter, ShapeMismatch
 from qingshan.qc.flags import utc_index
 
-__all__ = ["Status", "judge", "exceedance_multiple", "Event", "events_from_runs"]
+__all__ = ["Status", "judge", "judge_arrays", "exceedance_multiple", "Event", "events_from_runs"]
 
 
 class Status:
@@ -73,16 +73,26 @@ def judge(
     DataFrame (index of ``means`` when a Series) with ``status`` (:class:`Status`), ``limit``
     and ``multiple`` (超标倍数, NaN unless exceeding).
     """
+    status, lim, mult = judge_arrays(means, valid, limit)
+    index = means.index if isinstance(means, pd.Series) else None
+    return pd.DataFrame(
+        {"status": status, "limit": lim, "multiple": mult},
+        index=index if index is not None else range(status.size),
+    )
+
+
+def judge_arrays(
+    means: npt.ArrayLike | pd.Series, valid: npt.ArrayLike, limit: npt.ArrayLike | None
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """:func:`judge`'s columns as arrays (``status`` as objects, ``limit``, ``multiple``):
+    what the QC judgement keeps per period, without building a frame for each series."""
     m = np.asarray(means, dtype="float64")
     v = np.asarray(valid, dtype=bool)
     if v.shape != m.shape:
         raise ShapeMismatch("means", m.size, "valid", v.size)
-    index = means.index if isinstance(means, pd.Series) else None
     if limit is None:
-        return pd.DataFrame(
-            {"status": Status.NO_LIMIT, "limit": np.nan, "multiple": np.nan},
-            index=index if index is not None else range(m.size),
-        )
+        nan = np.full(m.shape, np.nan)
+        return np.full(m.shape, Status.NO_LIMIT, dtype=object), nan, nan.copy()
     lim = np.broadcast_to(np.asarray(limit, dtype="float64"), m.shape)
     judged = v & ~np.isnan(m) & ~np.isnan(lim)
     with np.errstate(invalid="ignore"):
@@ -93,10 +103,7 @@ def judge(
     status = np.where(np.isnan(lim), Status.NO_LIMIT, status)
     with np.errstate(invalid="ignore", divide="ignore"):
         mult = np.where(exceeding, (m - lim) / lim, np.nan)
-    return pd.DataFrame(
-        {"status": status, "limit": lim, "multiple": mult},
-        index=index if index is not None else range(m.size),
-    )
+    return status.astype(object), np.array(lim, dtype="float64"), mult
 
 
 @dataclass(frozen=True)

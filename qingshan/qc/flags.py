@@ -90,6 +90,10 @@ for _f in PRECEDENCE:
 _VALID_CODES = frozenset(int(f) for f in Flag)
 
 
+#: (label, code) of every flag, in :class:`Flag` order (a summary counts each per check)
+_LABELS = tuple((f.label, int(f)) for f in Flag)
+
+
 def _as_codes(flags: npt.ArrayLike) -> FlagArray:
     arr = np.asarray(flags)
     if arr.dtype != np.uint8:
@@ -171,7 +175,7 @@ def counts(flags: npt.ArrayLike) -> dict[str, int]:
     """Number of values per flag name (for result summaries)."""
     codes = _as_codes(flags).ravel()
     bc = np.bincount(codes, minlength=16)
-    return {f.label: int(bc[int(f)]) for f in Flag}
+    return {label: int(bc[code]) for label, code in _LABELS}
 
 
 def as_series_like(template: object, flags: FlagArray) -> FlagArray | pd.Series:

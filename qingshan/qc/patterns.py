@@ -120,6 +120,10 @@ def o2_shift_test(
             "o2_shift_test", "baseline_window", baseline_window, f"> window ({window})"
         )
     x, missing, masked = masked_float(o2, mask)
+    if x.size - int(window) < int(baseline_window) // 2:
+        # too short for a baseline (a day's window against a month's): NOT_EVALUATED, as the
+        # rolling median below would say, without computing it
+        return finish(o2, np.full(x.shape, NE, dtype=np.uint8), missing, masked)
     s = pd.Series(x)
     short = s.rolling(int(window), center=True, min_periods=max(int(window) // 2, 1)).median()
     base = (
@@ -334,7 +338,10 @@ def repeated_daily_sequence_test(
     steady = np.concatenate(([False], np.diff(x) == 0))
     runs = long_runs(same, int(min_points))
     # drop runs that are constant (flat line)
-    nonflat = pd.Series(~steady & same).groupby(np.cumsum(~same)).transform("sum").to_numpy() > 1
+    # (per run of ``same``: how many of its values differ from the one before; a group sum
+    # in NumPy, the same integers as pandas' ``groupby(...).transform("sum")``)
+    run = np.cumsum(~same)
+    nonflat = np.bincount(run, weights=(~steady & same).astype(np.int64))[run] > 1
     flags[runs & nonflat] = S
     flags[np.isnan(prev) & (flags == P)] = NE
     return finish(values, flags, missing, masked)

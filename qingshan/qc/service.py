@@ -166,12 +166,12 @@ def inputs_digest(frame: pd.DataFrame, minutes: pd.DataFrame | None = None) -> s
 def _summary(v: OutletVerdict) -> dict:
     out = {}
     for code, s in v.series.items():
-        per = s.periods
+        periods, valid, exceeding = s.period_counts()
         out[code] = {
             "checks": {r.name: {"params": r.params, "counts": r.counts()} for r in s.results},
-            "periods": 0 if per is None else int(len(per)),
-            "valid_periods": 0 if per is None else int(per["valid"].sum()),
-            "exceeding_periods": 0 if per is None else int((per["status"] == "exceeding").sum()),
+            "periods": periods,
+            "valid_periods": valid,
+            "exceeding_periods": exceeding,
             "events": len(s.events),
         }
     return out

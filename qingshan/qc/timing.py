@@ -36,7 +36,9 @@ def future_time_test(times: Times, now: object, tolerance: float = 300.0) -> Fla
     ``now`` is passed in (never read from the clock here): a pure function.
     """
     t = seconds(times)
-    limit = seconds([pd.Timestamp(now)])[0] + tolerance
+    ref = pd.Timestamp(now)  # naive: UTC, as :func:`.kernel.seconds` takes it
+    ref = ref.tz_localize("UTC") if ref.tzinfo is None else ref
+    limit = ref.as_unit("ns").value / 1e9 + tolerance
     return as_series_like(times, np.where(t > limit, F, P).astype(np.uint8))
 
 
