@@ -180,6 +180,7 @@ def progress_submit(
                             limits=limits)  # fmt: skip
     except QingshanError as exc:
         return _failed(request, viewer, session, park_id, locations, outlets, exc)
+    session.commit()  # before the redirect: the session's own exit runs after the response
     return RedirectResponse(f"/zones/parks/{park_id}?done=progress#qs-zp-tasks", 303)
 
 
@@ -203,6 +204,7 @@ def step_submit(
                       opinion, actor=viewer.username, now=utcnow(), today=_today())  # fmt: skip
     except QingshanError as exc:
         return _failed(request, viewer, session, park_id, locations, outlets, exc)
+    session.commit()  # before the redirect (FastAPI ≥ 0.118 exits yield dependencies after it)
     return RedirectResponse(f"/zones/parks/{park_id}?done={event}#qs-zp-timeline", 303)
 
 
