@@ -166,7 +166,12 @@ def test_siting_in_a_red_line_is_prohibited_and_prints(browser, zones_site):
     assert page.locator("#qs-zn-verdict").get_attribute("data-verdict") == "prohibited"
     assert page.locator(".qs-zn-verdict-word").inner_text() == "禁止"
     assert RED_LINE_CLAUSE in page.locator("#qs-zn-deciding").inner_text()
-    assert page.locator("#qs-zn-hits .qs-zn-hit[data-kind='red_line']").count() == 1
+    hit = page.locator("#qs-zn-hits .qs-zn-hit[data-kind='red_line']")
+    assert hit.count() == 1
+    # 0.05° of longitude from the east and west edges at 30.25° N: 0.05 × 111.32 km × cos 30.25°
+    # ≈ 4.81 km (the north/south edges are 5.55 km away)
+    assert 4790 < float(hit.locator(".qs-zn-boundary").get_attribute("data-boundary-m")) < 4830
+    assert page.locator("#qs-zn-near tbody tr").count() == 0  # nothing else within 1 km
     with page.expect_navigation():
         page.click("#qs-zn-print")
     assert page.url.endswith("/zones/siting/print")
