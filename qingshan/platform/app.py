@@ -115,6 +115,7 @@ from qingshan.zones import api as zones_api
 from qingshan.zones import fences_api as zones_fences_api
 from qingshan.zones import fences_web as zones_fences_web
 from qingshan.zones import parks_web as zones_parks_web
+from qingshan.zones import sweep_web as zones_sweep_web
 from qingshan.zones import web as zones_web
 from qingshan.zones.fences import FenceSites
 from qingshan.zones.links import DrinkingWaterSources, EnterpriseLocations
@@ -184,6 +185,7 @@ PAGES: tuple[APIRouter, ...] = (
     zones_web.router,
     zones_fences_web.router,
     zones_parks_web.router,
+    zones_sweep_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added

@@ -3160,6 +3160,37 @@ _RAW |= {
 }
 
 
+# 企业空间排查 (issue #20: qingshan/zones/sweep_web.py, zones_sweep.html)
+_RAW |= {
+    "zs.tab": ("企业排查", "Enterprise sweep"),
+    "zs.title": ("企业空间排查", "Enterprises inside protected areas"),
+    "zs.note": (
+        "档案中每家企业的登记位置与今日有效的生态保护红线和饮用水水源一级保护区比对（边界上的计入）；位于其内的企业列出备查，每日任务 zones-sweep 为每个“企业—图斑”立一件案（重复运行不重复立案）。",
+        "Every archived enterprise's registered location against the ecological red lines and first-level drinking-water source zones in force today (a point on the boundary counts); those inside are listed for follow-up, and the daily job zones-sweep opens one case per enterprise and feature (a re-run never opens a second).",
+    ),
+    "zs.summary": (
+        "{day}：{n} 家企业位于红线或一级保护区内（{hits} 处）。",
+        "{day}: {n} enterprise(s) inside a red line or a first-level zone ({hits} hit(s)).",
+    ),
+    "zs.none": (
+        "{day}：辖区内没有企业位于生态保护红线或饮用水水源一级保护区内。",
+        "{day}: no enterprise of your region lies inside a red line or a first-level zone.",
+    ),
+    "zs.col.enterprise": ("企业", "Enterprise"),
+    "zs.col.where": ("区域", "Area"),
+    "zs.col.feature": ("图斑", "Feature"),
+    "zs.col.layer": ("图层（版本）", "Layer (version)"),
+    "zs.col.position": ("登记位置（经度, 纬度）", "Registered position (lon, lat)"),
+    "zs.col.clause": ("依据", "Basis"),
+    "zs.first_level": ("饮用水水源一级保护区", "First-level drinking-water source zone"),
+    "zs.cases": (
+        "每处由每日排查立案，案件来源“{source}”。",
+        "Each is opened as a case by the daily sweep, source “{source}”.",
+    ),
+    "zs.cases.link": ("查看案件", "See the cases"),
+}
+
+
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {key: MappingProxyType(dict(zip(LANGS, pair, strict=True))) for key, pair in _RAW.items()}
 )

@@ -12,14 +12,14 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from qingshan.accounts.models import Role
-from qingshan.api.deps import SessionDep, SettingsDep
+from qingshan.api.deps import SessionDep, SettingsDep, provided
 from qingshan.errors import PermissionDenied
 from qingshan.geo.regions import get_region
 from qingshan.timeutil import as_cst, utcnow
@@ -29,6 +29,7 @@ from qingshan.web.render import API, render
 from qingshan.zones import geoio, industries, service
 from qingshan.zones.errors import LayerRejected, ZoneError
 from qingshan.zones.layers import LayerKind
+from qingshan.zones.links import DrinkingWaterSources
 from qingshan.zones.schemas import siting_public
 
 router = APIRouter(include_in_schema=False)
@@ -163,7 +164,8 @@ def _date(form: dict[str, str], key: str, *, required: bool) -> date | None:
 
 @router.post("/zones/layers", response_class=HTMLResponse)
 async def layers_import(request: Request, viewer: LoggedInViewer, session: SessionDep,
-                        settings: SettingsDep) -> Response:  # fmt: skip
+                        settings: SettingsDep,
+                        sources: Annotated[DrinkingWaterSources, provided(DrinkingWaterSources)]) -> Response:  # fmt: skip
     """Import a layer (province and city accounts): all or nothing, every problem listed."""
     _officer(viewer)
     if viewer.role not in IMPORTERS:
@@ -193,7 +195,7 @@ async def layers_import(request: Request, viewer: LoggedInViewer, session: Sessi
             synthetic=form.get("synthetic") == "1",
         )  # fmt: skip
         layer = service.import_layer(session, viewer.scope, meta, data, upload.filename,
-                                     actor=viewer.username, now=utcnow())  # fmt: skip
+                                     actor=viewer.username, now=utcnow(), sources=sources)  # fmt: skip
     except ZoneError as exc:
         session.rollback()
         return _layers(request, viewer, session, error=exc, form=form, status_code=422)
