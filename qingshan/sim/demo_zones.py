@@ -159,7 +159,7 @@ def _polygonal(g: BaseGeometry) -> Polygon | MultiPolygon | None:
         g = shapely.union_all([p for p in g.geoms if p.geom_type in ("Polygon", "MultiPolygon")])
     if g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
         return None
-    return g  # type: ignore[return-value]
+    return g
 
 
 def _feature(geom: BaseGeometry, **props: Any) -> dict[str, Any]:
