@@ -50,7 +50,7 @@
   var coordsBox = document.getElementById("qs-zn-coords");
   var pick = el.getAttribute("data-pick") === "1" && coordsBox;
   var layerSeries = [];
-  var dataBox = null;
+  var dataBox = null, baseBox = null;
 
   function tooltip(d) {
     var p = d.props, out = "<b>" + qs.esc(p.name) + "</b> <span style='color:#777'>" + qs.esc(p.code) + "</span><br>" +
@@ -128,6 +128,8 @@
       box = extend([Infinity, Infinity, -Infinity, -Infinity], pts);
       var pad = Math.max(0.1, 1.5 * Math.max(box[2] - box[0], box[3] - box[1]));
       box = [box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad];
+    } else if (cfg.level !== "province" && baseBox) {  // a city's or county's officer: their city
+      box = baseBox;
     } else if (dataBox) {
       var w = dataBox[2] - dataBox[0], h = dataBox[3] - dataBox[1], m = Math.max(0.02, 0.08 * Math.max(w, h));
       box = [dataBox[0] - m, dataBox[1] - m, dataBox[2] + m, dataBox[3] + m];
@@ -156,6 +158,9 @@
   var base = cfg.countiesUrl ? qs.getJSON(cfg.countiesUrl) : Promise.resolve({ type: "FeatureCollection", features: [] });
   Promise.all([base].concat((cfg.layers || []).map(function (l) { return qs.getJSON(l.url); }))).then(function (res) {
     echarts.registerMap("qs-zones", res[0]);
+    (res[0].features || []).forEach(function (f) {
+      polygonsOf(f.geometry).forEach(function (ring) { baseBox = extend(baseBox || [Infinity, Infinity, -Infinity, -Infinity], ring); });
+    });
     var n = 0;
     (cfg.layers || []).forEach(function (l, i) {
       var s = layerToSeries(l, res[i + 1]);
