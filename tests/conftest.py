@@ -174,6 +174,14 @@ def gis_engine(request, tmp_path) -> Iterator[Engine]:
         tmpl = "_postgres_template_plain" if request.param == "postgresql" else "_postgres_template"
         gen = _postgres_engine(request.getfixturevalue(tmpl))
         eng = next(gen)
+        if request.param == "postgresql":  # a copy keeps no database setting: off here too
+            admin = _admin()
+            with admin.connect() as conn:
+                conn.execute(
+                    text(f"ALTER DATABASE {eng.url.database} SET qingshan.postgis = 'off'")
+                )
+            admin.dispose()
+            eng.dispose()  # the connection make_engine opened predates the setting
         with session_scope(eng) as s:
             assert postgis.enabled(s) is (request.param == "postgis"), request.param
         yield eng

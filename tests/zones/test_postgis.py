@@ -7,14 +7,19 @@ exactly the features shapely's ``intersects`` finds, and the column follows ever
 
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import UTC, date, datetime
 
+import pytest
+from alembic import command
 from shapely.geometry import Point, box, mapping
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, make_url, select, text, update
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
-from qingshan.db.engine import session_scope
+from qingshan.db.engine import make_engine, session_scope
+from qingshan.db.migrate import alembic_config, is_up_to_date, upgrade
 from qingshan.geo.regions import seed_regions
 from qingshan.zones import postgis, service
 from qingshan.zones.layers import LayerKind, Verdict
@@ -142,3 +147,66 @@ def test_the_postgis_column_follows_every_write(gis_engine):
             "EXPLAIN SELECT id FROM zone_feature WHERE ST_Intersects(geom, "
             "ST_SetSRID(ST_MakePoint(120.25, 30.25), 4490))")))  # fmt: skip
         assert "ix_zone_feature_geom" in plan, plan
+
+
+def _migrate(engine, revision: str, down: bool = False) -> None:
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+
+
+def _has_geom(engine) -> bool:
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.connect() as conn:
+        return bool(conn.scalar(text("SELECT count(*) FROM information_schema.columns "
+                                     "WHERE table_name = 'zone_feature' AND column_name = 'geom'")))  # fmt: skip
+
+
+def test_the_migration_fills_rows_already_there_and_goes_back(gis_engine, request):
+    """0025 on a database with features: PostGIS (where it is to be had and not turned off)
+    gets every one of them; the downgrade leaves the features as they were; elsewhere no-ops."""
+    flavour = request.node.callspec.params["gis_engine"]
+    _migrate(gis_engine, "0024_zero_discharge_parks", down=True)
+    assert not _has_geom(gis_engine)
+    _seed(gis_engine)  # written without the trigger: the upgrade must backfill
+    _migrate(gis_engine, "head")
+    assert _has_geom(gis_engine) is (flavour == "postgis")
+    with session_scope(gis_engine) as s:
+        if flavour == "postgis":
+            assert s.scalar(text("SELECT count(*) FROM zone_feature WHERE geom IS NOT NULL")) == 4
+        r = service.check_site(s, XIHU, mapping(Point(120.07, 30.25)), "C2619", on=ON)
+        assert [h.feature.code for h in r.hits] == [UNIT1, UNIT2]
+    _migrate(gis_engine, "0024_zero_discharge_parks", down=True)
+    assert not _has_geom(gis_engine)
+    with session_scope(gis_engine) as s:
+        assert s.scalar(select(func.count()).select_from(ZoneFeatureRow)) == 4
+
+
+@pytest.mark.skipif(os.environ.get("QINGSHAN_TEST_POSTGIS") != "1",
+                    reason="needs PostgreSQL with PostGIS installed (scripts/with-postgres.sh)")  # fmt: skip
+def test_a_role_that_may_not_create_postgis_migrates_without_it():
+    """PostGIS is not a trusted extension: an owner without superuser gets the database
+    migrated to the head all the same, without the extension, and the service without it."""
+    url = make_url(os.environ["QINGSHAN_TEST_POSTGRES_URL"])
+    role = db = f"nosu_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url.render_as_string(hide_password=False)).execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN NOSUPERUSER"))
+        conn.execute(text(f"CREATE DATABASE {db} OWNER {role} TEMPLATE template0"))
+    eng = make_engine(url.set(username=role, database=db).render_as_string(hide_password=False))
+    try:
+        upgrade(eng)
+        assert is_up_to_date(eng) and not _has_geom(eng)
+        with session_scope(eng) as s:
+            assert not postgis.enabled(s)
+            assert not s.scalar(text("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'"))
+    finally:
+        eng.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE {db} WITH (FORCE)"))
+            conn.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
