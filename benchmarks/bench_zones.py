@@ -6,31 +6,44 @@ as 32-vertex blobs. Timed:
 
 - ``pure``: :func:`qingshan.zones.siting.siting_check` over a prebuilt :class:`ZoneIndex`
   (STRtree) — the cost once the layers are in memory;
-- ``service``: :func:`qingshan.zones.service.check_site` on a migrated SQLite file — loads the
-  features whose bounding box meets the site's (an indexed range query would help at province
-  scale; today a bbox filter in SQL), builds the index, checks;
+- ``service``: :func:`qingshan.zones.service.check_site` on a migrated database — selects the
+  candidate features, builds the index over them, checks — on each backend: ``sqlite`` and
+  ``postgresql`` (no PostGIS: the features whose bounding box meets the site's, from the bbox
+  columns) and ``postgis`` (``ST_Intersects`` on the GiST-indexed ``zone_feature.geom``: only the
+  features the site touches); ``rows_read`` is the mean number of candidates a check loads.
+  PostgreSQL: ``BENCH_PG_URL`` or a throwaway cluster (as in bench_cases); PostGIS only where
+  the extension is installed. ``BENCH_ZONES_UNITS`` (default ``500,2000``: 700 and 2,800
+  features) sets the sizes;
 - ``build``: the STRtree over all features.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
 from shapely.geometry import Polygon, box, mapping
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.db.engine import make_engine, session_scope
 from qingshan.db.migrate import upgrade
 from qingshan.geo.regions import seed_regions
-from qingshan.zones import service
+from qingshan.zones import postgis, service
 from qingshan.zones.layers import LayerKind, ZoneFeature
 from qingshan.zones.siting import ZoneIndex, siting_check
+
+from .bench_cases import postgres
 
 X0, Y0, X1, Y1 = 118.1, 27.1, 122.9, 31.1
 
@@ -77,9 +90,101 @@ def _fc(kind: LayerKind, polys: list[Polygon]) -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": feats}).encode()
 
 
+@contextmanager
+def _databases() -> Iterator[list[tuple[str, str]]]:
+    """(backend, URL) of a fresh SQLite file, PostgreSQL without PostGIS and with it."""
+    with tempfile.TemporaryDirectory() as tmp, postgres() as url:
+        out = [("sqlite", f"sqlite:///{Path(tmp) / 'zones.db'}")]
+        made = []
+        if url:
+            admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                gis = conn.scalar(
+                    text("SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")
+                )
+                for backend in ["postgresql", "postgis"] if gis else ["postgresql"]:
+                    name = f"bench_zones_{backend}_{os.getpid()}"
+                    conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+                    conn.execute(text(f"CREATE DATABASE {name}"))
+                    if backend == "postgresql":  # read by migration 0025_zone_postgis
+                        conn.execute(text(f"ALTER DATABASE {name} SET qingshan.postgis = 'off'"))
+                    made.append(name)
+                    out.append((backend, f"{url.rsplit('/', 1)[0]}/{name}"))
+        try:
+            yield out
+        finally:
+            if made:
+                with admin.connect() as conn:
+                    for name in made:
+                        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                admin.dispose()
+
+
+SCOPE = Scope("330000", Role.PROVINCE, username="bench")
+ON = date(2026, 6, 1)
+
+
+def _load(url: str, backend: str, layers: dict[LayerKind, list[Polygon]]) -> tuple[Engine, float]:
+    """A migrated database at ``url`` with the layers imported; the import's seconds."""
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as s:
+        seed_regions(s)
+        t = time.perf_counter()
+        for kind, polys in layers.items():
+            service.import_layer(s, SCOPE, service.LayerMeta(kind, kind.value, "bench", "330000",
+                                                             date(2024, 1, 1)),
+                                 _fc(kind, polys), "bench.geojson", actor="bench", now=datetime.now(UTC))  # fmt: skip
+        imported = time.perf_counter() - t
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE zone_feature"))
+    with session_scope(engine) as s:
+        assert postgis.enabled(s) is (backend == "postgis"), backend
+    return engine, imported
+
+
+def _answers(engine: Engine, sites: list[Polygon]) -> list[tuple[list[str], str]]:
+    """The touched features and the verdict per site (must be the same on every backend)."""
+    with session_scope(engine) as s:
+        out = []
+        for x in sites:
+            r = service.check_site(s, SCOPE, mapping(x), "C2614", on=ON)
+            out.append(([h.feature.code for h in r.hits], r.verdict.value))
+        return out
+
+
+def _server_cpu(session: Session) -> float:
+    """CPU seconds of the session's PostgreSQL backend so far (/proc, same machine); 0 on SQLite."""
+    if session.get_bind().dialect.name != "postgresql":
+        return 0.0
+    pid = session.scalar(text("SELECT pg_backend_pid()"))
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def _round(engine: Engine, sites: list[Polygon]) -> tuple[float, float, float, float]:
+    """Per site: candidate selection (zone_index) seconds, the whole service check's seconds and
+    its CPU seconds (this process + the PostgreSQL backend: what a loaded machine does not
+    inflate), rows read."""
+    with session_scope(engine) as s:
+        t = time.perf_counter()
+        rows = sum(len(service.zone_index(s, SCOPE, ON, site=x).features) for x in sites)
+        select_s = time.perf_counter() - t
+        cpu0, server0 = time.process_time(), _server_cpu(s)
+        t = time.perf_counter()
+        for x in sites:
+            service.check_site(s, SCOPE, mapping(x), "C2614", on=ON)
+        check_s = time.perf_counter() - t
+        cpu = time.process_time() - cpu0 + _server_cpu(s) - server0
+    n = len(sites)
+    return select_s / n, check_s / n, cpu / n, rows / n
+
+
 def run(quick: bool = False) -> list[dict]:
     rows = []
-    for n_units in [500] if quick else [500, 2000]:
+    sizes = os.environ.get("BENCH_ZONES_UNITS", "500" if quick else "500,2000")  # control units
+    for n_units in [int(n) for n in sizes.split(",")]:
         layers = _layers(n_units)
         feats, geoms = [], []
         for kind, polys in layers.items():
@@ -97,27 +202,23 @@ def run(quick: bool = False) -> list[dict]:
         t = time.perf_counter()
         hits = sum(len(siting_check(index, s, "C2614").hits) for s in sites)
         pure = (time.perf_counter() - t) / len(sites)
-        with tempfile.TemporaryDirectory() as tmp:
-            engine = make_engine(f"sqlite:///{Path(tmp) / 'zones.db'}")
-            upgrade(engine)
-            scope = Scope("330000", Role.PROVINCE, username="bench")
-            now = datetime.now(UTC)
-            with session_scope(engine) as s:
-                seed_regions(s)
-                t = time.perf_counter()
-                for kind, polys in layers.items():
-                    service.import_layer(s, scope, service.LayerMeta(kind, kind.value, "bench", "330000",
-                                                                     date(2024, 1, 1)),
-                                         _fc(kind, polys), "bench.geojson", actor="bench", now=now)  # fmt: skip
-                imported = time.perf_counter() - t
-            few = sites[: 100 if quick else 200]
-            with session_scope(engine) as s:
-                t = time.perf_counter()
-                for site in few:
-                    service.check_site(s, scope, mapping(site), "C2614", on=date(2026, 6, 1))
-                svc = (time.perf_counter() - t) / len(few)
-            engine.dispose()
-        rows.append({"features": len(feats), "units": n_units, "build_ms": build * 1e3,
-                     "pure_check_ms": pure * 1e3, "mean_hits": hits / len(sites),
-                     "service_check_ms": svc * 1e3, "import_s": imported})  # fmt: skip
+        few = sites[: 100 if quick else 200]
+        with _databases() as dbs:
+            loaded = {backend: _load(url, backend, layers) for backend, url in dbs}
+            answers = {b: _answers(e, few) for b, (e, _) in loaded.items()}
+            first = next(iter(answers.values()))
+            assert all(v == first for v in answers.values()), "the backends answered differently"
+            # a shared, loaded machine: the backends interleaved, the median of 7 rounds each
+            timed: dict[str, list[tuple[float, float, float, float]]] = {b: [] for b in loaded}
+            for _ in range(7):
+                for b, (e, _) in loaded.items():
+                    timed[b].append(_round(e, few))
+            for b, (e, imported) in loaded.items():
+                e.dispose()
+                rows.append({"features": len(feats), "backend": b, "build_ms": build * 1e3,
+                             "pure_check_ms": pure * 1e3, "mean_hits": hits / len(sites),
+                             "select_ms": statistics.median(r[0] for r in timed[b]) * 1e3,
+                             "service_check_ms": statistics.median(r[1] for r in timed[b]) * 1e3,
+                             "service_cpu_ms": statistics.median(r[2] for r in timed[b]) * 1e3,
+                             "rows_read": timed[b][0][3], "import_s": imported})  # fmt: skip
     return rows
