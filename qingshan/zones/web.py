@@ -40,6 +40,9 @@ IMPORTERS = (Role.PROVINCE, Role.CITY)
 _PROBLEM = re.compile(r"^feature (\d+) \((.*?)\): ([\w.\[\]]+): (.*)$", re.S)
 _POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 MAX_COORD_TEXT = 200_000
+#: the inputs whose errors get a lead in the page's language (zn.s.err.<field>) before the
+#: service's own message
+ERROR_FIELDS = ("site", "coords", "industry", "file", "crs", "on")
 
 
 def _officer(viewer: Viewer) -> None:
@@ -270,6 +273,7 @@ def _siting(request: Request, viewer: Viewer, session: Any, form: dict[str, str]
     on = today = utcnow().date()
     result = site = None
     error = None
+    error_field = ""
     try:
         if failed is not None:
             raise failed
@@ -295,6 +299,7 @@ def _siting(request: Request, viewer: Viewer, session: Any, form: dict[str, str]
             result = siting_public(res)
     except ZoneError as exc:
         error = str(exc)
+        error_field = exc.field if exc.field in ERROR_FIELDS else ""
     config = _map_config(request, viewer, session, on)
     config["site"] = site if result is not None else None
     prefixes = service.rule_prefixes(session, viewer.scope, on)
@@ -310,6 +315,7 @@ def _siting(request: Request, viewer: Viewer, session: Any, form: dict[str, str]
         "discharges": form.get("discharges", "1") == "1",
         "result": result,
         "error": error,
+        "error_field": error_field,
         "choices": industries.choices(prefixes),
         "industry_name": industries.industry_name,
         "layers": layers,

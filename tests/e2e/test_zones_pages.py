@@ -198,11 +198,14 @@ def test_bad_site_errors_and_english_page(browser, zones_site):
     page.fill("#qs-zn-industry", "C2614")
     with page.expect_navigation():
         page.click("#qs-zn-submit")
-    assert "outside Zhejiang" in page.locator("#qs-zn-error").inner_text()
+    err = page.locator("#qs-zn-error")
+    assert err.get_attribute("data-field") == "site"
+    assert err.inner_text().startswith("The site is not usable: site: outside Zhejiang")
     page.fill("#qs-zn-coords", "120.25, 30.25")
     page.fill("#qs-zn-industry", "C99")
     with page.expect_navigation():
         page.click("#qs-zn-submit")
+    assert page.locator("#qs-zn-error").get_attribute("data-field") == "industry"
     assert "division 99 is not in section C" in page.locator("#qs-zn-error").inner_text()
     page.context.close()
 
