@@ -28,6 +28,7 @@ from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.demo_indices import seed_demo_indices
+from qingshan.sim.demo_parks import seed_demo_parks
 from qingshan.sim.demo_targets import seed_demo_targets
 from qingshan.sim.demo_waste import WASTE_ACCOUNTS, seed_demo_waste
 from qingshan.sim.demo_water_forecast import seed_demo_water_forecasts
@@ -164,6 +165,12 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
         zones = seed_demo_zones(engine, now=_demo_now(engine))
         if zones is not None:
             console.print(f"demo spatial layers ({time.monotonic() - started:.1f} s): {zones}")
+        started = time.monotonic()
+        parks = seed_demo_parks(engine, now=_demo_now(engine), limits=evidence_limits(settings))
+        if parks is not None:
+            console.print(
+                f"demo zero-discharge parks ({time.monotonic() - started:.1f} s): {parks}"
+            )
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(
