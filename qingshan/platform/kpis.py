@@ -295,7 +295,8 @@ class ParksAccepted:
     to that day, and that are not downgraded (反复) by then — an annual count, as plan 12.2's
     "完成44个" of 2021 is read (shared/reference/zones-emergency.md §1.2 [U]: how the 44 relate
     to the 313 completed by end-2021 is not stated); the basis gives the cumulative count too
-    (:func:`qingshan.zones.parks_service.accepted_parks`)."""
+    (:func:`qingshan.zones.parks_service.accepted_parks`). None when the region has no park
+    record."""
 
     name: str = "zones.parks_accepted"
     unit: str = "个"
@@ -304,6 +305,8 @@ class ParksAccepted:
     def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
         year = period.end.year
         n = accepted_parks(session, region_code, year, period.end)
+        if n["parks"] == 0:
+            return None  # no park recorded in the region: no data, not zero
         return KpiValue(float(n["annual"]), self.unit,
                         f"{year} 年省级验收 {n['annual']} 个（{PLAN_TARGET['unit_type']}，年度）；"
                         f"累计 {n['cumulative']} 个")  # fmt: skip

@@ -475,11 +475,15 @@ def accepted_parks(session: Session, region_code: str, year: int, until: date) -
     """Parks of the industrial-park class in ``region_code`` (province, city or county)
     accepted by the province (省级验收通过) and not downgraded on ``until``: ``annual`` — those
     whose acceptance is dated in ``year`` (the plan's 44 in 2021 is a count of the year,
-    PLAN_TARGET), ``cumulative`` — all of them."""
-    accepted = _accepted_as_of(session, _prefix(region_code), until)
+    PLAN_TARGET), ``cumulative`` — all of them; ``parks`` — the region's park records."""
+    prefix = _prefix(region_code)
+    accepted = _accepted_as_of(session, prefix, until)
+    parks = session.scalar(select(func.count()).select_from(ZonePark)
+                           .where(ZonePark.region_code.startswith(prefix, autoescape=True)))  # fmt: skip
     return {
         "annual": sum(1 for d in accepted.values() if d.year == year),
         "cumulative": len(accepted),
+        "parks": int(parks or 0),
     }
 
 

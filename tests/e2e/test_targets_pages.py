@@ -90,11 +90,11 @@ def test_a_city_files_a_report_with_evidence(browser, targets_site):
     page.goto(f"{url}/targets")
     assert page.locator("#qs-tg-matrix tbody tr").count() == 1  # 杭州 only
     assert page.locator("h2", has_text="杭州市目标进度").count() == 1
-    page.goto(f"{url}/targets/{ids['12.2']}")
+    page.goto(f"{url}/targets/{ids['13.2']}")
     before = page.locator("#qs-tg-reports article").count()
     form = page.locator("#qs-tg-report-form")
-    form.locator("input[name=value]").fill("4")
-    form.locator("textarea[name=note]").fill("大江东、钱塘两园区通过验收")
+    form.locator("input[name=value]").fill("3")
+    form.locator("textarea[name=note]").fill("大江东、钱塘三处黑臭水体销号")
     form.locator("input[name=file]").set_input_files(
         {"name": "验收照片.png", "mimeType": "image/png", "buffer": _png(7)}
     )
@@ -104,7 +104,7 @@ def test_a_city_files_a_report_with_evidence(browser, targets_site):
     assert page.locator("#qs-tg-reports article").count() == before + 1
     newest = page.locator("#qs-tg-reports article").first
     assert newest.get_attribute("data-state") == "submitted"
-    assert "大江东、钱塘两园区通过验收" in newest.inner_text()
+    assert "大江东、钱塘三处黑臭水体销号" in newest.inner_text()
     link = newest.locator("a.qs-tg-file")
     assert link.inner_text() == "验收照片.png"
     got = page.request.get(url + link.get_attribute("href"))
@@ -129,7 +129,7 @@ def test_a_county_reads_its_citys_rows_read_only(browser, targets_site):
     page.goto(f"{url}/targets?lang=en")
     assert "read-only" in page.locator("#qs-tg-readonly").inner_text()
     assert page.locator("#qs-tg-matrix tbody tr").get_attribute("data-city") == "330100"
-    page.goto(f"{url}/targets/{ids['12.2']}")
+    page.goto(f"{url}/targets/{ids['13.2']}")
     assert page.locator("#qs-tg-report-form").count() == 0
     assert page.locator("#qs-tg-reports button").count() == 0
     assert set(page.locator("#qs-tg-reports article").evaluate_all(

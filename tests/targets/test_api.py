@@ -48,11 +48,11 @@ def test_file_review_and_read_back(client):
     hz, zj, xihu = _auth(client, "hangzhou"), _auth(client, "province"), _auth(client, "xihu")
     board = client.get("/api/v1/targets", headers=hz).json()
     assert board["region"] == "330100" and len(board["targets"]) == 20
-    parks = next(t for t in board["targets"] if t["code"] == "12.2")
-    assert list(parks["cities"]) == ["330100"] and parks["cities"]["330100"]["owed"] == 4
+    parks = next(t for t in board["targets"] if t["code"] == "13.2")  # 25 water bodies
+    assert list(parks["cities"]) == ["330100"] and parks["cities"]["330100"]["owed"] == 3
     assert parks["cities"]["330100"]["status"] == "no_data"
     yesterday = (service.cst_today() - timedelta(days=1)).isoformat()
-    body = {"region_code": "330100", "value": 4, "as_of": yesterday, "note": "四个园区通过验收"}
+    body = {"region_code": "330100", "value": 3, "as_of": yesterday, "note": "三处黑臭水体销号"}
     r = client.post(f"/api/v1/targets/{parks['id']}/reports", json=body, headers=xihu)
     assert r.status_code == 403 and "county account 'xihu'" in r.json()["detail"]
     r = client.post(f"/api/v1/targets/{parks['id']}/reports", json=body, headers=hz)
@@ -66,7 +66,7 @@ def test_file_review_and_read_back(client):
     assert r.json()["state"] == "accepted" and r.json()["reviewed_by"] == "province"
     detail = client.get(f"/api/v1/targets/{parks['id']}", headers=hz).json()
     cell = detail["target"]["cities"]["330100"]
-    assert (cell["value"], cell["progress"], cell["status"]) == (4.0, 1.0, "met")
+    assert (cell["value"], cell["progress"], cell["status"]) == (3.0, 1.0, "met")
     assert [x["id"] for x in detail["reports"]] == [rid]
     client.cookies.clear()  # the logins set the cookie too
     assert client.get("/api/v1/targets").status_code == 401

@@ -39,10 +39,11 @@ def test_loading_the_plan_stores_targets_units_and_shares(engine, loaded):
         assert s.scalar(select(func.count()).select_from(Target)) == 20
         units = {u.name for u in cases.list_units(s, "330000") if u.region_code == "330000"}
         assert set(loaded.units_added) == units and "省生态环境厅水生态环境处" in units
-        t = _target(s, "12.2")  # 44 parks: 4 a city
+        t = _target(s, "13.2")  # 25 black-odorous water bodies: 2 a city, the first 3 cities 3
         shares = dict(s.execute(select(TargetShare.region_code, TargetShare.value)
                                 .where(TargetShare.target_id == t.id)).all())  # fmt: skip
-        assert set(shares.values()) == {4.0} and len(shares) == 11
+        assert (shares["330100"], shares["330300"], shares["330400"]) == (3.0, 3.0, 2.0)
+        assert sum(shares.values()) == 25.0 and len(shares) == 11
         t = _target(s, "12.4")  # 20 sections as the file shares them: 衢州 none
         shares = dict(s.execute(select(TargetShare.region_code, TargetShare.value)
                                 .where(TargetShare.target_id == t.id)).all())  # fmt: skip
@@ -57,9 +58,9 @@ def test_loading_the_plan_stores_targets_units_and_shares(engine, loaded):
 
 def test_the_report_lifecycle(engine, loaded):
     with session_scope(engine) as s:
-        t = _target(s, "12.2")
-        r = service.submit_report(s, HANGZHOU, t.id, "330100", 2, date(2021, 6, 30),
-                                  "滨江、萧山两园区通过验收", now=NOW)  # fmt: skip
+        t = _target(s, "13.2")
+        r = service.submit_report(s, HANGZHOU, t.id, "330100", 1, date(2021, 6, 30),
+                                  "萧山一处黑臭水体销号", now=NOW)  # fmt: skip
         assert r.state == "submitted"
         with pytest.raises(BadReport, match="reason: a returned report says why"):
             service.review_report(s, PROVINCE, r.id, "return", "", now=NOW)
@@ -70,24 +71,25 @@ def test_the_report_lifecycle(engine, loaded):
             service.review_report(s, PROVINCE, r.id, "accept", now=NOW)
         with pytest.raises(NotPermitted, match="only the province reviews"):
             service.review_report(s, HANGZHOU, r.id, "accept", now=NOW)
-        service.resubmit_report(s, HANGZHOU, r.id, 3, date(2021, 7, 1), "补充验收文件", now=NOW)
-        assert (r.state, r.value) == ("submitted", 3.0)
+        service.resubmit_report(s, HANGZHOU, r.id, 2, date(2021, 7, 1), "补充验收文件", now=NOW)
+        assert (r.state, r.value) == ("submitted", 2.0)
         service.review_report(s, PROVINCE, r.id, "accept", now=NOW)
         service.review_report(s, PROVINCE, r.id, "audit", now=NOW)
         assert (r.state, r.audited_by) == ("audited", "province")
         with pytest.raises(IllegalReportStep, match="'audit' is not allowed in state 'audited' "
                                                     r"\(no event is allowed\)"):  # fmt: skip
             service.review_report(s, PROVINCE, r.id, "audit", now=NOW)
-        # counted: 3 of 杭州's 4 parks on 2021-07-02 (expected 0.5) → on track
+        # counted: 2 of 杭州's 3 water bodies on 2021-07-02 (expected 0.5) → on track
         board = progress_board(s, PROVINCE, as_of=date(2021, 7, 2))
-        row = next(x for x in board.rows if x.target.code == "12.2")
+        row = next(x for x in board.rows if x.target.code == "13.2")
         cell = row.cities["330100"]
-        assert (cell.value, cell.progress, cell.status) == (3.0, 0.75, Status.ON_TRACK)
-        assert (row.province.value, row.province.progress) == (3.0, 3 / 44)
-        assert row.province.status is Status.BEHIND  # 0.068 < 0.5 − 0.25
+        assert (cell.value, cell.progress, cell.status) == (2.0, 2 / 3, Status.ON_TRACK)
+        assert (row.province.value, row.province.progress) == (2.0, 2 / 25)
+        assert row.province.status is Status.BEHIND  # 0.08 < 0.5 − 0.25
         assert row.cities["330200"].status is Status.NO_DATA
         assert (row.reported, row.owing) == (1, 11)
-        # 杭州's own board counts its own cells: 12.2 on track, 18 not reported, 21.1 not its
+        # 杭州's own board counts its own cells: 13.2 on track, 18 not reported (12.2, computed,
+        # has no park record), 21.1 not its
         counts = progress_board(s, HANGZHOU, as_of=date(2021, 7, 2)).counts()
         assert (counts["on_track"], counts["no_data"], sum(counts.values())) == (1, 18, 19)
 
@@ -103,12 +105,12 @@ def test_reports_are_checked(engine, loaded):
 
 def test_scope(engine, loaded):
     with session_scope(engine) as s:
-        t = _target(s, "12.2")
-        with pytest.raises(NotPermitted, match="county account 'xihu' does not report target 12.2"):
+        t = _target(s, "13.2")
+        with pytest.raises(NotPermitted, match="county account 'xihu' does not report target 13.2"):
             service.submit_report(s, XIHU, t.id, "330100", 1, date(2021, 6, 1), now=NOW)
-        with pytest.raises(NotPermitted, match="does not report target 12.2 for 330200"):
+        with pytest.raises(NotPermitted, match="does not report target 13.2 for 330200"):
             service.submit_report(s, HANGZHOU, t.id, "330200", 1, date(2021, 6, 1), now=NOW)
-        with pytest.raises(NotPermitted, match="does not report target 12.2 for 330000"):
+        with pytest.raises(NotPermitted, match="does not report target 13.2 for 330000"):
             service.submit_report(s, PROVINCE, t.id, "330000", 1, date(2021, 6, 1), now=NOW)
         tech = _target(s, "21.1")  # kept at the province: its lead department reports
         service.submit_report(s, PROVINCE, tech.id, "330000", 6, date(2021, 6, 30), now=NOW)
@@ -130,7 +132,7 @@ def test_scope(engine, loaded):
 
 def test_a_plan_with_reports_is_not_replaced(engine, loaded):
     with session_scope(engine) as s:
-        t = _target(s, "12.2")
+        t = _target(s, "13.2")
         service.submit_report(s, HANGZHOU, t.id, "330100", 1, date(2021, 6, 1), now=NOW)
         with pytest.raises(TargetError, match="plan zhejiang-2021 is loaded and has progress "
                                               "reports; not replaced"):  # fmt: skip
