@@ -8,9 +8,10 @@ as 32-vertex blobs. Timed:
   (STRtree) — the cost once the layers are in memory;
 - ``service``: :func:`qingshan.zones.service.check_site` on a migrated database — selects the
   candidate features, builds the index over them, checks — on each backend: ``sqlite`` and
-  ``postgresql`` (no PostGIS: the features whose bounding box meets the site's, from the bbox
-  columns) and ``postgis`` (``ST_Intersects`` on the GiST-indexed ``zone_feature.geom``: only the
-  features the site touches); ``rows_read`` is the mean number of candidates a check loads.
+  ``postgresql`` (no PostGIS: the features whose bounding box meets the site's box widened by
+  the near-miss distance, 1 km, from the bbox columns) and ``postgis`` (``ST_Intersects`` of
+  that widened box with the GiST-indexed ``zone_feature.geom``: only the features that reach
+  into it); ``rows_read`` is the mean number of candidates a check loads.
   PostgreSQL: ``BENCH_PG_URL`` or a throwaway cluster (as in bench_cases); PostGIS only where
   the extension is installed. ``BENCH_ZONES_UNITS`` (default ``500,2000``: 700 and 2,800
   features) sets the sizes;
@@ -41,7 +42,7 @@ from qingshan.db.migrate import upgrade
 from qingshan.geo.regions import seed_regions
 from qingshan.zones import postgis, service
 from qingshan.zones.layers import LayerKind, ZoneFeature
-from qingshan.zones.siting import ZoneIndex, siting_check
+from qingshan.zones.siting import NEAR_MISS_M, ZoneIndex, siting_check, widen
 
 from .bench_cases import postgres
 
@@ -144,13 +145,15 @@ def _load(url: str, backend: str, layers: dict[LayerKind, list[Polygon]]) -> tup
     return engine, imported
 
 
-def _answers(engine: Engine, sites: list[Polygon]) -> list[tuple[list[str], str]]:
-    """The touched features and the verdict per site (must be the same on every backend)."""
+def _answers(engine: Engine, sites: list[Polygon]) -> list[tuple]:
+    """The touched features, the verdict and the near misses per site (must be the same on
+    every backend)."""
     with session_scope(engine) as s:
         out = []
         for x in sites:
             r = service.check_site(s, SCOPE, mapping(x), "C2614", on=ON)
-            out.append(([h.feature.code for h in r.hits], r.verdict.value))
+            out.append(([h.feature.code for h in r.hits], r.verdict.value,
+                        [(n.feature.code, round(n.distance_m, 6)) for n in r.near]))  # fmt: skip
         return out
 
 
@@ -169,7 +172,9 @@ def _round(engine: Engine, sites: list[Polygon]) -> tuple[float, float, float, f
     inflate), rows read."""
     with session_scope(engine) as s:
         t = time.perf_counter()
-        rows = sum(len(service.zone_index(s, SCOPE, ON, site=x).features) for x in sites)
+        # as check_site selects: the site's box widened by the near-miss distance
+        boxes = [box(*widen(x.bounds, NEAR_MISS_M)) for x in sites]
+        rows = sum(len(service.zone_index(s, SCOPE, ON, site=b).features) for b in boxes)
         select_s = time.perf_counter() - t
         cpu0, server0 = time.process_time(), _server_cpu(s)
         t = time.perf_counter()
