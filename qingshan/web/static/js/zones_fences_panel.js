@@ -1,6 +1,6 @@
 /* 电子围栏告警 panel on a water section's page (issue #20): the section's fence alerts from
- * /api/v1/zones/fences/alerts?site_code=…, for officers (anyone else gets 401/403: the panel
- * stays hidden). */
+ * /api/v1/zones/fences/alerts?site_code=…; the page includes it for officers only (province,
+ * city, county), and it stays hidden if the API refuses. */
 (function () {
   "use strict";
   var box = document.getElementById("qs-zf-panel");
