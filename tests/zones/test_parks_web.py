@@ -79,5 +79,7 @@ def test_pages_and_the_walk_through_acceptance(client):
     assert 'value="relapse"' in page  # the province may record a relapse
     r = client.get("/zones/parks")
     assert '<b id="qs-zp-accepted-year">1</b>' in r.text
+    r = client.get(f"/zones/parks/{pid}?lang=en")
+    assert "Provincial acceptance" in r.text and "Zero-direct-discharge zones" in r.text
     _as(client, "nb")  # another city: not found
     assert client.get(f"/zones/parks/{pid}").status_code == 404
