@@ -155,7 +155,8 @@ def sync_fences(session: Session, sites: FenceSites, *, actor: str, now: datetim
 def _site(session: Session, sites: FenceSites, code: str) -> FenceSite:
     found = sites(session, [code])
     if not found:
-        raise ZoneError(f"site_code: no water section or drinking-water source {code!r}",
+        raise ZoneError(f"site_code: no water section or drinking-water source {code!r} "
+                        "with coordinates in the monitoring registry",
                         field="site_code")  # fmt: skip
     return found[0]
 
