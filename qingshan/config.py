@@ -195,6 +195,16 @@ class Settings(BaseSettings):
     waste_producer_storage_days: int = Field(
         365, ge=1, le=3650, description="hazardous waste: producers' storage limit [days]"
     )
+    # 电子围栏 (qingshan.zones.fences): the radius of a new fence [m] (no standard sets one: the
+    # platform's default; officers change it per fence) and which (event kind:site kind) alerts
+    # open a case, e.g. "outlet:source,complaint:source"; "" opens none
+    zones_fence_radius_m: float = Field(
+        1000.0, ge=10, le=50_000, description="electronic fences: default radius of a new fence [m]"
+    )
+    zones_fence_cases: str = Field(
+        "outlet:source", max_length=200,
+        description="electronic fences: alerts that open a case, as event_kind:site_kind pairs",
+    )  # fmt: skip
 
     @field_validator("database_url")
     @classmethod

@@ -58,6 +58,7 @@ __all__ = [
     "OFFICERS",
     "EDITORS",
     "CheckRun",
+    "case_policy",
     "sync_fences",
     "set_radius",
     "fence_index",
@@ -81,6 +82,25 @@ CASE_POLICY: frozenset[tuple[EventKind, SiteKind]] = frozenset(
 CASE_SOURCE = "big_data"
 CASE_KEY_PREFIX = "fence:"
 _ROUND = 7  # lon/lat decimals compared when deciding a site moved (≈ 1 cm)
+
+
+def case_policy(text: str) -> frozenset[tuple[EventKind, SiteKind]]:
+    """The case policy of a setting such as ``"outlet:source,complaint:source"`` (``""``: none),
+    or ValueError naming the bad pair and the allowed values."""
+    out = set()
+    for pair in (p.strip() for p in text.split(",")):
+        if not pair:
+            continue
+        kind, _, site = pair.partition(":")
+        try:
+            out.add((EventKind(kind.strip()), SiteKind(site.strip())))
+        except ValueError:
+            raise ValueError(
+                f"zones_fence_cases: {pair!r} is not event_kind:site_kind with event_kind one of "
+                f"{', '.join(e.value for e in EventKind)} and site_kind one of "
+                f"{', '.join(k.value for k in SiteKind)}"
+            ) from None
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
@@ -124,9 +144,9 @@ def _reset_cursors(session: Session) -> None:
 
 
 def sync_fences(session: Session, sites: FenceSites, *, actor: str, now: datetime,
-                codes: Sequence[str] | None = None) -> int:  # fmt: skip
-    """Draw the missing fences and redraw those whose site moved or whose 一级 zone changed;
-    the number drawn."""
+                codes: Sequence[str] | None = None, radius_m: float | None = None) -> int:  # fmt: skip
+    """Draw the missing fences (a new one of ``radius_m``, default :data:`DEFAULT_RADIUS_M` of
+    its kind) and redraw those whose site moved or whose 一级 zone changed; the number drawn."""
     zones = _zone_polygons(session, now.date())
     existing = {f.site_code: f for f in session.scalars(select(ZoneFence))}
     drawn = 0
@@ -134,7 +154,7 @@ def sync_fences(session: Session, sites: FenceSites, *, actor: str, now: datetim
         zone = zones.get(site.code) if site.kind is SiteKind.SOURCE else None
         row = existing.get(site.code)
         if row is None:
-            row = ZoneFence(site_code=site.code, radius_m=DEFAULT_RADIUS_M[site.kind],
+            row = ZoneFence(site_code=site.code, radius_m=radius_m or DEFAULT_RADIUS_M[site.kind],
                             radius_custom=False)  # fmt: skip
             session.add(row)
         else:

@@ -321,3 +321,25 @@ def test_api(engine, app_settings, tmp_path):
         assert "半径 800 米" in c.get("/zones/fences").text
         c.cookies.clear()
         assert c.get("/api/v1/zones/fences").status_code == 401
+
+
+def test_the_settings_set_the_default_radius_and_the_case_policy(engine, tmp_path):
+    assert fs.case_policy("outlet:source, complaint:section") == {
+        (EventKind.OUTLET, fs.SiteKind.SOURCE), (EventKind.COMPLAINT, fs.SiteKind.SECTION)}  # fmt: skip
+    assert fs.case_policy("") == frozenset()
+    with pytest.raises(
+        ValueError, match="zones_fence_cases: 'outlet:river' is not event_kind:site_kind"
+    ):
+        fs.case_policy("outlet:river")
+    _seed(engine, tmp_path)
+    settings = get_settings().model_copy(
+        update={"zones_fence_radius_m": 250.0, "zones_fence_cases": ""}
+    )
+    msg = JOBS.get_job("zones-fences").func(JobContext(settings=settings, engine=engine))
+    # OUT1 (300 m) is outside a 250 m fence; the outlet inside the source opens no case
+    assert (
+        msg == "2 fence(s) drawn; 6 event(s) checked, 1 inside a fence, 1 new alert(s), 0 case(s)"
+    )
+    with session_scope(engine) as s:
+        assert s.scalar(select(ZoneFence.radius_m).where(ZoneFence.site_code == "WS001")) == 250.0
+        assert _fence_cases(s) == 0
