@@ -71,6 +71,7 @@ __all__ = [
     "take_step",
     "list_parks",
     "get_park",
+    "park_features",
     "park_detail",
     "enterprises_inside",
     "province_status",
@@ -226,6 +227,22 @@ def create_park(session: Session, scope: Scope, draft: ParkDraft, *, actor: str,
         session.add(t)
     session.flush()
     return park
+
+
+def park_features(session: Session, scope: Scope) -> list[tuple[int, str, str, str]]:
+    """The ``park`` features of the zones' layers in ``scope`` (by their county) that no park
+    record links yet: (feature id, code, name, county), for the registration form."""
+    _officer(scope, "register parks")
+    linked = select(ZonePark.feature_id).where(ZonePark.feature_id.is_not(None))
+    rows = session.execute(
+        select(ZoneFeatureRow.id, ZoneFeatureRow.code, ZoneFeatureRow.name,
+               ZoneFeatureRow.region_code)
+        .join(ZoneLayer, ZoneLayer.id == ZoneFeatureRow.layer_id)
+        .where(ZoneLayer.kind == "park", ZoneFeatureRow.region_code.is_not(None),
+               scope.where(ZoneFeatureRow.region_code), ZoneFeatureRow.id.not_in(linked))
+        .order_by(ZoneFeatureRow.region_code, ZoneFeatureRow.code)
+    ).all()  # fmt: skip
+    return [(int(i), str(c), str(n), str(r)) for i, c, n, r in rows]
 
 
 def get_park(session: Session, scope: Scope, park_id: int) -> ZonePark:

@@ -9,6 +9,7 @@ Officers only. Each form posts to a route that calls one service function and co
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
@@ -34,7 +35,7 @@ router = APIRouter(include_in_schema=False)
 Locations = Annotated[EnterpriseLocations, provided(EnterpriseLocations)]
 Outlets = Annotated[svc.ParkOutlets, provided(svc.ParkOutlets)]
 STATES = [s.value for s in ParkState]
-DONE = ("progress", *(e.value for e in ParkEvent))
+DONE = ("progress", "registered", *(e.value for e in ParkEvent))
 
 
 def _today() -> date:
@@ -73,6 +74,12 @@ def _config(request: Request, viewer: Viewer, parks: list[Any],
 def parks_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
                city: str = "", state: str = "") -> HTMLResponse:  # fmt: skip
     """污水零直排区: the parks of the viewer's region, by city and stage, on a map."""
+    return _list(request, viewer, session, city=city, state=state)
+
+
+def _list(request: Request, viewer: Viewer, session: Any, *, city: str = "", state: str = "",
+          form: dict[str, Any] | None = None, error: str | None = None,
+          status_code: int = 200) -> HTMLResponse:  # fmt: skip
     today = _today()
     status = svc.province_status(session, viewer.scope, year=today.year, today=today)
     try:
@@ -82,12 +89,55 @@ def parks_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
     context = _common(request) | {
         "status": status,
         "rows": rows,
+        "features": svc.park_features(session, viewer.scope),
+        "form": form
+        or {
+            "region_code": viewer.region_code if viewer.role is Role.COUNTY else "",
+            "batch_year": str(today.year),
+        },
+        "error": error,
         "city": city,
         "state": state,
         "synthetic": any(p.synthetic for p in rows),
         "config": _config(request, viewer, rows),
     }
-    return render(request, "zones_parks.html", context, viewer=viewer)
+    response = render(request, "zones_parks.html", context, viewer=viewer)
+    response.status_code = status_code
+    return response
+
+
+@router.post("/zones/parks", response_class=HTMLResponse)
+async def park_register(request: Request, viewer: LoggedInViewer, session: SessionDep) -> Response:
+    """登记园区: a park with its boundary (a park feature of a layer, or GeoJSON) and tasks."""
+    form = await request.form()
+    fields = {k: str(v)[:100_000] for k, v in form.items() if isinstance(v, str)}
+    kinds = [str(k) for k in form.getlist("tasks")]
+    try:
+        try:
+            year = int(fields.get("batch_year", ""))
+        except ValueError:
+            raise BadPark(f"batch_year: not a year: {fields.get('batch_year')!r}",
+                          field="batch_year") from None  # fmt: skip
+        feature = fields.get("feature_id", "")
+        boundary = None
+        if not feature:
+            try:
+                boundary = json.loads(fields.get("boundary", "") or "null")
+            except ValueError as exc:
+                raise BadPark(f"boundary: not GeoJSON ({exc})", field="boundary") from None
+        park = svc.create_park(session, viewer.scope, svc.ParkDraft(
+            code=fields.get("code", ""), name=fields.get("name", ""),
+            region_code=fields.get("region_code", ""), park_type=fields.get("park_type", ""),
+            level=fields.get("level", ""), batch_year=year, boundary=boundary,
+            feature_id=int(feature) if feature.isdigit() else None,
+            responsible_unit=fields.get("responsible_unit", ""),
+            tasks=[svc.TaskDraft(k) for k in kinds]), actor=viewer.username, now=utcnow())  # fmt: skip
+    except QingshanError as exc:
+        session.rollback()
+        return _list(request, viewer, session, form=fields | {"tasks": kinds}, error=str(exc),
+                     status_code=exc.status_code)  # fmt: skip
+    session.commit()  # before the redirect (FastAPI ≥ 0.118 exits yield dependencies after it)
+    return RedirectResponse(f"/zones/parks/{park.id}?done=registered", 303)
 
 
 def _events_for(viewer: Viewer, park: Any, allowed: list[str]) -> list[str]:

@@ -4,6 +4,7 @@ three acceptance steps by the three accounts, an illegal step answered 409 on th
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -83,3 +84,21 @@ def test_pages_and_the_walk_through_acceptance(client):
     assert "Provincial acceptance" in r.text and "Zero-direct-discharge zones" in r.text
     _as(client, "nb")  # another city: not found
     assert client.get(f"/zones/parks/{pid}").status_code == 404
+
+
+def test_registering_a_park_on_the_page(client):
+    _as(client, "hz")
+    form = {"code": "HZ-NEW-1", "name": "钱塘新区园区", "region_code": "330114", "park_type": "park",
+            "level": "national", "batch_year": "2026", "responsible_unit": "钱塘区治水办",
+            "boundary": json.dumps(SQUARE), "tasks": ["rain_sewage_separation", "pretreatment"]}  # fmt: skip
+    r = client.post("/zones/parks", data=form | {"region_code": "330100"})
+    assert r.status_code == 422 and "region_code: 330100 is not a county" in r.text
+    assert 'value="钱塘新区园区"' in r.text  # the form comes back filled
+    r = client.post("/zones/parks", data=form | {"boundary": '{"type": "Point"'})
+    assert r.status_code == 422 and "boundary: not GeoJSON" in r.text
+    r = client.post("/zones/parks", data=form, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("?done=registered")
+    page = client.get(r.headers["location"]).text
+    assert "园区已登记" in page and "预处理" in page and page.count("data-task=") == 2
+    _as(client, "xh")  # 西湖 does not see 钱塘's park
+    assert "钱塘新区园区" not in client.get("/zones/parks").text
