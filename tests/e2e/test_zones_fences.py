@@ -35,7 +35,7 @@ pytestmark = pytest.mark.e2e
 
 PASSWORD = "e2e-fences-pass"
 SECTION = (120.10, 30.25)
-NOW = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
+NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # in the past: a case may not occur in the future
 W1 = {"type": "Feature", "properties": {"code": "SY-DW001-1", "name": "DW001 一级保护区", "level": "一级",
                                         "site_code": "DW001"},
       "geometry": {"type": "Polygon", "coordinates": [[[120.40, 30.20], [120.45, 30.20], [120.45, 30.25],
