@@ -26,7 +26,7 @@ from qingshan.qc.kernel import BoolArray, FloatArray, IntArray
 from qingshan.qc.marks import STOP_KINDS, MarkInterval, mark_mask, validate_marks
 from qingshan.qc.pipeline import CheckResult, check_series, step_seconds
 from qingshan.qc.rules import RulePack
-from qingshan.qc.validity import hourly_means, valid_values, water_daily_means
+from qingshan.qc.validity import hourly_means, valid_values, water_daily_arrays
 from qingshan.standards.pollutant_codes import FLOW_CODES, FLUE_TEMP_CODE, GAS_POLLUTANTS, O2_CODE
 from qingshan.timeutil import CST
 
@@ -374,10 +374,9 @@ def _periods(v: SeriesVerdict, verdicts, pack: RulePack, limit: dict | None, sou
             if flow_code:
                 fv = verdicts[flow_code]
                 q = _align(fv.times, np.where(fv.valid, fv.values, np.nan), v.times)
-            per = water_daily_means(
+            index, cols = water_daily_arrays(
                 v.times, x, valid, q, min_valid=int(vd.get("water_day_min_valid", 4))
             )
-            index, cols = per.index, {c: per[c].to_numpy() for c in per.columns}
         else:
             index = v.times.tz_convert(CST).floor("D").tz_localize(None)
             cols = {"mean": np.where(valid, x, np.nan), "valid": valid}

@@ -16,16 +16,25 @@ Platform rules (qc-rules.md §4–5):
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from qingshan.qc.errors import BadParameter, EmptySeries, ShapeMismatch
 from qingshan.qc.flags import Flag, utc_index
-from qingshan.qc.kernel import Times
+from qingshan.qc.kernel import FloatArray, Times
 from qingshan.timeutil import CST
 
-__all__ = ["valid_values", "hourly_means", "daily_means", "water_daily_means", "validity_rate"]
+__all__ = [
+    "valid_values",
+    "hourly_means",
+    "daily_means",
+    "water_daily_means",
+    "water_daily_arrays",
+    "validity_rate",
+]
 
 
 def valid_values(values: npt.ArrayLike, aggregate_flags: npt.ArrayLike) -> npt.NDArray[np.bool_]:
@@ -142,25 +151,75 @@ def water_daily_means(
     -------
     DataFrame by CST date: ``mean`` [mg/L], ``n_valid``, ``valid``.
     """
-    df = _frame(times, conc, valid)
+    days, cols = water_daily_arrays(
+        times, conc, valid, flow, min_valid=min_valid, local_days=local_days
+    )
+    return pd.DataFrame(cols, index=days)
+
+
+def water_daily_arrays(
+    times: Times,
+    conc: npt.ArrayLike,
+    valid: npt.ArrayLike,
+    flow: npt.ArrayLike | None = None,
+    *,
+    min_valid: int = 4,
+    local_days: bool = True,
+) -> tuple[pd.DatetimeIndex, dict[str, npt.NDArray[Any]]]:
+    """:func:`water_daily_means` as (days, ``{"mean", "n_valid", "valid"}`` arrays), without a
+    frame or a group-by per series (the QC judgement calls it for every water series of every
+    outlet). The sums are pandas' group sums (compensated, Kahan, in row order: the same
+    floats as ``groupby(...).sum()``)."""
+    x = np.asarray(conc, dtype="float64")
+    if x.size == 0:
+        raise EmptySeries()
+    t = utc_index(times)
+    v = np.asarray(valid, dtype=bool)
+    if t.size != x.size:
+        raise ShapeMismatch("values", x.size, "times", t.size)
+    if v.size != x.size:
+        raise ShapeMismatch("values", x.size, "valid", v.size)
+    x = np.where(v, x, np.nan)
+    v = v & ~np.isnan(x)
     if flow is not None:
         q = np.asarray(flow, dtype="float64")
-        if q.size != len(df):
-            raise ShapeMismatch("conc", len(df), "flow", q.size)
-        df["q"] = np.where(df["v"] & (q >= 0), q, np.nan)
-        df["v"] &= ~np.isnan(df["q"].to_numpy())
-        df["x"] = df["x"].where(df["v"])
+        if q.size != x.size:
+            raise ShapeMismatch("conc", x.size, "flow", q.size)
+        with np.errstate(invalid="ignore"):
+            q = np.where(v & (q >= 0), q, np.nan)
+        v &= ~np.isnan(q)
+        x = np.where(v, x, np.nan)
     else:
-        df["q"] = np.where(df["v"], 1.0, np.nan)
-    df["xq"] = df["x"] * df["q"]
-    g = df.groupby(_day(df.index, local_days))
-    qsum = g["q"].sum(min_count=1)
-    out = pd.DataFrame(
-        {"mean": g["xq"].sum(min_count=1) / qsum.where(qsum > 0), "n_valid": g["v"].sum()}
-    )
-    out["valid"] = out["n_valid"] >= min_valid
-    out.loc[~out["valid"], "mean"] = np.nan
-    out.index.name = "day"
+        q = np.where(v, 1.0, np.nan)
+    codes, uniq = pd.factorize(_day(t, local_days), sort=True)
+    days = pd.DatetimeIndex(uniq, name="day")
+    qsum = _group_sum(q, codes, len(days))
+    xqsum = _group_sum(x * q, codes, len(days))
+    n_valid = np.bincount(codes, weights=v, minlength=len(days)).astype(np.int64)
+    ok = n_valid >= min_valid
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = xqsum / np.where(qsum > 0, qsum, np.nan)
+    mean[~ok] = np.nan
+    return days, {"mean": mean, "n_valid": n_valid, "valid": ok}
+
+
+def _group_sum(values: npt.NDArray[np.float64], codes: npt.NDArray[np.intp], n: int) -> FloatArray:
+    """Per group, the sum of the non-NaN ``values`` (NaN for a group with none): pandas'
+    ``groupby(...).sum(min_count=1)`` — compensated (Kahan) summation in row order, so the
+    floats are pandas' own."""
+    s, c, k = [0.0] * n, [0.0] * n, [0] * n
+    for val, g in zip(values.tolist(), codes.tolist(), strict=True):
+        if val != val:  # NaN
+            continue
+        k[g] += 1
+        y = val - c[g]
+        tot = s[g] + y
+        c[g] = tot - s[g] - y
+        if c[g] != c[g]:  # an infinite value: no compensation (as pandas)
+            c[g] = 0.0
+        s[g] = tot
+    out = np.array(s, dtype="float64")
+    out[np.array(k) == 0] = np.nan
     return out
 
 

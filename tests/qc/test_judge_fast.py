@@ -198,3 +198,47 @@ def test_o2_shift_needs_a_baseline():
     month = np.r_[8 + 0.2 * rng.standard_normal(800), 4 + 0.2 * rng.standard_normal(48)]
     flags = o2_shift_test(month, 3, 720, 2.5)
     assert (flags[-40:] == Flag.SUSPECT).all() and (flags[400:790] == Flag.PASS).all()
+
+
+def _water_daily_pandas(times, conc, valid, flow=None, *, min_valid=4):
+    """The former formulation of the flow-weighted daily mean (a frame and a group-by)."""
+    t = pd.DatetimeIndex(times)
+    v = np.asarray(valid, dtype=bool)
+    x = np.asarray(conc, dtype="float64")
+    df = pd.DataFrame({"x": np.where(v, x, np.nan), "v": v & ~np.isnan(x)}, index=t)
+    if flow is not None:
+        q = np.asarray(flow, dtype="float64")
+        df["q"] = np.where(df["v"] & (q >= 0), q, np.nan)
+        df["v"] &= ~np.isnan(df["q"].to_numpy())
+        df["x"] = df["x"].where(df["v"])
+    else:
+        df["q"] = np.where(df["v"], 1.0, np.nan)
+    df["xq"] = df["x"] * df["q"]
+    g = df.groupby(t.tz_convert("Asia/Shanghai").floor("D").tz_localize(None))
+    qsum = g["q"].sum(min_count=1)
+    out = pd.DataFrame(
+        {"mean": g["xq"].sum(min_count=1) / qsum.where(qsum > 0), "n_valid": g["v"].sum()}
+    )
+    out["valid"] = out["n_valid"] >= min_valid
+    out.loc[~out["valid"], "mean"] = np.nan
+    out.index.name = "day"
+    return out
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_water_daily_means_as_before(seed):
+    """HJ 356-2019 §7 flow-weighted daily means: the same floats as the frame and group-by
+    they replaced (pandas' compensated sums), with missing, invalid and negative flows."""
+    from qingshan.qc.validity import water_daily_means
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 80))
+    t = pd.date_range("2026-03-01 05:00", periods=n, freq="h", tz="UTC")
+    conc = rng.uniform(0, 200, n) * 10.0 ** rng.integers(-2, 3, n)
+    conc[rng.random(n) < 0.15] = np.nan
+    valid = rng.random(n) > 0.2
+    flow = rng.uniform(-5, 60, n)
+    flow[rng.random(n) < 0.1] = np.nan
+    for q in (None, flow):
+        got = water_daily_means(t, conc, valid, q, min_valid=4)
+        pd.testing.assert_frame_equal(got, _water_daily_pandas(t, conc, valid, q, min_valid=4))
