@@ -42,6 +42,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
+from qingshan.zones.errors import ZoneError
 from qingshan.zones.layers import LayerKind, ZoneFeature
 from qingshan.zones.siting import ZoneIndex
 
@@ -64,7 +65,15 @@ __all__ = [
     "distance_m",
     "FenceIndex",
     "fence_hits",
+    "FenceNotFound",
 ]
+
+
+class FenceNotFound(ZoneError):
+    """A site that is no section or source with coordinates, or an alert unknown or outside the
+    caller's region (the same answer)."""
+
+    status_code = 404
 
 
 class SiteKind(StrEnum):

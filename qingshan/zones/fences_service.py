@@ -39,6 +39,7 @@ from qingshan.zones.fences import (
     Fence,
     FenceEvents,
     FenceIndex,
+    FenceNotFound,
     FenceSite,
     FenceSites,
     SiteKind,
@@ -175,7 +176,7 @@ def sync_fences(session: Session, sites: FenceSites, *, actor: str, now: datetim
 def _site(session: Session, sites: FenceSites, code: str) -> FenceSite:
     found = sites(session, [code])
     if not found:
-        raise ZoneError(f"site_code: no water section or drinking-water source {code!r} "
+        raise FenceNotFound(f"site_code: no water section or drinking-water source {code!r} "
                         "with coordinates in the monitoring registry",
                         field="site_code")  # fmt: skip
     return found[0]
@@ -325,7 +326,7 @@ def acknowledge(session: Session, scope: Scope, alert_id: int, *, actor: str,
         .where(ZoneFenceAlert.id == alert_id, _in_scope(scope, ZoneFence.region_code))
     ).first()  # fmt: skip
     if row is None:
-        raise ZoneError(f"alert_id: no fence alert {alert_id} in your region", field="alert_id")
+        raise FenceNotFound(f"alert_id: no fence alert {alert_id} in your region", field="alert_id")
     alert, fence = row[0], row[1]
     if alert.acknowledged_at is None:
         alert.acknowledged_by, alert.acknowledged_at = actor, now

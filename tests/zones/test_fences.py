@@ -288,7 +288,7 @@ def test_api(engine, app_settings, tmp_path):
         assert {a["event_kind"] for a in r.json()} == {"outlet", "case", "complaint"}
         assert (
             c.post(f"/api/v1/zones/fences/alerts/{one['id']}/acknowledge", headers=nb).status_code
-            == 422
+            == 404
         )
         r = c.post(f"/api/v1/zones/fences/alerts/{one['id']}/acknowledge", headers=xihu)
         assert r.status_code == 200 and r.json()["acknowledged_by"] == "xihu"
@@ -302,7 +302,7 @@ def test_api(engine, app_settings, tmp_path):
         r = c.put(put.format("WS001"), json={"radius_m": 1e7}, headers=hz)
         assert r.status_code == 422 and "radius_m" in r.text
         r = c.put(put.format("NOPE"), json={"radius_m": 500}, headers=hz)
-        assert r.status_code == 422 and "no water section or drinking-water source 'NOPE'" in r.text
+        assert r.status_code == 404 and "no water section or drinking-water source 'NOPE'" in r.text
         r = c.put(put.format("WS001"), json={"radius_m": 500}, headers=hz)
         assert r.status_code == 200 and (r.json()["radius_m"], r.json()["radius_custom"]) == (
             500,
