@@ -25,9 +25,9 @@ on a ``LocalCluster`` of 1 and of 2 single-threaded worker processes, each on it
 daily and monthly means with coverage and latest values, AQI as derived series.
 
 Reported per stage (``BatchReport.kinds``): seconds, partitions, rows read and written, rows/s
-(the stage's input rows — the hourly rows of the streams it works on — per second); peak RSS
-per worker over the whole batch (``BatchReport.peak_rss``: one batch, one cluster — a stage's
-own peak is not separable); the 1 → 2 workers speed-up per stage; the naive peer — per site
+(the stage's input rows — the hourly rows of the streams it works on — per second); each
+stage's peak RSS per worker (``KindReport.peak_rss``: ``VmHWM`` reset when the stage starts)
+and the whole batch's (``BatchReport.peak_rss``); the 1 → 2 workers speed-up per stage; the naive peer — per site
 ``pandas.read_parquet`` + ``resample("D").mean()`` over the same files, one core — against the
 batch's roll-up stage on 1 worker, as a ratio; the store's month scan (all series, first 31
 days) in rows/s.
@@ -280,11 +280,12 @@ def measure(
             for w in workers:
                 k = reports[w]["kinds"][name]
                 secs = max(k["seconds"], 1e-9)
+                peak = " / ".join(f"{v / 2**20:.0f}" for v in k.get("peak_rss", {}).values())
                 out.append(
                     {
                         "benchmark": f"{name}, {w} worker(s): {secs:.1f} s, {k['partitions']} "
                         f"partitions, {k['rows_read']:,} rows read, {k['rows_written']:,} written"
-                        f" (of {stage_rows:,} input rows)",
+                        f" (of {stage_rows:,} input rows); peak RSS per worker {peak or '?'} MiB",
                         "value": stage_rows / secs,
                         "unit": "rows/s",
                     }

@@ -486,14 +486,25 @@ def indices_for_partition(
     the hourly indices of its hours, the daily ones of the CST day ``day`` and, when ``day``
     is the 1st, the CWQI of the CST month it begins. Returns the derived rows written
     (``air`` → AQI; ``water`` → water class and CWQI, from the roll-ups' month series: run the
-    roll-ups first; other streams → 0)."""
+    roll-ups first; other streams → 0); :func:`partition_indices` gives the whole report."""
+    return partition_indices(store, engine, stream, day, sites=sites).rows_written
+
+
+def partition_indices(
+    store: ObservationStore,
+    engine: Engine,
+    stream: str,
+    day: date,
+    *,
+    sites: Sequence[str] | None = None,
+) -> IndicesReport:
+    """:func:`indices_for_partition`'s run, with what it read (observation rows) and wrote."""
     if stream not in ("air", "water"):
-        return 0
+        return IndicesReport()
     t0 = pd.Timestamp(datetime(day.year, day.month, day.day, tzinfo=UTC))
     months = [day] if day.day == 1 else []
-    report = _run(store, engine, (stream,), t0, t0 + pd.Timedelta(days=1), [day], months,
-                  sites, None)  # fmt: skip
-    return report.rows_written
+    return _run(store, engine, (stream,), t0, t0 + pd.Timedelta(days=1), [day], months,
+                sites, None)  # fmt: skip
 
 
 #: the streams of the site kinds whose indices are computed

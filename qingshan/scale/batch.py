@@ -6,7 +6,8 @@
 existing one given its scheduler's address. Each task calls the functions the live jobs call,
 so a batch writes what the jobs would have written:
 
-- ``qc``: :func:`qingshan.qc.jobs.load_outlets`, :func:`~qingshan.qc.jobs.read_frames` and
+- ``qc``: :func:`qingshan.qc.jobs.load_outlets` (read once by the driver, shipped to the
+  tasks), :func:`~qingshan.qc.jobs.read_frames` and
   :func:`~qingshan.qc.jobs.judge_windows` for every outlet of the stream over the CST day, the
   verdicts stored by the QC service with their rule version and input digest, events and
   fraud-pattern runs reported to the cases' sink, ten outlets per transaction (as the ``qc``
@@ -19,7 +20,11 @@ so a batch writes what the jobs would have written:
 - ``indices``: :func:`qingshan.indices.service.indices_for_partition`.
 
 Workers share nothing but the data directory (and the database): the settings travel with each
-task, the workers open the store and the database themselves.
+task, the workers open the store and the database themselves. What every task needs (the
+outlets of a ``qc`` batch, the store's partition list, the roll-up target series) is read once
+by the driver and scattered to the workers with the context. Each stage reports its own peak
+memory per worker (:func:`reset_stage_peak`, :func:`stage_peak_rss`); more than one worker on
+SQLite is warned of (:data:`SQLITE_WARNING`: it lets one writer in at a time).
 
 Resumable: when a partition's results are written, the task writes its committed marker
 ``<data_dir>/batch/runs/<run key>/<kind>/<stream>/<day>.done`` (write aside, then rename,
@@ -89,6 +94,14 @@ ROLLUP_STEP = {"day": (Period.HOUR, Period.DAY), "month": (Period.DAY, Period.MO
 #: outlets judged per transaction (as :func:`qingshan.qc.jobs.run_qc`)
 QC_OUTLETS_PER_TRANSACTION = 10
 
+#: said (CLI, ``BatchReport.warnings``) when more than one worker writes to SQLite
+SQLITE_WARNING = (
+    "{workers} workers write to one SQLite database: SQLite lets one writer in at a time, so "
+    "they mostly wait for each other (2 workers measured 1.09x one on the QC + roll-ups + "
+    "indices benchmark, docs/performance.md); set QINGSHAN_DATABASE_URL to PostgreSQL for a "
+    "batch on several workers (1.81x there), or run --workers 1"
+)
+
 
 @dataclass
 class KindReport:
@@ -101,11 +114,15 @@ class KindReport:
     rows_read: int = 0
     rows_written: int = 0
     seconds: float = 0.0
+    #: worker address → the worker's peak resident memory during this stage [bytes]
+    #: (:func:`stage_peak_rss`)
+    peak_rss: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
 class BatchReport:
-    """A batch's report: per kind, and the peak resident memory of each worker [bytes]."""
+    """A batch's report: per kind, the peak resident memory of each worker over the whole
+    batch [bytes], and warnings about the set-up (e.g. several workers writing to SQLite)."""
 
     run_key: str
     start: date
@@ -117,6 +134,7 @@ class BatchReport:
     kinds: dict[str, KindReport] = field(default_factory=dict)
     peak_rss: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -189,13 +207,17 @@ def _qc(
     settings: Settings, part: BatchPartition, ctx: Mapping[str, Any], engine: Engine
 ) -> tuple[int, int]:
     from qingshan.cases.service import CASES_SINK
-    from qingshan.qc.jobs import judge_windows, load_outlets, read_frames
+    from qingshan.qc.jobs import judge_windows, read_frames
 
     store = ObservationStore(settings.observations_dir)
     window = _cst_day(part.day)
-    with session_scope(engine) as session:
-        metas = [m for m in load_outlets(session, ctx.get("site_ids")) if m.stream == part.stream]
-        minute_metas = load_outlets(session, [m.site_id for m in metas], period="min")
+    outlets = ctx.get("qc_outlets")
+    if outlets is None:  # not loaded by the driver: read them here
+        with session_scope(engine) as session:
+            outlets = _qc_outlets(session, ctx.get("site_ids"))
+    metas = [m for m in outlets["hour"] if m.stream == part.stream]
+    ids = {m.site_id for m in metas}
+    minute_metas = [m for m in outlets["min"] if m.site_id in ids]
     frames = read_frames(store, metas, *window)
     minute_frames = read_frames(store, minute_metas, *window, period="min")
     read = sum(len(f) for f in frames.values()) + sum(len(f) for f in minute_frames.values())
@@ -217,6 +239,16 @@ def _qc(
     )
     judged = len(stored)
     return read, judged
+
+
+def _qc_outlets(session: Any, site_ids: Sequence[int] | None) -> dict[str, list[Any]]:
+    """The outlets of a ``qc`` batch with their hourly series (``hour``) and those with minute
+    series (``min``), read once by the driver and shipped to every task
+    (:func:`qingshan.qc.jobs.load_outlets`, as the ``qc`` job reads them)."""
+    from qingshan.qc.jobs import load_outlets
+
+    hour = load_outlets(session, site_ids)
+    return {"hour": hour, "min": load_outlets(session, [m.site_id for m in hour], period="min")}
 
 
 def _rollups(
@@ -243,7 +275,12 @@ def _rollups(
         # the hive partitions of the UTC dates [t0, t1) touches, read whole
         nonlocal rows_read
         dates = pd.date_range(t0.floor("D"), t1 - pd.Timedelta(microseconds=1), freq="D")
-        present = {p.date for p in store.partitions(stream)}
+        layout = ctx.get("layout")  # listed once by the driver
+        present = (
+            set(layout.get(stream, ()))
+            if layout is not None
+            else {p.date for p in store.partitions(stream)}
+        )
         ids = frozenset(series_ids)
         frames = [
             scale_rollups.read_partition(
@@ -274,11 +311,11 @@ def _rollups(
 def _indices(
     settings: Settings, part: BatchPartition, ctx: Mapping[str, Any], engine: Engine
 ) -> tuple[int, int]:
-    from qingshan.indices.service import indices_for_partition
+    from qingshan.indices.service import partition_indices
 
     store = ObservationStore(settings.observations_dir)
-    written = indices_for_partition(store, engine, part.stream, part.day, sites=ctx.get("sites"))
-    return 0, int(written)
+    rep = partition_indices(store, engine, part.stream, part.day, sites=ctx.get("sites"))
+    return int(rep.rows_read), int(rep.rows_written)
 
 
 KIND_TASKS: dict[
@@ -316,6 +353,32 @@ def peak_rss() -> int:
     """This process's peak resident set size [bytes] (``getrusage``: ``ru_maxrss`` is in KiB
     on Linux)."""
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
+
+
+def reset_stage_peak() -> bool:
+    """Start a stage's peak-memory count in this process: on Linux, writing ``5`` to
+    ``/proc/self/clear_refs`` resets the peak resident set size (``VmHWM``; proc(5)). False
+    where that is not possible (then :func:`stage_peak_rss` falls back to the process's peak)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def stage_peak_rss() -> int:
+    """This process's peak resident set size since :func:`reset_stage_peak` [bytes]
+    (``VmHWM`` of ``/proc/self/status``, in kB); elsewhere the whole process's peak
+    (:func:`peak_rss`)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return peak_rss()
 
 
 # --------------------------------------------------------------------------- the driver
@@ -500,12 +563,23 @@ def run_batch(
         client = _connect(scheduler, workers, connect_timeout, stack)
         if "rollups" in kinds:  # the target series, created here once (not by each task)
             ctx["series_maps"] = _series_maps(engine, site_ids or None)
+            layout_of: dict[str, list[str]] = {}
+            for p in layout:
+                layout_of.setdefault(p.stream, []).append(p.date)
+            ctx["layout"] = layout_of  # the store's partitions, listed once (not by each task)
+        if "qc" in kinds:  # the outlets and their series, read once (not by each task)
+            with session_scope(engine) as session:
+                ctx["qc_outlets"] = _qc_outlets(session, site_ids or None)
         report.workers = len(client.scheduler_info().get("workers", {}))
+        if report.workers > 1 and settings.db_url.startswith("sqlite"):
+            report.warnings.append(SQLITE_WARNING.format(workers=report.workers))
+            console.print(f"[yellow]warning:[/] {report.warnings[-1]}")
         if scheduler is not None:
             report.dashboard = client.dashboard_link
             console.print(f"Dask dashboard: {report.dashboard}  (scheduler {scheduler})")
         ctx_future = client.scatter([ctx], broadcast=True)[0]
         for kind in kinds:
+            client.run(reset_stage_peak)
             _run_kind(
                 client,
                 settings,
@@ -518,7 +592,15 @@ def run_batch(
                 progress and scheduler is None,
                 console,
             )
+            report.kinds[kind].peak_rss = {
+                addr: int(v) for addr, v in client.run(stage_peak_rss).items()
+            }
+        # over the whole batch: the largest of the stages' peaks (resetting a stage's count
+        # resets ``ru_maxrss`` too) and of the process's peak now
         report.peak_rss = {addr: int(v) for addr, v in client.run(peak_rss).items()}
+        for k in report.kinds.values():
+            for addr, v in k.peak_rss.items():
+                report.peak_rss[addr] = max(report.peak_rss.get(addr, 0), v)
         report.seconds = round(time.perf_counter() - t_run, 3)
         # complete: the report stays, the markers go (under the locks: no other run sees them)
         _write_atomic(f"{root}/runs/{key}.json", report.as_dict())

@@ -67,7 +67,8 @@ def _run(
 
 def _print(report: BatchReport) -> None:
     table = Table(title=f"batch {report.run_key}: {report.start} … {report.end} (CST days)")
-    for col in ("kind", "partitions", "done", "skipped", "rows read", "rows written", "s"):
+    cols = ("kind", "partitions", "done", "skipped", "rows read", "rows written", "s")
+    for col in (*cols, "peak MiB per worker"):
         table.add_column(col, justify="left" if col == "kind" else "right")
     for k in report.kinds.values():
         table.add_row(
@@ -78,6 +79,7 @@ def _print(report: BatchReport) -> None:
             f"{k.rows_read:,}",
             f"{k.rows_written:,}",
             f"{k.seconds:.1f}",
+            " / ".join(f"{v / 2**20:.0f}" for v in k.peak_rss.values()) or "?",
         )
     out.print(table)
     peak = ", ".join(f"{v / 2**20:.0f} MiB" for v in report.peak_rss.values())

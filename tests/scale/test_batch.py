@@ -136,6 +136,29 @@ def test_batch_equals_the_live_jobs(live, batched):
     assert not (runs / report.run_key).exists()
 
 
+def test_report_per_stage_memory_and_sqlite_warning(batched, capsys):
+    """Each stage's peak memory per worker; two workers on SQLite are warned of (it lets one
+    writer in at a time), in the report and by the CLI's table."""
+    from qingshan.scale.cli import _print
+
+    _, report = batched
+    for kind in ("qc", "rollups"):
+        peaks = report.kinds[kind].peak_rss
+        assert len(peaks) == 2 and all(v > 50 * 2**20 for v in peaks.values()), kind
+        for addr, v in peaks.items():  # the whole batch's peak is at least each stage's
+            assert report.peak_rss[addr] >= v
+    assert len(report.warnings) == 1
+    assert "2 workers write to one SQLite database" in report.warnings[0]
+    assert "PostgreSQL" in report.warnings[0]
+    assert json.loads(json.dumps(report.as_dict()))["kinds"]["qc"]["peak_rss"] == {
+        a: int(v) for a, v in report.kinds["qc"].peak_rss.items()
+    }
+    _print(report)
+    table = capsys.readouterr().out
+    assert "peak" in table  # the column (its header may wrap in a narrow console)
+    assert all(f"{v / 2**20:.0f}" in table for v in report.kinds["qc"].peak_rss.values())
+
+
 def test_killed_batch_resumes(small_demo_dir, batched, window, tmp_path):
     _, start, end = window
     settings = _copy(small_demo_dir, tmp_path / "data")
@@ -292,6 +315,8 @@ def test_indices_equal_the_live_computation(live, batched, window):
     settings, _ = batched
     report = run_batch(settings, ["indices"], start, end, workers=1, progress=False)
     assert report.kinds["indices"].rows_written > 0
+    assert report.kinds["indices"].rows_read > report.kinds["indices"].rows_written
+    assert report.warnings == []  # one worker: no SQLite warning
     # the indices job's function over the hours of the same UTC dates
     t0 = datetime(start.year, start.month, start.day, tzinfo=UTC)
     t1 = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
