@@ -47,7 +47,11 @@ def get_session(
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+#: ``scope="function"``: the session commits when the route function returns, *before* the response
+#: is sent. FastAPI's default for a dependency with ``yield`` (≥ 0.118) runs its exit after the
+#: response has gone out, so a client could be told "saved" (a 200, or a 303 whose GET then reads
+#: the old state) for a commit that fails or has not happened yet.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_optional_user(session: SessionDep, settings: SettingsDep) -> User | None:

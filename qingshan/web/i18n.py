@@ -3120,60 +3120,6 @@ _RAW |= {
 }
 
 
-# 电子围栏 (issue #20: qingshan/zones/fences_web.py, zones_fences.html, zones_fences*.js)
-_RAW |= {
-    "zf.tab": ("电子围栏", "Fences"),
-    "zf.title": ("电子围栏", "Electronic fences"),
-    "zf.note": (
-        "每个地表水监测断面和饮用水水源地一道围栏：默认半径 1000 米（平台可配置的默认值，无标准规定），有一级保护区的水源地以一级保护区为界；排放口、案件、投诉落入围栏即告警，水源地围栏内的排放口立案。",
-        "One fence per surface-water section and drinking-water source: a 1,000 m radius by default (the platform's configurable default; no standard sets one), a source's 一级 protection zone where it has one; outlets, cases and complaints inside alert, and an outlet inside a source's fence opens a case.",
-    ),
-    "zf.map.title": ("围栏地图", "Fence map"),
-    "zf.fences": ("围栏", "Fences"),
-    "zf.site": ("站点", "Site"),
-    "zf.kind.section": ("监测断面", "Water section"),
-    "zf.kind.source": ("饮用水水源地", "Drinking-water source"),
-    "zf.basis.buffer": ("半径 {r} 米", "{r} m radius"),
-    "zf.basis.zone": ("一级保护区", "一级 protection zone"),
-    "zf.col.kind": ("类型", "Kind"),
-    "zf.col.basis": ("范围", "Extent"),
-    "zf.col.drawn": ("生成", "Drawn"),
-    "zf.col.event": ("事件", "Event"),
-    "zf.col.fence": ("围栏", "Fence"),
-    "zf.col.distance": ("距站点（米）", "To the site (m)"),
-    "zf.col.first": ("首次发现", "First seen"),
-    "zf.col.case": ("案件", "Case"),
-    "zf.col.ack": ("确认", "Acknowledged"),
-    "zf.alerts": ("围栏告警", "Fence alerts"),
-    "zf.ev.outlet": ("排放口", "Outlet"),
-    "zf.ev.case": ("案件", "Case"),
-    "zf.ev.complaint": ("信访投诉", "Complaint"),
-    "zf.ev.all": ("全部类型", "All kinds"),
-    "zf.unack": ("仅未确认", "Unacknowledged only"),
-    "zf.filter": ("筛选", "Filter"),
-    "zf.ack": ("确认", "Acknowledge"),
-    "zf.acked": ("{by} 已确认 {at}", "Acknowledged by {by} {at}"),
-    "zf.none": ("暂无告警", "No alerts"),
-    "zf.nofences": (
-        "尚无围栏：zones-fences 任务每 10 分钟为监测断面和水源地生成围栏。",
-        "No fences yet: the zones-fences job draws them for sections and sources every 10 minutes.",
-    ),
-    "zf.error": ("未保存", "Not saved"),
-    "zf.radius.title": ("调整围栏半径", "Set a fence's radius"),
-    "zf.radius.note": (
-        "默认 {d} 米；可设 {lo}–{hi} 米。设定后该围栏按半径绘制（水源地不再以一级保护区为界），站点移动时随之重绘。",
-        "Default {d} m; {lo}–{hi} m allowed. A set radius draws the fence as a circle (a source no longer follows its 一级 zone) and it is redrawn when the site moves.",
-    ),
-    "zf.radius.site": ("站点编码", "Site code"),
-    "zf.radius.m": ("半径（米）", "Radius (m)"),
-    "zf.radius.submit": ("保存", "Save"),
-    "zf.radius.custom": ("人工设定", "set by an officer"),
-    "zf.panel.title": ("电子围栏告警", "Fence alerts"),
-    "zf.panel.none": ("本断面暂无围栏告警", "No fence alerts for this section"),
-    "zf.panel.more": ("全部告警", "All alerts"),
-}
-
-
 # 企业空间排查 (issue #20: qingshan/zones/sweep_web.py, zones_sweep.html)
 _RAW |= {
     "zs.tab": ("企业排查", "Enterprise sweep"),

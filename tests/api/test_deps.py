@@ -7,8 +7,10 @@ import duckdb
 import pytest
 from fastapi import Request
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
-from qingshan.api.deps import get_store
+from qingshan.accounts.models import Role, User
+from qingshan.api.deps import SessionDep, get_store
 from qingshan.archive.service import OutletCounts
 from qingshan.cases.service import CASES_SINK, site_cases_public
 from qingshan.platform.app import create_app, outlet_counts
@@ -38,3 +40,24 @@ def test_the_archive_counts_come_from_cases_and_qc(app_settings):
     providers = create_app(app_settings).state.providers
     assert providers[OutletCounts] is outlet_counts
     assert providers[CaseSink] is CASES_SINK and providers[SiteCases] is site_cases_public
+
+
+def test_a_route_answers_only_after_its_commit(app_settings):
+    """The session commits when the route returns and before the response is sent: a commit
+    that fails is the client's error, never a 200 for changes that were not stored (FastAPI's
+    default for a ``yield`` dependency runs its exit after the response has gone out)."""
+    app = create_app(app_settings)
+
+    def twin(name: str) -> User:
+        return User(username=name, password_hash="x", role=Role.PROVINCE, region_code="330000")
+
+    @app.post("/_commit_probe")
+    def probe(session: SessionDep) -> dict:
+        session.add_all([twin("probe-twin"), twin("probe-twin")])  # unique: fails at commit
+        return {"saved": True}
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.post("/_commit_probe").status_code == 500
+    with app.state.engine.connect() as con:
+        n = con.execute(select(func.count()).where(User.username == "probe-twin")).scalar()
+    assert n == 0
