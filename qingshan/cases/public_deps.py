@@ -26,7 +26,8 @@ def public_session(request: Request, settings: SettingsDep) -> Iterator[Session]
         yield session
 
 
-PublicSession = Annotated[Session, Depends(public_session)]
+#: committed before the response is sent, as :data:`qingshan.api.deps.SessionDep`
+PublicSession = Annotated[Session, Depends(public_session, scope="function")]
 
 
 def get_complaint_guard(request: Request, settings: SettingsDep) -> ComplaintGuard:

@@ -136,7 +136,6 @@ async def park_register(request: Request, viewer: LoggedInViewer, session: Sessi
         session.rollback()
         return _list(request, viewer, session, form=fields | {"tasks": kinds}, error=str(exc),
                      status_code=exc.status_code)  # fmt: skip
-    session.commit()  # before the redirect (FastAPI ≥ 0.118 exits yield dependencies after it)
     return RedirectResponse(f"/zones/parks/{park.id}?done=registered", 303)
 
 
@@ -230,7 +229,6 @@ def progress_submit(
                             limits=limits)  # fmt: skip
     except QingshanError as exc:
         return _failed(request, viewer, session, park_id, locations, outlets, exc)
-    session.commit()  # before the redirect: the session's own exit runs after the response
     return RedirectResponse(f"/zones/parks/{park_id}?done=progress#qs-zp-tasks", 303)
 
 
@@ -254,7 +252,6 @@ def step_submit(
                       opinion, actor=viewer.username, now=utcnow(), today=_today())  # fmt: skip
     except QingshanError as exc:
         return _failed(request, viewer, session, park_id, locations, outlets, exc)
-    session.commit()  # before the redirect (FastAPI ≥ 0.118 exits yield dependencies after it)
     return RedirectResponse(f"/zones/parks/{park_id}?done={event}#qs-zp-timeline", 303)
 
 
