@@ -38,6 +38,8 @@ from qingshan.zones.models import ZoneFeatureRow, ZoneLayer
 from qingshan.zones.siting import NEAR_MISS_M, SitingResult, ZoneIndex, siting_check, widen
 
 OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
+#: who imports layers: the bureaus that issue them (province and city); county officers read them
+IMPORTERS = (Role.PROVINCE, Role.CITY)
 SITE_CODES_UNCHECKED = ("site_code: not checked against the drinking-water sources "
                         "(no monitoring registry given)")  # fmt: skip
 
@@ -71,6 +73,12 @@ def _valid_on(on: date) -> Any:
     )
 
 
+def check_importer(scope: Scope) -> None:
+    """Refuse (403) a caller who may not import layers: county officers read them only."""
+    if scope.role not in IMPORTERS:
+        raise PermissionDenied("layers are imported by province and city accounts")
+
+
 def import_layer(session: Session, scope: Scope, meta: LayerMeta, data: bytes, filename: str, *,
                  actor: str, now: datetime, sources: DrinkingWaterSources | None = None) -> ZoneLayer:  # fmt: skip
     """Validate every feature of the file and store the layer with all its features, or raise
@@ -80,8 +88,7 @@ def import_layer(session: Session, scope: Scope, meta: LayerMeta, data: bytes, f
     water-source zone whose ``site_code`` is not one of them is a problem of that feature. None
     (a caller without the registry) stores the codes unchecked and says so in the layer's
     warnings. The features go in as one multi-row insert (executemany), not one ORM row each."""
-    if scope.role not in OFFICERS:
-        raise PermissionDenied("only province, city and county officers import layers")
+    check_importer(scope)
     if not scope.prefix or not meta.region_code.startswith(scope.prefix):
         raise ZoneError(f"region_code: {meta.region_code} is outside your scope ({scope.region_code})",
                         field="region_code")  # fmt: skip

@@ -36,7 +36,6 @@ router = APIRouter(include_in_schema=False)
 
 #: accounts that import layers on the page (a county officer reads and checks, the city and
 #: province maintain the layers)
-IMPORTERS = (Role.PROVINCE, Role.CITY)
 _PROBLEM = re.compile(r"^feature (\d+) \((.*?)\): ([\w.\[\]]+): (.*)$", re.S)
 _POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 MAX_COORD_TEXT = 200_000
@@ -126,7 +125,7 @@ def _layers(request: Request, viewer: Viewer, session: Any, *, done: int | None 
         "in_force": service.in_force,
         "rname": rname,
         "kinds": [k.value for k in LayerKind],
-        "can_import": viewer.role in IMPORTERS,
+        "can_import": viewer.role in service.IMPORTERS,
         "done": next((x for x in rows if x.id == done), None) if done else None,
         "error": str(error) if error else None,
         "problems": problems_of(error) if error else [],
@@ -171,8 +170,7 @@ async def layers_import(request: Request, viewer: LoggedInViewer, session: Sessi
                         sources: Annotated[DrinkingWaterSources, provided(DrinkingWaterSources)]) -> Response:  # fmt: skip
     """Import a layer (province and city accounts): all or nothing, every problem listed."""
     _officer(viewer)
-    if viewer.role not in IMPORTERS:
-        raise PermissionDenied("layers are imported by province and city accounts")
+    service.check_importer(viewer.scope)
     raw = await request.form()
     form = {k: str(v)[:200] for k, v in raw.items() if not isinstance(v, UploadFile)}
     upload = raw.get("file")

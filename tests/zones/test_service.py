@@ -88,8 +88,8 @@ def test_bad_import_stores_nothing_and_bad_sites_are_named(engine):
                                                         "330000", date(2023, 1, 1)), fc([R1]), "r.geojson",
                                  actor="province", now=NOW)  # fmt: skip
         with pytest.raises(ZoneError, match="region_code: 330000 is outside your scope"):
-            service.import_layer(s, XIHU, LayerMeta(LayerKind.RED_LINE, "x", "1", "330000", date(2023, 1, 1)),
-                                 fc([R1]), "r.geojson", actor="xihu", now=NOW)  # fmt: skip
+            service.import_layer(s, NINGBO, LayerMeta(LayerKind.RED_LINE, "x", "1", "330000", date(2023, 1, 1)),
+                                 fc([R1]), "r.geojson", actor="ningbo", now=NOW)  # fmt: skip
         with pytest.raises(ZoneError, match="site: outside Zhejiang"):
             service.check_site(
                 s, XIHU, {"type": "Point", "coordinates": [30.25, 120.07]}, "2619", on=ON
@@ -153,6 +153,11 @@ def test_api(engine, app_settings):
                    files={"file": ("r.geojson", big)}, headers=auth("province"))  # fmt: skip
         assert r.status_code == 201, r.text
         h = auth("xihu")
+        # a county officer reads layers and checks sites, but does not import (as on the page)
+        r = c.post("/api/v1/zones/layers", data=form | {"version": "2025", "region_code": "330106"},
+                   files={"file": ("r.geojson", fc([R1]))}, headers=h)  # fmt: skip
+        assert r.status_code == 403, r.text
+        assert "province and city" in r.text
         body = {"site": {"type": "Polygon", "coordinates": square(120.16, 30.22, 120.20, 30.24)["coordinates"]},
                 "industry": "C2614", "on": "2026-06-01"}  # fmt: skip
         r = c.post("/api/v1/zones/siting-check", json=body, headers=h)
