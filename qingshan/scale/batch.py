@@ -73,7 +73,13 @@ from qingshan.scale.errors import (
     SchedulerUnreachable,
     UnknownSite,
 )
-from qingshan.scale.plan import BatchPartition, check_range, expand_kinds, plan_partitions
+from qingshan.scale.plan import (
+    BatchPartition,
+    check_range,
+    expand_kinds,
+    plan_partitions,
+    split_outlet_groups,
+)
 from qingshan.timeseries.layout import Partition
 from qingshan.timeseries.revisions import resolve_revisions
 from qingshan.timeseries.rollup_job import rollup
@@ -215,7 +221,8 @@ def _qc(
     if outlets is None:  # not loaded by the driver: read them here
         with session_scope(engine) as session:
             outlets = _qc_outlets(session, ctx.get("site_ids"))
-    metas = [m for m in outlets["hour"] if m.stream == part.stream]
+    metas = sorted((m for m in outlets["hour"] if m.stream == part.stream), key=_site_id)
+    metas = metas[part.group :: part.groups]  # this partition's outlet group
     ids = {m.site_id for m in metas}
     minute_metas = [m for m in outlets["min"] if m.site_id in ids]
     frames = read_frames(store, metas, *window)
@@ -239,6 +246,16 @@ def _qc(
     )
     judged = len(stored)
     return read, judged
+
+
+def _site_id(meta: Any) -> int:
+    return int(meta.site_id)
+
+
+def qc_groups(workers: int, streams: int) -> int:
+    """Outlet groups per ``qc`` partition: two tasks per worker across the streams at a time
+    (a stream's days run in order, :func:`_run_kind`)."""
+    return max(1, -(-2 * max(workers, 1) // max(streams, 1)))
 
 
 def _qc_outlets(session: Any, site_ids: Sequence[int] | None) -> dict[str, list[Any]]:
@@ -571,6 +588,9 @@ def run_batch(
             with session_scope(engine) as session:
                 ctx["qc_outlets"] = _qc_outlets(session, site_ids or None)
         report.workers = len(client.scheduler_info().get("workers", {}))
+        if "qc" in kinds:  # a stream's days in order, so more tasks than streams: groups
+            streams = len({p.stream for p in parts if p.kind == "qc"})
+            parts = split_outlet_groups(parts, qc_groups(report.workers, streams))
         if report.workers > 1 and settings.db_url.startswith("sqlite"):
             report.warnings.append(SQLITE_WARNING.format(workers=report.workers))
             console.print(f"[yellow]warning:[/] {report.warnings[-1]}")
@@ -629,6 +649,7 @@ def _run_kind(
     out.partitions = len(parts)
     futures: dict[Any, BatchPartition] = {}
     days: dict[tuple[str, str], list[Any]] = {}
+    chain: dict[tuple[str, int], Any] = {}  # qc: (stream, outlet group) → the last day's task
     for part in parts:
         prev = done.get(part.key)
         if prev is not None:
@@ -637,6 +658,10 @@ def _run_kind(
         after: list[Any] = []
         if part.period == "month":  # after the month's daily values
             after = days.get((part.stream, f"{part.day:%Y-%m}"), [])
+        elif part.kind == "qc" and (part.stream, part.group) in chain:
+            # after the day before: an exceedance that goes on across CST midnight continues
+            # the event the previous day stored (its key), as the live job judging in order
+            after = [chain[(part.stream, part.group)]]
         fut = client.submit(
             run_partition,
             settings,
@@ -650,6 +675,8 @@ def _run_kind(
         futures[fut] = part
         if part.period == "day":
             days.setdefault((part.stream, f"{part.day:%Y-%m}"), []).append(fut)
+        if part.kind == "qc":
+            chain[(part.stream, part.group)] = fut
     with Progress(
         TextColumn(f"[bold]{kind}"),
         BarColumn(),

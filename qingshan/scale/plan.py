@@ -54,14 +54,37 @@ class BatchPartition:
     stream: str
     day: date
     period: str = "day"
+    group: int = 0  # a QC partition's outlet group (outlets ``group::groups`` by site id)
+    groups: int = 1
 
     @property
     def key(self) -> str:
         """A stable name, also the path of its committed marker: ``kind/stream/YYYY-MM-DD``
-        (``…/YYYY-MM.month`` for a month)."""
+        (``…/YYYY-MM.month`` for a month, ``…/YYYY-MM-DD.g<group>of<groups>`` for an outlet
+        group)."""
         if self.period == "month":
             return f"{self.kind}/{self.stream}/{self.day:%Y-%m}.month"
+        if self.groups > 1:
+            return f"{self.kind}/{self.stream}/{self.day.isoformat()}.g{self.group}of{self.groups}"
         return f"{self.kind}/{self.stream}/{self.day.isoformat()}"
+
+
+def split_outlet_groups(parts: Sequence[BatchPartition], groups: int) -> list[BatchPartition]:
+    """Each ``qc`` partition as ``groups`` partitions of a share of its outlets (the others
+    unchanged, in order): more tasks than streams, so that the days of a stream, which a ``qc``
+    batch judges in order (an event across midnight continues the previous day's), still keep
+    every worker busy."""
+    if groups < 1:
+        raise BatchArgumentError(f"outlet groups must be at least 1, got {groups}")
+    out: list[BatchPartition] = []
+    for p in parts:
+        if p.kind == "qc" and groups > 1:
+            out.extend(
+                BatchPartition(p.kind, p.stream, p.day, p.period, g, groups) for g in range(groups)
+            )
+        else:
+            out.append(p)
+    return out
 
 
 def expand_kinds(kinds: Iterable[str]) -> tuple[str, ...]:

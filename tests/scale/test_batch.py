@@ -136,6 +136,26 @@ def test_batch_equals_the_live_jobs(live, batched):
     assert not (runs / report.run_key).exists()
 
 
+def event_keys(settings: Settings) -> pd.DataFrame:
+    """The current verdicts' events with their keys (an event across CST midnight keeps the key
+    of its first day's part)."""
+    with sqlite3.connect(settings.data_dir / "qingshan.db") as con:
+        return pd.read_sql(
+            "select e.site_id, e.parameter_code, e.event_key, e.start, e.end, e.periods"
+            " from qc_event e join qc_judgement j on j.id = e.judgement_id"
+            " where j.superseded_by is null order by 1, 2, 4",
+            con,
+        )
+
+
+def test_batch_event_keys_equal_the_live_jobs(live, batched):
+    """The batch judges a stream's days in order (per outlet group), as the live job does, so
+    an exceedance going on across midnight continues the same event (same key)."""
+    settings, report = batched
+    assert report.kinds["qc"].partitions > 0
+    pd.testing.assert_frame_equal(event_keys(settings), event_keys(live))
+
+
 def test_report_per_stage_memory_and_sqlite_warning(batched, capsys):
     """Each stage's peak memory per worker; two workers on SQLite are warned of (it lets one
     writer in at a time), in the report and by the CLI's table."""

@@ -56,3 +56,27 @@ def test_bad_range():
         plan_partitions(["qc"], LAYOUT, date(2024, 2, 1), date(2024, 1, 1))
     with pytest.raises(BatchArgumentError, match="at most 3660"):
         plan_partitions(["qc"], LAYOUT, date(2000, 1, 1), date(2024, 1, 1))
+
+
+def test_qc_outlet_groups():
+    """A ``qc`` partition split into outlet groups, each with its own marker key; the other
+    kinds untouched; two tasks per worker across the outlet streams."""
+    from qingshan.scale.batch import qc_groups
+    from qingshan.scale.plan import split_outlet_groups
+
+    parts = [
+        BatchPartition("qc", "gas_outlet", date(2024, 2, 1)),
+        BatchPartition("rollups", "air", date(2024, 2, 1)),
+    ]
+    split = split_outlet_groups(parts, 3)
+    assert [p.key for p in split] == [
+        "qc/gas_outlet/2024-02-01.g0of3",
+        "qc/gas_outlet/2024-02-01.g1of3",
+        "qc/gas_outlet/2024-02-01.g2of3",
+        "rollups/air/2024-02-01",
+    ]
+    assert split_outlet_groups(parts, 1) == parts  # one group: the keys as before
+    assert [qc_groups(w, 2) for w in (1, 2, 3, 16)] == [1, 2, 3, 16]
+    assert qc_groups(2, 1) == 4
+    with pytest.raises(BatchArgumentError, match="at least 1"):
+        split_outlet_groups(parts, 0)
