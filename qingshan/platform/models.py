@@ -59,6 +59,12 @@ from qingshan.targets.models import (
     TargetUnit,
 )
 from qingshan.targets.ranking_models import RankingAirDay, RankingWaterMonth
+from qingshan.vehicles.models import (
+    NonRoadMachine,
+    VehicleEquipment,
+    VehicleStation,
+    VehicleTestLine,
+)
 from qingshan.waste.models import (
     WasteCollectionMember,
     WasteCollectionPoint,
@@ -160,6 +166,10 @@ MODELS = (
     ZoneParkProgress,
     ZoneParkFile,
     ZoneParkStep,
+    VehicleStation,
+    VehicleTestLine,
+    VehicleEquipment,
+    NonRoadMachine,
 )
 
 metadata = Base.metadata
