@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from qingshan.accounts.models import Role, User
 from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, provided, require_roles
 from qingshan.api.limits import Id
-from qingshan.timeutil import utcnow
+from qingshan.timeutil import as_cst, utcnow
 from qingshan.zones import service
 from qingshan.zones.errors import ZoneError
 from qingshan.zones.layers import LayerKind
@@ -39,7 +39,7 @@ def siting_check(
     """项目选址研判: the layers a site (GeoJSON Point or Polygon, lon/lat) touches — the
     boundary counts — the structured rules that apply, and the verdict with the deciding rule."""
     result = service.check_site(session, scope, body.site.model_dump(), body.industry,
-                                discharges=body.discharges, on=body.on or utcnow().date())  # fmt: skip
+                                discharges=body.discharges, on=body.on or as_cst(utcnow()).date())  # fmt: skip
     return siting_public(result)
 
 

@@ -13,8 +13,10 @@ from fastapi.responses import HTMLResponse
 
 from qingshan.api.deps import SessionDep, provided
 from qingshan.errors import PermissionDenied
+from qingshan.geo.regions import REGIONS
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer
+from qingshan.web.i18n import get_lang
 from qingshan.web.render import render
 from qingshan.zones.links import EnterpriseLocations
 from qingshan.zones.service import OFFICERS, layers
@@ -35,7 +37,14 @@ def sweep_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
     today = as_cst(utcnow()).date()
     hits = protected_zone_hits(session, viewer.scope, locations, today)
     synthetic = {x.id for x in layers(session, viewer.scope) if x.synthetic}
+    lang = get_lang(request)
+
+    def rname(code: str) -> str:
+        r = REGIONS.get(code)
+        return code if r is None else (r.name if lang == "zh" else r.name_en)
+
     context = {
+        "rname": rname,
         "hits": hits,
         "synthetic": any(h.feature.layer_id in synthetic for h in hits),
         "today": today,

@@ -110,7 +110,7 @@ def _layers(request: Request, viewer: Viewer, session: Any, *, done: int | None 
             error: ZoneError | None = None, form: dict[str, str] | None = None,
             status_code: int = 200) -> HTMLResponse:  # fmt: skip
     lang = get_lang(request)
-    today = utcnow().date()
+    today = as_cst(utcnow()).date()  # the day in China (CST), not UTC
     rows = service.layers(session, viewer.scope)
     counts = service.feature_counts(session, [x.id for x in rows])
 
@@ -268,7 +268,7 @@ async def _site_form(request: Request, max_bytes: int) -> tuple[dict[str, str], 
 def _siting(request: Request, viewer: Viewer, session: Any, form: dict[str, str],
             data: bytes | None, template: str, failed: ZoneError | None = None) -> HTMLResponse:  # fmt: skip
     lang = get_lang(request)
-    on = today = utcnow().date()
+    on = today = as_cst(utcnow()).date()
     result = site = None
     error = None
     error_field = ""

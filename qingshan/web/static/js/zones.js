@@ -12,7 +12,7 @@
   var printBtn = document.getElementById("qs-zn-do-print");
   if (printBtn) { printBtn.addEventListener("click", function () { window.print(); }); }
   var el = document.getElementById("qs-zn-map");
-  if (!el || typeof echarts === "undefined") { return; }
+  if (!el || typeof echarts === "undefined" || !window.qsZonesGeo) { return; }
 
   var COLOURS = {
     "red_line": "#c62828", "ws.一级": "#0d47a1", "ws.二级": "#1e88e5", "ws.准保护区": "#90caf9",
@@ -139,15 +139,7 @@
 
   function draw(keepView) {
     var box = keepView ? null : view();
-    // layoutCenter/layoutSize keep the map's aspect (left/right/top/bottom would stretch it to
-    // the box); aspectScale = cos(latitude) draws a square kilometre square at Zhejiang's ~30° N
-    var lat = box ? (box[1] + box[3]) / 2 : 29.2;
-    var geo = { map: "qs-zones", roam: true, layoutCenter: ["50%", "50%"], layoutSize: "96%",
-      aspectScale: Math.cos(lat * Math.PI / 180), selectedMode: false, scaleLimit: { min: 0.5, max: 400 },
-      label: { show: false }, silent: !pick,
-      itemStyle: { areaColor: "#f3f6f4", borderColor: "#a9b8ae", borderWidth: 0.6 },
-      emphasis: { disabled: true } };
-    if (box) { geo.boundingCoords = [[box[0], box[3]], [box[2], box[1]]]; }
+    var geo = window.qsZonesGeo("qs-zones", box, { scaleLimit: { min: 0.5, max: 400 }, silent: !pick });
     var option = { animation: false, tooltip: { trigger: "item", confine: true, enterable: false },
       legend: layerSeries.length > 1 ? { type: "scroll", bottom: 0, data: layerSeries.map(function (s) { return s.name; }), textStyle: { fontSize: 11 } } : { show: false },
       series: layerSeries.concat(siteSeries()) };

@@ -6,11 +6,23 @@
   "use strict";
   var cfgEl = document.getElementById("qs-config");
   var el = document.getElementById("qs-zp-map");
-  if (!cfgEl || !el || typeof echarts === "undefined") { return; }
+  if (!cfgEl || !el || typeof echarts === "undefined" || !window.qsZonesGeo) { return; }
   var cfg = JSON.parse(cfgEl.textContent);
   var L = cfg.labels || {};
-  var COLOURS = { building: "#90a4ae", rectifying: "#ef6c00", self_checked: "#1e88e5",
-    city_passed: "#3949ab", accepted: "#2e7d32", downgraded: "#c62828" };
+  // a stage's colour is its legend swatch's (zones.css), so the map and the legend agree
+  var COLOURS = {};
+  function colour(state) {
+    if (!(state in COLOURS)) {
+      var s = document.createElement("span");
+      s.className = "qs-zn-swatch";
+      s.setAttribute("data-state", state);
+      s.style.display = "none";
+      document.body.appendChild(s);
+      COLOURS[state] = window.getComputedStyle(s).backgroundColor || "#546e7a";
+      document.body.removeChild(s);
+    }
+    return COLOURS[state];
+  }
   function rings(g) {
     if (!g) { return []; }
     if (g.type === "Polygon") { return [g.coordinates[0]]; }
@@ -33,31 +45,39 @@
   window.addEventListener("resize", function () { chart.resize(); });
   qs.getJSON(cfg.countiesUrl).then(function (counties) {
     echarts.registerMap("qs-parks", counties);
-    var geo = { map: "qs-parks", roam: true, top: 8, bottom: 8, left: 8, right: 8, silent: true,
-      itemStyle: { areaColor: "#f3f6f4", borderColor: "#a9b8ae", borderWidth: 0.6 }, emphasis: { disabled: true } };
+    var view = null;
     if (isFinite(box[0])) {
       var m = Math.max(0.02, 0.15 * Math.max(box[2] - box[0], box[3] - box[1]));
-      geo.boundingCoords = [[box[0] - m, box[3] + m], [box[2] + m, box[1] - m]];
+      view = [box[0] - m, box[1] - m, box[2] + m, box[3] + m];
     }
+    var geo = window.qsZonesGeo("qs-parks", view, { silent: true });
+    function parkTip(p) { var d = items[p.dataIndex]; return qs.esc(d.name) + "<br>" + qs.esc(L["zp.state." + d.state] || d.state); }
     chart.setOption({
       animation: false, geo: geo, tooltip: { trigger: "item", confine: true },
       series: [
         { type: "custom", coordinateSystem: "geo", data: items, z: 3,
           renderItem: function (params, api) {
-            var d = items[params.dataIndex], col = COLOURS[d.state] || "#546e7a";
+            var d = items[params.dataIndex], col = colour(d.state);
             return { type: "group", children: d.rings.map(function (r) {
               return { type: "polygon", shape: { points: r.map(function (q) { return api.coord(q); }) },
                 style: { fill: col, opacity: 0.55, stroke: col, lineWidth: 1.5 } };
             }) };
           },
-          tooltip: { formatter: function (p) { var d = items[p.dataIndex]; return qs.esc(d.name) + "<br>" + qs.esc(L["zp.state." + d.state] || d.state); } } },
+          tooltip: { formatter: parkTip } },
+        // on the list a marker at each park's centre: a park is ~1 km across, a dot at the
+        // province's scale
+        { type: "scatter", coordinateSystem: "geo", z: 5, symbolSize: 9,
+          data: items.length > 1 ? items.map(function (d) {
+            return { name: d.name, value: d.value, itemStyle: { color: colour(d.state), borderColor: "#fff", borderWidth: 1 } };
+          }) : [],
+          tooltip: { formatter: parkTip } },
         { type: "scatter", coordinateSystem: "geo", z: 4, symbolSize: 7, itemStyle: { color: "#111" },
           data: (cfg.points || []).map(function (e) { return { name: e.name, value: [e.lon, e.lat] }; }),
           tooltip: { formatter: function (p) { return qs.esc(p.name); } } }
       ]
     });
     chart.on("click", function (p) {
-      if (p.seriesIndex === 0 && items[p.dataIndex] && items.length > 1) { window.location.href = "/zones/parks/" + items[p.dataIndex].id; }
+      if ((p.seriesIndex === 0 || p.seriesIndex === 1) && items[p.dataIndex] && items.length > 1) { window.location.href = "/zones/parks/" + items[p.dataIndex].id; }
     });
     el.setAttribute("data-parks", String(items.length));
     el.setAttribute("data-ready", "1");
