@@ -3,7 +3,8 @@
 44 parks (the 2021 plan's count, plan 12.2): first the ``park`` features of the demo's park layer
 (:mod:`qingshan.sim.demo_zones`, linked by ``feature_id``), then parks of their own boundary round
 the remaining archive enterprises (pairs within :data:`PAIR_M`, else single enterprises, each
-hull buffered by :data:`BUFFER_M`), densest counties first. Each park gets four to six
+hull buffered by :data:`BUFFER_M`), spread over the cities in proportion to their archive
+enterprises (densest counties first within a city). Each park gets four to six
 construction tasks and a year of progress reports every two months (some with a photo) up to the demo's
 "now", then a mix of stages through the service's own lifecycle: accepted this year (one of
 them later relapses and is downgraded), one that failed its city review and one that failed
@@ -127,13 +128,36 @@ def _candidates(session, n: int) -> list[tuple[str, str, dict, int | None]]:
     for e in ents:
         counties[e.region_code] = counties.get(e.region_code, 0) + 1
     # one enterprise of 西湖 (the demo's county account) first: its park is the one the demo
-    # accounts walk; then the densest counties
+    # accounts walk; then the cities in turn, each next pick going to the city with the fewest
+    # parks for its enterprises (so the parks spread over the province roughly as the archive's
+    # enterprises do, rather than all in the densest county), within a city its densest
+    # counties first
     walk = min((i for i, e in enumerate(ents) if e.region_code == WALK_COUNTY),
                key=lambda i: ents[i].id, default=-1)  # fmt: skip
-    order = sorted(range(len(ents)),
-                   key=lambda i: (i != walk, -counties[ents[i].region_code], ents[i].id))  # fmt: skip
+    queues: dict[str, list[int]] = {}
+    for i in sorted(range(len(ents)),
+                    key=lambda i: (-counties[ents[i].region_code], ents[i].id)):  # fmt: skip
+        queues.setdefault(city_of(ents[i].region_code).code, []).append(i)
+    share = {c: len(q) for c, q in queues.items()}
+    have: dict[str, int] = {c: 0 for c in queues}
+    for county, *_ in out:
+        c = city_of(county).code
+        have[c] = have.get(c, 0) + 1
+
+    def picks():
+        if walk >= 0:
+            have[city_of(ents[walk].region_code).code] += 1
+            yield walk
+        while True:
+            live = [c for c, q in queues.items() if any(free[j] for j in q)]
+            if not live:
+                return
+            c = min(live, key=lambda c: ((have[c] + 1) / share[c], c))
+            have[c] += 1
+            yield next(j for j in queues[c] if free[j])
+
     k = 0
-    for i in order:
+    for i in picks():
         if len(out) >= n:
             break
         if not free[i]:
