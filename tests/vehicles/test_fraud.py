@@ -1,0 +1,145 @@
+"""Station-fraud checks on small hand-built I/M test frames with worked figures, and on the
+seeded synthetic year (each planted kind found, no clean station flagged)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qingshan.vehicles import fraud
+from qingshan.vehicles.synth import synth_im_tests
+
+UTC = "UTC"
+
+
+def _tests(rows: list[dict]) -> pd.DataFrame:
+    """im_tests rows with defaults: an ASM initial test started 10:00 CST, 200 s, passed."""
+    out = []
+    for i, r in enumerate(rows):
+        start = pd.Timestamp(r.get("local", "2025-03-03 10:00"), tz="Asia/Shanghai")
+        out.append(
+            {
+                "test_id": f"T{i}",
+                "vin": r.get("vin", f"V{i:016d}"),
+                "plate": "浙A12345",
+                "station_code": r.get("station", "S1"),
+                "line_no": 1,
+                "method": r.get("method", "asm"),
+                "kind": r.get("kind", "initial"),
+                "started_at": start.tz_convert(UTC),
+                "ended_at": (start + pd.Timedelta(seconds=r.get("dur", 200))).tz_convert(UTC),
+                "passed": r.get("passed", True),
+                "curve_digest": r.get("digest", f"d{i}"),
+            }
+        )
+    df = pd.DataFrame(out)
+    df["started_at"] = df["started_at"].astype("datetime64[ns, UTC]")
+    df["ended_at"] = df["ended_at"].astype("datetime64[ns, UTC]")
+    return df
+
+
+def test_pass_rate_z_worked_example():
+    # 10 peer stations: 100 initial ASM tests each, 10 failed → peer rate p = 0.1.
+    # S0 with 100 tests, none failed; its peers are P* and S1: p = 100 / 1200,
+    #   z = (0 − 100·p) / √(100·p·(1 − p)) = −3.015 → not flagged at 4;
+    # S1 with 200 tests, none failed; peers P* and S0: p = 100 / 1100, z = −4.472 → flagged.
+    rows = []
+    for s in range(10):
+        rows += [{"station": f"P{s}", "passed": i >= 10} for i in range(100)]
+    rows += [{"station": "S0"} for _ in range(100)] + [{"station": "S1"} for _ in range(200)]
+    r = fraud.pass_rate_outliers(_tests(rows))
+    sc = r.scores.set_index("station_code")
+    p0, p1 = 100 / 1200, 100 / 1100
+    assert sc.loc["S0", "score"] == pytest.approx(100 * p0 / math.sqrt(100 * p0 * (1 - p0)))
+    assert sc.loc["S0", "score"] == pytest.approx(3.015, abs=1e-3)
+    assert sc.loc["S1", "score"] == pytest.approx(200 * p1 / math.sqrt(200 * p1 * (1 - p1)))
+    assert sc.loc["S1", "score"] == pytest.approx(4.472, abs=1e-3)
+    assert r.flagged == {"S1"}
+    ev = r.evidence
+    assert set(ev["station_code"]) == {"S1"} and ev["f"].tolist() == [0]
+
+
+def test_pass_rate_by_fuel_when_vehicles_given():
+    rows = [{"station": f"P{s}", "passed": i >= 10, "vin": f"G{s}-{i}"} for s in range(5)
+            for i in range(100)]  # fmt: skip
+    t = _tests(rows)
+    veh = pd.DataFrame({"vin": t["vin"], "fuel": "gasoline"})
+    r = fraud.pass_rate_outliers(t, veh)
+    assert r.flagged == set() and set(r.evidence.columns) >= {"fuel", "method"}
+    assert "fuel" in r.rule
+
+
+def test_identical_curve_needs_different_vehicles():
+    rows = [{"station": "S1", "vin": f"V{i}", "digest": "same"} for i in range(3)]
+    rows += [{"station": "S2", "vin": "W", "digest": "again"} for _ in range(3)]  # one vehicle
+    r = fraud.identical_curves(_tests(rows))
+    assert r.flagged == {"S1"}
+    assert r.evidence["vehicles"].tolist() == [3, 3, 3]
+
+
+def test_short_tests_against_method_minimum():
+    # VMAS minimum 195 s (platform): 190 s is short, 195 s is not; 1 % share and 3 hits needed
+    rows = [{"station": "S1", "method": "vmas", "dur": 190} for _ in range(3)]
+    rows += [{"station": "S1", "method": "vmas", "dur": 195} for _ in range(97)]
+    rows += [{"station": "S2", "method": "vmas", "dur": 190} for _ in range(2)]
+    r = fraud.short_tests(_tests(rows))
+    assert r.flagged == {"S1"}
+    assert r.evidence["duration_s"].tolist() == [190.0] * 5
+    with pytest.raises(ValueError, match="no minimum duration for method"):
+        fraud.short_tests(_tests([{"method": "ufo"}]))
+
+
+def test_impossible_hours_cst():
+    rows = [{"station": "S1", "local": f"2025-03-03 {h}"} for h in ("23:30", "05:59", "02:00")]
+    rows += [{"station": "S2", "local": f"2025-03-03 {h}"} for h in ("21:59", "06:00", "22:00")]
+    r = fraud.impossible_hours(_tests(rows))
+    assert r.flagged == {"S1"}
+    ev = r.evidence.set_index("test_id")["started_local"]
+    assert ev.to_dict() == {"T0": "2025-03-03 23:30", "T1": "2025-03-03 05:59",
+                            "T2": "2025-03-03 02:00", "T5": "2025-03-03 22:00"}  # fmt: skip
+
+
+def test_fail_elsewhere_pairs_and_binomial():
+    # 6 vehicles fail at A and pass at B 2 days later; one fails at A and passes at B 8 days
+    # later (outside 7 d); one fails and passes at A itself (a normal retest)
+    rows = []
+    for i in range(6):
+        rows += [{"station": "A", "vin": f"X{i}", "passed": False, "local": "2025-03-03 10:00"},
+                 {"station": "B", "vin": f"X{i}", "local": "2025-03-05 10:00"}]  # fmt: skip
+    rows += [
+        {"station": "A", "vin": "Y", "passed": False, "local": "2025-03-03 10:00"},
+        {"station": "B", "vin": "Y", "local": "2025-03-11 10:00"},
+        {"station": "A", "vin": "Z", "passed": False, "local": "2025-03-03 10:00"},
+        {"station": "A", "vin": "Z", "kind": "retest", "local": "2025-03-04 10:00"},
+    ]
+    rows += [{"station": s, "local": "2025-03-03 11:00"} for s in "ABC" for _ in range(200)]
+    r = fraud.fail_elsewhere_pass_here(_tests(rows))
+    ev = r.evidence
+    assert sorted(ev["vin"]) == [f"X{i}" for i in range(6)]
+    assert set(ev["failed_station"]) == {"A"} and ev["days_after"].tolist() == [2.0] * 6
+    assert r.flagged == {"B"}  # the other stations' rescue rate is 0: P(X ≥ 6) ≈ 0
+    sc = r.scores.set_index("station_code")
+    assert sc.loc["B", "hits"] == 6 and sc.loc["A", "hits"] == 0
+
+
+def test_missing_column_is_named():
+    with pytest.raises(ValueError, match="im_tests lacks column.*passed"):
+        fraud.short_tests(_tests([{}]).drop(columns="passed"))
+
+
+@pytest.fixture(scope="module")
+def year():
+    return synth_im_tests(7, n_stations=120, tests_per_station=(300, 600))
+
+
+def test_synthetic_year_every_planted_station_found(year):
+    res = fraud.run_checks(year.tests, year.vehicles)
+    clean = set(year.stations["station_code"]) - set(year.truth["unit"])
+    for kind, r in res.items():
+        planted = set(year.truth.loc[year.truth["kind"] == kind, "unit"])
+        assert planted and r.flagged & planted == planted, kind
+        assert not r.flagged & clean, kind
+        assert not np.isnan(r.scores["score"]).any()
