@@ -2085,6 +2085,7 @@ _RAW |= {
     "zp.due": ("完成时限", "Due"),
     "zp.percent": ("进度（%）", "Progress (%)"),
     "zp.reports": ("进度报送", "Progress reports"),
+    "zp.reports_all": ("共 {n} 条", "{n} reports in all"),
     "zp.day": ("日期", "Date"),
     "zp.note_field": ("说明", "Note"),
     "zp.evidence": ("佐证材料", "Evidence"),
@@ -3021,6 +3022,10 @@ _RAW |= {
         "No rule of the layers touched applies to this industry: permitted (the requirements still need a reviewer).",
     ),
     "zn.s.no_hit": ("选址不涉及任何图层：允许。", "The site touches no layer: permitted."),
+    "zn.s.no_unit": (
+        "选址未落在任何现行环境管控单元内。环境管控单元覆盖全省，请核对坐标（是否在省界外、海上，或经纬度颠倒）；此时“允许”只表示没有图层约束。",
+        "The site lies in no environmental control unit in force. The units cover the whole province: check the coordinates (outside Zhejiang, at sea, or longitude and latitude swapped?); “permitted” then only means that no layer constrains it.",
+    ),
     "zn.s.how": (
         "每个涉及要素取行业代码前缀最长的适用规则；各要素中最严格的结论为总结论。选址与边界相接也计为涉及。",
         "Per feature touched, the applicable rule with the longest industry prefix decides; the most severe feature verdict is the result. A site touching a boundary counts as inside.",
