@@ -154,11 +154,12 @@ def repeat_exceedances(readings: pd.DataFrame, rules: RSRules | None = None) -> 
             raise ValueError(f"rs_readings lacks column {c}")
     valid = validity(readings, rules)
     codes, uniques = pd.factorize(readings["plate"], sort=False)
+    plate_of = np.asarray(uniques, dtype=object)
     at = pd.DatetimeIndex(readings["at"]).as_unit("ns").asi8
     if (codes < 0).any():
         raise ValueError("rs_readings: a reading without a plate")
     k = rules.consecutive
-    ids = readings["reading_id"].to_numpy()
+    ids = readings["reading_id"]  # indexed at the hits only (no copy of every id)
     parts = []
     for col, thr in rules.thresholds.items():
         x = readings[col].to_numpy(dtype=float)
@@ -184,10 +185,10 @@ def repeat_exceedances(readings: pd.DataFrame, rules: RSRules | None = None) -> 
         parts.append(
             pd.DataFrame(
                 {
-                    "plate": uniques[c[hit]],
+                    "plate": plate_of[c[hit]],
                     "pollutant": col,
-                    "first_id": ids[order[first]],
-                    "last_id": ids[order[hit]],
+                    "first_id": ids.iloc[order[first]].to_numpy(dtype=object),
+                    "last_id": ids.iloc[order[hit]].to_numpy(dtype=object),
                     "first_at": pd.to_datetime(t[first], utc=True),
                     "last_at": pd.to_datetime(t[hit], utc=True),
                     "max_value": mx,
