@@ -3118,7 +3118,11 @@ _RAW |= {
         "悬停查看围栏和告警；滚轮缩放、拖动平移",
         "Hover for fences and alerts; scroll to zoom, drag to pan",
     ),
-    "zf.legend.buffer": ("虚线：按半径绘制", "Dashed: drawn by radius"),
+    "zf.legend.buffer": (
+        "虚线圈：按半径绘制的围栏（放大可见）",
+        "Dashed ring: a fence drawn by radius (zoom in)",
+    ),
+    "zf.legend.zone": ("实线：以一级保护区为界的围栏", "Solid line: a fence following a 一级 zone"),
     "zf.legend.open": ("未确认告警", "Unacknowledged alert"),
     "zf.legend.acked": ("已确认告警", "Acknowledged alert"),
     "zf.radius.choose": ("— 选择断面或水源地 —", "— choose a section or source —"),
