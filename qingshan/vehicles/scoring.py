@@ -22,7 +22,14 @@ import pandas as pd
 from qingshan.vehicles import fraud, obd, remote_sensing
 from qingshan.vehicles.synth import synth_im_tests, synth_obd_stream, synth_rs_readings
 
-__all__ = ["RECALL_GOAL", "FALSE_ALARM_GOAL", "score_check", "score_flags", "score_synthetic"]
+__all__ = [
+    "RECALL_GOAL",
+    "FALSE_ALARM_GOAL",
+    "score_check",
+    "score_flags",
+    "score_stations",
+    "score_synthetic",
+]
 
 RECALL_GOAL = 0.9
 FALSE_ALARM_GOAL = 0.02
@@ -63,6 +70,19 @@ def score_flags(
     return pd.DataFrame([score_check(k, f, truth, units) for k, f in flags.items()])
 
 
+def score_stations(
+    tests: pd.DataFrame,
+    truth: pd.DataFrame,
+    station_codes: Iterable[str],
+    vehicles: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The five station-fraud checks over ``tests`` scored against ``truth`` (``kind``,
+    ``unit`` = station_code — the demo's ``station_fraud_truth`` table has this shape) over the
+    stations ``station_codes``: one row per check."""
+    res = fraud.run_checks(tests, vehicles)
+    return score_flags({k: r.flagged for k, r in res.items()}, truth, station_codes)
+
+
 def score_synthetic(
     seed: int = 0,
     *,
@@ -74,10 +94,9 @@ def score_synthetic(
     """Generate the seeded synthetic frames, run every check, score it: one row per check with
     ``domain`` (im | rs | obd) and the figures of :func:`score_check`."""
     im = synth_im_tests(seed, n_stations=n_stations)
-    res = fraud.run_checks(im.tests, im.vehicles)
-    a = score_flags(
-        {k: r.flagged for k, r in res.items()}, im.truth, im.stations["station_code"]
-    ).assign(domain="im")
+    a = score_stations(im.tests, im.truth, im.stations["station_code"], im.vehicles).assign(
+        domain="im"
+    )
     rs = synth_rs_readings(seed, n_readings=n_readings, n_plates=n_plates)
     off = remote_sensing.repeat_offenders(remote_sensing.repeat_exceedances(rs.readings))
     b = score_flags(
