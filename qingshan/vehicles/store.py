@@ -179,6 +179,29 @@ class VehicleStore:
             gone.append(p)
         return gone
 
+    def write_table(self, name: str, frame: pd.DataFrame) -> Path:
+        """Write (or replace) a small side table ``<root>/tables/<name>.parquet`` atomically
+        (temp, fsync, rename): the demo's ground truth, for one."""
+        if not name.replace("_", "").isalnum():
+            raise VehicleError(f"table name {name!r}: letters, digits and _ only", field="name")
+        final = self.root / "tables" / f"{name}.parquet"
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".tmp-{final.name}")
+        with open(tmp, "wb") as fh:
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        _fsync_dir(final.parent)
+        return final
+
+    def read_table(self, name: str) -> pd.DataFrame:
+        """A side table written by :meth:`write_table`."""
+        path = self.root / "tables" / f"{name}.parquet"
+        if not path.exists():
+            raise VehicleError(f"no table {name!r} in {self.root / 'tables'}", field="name")
+        return pq.read_table(path).to_pandas()
+
     # -- reading ---------------------------------------------------------------------------
     def _files(self) -> list[str]:
         out: list[str] = []
