@@ -93,18 +93,23 @@ def _vins(rng: np.random.Generator, years: np.ndarray) -> np.ndarray:
     year code, a plant letter and a serial unique per row."""
     n = len(years)
     chars = np.empty((n, 17), dtype="<U1")
-    chars[:, 0:3] = np.array([list(w) for w in rng.choice(_WMI, n)])
+    chars[:, 0:3] = rng.choice(_WMI, n).astype("<U3")[:, None].view("<U1")
     chars[:, 3:8] = rng.choice(_VIN_CHARS, (n, 5))
     chars[:, 9] = np.array([_YEAR_CODE[int(y)] for y in years])
     chars[:, 10] = rng.choice(_VIN_CHARS[10:], n)
     serial = np.char.zfill(np.arange(n).astype(str), 6)
-    chars[:, 11:17] = np.array([list(s) for s in serial])
+    chars[:, 11:17] = np.ascontiguousarray(serial.astype("<U6"))[:, None].view("<U1")
     lut = {c: v for c, v in VIN_TRANSLITERATION.items()}
     values = np.vectorize(lut.__getitem__)(np.where(chars == "", "0", chars))
     values[:, 8] = 0
     rem = (values * np.array(VIN_WEIGHTS)).sum(axis=1) % 11
     chars[:, 8] = np.where(rem == 10, "X", rem.astype(str))
-    return np.array(["".join(r) for r in chars])
+    return np.ascontiguousarray(chars).view("<U17").ravel().astype(object)
+
+
+def _join(chars: np.ndarray) -> np.ndarray:
+    """Rows of one-character cells as strings (a view, no Python loop)."""
+    return np.ascontiguousarray(chars.astype("<U1")).view(f"<U{chars.shape[1]}").ravel()
 
 
 def _plates(rng: np.random.Generator, letters: np.ndarray, kind: np.ndarray) -> np.ndarray:
@@ -116,16 +121,12 @@ def _plates(rng: np.random.Generator, letters: np.ndarray, kind: np.ndarray) -> 
     todo = np.arange(n)
     while len(todo):
         k = len(todo)
-        digits = rng.integers(0, 10, (k, 5)).astype(str)
-        ordinary = np.array(
-            ["".join(r) for r in rng.choice(_SERIAL, (k, 5))]
-        )  # no I / O in _SERIAL
+        digits = rng.integers(0, 10, (k, 5)).astype("<U1")
+        ordinary = _join(rng.choice(_SERIAL, (k, 5)))  # no I / O in _SERIAL
         energy = rng.choice(np.array(["D", "F"]), k, p=[0.7, 0.3])
         second = rng.choice(_SERIAL, k)
-        small_ne = np.char.add(
-            np.char.add(energy, second), np.array(["".join(r[:4]) for r in digits])
-        )
-        large_ne = np.char.add(np.array(["".join(r) for r in digits]), energy)
+        small_ne = np.char.add(np.char.add(energy, second), _join(digits[:, :4]))
+        large_ne = np.char.add(_join(digits), energy)
         kd = kind[todo]
         serial = np.where(
             kd == "new_energy_small",
