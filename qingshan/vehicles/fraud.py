@@ -110,7 +110,7 @@ def pass_rate_outliers(
     tests. Platform threshold. Evidence: per station and group, n, f, the expected failures.
     """
     _need(tests, _REQUIRED)
-    t = tests[tests["kind"] == "initial"]
+    t = tests.loc[tests["kind"] == "initial", ["station_code", "method", "vin", "passed"]]
     keys = ["method"]
     if vehicles is not None:
         fuel = vehicles.drop_duplicates("vin").set_index("vin")["fuel"]
@@ -151,11 +151,18 @@ def identical_curves(tests: pd.DataFrame, *, min_hits: int = 3) -> CheckResult:
     station (platform threshold; one may be a data-entry error). Score = their share of the
     station's tests. Evidence: the tests, with how many vehicles share the digest."""
     _need(tests, (*_REQUIRED, "curve_digest"))
-    d = tests[["test_id", "vin", "station_code", "curve_digest", "started_at"]]
-    has = d["curve_digest"].notna() & (d["curve_digest"].astype(str) != "")
-    nvin = d[has].groupby("curve_digest")["vin"].nunique()
-    shared = d["curve_digest"].map(nvin).fillna(0).to_numpy() >= 2
-    ev = d[shared].assign(vehicles=d.loc[shared, "curve_digest"].map(nvin).to_numpy())
+    dcode, digests = pd.factorize(tests["curve_digest"], sort=False)  # missing: −1
+    empty = np.flatnonzero(np.asarray(digests, dtype=object) == "")
+    if empty.size:
+        dcode = np.where(dcode == empty[0], -1, dcode)
+    vcode, vins = pd.factorize(tests["vin"], sort=False)
+    has = dcode >= 0
+    pairs = np.unique(dcode[has].astype(np.int64) * max(len(vins), 1) + vcode[has])
+    nvin = np.bincount(pairs // max(len(vins), 1), minlength=max(int(dcode.max(initial=-1)) + 1, 1))
+    vehicles = np.where(has, nvin[np.where(has, dcode, 0)], 0)
+    shared = vehicles >= 2
+    cols = ["test_id", "vin", "station_code", "curve_digest", "started_at"]
+    ev = tests.loc[shared, cols].assign(vehicles=vehicles[shared])
     return CheckResult(
         "identical_curve",
         f"≥ {min_hits} tests whose curve digest is shared with another vehicle",
@@ -235,34 +242,41 @@ def fail_elsewhere_pass_here(
     (1·10⁻⁴) — and number ≥ ``min_hits``. Score = −log10 of that probability. Evidence: the
     (failed test, rescuing test) pairs."""
     _need(tests, _REQUIRED)
-    t = tests[["test_id", "vin", "station_code", "started_at", "passed"]].sort_values(
-        ["vin", "started_at"], kind="stable"
-    )
-    vin = t["vin"].to_numpy()
-    passed = t["passed"].astype(bool).to_numpy()
-    at = pd.DatetimeIndex(t["started_at"]).as_unit("ns").asi8
-    st = t["station_code"].to_numpy()
-    # the last failure of the same vehicle before each test (forward-filled within the VIN)
-    prev_fail = pd.Series(np.where(~passed, np.arange(len(t)), np.nan)).groupby(vin).ffill()
-    prev_fail = prev_fail.groupby(vin).shift(1).to_numpy()
-    ok = ~np.isnan(prev_fail)
-    j = np.where(ok, prev_fail, 0).astype(np.int64)
-    rescue = ok & passed & (st != st[j]) & ((at - at[j]) <= within_days * 86400e9) & (vin == vin[j])
-    passes = pd.Series(passed).groupby(st).sum()
-    r = pd.Series(rescue).groupby(st).sum()
+    vcode, _ = pd.factorize(tests["vin"], sort=False)
+    scode, stations = pd.factorize(tests["station_code"], sort=True)
+    at0 = pd.DatetimeIndex(tests["started_at"]).as_unit("ns").asi8
+    order = np.lexsort((at0, vcode))  # by vehicle, then time
+    vin, st, at = vcode[order], scode[order], at0[order]
+    passed = tests["passed"].to_numpy(dtype=bool)[order]
+    n = len(order)
+    # the last failure of the same vehicle strictly before each test: a running maximum of
+    # the failures' row numbers, valid when it falls inside the vehicle's own rows
+    fail_row = np.where(~passed, np.arange(n), -1)
+    prev = np.maximum.accumulate(np.r_[-1, fail_row[:-1]]) if n else fail_row
+    first_of_vin = np.flatnonzero(np.r_[True, vin[1:] != vin[:-1]]) if n else fail_row
+    start = np.repeat(first_of_vin, np.diff(np.r_[first_of_vin, n])) if n else fail_row
+    ok = prev >= start
+    j = np.where(ok, prev, 0)
+    rescue = ok & passed & (st != st[j]) & ((at - at[j]) <= within_days * 86400e9)
+    k = len(stations)
+    passes = np.bincount(st[passed], minlength=k)
+    r = np.bincount(st[rescue], minlength=k)
     tot_r, tot_p = r.sum(), passes.sum()
-    rate = ((tot_r - r) / (tot_p - passes).where(tot_p - passes > 0)).fillna(0.0)
-    p = stats.binom.sf(r.to_numpy() - 1, passes.to_numpy(), rate.clip(1e-9, 1).to_numpy())
+    other_p = tot_p - passes
+    rate = np.where(other_p > 0, (tot_r - r) / np.where(other_p > 0, other_p, 1), 0.0)
+    p = stats.binom.sf(r - 1, passes, np.clip(rate, 1e-9, 1.0))
     score = -np.log10(np.clip(p, 1e-300, 1.0))
-    flagged = (p < alpha) & (r.to_numpy() >= min_hits)
+    flagged = (p < alpha) & (r >= min_hits)
+    rows, frows = order[rescue], order[j[rescue]]
+    ids = tests["test_id"]
     ev = pd.DataFrame(
         {
-            "station_code": st[rescue],
-            "vin": vin[rescue],
-            "test_id": t["test_id"].to_numpy()[rescue],
-            "passed_at": t["started_at"].to_numpy()[rescue],
-            "failed_test_id": t["test_id"].to_numpy()[j[rescue]],
-            "failed_station": st[j[rescue]],
+            "station_code": np.asarray(stations, dtype=object)[st[rescue]],
+            "vin": tests["vin"].iloc[rows].to_numpy(),
+            "test_id": ids.iloc[rows].to_numpy(),
+            "passed_at": tests["started_at"].iloc[rows].to_numpy(),
+            "failed_test_id": ids.iloc[frows].to_numpy(),
+            "failed_station": tests["station_code"].iloc[frows].to_numpy(),
             "days_after": (at[rescue] - at[j[rescue]]) / 86400e9,
         }
     )
@@ -270,7 +284,7 @@ def fail_elsewhere_pass_here(
         "fail_elsewhere",
         f"passes within {within_days:g} d of a failure elsewhere: binomial P < {alpha:g} "
         f"against the other stations' rate, ≥ {min_hits}",
-        _scores(passes.index, score, passes.to_numpy(), r.to_numpy(), flagged),
+        _scores(pd.Index(stations), score, passes, r, flagged),
         ev,
     )
 
