@@ -2916,6 +2916,10 @@ _RAW |= {
     "zn.cat.cu.一般管控": ("一般管控单元", "General control unit"),
     "zn.cat.park": ("园区", "Park"),
     "zn.cat.site": ("拟选址", "Proposed site"),
+    "zn.dim.空间布局约束": ("空间布局约束", "Spatial layout constraints"),
+    "zn.dim.污染物排放管控": ("污染物排放管控", "Pollutant discharge control"),
+    "zn.dim.环境风险防控": ("环境风险防控", "Environmental risk prevention"),
+    "zn.dim.资源开发效率要求": ("资源开发效率要求", "Resource-use efficiency requirements"),
     "zn.synthetic": ("合成数据", "synthetic"),
     "zn.synthetic_note": (
         "演示数据：标注“合成数据”的图层为模拟生成，不是官方划定的管控边界。",
