@@ -84,9 +84,11 @@ def demo(
     os.environ.setdefault("QINGSHAN_DEMO", "1")
     os.environ.setdefault("QINGSHAN_SIM_LOGGERS", "60")
     get_settings.cache_clear()
+    from qingshan.platform.zones_fences_links import FENCE_EVENTS, FENCE_SITES
     from qingshan.sim.demo import ensure_demo  # the simulator and its models: `demo` only
 
-    ensure_demo(get_settings(), scale=scale, console=console)
+    ensure_demo(get_settings(), fence_sites=FENCE_SITES, fence_events=FENCE_EVENTS, scale=scale,
+                console=console)  # fmt: skip
     if not build_only:
         serve(host=None, port=port)
 

@@ -27,6 +27,7 @@ from qingshan.sim.demo_carbon_path import seed_demo_peak_paths
 from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
+from qingshan.sim.demo_fences import seed_demo_fences
 from qingshan.sim.demo_indices import seed_demo_indices
 from qingshan.sim.demo_parks import seed_demo_parks
 from qingshan.sim.demo_targets import seed_demo_targets
@@ -37,6 +38,7 @@ from qingshan.sim.loader import DemoSummary, build_demo
 from qingshan.sim.previous_year import seed_demo_ranking
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import utcnow
+from qingshan.zones.fences import FenceEvents, FenceSites
 
 #: demo accounts: username → (role, region, password). Demo mode only; printed at start.
 DEMO_ACCOUNTS = {
@@ -86,9 +88,12 @@ def build_with_progress(
     return summary
 
 
-def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | None = None) -> None:
+def ensure_demo(settings: Settings, *, fence_sites: FenceSites, fence_events: FenceEvents,
+                scale: str = "full", console: Console | None = None) -> None:  # fmt: skip
     """Make ``settings``' stores hold the demo province (built once), the demo accounts and, when
-    ``settings.sim_loggers`` is set, the simulated loggers' devices."""
+    ``settings.sim_loggers`` is set, the simulated loggers' devices. ``fence_sites`` and
+    ``fence_events``: the registry's wiring of the electronic fences' Protocols (the platform's
+    :mod:`qingshan.platform.zones_fences_links`, which the simulator cannot import)."""
     console = console or Console()
     summary = build_with_progress(settings, scale=scale, console=console)
     engine = get_engine(settings.db_url)
@@ -171,6 +176,11 @@ def ensure_demo(settings: Settings, *, scale: str = "full", console: Console | N
             console.print(
                 f"demo zero-discharge parks ({time.monotonic() - started:.1f} s): {parks}"
             )
+        started = time.monotonic()
+        fences = seed_demo_fences(engine, fence_sites, fence_events, now=_demo_now(engine),
+                                  limits=evidence_limits(settings))  # fmt: skip
+        if fences is not None:
+            console.print(f"demo electronic fences ({time.monotonic() - started:.1f} s): {fences}")
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(
