@@ -24,7 +24,7 @@ from datetime import date, datetime
 from typing import Any
 
 from shapely.geometry import mapping, shape
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role
@@ -66,6 +66,7 @@ __all__ = [
     "fences",
     "check_events",
     "alerts",
+    "alert_counts",
     "acknowledge",
 ]
 
@@ -314,6 +315,19 @@ def alerts(session: Session, scope: Scope, *, kind: EventKind | None = None,
         q = q.where(ZoneFence.site_code == site_code)
     q = q.order_by(ZoneFenceAlert.first_seen.desc(), ZoneFenceAlert.id.desc()).limit(limit)
     return [(a, f) for a, f in session.execute(q)]
+
+
+def alert_counts(session: Session, scope: Scope) -> dict[tuple[str, bool], int]:
+    """The number of alerts of the scope's fences by (event kind, acknowledged) — the page's
+    summary, over every alert (the list is capped)."""
+    if scope.role not in OFFICERS:
+        raise PermissionDenied("fence alerts are for province, city and county officers")
+    acked = ZoneFenceAlert.acknowledged_at.is_not(None)
+    q = (select(ZoneFenceAlert.event_kind, acked, func.count())
+         .join(ZoneFence, ZoneFenceAlert.fence_id == ZoneFence.id)
+         .where(_in_scope(scope, ZoneFence.region_code))
+         .group_by(ZoneFenceAlert.event_kind, acked))  # fmt: skip
+    return {(k, bool(a)): int(n) for k, a, n in session.execute(q)}
 
 
 def acknowledge(session: Session, scope: Scope, alert_id: int, *, actor: str,

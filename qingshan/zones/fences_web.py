@@ -44,6 +44,15 @@ def _page(request: Request, viewer: Viewer, session: Any, kind: str | None, unac
     k = EventKind(kind) if kind in {e.value for e in EventKind} else None
     fences = service.fences(session, viewer.scope)
     rows = service.alerts(session, viewer.scope, kind=k, unacknowledged=unack)
+    counts = service.alert_counts(session, viewer.scope)
+    kinds = [e.value for e in EventKind]
+    summary = {
+        "sections": sum(f.site_kind == "section" for f in fences),
+        "sources": sum(f.site_kind == "source" for f in fences),
+        "alerts": sum(counts.values()),
+        "open": sum(n for (_, acked), n in counts.items() if not acked),
+        "by_kind": {x: sum(n for (kk, _), n in counts.items() if kk == x) for x in kinds},
+    }
     code = viewer.region_code
     config = {
         "lang": lang,
@@ -60,7 +69,10 @@ def _page(request: Request, viewer: Viewer, session: Any, kind: str | None, unac
     context = {
         "fences": fences,
         "rows": rows,
-        "kinds": [e.value for e in EventKind],
+        "kinds": kinds,
+        "summary": summary,
+        # the demo draws its fences as the account "demo" (qingshan.sim.demo_fences)
+        "synthetic": any(f.updated_by == "demo" for f in fences),
         "kind": k.value if k else "",
         "unack": unack,
         "can_edit": viewer.role in service.EDITORS,

@@ -90,6 +90,11 @@ def test_an_officer_sees_the_fences_and_acknowledges_an_alert(browser, fences_si
     assert page.locator("#qs-zf-map").get_attribute("data-fences") == "2"
     rows = page.locator("#qs-zf-alerts tbody tr")
     assert rows.count() == 2
+
+    def kpi(key: str) -> str:
+        return page.locator(f"#qs-zf-summary [data-key='{key}'] .qs-zf-kpi-n").inner_text()
+
+    assert (kpi("fences"), kpi("alerts"), kpi("open")) == ("2", "2", "2")
     near = page.locator("#qs-zf-alerts tr", has_text="OUT1")
     assert "闸口断面" in near.inner_text() and "300" in near.inner_text()
     source = page.locator("#qs-zf-alerts tr", has_text="OUT2")
@@ -101,6 +106,7 @@ def test_an_officer_sees_the_fences_and_acknowledges_an_alert(browser, fences_si
         near.locator("button.qs-zf-ack").click()
     near = page.locator("#qs-zf-alerts tr", has_text="OUT1")
     assert "xihu 已确认" in near.inner_text() and near.locator("button").count() == 0
+    assert (kpi("alerts"), kpi("open")) == ("2", "1")  # the summary counts every alert
     page.locator("#qs-zf-filter input[name='unack']").check()
     with page.expect_navigation():
         page.locator("#qs-zf-filter button").click()

@@ -4,6 +4,13 @@
  * here: alerts are the server's. */
 (function () {
   "use strict";
+  var site = document.getElementById("qs-zf-site"), radius = document.getElementById("qs-zf-radius-m");
+  if (site && radius) {  // the radius form: start from the chosen fence's radius
+    site.addEventListener("change", function () {
+      var o = site.options[site.selectedIndex];
+      if (o && o.getAttribute("data-radius")) { radius.value = o.getAttribute("data-radius"); }
+    });
+  }
   var cfgEl = document.getElementById("qs-config");
   var el = document.getElementById("qs-zf-map");
   if (!cfgEl || !el || typeof echarts === "undefined") { return; }
@@ -35,12 +42,14 @@
   var base = cfg.countiesUrl ? qs.getJSON(cfg.countiesUrl) : Promise.resolve({ type: "FeatureCollection", features: [] });
   base.then(function (counties) {
     echarts.registerMap("qs-fences", counties);
-    var geo = { map: "qs-fences", roam: true, top: 8, bottom: 8, left: 8, right: 8, silent: true,
-      itemStyle: { areaColor: "#f3f6f4", borderColor: "#a9b8ae", borderWidth: 0.6 }, emphasis: { disabled: true } };
-    if (isFinite(box[0])) {
-      var m = Math.max(0.01, 0.1 * Math.max(box[2] - box[0], box[3] - box[1]));
-      geo.boundingCoords = [[box[0] - m, box[3] + m], [box[2] + m, box[1] - m]];
+    // the base map is the viewer's province or city: shown whole (the fences are inside it);
+    // without one, the fences' own extent
+    var view = null;
+    if (!(counties.features || []).length && isFinite(box[0])) {
+      var m = Math.max(0.02, 0.08 * Math.max(box[2] - box[0], box[3] - box[1]));
+      view = [box[0] - m, box[1] - m, box[2] + m, box[3] + m];
     }
+    var geo = qsZonesGeo("qs-fences", view, { silent: true });
     chart.setOption({
       animation: false, tooltip: { trigger: "item", confine: true }, geo: geo,
       series: [
