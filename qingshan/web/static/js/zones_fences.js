@@ -18,6 +18,7 @@
   var L = cfg.labels || {};
   function lab(k) { return L[k] || k; }
   var COLOUR = { section: "#1565c0", source: "#2e7d32" };
+  var MIN_PX = 14;  // a fence is drawn at least this wide, so it shows at the province's scale
   function rings(geom) {
     if (!geom) { return []; }
     if (geom.type === "Polygon") { return [geom.coordinates[0]]; }
@@ -56,9 +57,20 @@
         { type: "custom", coordinateSystem: "geo", name: lab("zf.fences"), data: fences, z: 3,
           renderItem: function (params, api) {
             var d = fences[params.dataIndex], c = COLOUR[d.f.kind] || "#546e7a";
-            return { type: "group", children: d.rings.map(function (ring) {
-              return { type: "polygon", shape: { points: ring.map(function (q) { return api.coord(q); }) },
-                style: { fill: "rgba(0,0,0,0)", stroke: c, lineWidth: 1.5, lineDash: d.f.basis === "buffer" ? [5, 3] : null } };
+            var dash = d.f.basis === "buffer" ? [4, 3] : null;
+            var rings = d.rings.map(function (ring) { return ring.map(function (q) { return api.coord(q); }); });
+            var xs = [], ys = [];
+            rings.forEach(function (r) { r.forEach(function (q) { xs.push(q[0]); ys.push(q[1]); }); });
+            var size = Math.max(Math.max.apply(null, xs) - Math.min.apply(null, xs),
+                                Math.max.apply(null, ys) - Math.min.apply(null, ys));
+            if (!(size >= MIN_PX)) {  // a fence smaller than MIN_PX on screen: a ring of MIN_PX round the site
+              var at = api.coord(d.value);
+              return { type: "circle", shape: { cx: at[0], cy: at[1], r: MIN_PX / 2 },
+                style: { fill: "rgba(0,0,0,0)", stroke: c, lineWidth: 1.2, lineDash: dash } };
+            }
+            return { type: "group", children: rings.map(function (pts) {
+              return { type: "polygon", shape: { points: pts },
+                style: { fill: "rgba(0,0,0,0)", stroke: c, lineWidth: 1.5, lineDash: dash } };
             }) };
           },
           tooltip: { formatter: function (p) {
@@ -66,7 +78,7 @@
             return "<b>" + qs.esc(f.name) + "</b> " + qs.esc(f.code) + "<br>" + qs.esc(lab("zf.kind." + f.kind)) + " · " +
               qs.esc(f.basis === "zone" ? lab("zf.basis.zone") : lab("zf.basis.buffer").replace("{r}", Math.round(f.radius)));
           } } },
-        { type: "scatter", coordinateSystem: "geo", name: lab("zf.site"), z: 4, symbolSize: 7,
+        { type: "scatter", coordinateSystem: "geo", name: lab("zf.site"), z: 4, symbolSize: 5,
           data: fences.map(function (d) { return { name: d.name, value: d.value, itemStyle: { color: COLOUR[d.f.kind] } }; }) },
         { type: "scatter", coordinateSystem: "geo", name: lab("zf.alerts"), z: 5, symbol: "diamond", symbolSize: 11,
           data: (cfg.alerts || []).map(function (a) {
