@@ -175,13 +175,15 @@ def short_tests(
     tests: pd.DataFrame,
     *,
     min_duration_s: Mapping[str, float] = MIN_DURATION_S,
-    min_hits: int = 3,
-    min_share: float = 0.01,
+    min_hits: int = 5,
+    min_share: float = 0.02,
 ) -> CheckResult:
-    """Tests that end before the method's minimum duration (``MIN_DURATION_S``: platform
-    values, the standards' cycle lengths unconfirmed [U]). An occasional aborted test is short
-    honestly; flagged: ≥ ``min_hits`` short tests AND ≥ ``min_share`` (1 %) of the station's
-    tests. Score = the share. Evidence: the short tests with their duration and minimum."""
+    """Tests that end before the method's minimum duration (``MIN_DURATION_S``: ASM's from the
+    fast-check procedure [MC], the others platform values [U] — see its comment). An occasional aborted test is short
+    honestly (the synthetic set assumes 0.2 % of tests, and even then a station of 300 tests
+    shows 5 now and then); flagged: ≥ ``min_hits`` (5) short tests AND ≥ ``min_share`` (2 %) of
+    the station's tests — platform thresholds. Score = the share. Evidence: the short tests
+    with their duration and minimum."""
     _need(tests, (*_REQUIRED, "ended_at"))
     unknown = set(tests["method"].unique()) - set(min_duration_s)
     if unknown:
@@ -204,12 +206,13 @@ def impossible_hours(
     tests: pd.DataFrame,
     *,
     night: tuple[int, int] = (22, 6),
-    min_hits: int = 3,
-    min_share: float = 0.005,
+    min_hits: int = 5,
+    min_share: float = 0.01,
 ) -> CheckResult:
     """Tests started at night, China Standard Time: from ``night[0]`` h to ``night[1]`` h
     (platform default 22:00–06:00; I/M stations test in business hours). Flagged: ≥ ``min_hits``
-    such tests and ≥ ``min_share`` (0.5 %) of the station's tests. Score = the share. Evidence:
+    (5) such tests and ≥ ``min_share`` (1 %) of the station's tests — platform thresholds: a
+    late retest now and then is honest, a habit is not. Score = the share. Evidence:
     the tests with their local start."""
     _need(tests, _REQUIRED)
     lo, hi = night

@@ -81,25 +81,30 @@ def test_identical_curve_needs_different_vehicles():
 
 
 def test_short_tests_against_method_minimum():
-    # VMAS minimum 195 s (platform): 190 s is short, 195 s is not; 1 % share and 3 hits needed
-    rows = [{"station": "S1", "method": "vmas", "dur": 190} for _ in range(3)]
-    rows += [{"station": "S1", "method": "vmas", "dur": 195} for _ in range(97)]
-    rows += [{"station": "S2", "method": "vmas", "dur": 190} for _ in range(2)]
+    # VMAS minimum 195 s: 190 s is short, 195 s is not; 5 hits and a 2 % share needed —
+    # S1 5 of 250 (2 %), S2 4 of 4, S3 5 of 251 (1.99 %); ASM fast check 55 s is not short
+    rows = [{"station": "S1", "method": "vmas", "dur": 190} for _ in range(5)]
+    rows += [{"station": "S1", "method": "vmas", "dur": 195} for _ in range(245)]
+    rows += [{"station": "S2", "method": "vmas", "dur": 190} for _ in range(4)]
+    rows += [{"station": "S3", "method": "vmas", "dur": 190} for _ in range(5)]
+    rows += [{"station": "S3", "method": "asm", "dur": 55} for _ in range(246)]
     r = fraud.short_tests(_tests(rows))
     assert r.flagged == {"S1"}
-    assert r.evidence["duration_s"].tolist() == [190.0] * 5
+    assert r.evidence["duration_s"].tolist() == [190.0] * 14
     with pytest.raises(ValueError, match="no minimum duration for method"):
         fraud.short_tests(_tests([{"method": "ufo"}]))
 
 
 def test_impossible_hours_cst():
-    rows = [{"station": "S1", "local": f"2025-03-03 {h}"} for h in ("23:30", "05:59", "02:00")]
+    hours = ("23:30", "05:59", "02:00", "22:00", "03:10")
+    rows = [{"station": "S1", "local": f"2025-03-03 {h}"} for h in hours]
     rows += [{"station": "S2", "local": f"2025-03-03 {h}"} for h in ("21:59", "06:00", "22:00")]
     r = fraud.impossible_hours(_tests(rows))
-    assert r.flagged == {"S1"}
+    assert r.flagged == {"S1"}  # S2: one night test of three — under 5 hits
     ev = r.evidence.set_index("test_id")["started_local"]
     assert ev.to_dict() == {"T0": "2025-03-03 23:30", "T1": "2025-03-03 05:59",
-                            "T2": "2025-03-03 02:00", "T5": "2025-03-03 22:00"}  # fmt: skip
+                            "T2": "2025-03-03 02:00", "T3": "2025-03-03 22:00",
+                            "T4": "2025-03-03 03:10", "T7": "2025-03-03 22:00"}  # fmt: skip
 
 
 def test_fail_elsewhere_pairs_and_binomial():
