@@ -31,6 +31,7 @@ from qingshan.sim.demo_fences import seed_demo_fences
 from qingshan.sim.demo_indices import seed_demo_indices
 from qingshan.sim.demo_parks import seed_demo_parks
 from qingshan.sim.demo_targets import seed_demo_targets
+from qingshan.sim.demo_vehicles import seed_demo_vehicles
 from qingshan.sim.demo_waste import WASTE_ACCOUNTS, seed_demo_waste
 from qingshan.sim.demo_water_forecast import seed_demo_water_forecasts
 from qingshan.sim.demo_zones import seed_demo_zones
@@ -38,6 +39,7 @@ from qingshan.sim.loader import DemoSummary, build_demo
 from qingshan.sim.previous_year import seed_demo_ranking
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import utcnow
+from qingshan.vehicles.store import VehicleStore
 from qingshan.zones.fences import FenceEvents, FenceSites
 
 #: demo accounts: username → (role, region, password). Demo mode only; printed at start.
@@ -181,6 +183,11 @@ def ensure_demo(settings: Settings, *, fence_sites: FenceSites, fence_events: Fe
                                   limits=evidence_limits(settings))  # fmt: skip
         if fences is not None:
             console.print(f"demo electronic fences ({time.monotonic() - started:.1f} s): {fences}")
+        started = time.monotonic()
+        vehicles = seed_demo_vehicles(engine, VehicleStore.in_data_dir(settings.data_dir), now=_demo_now(engine),
+                                      n_vehicles=300_000 if scale == "full" else 5_000)  # fmt: skip
+        if vehicles is not None:
+            console.print(f"demo vehicles ({time.monotonic() - started:.1f} s): {vehicles}")
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(
