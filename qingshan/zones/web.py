@@ -28,7 +28,7 @@ from qingshan.web.i18n import get_lang, labels_for, translate
 from qingshan.web.render import API, render
 from qingshan.zones import geoio, industries, service
 from qingshan.zones.errors import LayerRejected, ZoneError
-from qingshan.zones.layers import LayerKind
+from qingshan.zones.layers import DIMENSIONS, LEVELS, UNIT_TYPES, LayerKind
 from qingshan.zones.links import DrinkingWaterSources
 from qingshan.zones.schemas import siting_public
 
@@ -265,6 +265,17 @@ async def _site_form(request: Request, max_bytes: int) -> tuple[dict[str, str], 
     return form, data
 
 
+def vocab(lang: str) -> Any:
+    """``zv(value)``: a requirement dimension, unit type or protection level (the layers'
+    fixed Chinese vocabulary) as the page's language shows it; any other value as it is."""
+    labels: dict[str, str] = {}
+    if lang != "zh":
+        labels |= {d: translate(f"zn.dim.{d}", lang) for d in DIMENSIONS}
+        labels |= {u: translate(f"zn.cat.cu.{u}", lang) for u in UNIT_TYPES}
+        labels |= {v: translate(f"zn.cat.ws.{v}", lang) for v in LEVELS}
+    return lambda value: labels.get(value, value)
+
+
 def _siting(request: Request, viewer: Viewer, session: Any, form: dict[str, str],
             data: bytes | None, template: str, failed: ZoneError | None = None) -> HTMLResponse:  # fmt: skip
     lang = get_lang(request)
@@ -318,8 +329,13 @@ def _siting(request: Request, viewer: Viewer, session: Any, form: dict[str, str]
         "industry_name": industries.industry_name,
         "layers": layers,
         "touched": touched,
+        # the control units cover the province: a site in none is likely mistyped (or at sea)
+        "no_unit": result is not None
+        and any(x.kind == LayerKind.CONTROL_UNIT.value for x in layers)
+        and not any(h.layer_kind == LayerKind.CONTROL_UNIT.value for h in result.hits),
         "run_at": as_cst(utcnow()).strftime("%Y-%m-%d %H:%M"),
         "viewer_role": translate(f"role.{viewer.role.value}", lang),
+        "zv": vocab(lang),
         "config": config,
     }
     response = render(request, template, context, viewer=viewer)

@@ -50,15 +50,15 @@
   var coordsBox = document.getElementById("qs-zn-coords");
   var pick = el.getAttribute("data-pick") === "1" && coordsBox;
   var layerSeries = [];
-  var dataBox = null, baseBox = null;
+  var dataBox = null, baseBox = null, baseVerts = [], featBoxes = [];
 
   function tooltip(d) {
     var p = d.props, out = "<b>" + qs.esc(p.name) + "</b> <span style='color:#777'>" + qs.esc(p.code) + "</span><br>" +
-      qs.esc(lab("zn.kind." + d.kind)) + (p.unit_type ? " · " + qs.esc(p.unit_type) : "") + (p.level ? " · " + qs.esc(p.level) : "") +
+      qs.esc(lab("zn.kind." + d.kind)) + (p.unit_type ? " · " + qs.esc(L["zn.cat.cu." + p.unit_type] || p.unit_type) : "") + (p.level ? " · " + qs.esc(L["zn.cat.ws." + p.level] || p.level) : "") +
       "<br><span style='color:#777'>" + qs.esc(d.layer) + "</span>";
     var req = p.requirements || {};
     Object.keys(req).forEach(function (dim) {
-      out += "<br><b>" + qs.esc(dim) + "</b>";
+      out += "<br><b>" + qs.esc(L["zn.dim." + dim] || dim) + "</b>";
       req[dim].slice(0, 4).forEach(function (t) { out += "<br>· " + qs.esc(t.length > 60 ? t.slice(0, 60) + "…" : t); });
     });
     (p.rules || []).slice(0, 4).forEach(function (r) {
@@ -72,6 +72,7 @@
       var polys = polygonsOf(f.geometry), cat = category(layer.kind, f.properties || {});
       var box = extend([Infinity, Infinity, -Infinity, -Infinity], [].concat.apply([], polys));
       dataBox = extend(dataBox || [Infinity, Infinity, -Infinity, -Infinity], [[box[0], box[1]], [box[2], box[3]]]);
+      featBoxes.push(box);
       return { name: f.properties.name, value: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2],
         polys: polys, props: f.properties, kind: layer.kind, layer: layer.name + " " + layer.version,
         colour: COLOURS[cat] || "#546e7a" };
@@ -128,6 +129,14 @@
       box = extend([Infinity, Infinity, -Infinity, -Infinity], pts);
       var pad = Math.max(0.1, 1.5 * Math.max(box[2] - box[0], box[3] - box[1]));
       box = [box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad];
+      // a site with no county in sight (at sea, outside Zhejiang, a typo): show where it is
+      // against the map rather than a pin on an empty panel
+      var seen = featBoxes.some(function (b) { return b[0] <= box[2] && b[2] >= box[0] && b[1] <= box[3] && b[3] >= box[1]; }) ||
+        baseVerts.some(function (q) { return q[0] >= box[0] && q[0] <= box[2] && q[1] >= box[1] && q[1] <= box[3]; });
+      var around = baseBox || dataBox;
+      if (!seen && around) {
+        box = [Math.min(box[0], around[0]), Math.min(box[1], around[1]), Math.max(box[2], around[2]), Math.max(box[3], around[3])];
+      }
     } else if (cfg.level !== "province" && baseBox) {  // a city's or county's officer: their city
       box = baseBox;
     } else if (dataBox) {
@@ -151,7 +160,10 @@
   Promise.all([base].concat((cfg.layers || []).map(function (l) { return qs.getJSON(l.url); }))).then(function (res) {
     echarts.registerMap("qs-zones", res[0]);
     (res[0].features || []).forEach(function (f) {
-      polygonsOf(f.geometry).forEach(function (ring) { baseBox = extend(baseBox || [Infinity, Infinity, -Infinity, -Infinity], ring); });
+      polygonsOf(f.geometry).forEach(function (ring) {
+        baseBox = extend(baseBox || [Infinity, Infinity, -Infinity, -Infinity], ring);
+        ring.forEach(function (q) { baseVerts.push(q); });
+      });
     });
     var n = 0;
     (cfg.layers || []).forEach(function (l, i) {
