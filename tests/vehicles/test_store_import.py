@@ -160,3 +160,17 @@ def test_a_batch_without_its_commit_record_is_invisible(tmp_path):
     assert len(store.read_vehicles()) == 2
     assert store.discard_uncommitted() == [orphan]
     assert not orphan.exists()
+
+
+def test_a_file_without_its_header_or_columns_is_named(tmp_path):
+    store = get_store(tmp_path)
+    with pytest.raises(
+        ImportRejected, match=r"file: no header row with a VIN / 车辆识别代号 column"
+    ):
+        import_vehicles(store, _csv("a,b\n1,2\n"))
+    with pytest.raises(
+        ImportRejected, match=r"row 1: header: missing column\(s\) plate_type, owner_type"
+    ):
+        import_vehicles(store, _csv("VIN,号牌号码,燃料种类,车辆类别,注册登记日期,行政区划代码\n"))
+    gbk = VEHICLES_CSV.encode("gbk")  # bureaus' spreadsheets often save CSV as GBK
+    assert import_vehicles(store, read_rows(gbk)).rows == 2
