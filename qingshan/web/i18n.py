@@ -3119,8 +3119,8 @@ _RAW |= {
     ),
     "zf.open": ("未确认告警", "Unacknowledged alerts"),
     "zf.map.hint": (
-        "悬停查看围栏和告警；滚轮缩放、拖动平移；围栏小于图上 14 像素时以固定大小的圈示意，放大可见实际范围",
-        "Hover for fences and alerts; scroll to zoom, drag to pan; a fence smaller than 14 px on the map is shown as a ring of that size — zoom in for its true extent",
+        "悬停查看围栏和告警；滚轮缩放、拖动平移；围栏太小看不清时以固定大小的圈示意，放大可见实际范围",
+        "Hover for fences and alerts; scroll to zoom, drag to pan; a fence too small to see is drawn as a fixed-size ring — zoom in for its true extent",
     ),
     "zf.legend.buffer": ("虚线：按半径绘制的围栏", "Dashed: a fence drawn by radius"),
     "zf.legend.zone": ("实线：以一级保护区为界的围栏", "Solid line: a fence following a 一级 zone"),

@@ -18,7 +18,8 @@
   var L = cfg.labels || {};
   function lab(k) { return L[k] || k; }
   var COLOUR = { section: "#1565c0", source: "#2e7d32" };
-  var MIN_PX = 14;  // a fence is drawn at least this wide, so it shows at the province's scale
+  // a fence is drawn at least this wide, so it shows at the province's scale (smaller on a phone)
+  var MIN_PX = Math.max(8, Math.min(14, Math.round(el.clientWidth / 40)));
   function rings(geom) {
     if (!geom) { return []; }
     if (geom.type === "Polygon") { return [geom.coordinates[0]]; }
