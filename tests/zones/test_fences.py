@@ -237,8 +237,15 @@ def test_radius_move_acknowledge_and_bad_input(engine, tmp_path):
         assert (a.acknowledged_by, a.acknowledged_at) == ("xihu", NOW)
         assert a.id not in {x.id for x, _ in fs.alerts(s, XIHU, unacknowledged=True)}
         assert len(fs.alerts(s, XIHU, site_code="DW001")) == 1
+        # the page's summary: every alert by (kind, acknowledged), in the viewer's region
+        counts = fs.alert_counts(s, XIHU)
+        assert counts[("outlet", True)] == 1 and counts[("outlet", False)] == 1
+        assert sum(counts.values()) == len(fs.alerts(s, XIHU))
+        assert fs.alert_counts(s, NINGBO) == {}
         with pytest.raises(PermissionDenied):
             fs.alerts(s, Scope("330106", Role.ENTERPRISE, username="e"))
+        with pytest.raises(PermissionDenied):
+            fs.alert_counts(s, Scope("330106", Role.ENTERPRISE, username="e"))
 
 
 def test_events_without_finite_coordinates_are_skipped():
