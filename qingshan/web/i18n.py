@@ -3159,6 +3159,10 @@ _RAW |= {
         "{day}：辖区内没有企业位于生态保护红线或饮用水水源一级保护区内。",
         "{day}: no enterprise of your region lies inside a red line or a first-level zone.",
     ),
+    "zs.checked": (
+        "比对了辖区内 {n} 家有登记坐标的企业与今日有效的 {f} 个红线和一级保护区图斑。",
+        "{n} enterprises of your region with registered coordinates checked against {f} red-line and first-level zone features in force today.",
+    ),
     "zs.col.enterprise": ("企业", "Enterprise"),
     "zs.col.where": ("区域", "Area"),
     "zs.col.feature": ("图斑", "Feature"),
