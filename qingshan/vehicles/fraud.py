@@ -23,11 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from qingshan.qc.supervision import CaseReport
 from qingshan.vehicles.synth import MIN_DURATION_S
 
 __all__ = [
@@ -39,6 +41,8 @@ __all__ = [
     "impossible_hours",
     "fail_elsewhere_pass_here",
     "run_checks",
+    "station_case_reports",
+    "CHECK_NAMES",
 ]
 
 CST = "Asia/Shanghai"
@@ -305,3 +309,77 @@ CHECKS = {
 def run_checks(tests: pd.DataFrame, vehicles: pd.DataFrame | None = None) -> dict[str, CheckResult]:
     """Every station-fraud check over ``tests``."""
     return {name: fn(tests, vehicles) for name, fn in CHECKS.items()}
+
+
+#: check → its name as bureaus write it
+CHECK_NAMES: Mapping[str, str] = {
+    "pass_rate": "合格率显著高于同类检验机构",
+    "identical_curve": "不同车辆检测过程曲线相同",
+    "too_short": "检测时长短于方法最短时长",
+    "impossible_hours": "非正常时段检测",
+    "fail_elsewhere": "异地不合格后短期内本站合格",
+}
+
+
+def station_case_reports(
+    results: Mapping[str, CheckResult],
+    stations: pd.DataFrame,
+    *,
+    period: str,
+    found_at: datetime,
+    evidence_rows: int = 20,
+) -> list[CaseReport]:
+    """One :class:`CaseReport` per station that any check flagged over the screened ``period``
+    (a label the caller chooses for the window of tests, e.g. ``"2025"`` or ``"2025-Q3"``).
+    ``source_key`` = ``vehicles:im:<station>:<period>``: screening the same period again reports
+    the same key (the case is extended, never doubled); ``group_key`` = ``vehicles:im:<station>``
+    attaches a later period to the station's open case. Category 监测数据弄虚作假
+    (``monitoring_fraud``); severity by how many checks agree — 1 general, 2 serious, ≥ 3 major
+    (platform grading). ``stations``: station_code, name, region_code. Evidence: per check its
+    rule, score and the first ``evidence_rows`` evidence rows."""
+    need = {"station_code", "name", "region_code"} - set(stations.columns)
+    if need:
+        raise ValueError(f"stations lacks column(s): {', '.join(sorted(need))}")
+    if not period or len(period) > 40:
+        raise ValueError("period: a label of 1–40 characters")
+    info = stations.drop_duplicates("station_code").set_index("station_code")
+    by_station: dict[str, list[str]] = {}
+    for name, r in results.items():
+        for code in sorted(r.flagged):
+            by_station.setdefault(code, []).append(name)
+    out = []
+    for code, checks in sorted(by_station.items()):
+        if code not in info.index:
+            raise ValueError(f"flagged station {code!r} is not in the stations registry")
+        st = info.loc[code]
+        ev: dict[str, object] = {"station_code": code, "period": period, "checks": {}}
+        for c in checks:
+            r = results[c]
+            sc = r.scores.set_index("station_code").loc[code]
+            rows = r.evidence[r.evidence["station_code"] == code].head(evidence_rows)
+            ev["checks"][c] = {  # type: ignore[index]
+                "rule": r.rule,
+                "score": round(float(sc["score"]), 4),
+                "n": int(sc["n"]),
+                "hits": int(sc["hits"]),
+                "rows": rows.astype(str).to_dict("records"),
+            }
+        names = "、".join(CHECK_NAMES.get(c, c) for c in checks)
+        out.append(
+            CaseReport(
+                source="big_data",
+                source_key=f"vehicles:im:{code}:{period}",
+                region_code=str(st["region_code"]),
+                category="monitoring_fraud",
+                severity=("general", "serious", "major")[min(len(checks), 3) - 1],
+                title=f"机动车排放检验机构疑似数据造假：{st['name']}"[:200],
+                occurred_at=found_at,
+                description=(
+                    f"{period} 检验数据筛查：{st['name']}（{code}）{names}。"
+                    "请核查该机构检测记录、过程数据与视频，依法处理。"
+                ),
+                group_key=f"vehicles:im:{code}",
+                evidence=ev,
+            )
+        )
+    return out

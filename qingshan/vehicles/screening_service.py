@@ -5,13 +5,16 @@ zones do). Idempotent: the same readings screened again open no second case."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from qingshan.qc.supervision import CaseSink
+from qingshan.vehicles import fraud
 from qingshan.vehicles import remote_sensing as rs
 
-__all__ = ["open_rs_cases"]
+__all__ = ["open_rs_cases", "open_station_cases"]
 
 
 def open_rs_cases(
@@ -26,3 +29,20 @@ def open_rs_cases(
     offenders = rs.repeat_offenders(rs.repeat_exceedances(readings, rules))
     reports = rs.case_reports(offenders, readings, sites, rules)
     return {str(r.evidence["plate"]): sink.open_case(session, r) for r in reports}
+
+
+def open_station_cases(
+    session: Session,
+    sink: CaseSink,
+    tests: pd.DataFrame,
+    stations: pd.DataFrame,
+    *,
+    period: str,
+    found_at: datetime,
+    vehicles: pd.DataFrame | None = None,
+) -> dict[str, int]:
+    """Run the five station-fraud checks over ``tests`` (one screening ``period``) and open (or
+    find) one case per flagged station. Returns station_code → case id."""
+    results = fraud.run_checks(tests, vehicles)
+    reports = fraud.station_case_reports(results, stations, period=period, found_at=found_at)
+    return {str(r.evidence["station_code"]): sink.open_case(session, r) for r in reports}

@@ -1,18 +1,24 @@
 """Station-fraud checks on small hand-built I/M test frames with worked figures, and on the
-seeded synthetic year (each planted kind found, no clean station flagged)."""
+seeded synthetic year (each planted kind found, no clean station flagged); the flagged stations
+become cases through the real cases' sink, once per station and period."""
 
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import func, select
 
+from qingshan.cases.models import CaseRecord, CaseSource
+from qingshan.cases.service import CASES_SINK
+from qingshan.db.engine import session_scope
+from qingshan.geo.regions import seed_regions
 from qingshan.vehicles import fraud
+from qingshan.vehicles.screening_service import open_station_cases
 from qingshan.vehicles.synth import synth_im_tests
-
-UTC = "UTC"
 
 
 def _tests(rows: list[dict]) -> pd.DataFrame:
@@ -29,8 +35,8 @@ def _tests(rows: list[dict]) -> pd.DataFrame:
                 "line_no": 1,
                 "method": r.get("method", "asm"),
                 "kind": r.get("kind", "initial"),
-                "started_at": start.tz_convert(UTC),
-                "ended_at": (start + pd.Timedelta(seconds=r.get("dur", 200))).tz_convert(UTC),
+                "started_at": start.tz_convert("UTC"),
+                "ended_at": (start + pd.Timedelta(seconds=r.get("dur", 200))).tz_convert("UTC"),
                 "passed": r.get("passed", True),
                 "curve_digest": r.get("digest", f"d{i}"),
             }
@@ -148,3 +154,24 @@ def test_synthetic_year_every_planted_station_found(year):
         assert planted and r.flagged & planted == planted, kind
         assert not r.flagged & clean, kind
         assert not np.isnan(r.scores["score"]).any()
+
+
+def test_station_cases_through_the_cases_sink(engine, year):
+    found = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
+    with session_scope(engine) as s:
+        seed_regions(s)
+    with session_scope(engine) as s:
+        ids = open_station_cases(
+            s, CASES_SINK, year.tests, year.stations, period="2025", found_at=found
+        )
+    assert set(ids) == set(year.truth["unit"])  # every planted station, nothing else
+    with session_scope(engine) as s:
+        again = open_station_cases(
+            s, CASES_SINK, year.tests, year.stations, period="2025", found_at=found
+        )
+        assert again == ids
+        assert s.scalar(select(func.count()).select_from(CaseRecord)) == len(ids)
+        rec = s.scalars(select(CaseRecord).where(CaseRecord.id == ids[sorted(ids)[0]])).one()
+        assert rec.category == "monitoring_fraud" and rec.source == "big_data"
+        key = s.scalars(select(CaseSource.source_key).where(CaseSource.case_id == rec.id)).one()
+    assert key == f"vehicles:im:{sorted(ids)[0]}:2025"
