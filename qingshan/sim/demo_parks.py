@@ -36,6 +36,7 @@ from qingshan.sim.demo_zones import _locations
 from qingshan.timeutil import as_cst
 from qingshan.zones import parks_service as svc
 from qingshan.zones.models import ZoneFeatureRow, ZoneLayer
+from qingshan.zones.parks import BadPark, park_boundary
 from qingshan.zones.parks_models import ZonePark
 from qingshan.zones.parks_service import ParkDraft, TaskDraft
 
@@ -173,6 +174,10 @@ def _candidates(session, n: int) -> list[tuple[str, str, dict, int | None]]:
         lat = float(pts[:, 1].mean())
         g = shapely.affinity.scale(hull.buffer(BUFFER_M / 110_574.0, quad_segs=8),
                                    xfact=1.0 / np.cos(np.radians(lat)), yfact=1.0)  # fmt: skip
+        try:
+            park_boundary(mapping(g))
+        except BadPark:
+            continue  # a cluster on the province's edge whose ring leaves Zhejiang's extent
         k += 1
         county = ents[i].region_code
         out.append((county, f"{_name(county)}工业园区{k}（演示）", mapping(g), None))
