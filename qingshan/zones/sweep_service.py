@@ -18,12 +18,14 @@ from qingshan.accounts.scope import Scope
 from qingshan.errors import PermissionDenied
 from qingshan.geo.regions import PROVINCE_CODE
 from qingshan.qc.supervision import CaseSink
+from qingshan.timeutil import as_cst
 from qingshan.zones.links import EnterpriseLocations
 from qingshan.zones.service import OFFICERS, zone_index
 from qingshan.zones.siting import ZoneIndex
 from qingshan.zones.sweep import SweepHit, case_report, sweep, swept
 
-__all__ = ["SweepRun", "protected_zone_hits", "run_sweep", "SWEEP_SCOPE"]
+__all__ = ["SweepRun", "SweepView", "protected_zone_hits", "protected_zone_sweep", "run_sweep",
+           "SWEEP_SCOPE"]  # fmt: skip
 
 #: the scope the scheduled sweep runs in: the whole province
 SWEEP_SCOPE = Scope(PROVINCE_CODE, Role.PROVINCE, username="zones-sweep")
@@ -43,19 +45,36 @@ def _swept_index(session: Session, scope: Scope, on: date) -> ZoneIndex:
     return ZoneIndex([full.features[i] for i in keep], [full.geometries[i] for i in keep])
 
 
-def protected_zone_hits(session: Session, scope: Scope, locations: EnterpriseLocations,
-                        on: date) -> list[SweepHit]:  # fmt: skip
+@dataclass(frozen=True)
+class SweepView:
+    hits: list[SweepHit]
+    enterprises: int  # enterprises of the region with coordinates checked
+    features: int  # red-line and 一级 features in force that the scope reads
+
+
+def protected_zone_sweep(session: Session, scope: Scope, locations: EnterpriseLocations,
+                         on: date) -> SweepView:  # fmt: skip
     """The enterprises of the scope's region inside a red line or a 一级 zone in force on
-    ``on`` that the scope reads (officers only)."""
+    ``on`` that the scope reads (officers only), with how many were checked against how many
+    features (an empty list means something only with those)."""
     if scope.role not in OFFICERS:
         raise PermissionDenied("the enterprise sweep is for province, city and county officers")
-    return sweep(_swept_index(session, scope, on), locations(session, scope.region_code))
+    index = _swept_index(session, scope, on)
+    enterprises = locations(session, scope.region_code)
+    return SweepView(sweep(index, enterprises), len(enterprises), len(index.features))
+
+
+def protected_zone_hits(session: Session, scope: Scope, locations: EnterpriseLocations,
+                        on: date) -> list[SweepHit]:  # fmt: skip
+    """The hits of :func:`protected_zone_sweep`."""
+    return protected_zone_sweep(session, scope, locations, on).hits
 
 
 def run_sweep(session: Session, sink: CaseSink, locations: EnterpriseLocations, *,
               now: datetime) -> SweepRun:  # fmt: skip
-    """Sweep the whole province on ``now``'s date and open (or find) a case for every hit."""
-    index = _swept_index(session, SWEEP_SCOPE, now.date())
+    """Sweep the whole province on ``now``'s date in China (CST: the 02:30 run is still the
+    previous day in UTC) and open (or find) a case for every hit."""
+    index = _swept_index(session, SWEEP_SCOPE, as_cst(now).date())
     enterprises = locations(session, PROVINCE_CODE)
     hits = sweep(index, enterprises)
     cases = {sink.open_case(session, case_report(h, now)) for h in hits}

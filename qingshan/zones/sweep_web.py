@@ -21,7 +21,7 @@ from qingshan.web.render import render
 from qingshan.zones.links import EnterpriseLocations
 from qingshan.zones.service import OFFICERS, layers
 from qingshan.zones.sweep import CASE_SOURCE
-from qingshan.zones.sweep_service import protected_zone_hits
+from qingshan.zones.sweep_service import protected_zone_sweep
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,7 +35,8 @@ def sweep_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
     if viewer.role not in OFFICERS:
         raise PermissionDenied("企业空间排查 is for province, city and county officers")
     today = as_cst(utcnow()).date()
-    hits = protected_zone_hits(session, viewer.scope, locations, today)
+    view = protected_zone_sweep(session, viewer.scope, locations, today)
+    hits = view.hits
     synthetic = {x.id for x in layers(session, viewer.scope) if x.synthetic}
     lang = get_lang(request)
 
@@ -49,6 +50,8 @@ def sweep_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
         "synthetic": any(h.feature.layer_id in synthetic for h in hits),
         "today": today,
         "enterprises": len({h.enterprise.id for h in hits}),
+        "checked": view.enterprises,
+        "features": view.features,
         "case_source": CASE_SOURCE,
     }
     return render(request, "zones_sweep.html", context, viewer=viewer)

@@ -23,7 +23,7 @@ from qingshan.platform.zones_links import DRINKING_WATER_SOURCES, ENTERPRISE_LOC
 from qingshan.zones import service
 from qingshan.zones.layers import LayerKind
 from qingshan.zones.service import LayerMeta
-from qingshan.zones.sweep_service import protected_zone_hits, run_sweep
+from qingshan.zones.sweep_service import protected_zone_hits, protected_zone_sweep, run_sweep
 
 from .cases import R1, U1, W1, fc, feature, square
 
@@ -138,3 +138,20 @@ def test_the_registry_job_runs_the_sweep(engine):
     assert JOBS.get_job("zones-sweep").func(ctx) == message
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(CaseRecord)) == 4
+
+
+def test_the_sweep_runs_on_the_day_in_china(engine):
+    _seed(engine)
+    new = feature(square(120.00, 30.20, 120.05, 30.25), code="HX-NEW-01", name="新划红线")
+    with session_scope(engine) as s:
+        service.import_layer(s, PROVINCE, LayerMeta(LayerKind.RED_LINE, "新划红线", "2026", "330000",
+                                                     date(2026, 12, 7)),
+                             fc([new]), "l.geojson", actor="province", now=NOW)  # fmt: skip
+        # 01:00 CST on 7 December is 17:00 UTC on the 6th: the red line in force from the 7th
+        # is swept (单元内厂 lies in it)
+        run = run_sweep(
+            s, CASES_SINK, ENTERPRISE_LOCATIONS, now=datetime(2026, 12, 6, 17, tzinfo=UTC)
+        )
+        assert (run.enterprises, run.features, run.hits) == (6, 3, 5)
+        view = protected_zone_sweep(s, XIHU, ENTERPRISE_LOCATIONS, date(2026, 12, 6))
+        assert (view.enterprises, view.features, len(view.hits)) == (5, 2, 3)
