@@ -221,8 +221,11 @@ def check_site(session: Session, scope: Scope, site: dict[str, Any], industry: s
     x0, y0, x1, y1 = geom.bounds
     bx0, by0, bx1, by1 = geoio.ZHEJIANG_BBOX
     if not (bx0 <= x0 and x1 <= bx1 and by0 <= y0 and y1 <= by1):
-        raise ZoneError(f"site: outside Zhejiang (bounds {x0:.4f},{y0:.4f},{x1:.4f},{y1:.4f}; "
-                        "GeoJSON is longitude first)", field="site")  # fmt: skip
+        swapped = bx0 <= y0 and y1 <= bx1 and by0 <= x0 and x1 <= by1
+        raise ZoneError(f"site: outside Zhejiang (bounds {x0:.4f},{y0:.4f},{x1:.4f},{y1:.4f})"
+                        + ("; latitude and longitude look swapped — give the longitude first, "
+                           f"e.g. {y0:.4f}, {x0:.4f}" if swapped else "; GeoJSON is longitude first"),
+                        field="site")  # fmt: skip
     # the features near the site too (its near misses): the site's box widened by NEAR_MISS_M
     index = zone_index(session, scope, on, site=box(*widen(geom.bounds, NEAR_MISS_M)))
     return siting_check(index, geom, code, discharges=discharges)

@@ -90,10 +90,19 @@ def test_bad_import_stores_nothing_and_bad_sites_are_named(engine):
         with pytest.raises(ZoneError, match="region_code: 330000 is outside your scope"):
             service.import_layer(s, NINGBO, LayerMeta(LayerKind.RED_LINE, "x", "1", "330000", date(2023, 1, 1)),
                                  fc([R1]), "r.geojson", actor="ningbo", now=NOW)  # fmt: skip
-        with pytest.raises(ZoneError, match="site: outside Zhejiang"):
+        with pytest.raises(
+            ZoneError, match="site: outside Zhejiang .*look swapped .*e.g. 120.0700, 30.2500"
+        ):
             service.check_site(
                 s, XIHU, {"type": "Point", "coordinates": [30.25, 120.07]}, "2619", on=ON
-            )
+            )  # fmt: skip
+        with pytest.raises(
+            ZoneError,
+            match=r"site: outside Zhejiang \(bounds 116.0000,30.0000,116.0000,30.0000\); GeoJSON",
+        ):
+            service.check_site(
+                s, XIHU, {"type": "Point", "coordinates": [116.0, 30.0]}, "2619", on=ON
+            )  # fmt: skip
         with pytest.raises(ZoneError, match="industry: industry 'Z99'"):
             service.check_site(
                 s, XIHU, {"type": "Point", "coordinates": [120.07, 30.25]}, "Z99", on=ON
