@@ -21,7 +21,7 @@ from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep, provided
 from qingshan.cases.service import evidence_limits
 from qingshan.errors import QingshanError
-from qingshan.geo.regions import REGIONS, city_of
+from qingshan.geo.regions import REGIONS, RegionLevel, city_of, in_scope
 from qingshan.timeutil import CST, as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, labels_for
@@ -90,6 +90,7 @@ def _list(request: Request, viewer: Viewer, session: Any, *, city: str = "", sta
         "status": status,
         "rows": rows,
         "features": svc.park_features(session, viewer.scope),
+        "counties": _counties(viewer.region_code),
         "form": form
         or {
             "region_code": viewer.region_code if viewer.role is Role.COUNTY else "",
@@ -104,6 +105,16 @@ def _list(request: Request, viewer: Viewer, session: Any, *, city: str = "", sta
     response = render(request, "zones_parks.html", context, viewer=viewer)
     response.status_code = status_code
     return response
+
+
+def _counties(scope_code: str) -> list[tuple[str, list[str]]]:
+    """The counties a park may be registered in, by city: those of the viewer's region (officers
+    pick a county, not type its code)."""
+    out: dict[str, list[str]] = {}
+    for r in REGIONS.values():
+        if r.level is RegionLevel.COUNTY and in_scope(r.code, scope_code):
+            out.setdefault(city_of(r.code).code, []).append(r.code)
+    return sorted((c, sorted(cs)) for c, cs in out.items())
 
 
 @router.post("/zones/parks", response_class=HTMLResponse)
