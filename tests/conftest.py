@@ -210,18 +210,12 @@ def small_demo_dir(tmp_path_factory):
     from rich.console import Console
 
     from qingshan.config import Settings
-    from qingshan.platform.zones_fences_links import FENCE_EVENTS, FENCE_SITES
+    from qingshan.platform.demo_links import DEMO_LINKS
     from qingshan.sim.demo import ensure_demo
 
     data_dir = tmp_path_factory.mktemp("small-demo")
     settings = Settings(data_dir=data_dir, demo=True, sim_loggers=20)
-    ensure_demo(
-        settings,
-        fence_sites=FENCE_SITES,
-        fence_events=FENCE_EVENTS,
-        scale="small",
-        console=Console(quiet=True),
-    )
+    ensure_demo(settings, links=DEMO_LINKS, scale="small", console=Console(quiet=True))
     dispose_engines()
     return data_dir
 

@@ -84,11 +84,10 @@ def demo(
     os.environ.setdefault("QINGSHAN_DEMO", "1")
     os.environ.setdefault("QINGSHAN_SIM_LOGGERS", "60")
     get_settings.cache_clear()
-    from qingshan.platform.zones_fences_links import FENCE_EVENTS, FENCE_SITES
+    from qingshan.platform.demo_links import DEMO_LINKS
     from qingshan.sim.demo import ensure_demo  # the simulator and its models: `demo` only
 
-    ensure_demo(get_settings(), fence_sites=FENCE_SITES, fence_events=FENCE_EVENTS, scale=scale,
-                console=console)  # fmt: skip
+    ensure_demo(get_settings(), links=DEMO_LINKS, scale=scale, console=console)
     if not build_only:
         serve(host=None, port=port)
 

@@ -4,6 +4,7 @@ accounts and the simulated loggers' devices."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rich.console import Console
@@ -41,6 +42,7 @@ from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import utcnow
 from qingshan.vehicles.store import VehicleStore
 from qingshan.zones.fences import FenceEvents, FenceSites
+from qingshan.zones.links import EnterpriseLocations
 
 #: demo accounts: username → (role, region, password). Demo mode only; printed at start.
 DEMO_ACCOUNTS = {
@@ -90,12 +92,22 @@ def build_with_progress(
     return summary
 
 
-def ensure_demo(settings: Settings, *, fence_sites: FenceSites, fence_events: FenceEvents,
-                scale: str = "full", console: Console | None = None) -> None:  # fmt: skip
+@dataclass(frozen=True)
+class DemoLinks:
+    """The platform's implementations of the Protocols the demo's spatial steps use (the
+    simulator sits below the platform and cannot import them): the archive's enterprise
+    locations (layers, sweep, parks) and the electronic fences' sites and events."""
+
+    enterprises: EnterpriseLocations
+    fence_sites: FenceSites
+    fence_events: FenceEvents
+
+
+def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
+                console: Console | None = None) -> None:  # fmt: skip
     """Make ``settings``' stores hold the demo province (built once), the demo accounts and, when
-    ``settings.sim_loggers`` is set, the simulated loggers' devices. ``fence_sites`` and
-    ``fence_events``: the registry's wiring of the electronic fences' Protocols (the platform's
-    :mod:`qingshan.platform.zones_fences_links`, which the simulator cannot import)."""
+    ``settings.sim_loggers`` is set, the simulated loggers' devices. ``links``: the platform's
+    wiring (:data:`qingshan.platform.demo_links.DEMO_LINKS`)."""
     console = console or Console()
     summary = build_with_progress(settings, scale=scale, console=console)
     engine = get_engine(settings.db_url)
@@ -169,17 +181,18 @@ def ensure_demo(settings: Settings, *, fence_sites: FenceSites, fence_events: Fe
         if waste is not None:
             console.print(f"demo hazardous waste: {waste}")
         started = time.monotonic()
-        zones = seed_demo_zones(engine, now=_demo_now(engine))
+        zones = seed_demo_zones(engine, links.enterprises, now=_demo_now(engine))
         if zones is not None:
             console.print(f"demo spatial layers ({time.monotonic() - started:.1f} s): {zones}")
         started = time.monotonic()
-        parks = seed_demo_parks(engine, now=_demo_now(engine), limits=evidence_limits(settings))
+        parks = seed_demo_parks(engine, links.enterprises, now=_demo_now(engine),
+                                limits=evidence_limits(settings))  # fmt: skip
         if parks is not None:
             console.print(
                 f"demo zero-discharge parks ({time.monotonic() - started:.1f} s): {parks}"
             )
         started = time.monotonic()
-        fences = seed_demo_fences(engine, fence_sites, fence_events, now=_demo_now(engine),
+        fences = seed_demo_fences(engine, links.fence_sites, links.fence_events, now=_demo_now(engine),
                                   limits=evidence_limits(settings))  # fmt: skip
         if fences is not None:
             console.print(f"demo electronic fences ({time.monotonic() - started:.1f} s): {fences}")

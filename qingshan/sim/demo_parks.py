@@ -32,9 +32,9 @@ from qingshan.accounts.scope import Scope
 from qingshan.cases.evidence import EvidenceLimits
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import REGIONS, city_of
-from qingshan.sim.demo_zones import _locations
 from qingshan.timeutil import as_cst
 from qingshan.zones import parks_service as svc
+from qingshan.zones.links import EnterpriseLocations
 from qingshan.zones.models import ZoneFeatureRow, ZoneLayer
 from qingshan.zones.parks import BadPark, park_boundary
 from qingshan.zones.parks_models import ZonePark
@@ -99,7 +99,8 @@ def _name(code: str) -> str:
     return code if r is None else r.name
 
 
-def _candidates(session, n: int) -> list[tuple[str, str, dict, int | None]]:
+def _candidates(session, locations: EnterpriseLocations,
+                n: int) -> list[tuple[str, str, dict, int | None]]:  # fmt: skip
     """(county, name, boundary, feature id) for ``n`` parks: the park layer's features, then
     enterprise pairs or singles outside them."""
     out: list[tuple[str, str, dict, int | None]] = []
@@ -116,7 +117,7 @@ def _candidates(session, n: int) -> list[tuple[str, str, dict, int | None]]:
             out.append((region, name.replace("产业集聚园区", "工业集聚区"), geom, int(fid)))
             used.append(shapely.geometry.shape(geom))
     taken = shapely.union_all(used) if used else None
-    ents = [e for e in _locations(session)
+    ents = [e for e in locations(session, "330000")
             if e.region_code[4:] != "00"
             and (taken is None or not taken.intersects(shapely.Point(e.longitude, e.latitude)))]  # fmt: skip
     if not ents:
@@ -184,7 +185,7 @@ def _candidates(session, n: int) -> list[tuple[str, str, dict, int | None]]:
     return out
 
 
-def seed_demo_parks(engine: Engine, *, now: datetime, limits: EvidenceLimits | None = None,
+def seed_demo_parks(engine: Engine, locations: EnterpriseLocations, *, now: datetime, limits: EvidenceLimits | None = None,
                     seed: int = 12, parks: int = PARKS) -> DemoParks | None:  # fmt: skip
     """Register the demo's parks with their progress and acceptance history (module
     docstring); None when they exist."""
@@ -196,7 +197,7 @@ def seed_demo_parks(engine: Engine, *, now: datetime, limits: EvidenceLimits | N
             select(ZonePark.id).where(ZonePark.code.startswith(CODE_PREFIX)).limit(1)
         ):
             return None
-        cands = _candidates(session, parks)
+        cands = _candidates(session, locations, parks)
         reports, walk = 0, False
         for rank, (county, name, boundary, fid) in enumerate(cands):
             stage = STAGES[rank] if rank < len(STAGES) else "building"

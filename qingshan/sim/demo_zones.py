@@ -44,7 +44,6 @@ from sqlalchemy import Engine, select
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
-from qingshan.archive.service import enterprise_directory
 from qingshan.cases.service import CasesSink
 from qingshan.db.engine import session_scope
 from qingshan.geo.counties import read_county_boundaries
@@ -52,7 +51,7 @@ from qingshan.monitoring.models import SiteKind
 from qingshan.monitoring.service import drinking_water_source_codes, get_sites
 from qingshan.zones.geoio import ZHEJIANG_BBOX
 from qingshan.zones.layers import LayerKind
-from qingshan.zones.links import EnterpriseLocation
+from qingshan.zones.links import EnterpriseLocation, EnterpriseLocations
 from qingshan.zones.models import ZoneLayer
 from qingshan.zones.service import LayerMeta, import_layer
 from qingshan.zones.siting import project_metres
@@ -326,35 +325,18 @@ def build_demo_layers(counties: list[dict[str, Any]], sources: Sequence[DemoSour
     return DemoLayers(_fc(units), _fc(reds), _fc(waters), _fc(parks), planted)
 
 
-def _locations(session: Any, region_code: str = "330000") -> list[EnterpriseLocation]:
-    """The archive's enterprises with coordinates (the demo's own wiring of the zones'
-    EnterpriseLocations, as :mod:`qingshan.platform.zones_links` wires the live one: the
-    simulator sits below the platform and cannot import it)."""
-    return [
-        EnterpriseLocation(
-            e.id,
-            e.name,
-            e.region_code,
-            e.industry_code,
-            e.status,
-            float(e.longitude),
-            float(e.latitude),
-        )  # fmt: skip
-        for e in enterprise_directory(session, region_code)
-        if e.longitude is not None and e.latitude is not None
-    ]
-
-
-def seed_demo_zones(engine: Engine, *, now: datetime, seed: int = 2021) -> str | None:
+def seed_demo_zones(engine: Engine, locations: EnterpriseLocations, *, now: datetime,
+                    seed: int = 2021) -> str | None:  # fmt: skip
     """Import the four synthetic layers and run the enterprise sweep once (its cases through
-    the cases' sink); None when the demo layers exist already."""
+    the cases' sink); None when the demo layers exist already. ``locations``: the archive's
+    enterprises as the platform wires them (:class:`~qingshan.sim.demo.DemoLinks`)."""
     with session_scope(engine) as session:
         if session.scalar(select(ZoneLayer.id).where(ZoneLayer.source == SOURCE).limit(1)):
             return None
         sources = [DemoSource(s.code, s.name, s.region_code, float(s.longitude), float(s.latitude))
                    for s in get_sites(session, SCOPE, SiteKind.DRINKING_WATER_SOURCE)
                    if s.longitude is not None and s.latitude is not None]  # fmt: skip
-        enterprises = _locations(session)
+        enterprises = locations(session, "330000")
     layers = build_demo_layers(
         read_county_boundaries()["features"], sources, enterprises, seed=seed
     )
@@ -376,6 +358,6 @@ def seed_demo_zones(engine: Engine, *, now: datetime, seed: int = 2021) -> str |
     with session_scope(engine) as session:
         # registered at the demo's present (which may run ahead of the wall clock by the hour)
         sink = CasesSink(actor="demo", registered_at=lambda r: r.occurred_at)
-        run = run_sweep(session, sink, _locations, now=now)
+        run = run_sweep(session, sink, locations, now=now)
     return (f"{', '.join(counts)} features (synthetic); sweep: {run.enterprises} enterprises, "
             f"{run.hits} inside a red line or 一级 zone ({len(layers.planted)} planted) → {run.cases} cases")  # fmt: skip

@@ -20,6 +20,7 @@ from qingshan.db.engine import session_scope
 from qingshan.geo.counties import read_county_boundaries
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring.models import ControlLevel, Site, SiteKind
+from qingshan.platform.zones_links import ENTERPRISE_LOCATIONS
 from qingshan.sim.demo_zones import SOURCE, DemoSource, build_demo_layers, seed_demo_zones
 from qingshan.zones.geoio import read_geojson
 from qingshan.zones.layers import LayerKind
@@ -108,9 +109,9 @@ def test_seeded_once_with_the_sweeps_cases(engine):
             s.add(Enterprise(credit_code=f"91330106MA2ZONE{e.id:02d}A", name=e.name, industry=Industry.CHEMICAL,
                              industry_code=e.industry_code, region_code=e.region_code,
                              longitude=e.longitude, latitude=e.latitude))  # fmt: skip
-    message = seed_demo_zones(engine, now=NOW)
+    message = seed_demo_zones(engine, ENTERPRISE_LOCATIONS, now=NOW)
     assert message is not None and "(synthetic)" in message
-    assert seed_demo_zones(engine, now=NOW) is None
+    assert seed_demo_zones(engine, ENTERPRISE_LOCATIONS, now=NOW) is None
     with session_scope(engine) as s:
         rows = s.scalars(select(ZoneLayer).order_by(ZoneLayer.id)).all()
         assert [(x.kind, x.synthetic, x.source) for x in rows] == [

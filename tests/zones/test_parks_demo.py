@@ -16,6 +16,7 @@ from qingshan.archive.models import Enterprise, Industry
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import REGIONS, RegionLevel, seed_regions
 from qingshan.platform.kpis import kpi_registry
+from qingshan.platform.zones_links import ENTERPRISE_LOCATIONS
 from qingshan.sim.demo_parks import seed_demo_parks
 from qingshan.targets.kpi import Period
 from qingshan.zones.parks import ParkState
@@ -32,7 +33,7 @@ def test_demo_parks(engine):
             s.add(Enterprise(credit_code=f"91330000MA2D{i:06d}", name=f"演示企业{i}",
                              industry=Industry.DYEING, region_code=county,
                              longitude=119.5 + 0.1 * (i % 10), latitude=29.5 + 0.1 * (i // 10)))  # fmt: skip
-    summary = seed_demo_parks(engine, now=NOW, parks=27)
+    summary = seed_demo_parks(engine, ENTERPRISE_LOCATIONS, now=NOW, parks=27)
     assert summary is not None and (summary.parks, summary.linked) == (27, 0)
     with session_scope(engine) as s:
         parks = s.scalars(select(ZonePark).order_by(ZonePark.code)).all()
@@ -54,4 +55,4 @@ def test_demo_parks(engine):
             .value(s, "330000", Period(date(2026, 1, 1), date(2026, 12, 6)))
         )
         assert kpi is not None and kpi.value == 11.0 and "累计 11" in kpi.basis
-    assert seed_demo_parks(engine, now=NOW, parks=27) is None
+    assert seed_demo_parks(engine, ENTERPRISE_LOCATIONS, now=NOW, parks=27) is None
