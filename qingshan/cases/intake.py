@@ -59,6 +59,7 @@ SOURCES = (
     "video",  # 视频监控
     "electricity",  # 用电监控
     "big_data",  # 大数据分析
+    "vehicle_exhaust",  # 机动车排气: I/M station fraud, roadside remote sensing, truck OBD
     "other",
 )
 

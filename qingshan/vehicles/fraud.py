@@ -367,7 +367,7 @@ def station_case_reports(
         names = "、".join(CHECK_NAMES.get(c, c) for c in checks)
         out.append(
             CaseReport(
-                source="big_data",
+                source="vehicle_exhaust",
                 source_key=f"vehicles:im:{code}:{period}",
                 region_code=str(st["region_code"]),
                 category="monitoring_fraud",

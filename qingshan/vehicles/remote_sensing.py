@@ -51,9 +51,9 @@ POLLUTANTS: Mapping[str, str] = {
     "opacity_pct": "不透光度",
 }
 _WINDOW = ("speed_kmh", "accel_ms2", "vsp_kwt", "wind_ms")
-#: cases of remote-sensing high emitters come from 大数据分析 (the cases' source list has no
-#: roadside-sensing entry; its ``remote_sensing`` is satellite / drone sensing)
-CASE_SOURCE = "big_data"
+#: cases of remote-sensing high emitters, suspicious I/M stations and OBD trucks come from
+#: 机动车排气 (the cases' ``remote_sensing`` source is satellite / drone sensing)
+CASE_SOURCE = "vehicle_exhaust"
 _NS_8H = 8 * 3600 * 10**9  # China Standard Time = UTC+8, no daylight saving
 
 

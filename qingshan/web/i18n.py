@@ -924,6 +924,7 @@ _RAW |= {
     "case.source.video": ("视频监控", "Video"),
     "case.source.electricity": ("用电监控", "Electricity use"),
     "case.source.big_data": ("大数据分析", "Big-data analysis"),
+    "case.source.vehicle_exhaust": ("机动车排气", "Vehicle exhaust"),
     "case.source.other": ("其他", "Other"),
     "case.category.emission_exceedance": ("超标排放", "Emission exceedance"),
     "case.category.monitoring_fraud": ("监测数据弄虚作假", "Monitoring data fraud"),

@@ -172,6 +172,6 @@ def test_station_cases_through_the_cases_sink(engine, year):
         assert again == ids
         assert s.scalar(select(func.count()).select_from(CaseRecord)) == len(ids)
         rec = s.scalars(select(CaseRecord).where(CaseRecord.id == ids[sorted(ids)[0]])).one()
-        assert rec.category == "monitoring_fraud" and rec.source == "big_data"
+        assert rec.category == "monitoring_fraud" and rec.source == "vehicle_exhaust"
         key = s.scalars(select(CaseSource.source_key).where(CaseSource.case_id == rec.id)).one()
     assert key == f"vehicles:im:{sorted(ids)[0]}:2025"
