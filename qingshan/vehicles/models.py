@@ -8,7 +8,8 @@
 - ``vehicle_equipment``: one device on a line (chassis dynamometer, gas analyser, opacimeter …)
   with its last calibration and the day the next one is due;
 - ``nonroad_machine``: one registered non-road mobile machine (非道路移动机械编码登记) — code,
-  type (GB 36886-2018 scope list), engine stage (GB 20891 China I–IV), power, owner, county.
+  type (GB 36886-2018 scope list), engine stage (GB 20891 China I–IV), power, owner, county,
+  and its work site (name, lon, lat; migration 0027) for the low-emission-zone check.
 
 Field lists follow the reference (shared/reference/vehicles.md §3); HJ 1238-2021's own field list
 was not read [U].
@@ -82,3 +83,7 @@ class NonRoadMachine(Base):
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
     registered: Mapped[date] = mapped_column(Date)
     synthetic: Mapped[bool] = mapped_column(default=False)
+    # where it works (migration 0027): checked against the low-emission zones
+    site: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)

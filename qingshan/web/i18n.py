@@ -2908,6 +2908,7 @@ _RAW |= {
     "zn.kind.red_line": ("生态保护红线", "Ecological red lines"),
     "zn.kind.water_source": ("饮用水水源保护区", "Drinking-water source protection zones"),
     "zn.kind.park": ("园区", "Industrial parks"),
+    "zn.kind.low_emission": ("高排放非道路移动机械禁用区", "Low-emission zones (non-road machinery)"),
     "zn.cat.red_line": ("生态保护红线", "Red line"),
     "zn.cat.ws.一级": ("水源一级保护区", "Source zone, level I"),
     "zn.cat.ws.二级": ("水源二级保护区", "Source zone, level II"),

@@ -37,7 +37,15 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from qingshan.zones.errors import LayerRejected, ZoneError
-from qingshan.zones.layers import DIMENSIONS, LEVELS, UNIT_TYPES, LayerKind, Rule, rule_from_json
+from qingshan.zones.layers import (
+    DIMENSIONS,
+    LEVELS,
+    UNIT_TYPES,
+    LayerKind,
+    Rule,
+    prohibited_stages,
+    rule_from_json,
+)
 
 #: Zhejiang's extent [degrees]: 118°01′–123°10′ E, 27°02′–31°11′ N (浙江省人民政府 "浙江概况"),
 #: rounded outwards to 0.1° (islands and boundary survey tolerance)
@@ -130,6 +138,11 @@ def _feature(kind: LayerKind, n: int, geom_json: Any, props: dict[str, Any],
             problem("level", f"{level!r} is not one of {', '.join(LEVELS)}")
         if site_code is None:
             problem("site_code", "missing (the drinking-water source the zone protects)")
+    if kind is LayerKind.LOW_EMISSION:
+        try:
+            prohibited_stages(level)
+        except ValueError as exc:
+            problem("level", str(exc))
     region = _text(props, "region_code")
     if region is not None and not (len(region) == 6 and region.isdigit()):
         problem("region_code", f"{region!r} is not a 6-digit region code")

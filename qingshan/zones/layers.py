@@ -25,9 +25,27 @@ class LayerKind(StrEnum):
     RED_LINE = "red_line"
     WATER_SOURCE = "water_source"
     PARK = "park"
+    #: 禁止使用高排放非道路移动机械区域 (大气污染防治法 2018 第一百一十四条 [MC]: cities may
+    #: designate zones where high-emission non-road machinery is prohibited); ``level`` holds the
+    #: newest prohibited engine stage (GB 20891) — that stage and every older one are prohibited
+    LOW_EMISSION = "low_emission"
 
 
 UNIT_TYPES = ("优先保护", "重点管控", "一般管控")
+#: non-road diesel engine stages, oldest first (GB 20891-2007 China I, II; GB 20891-2014 China
+#: III, IV); a low-emission zone's ``level`` is one of the first three
+NONROAD_STAGES = ("国I", "国II", "国III", "国IV")
+
+
+def prohibited_stages(level: str | None) -> tuple[str, ...]:
+    """The engine stages a low-emission zone of ``level`` prohibits: ``level`` and older
+    (``"国II"`` → 国I, 国II); ValueError for a level that is not a stage before 国IV."""
+    if level not in NONROAD_STAGES[:-1]:
+        raise ValueError(f"{level!r} is not one of {', '.join(NONROAD_STAGES[:-1])} "
+                         "(the newest prohibited stage)")  # fmt: skip
+    return NONROAD_STAGES[: NONROAD_STAGES.index(level) + 1]
+
+
 LEVELS = ("一级", "二级", "准保护区")
 DIMENSIONS = ("空间布局约束", "污染物排放管控", "环境风险防控", "资源开发效率要求")
 

@@ -46,6 +46,7 @@ _ORDER = {
     LayerKind.WATER_SOURCE: 1,
     LayerKind.CONTROL_UNIT: 2,
     LayerKind.PARK: 3,
+    LayerKind.LOW_EMISSION: 4,
 }
 
 
