@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -37,6 +38,8 @@ from qingshan.targets.kpi import KpiRegistry, KpiValue, Period
 from qingshan.targets.ranking_service import air_days
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST
+from qingshan.vehicles.nonroad_kpis import vehicle_kpis
+from qingshan.vehicles.store import VehicleStore
 from qingshan.waste.ledger_service import waste_kpis
 from qingshan.waste.manifest_service import transfers_frame
 from qingshan.zones.parks_service import PLAN_TARGET, accepted_parks
@@ -312,6 +315,38 @@ class ParksAccepted:
                         f"累计 {n['cumulative']} 个")  # fmt: skip
 
 
+@dataclass(frozen=True)
+class VehicleKpi:
+    """A vehicle figure of :func:`qingshan.vehicles.nonroad_kpis.vehicle_kpis` over the period
+    (CST days), by province, city or county [%]: 国III diesel share of the diesel fleet, I/M
+    initial-test failure rate, heavy diesel goods vehicles with OBD data. Dashboard only — no
+    target of the 2021 plan names a vehicle figure. None without a denominator or a store."""
+
+    name: str
+    label: str
+    key: str
+    data_dir: Callable[[], Path] = lambda: get_settings().data_dir
+    unit: str = "%"
+
+    def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
+        cache = session.info.setdefault("platform.vehicle_kpis", {})
+        key = (region_code, period.start, period.end)
+        if key not in cache:
+            store = VehicleStore.in_data_dir(self.data_dir())
+            cache[key] = vehicle_kpis(store, region_code, period.start, period.end)
+        v, n, d = cache[key][self.key]
+        return None if v is None else KpiValue(v, self.unit, f"{n:,} / {d:,}")
+
+
+#: the vehicle KPIs (issue #21; plan items 18, 20 — no figure in the plan)
+VEHICLE_KPIS = (
+    VehicleKpi("vehicles.diesel_old_share", "tg.kpi.vehicles.diesel_old_share", "diesel_old_share"),
+    VehicleKpi("vehicles.im_initial_failure_rate", "tg.kpi.vehicles.im_initial_failure_rate",
+               "im_initial_failure_rate"),
+    VehicleKpi("vehicles.obd_coverage", "tg.kpi.vehicles.obd_coverage", "obd_coverage"),
+)  # fmt: skip
+
+
 def _store() -> ObservationStore:
     return ObservationStore(get_settings().observations_dir)
 
@@ -338,5 +373,6 @@ def kpi_registry(store: Callable[[], ObservationStore] = _store) -> KpiRegistry:
             AirPeriod("air.pm25_mean", "µg/m³", "tg.kpi.air.pm25_mean", "pm25_mean", store),
             *WASTE_KPIS,
             ParksAccepted(),
+            *VEHICLE_KPIS,
         ]
     )

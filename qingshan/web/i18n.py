@@ -2033,6 +2033,9 @@ _RAW |= {
         "新增危险废物利用处置能力",
         "New hazardous-waste utilisation and disposal capacity",
     ),
+    "tg.kpi.vehicles.diesel_old_share": ("国III柴油车占柴油车比例", "国III diesel vehicles among diesel vehicles"),
+    "tg.kpi.vehicles.im_initial_failure_rate": ("排放检验初检不合格率", "I/M initial-test failure rate"),
+    "tg.kpi.vehicles.obd_coverage": ("重型柴油货车远程监控覆盖率", "Heavy diesel trucks with OBD data"),
     "tg.kpi.zones.parks_accepted": (
         "污水零直排区省级验收通过（年度）",
         "Zero-direct-discharge parks accepted (in the year)",
