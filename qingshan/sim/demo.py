@@ -32,7 +32,7 @@ from qingshan.sim.demo_fences import seed_demo_fences
 from qingshan.sim.demo_indices import seed_demo_indices
 from qingshan.sim.demo_parks import seed_demo_parks
 from qingshan.sim.demo_targets import seed_demo_targets
-from qingshan.sim.demo_vehicles import seed_demo_vehicles
+from qingshan.sim.demo_vehicles import seed_demo_rs_obd, seed_demo_vehicles
 from qingshan.sim.demo_waste import WASTE_ACCOUNTS, seed_demo_waste
 from qingshan.sim.demo_water_forecast import seed_demo_water_forecasts
 from qingshan.sim.demo_zones import seed_demo_zones
@@ -201,6 +201,14 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
                                       n_vehicles=300_000 if scale == "full" else 5_000)  # fmt: skip
         if vehicles is not None:
             console.print(f"demo vehicles ({time.monotonic() - started:.1f} s): {vehicles}")
+        started = time.monotonic()
+        rs_obd = seed_demo_rs_obd(
+            VehicleStore.in_data_dir(settings.data_dir), now=_demo_now(engine), scale=scale
+        )
+        if rs_obd is not None:
+            console.print(
+                f"demo vehicle remote sensing and OBD ({time.monotonic() - started:.1f} s): {rs_obd}"
+            )
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(

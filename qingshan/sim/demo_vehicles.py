@@ -57,7 +57,14 @@ from qingshan.vehicles.stages import stages_for
 from qingshan.vehicles.store import VehicleStore
 from qingshan.vehicles.synth import MIN_DURATION_S
 
-__all__ = ["DemoFleet", "build_demo_fleet", "seed_demo_vehicles", "TRUTH_TABLE", "FRAUD_KINDS"]
+__all__ = [
+    "DemoFleet",
+    "build_demo_fleet",
+    "seed_demo_vehicles",
+    "seed_demo_rs_obd",
+    "TRUTH_TABLE",
+    "FRAUD_KINDS",
+]
 
 CST = "Asia/Shanghai"
 TRUTH_TABLE = "station_fraud_truth"
@@ -436,3 +443,95 @@ def seed_demo_vehicles(engine: Engine, store: VehicleStore, *, now: datetime, se
     return (f"{len(fleet.vehicles):,} vehicles, {len(fleet.stations)} stations, {len(t):,} I/M tests "
             f"(initial failure {1 - init['passed'].mean():.1%}), {len(fleet.truth)} planted fraud stations, "
             f"{n_machines:,} non-road machines (synthetic)")  # fmt: skip
+
+
+# -- remote sensing and OBD (session 8, helper V4) -------------------------------------------------
+RS_TRUTH_TABLE = "rs_high_emitter_truth"
+OBD_TRUTH_TABLE = "obd_truth"
+#: the demo's remote-sensing sites: real roads of the cities, synthetic sites (code, city letter,
+#: name, lon, lat — positions on the named road, rounded; no real site is implied)
+RS_SITES = (
+    ("RS330100A", "A", "杭州 石祥路（合成遥感点，synthetic）", 120.176, 30.335),
+    ("RS330100B", "A", "杭州 之江路（合成遥感点，synthetic）", 120.152, 30.213),
+    ("RS330200A", "B", "宁波 环城北路（合成遥感点，synthetic）", 121.560, 29.904),
+    ("RS330200B", "B", "宁波 北仑 新大路（合成遥感点，synthetic）", 121.845, 29.905),
+    ("RS330300A", "C", "温州 温州大道（合成遥感点，synthetic）", 120.699, 28.004),
+    ("RS330600A", "D", "绍兴 越东路（合成遥感点，synthetic）", 120.620, 30.005),
+    ("RS330400A", "F", "嘉兴 中环北路（合成遥感点，synthetic）", 120.760, 30.785),
+    ("RS330700A", "G", "金华 李渔路（合成遥感点，synthetic）", 119.650, 29.092),
+    ("RS331000A", "J", "台州 开发大道（合成遥感点，synthetic）", 121.420, 28.660),
+    ("RS330500A", "E", "湖州 二环东路（合成遥感点，synthetic）", 120.130, 30.880),
+)
+
+
+def seed_demo_rs_obd(store: VehicleStore, *, now: datetime, seed: int = 2021, scale: str = "full") -> str | None:  # fmt: skip
+    """Store the demo's remote-sensing sites (side table ``rs_sites``), a year of readings at them
+    and the last 30 CST days of a few hundred heavy diesel trucks' OBD samples, all from
+    :mod:`qingshan.vehicles.synth` with its planted high emitters (1.5 % of the plates) and SCR
+    failure / data-gap trucks (5 % each), their truth tables (``rs_high_emitter_truth``,
+    ``obd_truth``: kind, unit, synthetic). Plates and VINs are the demo fleet's (read from the
+    store), so a reading links to its vehicle. None when the sites exist already or the store
+    holds no fleet."""
+    from qingshan.vehicles.synth import synth_obd_stream, synth_rs_readings
+
+    if len(store.read_rs_sites()):
+        return None
+    fleet = store.query("SELECT vin, plate, fuel, category FROM vehicles WHERE fuel <> 'electric'")
+    if fleet.empty:
+        return None
+    full = scale == "full"
+    end = pd.Timestamp(now)
+    end = (end if end.tzinfo else end.tz_localize("UTC")).tz_convert(CST)
+    rng = np.random.default_rng(seed + 4)
+    sites = pd.DataFrame(
+        [(code, CITIES[c][0], name, lon, lat) for code, c, name, lon, lat in RS_SITES],
+        columns=["site_code", "region_code", "name", "lon", "lat"],
+    ).assign(synthetic=True)
+    n_plates = min(20_000 if full else 1_500, len(fleet) // 2)
+    rs = synth_rs_readings(seed, n_readings=300_000 if full else 20_000, n_plates=n_plates,
+                           n_sites=len(sites), start=str((end - pd.Timedelta(days=365)).date()), days=365,
+                           high_emitter_share=0.015)  # fmt: skip
+    readings = rs.readings
+    readings = readings[readings["at"] <= end.tz_convert("UTC")]
+    # synthetic plates → the fleet's: diesel plates (no CO measured) to diesel vehicles
+    per_plate = readings.groupby("plate")["co_pct"].count() == 0
+    is_diesel = (fleet["fuel"] == "diesel").to_numpy()
+    pools = {d: rng.permutation(fleet["plate"].to_numpy()[is_diesel == d]) for d in (True, False)}
+    plate_map: dict[str, str] = {}
+    for diesel in (True, False):
+        want = per_plate.index[per_plate.to_numpy() == diesel]
+        pool = pools[diesel]
+        if len(pool) < len(want):  # too few of that fuel: the rest from the other pool
+            pool = np.concatenate([pool, pools[not diesel][-(len(want) - len(pool)) :]])
+        plate_map.update(zip(want, pool[: len(want)], strict=True))
+    site_map = dict(zip(rs.sites["site_code"], sites["site_code"], strict=True))
+    readings = readings.assign(
+        plate=readings["plate"].map(plate_map),
+        site_code=readings["site_code"].map(site_map),
+        reading_id="RS" + readings["reading_id"].str[1:],
+        synthetic=True,
+    )
+    rs_truth = rs.truth.assign(unit=rs.truth["unit"].map(plate_map), synthetic=True)
+    rs_truth = rs_truth[rs_truth["unit"].isin(set(readings["plate"]))]
+
+    trucks = fleet.loc[(fleet["fuel"] == "diesel") & (fleet["category"] == "heavy_goods"), "vin"]
+    n_trucks = min(300 if full else 60, len(trucks))
+    obd = None
+    obd_truth = pd.DataFrame(columns=["kind", "unit", "synthetic"])
+    if n_trucks:
+        start = (end - pd.Timedelta(days=30)).date()
+        o = synth_obd_stream(seed, n_trucks=n_trucks, days=30, start=str(start), step_s=300,
+                             planted_share=0.05)  # fmt: skip
+        vin_map = dict(
+            zip(sorted(o.stream["vin"].unique()), rng.choice(trucks.to_numpy(), n_trucks, replace=False), strict=True)
+        )  # fmt: skip
+        obd = o.stream.assign(vin=o.stream["vin"].map(vin_map), synthetic=True)
+        obd = obd[obd["at"] <= end.tz_convert("UTC")]
+        obd_truth = o.truth.assign(unit=o.truth["unit"].map(vin_map), synthetic=True)
+    store.write_batch(rs_readings=readings, obd_stream=obd)
+    store.write_table(RS_TRUTH_TABLE, rs_truth.reset_index(drop=True))
+    store.write_table(OBD_TRUTH_TABLE, obd_truth.reset_index(drop=True))
+    store.write_rs_sites(sites)
+    return (f"{len(sites)} remote-sensing sites, {len(readings):,} readings of {readings['plate'].nunique():,} plates "
+            f"({len(rs_truth)} planted high emitters), {n_trucks} OBD trucks × 30 days = "
+            f"{0 if obd is None else len(obd):,} samples ({len(obd_truth)} planted SCR-failure / gap trucks) (synthetic)")  # fmt: skip

@@ -6,7 +6,10 @@ Layout::
     vehicles/
       vehicles/part-<batch>.parquet              one file per committed batch
       im_tests/month=YYYY-MM/part-<batch>.parquet   tests partitioned by the CST month of started_at
+      rs_readings/month=YYYY-MM/part-<batch>.parquet  remote-sensing readings by CST month of ``at``
+      obd_stream/day=YYYY-MM-DD/part-<batch>.parquet  OBD samples by CST day of ``at``
       _batches/<batch>.json                      the commit record: the files of one batch
+      tables/rs_sites.parquet                    the remote-sensing sites (a small registry)
 
 A batch is written all or nothing: every file goes to a ``.tmp-`` name and is fsynced, renamed
 into place, and only then is the batch's commit record written (itself temp + rename). Readers
@@ -25,13 +28,21 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from qingshan.vehicles.errors import VehicleError
 
-__all__ = ["VEHICLE_SCHEMA", "TEST_SCHEMA", "VehicleStore"]
+__all__ = [
+    "VEHICLE_SCHEMA",
+    "TEST_SCHEMA",
+    "RS_SCHEMA",
+    "OBD_SCHEMA",
+    "SITE_COLUMNS",
+    "VehicleStore",
+]
 
 VEHICLE_SCHEMA = pa.schema(
     [
@@ -70,6 +81,30 @@ TEST_SCHEMA = pa.schema(
         ("synthetic", pa.bool_()),
     ]
 )
+#: remote-sensing readings (contract ``rs_readings``); ``valid`` is computed on write by
+#: :func:`qingshan.vehicles.remote_sensing.validity`, never taken from the input
+_RS_VALUES = ("speed_kmh", "accel_ms2", "vsp_kwt", "co_pct", "hc_ppm", "no_ppm", "opacity_pct")
+RS_SCHEMA = pa.schema(
+    [
+        ("reading_id", pa.string()),
+        ("site_code", pa.string()),
+        ("plate", pa.string()),
+        ("at", _TS),
+        *[(c, pa.float64()) for c in _RS_VALUES],
+        ("valid", pa.bool_()),
+        ("wind_ms", pa.float64()),
+        ("synthetic", pa.bool_()),
+    ]
+)
+#: heavy diesel trucks' remote-monitoring samples (contract ``obd_stream``)
+_OBD_VALUES = ("nox_ppm", "scr_temp_c", "urea_level_pct", "urea_dosing", "speed_kmh", "lon", "lat")
+OBD_SCHEMA = pa.schema(
+    [("vin", pa.string()), ("at", _TS), *[(c, pa.float64()) for c in _OBD_VALUES],
+     ("synthetic", pa.bool_())]
+)  # fmt: skip
+#: the remote-sensing sites registry (side table ``rs_sites``)
+SITE_COLUMNS = ("site_code", "name", "region_code", "lon", "lat", "synthetic")
+_DATASETS = {"im_tests": "month", "rs_readings": "month", "obd_stream": "day"}
 _CST = "Asia/Shanghai"
 
 
@@ -77,7 +112,7 @@ def _table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     frame = frame.copy()
     for name in schema.names:
         if name not in frame:
-            if name in _MEASURED:
+            if name in _MEASURED or name in _RS_VALUES:
                 frame[name] = float("nan")
             elif name == "synthetic":
                 frame[name] = False
@@ -109,12 +144,18 @@ class VehicleStore:
 
     # -- writing ---------------------------------------------------------------------------
     def write_batch(
-        self, *, vehicles: pd.DataFrame | None = None, tests: pd.DataFrame | None = None
+        self,
+        *,
+        vehicles: pd.DataFrame | None = None,
+        tests: pd.DataFrame | None = None,
+        rs_readings: pd.DataFrame | None = None,
+        obd_stream: pd.DataFrame | None = None,
     ) -> str:
-        """Store vehicles and / or tests as one batch (all or nothing); return the batch id.
+        """Store vehicles, tests, remote-sensing readings and / or OBD samples as one batch (all
+        or nothing); return the batch id.
 
         The frames must already be validated (the importer does that); this only checks that
-        they fit the schemas.
+        they fit the schemas. Remote-sensing ``valid`` is computed here from the validity rules.
         """
         batch = uuid.uuid4().hex
         parts: list[tuple[pa.Table, Path]] = []
@@ -133,8 +174,27 @@ class VehicleStore:
                 sub = table.filter(pa.array((month == m).to_numpy()))
                 sub = sub.sort_by([("station_code", "ascending"), ("started_at", "ascending")])
                 parts.append((sub, self.root / "im_tests" / f"month={m}" / f"part-{batch}.parquet"))
+        if rs_readings is not None and len(rs_readings):
+            from qingshan.vehicles.remote_sensing import validity
+
+            for c in ("reading_id", "plate", "at", "site_code"):
+                if c in rs_readings and rs_readings[c].isna().any():
+                    raise VehicleError(f"rs_readings: a reading without {c}", field=c)
+            try:
+                rs = rs_readings.assign(valid=validity(rs_readings))
+            except ValueError as exc:
+                raise VehicleError(str(exc), field="rs_readings") from exc
+            parts.extend(
+                self._partitioned(rs, RS_SCHEMA, "rs_readings", "%Y-%m", batch, "site_code")
+            )
+        if obd_stream is not None and len(obd_stream):
+            if obd_stream["vin"].isna().any() if "vin" in obd_stream else False:
+                raise VehicleError("obd_stream: a sample without vin", field="vin")
+            parts.extend(
+                self._partitioned(obd_stream, OBD_SCHEMA, "obd_stream", "%Y-%m-%d", batch, "vin")
+            )
         if not parts:
-            raise VehicleError("nothing to store: both frames are empty", field="rows")
+            raise VehicleError("nothing to store: every frame is empty", field="rows")
         temps: list[tuple[Path, Path]] = []
         try:
             for table, final in parts:
@@ -164,6 +224,25 @@ class VehicleStore:
                     p.unlink(missing_ok=True)
             raise
         return batch
+
+    def _partitioned(
+        self, frame: pd.DataFrame, schema: pa.Schema, dataset: str, fmt: str, batch: str, key: str
+    ) -> list[tuple[pa.Table, Path]]:
+        """``frame`` as one table per CST month / day of ``at`` (sorted by ``key``, ``at``)."""
+        table = _table(frame, schema)
+        if "at" not in frame or frame["at"].isna().any():
+            raise VehicleError(f"{dataset}: a row without its time 'at'", field="at")
+        part = _DATASETS[dataset]
+        local = pd.DatetimeIndex(pd.to_datetime(frame["at"], utc=True)).tz_convert(_CST)
+        unit = "datetime64[M]" if part == "month" else "datetime64[D]"
+        codes = local.tz_localize(None).to_numpy().astype(unit).astype(np.int64)
+        out = []
+        for code in np.unique(codes):
+            m = pd.Timestamp(np.datetime64(int(code), unit[11])).strftime(fmt)
+            sub = table.filter(pa.array(codes == code))
+            sub = sub.sort_by([(key, "ascending"), ("at", "ascending")])
+            out.append((sub, self.root / dataset / f"{part}={m}" / f"part-{batch}.parquet"))
+        return out
 
     def discard_uncommitted(self) -> list[Path]:
         """Remove the files of batches that never got their commit record; return them."""
@@ -221,15 +300,38 @@ class VehicleStore:
             if f.startswith("im_tests/") and (wanted is None or f.split("/")[1] in wanted)
         ]
 
+    def dataset_files(self, dataset: str, labels: Iterable[str] | None = None) -> list[Path]:
+        """The committed files of ``rs_readings`` (labels: ``YYYY-MM`` months) or ``obd_stream``
+        (labels: ``YYYY-MM-DD`` days), optionally only those partitions."""
+        if dataset not in _DATASETS:
+            raise VehicleError(f"no dataset {dataset!r}", field="dataset")
+        part = _DATASETS[dataset]
+        wanted = None if labels is None else {f"{part}={x}" for x in labels}
+        return [
+            self.root / f
+            for f in self._files()
+            if f.startswith(f"{dataset}/") and (wanted is None or f.split("/")[1] in wanted)
+        ]
+
     def query(
-        self, sql: str, *, months: Iterable[str] | None = None, params: Sequence[object] = ()
+        self,
+        sql: str,
+        *,
+        months: Iterable[str] | None = None,
+        params: Sequence[object] = (),
+        rs_months: Iterable[str] | None = None,
+        obd_days: Iterable[str] | None = None,
     ) -> pd.DataFrame:
-        """Run ``sql`` in DuckDB with views ``vehicles`` and ``im_tests`` over the committed files."""
+        """Run ``sql`` in DuckDB with views ``vehicles``, ``im_tests``, ``rs_readings`` and
+        ``obd_stream`` over the committed files (``months`` / ``rs_months`` / ``obd_days`` limit
+        the partitions read)."""
         con = duckdb.connect()
         try:
             for name, files, schema in (
                 ("vehicles", self.vehicle_files(), VEHICLE_SCHEMA),
                 ("im_tests", self.test_files(months), TEST_SCHEMA),
+                ("rs_readings", self.dataset_files("rs_readings", rs_months), RS_SCHEMA),
+                ("obd_stream", self.dataset_files("obd_stream", obd_days), OBD_SCHEMA),
             ):
                 if files:
                     listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
@@ -248,6 +350,46 @@ class VehicleStore:
 
     def read_tests(self, months: Iterable[str] | None = None) -> pd.DataFrame:
         return self._typed(self.query("SELECT * FROM im_tests", months=months), TEST_SCHEMA)
+
+    def read_rs(self, months: Iterable[str] | None = None) -> pd.DataFrame:
+        """Remote-sensing readings (optionally of the given CST ``YYYY-MM`` months)."""
+        return self._typed(self.query("SELECT * FROM rs_readings", rs_months=months), RS_SCHEMA)
+
+    def read_obd(self, days: Iterable[str] | None = None) -> pd.DataFrame:
+        """OBD samples (optionally of the given CST ``YYYY-MM-DD`` days)."""
+        return self._typed(self.query("SELECT * FROM obd_stream", obd_days=days), OBD_SCHEMA)
+
+    def write_rs_sites(self, sites: pd.DataFrame) -> Path:
+        """Replace the remote-sensing sites registry (site_code, name, region_code, lon, lat,
+        synthetic); a missing column, a repeated code or a position outside lon/lat ranges is
+        refused by name, and nothing is written."""
+        missing = [c for c in SITE_COLUMNS if c not in sites.columns and c != "synthetic"]
+        if missing:
+            raise VehicleError(f"rs sites lack column(s): {', '.join(missing)}", field=missing[0])
+        s = sites.assign(synthetic=sites.get("synthetic", False))[list(SITE_COLUMNS)].copy()
+        dup = s["site_code"][s["site_code"].duplicated()]
+        if len(dup):
+            raise VehicleError(f"rs site {dup.iloc[0]!r} listed twice", field="site_code")
+        lon, lat = (
+            pd.to_numeric(s["lon"], errors="coerce"),
+            pd.to_numeric(s["lat"], errors="coerce"),
+        )
+        bad = s["site_code"][~(lon.between(-180, 180) & lat.between(-90, 90))]
+        if len(bad):
+            raise VehicleError(
+                f"rs site {bad.iloc[0]!r}: lon/lat missing or out of range", field="lon"
+            )
+        s["lon"], s["lat"] = lon.astype(float), lat.astype(float)
+        for c in ("site_code", "name", "region_code"):
+            s[c] = s[c].astype(str)
+        s["synthetic"] = s["synthetic"].astype(bool)
+        return self.write_table("rs_sites", s)
+
+    def read_rs_sites(self) -> pd.DataFrame:
+        """The remote-sensing sites; an empty frame when none are registered."""
+        if not (self.root / "tables" / "rs_sites.parquet").exists():
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in SITE_COLUMNS})
+        return self.read_table("rs_sites")
 
     @staticmethod
     def _typed(frame: pd.DataFrame, schema: pa.Schema) -> pd.DataFrame:
