@@ -102,6 +102,7 @@ from qingshan.targets import ranking_api, ranking_web
 from qingshan.targets import web as targets_web
 from qingshan.targets.kpi import KpiRegistry
 from qingshan.timeseries.store import ObservationStore
+from qingshan.vehicles import nonroad_web as vehicles_nonroad_web
 from qingshan.waste import api as waste_api
 from qingshan.waste import ledger_api as waste_ledger_api
 from qingshan.waste import manifest_web as waste_manifest_web
@@ -185,6 +186,7 @@ PAGES: tuple[APIRouter, ...] = (
     zones_web.router,
     zones_fences_web.router,
     zones_parks_web.router,
+    vehicles_nonroad_web.router,
     zones_sweep_web.router,
 )
 
