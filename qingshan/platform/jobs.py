@@ -25,6 +25,7 @@ from qingshan.platform.zones_links import ENTERPRISE_LOCATIONS
 from qingshan.qc.jobs import run_qc
 from qingshan.targets.jobs import run_reminders
 from qingshan.targets.ranking_jobs import run_ranking_rollups
+from qingshan.vehicles.jobs import run_vehicles_screening
 from qingshan.waste.jobs import run_waste_balance
 from qingshan.zones.fences_jobs import run_fences
 from qingshan.zones.jobs import run_zones_sweep
@@ -57,6 +58,12 @@ def zones_sweep(ctx: JobContext) -> str:
     return run_zones_sweep(ctx, CASES_SINK, ENTERPRISE_LOCATIONS)
 
 
+def vehicles_screening(ctx: JobContext) -> str:
+    """The ``vehicles-screening`` job with the cases' sink: repeat high emitters, suspicious I/M
+    stations and OBD trucks open cases."""
+    return run_vehicles_screening(ctx, CASES_SINK)
+
+
 JOBS = Jobs(
     Job("rollups", rollups, every(minutes=10), "hour → day → month means with coverage (GB 3095-2012 §8.2 Table 4)"),
     Job("compact", compact, every(minutes=30), "rewrite observation partitions of many small files into one sorted file"),
@@ -72,4 +79,5 @@ JOBS = Jobs(
     Job("indices", run_indices, every(minutes=10), "AQI (HJ 633) of every air station by hour and day, water class (GB 3838-2002) of every section sample, each city's monthly CWQI, stored as derived series after the roll-ups"),
     Job("zones-fences", zones_fences, every(minutes=10), "电子围栏: fences around every water section and drinking-water source (redrawn when a site moves), outlets, cases and complaints located inside → alerts on the section's page; an outlet inside a source's fence → case"),
     Job("zones-sweep", zones_sweep, cron("30 2 * * *"), "企业空间排查: at 02:30 CST, every archived enterprise's location against the red lines and 一级 drinking-water source zones in force; each enterprise inside → one case per feature (a re-run opens none twice)"),
+    Job("vehicles-screening", vehicles_screening, cron("30 3 * * *"), "机动车排气筛查: at 03:30 CST, the remote-sensing repeat rule over the last 6 natural months of readings, the five I/M station-fraud checks over last month's tests, SCR failure and data gaps over the last 30 days of truck OBD → cases (机动车排气; a re-run opens none twice)"),
 )  # fmt: skip

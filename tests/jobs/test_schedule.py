@@ -131,6 +131,7 @@ def test_the_registry_keeps_the_intervals():
         "indices": Every(timedelta(minutes=10)),
         "zones-fences": Every(timedelta(minutes=10)),
         "zones-sweep": Cron("30 2 * * *"),
+        "vehicles-screening": Cron("30 3 * * *"),
     }
 
 
