@@ -30,6 +30,7 @@ from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.demo_fences import seed_demo_fences
 from qingshan.sim.demo_indices import seed_demo_indices
+from qingshan.sim.demo_nonroad import seed_demo_nonroad
 from qingshan.sim.demo_parks import seed_demo_parks
 from qingshan.sim.demo_targets import seed_demo_targets
 from qingshan.sim.demo_vehicles import seed_demo_rs_obd, seed_demo_vehicles
@@ -201,6 +202,12 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
                                       n_vehicles=300_000 if scale == "full" else 5_000)  # fmt: skip
         if vehicles is not None:
             console.print(f"demo vehicles ({time.monotonic() - started:.1f} s): {vehicles}")
+        started = time.monotonic()
+        nonroad = seed_demo_nonroad(engine, now=_demo_now(engine))
+        if nonroad is not None:
+            console.print(
+                f"demo non-road machinery zones ({time.monotonic() - started:.1f} s): {nonroad}"
+            )
         started = time.monotonic()
         rs_obd = seed_demo_rs_obd(
             VehicleStore.in_data_dir(settings.data_dir), now=_demo_now(engine), scale=scale
