@@ -102,7 +102,9 @@ from qingshan.targets import ranking_api, ranking_web
 from qingshan.targets import web as targets_web
 from qingshan.targets.kpi import KpiRegistry
 from qingshan.timeseries.store import ObservationStore
+from qingshan.vehicles import api as vehicles_api
 from qingshan.vehicles import nonroad_web as vehicles_nonroad_web
+from qingshan.vehicles import web as vehicles_web
 from qingshan.waste import api as waste_api
 from qingshan.waste import ledger_api as waste_ledger_api
 from qingshan.waste import manifest_web as waste_manifest_web
@@ -156,6 +158,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     waste_ledger_api.router,
     zones_api.router,
     zones_fences_api.router,
+    vehicles_api.router,
 )
 
 #: dashboard page routers
@@ -188,6 +191,7 @@ PAGES: tuple[APIRouter, ...] = (
     zones_parks_web.router,
     vehicles_nonroad_web.router,
     zones_sweep_web.router,
+    vehicles_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
@@ -210,6 +214,8 @@ NAV: tuple[NavGroup, ...] = (
         NavItem("/waste", "nav.waste", ("/waste",), login=True, prefixes=("/waste/",),
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),
         NavItem("/zones/layers", "nav.zones", ("/zones",), login=True, prefixes=("/zones/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
+        NavItem("/vehicles", "nav.vehicles", ("/vehicles",), login=True, prefixes=("/vehicles/",),
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
     )),
     NavGroup("nav.g.governance", (  # 闭环督办
