@@ -29,6 +29,7 @@ from qingshan.vehicles.nonroad import (
     parse_machine,
     parse_machine_rows,
 )
+from qingshan.zones.layers import LayerKind
 from qingshan.zones.service import zone_index
 
 __all__ = ["REGISTRARS", "register_machine", "import_machines", "list_machines", "count_by",
@@ -139,7 +140,7 @@ def count_by(session: Session, scope: Scope, column: str) -> dict[str, int]:
 def check_lez(session: Session, scope: Scope, on: date) -> list[LezHit]:
     """The registered machines (within the scope) of a prohibited stage whose site lies in a
     low-emission zone in force on ``on``."""
-    index = zone_index(session, scope, on)
+    index = zone_index(session, scope, on, kind=LayerKind.LOW_EMISSION)
     q = select(NonRoadMachine.code, NonRoadMachine.engine_stage, NonRoadMachine.region_code,
                NonRoadMachine.owner, NonRoadMachine.site, NonRoadMachine.lon, NonRoadMachine.lat
                ).where(scope.where(NonRoadMachine.region_code), NonRoadMachine.lon.is_not(None))  # fmt: skip

@@ -178,14 +178,17 @@ def _to_feature(row: ZoneFeatureRow, layer: ZoneLayer) -> ZoneFeature:
 
 def zone_index(session: Session, scope: Scope, on: date,
                bbox: tuple[float, float, float, float] | None = None, *,
-               site: BaseGeometry | None = None) -> ZoneIndex:  # fmt: skip
+               site: BaseGeometry | None = None, kind: LayerKind | None = None) -> ZoneIndex:  # fmt: skip
     """The features of the layers the scope reads that are in force on ``on`` (layer and
     feature validity), optionally only those whose bounding box meets ``bbox``, or those
-    ``site`` intersects where PostGIS is there (:mod:`qingshan.zones.postgis`; else its bbox)."""
+    ``site`` intersects where PostGIS is there (:mod:`qingshan.zones.postgis`; else its bbox),
+    optionally only the layers of one ``kind``."""
     q = (select(ZoneFeatureRow, ZoneLayer).join(ZoneLayer, ZoneFeatureRow.layer_id == ZoneLayer.id)
          .where(_visible(scope), _valid_on(on),
                 or_(ZoneFeatureRow.valid_from.is_(None), ZoneFeatureRow.valid_from <= on),
                 or_(ZoneFeatureRow.valid_to.is_(None), ZoneFeatureRow.valid_to >= on)))  # fmt: skip
+    if kind is not None:
+        q = q.where(ZoneLayer.kind == kind.value)
     if site is not None and postgis.enabled(session):
         q = q.where(postgis.intersects(site))
     elif (box := site.bounds if site is not None else bbox) is not None:
