@@ -71,6 +71,7 @@ RULE_CHECKED = (
     "/waste/plans/{enterprise_id}/{year}", "/waste/declarations", "/waste/storage",
     "/waste/storage/{lot_id}/out", "/waste/approvals",
     "/zones/siting-check",  # a site inside Zhejiang, a closed valid ring, a GB/T 4754 code
+    "/vehicles/v/{vin}",  # a VIN's check digit and letters; the 422 names the position
 )  # fmt: skip
 
 
