@@ -68,24 +68,24 @@ def seed_demo_nonroad(engine: Engine, *, now: datetime, seed: int = 2021) -> str
         inside_old: dict[str, int] = {}
         inside_new: set[str] = set()
         for i, m in enumerate(machines):
-            city = CITIES.get(m.region_code[:4] + "00")
-            if city is None or m.lon is not None:
+            home = CITIES.get(m.region_code[:4] + "00")
+            if home is None or m.lon is not None:
                 continue
             old = m.engine_stage in ("国I", "国II")
-            if old and inside_old.get(city.code, 0) < PLANTED_PER_CITY:
-                inside_old[city.code] = inside_old.get(city.code, 0) + 1
+            if old and inside_old.get(home.code, 0) < PLANTED_PER_CITY:
+                inside_old[home.code] = inside_old.get(home.code, 0) + 1
                 planted += 1
                 dx, dy = rng.uniform(-0.8, 0.8, 2) * HALF_DEG
-            elif not old and city.code not in inside_new:
-                inside_new.add(city.code)
+            elif not old and home.code not in inside_new:
+                inside_new.add(home.code)
                 dx, dy = rng.uniform(-0.8, 0.8, 2) * HALF_DEG
             else:
                 while True:  # outside the square, within the city's spread
-                    dx, dy = rng.uniform(-1, 1, 2) * city.spread
+                    dx, dy = rng.uniform(-1, 1, 2) * home.spread
                     if max(abs(dx), abs(dy)) > HALF_DEG * 1.05:
                         break
-            m.lon, m.lat = round(city.lon + float(dx), 6), round(city.lat + float(dy), 6)
-            m.site = f"{city.name}合成工地{i % 97:02d}（synthetic）"
+            m.lon, m.lat = round(home.lon + float(dx), 6), round(home.lat + float(dy), 6)
+            m.site = f"{home.name}合成工地{i % 97:02d}（synthetic）"
     with session_scope(engine) as session:
         sink = CasesSink(actor="demo", registered_at=lambda r: r.occurred_at)
         cases = open_lez_cases(session, SCOPE, sink, on=now.date(), found_at=now)
