@@ -16,10 +16,12 @@
 
   var COLOURS = {
     "red_line": "#c62828", "ws.一级": "#0d47a1", "ws.二级": "#1e88e5", "ws.准保护区": "#90caf9",
-    "cu.优先保护": "#2e7d32", "cu.重点管控": "#ef6c00", "cu.一般管控": "#c0ca33", "park": "#7b1fa2"
+    "cu.优先保护": "#2e7d32", "cu.重点管控": "#ef6c00", "cu.一般管控": "#c0ca33", "park": "#7b1fa2",
+    "low_emission": "#6d4c41"
   };
   var KIND_COLOURS = { "red_line": COLOURS.red_line, "water_source": COLOURS["ws.二级"],
-    "control_unit": COLOURS["cu.重点管控"], "park": COLOURS.park };
+    "control_unit": COLOURS["cu.重点管控"], "park": COLOURS.park,
+    "low_emission": COLOURS.low_emission };
   function category(kind, p) {
     if (kind === "water_source") { return "ws." + p.level; }
     if (kind === "control_unit") { return "cu." + p.unit_type; }
