@@ -104,6 +104,8 @@ from qingshan.targets.kpi import KpiRegistry
 from qingshan.timeseries.store import ObservationStore
 from qingshan.vehicles import api as vehicles_api
 from qingshan.vehicles import nonroad_web as vehicles_nonroad_web
+from qingshan.vehicles import obd_web as vehicles_obd_web
+from qingshan.vehicles import rs_web as vehicles_rs_web
 from qingshan.vehicles import web as vehicles_web
 from qingshan.waste import api as waste_api
 from qingshan.waste import ledger_api as waste_ledger_api
@@ -192,6 +194,8 @@ PAGES: tuple[APIRouter, ...] = (
     vehicles_nonroad_web.router,
     zones_sweep_web.router,
     vehicles_web.router,
+    vehicles_rs_web.router,
+    vehicles_obd_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
