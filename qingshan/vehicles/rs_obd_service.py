@@ -65,7 +65,7 @@ class OBDView:
 
 
 def _cst(x: object) -> str:
-    return pd.Timestamp(x).tz_convert(CST).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
+    return pd.Timestamp(x).tz_convert(CST).strftime("%Y-%m-%d %H:%M")
 
 
 def _months(now: datetime, n: int) -> list[str]:

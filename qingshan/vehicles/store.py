@@ -238,7 +238,7 @@ class VehicleStore:
         codes = local.tz_localize(None).to_numpy().astype(unit).astype(np.int64)
         out = []
         for code in np.unique(codes):
-            m = pd.Timestamp(np.datetime64(int(code), unit[11])).strftime(fmt)
+            m = pd.Timestamp(np.array([code]).astype(unit)[0]).strftime(fmt)
             sub = table.filter(pa.array(codes == code))
             sub = sub.sort_by([(key, "ascending"), ("at", "ascending")])
             out.append((sub, self.root / dataset / f"{part}={m}" / f"part-{batch}.parquet"))
