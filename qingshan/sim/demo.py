@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -40,7 +40,8 @@ from qingshan.sim.demo_zones import seed_demo_zones
 from qingshan.sim.loader import DemoSummary, build_demo
 from qingshan.sim.previous_year import seed_demo_ranking
 from qingshan.timeseries.store import ObservationStore
-from qingshan.timeutil import utcnow
+from qingshan.timeutil import as_utc, utcnow
+from qingshan.vehicles.jobs import run_screening
 from qingshan.vehicles.store import VehicleStore
 from qingshan.zones.fences import FenceEvents, FenceSites
 from qingshan.zones.links import EnterpriseLocations
@@ -215,6 +216,13 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
         if rs_obd is not None:
             console.print(
                 f"demo vehicle remote sensing and OBD ({time.monotonic() - started:.1f} s): {rs_obd}"
+            )
+            started = time.monotonic()
+            with acting_as("demo"), session_scope(engine) as session:
+                run = run_screening(session, CASES_SINK, VehicleStore.in_data_dir(settings.data_dir),
+                                    now=min(as_utc(_demo_now(engine), naive_is=UTC), utcnow()))  # fmt: skip
+            console.print(
+                f"demo vehicles-screening ({time.monotonic() - started:.1f} s): {run.summary()}"
             )
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
