@@ -61,7 +61,7 @@ def overview(user: Officer, session: SessionDep, scope: ScopeDep, settings: Sett
     return OverviewOut(
         region_code=ov.region_code, period=ov.period, months=ov.months, vehicles=ov.vehicles, tests=ov.tests,
         initial=ov.initial, initial_failed=ov.initial_failed, fail_rate=ov.fail_rate, fleet=fleet,
-        by_month=ov.by_month, by_method=ov.by_method, by_fuel=ov.by_fuel, top_stations=ov.top_stations,  # type: ignore[arg-type]
+        by_month=ov.by_month, by_method=ov.by_method, by_fuel=ov.by_fuel, top_stations=ov.top_stations,
     )  # fmt: skip
 
 
@@ -121,7 +121,9 @@ def vehicle(
     position."""
     v = rs.vehicle_view(get_store(settings.data_dir), session, scope, vin)
     tests = [{**t, "station_name": v.stations.get(t["station_code"], "")} for t in v.tests]
-    return VehicleOut.model_validate({**v.vehicle, "tests": tests})
+    return VehicleOut.model_validate(
+        {**v.vehicle, "tests": tests, "rs": v.rs, "rs_total": v.rs_total, "obd": v.obd}
+    )
 
 
 @router.get("/tests", responses=FILE_RESPONSES, response_class=Response)

@@ -59,6 +59,8 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^\d{4}$")
 #: evidence rows shown per check on a station's page
 EVIDENCE_ROWS = 50
+#: remote-sensing readings shown on a vehicle's page (the latest)
+RS_ROWS = 50
 #: stations in the overview's busiest list
 TOP_STATIONS = 10
 
@@ -285,7 +287,7 @@ def station_ranking(store: VehicleStore, session: Session, scope: Scope, *, peri
         for name in CHECKS:
             sc = results[name].scores
             hit = sc[sc["station_code"] == code]
-            row[name] = round(float(hit["score"].iloc[0]), 4) if len(hit) else None
+            row[name] = round(float(hit["score"].iloc[0]), 4) + 0.0 if len(hit) else None
             row[f"{name}_hits"] = int(hit["hits"].iloc[0]) if len(hit) else 0
             row[f"{name}_flagged"] = bool(hit["flagged"].iloc[0]) if len(hit) else False
             flagged += row[f"{name}_flagged"]
@@ -363,7 +365,7 @@ def station_view(store: VehicleStore, session: Session, scope: Scope, code: str,
         ev = r.evidence[r.evidence["station_code"] == code].drop(columns="station_code")
         checks.append({
             "check": name, "rule": r.rule,
-            "score": round(float(sc["score"].iloc[0]), 4) if len(sc) else None,
+            "score": round(float(sc["score"].iloc[0]), 4) + 0.0 if len(sc) else None,
             "hits": int(sc["hits"].iloc[0]) if len(sc) else 0, "n": int(sc["n"].iloc[0]) if len(sc) else 0,
             "flagged": bool(sc["flagged"].iloc[0]) if len(sc) else False, "evidence_total": len(ev),
             "columns": list(ev.columns),
@@ -392,10 +394,14 @@ class VehicleView:
     """A vehicle's identity and its tests, each with the limits it was judged against."""
 
     vehicle: dict[str, Any]
-    tests: list[
-        dict[str, Any]
-    ]  # test fields + items: [column, value, limit_max, limit_min, unit, within, confidence]
+    #: test fields and ``items``: column, value, max / min, unit, within, confidence
+    tests: list[dict[str, Any]]
     stations: dict[str, str]  # station_code → name
+    #: the latest remote-sensing readings of its plate (:data:`RS_ROWS`) and how many there are
+    rs: list[dict[str, Any]] = field(default_factory=list)
+    rs_total: int = 0
+    #: OBD samples, first / last (CST), mean NOx and urea level; None without OBD data
+    obd: dict[str, Any] | None = None
 
 
 def _vin(vin: str) -> str:
@@ -461,7 +467,26 @@ def vehicle_view(store: VehicleStore, session: Session, scope: Scope, vin: str) 
     codes = {t["station_code"] for t in out}
     names = {s.station_code: s.name for s in session.scalars(
         select(VehicleStation).where(VehicleStation.station_code.in_(codes)))} if codes else {}  # fmt: skip
-    return VehicleView(vehicle, out, names)
+    rs_rows = store.query(
+        "SELECT reading_id, site_code, \"at\", speed_kmh, vsp_kwt, co_pct, hc_ppm, no_ppm, opacity_pct, valid, "
+        "count(*) OVER () AS total FROM rs_readings WHERE plate = ? ORDER BY \"at\" DESC LIMIT ?",
+        params=[vehicle["plate"], RS_ROWS],
+    )  # fmt: skip
+    rs = [{k: _cell(x) for k, x in r.items() if k != "total"} for r in rs_rows.to_dict("records")]
+    for r, at in zip(rs, pd.to_datetime(rs_rows["at"], utc=True), strict=True):
+        r["at"] = _cell(at)
+    obd = store.query(
+        'SELECT count(*) AS samples, min("at") AS first, max("at") AS last, avg(nox_ppm) AS nox_ppm, '
+        "avg(urea_level_pct) AS urea_level_pct FROM obd_stream WHERE vin = ?",
+        params=[v],
+    ).iloc[0]
+    obd_out = None
+    if int(obd["samples"]):
+        obd_out = {"samples": int(obd["samples"]), "first": _cell(pd.to_datetime(obd["first"], utc=True)),
+                   "last": _cell(pd.to_datetime(obd["last"], utc=True)), "nox_ppm": _cell(float(obd["nox_ppm"])),
+                   "urea_level_pct": _cell(float(obd["urea_level_pct"]))}  # fmt: skip
+    total = int(rs_rows["total"].iloc[0]) if len(rs_rows) else 0
+    return VehicleView(vehicle, out, names, rs=rs, rs_total=total, obd=obd_out)
 
 
 def month_tests(store: VehicleStore, session: Session, scope: Scope, month: str) -> pd.DataFrame:

@@ -174,6 +174,31 @@ class TestOut(BaseModel):
     items: list[Item]
 
 
+class RSReading(BaseModel):
+    """One roadside remote-sensing reading of the vehicle's plate (CST time)."""
+
+    reading_id: str
+    site_code: str
+    at: str
+    speed_kmh: float | None
+    vsp_kwt: float | None
+    co_pct: float | None
+    hc_ppm: float | None
+    no_ppm: float | None
+    opacity_pct: float | None
+    valid: bool
+
+
+class OBDSummary(BaseModel):
+    """The vehicle's OBD remote-monitoring samples: how many, first and last (CST), means."""
+
+    samples: int
+    first: str
+    last: str
+    nox_ppm: float | None
+    urea_level_pct: float | None
+
+
 class VehicleOut(BaseModel):
     vin: str
     plate: str
@@ -186,3 +211,6 @@ class VehicleOut(BaseModel):
     owner_type: str
     synthetic: bool
     tests: list[TestOut]
+    rs: list[RSReading] = Field(description="the latest 50 remote-sensing readings of its plate")
+    rs_total: int
+    obd: OBDSummary | None

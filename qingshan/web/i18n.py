@@ -3447,6 +3447,19 @@ _RAW |= {
     "vh.v.value": ("实测值", "Measured"),
     "vh.v.limit": ("限值", "Limit"),
     "vh.v.confidence": ("限值可信度", "Limit confidence"),
+    "vh.v.obd": ("重型柴油车远程排放监控（OBD）", "OBD remote monitoring"),
+    "vh.v.obd.samples": ("数据条数", "Samples"),
+    "vh.v.obd.nox": ("NOx 均值（下游传感器）", "Mean NOx (downstream sensor)"),
+    "vh.v.obd.urea": ("尿素液位均值", "Mean urea level"),
+    "vh.v.obd.link": ("查看 OBD 车队监控", "See the OBD fleet page"),
+    "vh.v.rs": ("遥感监测记录", "Remote-sensing readings"),
+    "vh.v.rs.site": ("遥感点位", "Site"),
+    "vh.v.rs.speed": ("车速 km/h", "Speed km/h"),
+    "vh.v.rs.opacity": ("不透光度 %", "Opacity %"),
+    "vh.v.rs.valid": ("有效", "Valid"),
+    "vh.yes": ("是", "yes"),
+    "vh.no": ("否", "no"),
+    "vh.stage.none.short": ("无阶段", "None"),
 }
 
 

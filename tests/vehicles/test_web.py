@@ -17,7 +17,7 @@ from qingshan.accounts.service import create_user
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.platform.app import create_app
-from qingshan.sim.demo_vehicles import seed_demo_vehicles
+from qingshan.sim.demo_vehicles import seed_demo_rs_obd, seed_demo_vehicles
 from qingshan.timeutil import utcnow
 from qingshan.vehicles import fraud
 from qingshan.vehicles.identity import vin_check_digit
@@ -140,6 +140,25 @@ def test_vehicle_history_scope_and_bad_vin(client):
     r = client.get(f"/api/v1/vehicles/v/{vin[:4]}I{vin[5:]}")
     assert r.status_code == 422 and "position 5" in r.text
     assert client.get(f"/vehicles/v/{vin[:16]}").status_code == 422
+
+
+def test_vehicle_page_shows_its_remote_sensing_and_obd(client):
+    store = client.store
+    seed_demo_rs_obd(store, now=utcnow() - timedelta(days=1), scale="small")
+    _as(client, "zj")
+    rs = store.read_rs()
+    plate = rs["plate"].value_counts().index[0]
+    vin = store.query("SELECT vin FROM vehicles WHERE plate = ?", params=[plate])["vin"].iloc[0]
+    body = client.get(f"/api/v1/vehicles/v/{vin}").json()
+    mine = rs[rs["plate"] == plate]
+    assert body["rs_total"] == len(mine) and len(body["rs"]) == min(50, len(mine))
+    assert body["rs"][0]["reading_id"] == mine.sort_values("at")["reading_id"].iloc[-1]
+    obd = store.read_obd()
+    truck = obd["vin"].iloc[0]
+    got = client.get(f"/api/v1/vehicles/v/{truck}").json()["obd"]
+    assert got["samples"] == int((obd["vin"] == truck).sum())
+    page = client.get(f"/vehicles/v/{truck}")
+    assert page.status_code == 200 and 'id="qs-vh-obd"' in page.text
 
 
 def test_exports_and_access(client):
