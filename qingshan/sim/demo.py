@@ -194,11 +194,6 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
                 f"demo zero-discharge parks ({time.monotonic() - started:.1f} s): {parks}"
             )
         started = time.monotonic()
-        fences = seed_demo_fences(engine, links.fence_sites, links.fence_events, now=_demo_now(engine),
-                                  limits=evidence_limits(settings))  # fmt: skip
-        if fences is not None:
-            console.print(f"demo electronic fences ({time.monotonic() - started:.1f} s): {fences}")
-        started = time.monotonic()
         vehicles = seed_demo_vehicles(engine, VehicleStore.in_data_dir(settings.data_dir), now=_demo_now(engine),
                                       n_vehicles=300_000 if scale == "full" else 5_000)  # fmt: skip
         if vehicles is not None:
@@ -224,6 +219,12 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
             console.print(
                 f"demo vehicles-screening ({time.monotonic() - started:.1f} s): {run.summary()}"
             )
+        # the fences last: their alerts cover every located case the steps above opened
+        started = time.monotonic()
+        fences = seed_demo_fences(engine, links.fence_sites, links.fence_events, now=_demo_now(engine),
+                                  limits=evidence_limits(settings))  # fmt: skip
+        if fences is not None:
+            console.print(f"demo electronic fences ({time.monotonic() - started:.1f} s): {fences}")
     if settings.sim_loggers:
         added = register_sim_devices(engine, settings.sim_loggers)
         console.print(
