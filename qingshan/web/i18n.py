@@ -3460,6 +3460,19 @@ _RAW |= {
     "vh.yes": ("是", "yes"),
     "vh.no": ("否", "no"),
     "vh.stage.none.short": ("无阶段", "None"),
+    "vh.ev.test_id": ("检测编号", "Test"),
+    "vh.ev.vin": ("VIN", "VIN"),
+    "vh.ev.method": ("检测方法", "Method"),
+    "vh.ev.started_at": ("开始时间", "Started"),
+    "vh.ev.started_local": ("开始时间（北京时间）", "Started (CST)"),
+    "vh.ev.duration_s": ("时长（秒）", "Duration (s)"),
+    "vh.ev.minimum_s": ("方法最短时长（秒）", "Method minimum (s)"),
+    "vh.ev.curve_digest": ("过程曲线摘要", "Curve digest"),
+    "vh.ev.vehicles": ("共用该曲线的车辆数", "Vehicles sharing it"),
+    "vh.ev.passed_at": ("本站合格时间", "Passed here at"),
+    "vh.ev.failed_test_id": ("异地不合格检测", "Failed test"),
+    "vh.ev.failed_station": ("不合格所在机构", "Failed at"),
+    "vh.ev.days_after": ("间隔天数", "Days after"),
 }
 
 
