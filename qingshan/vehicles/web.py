@@ -79,9 +79,12 @@ def overview_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
     except VehicleError as exc:
         error, ov = str(exc), rs.overview(store, session, viewer.scope)
     peak = max((r["total"] for r in ov.fleet), default=0) or 1
+    trend_rate = [
+        None if r["fail_rate"] is None else round(100 * r["fail_rate"], 2) for r in ov.by_month
+    ]
     peak_rate = max((r["fail_rate"] or 0 for r in ov.by_month), default=0) or 1
     context = {**_helpers(request), "ov": ov, "q": q, "error": error, "period": period, "peak": peak,
-               "peak_rate": peak_rate, "available": rs.months_available(store)}  # fmt: skip
+               "peak_rate": peak_rate, "trend_rate": trend_rate, "available": rs.months_available(store)}  # fmt: skip
     resp = render(request, "vehicles_overview.html", context, viewer=viewer)
     resp.status_code = 422 if error else 200
     return resp
