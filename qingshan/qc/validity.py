@@ -47,7 +47,10 @@ def valid_values(values: npt.ArrayLike, aggregate_flags: npt.ArrayLike) -> npt.N
     return valid
 
 
-def _frame(times: Times, values: npt.ArrayLike, valid: npt.ArrayLike) -> pd.DataFrame:
+def _inputs(
+    times: Times, values: npt.ArrayLike, valid: npt.ArrayLike
+) -> tuple[pd.DatetimeIndex, npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """(times, values with the invalid ones NaN, valid and not NaN), checked for shape."""
     x = np.asarray(values, dtype="float64")
     if x.size == 0:
         raise EmptySeries()
@@ -57,7 +60,12 @@ def _frame(times: Times, values: npt.ArrayLike, valid: npt.ArrayLike) -> pd.Data
         raise ShapeMismatch("values", x.size, "times", t.size)
     if v.size != x.size:
         raise ShapeMismatch("values", x.size, "valid", v.size)
-    return pd.DataFrame({"x": np.where(v, x, np.nan), "v": v & ~np.isnan(x)}, index=t)
+    return t, np.where(v, x, np.nan), v & ~np.isnan(x)
+
+
+def _frame(times: Times, values: npt.ArrayLike, valid: npt.ArrayLike) -> pd.DataFrame:
+    t, x, v = _inputs(times, values, valid)
+    return pd.DataFrame({"x": x, "v": v}, index=t)
 
 
 def _day(t: pd.DatetimeIndex, local_days: bool) -> pd.DatetimeIndex:
@@ -170,17 +178,7 @@ def water_daily_arrays(
     frame or a group-by per series (the QC judgement calls it for every water series of every
     outlet). The sums are pandas' group sums (compensated, Kahan, in row order: the same
     floats as ``groupby(...).sum()``)."""
-    x = np.asarray(conc, dtype="float64")
-    if x.size == 0:
-        raise EmptySeries()
-    t = utc_index(times)
-    v = np.asarray(valid, dtype=bool)
-    if t.size != x.size:
-        raise ShapeMismatch("values", x.size, "times", t.size)
-    if v.size != x.size:
-        raise ShapeMismatch("values", x.size, "valid", v.size)
-    x = np.where(v, x, np.nan)
-    v = v & ~np.isnan(x)
+    t, x, v = _inputs(times, conc, valid)
     if flow is not None:
         q = np.asarray(flow, dtype="float64")
         if q.size != x.size:

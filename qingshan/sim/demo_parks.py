@@ -16,8 +16,6 @@ the demo's parks exist).
 
 from __future__ import annotations
 
-import struct
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +30,7 @@ from qingshan.accounts.scope import Scope
 from qingshan.cases.evidence import EvidenceLimits
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import REGIONS, city_of
+from qingshan.sim.images import tiny_png
 from qingshan.timeutil import as_cst
 from qingshan.zones import parks_service as svc
 from qingshan.zones.links import EnterpriseLocations
@@ -77,21 +76,6 @@ class DemoParks:
         states = ", ".join(f"{k} {v}" for k, v in sorted(self.by_state.items()))
         return (f"{self.parks} parks ({self.linked} on the park layer's features), "
                 f"{self.reports} progress reports; {states} (synthetic)")  # fmt: skip
-
-
-def _png(seed: int) -> bytes:
-    """A tiny valid PNG (a 2×2 grey image) — a stand-in for a site photo."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    g = seed % 256
-    raw = b"".join(b"\x00" + bytes([g, g]) for _ in range(2))
-    ihdr = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
-            + chunk(b"IEND", b""))  # fmt: skip
 
 
 def _name(code: str) -> str:
@@ -234,7 +218,7 @@ def seed_demo_parks(engine: Engine, locations: EnterpriseLocations, *, now: date
                     svc.report_progress(session, county_scope, tv.task.id, max(0.0, pct), day,
                                         str(rng.choice(NOTES)), actor=county_scope.username,
                                         now=now, today=today,
-                                        files=[(_png(rank * 31 + n), "现场照片.png")] if photo else [],
+                                        files=[(tiny_png(rank * 31 + n), "现场照片.png")] if photo else [],
                                         limits=limits)  # fmt: skip
                     reports += 1
                     month += 1

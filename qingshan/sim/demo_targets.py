@@ -8,8 +8,6 @@ then the deadline reminders due. Idempotent: nothing is done when the plan is lo
 
 from __future__ import annotations
 
-import struct
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +20,7 @@ from qingshan.cases.service import EvidenceLimits
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import CITY_CODES
 from qingshan.sim.demo_cases import city_signers
+from qingshan.sim.images import tiny_png
 from qingshan.targets import service
 from qingshan.targets.models import Target, TargetShare
 from qingshan.targets.plan_file import DEFAULT_PLAN, plan_for_year, read_plan_file
@@ -54,21 +53,6 @@ class DemoTargets:
             f"{self.targets} targets, {self.reports} progress reports ({states}), "
             f"{self.reminders} reminders"
         )
-
-
-def _png(seed: int) -> bytes:
-    """A tiny valid PNG (a 2×2 grey image) — a stand-in for a photo of the site."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    g = seed % 256
-    raw = b"".join(b"\x00" + bytes([g, g]) for _ in range(2))
-    ihdr = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
-            + chunk(b"IEND", b""))  # fmt: skip
 
 
 def _reporter(city: str) -> Scope:
@@ -139,7 +123,7 @@ def seed_demo_targets(
                                                str(rng.choice(NOTES)), now=at)  # fmt: skip
                 n += 1
                 if limits is not None and rng.random() < 0.6:
-                    service.add_report_file(session, scope, report.id, _png(report.id),
+                    service.add_report_file(session, scope, report.id, tiny_png(report.id),
                                             f"现场照片-{region}-{t.code}.png", limits=limits,
                                             now=at)  # fmt: skip
                 review_at = min(now, at + timedelta(days=2))

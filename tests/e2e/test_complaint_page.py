@@ -4,30 +4,13 @@ page reads the complaint's state and history with them."""
 
 from __future__ import annotations
 
-import struct
-import zlib
-
 import pytest
+
+from qingshan.sim.images import tiny_png
 
 pytestmark = pytest.mark.e2e
 
 SCREENSHOTS = "/tmp/qingshan-complaint-{}.png"
-
-
-def _png() -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    raw = b"".join(b"\x00" + b"\x80" * 4 for _ in range(4))
-    header = struct.pack(">IIBBBBB", 4, 4, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
 
 
 def test_file_a_complaint_on_the_map_and_track_it(server_url, page):
@@ -53,7 +36,7 @@ def test_file_a_complaint_on_the_map_and_track_it(server_url, page):
     page.select_option("#qs-county", "330106")
     page.fill("#qs-place", "之江路工地")
     page.set_input_files(
-        "#qs-photos", files=[{"name": "工地.png", "mimeType": "image/png", "buffer": _png()}]
+        "#qs-photos", files=[{"name": "工地.png", "mimeType": "image/png", "buffer": tiny_png(128)}]
     )
     page.screenshot(path=SCREENSHOTS.format("form"), full_page=True)
     page.click("#qs-submit")

@@ -17,7 +17,8 @@ from qingshan.config import Settings
 from qingshan.db.engine import make_engine, session_scope
 from qingshan.db.migrate import upgrade
 from qingshan.geo.regions import seed_regions
-from qingshan.sim.demo_targets import _png, seed_demo_targets
+from qingshan.sim.demo_targets import seed_demo_targets
+from qingshan.sim.images import tiny_png
 from qingshan.targets.models import Target, TargetReport
 
 from .conftest import running_server
@@ -96,7 +97,7 @@ def test_a_city_files_a_report_with_evidence(browser, targets_site):
     form.locator("input[name=value]").fill("3")
     form.locator("textarea[name=note]").fill("大江东、钱塘三处黑臭水体销号")
     form.locator("input[name=file]").set_input_files(
-        {"name": "验收照片.png", "mimeType": "image/png", "buffer": _png(7)}
+        {"name": "验收照片.png", "mimeType": "image/png", "buffer": tiny_png(7)}
     )
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
@@ -108,7 +109,7 @@ def test_a_city_files_a_report_with_evidence(browser, targets_site):
     link = newest.locator("a.qs-tg-file")
     assert link.inner_text() == "验收照片.png"
     got = page.request.get(url + link.get_attribute("href"))
-    assert got.ok and got.body() == _png(7)
+    assert got.ok and got.body() == tiny_png(7)
     assert page.qs_errors == []
     # figures the target refuses come back (409) with the field named
     form = page.locator("#qs-tg-report-form")
