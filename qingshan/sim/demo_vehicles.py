@@ -38,6 +38,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from qingshan.db.engine import session_scope
+from qingshan.geo.regions import children
 from qingshan.vehicles.identity import VIN_TRANSLITERATION, VIN_WEIGHTS
 from qingshan.vehicles.judge import (
     OPTIONAL_COLUMNS,
@@ -56,6 +57,9 @@ from qingshan.vehicles.models import (
 from qingshan.vehicles.stages import stages_for
 from qingshan.vehicles.store import VehicleStore
 from qingshan.vehicles.synth import MIN_DURATION_S
+
+#: the demo county account's county (西湖区): a Hangzhou station is registered there first
+DEMO_COUNTY = "330106"
 
 __all__ = [
     "DemoFleet",
@@ -376,7 +380,27 @@ def build_demo_fleet(*, now: datetime, seed: int = 2021, n_vehicles: int = 300_0
     }
     truth = pd.DataFrame([(kind, s, details[kind], True) for kind, ss in plants.items() for s in ss],
                          columns=["kind", "unit", "detail", "synthetic"])  # fmt: skip
+    # registered in a county of their city (a county account sees its own fleet and stations),
+    # drawn from a generator of their own so the city-level draws above stay as they were
+    county_rng = np.random.default_rng(seed + 1)
+    vehicles = vehicles.assign(region_code=_in_counties(county_rng, vehicles["region_code"]))
+    stations = stations.assign(region_code=_in_counties(None, stations["region_code"]))
     return DemoFleet(vehicles, stations, tests, truth)
+
+
+def _in_counties(rng: np.random.Generator | None, cities: pd.Series) -> np.ndarray:
+    """A county of each row's city: drawn at random by ``rng``, or, with None (stations), in
+    turn over the city's counties from the demo county account's own (西湖) first."""
+    out = cities.to_numpy(dtype=object).copy()
+    for city in cities.unique():
+        counties = sorted((r.code for r in children(city)), key=lambda c: (c != DEMO_COUNTY, c))
+        if not counties:
+            continue
+        sel = np.flatnonzero(cities.to_numpy() == city)
+        picks = (rng.integers(0, len(counties), len(sel)) if rng is not None
+                 else np.arange(len(sel)) % len(counties))  # fmt: skip
+        out[sel] = np.array(counties, dtype=object)[picks]
+    return out
 
 
 def seed_demo_vehicles(engine: Engine, store: VehicleStore, *, now: datetime, seed: int = 2021,
