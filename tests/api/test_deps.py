@@ -42,7 +42,7 @@ def test_the_archive_counts_come_from_cases_and_qc(app_settings):
     assert providers[CaseSink] is CASES_SINK and providers[SiteCases] is site_cases_public
 
 
-def test_a_route_answers_only_after_its_commit(app_settings):
+def test_a_route_answers_only_after_its_commit(app_settings, engine):
     """The session commits when the route returns and before the response is sent: a commit
     that fails is the client's error, never a 200 for changes that were not stored (FastAPI's
     default for a ``yield`` dependency runs its exit after the response has gone out)."""
@@ -58,6 +58,6 @@ def test_a_route_answers_only_after_its_commit(app_settings):
 
     with TestClient(app, raise_server_exceptions=False) as client:
         assert client.post("/_commit_probe").status_code == 500
-    with app.state.engine.connect() as con:
+    with engine.connect() as con:  # the test's engine: the app's was disposed at shutdown
         n = con.execute(select(func.count()).where(User.username == "probe-twin")).scalar()
     assert n == 0
