@@ -1,49 +1,28 @@
 """The remote-sensing and OBD pages through the app (SQLite and PostgreSQL) on a small synthetic
 demo: the figures are the store's (readings, validity share, exceedance rate by reference §3's
 definition), a city officer sees its own sites and trucks only, the high emitters link to the
-vehicle's page, the planted SCR-failure and gap trucks are listed with their evidence, an
-enterprise account is refused."""
+vehicle's page, the planted SCR-failure and gap trucks are listed with their evidence, and a
+visitor not logged in gets no page."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
-from qingshan.accounts.models import Role
-from qingshan.accounts.service import create_user
-from qingshan.db.engine import session_scope
-from qingshan.geo.regions import seed_regions
-from qingshan.platform.app import create_app
-from qingshan.sim.demo_vehicles import OBD_TRUTH_TABLE, seed_demo_rs_obd, seed_demo_vehicles
+from qingshan.sim.demo_vehicles import OBD_TRUTH_TABLE
 from qingshan.timeutil import utcnow
 from qingshan.vehicles import remote_sensing as rsr
 from qingshan.vehicles.rs_obd_service import rs_since
-from qingshan.vehicles.service import get_store
 
-PASSWORD = "vehicles-password"
+from .conftest import fleet_client, login_as
 
 
 @pytest.fixture
 def client(engine, app_settings):
-    with session_scope(engine) as s:
-        seed_regions(s)
-        for name, role, region in [("zj", Role.PROVINCE, "330000"), ("hz", Role.CITY, "330100")]:
-            create_user(s, name, PASSWORD, role, region)
-    store = get_store(app_settings.data_dir)
     now = utcnow() - timedelta(hours=1)
-    seed_demo_vehicles(engine, store, now=now, n_vehicles=6000, n_stations=14, n_machines=5)
-    seed_demo_rs_obd(store, now=now, scale="small")
-    with TestClient(create_app(app_settings)) as c:
-        c.store = store  # type: ignore[attr-defined]
+    with fleet_client(engine, app_settings, now=now, n_vehicles=6000, rs_obd=True) as c:
         yield c
-
-
-def _as(client, username: str) -> None:
-    client.cookies.clear()
-    r = client.post("/api/v1/auth/login", data={"username": username, "password": PASSWORD})
-    assert r.status_code == 200, r.text
 
 
 def test_rs_page_figures_and_scope(client):
@@ -52,7 +31,7 @@ def test_rs_page_figures_and_scope(client):
     readings = readings[readings["at"] >= rs_since(utcnow())]
     offenders = set(rsr.repeat_offenders(rsr.repeat_exceedances(readings))["plate"])
     valid = readings[readings["valid"]]
-    _as(client, "zj")
+    login_as(client, "zj")
     page = client.get("/vehicles/rs")
     assert page.status_code == 200 and 'id="qs-rs-map"' in page.text
     assert f'data-n="{len(readings)}"' in page.text
@@ -63,7 +42,7 @@ def test_rs_page_figures_and_scope(client):
     first = sorted(offenders)[0]
     assert f'data-plate="{first}"' in page.text and f"/vehicles/v/{vins[first]}" in page.text
     # Hangzhou sees its two sites only
-    _as(client, "hz")
+    login_as(client, "hz")
     hz = client.get("/vehicles/rs?lang=en")
     assert hz.status_code == 200 and "Exceedance rate" in hz.text
     assert 'data-site="RS330100A"' in hz.text and 'data-site="RS330200A"' not in hz.text
@@ -74,7 +53,7 @@ def test_rs_page_figures_and_scope(client):
 def test_obd_page_lists_the_planted_trucks(client):
     store = client.store
     truth = store.read_table(OBD_TRUTH_TABLE)
-    _as(client, "zj")
+    login_as(client, "zj")
     page = client.get("/vehicles/obd")
     assert page.status_code == 200
     n = store.read_obd()["vin"].nunique()

@@ -10,47 +10,26 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
-from fastapi.testclient import TestClient
 
-from qingshan.accounts.models import Role
-from qingshan.accounts.service import create_user
-from qingshan.db.engine import session_scope
-from qingshan.geo.regions import seed_regions
-from qingshan.platform.app import create_app
-from qingshan.sim.demo_vehicles import seed_demo_rs_obd, seed_demo_vehicles
+from qingshan.sim.demo_vehicles import seed_demo_rs_obd
 from qingshan.timeutil import utcnow
 from qingshan.vehicles import fraud
 from qingshan.vehicles.identity import vin_check_digit
-from qingshan.vehicles.service import get_store
 
-PASSWORD = "vehicles-password"
+from .conftest import fleet_client, login_as
 
 
 @pytest.fixture
 def client(engine, app_settings):
-    with session_scope(engine) as s:
-        seed_regions(s)
-        for name, role, region in [("zj", Role.PROVINCE, "330000"), ("hz", Role.CITY, "330100")]:
-            create_user(s, name, PASSWORD, role, region)
-    store = get_store(app_settings.data_dir)
-    seed_demo_vehicles(engine, store, now=utcnow() - timedelta(days=1), n_vehicles=3000, n_stations=14,
-                       n_machines=5)  # fmt: skip
-    with TestClient(create_app(app_settings)) as c:
-        c.store = store  # type: ignore[attr-defined]
+    with fleet_client(engine, app_settings, now=utcnow() - timedelta(days=1), n_vehicles=3000) as c:
         yield c
-
-
-def _as(client, username: str) -> None:
-    client.cookies.clear()
-    r = client.post("/api/v1/auth/login", data={"username": username, "password": PASSWORD})
-    assert r.status_code == 200, r.text
 
 
 def test_overview_is_the_region_s_own(client):
     store = client.store
     vehicles, tests = store.read_vehicles(), store.read_tests()
     hz_stations = sorted({s for s in tests["station_code"] if s.startswith("IM3301")})
-    _as(client, "hz")
+    login_as(client, "hz")
     ov = client.get("/api/v1/vehicles/overview").json()
     assert ov["vehicles"] == int(vehicles["region_code"].str.startswith("3301").sum())
     assert ov["region_code"] == "330100" and len(ov["months"]) == 12
@@ -60,7 +39,7 @@ def test_overview_is_the_region_s_own(client):
     assert ov["initial"] == len(ini) and ov["initial_failed"] == int((~ini["passed"]).sum())
     assert ov["fail_rate"] == round(ov["initial_failed"] / ov["initial"], 4)
     assert {r["station_code"] for r in ov["top_stations"]} <= set(hz_stations)
-    _as(client, "zj")
+    login_as(client, "zj")
     prov = client.get("/api/v1/vehicles/overview").json()
     assert prov["vehicles"] == 3000 and len(prov["fleet"]) == 11  # the eleven cities
     assert sum(r["total"] for r in prov["fleet"]) == 3000
@@ -75,7 +54,7 @@ def test_overview_is_the_region_s_own(client):
 
 def test_ranking_scores_are_the_checks_and_the_station_page(client):
     store = client.store
-    _as(client, "zj")
+    login_as(client, "zj")
     body = client.get("/api/v1/vehicles/stations?sort=station_code").json()
     tests = store.read_tests(body["months"])
     want = fraud.run_checks(tests, store.read_vehicles()[["vin", "fuel"]])
@@ -98,7 +77,7 @@ def test_ranking_scores_are_the_checks_and_the_station_page(client):
     assert ranking.status_code == 200 and 'aria-sort="descending"' in ranking.text
     assert client.get("/vehicles/stations?period=20x").status_code == 422
     # the city sees its own stations only; another city's station is 404
-    _as(client, "hz")
+    login_as(client, "hz")
     codes = [s["station_code"] for s in client.get("/api/v1/vehicles/stations").json()["stations"]]
     assert codes and all(c.startswith("IM3301") for c in codes)
     other = next(c for c in tests["station_code"].unique() if c.startswith("IM3302"))
@@ -109,7 +88,7 @@ def test_ranking_scores_are_the_checks_and_the_station_page(client):
 def test_vehicle_history_scope_and_bad_vin(client):
     store = client.store
     tests, vehicles = store.read_tests(), store.read_vehicles()
-    _as(client, "hz")
+    login_as(client, "hz")
     hz = tests[tests["station_code"].str.startswith("IM3301")]
     vin = hz["vin"].iloc[0]
     body = client.get(f"/api/v1/vehicles/v/{vin}").json()
@@ -145,7 +124,7 @@ def test_vehicle_history_scope_and_bad_vin(client):
 def test_vehicle_page_shows_its_remote_sensing_and_obd(client):
     store = client.store
     seed_demo_rs_obd(store, now=utcnow() - timedelta(days=1), scale="small")
-    _as(client, "zj")
+    login_as(client, "zj")
     rs = store.read_rs()
     plate = rs["plate"].value_counts().index[0]
     vin = store.query("SELECT vin FROM vehicles WHERE plate = ?", params=[plate])["vin"].iloc[0]
@@ -163,7 +142,7 @@ def test_vehicle_page_shows_its_remote_sensing_and_obd(client):
 
 def test_exports_and_access(client):
     store = client.store
-    _as(client, "hz")
+    login_as(client, "hz")
     r = client.get("/api/v1/vehicles/stations?format=xlsx")
     assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment")
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
