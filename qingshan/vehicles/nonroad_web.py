@@ -23,9 +23,9 @@ from qingshan.vehicles import nonroad_service as svc
 from qingshan.vehicles.errors import ImportRejected
 from qingshan.vehicles.nonroad import ENGINE_STAGES, MACHINE_KINDS
 from qingshan.vehicles.nonroad_kpis import region_prefix
+from qingshan.vehicles.pages import page_helpers
 from qingshan.vehicles.service import read_rows
 from qingshan.web.auth import LoggedInViewer, Viewer
-from qingshan.web.i18n import get_lang
 from qingshan.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -46,7 +46,6 @@ def _page(request: Request, viewer: Viewer, session: Any, *, stage: str = "", ki
           region: str = "", page: int = 1, form: dict[str, Any] | None = None,
           error: list[str] | None = None, done: str = "", status_code: int = 200) -> HTMLResponse:  # fmt: skip
     _officer(viewer)
-    lang = get_lang(request)
     stage = stage if stage in ENGINE_STAGES else ""
     kind = kind if kind in MACHINE_KINDS else ""
     region = region if region.isdigit() and in_scope(region, viewer.region_code) else ""
@@ -55,15 +54,10 @@ def _page(request: Request, viewer: Viewer, session: Any, *, stage: str = "", ki
                                     stage=stage, kind=kind, limit=PAGE, offset=(page - 1) * PAGE)  # fmt: skip
     today = _today()
 
-    def rname(code: str) -> str:
-        r = REGIONS.get(code)
-        return code if r is None else (r.name if lang == "zh" else r.name_en)
-
     counties = sorted(r.code for r in REGIONS.values()
                       if r.level is RegionLevel.COUNTY and in_scope(r.code, viewer.region_code))  # fmt: skip
     context = {
-        "lang": lang,
-        "rname": rname,
+        **page_helpers(request),
         "kname": lambda k: MACHINE_KINDS[k][0] if k in MACHINE_KINDS else k,
         "stages": ENGINE_STAGES,
         "kinds": MACHINE_KINDS,

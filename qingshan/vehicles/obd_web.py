@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from qingshan.api.deps import SettingsDep
 from qingshan.timeutil import utcnow
+from qingshan.vehicles.pages import officer, page_helpers
 from qingshan.vehicles.rs_obd_service import obd_view
-from qingshan.vehicles.rs_web import helpers, officer
 from qingshan.vehicles.store import VehicleStore
 from qingshan.web.auth import LoggedInViewer
 from qingshan.web.i18n import get_lang, translate
@@ -29,5 +29,5 @@ def obd_page(request: Request, viewer: LoggedInViewer, settings: SettingsDep) ->
         "hist": view.nox_hist,
         "labels": {k: translate(k, lang) for k in ("vh.obd.samples", "vh.obd.nox")},
     }
-    return render(request, "vehicles_obd.html", {**helpers(request), "v": view, "config": config},
+    return render(request, "vehicles_obd.html", {**page_helpers(request), "v": view, "config": config},
                   viewer=viewer)  # fmt: skip

@@ -8,63 +8,29 @@ numbers come from :mod:`qingshan.vehicles.read_service`."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep
-from qingshan.errors import NotFound, PermissionDenied
-from qingshan.geo.regions import REGIONS
+from qingshan.errors import NotFound
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.vehicles import read_service as rs
 from qingshan.vehicles.errors import VehicleError
-from qingshan.vehicles.judge import METHOD_NAMES
+from qingshan.vehicles.pages import officer, page_helpers
 from qingshan.vehicles.service import get_store
-from qingshan.web.auth import LoggedInViewer, Viewer
-from qingshan.web.i18n import get_lang, translate
-from qingshan.web.render import API, render
+from qingshan.web.auth import LoggedInViewer
+from qingshan.web.render import render
 
 router = APIRouter(include_in_schema=False)
-
-OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
-
-
-def _officer(viewer: Viewer) -> None:
-    if viewer.role not in OFFICERS:
-        raise PermissionDenied("机动车排气 is for province, city and county officers")
-
-
-def _helpers(request: Request) -> dict[str, Any]:
-    lang = get_lang(request)
-
-    def rname(code: str) -> str:
-        r = REGIONS.get(code)
-        return code if r is None else (r.name if lang == "zh" else r.name_en)
-
-    def method(key: str) -> str:
-        return METHOD_NAMES.get(key, key) if lang == "zh" else key.replace("_", " ")
-
-    def pct(x: float | None) -> str:
-        return "—" if x is None else f"{100 * x:.1f}%"
-
-    def lab(prefix: str, value: object) -> str:
-        """The label ``<prefix>.<value>``, or the value itself when no label is defined."""
-        try:
-            return translate(f"{prefix}.{value}", lang)
-        except KeyError:
-            return str(value)
-
-    return {"rname": rname, "method_name": method, "pct": pct, "lab": lab, "api": API}
 
 
 @router.get("/vehicles", response_class=HTMLResponse)
 def overview_page(request: Request, viewer: LoggedInViewer, session: SessionDep, settings: SettingsDep,
                   period: str = "", q: str = "") -> Response:  # fmt: skip
     """The overview; ``q`` (a plate or VIN) goes to that vehicle's page."""
-    _officer(viewer)
+    officer(viewer)
     store = get_store(settings.data_dir)
     error = ""
     if q.strip():
@@ -83,7 +49,7 @@ def overview_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
         None if r["fail_rate"] is None else round(100 * r["fail_rate"], 2) for r in ov.by_month
     ]
     peak_rate = max((r["fail_rate"] or 0 for r in ov.by_month), default=0) or 1
-    context = {**_helpers(request), "ov": ov, "q": q, "error": error, "period": period, "peak": peak,
+    context = {**page_helpers(request), "ov": ov, "q": q, "error": error, "period": period, "peak": peak,
                "peak_rate": peak_rate, "trend_rate": trend_rate, "available": rs.months_available(store)}  # fmt: skip
     resp = render(request, "vehicles_overview.html", context, viewer=viewer)
     resp.status_code = 422 if error else 200
@@ -94,7 +60,7 @@ def overview_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
 def stations_page(request: Request, viewer: LoggedInViewer, session: SessionDep, settings: SettingsDep,
                   period: str = "", sort: str = "flagged") -> HTMLResponse:  # fmt: skip
     """The station ranking with the five checks over a period."""
-    _officer(viewer)
+    officer(viewer)
     store = get_store(settings.data_dir)
     error = ""
     try:
@@ -102,7 +68,7 @@ def stations_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
     except VehicleError as exc:
         error, period, sort = str(exc), "", "flagged"
         ranking = rs.station_ranking(store, session, viewer.scope)
-    context = {**_helpers(request), "ranking": ranking, "checks": rs.CHECKS, "period": period, "sort": sort,
+    context = {**page_helpers(request), "ranking": ranking, "checks": rs.CHECKS, "period": period, "sort": sort,
                "error": error, "available": rs.months_available(store)}  # fmt: skip
     resp = render(request, "vehicles_stations.html", context, viewer=viewer)
     resp.status_code = 422 if error else 200
@@ -113,11 +79,11 @@ def stations_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
 def station_page(request: Request, code: str, viewer: LoggedInViewer, session: SessionDep,
                  settings: SettingsDep, period: str = "") -> HTMLResponse:  # fmt: skip
     """One station: lines and equipment, each check with its evidence, pass rate vs peers."""
-    _officer(viewer)
+    officer(viewer)
     store = get_store(settings.data_dir)
     st = rs.station_view(store, session, viewer.scope, code, period=period,
                          today=as_cst(utcnow()).date())  # fmt: skip
-    context = {**_helpers(request), "st": st, "period": period}
+    context = {**page_helpers(request), "st": st, "period": period}
     return render(request, "vehicles_station.html", context, viewer=viewer)
 
 
@@ -126,7 +92,9 @@ def vehicle_page(request: Request, vin: str, viewer: LoggedInViewer, session: Se
                  settings: SettingsDep) -> HTMLResponse:  # fmt: skip
     """A vehicle's identity and its tests with the limits (a malformed VIN: 422 naming the
     position)."""
-    _officer(viewer)
+    officer(viewer)
     store = get_store(settings.data_dir)
     view = rs.vehicle_view(store, session, viewer.scope, vin)
-    return render(request, "vehicles_vehicle.html", {**_helpers(request), "v": view}, viewer=viewer)
+    return render(
+        request, "vehicles_vehicle.html", {**page_helpers(request), "v": view}, viewer=viewer
+    )

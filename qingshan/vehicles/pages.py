@@ -1,0 +1,59 @@
+"""What every 机动车排气 page shares: who may open it (province, city and county officers) and the
+helpers its template formats with — region names, percentages, test methods, pollutants and
+labels, in the page's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from qingshan.accounts.models import Role
+from qingshan.errors import PermissionDenied
+from qingshan.geo.regions import REGIONS
+from qingshan.vehicles.judge import METHOD_NAMES
+from qingshan.vehicles.remote_sensing import POLLUTANTS
+from qingshan.web.auth import Viewer
+from qingshan.web.i18n import get_lang, translate
+from qingshan.web.render import API
+
+__all__ = ["OFFICERS", "officer", "page_helpers"]
+
+OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
+#: pollutant column → its short name on the English page
+POLLUTANTS_EN = {"co_pct": "CO", "hc_ppm": "HC", "no_ppm": "NO", "opacity_pct": "opacity"}
+
+
+def officer(viewer: Viewer) -> None:
+    """Vehicle pages are for the province, city and county officers."""
+    if viewer.role not in OFFICERS:
+        raise PermissionDenied("机动车排气 is for province, city and county officers")
+
+
+def page_helpers(request: Request) -> dict[str, Any]:
+    """The template helpers in the page's language."""
+    lang = get_lang(request)
+
+    def rname(code: str) -> str:
+        r = REGIONS.get(code)
+        return code if r is None else (r.name if lang == "zh" else r.name_en)
+
+    def method(key: str) -> str:
+        return METHOD_NAMES.get(key, key) if lang == "zh" else key.replace("_", " ")
+
+    def pct(x: float | None) -> str:
+        return "—" if x is None else f"{100 * x:.1f}%"
+
+    def pollutants(cols: str) -> str:
+        names = POLLUTANTS if lang == "zh" else POLLUTANTS_EN
+        return "、".join(names.get(c, c) for c in cols.split(",") if c)
+
+    def lab(prefix: str, value: object) -> str:
+        """The label ``<prefix>.<value>``, or the value itself when no label is defined."""
+        try:
+            return translate(f"{prefix}.{value}", lang)
+        except KeyError:
+            return str(value)
+
+    return {"rname": rname, "method_name": method, "pct": pct, "pollutants": pollutants,
+            "lab": lab, "lang": lang, "api": API}  # fmt: skip
