@@ -60,6 +60,7 @@ SOURCES = (
     "electricity",  # 用电监控
     "big_data",  # 大数据分析
     "vehicle_exhaust",  # 机动车排气: I/M station fraud, roadside remote sensing, truck OBD
+    "emergency",  # 环境应急: expired plans, toxic-gas alarms, radiation and mobile-source alerts
     "other",
 )
 

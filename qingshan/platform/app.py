@@ -221,6 +221,8 @@ NAV: tuple[NavGroup, ...] = (
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
         NavItem("/vehicles", "nav.vehicles", ("/vehicles",), login=True, prefixes=("/vehicles/",),
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
+        NavItem("/emergency/incidents", "nav.emergency", ("/emergency",), login=True,
+                prefixes=("/emergency/",), roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
     )),
     NavGroup("nav.g.governance", (  # 闭环督办
         NavItem("/cases", "nav.cases", ("/cases",), login=True, prefixes=("/cases/",),

@@ -12,6 +12,8 @@ from types import MappingProxyType
 
 from starlette.requests import Request
 
+from qingshan.web.labels import merged
+
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
 LANG_COOKIE = "qingshan_lang"
@@ -984,6 +986,7 @@ _RAW |= {
     "vh.obd.speeds": ("前 / 后车速", "Speed before / after"),
     "vh.obd.km": ("直线距离（km）", "Straight distance (km)"),
     "vh.obd.none": ("无。", "None."),
+    "case.source.emergency": ("环境应急", "Environmental emergency"),
     "case.source.other": ("其他", "Other"),
     "case.category.emission_exceedance": ("超标排放", "Emission exceedance"),
     "case.category.monitoring_fraud": ("监测数据弄虚作假", "Monitoring data fraud"),
@@ -3486,9 +3489,13 @@ _RAW |= {
 
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {key: MappingProxyType(dict(zip(LANGS, pair, strict=True))) for key, pair in _RAW.items()}
+    {
+        key: MappingProxyType(dict(zip(LANGS, pair, strict=True)))
+        for key, pair in merged(_RAW).items()
+    }
 )
-"""Label key → {"zh": …, "en": …}. Immutable; extend ``_RAW`` to add labels."""
+"""Label key → {"zh": …, "en": …}. Immutable; extend ``_RAW`` (or a catalog of
+:mod:`qingshan.web.labels`) to add labels."""
 
 
 def translate(key: str, lang: str) -> str:
