@@ -21,6 +21,9 @@ class SiteKind(enum.StrEnum):
     DRINKING_WATER_SOURCE = "drinking_water_source"
     GAS_OUTLET = "gas_outlet"
     WATER_OUTLET = "water_outlet"
+    PARK_BOUNDARY = "park_boundary"  # 化工园区边界 toxic-gas station (issue #22)
+    RADIATION_STATION = "radiation_station"  # 辐射环境自动监测站: ambient γ dose rate (issue #22)
+    EMERGENCY_POINT = "emergency_point"  # 应急临时监测点 set during an incident (issue #22)
 
 
 #: the observation stream (Parquet partition, :mod:`qingshan.timeseries`) of each site kind
@@ -32,6 +35,9 @@ STREAM_OF_KIND: dict[SiteKind, str] = {
     SiteKind.DRINKING_WATER_SOURCE: "water",
     SiteKind.GAS_OUTLET: "gas_outlet",
     SiteKind.WATER_OUTLET: "water_outlet",
+    SiteKind.PARK_BOUNDARY: "park_gas",
+    SiteKind.RADIATION_STATION: "radiation",
+    SiteKind.EMERGENCY_POINT: "emergency",
 }
 
 
