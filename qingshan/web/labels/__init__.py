@@ -12,6 +12,7 @@ __all__ = ["CATALOGS", "merged"]
 CATALOGS: tuple[str, ...] = (
     "emergency",
     "emergency_risk",
+    "emergency_resources",
     "emergency_incidents",
     "emergency_gas",
     "emergency_radiation",
