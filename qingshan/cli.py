@@ -45,6 +45,7 @@ SUBCOMMANDS: list[tuple[str, str, str | None]] = [
     ("qingshan.forecast.cli", "app", "forecast"),
     ("qingshan.carbon.cli", "app", "carbon"),
     ("qingshan.scale.cli", "app", "batch"),
+    ("qingshan.vehicles.cli", "app", "vehicles"),
 ]
 
 
@@ -53,6 +54,8 @@ SUBCOMMANDS: list[tuple[str, str, str | None]] = [
 #: in ``sim`` (above ``qc``).
 GROUPED: list[tuple[str, str, str, str]] = [
     ("qingshan.sim.cli", "score", "qingshan.qc.cli", "score"),
+    ("qingshan.platform.vehicles_cli", "screen", "qingshan.vehicles.cli", "screen"),
+    ("qingshan.platform.vehicles_cli", "score", "qingshan.vehicles.cli", "score"),
 ]
 
 

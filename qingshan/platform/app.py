@@ -103,6 +103,8 @@ from qingshan.targets import web as targets_web
 from qingshan.targets.kpi import KpiRegistry
 from qingshan.timeseries.store import ObservationStore
 from qingshan.vehicles import api as vehicles_api
+from qingshan.vehicles import import_web as vehicles_import_web
+from qingshan.vehicles import io_api as vehicles_io_api
 from qingshan.vehicles import nonroad_web as vehicles_nonroad_web
 from qingshan.vehicles import obd_web as vehicles_obd_web
 from qingshan.vehicles import rs_web as vehicles_rs_web
@@ -161,6 +163,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     zones_api.router,
     zones_fences_api.router,
     vehicles_api.router,
+    vehicles_io_api.router,
 )
 
 #: dashboard page routers
@@ -196,6 +199,7 @@ PAGES: tuple[APIRouter, ...] = (
     vehicles_web.router,
     vehicles_rs_web.router,
     vehicles_obd_web.router,
+    vehicles_import_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added

@@ -3,8 +3,8 @@ station registry. Pages, API and CLI call these; they never touch the store them
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qingshan.tablefile import looks_like_xlsx, read_csv_rows, read_workbook
+from qingshan.vehicles import remote_sensing as rs
 from qingshan.vehicles.errors import ImportRejected, VehicleError
 from qingshan.vehicles.importer import parse_test_rows, parse_vehicle_rows
 from qingshan.vehicles.judge import LimitTable, read_limits
 from qingshan.vehicles.models import VehicleStation, VehicleTestLine
+from qingshan.vehicles.rs_import import parse_rs_rows
 from qingshan.vehicles.store import VehicleStore
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "read_rows",
     "import_vehicles",
     "import_tests",
+    "import_rs_readings",
     "get_store",
     "list_stations",
     "add_station",
@@ -32,10 +35,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import stored: its batch id and its row count."""
+    """What an import stored: its batch id, its row count and a few counts of what it held
+    (vehicles by fuel; tests passed / failed; readings valid / invalid / high)."""
 
     batch: str
     rows: int
+    counts: Mapping[str, int] = field(default_factory=dict)
 
 
 def get_store(data_dir: Path | str) -> VehicleStore:
@@ -56,11 +61,19 @@ def _drop_row(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def import_vehicles(
-    store: VehicleStore, rows: Sequence[Sequence[Any]], *, synthetic: bool = False
+    store: VehicleStore,
+    rows: Sequence[Sequence[Any]],
+    *,
+    synthetic: bool = False,
+    region_prefix: str = "",
 ) -> ImportResult:
     """Validate every row and store them as one batch; :class:`ImportRejected` with every
-    problem (nothing stored) when any row is bad, a VIN already stored included."""
+    problem (nothing stored) when any row is bad, a VIN already stored included, and — with
+    ``region_prefix`` (the importer's region) — a vehicle registered outside it."""
     frame, problems = parse_vehicle_rows(rows, synthetic=synthetic)
+    if len(frame) and region_prefix:
+        problems += [f"row {r}: region_code: {c} is outside your region" for r, c in zip(frame["_row"], frame["region_code"], strict=True)
+                     if c and not str(c).startswith(region_prefix)]  # fmt: skip
     if len(frame):
         dup = store.existing("vin", list(frame["vin"]), table="vehicles")
         problems += [f"row {r}: vin: {v} is already stored" for r, v in zip(frame["_row"], frame["vin"], strict=True)
@@ -68,7 +81,9 @@ def import_vehicles(
     if problems or not len(frame):
         raise ImportRejected("vehicles", problems or ["file: no rows"])
     batch = store.write_batch(vehicles=_drop_row(frame))
-    return ImportResult(batch, len(frame))
+    return ImportResult(
+        batch, len(frame), {str(k): int(n) for k, n in frame["fuel"].value_counts().items()}
+    )
 
 
 def import_tests(
@@ -77,12 +92,17 @@ def import_tests(
     *,
     table: LimitTable | None = None,
     synthetic: bool = False,
+    stations: Collection[str] | None = None,
 ) -> ImportResult:
     """Validate every test row, judge it (pass/fail computed, never read), store all as one
     batch; :class:`ImportRejected` with every problem when any row is bad (a test_id already
-    stored included)."""
+    stored included, and — with ``stations``, the importer's registered stations — a test at
+    any other station)."""
     table = read_limits() if table is None else table
     frame, problems = parse_test_rows(rows, table, synthetic=synthetic)
+    if len(frame) and stations is not None:
+        problems += [f"row {r}: station_code: {c} is not a registered station of your region" for r, c
+                     in zip(frame["_row"], frame["station_code"], strict=True) if c not in stations]  # fmt: skip
     if len(frame):
         dup = store.existing("test_id", list(frame["test_id"]))
         problems += [f"row {r}: test_id: {t} is already stored" for r, t in zip(frame["_row"], frame["test_id"], strict=True)
@@ -90,7 +110,40 @@ def import_tests(
     if problems or not len(frame):
         raise ImportRejected("tests", problems or ["file: no rows"])
     batch = store.write_batch(tests=_drop_row(frame))
-    return ImportResult(batch, len(frame))
+    passed = int(frame["passed"].sum())
+    return ImportResult(batch, len(frame), {"passed": passed, "failed": len(frame) - passed})
+
+
+def import_rs_readings(
+    store: VehicleStore,
+    rows: Sequence[Sequence[Any]],
+    *,
+    synthetic: bool = False,
+    sites: Collection[str] | None = None,
+) -> ImportResult:
+    """Validate every remote-sensing reading (:func:`~qingshan.vehicles.rs_import.parse_rs_rows`:
+    values outside their measuring range named per row), check its site is registered (``sites``:
+    the importer's; None: every registered site) and its reading_id new, store all as one batch
+    with ``valid`` computed by the validity rules; :class:`ImportRejected` with every problem,
+    nothing stored, when any row is bad."""
+    known = set(store.read_rs_sites()["site_code"]) if sites is None else set(sites)
+    frame, problems = parse_rs_rows(rows, synthetic=synthetic)
+    if len(frame):
+        problems += [f"row {r}: site_code: {c} is not a registered remote-sensing site of your region" for r, c
+                     in zip(frame["_row"], frame["site_code"], strict=True) if c not in known]  # fmt: skip
+        months = sorted(set(frame["at"].dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m")))
+        dup = set(store.query("SELECT DISTINCT reading_id FROM rs_readings WHERE list_contains(?, reading_id)",
+                              rs_months=months, params=[list(frame["reading_id"])])["reading_id"])  # fmt: skip
+        problems += [f"row {r}: reading_id: {t} is already stored" for r, t in zip(frame["_row"], frame["reading_id"], strict=True)
+                     if t in dup]  # fmt: skip
+    if problems or not len(frame):
+        raise ImportRejected("remote-sensing readings", problems or ["file: no rows"])
+    batch = store.write_batch(rs_readings=_drop_row(frame))
+    valid = int(rs.validity(frame).sum())
+    high = int(rs.screen(frame)["high"].sum())
+    return ImportResult(
+        batch, len(frame), {"valid": valid, "invalid": len(frame) - valid, "high": high}
+    )
 
 
 def list_stations(session: Session, *, region_prefix: str = "") -> list[VehicleStation]:
