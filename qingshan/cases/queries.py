@@ -16,6 +16,7 @@ from qingshan.accounts.service import scope_of
 from qingshan.archive.service import enterprise_names
 from qingshan.cases.counts import state_counts
 from qingshan.cases.errors import BadCaseInput
+from qingshan.cases.intake import SOURCES
 from qingshan.cases.lifecycle import get_case, signatures, signer_capacities
 from qingshan.cases.models import (
     CaseEventRow,
@@ -51,9 +52,13 @@ __all__ = [
     "open_case_counts",
     "site_cases",
     "site_cases_public",
+    "SubjectCase",
+    "subject_cases",
 ]
 
 MAX_PER_PAGE = 200
+#: the most cases :func:`subject_cases` returns
+MAX_SUBJECT_CASES = 200
 
 
 @dataclass(frozen=True)
@@ -360,4 +365,75 @@ def site_cases_public(session: Session, site_id: int) -> list[dict]:
                 "reports": len(sources),
             }
         )
+    return out
+
+
+@dataclass(frozen=True)
+class SubjectCase:
+    """A case of one subject as another domain's page lists it: link (``id``), number, title,
+    state (a :class:`CaseState` value; label ``case.state.<state>``), deadline and whether it
+    is overdue (an active case past its deadline), and the subject key it was reported under."""
+
+    id: int
+    number: str | None
+    title: str
+    category: str
+    severity: str
+    state: str
+    region_code: str
+    registered_at: datetime
+    due_at: datetime | None
+    closed_at: datetime | None
+    overdue: bool
+    subject_key: str
+
+
+def subject_cases(
+    session: Session,
+    scope: Scope,
+    source: str,
+    subject_keys: list[str],
+    *,
+    limit: int = 50,
+    now: datetime | None = None,
+) -> list[SubjectCase]:
+    """The cases of ``scope`` that reports of ``source`` opened about any of ``subject_keys``
+    — newest first, at most ``limit``. A subject key is the report's ``group_key``: what the
+    reporting domain groups its reports by (a plate ``vehicles:rs:<plate>``, a truck
+    ``vehicles:obd:<vin>``, an I/M station ``vehicles:im:<code>``), stored on ``case_source``
+    and indexed, so every case ever opened for the subject is found, open or closed, and a
+    case that absorbed a merged one's reports is found too. Scoped by the case's region (an
+    enterprise account sees its enterprises' cases only; the public none)."""
+    if source not in SOURCES:
+        raise BadCaseInput("source", f"unknown source {source!r}; one of {', '.join(SOURCES)}")
+    if not 1 <= limit <= MAX_SUBJECT_CASES:
+        raise BadCaseInput("limit", f"between 1 and {MAX_SUBJECT_CASES}")
+    keys = sorted({k for k in subject_keys if k})
+    if not keys or scope.role.value == "public":
+        return []
+    now = now or utcnow()
+    key = (
+        select(CaseSource.case_id, func.min(CaseSource.group_key).label("key"))
+        .where(CaseSource.source == source, CaseSource.group_key.in_(keys))
+        .group_by(CaseSource.case_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(CaseRecord, key.c.key)
+        .join(key, key.c.case_id == CaseRecord.id)
+        .where(scope.where(CaseRecord.region_code, CaseRecord.enterprise_id))
+        .order_by(CaseRecord.registered_at.desc(), CaseRecord.id.desc())
+        .limit(limit)
+    ).all()
+    out = []
+    for c, k in rows:
+        out.append(
+            SubjectCase(
+                id=c.id, number=c.number, title=c.title, category=c.category,
+                severity=c.severity, state=CaseState(c.state).value, region_code=c.region_code,
+                registered_at=c.registered_at, due_at=c.due_at, closed_at=c.closed_at,
+                overdue=c.state in ACTIVE_STATES and c.due_at is not None and c.due_at < now,
+                subject_key=str(k),
+            )
+        )  # fmt: skip
     return out

@@ -11,7 +11,8 @@ Acting (:mod:`.lifecycle`)
 Reading (:mod:`.queries`)
     :func:`list_cases`, :func:`count_by_state`, :func:`case_points`, :func:`case_detail`,
     :func:`available_actions`, :func:`open_case_counts`, :func:`site_cases`,
-    :func:`site_cases_public` (QC's ``SiteCases``).
+    :func:`site_cases_public` (QC's ``SiteCases``), :func:`subject_cases` (the cases reported
+    about one subject — a plate, a truck, an I/M station — for that subject's page).
 Units and signers (:mod:`.directory`)
     :func:`add_unit`, :func:`list_units`, :func:`grant_signer`, :func:`grant_signer_in_scope`,
     :func:`revoke_signer`, :func:`list_signers`; an administrator's, within their region:
@@ -76,6 +77,7 @@ from qingshan.cases.queries import (
     CaseDetail,
     CaseFilter,
     CasePage,
+    SubjectCase,
     available_actions,
     case_detail,
     case_points,
@@ -84,9 +86,10 @@ from qingshan.cases.queries import (
     open_case_counts,
     site_cases,
     site_cases_public,
+    subject_cases,
 )
 from qingshan.cases.sink import CASES_SINK, CasesSink
-from qingshan.cases.workflow import Capacity, CaseEvent, CaseState
+from qingshan.cases.workflow import STATE_COLORS, Capacity, CaseEvent, CaseState
 from qingshan.timeutil import utcnow
 
 __all__ = [
@@ -122,6 +125,9 @@ __all__ = [
     "open_case_counts",
     "site_cases",
     "site_cases_public",
+    "SubjectCase",
+    "subject_cases",
+    "STATE_COLORS",
     "add_unit",
     "list_units",
     "grant_signer",

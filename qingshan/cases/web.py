@@ -19,7 +19,7 @@ from qingshan.cases import service, units_web
 from qingshan.cases.errors import BadCaseInput, CaseError
 from qingshan.cases.list_export import MAX_EXPORT_ROWS, export_cases, export_response
 from qingshan.cases.rules import case_rules
-from qingshan.cases.workflow import Capacity, CaseEvent, CaseState
+from qingshan.cases.workflow import STATE_COLORS, Capacity, CaseEvent, CaseState
 from qingshan.errors import PermissionDenied
 from qingshan.geo.regions import children, get_region
 from qingshan.timeutil import CST, as_cst, as_utc
@@ -162,20 +162,6 @@ def cases_export(
     x = export_cases(session, viewer.scope, f)
     ext = request.url.path.rsplit(".", 1)[-1]
     return export_response(x, ext, lang)
-
-
-#: a colour per state (list badges and map points)
-STATE_COLORS = {
-    "registered": "#8a6d3b",
-    "assigned": "#1f6fb2",
-    "rectifying": "#c26a00",
-    "submitted": "#6b4fbb",
-    "accepted": "#2e7d32",
-    "closed": "#5f6b66",
-    "reopened": "#c62828",
-    "merged": "#9aa5a0",
-    "cancelled": "#9aa5a0",
-}
 
 
 def _state_href(params: dict, state: str | None) -> str:

@@ -40,6 +40,7 @@ __all__ = [
     "OPEN_STATES",
     "FINAL_STATES",
     "ACTIVE_STATES",
+    "STATE_COLORS",
     "fire",
     "can_fire",
     "events_from",
@@ -114,6 +115,18 @@ ACTIVE_STATES = frozenset({CaseState.ASSIGNED, CaseState.RECTIFYING, CaseState.S
 FINAL_STATES = frozenset({CaseState.MERGED, CaseState.CANCELLED})
 #: reasons a case is reopened
 REOPEN_KINDS = ("relapse", "repeat_complaint")
+#: a colour per state (the state badges of every page that lists cases, the case map's points)
+STATE_COLORS: dict[str, str] = {
+    "registered": "#8a6d3b",
+    "assigned": "#1f6fb2",
+    "rectifying": "#c26a00",
+    "submitted": "#6b4fbb",
+    "accepted": "#2e7d32",
+    "closed": "#5f6b66",
+    "reopened": "#c62828",
+    "merged": "#9aa5a0",
+    "cancelled": "#9aa5a0",
+}
 
 
 @dataclass(frozen=True)
