@@ -7,7 +7,8 @@ station fraud and its ground truth.
   (new-energy plates for electric and hybrid vehicles); the stage computed by
   :func:`qingshan.vehicles.stages.stages_for` from the registration date;
 - **stations**: ``n_stations`` (40) I/M stations spread over the cities by fleet size, 2–6
-  lines each with a dynamometer / analyser / opacimeter, calibrated within the year (ORM rows);
+  lines each with a dynamometer / analyser / opacimeter, calibrated within the year (ORM rows),
+  each at a synthetic position drawn inside its county's polygon (the station map);
 - **tests**: a year up to ``now`` — about 40 % of the combustion fleet comes for a periodic test;
   methods by fuel and category; an initial-test failure rate by stage (国III 20 %, 国IV 12 %,
   国V 7 %, 国VI 4 % — platform assumptions, about 6–7 % overall), failed vehicles retested 1–20
@@ -38,6 +39,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from qingshan.db.engine import session_scope
+from qingshan.geo.counties import county_at, region_extent
+from qingshan.geo.errors import GeoError
 from qingshan.geo.regions import children
 from qingshan.vehicles.identity import VIN_TRANSLITERATION, VIN_WEIGHTS
 from qingshan.vehicles.judge import (
@@ -94,7 +97,7 @@ _YEAR_CODE = dict(zip(range(2009, 2031), "9ABCDEFGHJKLMNPRSTVWXY", strict=True))
 @dataclass(frozen=True)
 class DemoFleet:
     vehicles: pd.DataFrame  # the contract's vehicles frame
-    stations: pd.DataFrame  # station_code, name, region_code, lines
+    stations: pd.DataFrame  # station_code, name, region_code, lines, lon, lat
     tests: pd.DataFrame  # the contract's im_tests frame, passed computed
     truth: pd.DataFrame  # kind, unit, detail, synthetic
 
@@ -385,7 +388,32 @@ def build_demo_fleet(*, now: datetime, seed: int = 2021, n_vehicles: int = 300_0
     county_rng = np.random.default_rng(seed + 1)
     vehicles = vehicles.assign(region_code=_in_counties(county_rng, vehicles["region_code"]))
     stations = stations.assign(region_code=_in_counties(None, stations["region_code"]))
+    # a synthetic position inside the station's county (its own generator: nothing above moves)
+    lon, lat = _points_in(np.random.default_rng(seed + 2), stations["region_code"])
+    stations = stations.assign(lon=lon, lat=lat)
     return DemoFleet(vehicles, stations, tests, truth)
+
+
+def _points_in(rng: np.random.Generator, counties: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A random point inside each row's county polygon (rejection sampling in the county's
+    bounding box against :func:`qingshan.geo.counties.county_at` without tolerance; the county's
+    centre after 200 misses, or when the county has no polygon)."""
+    lon = np.empty(len(counties))
+    lat = np.empty(len(counties))
+    for i, code in enumerate(counties.astype(str)):
+        try:
+            ext = region_extent(code)
+        except GeoError:
+            lon[i], lat[i] = np.nan, np.nan
+            continue
+        w, s, e, n = ext.bbox
+        lon[i], lat[i] = ext.center
+        for _ in range(200):
+            x, y = float(rng.uniform(w, e)), float(rng.uniform(s, n))
+            if county_at(x, y, tolerance_km=0.0) == code:
+                lon[i], lat[i] = round(x, 5), round(y, 5)
+                break
+    return lon, lat
 
 
 def _in_counties(rng: np.random.Generator | None, cities: pd.Series) -> np.ndarray:
@@ -423,7 +451,8 @@ def seed_demo_vehicles(engine: Engine, store: VehicleStore, *, now: datetime, se
         for st in fleet.stations.itertuples(index=False):
             row = VehicleStation(station_code=st.station_code, name=st.name, region_code=st.region_code,
                                  cma_number=f"SYN{st.station_code[2:]}", cma_valid_until=today + timedelta(days=int(rng.integers(60, 1500))),
-                                 synthetic=True)  # fmt: skip
+                                 synthetic=True, lon=None if np.isnan(st.lon) else float(st.lon),
+                                 lat=None if np.isnan(st.lat) else float(st.lat))  # fmt: skip
             session.add(row)
             session.flush()
             for line_no in range(1, int(st.lines) + 1):

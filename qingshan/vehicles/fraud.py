@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from qingshan.qc.supervision import CaseReport
+from qingshan.vehicles.case_subjects import station_subject
 from qingshan.vehicles.synth import MIN_DURATION_S
 
 __all__ = [
@@ -378,7 +379,7 @@ def station_case_reports(
                     f"{period} 检验数据筛查：{st['name']}（{code}）{names}。"
                     "请核查该机构检测记录、过程数据与视频，依法处理。"
                 ),
-                group_key=f"vehicles:im:{code}",
+                group_key=station_subject(code),
                 evidence=ev,
             )
         )

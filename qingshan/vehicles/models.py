@@ -2,7 +2,7 @@
 (vehicles, I/M tests, remote sensing, OBD) is columnar, in :mod:`qingshan.vehicles.store`.
 
 - ``vehicle_station``: one I/M inspection station (排放检验机构, I站) — code, name, county,
-  qualification (CMA) number and its expiry, status;
+  qualification (CMA) number and its expiry, status, position (lon, lat; migration 0028);
 - ``vehicle_test_line``: one test line (检测线) of a station, numbered per station, with the
   methods it can run (comma-separated method keys of :data:`qingshan.vehicles.judge.METHODS`);
 - ``vehicle_equipment``: one device on a line (chassis dynamometer, gas analyser, opacimeter …)
@@ -41,6 +41,9 @@ class VehicleStation(Base):
     cma_valid_until: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | suspended | closed
     synthetic: Mapped[bool] = mapped_column(default=False)
+    # where it is (migration 0028), WGS 84 / CGCS2000: the station map; None = not drawn
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
 
 
 class VehicleTestLine(Base):

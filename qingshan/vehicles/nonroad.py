@@ -30,6 +30,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from qingshan.qc.supervision import CaseReport
+from qingshan.vehicles.case_subjects import machine_subject
 from qingshan.zones.layers import NONROAD_STAGES, LayerKind, ZoneFeature, prohibited_stages
 
 __all__ = [
@@ -277,7 +278,7 @@ def lez_case_report(hit: LezHit, *, found_at: datetime) -> CaseReport:
             f"{hit.site or ''}位于{f.name}（{f.code}），该区域禁止使用{stages}非道路移动机械。"
             "请核查现场并依法处理。"
         ),
-        group_key=f"vehicles:lez:{hit.machine_code}",
+        group_key=machine_subject(hit.machine_code),
         evidence={"machine_code": hit.machine_code, "engine_stage": hit.engine_stage,
                   "lon": hit.lon, "lat": hit.lat, "zone_code": f.code, "zone_name": f.name,
                   "layer": f"{f.layer_name} {f.layer_version}", "prohibited": list(hit.prohibited)},

@@ -4,6 +4,7 @@ labels, in the page's language."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request
@@ -11,13 +12,15 @@ from fastapi import Request
 from qingshan.accounts.models import Role
 from qingshan.errors import PermissionDenied
 from qingshan.geo.regions import REGIONS
+from qingshan.timeutil import as_cst
+from qingshan.vehicles.fraud import CHECKS
 from qingshan.vehicles.judge import METHOD_NAMES
 from qingshan.vehicles.remote_sensing import POLLUTANTS
 from qingshan.web.auth import Viewer
 from qingshan.web.i18n import get_lang, translate
 from qingshan.web.render import API
 
-__all__ = ["OFFICERS", "officer", "page_helpers"]
+__all__ = ["OFFICERS", "officer", "page_helpers", "station_map_config"]
 
 OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 #: pollutant column → its short name on the English page
@@ -55,5 +58,23 @@ def page_helpers(request: Request) -> dict[str, Any]:
         except KeyError:
             return str(value)
 
-    return {"rname": rname, "method_name": method, "pct": pct, "pollutants": pollutants,
+    def day(d: datetime | None) -> str:
+        """A stored (UTC) time as its China Standard Time day, ``—`` when none."""
+        return "—" if d is None else as_cst(d).strftime("%Y-%m-%d")
+
+    return {"day": day, "rname": rname, "method_name": method, "pct": pct, "pollutants": pollutants,
             "lab": lab, "lang": lang, "api": API}  # fmt: skip
+
+
+#: the labels the station map's script shows (tooltip and legend)
+_MAP_LABELS = ("vh.map.pass_rate", "vh.map.flagged", "vh.map.score", "vh.map.tests", "vh.map.band.clean",
+               "vh.map.band.one", "vh.map.band.several", "vh.map.open")  # fmt: skip
+
+
+def station_map_config(request: Request, points: list[dict[str, Any]]) -> dict[str, Any]:
+    """The station ranking map's configuration: the city boundaries, the stations with a position
+    (:func:`qingshan.vehicles.read_service.station_points`), the check names and the labels."""
+    lang = get_lang(request)
+    return {"geojsonUrl": f"{API}/geo/zhejiang-cities.geojson", "stations": points,
+            "labels": {k: translate(k, lang) for k in _MAP_LABELS},
+            "checks": {c: translate(f"vh.check.{c}", lang) for c in CHECKS}}  # fmt: skip

@@ -47,6 +47,7 @@ __all__ = [
     "resolve_period",
     "overview",
     "station_ranking",
+    "station_points",
     "station_view",
     "vehicle_view",
     "find_vehicle",
@@ -302,6 +303,32 @@ def station_ranking(store: VehicleStore, session: Session, scope: Scope, *, peri
     else:
         rows.sort(key=lambda r: (r[sort] is None, -(r[sort] or 0), r["station_code"]))
     return Ranking(label, months, {n: results[n].rule for n in CHECKS}, rows)
+
+
+#: a station's band on the map by how many of the five checks flag it: 0, 1, 2 and more
+SCORE_BANDS = ("clean", "one", "several")
+
+
+def station_points(session: Session, scope: Scope, ranking: Ranking) -> list[dict[str, Any]]:
+    """The ranking's stations that have a position, for the map: code, name, lon, lat, tests,
+    initial-test pass rate (1 − failure rate), checks flagged and the band (:data:`SCORE_BANDS`),
+    the flagged checks' names and the highest check score."""
+    pos = {c: (lon, lat) for c, lon, lat in session.execute(
+        select(VehicleStation.station_code, VehicleStation.lon, VehicleStation.lat)
+        .where(VehicleStation.region_code.startswith(scope.prefix), VehicleStation.lon.is_not(None),
+               VehicleStation.lat.is_not(None)))}  # fmt: skip
+    out = []
+    for r in ranking.rows:
+        if r["station_code"] not in pos:
+            continue
+        lon, lat = pos[r["station_code"]]
+        scores = [r[c] for c in CHECKS if r[c] is not None]
+        out.append({"station_code": r["station_code"], "name": r["name"], "lon": lon, "lat": lat,
+                    "tests": r["tests"], "pass_rate": None if r["fail_rate"] is None else round(1 - r["fail_rate"], 4),
+                    "flagged": r["flagged"], "band": SCORE_BANDS[min(r["flagged"], 2)],
+                    "checks": [c for c in CHECKS if r[f"{c}_flagged"]],
+                    "top_score": max(scores) if scores else None})  # fmt: skip
+    return out
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from qingshan.qc.supervision import CaseReport, exceedance_severity
+from qingshan.vehicles.case_subjects import plate_subject
 
 __all__ = [
     "POLLUTANTS",
@@ -275,7 +276,7 @@ def case_reports(
                     f"依据：{refs.get('repeat_rule', '')}；筛查值 {refs.get(r.pollutant, '')}。"
                     "请通知车主限期维修并复检。"
                 ),
-                group_key=f"vehicles:rs:{r.plate}",
+                group_key=plate_subject(r.plate),
                 evidence={
                     "plate": r.plate,
                     "pollutant": r.pollutant,

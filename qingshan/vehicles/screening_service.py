@@ -14,6 +14,7 @@ from qingshan.qc.supervision import CaseReport, CaseSink
 from qingshan.vehicles import fraud
 from qingshan.vehicles import obd as obd_checks
 from qingshan.vehicles import remote_sensing as rs
+from qingshan.vehicles.case_subjects import truck_subject
 
 __all__ = ["open_rs_cases", "open_station_cases", "obd_case_reports", "open_obd_cases"]
 
@@ -95,7 +96,7 @@ def obd_case_reports(
                         f"{period} 远程排放监控筛查：车辆 {plate} {vin} 共 {len(ev)} 段、"
                         f"{minutes:.0f} 分钟。规则：{r.rule}。{todo}"
                     ),
-                    group_key=f"vehicles:obd:{vin}",
+                    group_key=truck_subject(str(vin)),
                     evidence={
                         "vin": str(vin),
                         "plate": plate,

@@ -17,8 +17,9 @@ from qingshan.api.deps import SessionDep, SettingsDep
 from qingshan.errors import NotFound
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.vehicles import read_service as rs
+from qingshan.vehicles.case_links import STATE_COLORS, station_cases, vehicle_cases
 from qingshan.vehicles.errors import VehicleError
-from qingshan.vehicles.pages import officer, page_helpers
+from qingshan.vehicles.pages import officer, page_helpers, station_map_config
 from qingshan.vehicles.service import get_store
 from qingshan.web.auth import LoggedInViewer
 from qingshan.web.render import render
@@ -69,7 +70,8 @@ def stations_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
         error, period, sort = str(exc), "", "flagged"
         ranking = rs.station_ranking(store, session, viewer.scope)
     context = {**page_helpers(request), "ranking": ranking, "checks": rs.CHECKS, "period": period, "sort": sort,
-               "error": error, "available": rs.months_available(store)}  # fmt: skip
+               "error": error, "available": rs.months_available(store),
+               "config": station_map_config(request, rs.station_points(session, viewer.scope, ranking))}  # fmt: skip
     resp = render(request, "vehicles_stations.html", context, viewer=viewer)
     resp.status_code = 422 if error else 200
     return resp
@@ -83,7 +85,8 @@ def station_page(request: Request, code: str, viewer: LoggedInViewer, session: S
     store = get_store(settings.data_dir)
     st = rs.station_view(store, session, viewer.scope, code, period=period,
                          today=as_cst(utcnow()).date())  # fmt: skip
-    context = {**page_helpers(request), "st": st, "period": period}
+    context = {**page_helpers(request), "st": st, "period": period, "state_colors": STATE_COLORS,
+               "cases": station_cases(session, viewer.scope, st.station_code)}  # fmt: skip
     return render(request, "vehicles_station.html", context, viewer=viewer)
 
 
@@ -95,6 +98,8 @@ def vehicle_page(request: Request, vin: str, viewer: LoggedInViewer, session: Se
     officer(viewer)
     store = get_store(settings.data_dir)
     view = rs.vehicle_view(store, session, viewer.scope, vin)
-    return render(
-        request, "vehicles_vehicle.html", {**page_helpers(request), "v": view}, viewer=viewer
+    found = vehicle_cases(
+        session, viewer.scope, vin=view.vehicle["vin"], plate=view.vehicle["plate"]
     )
+    context = {**page_helpers(request), "v": view, "cases": found, "state_colors": STATE_COLORS}
+    return render(request, "vehicles_vehicle.html", context, viewer=viewer)

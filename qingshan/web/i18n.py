@@ -3562,6 +3562,29 @@ _RAW |= {
     "vh.ev.failed_test_id": ("异地不合格检测", "Failed test"),
     "vh.ev.failed_station": ("不合格所在机构", "Failed at"),
     "vh.ev.days_after": ("间隔天数", "Days after"),
+    # the cases of a vehicle or station, the station map (qingshan/vehicles/case_links.py, web.py)
+    "vh.cases": ("关联案件", "Cases"),
+    "vh.cases.none_vehicle": (
+        "本辖区内没有该车辆（号牌遥感、车载诊断）的案件。",
+        "No case about this vehicle (its plate's remote sensing, its OBD) in your region.",
+    ),
+    "vh.cases.none_station": (
+        "本辖区内没有该检验机构的案件。",
+        "No case about this station in your region.",
+    ),
+    "vh.map.title": ("检验机构分布", "Stations on the map"),
+    "vh.map.hint": (
+        "颜色按五项筛查中命中的项数：绿色无、黄色 1 项、红色 2 项及以上；点击打开该机构。未登记位置的机构不在图上。",
+        "Coloured by how many of the five checks flag the station: green none, amber 1, red 2 or more; click to open it. Stations without a registered position are not drawn.",
+    ),
+    "vh.map.band.clean": ("未命中", "No check"),
+    "vh.map.band.one": ("命中 1 项", "1 check"),
+    "vh.map.band.several": ("命中 2 项及以上", "2 checks or more"),
+    "vh.map.pass_rate": ("初检合格率", "Initial-test pass rate"),
+    "vh.map.flagged": ("命中筛查", "Checks flagged"),
+    "vh.map.score": ("最高得分", "Highest score"),
+    "vh.map.tests": ("检测次数", "Tests"),
+    "vh.map.open": ("点击查看该机构", "Click to open the station"),
 }
 
 
