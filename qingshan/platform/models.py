@@ -34,6 +34,12 @@ from qingshan.cases.models import (
 )
 from qingshan.cases.report_models import CaseNotice
 from qingshan.db.base import Base
+from qingshan.emergency.risk.models import (
+    EmergencyDrill,
+    EmergencyPlan,
+    RiskDeclaration,
+    RiskGrade,
+)
 from qingshan.enforcement.models import (
     CreditRating,
     Inspector,
@@ -170,6 +176,10 @@ MODELS = (
     VehicleTestLine,
     VehicleEquipment,
     NonRoadMachine,
+    RiskDeclaration,
+    RiskGrade,
+    EmergencyPlan,
+    EmergencyDrill,
 )
 
 metadata = Base.metadata
