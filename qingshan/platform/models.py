@@ -34,6 +34,7 @@ from qingshan.cases.models import (
 )
 from qingshan.cases.report_models import CaseNotice
 from qingshan.db.base import Base
+from qingshan.emergency.radiation.models import RadiationAlert, RadiationPosition, RadiationSource
 from qingshan.emergency.risk.models import (
     EmergencyDrill,
     EmergencyPlan,
@@ -180,6 +181,9 @@ MODELS = (
     RiskGrade,
     EmergencyPlan,
     EmergencyDrill,
+    RadiationSource,
+    RadiationPosition,
+    RadiationAlert,
 )
 
 metadata = Base.metadata
