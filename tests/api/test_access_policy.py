@@ -212,6 +212,7 @@ PATH_VALUES = {
     "manifest_id": "1",  # a waste manifest
     "layer_id": "1",  # a spatial control layer (zones)
     "vin": "LSVAU2181C2184847",  # a vehicle (vehicles): a VIN with a valid check digit
+    "kind": "vehicles",  # an import template (vehicles, tests or rs)
     "resource": "Things",  # the SensorThings view's resource path (Things, Things(1)/Datastreams …)
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}

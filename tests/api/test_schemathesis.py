@@ -58,7 +58,7 @@ def province_headers(demo_data) -> dict[str, str]:
 
 #: uploads whose files are checked by their content
 CONTENT_CHECKED = ("/evidence", "/cases/handover", "/archive/import", "/carbon/import",
-                   "/waste/declarations/import", "/zones/layers")  # fmt: skip
+                   "/waste/declarations/import", "/zones/layers", "/vehicles/import/{kind}")  # fmt: skip
 
 #: bodies checked against the platform's records and rules, which a schema cannot say: a
 #: month inside the accounting range (carbon), a waste code in the list in force on its date,
@@ -72,6 +72,8 @@ RULE_CHECKED = (
     "/waste/storage/{lot_id}/out", "/waste/approvals",
     "/zones/siting-check",  # a site inside Zhejiang, a closed valid ring, a GB/T 4754 code
     "/vehicles/v/{vin}",  # a VIN's check digit and letters; the 422 names the position
+    "/vehicles/obd/trucks/{vin}",  # the same VIN rule
+    "/vehicles/rs/readings",  # a plate (GA 36-2018) or a site; the 422 names the character
 )  # fmt: skip
 
 
