@@ -401,8 +401,8 @@ def subject_cases(
     — newest first, at most ``limit``. A subject key is the report's ``group_key``: what the
     reporting domain groups its reports by (a plate ``vehicles:rs:<plate>``, a truck
     ``vehicles:obd:<vin>``, an I/M station ``vehicles:im:<code>``), stored on ``case_source``
-    and indexed, so every case ever opened for the subject is found, open or closed, and a
-    case that absorbed a merged one's reports is found too. Scoped by the case's region (an
+    and indexed, so every case ever opened for the subject is found, open or closed (a merged
+    case too, in state ``merged``: its reports stay with it). Scoped by the case's region (an
     enterprise account sees its enterprises' cases only; the public none)."""
     if source not in SOURCES:
         raise BadCaseInput("source", f"unknown source {source!r}; one of {', '.join(SOURCES)}")
