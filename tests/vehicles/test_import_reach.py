@@ -249,6 +249,9 @@ def test_rs_emitters_and_obd_flagged_read_and_export(client):
     assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")
     assert csv.text.splitlines()[0].lstrip("\ufeff").startswith("号牌 plate,")
     assert len(csv.text.strip().splitlines()) == page_view.offenders + 1
+    assert (
+        "/api/v1/vehicles/rs/emitters?format=xlsx" in client.get("/vehicles/rs").text
+    )  # the page links it
     truth = store.read_table(OBD_TRUTH_TABLE)
     fl = client.get("/api/v1/vehicles/obd/flagged")
     assert fl.status_code == 200
@@ -258,6 +261,7 @@ def test_rs_emitters_and_obd_flagged_read_and_export(client):
     xlsx = client.get("/api/v1/vehicles/obd/flagged", params={"format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx.headers["content-type"] == XLSX
     assert load_workbook(io.BytesIO(xlsx.content)).active.max_row == len(truth) + 1
+    assert "/api/v1/vehicles/obd/flagged?format=xlsx" in client.get("/vehicles/obd").text
     vin = truth.loc[truth["kind"] == "scr_failure", "unit"].iloc[0]
     truck = client.get(f"/api/v1/vehicles/obd/trucks/{vin}")
     assert truck.status_code == 200 and "scr_failure" in truck.json()["flagged"]
