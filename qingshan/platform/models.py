@@ -35,6 +35,7 @@ from qingshan.cases.models import (
 from qingshan.cases.report_models import CaseNotice
 from qingshan.db.base import Base
 from qingshan.emergency.radiation.models import RadiationAlert, RadiationPosition, RadiationSource
+from qingshan.emergency.resources.models import EmresDepot, EmresExpert, EmresMaterial, EmresTeam
 from qingshan.emergency.risk.models import (
     EmergencyDrill,
     EmergencyPlan,
@@ -184,6 +185,10 @@ MODELS = (
     RadiationSource,
     RadiationPosition,
     RadiationAlert,
+    EmresDepot,
+    EmresMaterial,
+    EmresTeam,
+    EmresExpert,
 )
 
 metadata = Base.metadata
