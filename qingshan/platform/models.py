@@ -34,6 +34,11 @@ from qingshan.cases.models import (
 )
 from qingshan.cases.report_models import CaseNotice
 from qingshan.db.base import Base
+from qingshan.emergency.incidents.models import (
+    EmergencyIncident,
+    EmergencyIncidentLog,
+    EmergencyIncidentPoint,
+)
 from qingshan.emergency.radiation.models import RadiationAlert, RadiationPosition, RadiationSource
 from qingshan.emergency.resources.models import EmresDepot, EmresExpert, EmresMaterial, EmresTeam
 from qingshan.emergency.risk.models import (
@@ -185,6 +190,9 @@ MODELS = (
     RadiationSource,
     RadiationPosition,
     RadiationAlert,
+    EmergencyIncident,
+    EmergencyIncidentLog,
+    EmergencyIncidentPoint,
     EmresDepot,
     EmresMaterial,
     EmresTeam,
