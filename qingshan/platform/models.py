@@ -34,6 +34,7 @@ from qingshan.cases.models import (
 )
 from qingshan.cases.report_models import CaseNotice
 from qingshan.db.base import Base
+from qingshan.emergency.gas.models import GasAlarm, GasCursor, GasPark, GasStation
 from qingshan.emergency.incidents.models import (
     EmergencyIncident,
     EmergencyIncidentLog,
@@ -190,6 +191,10 @@ MODELS = (
     RadiationSource,
     RadiationPosition,
     RadiationAlert,
+    GasPark,
+    GasStation,
+    GasAlarm,
+    GasCursor,
     EmergencyIncident,
     EmergencyIncidentLog,
     EmergencyIncidentPoint,
