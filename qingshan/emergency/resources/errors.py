@@ -3,9 +3,12 @@ and the value that is wrong."""
 
 from __future__ import annotations
 
-from qingshan.errors import QingshanError
+from collections.abc import Sequence
 
-__all__ = ["ImportRejected", "ResourceError", "RowProblem"]
+from qingshan.errors import NotFound, QingshanError
+from qingshan.tablefile import RowProblem, describe_problems
+
+__all__ = ["ImportRejected", "ResourceError", "ResourceNotFound"]
 
 
 class ResourceError(QingshanError):
@@ -18,24 +21,19 @@ class ResourceError(QingshanError):
         self.field = field
 
 
-class RowProblem(ResourceError):
-    """One bad row of an import (``row`` is 1-based, the header being row 1 as a spreadsheet
-    numbers it)."""
-
-    def __init__(self, row: int, field: str, message: str) -> None:
-        super().__init__(f"row {row}: {field}: {message}", field=field, row=row)
-        self.row = row
+class ResourceNotFound(NotFound):
+    """A depot, material, team or expert unknown or outside the caller's region."""
 
 
 class ImportRejected(ResourceError):
-    """An import refused as a whole because of its bad rows (nothing was stored)."""
+    """An import (or a form) refused as a whole because of its bad rows: nothing was stored.
+    ``problems`` are the rows' problems as text (``row <n>, column <X> (<header>): <what>``)."""
 
-    def __init__(self, kind: str, problems: list[RowProblem]) -> None:
-        head = "; ".join(str(p) for p in problems[:20])
-        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+    def __init__(self, kind: str, problems: Sequence[RowProblem]) -> None:
         super().__init__(
-            f"{kind} import refused, nothing stored: {len(problems)} bad row(s): {head}{more}",
+            f"{kind}: nothing stored, {describe_problems(problems)}",
             field="file",
             problems=[str(p) for p in problems],
         )
-        self.problems = problems
+        self.problems = [str(p) for p in problems]
+        self.rows = sorted({p.row for p in problems})
