@@ -125,6 +125,9 @@ _ROWS: tuple[tuple[str, str, str, str, str | None, str], ...] = (
     ("a21003", "一氧化氮", "nitric oxide", "mg/m³", None, _A),
     ("a21004", "二氧化氮", "nitrogen dioxide", "mg/m³", None, _A),
     ("a21005", "一氧化碳", "carbon monoxide", "mg/m³", "04", _A),
+    # a21022 氯气 (chlorine) [MC: HJ 212-2017 Table B.2 as a public code map quotes it; not in the
+    # reference excerpt] — added for the chemical parks' boundary stations (issue #22)
+    ("a21022", "氯气", "chlorine", "mg/m³", None, _A),
     ("a21024", "氯化氢", "hydrogen chloride", "mg/m³", "08", _A),
     ("a21026", "二氧化硫", "sulfur dioxide", "mg/m³", "02", _A),
     ("a21028", "硫化氢", "hydrogen sulfide", "mg/m³", "05", _A),
