@@ -1,0 +1,51 @@
+"""Errors of :mod:`qingshan.emergency.radiation` (HTTP 422 for bad input, 404 for an unknown
+source), each naming the field and the value that is wrong."""
+
+from __future__ import annotations
+
+from qingshan.errors import NotFound, QingshanError
+
+__all__ = ["RadiationError", "UnknownNuclide", "SourceNotFound", "ImportRejected"]
+
+
+class RadiationError(QingshanError):
+    """Bad input to the radiation area; ``field`` names the input."""
+
+    status_code = 422
+
+    def __init__(self, message: str, *, field: str = "", **context: object) -> None:
+        super().__init__(message, field=field, **context)
+        self.field = field
+
+
+class UnknownNuclide(RadiationError):
+    """A nuclide the data table does not hold (its half-life and D-value are unknown)."""
+
+    def __init__(self, nuclide: str, known: list[str]) -> None:
+        super().__init__(
+            f"nuclide: unknown nuclide {nuclide!r}; known: {', '.join(known)}",
+            field="nuclide",
+            nuclide=nuclide,
+        )
+        self.nuclide = nuclide
+
+
+class SourceNotFound(NotFound):
+    """No source of that id or code (or none the account may see)."""
+
+    def __init__(self, ref: object) -> None:
+        super().__init__(f"radioactive source {ref!r} not found", source=str(ref))
+
+
+class ImportRejected(RadiationError):
+    """A position-report import refused as a whole (nothing stored): its bad rows."""
+
+    def __init__(self, problems: list[str]) -> None:
+        head = "; ".join(problems[:20])
+        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        super().__init__(
+            f"position import refused, nothing stored: {len(problems)} bad row(s): {head}{more}",
+            field="file",
+            problems=problems,
+        )
+        self.problems = problems
