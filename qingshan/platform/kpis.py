@@ -5,9 +5,8 @@ the public functions of the domain holding the data, and their registry
 Computed now: cases (closure rate, closed on time), monitoring (national water sections and
 drinking-water sources analysed, class I–III share, air stations reporting, air good-day rate
 and PM2.5 mean), waste (utilisation and disposal rate, collection coverage of counties and of
-small producers, new capacity), zones (zero-direct-discharge parks accepted in the year).
-Reported by hand until their modules land: radioactive sources (emergency) — see
-``docs/targets.md``.
+small producers, new capacity), zones (zero-direct-discharge parks accepted in the year),
+emergency (spent radioactive sources collected, plan main goal 3).
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.cases.service import closed_on_time, count_by_state
 from qingshan.config import get_settings
+from qingshan.emergency.radiation.service import spent_figures
 from qingshan.geo.regions import CITY_CODES
 from qingshan.monitoring.air_history import city_history
 from qingshan.monitoring.models import ControlLevel, SiteKind
@@ -316,6 +316,26 @@ class ParksAccepted:
 
 
 @dataclass(frozen=True)
+class SpentSourcesCollected:
+    """废旧放射源"应收尽收率" [%]: sources of the region that became disused up to the period's
+    end and were collected (returned to the producer or taken into storage) by then, among all
+    that became disused — plan main goal 3 (100 %); the basis names the overdue ones (past the
+    3-month deadline, 国务院令第449号 Art. 32 [U]). None when no source became disused
+    (:func:`qingshan.emergency.radiation.service.spent_figures`)."""
+
+    name: str = "emergency.spent_sources_collected"
+    unit: str = "%"
+    label: str = "emrad.kpi.spent_sources_collected"
+
+    def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
+        f = spent_figures(session, region_code, on=period.end)
+        if f["rate"] is None:
+            return None
+        return KpiValue(f["rate"], self.unit,
+                        f"{f['collected']} / {f['disused']}（逾期未收 {f['overdue']}）")  # fmt: skip
+
+
+@dataclass(frozen=True)
 class VehicleKpi:
     """A vehicle figure of :func:`qingshan.vehicles.nonroad_kpis.vehicle_kpis` over the period
     (CST days), by province, city or county [%]: 国III diesel share of the diesel fleet, I/M
@@ -373,6 +393,7 @@ def kpi_registry(store: Callable[[], ObservationStore] = _store) -> KpiRegistry:
             AirPeriod("air.pm25_mean", "µg/m³", "tg.kpi.air.pm25_mean", "pm25_mean", store),
             *WASTE_KPIS,
             ParksAccepted(),
+            SpentSourcesCollected(),
             *VEHICLE_KPIS,
         ]
     )

@@ -25,7 +25,9 @@ from qingshan.emergency.radiation.nuclides import nuclide
 from qingshan.emergency.radiation.register import SourceInput
 from qingshan.errors import PermissionDenied
 from qingshan.geo.regions import seed_regions
+from qingshan.platform.kpis import kpi_registry
 from qingshan.qc.flags import Flag
+from qingshan.targets.kpi import KpiValue, Period
 from qingshan.timeseries.store import ObservationStore
 
 NOW = datetime(2026, 6, 3, 2, 0, tzinfo=UTC)
@@ -154,6 +156,12 @@ def test_spent_sources_rate(engine) -> None:
         f = svc.spent_figures(s, "330000", on=TODAY)
         assert f == {"disused": 3, "collected": 2, "in_time": 1, "overdue": 1, "rate": 66.7}
         assert svc.spent_figures(s, "330200", on=TODAY)["rate"] is None
+        kpi = kpi_registry().get("emergency.spent_sources_collected")
+        half = Period(date(2026, 1, 1), TODAY)
+        assert kpi.value(s, "330100", half) == KpiValue(66.7, "%", "2 / 3（逾期未收 1）")
+        early = Period(date(2026, 1, 1), date(2026, 2, 1))  # one collected, none overdue yet
+        assert kpi.value(s, "330106", early) == KpiValue(33.3, "%", "1 / 3（逾期未收 0）")
+        assert kpi.value(s, "330200", half) is None  # no source disused in Ningbo: no data
 
 
 def test_station_series_flags(engine, tmp_path) -> None:
