@@ -13,6 +13,9 @@ from __future__ import annotations
 from qingshan.cases.jobs import run_deadlines
 from qingshan.cases.reports_jobs import run_monthly_notice
 from qingshan.cases.service import CASES_SINK
+from qingshan.emergency.gas.service import judge_now as judge_gas
+from qingshan.emergency.incidents.service import open_incident
+from qingshan.emergency.risk.service import run_emergency_plans
 from qingshan.enforcement.jobs import run_credit
 from qingshan.forecast.jobs import run_forecast_air
 from qingshan.forecast.water_jobs import run_forecast_water
@@ -25,6 +28,7 @@ from qingshan.platform.zones_links import ENTERPRISE_LOCATIONS
 from qingshan.qc.jobs import run_qc
 from qingshan.targets.jobs import run_reminders
 from qingshan.targets.ranking_jobs import run_ranking_rollups
+from qingshan.timeseries.store import ObservationStore
 from qingshan.vehicles.jobs import run_vehicles_screening
 from qingshan.waste.jobs import run_waste_balance
 from qingshan.zones.fences_jobs import run_fences
@@ -64,6 +68,23 @@ def vehicles_screening(ctx: JobContext) -> str:
     return run_vehicles_screening(ctx, CASES_SINK)
 
 
+def emergency_gas(ctx: JobContext) -> str:
+    """The ``emergency-gas`` job: every new reading of the chemical parks' boundary stations
+    judged against its substance's set-points (GB/T 50493-2019); a level-2 alarm opens an
+    incident, a level-1 alarm not acknowledged in time a case (cases' sink)."""
+    store = ObservationStore(ctx.settings.observations_dir)
+    try:
+        return judge_gas(ctx.engine, store, open_incident=open_incident, sink=CASES_SINK).summary()
+    finally:
+        store.close()
+
+
+def emergency_plans(ctx: JobContext) -> str:
+    """The ``emergency-plans`` job with the cases' sink: an expired plan of a 较大/重大 risk
+    enterprise opens a case (once)."""
+    return run_emergency_plans(ctx, CASES_SINK)
+
+
 JOBS = Jobs(
     Job("rollups", rollups, every(minutes=10), "hour → day → month means with coverage (GB 3095-2012 §8.2 Table 4)"),
     Job("compact", compact, every(minutes=30), "rewrite observation partitions of many small files into one sorted file"),
@@ -79,5 +100,7 @@ JOBS = Jobs(
     Job("indices", run_indices, every(minutes=10), "AQI (HJ 633) of every air station by hour and day, water class (GB 3838-2002) of every section sample, each city's monthly CWQI, stored as derived series after the roll-ups"),
     Job("zones-fences", zones_fences, every(minutes=10), "电子围栏: fences around every water section and drinking-water source (redrawn when a site moves), outlets, cases and complaints located inside → alerts on the section's page; an outlet inside a source's fence → case"),
     Job("zones-sweep", zones_sweep, cron("30 2 * * *"), "企业空间排查: at 02:30 CST, every archived enterprise's location against the red lines and 一级 drinking-water source zones in force; each enterprise inside → one case per feature (a re-run opens none twice)"),
+    Job("emergency-gas", emergency_gas, every(seconds=30), "有毒有害气体预警: every 30 s (the boundary stations report each minute), every new reading of the chemical parks' boundary stations against its substance's alarm levels (GB/T 50493-2019: 100 % / 200 % of the GBZ 2.1-2019 OEL); escalation, clearing; level 2 → incident, level 1 unacknowledged for 30 min → case"),
     Job("vehicles-screening", vehicles_screening, cron("30 3 * * *"), "机动车排气筛查: at 03:30 CST, the remote-sensing repeat rule over the last 6 natural months of readings, the five I/M station-fraud checks over last month's tests, SCR failure and data gaps over the last 30 days of truck OBD → cases (机动车排气; a re-run opens none twice)"),
+    Job("emergency-plans", emergency_plans, cron("0 7 * * *"), "应急预案到期提醒: at 07:00 CST, the enterprise emergency plans whose 3-yearly review falls within 60 days, the expired ones, and one case (环境应急) per expired plan of a 较大/重大 risk enterprise (HJ 941-2018 grade; a re-run opens none twice)"),
 )  # fmt: skip

@@ -131,7 +131,9 @@ def test_the_registry_keeps_the_intervals():
         "indices": Every(timedelta(minutes=10)),
         "zones-fences": Every(timedelta(minutes=10)),
         "zones-sweep": Cron("30 2 * * *"),
+        "emergency-gas": Every(timedelta(seconds=30)),
         "vehicles-screening": Cron("30 3 * * *"),
+        "emergency-plans": Cron("0 7 * * *"),
     }
 
 
