@@ -56,6 +56,8 @@ from qingshan.cases.service import (
     site_cases_public,
 )
 from qingshan.config import Settings, get_settings
+from qingshan.emergency.resources import api as emergency_resources_api
+from qingshan.emergency.resources import web as emergency_resources_web
 from qingshan.enforcement import api as enforcement_api
 from qingshan.enforcement import web as enforcement_web
 from qingshan.enforcement.service import RecordSources, credit_summary
@@ -164,6 +166,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     zones_fences_api.router,
     vehicles_api.router,
     vehicles_io_api.router,
+    emergency_resources_api.router,
 )
 
 #: dashboard page routers
@@ -200,6 +203,7 @@ PAGES: tuple[APIRouter, ...] = (
     vehicles_rs_web.router,
     vehicles_obd_web.router,
     vehicles_import_web.router,
+    emergency_resources_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
