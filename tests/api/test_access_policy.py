@@ -211,6 +211,7 @@ PATH_VALUES = {
     "region_code": "330100",  # a region's carbon peak path
     "manifest_id": "1",  # a waste manifest
     "layer_id": "1",  # a spatial control layer (zones)
+    "depot_id": "1",  # an emergency materials depot (emergency resources)
     "vin": "LSVAU2181C2184847",  # a vehicle (vehicles): a VIN with a valid check digit
     "kind": "vehicles",  # an import template (vehicles, tests or rs)
     "resource": "Things",  # the SensorThings view's resource path (Things, Things(1)/Datastreams …)
