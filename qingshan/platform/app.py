@@ -56,6 +56,7 @@ from qingshan.cases.service import (
     site_cases_public,
 )
 from qingshan.config import Settings, get_settings
+from qingshan.emergency.incidents import web as emergency_incidents_web
 from qingshan.emergency.resources import api as emergency_resources_api
 from qingshan.emergency.resources import web as emergency_resources_web
 from qingshan.enforcement import api as enforcement_api
@@ -204,6 +205,7 @@ PAGES: tuple[APIRouter, ...] = (
     vehicles_obd_web.router,
     vehicles_import_web.router,
     emergency_resources_web.router,
+    emergency_incidents_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added

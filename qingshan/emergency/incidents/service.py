@@ -787,3 +787,10 @@ def incident_report(
         synthetic=incident.synthetic, generated_at=now or utcnow(),
     )  # fmt: skip
     return f"{incident.code}-report.docx", build_report(data)
+
+
+def enterprise_name(session: Session, enterprise_id: int) -> str:
+    """The archive name of an enterprise (empty if unknown)."""
+    from qingshan.archive.service import enterprise_names
+
+    return enterprise_names(session, [enterprise_id]).get(enterprise_id, "")
