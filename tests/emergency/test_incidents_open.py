@@ -14,12 +14,13 @@ from qingshan.audit.models import AuditLog
 from qingshan.db.engine import session_scope
 from qingshan.emergency.incidents import service as svc
 from qingshan.emergency.incidents.errors import BadIncident
-from qingshan.emergency.incidents.levels import judge
+from qingshan.emergency.incidents.levels import LEVELS, criteria, judge, level_info
 from qingshan.emergency.incidents.models import EmergencyIncident, EmergencyIncidentLog
 from qingshan.emergency.incidents.types import IncidentDraft
 from qingshan.geo.regions import seed_regions
 
 NOW = datetime(2026, 6, 3, 2, 30, tzinfo=UTC)
+POISONED_III = next(c.threshold for c in criteria() if c.level == "III" and c.fact == "poisoned")
 
 
 def _draft(**kw) -> IncidentDraft:
@@ -33,11 +34,11 @@ def test_open_incident_judges_level_and_is_idempotent(engine) -> None:
     with session_scope(engine) as s:
         seed_regions(s)
     with session_scope(engine) as s:
-        # 10 poisoned: 较大 (III) — "10人以上" includes the bound; the city leads
-        first = svc.open_incident(s, _draft(facts={"poisoned": 10, "evacuated": 4999}),
+        # the 较大 (III) poisoned threshold of the data, reached: the city leads
+        first = svc.open_incident(s, _draft(facts={"poisoned": POISONED_III, "evacuated": 1}),
                                   actor="system", now=NOW)  # fmt: skip
     with session_scope(engine) as s:
-        again = svc.open_incident(s, _draft(facts={"poisoned": 10}), actor="system", now=NOW)
+        again = svc.open_incident(s, _draft(facts={"poisoned": 1}), actor="system", now=NOW)
         assert again == first
         inc = s.get(EmergencyIncident, first)
         assert inc is not None
@@ -55,21 +56,26 @@ def test_open_incident_judges_level_and_is_idempotent(engine) -> None:
         assert audited == ["system"]
 
 
-@pytest.mark.parametrize(
-    ("facts", "level", "tier"),
-    [
-        ({}, "IV", "county"),  # nothing known: 一般 (附件1 一般(6))
-        ({"deaths": 2, "poisoned": 9, "evacuated": 4999}, "IV", "county"),
-        ({"direct_loss_yuan": 5_000_000}, "III", "city"),  # 500万元以上
-        ({"evacuated": 10_000}, "II", "province"),  # 1万人以上
-        ({"deaths": 30}, "I", "province"),  # 30人以上
-        ({"water_source_interrupted": "county_city"}, "II", "province"),
-        ({"cross_boundary": "city", "deaths": 0}, "III", "city"),
-    ],
-)
-def test_levels_from_facts(facts, level, tier) -> None:
-    j = judge(facts)
-    assert (j.level, j.info.lead_tier) == (level, tier)
+def _numeric() -> list:
+    return [c for c in criteria() if c.op == ">="]
+
+
+@pytest.mark.parametrize("c", _numeric(), ids=lambda c: f"{c.level}-{c.fact}")
+def test_numeric_bounds_from_the_data(c) -> None:
+    """Every numeric criterion of the data (MC: thresholds are the data's own, not typed here):
+    the threshold itself reaches the level (以上 includes the bound), one below it does not."""
+    assert judge({c.fact: c.threshold}).level == c.level
+    below = judge({c.fact: c.threshold - 1}).level
+    assert LEVELS.index(below) > LEVELS.index(c.level)
+
+
+def test_choices_and_the_default() -> None:
+    assert judge({}).level == "IV" and judge({}).basis == ()  # 附件1 一般(6)
+    for c in criteria():
+        if c.op == "in":
+            j = judge({c.fact: c.values[0]})
+            assert j.level == c.level and c in j.basis
+    assert level_info("III").lead_tier == "city" and level_info("II").lead_tier == "province"
 
 
 def test_bad_drafts_store_nothing(engine) -> None:

@@ -23,6 +23,7 @@ from qingshan.emergency.incidents.errors import (
     IncidentNotFound,
     NotLeadingTier,
 )
+from qingshan.emergency.incidents.levels import criteria
 from qingshan.emergency.incidents.models import EmergencyIncidentLog
 from qingshan.emergency.incidents.types import IncidentDraft
 from qingshan.geo.regions import seed_regions
@@ -30,6 +31,7 @@ from qingshan.monitoring.models import ControlLevel, Site, SiteKind
 from qingshan.timeseries.store import ObservationStore
 
 T0 = datetime(2026, 6, 3, 2, 0, tzinfo=UTC)
+EVACUATED_III = next(c.threshold for c in criteria() if c.level == "III" and c.fact == "evacuated")
 PROVINCE = Scope("330000", Role.PROVINCE, username="province")
 HANGZHOU = Scope("330100", Role.CITY, username="hangzhou")
 NINGBO = Scope("330200", Role.CITY, username="ningbo")
@@ -62,7 +64,7 @@ def _open(s) -> int:
     )  # fmt: skip  (≈46 km away)
     draft = IncidentDraft(title="化工企业储罐泄漏进入河道", occurred_at=T0, region_code="330106",
                           origin="report", longitude=120.12, latitude=30.25,
-                          facts={"evacuated": 200})  # fmt: skip
+                          facts={"evacuated": 1})  # fmt: skip
     return svc.report_incident(s, XIHU, draft, now=T0)
 
 
@@ -81,8 +83,9 @@ def test_stages_orders_levels_points_report(engine, tmp_path) -> None:
         with pytest.raises(IncidentNotFound):  # another city neither sees nor commands it
             svc.issue_order(s, NINGBO, iid, to_whom="x", content="y", now=T0)
     with session_scope(engine) as s:
-        # 5,000 evacuated: 较大 (III, 5000人以上) — the city now leads; the county may not order
-        inc = svc.update_facts(s, XIHU, iid, {"evacuated": 5000}, note="扩大疏散",
+        # evacuation reaches the data's 较大 (III) threshold: the city now leads, the county
+        # may no longer give orders
+        inc = svc.update_facts(s, XIHU, iid, {"evacuated": EVACUATED_III}, note="扩大疏散",
                                now=T0 + timedelta(hours=1))  # fmt: skip
         assert (inc.level, inc.lead_tier, inc.lead_region_code) == ("III", "city", "330100")
         with pytest.raises(NotLeadingTier):
