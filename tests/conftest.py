@@ -205,18 +205,40 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def small_demo_dir(tmp_path_factory):
-    """A data directory holding the small demo province, built once per test run (SQLite)."""
+def small_demo_dir(tmp_path_factory, request):
+    """A data directory holding the small demo province, built once per test run (SQLite).
+
+    Read only: a test copies it (``shutil.copytree``) before serving or changing it. Under
+    pytest-xdist the workers share one build (~30 s of CPU each otherwise) in the run's common
+    temporary root (``getbasetemp().parent``, one per run): the first worker to ask builds it
+    under an exclusive ``flock``, the others wait on the lock and find it marked built.
+    """
+    import fcntl
+
     from rich.console import Console
 
     from qingshan.config import Settings
     from qingshan.platform.demo_links import DEMO_LINKS
     from qingshan.sim.demo import ensure_demo
 
-    data_dir = tmp_path_factory.mktemp("small-demo")
-    settings = Settings(data_dir=data_dir, demo=True, sim_loggers=20)
-    ensure_demo(settings, links=DEMO_LINKS, scale="small", console=Console(quiet=True))
-    dispose_engines()
+    def build(data_dir: Path) -> None:
+        settings = Settings(data_dir=data_dir, demo=True, sim_loggers=20)
+        ensure_demo(settings, links=DEMO_LINKS, scale="small", console=Console(quiet=True))
+        dispose_engines()
+
+    if not hasattr(request.config, "workerinput"):  # no xdist: this process alone
+        data_dir = tmp_path_factory.mktemp("small-demo")
+        build(data_dir)
+        return data_dir
+    root = tmp_path_factory.getbasetemp().parent
+    data_dir, built = root / "small-demo", root / "small-demo.built"
+    with (root / "small-demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            shutil.rmtree(data_dir, ignore_errors=True)  # a worker that died mid-build
+            data_dir.mkdir()
+            build(data_dir)
+            built.touch()
     return data_dir
 
 

@@ -125,11 +125,14 @@ def server_url(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def demo_server_url(small_demo_dir) -> Iterator[str]:
+def demo_server_url(small_demo_dir, tmp_path_factory) -> Iterator[str]:
     """The small demo province served as ``make run`` serves the full one: HJ 212 listener on a
-    free port with simulated loggers feeding it."""
+    free port with simulated loggers feeding it. It serves a copy: the build is shared, read
+    only (the server and its loggers write to their data directory)."""
+    data_dir = tmp_path_factory.mktemp("demo-served") / "data"
+    shutil.copytree(small_demo_dir, data_dir)
     with running_server(
-        small_demo_dir,
+        data_dir,
         QINGSHAN_HJ212_LISTENER="1",
         QINGSHAN_HJ212_PORT=str(_free_port()),
         QINGSHAN_SIM_LOGGERS="20",
