@@ -59,6 +59,8 @@ from qingshan.config import Settings, get_settings
 from qingshan.emergency.incidents import web as emergency_incidents_web
 from qingshan.emergency.resources import api as emergency_resources_api
 from qingshan.emergency.resources import web as emergency_resources_web
+from qingshan.emergency.risk import api as emergency_risk_api
+from qingshan.emergency.risk import web as emergency_risk_web
 from qingshan.enforcement import api as enforcement_api
 from qingshan.enforcement import web as enforcement_web
 from qingshan.enforcement.service import RecordSources, credit_summary
@@ -168,6 +170,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     vehicles_api.router,
     vehicles_io_api.router,
     emergency_resources_api.router,
+    emergency_risk_api.router,
 )
 
 #: dashboard page routers
@@ -206,6 +209,7 @@ PAGES: tuple[APIRouter, ...] = (
     vehicles_import_web.router,
     emergency_resources_web.router,
     emergency_incidents_web.router,
+    emergency_risk_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added

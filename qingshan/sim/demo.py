@@ -27,6 +27,7 @@ from qingshan.sim.demo_carbon import seed_demo_carbon
 from qingshan.sim.demo_carbon_path import seed_demo_peak_paths
 from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
+from qingshan.sim.demo_emergency_incidents import seed_demo_emergency_incidents
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.demo_fences import seed_demo_fences
 from qingshan.sim.demo_indices import seed_demo_indices
@@ -219,6 +220,14 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
             console.print(
                 f"demo vehicles-screening ({time.monotonic() - started:.1f} s): {run.summary()}"
             )
+        # incidents last of the emergency areas (their past incident may use the others)
+        started = time.monotonic()
+        incidents = seed_demo_emergency_incidents(
+            engine, ObservationStore(settings.observations_dir), now=_demo_now(engine)
+        )
+        if incidents is not None:
+            took = time.monotonic() - started
+            console.print(f"demo emergency incidents ({took:.1f} s): {incidents}")
         # the fences last: their alerts cover every located case the steps above opened
         started = time.monotonic()
         fences = seed_demo_fences(engine, links.fence_sites, links.fence_events, now=_demo_now(engine),

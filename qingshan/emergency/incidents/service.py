@@ -316,7 +316,12 @@ def _open(incident: EmergencyIncident, what: str) -> None:
 
 
 def report_incident(
-    session: Session, scope: Scope, draft: IncidentDraft, *, now: datetime | None = None
+    session: Session,
+    scope: Scope,
+    draft: IncidentDraft,
+    *,
+    now: datetime | None = None,
+    synthetic: bool = False,
 ) -> int:
     """An officer's report (接报): the region must be in the officer's scope; ``origin`` is
     "report". Returns the incident id (:func:`open_incident`)."""
@@ -325,7 +330,7 @@ def report_incident(
         scope.check_region(draft.region_code)
     except Exception as exc:
         raise BadIncident(str(exc), field="region_code") from None
-    return open_incident(session, draft, actor=scope.username, now=now)
+    return open_incident(session, draft, actor=scope.username, now=now, synthetic=synthetic)
 
 
 def advance_stage(
@@ -544,7 +549,8 @@ def add_point(
                     kind=SiteKind.EMERGENCY_POINT, control_level=ControlLevel.CITY,
                     region_code=incident.region_code, enterprise_id=None,
                     longitude=longitude, latitude=latitude,
-                    attrs={"incident_id": incident.id, "incident": incident.code})  # fmt: skip
+                    attrs={"incident_id": incident.id, "incident": incident.code,
+                           **({"synthetic": True} if incident.synthetic else {})})  # fmt: skip
         session.add(site)
         session.flush()
         ensure_series(session, [(site.id, code, Period.RTD, None)])
