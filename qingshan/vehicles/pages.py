@@ -11,7 +11,8 @@ from fastapi import Request
 
 from qingshan.accounts.models import Role
 from qingshan.errors import PermissionDenied
-from qingshan.geo.regions import REGIONS
+from qingshan.geo.counties import region_extent
+from qingshan.geo.regions import PROVINCE_CODE, REGIONS, children
 from qingshan.timeutil import as_cst
 from qingshan.vehicles.fraud import CHECKS
 from qingshan.vehicles.judge import METHOD_NAMES
@@ -71,10 +72,19 @@ _MAP_LABELS = ("vh.map.pass_rate", "vh.map.flagged", "vh.map.score", "vh.map.tes
                "vh.map.band.one", "vh.map.band.several", "vh.map.open")  # fmt: skip
 
 
-def station_map_config(request: Request, points: list[dict[str, Any]]) -> dict[str, Any]:
-    """The station ranking map's configuration: the city boundaries, the stations with a position
-    (:func:`qingshan.vehicles.read_service.station_points`), the check names and the labels."""
+def station_map_config(
+    request: Request, points: list[dict[str, Any]], region_code: str
+) -> dict[str, Any]:
+    """The station ranking map's configuration: the boundaries (the cities for the province, the
+    counties below it), the box of the viewer's region ``region_code`` (None: the whole
+    province), the stations with a position (:func:`qingshan.vehicles.read_service.station_points`),
+    the check names and the labels."""
     lang = get_lang(request)
-    return {"geojsonUrl": f"{API}/geo/zhejiang-cities.geojson", "stations": points,
+    province = region_code == PROVINCE_CODE
+    layer = "zhejiang-cities" if province else "zhejiang-counties"
+    box = None if province else list(region_extent(region_code).bbox)
+    # the county features of the viewer's region, by their names (a city: its counties)
+    own = [] if province else [r.name for r in children(region_code)] or [REGIONS[region_code].name]
+    return {"geojsonUrl": f"{API}/geo/{layer}.geojson", "box": box, "regions": own, "stations": points,
             "labels": {k: translate(k, lang) for k in _MAP_LABELS},
             "checks": {c: translate(f"vh.check.{c}", lang) for c in CHECKS}}  # fmt: skip

@@ -312,7 +312,7 @@ SCORE_BANDS = ("clean", "one", "several")
 def station_points(session: Session, scope: Scope, ranking: Ranking) -> list[dict[str, Any]]:
     """The ranking's stations that have a position, for the map: code, name, lon, lat, tests,
     initial-test pass rate (1 − failure rate), checks flagged and the band (:data:`SCORE_BANDS`),
-    the flagged checks' names and the highest check score."""
+    and the flagged checks with their scores (each check's own scale, as the ranking shows it)."""
     pos = {c: (lon, lat) for c, lon, lat in session.execute(
         select(VehicleStation.station_code, VehicleStation.lon, VehicleStation.lat)
         .where(VehicleStation.region_code.startswith(scope.prefix), VehicleStation.lon.is_not(None),
@@ -322,12 +322,10 @@ def station_points(session: Session, scope: Scope, ranking: Ranking) -> list[dic
         if r["station_code"] not in pos:
             continue
         lon, lat = pos[r["station_code"]]
-        scores = [r[c] for c in CHECKS if r[c] is not None]
         out.append({"station_code": r["station_code"], "name": r["name"], "lon": lon, "lat": lat,
                     "tests": r["tests"], "pass_rate": None if r["fail_rate"] is None else round(1 - r["fail_rate"], 4),
                     "flagged": r["flagged"], "band": SCORE_BANDS[min(r["flagged"], 2)],
-                    "checks": [c for c in CHECKS if r[f"{c}_flagged"]],
-                    "top_score": max(scores) if scores else None})  # fmt: skip
+                    "checks": {c: r[c] for c in CHECKS if r[f"{c}_flagged"]}})  # fmt: skip
     return out
 
 

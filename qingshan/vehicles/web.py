@@ -71,7 +71,8 @@ def stations_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
         ranking = rs.station_ranking(store, session, viewer.scope)
     context = {**page_helpers(request), "ranking": ranking, "checks": rs.CHECKS, "period": period, "sort": sort,
                "error": error, "available": rs.months_available(store),
-               "config": station_map_config(request, rs.station_points(session, viewer.scope, ranking))}  # fmt: skip
+               "config": station_map_config(request, rs.station_points(session, viewer.scope, ranking),
+                                         viewer.scope.region_code)}  # fmt: skip
     resp = render(request, "vehicles_stations.html", context, viewer=viewer)
     resp.status_code = 422 if error else 200
     return resp

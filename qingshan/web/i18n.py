@@ -3582,7 +3582,7 @@ _RAW |= {
     "vh.map.band.several": ("命中 2 项及以上", "2 checks or more"),
     "vh.map.pass_rate": ("初检合格率", "Initial-test pass rate"),
     "vh.map.flagged": ("命中筛查", "Checks flagged"),
-    "vh.map.score": ("最高得分", "Highest score"),
+    "vh.map.score": ("筛查得分", "Score"),
     "vh.map.tests": ("检测次数", "Tests"),
     "vh.map.open": ("点击查看该机构", "Click to open the station"),
 }
