@@ -12,7 +12,7 @@ ignored: pass/fail is computed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -234,9 +234,10 @@ def parse_vehicle_rows(
     return frame, problems
 
 
-def parse_test_rows(rows: Sequence[Sequence[Any]], table: LimitTable, *, synthetic: bool = False
-                    ) -> tuple[pd.DataFrame, list[str]]:  # fmt: skip
-    """im_tests frame (contract columns, ``passed`` computed) and the problems."""
+def parse_test_rows(rows: Sequence[Sequence[Any]], table: LimitTable, *, synthetic: bool = False,
+                    stations: Collection[str] | None = None) -> tuple[pd.DataFrame, list[str]]:  # fmt: skip
+    """im_tests frame (contract columns, ``passed`` computed) and the problems; with
+    ``stations``, a test at any other station is a problem too."""
     problems: list[str] = []
     out: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -263,6 +264,9 @@ def parse_test_rows(rows: Sequence[Sequence[Any]], table: LimitTable, *, synthet
         row["station_code"] = cell_text(rec.get("station_code"))
         if not row["station_code"]:
             bad.append(f"row {n}: station_code: missing")
+        elif stations is not None and row["station_code"] not in stations:
+            bad.append(f"row {n}: station_code: {row['station_code']} is not a registered "
+                       "station of your region")  # fmt: skip
         try:
             line = parse_number(rec.get("line_no"))
             if not line.is_integer() or line < 1:

@@ -18,7 +18,7 @@ Naive times are China Standard Time. A ``valid`` / 是否有效 column in the fi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -81,10 +81,14 @@ def _time(value: Any) -> pd.Timestamp:
 
 
 def parse_rs_rows(
-    rows: Sequence[Sequence[Any]], *, synthetic: bool = False
+    rows: Sequence[Sequence[Any]],
+    *,
+    synthetic: bool = False,
+    sites: Collection[str] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """rs_readings frame (contract columns but ``valid``, plus ``_row``) and the problems,
-    ``row <n>: <field>: <what>`` (rows counted as the spreadsheet shows them)."""
+    ``row <n>: <field>: <what>`` (rows counted as the spreadsheet shows them); with ``sites``,
+    a reading at any other site is a problem too."""
     problems: list[str] = []
     at = find_header(rows, "plate", RS_ALIASES)
     if at is None:
@@ -118,6 +122,9 @@ def parse_rs_rows(
         row["site_code"] = cell_text(rec.get("site_code"))
         if not row["site_code"]:
             bad.append(f"row {n}: site_code: missing")
+        elif sites is not None and row["site_code"] not in sites:
+            bad.append(f"row {n}: site_code: {row['site_code']} is not a registered "
+                       "remote-sensing site of your region")  # fmt: skip
         row["plate"] = cell_text(rec.get("plate")).upper().replace("·", "").replace(" ", "")
         if msg := plate_problem(row["plate"] or None):
             bad.append(f"row {n}: plate: {msg}")

@@ -99,10 +99,7 @@ def import_tests(
     stored included, and — with ``stations``, the importer's registered stations — a test at
     any other station)."""
     table = read_limits() if table is None else table
-    frame, problems = parse_test_rows(rows, table, synthetic=synthetic)
-    if len(frame) and stations is not None:
-        problems += [f"row {r}: station_code: {c} is not a registered station of your region" for r, c
-                     in zip(frame["_row"], frame["station_code"], strict=True) if c not in stations]  # fmt: skip
+    frame, problems = parse_test_rows(rows, table, synthetic=synthetic, stations=stations)
     if len(frame):
         dup = store.existing("test_id", list(frame["test_id"]))
         problems += [f"row {r}: test_id: {t} is already stored" for r, t in zip(frame["_row"], frame["test_id"], strict=True)
@@ -127,10 +124,8 @@ def import_rs_readings(
     with ``valid`` computed by the validity rules; :class:`ImportRejected` with every problem,
     nothing stored, when any row is bad."""
     known = set(store.read_rs_sites()["site_code"]) if sites is None else set(sites)
-    frame, problems = parse_rs_rows(rows, synthetic=synthetic)
+    frame, problems = parse_rs_rows(rows, synthetic=synthetic, sites=known)
     if len(frame):
-        problems += [f"row {r}: site_code: {c} is not a registered remote-sensing site of your region" for r, c
-                     in zip(frame["_row"], frame["site_code"], strict=True) if c not in known]  # fmt: skip
         months = sorted(set(frame["at"].dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m")))
         dup = set(store.query("SELECT DISTINCT reading_id FROM rs_readings WHERE list_contains(?, reading_id)",
                               rs_months=months, params=[list(frame["reading_id"])])["reading_id"])  # fmt: skip

@@ -222,6 +222,7 @@ def test_county_reads_the_layouts_but_may_not_import(client):
     page = client.get("/vehicles/import")
     assert page.status_code == 200 and 'id="qs-vh-import-readonly"' in page.text
     assert "qs-vh-import-form" not in page.text
+    assert "County accounts see the layouts" in client.get("/vehicles/import?lang=en").text
     tpl = client.get("/vehicles/import/rs/template.xlsx")
     assert tpl.status_code == 200
     heads = [
