@@ -152,14 +152,14 @@ def q_value(chemicals: Iterable[Chemical], medium: str) -> tuple[float, list[dic
         s = find_substance(c.substance)
         if getattr(s, medium):
             totals[s.key] = totals.get(s.key, 0.0) + float(c.max_stock_t)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for key, q in totals.items():
         s = substances()[key]
         rows.append({"substance": key, "name": s.name, "cas": s.cas, "q_t": q,
                      "critical_t": s.critical_t, "ratio": q / s.critical_t,
                      "confidence": s.confidence})  # fmt: skip
-    rows.sort(key=lambda r: -r["ratio"])
-    return sum(r["ratio"] for r in rows), rows
+    rows.sort(key=lambda r: -float(r["ratio"]))
+    return float(sum(float(r["ratio"]) for r in rows)), rows
 
 
 def _band(value: float, bands: list[list[Any]]) -> str:
