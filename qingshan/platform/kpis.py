@@ -27,6 +27,7 @@ from qingshan.accounts.scope import Scope
 from qingshan.cases.service import closed_on_time, count_by_state
 from qingshan.config import get_settings
 from qingshan.emergency.radiation.service import spent_figures
+from qingshan.emergency.risk.service import plans_current_share
 from qingshan.geo.regions import CITY_CODES
 from qingshan.monitoring.air_history import city_history
 from qingshan.monitoring.models import ControlLevel, SiteKind
@@ -336,6 +337,24 @@ class SpentSourcesCollected:
 
 
 @dataclass(frozen=True)
+class PlansCurrent:
+    """Graded risk enterprises (HJ 941-2018) of the region with a current emergency plan [%] —
+    not superseded and not past its review date (reviewed at least every 3 years, 环发〔2015〕4号
+    [U]) on the period's end. Dashboard only: the plan (item 17) names no figure. None when no
+    enterprise is graded (:func:`qingshan.emergency.risk.service.plans_current_share`)."""
+
+    name: str = "emergency.plans_current"
+    unit: str = "%"
+    label: str = "emp.kpi"
+
+    def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
+        ok, graded = plans_current_share(session, reader_scope(region_code), period.end)
+        if not graded:
+            return None
+        return KpiValue(100.0 * ok / graded, self.unit, f"{ok} / {graded}")
+
+
+@dataclass(frozen=True)
 class VehicleKpi:
     """A vehicle figure of :func:`qingshan.vehicles.nonroad_kpis.vehicle_kpis` over the period
     (CST days), by province, city or county [%]: 国III diesel share of the diesel fleet, I/M
@@ -394,6 +413,7 @@ def kpi_registry(store: Callable[[], ObservationStore] = _store) -> KpiRegistry:
             *WASTE_KPIS,
             ParksAccepted(),
             SpentSourcesCollected(),
+            PlansCurrent(),
             *VEHICLE_KPIS,
         ]
     )

@@ -26,7 +26,9 @@ from qingshan.errors import NotFound, PermissionDenied
 from qingshan.geo.regions import seed_regions
 from qingshan.jobs.job import JobContext
 from qingshan.monitoring.models import ControlLevel, Site, SiteKind
+from qingshan.platform.kpis import kpi_registry
 from qingshan.platform.zones_links import DRINKING_WATER_SOURCES
+from qingshan.targets.kpi import KpiValue, Period
 from qingshan.zones import service as zones
 from qingshan.zones.layers import LayerKind
 from qingshan.zones.service import LayerMeta
@@ -190,6 +192,10 @@ def test_plans_refuse_missing_review_date_supersede_and_the_job_opens_one_case(e
         assert p2.revision == 2 and p2.supersedes_id == p1_id
         assert [r.status for r in service.plans(s, PROVINCE, today=TODAY)] == ["expiring"]
         assert service.plans_current_share(s, PROVINCE, TODAY) == (1, 1)
+        kpi = kpi_registry().get("emergency.plans_current")
+        year = Period(date(2026, 1, 1), TODAY)
+        assert kpi.value(s, "330100", year) == KpiValue(100.0, "%", "1 / 1")
+        assert kpi.value(s, "330200", year) is None  # none graded in Ningbo: no data
         with pytest.raises(RiskError, match="more than 3 years"):
             service.file_plan(s, XIHU, eid, title="x", signed_on=date(2026, 1, 1),
                               review_due=date(2030, 1, 1), actor="xihu", now=NOW)  # fmt: skip
