@@ -56,6 +56,7 @@ from qingshan.cases.service import (
     site_cases_public,
 )
 from qingshan.config import Settings, get_settings
+from qingshan.emergency.gas import web as emergency_gas_web
 from qingshan.emergency.incidents import web as emergency_incidents_web
 from qingshan.emergency.resources import api as emergency_resources_api
 from qingshan.emergency.resources import web as emergency_resources_web
@@ -210,6 +211,7 @@ PAGES: tuple[APIRouter, ...] = (
     emergency_resources_web.router,
     emergency_incidents_web.router,
     emergency_risk_web.router,
+    emergency_gas_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added

@@ -12,11 +12,13 @@ within 30 s of being ingested, i.e. within one reporting interval (60 s).
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -211,14 +213,32 @@ def _state(alarm: GasAlarm) -> AlarmState:
                       escalation=alarm.escalation)  # fmt: skip
 
 
-def _wind_at(frame: pd.DataFrame | None, time: pd.Timestamp) -> float | None:
-    if frame is None or frame.empty:
+#: one series' readings: times [UTC], values (None: missing), HJ 212 data flags
+_Rows = tuple[list[datetime], list[float | None], list[str | None]]
+
+
+def _by_series(frame: pd.DataFrame) -> dict[int, _Rows]:
+    """The store's rows (sorted by series, time) as plain lists per series, in one pass."""
+    if frame.empty:
+        return {}
+    out: dict[int, _Rows] = {}
+    ids = frame["series_id"].to_numpy()
+    times = list(pd.DatetimeIndex(frame["time"]).to_pydatetime())
+    values = [None if v != v else float(v) for v in frame["value"].to_numpy(dtype=float)]
+    flags = [None if f is None or f != f else str(f) for f in frame["source_flag"].tolist()]
+    bounds = np.flatnonzero(np.diff(ids)) + 1
+    for lo, hi in zip([0, *bounds.tolist()], [*bounds.tolist(), len(ids)], strict=True):
+        out[int(ids[lo])] = (times[lo:hi], values[lo:hi], flags[lo:hi])
+    return out
+
+
+def _wind_at(groups: dict[int, _Rows], series_id: int | None, time: datetime) -> float | None:
+    """The newest wind reading of ``series_id`` at or before ``time``."""
+    got = None if series_id is None else groups.get(series_id)
+    if got is None:
         return None
-    before = frame[frame["time"] <= time]
-    if before.empty:
-        return None
-    value = before["value"].iloc[-1]
-    return None if pd.isna(value) else float(value)
+    at = bisect_right(got[0], time)
+    return None if at == 0 else got[1][at - 1]
 
 
 def judge(
@@ -257,20 +277,21 @@ def judge(
                 continue
             frame = store.query([*sids, *winds], start, end, period=period,
                                 columns=["value", "source_flag"])  # fmt: skip
-            groups = dict(tuple(frame.groupby("series_id"))) if not frame.empty else {}
+            groups = _by_series(frame)
             for sid in sids:
-                rows = groups.get(sid)
-                if rows is None:
+                got = groups.get(sid)
+                if got is None:
                     continue
+                times, values, flags = got
                 since = cursors[sid].last_time if sid in cursors else None
-                if since is not None:
-                    rows = rows[rows["time"] > pd.Timestamp(since)]
-                if rows.empty:
+                at = 0 if since is None else bisect_right(times, since)
+                if at >= len(times):
                     continue
                 site, station, code, _ = judged[sid]
-                _judge_series(session, sid, site, station, code, rows, active, groups,
+                _judge_series(session, sid, site, station, code,
+                              (times[at:], values[at:], flags[at:]), active, groups,
                               wind_ids, now, rule, result)  # fmt: skip
-                last = rows["time"].iloc[-1].to_pydatetime()
+                last = times[-1]
                 if sid in cursors:
                     cursors[sid].last_time = last
                 else:
@@ -283,22 +304,19 @@ def judge(
 
 def _judge_series(
     session: Session, sid: int, site: Site, station: GasStation, code: str,
-    rows: pd.DataFrame, active: dict[int, GasAlarm], groups: dict[Any, pd.DataFrame],
+    rows: _Rows, active: dict[int, GasAlarm], groups: dict[int, _Rows],
     wind_ids: dict[tuple[int, str], int], now: datetime, rule: Any, result: JudgeResult,
 ) -> None:  # fmt: skip
     threshold = threshold_of(code)
     alarm = active.get(sid)
     state = _state(alarm) if alarm is not None else None
-    for time, value, flag in zip(rows["time"], rows["value"], rows["source_flag"], strict=True):
+    for t, v, f in zip(*rows, strict=True):
         result.readings += 1
-        t = time.to_pydatetime()
-        v = None if pd.isna(value) else float(value)
-        f = None if flag is None or pd.isna(flag) else str(flag)
         state, events = alarm_step(state, t, v, threshold, rule, f)
         for ev in events:
             if ev.kind == "raise":
-                speed = _wind_at(groups.get(wind_ids.get((site.id, WIND_SPEED))), time)
-                direction = _wind_at(groups.get(wind_ids.get((site.id, WIND_DIRECTION))), time)
+                speed = _wind_at(groups, wind_ids.get((site.id, WIND_SPEED)), t)
+                direction = _wind_at(groups, wind_ids.get((site.id, WIND_DIRECTION)), t)
                 alarm = GasAlarm(
                     park_id=station.park_id, site_id=site.id, series_id=sid,
                     region_code=site.region_code, parameter_code=code, level=ev.level,
