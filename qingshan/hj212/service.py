@@ -37,7 +37,8 @@ def journal_dir(settings: Settings, index: int = 0) -> Path:
 
 
 _ST_OF_KIND = {"gas_outlet": "31", "water_outlet": "32", "air_station": "22",
-               "water_section": "21", "drinking_water_source": "21"}  # fmt: skip
+               "water_section": "21", "drinking_water_source": "21",
+               "park_boundary": "22"}  # fmt: skip
 
 
 def sim_specs(engine: Engine, count: int | None = None) -> list[LoggerSpec]:
@@ -51,8 +52,13 @@ def sim_specs(engine: Engine, count: int | None = None) -> list[LoggerSpec]:
         specs = []
         for device, site in rows[:count]:
             st = _ST_OF_KIND.get(getattr(site.kind, "value", site.kind), "31")
+            # a site may carry its own simulated factors (the chemical parks' boundary
+            # stations, issue #22): {code: [mean, relative spread]}
+            sim_codes = (site.attrs or {}).get("sim_codes")
+            codes = ({c: (float(m), float(r)) for c, (m, r) in sim_codes.items()}
+                     if sim_codes else PROFILES[st])  # fmt: skip
             specs.append(
-                LoggerSpec(mn=device.mn, password=device.password, st=st, codes=PROFILES[st],
+                LoggerSpec(mn=device.mn, password=device.password, st=st, codes=codes,
                            crc=CrcVariant(device.crc.value), version=device.protocol_version)
             )  # fmt: skip
     return specs

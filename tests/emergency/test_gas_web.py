@@ -21,6 +21,7 @@ from qingshan.db.engine import session_scope
 from qingshan.emergency.gas.models import GasAlarm
 from qingshan.emergency.incidents.service import open_incident
 from qingshan.geo.regions import seed_regions
+from qingshan.hj212.service import sim_specs
 from qingshan.platform.app import create_app
 from qingshan.sim.demo_emergency_gas import seed_demo_emergency_gas
 from qingshan.timeseries.store import ObservationStore
@@ -52,6 +53,10 @@ def test_demo_alarms_and_pages(engine, app_settings):
                                       sink=CASES_SINK)  # fmt: skip
     assert summary is not None and "2 chemical parks, 8 boundary stations" in summary
     assert seed_demo_emergency_gas(engine, store, now=NOW) is None  # idempotent
+    # the simulated loggers of `make run` stream the stations' own factors, the leak going on
+    specs = {s.mn: s for s in sim_specs(engine)}
+    assert specs["GASGASSY02DEMO"].codes["a21028"] == (25.0, 0.1)
+    assert specs["GASGASSY01DEMO"].st == "22" and "a01008" in specs["GASGASSY01DEMO"].codes
     with session_scope(engine) as s:
         alarms = {(a.site_id, a.parameter_code): a for a in s.scalars(select(GasAlarm))}
         by_code = {code: a for (_, code), a in alarms.items()}
