@@ -84,7 +84,9 @@ def _limit(key: str) -> float:
 
 
 def _threshold(level: str, fact: str) -> float:
-    return float(next(c.threshold for c in criteria() if c.level == level and c.fact == fact))
+    value = next(c.threshold for c in criteria() if c.level == level and c.fact == fact)
+    assert value is not None
+    return float(value)
 
 
 def seed_demo_emergency_incidents(
@@ -138,7 +140,9 @@ def seed_demo_emergency_incidents(
             when = at + timedelta(hours=1, minutes=5 * i)
             steps.append((when, order(who, what, when + timedelta(hours=hours))))
         # two points on the way to the section (or just east), inside the county
-        tx, ty = (section.longitude, section.latitude) if section is not None else (lon + 0.02, lat)
+        tx, ty = lon + 0.02, lat
+        if section is not None and section.longitude is not None and section.latitude is not None:
+            tx, ty = section.longitude, section.latitude
         specs = [("下游临时点1（厂外河道）", 0.35, "挥发酚", "VolatilePhenol"),
                  ("下游临时点2（节制闸前）", 0.7, "氨氮", "NH3_N")]  # fmt: skip
         t_pt = at + timedelta(hours=1, minutes=40)

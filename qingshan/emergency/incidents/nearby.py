@@ -35,7 +35,7 @@ def km_to_geometry(lon: float, lat: float, geom: BaseGeometry) -> float:
     kx = math.radians(1) * EARTH_RADIUS_KM * math.cos(math.radians(lat))
     ky = math.radians(1) * EARTH_RADIUS_KM
 
-    def plane(x, y, z=None):  # type: ignore[no-untyped-def]
+    def plane(x: float, y: float, z: float | None = None) -> tuple[float, float]:
         return ((x - lon) * kx, (y - lat) * ky)
 
     return float(transform(plane, geom).distance(Point(0.0, 0.0)))
