@@ -264,7 +264,7 @@ def lez_case_report(hit: LezHit, *, found_at: datetime) -> CaseReport:
     f = hit.zone
     stages = "、".join(hit.prohibited)
     return CaseReport(
-        source="big_data",
+        source="vehicle_exhaust",
         source_key=f"vehicles:lez:{hit.machine_code}:{f.layer_id}:{f.code}",
         region_code=hit.region_code,
         category="air_pollution",
