@@ -19,6 +19,7 @@ from qingshan.cases.service import CASES_SINK, evidence_limits
 from qingshan.config import Settings
 from qingshan.db.engine import get_engine, session_scope
 from qingshan.db.migrate import upgrade
+from qingshan.emergency.incidents.service import open_incident
 from qingshan.hj212.service import register_sim_devices
 from qingshan.monitoring.models import LatestValue
 from qingshan.sim.demo_air_forecast import seed_demo_air_forecasts
@@ -27,6 +28,7 @@ from qingshan.sim.demo_carbon import seed_demo_carbon
 from qingshan.sim.demo_carbon_path import seed_demo_peak_paths
 from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
+from qingshan.sim.demo_emergency_gas import seed_demo_emergency_gas
 from qingshan.sim.demo_emergency_incidents import seed_demo_emergency_incidents
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.demo_fences import seed_demo_fences
@@ -220,6 +222,12 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
             console.print(
                 f"demo vehicles-screening ({time.monotonic() - started:.1f} s): {run.summary()}"
             )
+        started = time.monotonic()
+        toxic = seed_demo_emergency_gas(engine, ObservationStore(settings.observations_dir),
+                                        now=_demo_now(engine), open_incident=open_incident,
+                                        sink=CASES_SINK)  # fmt: skip
+        if toxic is not None:
+            console.print(f"demo toxic-gas warning ({time.monotonic() - started:.1f} s): {toxic}")
         # incidents last of the emergency areas (their past incident may use the others)
         started = time.monotonic()
         incidents = seed_demo_emergency_incidents(
