@@ -57,6 +57,7 @@ from qingshan.cases.service import (
 )
 from qingshan.config import Settings, get_settings
 from qingshan.emergency.gas import web as emergency_gas_web
+from qingshan.emergency.incidents import api as emergency_incidents_api
 from qingshan.emergency.incidents import web as emergency_incidents_web
 from qingshan.emergency.resources import api as emergency_resources_api
 from qingshan.emergency.resources import web as emergency_resources_web
@@ -171,6 +172,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     vehicles_api.router,
     vehicles_io_api.router,
     emergency_resources_api.router,
+    emergency_incidents_api.router,
     emergency_risk_api.router,
 )
 
