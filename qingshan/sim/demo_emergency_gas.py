@@ -20,6 +20,7 @@ data. Idempotent: a second build adds nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -52,19 +53,31 @@ _SY = [[120.823, 30.104], [120.862, 30.098], [120.898, 30.108], [120.901, 30.152
        [120.866, 30.161], [120.826, 30.150]]  # fmt: skip
 _ZH = [[121.603, 29.972], [121.641, 29.968], [121.677, 29.975], [121.679, 30.016],
        [121.640, 30.022], [121.601, 30.013]]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Park:
+    code: str
+    name: str
+    region: str
+    ring: list[list[float]]
+    substances: list[str]
+    stations: list[tuple[str, str, float, float]]  # code, name, longitude, latitude
+
+
 PARKS = (
-    {"code": "DEMO-GAS-SY", "name": "杭州湾上虞经济技术开发区（演示）", "region": "330604",
-     "ring": _SY, "substances": ["a21028", "a21001", "a21024", "a25002", "a24088"],
-     "stations": [("GAS-SY-01", "上虞园区西边界站", 120.824, 30.127),
-                  ("GAS-SY-02", "上虞园区南边界站", 120.862, 30.099),
-                  ("GAS-SY-03", "上虞园区东边界站", 120.900, 30.130),
-                  ("GAS-SY-04", "上虞园区北边界站", 120.864, 30.158)]},
-    {"code": "DEMO-GAS-ZH", "name": "宁波石化经济技术开发区（演示）", "region": "330211",
-     "ring": _ZH, "substances": ["a21022", "a21001", "a25003", "a25005", "a24088"],
-     "stations": [("GAS-ZH-01", "镇海园区西边界站", 121.602, 29.993),
-                  ("GAS-ZH-02", "镇海园区南边界站", 121.641, 29.969),
-                  ("GAS-ZH-03", "镇海园区东边界站", 121.678, 29.996),
-                  ("GAS-ZH-04", "镇海园区北边界站", 121.640, 30.020)]},
+    _Park("DEMO-GAS-SY", "杭州湾上虞经济技术开发区（演示）", "330604", _SY,
+          ["a21028", "a21001", "a21024", "a25002", "a24088"],
+          [("GAS-SY-01", "上虞园区西边界站", 120.824, 30.127),
+           ("GAS-SY-02", "上虞园区南边界站", 120.862, 30.099),
+           ("GAS-SY-03", "上虞园区东边界站", 120.900, 30.130),
+           ("GAS-SY-04", "上虞园区北边界站", 120.864, 30.158)]),
+    _Park("DEMO-GAS-ZH", "宁波石化经济技术开发区（演示）", "330211", _ZH,
+          ["a21022", "a21001", "a25003", "a25005", "a24088"],
+          [("GAS-ZH-01", "镇海园区西边界站", 121.602, 29.993),
+           ("GAS-ZH-02", "镇海园区南边界站", 121.641, 29.969),
+           ("GAS-ZH-03", "镇海园区东边界站", 121.678, 29.996),
+           ("GAS-ZH-04", "镇海园区北边界站", 121.640, 30.020)]),
 )  # fmt: skip
 LEAK = ("GAS-SY-02", "a21028")
 
@@ -107,7 +120,7 @@ def seed_demo_emergency_gas(
     """Register the demo parks and stations, write their history and judge it (module
     docstring); None when the demo parks exist."""
     with session_scope(engine) as session:
-        if session.scalar(select(GasPark.id).where(GasPark.code == PARKS[0]["code"])):
+        if session.scalar(select(GasPark.id).where(GasPark.code == PARKS[0].code)):
             return None
     rng = np.random.default_rng(seed)
     end = now.replace(second=0, microsecond=0)
@@ -117,11 +130,10 @@ def seed_demo_emergency_gas(
     n_stations = 0
     with session_scope(engine) as session:
         for p in PARKS:
-            park = gas.register_park(session, code=str(p["code"]), name=str(p["name"]),
-                                     region_code=str(p["region"]), boundary=p["ring"],  # type: ignore[arg-type]
-                                     synthetic=True)  # fmt: skip
-            subs: list[str] = list(p["substances"])  # type: ignore[call-overload]
-            for code, name, lon, lat in p["stations"]:  # type: ignore[attr-defined]
+            park = gas.register_park(session, code=p.code, name=p.name, region_code=p.region,
+                                     boundary=p.ring, synthetic=True)  # fmt: skip
+            subs = p.substances
+            for code, name, lon, lat in p.stations:
                 station = gas.register_station(
                     session,
                     park,

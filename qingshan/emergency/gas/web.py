@@ -69,7 +69,7 @@ def _station_json(v: svc.StationView, lang: str) -> dict[str, Any]:
     ]  # fmt: skip
     return {"id": v.station.id, "code": v.site.code, "name": v.site.name, "lon": v.site.longitude,
             "lat": v.site.latitude, "park_id": v.station.park_id, "values": values,
-            "level": max((x["level"] for x in values), default=-1)}  # fmt: skip
+            "level": max((lvl for (_, _, lvl) in v.latest.values()), default=-1)}  # fmt: skip
 
 
 @router.get("/emergency/gas", response_class=HTMLResponse)
