@@ -30,6 +30,7 @@ from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_emergency_gas import seed_demo_emergency_gas
 from qingshan.sim.demo_emergency_incidents import seed_demo_emergency_incidents
+from qingshan.sim.demo_emergency_risk import seed_demo_emergency_risk
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.demo_fences import seed_demo_fences
 from qingshan.sim.demo_indices import seed_demo_indices
@@ -222,6 +223,11 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
             console.print(
                 f"demo vehicles-screening ({time.monotonic() - started:.1f} s): {run.summary()}"
             )
+        # the emergency areas: risk first (its graded enterprises), incidents last
+        started = time.monotonic()
+        risk = seed_demo_emergency_risk(engine, now=_demo_now(engine), sink=CASES_SINK)
+        if risk is not None:
+            console.print(f"demo risk enterprises ({time.monotonic() - started:.1f} s): {risk}")
         started = time.monotonic()
         toxic = seed_demo_emergency_gas(engine, ObservationStore(settings.observations_dir),
                                         now=_demo_now(engine), open_incident=open_incident,
