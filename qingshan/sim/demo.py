@@ -30,6 +30,7 @@ from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_emergency_gas import seed_demo_emergency_gas
 from qingshan.sim.demo_emergency_incidents import seed_demo_emergency_incidents
+from qingshan.sim.demo_emergency_radiation import seed_demo_emergency_radiation
 from qingshan.sim.demo_emergency_risk import seed_demo_emergency_risk
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.demo_fences import seed_demo_fences
@@ -234,6 +235,13 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
                                         sink=CASES_SINK)  # fmt: skip
         if toxic is not None:
             console.print(f"demo toxic-gas warning ({time.monotonic() - started:.1f} s): {toxic}")
+        started = time.monotonic()
+        radiation = seed_demo_emergency_radiation(engine, ObservationStore(settings.observations_dir),
+                                                  now=_demo_now(engine), sink=CASES_SINK,
+                                                  days=365 if scale == "full" else 60)  # fmt: skip
+        if radiation is not None:
+            took = time.monotonic() - started
+            console.print(f"demo radiation safety ({took:.1f} s): {radiation}")
         # incidents last of the emergency areas (their past incident may use the others)
         started = time.monotonic()
         incidents = seed_demo_emergency_incidents(

@@ -177,12 +177,9 @@ def test_station_series_flags(engine, tmp_path) -> None:
         site, ids = svc.ensure_station(
             s, "RAD330106-01", "西湖辐射站", "330106", 120.13, 30.26, reports_rain=True
         )
-        svc.write_station_hours(
-            s, store, ids[svc.DOSE_RATE], pd.DataFrame({"time": hours, "value": dose}), source="t"
-        )
-        svc.write_station_hours(
-            s, store, ids[svc.RAIN], pd.DataFrame({"time": hours, "value": rain}), source="t"
-        )
+        frames = {ids[svc.DOSE_RATE]: pd.DataFrame({"time": hours, "value": dose}),
+                  ids[svc.RAIN]: pd.DataFrame({"time": hours, "value": rain})}  # fmt: skip
+        assert svc.write_station_hours(s, store, frames, source="t") == 2 * len(hours)
     with session_scope(engine) as s:
         [latest] = svc.stations_latest(s, XIHU)
         assert latest.value == pytest.approx(dose[-1]) and latest.reports_rain

@@ -16,10 +16,10 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.archive.service import directory_entry, enterprise_names, entry_in_scope
+from qingshan.db.engine import session_scope
 from qingshan.emergency.incidents.types import IncidentDraft
 from qingshan.emergency.radiation.errors import ImportRejected, RadiationError, SourceNotFound
 from qingshan.emergency.radiation.gamma import baseline_of, flag_dose_rate, qc_data, rain_window
@@ -46,11 +47,12 @@ from qingshan.emergency.radiation.register import (
 from qingshan.emergency.radiation.tracking import AlertKind, Excursion, Report, fence_of, track
 from qingshan.errors import PermissionDenied
 from qingshan.geo.regions import scope_prefix
+from qingshan.jobs.job import JobContext
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Series, Site, SiteKind
 from qingshan.monitoring.registry import ensure_derived_parameter, ensure_series
 from qingshan.qc.supervision import CaseReport, CaseSink
 from qingshan.timeseries.store import ObservationStore
-from qingshan.timeutil import CST
+from qingshan.timeutil import CST, utcnow
 
 __all__ = [
     "DOSE_RATE",
@@ -82,8 +84,16 @@ OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 CASE_SOURCE = "emergency"
 CASE_KEY_PREFIX = "radiation:"
 
-#: opens an incident (incidents.service.open_incident bound to a session and actor) or None
-OpenIncident = Callable[[Session, IncidentDraft], int]
+
+class OpenIncident(Protocol):
+    """:func:`qingshan.emergency.incidents.service.open_incident` (the binding contract of #22)."""
+
+    def __call__(self, session: Session, draft: IncidentDraft, *, actor: str,
+                 now: datetime | None = None) -> int: ...  # fmt: skip
+
+
+#: who the job acts as in the incidents' log and the audit
+JOB_ACTOR = "emergency-radiation"
 
 
 def _today(now: datetime) -> date:
@@ -120,32 +130,40 @@ def ensure_station(session: Session, code: str, name: str, region_code: str, lon
     return site, {code_: s.id for (_, code_, _), s in made.items()}
 
 
-def write_station_hours(session: Session, store: ObservationStore, series_id: int,
-                        frame: pd.DataFrame, *, source: str) -> int:  # fmt: skip
-    """Append hourly values (``time`` UTC, ``value``) of one series to the store and advance its
-    latest value. Returns rows written."""
-    if frame.empty:
+def write_station_hours(session: Session, store: ObservationStore,
+                        frames: Mapping[int, pd.DataFrame], *, source: str) -> int:  # fmt: skip
+    """Append hourly values (``time`` UTC, ``value``) of each series id of ``frames`` to the
+    store in one write (one file per day, whatever the number of series) and advance each
+    series' latest value. Returns rows written."""
+    parts = []
+    for series_id, frame in frames.items():
+        if frame.empty:
+            continue
+        n = len(frame)
+        parts.append(pd.DataFrame({
+            "series_id": np.full(n, series_id, dtype="int64"),
+            "time": pd.to_datetime(frame["time"], utc=True),
+            "period": "hour",
+            "value": frame["value"].to_numpy(float),
+            "raw_value": frame["value"].to_numpy(float),
+            "source_flag": pd.Series(["N"] * n, dtype=object),
+            "qc_flag": np.zeros(n, dtype="int8"),
+            "source": source,
+        }))  # fmt: skip
+    if not parts:
         return 0
-    n = len(frame)
-    rows = pd.DataFrame({
-        "series_id": np.full(n, series_id, dtype="int64"),
-        "time": pd.to_datetime(frame["time"], utc=True),
-        "period": "hour",
-        "value": frame["value"].to_numpy(float),
-        "raw_value": frame["value"].to_numpy(float),
-        "source_flag": pd.Series(["N"] * n, dtype=object),
-        "qc_flag": np.zeros(n, dtype="int8"),
-        "source": source,
-    })  # fmt: skip
+    rows = pd.concat(parts, ignore_index=True)
     written = store.append(rows, STREAM)
-    last = rows.iloc[int(rows["time"].to_numpy().argmax())]
-    lv = session.get(LatestValue, series_id)
-    t = last["time"].to_pydatetime()
-    if lv is None:
-        session.add(LatestValue(series_id=series_id, time=t, value=float(last["value"]),
-                                source_flag="N", qc_flag=0, attrs={}))  # fmt: skip
-    elif lv.time < t:
-        lv.time, lv.value = t, float(last["value"])
+    for series_id, part in rows.groupby("series_id"):
+        last = part.iloc[int(part["time"].to_numpy().argmax())]
+        t = last["time"].to_pydatetime()
+        value = None if pd.isna(last["value"]) else float(last["value"])
+        lv = session.get(LatestValue, int(series_id))  # type: ignore[arg-type]
+        if lv is None:
+            session.add(LatestValue(series_id=int(series_id), time=t, value=value,  # type: ignore[arg-type]
+                                    source_flag="N", qc_flag=0, attrs={}))  # fmt: skip
+        elif lv.time < t:
+            lv.time, lv.value = t, value
     return written
 
 
@@ -574,14 +592,22 @@ def check_positions(session: Session, sink: CaseSink, *, now: datetime,
                     origin_key=f"{src.code}:{row.started_at.isoformat()}", longitude=row.lon,
                     latitude=row.lat, enterprise_id=src.enterprise_id,
                     description=f"fence excursion of {src.code} since {row.started_at.isoformat()}",
-                    facts={"radioactive_source_category": category_of(
-                        src.nuclide, activity_on(src.nuclide, src.a0_bq, src.reference_date, _today(now)))},
-                ))  # fmt: skip
+                    facts={"radiation_event": _lost_event(src, _today(now))},
+                ), actor=JOB_ACTOR, now=now)  # fmt: skip
                 out["incidents"] += 1
         for p in reps:
             p.checked = True
     session.flush()
     return out
+
+
+def _lost_event(src: RadiationSource, on: date) -> str:
+    """The incidents' ``radiation_event`` fact of a source out of control, by its class today
+    (国办函〔2014〕119号 附件1: Ⅰ/Ⅱ类 → 重大, Ⅲ类 → 较大, Ⅳ/Ⅴ类 → 一般)."""
+    cls = category_of(src.nuclide, activity_on(src.nuclide, src.a0_bq, src.reference_date, on))
+    if cls in ("I", "II"):
+        return "class_I_II_lost"
+    return "class_III_lost" if cls == "III" else "class_IV_V_lost"
 
 
 def alerts(
@@ -617,3 +643,15 @@ def tracks(session: Session, scope: Scope, *, since: datetime) -> list[dict[str,
 
 def positions_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(RadiationPosition)) or 0)
+
+
+def run_check(ctx: JobContext, sink: CaseSink, *, open_incident: OpenIncident | None = None,
+              now: datetime | None = None) -> str:  # fmt: skip
+    """The ``emergency-radiation`` job (every 5 minutes): :func:`check_positions` in one
+    transaction; a fence excursion going on for an hour opens an incident (a source possibly
+    lost or stolen) when ``open_incident`` is given."""
+    now = now or utcnow()
+    with session_scope(ctx.engine) as session:
+        r = check_positions(session, sink, now=now, open_incident=open_incident)
+    return (f"{r['reports']} position report(s) judged; {r['alerts_new']} new alert(s), "
+            f"{r['alerts_ended']} ended; {r['cases']} case(s), {r['incidents']} incident(s) opened")  # fmt: skip
