@@ -15,6 +15,7 @@ from qingshan.cases.reports_jobs import run_monthly_notice
 from qingshan.cases.service import CASES_SINK
 from qingshan.emergency.gas.service import judge_now as judge_gas
 from qingshan.emergency.incidents.service import open_incident
+from qingshan.emergency.radiation.service import run_check as run_radiation_check
 from qingshan.emergency.risk.service import run_emergency_plans
 from qingshan.enforcement.jobs import run_credit
 from qingshan.forecast.jobs import run_forecast_air
@@ -85,6 +86,12 @@ def emergency_plans(ctx: JobContext) -> str:
     return run_emergency_plans(ctx, CASES_SINK)
 
 
+def emergency_radiation(ctx: JobContext) -> str:
+    """The ``emergency-radiation`` job with the cases' sink and the incidents' opener: the new
+    position reports of mobile sources against their fences and the dose alarm."""
+    return run_radiation_check(ctx, CASES_SINK, open_incident=open_incident)
+
+
 JOBS = Jobs(
     Job("rollups", rollups, every(minutes=10), "hour → day → month means with coverage (GB 3095-2012 §8.2 Table 4)"),
     Job("compact", compact, every(minutes=30), "rewrite observation partitions of many small files into one sorted file"),
@@ -103,4 +110,5 @@ JOBS = Jobs(
     Job("emergency-gas", emergency_gas, every(seconds=30), "有毒有害气体预警: every 30 s (the boundary stations report each minute), every new reading of the chemical parks' boundary stations against its substance's alarm levels (GB/T 50493-2019: 100 % / 200 % of the GBZ 2.1-2019 OEL); escalation, clearing; level 2 → incident, level 1 unacknowledged for 30 min → case"),
     Job("vehicles-screening", vehicles_screening, cron("30 3 * * *"), "机动车排气筛查: at 03:30 CST, the remote-sensing repeat rule over the last 6 natural months of readings, the five I/M station-fraud checks over last month's tests, SCR failure and data gaps over the last 30 days of truck OBD → cases (机动车排气; a re-run opens none twice)"),
     Job("emergency-plans", emergency_plans, cron("0 7 * * *"), "应急预案到期提醒: at 07:00 CST, the enterprise emergency plans whose 3-yearly review falls within 60 days, the expired ones, and one case (环境应急) per expired plan of a 较大/重大 risk enterprise (HJ 941-2018 grade; a re-run opens none twice)"),
+    Job("emergency-radiation", emergency_radiation, every(minutes=5), "移动放射源在线监控: every 5 min, the new position reports of mobile radioactive sources against their licensed work area (fence) and the container dose alarm; one alert and one case (环境应急) per excursion, an incident when a class II source stays out for an hour"),
 )  # fmt: skip

@@ -134,6 +134,7 @@ def test_the_registry_keeps_the_intervals():
         "emergency-gas": Every(timedelta(seconds=30)),
         "vehicles-screening": Cron("30 3 * * *"),
         "emergency-plans": Cron("0 7 * * *"),
+        "emergency-radiation": Every(timedelta(minutes=5)),
     }
 
 

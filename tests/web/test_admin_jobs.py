@@ -100,6 +100,7 @@ def test_api_lists_jobs_schedules_and_runs_for_province(client, runs):
         "emergency-gas",
         "vehicles-screening",
         "emergency-plans",
+        "emergency-radiation",
     ]
     rollups, compact, qc, deadlines, notice, credit, *_ = body["jobs"]
     assert credit["schedule"]["cron"] == "0 2 * * *" and credit["last_run"] is None
@@ -214,4 +215,5 @@ def test_the_app_runs_the_scheduler_and_the_api_shows_its_next_runs(engine, user
             "indices",
             "zones-fences",
             "emergency-gas",
+            "emergency-radiation",
         }
