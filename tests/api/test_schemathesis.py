@@ -74,6 +74,11 @@ RULE_CHECKED = (
     "/vehicles/v/{vin}",  # a VIN's check digit and letters; the 422 names the position
     "/vehicles/obd/trucks/{vin}",  # the same VIN rule
     "/vehicles/rs/readings",  # a plate (GA 36-2018) or a site; the 422 names the character
+    # a county of the caller's region, known facts with valid values, the next stage only, an
+    # order given by the leading tier on an open incident
+    "/emergency/incidents", "/emergency/incidents/{incident_id}/stage",
+    "/emergency/incidents/{incident_id}/facts", "/emergency/incidents/{incident_id}/orders",
+    "/emergency/incidents/{incident_id}/orders/{order_id}/done",
 )  # fmt: skip
 
 
