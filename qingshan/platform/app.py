@@ -59,6 +59,8 @@ from qingshan.config import Settings, get_settings
 from qingshan.emergency.gas import web as emergency_gas_web
 from qingshan.emergency.incidents import api as emergency_incidents_api
 from qingshan.emergency.incidents import web as emergency_incidents_web
+from qingshan.emergency.radiation import api as emergency_radiation_api
+from qingshan.emergency.radiation import web as emergency_radiation_web
 from qingshan.emergency.resources import api as emergency_resources_api
 from qingshan.emergency.resources import web as emergency_resources_web
 from qingshan.emergency.risk import api as emergency_risk_api
@@ -172,6 +174,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     vehicles_api.router,
     vehicles_io_api.router,
     emergency_resources_api.router,
+    emergency_radiation_api.router,
     emergency_incidents_api.router,
     emergency_risk_api.router,
 )
@@ -211,6 +214,7 @@ PAGES: tuple[APIRouter, ...] = (
     vehicles_obd_web.router,
     vehicles_import_web.router,
     emergency_resources_web.router,
+    emergency_radiation_web.router,
     emergency_incidents_web.router,
     emergency_risk_web.router,
     emergency_gas_web.router,
