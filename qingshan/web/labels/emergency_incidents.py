@@ -10,6 +10,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "含演示数据（synthetic），非真实事件。",
         "Includes demo data (synthetic), not real incidents.",
     ),
+    "emi.rejected": ("未保存，原因：", "Not saved:"),
     "emi.new": ("报告事件", "Report an incident"),
     "emi.empty": (
         "没有符合条件的突发环境事件。接报后点击“报告事件”登记；有毒气体报警和辐射告警也会自动登记。",
