@@ -56,6 +56,7 @@ from qingshan.cases.service import (
     site_cases_public,
 )
 from qingshan.config import Settings, get_settings
+from qingshan.emergency.gas import api as emergency_gas_api
 from qingshan.emergency.gas import web as emergency_gas_web
 from qingshan.emergency.incidents import api as emergency_incidents_api
 from qingshan.emergency.incidents import web as emergency_incidents_web
@@ -175,6 +176,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     vehicles_io_api.router,
     emergency_resources_api.router,
     emergency_radiation_api.router,
+    emergency_gas_api.router,
     emergency_incidents_api.router,
     emergency_risk_api.router,
 )

@@ -213,6 +213,7 @@ PATH_VALUES = {
     "layer_id": "1",  # a spatial control layer (zones)
     "depot_id": "1",  # an emergency materials depot (emergency resources)
     "incident_id": "1",  # a 突发环境事件 (emergency incidents)
+    "alarm_id": "1",  # a toxic-gas alarm (emergency gas)
     "vin": "LSVAU2181C2184847",  # a vehicle (vehicles): a VIN with a valid check digit
     "kind": "vehicles",  # an import template (vehicles, tests or rs)
     "resource": "Things",  # the SensorThings view's resource path (Things, Things(1)/Datastreams …)

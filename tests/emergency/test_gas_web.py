@@ -102,3 +102,18 @@ def test_demo_alarms_and_pages(engine, app_settings):
         assert r.status_code == 303 and r.headers["location"] == "/emergency/gas/alarms"
         assert "nb · " in c.get("/emergency/gas/alarms").text
         assert c.post(f"/emergency/gas/alarms/{cl2.id}/ack", data={}).status_code == 409
+        # the API: Ningbo's park and alarms, the leak's alarm out of its region, ack twice → 409
+        api = "/api/v1/emergency/gas"
+        [park] = c.get(f"{api}/parks").json()
+        assert park["code"] == "DEMO-GAS-ZH" and len(park["stations"]) == 4
+        assert {a["parameter_code"] for a in c.get(f"{api}/alarms").json()} == {"a21022", "a21001"}
+        assert c.get(f"{api}/alarms/{leak_id}").status_code == 404
+        r = c.post(f"{api}/alarms/{cl2.id}/ack", json={"note": "x"})
+        assert r.status_code == 409 and "already acknowledged" in r.text
+        _login(c, "zj")
+        body = c.get(f"{api}/alarms/{leak_id}").json()
+        assert (
+            body["level"] == 2 and body["plume"]["sector"] and "筛查估算" in body["plume"]["note"]
+        )
+        th = {t["code"]: t for t in c.get(f"{api}/thresholds").json()["substances"]}
+        assert (th["a21028"]["al1"], th["a21028"]["al2"]) == (10.0, 20.0)
