@@ -1,5 +1,5 @@
-"""``qingshan vehicles …`` (issue #21): import a file of vehicles, I/M tests or remote-sensing
-readings into ``$QINGSHAN_DATA_DIR/vehicles`` (all rows or none; every refused row listed, exit
+"""``qingshan vehicles …`` (issue #21): import a file of vehicles, I/M tests, remote-sensing
+readings or OBD samples into ``$QINGSHAN_DATA_DIR/vehicles`` (all rows or none; every refused row listed, exit
 status 1), write an import template. ``screen`` and ``score`` are mounted into this group from
 :mod:`qingshan.platform.vehicles_cli` (they need the cases' sink and the demo's truth tables)."""
 
@@ -21,7 +21,13 @@ from qingshan.db.engine import get_engine, session_scope
 from qingshan.errors import read_file_bytes
 from qingshan.tablefile import write_csv, write_workbook
 from qingshan.vehicles.errors import ImportRejected
-from qingshan.vehicles.import_service import Kind, import_file, split_problems, template_headers
+from qingshan.vehicles.import_service import (
+    KINDS,
+    Kind,
+    import_file,
+    split_problems,
+    template_headers,
+)
 from qingshan.vehicles.service import get_store
 
 console = Console()
@@ -109,15 +115,29 @@ def import_rs(
     _import("rs", file, region, as_json)
 
 
+@app.command("import-obd")
+def import_obd(
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV or .xlsx of OBD samples"
+    ),
+    region: str = _REGION,
+    as_json: bool = _JSON,
+) -> None:
+    """Import heavy diesel trucks' OBD samples (VIN, time, NOx, SCR temperature, urea dosing,
+    speed …) of trucks registered in the region, values outside their range refused by row:
+    all stored or none. Exit status 1 when refused."""
+    _import("obd", file, region, as_json)
+
+
 @app.command("template")
 def template(
-    kind: str = typer.Argument(..., help="vehicles, tests or rs"),
+    kind: str = typer.Argument(..., help="vehicles, tests, rs or obd"),
     out: Path = typer.Argument(..., dir_okay=False, help="the file to write (.xlsx or .csv)"),
 ) -> None:
     """Write the blank import file of KIND with the headers the reader knows."""
-    if kind not in ("vehicles", "tests", "rs"):
-        raise typer.BadParameter(f"{kind!r}: vehicles, tests or rs", param_hint="'KIND'")
-    heads = template_headers(kind)  # type: ignore[arg-type]
+    if kind not in KINDS:
+        raise typer.BadParameter(f"{kind!r}: {', '.join(KINDS)}", param_hint="'KIND'")
+    heads = template_headers(kind)
     if out.suffix.lower() == ".csv":
         out.write_bytes(write_csv(heads, []))
     else:

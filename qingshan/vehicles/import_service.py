@@ -1,5 +1,5 @@
-"""Imports as a user makes them (issue #21): one file (CSV or .xlsx) of vehicles, I/M tests or
-remote-sensing readings, checked whole against the importer's region and stored as one batch —
+"""Imports as a user makes them (issue #21): one file (CSV or .xlsx) of vehicles, I/M tests,
+remote-sensing readings or OBD samples, checked whole against the importer's region and stored as one batch —
 or refused with every problem named by row and field, nothing stored. The page
 (:mod:`qingshan.vehicles.import_web`), the API (:mod:`qingshan.vehicles.import_api`) and the CLI
 (:mod:`qingshan.vehicles.cli`) call :func:`import_file`; the row checks are
@@ -7,7 +7,7 @@ or refused with every problem named by row and field, nothing stored. The page
 
 Who may import: province and city officers (county officers read). What a region may write:
 vehicles registered in it, tests made at its registered stations, readings of its registered
-remote-sensing sites (the province: every one).
+remote-sensing sites, OBD samples of trucks registered in it (the province: every one).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from qingshan.vehicles.errors import ImportRejected
 from qingshan.vehicles.models import VehicleStation
 from qingshan.vehicles.service import (
     ImportResult,
+    import_obd_stream,
     import_rs_readings,
     import_tests,
     import_vehicles,
@@ -45,8 +46,8 @@ __all__ = [
     "template_headers",
 ]
 
-Kind = Literal["vehicles", "tests", "rs"]
-KINDS: tuple[Kind, ...] = ("vehicles", "tests", "rs")
+Kind = Literal["vehicles", "tests", "rs", "obd"]
+KINDS: tuple[Kind, ...] = ("vehicles", "tests", "rs", "obd")
 #: the roles that may import (county officers see the page read-only)
 IMPORTERS = frozenset({Role.PROVINCE, Role.CITY})
 
@@ -117,6 +118,17 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("不透光度（%）", "opacity_pct", False, "0–100，柴油车", "0–100, diesel"),
         _c("风速（m/s）", "wind_ms", False, "0–60", "0–60"),
     ),
+    "obd": (
+        _c("车辆识别代号", "vin", True, "本辖区已登记的车辆", "a registered vehicle of your region"),
+        _c("采集时间", "at", True, "北京时间 2026-03-01 08:30:10；同一车同一时刻只一条", "China Standard Time; one sample per truck and time"),
+        _c("NOx（10⁻⁶）", "nox_ppm", True, "SCR 下游 NOx，0–5000", "NOx downstream of the SCR, 0–5000"),
+        _c("SCR温度（℃）", "scr_temp_c", True, "-40–800", "-40–800"),
+        _c("反应剂喷射量", "urea_dosing", True, "尿素喷射量，0–100", "urea dosing, 0–100"),
+        _c("车速（km/h）", "speed_kmh", True, "0–200", "0–200"),
+        _c("反应剂余量（%）", "urea_level_pct", False, "尿素液位，0–100", "urea level, 0–100"),
+        _c("经度", "lon", False, "73–136", "73–136"),
+        _c("纬度", "lat", False, "3–54", "3–54"),
+    ),
 }  # fmt: skip
 _ROW = re.compile(r"^row (\d+): ([^:]+): (.*)$", re.S)
 _FILE = re.compile(r"^(file): (.*)$", re.S)
@@ -168,7 +180,12 @@ def import_file(
     """Import one file of ``kind`` for ``scope``'s region: all rows or none
     (:class:`ImportRejected` listing every problem; an unreadable or too large file is one
     ``file:`` problem)."""
-    label = {"vehicles": "vehicles", "tests": "tests", "rs": "remote-sensing readings"}[kind]
+    label = {
+        "vehicles": "vehicles",
+        "tests": "tests",
+        "rs": "remote-sensing readings",
+        "obd": "OBD samples",
+    }[kind]
     if len(data) > max_bytes:
         raise ImportRejected(label, [f"file: larger than the limit of {max_bytes} bytes "
                                      "(setting QINGSHAN_MAX_FILE_BYTES)"])  # fmt: skip
@@ -180,6 +197,10 @@ def import_file(
         return import_vehicles(store, rows, region_prefix=scope.prefix)
     if kind == "tests":
         return import_tests(store, rows, stations=_stations(session, scope))
+    if kind == "obd":
+        fleet = store.query("SELECT DISTINCT vin, region_code FROM vehicles")
+        mine = fleet.loc[fleet["region_code"].astype(str).str.startswith(scope.prefix), "vin"]
+        return import_obd_stream(store, rows, vins=set(mine))
     sites = store.read_rs_sites()
     mine = sites.loc[sites["region_code"].astype(str).str.startswith(scope.prefix), "site_code"]
     return import_rs_readings(store, rows, sites=set(mine))

@@ -1,5 +1,5 @@
 """数据导入 page (issue #21): ``/vehicles/import`` — upload a CSV or Excel file of vehicles, I/M
-tests or remote-sensing readings; every row is checked against the importer's region and either
+tests, remote-sensing readings or OBD samples; every row is checked against the importer's region and either
 all are stored (a summary of what was) or none (every problem in a table: row, field, what).
 ``/vehicles/import/{kind}/template.{xlsx|csv}`` is the blank file with the headers the reader
 knows. Province and city officers import; county officers see the page, the layouts and the
@@ -35,14 +35,14 @@ router = APIRouter(include_in_schema=False)
 
 #: the template's file name stem per kind
 TEMPLATE_NAMES = {"vehicles": "机动车登记导入模板", "tests": "机动车检验记录导入模板",
-                  "rs": "遥感监测数据导入模板"}  # fmt: skip
+                  "rs": "遥感监测数据导入模板", "obd": "重型柴油车远程监控数据导入模板"}  # fmt: skip
 
 
 def _kind(kind: str) -> Kind:
     for k in KINDS:
         if k == kind:
             return k
-    raise NotFound(f"no import {kind!r}: vehicles, tests or rs")
+    raise NotFound(f"no import {kind!r}: vehicles, tests, rs or obd")
 
 
 def _page(request: Request, viewer: Viewer, settings, *, kind: Kind | None = None,

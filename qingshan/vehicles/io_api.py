@@ -1,5 +1,5 @@
-"""``/api/v1/vehicles`` (issue #21), the routes beside :mod:`qingshan.vehicles.api`: imports
-(``POST /vehicles/import/{kind}``, province and city officers — all rows or none, 422 with every
+"""``/api/v1/vehicles`` (issue #21), the routes beside :mod:`qingshan.vehicles.api`: imports of
+vehicles, I/M tests, remote-sensing readings and OBD samples (``POST /vehicles/import/{kind}``, province and city officers — all rows or none, 422 with every
 problem by row and field in ``context.problems``; ``GET /vehicles/import/{kind}/template``),
 remote sensing (a plate's or a site's readings with validity and screening verdicts; the repeat
 high emitters, also as CSV / Excel) and OBD (a truck's summary; the flagged trucks, also as a
@@ -41,7 +41,7 @@ class ImportOut(BaseModel):
     batch: str
     rows: int
     counts: dict[str, int] = Field(description="vehicles by fuel; tests passed / failed; "
-                                   "readings valid / invalid / high")  # fmt: skip
+                                   "readings valid / invalid / high; OBD trucks / days")  # fmt: skip
 
 
 class RSReadingOut(BaseModel):
@@ -147,11 +147,11 @@ class FlaggedOut(BaseModel):
 
 @router.post("/import/{kind}", response_model=ImportOut, status_code=201)
 def import_rows(kind: Kind, user: Importer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
-                file: Annotated[UploadFile, File(description="CSV or .xlsx: vehicles, I/M tests or "
-                                                 "remote-sensing readings")]) -> ImportOut | JSONResponse:  # fmt: skip
-    """Import a file of vehicles, I/M tests or remote-sensing readings for your region: every
-    row checked, all stored as one batch or none (422, every problem in ``context.problems``
-    as ``row <n>: <field>: <what>``)."""
+                file: Annotated[UploadFile, File(description="CSV or .xlsx: vehicles, I/M tests, "
+                                                 "remote-sensing readings or OBD samples")]) -> ImportOut | JSONResponse:  # fmt: skip
+    """Import a file of vehicles, I/M tests, remote-sensing readings or OBD samples for your
+    region: every row checked, all stored as one batch or none (422, every problem in
+    ``context.problems`` as ``row <n>: <field>: <what>``)."""
     data = file.file.read(settings.max_file_bytes + 1)
     try:
         r = import_file(get_store(settings.data_dir), session, scope, kind, data,

@@ -27,7 +27,7 @@ import pandas as pd
 from qingshan.tablefile import cell_text, find_header, header_key, is_blank, parse_number
 from qingshan.vehicles.identity import plate_problem
 
-__all__ = ["RS_RANGES", "RS_ALIASES", "RS_REQUIRED", "RS_VALUES", "parse_rs_rows"]
+__all__ = ["RS_RANGES", "RS_ALIASES", "RS_REQUIRED", "RS_VALUES", "parse_rs_rows", "parse_time"]
 
 #: what a roadside remote-sensing system can report, per column [low, high] — platform
 #: plausibility bounds (HJ 845-2017's instrument requirements were not read) [U]: CO and HC as
@@ -64,7 +64,8 @@ RS_ALIASES = {
 RS_REQUIRED = ("reading_id", "site_code", "plate", "at")
 
 
-def _time(value: Any) -> pd.Timestamp:
+def parse_time(value: Any) -> pd.Timestamp:
+    """A date-and-time cell as UTC (a naive one is China Standard Time); ValueError naming it."""
     try:
         ts = pd.Timestamp(value.strip() if isinstance(value, str) else value)
     except (ValueError, TypeError):
@@ -129,7 +130,7 @@ def parse_rs_rows(
         if msg := plate_problem(row["plate"] or None):
             bad.append(f"row {n}: plate: {msg}")
         try:
-            row["at"] = _time(rec.get("at"))
+            row["at"] = parse_time(rec.get("at"))
         except ValueError as exc:
             bad.append(f"row {n}: at: {exc}")
         for col, (lo, hi) in RS_RANGES.items():

@@ -18,6 +18,7 @@ from qingshan.vehicles.errors import ImportRejected, VehicleError
 from qingshan.vehicles.importer import parse_test_rows, parse_vehicle_rows
 from qingshan.vehicles.judge import LimitTable, read_limits
 from qingshan.vehicles.models import VehicleStation, VehicleTestLine
+from qingshan.vehicles.obd_import import parse_obd_rows
 from qingshan.vehicles.rs_import import parse_rs_rows
 from qingshan.vehicles.store import VehicleStore
 
@@ -27,6 +28,7 @@ __all__ = [
     "import_vehicles",
     "import_tests",
     "import_rs_readings",
+    "import_obd_stream",
     "get_store",
     "list_stations",
     "add_station",
@@ -138,6 +140,38 @@ def import_rs_readings(
     high = int(rs.screen(frame)["high"].sum())
     return ImportResult(
         batch, len(frame), {"valid": valid, "invalid": len(frame) - valid, "high": high}
+    )
+
+
+def import_obd_stream(
+    store: VehicleStore,
+    rows: Sequence[Sequence[Any]],
+    *,
+    synthetic: bool = False,
+    vins: Collection[str] | None = None,
+) -> ImportResult:
+    """Validate every OBD sample (:func:`~qingshan.vehicles.obd_import.parse_obd_rows`: values
+    outside their range named per row), check its truck is a registered vehicle (``vins``: the
+    importer's; None: every stored vehicle) and that no sample of the same truck and time is
+    stored, then store all as one batch; :class:`ImportRejected` with every problem, nothing
+    stored, when any row is bad."""
+    known = (
+        set(store.query("SELECT DISTINCT vin FROM vehicles")["vin"]) if vins is None else set(vins)
+    )
+    frame, problems = parse_obd_rows(rows, synthetic=synthetic, vins=known)
+    if len(frame):
+        days = sorted(set(frame["at"].dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m-%d")))
+        got = store.query('SELECT vin, "at" FROM obd_stream WHERE list_contains(?, vin)', obd_days=days,
+                          params=[sorted(set(frame["vin"]))])  # fmt: skip
+        stored = set(zip(got["vin"], pd.to_datetime(got["at"], utc=True), strict=True))
+        problems += [f"row {r}: at: a sample of {v} at this time is already stored"
+                     for r, v, t in zip(frame["_row"], frame["vin"], frame["at"], strict=True) if (v, t) in stored]  # fmt: skip
+    if problems or not len(frame):
+        raise ImportRejected("OBD samples", problems or ["file: no rows"])
+    batch = store.write_batch(obd_stream=_drop_row(frame))
+    local = frame["at"].dt.tz_convert("Asia/Shanghai").dt.date
+    return ImportResult(
+        batch, len(frame), {"trucks": int(frame["vin"].nunique()), "days": int(local.nunique())}
     )
 
 

@@ -318,3 +318,51 @@ def test_cli_imports_and_refuses(client, engine, app_settings, tmp_path, monkeyp
     assert code == 1 and '"stored": 0' in out
     code, out, _ = run("vehicles", "screen", "--json")
     assert code == 0 and '"obd_cases"' in out
+
+
+def test_api_imports_obd_samples_of_the_regions_trucks(client):
+    store = client.store
+    region = store.read_vehicles().set_index("vin")["region_code"]
+    trucks = store.read_obd()["vin"].unique()
+    hz = next(v for v in trucks if region[v].startswith("3301"))
+    other = next(v for v in trucks if not region[v].startswith("3301"))
+    day = (utcnow() - timedelta(days=1)).strftime("%Y-%m-%d")
+    cols = [
+        "车辆识别代号",
+        "采集时间",
+        "NOx（10⁻⁶）",
+        "SCR温度（℃）",
+        "反应剂喷射量",
+        "车速（km/h）",
+        "反应剂余量（%）",
+    ]
+    rows = [
+        [hz, f"{day} 03:00:07", 80.0, 310.0, 1.2, 55.0, 60.0],
+        [hz, f"{day} 03:00:17", 85.0, 312.0, 1.1, 56.0, 60.0],
+    ]
+    bad = [*rows, [hz, f"{day} 03:00:17", -5.0, 312.0, 1.1, 56.0, 60.0], [other, f"{day} 03:00:07", 80.0, 310.0, 1.2, 55.0, 60.0]]  # fmt: skip
+    login_as(client, "hz")
+    before = client.get(f"/api/v1/vehicles/obd/trucks/{hz}", params={"days": 3}).json()["samples"]
+    n = len(store.read_obd())
+    r = client.post(
+        "/api/v1/vehicles/import/obd", files={"file": ("obd.csv", write_csv(cols, bad), "text/csv")}
+    )
+    assert r.status_code == 422
+    assert r.json()["context"]["problems"] == [
+        f"row 4: at: {hz} at this time already on row 3",
+        "row 4: nox_ppm: -5 is outside the range 0–5000",
+        f"row 5: vin: {other} is not a registered vehicle of your region",
+    ]
+    assert len(store.read_obd()) == n
+    r = client.post(
+        "/api/v1/vehicles/import/obd",
+        files={"file": ("obd.xlsx", write_workbook({"obd": (cols, rows)}), XLSX)},
+    )
+    assert r.status_code == 201 and r.json()["counts"] == {"trucks": 1, "days": 1}, r.text
+    after = client.get(f"/api/v1/vehicles/obd/trucks/{hz}", params={"days": 3}).json()["samples"]
+    assert after == before + 2
+    again = client.post(
+        "/api/v1/vehicles/import/obd",
+        files={"file": ("obd.csv", write_csv(cols, rows), "text/csv")},
+    )
+    assert again.status_code == 422 and "already stored" in again.text
