@@ -150,3 +150,21 @@ def test_unknown_substance_stores_nothing(engine):
         from qingshan.monitoring.models import Site
 
         assert s.scalars(select(Site).where(Site.code == "GAS-X")).all() == []
+
+
+def test_park_linked_to_the_zones_park_of_its_name_and_county(engine):
+    from qingshan.zones.parks_service import ParkDraft, create_park
+
+    with session_scope(engine) as s:
+        seed_regions(s)
+        scope = Scope(region_code="330211", role=Role.COUNTY, username="zh")
+        zp = create_park(s, scope, ParkDraft(code="ZP-1", name="宁波石化经济技术开发区",
+                                             region_code="330211", park_type="park",
+                                             level="national", batch_year=2021,
+                                             boundary={"type": "Polygon", "coordinates": [RING]}),
+                         actor="zh", now=datetime(2026, 6, 1, tzinfo=UTC))  # fmt: skip
+        park = gas.register_park(s, code="ZH", name="宁波石化经济技术开发区（演示）",
+                                 region_code="330211", boundary=RING)  # fmt: skip
+        other = gas.register_park(s, code="ZH2", name="另一个园区", region_code="330211",
+                                  boundary=RING)  # fmt: skip
+        assert (park.zones_park_id, other.zones_park_id) == (zp.id, None)

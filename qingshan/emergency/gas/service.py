@@ -42,6 +42,7 @@ from qingshan.geo.models import Region
 from qingshan.hj212.registry import add_device
 from qingshan.monitoring.models import ControlLevel, LatestValue, Series, Site, SiteKind
 from qingshan.qc.supervision import CaseReport, CaseSink
+from qingshan.zones import parks_service as zones_parks
 
 __all__ = [
     "JUDGED_PERIODS",
@@ -97,12 +98,30 @@ def _check_ring(boundary: Sequence[Sequence[float]]) -> list[list[float]]:
     return ring
 
 
+def _strip(name: str) -> str:
+    for mark in ("（演示）", "(演示)", " "):
+        name = name.replace(mark, "")
+    return name
+
+
+def _zones_park(session: Session, name: str, region_code: str) -> int | None:
+    """The zones park (污水零直排区 industrial park) of the same name in the same county, if one
+    matches (names compared without spaces and the demo's 演示 mark)."""
+    scope = Scope(region_code=region_code, role=Role.COUNTY, username="system")
+    wanted = _strip(name)
+    for zp in zones_parks.list_parks(session, scope):
+        if zp.region_code == region_code and _strip(zp.name) == wanted:
+            return zp.id
+    return None
+
+
 def register_park(
     session: Session, *, code: str, name: str, region_code: str,
     boundary: Sequence[Sequence[float]], synthetic: bool = False,
     zones_park_id: int | None = None,
 ) -> GasPark:  # fmt: skip
-    """A chemical park (idempotent by ``code``: the stored park is returned unchanged)."""
+    """A chemical park (idempotent by ``code``: the stored park is returned unchanged), linked
+    to the zones park of the same name in its county when ``zones_park_id`` is not given."""
     have = session.scalar(select(GasPark).where(GasPark.code == code))
     if have is not None:
         return have
@@ -110,6 +129,8 @@ def register_park(
         raise BadGasInput("a park needs a code and a name", field="code" if not code else "name")
     if session.get(Region, region_code) is None:
         raise BadGasInput(f"region_code {region_code!r} is not a region", field="region_code")
+    if zones_park_id is None:
+        zones_park_id = _zones_park(session, name, region_code)
     park = GasPark(code=code, name=name, region_code=region_code, boundary=_check_ring(boundary),
                    zones_park_id=zones_park_id, synthetic=synthetic)  # fmt: skip
     session.add(park)
