@@ -465,7 +465,7 @@ def mark_done(
     with acting_as(scope.username):
         return _append(session, incident, kind="done", actor=scope.username, at=now or utcnow(),
                        to_whom=order.to_whom, content=_text(note, "note", 4000, required=False),
-                       order_id=order_id)  # fmt: skip
+                       order_id=order_id, data={"order_seq": order.seq})  # fmt: skip
 
 
 def add_note(session: Session, scope: Scope, incident_id: int, content: str, *,

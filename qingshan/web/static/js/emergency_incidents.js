@@ -15,19 +15,17 @@
     if (!el) { return; }
     var chart = echarts.init(el, null, { renderer: "canvas" });
     charts.push(chart);
-    var series = [{ type: "line", name: p.parameter, data: p.times.map(function (t, i) { return [t, p.values[i]]; }),
-      showSymbol: true, symbolSize: 6,
-      markLine: p.standard === null || p.standard === undefined ? undefined : {
-        symbol: "none", silent: true, lineStyle: { type: "dashed", color: "#c62828" },
-        label: { formatter: (zh ? "标准值 " : "standard ") + p.standard },
-        data: [{ yAxis: p.standard }] } }];
+    var mark = p.standard === null || p.standard === undefined ? undefined : {
+      symbol: "none", silent: true, lineStyle: { type: "dashed", color: "#c62828" },
+      label: { formatter: (zh ? "标准值 " : "standard ") + p.standard, position: "insideEndTop" },
+      data: [{ yAxis: p.standard }] };
     chart.setOption({
       animation: false, grid: { left: 48, right: 16, top: 24, bottom: 40 },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: p.times, axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", name: p.unit, scale: true },
-      series: [{ type: series[0].type, data: p.values, showSymbol: true, symbolSize: 6,
-        itemStyle: { color: "#1565c0" }, markLine: series[0].markLine }]
+      series: [{ type: "line", name: p.parameter, data: p.values, showSymbol: true, symbolSize: 6,
+        itemStyle: { color: "#1565c0" }, markLine: mark }]
     });
     window["qsEmiChart" + p.id] = chart;
   });
