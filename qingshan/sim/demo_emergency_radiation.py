@@ -72,9 +72,10 @@ def _hours(
     starts = np.flatnonzero(rng.random(n) < 0.012)  # ~100 rain events a year
     for s in starts:
         length = int(rng.integers(2, 9))
-        rain[s : s + length] += rng.gamma(1.5, 1.5, min(length, n - s))
+        m = min(length, n - int(s))
+        rain[s : s + m] += rng.gamma(1.5, 1.5, m)
         bump = rng.uniform(10, 40)
-        for k in range(min(length + 4, n - s)):
+        for k in range(min(length + 4, n - int(s))):
             dose[s + k] += bump * (1.0 if k < 2 else np.exp(-(k - 1) / 2.0))
     return np.round(dose, 1), np.round(rain, 1) if rains else np.full(n, np.nan)
 
@@ -137,7 +138,7 @@ def seed_demo_emergency_radiation(engine: Engine, store: ObservationStore, *, no
                 licence_no=f"浙环辐证[{h.region_code[:4]}{h.id:04d}]", enterprise_id=h.id,
                 licence_expiry=today + timedelta(days=int(rng.integers(200, 1500))),
                 location=f"{h.name} 作业区（模拟）", lon=h.longitude, lat=h.latitude),
-                actor="demo", now=now, fence=_square(float(h.longitude), float(h.latitude), 0.02),  # type: ignore[arg-type]
+                actor="demo", now=now, fence=_square(float(h.longitude or 0), float(h.latitude or 0), 0.02),
                 synthetic=True)  # fmt: skip
             made += 1
         weights = np.array([k[3] for k in KINDS], float)
@@ -180,7 +181,7 @@ def seed_demo_emergency_radiation(engine: Engine, store: ObservationStore, *, no
         rows = []
         steps = 72
         for j, h in enumerate(mobile_holders):
-            x0, y0 = float(h.longitude), float(h.latitude)  # type: ignore[arg-type]
+            x0, y0 = float(h.longitude or 0), float(h.latitude or 0)
             walk = np.cumsum(rng.normal(0, 0.0012, (steps, 2)), axis=0)
             walk = np.clip(walk, -0.015, 0.015)
             for k in range(steps):

@@ -158,9 +158,9 @@ def write_station_hours(session: Session, store: ObservationStore,
         last = part.iloc[int(part["time"].to_numpy().argmax())]
         t = last["time"].to_pydatetime()
         value = None if pd.isna(last["value"]) else float(last["value"])
-        lv = session.get(LatestValue, int(series_id))  # type: ignore[arg-type]
+        lv = session.get(LatestValue, int(series_id))
         if lv is None:
-            session.add(LatestValue(series_id=int(series_id), time=t, value=value,  # type: ignore[arg-type]
+            session.add(LatestValue(series_id=int(series_id), time=t, value=value,
                                     source_flag="N", qc_flag=0, attrs={}))  # fmt: skip
         elif lv.time < t:
             lv.time, lv.value = t, value
@@ -410,9 +410,10 @@ def spent_figures(session: Session, region_code: str, *, on: date) -> dict[str, 
     rows = session.execute(select(RadiationSource.disused_on, RadiationSource.collected_on).where(
         RadiationSource.region_code.startswith(prefix), RadiationSource.disused_on.is_not(None),
         RadiationSource.disused_on <= on)).all()  # fmt: skip
-    collected = [c for d, c in rows if c is not None and c <= on]
-    in_time = sum(1 for d, c in rows if c is not None and c <= on and c <= collection_deadline(d))
-    overdue = sum(1 for d, c in rows if (c is None or c > on) and on > collection_deadline(d))
+    pairs: list[tuple[date, date | None]] = [(d, c) for d, c in rows if d is not None]
+    collected = [c for d, c in pairs if c is not None and c <= on]
+    in_time = sum(1 for d, c in pairs if c is not None and c <= on and c <= collection_deadline(d))
+    overdue = sum(1 for d, c in pairs if (c is None or c > on) and on > collection_deadline(d))
     return {"disused": len(rows), "collected": len(collected), "in_time": in_time,
             "overdue": overdue, "rate": collection_rate(len(collected), len(rows))}  # fmt: skip
 
@@ -471,12 +472,11 @@ def add_positions(session: Session, scope: Scope, rows: Sequence[Mapping[str, An
         if dose is not None and (not _num(dose) or dose < 0):
             problems.append(f"row {i}: dose_usv_h: must be a number ≥ 0, got {dose!r}")
             continue
-        clean.append(
-            (src, t.astimezone(UTC), float(lon), float(lat), None if dose is None else float(dose))
-        )  # type: ignore[arg-type]
+        clean.append((src, t.astimezone(UTC), float(lon), float(lat),  # type: ignore[arg-type]
+                      None if dose is None else float(dose)))  # fmt: skip
     if problems:
         raise ImportRejected(problems)
-    have = set(session.execute(select(RadiationPosition.source_id, RadiationPosition.time).where(
+    have: set[tuple[int, datetime]] = set(session.execute(select(RadiationPosition.source_id, RadiationPosition.time).where(
         RadiationPosition.source_id.in_({c[0].id for c in clean}))).all()) if clean else set()  # fmt: skip
     added = dup = 0
     for src, t, lon, lat, dose in clean:
