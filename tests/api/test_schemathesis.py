@@ -58,7 +58,8 @@ def province_headers(demo_data) -> dict[str, str]:
 
 #: uploads whose files are checked by their content
 CONTENT_CHECKED = ("/evidence", "/cases/handover", "/archive/import", "/carbon/import",
-                   "/waste/declarations/import", "/zones/layers", "/vehicles/import/{kind}")  # fmt: skip
+                   "/waste/declarations/import", "/zones/layers", "/vehicles/import/{kind}",
+                   "/emergency/resources/import/{kind}")  # fmt: skip
 
 #: bodies checked against the platform's records and rules, which a schema cannot say: a
 #: month inside the accounting range (carbon), a waste code in the list in force on its date,
@@ -74,6 +75,9 @@ RULE_CHECKED = (
     "/vehicles/v/{vin}",  # a VIN's check digit and letters; the 422 names the position
     "/vehicles/obd/trucks/{vin}",  # the same VIN rule
     "/vehicles/rs/readings",  # a plate (GA 36-2018) or a site; the 422 names the character
+    # a position inside Zhejiang, a known depot of the caller's region, a county code
+    "/emergency/resources/depots", "/emergency/resources/materials", "/emergency/resources/teams",
+    "/emergency/resources/experts",
     # a county of the caller's region, known facts with valid values, the next stage only, an
     # order given by the leading tier on an open incident
     "/emergency/incidents", "/emergency/incidents/{incident_id}/stage",

@@ -34,7 +34,20 @@ Kind = Literal["depots", "materials", "teams", "experts"]
 Fmt = Literal["csv", "xlsx"]
 Text = Annotated[str, StringConstraints(max_length=300), NoNul]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=32), NoNul]
-Vocab = Annotated[str, StringConstraints(max_length=32), NoNul]
+
+
+def _pattern(terms: tuple[catalog.Term, ...], *, names: bool = False) -> str:
+    """A pattern matching the vocabulary's codes (and, with ``names``, its Chinese names, as
+    the import accepts them): the schema lists what is accepted."""
+    words = [t.code for t in terms] + ([t.zh for t in terms] if names else [])
+    return "^(" + "|".join(words) + ")$"
+
+
+Category = Annotated[str, StringConstraints(pattern=_pattern(catalog.categories()))]
+CategoryText = Annotated[str, StringConstraints(pattern=_pattern(catalog.categories(), names=True))]
+HoldingText = Annotated[str, StringConstraints(pattern=_pattern(catalog.holdings(), names=True))]
+Speciality = Annotated[str, StringConstraints(pattern=_pattern(catalog.specialities()))]
+ExpertField = Annotated[str, StringConstraints(pattern=_pattern(catalog.fields()))]
 RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
 Lon = Annotated[float, Field(ge=-180, le=180, description="longitude [degrees, WGS 84]")]
 Lat = Annotated[float, Field(ge=-90, le=90, description="latitude [degrees, WGS 84]")]
@@ -179,7 +192,7 @@ class DepotIn(BaseModel):
 
 class MaterialIn(BaseModel):
     depot_code: Code
-    category: Vocab = Field(description="a category code of /catalog (or its Chinese name)")
+    category: CategoryText = Field(description="a category code of /catalog (or its Chinese name)")
     name: Annotated[str, StringConstraints(min_length=1, max_length=200), NoNul]
     specification: Text = ""
     quantity: float = Field(ge=0, le=1e12)
@@ -187,14 +200,16 @@ class MaterialIn(BaseModel):
     custodian: Text = ""
     produced_on: Day | None = None
     expires_on: Day | None = None
-    holding: Vocab = Field(description="self (自储) | entrusted (代储) | agreement (协议储备)")
+    holding: HoldingText = Field(
+        description="self (自储) | entrusted (代储) | agreement (协议储备)"
+    )
 
 
 class TeamIn(BaseModel):
     code: Code
     name: Annotated[str, StringConstraints(min_length=1, max_length=200), NoNul]
     size: int = Field(ge=1, le=100_000)
-    specialities: list[Vocab] = Field(min_length=1, max_length=20)
+    specialities: list[Speciality] = Field(min_length=1, max_length=20)
     contact: Text = ""
     phone: Annotated[str, StringConstraints(max_length=32), NoNul] = ""
     base: Text = ""
@@ -205,7 +220,7 @@ class TeamIn(BaseModel):
 class ExpertIn(BaseModel):
     code: Code
     name: Annotated[str, StringConstraints(min_length=1, max_length=100), NoNul]
-    fields: list[Vocab] = Field(min_length=1, max_length=20)
+    fields: list[ExpertField] = Field(min_length=1, max_length=20)
     organisation: Text = ""
     phone: Annotated[str, StringConstraints(max_length=32), NoNul] = ""
     region: RegionCode = Field(description="the county (GB/T 2260)")
@@ -228,9 +243,9 @@ def vocabularies(user: Officer) -> CatalogOut:
 @router.get("/nearest", response_model=NearestOut)
 def nearest(user: Officer, session: SessionDep, scope: ScopeDep, lon: Annotated[Lon, Query()],
             lat: Annotated[Lat, Query()],
-            category: Annotated[Vocab | None, Query(description="material category code")] = None,
-            speciality: Annotated[Vocab | None, Query(description="team speciality code")] = None,
-            field: Annotated[Vocab | None, Query(description="expert field code")] = None,
+            category: Annotated[Category | None, Query(description="material category code")] = None,
+            speciality: Annotated[Speciality | None, Query(description="team speciality code")] = None,
+            field: Annotated[ExpertField | None, Query(description="expert field code")] = None,
             k: Annotated[int, Query(ge=1, le=svc.MAX_K)] = 5) -> NearestOut:  # fmt: skip
     """The k nearest depots (holding usable stock of ``category`` when given: quantity above
     zero, not expired), teams and experts of your region to (lon, lat), nearest first. Road
@@ -264,7 +279,7 @@ def depot(depot_id: Id, user: Officer, session: SessionDep, scope: ScopeDep) -> 
 
 @router.get("/materials", response_model=list[MaterialRow])
 def materials(user: Officer, session: SessionDep, scope: ScopeDep,
-              category: Annotated[Vocab | None, Query()] = None,
+              category: Annotated[Category | None, Query()] = None,
               depot_id: Annotated[Id | None, Query()] = None,
               status: Annotated[Literal["expired", "expiring", "ok", "none"] | None, Query()] = None,
               q: Annotated[Annotated[str, StringConstraints(max_length=100), NoNul] | None,
@@ -281,7 +296,7 @@ def materials(user: Officer, session: SessionDep, scope: ScopeDep,
 
 @router.get("/teams", response_model=list[TeamRow])
 def teams(user: Officer, session: SessionDep, scope: ScopeDep,
-          speciality: Annotated[Vocab | None, Query()] = None,
+          speciality: Annotated[Speciality | None, Query()] = None,
           region: Annotated[RegionCode | None, Query()] = None) -> list[TeamRow]:  # fmt: skip
     """The rescue teams of your region."""
     if region is not None:
@@ -293,7 +308,7 @@ def teams(user: Officer, session: SessionDep, scope: ScopeDep,
 
 @router.get("/experts", response_model=list[ExpertRow])
 def experts(user: Officer, session: SessionDep, scope: ScopeDep,
-            field: Annotated[Vocab | None, Query()] = None,
+            field: Annotated[ExpertField | None, Query()] = None,
             region: Annotated[RegionCode | None, Query()] = None) -> list[ExpertRow]:  # fmt: skip
     """The experts of your region."""
     if region is not None:
