@@ -39,7 +39,7 @@ def _as(client, username: str) -> None:
 
 FORM = {"title": "印染厂废水泄漏入河", "occurred_at": "2026-06-03T10:05", "region_code": "330106",
         "longitude": "120.12", "latitude": "30.25", "description": "管道破裂",
-        "fact_evacuated": "120"}  # fmt: skip
+        "fact_evacuated": "120", "fact_direct_loss_yuan": "1250000"}  # fmt: skip
 
 
 def test_report_respond_order_readings_report(client):
@@ -56,6 +56,7 @@ def test_report_respond_order_readings_report(client):
     url = r.headers["location"].split("?")[0]
     page = client.get(url).text
     assert 'data-stage="reported"' in page and 'id="qs-emi-to-verified"' in page
+    assert "1,250,000" in page
     r = client.post(f"{url}/stage", data={"stage": "closed"})
     assert r.status_code == 409 and "&#39;closed&#39;" in r.text and "&#39;reported&#39;" in r.text
     for stage in ("verified", "responding"):
@@ -74,6 +75,8 @@ def test_report_respond_order_readings_report(client):
     assert r.status_code == 200
     page = client.get(url).text
     assert 'id="qs-emi-chart-' in page and "✓" in page
+    english = client.get(url, params={"lang": "en"}).text
+    assert "Timeline" in english and "Move to: Monitoring" in english
     doc = client.get(f"{url}/report.docx")
     assert doc.status_code == 200
     cells = " ".join(c.text for t in Document(io.BytesIO(doc.content)).tables
