@@ -31,6 +31,7 @@ from qingshan.sim.demo_complaints import seed_demo_complaints
 from qingshan.sim.demo_emergency_gas import seed_demo_emergency_gas
 from qingshan.sim.demo_emergency_incidents import seed_demo_emergency_incidents
 from qingshan.sim.demo_emergency_radiation import seed_demo_emergency_radiation
+from qingshan.sim.demo_emergency_resources import seed_demo_emergency_resources
 from qingshan.sim.demo_emergency_risk import seed_demo_emergency_risk
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.demo_fences import seed_demo_fences
@@ -229,6 +230,10 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
         risk = seed_demo_emergency_risk(engine, now=_demo_now(engine), sink=CASES_SINK)
         if risk is not None:
             console.print(f"demo risk enterprises ({time.monotonic() - started:.1f} s): {risk}")
+        started = time.monotonic()
+        stock = seed_demo_emergency_resources(engine, now=_demo_now(engine))
+        if stock is not None:
+            console.print(f"demo emergency resources ({time.monotonic() - started:.1f} s): {stock}")
         started = time.monotonic()
         toxic = seed_demo_emergency_gas(engine, ObservationStore(settings.observations_dir),
                                         now=_demo_now(engine), open_incident=open_incident,
