@@ -18,7 +18,7 @@ Idempotent: nothing is added when a declaration exists.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -35,7 +35,7 @@ from qingshan.emergency.risk import service as svc
 from qingshan.emergency.risk.models import RiskDeclaration
 from qingshan.geo.regions import REGIONS
 from qingshan.qc.supervision import CaseSink
-from qingshan.timeutil import CST
+from qingshan.timeutil import CST, as_utc, utcnow
 
 __all__ = ["seed_demo_emergency_risk"]
 
@@ -203,7 +203,10 @@ def seed_demo_emergency_risk(engine: Engine, *, now: datetime, sink: CaseSink | 
                                  synthetic=True)  # fmt: skip
                 n_drills += 1
         expiring, expired = svc.plans_due(session, today)
-        cases = svc.open_expired_cases(session, sink, today, now) if sink is not None else 0
+        # the demo's now is the hour after its newest value: up to an hour ahead of the clock,
+        # and a case may not be dated in the future
+        at = min(as_utc(now, naive_is=UTC), utcnow())
+        cases = svc.open_expired_cases(session, sink, today, at) if sink is not None else 0
     return (f"{len(chosen)} enterprises declared ({n_pending} awaiting review), graded "
             f"一般 {levels['一般']} / 较大 {levels['较大']} / 重大 {levels['重大']}; {n_plans} plans "
             f"({len(expiring)} expiring, {len(expired)} expired, {cases} case(s)), "
