@@ -34,7 +34,7 @@ from qingshan.geo.counties import county_at, region_extent
 from qingshan.geo.regions import REGIONS
 from qingshan.qc.supervision import CaseSink
 from qingshan.timeseries.store import ObservationStore
-from qingshan.timeutil import CST
+from qingshan.timeutil import CST, utcnow
 
 __all__ = ["seed_demo_emergency_radiation"]
 
@@ -86,6 +86,7 @@ def seed_demo_emergency_radiation(engine: Engine, store: ObservationStore, *, no
     tests' small one, whose store writes are fsync-bound), the register, the tracks and the
     disused sources; None when the demo register exists already (a second build adds nothing)."""
     rng = np.random.default_rng(seed)
+    now = min(now, utcnow())  # the demo's "now" may run ahead of the clock; cases refuse the future
     end = now.replace(minute=0, second=0, microsecond=0)
     today = now.astimezone(CST).date()
     with session_scope(engine) as session:
