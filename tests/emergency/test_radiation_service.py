@@ -189,3 +189,39 @@ def test_station_series_flags(engine, tmp_path) -> None:
         assert Flag(flags.flag[-10]) is Flag.SUSPECT and not flags.rain[-10]
         assert Flag(flags.flag[-5]) is Flag.PASS and flags.rain[-5]
         assert len(out["times"]) == 7 * 24
+
+
+def test_an_hour_out_of_the_fence_opens_one_incident(engine) -> None:
+    from qingshan.emergency.incidents import service as incidents
+    from qingshan.emergency.incidents.levels import judge
+    from qingshan.emergency.incidents.models import EmergencyIncident
+
+    eid = _seed(engine)
+    with session_scope(engine) as s:
+        svc.register_source(s, XIHU, _mobile(eid), actor="xihu", now=NOW, fence=FENCE)
+    rows = [{"source": "IR-001", "time": NOW - timedelta(minutes=80 - 10 * i), "lon": 120.20, "lat": 30.27}
+            for i in range(8)]  # fmt: skip
+    with session_scope(engine) as s:
+        svc.add_positions(
+            s, XIHU, rows[:4], origin="api", now=NOW
+        )  # 30 min out: a case, no incident
+        run = svc.check_positions(s, CASES_SINK, now=NOW, open_incident=incidents.open_incident)
+        assert (run["cases"], run["incidents"]) == (1, 0)
+    with session_scope(engine) as s:
+        svc.add_positions(s, XIHU, rows[4:], origin="api", now=NOW)  # 70 min out: the incident
+        run = svc.check_positions(s, CASES_SINK, now=NOW, open_incident=incidents.open_incident)
+        assert (run["cases"], run["incidents"]) == (0, 1)
+    with session_scope(engine) as s:
+        svc.add_positions(s, XIHU, [{**rows[-1], "time": NOW}], origin="api", now=NOW)
+        assert (
+            svc.check_positions(s, CASES_SINK, now=NOW, open_incident=incidents.open_incident)[
+                "incidents"
+            ]
+            == 0
+        )
+        [inc] = s.scalars(select(EmergencyIncident)).all()
+        [(alert, _)] = svc.alerts(s, XIHU)
+        assert alert.incident_id == inc.id and inc.origin == "radiation"
+        # a class II source out of control: the level the incidents' criteria give a lost class
+        # I/II source (their data, [U]: not typed in here)
+        assert inc.level == judge({"radiation_event": "class_I_II_lost"}).level
