@@ -133,7 +133,9 @@ def _source_page(request: Request, viewer: Viewer, session: Any, code: str, *,
     alerts = [(a, s) for a, s in svc.alerts(session, viewer.scope) if s.id == v.row.id]
     n = nuclides()[v.row.nuclide]
     lang = get_lang(request)
-    config = {"geojsonUrl": f"{API}/geo/zhejiang-cities.geojson", "stations": [], "alerts": [],
+    config = {"geojsonUrl": f"{API}/geo/zhejiang-cities.geojson", "stations": [],
+              "alerts": [{"source": s.code, "lon": a.lon, "lat": a.lat, "open": True}
+                         for a, s in alerts if a.ended_at is None],
               "tracks": track, "labels": {k: translate(k, lang) for k in _JS_LABELS}}  # fmt: skip
     context = {**_helpers(request), "v": v, "n": n, "thresholds": category_thresholds(n.code),
                "alerts": alerts, "config": config, "has_map": bool(v.row.fence) or bool(track and track[0]["points"]),

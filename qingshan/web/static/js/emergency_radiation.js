@@ -16,7 +16,7 @@
     window.addEventListener("resize", function () { ch.resize(); });
     var series = [{ name: L["emrad.series.dose"], type: "line", showSymbol: false, data: cfg.dose, yAxisIndex: 0,
       markLine: cfg.baseline == null ? undefined : { symbol: "none", silent: true, lineStyle: { color: "#c62828", type: "dashed" },
-        data: [{ yAxis: cfg.baseline, name: L["emrad.series.baseline"] }], label: { formatter: L["emrad.series.baseline"] } } }];
+        data: [{ yAxis: cfg.baseline, name: L["emrad.series.baseline"] }], label: { formatter: L["emrad.series.baseline"], position: "insideEndTop" } } }];
     var yAxes = [{ type: "value", name: "nGy/h", scale: true }];
     if (cfg.rain) {
       series.push({ name: L["emrad.series.rain"], type: "bar", data: cfg.rain, yAxisIndex: 1, itemStyle: { color: "#64b5f6" } });
