@@ -2,12 +2,12 @@
 in 上虞区 (330604) and one in 镇海区 (330211), named after the real parks there but with made-up
 boundaries and stations (labelled synthetic) — with four boundary stations each, registered as
 HJ 212 devices whose simulated loggers stream in ``make run`` (each site carries its simulated
-factors, ``attrs["sim_codes"]``), and 24 h of minute history ending at the demo's present:
+factors, ``attrs["sim_codes"]``), and 24 h of minute history ending at the demo's present (``hours``):
 
 - the planted leak: H2S at 上虞 station 2 rising from background to ~25 mg/m³ over the last
   90 min (GB/T 50493-2019 AL1 10 / AL2 20 mg/m³ [MC]) and staying there in the live stream: a
   level-1 alarm escalated to level 2, which opens an incident;
-- a short NH3 spike 10 h ago at 镇海 station 1 (a level-1 alarm, cleared, acknowledged by the
+- a short NH3 spike 2.5 h ago at 镇海 station 1 (a level-1 alarm, cleared, acknowledged by the
   ningbo account);
 - Cl2 at 镇海 station 3 in and out of its level-1 set-point over the last hour (a level-1 alarm
   that stays active and, unacknowledged for 30 min, opens a case).
@@ -105,8 +105,8 @@ def _history(station: str, code: str, minutes: np.ndarray, rng: np.random.Genera
     if (station, code) == LEAK:  # rising from 90 min to 30 min ago, then ~25 mg/m³
         ramp = np.clip((90 - minutes) / 60.0, 0.0, 1.0)
         values = values + ramp * rng.normal(25.0, 1.5, len(minutes))
-    if (station, code) == ("GAS-ZH-01", "a21001"):  # a 2-minute spike 10 h ago (AL1 20)
-        values = np.where((minutes <= 601) & (minutes >= 600), 24.0 + minutes % 2, values)
+    if (station, code) == ("GAS-ZH-01", "a21001"):  # a 2-minute spike 2.5 h ago (AL1 20)
+        values = np.where((minutes <= 151) & (minutes >= 150), 24.0 + minutes % 2, values)
     if (station, code) == ("GAS-ZH-03", "a21022"):  # in and out of AL1 (1 mg/m³) for an hour
         values = np.where(minutes <= 60, np.where(minutes % 2 == 0, 1.3, 0.7), values)
     return values
@@ -115,16 +115,18 @@ def _history(station: str, code: str, minutes: np.ndarray, rng: np.random.Genera
 def seed_demo_emergency_gas(
     engine: Engine, store: ObservationStore, *, now: datetime,
     open_incident: gas.IncidentOpener | None = None, sink: CaseSink | None = None,
-    seed: int = 22,
+    seed: int = 22, hours: int = 24,
 ) -> str | None:  # fmt: skip
-    """Register the demo parks and stations, write their history and judge it (module
-    docstring); None when the demo parks exist."""
+    """Register the demo parks and stations, write ``hours`` (≥ 3) of history and judge it
+    (module docstring); None when the demo parks exist."""
+    if hours < 3:
+        raise ValueError(f"hours={hours}: the planted events need at least 3 h of history")
     with session_scope(engine) as session:
         if session.scalar(select(GasPark.id).where(GasPark.code == PARKS[0].code)):
             return None
     rng = np.random.default_rng(seed)
     end = now.replace(second=0, microsecond=0)
-    minutes = np.arange(24 * 60, 0, -1)  # minutes before ``end``
+    minutes = np.arange(hours * 60, 0, -1)  # minutes before ``end``
     times = [end - timedelta(minutes=int(m)) for m in minutes]
     columns: dict[str, list[object]] = {name: [] for name in OBSERVATION_SCHEMA.names}
     n_stations = 0
@@ -173,7 +175,7 @@ def seed_demo_emergency_gas(
     with session_scope(engine) as session:
         registry.update_latest(session, table.to_pandas())
     # judge the history as the job would have: 10-minute steps, then minute by minute
-    steps = [end - timedelta(minutes=m) for m in range(24 * 60 - 30, 100, -30)]
+    steps = [end - timedelta(minutes=m) for m in range(hours * 60 - 30, 100, -30)]
     steps += [end - timedelta(minutes=m) for m in range(100, 45, -1)]
     steps += [end - timedelta(minutes=m) for m in range(45, -1, -5)]
     raised = incidents = cases = 0
@@ -181,7 +183,7 @@ def seed_demo_emergency_gas(
         with session_scope(engine) as session:
             r = gas.judge(session, store, at + timedelta(seconds=30), open_incident=open_incident,
                           sink=sink, actor="demo",
-                          lookback=timedelta(hours=25) if i == 0 else gas.FIRST_LOOKBACK)  # fmt: skip
+                          lookback=timedelta(hours=hours + 1) if i == 0 else gas.FIRST_LOOKBACK)  # fmt: skip
             raised += len(r.raised)
             incidents += len(r.incidents)
             cases += len(r.cases)
