@@ -33,7 +33,7 @@ OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 #: the labels the page's script shows
 _JS_LABELS = ("emres.map.depot", "emres.map.team", "emres.km", "emres.near.none", "emres.near.depots",
               "emres.near.teams", "emres.near.experts", "emres.near.region_centre", "emres.size",
-              "emres.phone", "emres.lines", "emres.open", "emres.near.error")  # fmt: skip
+              "emres.phone", "emres.lines", "emres.open", "emres.near.error", "emres.near.road")  # fmt: skip
 
 
 def _officer(viewer: Viewer) -> None:

@@ -39,7 +39,7 @@
     showPoint(Number(fd.get("lon")), Number(fd.get("lat")));
     out.setAttribute("aria-busy", "true");
     qs.getJSON(cfg.nearestUrl + "?" + params.toString()).then(function (r) {
-      out.innerHTML = "<p class='qs-em-note'>" + qs.esc(r.note) + "</p>" +
+      out.innerHTML = "<p class='qs-em-note'>" + qs.esc(L["emres.near.road"]) + "</p>" +
         list(L["emres.near.depots"], r.depots, function (d) {
           return "<a href='/emergency/resources/depots/" + d.id + "'>" + qs.esc(d.name) + "</a> <span class='qs-small qs-muted'>" +
             qs.esc(d.detail.owner_name || "") + " · " + qs.esc(L["emres.lines"]) + " " + d.detail.lines + " " + qs.esc(d.detail.phone || "") +
@@ -96,7 +96,8 @@
         }
         return "";
       } },
-      geo: window.qsZonesGeo("qs-emres", box, { scaleLimit: { min: 0.5, max: 40 } }),
+      // the map itself silent: a click off the points has no target and asks for the nearest
+      geo: window.qsZonesGeo("qs-emres", box, { scaleLimit: { min: 0.5, max: 40 }, silent: true }),
       series: [
         { id: "depots", name: L["emres.map.depot"], type: "scatter", coordinateSystem: "geo", symbol: "rect", symbolSize: 10,
           data: depots.map(function (d) {
