@@ -18,7 +18,12 @@ from qingshan.accounts.scope import Scope
 from qingshan.config import Settings
 from qingshan.db.engine import session_scope
 from qingshan.emergency.gas import service as gas
-from qingshan.emergency.gas.errors import AlarmNotActive, NotAnOfficer, UnknownSubstance
+from qingshan.emergency.gas.errors import (
+    AlarmNotActive,
+    BadGasInput,
+    NotAnOfficer,
+    UnknownSubstance,
+)
 from qingshan.emergency.gas.models import GasAlarm, GasPark
 from qingshan.emergency.incidents import service as incidents
 from qingshan.emergency.incidents.models import EmergencyIncident
@@ -168,3 +173,38 @@ def test_park_linked_to_the_zones_park_of_its_name_and_county(engine):
         other = gas.register_park(s, code="ZH2", name="另一个园区", region_code="330211",
                                   boundary=RING)  # fmt: skip
         assert (park.zones_park_id, other.zones_park_id) == (zp.id, None)
+
+
+def test_a_ppm_analyser_is_judged_in_mg_m3(engine, tmp_path):
+    """A Cl2 analyser reporting ppm: 0.5 ppm = 0.5 × 70.90 / 24.055 = 1.474 mg/m³ at 20 ℃ — over
+    AL1 (1 mg/m³) though the raw number is not; a bad ppm code is refused."""
+    import pyarrow as pa
+
+    from qingshan.monitoring import registry
+    from qingshan.monitoring.models import Period
+    from qingshan.timeseries.schema import OBSERVATION_SCHEMA
+
+    with session_scope(engine) as s:
+        seed_regions(s)
+        park = gas.register_park(s, code="P", name="园区", region_code="330211", boundary=RING)
+        with pytest.raises(BadGasInput, match="ppm substance 'a21028'"):
+            gas.register_station(s, park, code="G1", name="x", longitude=121.6, latitude=30.0,
+                                 mn="G1MN", password="pw1234", substances=["a21022"],
+                                 ppm=["a21028"])  # fmt: skip
+        st = gas.register_station(s, park, code="G2", name="东站", longitude=121.6, latitude=30.0,
+                                  mn="G2MN", password="pw1234", substances=["a21022"],
+                                  ppm=["a21022"])  # fmt: skip
+        [series] = registry.ensure_series(s, [(st.site_id, "a21022", Period.MIN, None)]).values()
+        sid = series.id
+    store = ObservationStore(tmp_path / "obs")
+    t = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=1)
+    row = {"series_id": [sid], "time": [t], "period": ["min"], "value": [0.5], "raw_value": [0.5],
+           "source_flag": ["N"], "qc_flag": [0], "source": ["test"], "received_at": [t],
+           "revision": [0]}  # fmt: skip
+    store.append(pa.Table.from_pydict(row, schema=OBSERVATION_SCHEMA), "park_gas")
+    result = gas.judge_now(engine, store)
+    assert len(result.raised) == 1
+    with session_scope(engine) as s:
+        alarm = s.get(GasAlarm, result.raised[0])
+        assert alarm is not None and alarm.value == pytest.approx(0.5 * 70.90 / 24.055, rel=1e-4)
+    store.close()

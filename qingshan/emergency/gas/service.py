@@ -36,7 +36,12 @@ from qingshan.emergency.gas.errors import (
 )
 from qingshan.emergency.gas.models import GasAlarm, GasCursor, GasPark, GasStation
 from qingshan.emergency.gas.plume import PlumeEstimate, plume_estimate
-from qingshan.emergency.gas.thresholds import alarm_rule, threshold_of, thresholds
+from qingshan.emergency.gas.thresholds import (
+    alarm_rule,
+    mg_m3_from_ppm,
+    threshold_of,
+    thresholds,
+)
 from qingshan.emergency.incidents.types import IncidentDraft
 from qingshan.geo.models import Region
 from qingshan.hj212.registry import add_device
@@ -61,6 +66,7 @@ __all__ = [
     "park_stations",
     "register_park",
     "register_station",
+    "to_mg_m3",
 ]
 
 #: HJ 212-2017 Appendix B Table B.2: wind speed [m/s] and wind direction [°]
@@ -141,12 +147,19 @@ def register_park(
 def register_station(
     session: Session, park: GasPark, *, code: str, name: str, longitude: float,
     latitude: float, mn: str, password: str, substances: Iterable[str],
-    synthetic: bool = False,
+    synthetic: bool = False, ppm: Iterable[str] = (),
 ) -> GasStation:  # fmt: skip
     """A boundary station: a ``park_boundary`` site in the park's county with its HJ 212 device
-    (MN, password) and the substances it measures (each must have thresholds). Idempotent by
-    site ``code``. Unknown substances raise before anything is stored."""
+    (MN, password) and the substances it measures (each must have thresholds). ``ppm``: the
+    substances its analysers report as volume fractions [µmol/mol] — judged after conversion to
+    mg/m³ (:func:`~qingshan.emergency.gas.thresholds.mg_m3_from_ppm`). Idempotent by site
+    ``code``. Unknown substances raise before anything is stored."""
     subs = [threshold_of(s).code for s in substances]
+    in_ppm = sorted(set(ppm))
+    for code in in_ppm:
+        if code not in subs or threshold_of(code).molar_mass is None:
+            raise BadGasInput(f"ppm substance {code!r}: not measured here or without a molar "
+                              "mass to convert it", field="ppm")  # fmt: skip
     if not subs:
         raise BadGasInput("a boundary station measures at least one substance", field="substances")
     if not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
@@ -161,7 +174,8 @@ def register_station(
     site = Site(code=code, name=name, kind=SiteKind.PARK_BOUNDARY,
                 control_level=ControlLevel.CITY, region_code=park.region_code,
                 longitude=longitude, latitude=latitude,
-                attrs={"park_code": park.code, **({"synthetic": True} if synthetic else {})})  # fmt: skip
+                attrs={"park_code": park.code, **({"synthetic": True} if synthetic else {}),
+                       **({"ppm": in_ppm} if in_ppm else {})})  # fmt: skip
     session.add(site)
     session.flush()
     add_device(session, mn, password, site=site.id, name=f"园区边界站 {name}")
@@ -225,6 +239,15 @@ def _judged_series(session: Session) -> tuple[dict[int, tuple[Site, GasStation, 
             if hit is not None:
                 wind[(site_id, w)] = hit[0].id
     return judged, wind
+
+
+def to_mg_m3(site: Site, code: str, value: float | None) -> float | None:
+    """A reading of ``code`` at ``site`` in mg/m³: converted from ppm when the station's
+    analyser reports ``code`` as a volume fraction (``site.attrs["ppm"]``)."""
+    if value is None or code not in site.attrs.get("ppm", ()):
+        return value
+    molar_mass = threshold_of(code).molar_mass
+    return value if molar_mass is None else mg_m3_from_ppm(value, molar_mass)
 
 
 def _state(alarm: GasAlarm) -> AlarmState:
@@ -331,8 +354,9 @@ def _judge_series(
     threshold = threshold_of(code)
     alarm = active.get(sid)
     state = _state(alarm) if alarm is not None else None
-    for t, v, f in zip(*rows, strict=True):
+    for t, raw, f in zip(*rows, strict=True):
         result.readings += 1
+        v = to_mg_m3(site, code, raw)  # a ppm analyser: judged in mg/m³
         state, events = alarm_step(state, t, v, threshold, rule, f)
         for ev in events:
             if ev.kind == "raise":
@@ -510,12 +534,9 @@ def park_stations(session: Session, park_ids: Sequence[int]) -> dict[int, list[S
             if lv is None:
                 continue
             th = threshold_of(code)
-            level = (
-                0
-                if lv.value is None
-                else (2 if lv.value >= th.al2 else 1 if lv.value >= th.al1 else 0)
-            )
-            values[code] = (lv.time, lv.value, level)
+            value = to_mg_m3(site, code, lv.value)
+            level = 0 if value is None else (2 if value >= th.al2 else 1 if value >= th.al1 else 0)
+            values[code] = (lv.time, value, level)
         out.setdefault(station.park_id, []).append(
             StationView(station, site, values, by_site.get(site.id, {})))  # fmt: skip
     return out

@@ -110,7 +110,8 @@ def park_page(request: Request, park_id: int, viewer: LoggedInViewer, session: S
             th = threshold_of(code)
             rows = frame[frame["series_id"] == sid] if frame is not None else None
             points = [] if rows is None else [
-                [_cst(t.to_pydatetime()), None if val != val else round(float(val), 4)]
+                [_cst(t.to_pydatetime()),
+                 None if val != val else round(float(svc.to_mg_m3(v.site, code, float(val)) or 0.0), 4)]
                 for t, val in zip(rows["time"], rows["value"], strict=True)
             ]  # fmt: skip
             charts.append({"station": v.site.name, "code": code,
