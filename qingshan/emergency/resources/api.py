@@ -39,7 +39,9 @@ Code = Annotated[str, StringConstraints(min_length=1, max_length=32), NoNul]
 def _pattern(terms: tuple[catalog.Term, ...], *, names: bool = False) -> str:
     """A pattern matching the vocabulary's codes (and, with ``names``, its Chinese names, as
     the import accepts them): the schema lists what is accepted."""
-    words = [t.code for t in terms] + ([t.zh for t in terms] if names else [])
+    words = [t.code for t in terms] + (
+        [w for t in terms for w in (t.zh, *t.aliases_zh)] if names else []
+    )
     return "^(" + "|".join(words) + ")$"
 
 

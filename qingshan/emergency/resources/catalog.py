@@ -2,8 +2,10 @@
 
 Material categories follow 《环境应急资源调查指南（试行）》 (生态环境部办公厅, 2019): seven
 categories — 污染源切断, 污染物控制, 污染物收集, 污染物降解, 安全防护, 应急通信和指挥, 环境监测 —
-each with ``confidence`` ("U": after the project's reference, not yet read in the guide's own
-text); how an item is held (自储 / 代储 / 协议储备, "MC"). Team specialities and expert fields
+each with ``confidence`` — "MC" where the project's reference and a second public source name
+it alike, "U" where their names differ (the other name is an alias); none was read in the
+guide's own text (see the data file's ``_source``); how an item is held (自储 / 代储 / 协议储备,
+"MC"). Team specialities and expert fields
 are the platform's own codes. Nothing here is hand-typed elsewhere: code and tests read it.
 """
 
@@ -29,6 +31,8 @@ class Term:
     confidence: str = ""
     examples_zh: str = ""
     examples_en: str = ""
+    #: other Chinese names in use for the same term (accepted on import)
+    aliases_zh: tuple[str, ...] = ()
 
     def name(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -38,7 +42,10 @@ class Term:
 def _load() -> dict[str, tuple[Term, ...]]:
     raw = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
     return {
-        key: tuple(Term(**entry) for entry in raw[key])
+        key: tuple(
+            Term(**{**entry, "aliases_zh": tuple(entry.get("aliases_zh", ()))})
+            for entry in raw[key]
+        )
         for key in ("categories", "holdings", "specialities", "fields")
     }
 

@@ -82,7 +82,6 @@ _REQUIRED = {
 }
 _OWNER = {"bureau": "bureau", "enterprise": "enterprise", "部门": "bureau", "生态环境部门": "bureau",
           "政府": "bureau", "企业": "enterprise"}  # fmt: skip
-_HOLDING_ALIASES = {"协议": "agreement"}
 _SPLIT = re.compile(r"[、,，;；/]+")
 _LIMITS = {"code": 32, "name": 200, "owner_name": 200, "address": 300, "custodian": 100,
            "phone": 32, "specification": 200, "unit": 16, "contact": 100, "base": 300,
@@ -126,11 +125,10 @@ def read_table(data: bytes, *, max_bytes: int) -> tuple[str, list[list[Any]]]:
     return "", [list(r) for r in read_csv_rows(data)]
 
 
-def _code(vocabulary: str, value: str, key: str, aliases: Mapping[str, str] = {}) -> str:  # noqa: B006
+def _code(vocabulary: str, value: str, key: str) -> str:
     text = value.strip()
-    text = aliases.get(text, text)
     for t in getattr(catalog, vocabulary)():
-        if text in (t.code, t.zh, t.en) or text.lower() == t.code:
+        if text in (t.code, t.zh, t.en, *t.aliases_zh) or text.lower() == t.code:
             return t.code
     known = "、".join(f"{t.zh} ({t.code})" for t in getattr(catalog, vocabulary)())
     raise RowError(key, f"unknown {key} {text!r}; known: {known}")
@@ -229,8 +227,7 @@ def _material(cells: Mapping[str, Any], known: Known) -> dict[str, Any]:
             "name": _text(cells, "name"), "specification": _text(cells, "specification"),
             "quantity": quantity, "unit": _text(cells, "unit"),
             "custodian": _text(cells, "custodian"), "produced_on": made, "expires_on": expires,
-            "holding": _code("holdings", cell_text(cells["holding"]), "holding",
-                             _HOLDING_ALIASES)}  # fmt: skip
+            "holding": _code("holdings", cell_text(cells["holding"]), "holding")}  # fmt: skip
 
 
 def _team(cells: Mapping[str, Any], known: Known) -> dict[str, Any]:
