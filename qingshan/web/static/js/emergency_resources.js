@@ -39,7 +39,7 @@
     showPoint(Number(fd.get("lon")), Number(fd.get("lat")));
     out.setAttribute("aria-busy", "true");
     qs.getJSON(cfg.nearestUrl + "?" + params.toString()).then(function (r) {
-      out.innerHTML = "<p class='qs-em-note'>" + qs.esc(L["emres.near.road"]) + "</p>" +
+      out.innerHTML = "<p class='qs-small qs-muted'>" + qs.esc(L["emres.near.road"]) + "</p>" +
         list(L["emres.near.depots"], r.depots, function (d) {
           return "<a href='/emergency/resources/depots/" + d.id + "'>" + qs.esc(d.name) + "</a> <span class='qs-small qs-muted'>" +
             qs.esc(d.detail.owner_name || "") + " · " + qs.esc(L["emres.lines"]) + " " + d.detail.lines + " " + qs.esc(d.detail.phone || "") +
@@ -103,7 +103,7 @@
           data: depots.map(function (d) {
             return { name: d.name, value: [d.lon, d.lat], depot: d,
               itemStyle: { color: d.expired ? "#c62828" : (d.owner_kind === "bureau" ? "#2e7d4f" : "#1565c0") } };
-          }), itemStyle: { borderColor: "#fff", borderWidth: 1 } },
+          }), itemStyle: { color: "#2e7d4f", borderColor: "#fff", borderWidth: 1 } },
         { id: "teams", name: L["emres.map.team"], type: "scatter", coordinateSystem: "geo", symbol: "circle", symbolSize: 9,
           data: teams.map(function (t) { return { name: t.name, value: [t.lon, t.lat], team: t }; }),
           itemStyle: { color: "#ef6c00", borderColor: "#fff", borderWidth: 1 } },
