@@ -195,7 +195,9 @@ def seed_demo_emergency_resources(engine: Engine, *, now: datetime, seed: int = 
                 elif u < 0.13:  # expiring within 30 days
                     expires = today + timedelta(days=int(rng.integers(0, 30)))
                 else:
-                    expires = today + timedelta(days=int(rng.integers(45, int(life * 365) + 46)))
+                    expires = today + timedelta(
+                        days=int(rng.integers(31, max(32, int(life * 365))))
+                    )
                 made = expires - timedelta(days=int(life * 365))
             holding = (
                 "self"

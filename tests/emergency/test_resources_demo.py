@@ -38,5 +38,6 @@ def test_demo_resources(engine):
     today = NOW.date()
     assert 0 < sum(m.expires_on is not None and m.expires_on < today for m in lines) < 60
     assert all(m.produced_on < m.expires_on for m in lines if m.expires_on is not None)
+    assert all(m.produced_on <= today for m in lines if m.produced_on is not None)
     assert (len(lines), len(teams), len(experts)) == (300, 30, 80)
     assert all(x.synthetic for x in depots + lines + teams + experts)
