@@ -51,10 +51,11 @@ def test_a_file_with_bad_rows_is_refused_whole_and_each_row_named(session):
         "HZ-XH-01,degradation,活性炭,,-5,t,,,自储\n"  # row 4: negative quantity
         "HZ-XS-01,安全防护,防毒面具,,30,个,2026-05-01,2025-05-01,代储\n"  # row 5: expiry < made
         "HZ-XX-99,安全防护,防护服,,30,套,,,自储\n"  # row 6: unknown depot
+        "HZ-XS-01,安全防护,防护服,,30,套,2999-01-01,,自储\n"  # row 7: made after today
     ).encode()
     with pytest.raises(ImportRejected) as exc:
         import_table(session, PROVINCE, "materials", bad, max_bytes=MAX)
-    assert exc.value.rows == [3, 4, 5, 6]
+    assert exc.value.rows == [3, 4, 5, 6, 7]
     text = "\n".join(exc.value.problems)
     assert "row 3, column B (类别): unknown category '消防器材'" in text
     assert "row 4, column E (数量): quantity -5 is negative" in text
@@ -63,6 +64,7 @@ def test_a_file_with_bad_rows_is_refused_whole_and_each_row_named(session):
         in text
     )
     assert "row 6, column A (物资库编号): no depot 'HZ-XX-99'" in text
+    assert "row 7, column G (生产日期): production date 2999-01-01 is after today" in text
     assert _count(session, EmresMaterial) == 0  # nothing half-imported
 
     outside = "编号,名称,人数,专长,经度,纬度\nT-1,上海队,20,危险化学品处置,121.47,31.23\n".encode()

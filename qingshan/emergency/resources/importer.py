@@ -109,10 +109,12 @@ class Parsed:
 @dataclass(frozen=True)
 class Known:
     """What the checks look up, handed in by the service: depot code → (depot id, county) of
-    the depots the caller may write to, and 统一社会信用代码 → enterprise id."""
+    the depots the caller may write to, 统一社会信用代码 → enterprise id, and today (CST: a
+    production date after it is refused)."""
 
     depots: Mapping[str, tuple[int, str]] = field(default_factory=dict)
     enterprises: Mapping[str, int] = field(default_factory=dict)
+    today: date | None = None
 
 
 def read_table(data: bytes, *, max_bytes: int) -> tuple[str, list[list[Any]]]:
@@ -220,6 +222,8 @@ def _material(cells: Mapping[str, Any], known: Known) -> dict[str, Any]:
         except ValueError as exc:
             raise RowError(key, str(exc)) from None
     made, expires = days["produced_on"], days["expires_on"]
+    if made is not None and known.today is not None and made > known.today:
+        raise RowError("produced_on", f"production date {made} is after today {known.today}")
     if made is not None and expires is not None and expires < made:
         raise RowError("expires_on", f"expiry {expires} is before the production date {made}")
     return {"depot_id": depot[0], "region_code": depot[1],

@@ -272,7 +272,7 @@ def _known(session: Session, scope: Scope) -> Known:
               for d in session.scalars(select(EmresDepot).where(scope.where(EmresDepot.region_code)))}  # fmt: skip
     enterprises = {e.credit_code.upper(): e.id
                    for e in enterprise_directory(session, scope.region_code) if e.credit_code}  # fmt: skip
-    return Known(depots=depots, enterprises=enterprises)
+    return Known(depots=depots, enterprises=enterprises, today=today_cst())
 
 
 def _existing(session: Session, kind: str, row: dict[str, Any]) -> Any:
