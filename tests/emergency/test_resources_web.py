@@ -78,6 +78,26 @@ def test_import_list_nearest_and_pages(engine, app_settings):
         assert "qs-emres-flag qs-emres-expired" in page.text
         depot_id = next(d["id"] for d in cfg["depots"] if d["code"] == "HZ-XS-01")
         assert "活性炭" in c.get(f"/emergency/resources/depots/{depot_id}").text
+        en = c.get("/emergency/resources?lang=en")  # every label has its English
+        assert en.status_code == 200 and "Nearest resources" in en.text and "Expired" in en.text
+        assert (
+            "Every stock line of this depot"
+            in c.get(f"/emergency/resources/depots/{depot_id}?lang=en").text
+        )
+
+        # the entry form: a team outside Zhejiang is refused with the field named; one inside saved
+        team = {"code": "T-1", "name": "萧山危化品处置队", "size": "20", "specialities": "危险化学品处置",
+                "lon": "121.47", "lat": "31.23"}  # fmt: skip
+        r = c.post("/emergency/resources/new/teams", data=team, follow_redirects=False)
+        assert (
+            r.status_code == 422
+            and "outside Zhejiang" in r.text
+            and 'id="qs-emres-form-error"' in r.text
+        )
+        r = c.post("/emergency/resources/new/teams", data=team | {"lon": "120.27", "lat": "30.18"},
+                   follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303
+        assert [t["region_code"] for t in c.get(f"{API}/teams").json()] == ["330109"]
 
         # a county officer of 西湖 sees its own depot only; Ningbo none; a visitor is refused
         _login(c, "xihu")
