@@ -59,7 +59,7 @@ def province_headers(demo_data) -> dict[str, str]:
 #: uploads whose files are checked by their content
 CONTENT_CHECKED = ("/evidence", "/cases/handover", "/archive/import", "/carbon/import",
                    "/waste/declarations/import", "/zones/layers", "/vehicles/import/{kind}",
-                   "/emergency/resources/import/{kind}")  # fmt: skip
+                   "/emergency/resources/import/{kind}", "/emergency/radiation/positions/import")  # fmt: skip
 
 #: bodies checked against the platform's records and rules, which a schema cannot say: a
 #: month inside the accounting range (carbon), a waste code in the list in force on its date,
@@ -83,6 +83,9 @@ RULE_CHECKED = (
     "/emergency/incidents", "/emergency/incidents/{incident_id}/stage",
     "/emergency/incidents/{incident_id}/facts", "/emergency/incidents/{incident_id}/orders",
     "/emergency/incidents/{incident_id}/orders/{order_id}/done",
+    # a known nuclide, a county of the caller's region, a reference date not after today, an
+    # archive enterprise; a registered mobile source of the caller's region
+    "/emergency/radiation/sources", "/emergency/radiation/positions",
 )  # fmt: skip
 
 

@@ -46,7 +46,7 @@ from qingshan.emergency.radiation.register import (
 )
 from qingshan.emergency.radiation.tracking import AlertKind, Excursion, Report, fence_of, track
 from qingshan.errors import PermissionDenied
-from qingshan.geo.regions import scope_prefix
+from qingshan.geo.regions import REGIONS, RegionLevel, scope_prefix
 from qingshan.jobs.job import JobContext
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Series, Site, SiteKind
 from qingshan.monitoring.registry import ensure_derived_parameter, ensure_series
@@ -299,6 +299,11 @@ def register_source(session: Session, scope: Scope, inp: SourceInput, *, actor: 
     table, the activity have its reference date, the holder be an archive enterprise the account
     may act for, a mobile source have a valid fence. Nothing is stored on an error."""
     s = check_source(inp, today=_today(now))
+    region = REGIONS.get(s.region_code)
+    if region is None or region.level is not RegionLevel.COUNTY:
+        raise RadiationError(
+            f"region_code: {s.region_code} is not a county of Zhejiang", field="region_code"
+        )
     _can_write(scope, s.region_code, s.enterprise_id)
     if s.enterprise_id is not None:
         entry = directory_entry(session, s.enterprise_id)
