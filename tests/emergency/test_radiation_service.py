@@ -74,6 +74,9 @@ def test_register_decay_and_refusals(engine) -> None:
         with pytest.raises(UnknownNuclide, match="'U-235'"):
             svc.register_source(s, XIHU, SourceInput("X2", "U-235", 1e9, TODAY, "330106"),
                                 actor="xihu", now=NOW)  # fmt: skip
+        with pytest.raises(RadiationError, match="region_code: 339999 is not a county of Zhejiang"):
+            svc.register_source(s, PROVINCE, SourceInput("X3", "Cs-137", 1e9, TODAY, "339999"),
+                                actor="zj", now=NOW)  # fmt: skip
         with pytest.raises(RadiationError, match="fence: a mobile source needs"):
             svc.register_source(s, XIHU, _mobile(eid, "IR-003"), actor="xihu", now=NOW)
         with pytest.raises(RadiationError, match="code: a source 'IR-001' is already"):
