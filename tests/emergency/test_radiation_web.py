@@ -19,6 +19,7 @@ from qingshan.accounts.service import create_user
 from qingshan.cases.service import CASES_SINK
 from qingshan.db.engine import session_scope
 from qingshan.emergency.radiation import service as svc
+from qingshan.emergency.radiation.nuclides import category_of
 from qingshan.emergency.radiation.register import SourceInput
 from qingshan.geo.regions import seed_regions
 from qingshan.platform.app import create_app
@@ -109,6 +110,20 @@ def test_radiation_pages_and_api(engine, app_settings) -> None:
         r = c.post(f"{base}/sources", json={"code": "CO-1", "nuclide": "Co-60", "a0_bq": 3e10,
                                             "reference_date": str(today), "region_code": "330106"})  # fmt: skip
         assert r.status_code == 201 and r.json()["category"] == "III"
+        # the register page's form: no reference date → 422 naming it, nothing stored
+        form = {"code": "AM-1", "nuclide": "Am-241", "a0_bq": "3.7e7", "reference_date": "", "region_code": "330106",
+                "status": "in_use"}  # fmt: skip
+        r = c.post("/emergency/radiation/sources/new", data=form)
+        assert r.status_code == 422 and "reference_date: an activity needs" in r.text
+        assert c.get(f"{base}/sources/AM-1").status_code == 404
+        r = c.post("/emergency/radiation/sources/new", data={**form, "reference_date": "2020-01-01"},
+                   follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303 and r.headers["location"] == "/emergency/radiation/sources/AM-1"
+        am = c.get(f"{base}/sources/AM-1").json()
+        assert (
+            am["category"] == category_of("Am-241", am["activity_bq"])
+            and am["reference_date"] == "2020-01-01"
+        )
         # disused and collected through the page's forms
         r = c.post(
             "/emergency/radiation/sources/CS-1/disused",

@@ -65,6 +65,10 @@ def fence_of(geojson: Mapping[str, Any] | None) -> Polygon | MultiPolygon:
     ``fence``)."""
     if not geojson:
         raise RadiationError("fence: a mobile source needs its licensed work area", field="fence")
+    if not isinstance(geojson, Mapping):
+        raise RadiationError(
+            f"fence: a GeoJSON object is needed, got {type(geojson).__name__}", field="fence"
+        )
     geom = geojson.get("geometry", geojson) if geojson.get("type") == "Feature" else geojson
     try:
         poly = shape(geom)

@@ -14,6 +14,7 @@ Officers see their region; an enterprise account sees its own sources. The work 
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,9 +27,14 @@ from qingshan.emergency.radiation import service as svc
 from qingshan.emergency.radiation.errors import RadiationError
 from qingshan.emergency.radiation.gamma import qc_data
 from qingshan.emergency.radiation.nuclides import category_thresholds, nuclides
-from qingshan.emergency.radiation.register import FacilityKind, Status, collection_deadline
+from qingshan.emergency.radiation.register import (
+    FacilityKind,
+    SourceInput,
+    Status,
+    collection_deadline,
+)
 from qingshan.errors import PermissionDenied
-from qingshan.geo.regions import REGIONS
+from qingshan.geo.regions import REGIONS, RegionLevel, in_scope
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer, Viewer
@@ -105,10 +111,26 @@ def overview(request: Request, viewer: LoggedInViewer, session: SessionDep) -> H
     return render(request, "emergency_radiation.html", context, viewer=viewer)
 
 
+def _counties(scope_code: str) -> list[str]:
+    """The county codes of a region (itself for a county)."""
+    return sorted(
+        c for c, r in REGIONS.items() if r.level is RegionLevel.COUNTY and in_scope(c, scope_code)
+    )
+
+
+_FORM_FIELDS = ("code", "nuclide", "a0_bq", "reference_date", "region_code", "status", "use", "licence_no",
+                "enterprise_id", "licence_expiry", "location", "lon", "lat", "fence")  # fmt: skip
+
+
 @router.get("/emergency/radiation/sources", response_class=HTMLResponse)
 def register_page(request: Request, viewer: LoggedInViewer, session: SessionDep) -> HTMLResponse:
     """The register, each source decayed to today with its class."""
     _reader(viewer)
+    return _register(request, viewer, session)
+
+
+def _register(request: Request, viewer: Viewer, session: Any, *, status_code: int = 200,
+              **extra: Any) -> HTMLResponse:  # fmt: skip
     q = request.query_params
     status = q.get("status") or None
     category = q.get("category") or None
@@ -121,8 +143,55 @@ def register_page(request: Request, viewer: LoggedInViewer, session: SessionDep)
         views, error = [], str(exc)
     context = {**_helpers(request), "views": views, "today": _today(), "error": error,
                "nuclides": sorted(nuclides()), "filters": {"status": status or "",
-               "category": category or "", "nuclide": nuc or ""}}  # fmt: skip
-    return render(request, "emergency_radiation_sources.html", context, viewer=viewer)
+               "category": category or "", "nuclide": nuc or ""},
+               "counties": _counties(viewer.scope.region_code), "officer": viewer.role in OFFICERS,
+               "form_values": {}, **extra}  # fmt: skip
+    resp = render(request, "emergency_radiation_sources.html", context, viewer=viewer)
+    resp.status_code = status_code
+    return resp
+
+
+def _opt(values: dict[str, str], key: str, conv: Any) -> Any:
+    v = values.get(key, "").strip()
+    if not v:
+        return None
+    try:
+        return conv(v)
+    except ValueError as exc:
+        raise RadiationError(f"{key}: not a valid value: {v!r}", field=key) from exc
+
+
+@router.post("/emergency/radiation/sources/new", response_class=HTMLResponse, response_model=None)
+async def new_source_form(
+    request: Request, viewer: LoggedInViewer, session: SessionDep
+) -> Response:
+    """Register a source from the register page's form (officers); back to the form naming the
+    field on an error, nothing stored."""
+    _reader(viewer)
+    if viewer.role not in OFFICERS:
+        raise PermissionDenied(
+            "sources are registered on this page by officers (holders use the API)"
+        )
+    form = await request.form()
+    values = {k: str(form.get(k, "")) for k in _FORM_FIELDS}
+    try:
+        fence = _opt(values, "fence", json.loads)
+        inp = SourceInput(
+            code=values["code"].strip(), nuclide=values["nuclide"], a0_bq=_opt(values, "a0_bq", float) or 0.0,
+            reference_date=_opt(values, "reference_date", date.fromisoformat),
+            region_code=values["region_code"], status=values["status"] or Status.IN_USE, use=values["use"],
+            licence_no=values["licence_no"], enterprise_id=_opt(values, "enterprise_id", int),
+            licence_expiry=_opt(values, "licence_expiry", date.fromisoformat), location=values["location"],
+            lon=_opt(values, "lon", float), lat=_opt(values, "lat", float),
+        )  # fmt: skip
+        row = svc.register_source(
+            session, viewer.scope, inp, actor=viewer.username, now=utcnow(), fence=fence
+        )
+    except (RadiationError, json.JSONDecodeError) as exc:
+        return _register(
+            request, viewer, session, status_code=422, form_error=str(exc), form_values=values
+        )
+    return RedirectResponse(f"/emergency/radiation/sources/{row.code}", status_code=303)
 
 
 def _source_page(request: Request, viewer: Viewer, session: Any, code: str, *,

@@ -164,6 +164,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "emrad.flag.9": ("缺失", "Missing"),
     "emrad.flag.rain": ("降雨", "rain"),
     "emrad.flag.above": ("高于基线，需核查", "above baseline: investigate"),
+    "emrad.new": ("登记放射源", "Register a source"),
+    "emrad.new.note": (
+        "出厂活度必须附出厂（标定）日期；核素须在核素表内；移动使用的放射源须给出许可作业区域（GeoJSON多边形）。",
+        "An activity needs its reference date; the nuclide must be in the table; a mobile source "
+        "needs its licensed work area (a GeoJSON polygon).",
+    ),
+    "emrad.fence": ("许可作业区域（GeoJSON）", "Licensed work area (GeoJSON)"),
+    "emrad.save": ("保存", "Save"),
     "emrad.kpi.spent_sources_collected": (
         "废旧放射源应收尽收率",
         "Spent radioactive sources collected",
