@@ -92,6 +92,8 @@ def test_demo_alarms_and_pages(engine, app_settings):
         cfg = _config(r.text)
         assert cfg["sector"] and cfg["focus"] == leak.site_id
         assert "筛查估算" in r.text and 'id="qs-emg-class"' in r.text
+        r = c.get(f"/emergency/gas/alarms/{leak_id}?lang=en")
+        assert "Plume screening estimate" in r.text and "Level 2 alarm" in r.text
         assert c.get("/emergency/gas/alarms?state=bogus").status_code == 200  # shown as an error
         _login(c, "nb")  # Ningbo sees its park only, and acknowledges the Cl2 alarm
         r = c.get("/emergency/gas/alarms?state=active")
