@@ -51,8 +51,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_emergency_rad_source")),
         sa.UniqueConstraint("code", name=op.f("uq_emergency_rad_source_code")),
     )  # fmt: skip
-    op.create_index(op.f("ix_emergency_rad_source_enterprise_id"), "emergency_rad_source", ["enterprise_id"])
-    op.create_index(op.f("ix_emergency_rad_source_region_code"), "emergency_rad_source", ["region_code"])
+    op.create_index(
+        op.f("ix_emergency_rad_source_enterprise_id"), "emergency_rad_source", ["enterprise_id"]
+    )
+    op.create_index(
+        op.f("ix_emergency_rad_source_region_code"), "emergency_rad_source", ["region_code"]
+    )
     op.create_table(
         "emergency_rad_alert",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -74,7 +78,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_emergency_rad_alert")),
         sa.UniqueConstraint("source_id", "kind", "started_at", name=op.f("uq_emergency_rad_alert_source_id_kind_started_at")),
     )  # fmt: skip
-    op.create_index(op.f("ix_emergency_rad_alert_region_code"), "emergency_rad_alert", ["region_code"])
+    op.create_index(
+        op.f("ix_emergency_rad_alert_region_code"), "emergency_rad_alert", ["region_code"]
+    )
     op.create_index(op.f("ix_emergency_rad_alert_source_id"), "emergency_rad_alert", ["source_id"])
     op.create_table(
         "emergency_rad_position",
@@ -91,8 +97,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_emergency_rad_position")),
         sa.UniqueConstraint("source_id", "time", name=op.f("uq_emergency_rad_position_source_id_time")),
     )  # fmt: skip
-    op.create_index("ix_emergency_rad_position_checked", "emergency_rad_position", ["checked", "id"])
-    op.create_index(op.f("ix_emergency_rad_position_source_id"), "emergency_rad_position", ["source_id"])
+    op.create_index(
+        "ix_emergency_rad_position_checked", "emergency_rad_position", ["checked", "id"]
+    )
+    op.create_index(
+        op.f("ix_emergency_rad_position_source_id"), "emergency_rad_position", ["source_id"]
+    )
 
 
 def downgrade() -> None:
