@@ -1,10 +1,12 @@
 """The toxic-gas early-warning API (``/api/v1/emergency/gas``, issue #22): the alarm set-points
 by substance (GB/T 50493-2019 × GBZ 2.1-2019, with source and confidence), the chemical parks
 with their boundary stations and latest readings, the alarms (newest first), one alarm with its
-plume screening estimate (筛查估算), and acknowledgement.
+plume screening estimate (筛查估算), acknowledgement, and registering parks (a GeoJSON boundary)
+and their boundary stations (with the station's HJ 212 data logger).
 
-Province, city and county officers read and acknowledge in their region; others get 403; an
-alarm or park outside the region is 404; acknowledging twice is 409."""
+Province, city and county officers read and acknowledge in their region; province and city
+officers register parks and stations (county officers read); others get 403; an alarm or park
+outside the region is 404; acknowledging twice is 409; an MN already registered is 409."""
 
 from __future__ import annotations
 
@@ -18,13 +20,18 @@ from qingshan.accounts.models import Role, User
 from qingshan.api.deps import ScopeDep, SessionDep, require_roles
 from qingshan.api.limits import Id, NoNul
 from qingshan.emergency.gas import service as svc
-from qingshan.emergency.gas.models import GasAlarm
+from qingshan.emergency.gas.models import GasAlarm, GasPark
 from qingshan.emergency.gas.thresholds import alarm_rule, thresholds
+from qingshan.hj212.schemas import MN, Password
 
 router = APIRouter(prefix="/emergency/gas", tags=["emergency gas 有毒有害气体预警"])
 
 Officer = Annotated[User, require_roles(Role.PROVINCE, Role.CITY, Role.COUNTY)]
+Writer = Annotated[User, require_roles(Role.PROVINCE, Role.CITY)]
 Note = Annotated[str, StringConstraints(max_length=2000), NoNul]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=128), NoNul]
+County = Annotated[str, StringConstraints(pattern=r"^33[0-9]{4}$")]
+SubstanceCode = Annotated[str, StringConstraints(min_length=1, max_length=16), NoNul]
 
 
 class ThresholdOut(BaseModel):
@@ -197,3 +204,68 @@ def acknowledge(alarm_id: Id, body: AckIn, user: Officer, session: SessionDep,
     return AlarmOut.model_validate(
         _alarm(svc.acknowledge(session, scope, alarm_id, note=body.note))
     )
+
+
+class ParkIn(BaseModel):
+    name: Name = Field(description="园区名称 park name")
+    region_code: County = Field(description="the park's county (GB/T 2260, 6 digits)")
+    boundary: dict[str, object] = Field(
+        description="GeoJSON Polygon (or a Feature / FeatureCollection of one), WGS-84, "
+        "closed outer ring, no holes; every vertex in Zhejiang"
+    )
+
+
+class StationIn(BaseModel):
+    park_id: Id
+    name: Name = Field(description="站点名称 station name")
+    longitude: float = Field(ge=-180, le=180)
+    latitude: float = Field(ge=-90, le=90)
+    mn: MN = Field(description="HJ 212 MN of the station's data logger")
+    password: Password = Field(description="HJ 212 PW of the data logger")
+    substances: list[SubstanceCode] = Field(
+        min_length=1, max_length=32, description="HJ 212-2017 codes of the substances reported"
+    )
+    ppm: list[SubstanceCode] = Field(
+        default_factory=list, max_length=32,
+        description="the substances reported as volume fractions [µmol/mol]",
+    )  # fmt: skip
+
+
+def _park_out(session: SessionDep, p: GasPark) -> ParkOut:
+    views = svc.park_stations(session, [p.id]).get(p.id, [])
+    return ParkOut(
+        id=p.id, code=p.code, name=p.name, region_code=p.region_code, boundary=p.boundary,
+        synthetic=p.synthetic,
+        stations=[StationOut(id=v.station.id, site_code=v.site.code, name=v.site.name,
+                             longitude=v.site.longitude, latitude=v.site.latitude,
+                             substances=list(v.station.substances), latest=[]) for v in views],
+    )  # fmt: skip
+
+
+@router.post("/parks", response_model=ParkOut, status_code=201)
+def create_park(body: ParkIn, user: Writer, session: SessionDep, scope: ScopeDep) -> ParkOut:
+    """Register a chemical park 登记化工园区 in your region (province and city officers): the
+    boundary must be one valid polygon inside Zhejiang, in the park's county (422 naming what
+    is wrong; nothing stored)."""
+    park = svc.create_park(session, scope, name=body.name, region_code=body.region_code,
+                           boundary=dict(body.boundary))  # fmt: skip
+    return _park_out(session, park)
+
+
+@router.post("/stations", response_model=StationOut, status_code=201)
+def create_station(body: StationIn, user: Writer, session: SessionDep,
+                   scope: ScopeDep) -> StationOut:  # fmt: skip
+    """Register a boundary station 登记园区边界站 of a park of your region, with its HJ 212
+    data logger: inside the park or within 1 km of its boundary, MN and PW by HJ 212-2017
+    Table 3, substances with alarm thresholds (422 naming the field; 409 if the MN is
+    registered; nothing stored)."""
+    st = svc.create_station(
+        session, scope, park_id=body.park_id, name=body.name, longitude=body.longitude,
+        latitude=body.latitude, mn=body.mn, password=body.password, substances=body.substances,
+        ppm=body.ppm,
+    )  # fmt: skip
+    view = next(v for v in svc.park_stations(session, [st.park_id])[st.park_id]
+                if v.station.id == st.id)  # fmt: skip
+    return StationOut(id=st.id, site_code=view.site.code, name=view.site.name,
+                      longitude=view.site.longitude, latitude=view.site.latitude,
+                      substances=list(st.substances), latest=[])  # fmt: skip

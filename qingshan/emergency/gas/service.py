@@ -28,6 +28,7 @@ from qingshan.accounts.scope import Scope
 from qingshan.audit.log import acting_as
 from qingshan.db.engine import session_scope
 from qingshan.emergency.gas.alarms import AlarmState, alarm_step, case_due
+from qingshan.emergency.gas.boundary import check_station_position, parse_boundary
 from qingshan.emergency.gas.errors import (
     AlarmNotActive,
     BadGasInput,
@@ -44,6 +45,8 @@ from qingshan.emergency.gas.thresholds import (
 )
 from qingshan.emergency.incidents.types import IncidentDraft
 from qingshan.geo.models import Region
+from qingshan.geo.regions import REGIONS, RegionLevel
+from qingshan.hj212.errors import FieldError
 from qingshan.hj212.registry import add_device
 from qingshan.monitoring.models import ControlLevel, LatestValue, Series, Site, SiteKind
 from qingshan.qc.supervision import CaseReport, CaseSink
@@ -57,6 +60,8 @@ __all__ = [
     "JudgeResult",
     "acknowledge",
     "alarm_plume",
+    "create_park",
+    "create_station",
     "get_alarm",
     "get_park",
     "judge",
@@ -67,6 +72,7 @@ __all__ = [
     "register_park",
     "register_station",
     "to_mg_m3",
+    "writer",
 ]
 
 #: HJ 212-2017 Appendix B Table B.2: wind speed [m/s] and wind direction [°]
@@ -183,6 +189,81 @@ def register_station(
     session.add(station)
     session.flush()
     return station
+
+
+def writer(scope: Scope) -> bool:
+    """Whether ``scope`` registers parks and stations: province and city officers (a station's
+    HJ 212 device is registered in the device registry, which province and city accounts
+    change — :mod:`qingshan.hj212.api`); county officers read."""
+    return scope.role in (Role.PROVINCE, Role.CITY)
+
+
+def _writer(scope: Scope, region_code: str) -> None:
+    if not writer(scope):
+        raise NotAnOfficer(f"{scope.username} ({scope.role.value}) may not register chemical "
+                           "parks or stations: province and city officers only")  # fmt: skip
+    if not region_code.startswith(scope.prefix):
+        raise NotAnOfficer(f"region_code {region_code} is outside {scope.username}'s region "
+                           f"{scope.region_code}")  # fmt: skip
+
+
+def create_park(
+    session: Session, scope: Scope, *, name: str, region_code: str,
+    boundary: str | dict[str, Any],
+) -> GasPark:  # fmt: skip
+    """An officer registers a chemical park: a name, its county and its boundary as GeoJSON
+    (:func:`~qingshan.emergency.gas.boundary.parse_boundary`). The code is made from the
+    county (``CP<county><n>``). Nothing is stored on an error, which names the field."""
+    name = name.strip()
+    if not name or len(name) > 128:
+        raise BadGasInput(f"name {name!r}: 1–128 characters", field="name")
+    region = REGIONS.get(region_code)
+    if region is None or region.level is not RegionLevel.COUNTY:
+        raise BadGasInput(f"region_code {region_code!r} is not a county of Zhejiang",
+                          field="region_code")  # fmt: skip
+    _writer(scope, region_code)
+    if session.scalar(select(GasPark.id).where(GasPark.region_code == region_code,
+                                               GasPark.name == name)) is not None:  # fmt: skip
+        raise BadGasInput(f"name {name!r}: the county {region_code} has a park of that name",
+                          field="name")  # fmt: skip
+    ring = parse_boundary(boundary, region_code)
+    n = 1 + len(session.scalars(select(GasPark.id).where(GasPark.region_code == region_code)).all())
+    while session.scalar(select(GasPark.id).where(GasPark.code == f"CP{region_code}{n:02d}")):
+        n += 1
+    return register_park(session, code=f"CP{region_code}{n:02d}", name=name,
+                         region_code=region_code, boundary=ring)  # fmt: skip
+
+
+def create_station(
+    session: Session, scope: Scope, *, park_id: int, name: str, longitude: float,
+    latitude: float, mn: str, password: str, substances: Iterable[str], ppm: Iterable[str] = (),
+) -> GasStation:  # fmt: skip
+    """An officer registers a boundary station of a park of their region: its position (inside
+    the park or near its boundary), its HJ 212 data logger (MN and PW, checked by the device
+    registry's HJ 212-2017 Table 3 rules and registered there, bound to the station's site) and
+    the substances it reports (each with alarm thresholds). Nothing is stored on an error."""
+    park = get_park(session, scope, park_id)
+    _writer(scope, park.region_code)
+    name = name.strip()
+    if not name or len(name) > 128:
+        raise BadGasInput(f"name {name!r}: 1–128 characters", field="name")
+    subs = list(dict.fromkeys(s.strip() for s in substances if s.strip()))
+    if not subs:
+        raise BadGasInput("substances: a boundary station reports at least one substance",
+                          field="substances")  # fmt: skip
+    check_station_position(park.boundary, longitude, latitude)
+    n = 1 + len(session.scalars(select(GasStation.id).where(GasStation.park_id == park.id)).all())
+    while session.scalar(select(Site.id).where(Site.code == f"{park.code}-{n:02d}")):
+        n += 1
+    try:
+        with session.begin_nested():
+            return register_station(
+                session, park, code=f"{park.code}-{n:02d}", name=name, longitude=longitude,
+                latitude=latitude, mn=mn, password=password, substances=subs, ppm=ppm,
+            )  # fmt: skip
+    except FieldError as exc:  # the registry's MN / PW rules (HJ 212-2017 Table 3)
+        what = "mn" if "MN" in str(exc) else "password"
+        raise BadGasInput(f"{what}: {exc}", field=what) from None
 
 
 # ------------------------------------------------------------------ judging

@@ -4,7 +4,8 @@ and the active alarms; ``/emergency/gas/parks/{id}`` — one park, each station'
 last 24 h against the alarm levels; ``/emergency/gas/alarms`` — the alarm list with
 acknowledgement; ``/emergency/gas/alarms/{id}`` — one alarm with the plume screening estimate
 (筛查估算) drawn as a sector on the map. Officers only (province, city, county), each in their
-region. The work is :mod:`qingshan.emergency.gas.service`."""
+region; province and city officers register parks (boundary as GeoJSON, pasted or uploaded) and
+boundary stations (with their HJ 212 data logger) on ``/emergency/gas``. The work is :mod:`qingshan.emergency.gas.service`."""
 
 from __future__ import annotations
 
@@ -13,14 +14,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, StoreDep
 from qingshan.emergency.gas import service as svc
-from qingshan.emergency.gas.errors import GasError
+from qingshan.emergency.gas.errors import BadGasInput, GasError
 from qingshan.emergency.gas.thresholds import alarm_rule, threshold_of, thresholds
-from qingshan.errors import PermissionDenied
-from qingshan.geo.regions import REGIONS
+from qingshan.errors import PermissionDenied, QingshanError
+from qingshan.geo.regions import REGIONS, RegionLevel
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, translate
 from qingshan.web.render import API, render
@@ -74,8 +76,15 @@ def _station_json(v: svc.StationView, lang: str) -> dict[str, Any]:
 
 @router.get("/emergency/gas", response_class=HTMLResponse)
 def gas_page(request: Request, viewer: LoggedInViewer, session: SessionDep) -> HTMLResponse:
-    """The parks map with their stations, and the active alarms."""
+    """The parks map with their stations, and the active alarms; the forms that register parks
+    and stations (province and city officers)."""
     _officer(viewer)
+    return _gas_page(request, viewer, session)
+
+
+def _gas_page(request: Request, viewer: Viewer, session: Any, *, status_code: int = 200,
+              form_error: str | None = None, form_kind: str = "",
+              form_values: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
     lang = get_lang(request)
     parks = svc.list_parks(session, viewer.scope)
     stations = svc.park_stations(session, [p.id for p in parks])
@@ -86,9 +95,85 @@ def gas_page(request: Request, viewer: LoggedInViewer, session: SessionDep) -> H
         "stations": [_station_json(v, lang) for p in parks for v in stations.get(p.id, [])],
         "labels": _labels(lang),
     }
-    return render(request, "emergency_gas.html",
-                  {**_helpers(request), "parks": parks, "stations": stations, "alarms": alarms,
-                   "config": config}, viewer=viewer)  # fmt: skip
+    prefix = viewer.scope.prefix
+    counties = [c for c, r in REGIONS.items()
+                if r.level is RegionLevel.COUNTY and c.startswith(prefix)]  # fmt: skip
+    response = render(request, "emergency_gas.html",
+                      {**_helpers(request), "parks": parks, "stations": stations,
+                       "alarms": alarms, "config": config, "writer": svc.writer(viewer.scope),
+                       "counties": counties, "form_error": form_error, "form_kind": form_kind,
+                       "form_values": form_values or {}}, viewer=viewer)  # fmt: skip
+    response.status_code = status_code
+    return response
+
+
+#: the largest boundary file accepted from the park form [bytes]
+MAX_BOUNDARY_BYTES = 2_000_000
+
+
+@router.post("/emergency/gas/parks/new", response_class=HTMLResponse, response_model=None)
+async def new_park_form(request: Request, viewer: LoggedInViewer,
+                        session: SessionDep) -> Response:  # fmt: skip
+    """Register a park from the page's form: the boundary pasted or uploaded as GeoJSON; back
+    to the form naming what is wrong on an error, nothing stored."""
+    _officer(viewer)
+    form = await request.form()
+    values = {k: str(form.get(k, "") or "") for k in ("name", "region_code", "boundary")}
+    upload = form.get("boundary_file")
+    name, data = "", b""
+    try:
+        if isinstance(upload, UploadFile) and upload.filename:
+            name, data = upload.filename, await upload.read(MAX_BOUNDARY_BYTES + 1)
+    finally:
+        await form.close()
+    try:
+        if name:
+            if len(data) > MAX_BOUNDARY_BYTES:
+                raise BadGasInput(f"boundary file {name!r}: larger than "
+                                  f"{MAX_BOUNDARY_BYTES // 1_000_000} MB", field="boundary")  # fmt: skip
+            try:
+                values["boundary"] = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise BadGasInput(f"boundary file {name!r} is not UTF-8 text "
+                                  "(GeoJSON)", field="boundary") from None  # fmt: skip
+        park = svc.create_park(session, viewer.scope, name=values["name"],
+                               region_code=values["region_code"], boundary=values["boundary"])  # fmt: skip
+    except QingshanError as exc:
+        return _gas_page(request, viewer, session, status_code=getattr(exc, "status_code", 422),
+                         form_error=str(exc), form_kind="park", form_values=values)  # fmt: skip
+    return RedirectResponse(f"/emergency/gas/parks/{park.id}", status_code=303)
+
+
+_STATION_FIELDS = ("park_id", "name", "longitude", "latitude", "mn", "password")
+
+
+@router.post("/emergency/gas/stations/new", response_class=HTMLResponse, response_model=None)
+async def new_station_form(request: Request, viewer: LoggedInViewer,
+                           session: SessionDep) -> Response:  # fmt: skip
+    """Register a boundary station and its HJ 212 data logger from the page's form; back to the
+    form naming the field on an error, nothing stored."""
+    _officer(viewer)
+    form = await request.form()
+    values = {k: str(form.get(k, "") or "") for k in _STATION_FIELDS}
+    subs = [str(v) for v in form.getlist("substances")]
+    values["substances"] = ",".join(subs)
+    try:
+        number = {}
+        for k in ("park_id", "longitude", "latitude"):
+            try:
+                number[k] = float(values[k]) if k != "park_id" else int(values[k])
+            except ValueError:
+                raise BadGasInput(f"{k} {values[k]!r} is not a number", field=k) from None
+        st = svc.create_station(
+            session, viewer.scope, park_id=int(number["park_id"]), name=values["name"],
+            longitude=float(number["longitude"]), latitude=float(number["latitude"]),
+            mn=values["mn"].strip(), password=values["password"], substances=subs,
+        )  # fmt: skip
+    except QingshanError as exc:
+        values.pop("password")
+        return _gas_page(request, viewer, session, status_code=getattr(exc, "status_code", 422),
+                         form_error=str(exc), form_kind="station", form_values=values)  # fmt: skip
+    return RedirectResponse(f"/emergency/gas/parks/{st.park_id}", status_code=303)
 
 
 @router.get("/emergency/gas/parks/{park_id}", response_class=HTMLResponse)

@@ -90,4 +90,36 @@ LABELS: dict[str, tuple[str, str]] = {
     "emg.thresholds": ("报警值（按物质）", "Alarm set-points by substance"),
     "emg.confidence": ("可信度", "Confidence"),
     "emg.source": ("依据", "Source"),
+    "emg.reg.title": ("登记园区与边界站", "Register parks and boundary stations"),
+    "emg.reg.readonly": (
+        "化工园区和边界监测站由省、市生态环境部门登记；县级账号只读。",
+        "Chemical parks and boundary stations are registered by province and city officers; "
+        "county accounts read them.",
+    ),
+    "emg.reg.error": ("未保存", "Not saved"),
+    "emg.reg.park": ("登记化工园区", "Register a chemical park"),
+    "emg.reg.park.note": (
+        "边界为 GeoJSON 多边形（WGS-84 经纬度，闭合外环，无内洞），可粘贴或上传文件；须为有效多边形、"
+        "全部顶点在浙江省内，且位于所选区县。",
+        "The boundary is a GeoJSON polygon (WGS-84 longitude, latitude; a closed outer ring, no "
+        "holes), pasted or uploaded; it must be a valid polygon with every vertex in Zhejiang, "
+        "in the county chosen.",
+    ),
+    "emg.reg.station": ("登记边界监测站", "Register a boundary station"),
+    "emg.reg.station.note": (
+        "站点须在园区边界内或距边界1 km以内；数采仪 MN 和密码按 HJ 212-2017 表3 校验并登记到数采仪台账，"
+        "数据经 HJ 212 接入后按所选物质判定报警。",
+        "The station stands inside the park or within 1 km of its boundary; its data logger's MN "
+        "and password are checked by HJ 212-2017 Table 3 and registered in the device registry; "
+        "once it reports over HJ 212, the substances chosen are judged for alarms.",
+    ),
+    "emg.reg.name": ("名称", "Name"),
+    "emg.reg.county": ("所在区县", "County"),
+    "emg.reg.boundary": ("边界 GeoJSON", "Boundary GeoJSON"),
+    "emg.reg.upload": ("或上传 GeoJSON 文件", "or upload a GeoJSON file"),
+    "emg.reg.lon": ("经度", "Longitude"),
+    "emg.reg.lat": ("纬度", "Latitude"),
+    "emg.reg.pw": ("数采仪密码 PW", "Data logger password (PW)"),
+    "emg.reg.substances": ("监测物质", "Substances reported"),
+    "emg.reg.save": ("登记", "Register"),
 }
