@@ -86,6 +86,9 @@ RULE_CHECKED = (
     # a known nuclide, a county of the caller's region, a reference date not after today, an
     # archive enterprise; a registered mobile source of the caller's region
     "/emergency/radiation/sources", "/emergency/radiation/positions",
+    # a park boundary: a closed valid ring inside Zhejiang in its county; a station within 1 km
+    # of a park of the caller's region, an MN not yet registered, substances with thresholds
+    "/emergency/gas/parks", "/emergency/gas/stations",
 )  # fmt: skip
 
 
