@@ -247,6 +247,9 @@ NAV: tuple[NavGroup, ...] = (
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
         NavItem("/emergency/incidents", "nav.emergency", ("/emergency",), login=True,
                 prefixes=("/emergency/",), roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
+        # an enterprise lands on its declarations, grade and plans (风险企业)
+        NavItem("/emergency/risk", "nav.emergency", ("/emergency",), login=True,
+                prefixes=("/emergency/",), roles=(Role.ENTERPRISE,)),
     )),
     NavGroup("nav.g.governance", (  # 闭环督办
         NavItem("/cases", "nav.cases", ("/cases",), login=True, prefixes=("/cases/",),

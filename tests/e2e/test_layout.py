@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from .helpers import login_as
-from .seed import PROVINCE_USER, PROVINCE_USER_NAME
+from .seed import ENTERPRISE_USER, PROVINCE_USER, PROVINCE_USER_NAME
 
 pytestmark = pytest.mark.e2e
 
@@ -41,10 +41,20 @@ def _inside(box: dict, width: int, height: int) -> bool:
     )
 
 
-def test_every_top_navigation_page_fits_a_phone(server_url, phone):
-    login_as(phone, server_url, PROVINCE_USER)
+#: (account, its display name, pages its menu must hold): the province sees the most pages;
+#: an enterprise account a menu of its own (环境应急 lands it on its 风险企业 page)
+ROLE_MENUS = [
+    (PROVINCE_USER, PROVINCE_USER_NAME, {"/map", "/water", "/enterprises", "/devices", "/admin/jobs",
+                                         "/emergency/incidents"}),
+    (ENTERPRISE_USER, "杭州青山热电", {"/map", "/waste", "/cases", "/emergency/risk"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("user", "user_name", "must"), ROLE_MENUS, ids=["province", "enterprise"])
+def test_every_top_navigation_page_fits_a_phone(server_url, phone, user, user_name, must):
+    login_as(phone, server_url, user)
     paths = _nav_paths(phone, server_url)
-    assert {"/map", "/water", "/enterprises", "/devices", "/admin/jobs"} <= set(paths)
+    assert must <= set(paths), paths
     for path in paths:
         phone.goto(f"{server_url}{path}")
         phone.wait_for_load_state("networkidle")
@@ -66,7 +76,7 @@ def test_every_top_navigation_page_fits_a_phone(server_url, phone):
         assert links.count() == len(paths) + 1  # and the API docs
         for i in range(links.count()):
             assert _inside(links.nth(i).bounding_box(), **PHONE), (path, i)
-        assert PROVINCE_USER_NAME in phone.inner_text("#qs-user")
+        assert user_name in phone.inner_text("#qs-user")
         phone.keyboard.press("Escape")
         assert not phone.is_visible("#qs-logout")
     assert phone.qs_errors == []

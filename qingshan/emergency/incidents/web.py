@@ -67,7 +67,10 @@ def _regions(scope_code: str) -> list[str]:
 
 @router.get("/emergency")
 def emergency_home(viewer: LoggedInViewer) -> Response:
-    """环境应急指挥: the incidents are its first tab."""
+    """环境应急指挥: the incidents are its first tab; an enterprise account lands on its
+    declarations, grade and plans (风险企业)."""
+    if viewer.role is Role.ENTERPRISE:
+        return RedirectResponse("/emergency/risk", 303)
     return RedirectResponse("/emergency/incidents", 303)
 
 
