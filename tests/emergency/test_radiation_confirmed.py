@@ -2,10 +2,9 @@
 
 Half-lives typed here were read in the ICRP Publication 107 (2008) nuclear decay-data table (as the
 JSON rendering of PyPI ``icrp107-database`` 0.0.3 gives it) and equal the NNDC/ENSDF figures the
-data cites: Ir-192 73.827 d, Sr-90 28.79 y, Ra-226 1600 y, Pu-238 87.7 y, Cf-252 2.645 y,
-Pm-147 2.6234 y (years of 365.25 d, the data's ``year_days``). Expected fractions worked by hand:
-``A/A0 = 2^(−t/T½)`` with ``t`` the calendar days between the dates. Figures still MC/U (Co-60,
-Cs-137, the D-values, the exemption activities) are not typed here.
+data takes for every nuclide (years of 365.25 d, the data's ``year_days``). Expected fractions
+worked by hand: ``A/A0 = 2^(−t/T½)`` with ``t`` the calendar days between the dates. Figures still
+MC/U (the D-values, the exemption activities) are not typed here.
 """
 
 from __future__ import annotations
@@ -23,6 +22,12 @@ CONFIRMED_DAYS = {
     "Pu-238": 87.7 * 365.25,  # 32 032.425 d
     "Cf-252": 2.645 * 365.25,  # 966.08625 d
     "Pm-147": 2.6234 * 365.25,  # 958.19685 d
+    "Co-60": 5.2713 * 365.25,  # 1925.342325 d
+    "Cs-137": 30.1671 * 365.25,  # 11 018.533275 d
+    "Se-75": 119.779,
+    "Am-241": 432.2 * 365.25,  # 157 861.05 d
+    "Kr-85": 10.756 * 365.25,  # 3928.629 d
+    "Ni-63": 100.1 * 365.25,  # 36 561.525 d
 }
 
 
@@ -50,6 +55,11 @@ def test_confirmed_half_lives_and_their_tag() -> None:
         ("Pu-238", date(2026, 1, 1), date(2126, 1, 1), 0.4536905),
         # 5844 d / 584400 d = 0.01 → 2^−0.01 = 0.993092
         ("Ra-226", date(2026, 1, 1), date(2042, 1, 1), 0.9930925),
+        # 3652 d / 1925.342325 d = 1.896806 → 2^−1.896806 = 0.268537 (a Co-60 teletherapy source
+        # after ten years: about a quarter left)
+        ("Co-60", date(2026, 1, 1), date(2036, 1, 1), 0.2685373),
+        # 10957 d / 11018.533275 d = 0.994416 → 0.501939
+        ("Cs-137", date(2026, 1, 1), date(2056, 1, 1), 0.5019392),
     ],
 )
 def test_worked_decay(code: str, reference: date, on: date, fraction: float) -> None:
