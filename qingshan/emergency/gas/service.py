@@ -50,6 +50,7 @@ from qingshan.hj212.errors import FieldError
 from qingshan.hj212.registry import add_device
 from qingshan.monitoring.models import ControlLevel, LatestValue, Series, Site, SiteKind
 from qingshan.qc.supervision import CaseReport, CaseSink
+from qingshan.timeutil import as_cst
 from qingshan.zones import parks_service as zones_parks
 
 __all__ = [
@@ -480,6 +481,10 @@ def _judge_series(
             alarm.over_count, alarm.below_count = state.over_count, state.below_count
 
 
+#: why an alarm reached level 2, in the incident's description (alarms.py: al2 | persisting)
+_ESCALATION = {"al2": "读数超过二级报警值", "persisting": "连续超过一级报警值，升为二级"}
+
+
 def _open_follow_ups(
     session: Session, now: datetime, rule: Any, open_incident: IncidentOpener | None,
     sink: CaseSink | None, actor: str, result: JudgeResult,
@@ -493,12 +498,13 @@ def _open_follow_ups(
             th = threshold_of(alarm.parameter_code)
             assert site is not None and park is not None
             draft = IncidentDraft(
-                title=f"{park.name} {site.name} {th.name}二级报警 (gas alarm level 2)",
+                title=f"{park.name}{site.name}{th.name}二级报警",
                 occurred_at=alarm.data_time, region_code=alarm.region_code, origin="gas_alarm",
                 origin_key=str(alarm.id), longitude=site.longitude, latitude=site.latitude,
-                description=(f"{th.name} {th.name_en}: {alarm.value:g} mg/m³ at "
-                             f"{alarm.data_time.isoformat()} (AL1 {th.al1:g}, AL2 {th.al2:g} mg/m³, "
-                             f"GB/T 50493-2019); escalation: {alarm.escalation}"),
+                description=(f"{th.name}（{th.name_en}）{alarm.value:g} mg/m³，数据时间 "
+                             f"{as_cst(alarm.data_time):%Y-%m-%d %H:%M}（北京时间）；一级报警值 "
+                             f"{th.al1:g}、二级报警值 {th.al2:g} mg/m³（GB/T 50493-2019）；"
+                             f"{_ESCALATION.get(alarm.escalation or '', '升级')}"),
             )  # fmt: skip
             alarm.incident_id = open_incident(session, draft, actor=actor, now=now)
             result.incidents.append(alarm.incident_id)
@@ -515,7 +521,7 @@ def _open_follow_ups(
             report = CaseReport(
                 source="emergency", source_key=f"gas_alarm:{alarm.id}",
                 region_code=alarm.region_code, category="air_pollution", severity="serious",
-                title=f"{site.name} {th.name}一级报警未确认 (gas alarm not acknowledged)",
+                title=f"{site.name}{th.name}一级报警超时未确认",
                 occurred_at=alarm.data_time, site_id=site.id,
                 parameter_code=alarm.parameter_code, longitude=site.longitude,
                 latitude=site.latitude,
