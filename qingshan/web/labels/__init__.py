@@ -16,6 +16,10 @@ CATALOGS: tuple[str, ...] = (
     "emergency_incidents",
     "emergency_gas",
     "emergency_radiation",
+    "portal_enterprise",
+    "portal_public",
+    "portal_rights",
+    "portal_eia",
 )
 
 

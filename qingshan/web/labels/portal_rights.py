@@ -1,0 +1,3 @@
+"""Labels of the rights pages of the application services (issue #23); keys under their own prefix."""
+
+LABELS: dict[str, tuple[str, str]] = {}
