@@ -6,6 +6,8 @@ in the domain's shape (pure core → ``service`` → thin ``api`` / ``web`` / ``
 - :mod:`.public`: the public portal — today's air and water, rankings, open data, complaints,
   published spot checks and penalties, notices; no login;
 - :mod:`.rights`: the emission-rights ledger (排污权: allocation, trading, leases, the reserve);
+- :mod:`.notices`: the bureau's notices to enterprises and the public (通知公告);
+- :mod:`.onboarding`: enterprise accounts — self-registration and the bureau's approval;
 - :mod:`.eia`: EIA approvals (环评审批) linked to enterprises and permits, permit applications as
   service records.
 """

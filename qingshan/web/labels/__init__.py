@@ -20,6 +20,7 @@ CATALOGS: tuple[str, ...] = (
     "portal_public",
     "portal_rights",
     "portal_eia",
+    "portal_notices",
 )
 
 
