@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+import os
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
 from qingshan.archive.models import Enterprise, Permit, PermitLimit
-from qingshan.db.engine import session_scope
+from qingshan.db.engine import dispose_engines, make_engine, session_scope
 from qingshan.geo.models import Region
 from qingshan.monitoring.models import LatestValue, Series, Site, SiteKind
 from qingshan.sim.loader import build_demo
@@ -22,9 +26,23 @@ def _count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
 
-@pytest.fixture
-def built(engine, tmp_path):
-    store = ObservationStore(tmp_path / "obs")
+#: as tests/conftest.py's ``engine``: SQLite, and PostgreSQL when the run has one
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("QINGSHAN_TEST_POSTGRES_URL") else [])
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def built(request, tmp_path_factory):
+    """The small demo built once per backend for the module (~4 s a build, and as much to drop
+    it): the tests that take it only read it, and a second build_demo on it
+    (``test_build_is_idempotent``) must write nothing — which that test asserts."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("demo-db") / "test.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        engine, databases = make_engine(f"sqlite:///{path}"), None
+    else:
+        databases = request.getfixturevalue("postgres_engines")()
+        engine = next(databases)
+    store = ObservationStore(tmp_path_factory.mktemp("demo-obs") / "obs")
     seen = []
     summary = build_demo(
         engine,
@@ -34,7 +52,12 @@ def built(engine, tmp_path):
         seed=SEED,
         progress=lambda fraction, what="": seen.append(fraction),
     )
-    return engine, store, summary, seen
+    yield engine, store, summary, seen
+    engine.dispose()
+    dispose_engines()
+    if databases is not None:
+        databases.close()
+    gc.collect()  # a leaked connection fails here, as in the ``engine`` fixture
 
 
 def test_build_writes_the_province(built):
