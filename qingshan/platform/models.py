@@ -61,6 +61,8 @@ from qingshan.geo.models import Region
 from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
 from qingshan.jobs.models import JobRun
 from qingshan.monitoring.models import LatestValue, Parameter, Series, Site
+from qingshan.portal.notices.models import Notice, NoticeRead
+from qingshan.portal.onboarding.models import Registration
 from qingshan.qc.models import QCEvent, QCJudgement, QCMark
 from qingshan.sim.models import InjectedFault
 from qingshan.targets.models import (
@@ -202,6 +204,9 @@ MODELS = (
     EmresMaterial,
     EmresTeam,
     EmresExpert,
+    Notice,
+    NoticeRead,
+    Registration,
 )
 
 metadata = Base.metadata
