@@ -165,6 +165,9 @@ class Settings(BaseSettings):
     complaint_lookup_rate_per_address: str = Field(
         "30/hour", description="failed complaint tracking lookups per client address (`limits`)"
     )
+    public_rate_per_address: str = Field(
+        "120/minute", description="public portal pages (/public…) per client address (`limits`)"
+    )
     complaint_max_photos: int = Field(
         3, ge=0, le=10, description="photos one public complaint may carry"
     )
