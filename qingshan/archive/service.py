@@ -34,7 +34,14 @@ from sqlalchemy.orm import Session
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.archive.limits import convert_to_reference_o2, reference_o2
-from qingshan.archive.models import INDUSTRY_NAMES, Enterprise, Industry, Permit, PermitLimit
+from qingshan.archive.models import (
+    INDUSTRY_NAMES,
+    Enterprise,
+    Industry,
+    Permit,
+    PermitCap,
+    PermitLimit,
+)
 from qingshan.archive.schemas import (
     EnterprisePage,
     EnterprisePublic,
@@ -72,6 +79,8 @@ __all__ = [
     "outlets_with_values",
     "permit_status",
     "parameter_label",
+    "PermitBrief",
+    "current_permits",
 ]
 
 OUTLET_KINDS = (SiteKind.GAS_OUTLET, SiteKind.WATER_OUTLET)
@@ -224,6 +233,39 @@ def _current_permits(session: Session, enterprise_ids: Iterable[int]) -> dict[in
     ):
         out[p.enterprise_id] = p
     return out
+
+
+@dataclass(frozen=True)
+class PermitBrief:
+    """An enterprise's current permit version as other domains read it (the EIA records, the
+    rights ledger): number, version, validity, the reason of the version (首次申领 / 变更 / 延续)
+    and its annual caps (许可排放量, HJ 212-2017 code → t/a)."""
+
+    id: int
+    enterprise_id: int
+    number: str
+    version: int
+    valid_from: date
+    valid_to: date
+    reason: str
+    caps: Mapping[str, float]
+
+
+def current_permits(session: Session, enterprise_ids: Iterable[int]) -> dict[int, PermitBrief]:
+    """enterprise id → its current permit (the version not superseded that ends last) with its
+    annual caps; enterprises without a permit are absent."""
+    permits = _current_permits(session, enterprise_ids)
+    caps: dict[int, dict[str, float]] = defaultdict(dict)
+    if permits:
+        for c in session.scalars(
+            select(PermitCap).where(PermitCap.permit_id.in_([p.id for p in permits.values()]))
+        ):
+            caps[c.permit_id][c.parameter_code] = float(c.tonnes_per_year)
+    return {
+        e: PermitBrief(p.id, e, p.number, p.version, p.valid_from, p.valid_to, p.reason or "",
+                       MappingProxyType(caps[p.id]))
+        for e, p in permits.items()
+    }  # fmt: skip
 
 
 def _latest_values(session: Session, sites: list[Site]) -> dict[int, tuple[datetime | None, list]]:

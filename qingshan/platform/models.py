@@ -61,6 +61,7 @@ from qingshan.geo.models import Region
 from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
 from qingshan.jobs.models import JobRun
 from qingshan.monitoring.models import LatestValue, Parameter, Series, Site
+from qingshan.portal.eia.models import EiaApproval, EiaWarningCase, PermitApplication
 from qingshan.portal.notices.models import Notice, NoticeRead
 from qingshan.portal.onboarding.models import Registration
 from qingshan.qc.models import QCEvent, QCJudgement, QCMark
@@ -207,6 +208,9 @@ MODELS = (
     Notice,
     NoticeRead,
     Registration,
+    EiaApproval,
+    PermitApplication,
+    EiaWarningCase,
 )
 
 metadata = Base.metadata
