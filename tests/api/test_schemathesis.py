@@ -59,7 +59,8 @@ def province_headers(demo_data) -> dict[str, str]:
 #: uploads whose files are checked by their content
 CONTENT_CHECKED = ("/evidence", "/cases/handover", "/archive/import", "/carbon/import",
                    "/waste/declarations/import", "/zones/layers", "/vehicles/import/{kind}",
-                   "/emergency/resources/import/{kind}", "/emergency/radiation/positions/import")  # fmt: skip
+                   "/emergency/resources/import/{kind}", "/emergency/radiation/positions/import",
+                   "/emergency/radiation/sources/import")  # fmt: skip
 
 #: bodies checked against the platform's records and rules, which a schema cannot say: a
 #: month inside the accounting range (carbon), a waste code in the list in force on its date,

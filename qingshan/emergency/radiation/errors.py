@@ -38,13 +38,14 @@ class SourceNotFound(NotFound):
 
 
 class ImportRejected(RadiationError):
-    """A position-report import refused as a whole (nothing stored): its bad rows."""
+    """A position-report or source-register import refused as a whole (nothing stored): its
+    bad rows."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], *, what: str = "position import") -> None:
         head = "; ".join(problems[:20])
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
         super().__init__(
-            f"position import refused, nothing stored: {len(problems)} bad row(s): {head}{more}",
+            f"{what} refused, nothing stored: {len(problems)} bad row(s): {head}{more}",
             field="file",
             problems=problems,
         )

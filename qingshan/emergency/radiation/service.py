@@ -28,7 +28,12 @@ from sqlalchemy.orm import Session
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
-from qingshan.archive.service import directory_entry, enterprise_names, entry_in_scope
+from qingshan.archive.service import (
+    directory_entry,
+    enterprise_directory,
+    enterprise_names,
+    entry_in_scope,
+)
 from qingshan.db.engine import session_scope
 from qingshan.emergency.incidents.types import IncidentDraft
 from qingshan.emergency.radiation.errors import ImportRejected, RadiationError, SourceNotFound
@@ -44,6 +49,7 @@ from qingshan.emergency.radiation.register import (
     collection_rate,
     is_overdue,
 )
+from qingshan.emergency.radiation.source_import import Known, parse_sources
 from qingshan.emergency.radiation.tracking import AlertKind, Excursion, Report, fence_of, track
 from qingshan.errors import PermissionDenied
 from qingshan.geo.regions import REGIONS, RegionLevel, scope_prefix
@@ -51,6 +57,12 @@ from qingshan.jobs.job import JobContext
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Series, Site, SiteKind
 from qingshan.monitoring.registry import ensure_derived_parameter, ensure_series
 from qingshan.qc.supervision import CaseReport, CaseSink
+from qingshan.tablefile import (
+    TableFileError,
+    looks_like_xlsx,
+    read_csv_rows,
+    read_workbook,
+)
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, utcnow
 
@@ -328,6 +340,43 @@ def register_source(session: Session, scope: Scope, inp: SourceInput, *, actor: 
     session.add(row)
     session.flush()
     return row
+
+
+def import_sources(session: Session, scope: Scope, data: bytes, *, actor: str, now: datetime,
+                   max_bytes: int) -> list[RadiationSource]:  # fmt: skip
+    """An officer imports sources from a CSV or .xlsx file in the template's layout
+    (:mod:`~qingshan.emergency.radiation.source_import`): every row checked, every bad row named
+    (:class:`ImportRejected`), and all stored or none."""
+    if scope.role not in OFFICERS:
+        raise PermissionDenied("the register is imported by province, city and county officers")
+    try:
+        if looks_like_xlsx(data):
+            sheets = read_workbook(data, max_bytes=max_bytes)
+            if not sheets:
+                raise TableFileError("the workbook has no sheet")
+            sheet, rows = next(iter(sheets.items()))
+        else:
+            sheet, rows = "", [list(r) for r in read_csv_rows(data)]
+        today = _today(now)
+        known = Known(
+            prefix=scope.prefix, today=today,
+            codes=frozenset(session.scalars(select(RadiationSource.code))),
+            enterprises={e.credit_code.upper(): e.id
+                         for e in enterprise_directory(session, scope.region_code)
+                         if e.credit_code},
+        )  # fmt: skip
+        parsed = parse_sources(sheet, rows, known)
+    except TableFileError as exc:
+        raise RadiationError(f"file: {exc}", field="file") from None
+    if parsed.problems:
+        raise ImportRejected([str(p) for p in parsed.problems], what="source import")
+    if not parsed.rows:
+        raise RadiationError("file: no rows below the header", field="file")
+    out = []
+    with session.begin_nested():
+        for _, inp in parsed.rows:
+            out.append(register_source(session, scope, inp, actor=actor, now=now))
+    return out
 
 
 def _scoped(scope: Scope) -> Any:

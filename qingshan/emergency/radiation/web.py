@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep
+from qingshan.api.export import table_download
 from qingshan.emergency.radiation import service as svc
-from qingshan.emergency.radiation.errors import RadiationError
+from qingshan.emergency.radiation.errors import ImportRejected, RadiationError
 from qingshan.emergency.radiation.gamma import qc_data
 from qingshan.emergency.radiation.nuclides import category_thresholds, nuclides
 from qingshan.emergency.radiation.register import (
@@ -33,7 +34,8 @@ from qingshan.emergency.radiation.register import (
     Status,
     collection_deadline,
 )
-from qingshan.errors import PermissionDenied
+from qingshan.emergency.radiation.source_import import TEMPLATE_HEADERS
+from qingshan.errors import NotFound, PermissionDenied
 from qingshan.geo.regions import REGIONS, RegionLevel, in_scope
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, as_cst, utcnow
@@ -149,6 +151,39 @@ def _register(request: Request, viewer: Viewer, session: Any, *, status_code: in
     resp = render(request, "emergency_radiation_sources.html", context, viewer=viewer)
     resp.status_code = status_code
     return resp
+
+
+@router.get("/emergency/radiation/sources/template.{fmt}")
+def sources_template(fmt: str, viewer: LoggedInViewer) -> Response:
+    """The blank register import file (.xlsx or .csv; headers Chinese)."""
+    if viewer.role not in OFFICERS:
+        raise PermissionDenied("the register is imported by province, city and county officers")
+    if fmt not in ("xlsx", "csv"):
+        raise NotFound(f"no template .{fmt}: xlsx or csv")
+    return table_download("放射源台账-导入模板", TEMPLATE_HEADERS, [], fmt)
+
+
+@router.post("/emergency/radiation/sources/import", response_class=HTMLResponse)
+def import_upload(request: Request, viewer: LoggedInViewer, session: SessionDep,
+                  settings: SettingsDep, file: Annotated[UploadFile, File()]) -> HTMLResponse:  # fmt: skip
+    """Import the uploaded register file (officers): all rows or none — 422 listing every bad
+    row, nothing stored."""
+    _reader(viewer)
+    name = file.filename or "file"
+    data = file.file.read(settings.max_file_bytes + 1)
+    try:
+        if len(data) > settings.max_file_bytes:
+            raise RadiationError(f"file: larger than {settings.max_file_bytes} bytes", field="file")
+        rows = svc.import_sources(session, viewer.scope, data, actor=viewer.username,
+                                  now=utcnow(), max_bytes=settings.max_file_bytes)  # fmt: skip
+    except ImportRejected as exc:
+        return _register(request, viewer, session, status_code=422, import_file=name,
+                         problems=exc.problems)  # fmt: skip
+    except RadiationError as exc:
+        return _register(request, viewer, session, status_code=422, import_file=name,
+                         problems=[str(exc)])  # fmt: skip
+    return _register(request, viewer, session, import_file=name,
+                     imported=[r.code for r in rows])  # fmt: skip
 
 
 def _opt(values: dict[str, str], key: str, conv: Any) -> Any:

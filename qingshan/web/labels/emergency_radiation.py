@@ -176,4 +176,23 @@ LABELS: dict[str, tuple[str, str]] = {
         "废旧放射源应收尽收率",
         "Spent radioactive sources collected",
     ),
+    "emrad.import": ("导入放射源台账", "Import the source register"),
+    "emrad.import.note": (
+        "CSV 或 Excel，按模板一行一枚放射源（编号、核素、出厂活度及其参考日期必填）。任何一行有误"
+        "（未知核素、无参考日期、活度≤0、许可证已过期、坐标不在浙江省内、编号已登记等）则整个文件不入库，"
+        "并逐行列出问题。移动使用的放射源须连同作业区域逐枚登记。",
+        "CSV or Excel, one source per row in the template's layout (code, nuclide, activity and "
+        "its reference date required). If any row is wrong (unknown nuclide, no reference date, "
+        "activity ≤ 0, licence expired, coordinates outside Zhejiang, code already registered …) "
+        "nothing in the file is stored and every bad row is listed. Mobile sources are "
+        "registered one by one with their work area.",
+    ),
+    "emrad.import.file": ("文件", "File"),
+    "emrad.import.go": ("导入", "Import"),
+    "emrad.import.template": ("下载模板", "Template"),
+    "emrad.import.rejected": (
+        "{file}：{n} 处问题，未导入任何记录",
+        "{file}: {n} problem(s); nothing was imported",
+    ),
+    "emrad.import.stored": ("{file}：已导入 {n} 枚放射源", "{file}: {n} source(s) imported"),
 }
