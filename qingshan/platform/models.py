@@ -64,6 +64,7 @@ from qingshan.monitoring.models import LatestValue, Parameter, Series, Site
 from qingshan.portal.eia.models import EiaApproval, EiaWarningCase, PermitApplication
 from qingshan.portal.notices.models import Notice, NoticeRead
 from qingshan.portal.onboarding.models import Registration
+from qingshan.portal.rights.models import RightsAccount, RightsCapChange, RightsMovement
 from qingshan.qc.models import QCEvent, QCJudgement, QCMark
 from qingshan.sim.models import InjectedFault
 from qingshan.targets.models import (
@@ -211,6 +212,9 @@ MODELS = (
     EiaApproval,
     PermitApplication,
     EiaWarningCase,
+    RightsAccount,
+    RightsMovement,
+    RightsCapChange,
 )
 
 metadata = Base.metadata
