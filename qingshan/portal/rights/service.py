@@ -1,0 +1,498 @@
+"""The emission-rights ledger service (排污权, issue #23): record movements as double entries,
+reverse them, approve holdings above a permit's cap, and read balances, statements and reports.
+
+Who: province, city and county officers record movements touching accounts in their region and
+read there; an enterprise user reads the accounts of the enterprises it acts for
+(:attr:`Scope.enterprises`) and records nothing; the public reads nothing.
+
+Rules every write keeps (checked before anything is stored; a refusal stores nothing and says
+what is wrong): the pollutant is configured (``data/pollutants.json``); the amount is > 0; the
+accounts fit the kind (:data:`~qingshan.portal.rights.ledger.KINDS`); a lease ends on or after it
+starts; with the new entries, every account touched keeps a balance ≥ 0 on every date from the
+movement on (issuance excepted), and every enterprise account a balance ≤ its cap on every such
+date. The cap is the latest approved change (:func:`decide_cap_change`) or else the current
+permit's annual cap for the pollutant (许可排放量, archive ``permit_cap``); with neither the
+enterprise may hold nothing of that pollutant.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from qingshan.accounts.models import Role
+from qingshan.accounts.scope import Scope
+from qingshan.archive.service import current_permits, directory_entry, enterprise_names
+from qingshan.errors import PermissionDenied
+from qingshan.geo.regions import get_region, in_scope, scope_prefix
+from qingshan.portal.rights.errors import RightsError, RightsNotFound
+from qingshan.portal.rights.ledger import (
+    KINDS,
+    PRICED,
+    RECORDABLE,
+    check_pollutant,
+    kg,
+    pollutants,
+    running_extremes,
+    tonnes,
+)
+from qingshan.portal.rights.models import RightsAccount, RightsCapChange, RightsMovement
+
+__all__ = [
+    "Balance",
+    "Party",
+    "balances",
+    "decide_cap_change",
+    "ledger_totals",
+    "record_movement",
+    "request_cap_change",
+    "reverse_movement",
+]
+
+PROVINCE = "330000"
+OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
+
+
+@dataclass(frozen=True)
+class Party:
+    """One side of a movement: ``enterprise`` (with ``enterprise_id``), ``reserve`` (with
+    ``region_code``, a city or county) or ``issuance``."""
+
+    kind: str
+    enterprise_id: int | None = None
+    region_code: str | None = None
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+def _officer(scope: Scope) -> None:
+    if scope.role not in OFFICERS:
+        raise PermissionDenied(
+            f"{scope.username} may not record emission-rights movements (officers only)"
+        )
+
+
+def _account(session: Session, scope: Scope, party: Party, pollutant: str, now: datetime,
+             *, create: bool = True) -> RightsAccount:  # fmt: skip
+    """The account of ``party`` for ``pollutant`` (made on first use), in ``scope``."""
+    if party.kind == "enterprise":
+        if party.enterprise_id is None:
+            raise RightsError("an enterprise account needs enterprise_id", reason="bad_account")
+        entry = directory_entry(session, party.enterprise_id)
+        if entry is None or not in_scope(entry.region_code, scope.region_code):
+            raise RightsNotFound(f"no enterprise {party.enterprise_id} in your region")
+        key, region, ent = (
+            f"enterprise:{party.enterprise_id}:{pollutant}",
+            entry.region_code,
+            entry.id,
+        )
+    elif party.kind == "reserve":
+        region = party.region_code or ""
+        try:
+            get_region(region)
+        except Exception:  # noqa: BLE001 - any lookup failure is an unknown code
+            raise RightsError(f"unknown region {region!r} for a reserve account",
+                              reason="bad_account") from None  # fmt: skip
+        if not in_scope(region, scope.region_code):
+            raise RightsNotFound(
+                f"the reserve of {region} is outside your region {scope.region_code}"
+            )
+        key, ent = f"reserve:{region}:{pollutant}", None
+    elif party.kind == "issuance":
+        key, region, ent = f"issuance:{pollutant}", PROVINCE, None
+    else:
+        raise RightsError(f"unknown account kind {party.kind!r} (enterprise, reserve, issuance)",
+                          reason="bad_account")  # fmt: skip
+    acc = session.scalar(select(RightsAccount).where(RightsAccount.key == key).with_for_update())
+    if acc is None:
+        if not create:
+            raise RightsNotFound(f"no account {key}")
+        acc = RightsAccount(key=key, kind=party.kind, pollutant=pollutant, region_code=region,
+                            enterprise_id=ent, created_at=now)  # fmt: skip
+        session.add(acc)
+        session.flush()
+    return acc
+
+
+def _caps_kg(session: Session, enterprise_ids: Iterable[int]) -> dict[tuple[int, str], int | None]:
+    """(enterprise, pollutant) → cap [kg/a] for every configured pollutant: the latest approved
+    change, else the current permit's cap for the pollutant's parameter, else None (nothing may
+    be held)."""
+    ids = sorted(set(enterprise_ids))
+    out: dict[tuple[int, str], int | None] = {}
+    permits = current_permits(session, ids)
+    for e in ids:
+        caps = permits[e].caps if e in permits else {}
+        for code, p in pollutants().items():
+            t = caps.get(p.parameter) if p.parameter else None
+            out[(e, code)] = None if t is None else kg(t)
+    if ids:
+        rows = session.scalars(
+            select(RightsCapChange)
+            .where(RightsCapChange.enterprise_id.in_(ids), RightsCapChange.status == "approved")
+            .order_by(RightsCapChange.decided_at, RightsCapChange.id)
+        )
+        for c in rows:
+            out[(c.enterprise_id, c.pollutant)] = c.cap_kg
+    return out
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _entries(session: Session, account_ids: Sequence[int]) -> dict[int, list[tuple[date, int]]]:
+    out: dict[int, list[tuple[date, int]]] = {a: [] for a in account_ids}
+    rows = session.execute(
+        select(RightsMovement.debit_account_id, RightsMovement.credit_account_id,
+               RightsMovement.amount_kg, RightsMovement.on)
+        .where(or_(RightsMovement.debit_account_id.in_(account_ids),
+                   RightsMovement.credit_account_id.in_(account_ids)))
+    ).all()  # fmt: skip
+    for d, c, amount, on in rows:
+        if d in out:
+            out[d].append((on, int(amount)))
+        if c in out:
+            out[c].append((on, -int(amount)))
+    return out
+
+
+def _check(
+    session: Session, accounts: dict[int, RightsAccount], new: Sequence[RightsMovement]
+) -> None:
+    """Refuse (RightsError) unless, with ``new``, every account touched stays ≥ 0 (issuance
+    excepted) on every date from the earliest new one, and every enterprise account that ``new``
+    adds to (a lease's return aside) stays ≤ its cap on every such date."""
+    entries = _entries(session, sorted(accounts))
+    since = min(m.on for m in new)
+    before = {a: running_extremes(e, since)[0] for a, e in entries.items()}
+    for m in new:
+        entries[m.debit_account_id].append((m.on, m.amount_kg))
+        entries[m.credit_account_id].append((m.on, -m.amount_kg))
+    gaining = {m.debit_account_id for m in new if m.kind != "lease_return"}
+    ents = [a.enterprise_id for a in accounts.values() if a.enterprise_id is not None]
+    caps = _caps_kg(session, ents)
+    for acc_id, acc in sorted(accounts.items()):
+        low, high = running_extremes(entries[acc_id], since)
+        if acc.kind != "issuance" and low < 0:
+            raise RightsError(
+                f"insufficient balance: account {acc.key} holds {tonnes(max(before[acc_id], 0)):g} t/a "
+                f"from {since} on; this would take it to {tonnes(low):g} t/a",
+                reason="insufficient_balance", account=acc.key,
+            )  # fmt: skip
+        if acc.kind == "enterprise" and acc.enterprise_id is not None and acc_id in gaining:
+            cap = caps.get((acc.enterprise_id, acc.pollutant))
+            if high > (cap or 0):
+                what = ("no permit cap for it and no approved change" if cap is None
+                        else f"the cap of {tonnes(cap):g} t/a")  # fmt: skip
+                raise RightsError(
+                    f"cap exceeded: account {acc.key} would hold {tonnes(high):g} t/a, over "
+                    f"{what}; an approved cap change is needed",
+                    reason="cap_exceeded", account=acc.key, cap_t=None if cap is None else tonnes(cap),
+                )  # fmt: skip
+
+
+def record_movement(
+    session: Session, scope: Scope, *, kind: str, pollutant: str, to: Party, from_: Party,
+    amount_t: float, on: date, document_no: str, now: datetime, value_yuan: float | None = None,
+    lease_end: date | None = None, project: str = "", note: str = "", synthetic: bool = False,
+) -> RightsMovement:  # fmt: skip
+    """Record one movement of ``amount_t`` t/a of ``pollutant`` from ``from_`` to ``to`` taking
+    effect on ``on``. A lease (``lease_end`` its last day) is stored with its return, which takes
+    effect the day after ``lease_end``. Refused with :class:`RightsError` (nothing stored) when a
+    rule of the module fails."""
+    _officer(scope)
+    check_pollutant(pollutant)
+    if kind not in RECORDABLE:
+        raise RightsError(f"unknown movement kind {kind!r}: one of {', '.join(RECORDABLE)}",
+                          reason="bad_kind")  # fmt: skip
+    amount = kg(amount_t) if amount_t == amount_t else 0  # NaN → 0
+    if amount <= 0:
+        raise RightsError(f"amount must be > 0 t/a (at least 0.001), got {amount_t}",
+                          reason="bad_amount")  # fmt: skip
+    if not document_no.strip():
+        raise RightsError("a document number (文号) is required", reason="no_document")
+    if value_yuan is not None and (kind not in PRICED or not value_yuan >= 0):
+        raise RightsError(f"a price ≥ 0 is for {', '.join(sorted(PRICED))}; got {value_yuan} "
+                          f"on a {kind}", reason="bad_price")  # fmt: skip
+    if kind == "lease":
+        if lease_end is None:
+            raise RightsError("a lease needs its last day (lease_end)", reason="bad_term")
+        if lease_end < on:
+            raise RightsError(f"the lease ends ({lease_end}) before it starts ({on})",
+                              reason="bad_term")  # fmt: skip
+    elif lease_end is not None:
+        raise RightsError(f"lease_end is for leases only, not a {kind}", reason="bad_term")
+    _zh, _en, debit_kinds, credit_kinds = KINDS[kind]
+    if to.kind not in debit_kinds or from_.kind not in credit_kinds:
+        raise RightsError(
+            f"a {kind} ({_zh}) moves rights from {'/'.join(sorted(credit_kinds))} to "
+            f"{'/'.join(sorted(debit_kinds))}, not from {from_.kind} to {to.kind}",
+            reason="bad_account",
+        )
+    if to == from_:
+        raise RightsError("a movement needs two different accounts", reason="bad_account")
+    with session.begin_nested():
+        debit = _account(session, scope, to, pollutant, now)
+        credit = _account(session, scope, from_, pollutant, now)
+        if debit.id == credit.id:
+            raise RightsError("a movement needs two different accounts", reason="bad_account")
+        m = RightsMovement(kind=kind, pollutant=pollutant, debit_account_id=debit.id,
+                           credit_account_id=credit.id, amount_kg=amount, on=on,
+                           document_no=document_no.strip(), actor=scope.username,
+                           value_yuan=value_yuan, lease_end=lease_end, project=project,
+                           note=note, synthetic=synthetic, created_at=now)  # fmt: skip
+        new = [m]
+        if kind == "lease" and lease_end is not None:
+            back = RightsMovement(kind="lease_return", pollutant=pollutant,
+                                  debit_account_id=credit.id, credit_account_id=debit.id,
+                                  amount_kg=amount, on=lease_end + timedelta(days=1),
+                                  document_no=document_no.strip(), actor=scope.username,
+                                  note=f"lease term ends {lease_end}", synthetic=synthetic,
+                                  created_at=now)  # fmt: skip
+            new.append(back)
+        _check(session, {debit.id: debit, credit.id: credit}, new)
+        session.add(m)
+        session.flush()
+        if len(new) == 2:
+            new[1].reverses_id = m.id
+            session.add(new[1])
+            session.flush()
+    return m
+
+
+def reverse_movement(session: Session, scope: Scope, movement_id: int, *, on: date,
+                     document_no: str, now: datetime, note: str = "") -> list[RightsMovement]:  # fmt: skip
+    """Correct a movement by its reversal (冲正): the same amount between the same accounts the
+    other way, effective ``on``; a lease's return is reversed with it. A movement is reversed at
+    most once; a reversal or a lease's return is not reversed on its own."""
+    _officer(scope)
+    orig = session.get(RightsMovement, movement_id)
+    if orig is None:
+        raise RightsNotFound(f"no movement {movement_id}")
+    accounts = {a.id: a for a in session.scalars(
+        select(RightsAccount).where(RightsAccount.id.in_([orig.debit_account_id, orig.credit_account_id]))
+    )}  # fmt: skip
+    for a in accounts.values():
+        if a.kind != "issuance" and not in_scope(a.region_code, scope.region_code):
+            raise RightsNotFound(f"no movement {movement_id} in your region")
+    if orig.kind in ("reversal", "lease_return"):
+        raise RightsError(f"movement {movement_id} is a {orig.kind}: reverse the movement it "
+                          "belongs to", reason="not_reversible")  # fmt: skip
+    if not document_no.strip():
+        raise RightsError("a document number (文号) is required", reason="no_document")
+    targets = [orig] + list(session.scalars(select(RightsMovement).where(
+        RightsMovement.reverses_id == orig.id, RightsMovement.kind == "lease_return")))  # fmt: skip
+    done = session.scalar(select(RightsMovement.id).where(
+        RightsMovement.reverses_id == orig.id, RightsMovement.kind == "reversal"))  # fmt: skip
+    if done is not None:
+        raise RightsError(f"movement {movement_id} was already reversed by {done}",
+                          reason="already_reversed")  # fmt: skip
+    if on < orig.on:
+        raise RightsError(f"a reversal ({on}) cannot precede the movement ({orig.on})",
+                          reason="bad_term")  # fmt: skip
+    new = [RightsMovement(kind="reversal", pollutant=t.pollutant, debit_account_id=t.credit_account_id,
+                          credit_account_id=t.debit_account_id, amount_kg=t.amount_kg,
+                          on=max(on, t.on), document_no=document_no.strip(), actor=scope.username,
+                          value_yuan=None if t.value_yuan is None else -t.value_yuan,
+                          reverses_id=t.id, note=note, synthetic=t.synthetic, created_at=now)
+           for t in targets]  # fmt: skip
+    with session.begin_nested():
+        for a in accounts.values():
+            session.scalar(select(RightsAccount).where(RightsAccount.id == a.id).with_for_update())
+        _check(session, accounts, new)
+        session.add_all(new)
+        session.flush()
+    return new
+
+
+# --- cap changes ---------------------------------------------------------------------------
+
+
+def request_cap_change(session: Session, scope: Scope, *, enterprise_id: int, pollutant: str,
+                       cap_t: float, reason: str, document_no: str, now: datetime,
+                       synthetic: bool = False) -> RightsCapChange:  # fmt: skip
+    """Ask that ``enterprise_id`` may hold up to ``cap_t`` t/a of ``pollutant``; pending until an
+    officer of a higher level decides (:func:`decide_cap_change`)."""
+    _officer(scope)
+    check_pollutant(pollutant)
+    entry = directory_entry(session, enterprise_id)
+    if entry is None or not in_scope(entry.region_code, scope.region_code):
+        raise RightsNotFound(f"no enterprise {enterprise_id} in your region")
+    if not cap_t >= 0:
+        raise RightsError(f"cap must be ≥ 0 t/a, got {cap_t}", reason="bad_amount")
+    if not reason.strip():
+        raise RightsError("a cap change needs its reason", reason="no_reason")
+    c = RightsCapChange(enterprise_id=enterprise_id, pollutant=pollutant, cap_kg=kg(cap_t),
+                        reason=reason.strip(), document_no=document_no.strip(),
+                        requested_by=scope.username, requested_region=scope.region_code,
+                        requested_at=now, status="pending", synthetic=synthetic)  # fmt: skip
+    session.add(c)
+    session.flush()
+    return c
+
+
+def decide_cap_change(session: Session, scope: Scope, change_id: int, *, approve: bool,
+                      now: datetime) -> RightsCapChange:  # fmt: skip
+    """Approve or reject a pending cap change. Only an officer of a higher level than the one
+    who asked, whose region contains the asker's (a city for a county, the province for a city),
+    decides; the province's own requests need a decision outside the platform."""
+    _officer(scope)
+    c = session.get(RightsCapChange, change_id)
+    if c is None or not in_scope(c.requested_region, scope.region_code):
+        raise RightsNotFound(f"no cap change {change_id} in your region")
+    if c.status != "pending":
+        raise RightsError(f"cap change {change_id} is already {c.status}", reason="decided")
+    if not len(scope_prefix(scope.region_code)) < len(scope_prefix(c.requested_region)):
+        raise PermissionDenied(
+            f"cap change {change_id} was asked by {c.requested_by} ({c.requested_region}): an "
+            f"officer of a higher level must decide it, not {scope.username} ({scope.region_code})"
+        )
+    c.status = "approved" if approve else "rejected"
+    c.decided_by, c.decided_region, c.decided_at = scope.username, scope.region_code, now
+    session.flush()
+    return c
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass
+class Balance:
+    """One enterprise × pollutant in a year [t/a]: the opening balance (1 January), the year's
+    flows by kind (reversals net into the kind they reverse), the closing balance (31 December)
+    and the cap in force (None: no permit cap and no approved change). closing = opening +
+    allocated + bought − sold + leased_in − leased_out + lease_back − lease_returned +
+    from_reserve − to_reserve − retired."""
+
+    enterprise_id: int
+    enterprise: str
+    region_code: str
+    pollutant: str
+    opening: float = 0.0
+    allocated: float = 0.0
+    bought: float = 0.0
+    sold: float = 0.0
+    leased_in: float = 0.0
+    leased_out: float = 0.0
+    lease_back: float = 0.0
+    lease_returned: float = 0.0
+    from_reserve: float = 0.0
+    to_reserve: float = 0.0
+    retired: float = 0.0
+    closing: float = 0.0
+    cap: float | None = None
+    bought_value_yuan: float = 0.0
+    sold_value_yuan: float = 0.0
+
+
+#: (kind, side) → (Balance field, sign): side "debit" the account received, "credit" it gave
+_FLOW = {
+    ("allocation", "debit"): ("allocated", 1), ("allocation", "credit"): ("allocated", -1),
+    ("trade", "debit"): ("bought", 1), ("trade", "credit"): ("sold", 1),
+    ("lease", "debit"): ("leased_in", 1), ("lease", "credit"): ("leased_out", 1),
+    ("lease_return", "debit"): ("lease_back", 1), ("lease_return", "credit"): ("lease_returned", 1),
+    ("reserve_release", "debit"): ("from_reserve", 1), ("reserve_purchase", "credit"): ("to_reserve", 1),
+    ("retirement", "credit"): ("retired", 1),
+}  # fmt: skip
+
+
+def _effective(
+    m: RightsMovement, originals: dict[int, RightsMovement], side: str
+) -> tuple[str, str, int]:
+    """(kind, side, sign) a movement counts under: a reversal counts under the kind it reverses,
+    on the other side, negatively."""
+    if m.kind == "reversal" and m.reverses_id in originals:
+        o = originals[m.reverses_id]
+        return o.kind, ("credit" if side == "debit" else "debit"), -1
+    return m.kind, side, 1
+
+
+def balances(session: Session, scope: Scope, *, year: int, pollutant: str | None = None,
+             enterprise_id: int | None = None) -> list[Balance]:  # fmt: skip
+    """Per enterprise × pollutant in ``scope`` holding an account: the year's opening and closing
+    balance, its flows and the cap in force (t/a), ordered by region, enterprise, pollutant.
+    Enterprise users read their own enterprises; the public reads nothing."""
+    if scope.role is Role.PUBLIC:
+        raise PermissionDenied("the emission-rights ledger is not public")
+    if pollutant is not None:
+        check_pollutant(pollutant)
+    q = select(RightsAccount).where(RightsAccount.kind == "enterprise",
+                                    scope.where(RightsAccount.region_code, RightsAccount.enterprise_id))  # fmt: skip
+    if pollutant is not None:
+        q = q.where(RightsAccount.pollutant == pollutant)
+    if enterprise_id is not None:
+        q = q.where(RightsAccount.enterprise_id == enterprise_id)
+    accounts = {a.id: a for a in session.scalars(q)}
+    if not accounts:
+        return []
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    ids = sorted(accounts)
+    moves = list(session.scalars(
+        select(RightsMovement)
+        .where(or_(RightsMovement.debit_account_id.in_(ids), RightsMovement.credit_account_id.in_(ids)),
+               RightsMovement.on <= end)
+        .order_by(RightsMovement.on, RightsMovement.id)
+    ))  # fmt: skip
+    rev_ids = {m.reverses_id for m in moves if m.kind == "reversal" and m.reverses_id is not None}
+    originals = {m.id: m for m in session.scalars(select(RightsMovement).where(RightsMovement.id.in_(sorted(rev_ids))))} if rev_ids else {}  # fmt: skip
+    ents = {a.enterprise_id for a in accounts.values() if a.enterprise_id is not None}
+    names = enterprise_names(session, ents)
+    caps = _caps_kg(session, ents)
+    rows: dict[int, Balance] = {}
+    for a in accounts.values():
+        assert a.enterprise_id is not None
+        cap = caps.get((a.enterprise_id, a.pollutant))
+        rows[a.id] = Balance(a.enterprise_id, names.get(a.enterprise_id, str(a.enterprise_id)),
+                             a.region_code, a.pollutant, cap=None if cap is None else tonnes(cap))  # fmt: skip
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    values: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for m in moves:
+        for acc_id, side, sign in (
+            (m.debit_account_id, "debit", 1),
+            (m.credit_account_id, "credit", -1),
+        ):
+            if acc_id not in accounts:
+                continue
+            s = sums[acc_id]
+            s["closing"] += sign * m.amount_kg
+            if m.on < start:
+                s["opening"] += sign * m.amount_kg
+                continue
+            kind, eff_side, eff_sign = _effective(m, originals, side)
+            flow = _FLOW.get((kind, eff_side))
+            if flow is None:
+                continue
+            name, fsign = flow
+            s[name] += eff_sign * fsign * m.amount_kg
+            if kind == "trade" and m.value_yuan is not None:
+                key = "bought_value_yuan" if eff_side == "debit" else "sold_value_yuan"
+                values[acc_id][key] += m.value_yuan  # a reversal carries the negated price
+    for acc_id, b in rows.items():
+        for name, v in sums[acc_id].items():
+            setattr(b, name, tonnes(v))
+        b.bought_value_yuan = round(values[acc_id]["bought_value_yuan"], 2)
+        b.sold_value_yuan = round(values[acc_id]["sold_value_yuan"], 2)
+    order = list(pollutants())
+    return sorted(rows.values(), key=lambda b: (b.region_code, b.enterprise, b.enterprise_id,
+                                                order.index(b.pollutant) if b.pollutant in order else 99))  # fmt: skip
+
+
+def ledger_totals(session: Session) -> dict[str, int]:
+    """Σ debits and Σ credits over every movement [kg/a] (equal by construction: the identity
+    the property tests check) and Σ of every account's balance (0)."""
+    moves = session.execute(select(RightsMovement.debit_account_id, RightsMovement.credit_account_id,
+                                   RightsMovement.amount_kg)).all()  # fmt: skip
+    bal: dict[int, int] = defaultdict(int)
+    debits = credits = 0
+    for d, c, a in moves:
+        bal[d] += a
+        bal[c] -= a
+        debits += a
+        credits += a
+    return {"debits": debits, "credits": credits, "balances": sum(bal.values())}
