@@ -100,6 +100,7 @@ from qingshan.platform.runtime import start_runtime
 from qingshan.platform.zones_fences_links import FENCE_SITES
 from qingshan.platform.zones_links import DRINKING_WATER_SOURCES, ENTERPRISE_LOCATIONS
 from qingshan.platform.zones_parks_links import PARK_OUTLETS
+from qingshan.portal.public import web as portal_public_web
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
 from qingshan.qc.service import outlet_event_counts
@@ -220,11 +221,13 @@ PAGES: tuple[APIRouter, ...] = (
     emergency_incidents_web.router,
     emergency_risk_web.router,
     emergency_gas_web.router,
+    portal_public_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
 NAV: tuple[NavGroup, ...] = (
     NavGroup("nav.g.quality", (  # 环境质量
+        NavItem("/public", "pp.nav", ("/public",), prefixes=("/public/",)),  # 公众服务, no login
         NavItem("/map", "nav.map", ("/", "/map")),
         NavItem("/water", "nav.water", ("/water",), prefixes=("/water/",)),
         NavItem("/forecast", "nav.forecast", ("/forecast",), prefixes=("/forecast/",)),

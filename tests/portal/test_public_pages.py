@@ -1,0 +1,168 @@
+"""The public portal (/public, /public/open-data; issue #23) through the real app, without
+login: every section present, the numbers equal the services that publish them (the map's air
+layer, the water layer, the city air history, the ranking), the caching headers and the 304,
+the rate limit (429 with Retry-After)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from e2e.seed import STATIONS, seed_air_stations, seed_water_sections
+from fastapi.testclient import TestClient
+
+from qingshan.accounts.scope import PUBLIC_SCOPE
+from qingshan.db.engine import session_scope
+from qingshan.geo.regions import seed_regions
+from qingshan.monitoring import layers
+from qingshan.platform.app import create_app
+from qingshan.portal.public import service
+from qingshan.portal.public.ttl_cache import TtlCache
+from qingshan.timeseries.store import ObservationStore
+
+SECTIONS = ("pp-air", "pp-water", "pp-ranking", "pp-opendata", "pp-complaint", "pp-spot")
+
+
+@pytest.fixture
+def seeded(engine):
+    with session_scope(engine) as s:
+        seed_regions(s)
+        seed_air_stations(s)
+        seed_water_sections(s)
+    service.CACHE.clear()
+    layers.CACHE.clear()
+    return engine
+
+
+@pytest.fixture
+def client(seeded, app_settings):
+    with TestClient(create_app(app_settings)) as c:
+        yield c
+
+
+def test_home_has_every_section_and_the_maps_numbers(client, seeded, app_settings):
+    r = client.get("/public")
+    assert r.status_code == 200, r.text
+    html = r.text
+    for section in SECTIONS:
+        assert f'id="{section}"' in html, section
+    for link in ("/complaints/new", "/complaints/track", "/spot-checks/public", "/map",
+                 "/ranking", "/public/open-data", "/api/v1/docs"):  # fmt: skip
+        assert f'href="{link}' in html, link
+    # the map's layer (the same call its API answers) gives the per-level counts and each
+    # city's best and worst station AQI shown here
+    with session_scope(seeded) as s:
+        store = ObservationStore(app_settings.observations_dir)
+        layer = layers.air_layer(s, store, PUBLIC_SCOPE, "latest")
+    with_aqi = [st for st in layer.stations if st.aqi is not None]
+    assert len(with_aqi) >= 5  # the seed: one station per AQI level
+    for level in range(1, 7):
+        n = sum(1 for st in with_aqi if st.level == level)
+        assert f'data-level="{level}" data-count="{n}"' in html
+    by_city: dict[str, list[int]] = {}
+    for st in with_aqi:
+        by_city.setdefault(st.city_code, []).append(st.aqi)
+    for city, values in by_city.items():
+        row = re.search(rf'data-city="{city}"[^>]*>', html)
+        assert row, city
+        assert f'data-aqi-min="{min(values)}" data-aqi-max="{max(values)}"' in row.group(0)
+    # the water layer's class counts
+    with session_scope(seeded) as s:
+        water = layers.water_layer(s, store, PUBLIC_SCOPE, "latest")
+    for k, n in water.summary.by_class.items():
+        assert f'data-class="{k}" data-count="{n}"' in html
+    assert water.summary.assessed > 0
+
+
+def test_cache_headers_and_not_modified(client):
+    r = client.get("/public")
+    assert r.headers["cache-control"] == "public, max-age=60"
+    etag = r.headers["etag"]
+    assert etag.startswith('W/"')
+    # the seed's data hour is the newest data time of the page
+    assert r.headers["last-modified"] == "Wed, 04 Feb 2026 06:00:00 GMT"
+    again = client.get("/public", headers={"If-None-Match": etag})
+    if again.status_code == 200:  # the layout's clock turned a minute between the two
+        etag = again.headers["etag"]
+        again = client.get("/public", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+
+
+def test_open_data_page_lists_the_datasets(client):
+    r = client.get("/public/open-data?dataset=city_aqi")
+    assert r.status_code == 200
+    for path in ("/api/v1/open/indices/air/cities/{code}/daily", "/api/v1/open/sites",
+                 "/api/v1/open/indices/water/sections/{code}/classes"):  # fmt: skip
+        assert path in r.text
+    assert r.headers["cache-control"] == "public, max-age=60"
+    # the form's pickers hold the public stations (never outlets)
+    assert STATIONS[0][0] in r.text
+
+
+def test_rate_limit_answers_429_with_retry_after(seeded, app_settings):
+    settings = app_settings.model_copy(update={"public_rate_per_address": "3/minute"})
+    with TestClient(create_app(settings)) as c:
+        assert [c.get("/public").status_code for _ in range(3)] == [200, 200, 200]
+        r = c.get("/public/open-data")
+        assert r.status_code == 429
+        assert int(r.headers["retry-after"]) >= 1
+        assert "QINGSHAN_PUBLIC_RATE_PER_ADDRESS" in r.text
+
+
+def test_bad_rate_setting_names_it():
+    from qingshan.errors import ConfigurationError
+    from qingshan.portal.public.guard import PublicGuard
+
+    with pytest.raises(ConfigurationError, match="QINGSHAN_PUBLIC_RATE_PER_ADDRESS"):
+        PublicGuard("often")
+
+
+def test_ttl_cache_expires_after_its_ttl():
+    now = [0.0]
+    cache = TtlCache(300, clock=lambda: now[0])
+    calls = []
+    compute = lambda: calls.append(1) or len(calls)  # noqa: E731
+    assert cache.get_or_compute("k", compute) == 1
+    now[0] = 299.0
+    assert cache.get_or_compute("k", compute) == 1
+    now[0] = 300.0
+    assert cache.get_or_compute("k", compute) == 2
+    assert (cache.hits, cache.misses) == (1, 2)
+    with pytest.raises(ValueError, match="ttl"):
+        TtlCache(0)
+
+
+def test_city_day_equals_the_open_data_api(client, seeded):
+    """A city's daily AQI on the page is the open-data API's (air history of its national
+    stations); without stored days both say none."""
+    r = client.get("/api/v1/open/indices/air/cities/330100/daily")
+    assert r.status_code == 200
+    published = [i for i in r.json()["items"] if i["aqi"] is not None]
+    page = client.get("/public").text
+    row = re.search(r'data-city="330100" data-day-aqi="(\d*)"', page)
+    assert row
+    assert row.group(1) == (str(published[-1]["aqi"]) if published else "")
+
+
+def test_published_public_notices_are_shown_newest_first(client, seeded):
+    from qingshan.accounts.models import Role
+    from qingshan.accounts.scope import Scope
+    from qingshan.portal.notices.service import create_notice
+
+    province = Scope("330000", Role.PROVINCE, username="zj-notices")
+    t0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    with session_scope(seeded) as s:
+        create_notice(s, province, title="秸秆禁烧公告", body="**禁止**露天焚烧。",
+                      audience="public", publish=True, now=t0)  # fmt: skip
+        create_notice(s, province, title="重污染天气预警", audience="public", publish=True,
+                      now=t0.replace(day=2))  # fmt: skip
+        create_notice(s, province, title="内部通知", audience="officers", publish=True, now=t0)
+        create_notice(s, province, title="草稿公告", audience="public", now=t0)
+    html = client.get("/public").text
+    notices = html[html.index('id="pp-notices"') :]
+    assert notices.index("重污染天气预警") < notices.index("秸秆禁烧公告")
+    assert "<strong>禁止</strong>" in notices  # the body as the notices service renders it
+    assert "内部通知" not in html and "草稿公告" not in html
