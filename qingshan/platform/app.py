@@ -100,6 +100,8 @@ from qingshan.platform.runtime import start_runtime
 from qingshan.platform.zones_fences_links import FENCE_SITES
 from qingshan.platform.zones_links import DRINKING_WATER_SOURCES, ENTERPRISE_LOCATIONS
 from qingshan.platform.zones_parks_links import PARK_OUTLETS
+from qingshan.portal.eia import api as portal_eia_api
+from qingshan.portal.eia import web as portal_eia_web
 from qingshan.portal.public import web as portal_public_web
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
@@ -180,6 +182,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     emergency_gas_api.router,
     emergency_incidents_api.router,
     emergency_risk_api.router,
+    portal_eia_api.router,
 )
 
 #: dashboard page routers
@@ -221,6 +224,7 @@ PAGES: tuple[APIRouter, ...] = (
     emergency_incidents_web.router,
     emergency_risk_web.router,
     emergency_gas_web.router,
+    portal_eia_web.router,
     portal_public_web.router,
 )
 
@@ -253,6 +257,8 @@ NAV: tuple[NavGroup, ...] = (
         # an enterprise lands on its declarations, grade and plans (风险企业)
         NavItem("/emergency/risk", "nav.emergency", ("/emergency",), login=True,
                 prefixes=("/emergency/",), roles=(Role.ENTERPRISE,)),
+        NavItem("/eia", "eia.nav", ("/eia",), login=True, prefixes=("/eia/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),  # 环评与许可
     )),
     NavGroup("nav.g.governance", (  # 闭环督办
         NavItem("/cases", "nav.cases", ("/cases",), login=True, prefixes=("/cases/",),
