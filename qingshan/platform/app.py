@@ -102,6 +102,7 @@ from qingshan.platform.zones_links import DRINKING_WATER_SOURCES, ENTERPRISE_LOC
 from qingshan.platform.zones_parks_links import PARK_OUTLETS
 from qingshan.portal.eia import api as portal_eia_api
 from qingshan.portal.eia import web as portal_eia_web
+from qingshan.portal.enterprise import web as portal_enterprise_web
 from qingshan.portal.public import web as portal_public_web
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
@@ -225,6 +226,7 @@ PAGES: tuple[APIRouter, ...] = (
     emergency_risk_web.router,
     emergency_gas_web.router,
     portal_eia_web.router,
+    portal_enterprise_web.router,
     portal_public_web.router,
 )
 
@@ -261,6 +263,8 @@ NAV: tuple[NavGroup, ...] = (
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),  # 环评与许可
     )),
     NavGroup("nav.g.governance", (  # 闭环督办
+        NavItem("/portal", "nav.portal", ("/portal",), login=True, prefixes=("/portal/",),
+                roles=(Role.ENTERPRISE,)),  # 企业服务
         NavItem("/cases", "nav.cases", ("/cases",), login=True, prefixes=("/cases/",),
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),
         NavItem("/targets", "nav.targets", ("/targets",), login=True, prefixes=("/targets/",),

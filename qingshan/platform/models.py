@@ -62,6 +62,7 @@ from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
 from qingshan.jobs.models import JobRun
 from qingshan.monitoring.models import LatestValue, Parameter, Series, Site
 from qingshan.portal.eia.models import EiaApproval, EiaWarningCase, PermitApplication
+from qingshan.portal.enterprise.models import PortalCertificate
 from qingshan.portal.notices.models import Notice, NoticeRead
 from qingshan.portal.onboarding.models import Registration
 from qingshan.portal.rights.models import RightsAccount, RightsCapChange, RightsMovement
@@ -140,6 +141,7 @@ MODELS = (
     Parameter,
     Series,
     Site,
+    PortalCertificate,
     QCEvent,
     QCJudgement,
     QCMark,
