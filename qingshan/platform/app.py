@@ -103,6 +103,10 @@ from qingshan.platform.zones_parks_links import PARK_OUTLETS
 from qingshan.portal.eia import api as portal_eia_api
 from qingshan.portal.eia import web as portal_eia_web
 from qingshan.portal.enterprise import web as portal_enterprise_web
+from qingshan.portal.notices import api as portal_notices_api
+from qingshan.portal.notices import web as portal_notices_web
+from qingshan.portal.onboarding import api as portal_onboarding_api
+from qingshan.portal.onboarding import web as portal_onboarding_web
 from qingshan.portal.public import web as portal_public_web
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
@@ -184,6 +188,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     emergency_incidents_api.router,
     emergency_risk_api.router,
     portal_eia_api.router,
+    portal_notices_api.router,
+    portal_onboarding_api.router,
 )
 
 #: dashboard page routers
@@ -228,6 +234,8 @@ PAGES: tuple[APIRouter, ...] = (
     portal_eia_web.router,
     portal_enterprise_web.router,
     portal_public_web.router,
+    portal_notices_web.router,
+    portal_onboarding_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
@@ -265,6 +273,10 @@ NAV: tuple[NavGroup, ...] = (
     NavGroup("nav.g.governance", (  # 闭环督办
         NavItem("/portal", "nav.portal", ("/portal",), login=True, prefixes=("/portal/",),
                 roles=(Role.ENTERPRISE,)),  # 企业服务
+        NavItem("/notices", "nav.notices", ("/notices",), login=True, prefixes=("/notices/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),  # 通知公告
+        NavItem("/accounts/enterprise", "nav.ent_accounts", ("/accounts/enterprise",),
+                login=True, roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),  # 企业账号
         NavItem("/cases", "nav.cases", ("/cases",), login=True, prefixes=("/cases/",),
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),
         NavItem("/targets", "nav.targets", ("/targets",), login=True, prefixes=("/targets/",),

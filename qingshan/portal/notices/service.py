@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -24,6 +25,8 @@ from sqlalchemy.orm import Session
 from qingshan.accounts.models import Role, User
 from qingshan.accounts.scope import Scope
 from qingshan.archive.service import directory_entry, enterprise_names
+from qingshan.cases.service import EvidenceLimits, store_evidence, stored_evidence_path
+from qingshan.errors import QingshanError
 from qingshan.geo.regions import in_scope
 from qingshan.portal.notices.errors import (
     NoticeError,
@@ -255,13 +258,45 @@ def update_notice(
     return _view(n)
 
 
-def add_attachment(session: Session, scope: Scope, notice_id: int, meta: dict) -> NoticeView:
-    """Attach a stored evidence file (``sha256``, ``name``, ``size``, ``content_type``) to a draft."""
+#: the most attachments of one notice
+MAX_ATTACHMENTS = 10
+
+
+def attach_file(
+    session: Session,
+    scope: Scope,
+    notice_id: int,
+    data: bytes,
+    filename: str,
+    *,
+    limits: EvidenceLimits,
+) -> NoticeView:
+    """Attach a file to a draft: checked and stored content-addressed in the cases evidence
+    store (:func:`qingshan.cases.service.store_evidence`: its size limit and file types)."""
     n = _managed(session, scope, notice_id)
     _step(n, "edit")
-    n.attachments = [*(n.attachments or []), dict(meta)]
+    if len(n.attachments or []) >= MAX_ATTACHMENTS:
+        raise NoticeError(f"a notice has at most {MAX_ATTACHMENTS} attachments", field="file")
+    try:
+        sniffed = store_evidence(data, limits=limits)
+    except QingshanError as exc:
+        raise NoticeError(f"file {filename!r}: {exc}", field="file") from exc
+    meta = {"sha256": sniffed.sha256, "name": (Path(filename).name or "file")[:200],
+            "size": sniffed.size, "content_type": sniffed.media_type}  # fmt: skip
+    n.attachments = [*(n.attachments or []), meta]
     session.flush()
     return _view(n)
+
+
+def attachment(
+    session: Session, scope: Scope, notice_id: int, sha256: str, *, root: Path
+) -> tuple[dict, Path]:
+    """An attachment of a notice the caller may read (its metadata and the stored file)."""
+    view = get_notice(session, scope, notice_id)
+    for meta in view.attachments:
+        if meta.get("sha256") == sha256:
+            return meta, stored_evidence_path(root, sha256)
+    raise NoticeNotFound(f"notice {notice_id} has no attachment {sha256[:12]}")
 
 
 def publish_notice(

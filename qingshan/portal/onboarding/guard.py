@@ -8,6 +8,8 @@ between showing the form and sending it. One :class:`RegistrationGuard` per appl
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import time
 
@@ -18,7 +20,14 @@ from limits.strategies import MovingWindowRateLimiter
 from qingshan.errors import ConfigurationError
 from qingshan.portal.onboarding.errors import OnboardingError, TooManyRegistrations
 
-__all__ = ["RegistrationGuard", "MIN_FILL_SECONDS", "HONEYPOT_FIELD"]
+__all__ = [
+    "RegistrationGuard",
+    "MIN_FILL_SECONDS",
+    "HONEYPOT_FIELD",
+    "guard_for",
+    "form_token",
+    "read_form_token",
+]
 
 #: a form sent sooner than this after it was shown is refused (no person types that fast)
 MIN_FILL_SECONDS = 3.0
@@ -81,3 +90,32 @@ class RegistrationGuard:
                     "take the time to check it and send it again",
                     field="shown_at",
                 )
+
+
+def guard_for(state: object) -> RegistrationGuard:
+    """The application's guard, kept on ``state`` (``app.state``) and made on first use: one
+    per process, shared by the /register page and the API."""
+    guard = getattr(state, "registration_guard", None)
+    if not isinstance(guard, RegistrationGuard):
+        guard = RegistrationGuard()
+        setattr(state, "registration_guard", guard)  # noqa: B010
+    return guard
+
+
+def form_token(key: str, now: float | None = None) -> str:
+    """A signed time stamp for the form (``<epoch s>.<HMAC-SHA256 of it, 16 hex>``), so the
+    minimum-time check cannot be passed by sending an old time stamp of one's own."""
+    stamp = f"{(time.time() if now is None else now):.0f}"
+    return f"{stamp}.{_sign(key, stamp)}"
+
+
+def read_form_token(key: str, token: str) -> float | None:
+    """The time stamp of a :func:`form_token`, or None when it is missing or forged."""
+    stamp, _, sig = token.partition(".")
+    if not stamp.isdigit() or not hmac.compare_digest(sig, _sign(key, stamp)):
+        return None
+    return float(stamp)
+
+
+def _sign(key: str, stamp: str) -> str:
+    return hmac.new(key.encode(), f"register:{stamp}".encode(), hashlib.sha256).hexdigest()[:16]
