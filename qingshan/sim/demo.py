@@ -38,6 +38,7 @@ from qingshan.sim.demo_fences import seed_demo_fences
 from qingshan.sim.demo_indices import seed_demo_indices
 from qingshan.sim.demo_nonroad import seed_demo_nonroad
 from qingshan.sim.demo_parks import seed_demo_parks
+from qingshan.sim.demo_portal_enterprise import seed_demo_portal_enterprise
 from qingshan.sim.demo_targets import seed_demo_targets
 from qingshan.sim.demo_vehicles import seed_demo_rs_obd, seed_demo_vehicles
 from qingshan.sim.demo_waste import WASTE_ACCOUNTS, seed_demo_waste
@@ -255,6 +256,9 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
         if incidents is not None:
             took = time.monotonic() - started
             console.print(f"demo emergency incidents ({took:.1f} s): {incidents}")
+        portal = seed_demo_portal_enterprise(engine, now=_demo_now(engine))
+        if portal is not None:
+            console.print(f"demo enterprise portal: {portal}")
         # the fences last: their alerts cover every located case the steps above opened
         started = time.monotonic()
         fences = seed_demo_fences(engine, links.fence_sites, links.fence_events, now=_demo_now(engine),
