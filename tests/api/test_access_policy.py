@@ -217,6 +217,7 @@ PATH_VALUES = {
     "vin": "LSVAU2181C2184847",  # a vehicle (vehicles): a VIN with a valid check digit
     "kind": "vehicles",  # an import template (vehicles, tests or rs)
     "resource": "Things",  # the SensorThings view's resource path (Things, Things(1)/Datastreams …)
+    "notice_id": "1",  # a notice of the bureau (portal notices)
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
 
@@ -262,6 +263,7 @@ ANONYMOUS_READS = [
     "/api/v1/geo/zhejiang-counties.geojson",
     "/api/v1/health",
     "/api/v1/open/sites",  # open data: the public sites as GeoJSON
+    "/api/v1/portal/notices/public",  # the published public notices (通知公告)
     "/api/v1/regions",
     "/api/v1/sites",
     "/api/v1/spot-checks/items",
