@@ -90,6 +90,9 @@ RULE_CHECKED = (
     # a park boundary: a closed valid ring inside Zhejiang in its county; a station within 1 km
     # of a park of the caller's region, an MN not yet registered, substances with thresholds
     "/emergency/gas/parks", "/emergency/gas/stations",
+    # a point inside Zhejiang, a GB/T 4754 code, an approval number of its year, an
+    # enterprise of the caller's region; a warning standing now
+    "/portal/eia/approvals", "/portal/eia/applications", "/portal/eia/warnings/{key}/case",
 )  # fmt: skip
 
 

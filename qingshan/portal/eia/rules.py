@@ -105,7 +105,7 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     xs = sorted(values)
     pos = (len(xs) - 1) * q
     lo, hi = math.floor(pos), math.ceil(pos)
-    return float(xs[lo] + (xs[hi] - xs[lo]) * (pos - lo))
+    return round(float(xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)), 6)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ __all__ = [
     "records_for",
     "check_approval",
     "record_approval",
+    "record_approvals",
     "import_approvals",
     "list_approvals",
     "record_application",
@@ -303,6 +304,42 @@ def record_approval(
                               now=now or utcnow(), origin=origin, synthetic=synthetic)  # fmt: skip
         session.flush()
     return row
+
+
+def record_approvals(
+    session: Session, scope: Scope, inputs: Sequence[ApprovalInput], *,
+    now: datetime | None = None, origin: str = "import", synthetic: bool = False,
+) -> list[EiaApproval]:  # fmt: skip
+    """Store many approvals at once (the demo, a register read elsewhere): every one is checked
+    as :func:`record_approval` does, and none is stored unless all are good (:class:`EiaError`
+    naming each bad one by its position)."""
+    _officer(scope, "recording EIA approvals")
+    problems: list[str] = []
+    good: list[tuple[ApprovalInput, EnterpriseEntry]] = []
+    seen: set[str] = set()
+    for k, inp in enumerate(inputs, 1):
+        entry = directory_entry(session, inp.enterprise_id)
+        if entry is not None and not entry_in_scope(entry, scope):
+            entry = None
+        bad = check_approval(inp, entry)
+        no = rules.normalise_approval_no(inp.approval_no)
+        if no in seen:
+            bad.append(("approval_no", f"{no} repeats"))
+        seen.add(no)
+        problems += [f"approval {k}: {f}: {m}" for f, m in bad]
+        if not bad and entry is not None:
+            good.append((inp, entry))
+    problems += [f"approval_no: {no} is on file already" for no in sorted(_taken(session, seen))]
+    if problems:
+        raise EiaError(f"{len(problems)} problem(s), nothing stored — " + "; ".join(problems[:5]),
+                       field="approvals", problems=problems)  # fmt: skip
+    now = now or utcnow()
+    permits = current_permits(session, {e.id for _, e in good})
+    with acting_as(scope.username):
+        out = [_store_approval(session, inp, e, permits.get(e.id), actor=scope.username, now=now,
+                               origin=origin, synthetic=synthetic) for inp, e in good]  # fmt: skip
+        session.flush()
+    return out
 
 
 #: import columns: key → header aliases (Chinese headers as bureaus keep them, then English)
