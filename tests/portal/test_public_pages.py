@@ -6,8 +6,9 @@ the rate limit (429 with Retry-After)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pytest
 from e2e.seed import STATIONS, seed_air_stations, seed_water_sections
 from fastapi.testclient import TestClient
@@ -16,10 +17,13 @@ from qingshan.accounts.scope import PUBLIC_SCOPE
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring import layers
+from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
+from qingshan.monitoring.registry import get_or_create_series, update_latest
 from qingshan.platform.app import create_app
 from qingshan.portal.public import service
 from qingshan.portal.public.ttl_cache import TtlCache
 from qingshan.timeseries.store import ObservationStore
+from qingshan.timeutil import CST, as_cst, utcnow
 
 SECTIONS = ("pp-air", "pp-water", "pp-ranking", "pp-opendata", "pp-complaint", "pp-spot")
 
@@ -135,16 +139,69 @@ def test_ttl_cache_expires_after_its_ttl():
         TtlCache(0)
 
 
-def test_city_day_equals_the_open_data_api(client, seeded):
-    """A city's daily AQI on the page is the open-data API's (air history of its national
-    stations); without stored days both say none."""
+def test_without_stored_days_no_city_has_a_daily_aqi(client):
     r = client.get("/api/v1/open/indices/air/cities/330100/daily")
     assert r.status_code == 200
-    published = [i for i in r.json()["items"] if i["aqi"] is not None]
+    assert all(i["aqi"] is None for i in r.json()["items"])
     page = client.get("/public").text
-    row = re.search(r'data-city="330100" data-day-aqi="(\d*)"', page)
-    assert row
-    assert row.group(1) == (str(published[-1]["aqi"]) if published else "")
+    assert re.search(r'data-city="330100" data-day-aqi=""', page)
+
+
+#: code, county, PM2.5 [µg/m³] of every hour (the other five pollutants alike everywhere)
+STORED = [("T01A", "330106", 40.0), ("T02A", "330108", 80.0), ("T03A", "330203", 20.0)]
+OTHER = {"a34002": 50.0, "a21026": 10.0, "a21004": 40.0, "a05024": 100.0, "a21005": 1.0}
+
+
+@pytest.fixture
+def stored_client(engine, app_settings):
+    """Three national stations with every hour of the last two CST days stored (and latest)."""
+    store = ObservationStore(app_settings.observations_dir)
+    today = as_cst(utcnow()).date()
+    first = pd.Timestamp(today - timedelta(days=2), tz=CST).tz_convert("UTC")
+    with session_scope(engine) as s:
+        seed_regions(s)
+        rows = []
+        for code, county, pm25 in STORED:
+            site = Site(code=code, name=code, kind=SiteKind.AIR_STATION,
+                        control_level=ControlLevel.NATIONAL, region_code=county)  # fmt: skip
+            s.add(site)
+            s.flush()
+            for param, v in {"a34004": pm25, **OTHER}.items():
+                unit = "mg/m³" if param == "a21005" else "µg/m³"
+                sid = get_or_create_series(s, site, param, Period.HOUR, unit).id
+                rows += [dict(series_id=sid, time=first + pd.Timedelta(hours=h), period="hour",
+                              value=v, raw_value=v, source="test") for h in range(48)]  # fmt: skip
+        frame = pd.DataFrame(rows)
+        store.append(frame, "air")
+        update_latest(s, frame)
+    service.CACHE.clear()
+    layers.CACHE.clear()
+    with TestClient(create_app(app_settings)) as c:
+        yield c
+
+
+def test_numbers_equal_the_published_indices(stored_client):
+    """Each city's daily AQI is the open-data API's (the air history of its national stations)
+    and each station's AQI now the map layer API's."""
+    page = stored_client.get("/public").text
+    layer = stored_client.get("/api/v1/air/layers/latest").json()["stations"]
+    now = {st["code"]: st["aqi"] for st in layer}
+    # real-time AQI, 1-h PM on the 24-h table of HJ 633-2026 Table 3 (PM2.5 breakpoints 35, 60,
+    # 115 µg/m³ at IAQI 50, 100, 150): PM2.5 40 → 5/25·50 + 50 = 60; 80 → 20/55·50 + 100 =
+    # 118.2 → 119; 20 → 28.6 → 29, but PM10 50 → 50, so 宁波's station is 50
+    assert now == {"T01A": 60, "T02A": 119, "T03A": 50}
+    for city, lo, hi in (("330100", 60, 119), ("330200", 50, 50)):
+        row = re.search(rf'data-city="{city}" data-day-aqi="(\d*)" data-aqi-min="{lo}" '
+                        rf'data-aqi-max="{hi}"', page)  # fmt: skip
+        assert row, city
+        api = stored_client.get(f"/api/v1/open/indices/air/cities/{city}/daily").json()
+        published = [i["aqi"] for i in api["items"] if i["aqi"] is not None]
+        assert row.group(1) == str(published[-1])
+    # 杭州's day: PM2.5 (40 + 80)/2 = 60 µg/m³ → IAQI 100 (HJ 633-2026 Table 3: 60 is the
+    # level-2 top), PM10 50 → 50, O3 8 h 100 → 50
+    assert re.search(r'data-city="330100" data-day-aqi="100"', page)
+    assert 'data-level="1" data-count="1"' in page and 'data-level="2" data-count="1"' in page
+    assert 'data-level="3" data-count="1"' in page
 
 
 def test_published_public_notices_are_shown_newest_first(client, seeded):

@@ -171,7 +171,8 @@ def rankings(session: Session) -> dict[str, dict | None]:
 
 
 def spot_checks(session: Session, *, limit: int = 5) -> tuple[list[dict], list[dict]]:
-    """一公开: the newest drawn plans and the results recorded on them (newest first)."""
+    """一公开: the ``limit`` newest drawn plans and the ``2 × limit`` newest results recorded on
+    them (the full listing: ``/spot-checks/public``)."""
     plans = enforcement.public_listing(session)
     plans.sort(key=lambda p: p.created_at, reverse=True)
     results = [
@@ -182,7 +183,7 @@ def spot_checks(session: Session, *, limit: int = 5) -> tuple[list[dict], list[d
     ]
     results.sort(key=lambda t: t["checked_on"] or "", reverse=True)
     return [p.model_dump(mode="json", exclude={"task_list"}) for p in plans[:limit]], results[
-        : limit * 4
+        : limit * 2
     ]
 
 

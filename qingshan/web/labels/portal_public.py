@@ -62,6 +62,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "尚无可排名的月份：排名汇总任务生成后显示。",
         "No month to rank yet: shown once the ranking roll-up job has run.",
     ),
+    "pp.rank_lacking": (
+        "该月没有城市有足够的有效数据可排名（{n}个城市数据不足，原因见完整排名）。",
+        "No city has enough valid data to be ranked this month ({n} lacking; the full ranking "
+        "says why).",
+    ),
     "pp.to_ranking": ("完整排名（区县、年度、下载）", "Full ranking (counties, years, download)"),
     "pp.opendata": ("数据开放", "Open data"),
     "pp.opendata_note": (

@@ -58,15 +58,27 @@
     return String(v);
   }
 
+  /** An item with its nested objects spread into columns: concentrations.PM2.5, … */
+  function flat(item) {
+    var out = {};
+    Object.keys(item).forEach(function (k) {
+      var v = item[k];
+      if (v && typeof v === "object" && !Array.isArray(v)) {
+        Object.keys(v).forEach(function (j) { out[k + "." + j] = v[j]; });
+      } else { out[k] = v; }
+    });
+    return out;
+  }
+
   function rowsOf(data) {
     if (data.type === "FeatureCollection") {
       return (data.features || []).map(function (f) {
         var p = Object.assign({}, f.properties);
         if (f.geometry) { p.longitude = f.geometry.coordinates[0]; p.latitude = f.geometry.coordinates[1]; }
-        return p;
+        return flat(p);
       });
     }
-    return data.items || [];
+    return (data.items || []).map(flat);
   }
 
   function table(rows, title) {
