@@ -93,6 +93,9 @@ def test_cache_headers_and_not_modified(client):
     assert again.status_code == 304
     assert again.content == b""
     assert again.headers["etag"] == etag
+    # an answer setting the language cookie is not for shared caches
+    r = client.get("/public?lang=en")
+    assert "set-cookie" in r.headers and r.headers["cache-control"] == "private, max-age=60"
 
 
 def test_open_data_page_lists_the_datasets(client):

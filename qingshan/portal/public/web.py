@@ -6,8 +6,8 @@ result as CSV or Excel).
 
 Every page is rate-limited per client address (:class:`.guard.PublicGuard`, 429 with
 ``Retry-After``) and answers with HTTP caching headers: ``Cache-Control`` with a short
-``max-age`` (``public`` for visitors, ``private`` for a signed-in viewer, whose top bar differs;
-``Vary: Cookie``), an ``ETag`` of the body (``If-None-Match`` → 304) and ``Last-Modified``
+``max-age`` (``public`` for visitors, ``private`` for a signed-in viewer, whose top bar differs,
+and for an answer that sets a cookie; ``Vary: Cookie``), an ``ETag`` of the body (``If-None-Match`` → 304) and ``Last-Modified``
 from the newest data time where the data has one.
 """
 
@@ -57,9 +57,12 @@ def _cached(
 ) -> Response:
     """``response`` with the caching headers, or a 304 when the browser's copy is current."""
     body = bytes(response.body)
+    private = viewer is not None or "set-cookie" in response.headers
     etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {
-        "Cache-Control": f"{'private' if viewer else 'public'}, max-age={MAX_AGE}",
+        # a signed-in viewer's top bar, or a cookie being set (?lang=, a stale login
+        # cleared), must not be stored by a shared cache
+        "Cache-Control": f"{'private' if private else 'public'}, max-age={MAX_AGE}",
         "ETag": etag,
         "Vary": "Cookie, Accept-Language",
     }
