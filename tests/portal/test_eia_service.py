@@ -164,6 +164,8 @@ def test_warnings_and_a_case_opened_once(engine):
                        ("totals_above", "西湖印染")]  # fmt: skip
         key = next(r.warning.key for r in rows if r.warning.kind == "totals_above")
         assert key == f"totals_above:{eid}:91330106MA2EIA01XA001P:{COD}"
+        detail = next(r.warning.detail for r in rows if r.warning.key == key)
+        assert detail == "COD: 环评批复 12.5 t/a > 许可 10 t/a"
         case_id = service.open_warning_case(s, XIHU, key, CASES_SINK, now=NOW)
     with session_scope(engine) as s:
         assert service.open_warning_case(s, XIHU, key, CASES_SINK, now=NOW) == case_id

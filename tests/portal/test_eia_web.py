@@ -58,7 +58,7 @@ def test_eia_pages_forms_warnings_and_the_enterprise_file(engine, app_settings):
         r = c.post("/eia/approvals", data={**form, "longitude": "120.13", "latitude": "30.26"})
         assert r.status_code == 200 and "已保存" in r.text
         page = c.get("/eia").text
-        assert "杭环西评批〔2025〕9号" in page and "w01018 8" in page
+        assert "杭环西评批〔2025〕9号" in page and "COD 8" in page
         csv = ("统一社会信用代码,项目名称,经度,纬度,行业代码,文件类型,批复文号,审批部门,批复日期\n"
                "91330106MA2EIAW2XA,电镀线,120.14,30.27,3360,报告书,杭环西评批〔2025〕10号,西湖分局,2025-02-30\n")  # fmt: skip
         r = c.post("/eia/approvals/import", files={"file": ("eia.csv", csv.encode(), "text/csv")})

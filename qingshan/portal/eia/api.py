@@ -205,7 +205,7 @@ def record_application(body: ApplicationIn, user: Officer, scope: ScopeDep,
 def statistics(user: Officer, scope: ScopeDep, session: SessionDep,
                since: Annotated[Day | None, Query()] = None,
                until: Annotated[Day | None, Query()] = None,
-               by: Annotated[Literal["region", "month", "region_month", "all"], Query()] = "region_month",
+               by: Annotated[Literal["region", "county", "month", "region_month", "all"], Query()] = "region_month",
                ) -> list[StatOut]:  # fmt: skip
     """ "最多跑一次": applications, median and p90 days, share decided with ≤ 1 trip — of the
     applications submitted in [since, until] (default: the last 365 days)."""

@@ -176,6 +176,7 @@ def warnings_for(
     status: str,
     approvals: Sequence[ApprovalFacts],
     permit: PermitFacts | None,
+    names: Mapping[str, str] | None = None,
 ) -> list[Warning]:
     """The warnings of one enterprise:
 
@@ -186,6 +187,8 @@ def warnings_for(
       第十五条: 变更 within 30 days when the EIA changes);
     - ``totals_above``: for a pollutant, the approved total (the latest approval giving it) is
       above the permit's annual cap — shown for the permit to be reconciled.
+
+    ``names``: how a pollutant code reads in the detail text (SO2 for a21026; default the code).
     """
     out: list[Warning] = []
     if not approvals:
@@ -210,6 +213,6 @@ def warnings_for(
             if cap is not None and t > cap + _EPS:
                 out.append(Warning(
                     "totals_above", f"totals_above:{enterprise_id}:{permit.number}:{code}",
-                    enterprise_id, f"{code}: 环评批复 {t:g} t/a > 许可 {cap:g} t/a",
+                    enterprise_id, f"{(names or {}).get(code, code)}: 环评批复 {t:g} t/a > 许可 {cap:g} t/a",
                 ))  # fmt: skip
     return out

@@ -192,7 +192,7 @@ def _warnings_of(
     pf = (
         None if permit is None else rules.PermitFacts(permit.number, permit.valid_from, permit.caps)
     )
-    return rules.warnings_for(entry.id, entry.status, facts, pf)
+    return rules.warnings_for(entry.id, entry.status, facts, pf, PARAMETER_SYMBOLS)
 
 
 def list_approvals(session: Session, scope: Scope, *, limit: int = 500) -> list[EiaApproval]:
@@ -529,9 +529,10 @@ def service_statistics(
     session: Session, scope: Scope, *, since: date, until: date, by: str = "region_month"
 ) -> list[rules.ServiceStat]:
     """The "最多跑一次" figures of the applications submitted in [since, until] in ``scope``:
-    grouped by city (``region``), month (``month``, YYYY-MM), both, or ``all``."""
-    if by not in ("region", "month", "region_month", "all"):
-        raise EiaError(f"by {by!r}: region, month, region_month or all", field="by")
+    grouped by city (``region``), county (``county``), month (``month``, YYYY-MM), city and
+    month (``region_month``), or ``all``."""
+    if by not in ("region", "county", "month", "region_month", "all"):
+        raise EiaError(f"by {by!r}: region, county, month, region_month or all", field="by")
     q = select(PermitApplication.region_code, PermitApplication.submitted_on,
                PermitApplication.decided_on, PermitApplication.trips).where(
         scope.where(PermitApplication.region_code, PermitApplication.enterprise_id),
@@ -539,7 +540,7 @@ def service_statistics(
 
     def key(region: str, sub: date) -> tuple[str, ...]:
         city, month = region[:4] + "00", sub.strftime("%Y-%m")
-        return {"region": (city,), "month": (month,), "region_month": (city, month),
+        return {"region": (city,), "county": (region,), "month": (month,), "region_month": (city, month),
                 "all": ()}[by]  # fmt: skip
 
     return rules.service_stats((key(r, s), s, d, t) for r, s, d, t in session.execute(q))

@@ -22,6 +22,7 @@ from starlette.datastructures import UploadFile
 
 from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep
+from qingshan.archive.service import enterprise_names, parameter_label
 from qingshan.cases.service import CASES_SINK
 from qingshan.errors import NotFound, PermissionDenied
 from qingshan.geo.regions import REGIONS
@@ -63,7 +64,11 @@ def _helpers(request: Request) -> dict[str, Any]:
         zh, en, _ = rules.MATERIALS.get(key, (key, key, ()))
         return zh if lang == "zh" else en
 
-    return {"rname": rname, "doc": doc, "kind": kind, "material": material, "lang": lang,
+    def pname(code: str) -> str:
+        p = parameter_label(code)
+        return p.symbol or (p.name if lang == "zh" else p.name_en)
+
+    return {"rname": rname, "pname": pname, "doc": doc, "kind": kind, "material": material, "lang": lang,
             "doc_types": rules.DOC_TYPES, "kinds": rules.APPLICATION_KINDS,
             "materials": rules.MATERIALS, "days_of": rules.application_days,
             "decision_days": rules.DECISION_DAYS}  # fmt: skip
@@ -175,10 +180,12 @@ def _applications_page(request: Request, viewer: Viewer, session: Any, *, status
                        **extra: Any) -> HTMLResponse:  # fmt: skip
     today = as_cst(utcnow()).date()
     since = date(today.year - 1, today.month, 1)
+    rows = svc.list_applications(session, viewer.scope, limit=200)
+    by = "region" if viewer.scope.region_code == "330000" else "county"  # cities, or counties
     ctx = {
-        "rows": svc.list_applications(session, viewer.scope, limit=200),
+        "rows": rows, "names": enterprise_names(session, {a.enterprise_id for a in rows}),
         "by_region": svc.service_statistics(session, viewer.scope, since=since, until=today,
-                                            by="region"),
+                                            by=by),
         "by_month": svc.service_statistics(session, viewer.scope, since=since, until=today,
                                            by="month"),
         "overall": svc.service_statistics(session, viewer.scope, since=since, until=today,

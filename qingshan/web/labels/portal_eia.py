@@ -68,7 +68,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "本辖区近一年尚无排污许可申请记录。用下方表单登记。",
         "No permit application in this region in the past year. Record one below.",
     ),
-    "eia.apps.by_region": ("按地市", "By city"),
+    "eia.apps.by_region": ("按地区", "By region"),
     "eia.apps.by_month": ("按月份", "By month"),
     "eia.apps.list": ("申请记录", "Applications"),
     "eia.apps.kind": ("事项", "Kind"),
