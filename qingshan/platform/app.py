@@ -102,6 +102,7 @@ from qingshan.platform.zones_links import DRINKING_WATER_SOURCES, ENTERPRISE_LOC
 from qingshan.platform.zones_parks_links import PARK_OUTLETS
 from qingshan.portal.eia import api as portal_eia_api
 from qingshan.portal.eia import web as portal_eia_web
+from qingshan.portal.enterprise import api as portal_enterprise_api
 from qingshan.portal.enterprise import web as portal_enterprise_web
 from qingshan.portal.notices import api as portal_notices_api
 from qingshan.portal.notices import web as portal_notices_web
@@ -188,6 +189,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     emergency_incidents_api.router,
     emergency_risk_api.router,
     portal_eia_api.router,
+    portal_enterprise_api.router,
     portal_notices_api.router,
     portal_onboarding_api.router,
 )

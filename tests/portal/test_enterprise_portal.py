@@ -142,5 +142,29 @@ def test_scope_and_rate_limit(portal):
     assert r.status_code == 404
     public = TestClient(client.app)
     assert public.get("/portal", follow_redirects=False).status_code in (302, 303, 307)
-    statuses = [public.get(f"/verify/guess{i}").status_code for i in range(31)]
-    assert statuses[:30] == [404] * 30 and statuses[30] == 429
+    # failed lookups of the API and the page count together: 30, then 429
+    statuses = [public.get(f"/api/v1/portal/enterprise/certificates/guess{i}").status_code
+                for i in range(30)]  # fmt: skip
+    assert statuses == [404] * 30
+    r = public.get("/verify/guess30")
+    assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+
+
+def test_certificate_api(portal):
+    """POST /api/v1/portal/enterprise/certificates (the account's enterprise, one month) and
+    the public GET of its code; an officer may not issue, a bad month is named."""
+    client, ids = portal
+    r = client.post("/api/v1/portal/enterprise/certificates", json={"month": "2026-11"})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["exceedance_days"] == 2 and body["enterprise_name"] == "杭州青山热电有限公司"
+    public = TestClient(client.app)
+    got = public.get(f"/api/v1/portal/enterprise/certificates/{body['code']}")
+    assert got.status_code == 200 and got.json()["pdf_sha256"] == body["pdf_sha256"]
+    assert public.get("/api/v1/portal/enterprise/certificates/nope").status_code == 404
+    r = client.post("/api/v1/portal/enterprise/certificates", json={"month": "2026-13"})
+    assert r.status_code == 422 and "month" in r.text
+    officer = TestClient(client.app)
+    officer.post("/api/v1/auth/login", data={"username": "prov", "password": "prov-password-1"})
+    r = officer.post("/api/v1/portal/enterprise/certificates", json={"month": "2026-11"})
+    assert r.status_code == 403

@@ -44,3 +44,13 @@ class VerifyGuard:
 
     def failed(self, address: str) -> None:
         self._limiter.hit(self._item, "verify", address)
+
+
+def guard_of(state: object) -> VerifyGuard:
+    """The application's guard (``app.state.verify_guard``), made on first use: the page and
+    the API count failed lookups together."""
+    guard = getattr(state, "verify_guard", None)
+    if guard is None:
+        guard = VerifyGuard()
+        state.verify_guard = guard  # type: ignore[attr-defined]
+    return guard

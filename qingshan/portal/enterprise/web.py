@@ -23,7 +23,7 @@ from qingshan.archive.service import OutletCounts
 from qingshan.cases.service import evidence_limits
 from qingshan.errors import PermissionDenied, QingshanError
 from qingshan.portal.enterprise import service as svc
-from qingshan.portal.enterprise.verify_guard import TooManyLookups, VerifyGuard
+from qingshan.portal.enterprise.verify_guard import TooManyLookups, guard_of
 from qingshan.qc.marks import MARK_KINDS
 from qingshan.qc.supervision import CaseSink
 from qingshan.tablefile import attachment_header
@@ -237,13 +237,6 @@ def portal_certificate_pdf(
                     headers={"Content-Disposition": attachment_header(name)})  # fmt: skip
 
 
-def _guard(request: Request) -> VerifyGuard:
-    guard = getattr(request.app.state, "verify_guard", None)
-    if guard is None:
-        guard = request.app.state.verify_guard = VerifyGuard()
-    return guard
-
-
 @router.get("/verify", response_class=HTMLResponse, response_model=None)
 def verify_form(request: Request, viewer: OptionalViewer,
                 code: str = Query("", max_length=64)) -> Response:  # fmt: skip
@@ -258,7 +251,7 @@ def verify_form(request: Request, viewer: OptionalViewer,
 def verify_page(request: Request, code: str, viewer: OptionalViewer, session: SessionDep,
                 address: ClientAddress) -> HTMLResponse:  # fmt: skip
     """The stored facts of a certificate, or "not found" (failed lookups limited per address)."""
-    guard = _guard(request)
+    guard = guard_of(request.app.state)
     ctx: dict[str, Any] = {"code": code[:32], "cert": None}
     try:
         guard.check(address)
