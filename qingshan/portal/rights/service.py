@@ -78,9 +78,10 @@ def _officer(scope: Scope) -> None:
         )
 
 
-def _account(session: Session, scope: Scope, party: Party, pollutant: str, now: datetime,
-             *, create: bool = True) -> RightsAccount:  # fmt: skip
-    """The account of ``party`` for ``pollutant`` (made on first use), in ``scope``."""
+def _account(session: Session, scope: Scope, party: Party, pollutant: str,
+             now: datetime) -> RightsAccount:  # fmt: skip
+    """The account of ``party`` for ``pollutant`` in ``scope``, locked (PostgreSQL); a new,
+    not yet stored one when it has no account yet."""
     if party.kind == "enterprise":
         if party.enterprise_id is None:
             raise RightsError("an enterprise account needs enterprise_id", reason="bad_account")
@@ -110,13 +111,9 @@ def _account(session: Session, scope: Scope, party: Party, pollutant: str, now: 
         raise RightsError(f"unknown account kind {party.kind!r} (enterprise, reserve, issuance)",
                           reason="bad_account")  # fmt: skip
     acc = session.scalar(select(RightsAccount).where(RightsAccount.key == key).with_for_update())
-    if acc is None:
-        if not create:
-            raise RightsNotFound(f"no account {key}")
+    if acc is None:  # made on first use, stored only once the movement passes its checks
         acc = RightsAccount(key=key, kind=party.kind, pollutant=pollutant, region_code=region,
                             enterprise_id=ent, created_at=now)  # fmt: skip
-        session.add(acc)
-        session.flush()
     return acc
 
 
@@ -146,55 +143,88 @@ def _caps_kg(session: Session, enterprise_ids: Iterable[int]) -> dict[tuple[int,
 # --- writing -------------------------------------------------------------------------------
 
 
-def _entries(session: Session, account_ids: Sequence[int]) -> dict[int, list[tuple[date, int]]]:
-    out: dict[int, list[tuple[date, int]]] = {a: [] for a in account_ids}
+#: a movement before it is stored: (debit account, credit account, kg/a, day, kind)
+_New = tuple[RightsAccount, RightsAccount, int, date, str]
+
+
+def _entries(
+    session: Session, accounts: Sequence[RightsAccount]
+) -> dict[str, list[tuple[date, int]]]:
+    """Account key → its signed entries (day, ±kg/a) as stored."""
+    out: dict[str, list[tuple[date, int]]] = {a.key: [] for a in accounts}
+    by_id = {a.id: a.key for a in accounts if a.id is not None}
+    if not by_id:
+        return out
+    ids = sorted(by_id)
     rows = session.execute(
         select(RightsMovement.debit_account_id, RightsMovement.credit_account_id,
                RightsMovement.amount_kg, RightsMovement.on)
-        .where(or_(RightsMovement.debit_account_id.in_(account_ids),
-                   RightsMovement.credit_account_id.in_(account_ids)))
+        .where(or_(RightsMovement.debit_account_id.in_(ids),
+                   RightsMovement.credit_account_id.in_(ids)))
     ).all()  # fmt: skip
     for d, c, amount, on in rows:
-        if d in out:
-            out[d].append((on, int(amount)))
-        if c in out:
-            out[c].append((on, -int(amount)))
+        if d in by_id:
+            out[by_id[d]].append((on, int(amount)))
+        if c in by_id:
+            out[by_id[c]].append((on, -int(amount)))
     return out
 
 
-def _check(
-    session: Session, accounts: dict[int, RightsAccount], new: Sequence[RightsMovement]
-) -> None:
+def _check(session: Session, new: Sequence[_New]) -> None:
     """Refuse (RightsError) unless, with ``new``, every account touched stays ≥ 0 (issuance
-    excepted) on every date from the earliest new one, and every enterprise account that ``new``
-    adds to (a lease's return aside) stays ≤ its cap on every such date."""
-    entries = _entries(session, sorted(accounts))
-    since = min(m.on for m in new)
-    before = {a: running_extremes(e, since)[0] for a, e in entries.items()}
-    for m in new:
-        entries[m.debit_account_id].append((m.on, m.amount_kg))
-        entries[m.credit_account_id].append((m.on, -m.amount_kg))
-    gaining = {m.debit_account_id for m in new if m.kind != "lease_return"}
+    excepted) on every day from the earliest new one, and every enterprise account that ``new``
+    adds to (a lease's return aside) stays ≤ its cap on every such day."""
+    accounts = {a.key: a for n in new for a in (n[0], n[1])}
+    entries = _entries(session, list(accounts.values()))
+    since = min(n[3] for n in new)
+    before = {k: running_extremes(e, since)[0] for k, e in entries.items()}
+    for debit, credit, amount, day, _kind in new:
+        entries[debit.key].append((day, amount))
+        entries[credit.key].append((day, -amount))
+    gaining = {n[0].key for n in new if n[4] != "lease_return"}
     ents = [a.enterprise_id for a in accounts.values() if a.enterprise_id is not None]
     caps = _caps_kg(session, ents)
-    for acc_id, acc in sorted(accounts.items()):
-        low, high = running_extremes(entries[acc_id], since)
+    for key, acc in sorted(accounts.items()):
+        low, high = running_extremes(entries[key], since)
         if acc.kind != "issuance" and low < 0:
             raise RightsError(
-                f"insufficient balance: account {acc.key} holds {tonnes(max(before[acc_id], 0)):g} t/a "
+                f"insufficient balance: account {key} holds {tonnes(max(before[key], 0)):g} t/a "
                 f"from {since} on; this would take it to {tonnes(low):g} t/a",
-                reason="insufficient_balance", account=acc.key,
+                reason="insufficient_balance", account=key,
             )  # fmt: skip
-        if acc.kind == "enterprise" and acc.enterprise_id is not None and acc_id in gaining:
+        if acc.kind == "enterprise" and acc.enterprise_id is not None and key in gaining:
             cap = caps.get((acc.enterprise_id, acc.pollutant))
             if high > (cap or 0):
                 what = ("no permit cap for it and no approved change" if cap is None
                         else f"the cap of {tonnes(cap):g} t/a")  # fmt: skip
                 raise RightsError(
-                    f"cap exceeded: account {acc.key} would hold {tonnes(high):g} t/a, over "
+                    f"cap exceeded: account {key} would hold {tonnes(high):g} t/a, over "
                     f"{what}; an approved cap change is needed",
-                    reason="cap_exceeded", account=acc.key, cap_t=None if cap is None else tonnes(cap),
+                    reason="cap_exceeded", account=key, cap_t=None if cap is None else tonnes(cap),
                 )  # fmt: skip
+
+
+def _store(session: Session, new: Sequence[_New], **fields: object) -> list[RightsMovement]:
+    """Store the accounts still new and the movements of ``new`` (the checks passed); a lease's
+    return points at its lease."""
+    for acc in {id(a): a for n in new for a in (n[0], n[1])}.values():
+        if acc.id is None:
+            session.add(acc)
+    session.flush()
+    out: list[RightsMovement] = []
+    per = fields.pop("per", None)
+    for i, (debit, credit, amount, day, kind) in enumerate(new):
+        extra = dict(fields)
+        if isinstance(per, list):
+            extra.update(per[i])
+        m = RightsMovement(kind=kind, pollutant=debit.pollutant, debit_account_id=debit.id,
+                           credit_account_id=credit.id, amount_kg=amount, on=day, **extra)  # fmt: skip
+        if kind == "lease_return" and out:
+            m.reverses_id = out[0].id
+        session.add(m)
+        session.flush()
+        out.append(m)
+    return out
 
 
 def record_movement(
@@ -237,33 +267,19 @@ def record_movement(
         )
     if to == from_:
         raise RightsError("a movement needs two different accounts", reason="bad_account")
-    with session.begin_nested():
-        debit = _account(session, scope, to, pollutant, now)
-        credit = _account(session, scope, from_, pollutant, now)
-        if debit.id == credit.id:
-            raise RightsError("a movement needs two different accounts", reason="bad_account")
-        m = RightsMovement(kind=kind, pollutant=pollutant, debit_account_id=debit.id,
-                           credit_account_id=credit.id, amount_kg=amount, on=on,
-                           document_no=document_no.strip(), actor=scope.username,
-                           value_yuan=value_yuan, lease_end=lease_end, project=project,
-                           note=note, synthetic=synthetic, created_at=now)  # fmt: skip
-        new = [m]
-        if kind == "lease" and lease_end is not None:
-            back = RightsMovement(kind="lease_return", pollutant=pollutant,
-                                  debit_account_id=credit.id, credit_account_id=debit.id,
-                                  amount_kg=amount, on=lease_end + timedelta(days=1),
-                                  document_no=document_no.strip(), actor=scope.username,
-                                  note=f"lease term ends {lease_end}", synthetic=synthetic,
-                                  created_at=now)  # fmt: skip
-            new.append(back)
-        _check(session, {debit.id: debit, credit.id: credit}, new)
-        session.add(m)
-        session.flush()
-        if len(new) == 2:
-            new[1].reverses_id = m.id
-            session.add(new[1])
-            session.flush()
-    return m
+    debit = _account(session, scope, to, pollutant, now)
+    credit = _account(session, scope, from_, pollutant, now)
+    if debit.key == credit.key:
+        raise RightsError("a movement needs two different accounts", reason="bad_account")
+    new: list[_New] = [(debit, credit, amount, on, kind)]
+    per = [dict(value_yuan=value_yuan, lease_end=lease_end, project=project, note=note)]
+    if kind == "lease" and lease_end is not None:
+        new.append((credit, debit, amount, lease_end + timedelta(days=1), "lease_return"))
+        per.append(dict(value_yuan=None, lease_end=None, project=project,
+                        note=f"lease term ends {lease_end}"))  # fmt: skip
+    _check(session, new)
+    return _store(session, new, per=per, document_no=document_no.strip(), actor=scope.username,
+                  synthetic=synthetic, created_at=now)[0]  # fmt: skip
 
 
 def reverse_movement(session: Session, scope: Scope, movement_id: int, *, on: date,
@@ -296,19 +312,22 @@ def reverse_movement(session: Session, scope: Scope, movement_id: int, *, on: da
     if on < orig.on:
         raise RightsError(f"a reversal ({on}) cannot precede the movement ({orig.on})",
                           reason="bad_term")  # fmt: skip
-    new = [RightsMovement(kind="reversal", pollutant=t.pollutant, debit_account_id=t.credit_account_id,
-                          credit_account_id=t.debit_account_id, amount_kg=t.amount_kg,
-                          on=max(on, t.on), document_no=document_no.strip(), actor=scope.username,
-                          value_yuan=None if t.value_yuan is None else -t.value_yuan,
-                          reverses_id=t.id, note=note, synthetic=t.synthetic, created_at=now)
-           for t in targets]  # fmt: skip
-    with session.begin_nested():
-        for a in accounts.values():
-            session.scalar(select(RightsAccount).where(RightsAccount.id == a.id).with_for_update())
-        _check(session, accounts, new)
-        session.add_all(new)
-        session.flush()
-    return new
+    for a in accounts.values():  # lock them (PostgreSQL) for the check
+        session.scalar(select(RightsAccount).where(RightsAccount.id == a.id).with_for_update())
+    new: list[_New] = [(accounts[t.credit_account_id], accounts[t.debit_account_id], t.amount_kg,
+                        max(on, t.on), "reversal") for t in targets]  # fmt: skip
+    _check(session, new)
+    per = [dict(reverses_id=t.id, synthetic=t.synthetic, project=t.project,
+                value_yuan=None if t.value_yuan is None else -t.value_yuan) for t in targets]  # fmt: skip
+    return _store(
+        session,
+        new,
+        per=per,
+        document_no=document_no.strip(),
+        actor=scope.username,
+        note=note,
+        created_at=now,
+    )
 
 
 # --- cap changes ---------------------------------------------------------------------------
