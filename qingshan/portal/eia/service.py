@@ -85,6 +85,8 @@ __all__ = [
 _OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 #: symbol (COD, NH3-N, SO2, NOx …) → HJ 212-2017 code, for totals written as symbols
 _SYMBOL_CODES = {v.upper(): k for k, v in PARAMETER_SYMBOLS.items()}
+#: how a pollutant reads in a warning: its usual symbol (SO2, COD …), else its HJ 212 name (烟尘)
+_POLLUTANT_NAMES = {c: PARAMETER_SYMBOLS.get(c) or p.name for c, p in POLLUTANT_CODES.items()}
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ def _warnings_of(
     pf = (
         None if permit is None else rules.PermitFacts(permit.number, permit.valid_from, permit.caps)
     )
-    return rules.warnings_for(entry.id, entry.status, facts, pf, PARAMETER_SYMBOLS)
+    return rules.warnings_for(entry.id, entry.status, facts, pf, _POLLUTANT_NAMES)
 
 
 def list_approvals(session: Session, scope: Scope, *, limit: int = 500) -> list[EiaApproval]:
