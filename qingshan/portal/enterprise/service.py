@@ -60,7 +60,6 @@ from qingshan.portal.notices.service import NoticeView, notices_for
 from qingshan.portal.rights.service import Balance
 from qingshan.portal.rights.service import balances as rights_balances
 from qingshan.qc import records as qc_records
-from qingshan.qc.models import QCMark
 from qingshan.qc.supervision import CaseSink
 from qingshan.tablefile import formula_safe, write_workbook
 from qingshan.timeseries.store import ObservationStore
@@ -102,7 +101,7 @@ class OutletView:
     values: list[Any]
     exceeding: bool
     events: list[Any]  # recent exceedance events (EventPublic)
-    marks: list[QCMark]
+    marks: list[Any]  # QC's marks (qc.records.outlet_marks)
     chart: dict[str, Any]  # {"times": [...], "series": [{"code", "name", "values", "limit"}]}
 
 
@@ -241,7 +240,7 @@ def mark_outlet(
     limits: cases.EvidenceLimits,
     max_days: int | None,
     sink: CaseSink | None,
-) -> QCMark:
+) -> Any:
     """自行标记: a mark on one of the account's outlets (QC checks kind, order, overlap and
     length and re-judges the verdicts it touches), each proof file (bytes, filename) stored in
     the cases evidence store first and named on the mark as ``evidence:<sha256>:<filename>``."""
