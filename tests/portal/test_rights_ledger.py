@@ -157,6 +157,35 @@ def test_a_year_of_movements_reconciles_by_hand(engine):
         # in 2025 nothing was held yet; in 2027 the opening is 2026's closing
         assert service.balances(s, XIHU, year=2027)[0].opening in (37.5, 46.5)
         assert _by(service.balances(s, XIHU, year=2027), dye, "COD").opening == 37.5
+        # the county's year: 90 allocated, 12.5 traded for 75000 yuan, 5 leased, 收储 10, 出让 4
+        (r,) = [r for r in service.region_report(s, HANGZHOU, year=2026) if r.pollutant == "COD"]
+        assert (r.region_code, r.allocated, r.traded, r.traded_value_yuan, r.leased) == (
+            "330106",
+            90,
+            12.5,
+            75000,
+            5,
+        )
+        assert (
+            r.reserve_purchased,
+            r.reserve_released,
+            r.held_by_enterprises,
+            r.reserve_position,
+        ) == (10, 4, 84, 6)
+        (res,) = service.reserve_position(s, XIHU, on=date(2026, 12, 31))
+        assert (res.balance, res.purchased, res.released, res.paid_yuan) == (6, 10, 4, 50000)
+        assert service.reserve_position(s, XIHU, on=date(2026, 5, 15))[0].balance == 10
+        lines = service.statement(s, XIHU, dye, year=2026)
+        assert [(ln.kind, ln.amount, ln.balance) for ln in lines] == [
+            ("allocation", 60, 60),
+            ("trade", -12.5, 47.5),
+            ("lease", -5, 42.5),
+            ("reserve_purchase", -10, 32.5),
+            ("lease_return", 5, 37.5),
+        ]
+        assert lines[1].counterpart == "西湖热电" and lines[3].counterpart.endswith("储备")
+        with pytest.raises(RightsNotFound):
+            service.statement(s, NINGBO, dye, year=2026)
 
 
 def test_refusals_name_what_is_wrong_and_store_nothing(engine):

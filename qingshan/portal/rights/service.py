@@ -46,6 +46,12 @@ from qingshan.portal.rights.models import RightsAccount, RightsCapChange, Rights
 __all__ = [
     "Balance",
     "Party",
+    "RegionYear",
+    "ReservePosition",
+    "StatementLine",
+    "region_report",
+    "reserve_position",
+    "statement",
     "balances",
     "decide_cap_change",
     "ledger_totals",
@@ -515,3 +521,261 @@ def ledger_totals(session: Session) -> dict[str, int]:
         debits += a
         credits += a
     return {"debits": debits, "credits": credits, "balances": sum(bal.values())}
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+@dataclass
+class RegionYear:
+    """One county × pollutant in a year [t/a, yuan]: allocated to enterprises and reserves,
+    traded (purchases/sales) volume and value, leased, 收储 and 储备出让 volumes, retired, and at
+    31 December what the enterprises and the reserve hold."""
+
+    region_code: str
+    region: str
+    pollutant: str
+    allocated: float = 0.0
+    traded: float = 0.0
+    traded_value_yuan: float = 0.0
+    leased: float = 0.0
+    reserve_purchased: float = 0.0
+    reserve_released: float = 0.0
+    retired: float = 0.0
+    held_by_enterprises: float = 0.0
+    reserve_position: float = 0.0
+
+
+def _officer_read(scope: Scope) -> None:
+    if scope.role not in OFFICERS:
+        raise PermissionDenied(
+            f"{scope.username} may not read the region's emission-rights reports"
+        )
+
+
+def _scoped_accounts(session: Session, scope: Scope) -> dict[int, RightsAccount]:
+    q = select(RightsAccount).where(
+        RightsAccount.kind != "issuance", scope.where(RightsAccount.region_code)
+    )
+    return {a.id: a for a in session.scalars(q)}
+
+
+def _movements_of(session: Session, ids: Sequence[int], *, until: date) -> list[RightsMovement]:
+    if not ids:
+        return []
+    return list(session.scalars(
+        select(RightsMovement)
+        .where(or_(RightsMovement.debit_account_id.in_(ids), RightsMovement.credit_account_id.in_(ids)),
+               RightsMovement.on <= until)
+        .order_by(RightsMovement.on, RightsMovement.id)
+    ))  # fmt: skip
+
+
+def region_report(session: Session, scope: Scope, *, year: int) -> list[RegionYear]:
+    """Per county of the officer's region × pollutant, the year's movements and the position at
+    its end (a reversal nets against the kind it reverses; a movement between two counties counts
+    in the receiving county, and a sale in the giving one is not counted twice)."""
+    _officer_read(scope)
+    accounts = _scoped_accounts(session, scope)
+    moves = _movements_of(session, sorted(accounts), until=date(year, 12, 31))
+    originals = _originals(session, moves)
+    start = date(year, 1, 1)
+    out: dict[tuple[str, str], RegionYear] = {}
+
+    def row(acc: RightsAccount) -> RegionYear:
+        k = (acc.region_code, acc.pollutant)
+        if k not in out:
+            out[k] = RegionYear(acc.region_code, _region_name(acc.region_code), acc.pollutant)
+        return out[k]
+
+    for m in moves:
+        debit, credit = accounts.get(m.debit_account_id), accounts.get(m.credit_account_id)
+        for acc, sign in ((debit, 1), (credit, -1)):
+            if acc is None:
+                continue
+            r = row(acc)
+            t = sign * tonnes(m.amount_kg)
+            if acc.kind == "enterprise":
+                r.held_by_enterprises += t
+            else:
+                r.reserve_position += t
+        if m.on < start:
+            continue
+        kind, rsign = (originals[m.reverses_id].kind, -1) if (
+            m.kind == "reversal" and m.reverses_id in originals) else (m.kind, 1)  # fmt: skip
+        # flows count once, in the county that receives (that gives, for 收储 and retirement)
+        acc = credit if kind in ("reserve_purchase", "retirement") else debit
+        if rsign < 0:  # a reversal swaps the sides
+            acc = debit if kind in ("reserve_purchase", "retirement") else credit
+        if acc is None:
+            continue
+        r = row(acc)
+        t = rsign * tonnes(m.amount_kg)
+        if kind == "allocation":
+            r.allocated += t
+        elif kind == "trade":
+            r.traded += t
+            r.traded_value_yuan += m.value_yuan or 0.0
+        elif kind == "lease":
+            r.leased += t
+        elif kind == "reserve_purchase":
+            r.reserve_purchased += t
+        elif kind == "reserve_release":
+            r.reserve_released += t
+        elif kind == "retirement":
+            r.retired += t
+    order = list(pollutants())
+    rows = sorted(
+        out.values(),
+        key=lambda r: (r.region_code, order.index(r.pollutant) if r.pollutant in order else 99),
+    )
+    for r in rows:
+        for f in ("allocated", "traded", "leased", "reserve_purchased", "reserve_released", "retired",
+                  "held_by_enterprises", "reserve_position"):  # fmt: skip
+            setattr(r, f, round(getattr(r, f), 3))
+        r.traded_value_yuan = round(r.traded_value_yuan, 2)
+    return rows
+
+
+def _originals(session: Session, moves: Sequence[RightsMovement]) -> dict[int, RightsMovement]:
+    ids = sorted(
+        {m.reverses_id for m in moves if m.kind == "reversal" and m.reverses_id is not None}
+    )
+    if not ids:
+        return {}
+    return {
+        m.id: m for m in session.scalars(select(RightsMovement).where(RightsMovement.id.in_(ids)))
+    }
+
+
+def _region_name(code: str) -> str:
+    try:
+        return str(get_region(code).name)
+    except Exception:  # noqa: BLE001 - a code the gazetteer lacks shows as itself
+        return code
+
+
+@dataclass
+class ReservePosition:
+    """One reserve (储备) account on a day [t/a, yuan]: what it holds, what it bought (收储) and
+    released (储备出让) up to then, and what it paid and received."""
+
+    region_code: str
+    region: str
+    pollutant: str
+    balance: float
+    allocated: float
+    purchased: float
+    released: float
+    paid_yuan: float
+    received_yuan: float
+
+
+def reserve_position(session: Session, scope: Scope, *, on: date) -> list[ReservePosition]:
+    """The reserves of the officer's region on ``on`` (reversals net)."""
+    _officer_read(scope)
+    accounts = {i: a for i, a in _scoped_accounts(session, scope).items() if a.kind == "reserve"}
+    moves = _movements_of(session, sorted(accounts), until=on)
+    originals = _originals(session, moves)
+    sums: dict[int, dict[str, float]] = {i: defaultdict(float) for i in accounts}
+    for m in moves:
+        kind, sign = (originals[m.reverses_id].kind, -1) if (
+            m.kind == "reversal" and m.reverses_id in originals) else (m.kind, 1)  # fmt: skip
+        for acc_id, side in ((m.debit_account_id, 1), (m.credit_account_id, -1)):
+            if acc_id not in sums:
+                continue
+            s = sums[acc_id]
+            s["balance"] += side * tonnes(m.amount_kg)
+            key = {
+                "allocation": "allocated",
+                "reserve_purchase": "purchased",
+                "reserve_release": "released",
+            }.get(kind)
+            if key:
+                s[key] += sign * tonnes(m.amount_kg)
+                money = "paid_yuan" if kind == "reserve_purchase" else "received_yuan"
+                if kind != "allocation":
+                    s[money] += m.value_yuan or 0.0
+    order = list(pollutants())
+    out = [ReservePosition(region_code=a.region_code, region=_region_name(a.region_code),
+                           pollutant=a.pollutant, balance=round(sums[i]["balance"], 3),
+                           allocated=round(sums[i]["allocated"], 3),
+                           purchased=round(sums[i]["purchased"], 3),
+                           released=round(sums[i]["released"], 3),
+                           paid_yuan=round(sums[i]["paid_yuan"], 2),
+                           received_yuan=round(sums[i]["received_yuan"], 2))
+           for i, a in accounts.items()]  # fmt: skip
+    return sorted(
+        out, key=lambda r: (r.region_code, order.index(r.pollutant) if r.pollutant in order else 99)
+    )
+
+
+@dataclass
+class StatementLine:
+    """One movement on an enterprise's account: the day, kind, document, the other side, the
+    amount in (+) or out (−) [t/a], the balance after it, the value [yuan] and the term."""
+
+    id: int
+    on: date
+    pollutant: str
+    kind: str
+    document_no: str
+    counterpart: str
+    amount: float
+    balance: float
+    value_yuan: float | None
+    lease_end: date | None
+    reverses_id: int | None
+    project: str
+
+
+def statement(
+    session: Session, scope: Scope, enterprise_id: int, *, year: int
+) -> list[StatementLine]:
+    """The account statement (对账单) of ``enterprise_id`` for ``year``: each movement of the year
+    by day with the running balance per pollutant (from the opening balance). An enterprise
+    reads its own; an officer those of its region; otherwise 404."""
+    if scope.role is Role.PUBLIC:
+        raise PermissionDenied("the emission-rights ledger is not public")
+    accounts = {a.id: a for a in session.scalars(
+        select(RightsAccount).where(RightsAccount.enterprise_id == enterprise_id,
+                                    scope.where(RightsAccount.region_code, RightsAccount.enterprise_id))
+    )}  # fmt: skip
+    if not accounts:
+        entry = directory_entry(session, enterprise_id)
+        if (
+            entry is None
+            or not in_scope(entry.region_code, scope.region_code)
+            or (scope.role is Role.ENTERPRISE and enterprise_id not in scope.enterprises)
+        ):
+            raise RightsNotFound(f"no enterprise {enterprise_id} in your scope")
+        return []
+    moves = _movements_of(session, sorted(accounts), until=date(year, 12, 31))
+    others = {i for m in moves for i in (m.debit_account_id, m.credit_account_id)} - set(accounts)
+    other_acc = {a.id: a for a in session.scalars(select(RightsAccount).where(RightsAccount.id.in_(sorted(others))))} if others else {}  # fmt: skip
+    names = enterprise_names(
+        session, {a.enterprise_id for a in other_acc.values() if a.enterprise_id}
+    )
+    balance: dict[str, int] = defaultdict(int)
+    out: list[StatementLine] = []
+    start = date(year, 1, 1)
+    for m in moves:
+        mine_debit = m.debit_account_id in accounts
+        acc = accounts[m.debit_account_id if mine_debit else m.credit_account_id]
+        signed = m.amount_kg if mine_debit else -m.amount_kg
+        balance[acc.pollutant] += signed
+        if m.on < start:
+            continue
+        other = other_acc.get(m.credit_account_id if mine_debit else m.debit_account_id)
+        if other is None:
+            who = ""
+        elif other.kind == "enterprise":
+            who = names.get(other.enterprise_id or 0, str(other.enterprise_id))
+        elif other.kind == "reserve":
+            who = f"{_region_name(other.region_code)}储备"
+        else:
+            who = "核发与注销"
+        out.append(StatementLine(m.id, m.on, acc.pollutant, m.kind, m.document_no, who,
+                                 tonnes(signed), tonnes(balance[acc.pollutant]), m.value_yuan,
+                                 m.lease_end, m.reverses_id, m.project))  # fmt: skip
+    return out
