@@ -46,7 +46,7 @@ def _inside(box: dict, width: int, height: int) -> bool:
 ROLE_MENUS = [
     (PROVINCE_USER, PROVINCE_USER_NAME, {"/map", "/water", "/enterprises", "/devices", "/admin/jobs",
                                          "/emergency/incidents"}),
-    (ENTERPRISE_USER, "杭州青山热电", {"/map", "/waste", "/cases", "/emergency/risk"}),
+    (ENTERPRISE_USER, "杭州青山热电", {"/map", "/waste", "/cases", "/emergency/risk", "/portal"}),
 ]  # fmt: skip
 
 
