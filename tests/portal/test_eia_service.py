@@ -6,9 +6,11 @@ caps) and a case opened once; the "最多跑一次" statistics with their median
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from qingshan.accounts.models import Role
@@ -147,6 +149,27 @@ def test_an_import_names_every_bad_row_and_stores_nothing(engine):
         assert rows[0].conditions == ["含镍废水单独处理", "设置规范排污口"]
     with session_scope(engine) as s, pytest.raises(EiaError, match="on file already"):
         service.import_approvals(s, XIHU, (CSV_HEAD + good).encode(), "eia.csv", now=NOW)
+
+
+def test_an_excel_register_with_a_title_row(engine):
+    _seed(engine)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["西湖区建设项目环评审批台账（2025年）"])
+    ws.append(CSV_HEAD.strip().split(","))
+    ws.append(["91330106MA2EIA02XA", "电镀线改造", 120.14, 30.27, "3360", "环境影响报告表",
+               "杭环西评批（2025）7号", "西湖分局", date(2025, 4, 2), "", "COD：2.5"])  # fmt: skip
+    buf = io.BytesIO()
+    wb.save(buf)
+    with session_scope(engine) as s:
+        (row,) = service.import_approvals(s, XIHU, buf.getvalue(), "台账.xlsx", now=NOW)
+        assert (row.approval_no, row.doc_type, row.approved_on, row.totals) == (
+            "杭环西评批〔2025〕7号",
+            "table",
+            date(2025, 4, 2),
+            {COD: 2.5},
+        )
+        assert row.permit_id is None  # 西湖电镀 has no permit on file
 
 
 def test_warnings_and_a_case_opened_once(engine):
