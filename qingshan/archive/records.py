@@ -82,6 +82,7 @@ __all__ = [
     "record_violation",
     "record_penalty",
     "set_penalty_status",
+    "published_penalties",
     "normalise_unit",
 ]
 
@@ -616,3 +617,35 @@ def set_penalty_status(
     p.status_note = note.strip()
     session.flush()
     return p
+
+
+def published_penalties(session: Session, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest administrative penalty decisions for the public (一公开), newest decision
+    first: enterprise name and county, decision number, legal basis, kind, amount [CNY], date
+    and status. A revoked decision is left out: 《中华人民共和国行政处罚法》(2021) 第四十八条 —
+    decisions with a social impact are published, and one revoked is withdrawn from publication.
+    ``limit``: 1–100."""
+    limit = max(1, min(int(limit), 100))
+    rows = session.execute(
+        select(Penalty, Enterprise.name, Enterprise.region_code)
+        .join(Enterprise, Enterprise.id == Penalty.enterprise_id)
+        .where(Penalty.status != "revoked")
+        .order_by(Penalty.decided_on.desc(), Penalty.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": p.id,
+            "enterprise_name": name,
+            "region_code": region,
+            "decision_no": p.decision_no,
+            "legal_basis": p.legal_basis,
+            "kind": p.kind,
+            "kind_name": PENALTY_KINDS[p.kind],
+            "amount_yuan": p.amount_yuan,
+            "decided_on": p.decided_on,
+            "status": p.status,
+            "status_name": PENALTY_STATUSES[p.status],
+        }  # fmt: skip
+        for p, name, region in rows
+    ]
