@@ -226,3 +226,31 @@ def test_published_public_notices_are_shown_newest_first(client, seeded):
     assert notices.index("重污染天气预警") < notices.index("秸秆禁烧公告")
     assert "<strong>禁止</strong>" in notices  # the body as the notices service renders it
     assert "内部通知" not in html and "草稿公告" not in html
+
+
+def test_penalty_decisions_are_published_unless_revoked(client, seeded):
+    from datetime import date
+
+    from qingshan.archive.models import Enterprise, Industry
+    from qingshan.archive.records import record_penalty, set_penalty_status
+
+    with session_scope(seeded) as s:
+        ent = Enterprise(credit_code="91330106MA2PUB0001", name="西湖印染（测试）",
+                         industry=Industry.CHEMICAL, region_code="330106")  # fmt: skip
+        s.add(ent)
+        s.flush()
+        basis = "《中华人民共和国大气污染防治法》第九十九条"
+        fine = record_penalty(s, ent.id, decision_no="杭环罚〔2026〕12号", legal_basis=basis,
+                              kind="fine", amount_yuan=200000, decided_on=date(2026, 10, 9),
+                              actor="test")  # fmt: skip
+        record_penalty(s, ent.id, decision_no="杭环罚〔2026〕15号", legal_basis=basis,
+                       kind="warning", decided_on=date(2026, 11, 2), actor="test")  # fmt: skip
+        gone = record_penalty(s, ent.id, decision_no="杭环罚〔2026〕7号", legal_basis=basis,
+                              kind="warning", decided_on=date(2026, 9, 1), actor="test")  # fmt: skip
+        set_penalty_status(s, gone.id, "revoked", note="复议撤销", actor="test")
+        fine_id = fine.id
+    html = client.get("/public").text
+    table = html[html.index('id="pp-penalties"') :]
+    assert table.index("杭环罚〔2026〕15号") < table.index("杭环罚〔2026〕12号")  # newest first
+    assert f'data-penalty="{fine_id}"' in table and "200,000 元" in table
+    assert "杭环罚〔2026〕7号" not in html

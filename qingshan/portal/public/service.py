@@ -18,7 +18,9 @@ open-data API and the ranking publish.
 - **Notices**: the bureau's published public notices, newest first
   (:func:`qingshan.portal.notices.service.public_notices`).
 - **一公开**: the drawn spot-check plans and their recorded results
-  (:func:`qingshan.enforcement.service.public_listing`).
+  (:func:`qingshan.enforcement.service.public_listing`), and the newest administrative
+  penalty decisions not revoked (:func:`qingshan.archive.records.published_penalties`,
+  《行政处罚法》(2021) 第四十八条).
 
 The expensive reads (cities' days, rankings) are kept :data:`CACHE_SECONDS` in process.
 """
@@ -31,6 +33,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.scope import PUBLIC_SCOPE
+from qingshan.archive.records import published_penalties
 from qingshan.enforcement import service as enforcement
 from qingshan.errors import QingshanError
 from qingshan.geo.regions import CITY_CODES, REGIONS
@@ -85,6 +88,7 @@ class PublicHome:
     rankings: dict[str, dict | None]
     spot_plans: list[dict]
     spot_results: list[dict]
+    penalties: list[dict]
     notices: list[NoticeView]
     last_modified: datetime | None
 
@@ -210,6 +214,7 @@ def home(session: Session, store: ObservationStore) -> PublicHome:
         rankings=rankings(session),
         spot_plans=plans,
         spot_results=results,
+        penalties=published_penalties(session, limit=10),
         notices=notices,
         last_modified=max(times) if times else None,
     )

@@ -84,12 +84,23 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "pp.to_complaint": ("我要举报", "File a complaint"),
     "pp.to_track": ("进度查询", "Track a complaint"),
-    "pp.spot": ("双随机抽查结果公开", "Spot-check results (published)"),
+    "pp.spot": ("双随机抽查与行政处罚公开", "Spot checks and penalties (published)"),
     "pp.spot_note": (
         "“双随机、一公开”：已抽取的检查计划及其记录的检查结果（抽取种子和哈希可在公示页核验）。",
         "Random inspections, published: the drawn plans and the results recorded on them (the "
         "draw's seed and hashes can be verified on the published page).",
     ),
+    "pp.spot_short": ("抽查与处罚公开", "Inspections and penalties"),
+    "pp.penalties": ("行政处罚决定公开", "Penalty decisions (published)"),
+    "pp.penalties_note": (
+        "最新的生态环境行政处罚决定（依《中华人民共和国行政处罚法》第四十八条公开；被撤销的决定不再公开）。",
+        "The newest environmental penalty decisions (published under the Administrative Penalty "
+        "Law, Art. 48; a revoked decision is withdrawn).",
+    ),
+    "pp.penalties_empty": ("暂无已公开的行政处罚决定。", "No penalty decision published yet."),
+    "pp.penalty": ("处罚", "Penalty"),
+    "pp.decided_on": ("决定日期", "Decided on"),
+    "pp.yuan": ("元", "CNY"),
     "pp.enterprise": ("企业", "Enterprise"),
     "pp.outcome": ("检查结果", "Outcome"),
     "pp.checked_on": ("检查日期", "Checked on"),
