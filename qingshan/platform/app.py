@@ -109,6 +109,7 @@ from qingshan.portal.notices import web as portal_notices_web
 from qingshan.portal.onboarding import api as portal_onboarding_api
 from qingshan.portal.onboarding import web as portal_onboarding_web
 from qingshan.portal.public import web as portal_public_web
+from qingshan.portal.rights import api as portal_rights_api
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
 from qingshan.qc.service import outlet_event_counts
@@ -192,6 +193,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     portal_enterprise_api.router,
     portal_notices_api.router,
     portal_onboarding_api.router,
+    portal_rights_api.router,
 )
 
 #: dashboard page routers
