@@ -55,6 +55,7 @@ def test_monthly_routine(browser, portal_url):
         outlet = page.locator(".qs-pe-outlet[data-code='E2EGAS01']")
         assert outlet.locator(".qs-pe-values").is_visible()
         page.wait_for_selector(".qs-pe-chart canvas")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
         # a maintenance mark with its proof file
         page.click("#qs-pe-mark summary")
         form = page.locator("#qs-pe-mark-form")

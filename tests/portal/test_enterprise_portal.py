@@ -61,6 +61,10 @@ def test_monthly_routine(portal, engine):
     assert r.status_code == 200
     assert "杭州青山热电有限公司" in r.text and "E2EGAS01" in r.text
     assert f'data-case="{ids["case"]}"' in r.text and 'value="start"' in r.text
+    r = client.get("/portal", params={"lang": "en"})
+    assert (
+        r.status_code == 200 and "Enterprise services" in r.text and "Start rectification" in r.text
+    )
 
     # 自行标记: maintenance with a proof file, stored in the evidence store, named on the mark
     r = client.post("/portal/marks", data={
