@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from e2e.seed import ENTERPRISE_USER, seed_enterprises
@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from qingshan.accounts.models import Role, User
 from qingshan.accounts.service import create_user
+from qingshan.archive.models import Penalty
 from qingshan.audit.models import AuditLog
 from qingshan.cases import service as cases
 from qingshan.cases.models import CaseFile, CaseRecord
@@ -47,6 +48,13 @@ def portal(engine, app_settings):
         prov = s.scalar(select(User).where(User.username == "prov"))
         unit = cases.add_unit(s, "拱墅区生态环境分局", "department", "330105")
         cases.assign_case(s, prov, case.id, unit_id=unit.id, now=SEED_NOW)
+        for no, on in (
+            ("杭拱环罚〔2026〕31号", date(2026, 11, 12)),
+            ("杭拱环罚〔2026〕25号", date(2026, 10, 30)),
+        ):
+            s.add(Penalty(enterprise_id=ent_user.enterprise_id, decision_no=no,
+                          legal_basis="《大气污染防治法》第九十九条", kind="fine", amount_yuan=200000.0,
+                          decided_on=on, created_by="prov", created_at=SEED_NOW))  # fmt: skip
         ids = {"enterprise": ent_user.enterprise_id, "case": case.id}
     client = TestClient(create_app(app_settings))
     r = client.post("/api/v1/auth/login", data={"username": ENTERPRISE_USER[0],
@@ -120,7 +128,11 @@ def test_monthly_routine(portal, engine):
         assert f["exceedance_days"] == 2
         by_code = {o["code"]: o["exceedance_dates"] for o in f["outlets"]}
         assert by_code == {"E2EGAS01": ["2026-11-19", "2026-11-20"]}
-        assert f["open_cases"] == 1 and f["penalties"] == [] and f["compliant"] is False
+        assert f["open_cases"] == 1 and f["compliant"] is False
+        # the penalties decided in the period only (not October's)
+        assert [(p["decision_no"], p["decided_on"]) for p in f["penalties"]] == [
+            ("杭拱环罚〔2026〕31号", "2026-11-12")
+        ]
         mark_id = s.scalar(select(QCMark.id).where(QCMark.kind == "维护"))
         file_id = s.scalar(select(CaseFile.id).where(CaseFile.case_id == ids["case"]))
         for entity, eid in [
