@@ -93,6 +93,12 @@ RULE_CHECKED = (
     # a point inside Zhejiang, a GB/T 4754 code, an approval number of its year, an
     # enterprise of the caller's region; a warning standing now
     "/portal/eia/approvals", "/portal/eia/applications", "/portal/eia/warnings/{key}/case",
+    # a region inside the caller's, listed enterprises of it, the next state only (notices); a
+    # credit code with its check character naming an archive enterprise, a free username, a
+    # password that is not the username, an application of the caller's region still pending
+    "/portal/notices", "/portal/notices/{notice_id}/publish", "/portal/notices/{notice_id}/withdraw",
+    "/portal/onboarding/registrations", "/portal/onboarding/accounts",
+    "/portal/onboarding/registrations/{registration_id}/reject",
 )  # fmt: skip
 
 

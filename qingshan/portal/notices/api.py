@@ -53,7 +53,7 @@ class NoticeIn(BaseModel):
         default=None, description="the notice's region (default: the writer's)"
     )
     enterprise_ids: list[Id] = Field(default=[], max_length=500)
-    publish: bool = False
+    publish: Annotated[bool, Field(strict=True)] = False
 
 
 class WithdrawIn(BaseModel):

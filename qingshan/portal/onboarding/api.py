@@ -31,14 +31,15 @@ def guard_of(request: Request) -> RegistrationGuard:
 
 
 class RegistrationIn(BaseModel):
-    credit_code: Annotated[str, StringConstraints(max_length=32), NoNul] = Field(
-        description="统一社会信用代码 (GB 32100-2015) of an enterprise in the archive"
-    )
-    contact_name: Short
-    contact_phone: Annotated[str, StringConstraints(max_length=32), NoNul]
+    credit_code: Annotated[
+        str, StringConstraints(pattern=r"^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}$")
+    ] = Field(description="统一社会信用代码 (GB 32100-2015; position 18 its check character) "
+              "of an enterprise in the archive")  # fmt: skip
+    contact_name: Annotated[str, StringConstraints(min_length=1, max_length=64), NoNul]
+    contact_phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\- ]{7,20}$")]
     contact_email: Annotated[str, StringConstraints(max_length=128), NoNul] = ""
-    username: Short
-    password: Secret
+    username: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$")]
+    password: Annotated[str, StringConstraints(min_length=8, max_length=128), NoNul]
 
 
 class StatusIn(BaseModel):
