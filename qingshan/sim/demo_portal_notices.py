@@ -9,7 +9,8 @@ record synthetic:
 - read receipts: the demo ``enterprise`` account has read some (the newest it has not), the
   waste demo accounts a few;
 - three applications for an account waiting for the bureau: two enterprises of 西湖 (the
-  ``xihu`` and ``hangzhou`` accounts see them) and one elsewhere in Hangzhou (``hangzhou`` only),
+  ``xihu`` and ``hangzhou`` accounts see them) and one elsewhere in Hangzhou (``hangzhou`` only)
+  — enterprises without an account first; where 西湖 has fewer (the small demo), more of Hangzhou,
   each with the password ``qingshan-apply`` so /register/status can be tried.
 
 Idempotent: nothing is added when a notice exists.
@@ -131,13 +132,13 @@ def seed_demo_portal_notices(engine: Engine, *, now: datetime) -> str | None:
 
 
 def _applications(session, now: datetime) -> int:
-    """Three applications of enterprises without an account: two of 西湖, one elsewhere in
-    Hangzhou."""
+    """Three applications: two of 西湖 and one elsewhere in Hangzhou (more of Hangzhou when 西湖
+    has fewer enterprises)."""
     taken = set(session.scalars(select(User.enterprise_id).where(User.enterprise_id.is_not(None))))
-    city = [e for e in enterprise_directory(session, "330100")
-            if e.id not in taken and e.status == "operating"]  # fmt: skip
+    # enterprises without an account first; one with an account may ask for a second one
+    city = sorted(enterprise_directory(session, "330100"), key=lambda e: (e.id in taken, e.id))
     xihu = [e for e in city if e.region_code == "330106"][:2]
-    other = [e for e in city if e.region_code != "330106"][:1]
+    other = [e for e in city if e.region_code != "330106"][: 3 - len(xihu)]
     contacts = [("张伟", "0571-8765 4321"), ("李娜", "13805710000"), ("陈静", "0571-8123 4567")]
     n = 0
     for i, e in enumerate(xihu + other):
