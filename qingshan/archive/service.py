@@ -59,6 +59,7 @@ from qingshan.monitoring.models import LatestValue, Period, Series, Site, SiteKi
 from qingshan.standards.pollutant_codes import GAS_POLLUTANTS, O2_CODE, POLLUTANT_CODES
 
 __all__ = [
+    "INDUSTRY_NAMES",
     "enterprise_names",
     "EnterpriseEntry",
     "enterprise_directory",

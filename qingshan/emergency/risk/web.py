@@ -23,8 +23,7 @@ from starlette.datastructures import UploadFile
 
 from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep
-from qingshan.archive.models import INDUSTRY_NAMES
-from qingshan.archive.service import directory_entry
+from qingshan.archive.service import INDUSTRY_NAMES, directory_entry
 from qingshan.cases.service import evidence_limits
 from qingshan.emergency.risk import grading
 from qingshan.emergency.risk import service as svc
