@@ -77,6 +77,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "pp.to_opendata": ("查询与下载", "Query and download"),
     "pp.to_api_docs": ("接口文档", "API documentation"),
     "pp.complaint": ("举报与进度查询", "Complaints and tracking"),
+    "pp.verify_note": (
+        "收到企业出具的合规证明？可凭证明上的验证码核对其内容。",
+        "Holding a compliance certificate from an enterprise? Check it with the code printed on it.",
+    ),
+    "pp.to_verify": ("核验合规证明", "Verify a certificate"),
     "pp.complaint_note": (
         "在地图上选位置、上传照片举报环境问题；凭受理编号和查询码查看办理进度。",
         "Report an environmental problem with its place on the map and photos; follow it with "
