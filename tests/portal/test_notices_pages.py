@@ -10,10 +10,12 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.service import create_user
 from qingshan.archive.models import Enterprise, Industry
+from qingshan.audit.models import AuditLog
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.platform.app import create_app
@@ -35,6 +37,7 @@ def client(engine, app_settings):
         create_user(s, "nb", PASSWORD, Role.CITY, "330200")
     with TestClient(create_app(app_settings)) as c:
         c.key = app_settings.signing_key  # type: ignore[attr-defined]
+        c.engine = engine  # type: ignore[attr-defined]
         yield c
 
 
@@ -104,6 +107,12 @@ def test_register_approve_read(client):
     assert [r["username"] for r in receipts] == ["xhyr"]
     c.cookies.clear()
     assert c.get(f"{API}/notices/public").json() == []
+    # audited under who acted: the applicant, then the officer (account, approval, notice)
+    with session_scope(c.engine) as s:
+        rows = set(s.execute(select(AuditLog.actor, AuditLog.action, AuditLog.entity)).all())
+    assert {("applicant:xhyr", "create", "portal_registration"),
+            ("xh", "update", "portal_registration"), ("xh", "create", "app_user"),
+            ("xh", "create", "portal_notice")} <= rows  # fmt: skip
 
 
 def test_api_answers(client):
