@@ -99,6 +99,11 @@ RULE_CHECKED = (
     "/portal/notices", "/portal/notices/{notice_id}/publish", "/portal/notices/{notice_id}/withdraw",
     "/portal/onboarding/registrations", "/portal/onboarding/accounts",
     "/portal/onboarding/registrations/{registration_id}/reject",
+    # emission rights: accounts of the caller's region, a balance that stays ≥ 0 and within the
+    # permit cap on every later day, a lease ending after it starts, a movement not yet
+    # reversed; a cap change decided by an officer of a higher level than the asker
+    "/portal/rights/movements", "/portal/rights/movements/{movement_id}/reverse",
+    "/portal/rights/cap-changes", "/portal/rights/cap-changes/{change_id}/decision",
 )  # fmt: skip
 
 

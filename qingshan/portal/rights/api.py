@@ -140,10 +140,10 @@ class MovementIn(BaseModel):
     pollutant: Pollutant
     to: PartyIn
     from_: PartyIn = Field(alias="from")
-    amount_t: float = Field(gt=0, le=1e6, description="t/a (to 0.001)")
+    amount_t: float = Field(gt=0, le=1e6, strict=True, description="t/a (to 0.001)")
     on: Day
     document_no: Doc
-    value_yuan: float | None = Field(None, ge=0, le=1e12)
+    value_yuan: float | None = Field(None, ge=0, le=1e12, strict=True)
     lease_end: Day | None = Field(None, description="a lease's last day")
     project: Annotated[str, StringConstraints(max_length=200), NoNul] = ""
     note: Text = ""
@@ -168,7 +168,7 @@ class ReverseIn(BaseModel):
 class CapChangeIn(BaseModel):
     enterprise_id: Id
     pollutant: Pollutant
-    cap_t: float = Field(ge=0, le=1e6)
+    cap_t: float = Field(ge=0, le=1e6, strict=True)
     reason: Annotated[str, StringConstraints(min_length=1, max_length=500), NoNul]
     document_no: Annotated[str, StringConstraints(max_length=64), NoNul] = ""
 
