@@ -41,6 +41,7 @@ from qingshan.sim.demo_parks import seed_demo_parks
 from qingshan.sim.demo_portal_eia import seed_demo_portal_eia
 from qingshan.sim.demo_portal_enterprise import seed_demo_portal_enterprise
 from qingshan.sim.demo_portal_notices import seed_demo_portal_notices
+from qingshan.sim.demo_portal_rights import seed_demo_portal_rights
 from qingshan.sim.demo_targets import seed_demo_targets
 from qingshan.sim.demo_vehicles import seed_demo_rs_obd, seed_demo_vehicles
 from qingshan.sim.demo_waste import WASTE_ACCOUNTS, seed_demo_waste
@@ -268,6 +269,9 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
         notices = seed_demo_portal_notices(engine, now=_demo_now(engine))
         if notices is not None:
             console.print(f"demo notices and applications: {notices}")
+        rights = seed_demo_portal_rights(engine, now=_demo_now(engine))
+        if rights is not None:
+            console.print(f"demo emission rights: {rights}")
         # the fences last: their alerts cover every located case the steps above opened
         started = time.monotonic()
         fences = seed_demo_fences(engine, links.fence_sites, links.fence_events, now=_demo_now(engine),
