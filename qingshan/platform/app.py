@@ -110,6 +110,7 @@ from qingshan.portal.onboarding import api as portal_onboarding_api
 from qingshan.portal.onboarding import web as portal_onboarding_web
 from qingshan.portal.public import web as portal_public_web
 from qingshan.portal.rights import api as portal_rights_api
+from qingshan.portal.rights import web as portal_rights_web
 from qingshan.qc import api as qc_api
 from qingshan.qc import web as qc_web
 from qingshan.qc.service import outlet_event_counts
@@ -240,6 +241,7 @@ PAGES: tuple[APIRouter, ...] = (
     portal_public_web.router,
     portal_notices_web.router,
     portal_onboarding_web.router,
+    portal_rights_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
@@ -273,6 +275,8 @@ NAV: tuple[NavGroup, ...] = (
                 prefixes=("/emergency/",), roles=(Role.ENTERPRISE,)),
         NavItem("/eia", "eia.nav", ("/eia",), login=True, prefixes=("/eia/",),
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),  # 环评与许可
+        NavItem("/rights", "rights.nav", ("/rights",), login=True, prefixes=("/rights/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),  # 排污权
     )),
     NavGroup("nav.g.governance", (  # 闭环督办
         NavItem("/portal", "nav.portal", ("/portal",), login=True, prefixes=("/portal/",),
