@@ -58,6 +58,14 @@ def test_pages(client):
     assert reserve.status_code == 200 and "16,000" in reserve.text
     stmt = client.get(f"/rights/enterprises/{dye}", params={"year": 2026})
     assert stmt.status_code == 200 and "收储" in stmt.text and "-4" in stmt.text
+    # the form: a sale beyond the balance is refused with its reason, a right one recorded
+    form = {"kind": "trade", "pollutant": "COD", "from_kind": "enterprise", "from_ref": str(dye),
+            "to_kind": "enterprise", "to_ref": str(power), "amount_t": "36.5", "on": "2026-03-01",
+            "document_no": "交易9号", "value_yuan": "150000"}  # fmt: skip
+    refused = client.post("/rights/movements", data=form)
+    assert refused.status_code == 422 and "insufficient balance" in refused.text
+    ok = client.post("/rights/movements", data=form | {"amount_t": "6"}, follow_redirects=True)
+    assert ok.status_code == 200 and "已登记" in ok.text
     _as(client, "nb")
     assert "尚无排污权账户" in client.get("/rights", params={"year": 2026}).text
     _as(client, "ent")

@@ -26,7 +26,8 @@ from qingshan.archive.service import enterprise_names
 from qingshan.errors import NotFound, PermissionDenied
 from qingshan.geo.regions import REGIONS
 from qingshan.portal.rights import service as svc
-from qingshan.portal.rights.ledger import pollutants
+from qingshan.portal.rights.errors import RightsError
+from qingshan.portal.rights.ledger import KINDS, RECORDABLE, pollutants
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang
@@ -79,9 +80,59 @@ def balances_page(request: Request, viewer: LoggedInViewer, session: SessionDep)
     year = _year(request)
     pol = request.query_params.get("pollutant") or None
     pol = pol if pol in pollutants() else None
-    rows = svc.balances(session, viewer.scope, year=year, pollutant=pol)
-    return _page(request, viewer, "portal_rights.html", "balances",
-                 {"rows": rows, "year": year, "pollutant": pol})  # fmt: skip
+    return _balances(request, viewer, session, year=year, pollutant=pol)
+
+
+def _balances(request: Request, viewer: Viewer, session: Any, *, year: int, pollutant: str | None,
+              status_code: int = 200, **extra: Any) -> HTMLResponse:  # fmt: skip
+    rows = svc.balances(session, viewer.scope, year=year, pollutant=pollutant)
+    resp = _page(request, viewer, "portal_rights.html", "balances",
+                 {"rows": rows, "year": year, "pollutant": pollutant, "kinds": RECORDABLE,
+                  "kind_names": KINDS, "recorded": request.query_params.get("recorded"), **extra})  # fmt: skip
+    resp.status_code = status_code
+    return resp
+
+
+def _party(form: Any, side: str) -> svc.Party:
+    kind = str(form.get(f"{side}_kind") or "")
+    ref = str(form.get(f"{side}_ref") or "").strip()
+    if kind == "enterprise":
+        if not ref.isdigit():
+            raise RightsError(
+                f"{side}: an enterprise id (a number), got {ref!r}", reason="bad_account"
+            )
+        return svc.Party("enterprise", enterprise_id=int(ref))
+    if kind == "reserve":
+        return svc.Party("reserve", region_code=ref)
+    return svc.Party(kind)
+
+
+@router.post("/rights/movements", response_class=HTMLResponse, response_model=None)
+async def movement_form(request: Request, viewer: LoggedInViewer, session: SessionDep) -> Response:
+    """Record one movement from the form; the page again naming what is wrong (nothing stored)."""
+    _officer(viewer)
+    form = await request.form()
+    try:
+        text = {k: str(form.get(k) or "").strip() for k in
+                ("kind", "pollutant", "amount_t", "on", "document_no", "value_yuan", "lease_end", "project")}  # fmt: skip
+        try:
+            amount = float(text["amount_t"])
+            on = date.fromisoformat(text["on"])
+            value = float(text["value_yuan"]) if text["value_yuan"] else None
+            lease_end = date.fromisoformat(text["lease_end"]) if text["lease_end"] else None
+        except ValueError as exc:
+            raise RightsError(f"amount, date or price: {exc}", reason="bad_input") from None
+        m = svc.record_movement(session, viewer.scope, kind=text["kind"], pollutant=text["pollutant"],
+                                to=_party(form, "to"), from_=_party(form, "from"), amount_t=amount,
+                                on=on, document_no=text["document_no"], now=utcnow(),
+                                value_yuan=value, lease_end=lease_end, project=text["project"])  # fmt: skip
+    except (RightsError, NotFound, PermissionDenied) as exc:
+        session.rollback()
+        return _balances(request, viewer, session, year=_year(request), pollutant=None, status_code=422,
+                         form_error=str(exc), form=dict(form))  # fmt: skip
+    finally:
+        await form.close()
+    return RedirectResponse(f"/rights?year={m.on.year}&recorded={m.id}", status_code=303)
 
 
 @router.get("/rights/report", response_class=HTMLResponse)

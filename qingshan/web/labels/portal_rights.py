@@ -89,4 +89,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "rights.kind.reserve_release": ("储备出让", "Reserve release"),
     "rights.kind.retirement": ("注销", "Retirement"),
     "rights.kind.reversal": ("冲正", "Reversal"),
+    "rights.recorded": ("已登记。", "Recorded."),
+    "rights.form.title": ("登记一笔变动", "Record a movement"),
+    "rights.form.note": (
+        "从转出账户转入转入账户；企业填企业编号，储备填区县代码，核发与注销无需填写。余额不足、超出许可排放量、"
+        "租期结束早于开始等情形不予登记并说明原因。",
+        "From the giving account to the receiving one: an enterprise by its id, a reserve by its "
+        "county code, issuance needs none. A movement leaving a balance below zero, exceeding the "
+        "permit cap or with a lease ending before it starts is refused with the reason.",
+    ),
+    "rights.form.from": ("转出", "From"),
+    "rights.form.to": ("转入", "To"),
+    "rights.form.ref": ("编号/代码", "id / code"),
+    "rights.form.submit": ("登记", "Record"),
+    "rights.project": ("项目", "Project"),
+    "rights.account.enterprise": ("企业", "Enterprise"),
+    "rights.account.reserve": ("政府储备", "Reserve"),
+    "rights.account.issuance": ("核发与注销", "Issuance"),
 }
