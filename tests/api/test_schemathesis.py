@@ -97,6 +97,7 @@ RULE_CHECKED = (
     # credit code with its check character naming an archive enterprise, a free username, a
     # password that is not the username, an application of the caller's region still pending
     "/portal/notices", "/portal/notices/{notice_id}/publish", "/portal/notices/{notice_id}/withdraw",
+    "/portal/notices/{notice_id}", "/portal/notices/{notice_id}/attachments",  # a draft; a file by its content
     "/portal/onboarding/registrations", "/portal/onboarding/accounts",
     "/portal/onboarding/registrations/{registration_id}/reject",
     # emission rights: accounts of the caller's region, a balance that stays ≥ 0 and within the

@@ -137,3 +137,29 @@ def test_api_answers(client):
                "contact_name": "a", "contact_phone": "12345678", "username": "abc",
                "password": "abc-password"})  # fmt: skip
     assert r.status_code == 422 and "position 18" in r.text
+
+
+def test_api_edit_and_attach(client):
+    c = client
+    _login(c, "xh")
+    nid = c.post(f"{API}/notices", json={"title": "草稿", "audience": "public"}).json()["id"]
+    r = c.put(
+        f"{API}/notices/{nid}", json={"title": "改后的标题", "body": "正文", "audience": "region"}
+    )
+    assert r.status_code == 200 and (r.json()["title"], r.json()["audience"]) == (
+        "改后的标题",
+        "region",
+    )
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    r = c.post(
+        f"{API}/notices/{nid}/attachments", files={"file": ("a.pdf", pdf, "application/pdf")}
+    )
+    assert r.status_code == 201 and r.json()["attachments"][0]["name"] == "a.pdf"
+    r = c.post(
+        f"{API}/notices/{nid}/attachments",
+        files={"file": ("x.exe", b"MZ\x90\x00", "application/octet-stream")},
+    )
+    assert r.status_code == 415
+    assert c.post(f"{API}/notices/{nid}/publish").status_code == 200
+    r = c.put(f"{API}/notices/{nid}", json={"title": "再改", "audience": "region"})
+    assert r.status_code == 409 and "'edit' is not allowed in state 'published'" in r.text

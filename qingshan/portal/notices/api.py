@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Query, UploadFile
 from pydantic import BaseModel, Field, StringConstraints
 
 from qingshan.accounts.models import Role, User
-from qingshan.api.deps import ScopeDep, SessionDep, require_roles
+from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, require_roles
 from qingshan.api.limits import Id, NoNul, RegionCode
+from qingshan.api.responses import ErrorBody
+from qingshan.cases.service import evidence_limits
 from qingshan.portal.notices import service as svc
 
 router = APIRouter(prefix="/portal/notices", tags=["portal notices 通知公告"])
@@ -56,6 +58,13 @@ class NoticeIn(BaseModel):
     publish: Annotated[bool, Field(strict=True)] = False
 
 
+class NoticeEditIn(BaseModel):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200), NoNul]
+    body: Annotated[str, StringConstraints(max_length=20_000), NoNul] = ""
+    audience: Audience
+    enterprise_ids: list[Id] = Field(default=[], max_length=500)
+
+
 class WithdrawIn(BaseModel):
     reason: Annotated[str, StringConstraints(min_length=1, max_length=2000), NoNul]
 
@@ -89,7 +98,7 @@ def manage(user: Officer, scope: ScopeDep, session: SessionDep,
     return [_out(v) for v in svc.list_notices(session, scope, state=state, limit=limit)]
 
 
-@router.get("/{notice_id}", response_model=NoticeOut)
+@router.get("/{notice_id:int}", response_model=NoticeOut)
 def one(notice_id: Id, user: Reader, scope: ScopeDep, session: SessionDep) -> NoticeOut:
     return _out(svc.get_notice(session, scope, notice_id))
 
@@ -103,25 +112,54 @@ def create(body: NoticeIn, user: Officer, scope: ScopeDep, session: SessionDep) 
     ))  # fmt: skip
 
 
-@router.post("/{notice_id}/publish", response_model=NoticeOut)
+@router.put("/{notice_id:int}", response_model=NoticeOut)
+def edit(notice_id: Id, body: NoticeEditIn, user: Officer, scope: ScopeDep,
+         session: SessionDep) -> NoticeOut:  # fmt: skip
+    """Edit a draft (a published notice is withdrawn and written again instead: 409)."""
+    return _out(svc.update_notice(
+        session, scope, notice_id, title=body.title, body=body.body, audience=body.audience,
+        enterprise_ids=body.enterprise_ids,
+    ))  # fmt: skip
+
+
+@router.post(
+    "/{notice_id:int}/attachments", response_model=NoticeOut, status_code=201,
+    responses={
+        413: {"model": ErrorBody, "description": "larger than QINGSHAN_CASE_EVIDENCE_MAX_BYTES"},
+        415: {"model": ErrorBody, "description": "content not an accepted photo or document"},
+    },
+)  # fmt: skip
+def attach(notice_id: Id, user: Officer, scope: ScopeDep, session: SessionDep,
+           settings: SettingsDep,
+           file: Annotated[UploadFile, File(description="a document (PDF, Word, Excel) or photo, "
+                                            "as case evidence")]) -> NoticeOut:  # fmt: skip
+    """Attach a file to a draft: checked by its content and stored in the evidence store; it
+    is served at ``/notices/{id}/files/{sha256}`` to whoever may read the notice."""
+    limits = evidence_limits(settings)
+    data = file.file.read(limits.max_bytes + 1)
+    return _out(svc.attach_file(session, scope, notice_id, data, file.filename or "file",
+                                limits=limits))  # fmt: skip
+
+
+@router.post("/{notice_id:int}/publish", response_model=NoticeOut)
 def publish(notice_id: Id, user: Officer, scope: ScopeDep, session: SessionDep) -> NoticeOut:
     return _out(svc.publish_notice(session, scope, notice_id))
 
 
-@router.post("/{notice_id}/withdraw", response_model=NoticeOut)
+@router.post("/{notice_id:int}/withdraw", response_model=NoticeOut)
 def withdraw(notice_id: Id, body: WithdrawIn, user: Officer, scope: ScopeDep,
              session: SessionDep) -> NoticeOut:  # fmt: skip
     """Withdraw a published notice: readers no longer see it; it stays in the record."""
     return _out(svc.withdraw_notice(session, scope, notice_id, reason=body.reason))
 
 
-@router.post("/{notice_id}/read", response_model=NoticeOut)
+@router.post("/{notice_id:int}/read", response_model=NoticeOut)
 def read(notice_id: Id, user: Reader, scope: ScopeDep, session: SessionDep) -> NoticeOut:
     """Mark the notice read by the calling account (the first read counts)."""
     return _out(svc.mark_read(session, scope, notice_id))
 
 
-@router.get("/{notice_id}/receipts", response_model=list[ReceiptOut])
+@router.get("/{notice_id:int}/receipts", response_model=list[ReceiptOut])
 def receipts_of(notice_id: Id, user: Officer, scope: ScopeDep,
                 session: SessionDep) -> list[ReceiptOut]:  # fmt: skip
     """Who read the notice, first read first."""

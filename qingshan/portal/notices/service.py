@@ -26,7 +26,6 @@ from qingshan.accounts.models import Role, User
 from qingshan.accounts.scope import Scope
 from qingshan.archive.service import directory_entry, enterprise_names
 from qingshan.cases.service import EvidenceLimits, store_evidence, stored_evidence_path
-from qingshan.errors import QingshanError
 from qingshan.geo.regions import in_scope
 from qingshan.portal.notices.errors import (
     NoticeError,
@@ -277,10 +276,7 @@ def attach_file(
     _step(n, "edit")
     if len(n.attachments or []) >= MAX_ATTACHMENTS:
         raise NoticeError(f"a notice has at most {MAX_ATTACHMENTS} attachments", field="file")
-    try:
-        sniffed = store_evidence(data, limits=limits)
-    except QingshanError as exc:
-        raise NoticeError(f"file {filename!r}: {exc}", field="file") from exc
+    sniffed = store_evidence(data, limits=limits)  # 413 / 415 naming the limit or the type
     meta = {"sha256": sniffed.sha256, "name": (Path(filename).name or "file")[:200],
             "size": sniffed.size, "content_type": sniffed.media_type}  # fmt: skip
     n.attachments = [*(n.attachments or []), meta]

@@ -23,7 +23,7 @@ from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep
 from qingshan.archive.service import enterprise_directory
 from qingshan.cases.service import evidence_limits
-from qingshan.errors import PermissionDenied
+from qingshan.errors import PermissionDenied, QingshanError
 from qingshan.geo.regions import REGIONS
 from qingshan.portal.notices import service as svc
 from qingshan.portal.notices.errors import NoticeError
@@ -126,9 +126,10 @@ async def write_form(request: Request, viewer: LoggedInViewer, session: SessionD
                             limits=evidence_limits(settings))  # fmt: skip
         if form.get("publish"):
             svc.publish_notice(session, viewer.scope, view.id)
-    except NoticeError as exc:
+    except QingshanError as exc:  # bad input, a file too large or of a refused type
         session.rollback()
-        return _list_page(request, viewer, session, status_code=422, error=str(exc),
+        code = exc.status_code if exc.status_code in (403, 409, 413, 415, 422) else 422
+        return _list_page(request, viewer, session, status_code=code, error=str(exc),
                           form={k: form.get(k) for k in ("title", "body", "audience")})  # fmt: skip
     finally:
         await form.close()
