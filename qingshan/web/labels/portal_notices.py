@@ -156,4 +156,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ob.acc.decided": ("已审核申请", "Decided applications"),
     "ob.approve": ("通过", "Approve"),
     "ob.reject": ("驳回", "Reject"),
+    "pn.login_register": ("企业尚无账号？", "Enterprise without an account?"),
+    "pn.login_register_link": ("申请企业账号", "Apply for one"),
+    "pn.login_register_status": ("查询申请进度", "Check an application"),
 }
