@@ -22,6 +22,7 @@ from qingshan.archive.findings import CreditSummary, EnterpriseRecordSources
 from qingshan.archive.service import OutletCounts
 from qingshan.cases.service import evidence_limits
 from qingshan.errors import PermissionDenied, QingshanError
+from qingshan.portal.eia.rules import APPLICATION_KINDS
 from qingshan.portal.enterprise import service as svc
 from qingshan.portal.enterprise.verify_guard import TooManyLookups, guard_of
 from qingshan.qc.marks import MARK_KINDS
@@ -68,7 +69,7 @@ def _home(request: Request, viewer: Viewer, user: User, session: Any, settings: 
         "mark_start": (mark_end - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
         "mark_end": (mark_end - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         "done": request.query_params.get("done"), "issued": request.query_params.get("issued"),
-        "year": as_cst(now).year,
+        "year": as_cst(now).year, "app_kinds": APPLICATION_KINDS,
         **extra,
     }  # fmt: skip
     resp = render(request, "portal_enterprise.html", ctx, viewer=viewer)

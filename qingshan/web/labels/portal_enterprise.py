@@ -85,6 +85,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "No EIA approval or permit application of this enterprise on file.",
     ),
     "pe.eia.application": ("许可申请", "Permit application"),
+    "pe.eia.file": ("环评与许可档案", "EIA and permit file"),
+    "pe.rights.statement": ("排污权账户明细", "Emission-rights statement"),
     "pe.downloads": ("自助下载", "Self-service downloads"),
     "pe.export": ("下载监测数据（Excel）", "Download monitoring data (Excel)"),
     "pe.month": ("月份", "Month"),
