@@ -9,22 +9,29 @@ the body is left as it is.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _PARAM = re.compile(r"\\\{[^/]+?\\\}")
 
+_Paths = tuple[tuple[re.Pattern[str], frozenset[str]], ...]
+# Per app, held weakly: an ``lru_cache`` keyed by the app kept up to four dropped apps alive,
+# each with its routes, validators and OpenAPI schema (~50k objects), for the process's life.
+_PATHS: WeakKeyDictionary[FastAPI, _Paths] = WeakKeyDictionary()
 
-@lru_cache(maxsize=4)
-def _paths(app: FastAPI) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+
+def _paths(app: FastAPI) -> _Paths:
     """(path pattern, methods) of every documented path of ``app``."""
+    if (cached := _PATHS.get(app)) is not None:
+        return cached
     out = []
     for path, item in app.openapi()["paths"].items():
         pattern = re.compile("^" + _PARAM.sub("[^/]+", re.escape(path)) + "$")
         out.append((pattern, frozenset(m.upper() for m in item)))
-    return tuple(out)
+    _PATHS[app] = paths = tuple(out)
+    return paths
 
 
 def allowed_methods(app: FastAPI, path: str) -> frozenset[str]:

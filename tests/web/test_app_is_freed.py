@@ -26,3 +26,18 @@ def test_a_dropped_app_is_garbage(app_settings):
     assert ref() is None, "something still holds the app: " + ", ".join(
         type(o).__name__ for o in gc.get_referrers(ref())
     )
+
+
+def test_an_app_that_answered_405_is_garbage(app_settings):
+    """The 405 middleware's per-app cache of documented paths holds its app weakly."""
+    app = create_app(app_settings)
+    with TestClient(app) as client:
+        response = client.request("PATCH", "/api/v1/health")
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET"
+    ref = weakref.ref(app)
+    del app, client, response
+    gc.collect()
+    assert ref() is None, "something still holds the app: " + ", ".join(
+        type(o).__name__ for o in gc.get_referrers(ref())
+    )
