@@ -9,9 +9,10 @@ import io
 
 import httpx
 import pytest
-from e2e.conftest import _prepare_data, browser, running_server  # noqa: F401  (fixture)
-from e2e.helpers import new_page
-from e2e.seed import STATIONS
+
+from .conftest import _prepare_data, running_server
+from .helpers import new_page
+from .seed import STATIONS
 
 pytestmark = pytest.mark.e2e
 
