@@ -26,6 +26,7 @@ from qingshan.tablefile import (
     parse_date,
     parse_number,
 )
+from qingshan.vehicles.cells import parse_time, read_ranged
 from qingshan.vehicles.errors import LimitMissing, StageUnknown
 from qingshan.vehicles.identity import plate_problem, vin_problem
 from qingshan.vehicles.judge import (
@@ -147,22 +148,6 @@ def _code(field: str, value: Any) -> str:
     return code
 
 
-def _time(value: Any) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value if not isinstance(value, str) else value.strip())
-    except (ValueError, TypeError):
-        raise ValueError(
-            f"{cell_text(value)!r} is not a date and time (2026-03-01 08:30:00)"
-        ) from None
-    if ts is pd.NaT:
-        raise ValueError("missing")
-    return (
-        ts.tz_localize("Asia/Shanghai").tz_convert("UTC")
-        if ts.tzinfo is None
-        else ts.tz_convert("UTC")
-    )
-
-
 def _records(rows: Sequence[Sequence[Any]], aliases: Mapping[str, str], required: Sequence[str],
              problems: list[str]) -> list[tuple[int, dict[str, Any]]]:  # fmt: skip
     at, keys = find_table(rows, aliases)
@@ -278,24 +263,12 @@ def parse_test_rows(rows: Sequence[Sequence[Any]], table: LimitTable, *, synthet
             bad.append(f"row {n}: line_no: {exc}")
         for f in ("started_at", "ended_at"):
             try:
-                row[f] = _time(rec.get(f))
+                row[f] = parse_time(rec.get(f))
             except ValueError as exc:
                 bad.append(f"row {n}: {f}: {exc}")
         if "started_at" in row and "ended_at" in row and row["ended_at"] < row["started_at"]:
             bad.append(f"row {n}: ended_at: before started_at")
-        for col, (lo, hi) in INSTRUMENT_RANGES.items():
-            value = rec.get(col)
-            if is_blank(value):
-                row[col] = np.nan
-                continue
-            try:
-                v = parse_number(value)
-            except ValueError as exc:
-                bad.append(f"row {n}: {col}: {exc}")
-                continue
-            if not lo <= v <= hi:
-                bad.append(f"row {n}: {col}: {v:g} is outside the instrument's range {lo:g}–{hi:g}")
-            row[col] = v
+        read_ranged(rec, INSTRUMENT_RANGES, n, row, bad, range_name="the instrument's range")
         if "method" in row:
             for col in REQUIRED_COLUMNS[row["method"]]:
                 if np.isnan(row.get(col, np.nan)) and not any(

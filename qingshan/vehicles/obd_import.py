@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from qingshan.tablefile import cell_text, find_header, header_key, is_blank, parse_number
+from qingshan.tablefile import cell_text, find_header, header_key, is_blank
+from qingshan.vehicles.cells import parse_time, read_ranged
 from qingshan.vehicles.identity import vin_problem
-from qingshan.vehicles.rs_import import parse_time
 
 __all__ = ["OBD_RANGES", "OBD_ALIASES", "OBD_REQUIRED", "parse_obd_rows"]
 
@@ -92,21 +91,7 @@ def parse_obd_rows(
             if key in seen:
                 bad.append(f"row {n}: at: {row['vin']} at this time already on row {seen[key]}")
             seen.setdefault(key, n)
-        for col, (lo, hi) in OBD_RANGES.items():
-            value = rec.get(col)
-            if is_blank(value):
-                if col in OBD_REQUIRED:
-                    bad.append(f"row {n}: {col}: missing")
-                row[col] = np.nan
-                continue
-            try:
-                v = parse_number(value)
-            except ValueError as exc:
-                bad.append(f"row {n}: {col}: {exc}")
-                continue
-            if not lo <= v <= hi:
-                bad.append(f"row {n}: {col}: {v:g} is outside the range {lo:g}–{hi:g}")
-            row[col] = v
+        read_ranged(rec, OBD_RANGES, n, row, bad, range_name="the range", required=OBD_REQUIRED)
         problems.extend(bad)
         if not bad:
             out.append(row)

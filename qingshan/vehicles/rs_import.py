@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qingshan.tablefile import cell_text, find_header, header_key, is_blank, parse_number
+from qingshan.tablefile import cell_text, find_header, header_key, is_blank
+from qingshan.vehicles.cells import parse_time, read_ranged
 from qingshan.vehicles.identity import plate_problem
 
-__all__ = ["RS_RANGES", "RS_ALIASES", "RS_REQUIRED", "RS_VALUES", "parse_rs_rows", "parse_time"]
+__all__ = ["RS_RANGES", "RS_ALIASES", "RS_REQUIRED", "RS_VALUES", "parse_rs_rows"]
 
 #: what a roadside remote-sensing system can report, per column [low, high] — platform
 #: plausibility bounds (HJ 845-2017's instrument requirements were not read) [U]: CO and HC as
@@ -62,23 +63,6 @@ RS_ALIASES = {
     "wind_ms": "wind_ms", "风速": "wind_ms",
 }  # fmt: skip
 RS_REQUIRED = ("reading_id", "site_code", "plate", "at")
-
-
-def parse_time(value: Any) -> pd.Timestamp:
-    """A date-and-time cell as UTC (a naive one is China Standard Time); ValueError naming it."""
-    try:
-        ts = pd.Timestamp(value.strip() if isinstance(value, str) else value)
-    except (ValueError, TypeError):
-        raise ValueError(
-            f"{cell_text(value)!r} is not a date and time (2026-03-01 08:30:00)"
-        ) from None
-    if ts is pd.NaT:
-        raise ValueError("missing")
-    return (
-        ts.tz_localize("Asia/Shanghai").tz_convert("UTC")
-        if ts.tzinfo is None
-        else ts.tz_convert("UTC")
-    )
 
 
 def parse_rs_rows(
@@ -133,19 +117,7 @@ def parse_rs_rows(
             row["at"] = parse_time(rec.get("at"))
         except ValueError as exc:
             bad.append(f"row {n}: at: {exc}")
-        for col, (lo, hi) in RS_RANGES.items():
-            value = rec.get(col)
-            if is_blank(value):
-                row[col] = np.nan
-                continue
-            try:
-                v = parse_number(value)
-            except ValueError as exc:
-                bad.append(f"row {n}: {col}: {exc}")
-                continue
-            if not lo <= v <= hi:
-                bad.append(f"row {n}: {col}: {v:g} is outside the measuring range {lo:g}–{hi:g}")
-            row[col] = v
+        read_ranged(rec, RS_RANGES, n, row, bad, range_name="the measuring range")
         if not bad and all(np.isnan(row[c]) for c in _POLLUTANTS):
             bad.append(f"row {n}: pollutants: none measured ({', '.join(_POLLUTANTS)})")
         problems.extend(bad)
