@@ -92,17 +92,22 @@ OLD_TTL = 24 * 3600.0  # [s]
 
 
 class LayerCache:
-    """A small LRU of computed province-wide layers, keyed by (store, kind, period, time)."""
+    """A small LRU of computed values, each kept for the ``ttl`` [s] it was computed with:
+    here the province-wide layers, keyed by (store, kind, period, time); the public portal keeps
+    its expensive reads in one too. ``clock`` is monotonic seconds (a test passes its own)."""
 
-    def __init__(self, maxsize: int = 512) -> None:
+    def __init__(self, maxsize: int = 512, clock: Callable[[], float] = _time.monotonic) -> None:
         self.maxsize = maxsize
+        self._clock = clock
         self._items: OrderedDict[tuple, tuple[float, float, object]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get_or_compute(self, key: tuple, ttl: float, compute: Callable[[], T]) -> T:
-        now = _time.monotonic()
+        if ttl <= 0:
+            raise ValueError(f"ttl must be positive seconds, got {ttl!r}")
+        now = self._clock()
         with self._lock:
             item = self._items.get(key)
             if item is not None and now - item[0] < item[1]:

@@ -17,11 +17,11 @@ from qingshan.accounts.scope import PUBLIC_SCOPE
 from qingshan.db.engine import session_scope
 from qingshan.geo.regions import seed_regions
 from qingshan.monitoring import layers
+from qingshan.monitoring.layers import LayerCache
 from qingshan.monitoring.models import ControlLevel, Period, Site, SiteKind
 from qingshan.monitoring.registry import get_or_create_series, update_latest
 from qingshan.platform.app import create_app
 from qingshan.portal.public import service
-from qingshan.portal.public.ttl_cache import TtlCache
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, as_cst, utcnow
 
@@ -129,17 +129,17 @@ def test_bad_rate_setting_names_it():
 
 def test_ttl_cache_expires_after_its_ttl():
     now = [0.0]
-    cache = TtlCache(300, clock=lambda: now[0])
+    cache = LayerCache(maxsize=64, clock=lambda: now[0])
     calls = []
     compute = lambda: calls.append(1) or len(calls)  # noqa: E731
-    assert cache.get_or_compute("k", compute) == 1
+    assert cache.get_or_compute(("k",), 300, compute) == 1
     now[0] = 299.0
-    assert cache.get_or_compute("k", compute) == 1
+    assert cache.get_or_compute(("k",), 300, compute) == 1
     now[0] = 300.0
-    assert cache.get_or_compute("k", compute) == 2
+    assert cache.get_or_compute(("k",), 300, compute) == 2
     assert (cache.hits, cache.misses) == (1, 2)
     with pytest.raises(ValueError, match="ttl"):
-        TtlCache(0)
+        cache.get_or_compute(("k",), 0, compute)
 
 
 def test_without_stored_days_no_city_has_a_daily_aqi(client):

@@ -41,7 +41,6 @@ from qingshan.monitoring import air_history, layers
 from qingshan.monitoring import service as monitoring
 from qingshan.monitoring.models import SiteKind
 from qingshan.portal.notices.service import NoticeView, public_notices
-from qingshan.portal.public.ttl_cache import TtlCache
 from qingshan.targets.ranking_service import get_ranking
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import as_cst, utcnow
@@ -57,7 +56,7 @@ __all__ = [
 
 #: seconds the cities' daily AQI and the rankings are kept in process (new hours arrive hourly)
 CACHE_SECONDS = 300.0
-CACHE = TtlCache(CACHE_SECONDS)
+CACHE = layers.LayerCache(maxsize=64)
 
 
 @dataclass
@@ -112,7 +111,7 @@ def city_days(session: Session, store: ObservationStore, today: date) -> dict[st
     """Each city's newest published daily AQI (cached :data:`CACHE_SECONDS`)."""
     key = ("city-days", str(store.root), today.isoformat())
     return CACHE.get_or_compute(
-        key, lambda: {c: _city_day(session, store, c, today) for c in CITY_CODES}
+        key, CACHE_SECONDS, lambda: {c: _city_day(session, store, c, today) for c in CITY_CODES}
     )
 
 
@@ -166,7 +165,7 @@ def _ranking(session: Session, kind: str) -> dict | None:
             return None  # no month stored yet: the page says so
         return r.model_dump(mode="json")
 
-    return CACHE.get_or_compute(("ranking", kind), compute)
+    return CACHE.get_or_compute(("ranking", kind), CACHE_SECONDS, compute)
 
 
 def rankings(session: Session) -> dict[str, dict | None]:
