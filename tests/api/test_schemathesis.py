@@ -80,6 +80,9 @@ RULE_CHECKED = (
     "/vehicles/v/{vin}",  # a VIN's check digit and letters; the 422 names the position
     "/vehicles/obd/trucks/{vin}",  # the same VIN rule
     "/vehicles/rs/readings",  # a plate (GA 36-2018) or a site; the 422 names the character
+    # a command's fields by its kind (a back-fill needs its period, begin and end; HJ 212-2017 CN
+    # codes), refused 422 naming the field
+    "/hj212/devices/{mn}/commands",
     # a position inside Zhejiang, a known depot of the caller's region, a county code
     "/emergency/resources/depots", "/emergency/resources/materials", "/emergency/resources/teams",
     "/emergency/resources/experts",
