@@ -61,6 +61,8 @@ SOURCES = (
     "big_data",  # 大数据分析
     "vehicle_exhaust",  # 机动车排气: I/M station fraud, roadside remote sensing, truck OBD
     "emergency",  # 环境应急: expired plans, toxic-gas alarms, radiation and mobile-source alerts
+    "soil",  # 土壤和地下水: overdue hidden-danger checks, exceeding self-monitoring, site deadlines
+    "sea_outfall",  # 入海排污口: outfalls to remediate, exceeding outfall monitoring
     "other",
 )
 

@@ -33,7 +33,7 @@ PER_PAGE = 25
 #: the sources a bureau filters by, in the order of the select
 SOURCES = ("qc_exceedance", "qc_pattern", "complaint", "central_inspection", "inspection",
            "patrol", "forecast", "waste", "remote_sensing", "video", "electricity", "big_data",
-           "vehicle_exhaust", "emergency", "other")  # fmt: skip
+           "vehicle_exhaust", "emergency", "soil", "sea_outfall", "other")  # fmt: skip
 
 
 def _case_user(viewer: Viewer, user: User | None) -> User:

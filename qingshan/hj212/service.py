@@ -38,7 +38,8 @@ def journal_dir(settings: Settings, index: int = 0) -> Path:
 
 _ST_OF_KIND = {"gas_outlet": "31", "water_outlet": "32", "air_station": "22",
                "water_section": "21", "drinking_water_source": "21",
-               "park_boundary": "22"}  # fmt: skip
+               "park_boundary": "22", "groundwater_well": "24", "sea_station": "26",
+               "sea_outfall": "34"}  # fmt: skip
 
 
 def sim_specs(engine: Engine, count: int | None = None) -> list[LoggerSpec]:

@@ -24,6 +24,9 @@ class SiteKind(enum.StrEnum):
     PARK_BOUNDARY = "park_boundary"  # 化工园区边界 toxic-gas station (issue #22)
     RADIATION_STATION = "radiation_station"  # 辐射环境自动监测站: ambient γ dose rate (issue #22)
     EMERGENCY_POINT = "emergency_point"  # 应急临时监测点 set during an incident (issue #22)
+    GROUNDWATER_WELL = "groundwater_well"  # 地下水监测井, classed by GB/T 14848-2017 (issue #24)
+    SEA_STATION = "sea_station"  # 近岸海域监测点位, classed by GB 3097-1997 (issue #25)
+    SEA_OUTFALL = "sea_outfall"  # 入海排污口 monitoring point (issue #25)
 
 
 #: the observation stream (Parquet partition, :mod:`qingshan.timeseries`) of each site kind
@@ -38,6 +41,9 @@ STREAM_OF_KIND: dict[SiteKind, str] = {
     SiteKind.PARK_BOUNDARY: "park_gas",
     SiteKind.RADIATION_STATION: "radiation",
     SiteKind.EMERGENCY_POINT: "emergency",
+    SiteKind.GROUNDWATER_WELL: "groundwater",
+    SiteKind.SEA_STATION: "sea",
+    SiteKind.SEA_OUTFALL: "sea_outfall",
 }
 
 

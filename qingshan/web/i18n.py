@@ -1086,6 +1086,8 @@ _RAW |= {
     "vh.obd.km": ("直线距离（km）", "Straight distance (km)"),
     "vh.obd.none": ("无。", "None."),
     "case.source.emergency": ("环境应急", "Environmental emergency"),
+    "case.source.soil": ("土壤和地下水", "Soil and groundwater"),
+    "case.source.sea_outfall": ("入海排污口", "Sea outfalls"),
     "case.source.other": ("其他", "Other"),
     "case.category.emission_exceedance": ("超标排放", "Emission exceedance"),
     "case.category.monitoring_fraud": ("监测数据弄虚作假", "Monitoring data fraud"),

@@ -21,6 +21,13 @@ CATALOGS: tuple[str, ...] = (
     "portal_rights",
     "portal_eia",
     "portal_notices",
+    "soil",
+    "soil_sites",
+    "soil_units",
+    "soil_farmland",
+    "soil_groundwater",
+    "marine",
+    "ecology",
 )
 
 

@@ -1,0 +1,1 @@
+"""Sea outfalls (入海排污口, issue #25)."""

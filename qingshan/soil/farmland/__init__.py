@@ -1,0 +1,1 @@
+"""Soil and groundwater: farmland (issue #24)."""

@@ -1,0 +1,1 @@
+"""Soil and groundwater: groundwater (issue #24)."""

@@ -1,0 +1,1 @@
+"""Soil and groundwater: sites (issue #24)."""

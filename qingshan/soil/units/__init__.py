@@ -1,0 +1,1 @@
+"""Soil and groundwater: units (issue #24)."""
