@@ -34,6 +34,8 @@ from qingshan.cases.models import (
 )
 from qingshan.cases.report_models import CaseNotice
 from qingshan.db.base import Base
+from qingshan.ecology.biodiversity.models import EcoOccurrence, EcoSurveyArea
+from qingshan.ecology.status.models import EcoStatusInput
 from qingshan.emergency.gas.models import GasAlarm, GasCursor, GasPark, GasStation
 from qingshan.emergency.incidents.models import (
     EmergencyIncident,
@@ -217,6 +219,9 @@ MODELS = (
     RightsAccount,
     RightsMovement,
     RightsCapChange,
+    EcoStatusInput,
+    EcoSurveyArea,
+    EcoOccurrence,
 )
 
 metadata = Base.metadata
