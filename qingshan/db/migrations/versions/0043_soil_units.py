@@ -5,8 +5,8 @@ soil_unit_sample — self-monitoring samples of soil (GB 36600-2018) and groundw
 14848-2017) with their stored judgement; soil_unit_report — the yearly report of toxic and harmful
 substance discharges.
 
-Revision ID: 0041_soil_units
-Revises: 0040_soil_sites
+Revision ID: 0043_soil_units
+Revises: 0042_soil_groundwater
 Create Date: 2026-12-07 13:20:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0041_soil_units"
-down_revision: str | None = "0040_soil_sites"
+revision: str = "0043_soil_units"
+down_revision: str | None = "0042_soil_groundwater"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
