@@ -70,6 +70,8 @@ from qingshan.portal.onboarding.models import Registration
 from qingshan.portal.rights.models import RightsAccount, RightsCapChange, RightsMovement
 from qingshan.qc.models import QCEvent, QCJudgement, QCMark
 from qingshan.sim.models import InjectedFault
+from qingshan.soil.farmland.models import FarmCategoryChange, FarmMeasure, FarmPlot, FarmSample
+from qingshan.soil.groundwater.models import GroundwaterSample, GroundwaterZone
 from qingshan.targets.models import (
     Target,
     TargetFile,
@@ -222,6 +224,12 @@ MODELS = (
     EcoStatusInput,
     EcoSurveyArea,
     EcoOccurrence,
+    FarmPlot,
+    FarmSample,
+    FarmCategoryChange,
+    FarmMeasure,
+    GroundwaterSample,
+    GroundwaterZone,
 )
 
 metadata = Base.metadata
