@@ -62,6 +62,7 @@ from qingshan.forecast.water_models import WaterWarning
 from qingshan.geo.models import Region
 from qingshan.hj212.models import Command, Device, DeviceStatus, Reject
 from qingshan.jobs.models import JobRun
+from qingshan.marine.outfalls.models import OutfallSource, OutfallStage, SeaOutfall
 from qingshan.monitoring.models import LatestValue, Parameter, Series, Site
 from qingshan.portal.eia.models import EiaApproval, EiaWarningCase, PermitApplication
 from qingshan.portal.enterprise.models import PortalCertificate
@@ -230,6 +231,9 @@ MODELS = (
     FarmMeasure,
     GroundwaterSample,
     GroundwaterZone,
+    SeaOutfall,
+    OutfallSource,
+    OutfallStage,
 )
 
 metadata = Base.metadata
