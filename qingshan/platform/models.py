@@ -73,6 +73,7 @@ from qingshan.qc.models import QCEvent, QCJudgement, QCMark
 from qingshan.sim.models import InjectedFault
 from qingshan.soil.farmland.models import FarmCategoryChange, FarmMeasure, FarmPlot, FarmSample
 from qingshan.soil.groundwater.models import GroundwaterSample, GroundwaterZone
+from qingshan.soil.sites.models import SitePlanItem, SiteSample, SiteStage, SoilSite
 from qingshan.targets.models import (
     Target,
     TargetFile,
@@ -231,6 +232,10 @@ MODELS = (
     FarmMeasure,
     GroundwaterSample,
     GroundwaterZone,
+    SoilSite,
+    SiteStage,
+    SiteSample,
+    SitePlanItem,
     SeaOutfall,
     OutfallSource,
     OutfallStage,
