@@ -49,7 +49,7 @@ __all__ = [
 ]  # fmt: skip
 
 _DIG = 9
-_S = 10**_DIG
+_S: int = 10**_DIG
 _NOLIMIT = np.iinfo(np.int64).max
 _CLAUSE = "GB/T 14848-2017 Table 1/2, §9.2"
 _LABELS = np.array([None, *CLASSES], dtype=object)

@@ -53,7 +53,7 @@ __all__ = [
 ]  # fmt: skip
 
 _DIG = 9
-_S = 10**_DIG
+_S: int = 10**_DIG
 _NOLIMIT = np.iinfo(np.int64).max
 _CLAUSE = "GB 3097-1997 Table 1"
 _LABELS = np.array([None, *CLASSES], dtype=object)
