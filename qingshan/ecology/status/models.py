@@ -1,10 +1,12 @@
 """Tables of the ecological status (生态状况, issue #25): the sub-indices of HJ 192-2015 per
 county and year and the ecological status index (EI) computed from them.
 
-Every row carries ``region_code`` (the county, GB/T 2260) for scope. The five sub-indices and the
-restriction index are stored as given (0–100 each, HJ 192-2015 §4); ``ei`` and ``grade`` are
-derived from them by :mod:`qingshan.standards.ecological_status` when the row is written and are
-never set on their own.
+Every row carries ``region_code`` (the county, GB/T 2260) for scope. The five sub-indices are
+stored as given (0–100 each, HJ 192-2015 §5.2); the environmental restriction index (环境限制指数,
+a constraint on the grade, HJ 192-2015 Table 5) as the keys of the events that apply,
+comma-separated (``none`` for none); ``ei`` and ``grade`` (the grade after the restriction) are
+derived by :mod:`qingshan.standards.ecological_status` when the row is written and are never
+set on their own.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ class EcoStatusInput(Base):
     water_network_density: Mapped[float] = mapped_column(Float)
     land_stress: Mapped[float] = mapped_column(Float)
     pollution_load: Mapped[float] = mapped_column(Float)
-    restriction: Mapped[float] = mapped_column(Float)
+    restriction: Mapped[str] = mapped_column(String(200), default="none")
     ei: Mapped[float] = mapped_column(Float)
     grade: Mapped[str] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(String(200), default="")

@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("water_network_density", sa.Float(), nullable=False),
         sa.Column("land_stress", sa.Float(), nullable=False),
         sa.Column("pollution_load", sa.Float(), nullable=False),
-        sa.Column("restriction", sa.Float(), nullable=False),
+        sa.Column("restriction", sa.String(length=200), nullable=False),
         sa.Column("ei", sa.Float(), nullable=False),
         sa.Column("grade", sa.String(length=16), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
