@@ -364,23 +364,31 @@ def ei_change(before: float, after: float) -> EIChange:
     return EIChange(float(delta), mag, direction)
 
 
-def ei_fluctuation(series: Sequence[float]) -> str:
-    """Fluctuation class of an EI series that changes direction (HJ 192-2015 §5.3.2).
+def ei_fluctuation(series: Sequence[float]) -> str | None:
+    """Fluctuation class of an EI series (HJ 192-2015 §5.3.2; tagged U, see :data:`CONFIDENCE`).
 
-    The class of the largest |ΔEI| between consecutive periods, on the change edges: ``"stable"``
-    (< 1), ``"fluctuating"`` (1 ≤ · < 3), ``"large_fluctuation"`` (3 ≤ · < 8),
-    ``"severe_fluctuation"`` (≥ 8). Needs at least two values.
+    A series fluctuates when its consecutive changes ΔEI change sign (up, then down, or the
+    reverse); then the region's ecology is sensitive (生态环境敏感) and the class is that of the
+    largest consecutive |ΔEI| on the change edges: ``"stable"`` (< 1), ``"fluctuating"``
+    (1 ≤ · < 3), ``"large_fluctuation"`` (3 ≤ · < 8), ``"severe_fluctuation"`` (≥ 8). A series
+    that only rises or only falls (or stays flat) does not fluctuate: None — use
+    :func:`ei_change` for its trend. Needs at least three periods.
     """
     vals = [_dec(f"series[{i}]", v) for i, v in enumerate(series)]
-    if len(vals) < 2:
-        raise InvalidValue("an EI series needs at least two periods",
-                           field="series", value=len(vals), clause=f"{_CLAUSE} §5.3.2")  # fmt: skip
+    if len(vals) < 3:
+        raise InvalidValue(
+            f"an EI fluctuation needs at least three periods, got {len(vals)}",
+            field="series", value=len(vals), clause=f"{_CLAUSE} §5.3.2",
+        )  # fmt: skip
     for i, d in enumerate(vals):
         if d < 0 or d > 100:
             raise InvalidValue(f"series[{i}] EI {series[i]} is outside 0–100",
                                field=f"series[{i}]", value=series[i], clause=_CLAUSE)  # fmt: skip
-    worst = max(_magnitude_index(b - a) for a, b in zip(vals, vals[1:], strict=False))
-    return FLUCTUATIONS[worst]
+    deltas = [b - a for a, b in zip(vals, vals[1:], strict=False)]
+    signs = [d > 0 for d in deltas if d != 0]
+    if all(signs) or not any(signs):
+        return None
+    return FLUCTUATIONS[max(_magnitude_index(d) for d in deltas)]
 
 
 def sub_indices_from_mapping(values: Mapping[str, object]) -> EISubIndices:
