@@ -27,9 +27,17 @@ Sources
 Confidence (``SoilItem.confidence``, the same for the four cells of a row, which were always read
 as a whole row): ``"confirmed"`` = read in a text of the standard itself; ``"MC"`` = several
 consistent secondary sources (transcriptions of the official PDF in public repositories, site
-reports quoting the cell), not read in the standard's own text; ``"U"`` = unverified. Each row
-names its sources (``SoilItem.sources``); docs/standards-soil-construction.md lists what was
-searched. Only confirmed cells are test expectations.
+reports quoting a cell), not read in the standard's own text; ``"U"`` = unverified. Each row
+names its sources (``SoilItem.sources``, keys of :data:`SOURCES`); docs/standards-soil-
+construction.md lists what was searched. Only confirmed cells are test expectations.
+
+- Table 1 rows 1–34 (metals and inorganics, volatile organics): **confirmed** in a copy of the
+  standard's 5.1 and Table 1 ("standard-text"), and the same in the three secondary sources.
+- Table 1 rows 35–45 (semi-volatile organics) and all of Table 2: **MC** — the PDF
+  transcription, the enum of 85 items and (for some rows) the seed agree cell by cell.
+- The clause texts used by the code — 4.1 (land categories), 5.3.1–5.3.5 (use of the values),
+  the notes ①–⑤ — are **MC**: the PDF transcription quotes 5.3.1, 5.3.2, 5.3.3, 5.3.5 and
+  note ①, a second seed cites 5.3.1; the wording of 4.1 is [MC] from site reports applying it.
 """
 
 from __future__ import annotations
@@ -79,18 +87,31 @@ GROUPS_ZH = MappingProxyType(
     }
 )
 
-#: source keys → where the row was read (see the module docstring)
+#: source keys → where the row was read (see the module docstring and
+#: docs/standards-soil-construction.md)
 SOURCES = MappingProxyType(
     {
         "mee": "https://www.mee.gov.cn/ywgz/fgbz/bz/bzwb/trhj/201807/t20180703_446027.shtml",
-        "pdf-transcription": (
-            "public repository transcription of the official PDF's text layer, pages 3–6, "
-            "Tables 1 and 2, superscripted rows checked against the page images (found with "
-            "find_string '不纳入污染地块管理', file id 70370853711)"
+        "standard-text": (
+            "http://m.boteman.cn/paper/239121497.html — a copy of the standard's text: 5.1 "
+            "(保护人体健康的建设用地土壤污染风险筛选值和管制值见表1和表2，其中表1为基本项目，表2为"
+            "其他项目) and Table 1 with its header (单位 mg/kg; 筛选值 / 管制值 × 第一类用地 / 第二类"
+            "用地), rows 1–34 in full, note mark ① on both As screening cells"
         ),
-        "gb36600-rows": (
-            "public repository _gb36600_rows() (find_string '建设用地土壤污染风险筛选值', file id "
-            "57412478050): heavy-metal rows as (screening, intervention) per land category"
+        "pdf-transcription": (
+            "public-repository transcription of the official PDF's text layer (pages 3–6, Tables 1 "
+            "and 2; superscripted rows checked against page images); find_string "
+            "'不纳入污染地块管理', file id 70370853711"
+        ),
+        "java-enum": (
+            "public-repository enum SoilConstructionlItem of all 85 items, citing the MEE PDF "
+            "https://www.mee.gov.cn/ywgz/fgbz/bz/bzwb/trhj/201807/W020190626596188930731.pdf; "
+            "find_string '一溴二氯甲烷', file id 55234010367 (dioxins given in ng/kg)"
+        ),
+        "seed-rows": (
+            "public-repository threshold seed (_gb36600_rows, _GB36600_ORGANIC: Table 1 rows 1–7 and "
+            "most organics, Table 2 rows 11, 16–18, read from the vector PDF); find_string "
+            "'建设用地土壤污染风险筛选值', file id 57412478050"
         ),
         "site-report-as": (
             "https://www.qianlima.com/bid-575390723.html (site report: As second-category "
@@ -98,6 +119,14 @@ SOURCES = MappingProxyType(
         ),
     }
 )
+
+#: Table 1 rows read in the standard's own text ("standard-text"): 1–34
+_CONFIRMED_T1 = frozenset(range(1, 35))
+#: rows of the "seed-rows" source: Table 1 metals and organics it lists, Table 2 rows it lists
+_SEED_T1 = frozenset(
+    {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16, 20, 23, 25, 26, 27, 28, 29, 30, 31, 32, 34, *range(35, 46)}
+)
+_SEED_T2 = frozenset({11, 16, 17, 18})
 
 
 @dataclass(frozen=True)
@@ -329,12 +358,19 @@ def _build() -> dict[str, SoilItem]:
     out: dict[str, SoilItem] = {}
     for table, rows in ((1, _T1), (2, _T2)):
         for row in rows:
-            sources: tuple[str, ...] = ("pdf-transcription",)
-            if table == 1 and row.no <= 7:
-                sources = (*sources, "gb36600-rows")
+            confirmed = table == 1 and row.no in _CONFIRMED_T1
+            sources: tuple[str, ...] = ("standard-text",) if confirmed else ()
+            sources = (*sources, "pdf-transcription", "java-enum")
+            if row.no in (_SEED_T1 if table == 1 else _SEED_T2):
+                sources = (*sources, "seed-rows")
             if row.key == "As":
                 sources = (*sources, "site-report-as")
-            out[row.key] = replace(row, table=table, sources=sources)
+            out[row.key] = replace(
+                row,
+                table=table,
+                sources=sources,
+                confidence="confirmed" if confirmed else "MC",
+            )
     return out
 
 
