@@ -117,6 +117,8 @@ from qingshan.qc.service import outlet_event_counts
 from qingshan.qc.supervision import CaseSink, SiteCases
 from qingshan.screen import api as screen_api
 from qingshan.screen import web as screen_web
+from qingshan.soil.units import api as soil_units_api
+from qingshan.soil.units import web as soil_units_web
 from qingshan.standards import api as standards_api
 from qingshan.targets import api as targets_api
 from qingshan.targets import ranking_api, ranking_web
@@ -195,6 +197,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     portal_notices_api.router,
     portal_onboarding_api.router,
     portal_rights_api.router,
+    soil_units_api.router,
 )
 
 #: dashboard page routers
@@ -242,6 +245,7 @@ PAGES: tuple[APIRouter, ...] = (
     portal_notices_web.router,
     portal_onboarding_web.router,
     portal_rights_web.router,
+    soil_units_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
@@ -254,6 +258,8 @@ NAV: tuple[NavGroup, ...] = (
         NavItem("/ranking", "nav.ranking", ("/ranking",),
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY, Role.ENTERPRISE)),
         # a public page; in the menu for signed-in users
+        NavItem("/soil/units", "nav.soil", ("/soil",), login=True, prefixes=("/soil/",),
+                roles=(Role.ENTERPRISE,)),
     )),
     NavGroup("nav.g.sources", (  # 污染源监管
         NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True,

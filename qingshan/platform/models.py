@@ -74,6 +74,7 @@ from qingshan.sim.models import InjectedFault
 from qingshan.soil.farmland.models import FarmCategoryChange, FarmMeasure, FarmPlot, FarmSample
 from qingshan.soil.groundwater.models import GroundwaterSample, GroundwaterZone
 from qingshan.soil.sites.models import SitePlanItem, SiteSample, SiteStage, SoilSite
+from qingshan.soil.units.models import SoilUnit, SoilUnitCheck, SoilUnitReport, SoilUnitSample
 from qingshan.targets.models import (
     Target,
     TargetFile,
@@ -236,6 +237,10 @@ MODELS = (
     SiteStage,
     SiteSample,
     SitePlanItem,
+    SoilUnit,
+    SoilUnitCheck,
+    SoilUnitSample,
+    SoilUnitReport,
     SeaOutfall,
     OutfallSource,
     OutfallStage,
