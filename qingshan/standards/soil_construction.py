@@ -15,10 +15,12 @@
   unacceptable risk to human health, risk control or remediation is required (5.3.5).
 - A sample's level is the worst level of its items (each item is judged on its own; the
   standard sets no combined index).
-- Note ① (As, Co, V): a content over the screening value but equal to or below the soil
-  background value (3.6; Appendix A) does not bring the site under contaminated-site management:
-  give ``background=`` and the judgement's ``within_background`` says so (the level stays as the
-  tables give it).
+- Note ① (As and Co for both land categories, V for first-category land): a content over the
+  screening value but equal to or below the soil background value (3.6; Appendix A) does not
+  bring the site under contaminated-site management: give ``background=`` and the judgement's
+  ``within_background`` says so (the level stays as the tables give it).
+- Confidence: Table 1 rows 1–34 were read in the standard's own text; rows 35–45, Table 2, the
+  clause numbers and the land-category wording are MC (see :mod:`.soil_construction_tables`).
 
 Comparisons are exact: values are read as decimals at 10⁻⁹ (see :mod:`._exact`).
 """
@@ -175,9 +177,10 @@ class ConstructionJudgement:
         ``"within_screening"`` (≤ screening), ``"over_screening"`` (> screening, ≤
         intervention) or ``"over_intervention"`` (> intervention).
     within_background : bool or None
-        Note ① (As, Co, V): True when ``background`` was given, the level is over screening and
-        the content is ≤ the background value (not managed as a contaminated site); False when
-        given and not so; None when not given or the note does not apply.
+        Note ① (As, Co; V on first-category land): True when ``background`` was given, the level
+        is over screening and the content is ≤ the background value (not managed as a
+        contaminated site); False when given and not so; None when not given or the note does
+        not apply to the item and land category.
     """
 
     item: str
@@ -247,7 +250,7 @@ def judge_construction(
     within_bg: bool | None = None
     if background is not None:
         b = _scaled(key, background)
-        if it.background_note:
+        if cat in it.background_lands:
             within_bg = level != LEVELS[0] and c <= b
     return ConstructionJudgement(
         item=key, value=c / _S, land=cat, screening=it.screening[cat - 1],

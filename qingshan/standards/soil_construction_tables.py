@@ -9,7 +9,8 @@ Sources
 - **Table 1** (表1 建设用地土壤污染风险筛选值和管制值（基本项目）, 45 items) and **Table 2** (表2
   … （其他项目）, 40 items): per item the risk screening value (筛选值) and the risk intervention
   value (管制值), each for first-category and second-category land (第一类用地 / 第二类用地).
-- **Note ①** of both tables (As in Table 1; Co and V in Table 2): where a site's content exceeds
+- **Note ①** of both tables (As and Co: both screening values; V: the first-category screening
+  value only): where a site's content exceeds
   the screening value but is equal to or below the soil environmental background value (土壤环境
   背景值, 3.6; Appendix A gives reference values), the site is not brought under contaminated-site
   management (不纳入污染地块管理).
@@ -33,11 +34,14 @@ construction.md lists what was searched. Only confirmed cells are test expectati
 
 - Table 1 rows 1–34 (metals and inorganics, volatile organics): **confirmed** in a copy of the
   standard's 5.1 and Table 1 ("standard-text"), and the same in the three secondary sources.
-- Table 1 rows 35–45 (semi-volatile organics) and all of Table 2: **MC** — the PDF
-  transcription, the enum of 85 items and (for some rows) the seed agree cell by cell.
+- Table 1 rows 35–45 (semi-volatile organics) and all of Table 2: **MC** — three transcriptions
+  of the official PDF (a double-read CSV with page numbers, a table module, an enum of all 85
+  items) agree cell by cell.
 - The clause texts used by the code — 4.1 (land categories), 5.3.1–5.3.5 (use of the values),
   the notes ①–⑤ — are **MC**: the PDF transcription quotes 5.3.1, 5.3.2, 5.3.3, 5.3.5 and
-  note ①, a second seed cites 5.3.1; the wording of 4.1 is [MC] from site reports applying it.
+  note ①, a second public seed cites 5.3.1; the wording of 4.1 is MC from site reports that apply
+  it (a planned social-welfare use taken as 第一类用地, an administrative office use as 第二类).
+  Which cells carry note ① (As, Co both; V first category only) is MC (the double-read CSV).
 """
 
 from __future__ import annotations
@@ -108,10 +112,11 @@ SOURCES = MappingProxyType(
             "https://www.mee.gov.cn/ywgz/fgbz/bz/bzwb/trhj/201807/W020190626596188930731.pdf; "
             "find_string '一溴二氯甲烷', file id 55234010367 (dioxins given in ng/kg)"
         ),
-        "seed-rows": (
-            "public-repository threshold seed (_gb36600_rows, _GB36600_ORGANIC: Table 1 rows 1–7 and "
-            "most organics, Table 2 rows 11, 16–18, read from the vector PDF); find_string "
-            "'建设用地土壤污染风险筛选值', file id 57412478050"
+        "srs-csv": (
+            "lensis22414017/SRS data/standards/gb36600_2018_official.csv (commit 82050c3): all 85 "
+            "rows with page numbers, transcribed from the MEE PDF W020190626596188930731.pdf and "
+            "double-read; note ① on As and Co (both screening values) and on the V first-category "
+            "screening value only"
         ),
         "site-report-as": (
             "https://www.qianlima.com/bid-575390723.html (site report: As second-category "
@@ -122,11 +127,6 @@ SOURCES = MappingProxyType(
 
 #: Table 1 rows read in the standard's own text ("standard-text"): 1–34
 _CONFIRMED_T1 = frozenset(range(1, 35))
-#: rows of the "seed-rows" source: Table 1 metals and organics it lists, Table 2 rows it lists
-_SEED_T1 = frozenset(
-    {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16, 20, 23, 25, 26, 27, 28, 29, 30, 31, 32, 34, *range(35, 46)}
-)
-_SEED_T2 = frozenset({11, 16, 17, 18})
 
 
 @dataclass(frozen=True)
@@ -149,9 +149,9 @@ class SoilItem:
         Risk screening value (筛选值) for land category 1 and 2 [mg/kg].
     intervention : tuple of float
         Risk intervention value (管制值) for land category 1 and 2 [mg/kg].
-    background_note : bool
-        Note ① applies (As, Co, V): over screening but ≤ the soil background value → not managed
-        as a contaminated site.
+    background_lands : tuple of int
+        Land categories whose screening value carries note ① (As and Co: 1 and 2; V: 1 only):
+        over screening but ≤ the soil background value → not managed as a contaminated site.
     note : str
         The table's note for the row (composition of a sum), "" if none.
     confidence : str
@@ -169,11 +169,16 @@ class SoilItem:
     cas: str
     screening: tuple[float, float]
     intervention: tuple[float, float]
-    background_note: bool = False
+    background_lands: tuple[int, ...] = ()
     note: str = ""
     confidence: str = "MC"
     sources: tuple[str, ...] = ("pdf-transcription",)
     aliases: tuple[str, ...] = ()
+
+    @property
+    def background_note(self) -> bool:
+        """Note ① applies to at least one land category."""
+        return bool(self.background_lands)
 
     @property
     def basic(self) -> bool:
@@ -201,20 +206,20 @@ def _r(
     i1: float,
     i2: float,
     *,
-    bg: bool = False,
+    bg: tuple[int, ...] = (),
     note: str = "",
     aliases: tuple[str, ...] = (),
 ) -> SoilItem:
     return SoilItem(
         key=key, table=0, no=no, group=group, name_zh=zh, name_en=en, cas=cas,
         screening=(float(s1), float(s2)), intervention=(float(i1), float(i2)),
-        background_note=bg, note=_NOTE_BG if bg else note, aliases=aliases,
+        background_lands=bg, note=_NOTE_BG if bg else note, aliases=aliases,
     )  # fmt: skip
 
 
 # (key, no, group, name_zh, name_en, cas, screening 1, screening 2, intervention 1, 2)
 _T1: tuple[SoilItem, ...] = (
-    _r("As", 1, "metals", "砷", "arsenic", "7440-38-2", 20, 60, 120, 140, bg=True),
+    _r("As", 1, "metals", "砷", "arsenic", "7440-38-2", 20, 60, 120, 140, bg=(1, 2)),
     _r("Cd", 2, "metals", "镉", "cadmium", "7440-43-9", 20, 65, 47, 172),
     _r("Cr6", 3, "metals", "铬（六价）", "chromium (VI)", "18540-29-9", 3.0, 5.7, 30, 78,
      aliases=("六价铬", "Cr(VI)", "Cr6+", "铬(六价)")),
@@ -288,9 +293,9 @@ _T1: tuple[SoilItem, ...] = (
 _T2: tuple[SoilItem, ...] = (
     _r("Sb", 1, "metals", "锑", "antimony", "7440-36-0", 20, 180, 40, 360),
     _r("Be", 2, "metals", "铍", "beryllium", "7440-41-7", 15, 29, 98, 290),
-    _r("Co", 3, "metals", "钴", "cobalt", "7440-48-4", 20, 70, 190, 350, bg=True),
+    _r("Co", 3, "metals", "钴", "cobalt", "7440-48-4", 20, 70, 190, 350, bg=(1, 2)),
     _r("methylmercury", 4, "metals", "甲基汞", "methylmercury", "22967-92-6", 5.0, 45, 10, 120),
-    _r("V", 5, "metals", "钒", "vanadium", "7440-62-2", 165, 752, 330, 1500, bg=True),
+    _r("V", 5, "metals", "钒", "vanadium", "7440-62-2", 165, 752, 330, 1500, bg=(1,)),
     _r("cyanide", 6, "metals", "氰化物", "cyanide", "57-12-5", 22, 135, 44, 270),
     _r("bromodichloromethane", 7, "voc", "一溴二氯甲烷", "bromodichloromethane", "75-27-4",
      0.29, 1.2, 2.9, 12),
@@ -360,9 +365,7 @@ def _build() -> dict[str, SoilItem]:
         for row in rows:
             confirmed = table == 1 and row.no in _CONFIRMED_T1
             sources: tuple[str, ...] = ("standard-text",) if confirmed else ()
-            sources = (*sources, "pdf-transcription", "java-enum")
-            if row.no in (_SEED_T1 if table == 1 else _SEED_T2):
-                sources = (*sources, "seed-rows")
+            sources = (*sources, "srs-csv", "pdf-transcription", "java-enum")
             if row.key == "As":
                 sources = (*sources, "site-report-as")
             out[row.key] = replace(

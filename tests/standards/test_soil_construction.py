@@ -250,6 +250,10 @@ def test_background_note_for_as_co_v():
     assert judge_construction("As", 15, 1, background=60).within_background is False
     assert judge_construction("Co", 30, 1, background=35).within_background is True
     assert judge_construction("V", 200, 1, background=180).within_background is False
+    assert judge_construction("V", 200, 1, background=250).within_background is True
+    # V's second-category screening value carries no note ①
+    assert judge_construction("V", 800, 2, background=900).within_background is None
+    assert ITEMS["V"].background_lands == (1,) and ITEMS["As"].background_lands == (1, 2)
     assert judge_construction("As", 50, 1).within_background is None
     assert judge_construction("Pb", 500, 1, background=600).within_background is None
     assert {k for k, it in ITEMS.items() if it.background_note} == {"As", "Co", "V"}
