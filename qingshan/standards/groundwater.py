@@ -1,14 +1,15 @@
 """Groundwater quality class: GB/T 14848-2017 《地下水质量标准》, vectorised.
 
-- Indicator class (§9.2, Tables 1 and 2): the class whose range holds the value; limits of
+- Indicator class (§6.2, Tables 1 and 2): the class whose range holds the value; limits of
   classes I–IV are "≤" (inclusive), class V is above the class IV limit. Where classes share a
-  limit the better class is taken ("指标限值相同时，从优不从劣": §9.2's example, volatile
+  limit the better class is taken ("指标限值相同时，从优不从劣": §6.2's example, volatile
   phenols 0.001 mg/L is class I, not II). pH is a range per class (Table 1 item 5): classes I–III
   6.5 ≤ pH ≤ 8.5, class IV 5.5 ≤ pH < 6.5 or 8.5 < pH ≤ 9.0, class V pH < 5.5 or pH > 9.0.
   Gross α/β have no class IV upper limit (Table 1 items 38–39: "> 0.5" / "> 1.0" for IV and V):
-  any value above class III is class IV. 嗅和味 and 肉眼可见物 (items 2, 4) are 无 (0) in
+  any value above class III is class IV (the better of the two, §6.2; Table 1's note asks for a
+  nuclide analysis beyond the guidance value). 嗅和味 and 肉眼可见物 (items 2, 4) are 无 (0) in
   classes I–IV and 有 (> 0) in class V.
-- Sample class (§9.3): the worst indicator class; the indicators at that class are named
+- Sample class (§6.3): the worst indicator class; the indicators at that class are named
   (``deciding``).
 
 Comparisons are exact: values are read as decimals at 10⁻⁹ (see :mod:`._exact`).
@@ -51,7 +52,7 @@ __all__ = [
 _DIG = 9
 _S: int = 10**_DIG
 _NOLIMIT = np.iinfo(np.int64).max
-_CLAUSE = "GB/T 14848-2017 Table 1/2, §9.2"
+_CLAUSE = "GB/T 14848-2017 Table 1/2, §6.2"
 _LABELS = np.array([None, *CLASSES], dtype=object)
 
 
@@ -94,7 +95,7 @@ def _codes(key: str, values: object) -> npt.NDArray[np.int8]:
 
 
 def groundwater_class(indicator: str, value: object) -> str | npt.NDArray[np.object_] | pd.Series:
-    """Class of one indicator (GB/T 14848-2017 §9.2, Tables 1 and 2).
+    """Class of one indicator (GB/T 14848-2017 §6.2, Tables 1 and 2).
 
     Parameters
     ----------
@@ -133,7 +134,7 @@ def groundwater_class(indicator: str, value: object) -> str | npt.NDArray[np.obj
 
 @dataclass(frozen=True)
 class GroundwaterResult:
-    """Overall class of a groundwater sample (GB/T 14848-2017 §9.3).
+    """Overall class of a groundwater sample (GB/T 14848-2017 §6.3).
 
     Attributes
     ----------
@@ -142,7 +143,7 @@ class GroundwaterResult:
     by_indicator : mapping key → str
         Class of every indicator given (missing ones left out).
     deciding : tuple of str
-        The indicators at the worst class, in table order (§9.3: "指出最差类别的指标").
+        The indicators at the worst class, in table order (§6.3: "指出最差类别的指标").
     """
 
     klass: str
@@ -164,7 +165,7 @@ def _is_missing(v: object) -> bool:
 
 
 def classify_groundwater(values: Mapping[str, object]) -> GroundwaterResult:
-    """Overall class of one sample: the worst single-indicator class (§9.3).
+    """Overall class of one sample: the worst single-indicator class (§6.3).
 
     Parameters
     ----------
@@ -188,8 +189,8 @@ def classify_groundwater(values: Mapping[str, object]) -> GroundwaterResult:
     order = [k for k in INDICATORS if k in values and not _is_missing(values[k])]
     if not order:
         raise InvalidValue(
-            "no indicator value in the sample (GB/T 14848-2017 §9.3 needs at least one)",
-            field="values", value=dict(values), clause="GB/T 14848-2017 §9.3",
+            "no indicator value in the sample (GB/T 14848-2017 §6.3 needs at least one)",
+            field="values", value=dict(values), clause="GB/T 14848-2017 §6.3",
         )  # fmt: skip
     by = {k: str(groundwater_class(k, values[k])) for k in order}
     worst = max(CLASSES.index(c) for c in by.values())
@@ -198,7 +199,7 @@ def classify_groundwater(values: Mapping[str, object]) -> GroundwaterResult:
 
 
 def classify_groundwater_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Classes of many samples at once (§9.2–9.3), one row per sample.
+    """Classes of many samples at once (§6.2–6.3), one row per sample.
 
     Parameters
     ----------

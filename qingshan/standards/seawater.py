@@ -4,14 +4,14 @@
   upper limits are inclusive ("≤"); dissolved oxygen must be *greater than* the class limit
   (">": DO = 6 mg/L is not class 1 but class 2); worse than class 4 is 劣四类. Where classes
   share a limit the better class is taken (as GB 3838 and GB/T 14848 do; GB 3097 states no
-  rule). A "—" cell (coliforms in classes 3–4) sets no limit in that class.
+  rule). A "—" cell (coliforms in class 4) sets no limit in that class: any count meets it.
 - pH (Table 1 item 8): classes 1–2 7.8–8.5 and classes 3–4 6.8–8.8, each "同时不超出该海域正常
   变动范围的 0.2 / 0.5 pH 单位": with ``ph_normal=(low, high)`` the sea area's normal range,
   classes 1–2 also need low − 0.2 ≤ pH ≤ high + 0.2 and classes 3–4 low − 0.5 ≤ pH ≤ high + 0.5.
 - 无机氮 (Table 1 note): nitrate + nitrite + ammonia nitrogen, as N (:func:`din`).
 - Sample class: the worst indicator class (single-factor), naming the indicators at it.
 - Coastal quality (:func:`coastal_quality`): shares of classes by area (or by station) and the
-  grade from :data:`.seawater_tables.COASTAL_GRADES`.
+  grade from :data:`.seawater_tables.COASTAL_GRADES` (HJ 442.10-2020 §4; thresholds tagged U).
 
 Comparisons are exact: values are read as decimals at 10⁻⁹ (see :mod:`._exact`).
 """
@@ -311,7 +311,8 @@ def coastal_quality(area_by_class: Mapping[str, float]) -> CoastalQuality:
     The thresholds compare exactly: share ≥ p % is tested as area × 100 ≥ p × total on
     decimals at 10⁻⁹. Grades (:data:`.seawater_tables.COASTAL_GRADES`): 优 I+II ≥ 90 %; 良好
     I+II ≥ 80 % and 劣四类 ≤ 5 %; 一般 I+II ≥ 60 % and 劣四类 ≤ 30 %; 差 劣四类 ≤ 40 %;
-    else 极差 — see the table's confidence and source.
+    else 极差 (HJ 442.10-2020 §4 as reconstructed; tagged U, see
+    :data:`.seawater_tables.COASTAL_GRADES`).
     """
     for k in area_by_class:
         if k not in CLASSES:
