@@ -34,6 +34,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
 from qingshan.standards._exact import to_scaled
 from qingshan.standards.errors import InvalidValue, UnknownIndicator
 from qingshan.standards.soil_construction_tables import (
@@ -55,7 +59,7 @@ from qingshan.standards.soil_construction_tables import (
 
 __all__ = [
     "ConstructionJudgement", "ConstructionSampleResult", "judge_construction",
-    "judge_construction_sample", "applicable_land", "item_key", "ITEMS", "NAMES_ZH", "NAMES_EN",
+    "judge_construction_sample", "judge_construction_frame", "applicable_land", "item_key", "ITEMS", "NAMES_ZH", "NAMES_EN",
     "LAND_CATEGORIES", "LAND_NAMES_ZH", "LAND_NAMES_EN", "LEVELS", "LEVEL_NAMES_ZH",
     "LEVEL_NAMES_EN", "GROUPS_ZH", "SOURCES", "STANDARD", "UNIT", "SoilItem",
 ]  # fmt: skip
@@ -336,6 +340,95 @@ def judge_construction_sample(
         over_intervention=tuple(j.item for j in out if j.level == LEVELS[2]),
         land=cat,
     )
+
+
+def _land_array(land: object, n: int) -> npt.NDArray[np.int64]:
+    if isinstance(land, int | bool) or land is None or isinstance(land, str):
+        return np.full(n, _land(land), dtype=np.int64)
+    arr = np.asarray(land, dtype=object).ravel()
+    if arr.size != n:
+        raise InvalidValue(
+            f"land has {arr.size} values for {n} rows", field="land", value=arr.size,
+            clause=_CLAUSE_LAND,
+        )  # fmt: skip
+    return np.array([_land(v.item() if isinstance(v, np.integer) else v) for v in arr], np.int64)
+
+
+def judge_construction_frame(frame: pd.DataFrame, land: object) -> pd.DataFrame:
+    """Vectorised :func:`judge_construction_sample` over a DataFrame, one row per sample.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One column per item [mg/kg], named by key or by a name :func:`item_key` resolves; a
+        column ``land`` may give the category per row. NaN / None cells are not judged.
+        Columns that are not items must be named in no other way (they are refused, naming the
+        closest keys) — select the item columns first.
+    land : 1, 2, "land" or array-like of 1/2
+        One category for all rows, the name of a column of ``frame``, or one value per row.
+
+    Returns
+    -------
+    DataFrame
+        Same index; ``level`` (worst level of the row's items, None when no item was given),
+        ``over_screening`` and ``over_intervention`` (comma-joined keys, items in column
+        order), and ``level_<key>`` per item column.
+
+    Raises
+    ------
+    UnknownIndicator, InvalidValue
+        An unknown column; a negative or non-numeric cell (naming the item and the row label);
+        a land category other than 1 or 2.
+    """
+    n = len(frame)
+    if isinstance(land, str) and land in frame.columns:
+        cats = _land_array(frame[land].to_numpy(), n)
+        item_cols = [c for c in frame.columns if c != land]
+    else:
+        cats = _land_array(land, n)
+        item_cols = list(frame.columns)
+    keys = [item_key(str(c)) for c in item_cols]
+    dup = {k for k in keys if keys.count(k) > 1}
+    if dup:
+        key = sorted(dup)[0]
+        raise InvalidValue(
+            f"item {key} given in two columns", field=key, value=None, clause=f"{STANDARD} 5.3"
+        )
+    out = pd.DataFrame(index=frame.index)
+    worst = np.full(n, -1, dtype=np.int64)
+    over_s: list[list[str]] = [[] for _ in range(n)]
+    over_i: list[list[str]] = [[] for _ in range(n)]
+    for col, key in zip(item_cols, keys, strict=True):
+        values = frame[col].to_numpy()
+        try:
+            c, missing = to_scaled(values, _DIG, field=key)
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            raise InvalidValue(
+                f"{key}: a cell is not a number [mg/kg] ({ITEMS[key].citation})",
+                field=key, value=None, clause=ITEMS[key].citation,
+            ) from exc  # fmt: skip
+        neg = (c < 0) & ~missing
+        if neg.any():
+            pos = int(np.flatnonzero(neg)[0])
+            raise InvalidValue(
+                f"negative content {c[pos] / _S:g} mg/kg for {key} in row {frame.index[pos]!r}",
+                field=key, value=c[pos] / _S, clause=ITEMS[key].citation,
+            )  # fmt: skip
+        s_lim = np.where(cats == 1, _LIM[key][0][0], _LIM[key][0][1])
+        i_lim = np.where(cats == 1, _LIM[key][1][0], _LIM[key][1][1])
+        code = np.where(c <= s_lim, 0, np.where(c <= i_lim, 1, 2))
+        code = np.where(missing, -1, code)
+        out[f"level_{key}"] = np.array([None, *LEVELS], dtype=object)[code + 1]
+        worst = np.maximum(worst, code)
+        for r in np.flatnonzero(code >= 1):
+            over_s[r].append(key)
+        for r in np.flatnonzero(code == 2):
+            over_i[r].append(key)
+    levels = np.array([None, *LEVELS], dtype=object)[worst + 1]
+    out.insert(0, "level", levels)
+    out.insert(1, "over_screening", [",".join(x) for x in over_s])
+    out.insert(2, "over_intervention", [",".join(x) for x in over_i])
+    return out
 
 
 def _check_tables() -> None:  # import-time guard on the data

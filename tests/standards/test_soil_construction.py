@@ -6,6 +6,8 @@ Expectations written out below are the cells read in the standard's own text (Ta
 
 from decimal import Decimal
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from qingshan.standards.errors import InvalidValue, UnknownIndicator
@@ -17,6 +19,7 @@ from qingshan.standards.soil_construction import (
     applicable_land,
     item_key,
     judge_construction,
+    judge_construction_frame,
     judge_construction_sample,
 )
 from qingshan.standards.soil_construction_tables import SOURCES
@@ -268,3 +271,57 @@ def test_levels_and_over_screening_multiple():
     j = judge_construction("As", 119, 2)  # a site report's maximum against 60 mg/kg
     assert j.level == "over_screening"
     assert j.multiple == pytest.approx((119 - 60) / 60)
+
+
+def test_site_report_multiples():
+    """A site report (eiacloud.com, 武汉保华新材料 plot, second-category screening): BaP 5.7 mg/kg
+    "超标倍数2.8倍", total petroleum hydrocarbons 5040 mg/kg "超标倍数0.12倍"."""
+    bap = judge_construction("benzo_a_pyrene", 5.7, 2)
+    assert bap.level == "over_screening" and round(bap.multiple, 1) == 2.8
+    tph = judge_construction("tph_c10_c40", 5040, 2)
+    assert tph.level == "over_screening" and round(tph.multiple, 2) == 0.12
+
+
+def test_frame_matches_the_sample_judgement():
+    frame = pd.DataFrame(
+        {
+            "As": [25, 20, 140.000000001, np.nan, 60],
+            "镍": [650, 150, 10, np.nan, 900],
+            "benzene": [1, 1.000000001, None, np.nan, 4],
+            "land": [1, 1, 2, 1, 2],
+        },
+        index=["S1", "S2", "S3", "S4", "S5"],
+    )
+    out = judge_construction_frame(frame, "land")
+    assert list(out["level"]) == [
+        "over_intervention", "over_screening", "over_intervention", None, "within_screening",
+    ]  # fmt: skip
+    assert list(out["over_screening"]) == ["As,Ni", "benzene", "As", "", ""]
+    assert list(out["over_intervention"]) == ["Ni", "", "As", "", ""]
+    assert list(out["level_benzene"])[2:4] == [None, None]
+    for label, row in frame.iterrows():
+        values = {k: v for k, v in row.drop("land").items() if pd.notna(v)}
+        if values:
+            res = judge_construction_sample(values, int(row["land"]))
+            assert out.loc[label, "level"] == res.level
+    same = judge_construction_frame(frame.drop(columns="land"), 1)
+    assert same.loc["S5", "level"] == "over_intervention"  # Ni 900 > 600 on first-category land
+    per_row = judge_construction_frame(frame.drop(columns="land"), [1, 1, 2, 1, 2])
+    assert list(per_row["level"]) == list(out["level"])
+
+
+def test_frame_refusals_name_the_cell():
+    with pytest.raises(InvalidValue) as e:
+        judge_construction_frame(pd.DataFrame({"Pb": [10, -1]}, index=["a", "b"]), 1)
+    assert e.value.field == "Pb" and "'b'" in str(e.value)
+    with pytest.raises(UnknownIndicator):
+        judge_construction_frame(pd.DataFrame({"Pb": [10], "depth_m": [0.5]}), 1)
+    with pytest.raises(InvalidValue) as e:
+        judge_construction_frame(pd.DataFrame({"Pb": [10], "land": [3]}), "land")
+    assert e.value.field == "land"
+    with pytest.raises(InvalidValue):
+        judge_construction_frame(pd.DataFrame({"Pb": [10, 20]}), [1])
+    with pytest.raises(InvalidValue):
+        judge_construction_frame(pd.DataFrame({"Pb": [10], "铅": [20]}), 1)
+    with pytest.raises(InvalidValue):
+        judge_construction_frame(pd.DataFrame({"Pb": ["abc"]}), 1)
