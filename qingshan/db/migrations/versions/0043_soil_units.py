@@ -11,6 +11,7 @@ Create Date: 2026-12-07 13:20:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -26,7 +27,7 @@ def _fk(table: str, col: str, ref: str) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint([col], [ref], name=op.f(f"fk_{table}_{col}_{ref_table}"))
 
 
-def _common(t: str) -> list[sa.SchemaItem]:
+def _common(t: str) -> list[Any]:
     return [
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
