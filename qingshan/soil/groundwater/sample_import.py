@@ -1,0 +1,116 @@
+"""Reading a file of groundwater samples (CSV or .xlsx) — pure: bytes in, rows out.
+
+Layout (one row a sample, the header in the first ten rows): ``well_code`` (监测井编号),
+``sampled_on`` (采样日期), then one column per GB/T 14848-2017 indicator, headed by its key
+(``NH3_N``, ``TotalHardness`` …) or its Chinese name as the standard's table writes it (氨氮,
+总硬度 …), values in the standard's unit; an optional ``note`` (备注) column is ignored. A blank
+cell is "not measured". A column that is not an indicator, a cell that is not a number, a row
+without well or date: each is named (row and column); the caller refuses the whole file if any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from qingshan.soil.groundwater.errors import ImportRejected
+from qingshan.standards import groundwater as gbt14848
+from qingshan.tablefile import (
+    RowProblem,
+    TableFileError,
+    cell_text,
+    column_letter,
+    find_header,
+    header_key,
+    is_blank,
+    looks_like_xlsx,
+    parse_date,
+    parse_number,
+    read_csv_rows,
+    read_workbook,
+)
+
+__all__ = ["ParsedSample", "TEMPLATE_HEADERS", "parse_samples"]
+
+_FIXED = {
+    "well_code": "well_code", "监测井编号": "well_code", "井编号": "well_code",
+    "sampled_on": "sampled_on", "采样日期": "sampled_on", "date": "sampled_on",
+    "note": "note", "备注": "note",
+}  # fmt: skip
+TEMPLATE_HEADERS = ("well_code", "sampled_on", "pH", "NH3_N", "TotalHardness", "Mn", "Fe")
+
+
+@dataclass(frozen=True)
+class ParsedSample:
+    where: str
+    well_code: str
+    sampled_on: date | None
+    values: dict[str, object]
+
+
+def _aliases() -> dict[str, str]:
+    out = dict(_FIXED)
+    for key in gbt14848.INDICATORS:
+        out[key] = key
+        out[key.lower()] = key
+        zh = gbt14848.NAMES_ZH.get(key)
+        if zh:
+            out[header_key(zh)] = key
+    return out
+
+
+def parse_samples(data: bytes, *, max_bytes: int) -> list[ParsedSample]:
+    """The samples of ``data``; :class:`ImportRejected` listing every problem."""
+    try:
+        if looks_like_xlsx(data):
+            sheets = read_workbook(data, max_bytes=max_bytes)
+            rows = next(iter(sheets.values()), [])
+        else:
+            rows = read_csv_rows(data)
+    except TableFileError as exc:
+        raise ImportRejected([f"file: {exc}"]) from exc
+    aliases = _aliases()
+    h = find_header(rows, "well_code", aliases)
+    if h is None:
+        raise ImportRejected(
+            ["file: no header row with well_code (监测井编号) in the first ten rows"]
+        )
+    header = [header_key(c, aliases) for c in rows[h]]
+    problems: list[RowProblem] = []
+    for j, name in enumerate(header):
+        if name and name not in _FIXED.values() and name not in gbt14848.INDICATORS:
+            problems.append(RowProblem("", h + 1, column_letter(j), cell_text(rows[h][j]),
+                                       "unknown indicator: not a GB/T 14848-2017 indicator key "
+                                       "or name"))  # fmt: skip
+    if "sampled_on" not in header:
+        problems.append(RowProblem("", h + 1, "", "", "no sampled_on (采样日期) column"))
+    out: list[ParsedSample] = []
+    for i, cells in enumerate(rows[h + 1 :], start=h + 2):
+        if all(is_blank(c) for c in cells):
+            continue
+        code, day = "", None
+        values: dict[str, object] = {}
+        for j, name in enumerate(header):
+            v = cells[j] if j < len(cells) else None
+            if name == "well_code":
+                code = cell_text(v)
+                if not code:
+                    problems.append(
+                        RowProblem("", i, column_letter(j), "well_code", "no well code")
+                    )
+            elif name == "sampled_on":
+                try:
+                    day = parse_date(v)
+                except ValueError as exc:
+                    problems.append(RowProblem("", i, column_letter(j), "sampled_on", str(exc)))
+            elif name in gbt14848.INDICATORS and not is_blank(v):
+                try:
+                    values[name] = parse_number(v)
+                except ValueError as exc:
+                    problems.append(RowProblem("", i, column_letter(j), name, str(exc)))
+        out.append(ParsedSample(f"row {i}", code, day, values))
+    if problems:
+        raise ImportRejected([str(p) for p in problems])
+    if not out:
+        raise ImportRejected(["file: no sample rows under the header"])
+    return out
