@@ -15,7 +15,9 @@
   (生态环境敏感); the fluctuation is graded on the same |ΔEI| edges: 稳定, 波动, 较大波动,
   剧烈波动 (:func:`ei_fluctuation`).
 
-Confidence of each number is in :data:`CONFIDENCE` and ``docs/standards-ecological-status.md``.
+Confidence of each number is in :data:`CONFIDENCE` and ``docs/standards-ecological-status.md``;
+the clause and table numbers cited (§5.2, §5.3.1, §5.3.2, Table 5) come from secondary sources and
+are unverified (U) — the standard's own text was not reachable from here.
 Arithmetic is exact: inputs are read as decimals (``Decimal(str(x))``), so a weighted sum that
 is 75 on paper is 75, not 74.99999999999999, and the edges fall where the text puts them.
 """
@@ -135,7 +137,10 @@ RESTRICTION_NAMES = MappingProxyType(
     }
 )
 
-#: confidence of each rule: "confirmed" (read in HJ 192-2015's text), "MC", "U"
+#: confidence of each rule: "confirmed" (read in HJ 192-2015's text), "MC" (agreeing secondary
+#: sources), "U" (unverified); what was searched is in docs/standards-ecological-status.md.
+#: ``restriction_effects``: the two effects (降1级; 不能为优和良且降1级) as a public implementation
+#: applies them; ``restriction_events``: which event carries which effect.
 CONFIDENCE = MappingProxyType(
     {
         "weights": "MC",
@@ -143,7 +148,8 @@ CONFIDENCE = MappingProxyType(
         "grades": "MC",
         "change_classes": "MC",
         "fluctuation": "U",
-        "restriction_table": "U",
+        "restriction_effects": "MC",
+        "restriction_events": "U",
     }
 )
 

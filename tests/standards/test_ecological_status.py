@@ -93,9 +93,28 @@ def test_ei_extremes():
 
 
 def test_ei_is_exact_at_a_grade_edge():
-    """0.35·75 + … in floats is 74.99999999999999; the EI here is exactly 75."""
     for edge in GRADE_EDGES:
         assert ecological_index(_level(edge)) == float(edge)
+
+
+def test_ei_exact_where_floats_fall_below_the_edge():
+    """23.4, 60.5, 96.7, 10.4, 62.6: in floats the weighted sum is 54.99999999999999 (一般);
+    exactly it is 55 (良)."""
+    sub = EISubIndices(23.4, 60.5, 96.7, 10.4, 62.6)
+    floats = 0.35 * 23.4 + 0.25 * 60.5 + 0.15 * 96.7 + 0.15 * (100 - 10.4) + 0.10 * (100 - 62.6)
+    assert floats < 55
+    by_hand = (
+        W["biological_abundance"] * Decimal("23.4")
+        + W["vegetation_cover"] * Decimal("60.5")
+        + W["water_network_density"] * Decimal("96.7")
+        + W["land_stress"] * (100 - Decimal("10.4"))
+        + W["pollution_load"] * (100 - Decimal("62.6"))
+    )
+    assert ecological_index(sub) == float(by_hand)
+    assert ei_grade(ecological_index(sub)) == ei_grade(by_hand)
+    if by_hand == 55:  # the tabled weights: 良, where the float sum would say 一般
+        assert ei_grade(ecological_index(sub)) == "good"
+        assert ei_grade(floats) == "fair"
 
 
 @pytest.mark.parametrize(("i", "edge"), list(enumerate(GRADE_EDGES)))
@@ -175,10 +194,12 @@ def test_change_names_as_published():
 
 
 def test_change_is_exact():
-    """61.3 − 60.3 is 0.9999999999999929 in floats; ΔEI here is exactly 1."""
-    c = ei_change(60.3, 61.3)
+    """1.4 − 0.4 is 0.9999999999999999 in floats; ΔEI here is exactly 1 (略微变好)."""
+    assert 1.4 - 0.4 < 1
+    c = ei_change(0.4, 1.4)
     assert c.delta == 1.0
     assert c.magnitude == CHANGE_MAGNITUDES[1]
+    assert ei_change(1.1, 4.1).magnitude == CHANGE_MAGNITUDES[2]  # 4.1 − 1.1 < 3 in floats
 
 
 @pytest.mark.parametrize(("before", "after", "field"), [(-1, 50, "before"), (50, 101, "after")])
