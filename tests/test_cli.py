@@ -42,7 +42,7 @@ def run(args, tmp_path, **env):
         (
             ["jobs", "run", "nope"],
             {},
-            "error: no job 'nope'; jobs are: case-deadlines, case-notice, compact, credit, emergency-gas, emergency-plans, emergency-radiation, forecast-air, forecast-water, indices, qc, ranking-rollups, rollups, target-reminders, vehicles-screening, waste-balance, zones-fences, zones-sweep",
+            "error: no job 'nope'; jobs are: case-deadlines, case-notice, compact, credit, emergency-gas, emergency-plans, emergency-radiation, forecast-air, forecast-water, indices, qc, ranking-rollups, rollups, soil-units, target-reminders, vehicles-screening, waste-balance, zones-fences, zones-sweep",
         ),
     ],
 )

@@ -27,6 +27,7 @@ from qingshan.jobs.schedule import cron, every
 from qingshan.platform.zones_fences_links import FENCE_EVENTS, FENCE_SITES
 from qingshan.platform.zones_links import ENTERPRISE_LOCATIONS
 from qingshan.qc.jobs import run_qc
+from qingshan.soil.units.service import run_soil_units
 from qingshan.targets.jobs import run_reminders
 from qingshan.targets.ranking_jobs import run_ranking_rollups
 from qingshan.timeseries.store import ObservationStore
@@ -86,6 +87,12 @@ def emergency_plans(ctx: JobContext) -> str:
     return run_emergency_plans(ctx, CASES_SINK)
 
 
+def soil_units(ctx: JobContext) -> str:
+    """The ``soil-units`` job with the cases' sink: overdue hidden-danger checks, exceeding
+    self-monitoring and missing discharge reports of the key soil-supervised units → cases (once)."""
+    return run_soil_units(ctx, CASES_SINK)
+
+
 def emergency_radiation(ctx: JobContext) -> str:
     """The ``emergency-radiation`` job with the cases' sink and the incidents' opener: the new
     position reports of mobile sources against their fences and the dose alarm."""
@@ -111,4 +118,5 @@ JOBS = Jobs(
     Job("vehicles-screening", vehicles_screening, cron("30 3 * * *"), "机动车排气筛查: at 03:30 CST, the remote-sensing repeat rule over the last 6 natural months of readings, the five I/M station-fraud checks over last month's tests, SCR failure and data gaps over the last 30 days of truck OBD → cases (机动车排气; a re-run opens none twice)"),
     Job("emergency-plans", emergency_plans, cron("0 7 * * *"), "应急预案到期提醒: at 07:00 CST, the enterprise emergency plans whose 3-yearly review falls within 60 days, the expired ones, and one case (环境应急) per expired plan of a 较大/重大 risk enterprise (HJ 941-2018 grade; a re-run opens none twice)"),
     Job("emergency-radiation", emergency_radiation, every(minutes=5), "移动放射源在线监控: every 5 min, the new position reports of mobile radioactive sources against their licensed work area (fence) and the container dose alarm; one alert and one case (环境应急) per excursion, an incident when a class II source stays out for an hour"),
+    Job("soil-units", soil_units, cron("30 7 * * *"), "土壤污染重点监管单位: at 07:30 CST, hidden-danger checks past their due date, self-monitoring over the GB 36600-2018 second-category screening value or worse than GB/T 14848-2017 class IV, yearly discharge reports not filed by 31 March → one case each (土壤; a re-run opens none twice)"),
 )  # fmt: skip

@@ -26,6 +26,7 @@ from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.cases.service import closed_on_time, count_by_state
 from qingshan.config import get_settings
+from qingshan.ecology.biodiversity.service import area_progress
 from qingshan.emergency.radiation.service import spent_figures
 from qingshan.emergency.risk.service import plans_current_share
 from qingshan.geo.regions import CITY_CODES
@@ -33,6 +34,8 @@ from qingshan.monitoring.air_history import city_history
 from qingshan.monitoring.models import ControlLevel, SiteKind
 from qingshan.monitoring.service import get_latest_hour
 from qingshan.monitoring.water import get_sections_latest, summarise_sections
+from qingshan.soil.sites.service import safe_use
+from qingshan.soil.units.service import overdue_checks
 from qingshan.standards.air_assessment import compliance_rate
 from qingshan.standards.aqi import aqi_frame
 from qingshan.targets.kpi import KpiRegistry, KpiValue, Period
@@ -337,6 +340,26 @@ class SpentSourcesCollected:
 
 
 @dataclass(frozen=True)
+class SurveyAreasDone:
+    """Key biodiversity survey areas done [个]: survey areas of the region (their centre's
+    county within it) whose survey finished on or before the period's end — plan target 9.1
+    (深入推进29个重点区域生物多样性调查评估, ≥ 29); the basis gives those surveying and planned
+    (:func:`qingshan.ecology.biodiversity.service.area_progress`). None when the region holds no
+    survey area."""
+
+    name: str = "ecology.survey_areas_done"
+    unit: str = "个"
+    label: str = "eco.kpi.survey_areas_done"
+
+    def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
+        p = area_progress(session, region_code, period.end)
+        if p.total == 0:
+            return None
+        return KpiValue(float(p.done), self.unit,
+                        f"已完成 {p.done} / {p.total}（调查中 {p.surveying}，计划 {p.planned}）")  # fmt: skip
+
+
+@dataclass(frozen=True)
 class PlansCurrent:
     """Graded risk enterprises (HJ 941-2018) of the region with a current emergency plan [%] —
     not superseded and not past its review date (reviewed at least every 3 years, 环发〔2015〕4号
@@ -352,6 +375,42 @@ class PlansCurrent:
         if not graded:
             return None
         return KpiValue(100.0 * ok / graded, self.unit, f"{ok} / {graded}")
+
+
+@dataclass(frozen=True)
+class ChecksOverdue:
+    """Hidden-danger checks of the region's key soil-supervised units past their due date and
+    not done on the period's end (《工矿用地土壤环境管理办法(试行)》第十一条; due 31 December of
+    the check's year, the programme's rule [U]). Dashboard only: the plan (item 13) names no
+    figure (:func:`qingshan.soil.units.service.overdue_checks`)."""
+
+    name: str = "soil.checks_overdue"
+    unit: str = "项"
+    label: str = "soilu.kpi"
+
+    def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
+        n = overdue_checks(session, reader_scope(region_code), period.end)
+        return KpiValue(float(n), self.unit, f"{n}")
+
+
+@dataclass(frozen=True)
+class SafeUseRate:
+    """污染地块安全利用率 [%] on the period's end — plan main goal 1 (≥ 92 %): first-category
+    sites of the register re-used after meeting their risk-control or remediation targets ÷
+    all first-category sites re-used (:mod:`qingshan.soil.sites.safe_use`, definition after
+    土壤污染防治行动计划, 国发〔2016〕31号 [MC] and its assessment rules [U]). None when the
+    region has no such re-used site."""
+
+    name: str = "soil.safe_use_rate"
+    unit: str = "%"
+    label: str = "soils.kpi.safe_use_rate"
+
+    def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
+        r = safe_use(session, region_code, period.end)
+        if r.rate is None:
+            return None
+        unsafe = f"（未达标即利用：{'、'.join(r.unsafe)}）" if r.unsafe else ""
+        return KpiValue(r.rate, self.unit, f"{r.safe} / {r.reused}{unsafe}")
 
 
 @dataclass(frozen=True)
@@ -413,7 +472,10 @@ def kpi_registry(store: Callable[[], ObservationStore] = _store) -> KpiRegistry:
             *WASTE_KPIS,
             ParksAccepted(),
             SpentSourcesCollected(),
+            SurveyAreasDone(),
             PlansCurrent(),
+            SafeUseRate(),
+            ChecksOverdue(),
             *VEHICLE_KPIS,
         ]
     )

@@ -77,6 +77,7 @@ def test_jobs_list_text_without_a_scheduler(engine, tmp_path, started):
         ["vehicles-screening", "cron 30 3 * * * (CST)", "—", "never"],
         ["emergency-plans", "cron 0 7 * * * (CST)", "—", "never"],
         ["emergency-radiation", "every 5 min", "—", "never"],
+        ["soil-units", "cron 30 7 * * * (CST)", "—", "never"],
     ]
     assert "next run (CST)" in out and "last run (CST)" in out
     assert "rollups: hour → day → month means with coverage" in out
@@ -99,7 +100,7 @@ def test_jobs_list_json_while_a_scheduler_holds_the_lock(engine, tmp_path, start
     }
     jobs = {j["name"]: j for j in body["jobs"]}
     assert list(jobs) == ["rollups", "compact", "qc", "case-deadlines", "case-notice", "credit",
-                          "forecast-air", "forecast-water", "target-reminders", "ranking-rollups", "waste-balance", "indices", "zones-fences", "zones-sweep", "emergency-gas", "vehicles-screening", "emergency-plans", "emergency-radiation"]  # fmt: skip
+                          "forecast-air", "forecast-water", "target-reminders", "ranking-rollups", "waste-balance", "indices", "zones-fences", "zones-sweep", "emergency-gas", "vehicles-screening", "emergency-plans", "emergency-radiation", "soil-units"]  # fmt: skip
     rollups = jobs["rollups"]
     assert rollups["schedule"]["text"] == "every 10 min" and rollups["schedule"]["seconds"] == 600
     assert rollups["last_run"]["status"] == "ok" and rollups["last_run"]["duration_seconds"] == 2.25
@@ -117,7 +118,7 @@ def test_jobs_run_unknown_name_is_one_line(engine, tmp_path):
     assert (
         r.stderr.strip()
         == "error: no job 'nope'; jobs are: case-deadlines, case-notice, compact, credit, "
-        "emergency-gas, emergency-plans, emergency-radiation, forecast-air, forecast-water, indices, qc, ranking-rollups, rollups, target-reminders, vehicles-screening, waste-balance, zones-fences, zones-sweep"
+        "emergency-gas, emergency-plans, emergency-radiation, forecast-air, forecast-water, indices, qc, ranking-rollups, rollups, soil-units, target-reminders, vehicles-screening, waste-balance, zones-fences, zones-sweep"
     )
 
 

@@ -77,7 +77,7 @@ def test_daily_means_with_coverage(engine, tmp_path):
 def test_unknown_job_lists_the_jobs():
     with pytest.raises(
         UnknownJob,
-        match="no job 'x'; jobs are: case-deadlines, case-notice, compact, credit, emergency-gas, emergency-plans, emergency-radiation, forecast-air, forecast-water, indices, qc, ranking-rollups, rollups, target-reminders, vehicles-screening, waste-balance, zones-fences, zones-sweep",
+        match="no job 'x'; jobs are: case-deadlines, case-notice, compact, credit, emergency-gas, emergency-plans, emergency-radiation, forecast-air, forecast-water, indices, qc, ranking-rollups, rollups, soil-units, target-reminders, vehicles-screening, waste-balance, zones-fences, zones-sweep",
     ):
         JOBS.get_job("x")
 

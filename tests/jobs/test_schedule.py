@@ -135,6 +135,7 @@ def test_the_registry_keeps_the_intervals():
         "vehicles-screening": Cron("30 3 * * *"),
         "emergency-plans": Cron("0 7 * * *"),
         "emergency-radiation": Every(timedelta(minutes=5)),
+        "soil-units": Cron("30 7 * * *"),
     }
 
 

@@ -101,6 +101,7 @@ def test_api_lists_jobs_schedules_and_runs_for_province(client, runs):
         "vehicles-screening",
         "emergency-plans",
         "emergency-radiation",
+        "soil-units",
     ]
     rollups, compact, qc, deadlines, notice, credit, *_ = body["jobs"]
     assert credit["schedule"]["cron"] == "0 2 * * *" and credit["last_run"] is None
@@ -203,7 +204,7 @@ def test_the_app_runs_the_scheduler_and_the_api_shows_its_next_runs(engine, user
         interval = datetime.fromisoformat(rollups["next_run"]) - started
         assert abs(interval.total_seconds() - 600) < 5  # the live scheduler's next fire time
     due = {n for n in ("case-notice", "credit", "forecast-air", "forecast-water", "target-reminders",
-                           "ranking-rollups", "waste-balance", "zones-sweep", "vehicles-screening", "emergency-plans")
+                           "ranking-rollups", "waste-balance", "zones-sweep", "vehicles-screening", "emergency-plans", "soil-units")
            if JOBS[n].schedule.first_run(started_at, None, JOBS[n].grace) <= utcnow()}  # fmt: skip
     with session_scope(engine) as s:
         ran = set(s.scalars(select(JobRun.name)))
