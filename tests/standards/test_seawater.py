@@ -178,6 +178,10 @@ def test_coastal_grades_of_the_2017_bulletin():
         "东海": ((15.9, 31.0, 12.4, 9.7, 31.0), "差"),
         "南海": ((57.6, 18.2, 5.3, 3.8, 15.2), "一般"),
     }
+    # national figures of other years: 2014 and 2016 by station, 2019 by area (I+II, 劣IV only)
+    published["2014"] = ((28.6, 38.2, 7.0, 7.6, 18.6), "一般")
+    published["2016"] = ((32.4, 41.0, 10.3, 3.1, 13.2), "一般")
+    published["2019"] = ((0.0, 76.6, 11.7, 0.0, 11.7), "一般")
     for sea, (shares, grade) in published.items():
         q = coastal_quality(dict(zip(CLASSES, shares, strict=True)))
         assert q.grade_zh == grade, sea
