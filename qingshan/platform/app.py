@@ -117,6 +117,8 @@ from qingshan.qc.service import outlet_event_counts
 from qingshan.qc.supervision import CaseSink, SiteCases
 from qingshan.screen import api as screen_api
 from qingshan.screen import web as screen_web
+from qingshan.soil.sites import api as soil_sites_api
+from qingshan.soil.sites import web as soil_sites_web
 from qingshan.soil.units import api as soil_units_api
 from qingshan.soil.units import web as soil_units_web
 from qingshan.standards import api as standards_api
@@ -198,6 +200,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     portal_onboarding_api.router,
     portal_rights_api.router,
     soil_units_api.router,
+    soil_sites_api.router,
 )
 
 #: dashboard page routers
@@ -246,6 +249,7 @@ PAGES: tuple[APIRouter, ...] = (
     portal_onboarding_web.router,
     portal_rights_web.router,
     soil_units_web.router,
+    soil_sites_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
@@ -260,6 +264,8 @@ NAV: tuple[NavGroup, ...] = (
         # a public page; in the menu for signed-in users
         NavItem("/soil/units", "nav.soil", ("/soil",), login=True, prefixes=("/soil/",),
                 roles=(Role.ENTERPRISE,)),
+        NavItem("/soil", "nav.soil", ("/soil",), login=True, prefixes=("/soil/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
     )),
     NavGroup("nav.g.sources", (  # 污染源监管
         NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True,
