@@ -42,6 +42,7 @@ from qingshan.sim.demo_portal_eia import seed_demo_portal_eia
 from qingshan.sim.demo_portal_enterprise import seed_demo_portal_enterprise
 from qingshan.sim.demo_portal_notices import seed_demo_portal_notices
 from qingshan.sim.demo_portal_rights import seed_demo_portal_rights
+from qingshan.sim.demo_soil_sites import seed_demo_soil_sites
 from qingshan.sim.demo_targets import seed_demo_targets
 from qingshan.sim.demo_vehicles import seed_demo_rs_obd, seed_demo_vehicles
 from qingshan.sim.demo_waste import WASTE_ACCOUNTS, seed_demo_waste
@@ -272,6 +273,11 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
         rights = seed_demo_portal_rights(engine, now=_demo_now(engine))
         if rights is not None:
             console.print(f"demo emission rights: {rights}")
+        started = time.monotonic()
+        soil_sites = seed_demo_soil_sites(engine, now=_demo_now(engine))
+        if soil_sites is not None:
+            took = time.monotonic() - started
+            console.print(f"demo contaminated sites ({took:.1f} s): {soil_sites}")
         # the fences last: their alerts cover every located case the steps above opened
         started = time.monotonic()
         fences = seed_demo_fences(engine, links.fence_sites, links.fence_events, now=_demo_now(engine),
