@@ -1,0 +1,39 @@
+"""Errors of :mod:`qingshan.ecology` (HTTP 422 for bad input, 404 for an unknown record), each
+naming the field and the value that is wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qingshan.errors import NotFound, QingshanError
+from qingshan.tablefile import RowProblem, describe_problems
+
+__all__ = ["EcologyError", "EcologyNotFound", "ImportRejected"]
+
+
+class EcologyError(QingshanError):
+    """Bad input to the ecology records; ``field`` names the input."""
+
+    status_code = 422
+
+    def __init__(self, message: str, *, field: str = "", **context: object) -> None:
+        super().__init__(message, field=field, **context)
+        self.field = field
+
+
+class EcologyNotFound(NotFound):
+    """A county's EI, a survey area or a record unknown or outside the caller's region."""
+
+
+class ImportRejected(EcologyError):
+    """An import refused as a whole because of its bad rows: nothing was stored. ``problems``
+    are the rows' problems as text (``row <n>, column <X> (<header>): <what>``)."""
+
+    def __init__(self, kind: str, problems: Sequence[RowProblem]) -> None:
+        super().__init__(
+            f"{kind}: nothing stored, {describe_problems(problems)}",
+            field="file",
+            problems=[str(p) for p in problems],
+        )
+        self.problems = [str(p) for p in problems]
+        self.rows = sorted({p.row for p in problems})

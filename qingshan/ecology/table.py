@@ -1,0 +1,110 @@
+"""Reading an import table of the ecology records (pure; no database): the first sheet of an
+.xlsx or a CSV (UTF-8 or GBK), its header row found by one anchor column, each row checked by a
+function the caller hands in, and every problem named by row and column (:class:`RowProblem`).
+The caller stores the rows only when there is no problem at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from qingshan.tablefile import (
+    RowProblem,
+    TableFileError,
+    column_letter,
+    find_header,
+    header_key,
+    is_blank,
+    looks_like_xlsx,
+    read_csv_rows,
+    read_workbook,
+)
+
+__all__ = ["MAX_ROWS", "Parsed", "RowError", "parse_rows", "read_table"]
+
+MAX_ROWS = 50_000
+
+
+class RowError(ValueError):
+    """One cell's problem while checking a row: ``key`` names the column."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass
+class Parsed:
+    """The rows of a table (sheet row number, checked values) and every problem found."""
+
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def read_table(data: bytes, *, max_bytes: int) -> tuple[str, list[list[Any]]]:
+    """The first sheet of an .xlsx, or the rows of a CSV (UTF-8 or GBK): (sheet name, rows)."""
+    if looks_like_xlsx(data):
+        sheets = read_workbook(data, max_bytes=max_bytes)
+        if not sheets:
+            raise TableFileError("the workbook has no sheet")
+        return next(iter(sheets.items()))
+    return "", [list(r) for r in read_csv_rows(data)]
+
+
+def parse_rows(
+    sheet: str,
+    rows: Sequence[Sequence[Any]],
+    columns: Mapping[str, str],
+    required: Sequence[str],
+    check: Callable[[Mapping[str, Any]], dict[str, Any]],
+    identity: Callable[[Mapping[str, Any]], str],
+    *,
+    aliases: Mapping[str, str] | None = None,
+) -> Parsed:
+    """Check every row of a table whose header (within the first 10 rows) holds the first of
+    ``columns`` (header → English key; the English keys and ``aliases`` are accepted as
+    headers too). :class:`TableFileError` for a table without the header or a required column;
+    every row's problem goes to :attr:`Parsed.problems`; two rows of one ``identity`` too."""
+    names = {v: k for k, v in columns.items()} | dict(aliases or {})
+    anchor = next(iter(columns))
+    hi = find_header(rows, anchor, names)
+    if hi is None:
+        raise TableFileError(
+            f"no header row with {anchor} ({columns[anchor]}) in the first 10 rows: "
+            "download the template"
+        )
+    header = [header_key(c, names) for c in rows[hi]]
+    missing = [f"{h} ({columns[h]})" for h in columns if columns[h] in required and h not in header]
+    if missing:
+        raise TableFileError(f"required column(s) missing: {', '.join(missing)}")
+    where = {columns[h]: i for i, h in enumerate(header) if h in columns}
+    body = rows[hi + 1 :]
+    if len(body) > MAX_ROWS:
+        raise TableFileError(f"{len(body)} rows: at most {MAX_ROWS} in one file")
+    out = Parsed()
+    seen: dict[str, int] = {}
+    by_key = {k: h for h, k in columns.items()}
+    for n, cells in enumerate(body, start=hi + 2):
+        if all(is_blank(c) for c in cells):
+            continue
+        values = {k: (cells[i] if i < len(cells) else None) for k, i in where.items()}
+        try:
+            for key in required:
+                if is_blank(values.get(key)):
+                    raise RowError(key, f"{key} ({by_key.get(key, key)}) is required")
+            row = check(values)
+        except RowError as exc:
+            i = where.get(exc.key)
+            out.problems.append(
+                RowProblem(sheet, n, "" if i is None else column_letter(i),
+                           by_key.get(exc.key, exc.key), str(exc))
+            )  # fmt: skip
+            continue
+        key = identity(row)
+        if key in seen:
+            out.problems.append(RowProblem(sheet, n, "", "", f"the same record as row {seen[key]}"))
+            continue
+        seen[key] = n
+        out.rows.append((n, row))
+    return out
