@@ -218,6 +218,8 @@ PATH_VALUES = {
     "kind": "vehicles",  # an import template (vehicles, tests or rs)
     "resource": "Things",  # the SensorThings view's resource path (Things, Things(1)/Datastreams …)
     "notice_id": "1",  # a notice of the bureau (portal notices)
+    "site_id": "1",  # a contaminated site (soil sites)
+    "item_id": "1",  # a plan item of a site (soil sites)
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
 
