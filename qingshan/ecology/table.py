@@ -61,11 +61,13 @@ def parse_rows(
     identity: Callable[[Mapping[str, Any]], str],
     *,
     aliases: Mapping[str, str] | None = None,
+    blank_check: bool = True,
 ) -> Parsed:
     """Check every row of a table whose header (within the first 10 rows) holds the first of
     ``columns`` (header → English key; the English keys and ``aliases`` are accepted as
     headers too). :class:`TableFileError` for a table without the header or a required column;
-    every row's problem goes to :attr:`Parsed.problems`; two rows of one ``identity`` too."""
+    every row's problem goes to :attr:`Parsed.problems`; two rows of one ``identity`` too.
+    ``blank_check`` False leaves a blank required cell to ``check`` (to say why it is needed)."""
     names = {v: k for k, v in columns.items()} | dict(aliases or {})
     anchor = next(iter(columns))
     hi = find_header(rows, anchor, names)
@@ -90,7 +92,7 @@ def parse_rows(
             continue
         values = {k: (cells[i] if i < len(cells) else None) for k, i in where.items()}
         try:
-            for key in required:
+            for key in required if blank_check else ():
                 if is_blank(values.get(key)):
                     raise RowError(key, f"{key} ({by_key.get(key, key)}) is required")
             row = check(values)

@@ -116,10 +116,10 @@ def record_input(session: Session, scope: Scope, values: Mapping[str, Any]) -> I
     """One county and year from a form or the API (English keys of the import's columns)."""
     _writer(scope)
     try:
-        row = check_row(values | {k: values.get(k) for k in COLUMNS.values()})
         for key in REQUIRED:
             if values.get(key) in (None, ""):
                 raise RowError(key, f"{key} is required")
+        row = check_row({k: values.get(k) for k in COLUMNS.values()})
     except RowError as exc:
         raise EcologyError(str(exc), field=exc.key) from None
     return save_rows(session, scope, [row])
