@@ -67,6 +67,7 @@ __all__ = [
     "write_river_months",
     "river_mouth_status",
     "river_mouth_figures",
+    "trailing_months",
 ]
 
 OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
@@ -382,9 +383,20 @@ class RiverMouthStatus:
     months_assessed: int
 
 
+def trailing_months(until: date, n: int = 12) -> list[date]:
+    """The first days of the ``n`` months ending with ``until``'s month, oldest first."""
+    y, m = until.year, until.month
+    out = []
+    for _ in range(n):
+        out.append(date(y, m, 1))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out[::-1]
+
+
 def river_mouth_status(session: Session, store: ObservationStore, scope: Scope, *,
-                       year: int) -> list[RiverMouthStatus]:  # fmt: skip
-    """The river-mouth sections of the scope's region in ``year`` (CST months)."""
+                       until: date) -> list[RiverMouthStatus]:  # fmt: skip
+    """The river-mouth sections of the scope's region over the 12 months ending with
+    ``until``'s month (CST months): monthly TN/TP, their means against the targets."""
     _reader(scope)
     plan = {m.code: m for m in river_mouths()}
     sites = list(session.scalars(select(Site).where(Site.code.in_(list(plan)), scope.where(Site.region_code))
@@ -393,8 +405,10 @@ def river_mouth_status(session: Session, store: ObservationStore, scope: Scope, 
         return []
     series = {s.id: (s.site_id, s.parameter_code) for s in session.scalars(select(Series).where(
         Series.site_id.in_([s.id for s in sites]), Series.period == Period.MONTH))}  # fmt: skip
-    months = [date(year, m, 1) for m in range(1, 13)]
-    t0, t1 = _month_start(months[0]), _month_start(date(year + 1, 1, 1))
+    months = trailing_months(until)
+    last = months[-1]
+    t0 = _month_start(months[0])
+    t1 = _month_start(date(last.year + (last.month == 12), last.month % 12 + 1, 1))
     data = store.scan(list(series), t0, t1, period="month", streams=["water"], columns=["value"])
     vals: dict[tuple[int, str, date], float] = {}
     for sid, t, v in zip(data["series_id"], data["time"], data["value"], strict=True):

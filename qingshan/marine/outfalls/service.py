@@ -102,6 +102,10 @@ def _today(now: datetime) -> date:
 
 
 def _scoped(scope: Scope) -> Any:
+    """Officers: the outfalls of their region; an enterprise: those it is responsible for,
+    wherever they lie (an outfall may lie in another county than its enterprise)."""
+    if scope.role is Role.ENTERPRISE:
+        return SeaOutfall.responsible_enterprise_id.in_(sorted(scope.enterprises))
     return scope.where(SeaOutfall.region_code, SeaOutfall.responsible_enterprise_id)
 
 
