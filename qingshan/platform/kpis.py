@@ -30,6 +30,8 @@ from qingshan.ecology.biodiversity.service import area_progress
 from qingshan.emergency.radiation.service import spent_figures
 from qingshan.emergency.risk.service import plans_current_share
 from qingshan.geo.regions import CITY_CODES
+from qingshan.marine.coastal.service import river_mouth_figures, river_mouth_status
+from qingshan.marine.outfalls.service import outfall_figures
 from qingshan.monitoring.air_history import city_history
 from qingshan.monitoring.models import ControlLevel, SiteKind
 from qingshan.monitoring.service import get_latest_hour
@@ -414,6 +416,50 @@ class SafeUseRate:
 
 
 @dataclass(frozen=True)
+class OutfallsRemediated:
+    """Sea outfalls of the region closed (销号, the last of 排查 → 监测 → 溯源 → 整治 → 销号) [%]
+    of all registered (:func:`qingshan.marine.outfalls.service.outfall_figures`). Dashboard
+    only: plan item 12 names no figure. None when the region has no outfall."""
+
+    name: str = "marine.outfalls_remediated"
+    unit: str = "%"
+    label: str = "mar.kpi.remediated"
+
+    def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
+        f = outfall_figures(session, reader_scope(region_code))
+        if f["remediated_share"] is None:
+            return None
+        return KpiValue(f["remediated_share"], self.unit,
+                        f"{f['closed']} / {f['total']}（最新监测超标 {f['exceeding']}）")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RiverMouthControl:
+    """Plan target 12.4 (开展全省20个主要河流（溪闸）断面总氮、总磷排放浓度控制) [个断面]: the
+    river-mouth sections of the region under TN/TP control — with monthly TN and TP over the 12
+    months ending with the period's end — and, in the basis, how many meet their targets on the
+    mean (:func:`qingshan.marine.coastal.service.river_mouth_status`; targets are data, tagged
+    U). None when the region has none of the 20 sections."""
+
+    store: Callable[[], ObservationStore]
+    name: str = "marine.river_mouth_tn_tp"
+    unit: str = "个断面"
+    label: str = "mar.kpi.river_mouth"
+
+    def value(self, session: Session, region_code: str, period: Period) -> KpiValue | None:
+        store = self.store()
+        try:
+            rows = river_mouth_status(session, store, reader_scope(region_code), until=period.end)
+        finally:
+            store.close()
+        if not rows:
+            return None
+        f = river_mouth_figures(rows)
+        return KpiValue(float(f["controlled"]), self.unit,
+                        f"{f['controlled']} / {f['sections']} 断面开展控制，{f['meeting']} 个均值达标")  # fmt: skip
+
+
+@dataclass(frozen=True)
 class VehicleKpi:
     """A vehicle figure of :func:`qingshan.vehicles.nonroad_kpis.vehicle_kpis` over the period
     (CST days), by province, city or county [%]: 国III diesel share of the diesel fleet, I/M
@@ -476,6 +522,8 @@ def kpi_registry(store: Callable[[], ObservationStore] = _store) -> KpiRegistry:
             PlansCurrent(),
             SafeUseRate(),
             ChecksOverdue(),
+            OutfallsRemediated(),
+            RiverMouthControl(store),
             *VEHICLE_KPIS,
         ]
     )
