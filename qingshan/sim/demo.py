@@ -36,6 +36,7 @@ from qingshan.sim.demo_emergency_risk import seed_demo_emergency_risk
 from qingshan.sim.demo_enforcement import seed_demo_enforcement
 from qingshan.sim.demo_fences import seed_demo_fences
 from qingshan.sim.demo_indices import seed_demo_indices
+from qingshan.sim.demo_marine import seed_demo_marine
 from qingshan.sim.demo_nonroad import seed_demo_nonroad
 from qingshan.sim.demo_parks import seed_demo_parks
 from qingshan.sim.demo_portal_eia import seed_demo_portal_eia
@@ -278,6 +279,11 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
         if soil_sites is not None:
             took = time.monotonic() - started
             console.print(f"demo contaminated sites ({took:.1f} s): {soil_sites}")
+        started = time.monotonic()
+        marine = seed_demo_marine(engine, ObservationStore(settings.observations_dir),
+                                  now=_demo_now(engine), sink=CASES_SINK)  # fmt: skip
+        if marine is not None:
+            console.print(f"demo coastal waters ({time.monotonic() - started:.1f} s): {marine}")
         # the fences last: their alerts cover every located case the steps above opened
         started = time.monotonic()
         fences = seed_demo_fences(engine, links.fence_sites, links.fence_events, now=_demo_now(engine),
