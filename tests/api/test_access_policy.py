@@ -218,6 +218,7 @@ PATH_VALUES = {
     "kind": "vehicles",  # an import template (vehicles, tests or rs)
     "resource": "Things",  # the SensorThings view's resource path (Things, Things(1)/Datastreams …)
     "notice_id": "1",  # a notice of the bureau (portal notices)
+    "unit_id": "1",  # a key soil-supervised unit (soil units)
     "site_id": "1",  # a contaminated site (soil sites)
     "item_id": "1",  # a plan item of a site (soil sites)
 }
