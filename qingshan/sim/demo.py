@@ -43,6 +43,8 @@ from qingshan.sim.demo_portal_eia import seed_demo_portal_eia
 from qingshan.sim.demo_portal_enterprise import seed_demo_portal_enterprise
 from qingshan.sim.demo_portal_notices import seed_demo_portal_notices
 from qingshan.sim.demo_portal_rights import seed_demo_portal_rights
+from qingshan.sim.demo_soil_farmland import seed_demo_soil_farmland
+from qingshan.sim.demo_soil_groundwater import seed_demo_soil_groundwater
 from qingshan.sim.demo_soil_sites import seed_demo_soil_sites
 from qingshan.sim.demo_targets import seed_demo_targets
 from qingshan.sim.demo_vehicles import seed_demo_rs_obd, seed_demo_vehicles
@@ -279,6 +281,16 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
         if soil_sites is not None:
             took = time.monotonic() - started
             console.print(f"demo contaminated sites ({took:.1f} s): {soil_sites}")
+        started = time.monotonic()
+        farmland = seed_demo_soil_farmland(engine, now=_demo_now(engine),
+                                           n_plots=200 if scale == "full" else 80)  # fmt: skip
+        if farmland is not None:
+            console.print(f"demo farmland ({time.monotonic() - started:.1f} s): {farmland}")
+        started = time.monotonic()
+        wells = seed_demo_soil_groundwater(engine, ObservationStore(settings.observations_dir),
+                                           now=_demo_now(engine))  # fmt: skip
+        if wells is not None:
+            console.print(f"demo groundwater ({time.monotonic() - started:.1f} s): {wells}")
         started = time.monotonic()
         marine = seed_demo_marine(engine, ObservationStore(settings.observations_dir),
                                   now=_demo_now(engine), sink=CASES_SINK)  # fmt: skip
