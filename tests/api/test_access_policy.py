@@ -221,6 +221,7 @@ PATH_VALUES = {
     "unit_id": "1",  # a key soil-supervised unit (soil units)
     "site_id": "1",  # a contaminated site (soil sites)
     "item_id": "1",  # a plan item of a site (soil sites)
+    "outfall_id": "1",  # a sea outfall (marine outfalls)
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
 
