@@ -209,6 +209,34 @@ def test_marine_records_and_pages(engine, app_settings) -> None:
         )
         assert bad.status_code == 422 and "is in the future" in bad.text
         assert c.get("/marine/rivers").status_code == 200
+        api = "/api/v1/marine"
+        body = {"code": "RHPK-API", "name": "接口排污口", "kind": "industrial", "lon": 120.76, "lat": 27.99,
+                "sea_area": "温州近岸"}  # fmt: skip
+        r = c.post(f"{api}/outfalls", json=body)
+        assert r.status_code == 422 and r.json()["context"]["field"] == "responsible_enterprise_id"
+        r = c.post(
+            f"{api}/stations/SEA-T1/samples",
+            json={"sampled_on": today.isoformat(), "values": {"DIN": -0.2}},
+        )
+        assert r.status_code == 422 and "values.DIN: -0.2 is negative" in r.text
+        r = c.post(
+            f"{api}/outfalls",
+            json={
+                **body,
+                "responsible_enterprise_id": ent_id,
+                "connected_enterprise_ids": [ent2_id],
+            },
+        )
+        assert r.status_code == 201, r.text
+        assert [x["relation"] for x in r.json()["sources"]] == ["responsible", "connected"]
+        f = c.get(f"{api}/outfalls/{o1.id}").json()
+        assert f["sources"][0]["name"] == "温州海滨化工有限公司" and f["limits"]["w21003"] == 15.0
+        assert [x["code"] for x in c.get(f"{api}/rivers").json()] == [
+            "RM330301",
+            "RM330302",
+            "RM330303",
+        ]
+        assert c.get(f"{api}/quality").json()["grade"] is not None
         c.cookies.clear()
         c.post("/api/v1/auth/login", data={"username": "nb", "password": PASSWORD})
         assert c.get(f"/marine/outfalls/{o1.id}").status_code == 404

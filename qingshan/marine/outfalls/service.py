@@ -75,6 +75,7 @@ __all__ = [
     "add_outfall_samples",
     "advance_stage",
     "add_source",
+    "check_writer",
     "outfall_figures",
 ]
 
@@ -95,6 +96,11 @@ def _writer(scope: Scope, region_code: str) -> None:
         raise PermissionDenied("sea outfalls are registered and moved on by officers")
     if not in_scope(region_code, scope.region_code):
         raise PermissionDenied(f"county {region_code} is outside your region ({scope.region_code})")
+
+
+def check_writer(scope: Scope, region_code: str) -> None:
+    """Officers of the county's region write; others get :class:`PermissionDenied`."""
+    _writer(scope, region_code)
 
 
 def _today(now: datetime) -> date:

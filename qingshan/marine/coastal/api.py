@@ -1,0 +1,131 @@
+"""The coastal-waters API (``/api/v1/marine``, issue #25): the sea stations with their newest
+survey and GB 3097-1997 class, a survey recorded at a station (an unknown indicator or a
+negative value: 422 naming it, nothing stored), the coastal quality by area share, and the
+river-mouth sections' TN/TP against their targets (plan item 12.4).
+
+Province, city and county officers read and write in their region; others get 403."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field, StringConstraints
+
+from qingshan.accounts.models import Role, User
+from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, require_roles
+from qingshan.api.limits import Day, NoNul
+from qingshan.marine.coastal import service as svc
+from qingshan.timeseries.store import ObservationStore
+from qingshan.timeutil import CST, utcnow
+
+router = APIRouter(prefix="/marine", tags=["marine coastal 近岸海域"])
+
+Officer = Annotated[User, require_roles(Role.PROVINCE, Role.CITY, Role.COUNTY)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=32), NoNul]
+Key = Annotated[str, StringConstraints(min_length=1, max_length=40), NoNul]
+
+
+class StationOut(BaseModel):
+    code: str
+    name: str
+    region_code: str = Field(description="the nearest coastal county (the station lies offshore)")
+    lon: float | None
+    lat: float | None
+    area_km2: float = Field(description="the sea area the station stands for [km²]")
+    sea_area: str
+    synthetic: bool
+    time: datetime | None = Field(description="the newest survey (UTC)")
+    values: dict[str, float] = Field(
+        description="newest value by GB 3097-1997 indicator [mg/L; pH]"
+    )
+    klass: str | None = Field(description="GB 3097-1997 class (I … IV, 劣IV), worst indicator")
+    deciding: list[str]
+
+
+def _out(v: svc.StationView) -> StationOut:
+    return StationOut(code=v.code, name=v.name, region_code=v.region_code, lon=v.lon, lat=v.lat,
+                      area_km2=v.area_km2, sea_area=v.sea_area, synthetic=v.synthetic, time=v.time,
+                      values=dict(v.values), klass=v.klass, deciding=list(v.deciding))  # fmt: skip
+
+
+@router.get("/stations", response_model=list[StationOut])
+def stations(user: Officer, session: SessionDep, scope: ScopeDep) -> list[StationOut]:
+    """The sea stations of your region with their newest survey and class."""
+    return [_out(v) for v in svc.stations(session, scope)]
+
+
+class SampleIn(BaseModel):
+    sampled_on: Day = Field(description="the sampling day (CST)")
+    values: dict[Key, float] = Field(description="value by GB 3097-1997 indicator key (DIN, PO4_P, DO, pH …)",
+                                     max_length=40)  # fmt: skip
+
+
+@router.post("/stations/{code}/samples", response_model=StationOut, status_code=201)
+def add_sample(code: Code, body: SampleIn, user: Officer, session: SessionDep, scope: ScopeDep,
+               settings: SettingsDep) -> StationOut:  # fmt: skip
+    """Record a survey at a station of your region: an unknown indicator, a negative value or a
+    pH outside 0–14 is refused naming it (422) and nothing is stored."""
+    store = ObservationStore(settings.observations_dir)
+    try:
+        return _out(svc.add_sample(session, store, scope, code, body.values, body.sampled_on,
+                                   source=f"api:{user.username}"))  # fmt: skip
+    finally:
+        store.close()
+
+
+class QualityOut(BaseModel):
+    area_by_class: dict[str, float] = Field(description="km² by GB 3097-1997 class")
+    count_by_class: dict[str, int]
+    classed: int
+    shares: dict[str, float] | None = Field(description="% of area by class")
+    good_share: float | None = Field(description="classes I and II [% of area]")
+    worst_share: float | None = Field(description="劣四类 [% of area]")
+    grade: str | None
+
+
+@router.get("/quality", response_model=QualityOut)
+def quality(user: Officer, session: SessionDep, scope: ScopeDep) -> QualityOut:
+    """Coastal water quality of your region by the stations' areas, and its grade."""
+    s = svc.coastal_summary(svc.stations(session, scope))
+    q = s.quality
+    return QualityOut(area_by_class=dict(s.area_by_class), count_by_class=dict(s.count_by_class),
+                      classed=s.classed, shares=None if q is None else dict(q.shares),
+                      good_share=None if q is None else q.good_share,
+                      worst_share=None if q is None else q.worst_share,
+                      grade=None if q is None else q.grade)  # fmt: skip
+
+
+class RiverOut(BaseModel):
+    code: str
+    name: str
+    river: str
+    region_code: str
+    tn_target: float = Field(description="TN control target [mg/L] (data, tagged U)")
+    tp_target: float = Field(description="TP control target [mg/L] (data, tagged U)")
+    months: list[date]
+    tn: list[float | None]
+    tp: list[float | None]
+    tn_mean: float | None
+    tp_mean: float | None
+    meets: bool | None
+
+
+@router.get("/rivers", response_model=list[RiverOut])
+def rivers(user: Officer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
+           until: Annotated[Day | None, Query(description="the last month's day (default today)")] = None,
+           ) -> list[RiverOut]:  # fmt: skip
+    """The river-mouth sections of your region: 12 months of TN and TP ending with ``until``'s
+    month against their targets (plan item 12.4)."""
+    store = ObservationStore(settings.observations_dir)
+    try:
+        rows = svc.river_mouth_status(
+            session, store, scope, until=until or utcnow().astimezone(CST).date()
+        )
+    finally:
+        store.close()
+    return [RiverOut(code=r.section.code, name=r.section.name, river=r.section.river,
+                     region_code=r.region_code, tn_target=r.section.tn_target,
+                     tp_target=r.section.tp_target, months=r.months, tn=r.tn, tp=r.tp,
+                     tn_mean=r.tn_mean, tp_mean=r.tp_mean, meets=r.meets) for r in rows]  # fmt: skip
