@@ -80,6 +80,10 @@ from qingshan.indices import api as indices_api
 from qingshan.jobs import api as jobs_api
 from qingshan.jobs import web as jobs_web
 from qingshan.jobs.job import Jobs
+from qingshan.marine.coastal import api as marine_coastal_api
+from qingshan.marine.coastal import web as marine_coastal_web
+from qingshan.marine.outfalls import api as marine_outfalls_api
+from qingshan.marine.outfalls import web as marine_outfalls_web
 from qingshan.monitoring import (
     air_history_api,
     air_web,
@@ -199,6 +203,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     portal_notices_api.router,
     portal_onboarding_api.router,
     portal_rights_api.router,
+    marine_coastal_api.router,
+    marine_outfalls_api.router,
     soil_units_api.router,
     soil_sites_api.router,
 )
@@ -250,6 +256,8 @@ PAGES: tuple[APIRouter, ...] = (
     portal_rights_web.router,
     soil_units_web.router,
     soil_sites_web.router,
+    marine_outfalls_web.router,
+    marine_coastal_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
@@ -266,6 +274,8 @@ NAV: tuple[NavGroup, ...] = (
                 roles=(Role.ENTERPRISE,)),
         NavItem("/soil", "nav.soil", ("/soil",), login=True, prefixes=("/soil/",),
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
+        NavItem("/marine", "nav.marine", ("/marine",), login=True, prefixes=("/marine/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),  # 近岸海域
     )),
     NavGroup("nav.g.sources", (  # 污染源监管
         NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True,
