@@ -56,6 +56,8 @@ from qingshan.cases.service import (
     site_cases_public,
 )
 from qingshan.config import Settings, get_settings
+from qingshan.ecology.biodiversity import web as ecology_biodiversity_web
+from qingshan.ecology.status import web as ecology_status_web
 from qingshan.emergency.gas import api as emergency_gas_api
 from qingshan.emergency.gas import web as emergency_gas_web
 from qingshan.emergency.incidents import api as emergency_incidents_api
@@ -258,6 +260,8 @@ PAGES: tuple[APIRouter, ...] = (
     soil_sites_web.router,
     marine_outfalls_web.router,
     marine_coastal_web.router,
+    ecology_status_web.router,
+    ecology_biodiversity_web.router,
 )
 
 #: the top navigation: four menus, so the bar keeps to one line as modules are added
@@ -276,6 +280,8 @@ NAV: tuple[NavGroup, ...] = (
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),
         NavItem("/marine", "nav.marine", ("/marine",), login=True, prefixes=("/marine/",),
                 roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),  # 近岸海域
+        NavItem("/ecology", "nav.ecology", ("/ecology",), login=True, prefixes=("/ecology/",),
+                roles=(Role.PROVINCE, Role.CITY, Role.COUNTY)),  # 生态状况
     )),
     NavGroup("nav.g.sources", (  # 污染源监管
         NavItem("/enterprises", "nav.enterprises", ("/enterprises",), login=True,
