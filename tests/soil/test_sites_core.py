@@ -141,3 +141,12 @@ def test_a_sample_table_with_an_unknown_item_column_is_refused_naming_it():
     nodepth = "点位,单位,采样日期,铅\nS1,mg/kg,2026-11-02,120\n"
     with pytest.raises(SiteError, match="column depth_m missing"):
         parse_sample_table(nodepth.encode(), "s.csv", max_bytes=10**6)
+
+
+def test_the_api_lists_every_planned_use():
+    from typing import get_args
+
+    from qingshan.soil.sites.api import PlannedUse
+    from qingshan.soil.sites.landuse import PLANNED_USES
+
+    assert set(get_args(PlannedUse)) == set(PLANNED_USES)

@@ -31,6 +31,10 @@ LongText = Annotated[str, StringConstraints(max_length=2000), NoNul]
 Stage = Literal["investigation", "risk_assessment", "control", "remediation",
                 "effect_evaluation", "removed"]  # fmt: skip
 PlanStatus = Literal["planned", "in_progress", "done"]
+#: the planned uses of :data:`qingshan.soil.sites.landuse.PLANNED_USES` (GB 36600-2018 §3)
+PlannedUse = Literal["residential", "school", "medical", "welfare", "community_park",
+                     "public_admin", "commercial", "industrial", "logistics", "roads",
+                     "utilities", "green_square"]  # fmt: skip
 
 
 class SiteOut(BaseModel):
@@ -125,7 +129,7 @@ class SiteIn(BaseModel):
     enterprise_id: Id | None = None
     party_name: Text = ""
     party_uscc: Annotated[str, StringConstraints(max_length=18), NoNul] = ""
-    planned_use: Annotated[str, StringConstraints(max_length=32), NoNul]
+    planned_use: PlannedUse
     stage: Stage = "investigation"
     pollutants: list[Annotated[str, StringConstraints(max_length=60), NoNul]] = Field(
         [], max_length=100
@@ -145,7 +149,7 @@ class SiteUpdate(BaseModel):
     enterprise_id: Id | None = None
     party_name: Text | None = None
     party_uscc: Annotated[str, StringConstraints(max_length=18), NoNul] | None = None
-    planned_use: Annotated[str, StringConstraints(max_length=32), NoNul] | None = None
+    planned_use: PlannedUse | None = None
     pollutants: list[Annotated[str, StringConstraints(max_length=60), NoNul]] | None = Field(
         None, max_length=100
     )
