@@ -28,6 +28,7 @@ from qingshan.sim.demo_carbon import seed_demo_carbon
 from qingshan.sim.demo_carbon_path import seed_demo_peak_paths
 from qingshan.sim.demo_cases import seed_demo_cases
 from qingshan.sim.demo_complaints import seed_demo_complaints
+from qingshan.sim.demo_ecology import seed_demo_ecology
 from qingshan.sim.demo_emergency_gas import seed_demo_emergency_gas
 from qingshan.sim.demo_emergency_incidents import seed_demo_emergency_incidents
 from qingshan.sim.demo_emergency_radiation import seed_demo_emergency_radiation
@@ -296,6 +297,10 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
                                   now=_demo_now(engine), sink=CASES_SINK)  # fmt: skip
         if marine is not None:
             console.print(f"demo coastal waters ({time.monotonic() - started:.1f} s): {marine}")
+        started = time.monotonic()
+        ecology = seed_demo_ecology(engine, now=_demo_now(engine))
+        if ecology is not None:
+            console.print(f"demo ecology ({time.monotonic() - started:.1f} s): {ecology}")
         # the fences last: their alerts cover every located case the steps above opened
         started = time.monotonic()
         fences = seed_demo_fences(engine, links.fence_sites, links.fence_events, now=_demo_now(engine),
