@@ -123,6 +123,8 @@ from qingshan.qc.service import outlet_event_counts
 from qingshan.qc.supervision import CaseSink, SiteCases
 from qingshan.screen import api as screen_api
 from qingshan.screen import web as screen_web
+from qingshan.soil.groundwater import api as soil_groundwater_api
+from qingshan.soil.groundwater import web as soil_groundwater_web
 from qingshan.soil.sites import api as soil_sites_api
 from qingshan.soil.sites import web as soil_sites_web
 from qingshan.soil.units import api as soil_units_api
@@ -209,6 +211,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     marine_outfalls_api.router,
     soil_units_api.router,
     soil_sites_api.router,
+    soil_groundwater_api.router,
 )
 
 #: dashboard page routers
@@ -258,6 +261,7 @@ PAGES: tuple[APIRouter, ...] = (
     portal_rights_web.router,
     soil_units_web.router,
     soil_sites_web.router,
+    soil_groundwater_web.router,
     marine_outfalls_web.router,
     marine_coastal_web.router,
     ecology_status_web.router,

@@ -222,6 +222,8 @@ PATH_VALUES = {
     "site_id": "1",  # a contaminated site (soil sites)
     "item_id": "1",  # a plan item of a site (soil sites)
     "outfall_id": "1",  # a sea outfall (marine outfalls)
+    "well_id": "1",  # a groundwater monitoring well (soil groundwater)
+    "plot_id": "1",  # a farmland plot (soil farmland)
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
 
