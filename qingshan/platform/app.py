@@ -123,6 +123,8 @@ from qingshan.qc.service import outlet_event_counts
 from qingshan.qc.supervision import CaseSink, SiteCases
 from qingshan.screen import api as screen_api
 from qingshan.screen import web as screen_web
+from qingshan.soil.farmland import api as soil_farmland_api
+from qingshan.soil.farmland import web as soil_farmland_web
 from qingshan.soil.groundwater import api as soil_groundwater_api
 from qingshan.soil.groundwater import web as soil_groundwater_web
 from qingshan.soil.sites import api as soil_sites_api
@@ -212,6 +214,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     soil_units_api.router,
     soil_sites_api.router,
     soil_groundwater_api.router,
+    soil_farmland_api.router,
 )
 
 #: dashboard page routers
@@ -262,6 +265,7 @@ PAGES: tuple[APIRouter, ...] = (
     soil_units_web.router,
     soil_sites_web.router,
     soil_groundwater_web.router,
+    soil_farmland_web.router,
     marine_outfalls_web.router,
     marine_coastal_web.router,
     ecology_status_web.router,
