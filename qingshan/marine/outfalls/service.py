@@ -103,6 +103,11 @@ def check_writer(scope: Scope, region_code: str) -> None:
     _writer(scope, region_code)
 
 
+def _day_start(day: date) -> datetime:
+    """The start of a CST day, in UTC (when a sample was taken, a step was made)."""
+    return datetime.combine(day, time(0), tzinfo=CST).astimezone(UTC)
+
+
 def _today(now: datetime) -> date:
     return now.astimezone(CST).date()
 
@@ -440,7 +445,7 @@ def _exceedance_case(session: Session, sink: CaseSink, r: SeaOutfall, day: date,
     report = CaseReport(
         source=CASE_SOURCE, source_key=f"sea_outfall:{r.code}:exceed:{day.isoformat()}",
         region_code=r.region_code, category="water_pollution", severity=exceedance_severity(worst),
-        title=f"入海排污口 {r.name} 监测超标（{day.isoformat()}）", occurred_at=now,
+        title=f"入海排污口 {r.name} 监测超标（{day.isoformat()}）", occurred_at=_day_start(day),
         enterprise_id=r.responsible_enterprise_id, site_id=r.site_id,
         parameter_code=exc[0].parameter, longitude=r.longitude, latitude=r.latitude,
         description=f"{r.code} {r.name}（{KIND_NAMES[r.kind][0]}，{r.sea_area}）: {parts}",
@@ -479,7 +484,7 @@ def advance_stage(session: Session, scope: Scope, outfall_id: int, stage: str, *
         case_id = sink.open_case(session, CaseReport(
             source=CASE_SOURCE, source_key=f"sea_outfall:{row.code}:remediation",
             region_code=row.region_code, category="water_pollution", severity="general",
-            title=f"入海排污口整治：{row.name}（{row.code}）", occurred_at=now,
+            title=f"入海排污口整治：{row.name}（{row.code}）", occurred_at=_day_start(on),
             enterprise_id=row.responsible_enterprise_id, site_id=row.site_id,
             longitude=row.longitude, latitude=row.latitude,
             description=f"{KIND_NAMES[row.kind][0]}，受纳海域 {row.sea_area}。{note}".strip(),
