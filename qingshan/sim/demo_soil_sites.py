@@ -98,7 +98,10 @@ def _polygon(county: Any, code: str, rng: np.random.Generator) -> Polygon | None
             continue
         r = float(rng.uniform(0.0006, 0.0016))  # ≈ 60–160 m
         k = int(rng.integers(5, 8))
-        angles = np.sort(rng.uniform(0, 2 * np.pi, k))
+        angles = (
+            np.linspace(0, 2 * np.pi, k, endpoint=False)
+            + rng.uniform(-0.35, 0.35, k) / k * 2 * np.pi
+        )
         radii = r * rng.uniform(0.7, 1.0, k)
         pts = [(round(lon + float(rr * np.cos(a)) / 0.87, 6), round(lat + float(rr * np.sin(a)), 6))
                for a, rr in zip(angles, radii, strict=True)]  # fmt: skip

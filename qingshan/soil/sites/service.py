@@ -11,7 +11,6 @@ enterprise and public accounts have no access.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from qingshan.archive.service import directory_entry, entry_in_scope
 from qingshan.errors import NotFound, PermissionDenied
 from qingshan.geo.counties import county_at
 from qingshan.geo.regions import REGIONS
+from qingshan.soil.groundwater import service as groundwater
 from qingshan.soil.sites import stages as st
 from qingshan.soil.sites.boundary import parse_boundary
 from qingshan.soil.sites.errors import SiteError
@@ -34,6 +34,7 @@ from qingshan.soil.sites.landuse import land_category
 from qingshan.soil.sites.models import SitePlanItem, SiteSample, SiteStage, SoilSite
 from qingshan.soil.sites.safe_use import ReuseRecord, SafeUse, safe_use_rate
 from qingshan.soil.sites.samples import check_samples, item_key, parse_sample_table
+from qingshan.soil.units import service as units
 from qingshan.tablefile import parse_date
 from qingshan.timeutil import utcnow
 
@@ -485,29 +486,13 @@ def stage_counts(session: Session, scope: Scope) -> dict[str, int]:
     return counts
 
 
-def _optional(module: str, name: str) -> Any:
-    """A function of another soil area's service, or None while that area has not landed
-    (the overview shows its panel once it does)."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
+def wells_by_class(session: Session, scope: Scope) -> Mapping[str, int]:
+    """Monitoring wells by GB/T 14848-2017 class (I … V, zeros included), from soil.groundwater's
+    service."""
+    return groundwater.wells_by_class(session, scope)
 
 
-def wells_by_class(session: Session, scope: Scope) -> Mapping[str, int] | None:
-    """Monitoring wells by GB/T 14848-2017 class, from soil.groundwater's service (None when it
-    publishes no ``wells_by_class`` yet)."""
-    fn = _optional("qingshan.soil.groundwater.service", "wells_by_class")
-    return None if fn is None else fn(session, scope)
-
-
-def overdue_unit_checks(session: Session, scope: Scope, today: date) -> Any:
-    """Key units' overdue hidden-danger checks from soil.units' service (None when it publishes
-    no ``overdue_checks`` yet)."""
-    fn = _optional("qingshan.soil.units.service", "overdue_checks")
-    if fn is None:
-        return None
-    try:
-        return fn(session, scope, today)
-    except TypeError:
-        return fn(session, scope)
+def overdue_unit_checks(session: Session, scope: Scope, today: date) -> int:
+    """How many hidden-danger checks of the key units of the scope are overdue, from soil.units'
+    service."""
+    return units.overdue_checks(session, scope, today)

@@ -30,16 +30,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "soils.map.boundary": ("地块边界", "Boundary"),
     "soils.map.samples": ("采样点位", "Sampling points"),
     "soils.wells": ("地下水监测井水质类别", "Groundwater wells by class"),
-    "soils.wells.pending": (
-        "地下水监测井模块尚未上线，上线后在此显示各类别井数。",
-        "The groundwater wells area has not landed yet; its counts by class show here once it does.",
+    "soils.wells.class": ("{k} 类", "Class {k}"),
+    "soils.wells.none": (
+        "本辖区暂无已采样的地下水监测井。",
+        "No sampled groundwater well in this region.",
     ),
-    "soils.wells.none": ("本辖区暂无地下水监测井。", "No groundwater well in this region."),
     "soils.checks": ("重点监管单位隐患排查", "Key units' hidden-danger checks"),
-    "soils.checks.pending": (
-        "重点监管单位模块尚未上线，上线后在此显示逾期未完成的隐患排查。",
-        "The key-units area has not landed yet; overdue checks show here once it does.",
-    ),
     "soils.checks.none": ("无逾期未完成的隐患排查。", "No overdue check."),
     "soils.checks.overdue": ("逾期未完成隐患排查 {n} 项", "{n} overdue check(s)"),
     "soils.stage": ("阶段", "Stage"),

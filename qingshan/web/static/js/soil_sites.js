@@ -61,7 +61,7 @@
       rs.forEach(function (r) { r.forEach(function (c) { lons.push(c[0]); lats.push(c[1]); }); });
       pts.forEach(function (p) { lons.push(p.lon); lats.push(p.lat); });
       var w = Math.min.apply(null, lons), e = Math.max.apply(null, lons), s = Math.min.apply(null, lats), n = Math.max.apply(null, lats);
-      var pad = Math.max(e - w, n - s) * 0.4 + 0.0005;
+      var pad = Math.max(e - w, n - s) * 0.2 + 0.0003;
       var levels = Object.keys(cfg.colours);
       var series = [{ id: "boundary", name: L["soils.map.boundary"], type: "lines", coordinateSystem: "geo", polyline: true,
         data: rs.map(function (r) { return { coords: r }; }), lineStyle: { color: "#37474f", width: 2 } }];
