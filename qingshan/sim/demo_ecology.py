@@ -63,7 +63,7 @@ ISLAND = {"330902", "330903", "330921", "330922"}
 RANGES = {
     "mountain": ((80, 95), (88, 98), (35, 60), (4, 14), (1, 5)),
     "hills": ((58, 75), (70, 86), (40, 65), (18, 32), (6, 14)),
-    "plain": ((36, 52), (45, 62), (70, 95), (38, 52), (18, 30)),
+    "plain": ((42, 58), (52, 68), (70, 95), (36, 50), (16, 28)),
     "island": ((50, 66), (58, 74), (15, 35), (24, 38), (8, 18)),
     "urban": ((26, 44), (32, 52), (45, 80), (52, 72), (26, 45)),
 }
@@ -142,8 +142,8 @@ SPECIES: tuple[tuple[str, str, str, str, str, str, str, str, float, tuple[int, i
     ("红耳彩龟", "Trachemys scripta elegans", "Animalia", "Chordata", "Reptilia", "Testudines", "Emydidae", "freshwater wetland", 0.8, (1, 4)),
     ("美洲牛蛙", "Lithobates catesbeianus", "Animalia", "Chordata", "Amphibia", "Anura", "Ranidae", "freshwater wetland", 0.6, (1, 6)),
     ("福寿螺", "Pomacea canaliculata", "Animalia", "Mollusca", "Gastropoda", "Architaenioglossa", "Ampullariidae", "freshwater wetland", 1.5, (5, 200)),
-    ("美国白蛾", "Hyphantria cunea", "Animalia", "Arthropoda", "Insecta", "Lepidoptera", "Erebidae", "wetland", 0.4, (10, 300)),
-    ("红火蚁", "Solenopsis invicta", "Animalia", "Arthropoda", "Insecta", "Hymenoptera", "Formicidae", "wetland", 0.3, (1, 3)),
+    ("美国白蛾", "Hyphantria cunea", "Animalia", "Arthropoda", "Insecta", "Lepidoptera", "Erebidae", "wetland", 0.2, (10, 300)),
+    ("红火蚁", "Solenopsis invicta", "Animalia", "Arthropoda", "Insecta", "Hymenoptera", "Formicidae", "wetland", 0.15, (1, 3)),
     ("百山祖冷杉", "Abies beshanzuensis", "Plantae", "Tracheophyta", "Pinopsida", "Pinales", "Pinaceae", "baishanzu", 3.0, (1, 1)),
     ("天目铁木", "Ostrya rehderiana", "Plantae", "Tracheophyta", "Magnoliopsida", "Fagales", "Betulaceae", "tianmushan", 3.0, (1, 1)),
     ("南方红豆杉", "Taxus wallichiana var. mairei", "Plantae", "Tracheophyta", "Pinopsida", "Pinales", "Taxaceae", "forest", 1.2, (1, 12)),
@@ -157,9 +157,9 @@ SPECIES: tuple[tuple[str, str, str, str, str, str, str, str, float, tuple[int, i
     ("毛竹", "Phyllostachys edulis", "Plantae", "Tracheophyta", "Liliopsida", "Poales", "Poaceae", "forest", 4.0, (20, 500)),
     ("马尾松", "Pinus massoniana", "Plantae", "Tracheophyta", "Pinopsida", "Pinales", "Pinaceae", "forest", 4.0, (10, 300)),
     ("芦苇", "Phragmites australis", "Plantae", "Tracheophyta", "Liliopsida", "Poales", "Poaceae", "wetland freshwater marine", 4.0, (50, 2000)),
-    ("秋茄树", "Kandelia obovata", "Plantae", "Tracheophyta", "Magnoliopsida", "Malpighiales", "Rhizophoraceae", "marine", 1.0, (10, 400)),
+    ("秋茄树", "Kandelia obovata", "Plantae", "Tracheophyta", "Magnoliopsida", "Malpighiales", "Rhizophoraceae", "marine coastal", 1.0, (10, 400)),
     ("加拿大一枝黄花", "Solidago canadensis", "Plantae", "Tracheophyta", "Magnoliopsida", "Asterales", "Asteraceae", "wetland forest freshwater", 1.5, (10, 800)),
-    ("互花米草", "Spartina alterniflora", "Plantae", "Tracheophyta", "Liliopsida", "Poales", "Poaceae", "marine wetland", 2.0, (100, 5000)),
+    ("互花米草", "Spartina alterniflora", "Plantae", "Tracheophyta", "Liliopsida", "Poales", "Poaceae", "marine coastal", 2.0, (100, 5000)),
     ("空心莲子草", "Alternanthera philoxeroides", "Plantae", "Tracheophyta", "Magnoliopsida", "Caryophyllales", "Amaranthaceae", "freshwater wetland", 1.5, (20, 1000)),
     ("凤眼蓝", "Eichhornia crassipes", "Plantae", "Tracheophyta", "Liliopsida", "Commelinales", "Pontederiaceae", "freshwater wetland", 1.0, (20, 2000)),
     ("垂序商陆", "Phytolacca americana", "Plantae", "Tracheophyta", "Magnoliopsida", "Caryophyllales", "Phytolaccaceae", "forest", 0.6, (1, 30)),
@@ -250,13 +250,14 @@ def _dates(status_: str, i: int, today: date) -> tuple[date, date | None, date |
     return min(planned, today + timedelta(days=90 + 30 * (i % 7))), None, None
 
 
+#: areas with species of their own beyond their ecosystem's (endemics; coastal salt marsh)
+SPECIAL = {"ZJ-BD-01": "baishanzu", "ZJ-BD-05": "tianmushan", "ZJ-BD-11": "coastal",
+           "ZJ-BD-15": "coastal", "ZJ-BD-28": "coastal"}  # fmt: skip
+
+
 def _pool(ecosystem: str, code: str) -> tuple[list[int], np.ndarray]:
-    special = {"ZJ-BD-01": "baishanzu", "ZJ-BD-05": "tianmushan"}.get(code, "")
-    idx = [
-        i
-        for i, s in enumerate(SPECIES)
-        if ecosystem in s[7].split() or (special and special in s[7].split())
-    ]
+    tags = {ecosystem, SPECIAL.get(code, ecosystem)}
+    idx = [i for i, s in enumerate(SPECIES) if tags & set(s[7].split())]
     w = np.array([SPECIES[i][8] for i in idx], dtype=float)
     return idx, w / w.sum()
 
