@@ -28,6 +28,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
+def _sqlite_savepoint_inside_a_transaction(conn, _name) -> None:
+    """Open the transaction before a savepoint when none is open on the SQLite connection.
+
+    pysqlite begins a transaction only before the first INSERT/UPDATE/DELETE; a ``SAVEPOINT``
+    sent before that starts the transaction itself, and then its ``RELEASE`` commits (SQLite,
+    "SAVEPOINT": releasing the outermost savepoint commits), so a later failure of the same unit
+    of work could no longer undo it. With ``BEGIN`` first the savepoint nests in the session's
+    transaction, as it does on PostgreSQL; the locks taken are the same (a ``SAVEPOINT`` outside a
+    transaction begins a deferred one).
+    """
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        dbapi.execute("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for ``url`` (SQLite file or PostgreSQL), checking it can connect.
 
@@ -41,6 +56,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_savepoint_inside_a_transaction)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
