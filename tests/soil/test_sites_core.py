@@ -118,7 +118,8 @@ def test_samples_judged_by_gb36600_from_the_tables_own_values():
 
 def test_bad_sample_rows_are_each_named():
     rows = [_row(depth_m=None), _row(unit=""), _row(unit="µg/kg"), _row(values={"铅X": 1}),
-            _row(sampled_on="2026-13-01"), _row(values={"Pb": -1}), _row()]  # fmt: skip
+            _row(sampled_on="2026-13-01"), _row(values={"Pb": -1}), _row(lon=0, lat=0),
+            _row()]  # fmt: skip
     with pytest.raises(SiteError) as err:
         check_samples(rows, 1)
     p = err.value.problems
@@ -128,7 +129,8 @@ def test_bad_sample_rows_are_each_named():
     assert p[3].startswith("sample 4: item '铅X': unknown indicator")
     assert p[4].startswith("sample 5: sampled_on:")
     assert p[5] == "sample 6: values.Pb: -1 mg/kg is negative"
-    assert len(p) == 6
+    assert p[6] == "sample 7: lon/lat: (0, 0) lies outside Zhejiang"
+    assert len(p) == 7
 
 
 def test_a_sample_table_with_an_unknown_item_column_is_refused_naming_it():

@@ -270,7 +270,7 @@ def create_site(body: SiteIn, user: Officer, scope: ScopeDep, session: SessionDe
     return _site_out(s, boundary=True)
 
 
-@router.get("/{site_id}", response_model=SiteFileOut)
+@router.get("/{site_id:int}", response_model=SiteFileOut)
 def get_site(site_id: Id, user: Officer, scope: ScopeDep, session: SessionDep) -> SiteFileOut:
     """One site's file: the site with its boundary, stage history, samples, plan."""
     f = svc.site_file(session, scope, site_id)
@@ -280,7 +280,7 @@ def get_site(site_id: Id, user: Officer, scope: ScopeDep, session: SessionDep) -
                        plan=[_plan_out(x) for x in f.plan])  # fmt: skip
 
 
-@router.patch("/{site_id}", response_model=SiteOut)
+@router.patch("/{site_id:int}", response_model=SiteOut)
 def update_site(site_id: Id, body: SiteUpdate, user: Officer, scope: ScopeDep,
                 session: SessionDep) -> SiteOut:  # fmt: skip
     """Change the fields given; a bad one leaves the site as it was."""
@@ -289,7 +289,7 @@ def update_site(site_id: Id, body: SiteUpdate, user: Officer, scope: ScopeDep,
     return _site_out(s, boundary=True)
 
 
-@router.post("/{site_id}/stage", response_model=StageOut, status_code=201)
+@router.post("/{site_id:int}/stage", response_model=StageOut, status_code=201)
 def move_stage(site_id: Id, body: StageIn, user: Officer, scope: ScopeDep,
                session: SessionDep) -> StageOut:  # fmt: skip
     """Move the stage: one step forward, or back with a reason (else 422 naming both)."""
@@ -298,7 +298,7 @@ def move_stage(site_id: Id, body: StageIn, user: Officer, scope: ScopeDep,
     return _stage_out(row)
 
 
-@router.post("/{site_id}/samples", response_model=list[SampleOut], status_code=201)
+@router.post("/{site_id:int}/samples", response_model=list[SampleOut], status_code=201)
 def add_samples(site_id: Id, body: SamplesIn, user: Officer, scope: ScopeDep,
                 session: SessionDep) -> list[SampleOut]:  # fmt: skip
     """Add samples judged by GB 36600-2018; every bad row named, nothing stored (422)."""
@@ -307,7 +307,7 @@ def add_samples(site_id: Id, body: SamplesIn, user: Officer, scope: ScopeDep,
     return [_sample_out(x) for x in out]
 
 
-@router.post("/{site_id}/samples/file", response_model=list[SampleOut], status_code=201,
+@router.post("/{site_id:int}/samples/file", response_model=list[SampleOut], status_code=201,
              openapi_extra={"requestBody": {"required": True, "content": {
                  "text/csv": {"schema": {"type": "string"}},
                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
@@ -326,7 +326,7 @@ async def import_samples(site_id: Id, request: Request, user: Officer, scope: Sc
     return [_sample_out(x) for x in out]
 
 
-@router.post("/{site_id}/plan", response_model=PlanOut, status_code=201)
+@router.post("/{site_id:int}/plan", response_model=PlanOut, status_code=201)
 def add_plan_item(site_id: Id, body: PlanIn, user: Officer, scope: ScopeDep,
                   session: SessionDep) -> PlanOut:  # fmt: skip
     """Add a measure to the site's plan (一地一策)."""
@@ -336,7 +336,7 @@ def add_plan_item(site_id: Id, body: PlanIn, user: Officer, scope: ScopeDep,
     return _plan_out(item)
 
 
-@router.put("/{site_id}/plan/{item_id}", response_model=PlanOut)
+@router.put("/{site_id:int}/plan/{item_id:int}", response_model=PlanOut)
 def set_plan_status(site_id: Id, item_id: Id, body: PlanStatusIn, user: Officer,
                     scope: ScopeDep, session: SessionDep) -> PlanOut:  # fmt: skip
     """Set a plan item's status (``done`` records the day)."""

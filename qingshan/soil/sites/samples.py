@@ -127,6 +127,10 @@ def _check_one(row: Mapping[str, Any], land: int, where: str,
     lat = _number(row.get("lat"), "lat", problems, where)
     if (lon is None) != (lat is None):
         problems.append(f"{where}: lon/lat: give both or neither")
+    elif (
+        lon is not None and lat is not None and not (117.5 <= lon <= 123.5 and 26.5 <= lat <= 31.5)
+    ):
+        problems.append(f"{where}: lon/lat: ({lon:g}, {lat:g}) lies outside Zhejiang")
     when = row.get("sampled_on")
     sampled_on: date | None = None
     if is_blank(when):
