@@ -112,6 +112,12 @@ RULE_CHECKED = (
     # reversed; a cap change decided by an officer of a higher level than the asker
     "/portal/rights/movements", "/portal/rights/movements/{movement_id}/reverse",
     "/portal/rights/cap-changes", "/portal/rights/cap-changes/{change_id}/decision",
+    # contaminated sites: a valid boundary inside Zhejiang in a county of the caller's region, a
+    # new register code, a known planned use and GB 36600 item; one stage forward or back with a
+    # reason; samples with depth, unit mg/kg and known items; a site of the caller's region
+    "/soil/sites", "/soil/sites/{site_id}", "/soil/sites/{site_id}/stage",
+    "/soil/sites/{site_id}/samples", "/soil/sites/{site_id}/samples/file",
+    "/soil/sites/{site_id}/plan", "/soil/sites/{site_id}/plan/{item_id}",
 )  # fmt: skip
 
 
