@@ -47,6 +47,7 @@ from qingshan.sim.demo_portal_rights import seed_demo_portal_rights
 from qingshan.sim.demo_soil_farmland import seed_demo_soil_farmland
 from qingshan.sim.demo_soil_groundwater import seed_demo_soil_groundwater
 from qingshan.sim.demo_soil_sites import seed_demo_soil_sites
+from qingshan.sim.demo_soil_units import seed_demo_soil_units
 from qingshan.sim.demo_targets import seed_demo_targets
 from qingshan.sim.demo_vehicles import seed_demo_rs_obd, seed_demo_vehicles
 from qingshan.sim.demo_waste import WASTE_ACCOUNTS, seed_demo_waste
@@ -292,6 +293,10 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
                                            now=_demo_now(engine))  # fmt: skip
         if wells is not None:
             console.print(f"demo groundwater ({time.monotonic() - started:.1f} s): {wells}")
+        started = time.monotonic()
+        units = seed_demo_soil_units(engine, now=_demo_now(engine), sink=CASES_SINK)
+        if units is not None:
+            console.print(f"demo key soil units ({time.monotonic() - started:.1f} s): {units}")
         started = time.monotonic()
         marine = seed_demo_marine(engine, ObservationStore(settings.observations_dir),
                                   now=_demo_now(engine), sink=CASES_SINK)  # fmt: skip

@@ -47,6 +47,7 @@ class UnitOut(BaseModel):
     reason: str
     check_year: int | None
     check_state: str
+    checks_overdue: int
     items_overdue: int
     samples: int
     exceeding: int
@@ -113,6 +114,7 @@ def _unit_out(r: svc.UnitRow) -> UnitOut:
     return UnitOut(id=u.id, enterprise_id=u.enterprise_id, name=r.name, region_code=u.region_code,
                    industry=r.industry, listed_year=u.listed_year, delisted_year=u.delisted_year,
                    reason=u.reason, check_year=r.check_year, check_state=r.check_state,
+                   checks_overdue=r.checks_overdue,
                    items_overdue=r.items_overdue, samples=r.samples, exceeding=r.exceeding,
                    worst_soil=r.worst_soil, worst_groundwater=r.worst_groundwater,
                    reports_missing=list(r.reports_missing), overdue=r.overdue)  # fmt: skip

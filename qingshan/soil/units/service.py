@@ -162,6 +162,7 @@ class UnitRow:
     industry: str
     check_year: int | None
     check_state: str  # done | late | overdue | open | none
+    checks_overdue: int  # checks of any year past their due date and not done
     items_overdue: int
     samples: int
     exceeding: int
@@ -171,7 +172,7 @@ class UnitRow:
 
     @property
     def overdue(self) -> bool:
-        return self.check_state == "overdue" or self.items_overdue > 0
+        return self.checks_overdue > 0 or self.items_overdue > 0
 
     @property
     def flagged(self) -> bool:
@@ -206,12 +207,15 @@ def unit_list(session: Session, scope: Scope, *, today: date, region: str | None
     pairs = units_for(session, scope)
     ids = [u.id for u, _ in pairs]
     checks: dict[int, SoilUnitCheck] = {}
+    late: dict[int, int] = {}
     samples: dict[int, list[SoilUnitSample]] = {}
     reports: dict[int, set[int]] = {}
     if ids:
         for c in session.scalars(select(SoilUnitCheck).where(SoilUnitCheck.unit_id.in_(ids))
                                  .order_by(SoilUnitCheck.year)):  # fmt: skip
             checks[c.unit_id] = c  # the newest year last
+            if rules.check_state(c.due_on, c.done_on, today) == "overdue":
+                late[c.unit_id] = late.get(c.unit_id, 0) + 1
         for s in session.scalars(select(SoilUnitSample).where(SoilUnitSample.unit_id.in_(ids))):
             samples.setdefault(s.unit_id, []).append(s)
         for r in session.scalars(select(SoilUnitReport).where(SoilUnitReport.unit_id.in_(ids))):
@@ -228,6 +232,7 @@ def unit_list(session: Session, scope: Scope, *, today: date, region: str | None
             unit=u, name=e.name, industry=e.industry,
             check_year=last.year if last else None,
             check_state=rules.check_state(last.due_on, last.done_on, today) if last else "none",
+            checks_overdue=late.get(u.id, 0),
             items_overdue=len(rules.open_items_overdue(last.items, today)) if last else 0,
             samples=len(ss), exceeding=sum(1 for s in ss if s.exceeding),
             worst_soil=_worst((s.result for s in ss if s.medium == "soil"), _SOIL_ORDER),
@@ -529,12 +534,13 @@ def open_cases(session: Session, sink: CaseSink, today: date, now: datetime) -> 
     to the sink (source ``soil``, category ``soil``). Keys are the row (or unit and year), so a
     second run extends the same cases; the case id is kept on the check and the sample."""
     counts = {"overdue": 0, "exceeding": 0, "report_missing": 0}
+    occurred = min(now, utcnow())  # the demo's "now" may run ahead of the clock; cases refuse it
     for o in overdue_check_list(session, PROVINCE, today):
         c = o.check
         key = f"soil-unit:{o.unit_id}:check:{c.id}"
         c.case_id = sink.open_case(session, CaseReport(
             source="soil", source_key=key, group_key=key, region_code=c.region_code,
-            category="soil", severity="general", occurred_at=now, enterprise_id=o.enterprise_id,
+            category="soil", severity="general", occurred_at=occurred, enterprise_id=o.enterprise_id,
             title=f"{o.name} {c.year}年度土壤污染隐患排查逾期未完成",
             description=(f"土壤污染重点监管单位 {o.name} 的 {c.year} 年度隐患排查应于 {c.due_on} 前完成, "
                          f"已逾期 {o.days_overdue} 天 (《工矿用地土壤环境管理办法(试行)》第十一条)."),
@@ -553,7 +559,7 @@ def open_cases(session: Session, sink: CaseSink, today: date, now: datetime) -> 
         what = "土壤" if s.medium == "soil" else "地下水"
         s.case_id = sink.open_case(session, CaseReport(
             source="soil", source_key=key, group_key=key, region_code=s.region_code,
-            category="soil", occurred_at=now, enterprise_id=u.enterprise_id,
+            category="soil", occurred_at=occurred, enterprise_id=u.enterprise_id,
             severity="serious" if s.result in ("over_intervention", "V") and s.medium == "soil"
             else "general",
             title=f"{e.name} {what}自行监测超标 ({s.point}, {s.sampled_on})",
@@ -573,7 +579,7 @@ def open_cases(session: Session, sink: CaseSink, today: date, now: datetime) -> 
             key = f"soil-unit:{uid}:report:{y}"
             sink.open_case(session, CaseReport(
                 source="soil", source_key=key, group_key=key, region_code=u.region_code,
-                category="soil", severity="general", occurred_at=now,
+                category="soil", severity="general", occurred_at=occurred,
                 enterprise_id=u.enterprise_id,
                 title=f"{e.name} 未报告 {y} 年度有毒有害物质排放情况",
                 description=(f"土壤污染重点监管单位应按年度报告有毒有害物质排放情况 (《土壤污染防治法》"
