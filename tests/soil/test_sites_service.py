@@ -179,6 +179,31 @@ def test_pages_and_api_by_region(engine, app_settings):
         r = c.post(f"/soil/sites/{sid}/stage", data={"stage": "control", "on": "2026-12-01"})
         assert r.status_code == 422 and "skips a stage" in r.text
         assert "ZJ-HZ-9" in c.get("/soil/sites?category=1").text
+        # the register form: a self-intersecting boundary is refused naming it, nothing stored
+        form = {"code": "ZJ-HZ-10", "name": "拱墅原印染厂地块", "planned_use": "school",
+                "party_name": "杭州某印染有限公司", "listed_on": "2026-11-01",
+                "boundary": '{"type": "Polygon", "coordinates": [[[120.14, 30.3], '
+                            '[120.142, 30.302], [120.142, 30.3], [120.14, 30.302], '
+                            '[120.14, 30.3]]]}'}  # fmt: skip
+        r = c.post("/soil/sites/new", data=form)
+        assert r.status_code == 422 and "not a valid polygon (Self-intersection" in r.text
+        assert len(c.get("/api/v1/soil/sites").json()) == 1
+        form["boundary"] = (
+            '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+            '"geometry": {"type": "Polygon", "coordinates": [[[120.14, 30.3], [120.142, 30.3], '
+            "[120.142, 30.302], [120.14, 30.302], [120.14, 30.3]]]}}]}"
+        )
+        r = c.post("/soil/sites/new", data=form, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        new = c.get(r.headers["location"]).text
+        assert "拱墅原印染厂地块" in new and "第一类用地" in new
+        # a plan item marked done from the page
+        item = c.get(f"/api/v1/soil/sites/{sid}").json()["plan"][0]["id"]
+        r = c.post(f"/soil/sites/{sid}/plan/{item}", data={"status": "done"},
+                   follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303
+        assert c.get(f"/api/v1/soil/sites/{sid}").json()["plan"][0]["status"] == "done"
+        assert "Over intervention value" in c.get(f"/soil/sites/{sid}?lang=en").text
         c.cookies.clear()
         c.post("/api/v1/auth/login", data={"username": "nb", "password": PASSWORD})
         assert c.get(f"/api/v1/soil/sites/{sid}").status_code == 404

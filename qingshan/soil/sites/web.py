@@ -14,6 +14,7 @@ Officers (province, city, county) read and write their region. The work is
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -99,10 +100,8 @@ def overview(request: Request, viewer: LoggedInViewer, session: SessionDep) -> H
     return render(request, "soil_overview.html", context, viewer=viewer)
 
 
-@router.get("/soil/sites", response_class=HTMLResponse)
-def sites_page(request: Request, viewer: LoggedInViewer, session: SessionDep) -> HTMLResponse:
-    """The register with filters."""
-    svc.check_reader(viewer.scope)
+def _list_page(request: Request, viewer: Viewer, session: Any, *, status_code: int = 200,
+               **extra: Any) -> HTMLResponse:  # fmt: skip
     q = request.query_params
     filters = {k: (q.get(k) or "").strip() for k in ("stage", "region", "category", "q")}
     error = None
@@ -118,8 +117,61 @@ def sites_page(request: Request, viewer: LoggedInViewer, session: SessionDep) ->
         rows, error = [], str(exc)
     every = svc.list_sites(session, viewer.scope)
     context = {**_helpers(request), "rows": rows, "filters": filters, "error": error,
-               "counties": sorted({s.region_code for s in every}), "total": len(every)}  # fmt: skip
-    return render(request, "soil_sites.html", context, viewer=viewer)
+               "counties": sorted({s.region_code for s in every}), "total": len(every),
+               "form": {}, **extra}  # fmt: skip
+    resp = render(request, "soil_sites.html", context, viewer=viewer)
+    resp.status_code = status_code
+    return resp
+
+
+@router.get("/soil/sites", response_class=HTMLResponse)
+def sites_page(request: Request, viewer: LoggedInViewer, session: SessionDep) -> HTMLResponse:
+    """The register with filters and the form registering a site."""
+    svc.check_reader(viewer.scope)
+    return _list_page(request, viewer, session)
+
+
+_FORM_FIELDS = ("code", "name", "planned_use", "former_use", "industry", "party_name",
+                "party_uscc", "enterprise_id", "listed_on", "area_declared_m2", "boundary")  # fmt: skip
+
+
+@router.post("/soil/sites/new", response_class=HTMLResponse, response_model=None)
+async def new_site_form(request: Request, viewer: LoggedInViewer, session: SessionDep,
+                        settings: SettingsDep) -> Response:  # fmt: skip
+    """Register a site from the form (boundary as GeoJSON text or a .geojson file); the page
+    again with the refusal naming the field, nothing stored."""
+    svc.check_reader(viewer.scope)
+    form = await request.form()
+    values = {k: str(form.get(k) or "").strip() for k in _FORM_FIELDS}
+    try:
+        up = form.get("boundary_file")
+        text = values["boundary"]
+        if isinstance(up, UploadFile) and up.filename:
+            raw = await up.read(settings.max_file_bytes + 1)
+            if len(raw) > settings.max_file_bytes:
+                raise SiteError(f"boundary: more than {settings.max_file_bytes} bytes",
+                                field="boundary")  # fmt: skip
+            text = raw.decode("utf-8-sig", errors="replace")
+        try:
+            geo = json.loads(text) if text else None
+        except ValueError as exc:
+            raise SiteError(f"boundary: not GeoJSON ({exc})", field="boundary") from None
+        if isinstance(geo, dict) and geo.get("type") == "FeatureCollection":
+            feats = geo.get("features") or []
+            if len(feats) != 1:
+                raise SiteError(f"boundary: {len(feats)} features; give the one of the site",
+                                field="boundary")  # fmt: skip
+            geo = feats[0]
+        data: dict[str, Any] = {k: v for k, v in values.items() if v and k != "boundary"}
+        data["boundary"] = geo
+        site = svc.create_site(session, viewer.scope, data, actor=viewer.username)
+    except SiteError as exc:
+        session.rollback()
+        return _list_page(request, viewer, session, status_code=422, form_error=str(exc),
+                          form=values)  # fmt: skip
+    finally:
+        await form.close()
+    return RedirectResponse(f"/soil/sites/{site.id}", status_code=303)
 
 
 def _site_page(request: Request, viewer: Viewer, session: Any, site_id: int, *,
@@ -173,6 +225,22 @@ async def plan_form(request: Request, site_id: int, viewer: LoggedInViewer,
         svc.add_plan_item(session, viewer.scope, site_id, measure=str(form.get("measure") or ""),
                           responsible_unit=str(form.get("responsible_unit") or ""),
                           deadline=str(form.get("deadline") or ""), actor=viewer.username)  # fmt: skip
+    except SiteError as exc:
+        session.rollback()
+        return _site_page(request, viewer, session, site_id, status_code=422,
+                          plan_error=str(exc))  # fmt: skip
+    return RedirectResponse(f"/soil/sites/{site_id}#plan", status_code=303)
+
+
+@router.post("/soil/sites/{site_id}/plan/{item_id}", response_class=HTMLResponse,
+             response_model=None)  # fmt: skip
+async def plan_status_form(request: Request, site_id: int, item_id: int, viewer: LoggedInViewer,
+                           session: SessionDep) -> Response:  # fmt: skip
+    """Set a plan item's status (done records today); the page again with the refusal."""
+    form = await request.form()
+    try:
+        svc.set_plan_status(session, viewer.scope, site_id, item_id,
+                            str(form.get("status") or ""), actor=viewer.username)  # fmt: skip
     except SiteError as exc:
         session.rollback()
         return _site_page(request, viewer, session, site_id, status_code=422,

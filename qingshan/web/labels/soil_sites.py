@@ -105,5 +105,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "soils.overdue": ("逾期", "overdue"),
     "soils.documents": ("相关文件", "Documents"),
     "soils.documents.none": ("暂无文件。", "No document."),
+    "soils.new": ("登记污染地块", "Register a site"),
+    "soils.new.note": (
+        "边界为 GeoJSON 面（经纬度，CGCS2000），可粘贴或上传 .geojson；面积按高斯-克吕格投影计算，与申报面积并列。地块须位于本辖区县（市、区）内；责任主体填档案企业编号，或名称与统一社会信用代码。",
+        "The boundary is a GeoJSON polygon (lon/lat, CGCS2000), pasted or uploaded as .geojson; its area is computed on the Gauss–Krüger plane beside the declared one. The site must lie in a county of your region; the responsible party is an archive enterprise id, or a name with its unified social credit code.",
+    ),
+    "soils.uscc": ("统一社会信用代码", "Unified social credit code"),
+    "soils.enterprise_id": ("档案企业编号", "Archive enterprise id"),
+    "soils.listed_on": ("列入名录日期", "Listed on"),
+    "soils.boundary": ("边界（GeoJSON）", "Boundary (GeoJSON)"),
+    "soils.boundary.file": ("或上传 .geojson", "or upload .geojson"),
     "soils.kpi.safe_use_rate": ("污染地块安全利用率", "Safe use of contaminated land"),
 }
