@@ -36,7 +36,7 @@ from qingshan.marine.outfalls.models import SeaOutfall
 from qingshan.marine.outfalls.register import STAGES, OutfallInput, fallback_limits
 from qingshan.qc.supervision import CaseSink
 from qingshan.timeseries.store import ObservationStore
-from qingshan.timeutil import CST
+from qingshan.timeutil import CST, utcnow
 
 __all__ = ["seed_demo_marine"]
 
@@ -118,6 +118,9 @@ def seed_demo_marine(engine: Engine, store: ObservationStore, *, now: datetime,
     with session_scope(engine) as session:
         if session.scalar(select(SeaOutfall.id).limit(1)) is not None:
             return None
+    # the demo's now can run ahead of the clock (the hour after its newest value): cases refuse
+    # a future occurrence, so the records here end at the earlier of the two
+    now = min(now, utcnow())
     rng = np.random.default_rng(25)
     today = now.astimezone(CST).date()
     n_st = n_samples = 0
