@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.accounts.service import create_user
+from qingshan.archive.models import Enterprise, Industry
 from qingshan.db.engine import session_scope
 from qingshan.errors import NotFound, PermissionDenied
 from qingshan.geo.regions import seed_regions
@@ -76,6 +77,23 @@ def test_register_move_sample_and_the_safe_use_rate(engine):
             svc.create_site(s, XIHU, _site("X3", use="farm"), actor="xihu")
         with pytest.raises(NotFound):
             svc.get_site(s, NINGBO, sid)
+    # the responsible party from the archive (its name and credit code), one of another region
+    # refused
+    with session_scope(engine) as s:
+        ents = {}
+        for code, county in (("91330106MA2CT0L02X", "330106"), ("91330203MA2CT0L03X", "330203")):
+            e = Enterprise(credit_code=code, name=f"{county}化工", industry=Industry.CHEMICAL,
+                           industry_code="2614", region_code=county)  # fmt: skip
+            s.add(e)
+            s.flush()
+            ents[county] = e.id
+        linked = svc.create_site(s, XIHU, _site("ZJ-XH-009", lon=120.11, lat=30.255,
+                                                enterprise_id=ents["330106"]), actor="xihu")  # fmt: skip
+        assert (linked.party_name, linked.party_uscc) == ("330106化工", "91330106MA2CT0L02X")
+        with pytest.raises(SiteError, match=f"enterprise_id: {ents['330203']} is not an "
+                                            "enterprise of your region"):  # fmt: skip
+            svc.create_site(s, XIHU, _site("ZJ-XH-010", lon=120.11, lat=30.255,
+                                           enterprise_id=ents["330203"]), actor="xihu")  # fmt: skip
     # stages: skipping refused; backwards without a reason refused naming both; nothing stored
     with session_scope(engine) as s:
         with pytest.raises(SiteError, match="'investigation' → 'control' skips a stage"):
@@ -88,7 +106,7 @@ def test_register_move_sample_and_the_safe_use_rate(engine):
                                             "'remediation' needs a reason"):  # fmt: skip
             svc.move_stage(s, XIHU, sid, "remediation", on="2024-04-01", actor="xihu")
     with session_scope(engine) as s:
-        assert s.scalar(select(func.count()).select_from(SiteStage)) == 4
+        assert s.scalar(select(func.count()).where(SiteStage.site_id == sid)) == 4
         assert s.get(SoilSite, sid).stage == "effect_evaluation"
     # samples: judged for the first category from the table's own values
     pb = sc.ITEMS["Pb"]
