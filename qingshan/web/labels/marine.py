@@ -50,6 +50,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "mar.station": ("点位", "Station"),
     "mar.sea_area": ("海域", "Sea area"),
     "mar.county": ("所属县（最近沿海县）", "County (nearest coastal)"),
+    "mar.ent_county": ("所属县", "County"),
     "mar.sampled": ("最新监测", "Latest survey"),
     "mar.deciding": ("定类指标", "Deciding indicators"),
     "mar.outfall": ("排污口", "Outfall"),
