@@ -152,3 +152,20 @@ def test_the_api_lists_every_planned_use():
     from qingshan.soil.sites.landuse import PLANNED_USES
 
     assert set(get_args(PlannedUse)) == set(PLANNED_USES)
+
+
+def test_a_sample_workbook_is_read_by_its_content():
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["点位", "深度", "单位", "采样日期", "六价铬", "71-43-2"])
+    ws.append(["S1", 0.5, "mg/kg", "2026-11-02", 3.5, 0.2])
+    buf = io.BytesIO()
+    wb.save(buf)
+    rows, where = parse_sample_table(buf.getvalue(), "upload", max_bytes=10**6)
+    assert where == ["row 2"] and rows[0]["values"] == {"Cr6": 3.5, "benzene": 0.2}
+    out = check_samples(rows, 1, where=where)
+    assert out[0].depth_m == 0.5 and out[0].values == {"Cr6": 3.5, "benzene": 0.2}

@@ -309,15 +309,13 @@ def add_samples(site_id: Id, body: SamplesIn, user: Officer, scope: ScopeDep,
 
 @router.post("/{site_id:int}/samples/file", response_model=list[SampleOut], status_code=201,
              openapi_extra={"requestBody": {"required": True, "content": {
-                 "text/csv": {"schema": {"type": "string"}},
-                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                     "schema": {"type": "string", "format": "binary"}}}}})  # fmt: skip
+                 "text/csv": {"schema": {"type": "string"}}}}})  # fmt: skip
 async def import_samples(site_id: Id, request: Request, user: Officer, scope: ScopeDep,
                          session: SessionDep, settings: SettingsDep,
                          filename: Annotated[str, Query(max_length=200)] = "samples.csv",
                          ) -> list[SampleOut]:  # fmt: skip
-    """Samples from a CSV or .xlsx body (one row per sample, one column per item); the whole
-    file is refused naming every bad row."""
+    """Samples from a CSV or .xlsx body (one row per sample, one column per item; an .xlsx is
+    read by its content too); the whole file is refused naming every bad row."""
     data = await request.body()
     if len(data) > settings.max_file_bytes:
         raise SiteError(f"file: more than {settings.max_file_bytes} bytes", field="file")
