@@ -25,6 +25,8 @@ router = APIRouter(prefix="/marine", tags=["marine coastal 近岸海域"])
 Officer = Annotated[User, require_roles(Role.PROVINCE, Role.CITY, Role.COUNTY)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=32), NoNul]
 Key = Annotated[str, StringConstraints(min_length=1, max_length=40), NoNul]
+#: a value: a number, never true/false read as 1/0
+Num = Annotated[float, Field(strict=True)]
 
 
 class StationOut(BaseModel):
@@ -58,7 +60,7 @@ def stations(user: Officer, session: SessionDep, scope: ScopeDep) -> list[Statio
 
 class SampleIn(BaseModel):
     sampled_on: Day = Field(description="the sampling day (CST)")
-    values: dict[Key, float] = Field(description="value by GB 3097-1997 indicator key (DIN, PO4_P, DO, pH …)",
+    values: dict[Key, Num] = Field(description="value by GB 3097-1997 indicator key (DIN, PO4_P, DO, pH …)",
                                      max_length=40)  # fmt: skip
 
 

@@ -34,6 +34,8 @@ Name = Annotated[str, StringConstraints(max_length=128), NoNul]
 KindLit = Literal["industrial", "sewage_plant", "agricultural", "other"]
 StageLit = Literal["survey", "monitoring", "tracing", "remediation", "closed"]
 ParamLit = Literal["w01018", "w21003", "w21001", "w21011"]
+#: a value: a number, never true/false read as 1/0
+Num = Annotated[float, Field(strict=True)]
 
 
 class OutfallOut(BaseModel):
@@ -163,7 +165,7 @@ def stage(outfall_id: Id, body: StageIn, user: Officer, session: SessionDep, sco
 
 class SampleIn(BaseModel):
     sampled_on: Day
-    values: dict[ParamLit, float] = Field(description="value by HJ 212-2017 code [mg/L]")
+    values: dict[ParamLit, Num] = Field(description="value by HJ 212-2017 code [mg/L]")
 
 
 @router.post("/{outfall_id}/samples", response_model=OutfallOut, status_code=201)
