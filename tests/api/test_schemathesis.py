@@ -64,7 +64,8 @@ def province_headers(demo_data) -> dict[str, str]:
 CONTENT_CHECKED = ("/evidence", "/cases/handover", "/archive/import", "/carbon/import",
                    "/waste/declarations/import", "/zones/layers", "/vehicles/import/{kind}",
                    "/emergency/resources/import/{kind}", "/emergency/radiation/positions/import",
-                   "/emergency/radiation/sources/import")  # fmt: skip
+                   "/emergency/radiation/sources/import", "/ecology/status/import",
+                   "/ecology/records/import")  # fmt: skip
 
 #: bodies checked against the platform's records and rules, which a schema cannot say: a
 #: month inside the accounting range (carbon), a waste code in the list in force on its date,
@@ -118,6 +119,27 @@ RULE_CHECKED = (
     "/soil/sites", "/soil/sites/{site_id}", "/soil/sites/{site_id}/stage",
     "/soil/sites/{site_id}/samples", "/soil/sites/{site_id}/samples/file",
     "/soil/sites/{site_id}/plan", "/soil/sites/{site_id}/plan/{item_id}",
+    # key soil units: an enterprise of the caller's region not yet listed; a year the unit is
+    # listed in, a done date within it; samples with depth, the medium's unit and known items
+    # (GB 36600 / GB/T 14848); one report per listed, ended year
+    "/soil/units", "/soil/units/{unit_id}/checks", "/soil/units/{unit_id}/samples",
+    "/soil/units/{unit_id}/reports",
+    # groundwater and farmland: a county of the caller's region, a new well/plot/zone code, a
+    # valid polygon inside Zhejiang; samples of a known well or plot of the region with known
+    # GB/T 14848 / GB 15618 keys, pH 0–14, depth and unit, not already stored; a measure that
+    # fits the plot's category (files: checked by their content)
+    "/soil/groundwater/wells", "/soil/groundwater/samples", "/soil/groundwater/samples/file",
+    "/soil/groundwater/zones", "/soil/groundwater/zones/file",
+    "/soil/farmland/plots", "/soil/farmland/samples", "/soil/farmland/samples/file",
+    "/soil/farmland/plots/{plot_id}/measures",
+    # sea outfalls and stations: a point in a county of the caller's region, an archive
+    # enterprise, a new code; the next stage only, not in the future; a station of the region
+    "/marine/outfalls", "/marine/outfalls/{outfall_id}/stage", "/marine/outfalls/{outfall_id}/samples",
+    "/marine/stations/{code}/samples",
+    # ecology: a county of the caller's region, restriction events the standard names (EI
+    # inputs); a record's point inside Zhejiang in the caller's region, its date not after today,
+    # a known survey area; survey dates in order and not after today
+    "/ecology/status/inputs", "/ecology/records", "/ecology/surveys/{area_id}/dates",
 )  # fmt: skip
 
 
