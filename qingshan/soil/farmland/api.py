@@ -80,7 +80,9 @@ class SampleIn(BaseModel):
 
 
 class SamplesIn(BaseModel):
-    samples: list[SampleIn] = Field(min_length=1, max_length=2000)
+    samples: list[SampleIn] = Field(
+        min_length=1, max_length=200, description="at most 200 a request; more by a file"
+    )
 
 
 class SampleOut(BaseModel):
@@ -216,13 +218,12 @@ def add_samples(body: SamplesIn, user: Officer, scope: ScopeDep, session: Sessio
 
 @router.post("/samples/file", response_model=StoredOut, status_code=201,
              openapi_extra={"requestBody": {"required": True, "content": {
-                 "text/csv": {"schema": {"type": "string"}},
-                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                     "schema": {"type": "string", "format": "binary"}}}}})  # fmt: skip
+                 "text/csv": {"schema": {"type": "string"}}}}})  # fmt: skip
 async def import_samples(request: Request, user: Officer, scope: ScopeDep, session: SessionDep,
                          settings: SettingsDep) -> StoredOut:  # fmt: skip
     """Samples from a CSV or .xlsx body (plot_code, sampled_on, depth, unit, pH, one column per
-    item); the whole file is refused naming every bad row."""
+    item); an .xlsx body is read by its content too. The whole file is refused naming every bad
+    row."""
     data = await request.body()
     if len(data) > settings.max_file_bytes:
         raise FarmlandError(f"file: more than {settings.max_file_bytes} bytes", field="file")

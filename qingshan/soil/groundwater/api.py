@@ -96,7 +96,9 @@ class SampleIn(BaseModel):
 
 
 class SamplesIn(BaseModel):
-    samples: list[SampleIn] = Field(min_length=1, max_length=2000)
+    samples: list[SampleIn] = Field(
+        min_length=1, max_length=200, description="at most 200 a request; more by a file"
+    )
 
 
 class StoredOut(BaseModel):
@@ -178,13 +180,12 @@ def add_samples(body: SamplesIn, user: Officer, scope: ScopeDep, session: Sessio
 
 @router.post("/samples/file", response_model=StoredOut, status_code=201,
              openapi_extra={"requestBody": {"required": True, "content": {
-                 "text/csv": {"schema": {"type": "string"}},
-                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                     "schema": {"type": "string", "format": "binary"}}}}})  # fmt: skip
+                 "text/csv": {"schema": {"type": "string"}}}}})  # fmt: skip
 async def import_samples(request: Request, user: Officer, scope: ScopeDep, session: SessionDep,
                          store: StoreDep, settings: SettingsDep) -> StoredOut:  # fmt: skip
     """Samples from a CSV or .xlsx body (one row a sample: well_code, sampled_on, one column per
-    indicator); the whole file is refused naming every bad row."""
+    indicator); an .xlsx body is read by its content too. The whole file is refused naming every
+    bad row."""
     data = await request.body()
     if len(data) > settings.max_file_bytes:
         raise GroundwaterError(f"file: more than {settings.max_file_bytes} bytes", field="file")
