@@ -158,3 +158,24 @@ def test_safe_use_rate_by_hand() -> None:
     # C = min(4000, 6000) = 4000; D = 600; E = 7000 → 4600 / 7000 = 65.7 %
     assert (r.b_m2, r.c_m2, r.d_m2, r.e_m2, r.rate) == (0, 4000, 600, 7000, 65.7)
     assert safe_use_rate([PlotYear("priority_protection", 10)]).rate is None
+
+
+def test_sample_import_reads_an_xlsx_workbook(engine) -> None:
+    from qingshan.tablefile import write_workbook
+
+    _plots(engine)
+    data = write_workbook({"样品": (
+        ["地块编号", "采样日期", "采样深度", "单位", "pH", "镉", "铅"],
+        [["FP-1", date(2026, 5, 1), "0-20", "mg/kg", 6.0, 0.1, 30],
+         ["FP-2", date(2026, 5, 1), "0~20", "mg/kg", 15.2, 0.1, 30]],
+    )})  # fmt: skip
+    with session_scope(engine) as s:
+        with pytest.raises(ImportRejected, match=r"row 3 \(FP-2\): pH: 15.2 is outside 0–14"):
+            svc.import_samples(s, XIHU, data, actor="x", now=NOW)
+        assert s.scalar(select(func.count()).select_from(FarmSample)) == 0
+        good = write_workbook({"样品": (
+            ["地块编号", "采样日期", "采样深度", "单位", "pH", "镉", "铅"],
+            [["FP-1", date(2026, 5, 1), "0-20", "mg/kg", 6.0, 0.1, 30]])})  # fmt: skip
+        assert svc.import_samples(s, XIHU, good, actor="x", now=NOW) == 1
+        row = s.scalar(select(FarmSample))
+        assert (row.depth_top_cm, row.depth_bottom_cm, row.values) == (0, 20, {"Cd": 0.1, "Pb": 30})

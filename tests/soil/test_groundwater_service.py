@@ -179,3 +179,19 @@ def test_zones_checked_and_imported_all_or_nothing(engine) -> None:
         assert s.scalar(select(func.count()).select_from(GroundwaterZone)) == 1
         gj = svc.zones_geojson(svc.list_zones(s, XIHU))
         assert gj["features"][0]["properties"]["kind_zh"] == "保护区"
+
+
+def test_sample_import_reads_an_xlsx_workbook(engine, tmp_path) -> None:
+    from qingshan.tablefile import write_workbook
+
+    _wells(engine)
+    store = ObservationStore(tmp_path / "obs")
+    data = write_workbook({"采样": (
+        ["监测井编号", "采样日期", "pH", "总硬度（以CaCO3计）", "Mn"],
+        [["GW-XH-01", date(2026, 3, 10), 7.1, 200, 0.04]],
+    )})  # fmt: skip
+    with session_scope(engine) as s:
+        assert svc.import_samples(s, store, PROVINCE, data, actor="p", now=NOW) == 1
+        f = svc.well_file(s, store, PROVINCE, "GW-XH-01")
+        assert set(f["series"]) == {"pH", "TotalHardness", "Mn"}
+        assert f["samples"][0].klass == _cls(pH=7.1, TotalHardness=200, Mn=0.04)
