@@ -127,7 +127,7 @@ def test_the_map_and_the_county(session):
     assert m.grade_counts() == {"excellent": 2, "fair": 1}
     assert "330106" not in by  # outside 丽水
     with pytest.raises(
-        EcologyError, match="no EI inputs for year 2019; years with inputs: 2015, 2020"
+        EcologyNotFound, match="no EI inputs for year 2019; years with inputs: 2015, 2020"
     ):
         svc.ei_map(session, LISHUI, year=2019)
     d = svc.county_detail(session, QINGYUAN, "331126")

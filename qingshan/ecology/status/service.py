@@ -223,9 +223,7 @@ def _rows(session: Session, scope: Scope, year: int) -> dict[str, EcoStatusInput
 def _check_year(year: int | None, known: list[int], name: str) -> None:
     if year is not None and year not in known:
         shown = ", ".join(map(str, known)) or "none"
-        raise EcologyError(
-            f"no EI inputs for {name} {year}; years with inputs: {shown}", field=name
-        )
+        raise EcologyNotFound(f"no EI inputs for {name} {year}; years with inputs: {shown}")
 
 
 def ei_map(

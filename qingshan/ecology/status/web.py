@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep
 from qingshan.api.export import table_download
-from qingshan.ecology.errors import EcologyError, ImportRejected
+from qingshan.ecology.errors import EcologyError, EcologyNotFound, ImportRejected
 from qingshan.ecology.status import service as svc
 from qingshan.ecology.status.change import change_name, change_order, grade_name
 from qingshan.ecology.status.inputs import COLUMNS, SUB_INDICES
@@ -80,7 +80,7 @@ def _page(request: Request, viewer: Viewer, session: Any, settings: Any, *, year
     scope = viewer.scope
     try:
         m = svc.ei_map(session, scope, year=year, base_year=base_year)
-    except EcologyError as exc:  # a year from a hand-typed address
+    except (EcologyError, EcologyNotFound) as exc:  # a year from a hand-typed address
         m = svc.ei_map(session, scope)
         extra.setdefault("error", str(exc))
     h = _helpers(request)
