@@ -56,7 +56,9 @@ from qingshan.cases.service import (
     site_cases_public,
 )
 from qingshan.config import Settings, get_settings
+from qingshan.ecology.biodiversity import api as ecology_biodiversity_api
 from qingshan.ecology.biodiversity import web as ecology_biodiversity_web
+from qingshan.ecology.status import api as ecology_status_api
 from qingshan.ecology.status import web as ecology_status_web
 from qingshan.emergency.gas import api as emergency_gas_api
 from qingshan.emergency.gas import web as emergency_gas_web
@@ -215,6 +217,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     soil_sites_api.router,
     soil_groundwater_api.router,
     soil_farmland_api.router,
+    ecology_status_api.router,
+    ecology_biodiversity_api.router,
 )
 
 #: dashboard page routers

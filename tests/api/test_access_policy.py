@@ -224,6 +224,7 @@ PATH_VALUES = {
     "outfall_id": "1",  # a sea outfall (marine outfalls)
     "well_id": "1",  # a groundwater monitoring well (soil groundwater)
     "plot_id": "1",  # a farmland plot (soil farmland)
+    "area_id": "1",  # a key biodiversity survey area (ecology biodiversity)
 }
 QUERY_DEFAULTS = {"start": START, "end": END, "parameter": "a21026", "period": "hour"}
 
