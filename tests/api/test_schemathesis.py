@@ -113,6 +113,29 @@ RULE_CHECKED = (
     # reversed; a cap change decided by an officer of a higher level than the asker
     "/portal/rights/movements", "/portal/rights/movements/{movement_id}/reverse",
     "/portal/rights/cap-changes", "/portal/rights/cap-changes/{change_id}/decision",
+    # contaminated sites: a valid boundary inside Zhejiang in a county of the caller's region, a
+    # new register code, a known planned use and GB 36600 item; one stage forward or back with a
+    # reason; samples with depth, unit mg/kg and known items; a site of the caller's region
+    "/soil/sites", "/soil/sites/{site_id}", "/soil/sites/{site_id}/stage",
+    "/soil/sites/{site_id}/samples", "/soil/sites/{site_id}/samples/file",
+    "/soil/sites/{site_id}/plan", "/soil/sites/{site_id}/plan/{item_id}",
+    # key soil units: an enterprise of the caller's region not yet listed; a year the unit is
+    # listed in, a done date within it; samples with depth, the medium's unit and known items
+    # (GB 36600 / GB/T 14848); one report per listed, ended year
+    "/soil/units", "/soil/units/{unit_id}/checks", "/soil/units/{unit_id}/samples",
+    "/soil/units/{unit_id}/reports",
+    # groundwater and farmland: a county of the caller's region, a new well/plot/zone code, a
+    # valid polygon inside Zhejiang; samples of a known well or plot of the region with known
+    # GB/T 14848 / GB 15618 keys, pH 0–14, depth and unit, not already stored; a measure that
+    # fits the plot's category (files: checked by their content)
+    "/soil/groundwater/wells", "/soil/groundwater/samples", "/soil/groundwater/samples/file",
+    "/soil/groundwater/zones", "/soil/groundwater/zones/file",
+    "/soil/farmland/plots", "/soil/farmland/samples", "/soil/farmland/samples/file",
+    "/soil/farmland/plots/{plot_id}/measures",
+    # sea outfalls and stations: a point in a county of the caller's region, an archive
+    # enterprise, a new code; the next stage only, not in the future; a station of the region
+    "/marine/outfalls", "/marine/outfalls/{outfall_id}/stage", "/marine/outfalls/{outfall_id}/samples",
+    "/marine/stations/{code}/samples",
     # ecology: a county of the caller's region, restriction events the standard names (EI
     # inputs); a record's point inside Zhejiang in the caller's region, its date not after today,
     # a known survey area; survey dates in order and not after today
