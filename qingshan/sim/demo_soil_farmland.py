@@ -135,7 +135,10 @@ def seed_demo_soil_farmland(engine: Engine, *, now: datetime,
                 cat_then = {"priority_protection": "safe_use", "safe_use": "priority_protection",
                             "strict_control": "safe_use"}[cat_now]  # fmt: skip
             town = TOWNS[int(rng.integers(len(TOWNS)))]
-            name = f"{REGIONS[county].name}{town}畈{seq[county]}号{gb15618.LAND_USE_NAMES[land_use][0]}"
+            kind = {"paddy": "水田", "other": "旱地", "orchard": "果园", "rotation": "轮作田"}[
+                land_use
+            ]
+            name = f"{REGIONS[county].name}{town}畈{seq[county]}号{kind}"
             svc.register_plot(s, PROVINCE, PlotInput(code, name, county, land_use, lon, lat,
                                                      area_m2=area_m2,
                                                      boundary=_square(lon, lat, area_m2)),

@@ -199,7 +199,8 @@ def add_samples(session: Session, scope: Scope, samples: Sequence[SampleInput], 
             session.add(FarmCategoryChange(
                 plot_id=plot.id, on=res.sampled_on, category_from=plot.category,
                 category_to=res.category, sample_id=row.id,
-                reason="sample " + (", ".join(res.deciding) or "all items ≤ screening values"),
+                reason=("定类项目 " + "、".join(res.deciding)) if res.deciding
+                else "各项目均不超过风险筛选值",
                 created_at=now, created_by=actor))  # fmt: skip
             plot.category = res.category
             plot.category_since = res.sampled_on
