@@ -98,4 +98,5 @@ LABELS: dict[str, tuple[str, str]] = {
     "soilu.confidence": ("可信度", "Confidence"),
     "soilu.kpi": ("隐患排查逾期数", "Hidden-danger checks overdue"),
     "soilu.count": ("共 {n} 家", "{n} units"),
+    "soilu.samples_n": ("{n} 个样品, 均未超标", "{n} samples, none exceeding"),
 }
