@@ -59,7 +59,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "soilu.unit": ("单位", "Unit"),
     "soilu.values": ("监测值", "Values"),
     "soilu.result": ("判定", "Result"),
-    "soilu.deciding": ("超标因子", "Deciding items"),
+    "soilu.deciding": ("决定类别的因子", "Deciding items"),
     "soilu.level.within_screening": ("不超筛选值", "Within screening"),
     "soilu.level.over_screening": ("超筛选值", "Over screening"),
     "soilu.level.over_intervention": ("超管制值", "Over intervention"),
