@@ -237,6 +237,30 @@ def test_marine_records_and_pages(engine, app_settings) -> None:
             "RM330303",
         ]
         assert c.get(f"{api}/quality").json()["grade"] is not None
+        # an outfall list: one bad row refuses the file, naming every bad row; then all rows
+        head = "编码,名称,类型,经度,纬度,受纳海域,责任企业统一社会信用代码,污水处理厂,纳管企业统一社会信用代码\n"
+        bad_csv = (head + "RHPK-F1,甲排口,工业排污口,120.77,27.98,温州近岸,91330300MA2MAR0001,,\n"
+                   "RHPK-F2,乙排口,农业排口,120.78,27.97,温州近岸,,,\n"
+                   "RHPK-F3,丙排口,工业排口,121.60,29.90,宁波近岸,91330300MA2MAR0009,,\n")  # fmt: skip
+        r = c.post(
+            f"{api}/outfalls/import", files={"file": ("o.csv", bad_csv.encode(), "text/csv")}
+        )
+        problems = r.json()["context"]["problems"]
+        assert r.status_code == 422 and len(problems) == 2, r.text
+        assert problems[0].startswith(
+            "row 3, column G (责任企业统一社会信用代码): responsible: an outfall needs"
+        )
+        assert problems[1].startswith("row 4, column C (类型): unknown type '工业排口'")
+        page = c.post(
+            "/marine/outfalls/import", files={"file": ("o.csv", bad_csv.encode(), "text/csv")}
+        )
+        assert page.status_code == 422 and "qs-mar-import-problems" in page.text
+        assert "RHPK-F1" not in c.get("/marine/outfalls").text  # nothing stored
+        good = head + "RHPK-F1,甲排口,工业排污口,120.77,27.98,温州近岸,91330300MA2MAR0001,,\n"
+        good += "RHPK-F2,乙排口,城镇污水处理厂排污口,120.78,27.97,温州近岸,,温州西片污水处理厂,91330300MA2MAR0002\n"
+        r = c.post(f"{api}/outfalls/import", files={"file": ("o.csv", good.encode(), "text/csv")})
+        assert r.status_code == 201 and r.json()["codes"] == ["RHPK-F1", "RHPK-F2"], r.text
+        assert c.get(f"{api}/outfalls/import/template?format=csv").text.startswith("\ufeff编码,名称,类型")
         c.cookies.clear()
         c.post("/api/v1/auth/login", data={"username": "nb", "password": PASSWORD})
         assert c.get(f"/marine/outfalls/{o1.id}").status_code == 404

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from qingshan.errors import NotFound, QingshanError
 
-__all__ = ["MarineError", "MarineNotFound"]
+__all__ = ["MarineError", "MarineImportRejected", "MarineNotFound"]
 
 
 class MarineError(QingshanError):
@@ -21,3 +21,15 @@ class MarineError(QingshanError):
 
 class MarineNotFound(NotFound):
     """A station, section or outfall that does not exist or is outside the reader's scope."""
+
+
+class MarineImportRejected(MarineError):
+    """An outfall-register import refused as a whole (nothing stored), naming every bad row
+    (``problems``)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        head = "; ".join(problems[:20])
+        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        super().__init__(f"outfall import refused, nothing stored: {len(problems)} bad row(s): {head}{more}",
+                         field="file", problems=problems)  # fmt: skip
+        self.problems = problems

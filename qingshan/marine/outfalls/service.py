@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.archive.service import (
+    cached_directory,
     current_permits,
     directory_entry,
     enterprise_names,
@@ -42,8 +43,9 @@ from qingshan.archive.service import (
 from qingshan.errors import PermissionDenied
 from qingshan.geo.counties import county_at
 from qingshan.geo.regions import in_scope
-from qingshan.marine.coastal.errors import MarineError, MarineNotFound
+from qingshan.marine.coastal.errors import MarineError, MarineImportRejected, MarineNotFound
 from qingshan.marine.outfalls.models import OutfallSource, OutfallStage, SeaOutfall
+from qingshan.marine.outfalls.outfall_import import Known, parse_outfalls
 from qingshan.marine.outfalls.register import (
     KIND_NAMES,
     PARAMETERS,
@@ -59,6 +61,7 @@ from qingshan.marine.outfalls.register import (
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Series, Site, SiteKind
 from qingshan.monitoring.registry import ensure_series
 from qingshan.qc.supervision import CaseReport, CaseSink, exceedance_severity
+from qingshan.tablefile import TableFileError, looks_like_xlsx, read_csv_rows, read_workbook
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST
 
@@ -75,6 +78,7 @@ __all__ = [
     "add_outfall_samples",
     "advance_stage",
     "add_source",
+    "import_outfalls",
     "check_writer",
     "outfall_figures",
 ]
@@ -172,6 +176,43 @@ def register_outfall(session: Session, scope: Scope, inp: OutfallInput, *, actor
                                  note="登记入册 · registered", actor=actor, at=now))  # fmt: skip
         session.flush()
     return row
+
+
+def import_outfalls(session: Session, scope: Scope, data: bytes, *, actor: str, now: datetime,
+                    max_bytes: int) -> list[SeaOutfall]:  # fmt: skip
+    """An officer imports an outfall list (CSV or .xlsx, :mod:`~qingshan.marine.outfalls.outfall_import`):
+    every row checked, every bad row named (:class:`MarineImportRejected`), all stored or none."""
+    if scope.role not in OFFICERS:
+        raise PermissionDenied("outfall lists are imported by province, city and county officers")
+
+    def county_in_scope(lon: float, lat: float) -> str | None:
+        c = county_at(lon, lat, tolerance_km=COUNTY_TOLERANCE_KM)
+        return None if c is None or not in_scope(str(c), scope.region_code) else str(c)
+
+    try:
+        if looks_like_xlsx(data):
+            sheets = read_workbook(data, max_bytes=max_bytes)
+            if not sheets:
+                raise TableFileError("the workbook has no sheet")
+            sheet, rows = next(iter(sheets.items()))
+        else:
+            sheet, rows = "", [list(r) for r in read_csv_rows(data)]
+        known = Known(codes=frozenset(session.scalars(select(SeaOutfall.code))),
+                      enterprises={e.credit_code.upper(): e.id for e in cached_directory(session).values()
+                                   if e.credit_code},
+                      county_in_scope=county_in_scope)  # fmt: skip
+        parsed = parse_outfalls(sheet, rows, known)
+    except TableFileError as exc:
+        raise MarineError(f"file: {exc}", field="file") from None
+    if parsed.problems:
+        raise MarineImportRejected([str(p) for p in parsed.problems])
+    if not parsed.rows:
+        raise MarineError("file: no rows below the header", field="file")
+    out = []
+    with session.begin_nested():
+        for _, inp in parsed.rows:
+            out.append(register_outfall(session, scope, inp, actor=actor, now=now))
+    return out
 
 
 def _water_outlets(session: Session, enterprise_ids: Sequence[int]) -> dict[int, list[Site]]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from qingshan.accounts.models import Role
@@ -24,7 +24,7 @@ from qingshan.api.deps import SessionDep, SettingsDep, provided
 from qingshan.errors import PermissionDenied
 from qingshan.geo.regions import REGIONS
 from qingshan.marine.coastal import service as coastal
-from qingshan.marine.coastal.errors import MarineError
+from qingshan.marine.coastal.errors import MarineError, MarineImportRejected
 from qingshan.marine.coastal.sea import index_config, marine_index
 from qingshan.marine.outfalls import service as svc
 from qingshan.marine.outfalls.register import KINDS, PARAMETERS, STAGES, next_stage
@@ -139,6 +139,15 @@ def outfalls_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
                   region: Annotated[str | None, Query(max_length=6)] = None,
                   q: Annotated[str | None, Query(max_length=60)] = None) -> HTMLResponse:  # fmt: skip
     """The register, filtered."""
+    return _register(
+        request, viewer, session, kind=kind, stage=stage, exceeding=exceeding, region=region, q=q
+    )
+
+
+def _register(request: Request, viewer: Viewer, session: Any, *, kind: str | None = None,
+              stage: str | None = None, exceeding: str | None = None, region: str | None = None,
+              q: str | None = None, status_code: int = 200, import_file: str = "",
+              problems: list[str] | None = None, imported: list[str] | None = None) -> HTMLResponse:  # fmt: skip
     _reader(viewer)
     kind = kind if kind in KINDS else None
     stage = stage if stage in STAGES else None
@@ -149,8 +158,37 @@ def outfalls_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
     counties = sorted({v.row.region_code for v in svc.list_outfalls(session, viewer.scope)})
     context = {**_helpers(request), "views": views, "counties": counties,
                "f": {"kind": kind or "", "stage": stage or "", "exceeding": exceeding or "",
-                     "region": region or "", "q": q or ""}}  # fmt: skip
-    return render(request, "marine_outfalls.html", context, viewer=viewer)
+                     "region": region or "", "q": q or ""},
+               "officer": viewer.role in OFFICERS, "import_file": import_file,
+               "problems": problems or [], "imported": imported or []}  # fmt: skip
+    resp = render(request, "marine_outfalls.html", context, viewer=viewer)
+    resp.status_code = status_code
+    return resp
+
+
+@router.post("/marine/outfalls/import", response_class=HTMLResponse)
+def import_upload(request: Request, viewer: LoggedInViewer, session: SessionDep,
+                  settings: SettingsDep, file: Annotated[UploadFile, File()]) -> HTMLResponse:  # fmt: skip
+    """Import an outfall list (officers): all rows or none — 422 listing every bad row."""
+    _officer(viewer)
+    name = file.filename or "file"
+    data = file.file.read(settings.max_file_bytes + 1)
+    try:
+        if len(data) > settings.max_file_bytes:
+            raise MarineError(f"file: larger than {settings.max_file_bytes} bytes", field="file")
+        rows = svc.import_outfalls(session, viewer.scope, data, actor=viewer.username, now=utcnow(),
+                                   max_bytes=settings.max_file_bytes)  # fmt: skip
+    except MarineImportRejected as exc:
+        session.rollback()
+        return _register(
+            request, viewer, session, status_code=422, import_file=name, problems=exc.problems
+        )
+    except MarineError as exc:
+        session.rollback()
+        return _register(
+            request, viewer, session, status_code=422, import_file=name, problems=[str(exc)]
+        )
+    return _register(request, viewer, session, import_file=name, imported=[r.code for r in rows])
 
 
 def _file_page(request: Request, viewer: Viewer, session: Any, settings: Any, outfall_id: int, *,

@@ -106,7 +106,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "mar.advance.on": ("日期", "Date"),
     "mar.advance.note": ("说明", "Note"),
     "mar.advance.submit": ("确认", "Confirm"),
-    "mar.rivers.title": ("入海河流（溪闸）断面总氮总磷控制", "TN/TP control at river-mouth sections"),
+    "mar.rivers.title": (
+        "入海河流（溪闸）断面总氮总磷控制",
+        "TN/TP control at river-mouth sections",
+    ),
     "mar.rivers.note": (
         "计划第12.4项：开展全省20个主要河流（溪闸）断面总氮、总磷排放浓度控制。下表为近12个月逐月浓度与控制目标；年均值不超过目标为达标。",
         "Plan item 12.4: TN and TP concentration control at 20 main river (sluice) sections. Monthly concentrations of the last 12 months against the control targets; the section meets them when its mean does not exceed them.",
@@ -116,7 +119,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "The control targets are demo configuration (no public per-section targets found, tagged U): qingshan/marine/coastal/data/river_mouths.json.",
     ),
     "mar.rivers.none": ("本辖区没有入海河流断面。", "No river-mouth section in this region."),
-    "mar.rivers.summary": ("{controlled} 个断面开展控制，{meeting} 个年均值达标", "{controlled} sections under control, {meeting} meeting their targets"),
+    "mar.rivers.summary": (
+        "{controlled} 个断面开展控制，{meeting} 个年均值达标",
+        "{controlled} sections under control, {meeting} meeting their targets",
+    ),
     "mar.section": ("断面", "Section"),
     "mar.river": ("河流", "River"),
     "mar.tn": ("总氮", "TN"),
@@ -127,6 +133,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "mar.meets.yes": ("达标", "Meets"),
     "mar.meets.no": ("超目标", "Above target"),
     "mar.months_meeting": ("达标月数", "Months meeting"),
+    "mar.import": ("导入排查名录", "Import an outfall list"),
+    "mar.import.note": (
+        "CSV 或 Excel，一行一个排污口：编码、名称、类型、经度、纬度、受纳海域、责任企业统一社会信用代码或污水处理厂（必填其一）、纳管企业统一社会信用代码、备注。任何一行有误则整个文件不入库，并列出每一处错误。",
+        "CSV or Excel, one outfall a row: code, name, type, longitude, latitude, receiving sea area, the responsible enterprise's credit code or the sewage plant (one of them required), connected enterprises' credit codes, note. One bad row refuses the whole file, naming every problem.",
+    ),
+    "mar.import.template": ("下载模板", "Download the template"),
+    "mar.import.file": ("文件", "File"),
+    "mar.import.submit": ("导入", "Import"),
+    "mar.import.refused": ("导入被拒绝，未保存任何记录：", "Import refused, nothing stored:"),
+    "mar.import.done": ("已导入 {n} 个排污口。", "{n} outfalls imported."),
     "mar.kpi.remediated": ("入海排污口销号比例", "Sea outfalls closed (remediated)"),
     "mar.kpi.river_mouth": ("入海河流断面总氮总磷控制", "River-mouth sections under TN/TP control"),
 }
