@@ -71,6 +71,9 @@ def test_samples_are_classed_stored_and_counted(engine, tmp_path) -> None:
         expected = {k: 0 for k in ("I", "II", "III", "IV", "V")}
         assert counts == {**expected, sept: 1, ningbo: 1}  # each well by its newest sample
         assert svc.wells_by_class(s, NINGBO) == {**expected, ningbo: 1}
+        # the year's class: the worst sample of the year (Xihu's March sample, not September's)
+        assert svc.wells_by_year_class(s, PROVINCE, 2026) == {**expected, march: 1, ningbo: 1}
+        assert svc.wells_by_year_class(s, PROVINCE, 2025) == expected
         f = svc.well_file(s, store, XIHU, "GW-XH-01")
         assert [x.klass for x in f["samples"]] == [march, sept]
         assert f["samples"][0].deciding == ["Mn"]

@@ -77,6 +77,8 @@ def test_groundwater_pages_and_api(engine, app_settings) -> None:
         first = classify_groundwater({"pH": 7.1, "Mn": 0.5}).klass
         newest = classify_groundwater({"pH": 7.0, "Mn": 0.08, "NH3_N": 0.2}).klass
         assert c.get(f"{BASE}/wells/by-class").json()[newest] == 1
+        yearly = c.get(f"{BASE}/wells/by-class", params={"year": day2.year}).json()
+        assert sum(yearly.values()) == 1  # the one well, by its worst sample of the year
         [well] = c.get(f"{BASE}/wells").json()
         assert well["latest_class"] == newest and well["samples"] == 2
         f = c.get(f"{BASE}/wells/{well['id']}").json()

@@ -143,9 +143,14 @@ def list_wells(user: Reader, scope: ScopeDep, session: SessionDep,
 
 
 @router.get("/wells/by-class", response_model=dict[str, int])
-def wells_by_class(user: Reader, scope: ScopeDep, session: SessionDep) -> dict[str, int]:
-    """How many wells are in each class (I–V) by their newest sample."""
-    return svc.wells_by_class(session, scope)
+def wells_by_class(user: Reader, scope: ScopeDep, session: SessionDep,
+                   year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+                   ) -> dict[str, int]:  # fmt: skip
+    """How many wells are in each class (I–V): by their newest sample, or with ``year`` by the
+    worst of their samples of that year."""
+    if year is None:
+        return svc.wells_by_class(session, scope)
+    return svc.wells_by_year_class(session, scope, year)
 
 
 @router.post("/wells", response_model=WellOut, status_code=201)

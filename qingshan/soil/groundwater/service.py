@@ -79,6 +79,7 @@ __all__ = [
     "register_well",
     "well_file",
     "wells_by_class",
+    "wells_by_year_class",
     "zones_geojson",
 ]
 
@@ -207,6 +208,29 @@ def wells_by_class(session: Session, scope: Scope) -> dict[str, int]:
     for v in list_wells(session, scope):
         if v.latest_class in counts:
             counts[v.latest_class] += 1
+    return counts
+
+
+def wells_by_year_class(session: Session, scope: Scope, year: int) -> dict[str, int]:
+    """How many of the scope's wells are in each class for ``year``: a well's yearly class is
+    the worst of its samples of that year (:func:`~qingshan.soil.groundwater.wells.worst_class`);
+    wells without a sample that year are not counted."""
+    ids = [v.id for v in list_wells(session, scope)]
+    by_well: dict[int, list[str]] = {}
+    for i in range(0, len(ids), 500):
+        for site_id, klass in session.execute(
+            select(GroundwaterSample.site_id, GroundwaterSample.klass).where(
+                GroundwaterSample.site_id.in_(ids[i : i + 500]),
+                GroundwaterSample.sampled_on >= date(year, 1, 1),
+                GroundwaterSample.sampled_on <= date(year, 12, 31),
+            )
+        ):
+            by_well.setdefault(site_id, []).append(klass)
+    counts = {k: 0 for k in CLASSES}
+    for classes in by_well.values():
+        worst = worst_class(classes)
+        if worst is not None:
+            counts[worst] += 1
     return counts
 
 

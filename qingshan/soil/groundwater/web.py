@@ -25,7 +25,7 @@ from qingshan.soil.groundwater.errors import GroundwaterError
 from qingshan.soil.groundwater.wells import AQUIFERS, CLASSES, WELL_TYPES, indicator_unit
 from qingshan.soil.groundwater.zoning import ZONE_KINDS
 from qingshan.standards import groundwater as gbt14848
-from qingshan.timeutil import utcnow
+from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, translate
 from qingshan.web.render import API, render
@@ -78,6 +78,8 @@ def _page(request: Request, viewer: Viewer, session: Any, *, status_code: int = 
             and (not filters["type"] or w.well_type == filters["type"])
             and (not filters["region"] or w.region_code == filters["region"])]  # fmt: skip
     counts = svc.wells_by_class(session, scope)
+    year = as_cst(utcnow()).year
+    yearly = svc.wells_by_year_class(session, scope, year)
     unsampled = sum(1 for w in every if w.latest_class is None)
     zones = svc.list_zones(session, scope)
     lang = get_lang(request)
@@ -90,7 +92,8 @@ def _page(request: Request, viewer: Viewer, session: Any, *, status_code: int = 
         "labels": _labels(lang),
     }  # fmt: skip
     context = {**_helpers(request), "rows": rows, "total": len(every), "counts": counts,
-               "unsampled": unsampled, "zones": zones, "filters": filters, "config": config,
+               "unsampled": unsampled, "zones": zones, "year": year, "yearly": yearly,
+               "filters": filters, "config": config,
                "counties": sorted({w.region_code for w in every}),
                "officer": viewer.role in svc.OFFICERS, **extra}  # fmt: skip
     resp = render(request, "soil_groundwater.html", context, viewer=viewer)

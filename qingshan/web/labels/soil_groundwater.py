@@ -67,6 +67,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "limits (dashed); each sample's class; a year's class is the worst sample of that year.",
     ),
     "soilg.yearly": ("年度类别", "Class by year"),
+    "soilg.yearly.counts": (
+        "{y}年度类别（取当年各次采样中最差者）：",
+        "Class in {y} (the worst sample of the year):",
+    ),
     "soilg.series": ("监测序列", "Series"),
     "soilg.indicator": ("指标", "Indicator"),
     "soilg.series.none": ("尚无监测数据。", "No values yet."),
