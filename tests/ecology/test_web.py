@@ -111,6 +111,35 @@ def test_demo_and_pages(engine, app_settings):
         assert r.status_code == 422 and "vegetation_cover 195 is outside 0–100" in r.text
         assert '<option value="2021"' not in r.text  # nothing stored
 
+        # one sighting from the form: without a date refused (values kept), then stored
+        form = {"scientific_name": "Mergus squamatus", "vernacular_name": "中华秋沙鸭",
+                "event_date": "", "lat": "27.76", "lon": "119.20", "individual_count": "4",
+                "basis_of_record": "HumanObservation", "survey_area": "ZJ-BD-01"}  # fmt: skip
+        r = c.post("/ecology/surveys/record", data=form)
+        assert r.status_code == 422 and "a record without a date is refused" in r.text
+        assert 'value="Mergus squamatus"' in r.text
+        assert c.get("/ecology/surveys/dwc.csv").content.count(b"\n") == before
+        r = c.post("/ecology/surveys/record", data=form | {"event_date": "2026-12-01"},
+                   follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303 and r.headers["location"].startswith(
+            f"/ecology/surveys/{bsz['id']}"
+        )
+        rows = list(
+            csv.DictReader(
+                io.StringIO(c.get("/ecology/surveys/dwc.csv").content.decode("utf-8-sig"))
+            )
+        )
+        mine = [
+            row
+            for row in rows
+            if row["eventDate"] == "2026-12-01" and row["individualCount"] == "4"
+        ]
+        assert len(mine) == 1 and mine[0]["occurrenceID"].startswith("urn:uuid:")
+        assert (
+            "synthetic" not in mine[0]["occurrenceRemarks"]
+            and "国家I级" in mine[0]["occurrenceRemarks"]
+        )
+
         _login(c, "qy")
         cfg = _config(c.get("/ecology").text)
         assert [x["code"] for x in cfg["counties"]] == ["331126"]

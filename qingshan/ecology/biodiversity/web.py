@@ -8,6 +8,7 @@ their region. The work is :mod:`qingshan.ecology.biodiversity.service`."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Annotated, Any
 
@@ -20,7 +21,7 @@ from qingshan.api.export import table_download
 from qingshan.ecology.biodiversity import lists
 from qingshan.ecology.biodiversity import service as svc
 from qingshan.ecology.biodiversity.progress import PLAN_AREAS, STATUSES, progress
-from qingshan.ecology.biodiversity.records import COLUMNS
+from qingshan.ecology.biodiversity.records import BASIS_OF_RECORD, COLUMNS
 from qingshan.ecology.errors import EcologyError, ImportRejected
 from qingshan.errors import NotFound, PermissionDenied
 from qingshan.geo.regions import REGIONS
@@ -49,6 +50,7 @@ def _helpers(request: Request) -> dict[str, Any]:
 
     return {"rname": rname, "lang": lang, "statuses": STATUSES,
             "status_colours": STATUS_COLOURS, "lists": {i.key: i for i in lists.lists()},
+            "basis_of_record": BASIS_OF_RECORD,
             "plan_areas": PLAN_AREAS}  # fmt: skip
 
 
@@ -136,6 +138,34 @@ def survey_dates(request: Request, area_id: int, viewer: LoggedInViewer, session
         return _area_page(request, viewer, session, area_id, status_code=422,
                           dates_error=str(exc))  # fmt: skip
     return RedirectResponse(f"/ecology/surveys/{area_id}?saved=dates", status_code=303)
+
+
+#: the entry form's fields (the record's keys, Darwin Core terms in snake case)
+FORM_FIELDS = ("occurrence_id", "scientific_name", "vernacular_name", "event_date", "lat", "lon",
+               "individual_count", "recorded_by", "basis_of_record", "survey_area")  # fmt: skip
+
+
+@router.post("/ecology/surveys/record", response_class=HTMLResponse, response_model=None)
+async def record_form(request: Request, viewer: LoggedInViewer, session: SessionDep,
+                      settings: SettingsDep) -> Response:  # fmt: skip
+    """One sighting from the entry form (a blank occurrenceID gets a ``urn:uuid:``); back to its
+    area's page, or the page with the error and the values kept."""
+    _officer(viewer)
+    form = await request.form()
+    values = {k: str(form.get(k, ""))[:300] for k in FORM_FIELDS}
+    if not values["occurrence_id"].strip():
+        values["occurrence_id"] = f"urn:uuid:{uuid.uuid4()}"
+    try:
+        svc.record_one(session, viewer.scope, values)
+    except EcologyError as exc:
+        session.rollback()
+        return _page(request, viewer, session, settings, status_code=422, form_values=values,
+                     form_error=str(exc))  # fmt: skip
+    area = next((a for a in svc.list_areas(session, viewer.scope)
+                 if a["code"] == values["survey_area"]), None)  # fmt: skip
+    if area is not None:
+        return RedirectResponse(f"/ecology/surveys/{area['id']}?saved=record#records", 303)
+    return RedirectResponse("/ecology/surveys?saved=record#record", 303)
 
 
 @router.get("/ecology/surveys/template.{fmt}")

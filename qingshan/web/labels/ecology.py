@@ -130,6 +130,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "eco.records.export": ("导出 Darwin Core CSV", "Darwin Core CSV"),
     "eco.records.latest": ("最新记录", "Latest records"),
     "eco.lists": ("物种名录（节选）", "Species lists (subsets)"),
+    "eco.record.title": ("录入一条物种记录", "Record one sighting"),
+    "eco.record.note": (
+        "字段为 Darwin Core 术语；必须有地点（经纬度，位于浙江省内）和日期，缺一不收。",
+        "Fields are Darwin Core terms; a place (inside Zhejiang) and a date are required.",
+    ),
+    "eco.record.vernacular": ("中文名", "Chinese name"),
+    "eco.record.auto_id": ("留空自动生成", "blank: generated"),
+    "eco.record.saved": ("已保存。", "Saved."),
     "eco.survey.note": (
         "本区域的调查日期、记录到的物种及其名录标注（国家重点保护一级/二级、重点管理外来入侵物种）。",
         "The area's survey dates, the species recorded and their list flags (national key "
