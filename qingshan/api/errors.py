@@ -11,6 +11,9 @@ Any other database error stays a 500 (a bug, logged with its traceback).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError
@@ -28,7 +31,17 @@ class ValueOutOfRange(QingshanError):
 
 
 def _jsonable(value: object) -> object:
-    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+    """``value`` as JSON: lists (of the rows a refusal names, say) and mappings stay lists and
+    objects, a number that JSON cannot write and anything else become text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str | int | float | bool | type(None)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return str(value)
 
 
 def domain_error_response(exc: QingshanError) -> JSONResponse:
