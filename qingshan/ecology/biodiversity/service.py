@@ -307,13 +307,17 @@ def record_one(
 def export_dwc(
     session: Session, scope: Scope, *, area_id: int | None = None
 ) -> tuple[tuple[str, ...], list[list[Any]]]:
-    """The records of the caller's region (of one survey area when ``area_id``) as Darwin Core
-    CSV columns (:data:`DWC_EXPORT_TERMS`) and rows; occurrenceRemarks carries the list flags
+    """The records of the caller's region (or all of one survey area of the region when
+    ``area_id``, as its page shows them) as Darwin Core CSV columns (:data:`DWC_EXPORT_TERMS`) and rows; occurrenceRemarks carries the list flags
     and "synthetic" for demo records."""
     _officer(scope)
-    q = select(EcoOccurrence).where(scope.where(EcoOccurrence.region_code))
-    if area_id is not None:
-        q = q.where(EcoOccurrence.survey_area_id == _area(session, scope, area_id).id)
+    if area_id is None:
+        q = select(EcoOccurrence).where(scope.where(EcoOccurrence.region_code))
+    else:  # an area of the caller's region: all its records, as its page shows them (an
+        # outline may cross into a neighbouring county)
+        q = select(EcoOccurrence).where(
+            EcoOccurrence.survey_area_id == _area(session, scope, area_id).id
+        )
     areas = {a.id: a for a in session.scalars(select(EcoSurveyArea))}
     out = []
     for r in session.scalars(q.order_by(EcoOccurrence.event_date, EcoOccurrence.occurrence_id)):
