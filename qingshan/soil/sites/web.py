@@ -93,6 +93,7 @@ def overview(request: Request, viewer: LoggedInViewer, session: SessionDep) -> H
         "colours": STAGE_COLOURS, "labels": _labels(get_lang(request)),
     }  # fmt: skip
     context = {**_helpers(request), "sites": sites, "counts": counts, "rate": rate,
+               "ids": {x.code: x.id for x in sites},
                "definition": (safe_use_core.__doc__ or "").strip(),
                "wells": svc.wells_by_class(session, viewer.scope),
                "checks": svc.overdue_unit_checks(session, viewer.scope, today),
