@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -154,6 +155,7 @@ from qingshan.waste.card import waste_brief
 from qingshan.web import oidc as oidc_web
 from qingshan.web.render import API as API_PREFIX
 from qingshan.web.render import NavGroup, NavItem
+from qingshan.web.shared_routes import add_shared_routes, shared_openapi
 from qingshan.web.site import mount_web
 from qingshan.zones import api as zones_api
 from qingshan.zones import fences_api as zones_fences_api
@@ -433,9 +435,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             (rf"{API_PREFIX}/export/table", settings.export_max_bytes, "export_max_bytes"),
         ],
     )
-    for router in ROUTERS:
-        app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    add_shared_routes(app, ROUTERS, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     mount_web(app, PAGES, NAV)
     install_docs(app, API_PREFIX)
     install_compression(app)  # last: the outermost, after the security headers' middleware
+    app.openapi = partial(shared_openapi, app)  # type: ignore[method-assign]
     return app

@@ -12,6 +12,7 @@ from qingshan.web import login
 from qingshan.web.errors import install_error_pages
 from qingshan.web.render import STATIC_DIR, NavGroup
 from qingshan.web.security import SecurityHeaders
+from qingshan.web.shared_routes import add_shared_routes
 
 #: the API documentation pages (fixed documents whose inline start-up script CSP admits by hash)
 DOC_PAGES = ("/api/v1/docs", "/api/v1/docs/oauth2-redirect")
@@ -32,6 +33,4 @@ def mount_web(app: FastAPI, pages: Sequence[APIRouter], nav: Sequence[NavGroup])
     )
     login.install_login_redirect(app)
     install_error_pages(app)
-    app.include_router(login.router)
-    for router in pages:
-        app.include_router(router)
+    add_shared_routes(app, (login.router, *pages))
