@@ -260,7 +260,9 @@ def test_marine_records_and_pages(engine, app_settings) -> None:
         good += "RHPK-F2,乙排口,城镇污水处理厂排污口,120.78,27.97,温州近岸,,温州西片污水处理厂,91330300MA2MAR0002\n"
         r = c.post(f"{api}/outfalls/import", files={"file": ("o.csv", good.encode(), "text/csv")})
         assert r.status_code == 201 and r.json()["codes"] == ["RHPK-F1", "RHPK-F2"], r.text
-        assert c.get(f"{api}/outfalls/import/template?format=csv").text.startswith("\ufeff编码,名称,类型")
+        assert c.get(f"{api}/outfalls/import/template?format=csv").text.startswith(
+            "\ufeff编码,名称,类型"
+        )
         c.cookies.clear()
         c.post("/api/v1/auth/login", data={"username": "nb", "password": PASSWORD})
         assert c.get(f"/marine/outfalls/{o1.id}").status_code == 404
