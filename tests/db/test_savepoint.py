@@ -33,7 +33,9 @@ def test_a_released_savepoint_is_undone_by_the_sessions_rollback(engine) -> None
     assert _codes(engine) == []
 
 
-def test_a_savepoint_rolled_back_keeps_what_came_before_and_commits_with_the_session(engine) -> None:
+def test_a_savepoint_rolled_back_keeps_what_came_before_and_commits_with_the_session(
+    engine,
+) -> None:
     with Session(engine) as s:
         s.add(_param("zz-before"))
         s.flush()
