@@ -154,7 +154,7 @@ def import_template(
     return table_download("marine-outfalls-template", list(COLUMNS), [], format)
 
 
-@router.get("/{outfall_id}", response_model=FileOut)
+@router.get("/{outfall_id:int}", response_model=FileOut)
 def outfall(outfall_id: Id, user: Reader, session: SessionDep, scope: ScopeDep) -> FileOut:
     """An outfall's file (404 when missing or outside your scope)."""
     return _file(svc.get_outfall(session, None, scope, outfall_id))
@@ -191,7 +191,7 @@ class StageIn(BaseModel):
     note: Text = ""
 
 
-@router.post("/{outfall_id}/stage", response_model=FileOut)
+@router.post("/{outfall_id:int}/stage", response_model=FileOut)
 def stage(outfall_id: Id, body: StageIn, user: Officer, session: SessionDep, scope: ScopeDep,
           sink: SinkDep) -> FileOut:  # fmt: skip
     """Move the outfall to its next stage (排查 → 监测 → 溯源 → 整治 → 销号); entering 整治 opens
@@ -206,7 +206,7 @@ class SampleIn(BaseModel):
     values: dict[ParamLit, Num] = Field(description="value by HJ 212-2017 code [mg/L]")
 
 
-@router.post("/{outfall_id}/samples", response_model=OutfallOut, status_code=201)
+@router.post("/{outfall_id:int}/samples", response_model=OutfallOut, status_code=201)
 def samples(outfall_id: Id, body: SampleIn, user: Officer, session: SessionDep, scope: ScopeDep,
             settings: SettingsDep, sink: SinkDep) -> OutfallOut:  # fmt: skip
     """A monitoring sample at the outfall (officers of its region): a negative value is refused

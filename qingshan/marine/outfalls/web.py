@@ -224,7 +224,7 @@ def _file_page(request: Request, viewer: Viewer, session: Any, settings: Any, ou
     return resp
 
 
-@router.get("/marine/outfalls/{outfall_id}", response_class=HTMLResponse)
+@router.get("/marine/outfalls/{outfall_id:int}", response_class=HTMLResponse)
 def outfall_page(request: Request, outfall_id: int, viewer: LoggedInViewer, session: SessionDep,
                  settings: SettingsDep) -> HTMLResponse:  # fmt: skip
     """One outfall's file."""
@@ -232,7 +232,7 @@ def outfall_page(request: Request, outfall_id: int, viewer: LoggedInViewer, sess
     return _file_page(request, viewer, session, settings, outfall_id)
 
 
-@router.post("/marine/outfalls/{outfall_id}/stage", response_class=HTMLResponse)
+@router.post("/marine/outfalls/{outfall_id:int}/stage", response_class=HTMLResponse)
 async def outfall_stage(request: Request, outfall_id: int, viewer: LoggedInViewer,
                         session: SessionDep, settings: SettingsDep, sink: Sink) -> Response:  # fmt: skip
     """Move the outfall to its next stage (officers of its region); a refusal shows its reason
