@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from qingshan.accounts.models import Role
+from qingshan.accounts.models import Role, User
 from qingshan.accounts.scope import Scope
 from qingshan.archive.service import enterprise_directory
 from qingshan.db.engine import session_scope
@@ -221,6 +221,27 @@ def seed_demo_marine(engine: Engine, store: ObservationStore, *, now: datetime,
                         conc[key] = limits[key] * rng.uniform(1.2, 2.6)
                     vals = {k: round(float(v), 3) for k, v in conc.items()}
                     (latest if j == len(days) - 1 else history).append((row, d, vals))
+        # the demo enterprise account's enterprise answers for one outfall on the 杭州湾 shore
+        # (being traced, its newest sample over the NH3-N limit), so its account sees one
+        account = session.scalar(select(User.enterprise_id).where(User.username == "enterprise"))
+        if account is not None:
+            row = outfalls.register_outfall(session, PROVINCE, OutfallInput(
+                code="RHPK-DEMO-ENT", name="钱塘江口工业排污口（演示企业）", kind="industrial", lon=120.70,
+                lat=30.34, sea_area="杭州湾", responsible_enterprise_id=int(account),
+                note="演示数据 · synthetic"), actor=ACTOR, now=start, synthetic=True)  # fmt: skip
+            for k, stage in enumerate(("monitoring", "tracing"), start=1):
+                on = start.astimezone(CST).date() + timedelta(days=90 * k)
+                outfalls.advance_stage(session, PROVINCE, row.id, stage, on=on, note="演示数据 · synthetic",
+                                       actor=ACTOR, now=now, sink=sink)  # fmt: skip
+            limits, _, _ = fallback_limits("industrial")
+            for j, d in enumerate(days):
+                vals = {k: round(float(v * rng.uniform(0.3, 0.7)), 3) for k, v in limits.items()}
+                if j == len(days) - 1:
+                    vals["w21003"] = round(limits["w21003"] * 1.6, 3)
+                (latest if j == len(days) - 1 else history).append((row, d, vals))
+            made += 1
+            by_stage["tracing"] += 1
+            exceeding += 1
         outfalls.add_outfall_samples(session, store, history, source=SOURCE, sink=None, now=now)
         outfalls.add_outfall_samples(session, store, latest, source=SOURCE, sink=sink, now=now)
     return (f"{n_st} sea stations ({n_samples} surveys), {len(river_mouths())} river-mouth sections, "
