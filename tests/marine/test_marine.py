@@ -237,6 +237,24 @@ def test_marine_records_and_pages(engine, app_settings) -> None:
             "RM330303",
         ]
         assert c.get(f"{api}/quality").json()["grade"] is not None
+        # a survey table: a bad row refuses the file; a good one is stored and classed
+        bad = f"点位编码,采样日期,DIN\nSEA-T1,{today},0.1\nSEA-T1,{today},-1\n"
+        r = c.post(f"{api}/stations/import", files={"file": ("s.csv", bad.encode(), "text/csv")})
+        assert r.status_code == 422 and r.json()["context"]["problems"] == [
+            "row 3, column C (DIN): values.DIN: -1 is negative (a concentration or pH is ≥ 0)"
+        ]
+        r = c.post(
+            f"{api}/stations/import",
+            files={
+                "file": (
+                    "s.csv",
+                    f"点位编码,采样日期,无机氮\nSEA-T2,{today},0.18\n".encode(),
+                    "text/csv",
+                )
+            },
+        )
+        assert r.status_code == 201 and r.json()["surveys"] == 1, r.text
+        assert {x["code"]: x["klass"] for x in c.get(f"{api}/stations").json()}["SEA-T2"] == "I"
         # an outfall list: one bad row refuses the file, naming every bad row; then all rows
         head = "编码,名称,类型,经度,纬度,受纳海域,责任企业统一社会信用代码,污水处理厂,纳管企业统一社会信用代码\n"
         bad_csv = (head + "RHPK-F1,甲排口,工业排污口,120.77,27.98,温州近岸,91330300MA2MAR0001,,\n"

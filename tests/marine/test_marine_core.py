@@ -144,3 +144,36 @@ def test_composite_index_is_labelled_and_renormalised():
         marine_index({"good_area_share": 101})
     with pytest.raises(MarineError, match=r"components: 'blue' is not a component"):
         marine_index({"blue": 1})
+
+
+def test_survey_table_names_every_bad_row():
+    from datetime import date
+
+    from qingshan.marine.coastal.survey_import import parse_samples
+    from qingshan.tablefile import TableFileError
+
+    rows = [
+        ["近岸海域监测结果"],
+        ["点位编码", "采样日期", "无机氮（以N计）", "PO4_P", "溶解氧(mg/L)"],
+        ["SEA1", "2026-05-15", 0.25, 0.02, 7.1],
+        ["SEA9", "2026-05-15", 0.25, "", ""],
+        ["SEA1", "2026/5/16", -0.1, "", ""],
+        ["SEA1", "2026-12-31", 0.2, "", ""],
+        ["SEA1", "2026-05-15", 0.3, "", ""],
+        ["SEA2", "2026-05-15", "", "", ""],
+    ]
+    p = parse_samples("", rows, stations=frozenset({"SEA1", "SEA2"}), today=date(2026, 12, 7))
+    assert [(n, c, v) for n, c, _, v in p.rows] == [
+        (3, "SEA1", {"DIN": 0.25, "PO4_P": 0.02, "DO": 7.1})
+    ]
+    assert [str(x) for x in p.problems] == [
+        "row 4, column A (点位编码): 'SEA9' is not a sea station of your region",
+        "row 5, column C (DIN): values.DIN: -0.1 is negative (a concentration or pH is ≥ 0)",
+        "row 6, column B (采样日期): sampled_on: 2026-12-31 is in the future",
+        "row 7, column A (点位编码): SEA1 on 2026-05-15 is given in row 3 too",
+        "row 8, column A (点位编码): values: the sample has no value",
+    ]
+    with pytest.raises(TableFileError, match=r"column C: '无机磷' is not a GB 3097-1997 indicator"):
+        parse_samples(
+            "", [["点位编码", "采样日期", "无机磷"]], stations=frozenset(), today=date(2026, 12, 7)
+        )

@@ -8,15 +8,19 @@ Province, city and county officers read and write in their region; others get 40
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from qingshan.accounts.models import Role, User
 from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, require_roles
+from qingshan.api.export import FILE_RESPONSES, table_download
 from qingshan.api.limits import Day, NoNul
 from qingshan.marine.coastal import service as svc
+from qingshan.marine.coastal.errors import MarineError, MarineImportRejected
+from qingshan.marine.coastal.survey_import import template_headers
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, utcnow
 
@@ -75,6 +79,43 @@ def add_sample(code: Code, body: SampleIn, user: Officer, session: SessionDep, s
                                    source=f"api:{user.username}"))  # fmt: skip
     finally:
         store.close()
+
+
+class ImportOut(BaseModel):
+    filename: str
+    surveys: int
+
+
+@router.post("/stations/import", response_model=ImportOut, status_code=201)
+def import_samples(user: Officer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
+                   file: Annotated[UploadFile, File(description="CSV or .xlsx: 点位编码, 采样日期, indicators")],
+                   ) -> ImportOut | JSONResponse:  # fmt: skip
+    """Import a survey table for the sea stations of your region (officers): every row checked
+    — an unknown station, a future date, an unknown indicator column, a negative value — and
+    all stored or none (422, every bad row in ``context.problems``)."""
+    data = file.file.read(settings.max_file_bytes + 1)
+    if len(data) > settings.max_file_bytes:
+        raise MarineError(f"file: larger than {settings.max_file_bytes} bytes", field="file")
+    store = ObservationStore(settings.observations_dir)
+    try:
+        n = svc.import_samples(session, store, scope, data, today=utcnow().astimezone(CST).date(),
+                               max_bytes=settings.max_file_bytes, source=f"import:{user.username}")  # fmt: skip
+    except MarineImportRejected as exc:
+        return JSONResponse(status_code=exc.status_code, content={
+            "error": type(exc).__name__, "detail": exc.message,
+            "context": {"field": exc.field, "problems": exc.problems}})  # fmt: skip
+    finally:
+        store.close()
+    return ImportOut(filename=file.filename or "", surveys=n)
+
+
+@router.get("/stations/import/template", responses=FILE_RESPONSES, response_class=Response)
+def import_template(
+    user: Officer, format: Annotated[Literal["csv", "xlsx"], Query()] = "xlsx"
+) -> Response:
+    """The blank survey import file (station code, date and the usual indicators by key; any
+    GB 3097-1997 indicator may be added as a column)."""
+    return table_download("marine-surveys-template", template_headers(), [], format)
 
 
 class QualityOut(BaseModel):

@@ -24,12 +24,12 @@ class MarineNotFound(NotFound):
 
 
 class MarineImportRejected(MarineError):
-    """An outfall-register import refused as a whole (nothing stored), naming every bad row
+    """An import (an outfall list, a survey table) refused as a whole (nothing stored), naming every bad row
     (``problems``)."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], *, what: str = "outfall import") -> None:
         head = "; ".join(problems[:20])
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        super().__init__(f"outfall import refused, nothing stored: {len(problems)} bad row(s): {head}{more}",
+        super().__init__(f"{what} refused, nothing stored: {len(problems)} bad row(s): {head}{more}",
                          field="file", problems=problems)  # fmt: skip
         self.problems = problems

@@ -35,7 +35,7 @@ from qingshan.accounts.scope import Scope
 from qingshan.errors import PermissionDenied
 from qingshan.geo.counties import county_at
 from qingshan.geo.regions import REGIONS, in_scope
-from qingshan.marine.coastal.errors import MarineError, MarineNotFound
+from qingshan.marine.coastal.errors import MarineError, MarineImportRejected, MarineNotFound
 from qingshan.marine.coastal.sea import (
     STREAM,
     RiverMouth,
@@ -45,10 +45,12 @@ from qingshan.marine.coastal.sea import (
     parameter_code,
     river_mouths,
 )
+from qingshan.marine.coastal.survey_import import parse_samples
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Series, Site, SiteKind
 from qingshan.monitoring.registry import ensure_derived_parameter, ensure_series
 from qingshan.standards import seawater
 from qingshan.standards.errors import StandardsError
+from qingshan.tablefile import TableFileError, looks_like_xlsx, read_csv_rows, read_workbook
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST
 
@@ -59,6 +61,7 @@ __all__ = [
     "RiverMouthStatus",
     "ensure_station",
     "add_sample",
+    "import_samples",
     "write_samples",
     "stations",
     "coastal_summary",
@@ -202,6 +205,35 @@ def add_sample(session: Session, store: ObservationStore, scope: Scope, code: st
     _writer(scope, site.region_code)
     write_samples(session, store, [(site, sampled_on, values)], source=source)
     return next(v for v in stations(session, scope) if v.code == code)
+
+
+def import_samples(session: Session, store: ObservationStore, scope: Scope, data: bytes, *,
+                   today: date, max_bytes: int, source: str) -> int:  # fmt: skip
+    """An officer imports a survey table (CSV or .xlsx,
+    :mod:`~qingshan.marine.coastal.survey_import`) for the sea stations of the region: every row
+    checked, every bad row named (:class:`MarineImportRejected`), all stored or none. Returns
+    the number of surveys stored."""
+    if scope.role not in OFFICERS:
+        raise PermissionDenied("surveys are imported by province, city and county officers")
+    sites = {s.code: s for s in session.scalars(select(Site).where(
+        Site.kind == SiteKind.SEA_STATION, scope.where(Site.region_code)))}  # fmt: skip
+    try:
+        if looks_like_xlsx(data):
+            sheets = read_workbook(data, max_bytes=max_bytes)
+            if not sheets:
+                raise TableFileError("the workbook has no sheet")
+            sheet, rows = next(iter(sheets.items()))
+        else:
+            sheet, rows = "", [list(r) for r in read_csv_rows(data)]
+        parsed = parse_samples(sheet, rows, stations=frozenset(sites), today=today)
+    except TableFileError as exc:
+        raise MarineError(f"file: {exc}", field="file") from None
+    if parsed.problems:
+        raise MarineImportRejected([str(p) for p in parsed.problems], what="survey import")
+    if not parsed.rows:
+        raise MarineError("file: no rows below the header", field="file")
+    write_samples(session, store, [(sites[c], d, v) for _, c, d, v in parsed.rows], source=source)
+    return len(parsed.rows)
 
 
 @dataclass(frozen=True)
