@@ -255,6 +255,14 @@ def test_marine_records_and_pages(engine, app_settings) -> None:
         )
         assert r.status_code == 201 and r.json()["surveys"] == 1, r.text
         assert {x["code"]: x["klass"] for x in c.get(f"{api}/stations").json()}["SEA-T2"] == "I"
+        page = c.post(
+            "/marine/stations/import", files={"file": ("s.csv", bad.encode(), "text/csv")}
+        )
+        assert (
+            page.status_code == 422
+            and 'id="qs-mar-import-problems"' in page.text
+            and "row 3, column C" in page.text
+        )
         # an outfall list: one bad row refuses the file, naming every bad row; then all rows
         head = "编码,名称,类型,经度,纬度,受纳海域,责任企业统一社会信用代码,污水处理厂,纳管企业统一社会信用代码\n"
         bad_csv = (head + "RHPK-F1,甲排口,工业排污口,120.77,27.98,温州近岸,91330300MA2MAR0001,,\n"

@@ -95,6 +95,12 @@ def overview(request: Request, viewer: LoggedInViewer, session: SessionDep,
              settings: SettingsDep) -> HTMLResponse:  # fmt: skip
     """Stations by class, outfalls and river-mouth sections on the map; coastal quality and
     its grade; the composite index."""
+    return _overview(request, viewer, session, settings)
+
+
+def _overview(request: Request, viewer: Viewer, session: Any, settings: Any, *,
+              status_code: int = 200, import_file: str = "", problems: list[str] | None = None,
+              imported: int | None = None) -> HTMLResponse:  # fmt: skip
     _officer(viewer)
     scope = viewer.scope
     stations = coastal.stations(session, scope)
@@ -127,8 +133,37 @@ def overview(request: Request, viewer: LoggedInViewer, session: SessionDep,
     }  # fmt: skip
     context = {**_helpers(request), "stations": stations, "summary": summary, "figures": figures,
                "rivers": rivers, "rfig": rfig, "index": index, "index_cfg": index_config(),
-               "config": config}  # fmt: skip
-    return render(request, "marine.html", context, viewer=viewer)
+               "config": config, "import_file": import_file, "problems": problems or [],
+               "imported": imported}  # fmt: skip
+    resp = render(request, "marine.html", context, viewer=viewer)
+    resp.status_code = status_code
+    return resp
+
+
+@router.post("/marine/stations/import", response_class=HTMLResponse)
+def import_surveys(request: Request, viewer: LoggedInViewer, session: SessionDep,
+                   settings: SettingsDep, file: Annotated[UploadFile, File()]) -> HTMLResponse:  # fmt: skip
+    """Import a survey table (officers): all rows or none — 422 listing every bad row."""
+    _officer(viewer)
+    name = file.filename or "file"
+    data = file.file.read(settings.max_file_bytes + 1)
+    store = ObservationStore(settings.observations_dir)
+    try:
+        if len(data) > settings.max_file_bytes:
+            raise MarineError(f"file: larger than {settings.max_file_bytes} bytes", field="file")
+        n = coastal.import_samples(session, store, viewer.scope, data, today=_today(),
+                                   max_bytes=settings.max_file_bytes, source=f"import:{viewer.username}")  # fmt: skip
+    except MarineImportRejected as exc:
+        session.rollback()
+        return _overview(request, viewer, session, settings, status_code=422, import_file=name,
+                         problems=exc.problems)  # fmt: skip
+    except MarineError as exc:
+        session.rollback()
+        return _overview(request, viewer, session, settings, status_code=422, import_file=name,
+                         problems=[str(exc)])  # fmt: skip
+    finally:
+        store.close()
+    return _overview(request, viewer, session, settings, import_file=name, imported=n)
 
 
 @router.get("/marine/outfalls", response_class=HTMLResponse)

@@ -138,6 +138,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "CSV 或 Excel，一行一个排污口：编码、名称、类型、经度、纬度、受纳海域、责任企业统一社会信用代码或污水处理厂（必填其一）、纳管企业统一社会信用代码、备注。任何一行有误则整个文件不入库，并列出每一处错误。",
         "CSV or Excel, one outfall a row: code, name, type, longitude, latitude, receiving sea area, the responsible enterprise's credit code or the sewage plant (one of them required), connected enterprises' credit codes, note. One bad row refuses the whole file, naming every problem.",
     ),
+    "mar.survey_import": ("导入监测结果", "Import survey results"),
+    "mar.survey_import.note": (
+        "CSV 或 Excel，一行一个点位一次采样：点位编码、采样日期，其后每列一个 GB 3097-1997 指标（列名用指标代码如 DIN 或中文名如 无机氮）；空格表示未测。任何一行有误则整个文件不入库，并列出每一处错误。",
+        "CSV or Excel, one station's survey a row: station code, sampling date, then one column per GB 3097-1997 indicator (its key such as DIN or its Chinese name); a blank cell is not measured. One bad row refuses the whole file, naming every problem.",
+    ),
+    "mar.survey_import.done": ("已导入 {n} 次采样。", "{n} surveys imported."),
     "mar.import.template": ("下载模板", "Download the template"),
     "mar.import.file": ("文件", "File"),
     "mar.import.submit": ("导入", "Import"),
