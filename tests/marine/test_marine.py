@@ -255,6 +255,19 @@ def test_marine_records_and_pages(engine, app_settings) -> None:
         )
         assert r.status_code == 201 and r.json()["surveys"] == 1, r.text
         assert {x["code"]: x["klass"] for x in c.get(f"{api}/stations").json()}["SEA-T2"] == "I"
+        # river-mouth months: Ningbo's section is not Wenzhou's; the good file lowers RM330301's mean
+        rbad = "断面编码,月份,总氮,总磷\nRM330201,2026-01,1,0.1\n"
+        r = c.post(f"{api}/rivers/import", files={"file": ("r.csv", rbad.encode(), "text/csv")})
+        assert (
+            r.status_code == 422
+            and "not a river-mouth section of your region" in r.json()["context"]["problems"][0]
+        )
+        rgood = "断面编码,月份,总氮,总磷\n" + "".join(
+            f"RM330301,{m:%Y-%m},2.0,0.1\n" for m in months
+        )
+        r = c.post(f"{api}/rivers/import", files={"file": ("r.csv", rgood.encode(), "text/csv")})
+        assert r.status_code == 201 and r.json()["months"] == 12, r.text
+        assert {x["code"]: x["meets"] for x in c.get(f"{api}/rivers").json()}["RM330301"] is True
         page = c.post(
             "/marine/stations/import", files={"file": ("s.csv", bad.encode(), "text/csv")}
         )

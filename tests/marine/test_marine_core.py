@@ -177,3 +177,35 @@ def test_survey_table_names_every_bad_row():
         parse_samples(
             "", [["点位编码", "采样日期", "无机磷"]], stations=frozenset(), today=date(2026, 12, 7)
         )
+
+
+def test_river_month_table_names_every_bad_row():
+    from datetime import date
+
+    from qingshan.marine.coastal.river_import import parse_river_months
+
+    rows = [
+        ["断面编码", "月份", "总氮(mg/L)", "TP"],
+        ["RM330301", "2026-05", 2.8, 0.14],
+        ["RM330301", "2026年6月", "3.1", "0.16"],
+        ["RM330201", "2026-05", 2.8, 0.14],
+        ["RM330302", "2026-13", 2.8, 0.14],
+        ["RM330302", "2027-01", 2.8, 0.14],
+        ["RM330302", "2026-05", "", 0.14],
+        ["RM330303", "2026-05", 2.0, -0.1],
+        ["RM330301", "2026/5/20", 2.9, 0.15],
+    ]
+    p = parse_river_months("", rows, sections=frozenset({"RM330301", "RM330302", "RM330303"}),
+                           today=date(2026, 12, 7))  # fmt: skip
+    assert p.rows == [
+        ("RM330301", date(2026, 5, 1), 2.8, 0.14),
+        ("RM330301", date(2026, 6, 1), 3.1, 0.16),
+    ]
+    assert [str(x) for x in p.problems] == [
+        "row 4, column A (断面编码): 'RM330201' is not a river-mouth section of your region",
+        "row 5, column B (月份): month: '2026-13' is not a month (2026-05, 2026/5 or 2026年5月)",
+        "row 6, column B (月份): month: 2027-01 is after this month",
+        "row 7, column C (总氮): tn: missing (mg/L ≥ 0)",
+        "row 8, column D (总磷): tp: -0.1 is negative (mg/L ≥ 0)",
+        "row 9, column A (断面编码): RM330301 2026-05 is given in row 2 too",
+    ]

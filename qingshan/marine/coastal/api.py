@@ -140,6 +140,33 @@ def quality(user: Officer, session: SessionDep, scope: ScopeDep) -> QualityOut:
                       grade=None if q is None else q.grade)  # fmt: skip
 
 
+class RiverImportOut(BaseModel):
+    filename: str
+    months: int
+
+
+@router.post("/rivers/import", response_model=RiverImportOut, status_code=201)
+def import_rivers(user: Officer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
+                  file: Annotated[UploadFile, File(description="CSV or .xlsx: 断面编码, 月份, 总氮, 总磷")],
+                  ) -> RiverImportOut | JSONResponse:  # fmt: skip
+    """Import monthly TN/TP [mg/L] of your region's river-mouth sections (officers): every row
+    checked and all stored or none (422, every bad row in ``context.problems``)."""
+    data = file.file.read(settings.max_file_bytes + 1)
+    if len(data) > settings.max_file_bytes:
+        raise MarineError(f"file: larger than {settings.max_file_bytes} bytes", field="file")
+    store = ObservationStore(settings.observations_dir)
+    try:
+        n = svc.import_river_months(session, store, scope, data, today=utcnow().astimezone(CST).date(),
+                                    max_bytes=settings.max_file_bytes, source=f"import:{user.username}")  # fmt: skip
+    except MarineImportRejected as exc:
+        return JSONResponse(status_code=exc.status_code, content={
+            "error": type(exc).__name__, "detail": exc.message,
+            "context": {"field": exc.field, "problems": exc.problems}})  # fmt: skip
+    finally:
+        store.close()
+    return RiverImportOut(filename=file.filename or "", months=n)
+
+
 class RiverOut(BaseModel):
     code: str
     name: str

@@ -36,6 +36,7 @@ from qingshan.errors import PermissionDenied
 from qingshan.geo.counties import county_at
 from qingshan.geo.regions import REGIONS, in_scope
 from qingshan.marine.coastal.errors import MarineError, MarineImportRejected, MarineNotFound
+from qingshan.marine.coastal.river_import import parse_river_months
 from qingshan.marine.coastal.sea import (
     STREAM,
     RiverMouth,
@@ -62,6 +63,7 @@ __all__ = [
     "ensure_station",
     "add_sample",
     "import_samples",
+    "import_river_months",
     "write_samples",
     "stations",
     "coastal_summary",
@@ -396,6 +398,39 @@ def write_river_months(session: Session, store: ObservationStore,
     }), "water")  # fmt: skip
     _advance_latest(session, out)
     return written
+
+
+def _table(data: bytes, max_bytes: int) -> tuple[str, list[list[Any]]]:
+    if looks_like_xlsx(data):
+        sheets = read_workbook(data, max_bytes=max_bytes)
+        if not sheets:
+            raise TableFileError("the workbook has no sheet")
+        return next(iter(sheets.items()))
+    return "", [list(r) for r in read_csv_rows(data)]
+
+
+def import_river_months(session: Session, store: ObservationStore, scope: Scope, data: bytes, *,
+                        today: date, max_bytes: int, source: str) -> int:  # fmt: skip
+    """An officer imports monthly TN/TP of the region's river-mouth sections (CSV or .xlsx,
+    :mod:`~qingshan.marine.coastal.river_import`): every row checked, every bad row named
+    (:class:`MarineImportRejected`), all stored or none. Returns the section-months stored."""
+    if scope.role not in OFFICERS:
+        raise PermissionDenied(
+            "river-mouth data are imported by province, city and county officers"
+        )
+    sites = ensure_river_mouths(session)
+    mine = frozenset(c for c, s in sites.items() if in_scope(s.region_code, scope.region_code))
+    try:
+        sheet, rows = _table(data, max_bytes)
+        parsed = parse_river_months(sheet, rows, sections=mine, today=today)
+    except TableFileError as exc:
+        raise MarineError(f"file: {exc}", field="file") from None
+    if parsed.problems:
+        raise MarineImportRejected([str(p) for p in parsed.problems], what="river-mouth import")
+    if not parsed.rows:
+        raise MarineError("file: no rows below the header", field="file")
+    write_river_months(session, store, parsed.rows, source=source)
+    return len(parsed.rows)
 
 
 @dataclass(frozen=True)
