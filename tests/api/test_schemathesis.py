@@ -66,7 +66,7 @@ CONTENT_CHECKED = ("/evidence", "/cases/handover", "/archive/import", "/carbon/i
                    "/emergency/resources/import/{kind}", "/emergency/radiation/positions/import",
                    "/emergency/radiation/sources/import", "/ecology/status/import",
                    "/ecology/records/import", "/marine/outfalls/import",
-                   "/marine/stations/import")  # fmt: skip
+                   "/marine/stations/import", "/marine/rivers/import")  # fmt: skip
 
 #: bodies checked against the platform's records and rules, which a schema cannot say: a
 #: month inside the accounting range (carbon), a waste code in the list in force on its date,
