@@ -418,8 +418,10 @@ def import_river_months(session: Session, store: ObservationStore, scope: Scope,
         raise PermissionDenied(
             "river-mouth data are imported by province, city and county officers"
         )
-    sites = ensure_river_mouths(session)
-    mine = frozenset(c for c, s in sites.items() if in_scope(s.region_code, scope.region_code))
+    # the sections' counties from their points (as ensure_river_mouths places them): nothing is
+    # created before the whole file is checked
+    mine = frozenset(m.code for m in river_mouths()
+                     if in_scope(str(county_at(m.lon, m.lat) or ""), scope.region_code))  # fmt: skip
     try:
         sheet, rows = _table(data, max_bytes)
         parsed = parse_river_months(sheet, rows, sections=mine, today=today)
