@@ -21,7 +21,7 @@ from qingshan.db.engine import get_engine, session_scope
 from qingshan.db.migrate import upgrade
 from qingshan.emergency.incidents.service import open_incident
 from qingshan.hj212.service import register_sim_devices
-from qingshan.monitoring.models import LatestValue
+from qingshan.monitoring.models import LatestValue, Period, Series
 from qingshan.sim.demo_air_forecast import seed_demo_air_forecasts
 from qingshan.sim.demo_archive import seed_demo_archive
 from qingshan.sim.demo_carbon import seed_demo_carbon
@@ -330,10 +330,16 @@ def ensure_demo(settings: Settings, *, links: DemoLinks, scale: str = "full",
 
 
 def _demo_now(engine) -> datetime:
-    """The demo's present: the hour after its newest value (the data end at the last whole
-    hour before the "now" the demo was built at)."""
+    """The demo's present: the hour after its newest hourly value (the data end at the last
+    whole hour before the "now" the demo was built at). Only hourly series count: the minute
+    series seeded up to the present (chemical-park boundary stations) would move it an hour on
+    at each step of the build, ahead of the clock."""
     with session_scope(engine) as session:
-        last = session.scalar(select(func.max(LatestValue.time)))
+        last = session.scalar(
+            select(func.max(LatestValue.time))
+            .join(Series, Series.id == LatestValue.series_id)
+            .where(Series.period == Period.HOUR)
+        )
     return (last or utcnow()) + timedelta(hours=1)
 
 
