@@ -15,7 +15,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -33,6 +33,8 @@ __all__ = [
     "parse_number",
     "header_key",
     "find_header",
+    "MappedTable",
+    "map_table",
     "looks_like_xlsx",
     "read_workbook",
     "read_csv_rows",
@@ -161,6 +163,58 @@ def find_header(
         if anchor in (header_key(c, aliases) for c in cells):
             return i
     return None
+
+
+@dataclass(frozen=True)
+class MappedTable:
+    """A table's body under its header row, its columns mapped to the layout's English keys
+    (see :func:`map_table`)."""
+
+    header_row: int  # 0-based index of the header row in the rows read
+    where: Mapping[str, int]  # key → 0-based column index (the columns the file has)
+    body: Sequence[Sequence[Any]]  # the rows under the header, blank ones included
+
+    def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each non-blank row as (its row number as the sheet numbers it, {key: cell}); a
+        short row's missing cells are None."""
+        for n, cells in enumerate(self.body, start=self.header_row + 2):
+            if all(is_blank(c) for c in cells):
+                continue
+            yield n, {k: (cells[i] if i < len(cells) else None) for k, i in self.where.items()}
+
+
+def map_table(
+    rows: Sequence[Sequence[Any]],
+    columns: Mapping[str, str],
+    *,
+    max_rows: int,
+    required: Iterable[str] | None = None,
+    aliases: Mapping[str, str] = {},  # noqa: B006 (read only)
+    no_header_hint: str = "",
+) -> MappedTable:
+    """The header-mapped body of a table whose layout is ``columns`` (header → English key, in
+    template order; its first header is the anchor looked for in the first 10 rows). A header
+    cell may also be the English key or one of ``aliases`` (→ header). :class:`TableFileError`
+    naming what is wrong: no header row (``no_header_hint`` appended, e.g. ``": download the
+    template"``), a column of ``required`` (keys; default every column) missing, or more than
+    ``max_rows`` rows under the header."""
+    names = {v: k for k, v in columns.items()} | dict(aliases)
+    anchor = next(iter(columns))
+    at = find_header(rows, anchor, names)
+    if at is None:
+        raise TableFileError(
+            f"no header row with {anchor} ({columns[anchor]}) in the first 10 rows{no_header_hint}"
+        )
+    header = [header_key(c, names) for c in rows[at]]
+    needed = set(columns.values()) if required is None else set(required)
+    missing = [f"{h} ({k})" for h, k in columns.items() if k in needed and h not in header]
+    if missing:
+        raise TableFileError(f"required column(s) missing: {', '.join(missing)}")
+    body = rows[at + 1 :]
+    if len(body) > max_rows:
+        raise TableFileError(f"{len(body)} rows: at most {max_rows} in one file")
+    where = {columns[h]: i for i, h in enumerate(header) if h in columns}
+    return MappedTable(at, where, body)
 
 
 def looks_like_xlsx(data: bytes) -> bool:

@@ -13,10 +13,9 @@ from qingshan.tablefile import (
     RowProblem,
     TableFileError,
     column_letter,
-    find_header,
-    header_key,
     is_blank,
     looks_like_xlsx,
+    map_table,
     read_csv_rows,
     read_workbook,
 )
@@ -68,29 +67,13 @@ def parse_rows(
     headers too). :class:`TableFileError` for a table without the header or a required column;
     every row's problem goes to :attr:`Parsed.problems`; two rows of one ``identity`` too.
     ``blank_check`` False leaves a blank required cell to ``check`` (to say why it is needed)."""
-    names = {v: k for k, v in columns.items()} | dict(aliases or {})
-    anchor = next(iter(columns))
-    hi = find_header(rows, anchor, names)
-    if hi is None:
-        raise TableFileError(
-            f"no header row with {anchor} ({columns[anchor]}) in the first 10 rows: "
-            "download the template"
-        )
-    header = [header_key(c, names) for c in rows[hi]]
-    missing = [f"{h} ({columns[h]})" for h in columns if columns[h] in required and h not in header]
-    if missing:
-        raise TableFileError(f"required column(s) missing: {', '.join(missing)}")
-    where = {columns[h]: i for i, h in enumerate(header) if h in columns}
-    body = rows[hi + 1 :]
-    if len(body) > MAX_ROWS:
-        raise TableFileError(f"{len(body)} rows: at most {MAX_ROWS} in one file")
+    table = map_table(rows, columns, required=required, aliases=aliases or {},
+                      max_rows=MAX_ROWS, no_header_hint=": download the template")  # fmt: skip
+    where = table.where
     out = Parsed()
     seen: dict[str, int] = {}
     by_key = {k: h for h, k in columns.items()}
-    for n, cells in enumerate(body, start=hi + 2):
-        if all(is_blank(c) for c in cells):
-            continue
-        values = {k: (cells[i] if i < len(cells) else None) for k, i in where.items()}
+    for n, values in table.records():
         try:
             for key in required if blank_check else ():
                 if is_blank(values.get(key)):

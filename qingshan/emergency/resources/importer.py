@@ -37,10 +37,9 @@ from qingshan.tablefile import (
     TableFileError,
     cell_text,
     column_letter,
-    find_header,
-    header_key,
     is_blank,
     looks_like_xlsx,
+    map_table,
     parse_date,
     parse_number,
     read_csv_rows,
@@ -279,26 +278,12 @@ def parse_table(kind: str, sheet: str, rows: Sequence[Sequence[Any]], known: Kno
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
     cols = COLUMNS[kind]
-    aliases = {v: k for k, v in cols.items()}
-    anchor = next(iter(cols))
-    hi = find_header(rows, anchor, aliases)
-    if hi is None:
-        raise TableFileError(f"no header row with {anchor} ({cols[anchor]}) in the first 10 rows: "
-                             "download the template")  # fmt: skip
-    header = [header_key(c, aliases) for c in rows[hi]]
-    missing = [f"{h} ({cols[h]})" for h in cols if cols[h] in _REQUIRED[kind] and h not in header]
-    if missing:
-        raise TableFileError(f"required column(s) missing: {', '.join(missing)}")
-    where = {cols[h]: i for i, h in enumerate(header) if h in cols}
+    table = map_table(rows, cols, required=_REQUIRED[kind], max_rows=MAX_ROWS,
+                      no_header_hint=": download the template")  # fmt: skip
+    where = table.where
     out = Parsed(kind)
     seen: dict[str, int] = {}
-    body = rows[hi + 1 :]
-    if len(body) > MAX_ROWS:
-        raise TableFileError(f"{len(body)} rows: at most {MAX_ROWS} in one file")
-    for n, cells in enumerate(body, start=hi + 2):
-        if all(is_blank(c) for c in cells):
-            continue
-        values = {k: (cells[i] if i < len(cells) else None) for k, i in where.items()}
+    for n, values in table.records():
         try:
             row = check_row(kind, values, known)
         except RowError as exc:

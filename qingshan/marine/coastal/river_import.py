@@ -20,12 +20,10 @@ from typing import Any
 
 from qingshan.tablefile import (
     RowProblem,
-    TableFileError,
     cell_text,
     column_letter,
-    find_header,
-    header_key,
     is_blank,
+    map_table,
     parse_date,
     parse_number,
 )
@@ -61,23 +59,9 @@ def parse_river_months(sheet: str, rows: Sequence[Sequence[Any]], *, sections: f
                        today: date) -> Parsed:  # fmt: skip
     """Check every row (the header row within the first 10 rows); ``sections``: the codes of
     the importer's river-mouth sections."""
-    aliases = {v: k for k, v in COLUMNS.items()} | {
-        "TN": "总氮",
-        "TP": "总磷",
-        "tn": "总氮",
-        "tp": "总磷",
-    }
-    hi = find_header(rows, "断面编码", aliases)
-    if hi is None:
-        raise TableFileError("no header row with 断面编码 (code) in the first 10 rows")
-    header = [header_key(c, aliases) for c in rows[hi]]
-    missing = [f"{h} ({k})" for h, k in COLUMNS.items() if h not in header]
-    if missing:
-        raise TableFileError(f"required column(s) missing: {', '.join(missing)}")
-    where = {COLUMNS[h]: i for i, h in enumerate(header) if h in COLUMNS}
-    body = rows[hi + 1 :]
-    if len(body) > MAX_ROWS:
-        raise TableFileError(f"{len(body)} rows: at most {MAX_ROWS} in one file")
+    aliases = {"TN": "总氮", "TP": "总磷", "tn": "总氮", "tp": "总磷"}
+    table = map_table(rows, COLUMNS, aliases=aliases, max_rows=MAX_ROWS)
+    where = table.where
     out = Parsed()
     seen: dict[tuple[str, date], int] = {}
     this_month = today.replace(day=1)
@@ -86,10 +70,7 @@ def parse_river_months(sheet: str, rows: Sequence[Sequence[Any]], *, sections: f
         head = next(h for h, k in COLUMNS.items() if k == key)
         out.problems.append(RowProblem(sheet, n, column_letter(where[key]), head, message))
 
-    for n, cells in enumerate(body, start=hi + 2):
-        if all(is_blank(c) for c in cells):
-            continue
-        cell = {k: (cells[i] if i < len(cells) else None) for k, i in where.items()}
+    for n, cell in table.records():
         code = cell_text(cell["code"])
         if code not in sections:
             problem(n, "code", f"{code!r} is not a river-mouth section of your region")

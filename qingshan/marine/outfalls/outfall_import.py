@@ -24,12 +24,10 @@ from qingshan.marine.coastal.errors import MarineError
 from qingshan.marine.outfalls.register import KIND_NAMES, KINDS, OutfallInput, check_outfall
 from qingshan.tablefile import (
     RowProblem,
-    TableFileError,
     cell_text,
     column_letter,
-    find_header,
-    header_key,
     is_blank,
+    map_table,
     parse_number,
 )
 
@@ -120,27 +118,11 @@ def parse_outfalls(sheet: str, rows: Sequence[Sequence[Any]], known: Known) -> P
     """Check every row of an outfall list (its header row within the first 10 rows).
     :class:`TableFileError` for a table without the header or a required column, or too many
     rows; every row's problem goes to :attr:`Parsed.problems`; a code given twice is one too."""
-    aliases = {v: k for k, v in COLUMNS.items()}
-    anchor = next(iter(COLUMNS))
-    hi = find_header(rows, anchor, aliases)
-    if hi is None:
-        raise TableFileError(
-            f"no header row with {anchor} ({COLUMNS[anchor]}) in the first 10 rows"
-        )
-    header = [header_key(c, aliases) for c in rows[hi]]
-    missing = [f"{h} ({k})" for h, k in COLUMNS.items() if k in _REQUIRED and h not in header]
-    if missing:
-        raise TableFileError(f"required column(s) missing: {', '.join(missing)}")
-    where = {COLUMNS[h]: i for i, h in enumerate(header) if h in COLUMNS}
-    body = rows[hi + 1 :]
-    if len(body) > MAX_ROWS:
-        raise TableFileError(f"{len(body)} rows: at most {MAX_ROWS} in one file")
+    table = map_table(rows, COLUMNS, required=_REQUIRED, max_rows=MAX_ROWS)
+    where = table.where
     out = Parsed()
     seen: dict[str, int] = {}
-    for n, cells in enumerate(body, start=hi + 2):
-        if all(is_blank(c) for c in cells):
-            continue
-        values = {k: (cells[i] if i < len(cells) else None) for k, i in where.items()}
+    for n, values in table.records():
         try:
             inp = check_outfall_row(values, known)
         except RowError as exc:
