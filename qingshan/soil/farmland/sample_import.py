@@ -16,20 +16,14 @@ from typing import Any
 
 from qingshan.soil.farmland.errors import ImportRejected
 from qingshan.soil.farmland.plots import SampleInput
+from qingshan.soil.sample_table import read_sample_grid
 from qingshan.standards import soil_farmland as gb15618
 from qingshan.tablefile import (
-    RowProblem,
-    TableFileError,
     cell_text,
-    column_letter,
-    find_header,
     header_key,
     is_blank,
-    looks_like_xlsx,
     parse_date,
     parse_number,
-    read_csv_rows,
-    read_workbook,
 )
 
 __all__ = ["ParsedSample", "TEMPLATE_HEADERS", "parse_samples"]
@@ -65,36 +59,17 @@ def _aliases() -> dict[str, str]:
 
 def parse_samples(data: bytes, *, max_bytes: int) -> list[ParsedSample]:
     """The samples of ``data``; :class:`ImportRejected` listing every problem."""
-    try:
-        if looks_like_xlsx(data):
-            rows = next(iter(read_workbook(data, max_bytes=max_bytes).values()), [])
-        else:
-            rows = read_csv_rows(data)
-    except TableFileError as exc:
-        raise ImportRejected([f"file: {exc}"]) from exc
-    aliases = _aliases()
-    h = find_header(rows, "plot_code", aliases)
-    if h is None:
-        raise ImportRejected(
-            ["file: no header row with plot_code (地块编号) in the first ten rows"]
-        )
-    header = [header_key(c, aliases) for c in rows[h]]
-    problems: list[RowProblem] = []
-    fixed = set(_FIXED.values())
-    for j, name in enumerate(header):
-        if name and name not in fixed and name not in gb15618.ITEMS:
-            problems.append(RowProblem("", h + 1, column_letter(j), cell_text(rows[h][j]),
-                                       "unknown item: not a GB 15618-2018 item key or name"))  # fmt: skip
+    grid = read_sample_grid(
+        data, max_bytes=max_bytes, anchor="plot_code", anchor_zh="地块编号", aliases=_aliases(),
+        known={*_FIXED.values(), *gb15618.ITEMS},
+        unknown="unknown item: not a GB 15618-2018 item key or name", reject=ImportRejected,
+    )  # fmt: skip
     out: list[ParsedSample] = []
-    for i, cells in enumerate(rows[h + 1 :], start=h + 2):
-        if all(is_blank(c) for c in cells):
-            continue
+    for i, cells in grid.records():
         f: dict[str, Any] = {"plot_code": "", "sampled_on": None, "depth_top_cm": None,
                              "depth_bottom_cm": None, "unit": None, "ph": None}  # fmt: skip
         values: dict[str, object] = {}
-        for j, name in enumerate(header):
-            v = cells[j] if j < len(cells) else None
-            col = column_letter(j)
+        for col, name, v in cells:
             try:
                 if name == "plot_code":
                     f["plot_code"] = cell_text(v)
@@ -114,12 +89,9 @@ def parse_samples(data: bytes, *, max_bytes: int) -> list[ParsedSample]:
                 elif name in gb15618.ITEMS and not is_blank(v):
                     values[name] = parse_number(v)
             except ValueError as exc:
-                problems.append(RowProblem("", i, col, name, str(exc)))
+                grid.problem(i, col, name, str(exc))
         if not f["plot_code"]:
-            problems.append(RowProblem("", i, "", "plot_code", "no plot code"))
+            grid.problem(i, "", "plot_code", "no plot code")
         out.append(ParsedSample(f"row {i}", SampleInput(values=values, **f)))
-    if problems:
-        raise ImportRejected([str(p) for p in problems])
-    if not out:
-        raise ImportRejected(["file: no sample rows under the header"])
+    grid.refuse_if_bad(len(out))
     return out

@@ -14,20 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from qingshan.soil.groundwater.errors import ImportRejected
+from qingshan.soil.sample_table import read_sample_grid
 from qingshan.standards import groundwater as gbt14848
 from qingshan.tablefile import (
-    RowProblem,
-    TableFileError,
     cell_text,
-    column_letter,
-    find_header,
     header_key,
     is_blank,
-    looks_like_xlsx,
     parse_date,
     parse_number,
-    read_csv_rows,
-    read_workbook,
 )
 
 __all__ = ["ParsedSample", "TEMPLATE_HEADERS", "parse_samples"]
@@ -61,56 +55,33 @@ def _aliases() -> dict[str, str]:
 
 def parse_samples(data: bytes, *, max_bytes: int) -> list[ParsedSample]:
     """The samples of ``data``; :class:`ImportRejected` listing every problem."""
-    try:
-        if looks_like_xlsx(data):
-            sheets = read_workbook(data, max_bytes=max_bytes)
-            rows = next(iter(sheets.values()), [])
-        else:
-            rows = read_csv_rows(data)
-    except TableFileError as exc:
-        raise ImportRejected([f"file: {exc}"]) from exc
-    aliases = _aliases()
-    h = find_header(rows, "well_code", aliases)
-    if h is None:
-        raise ImportRejected(
-            ["file: no header row with well_code (监测井编号) in the first ten rows"]
-        )
-    header = [header_key(c, aliases) for c in rows[h]]
-    problems: list[RowProblem] = []
-    for j, name in enumerate(header):
-        if name and name not in _FIXED.values() and name not in gbt14848.INDICATORS:
-            problems.append(RowProblem("", h + 1, column_letter(j), cell_text(rows[h][j]),
-                                       "unknown indicator: not a GB/T 14848-2017 indicator key "
-                                       "or name"))  # fmt: skip
-    if "sampled_on" not in header:
-        problems.append(RowProblem("", h + 1, "", "", "no sampled_on (采样日期) column"))
+    grid = read_sample_grid(
+        data, max_bytes=max_bytes, anchor="well_code", anchor_zh="监测井编号", aliases=_aliases(),
+        known={*_FIXED.values(), *gbt14848.INDICATORS},
+        unknown="unknown indicator: not a GB/T 14848-2017 indicator key or name",
+        reject=ImportRejected,
+    )  # fmt: skip
+    if "sampled_on" not in grid.header:
+        grid.problem(grid.header_row + 1, "", "", "no sampled_on (采样日期) column")
     out: list[ParsedSample] = []
-    for i, cells in enumerate(rows[h + 1 :], start=h + 2):
-        if all(is_blank(c) for c in cells):
-            continue
+    for i, cells in grid.records():
         code, day = "", None
         values: dict[str, object] = {}
-        for j, name in enumerate(header):
-            v = cells[j] if j < len(cells) else None
+        for col, name, v in cells:
             if name == "well_code":
                 code = cell_text(v)
                 if not code:
-                    problems.append(
-                        RowProblem("", i, column_letter(j), "well_code", "no well code")
-                    )
+                    grid.problem(i, col, "well_code", "no well code")
             elif name == "sampled_on":
                 try:
                     day = parse_date(v)
                 except ValueError as exc:
-                    problems.append(RowProblem("", i, column_letter(j), "sampled_on", str(exc)))
+                    grid.problem(i, col, "sampled_on", str(exc))
             elif name in gbt14848.INDICATORS and not is_blank(v):
                 try:
                     values[name] = parse_number(v)
                 except ValueError as exc:
-                    problems.append(RowProblem("", i, column_letter(j), name, str(exc)))
+                    grid.problem(i, col, name, str(exc))
         out.append(ParsedSample(f"row {i}", code, day, values))
-    if problems:
-        raise ImportRejected([str(p) for p in problems])
-    if not out:
-        raise ImportRejected(["file: no sample rows under the header"])
+    grid.refuse_if_bad(len(out))
     return out
