@@ -25,8 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from qingshan.standards import _shape
-from qingshan.standards._exact import to_scaled
+from qingshan.standards import _single_factor as sf
 from qingshan.standards.errors import InvalidValue, UnknownIndicator
 from qingshan.standards.groundwater_tables import (
     CLASS_NAMES_EN,
@@ -49,49 +48,25 @@ __all__ = [
     "groundwater_class", "classify_groundwater", "classify_groundwater_frame",
 ]  # fmt: skip
 
-_DIG = 9
-_S: int = 10**_DIG
-_NOLIMIT = np.iinfo(np.int64).max
 _CLAUSE = "GB/T 14848-2017 Table 1/2, §6.2"
 _LABELS = np.array([None, *CLASSES], dtype=object)
-
-
-def _scaled(v: str | None) -> int:
-    return _NOLIMIT if v is None else int(round(float(v) * _S))
-
-
-_LIM = {
-    k: np.array([_scaled(v) for v in r.limits], np.int64)
-    for k, r in INDICATORS.items()
-    if r.kind != "ph"
-}
+_LIM = {k: sf.scaled_limits(r.limits) for k, r in INDICATORS.items() if r.kind != "ph"}
 for _k, _v in _LIM.items():  # the table's limits never decrease from class I to IV
     assert (np.diff(_v) >= 0).all(), _k
-_PH_A = tuple(int(round(float(v) * _S)) for v in PH_I_III)
-_PH_B = tuple(int(round(float(v) * _S)) for v in PH_IV)
+_PH_A = tuple(sf.scaled(v) for v in PH_I_III)
+_PH_B = tuple(sf.scaled(v) for v in PH_IV)
 
 
 def _codes(key: str, values: object) -> npt.NDArray[np.int8]:
     """Class codes 1…5 (I…V), 0 = missing, for one indicator."""
-    c, missing = to_scaled(values, _DIG, field=key)
-    c, missing = np.atleast_1d(c), np.atleast_1d(missing)
-    bad = (c < 0) & ~missing
-    if key == "pH":
-        bad |= (c > 14 * _S) & ~missing
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        what = "pH outside 0–14" if key == "pH" else "negative value"
-        raise InvalidValue(
-            f"{what} {c[pos] / _S:g} for {key} ({NAMES_ZH[key]}) at position {pos} ({_CLAUSE})",
-            field=key, value=c[pos] / _S, clause=_CLAUSE,
-        )  # fmt: skip
+    c, missing = sf.read_values(key, values, name_zh=NAMES_ZH[key], clause=_CLAUSE)
     if key == "pH":
         in_a = (c >= _PH_A[0]) & (c <= _PH_A[1])
         in_b = (c >= _PH_B[0]) & (c <= _PH_B[1])
         code = np.where(in_a, 1, np.where(in_b, 4, 5))
     else:  # value ≤ limit: the best class with it (从优不从劣); beyond class IV: V
-        code = np.searchsorted(_LIM[key], c, side="left") + 1
-    return np.where(missing, 0, code).astype(np.int8)
+        code = sf.upper_limit_codes(_LIM[key], c)
+    return sf.finish_codes(code, missing)
 
 
 def groundwater_class(indicator: str, value: object) -> str | npt.NDArray[np.object_] | pd.Series:
@@ -119,17 +94,8 @@ def groundwater_class(indicator: str, value: object) -> str | npt.NDArray[np.obj
     """
     if indicator not in INDICATORS:
         raise UnknownIndicator(indicator, INDICATORS)
-    labels = _LABELS[_codes(indicator, value)]
-    if isinstance(value, pd.Series):
-        return pd.Series(labels, index=value.index, name=value.name)
-    if _shape.ndim(value) == 0:
-        if labels[0] is None:
-            raise InvalidValue(
-                f"no value for {indicator} ({NAMES_ZH[indicator]})", field=indicator,
-                value=value, clause=_CLAUSE,
-            )  # fmt: skip
-        return str(labels[0])
-    return labels
+    return sf.labelled(_LABELS, _codes(indicator, value), indicator, value,
+                       name_zh=NAMES_ZH[indicator], clause=_CLAUSE)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -160,10 +126,6 @@ class GroundwaterResult:
         return "、".join(NAMES_ZH[k] for k in self.deciding)
 
 
-def _is_missing(v: object) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v))
-
-
 def classify_groundwater(values: Mapping[str, object]) -> GroundwaterResult:
     """Overall class of one sample: the worst single-indicator class (§6.3).
 
@@ -186,16 +148,15 @@ def classify_groundwater(values: Mapping[str, object]) -> GroundwaterResult:
     for k in values:
         if k not in INDICATORS:
             raise UnknownIndicator(k, INDICATORS)
-    order = [k for k in INDICATORS if k in values and not _is_missing(values[k])]
+    order = sf.measured(values, INDICATORS)
     if not order:
         raise InvalidValue(
             "no indicator value in the sample (GB/T 14848-2017 §6.3 needs at least one)",
             field="values", value=dict(values), clause="GB/T 14848-2017 §6.3",
         )  # fmt: skip
     by = {k: str(groundwater_class(k, values[k])) for k in order}
-    worst = max(CLASSES.index(c) for c in by.values())
-    deciding = tuple(k for k in order if CLASSES.index(by[k]) == worst)
-    return GroundwaterResult(CLASSES[worst], MappingProxyType(by), deciding)
+    klass, deciding = sf.worst(order, by, CLASSES)
+    return GroundwaterResult(klass, MappingProxyType(by), deciding)
 
 
 def classify_groundwater_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -216,16 +177,4 @@ def classify_groundwater_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if k not in INDICATORS:
             raise UnknownIndicator(k, INDICATORS)
     keys = [k for k in INDICATORS if k in frame.columns]
-    n = len(frame)
-    codes = {k: _codes(k, frame[k].to_numpy()) for k in keys}
-    stack = np.vstack([codes[k] for k in keys]) if keys else np.zeros((1, n), np.int8)
-    worst = stack.max(axis=0)
-    out = pd.DataFrame(index=frame.index)
-    out["klass"] = _LABELS[worst]
-    names = np.array(keys, dtype=object)
-    out["deciding"] = [
-        ",".join(names[(stack[:, i] == worst[i]) & (worst[i] > 0)]) for i in range(n)
-    ]
-    for k in keys:
-        out[f"class_{k}"] = _LABELS[codes[k]]
-    return out
+    return sf.classify_frame(frame, keys, _codes, _LABELS)

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from qingshan.standards import _shape
+from qingshan.standards import _single_factor as sf
 from qingshan.standards._exact import to_scaled
 from qingshan.standards.errors import InvalidValue, UnknownIndicator, UnknownKeyError
 from qingshan.standards.seawater_tables import (
@@ -52,22 +52,12 @@ __all__ = [
     "COASTAL_GRADE_KEYS",
 ]  # fmt: skip
 
-_DIG = 9
-_S: int = 10**_DIG
-_NOLIMIT = np.iinfo(np.int64).max
+_DIG = sf.DIG
+_S = sf.S
+_sc = sf.scaled
 _CLAUSE = "GB 3097-1997 Table 1"
 _LABELS = np.array([None, *CLASSES], dtype=object)
-
-
-def _sc(v: str) -> int:
-    return int(round(float(v) * _S))
-
-
-_LIM = {
-    k: np.array([_NOLIMIT if v is None else _sc(v) for v in r.limits], np.int64)
-    for k, r in INDICATORS.items()
-    if r.kind != "ph"
-}
+_LIM = {k: sf.scaled_limits(r.limits) for k, r in INDICATORS.items() if r.kind != "ph"}
 _PH12 = tuple(_sc(v) for v in PH_I_II)
 _PH34 = tuple(_sc(v) for v in PH_III_IV)
 _MARGIN = tuple(_sc(v) for v in PH_NORMAL_MARGIN)
@@ -96,18 +86,7 @@ def _codes(
     key: str, values: object, ph_normal: tuple[int, int] | None = None
 ) -> npt.NDArray[np.int8]:
     """Class codes 1…5 (5 = 劣IV), 0 = missing, for one indicator."""
-    c, missing = to_scaled(values, _DIG, field=key)
-    c, missing = np.atleast_1d(c), np.atleast_1d(missing)
-    bad = (c < 0) & ~missing
-    if key == "pH":
-        bad |= (c > 14 * _S) & ~missing
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        what = "pH outside 0–14" if key == "pH" else "negative value"
-        raise InvalidValue(
-            f"{what} {c[pos] / _S:g} for {key} ({NAMES_ZH[key]}) at position {pos} ({_CLAUSE})",
-            field=key, value=c[pos] / _S, clause=_CLAUSE,
-        )  # fmt: skip
+    c, missing = sf.read_values(key, values, name_zh=NAMES_ZH[key], clause=_CLAUSE)
     kind = INDICATORS[key].kind
     if kind == "ph":
         ok12 = (c >= _PH12[0]) & (c <= _PH12[1])
@@ -121,8 +100,8 @@ def _codes(
         meets = c[:, None] > _LIM[key][None, :]
         code = np.where(meets.any(axis=1), np.argmax(meets, axis=1) + 1, 5)
     else:  # value ≤ limit: the best class with it; beyond class 4: 劣四类
-        code = np.searchsorted(_LIM[key], c, side="left") + 1
-    return np.where(missing, 0, code).astype(np.int8)
+        code = sf.upper_limit_codes(_LIM[key], c)
+    return sf.finish_codes(code, missing)
 
 
 def seawater_class(
@@ -150,17 +129,8 @@ def seawater_class(
     """
     if indicator not in INDICATORS:
         raise UnknownIndicator(indicator, INDICATORS)
-    labels = _LABELS[_codes(indicator, value, _normal(ph_normal))]
-    if isinstance(value, pd.Series):
-        return pd.Series(labels, index=value.index, name=value.name)
-    if _shape.ndim(value) == 0:
-        if labels[0] is None:
-            raise InvalidValue(
-                f"no value for {indicator} ({NAMES_ZH[indicator]})", field=indicator,
-                value=value, clause=_CLAUSE,
-            )  # fmt: skip
-        return str(labels[0])
-    return labels
+    return sf.labelled(_LABELS, _codes(indicator, value, _normal(ph_normal)), indicator, value,
+                       name_zh=NAMES_ZH[indicator], clause=_CLAUSE)  # fmt: skip
 
 
 def din(no3_n: float, no2_n: float, nh3_n: float) -> float:
@@ -198,10 +168,6 @@ class SeawaterResult:
         return CLASS_NAMES_ZH[self.klass]
 
 
-def _is_missing(v: object) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v))
-
-
 def classify_seawater(
     values: Mapping[str, object], *, ph_normal: tuple[object, object] | None = None
 ) -> SeawaterResult:
@@ -222,16 +188,15 @@ def classify_seawater(
     for k in values:
         if k not in INDICATORS:
             raise UnknownIndicator(k, INDICATORS)
-    order = [k for k in INDICATORS if k in values and not _is_missing(values[k])]
+    order = sf.measured(values, INDICATORS)
     if not order:
         raise InvalidValue(
             "no indicator value in the sample", field="values", value=dict(values),
             clause=_CLAUSE,
         )  # fmt: skip
     by = {k: str(seawater_class(k, values[k], ph_normal=ph_normal)) for k in order}
-    worst = max(CLASSES.index(c) for c in by.values())
-    deciding = tuple(k for k in order if CLASSES.index(by[k]) == worst)
-    return SeawaterResult(CLASSES[worst], MappingProxyType(by), deciding)
+    klass, deciding = sf.worst(order, by, CLASSES)
+    return SeawaterResult(klass, MappingProxyType(by), deciding)
 
 
 def classify_seawater_frame(
@@ -246,19 +211,7 @@ def classify_seawater_frame(
             raise UnknownIndicator(k, INDICATORS)
     normal = _normal(ph_normal)
     keys = [k for k in INDICATORS if k in frame.columns]
-    n = len(frame)
-    codes = {k: _codes(k, frame[k].to_numpy(), normal) for k in keys}
-    stack = np.vstack([codes[k] for k in keys]) if keys else np.zeros((1, n), np.int8)
-    worst = stack.max(axis=0)
-    out = pd.DataFrame(index=frame.index)
-    out["klass"] = _LABELS[worst]
-    names = np.array(keys, dtype=object)
-    out["deciding"] = [
-        ",".join(names[(stack[:, i] == worst[i]) & (worst[i] > 0)]) for i in range(n)
-    ]
-    for k in keys:
-        out[f"class_{k}"] = _LABELS[codes[k]]
-    return out
+    return sf.classify_frame(frame, keys, lambda k, v: _codes(k, v, normal), _LABELS)
 
 
 @dataclass(frozen=True)
