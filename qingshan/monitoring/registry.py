@@ -6,9 +6,11 @@ The one way code gets a series id (:func:`get_or_create_series`) and the one way
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -26,6 +28,9 @@ from qingshan.monitoring.models import (
     SiteKind,
 )
 from qingshan.standards.pollutant_codes import normalise_code, parameter_of
+
+if TYPE_CHECKING:
+    from qingshan.timeseries.store import ObservationStore
 
 #: parameter codes of the series the platform derives (indices), never rolled up as means
 DERIVED_PREFIX = "idx-"
@@ -185,6 +190,35 @@ def update_latest(session: Session, observations: pd.DataFrame) -> int:
     )
     session.execute(stmt, rows)
     return len(rows)
+
+
+def write_values(
+    session: Session,
+    store: ObservationStore,
+    rows: Sequence[tuple[int, datetime, float]],
+    *,
+    period: str,
+    stream: str,
+    source: str,
+) -> int:
+    """Write checked values (series id, time, value) of one ``period`` to ``stream`` of the
+    observation store in one write, as valid (flag ``N``, QC 0; raw value = value), and advance
+    each series' latest value (:func:`update_latest`). Returns the rows written (0 for none).
+    The one way the record domains (sea stations, outfalls, wells) store their sampled values."""
+    if not rows:
+        return 0
+    n = len(rows)
+    values = np.array([r[2] for r in rows], dtype=float)
+    frame = pd.DataFrame({
+        "series_id": np.array([r[0] for r in rows], dtype="int64"),
+        "time": pd.to_datetime([r[1] for r in rows], utc=True),
+        "period": period, "value": values, "raw_value": values.copy(),
+        "source_flag": pd.Series(["N"] * n, dtype=object), "qc_flag": np.zeros(n, dtype="int8"),
+        "source": source,
+    })  # fmt: skip
+    written = store.append(frame, stream)
+    update_latest(session, frame)
+    return written
 
 
 def rollup_series_maps(

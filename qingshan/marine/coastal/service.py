@@ -48,7 +48,7 @@ from qingshan.marine.coastal.sea import (
 )
 from qingshan.marine.coastal.survey_import import parse_samples
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Series, Site, SiteKind
-from qingshan.monitoring.registry import ensure_derived_parameter, ensure_series
+from qingshan.monitoring.registry import ensure_derived_parameter, ensure_series, write_values
 from qingshan.standards import seawater
 from qingshan.standards.errors import StandardsError
 from qingshan.tablefile import TableFileError, looks_like_xlsx, read_csv_rows, read_workbook
@@ -167,35 +167,7 @@ def write_samples(session: Session, store: ObservationStore,
         t = _day_start(day)
         for k, v in values.items():
             rows.append((made[(site.id, parameter_code(k), Period.DAY)].id, t, v))
-    if not rows:
-        return 0
-    frame = pd.DataFrame(rows, columns=["series_id", "time", "value"])
-    n = len(frame)
-    written = store.append(pd.DataFrame({
-        "series_id": frame["series_id"].to_numpy("int64"), "time": pd.to_datetime(frame["time"], utc=True),
-        "period": "day", "value": frame["value"].to_numpy(float), "raw_value": frame["value"].to_numpy(float),
-        "source_flag": pd.Series(["N"] * n, dtype=object), "qc_flag": np.zeros(n, dtype="int8"), "source": source,
-    }), STREAM)  # fmt: skip
-    _advance_latest(session, rows)
-    return written
-
-
-def _advance_latest(session: Session, rows: Iterable[tuple[int, datetime, float]]) -> None:
-    newest: dict[int, tuple[datetime, float]] = {}
-    for sid, t, v in rows:
-        if sid not in newest or newest[sid][0] < t:
-            newest[sid] = (t, v)
-    have = {lv.series_id: lv for lv in session.scalars(
-        select(LatestValue).where(LatestValue.series_id.in_(list(newest))))}  # fmt: skip
-    for sid, (t, v) in newest.items():
-        lv = have.get(sid)
-        if lv is None:
-            session.add(
-                LatestValue(series_id=sid, time=t, value=v, source_flag="N", qc_flag=0, attrs={})
-            )
-        elif lv.time <= t:
-            lv.time, lv.value = t, v
-    session.flush()
+    return write_values(session, store, rows, period="day", stream=STREAM, source=source)
 
 
 def add_sample(session: Session, store: ObservationStore, scope: Scope, code: str,
@@ -387,17 +359,7 @@ def write_river_months(session: Session, store: ObservationStore,
         t = _month_start(month)
         out.append((series[(sites[code].id, TN)], t, float(tn)))
         out.append((series[(sites[code].id, TP)], t, float(tp)))
-    if not out:
-        return 0
-    n = len(out)
-    frame = pd.DataFrame(out, columns=["series_id", "time", "value"])
-    written = store.append(pd.DataFrame({
-        "series_id": frame["series_id"].to_numpy("int64"), "time": pd.to_datetime(frame["time"], utc=True),
-        "period": "month", "value": frame["value"].to_numpy(float), "raw_value": frame["value"].to_numpy(float),
-        "source_flag": pd.Series(["N"] * n, dtype=object), "qc_flag": np.zeros(n, dtype="int8"), "source": source,
-    }), "water")  # fmt: skip
-    _advance_latest(session, out)
-    return written
+    return write_values(session, store, out, period="month", stream="water", source=source)
 
 
 def _table(data: bytes, max_bytes: int) -> tuple[str, list[list[Any]]]:

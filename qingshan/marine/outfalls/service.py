@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -59,7 +58,7 @@ from qingshan.marine.outfalls.register import (
     judge,
 )
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Series, Site, SiteKind
-from qingshan.monitoring.registry import ensure_series
+from qingshan.monitoring.registry import ensure_series, write_values
 from qingshan.qc.supervision import CaseReport, CaseSink, exceedance_severity
 from qingshan.tablefile import TableFileError, looks_like_xlsx, read_csv_rows, read_workbook
 from qingshan.timeseries.store import ObservationStore
@@ -447,28 +446,7 @@ def add_outfall_samples(session: Session, store: ObservationStore,
             rows.append((made[(int(r.site_id or 0), k, Period.DAY)].id, t, x))
     if not rows:
         return 0
-    n = len(rows)
-    frame = pd.DataFrame(rows, columns=["series_id", "time", "value"])
-    written = store.append(pd.DataFrame({
-        "series_id": frame["series_id"].to_numpy("int64"), "time": pd.to_datetime(frame["time"], utc=True),
-        "period": "day", "value": frame["value"].to_numpy(float), "raw_value": frame["value"].to_numpy(float),
-        "source_flag": pd.Series(["N"] * n, dtype=object), "qc_flag": np.zeros(n, dtype="int8"), "source": source,
-    }), STREAM)  # fmt: skip
-    newest: dict[int, tuple[datetime, float]] = {}
-    for sid, t, x in rows:
-        if sid not in newest or newest[sid][0] <= t:
-            newest[sid] = (t, x)
-    have = {lv.series_id: lv for lv in session.scalars(select(LatestValue).where(
-        LatestValue.series_id.in_(list(newest))))}  # fmt: skip
-    for sid, (t, x) in newest.items():
-        lv = have.get(sid)
-        if lv is None:
-            session.add(
-                LatestValue(series_id=sid, time=t, value=x, source_flag="N", qc_flag=0, attrs={})
-            )
-        elif lv.time <= t:
-            lv.time, lv.value = t, x
-    session.flush()
+    written = write_values(session, store, rows, period="day", stream=STREAM, source=source)
     if sink is not None:
         for r, d, v in checked:
             exc = judge(v, outfall_limits(session, r))

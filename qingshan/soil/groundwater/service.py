@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -33,8 +32,8 @@ from sqlalchemy.orm import Session
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.errors import PermissionDenied
-from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Series, Site, SiteKind
-from qingshan.monitoring.registry import ensure_derived_parameter, ensure_series
+from qingshan.monitoring.models import ControlLevel, Period, Series, Site, SiteKind
+from qingshan.monitoring.registry import ensure_derived_parameter, ensure_series, write_values
 from qingshan.soil.groundwater.errors import (
     GroundwaterError,
     ImportRejected,
@@ -350,39 +349,8 @@ def add_samples(session: Session, store: ObservationStore, scope: Scope,
         for k, v in res.values.items():
             obs.append((series_id[(site.id, parameter_code(k))], t, v))
     session.flush()
-    _write_observations(session, store, obs, source=f"gw:{actor}")
+    write_values(session, store, obs, period="day", stream=STREAM, source=f"gw:{actor}")
     return len(checked)
-
-
-def _write_observations(session: Session, store: ObservationStore,
-                        obs: list[tuple[int, datetime, float]], *, source: str) -> None:  # fmt: skip
-    if not obs:
-        return
-    n = len(obs)
-    frame = pd.DataFrame({
-        "series_id": np.array([o[0] for o in obs], dtype="int64"),
-        "time": pd.to_datetime([o[1] for o in obs], utc=True),
-        "period": "day",
-        "value": np.array([o[2] for o in obs], dtype=float),
-        "raw_value": np.array([o[2] for o in obs], dtype=float),
-        "source_flag": pd.Series(["N"] * n, dtype=object),
-        "qc_flag": np.zeros(n, dtype="int8"),
-        "source": source,
-    })  # fmt: skip
-    store.append(frame, STREAM)
-    newest: dict[int, tuple[datetime, float]] = {}
-    for sid, t, v in obs:
-        if sid not in newest or newest[sid][0] < t:
-            newest[sid] = (t, v)
-    lvs = {lv.series_id: lv for lv in session.scalars(
-        select(LatestValue).where(LatestValue.series_id.in_(list(newest))))}  # fmt: skip
-    for sid, (t, v) in newest.items():
-        lv = lvs.get(sid)
-        if lv is None:
-            session.add(LatestValue(series_id=sid, time=t, value=v, source_flag="N", qc_flag=0,
-                                    attrs={}))  # fmt: skip
-        elif lv.time < t:
-            lv.time, lv.value = t, v
 
 
 def import_samples(session: Session, store: ObservationStore, scope: Scope, data: bytes, *,
