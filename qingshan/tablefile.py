@@ -38,6 +38,7 @@ __all__ = [
     "looks_like_xlsx",
     "read_workbook",
     "read_csv_rows",
+    "read_table",
     "write_workbook",
     "write_csv",
     "formula_safe",
@@ -269,6 +270,18 @@ def read_csv_rows(data: bytes) -> list[list[str]]:
         return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
         raise TableFileError(f"cannot read as CSV: {exc}") from exc
+
+
+def read_table(data: bytes, *, max_bytes: int) -> tuple[str, list[list[Any]]]:
+    """One table from a file, told by its content: the first sheet of an .xlsx (its name and
+    rows; :class:`TableFileError` for a workbook without a sheet), else the rows of CSV text
+    (:func:`read_csv_rows`) with the sheet name ``""``."""
+    if looks_like_xlsx(data):
+        sheets = read_workbook(data, max_bytes=max_bytes)
+        if not sheets:
+            raise TableFileError("the workbook has no sheet")
+        return next(iter(sheets.items()))
+    return "", [list(r) for r in read_csv_rows(data)]
 
 
 def write_workbook(

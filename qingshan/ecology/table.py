@@ -11,13 +11,10 @@ from typing import Any
 
 from qingshan.tablefile import (
     RowProblem,
-    TableFileError,
     column_letter,
     is_blank,
-    looks_like_xlsx,
     map_table,
-    read_csv_rows,
-    read_workbook,
+    read_table,
 )
 
 __all__ = ["MAX_ROWS", "Parsed", "RowError", "parse_rows", "read_table"]
@@ -39,16 +36,6 @@ class Parsed:
 
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
-
-
-def read_table(data: bytes, *, max_bytes: int) -> tuple[str, list[list[Any]]]:
-    """The first sheet of an .xlsx, or the rows of a CSV (UTF-8 or GBK): (sheet name, rows)."""
-    if looks_like_xlsx(data):
-        sheets = read_workbook(data, max_bytes=max_bytes)
-        if not sheets:
-            raise TableFileError("the workbook has no sheet")
-        return next(iter(sheets.items()))
-    return "", [list(r) for r in read_csv_rows(data)]
 
 
 def parse_rows(

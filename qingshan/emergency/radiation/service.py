@@ -59,9 +59,7 @@ from qingshan.monitoring.registry import ensure_derived_parameter, ensure_series
 from qingshan.qc.supervision import CaseReport, CaseSink
 from qingshan.tablefile import (
     TableFileError,
-    looks_like_xlsx,
-    read_csv_rows,
-    read_workbook,
+    read_table,
 )
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, utcnow
@@ -350,13 +348,7 @@ def import_sources(session: Session, scope: Scope, data: bytes, *, actor: str, n
     if scope.role not in OFFICERS:
         raise PermissionDenied("the register is imported by province, city and county officers")
     try:
-        if looks_like_xlsx(data):
-            sheets = read_workbook(data, max_bytes=max_bytes)
-            if not sheets:
-                raise TableFileError("the workbook has no sheet")
-            sheet, rows = next(iter(sheets.items()))
-        else:
-            sheet, rows = "", [list(r) for r in read_csv_rows(data)]
+        sheet, rows = read_table(data, max_bytes=max_bytes)
         today = _today(now)
         known = Known(
             prefix=scope.prefix, today=today,

@@ -34,16 +34,13 @@ from qingshan.geo.models import RegionLevel
 from qingshan.geo.regions import REGIONS
 from qingshan.tablefile import (
     RowProblem,
-    TableFileError,
     cell_text,
     column_letter,
     is_blank,
-    looks_like_xlsx,
     map_table,
     parse_date,
     parse_number,
-    read_csv_rows,
-    read_workbook,
+    read_table,
 )
 
 __all__ = [
@@ -114,16 +111,6 @@ class Known:
     depots: Mapping[str, tuple[int, str]] = field(default_factory=dict)
     enterprises: Mapping[str, int] = field(default_factory=dict)
     today: date | None = None
-
-
-def read_table(data: bytes, *, max_bytes: int) -> tuple[str, list[list[Any]]]:
-    """The first sheet of an .xlsx, or the rows of a CSV (UTF-8 or GBK): (sheet name, rows)."""
-    if looks_like_xlsx(data):
-        sheets = read_workbook(data, max_bytes=max_bytes)
-        if not sheets:
-            raise TableFileError("the workbook has no sheet")
-        return next(iter(sheets.items()))
-    return "", [list(r) for r in read_csv_rows(data)]
 
 
 def _code(vocabulary: str, value: str, key: str) -> str:

@@ -51,7 +51,10 @@ from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Series
 from qingshan.monitoring.registry import ensure_derived_parameter, ensure_series, write_values
 from qingshan.standards import seawater
 from qingshan.standards.errors import StandardsError
-from qingshan.tablefile import TableFileError, looks_like_xlsx, read_csv_rows, read_workbook
+from qingshan.tablefile import (
+    TableFileError,
+    read_table,
+)
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST
 
@@ -192,13 +195,7 @@ def import_samples(session: Session, store: ObservationStore, scope: Scope, data
     sites = {s.code: s for s in session.scalars(select(Site).where(
         Site.kind == SiteKind.SEA_STATION, scope.where(Site.region_code)))}  # fmt: skip
     try:
-        if looks_like_xlsx(data):
-            sheets = read_workbook(data, max_bytes=max_bytes)
-            if not sheets:
-                raise TableFileError("the workbook has no sheet")
-            sheet, rows = next(iter(sheets.items()))
-        else:
-            sheet, rows = "", [list(r) for r in read_csv_rows(data)]
+        sheet, rows = read_table(data, max_bytes=max_bytes)
         parsed = parse_samples(sheet, rows, stations=frozenset(sites), today=today)
     except TableFileError as exc:
         raise MarineError(f"file: {exc}", field="file") from None
@@ -362,15 +359,6 @@ def write_river_months(session: Session, store: ObservationStore,
     return write_values(session, store, out, period="month", stream="water", source=source)
 
 
-def _table(data: bytes, max_bytes: int) -> tuple[str, list[list[Any]]]:
-    if looks_like_xlsx(data):
-        sheets = read_workbook(data, max_bytes=max_bytes)
-        if not sheets:
-            raise TableFileError("the workbook has no sheet")
-        return next(iter(sheets.items()))
-    return "", [list(r) for r in read_csv_rows(data)]
-
-
 def import_river_months(session: Session, store: ObservationStore, scope: Scope, data: bytes, *,
                         today: date, max_bytes: int, source: str) -> int:  # fmt: skip
     """An officer imports monthly TN/TP of the region's river-mouth sections (CSV or .xlsx,
@@ -385,7 +373,7 @@ def import_river_months(session: Session, store: ObservationStore, scope: Scope,
     mine = frozenset(m.code for m in river_mouths()
                      if in_scope(str(county_at(m.lon, m.lat) or ""), scope.region_code))  # fmt: skip
     try:
-        sheet, rows = _table(data, max_bytes)
+        sheet, rows = read_table(data, max_bytes=max_bytes)
         parsed = parse_river_months(sheet, rows, sections=mine, today=today)
     except TableFileError as exc:
         raise MarineError(f"file: {exc}", field="file") from None

@@ -60,7 +60,10 @@ from qingshan.marine.outfalls.register import (
 from qingshan.monitoring.models import ControlLevel, LatestValue, Period, Series, Site, SiteKind
 from qingshan.monitoring.registry import ensure_series, write_values
 from qingshan.qc.supervision import CaseReport, CaseSink, exceedance_severity
-from qingshan.tablefile import TableFileError, looks_like_xlsx, read_csv_rows, read_workbook
+from qingshan.tablefile import (
+    TableFileError,
+    read_table,
+)
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST
 
@@ -189,13 +192,7 @@ def import_outfalls(session: Session, scope: Scope, data: bytes, *, actor: str, 
         return None if c is None or not in_scope(str(c), scope.region_code) else str(c)
 
     try:
-        if looks_like_xlsx(data):
-            sheets = read_workbook(data, max_bytes=max_bytes)
-            if not sheets:
-                raise TableFileError("the workbook has no sheet")
-            sheet, rows = next(iter(sheets.items()))
-        else:
-            sheet, rows = "", [list(r) for r in read_csv_rows(data)]
+        sheet, rows = read_table(data, max_bytes=max_bytes)
         known = Known(codes=frozenset(session.scalars(select(SeaOutfall.code))),
                       enterprises={e.credit_code.upper(): e.id for e in cached_directory(session).values()
                                    if e.credit_code},

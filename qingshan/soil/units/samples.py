@@ -29,17 +29,14 @@ from qingshan.soil.units import rules
 from qingshan.standards.errors import StandardsError
 from qingshan.tablefile import (
     RowProblem,
-    TableFileError,
     cell_text,
     column_letter,
     find_header,
     header_key,
     is_blank,
-    looks_like_xlsx,
     parse_date,
     parse_number,
-    read_csv_rows,
-    read_workbook,
+    read_table,
 )
 
 __all__ = [
@@ -265,13 +262,7 @@ def _judge_all(out: Parsed) -> None:
 def parse_table(data: bytes, today: date, *, max_bytes: int) -> Parsed:
     """Read and check a CSV (UTF-8 or GBK) or the first sheet of an .xlsx; the header row is the
     first of the first 10 rows holding 点位 (point). Rows named as the sheet numbers them."""
-    if looks_like_xlsx(data):
-        sheets = read_workbook(data, max_bytes=max_bytes)
-        if not sheets:
-            raise TableFileError("the workbook has no sheet")
-        sheet, grid = next(iter(sheets.items()))
-    else:
-        sheet, grid = "", [list(r) for r in read_csv_rows(data)]
+    sheet, grid = read_table(data, max_bytes=max_bytes)
     out = Parsed()
     at = find_header(grid, "point", COLUMNS)
     if at is None:
