@@ -6,7 +6,7 @@ area's ``ImportRejected``) naming every problem by row and column."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -23,7 +23,7 @@ from qingshan.tablefile import (
     read_workbook,
 )
 
-__all__ = ["SampleGrid", "read_sample_grid"]
+__all__ = ["SampleGrid", "item_aliases", "read_sample_grid"]
 
 #: the area's ImportRejected: a list of problems in, an exception out
 Reject = Callable[[list[str]], Exception]
@@ -63,6 +63,21 @@ class SampleGrid:
             raise self.reject([str(p) for p in self.problems])
         if not rows_read:
             raise self.reject(["file: no sample rows under the header"])
+
+
+def item_aliases(
+    fixed: Mapping[str, str], items: Iterable[str], names_zh: Mapping[str, str]
+) -> dict[str, str]:
+    """Header text → layout key: the ``fixed`` columns' headers, and each standard item by its
+    key, its key in lower case and its Chinese name (as :func:`header_key` reads it)."""
+    out = dict(fixed)
+    for key in items:
+        out[key] = key
+        out[key.lower()] = key
+        zh = names_zh.get(key)
+        if zh:
+            out[header_key(zh)] = key
+    return out
 
 
 def _refuse(reject: Reject, problem: str) -> NoReturn:

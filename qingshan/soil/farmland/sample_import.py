@@ -16,11 +16,10 @@ from typing import Any
 
 from qingshan.soil.farmland.errors import ImportRejected
 from qingshan.soil.farmland.plots import SampleInput
-from qingshan.soil.sample_table import read_sample_grid
+from qingshan.soil.sample_table import item_aliases, read_sample_grid
 from qingshan.standards import soil_farmland as gb15618
 from qingshan.tablefile import (
     cell_text,
-    header_key,
     is_blank,
     parse_date,
     parse_number,
@@ -46,21 +45,11 @@ class ParsedSample:
     sample: SampleInput
 
 
-def _aliases() -> dict[str, str]:
-    out = dict(_FIXED)
-    for key in gb15618.ITEMS:
-        out[key] = key
-        out[key.lower()] = key
-        zh = gb15618.NAMES_ZH.get(key)
-        if zh:
-            out[header_key(zh)] = key
-    return out
-
-
 def parse_samples(data: bytes, *, max_bytes: int) -> list[ParsedSample]:
     """The samples of ``data``; :class:`ImportRejected` listing every problem."""
     grid = read_sample_grid(
-        data, max_bytes=max_bytes, anchor="plot_code", anchor_zh="地块编号", aliases=_aliases(),
+        data, max_bytes=max_bytes, anchor="plot_code", anchor_zh="地块编号",
+        aliases=item_aliases(_FIXED, gb15618.ITEMS, gb15618.NAMES_ZH),
         known={*_FIXED.values(), *gb15618.ITEMS},
         unknown="unknown item: not a GB 15618-2018 item key or name", reject=ImportRejected,
     )  # fmt: skip

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from qingshan.soil.groundwater.errors import ImportRejected
-from qingshan.soil.sample_table import read_sample_grid
+from qingshan.soil.sample_table import item_aliases, read_sample_grid
 from qingshan.standards import groundwater as gbt14848
 from qingshan.tablefile import (
     cell_text,
-    header_key,
     is_blank,
     parse_date,
     parse_number,
@@ -42,21 +41,11 @@ class ParsedSample:
     values: dict[str, object]
 
 
-def _aliases() -> dict[str, str]:
-    out = dict(_FIXED)
-    for key in gbt14848.INDICATORS:
-        out[key] = key
-        out[key.lower()] = key
-        zh = gbt14848.NAMES_ZH.get(key)
-        if zh:
-            out[header_key(zh)] = key
-    return out
-
-
 def parse_samples(data: bytes, *, max_bytes: int) -> list[ParsedSample]:
     """The samples of ``data``; :class:`ImportRejected` listing every problem."""
     grid = read_sample_grid(
-        data, max_bytes=max_bytes, anchor="well_code", anchor_zh="监测井编号", aliases=_aliases(),
+        data, max_bytes=max_bytes, anchor="well_code", anchor_zh="监测井编号",
+        aliases=item_aliases(_FIXED, gbt14848.INDICATORS, gbt14848.NAMES_ZH),
         known={*_FIXED.values(), *gbt14848.INDICATORS},
         unknown="unknown indicator: not a GB/T 14848-2017 indicator key or name",
         reject=ImportRejected,
