@@ -13,7 +13,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from qingshan.accounts.models import Role, User
@@ -24,7 +24,6 @@ from qingshan.ecology.biodiversity import lists
 from qingshan.ecology.biodiversity import service as svc
 from qingshan.ecology.biodiversity.progress import PLAN_AREAS, progress
 from qingshan.ecology.biodiversity.records import BASIS_OF_RECORD, TAXON_RANKS
-from qingshan.ecology.errors import ImportRejected
 
 router = APIRouter(prefix="/ecology", tags=["ecology biodiversity 生物多样性"])
 
@@ -192,16 +191,11 @@ def record(body: RecordIn, user: Officer, session: SessionDep, scope: ScopeDep) 
 @router.post("/records/import", response_model=SavedOut, status_code=201)
 def import_records(user: Officer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
                    file: Annotated[UploadFile, File(description="CSV or .xlsx with Darwin Core headers")],
-                   ) -> SavedOut | JSONResponse:  # fmt: skip
+                   ) -> SavedOut:  # fmt: skip
     """Import occurrences: every row checked, all stored or none (422, every bad row in
     ``context.problems``)."""
     data = file.file.read(settings.max_file_bytes + 1)
-    try:
-        r = svc.import_records(session, scope, data, max_bytes=settings.max_file_bytes)
-    except ImportRejected as exc:
-        return JSONResponse(status_code=exc.status_code, content={
-            "error": type(exc).__name__, "detail": exc.message,
-            "context": {"field": exc.field, "problems": exc.problems}})  # fmt: skip
+    r = svc.import_records(session, scope, data, max_bytes=settings.max_file_bytes)
     return SavedOut(**r.as_dict())
 
 

@@ -11,13 +11,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
 
 from qingshan.accounts.models import Role, User
 from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, require_roles
 from qingshan.api.limits import NoNul
-from qingshan.ecology.errors import ImportRejected
 from qingshan.ecology.status import service as svc
 
 router = APIRouter(prefix="/ecology/status", tags=["ecology status 生态状况"])
@@ -122,14 +120,9 @@ def record(body: InputIn, user: Writer, session: SessionDep, scope: ScopeDep) ->
 @router.post("/import", response_model=SavedOut, status_code=201)
 def import_file(user: Writer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
                 file: Annotated[UploadFile, File(description="CSV or .xlsx: 区县代码, 年份, the five sub-indices, 环境限制指数, 来源")],
-                ) -> SavedOut | JSONResponse:  # fmt: skip
+                ) -> SavedOut:  # fmt: skip
     """Import EI inputs: every row checked, all stored or none (422, every bad row in
     ``context.problems``)."""
     data = file.file.read(settings.max_file_bytes + 1)
-    try:
-        r = svc.import_inputs(session, scope, data, max_bytes=settings.max_file_bytes)
-    except ImportRejected as exc:
-        return JSONResponse(status_code=exc.status_code, content={
-            "error": type(exc).__name__, "detail": exc.message,
-            "context": {"field": exc.field, "problems": exc.problems}})  # fmt: skip
+    r = svc.import_inputs(session, scope, data, max_bytes=settings.max_file_bytes)
     return SavedOut(**r.as_dict())

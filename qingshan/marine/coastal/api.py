@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from qingshan.accounts.models import Role, User
@@ -19,7 +19,7 @@ from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, require_roles
 from qingshan.api.export import FILE_RESPONSES, table_download
 from qingshan.api.limits import Day, NoNul
 from qingshan.marine.coastal import service as svc
-from qingshan.marine.coastal.errors import MarineError, MarineImportRejected
+from qingshan.marine.coastal.errors import MarineError
 from qingshan.marine.coastal.survey_import import template_headers
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, utcnow
@@ -89,7 +89,7 @@ class ImportOut(BaseModel):
 @router.post("/stations/import", response_model=ImportOut, status_code=201)
 def import_samples(user: Officer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
                    file: Annotated[UploadFile, File(description="CSV or .xlsx: 点位编码, 采样日期, indicators")],
-                   ) -> ImportOut | JSONResponse:  # fmt: skip
+                   ) -> ImportOut:  # fmt: skip
     """Import a survey table for the sea stations of your region (officers): every row checked
     — an unknown station, a future date, an unknown indicator column, a negative value — and
     all stored or none (422, every bad row in ``context.problems``)."""
@@ -100,10 +100,6 @@ def import_samples(user: Officer, session: SessionDep, scope: ScopeDep, settings
     try:
         n = svc.import_samples(session, store, scope, data, today=utcnow().astimezone(CST).date(),
                                max_bytes=settings.max_file_bytes, source=f"import:{user.username}")  # fmt: skip
-    except MarineImportRejected as exc:
-        return JSONResponse(status_code=exc.status_code, content={
-            "error": type(exc).__name__, "detail": exc.message,
-            "context": {"field": exc.field, "problems": exc.problems}})  # fmt: skip
     finally:
         store.close()
     return ImportOut(filename=file.filename or "", surveys=n)
@@ -148,7 +144,7 @@ class RiverImportOut(BaseModel):
 @router.post("/rivers/import", response_model=RiverImportOut, status_code=201)
 def import_rivers(user: Officer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
                   file: Annotated[UploadFile, File(description="CSV or .xlsx: 断面编码, 月份, 总氮, 总磷")],
-                  ) -> RiverImportOut | JSONResponse:  # fmt: skip
+                  ) -> RiverImportOut:  # fmt: skip
     """Import monthly TN/TP [mg/L] of your region's river-mouth sections (officers): every row
     checked and all stored or none (422, every bad row in ``context.problems``)."""
     data = file.file.read(settings.max_file_bytes + 1)
@@ -158,10 +154,6 @@ def import_rivers(user: Officer, session: SessionDep, scope: ScopeDep, settings:
     try:
         n = svc.import_river_months(session, store, scope, data, today=utcnow().astimezone(CST).date(),
                                     max_bytes=settings.max_file_bytes, source=f"import:{user.username}")  # fmt: skip
-    except MarineImportRejected as exc:
-        return JSONResponse(status_code=exc.status_code, content={
-            "error": type(exc).__name__, "detail": exc.message,
-            "context": {"field": exc.field, "problems": exc.problems}})  # fmt: skip
     finally:
         store.close()
     return RiverImportOut(filename=file.filename or "", months=n)

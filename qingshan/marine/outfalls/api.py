@@ -13,14 +13,14 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from qingshan.accounts.models import Role, User
 from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, provided, require_roles
 from qingshan.api.export import FILE_RESPONSES, table_download
 from qingshan.api.limits import Day, Id, NoNul
-from qingshan.marine.coastal.errors import MarineError, MarineImportRejected
+from qingshan.marine.coastal.errors import MarineError
 from qingshan.marine.outfalls import service as svc
 from qingshan.marine.outfalls.outfall_import import COLUMNS
 from qingshan.marine.outfalls.register import OutfallInput
@@ -129,20 +129,15 @@ class ImportOut(BaseModel):
 @router.post("/import", response_model=ImportOut, status_code=201)
 def import_outfalls(user: Officer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
                     file: Annotated[UploadFile, File(description="CSV or .xlsx in the template's layout")],
-                    ) -> ImportOut | JSONResponse:  # fmt: skip
+                    ) -> ImportOut:  # fmt: skip
     """Import an outfall list (排查名录) into the register of your region (officers): every row
     checked — no responsible party, an unknown credit code, a point outside your region, a code
     on file — and all stored or none (422, every bad row in ``context.problems``)."""
     data = file.file.read(settings.max_file_bytes + 1)
     if len(data) > settings.max_file_bytes:
         raise MarineError(f"file: larger than {settings.max_file_bytes} bytes", field="file")
-    try:
-        rows = svc.import_outfalls(session, scope, data, actor=user.username, now=utcnow(),
-                                   max_bytes=settings.max_file_bytes)  # fmt: skip
-    except MarineImportRejected as exc:
-        return JSONResponse(status_code=exc.status_code, content={
-            "error": type(exc).__name__, "detail": exc.message,
-            "context": {"field": exc.field, "problems": exc.problems}})  # fmt: skip
+    rows = svc.import_outfalls(session, scope, data, actor=user.username, now=utcnow(),
+                               max_bytes=settings.max_file_bytes)  # fmt: skip
     return ImportOut(filename=file.filename or "", created=len(rows), codes=[r.code for r in rows])
 
 
