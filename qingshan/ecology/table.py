@@ -9,15 +9,25 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from qingshan.ecology.errors import ImportRejected
 from qingshan.tablefile import (
     RowProblem,
+    TableFileError,
     column_letter,
     is_blank,
     map_table,
     read_table,
 )
 
-__all__ = ["MAX_ROWS", "Parsed", "RowError", "parse_rows", "read_table"]
+__all__ = [
+    "MAX_ROWS",
+    "ImportReport",
+    "Parsed",
+    "RowError",
+    "parse_file",
+    "parse_rows",
+    "read_table",
+]
 
 MAX_ROWS = 50_000
 
@@ -28,6 +38,18 @@ class RowError(ValueError):
     def __init__(self, key: str, message: str) -> None:
         super().__init__(message)
         self.key = key
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import (or a form) stored: records new, and records replaced (the same
+    occurrenceID; the same county and year)."""
+
+    created: int
+    updated: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated}
 
 
 @dataclass
@@ -80,3 +102,27 @@ def parse_rows(
         seen[key] = n
         out.rows.append((n, row))
     return out
+
+
+def parse_file(
+    data: bytes,
+    *,
+    max_bytes: int,
+    what: str,
+    columns: Mapping[str, str],
+    required: Sequence[str],
+    check: Callable[[Mapping[str, Any]], dict[str, Any]],
+    identity: Callable[[Mapping[str, Any]], str],
+    aliases: Mapping[str, str] | None = None,
+    blank_check: bool = True,
+) -> tuple[str, Parsed]:
+    """:func:`read_table` then :func:`parse_rows` (same arguments): (sheet name, rows and
+    problems). A file that is no readable table, or has no header or a required column, is
+    :class:`~qingshan.ecology.errors.ImportRejected` as ``what``, naming the file."""
+    try:
+        sheet, rows = read_table(data, max_bytes=max_bytes)
+        parsed = parse_rows(sheet, rows, columns, required, check, identity, aliases=aliases,
+                            blank_check=blank_check)  # fmt: skip
+    except TableFileError as exc:
+        raise ImportRejected(what, [RowProblem("", 0, "", "", str(exc))]) from None
+    return sheet, parsed

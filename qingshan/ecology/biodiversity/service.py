@@ -11,7 +11,6 @@ coordinates fall in.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,11 +32,11 @@ from qingshan.ecology.biodiversity.records import (
     dwc_row,
 )
 from qingshan.ecology.errors import EcologyError, EcologyNotFound, ImportRejected
-from qingshan.ecology.table import RowError, parse_rows, read_table
+from qingshan.ecology.table import ImportReport, RowError, parse_file
 from qingshan.errors import PermissionDenied
 from qingshan.geo.counties import county_at
 from qingshan.geo.regions import REGIONS, in_scope
-from qingshan.tablefile import RowProblem, TableFileError
+from qingshan.tablefile import RowProblem
 from qingshan.timeutil import CST, utcnow
 
 __all__ = [
@@ -74,17 +73,6 @@ def _officer(scope: Scope) -> None:
 def can_manage_areas(scope: Scope) -> bool:
     """Whether ``scope`` may set survey areas and their dates (province and city officers)."""
     return scope.role in AREA_WRITERS
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import stored: records new and records replaced (same occurrenceID)."""
-
-    created: int
-    updated: int
-
-    def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated}
 
 
 def _flags(name: str) -> dict[str, Any]:
@@ -259,12 +247,17 @@ def import_records(
     outside the caller's region, …)."""
     _officer(scope)
     known = _known(session, scope, today)
-    try:
-        sheet, rows = read_table(data, max_bytes=max_bytes)
-        parsed = parse_rows(sheet, rows, COLUMNS, REQUIRED, lambda c: check_record(c, known),
-                            lambda r: r["occurrence_id"], aliases=ALIASES, blank_check=False)  # fmt: skip
-    except TableFileError as exc:
-        raise ImportRejected("species records", [RowProblem("", 0, "", "", str(exc))]) from None
+    sheet, parsed = parse_file(
+        data,
+        max_bytes=max_bytes,
+        what="species records",
+        columns=COLUMNS,
+        required=REQUIRED,
+        check=lambda c: check_record(c, known),
+        identity=lambda r: r["occurrence_id"],
+        aliases=ALIASES,
+        blank_check=False,
+    )
     problems = list(parsed.problems)
     for n, r in parsed.rows:
         if not in_scope(r["region_code"], scope.region_code):

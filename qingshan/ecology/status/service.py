@@ -23,12 +23,12 @@ from qingshan.ecology.errors import EcologyError, EcologyNotFound, ImportRejecte
 from qingshan.ecology.status import change as chg
 from qingshan.ecology.status.inputs import COLUMNS, REQUIRED, SUB_INDICES, check_row
 from qingshan.ecology.status.models import EcoStatusInput
-from qingshan.ecology.table import RowError, parse_rows, read_table
+from qingshan.ecology.table import ImportReport, RowError, parse_file
 from qingshan.errors import PermissionDenied
 from qingshan.geo.models import RegionLevel
 from qingshan.geo.regions import REGIONS, in_scope
 from qingshan.standards import ecological_status as hj192
-from qingshan.tablefile import RowProblem, TableFileError
+from qingshan.tablefile import RowProblem
 from qingshan.timeutil import utcnow
 
 __all__ = [
@@ -65,17 +65,6 @@ def _writer(scope: Scope) -> None:
         raise PermissionDenied(
             f"EI inputs are recorded by province and city officers, not {scope.role}"
         )
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import (or a form) stored: rows new and rows replaced (same county and year)."""
-
-    created: int
-    updated: int
-
-    def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated}
 
 
 def save_rows(
@@ -131,12 +120,15 @@ def import_inputs(session: Session, scope: Scope, data: bytes, *, max_bytes: int
     :class:`ImportRejected` names every bad row (a sub-index outside 0–100 names its field),
     a county outside the caller's region too."""
     _writer(scope)
-    try:
-        sheet, rows = read_table(data, max_bytes=max_bytes)
-        parsed = parse_rows(sheet, rows, COLUMNS, REQUIRED, check_row,
-                            lambda r: f"{r['region_code']}|{r['year']}")  # fmt: skip
-    except TableFileError as exc:
-        raise ImportRejected("EI inputs", [RowProblem("", 0, "", "", str(exc))]) from None
+    sheet, parsed = parse_file(
+        data,
+        max_bytes=max_bytes,
+        what="EI inputs",
+        columns=COLUMNS,
+        required=REQUIRED,
+        check=check_row,
+        identity=lambda r: f"{r['region_code']}|{r['year']}",
+    )
     problems = list(parsed.problems)
     for n, r in parsed.rows:
         if not in_scope(r["region_code"], scope.region_code):
