@@ -33,13 +33,7 @@
   var chart = echarts.init(mapEl, null, { renderer: "canvas" });
   window.qsEmradMap = chart;
   window.addEventListener("resize", function () { chart.resize(); });
-  function rings(g) {
-    if (!g) { return []; }
-    if (g.type === "Feature") { g = g.geometry; }
-    if (g.type === "Polygon") { return [g.coordinates[0]]; }
-    if (g.type === "MultiPolygon") { return g.coordinates.map(function (p) { return p[0]; }); }
-    return [];
-  }
+  var rings = window.qsRings;
   qs.getJSON(cfg.geojsonUrl).then(function (fc) {
     echarts.registerMap("qs-emrad", fc);
     var st = cfg.stations || [], tr = cfg.tracks || [], al = cfg.alerts || [];
@@ -50,8 +44,7 @@
       rings(t.fence).forEach(function (r) { r.forEach(function (c) { lons.push(c[0]); lats.push(c[1]); }); });
     });
     var pad = st.length ? 0.3 : 0.05;
-    var box = lons.length ? [Math.min.apply(null, lons) - pad, Math.min.apply(null, lats) - pad,
-                             Math.max.apply(null, lons) + pad, Math.max.apply(null, lats) + pad] : null;
+    var box = window.qsBox(lons, lats, pad);
     var fences = [], lines = [];
     tr.forEach(function (t) {
       rings(t.fence).forEach(function (r) { fences.push({ name: t.code, coords: r }); });

@@ -39,8 +39,7 @@
     var lons = [], lats = [];
     st.concat(of).concat(rv).forEach(function (p) { lons.push(p.lon); lats.push(p.lat); });
     var pad = cfg.focus ? 0.12 : 0.2;
-    var box = lons.length ? [Math.min.apply(null, lons) - pad, Math.min.apply(null, lats) - pad,
-                             Math.max.apply(null, lons) + pad, Math.max.apply(null, lats) + pad] : null;
+    var box = window.qsBox(lons, lats, pad);
     var colours = cfg.colours || {};
     chart.setOption({
       animation: false,

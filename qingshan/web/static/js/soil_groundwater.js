@@ -9,12 +9,7 @@
   var L = cfg.labels || {};
   if (typeof echarts === "undefined") { return; }
 
-  function rings(g) {
-    if (!g) { return []; }
-    if (g.type === "Polygon") { return [g.coordinates[0]]; }
-    if (g.type === "MultiPolygon") { return g.coordinates.map(function (p) { return p[0]; }); }
-    return [];
-  }
+  var rings = window.qsRings;
 
   var mapEl = document.getElementById("qs-soilg-map");
   if (mapEl) {
@@ -27,8 +22,7 @@
       var lons = [], lats = [];
       wells.forEach(function (w) { lons.push(w.lon); lats.push(w.lat); });
       zones.forEach(function (f) { rings(f.geometry).forEach(function (r) { r.forEach(function (c) { lons.push(c[0]); lats.push(c[1]); }); }); });
-      var box = lons.length ? [Math.min.apply(null, lons) - 0.25, Math.min.apply(null, lats) - 0.25,
-                               Math.max.apply(null, lons) + 0.25, Math.max.apply(null, lats) + 0.25] : null;
+      var box = window.qsBox(lons, lats, 0.25);
       var zoneLines = [];
       zones.forEach(function (f) {
         rings(f.geometry).forEach(function (r) {

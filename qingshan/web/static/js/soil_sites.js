@@ -8,12 +8,7 @@
   var L = cfg.labels || {};
   if (typeof echarts === "undefined") { return; }
 
-  function rings(g) {
-    if (!g) { return []; }
-    if (g.type === "Polygon") { return [g.coordinates[0]]; }
-    if (g.type === "MultiPolygon") { return g.coordinates.map(function (p) { return p[0]; }); }
-    return [];
-  }
+  var rings = window.qsRings;
 
   var mapEl = document.getElementById("qs-soils-map");
   if (mapEl) {
@@ -24,8 +19,7 @@
       echarts.registerMap("qs-soils", fc);
       var sites = cfg.sites || [];
       var lons = sites.map(function (s) { return s.lon; }), lats = sites.map(function (s) { return s.lat; });
-      var box = sites.length ? [Math.min.apply(null, lons) - 0.25, Math.min.apply(null, lats) - 0.25,
-                                Math.max.apply(null, lons) + 0.25, Math.max.apply(null, lats) + 0.25] : null;
+      var box = window.qsBox(lons, lats, 0.25);
       var stages = Object.keys(cfg.colours);
       chart.setOption({
         animation: false,

@@ -16,4 +16,20 @@
     Object.keys(extra || {}).forEach(function (k) { geo[k] = extra[k]; });
     return geo;
   };
+  // the outer rings ([[lon, lat], …]) of a GeoJSON Polygon or MultiPolygon (or a Feature of
+  // one); [] for anything else or nothing
+  window.qsRings = function (g) {
+    if (!g) { return []; }
+    if (g.type === "Feature") { g = g.geometry || {}; }
+    if (g.type === "Polygon") { return [g.coordinates[0]]; }
+    if (g.type === "MultiPolygon") { return g.coordinates.map(function (p) { return p[0]; }); }
+    return [];
+  };
+  // the box [minLon, minLat, maxLon, maxLat] around the points (lons[i], lats[i]) widened by
+  // pad degrees on every side, or null for no point (qsZonesGeo then shows the whole map)
+  window.qsBox = function (lons, lats, pad) {
+    if (!lons.length) { return null; }
+    return [Math.min.apply(null, lons) - pad, Math.min.apply(null, lats) - pad,
+            Math.max.apply(null, lons) + pad, Math.max.apply(null, lats) + pad];
+  };
 })();
