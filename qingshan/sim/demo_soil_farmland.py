@@ -20,20 +20,16 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
-import shapely.prepared
-from shapely.geometry import Point, shape
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.db.engine import session_scope
-from qingshan.geo.counties import county_at, read_county_boundaries, region_extent
 from qingshan.geo.regions import REGIONS, RegionLevel
+from qingshan.sim.placement import point_in_county
 from qingshan.soil.farmland import service as svc
 from qingshan.soil.farmland.models import FarmPlot
 from qingshan.soil.farmland.plots import M2_PER_MU, PlotInput, SampleInput
@@ -53,26 +49,6 @@ URBAN = ("330102", "330105", "330302", "330402", "330502", "330602", "330702", "
 CONTROLLED = ("Cd", "Pb", "As", "Hg", "Cr")
 OTHERS = ("Cu", "Zn", "Ni")
 TOWNS = ("东", "西", "南", "北", "新", "塘", "桥", "湾", "畈", "垟")
-
-
-@lru_cache(maxsize=1)
-def _county_shapes() -> dict[str, tuple[Any, tuple[float, ...]]]:
-    """Each county's prepared boundary and its box (the county file read once)."""
-    out = {}
-    for f in read_county_boundaries()["features"]:
-        g = shape(f["geometry"])
-        out[str(f["id"])] = (shapely.prepared.prep(g), tuple(g.bounds))
-    return out
-
-
-def _point_in(rng: np.random.Generator, county: str) -> tuple[float, float]:
-    """A random point inside ``county``'s boundary, checked again with :func:`county_at`."""
-    poly, (w, s, e, n) = _county_shapes()[county]
-    for _ in range(400):
-        lon, lat = float(rng.uniform(w, e)), float(rng.uniform(s, n))
-        if poly.contains(Point(lon, lat)) and county_at(lon, lat) == county:
-            return round(lon, 5), round(lat, 5)
-    return region_extent(county).center
 
 
 def _square(lon: float, lat: float, area_m2: float) -> dict:
@@ -123,7 +99,7 @@ def seed_demo_soil_farmland(engine: Engine, *, now: datetime,
         for county in chosen:
             seq[county] = seq.get(county, 0) + 1
             code = f"FP{county}{seq[county]:03d}"
-            lon, lat = _point_in(rng, county)
+            lon, lat = point_in_county(rng, county)
             land_use = str(rng.choice(["paddy", "other", "orchard", "rotation"],
                                       p=[0.6, 0.3, 0.05, 0.05]))  # fmt: skip
             area_m2 = round(float(rng.uniform(20, 400)) * M2_PER_MU, 1)

@@ -20,12 +20,8 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
-import shapely.prepared
-from shapely.geometry import Point, shape
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -33,9 +29,10 @@ from qingshan.accounts.models import Role
 from qingshan.accounts.scope import Scope
 from qingshan.archive.service import enterprise_directory
 from qingshan.db.engine import session_scope
-from qingshan.geo.counties import county_at, read_county_boundaries, region_extent
+from qingshan.geo.counties import county_at
 from qingshan.geo.regions import REGIONS, RegionLevel
 from qingshan.monitoring.models import Site
+from qingshan.sim.placement import point_in_county
 from qingshan.soil.groundwater import service as svc
 from qingshan.soil.groundwater.service import SampleRow
 from qingshan.soil.groundwater.wells import WellInput
@@ -90,26 +87,6 @@ def _value_in(rng: np.random.Generator, key: str, klass: int) -> float:
     return lo + (hi - lo) * float(rng.uniform(0.2, 0.85))
 
 
-@lru_cache(maxsize=1)
-def _county_shapes() -> dict[str, tuple[Any, tuple[float, ...]]]:
-    """Each county's prepared boundary and its box (the county file read once)."""
-    out = {}
-    for f in read_county_boundaries()["features"]:
-        g = shape(f["geometry"])
-        out[str(f["id"])] = (shapely.prepared.prep(g), tuple(g.bounds))
-    return out
-
-
-def _point_in(rng: np.random.Generator, county: str) -> tuple[float, float]:
-    """A random point inside ``county``'s boundary, checked again with :func:`county_at`."""
-    poly, (w, s, e, n) = _county_shapes()[county]
-    for _ in range(400):
-        lon, lat = float(rng.uniform(w, e)), float(rng.uniform(s, n))
-        if poly.contains(Point(lon, lat)) and county_at(lon, lat) == county:
-            return round(lon, 5), round(lat, 5)
-    return region_extent(county).center
-
-
 def _octagon(lon: float, lat: float, r_km: float) -> dict:
     dlat = r_km / 111.0
     dlon = r_km / (111.32 * math.cos(math.radians(lat)))
@@ -158,7 +135,7 @@ def seed_demo_soil_groundwater(engine: Engine, store: ObservationStore, *,
             n_by_county[county] = n_by_county.get(county, 0) + 1
             code = f"GW{county}{n_by_county[county]:02d}"
             wtype, ent = types[i], None
-            lon, lat = _point_in(rng, county)
+            lon, lat = point_in_county(rng, county)
             if wtype == "pollution_source":
                 if county not in directory:
                     directory[county] = [e for e in enterprise_directory(s, county)

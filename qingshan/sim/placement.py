@@ -16,11 +16,18 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from qingshan.geo.counties import county_in_city, place, region_extent
+from qingshan.geo.counties import (
+    county_at,
+    county_in_city,
+    place,
+    read_county_boundaries,
+    region_extent,
+)
 from qingshan.geo.regions import get_region
 from qingshan.sim.cities import City, city_by_name
 from qingshan.sim.reference import read_water_section_places
@@ -139,3 +146,29 @@ def unique_site_names(rows: list[dict]) -> list[dict]:
         for r, name in zip(group, new, strict=True):
             r["name"] = name
     return rows
+
+
+@cache
+def _county_shapes() -> dict[str, tuple[Any, tuple[float, ...]]]:
+    """Each county's prepared boundary and its box (the county file read once)."""
+    import shapely.prepared
+    from shapely.geometry import shape
+
+    out = {}
+    for f in read_county_boundaries()["features"]:
+        g = shape(f["geometry"])
+        out[str(f["id"])] = (shapely.prepared.prep(g), tuple(g.bounds))
+    return out
+
+
+def point_in_county(rng: np.random.Generator, county: str) -> tuple[float, float]:
+    """A random point (5 decimals) inside ``county``'s boundary, checked again with
+    :func:`~qingshan.geo.counties.county_at`; the county's centre if 400 draws miss."""
+    from shapely.geometry import Point
+
+    poly, (w, s, e, n) = _county_shapes()[county]
+    for _ in range(400):
+        lon, lat = float(rng.uniform(w, e)), float(rng.uniform(s, n))
+        if poly.contains(Point(lon, lat)) and county_at(lon, lat) == county:
+            return round(lon, 5), round(lat, 5)
+    return region_extent(county).center
