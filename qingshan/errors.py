@@ -29,6 +29,17 @@ class QingshanError(Exception):
         return self.message
 
 
+class BadInput(QingshanError):
+    """Bad input (HTTP 422): ``field`` names the input that is wrong (an attribute and in the
+    context). A domain's own bad-input error subclasses it."""
+
+    status_code = 422
+
+    def __init__(self, message: str, *, field: str = "", **context: object) -> None:
+        super().__init__(message, field=field, **context)
+        self.field = field
+
+
 class NotFound(QingshanError):
     status_code = 404
 

@@ -5,20 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qingshan.errors import NotFound, QingshanError
+from qingshan.errors import BadInput, NotFound
 from qingshan.tablefile import RowProblem, describe_problems
 
 __all__ = ["EcologyError", "EcologyNotFound", "ImportRejected"]
 
 
-class EcologyError(QingshanError):
+class EcologyError(BadInput):
     """Bad input to the ecology records; ``field`` names the input."""
-
-    status_code = 422
-
-    def __init__(self, message: str, *, field: str = "", **context: object) -> None:
-        super().__init__(message, field=field, **context)
-        self.field = field
 
 
 class EcologyNotFound(NotFound):

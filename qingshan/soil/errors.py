@@ -7,19 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qingshan.errors import QingshanError
+from qingshan.errors import BadInput
 
 __all__ = ["SoilError", "SoilImportRejected"]
 
 
-class SoilError(QingshanError):
+class SoilError(BadInput):
     """Bad input to a soil area; ``field`` names the input."""
-
-    status_code = 422
-
-    def __init__(self, message: str, *, field: str = "", **context: object) -> None:
-        super().__init__(message, field=field, **context)
-        self.field = field
 
 
 class SoilImportRejected(SoilError):

@@ -3,20 +3,14 @@ naming the field and the value that is wrong."""
 
 from __future__ import annotations
 
-from qingshan.errors import NotFound, QingshanError
+from qingshan.errors import BadInput, NotFound
 
 __all__ = ["MarineError", "MarineImportRejected", "MarineNotFound"]
 
 
-class MarineError(QingshanError):
+class MarineError(BadInput):
     """Bad input to a marine record (a sample, an outfall, a stage step). ``field`` names the
     input that is wrong."""
-
-    status_code = 422
-
-    def __init__(self, message: str, *, field: str = "", **context: object) -> None:
-        super().__init__(message, field=field, **context)
-        self.field = field
 
 
 class MarineNotFound(NotFound):

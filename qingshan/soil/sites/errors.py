@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from qingshan.errors import QingshanError
+from qingshan.errors import BadInput
 
 __all__ = ["SiteError"]
 
 
-class SiteError(QingshanError):
+class SiteError(BadInput):
     """Base class of every error of the sites area. ``field`` names the input that is wrong;
     ``problems`` lists every bad row of an import (each naming its row and field)."""
-
-    status_code = 422
 
     def __init__(self, message: str, *, field: str = "", problems: list[str] | None = None,
                  **context: object) -> None:  # fmt: skip
         super().__init__(message, field=field, **context)
-        self.field = field
         self.problems = list(problems or [])

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from qingshan.errors import QingshanError
+from qingshan.errors import BadInput
 
 
-class SoilUnitError(QingshanError):
+class SoilUnitError(BadInput):
     """Base class of every error of the key-unit area. ``field`` names the input that is wrong;
     ``problems`` lists every bad row of an import or a batch of samples (each naming its row
     and column)."""
 
-    status_code = 422
-
     def __init__(self, message: str, *, field: str = "", problems: list[str] | None = None,
                  **context: object) -> None:  # fmt: skip
         super().__init__(message, field=field, problems=list(problems or []), **context)
-        self.field = field
         self.problems = list(problems or [])
