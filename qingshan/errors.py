@@ -40,6 +40,26 @@ class BadInput(QingshanError):
         self.field = field
 
 
+class ImportRefused(BadInput):
+    """An import refused as a whole, nothing stored: every bad row in ``problems`` (the first
+    20 in the message: ``<what> refused, nothing stored: <n> <noun>: <p1>; <p2> … (and k
+    more)``). A domain subclasses it with its ``what`` (default) and ``noun``."""
+
+    what = "import"
+    noun = "problem(s)"
+
+    def __init__(self, problems: Sequence[str], *, what: str | None = None) -> None:
+        items = list(problems)
+        head = "; ".join(items[:20])
+        more = f" (and {len(items) - 20} more)" if len(items) > 20 else ""
+        super().__init__(
+            f"{what or self.what} refused, nothing stored: {len(items)} {self.noun}: {head}{more}",
+            field="file",
+            problems=items,
+        )
+        self.problems = items
+
+
 class NotFound(QingshanError):
     status_code = 404
 

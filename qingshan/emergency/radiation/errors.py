@@ -3,19 +3,13 @@ source), each naming the field and the value that is wrong."""
 
 from __future__ import annotations
 
-from qingshan.errors import NotFound, QingshanError
+from qingshan.errors import BadInput, ImportRefused, NotFound
 
 __all__ = ["RadiationError", "UnknownNuclide", "SourceNotFound", "ImportRejected"]
 
 
-class RadiationError(QingshanError):
+class RadiationError(BadInput):
     """Bad input to the radiation area; ``field`` names the input."""
-
-    status_code = 422
-
-    def __init__(self, message: str, *, field: str = "", **context: object) -> None:
-        super().__init__(message, field=field, **context)
-        self.field = field
 
 
 class UnknownNuclide(RadiationError):
@@ -37,16 +31,9 @@ class SourceNotFound(NotFound):
         super().__init__(f"radioactive source {ref!r} not found", source=str(ref))
 
 
-class ImportRejected(RadiationError):
+class ImportRejected(ImportRefused, RadiationError):
     """A position-report or source-register import refused as a whole (nothing stored): its
     bad rows."""
 
-    def __init__(self, problems: list[str], *, what: str = "position import") -> None:
-        head = "; ".join(problems[:20])
-        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        super().__init__(
-            f"{what} refused, nothing stored: {len(problems)} bad row(s): {head}{more}",
-            field="file",
-            problems=problems,
-        )
-        self.problems = problems
+    what = "position import"
+    noun = "bad row(s)"

@@ -3,7 +3,7 @@ naming the field and the value that is wrong."""
 
 from __future__ import annotations
 
-from qingshan.errors import BadInput, NotFound
+from qingshan.errors import BadInput, ImportRefused, NotFound
 
 __all__ = ["MarineError", "MarineImportRejected", "MarineNotFound"]
 
@@ -17,13 +17,9 @@ class MarineNotFound(NotFound):
     """A station, section or outfall that does not exist or is outside the reader's scope."""
 
 
-class MarineImportRejected(MarineError):
+class MarineImportRejected(ImportRefused, MarineError):
     """An import (an outfall list, a survey table) refused as a whole (nothing stored), naming every bad row
     (``problems``)."""
 
-    def __init__(self, problems: list[str], *, what: str = "outfall import") -> None:
-        head = "; ".join(problems[:20])
-        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        super().__init__(f"{what} refused, nothing stored: {len(problems)} bad row(s): {head}{more}",
-                         field="file", problems=problems)  # fmt: skip
-        self.problems = problems
+    what = "outfall import"
+    noun = "bad row(s)"
