@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from qingshan.errors import UnreadableText, decode_table_text
+from qingshan.errors import BadInput, UnreadableText, decode_table_text
 
 __all__ = [
     "XLSX_MEDIA_TYPE",
@@ -44,6 +44,7 @@ __all__ = [
     "formula_safe",
     "attachment_header",
     "describe_problems",
+    "RowsRefused",
 ]
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,6 +82,22 @@ def describe_problems(problems: Sequence[RowProblem], *, shown: int = 5) -> str:
     head = "; ".join(str(p) for p in problems[:shown])
     more = f"; … and {len(problems) - shown} more" if len(problems) > shown else ""
     return f"{len(problems)} problem(s) in {rows} row(s): {head}{more}"
+
+
+class RowsRefused(BadInput):
+    """A table (or a form) refused as a whole because of its bad rows, nothing stored:
+    ``<kind>: nothing stored, <n> problem(s) in <m> row(s): …`` (:func:`describe_problems`);
+    ``problems`` the rows' problems as text (``row <n>, column <X> (<header>): <what>``),
+    ``rows`` the rows named. A domain subclasses it with its own error class."""
+
+    def __init__(self, kind: str, problems: Sequence[RowProblem]) -> None:
+        super().__init__(
+            f"{kind}: nothing stored, {describe_problems(problems)}",
+            field="file",
+            problems=[str(p) for p in problems],
+        )
+        self.problems = [str(p) for p in problems]
+        self.rows = sorted({p.row for p in problems})
 
 
 def column_letter(index: int) -> str:

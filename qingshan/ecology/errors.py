@@ -3,10 +3,8 @@ naming the field and the value that is wrong."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from qingshan.errors import BadInput, NotFound
-from qingshan.tablefile import RowProblem, describe_problems
+from qingshan.tablefile import RowsRefused
 
 __all__ = ["EcologyError", "EcologyNotFound", "ImportRejected"]
 
@@ -19,15 +17,6 @@ class EcologyNotFound(NotFound):
     """A county's EI, a survey area or a record unknown or outside the caller's region."""
 
 
-class ImportRejected(EcologyError):
+class ImportRejected(RowsRefused, EcologyError):
     """An import refused as a whole because of its bad rows: nothing was stored. ``problems``
     are the rows' problems as text (``row <n>, column <X> (<header>): <what>``)."""
-
-    def __init__(self, kind: str, problems: Sequence[RowProblem]) -> None:
-        super().__init__(
-            f"{kind}: nothing stored, {describe_problems(problems)}",
-            field="file",
-            problems=[str(p) for p in problems],
-        )
-        self.problems = [str(p) for p in problems]
-        self.rows = sorted({p.row for p in problems})

@@ -3,37 +3,20 @@ and the value that is wrong."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from qingshan.errors import NotFound, QingshanError
-from qingshan.tablefile import RowProblem, describe_problems
+from qingshan.errors import BadInput, NotFound
+from qingshan.tablefile import RowsRefused
 
 __all__ = ["ImportRejected", "ResourceError", "ResourceNotFound"]
 
 
-class ResourceError(QingshanError):
+class ResourceError(BadInput):
     """Bad input to the resources area; ``field`` names the input."""
-
-    status_code = 422
-
-    def __init__(self, message: str, *, field: str = "", **context: object) -> None:
-        super().__init__(message, field=field, **context)
-        self.field = field
 
 
 class ResourceNotFound(NotFound):
     """A depot, material, team or expert unknown or outside the caller's region."""
 
 
-class ImportRejected(ResourceError):
+class ImportRejected(RowsRefused, ResourceError):
     """An import (or a form) refused as a whole because of its bad rows: nothing was stored.
     ``problems`` are the rows' problems as text (``row <n>, column <X> (<header>): <what>``)."""
-
-    def __init__(self, kind: str, problems: Sequence[RowProblem]) -> None:
-        super().__init__(
-            f"{kind}: nothing stored, {describe_problems(problems)}",
-            field="file",
-            problems=[str(p) for p in problems],
-        )
-        self.problems = [str(p) for p in problems]
-        self.rows = sorted({p.row for p in problems})
