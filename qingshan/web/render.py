@@ -150,6 +150,13 @@ def _here(request: Request) -> str:
     return request.url.path + (("?" + urlencode(query)) if query else "")
 
 
+def region_label(code: str, lang: str) -> str:
+    """A region's name in the page language (Chinese for ``zh``, else English); the code itself
+    for a code that is no region (a page never fails on an odd stored code)."""
+    r = REGIONS.get(code)
+    return code if r is None else (r.name if lang == "zh" else r.name_en)
+
+
 def _region_name(code: str, lang: str) -> str:
     region = get_region(code)
     return region.name if lang == "zh" else region.name_en

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -24,11 +25,10 @@ from qingshan.ecology.biodiversity.progress import PLAN_AREAS, STATUSES, progres
 from qingshan.ecology.biodiversity.records import BASIS_OF_RECORD, COLUMNS
 from qingshan.ecology.errors import EcologyError, ImportRejected
 from qingshan.errors import NotFound, PermissionDenied
-from qingshan.geo.regions import REGIONS
 from qingshan.tablefile import parse_date
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, labels_for
-from qingshan.web.render import API, render
+from qingshan.web.render import API, region_label, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,9 +44,7 @@ def _officer(viewer: Viewer) -> None:
 def _helpers(request: Request) -> dict[str, Any]:
     lang = get_lang(request)
 
-    def rname(code: str) -> str:
-        r = REGIONS.get(code)
-        return code if r is None else (r.name if lang == "zh" else r.name_en)
+    rname = partial(region_label, lang=lang)
 
     return {"rname": rname, "lang": lang, "statuses": STATUSES,
             "status_colours": STATUS_COLOURS, "lists": {i.key: i for i in lists.lists()},

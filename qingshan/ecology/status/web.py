@@ -8,6 +8,7 @@ Officers only (province, city, county), each in their region. The work is
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
@@ -21,11 +22,10 @@ from qingshan.ecology.status import service as svc
 from qingshan.ecology.status.change import change_name, change_order, grade_name
 from qingshan.ecology.status.inputs import COLUMNS, SUB_INDICES
 from qingshan.errors import NotFound, PermissionDenied
-from qingshan.geo.regions import REGIONS
 from qingshan.standards import ecological_status as hj192
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, labels_for
-from qingshan.web.render import API, render
+from qingshan.web.render import API, region_label, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,9 +57,7 @@ def change_colours() -> dict[str, str]:
 def _helpers(request: Request) -> dict[str, Any]:
     lang = get_lang(request)
 
-    def rname(code: str) -> str:
-        r = REGIONS.get(code)
-        return code if r is None else (r.name if lang == "zh" else r.name_en)
+    rname = partial(region_label, lang=lang)
 
     def restriction_name(keys: str) -> str:
         names = [hj192.RESTRICTION_NAMES.get(k, (k, k))[0 if lang == "zh" else 1]

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -13,14 +14,13 @@ from fastapi.responses import HTMLResponse
 from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep
 from qingshan.errors import PermissionDenied
-from qingshan.geo.regions import REGIONS
 from qingshan.marine.coastal import service as svc
 from qingshan.marine.coastal.sea import river_mouth_plan
 from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, utcnow
 from qingshan.web.auth import LoggedInViewer
 from qingshan.web.i18n import get_lang
-from qingshan.web.render import render
+from qingshan.web.render import region_label, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,9 +39,7 @@ def rivers_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
         store.close()
     lang = get_lang(request)
 
-    def rname(code: str) -> str:
-        r = REGIONS.get(code)
-        return code if r is None else (r.name if lang == "zh" else r.name_en)
+    rname = partial(region_label, lang=lang)
 
     context = {"rows": rows, "fig": svc.river_mouth_figures(rows), "plan": river_mouth_plan(),
                "months": svc.trailing_months(until), "rname": rname}  # fmt: skip

@@ -14,6 +14,7 @@ work is :mod:`qingshan.marine.outfalls.service` and :mod:`qingshan.marine.coasta
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
@@ -22,7 +23,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep, provided
 from qingshan.errors import PermissionDenied
-from qingshan.geo.regions import REGIONS
 from qingshan.marine.coastal import service as coastal
 from qingshan.marine.coastal.errors import MarineError, MarineImportRejected
 from qingshan.marine.coastal.sea import index_config, marine_index
@@ -34,7 +34,7 @@ from qingshan.timeseries.store import ObservationStore
 from qingshan.timeutil import CST, as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, translate
-from qingshan.web.render import API, render
+from qingshan.web.render import API, region_label, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,9 +69,7 @@ def _today() -> date:
 def _helpers(request: Request) -> dict[str, Any]:
     lang = get_lang(request)
 
-    def rname(code: str) -> str:
-        r = REGIONS.get(code)
-        return code if r is None else (r.name if lang == "zh" else r.name_en)
+    rname = partial(region_label, lang=lang)
 
     def cst(t: Any) -> str:
         return "" if t is None else as_cst(t).strftime("%Y-%m-%d")

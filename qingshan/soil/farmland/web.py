@@ -13,6 +13,7 @@ Officers (province, city, county) read and write their region. The work is
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,7 +21,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from qingshan.api.deps import SessionDep, SettingsDep
-from qingshan.geo.regions import REGIONS
 from qingshan.soil.farmland import safeuse
 from qingshan.soil.farmland import service as svc
 from qingshan.soil.farmland.errors import FarmlandError
@@ -30,7 +30,7 @@ from qingshan.tablefile import parse_date
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, translate
-from qingshan.web.render import API, render
+from qingshan.web.render import API, region_label, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,9 +46,7 @@ def _today() -> date:
 def _helpers(request: Request) -> dict[str, Any]:
     lang = get_lang(request)
 
-    def rname(code: str) -> str:
-        r = REGIONS.get(code)
-        return code if r is None else (r.name if lang == "zh" else r.name_en)
+    rname = partial(region_label, lang=lang)
 
     def pair(table: Any, key: str) -> str:
         v = table.get(key)

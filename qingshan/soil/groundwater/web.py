@@ -12,6 +12,7 @@ Officers see their region; an enterprise account its own pollution-source wells.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,7 +20,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from qingshan.api.deps import SessionDep, SettingsDep, StoreDep
-from qingshan.geo.regions import REGIONS
 from qingshan.soil.groundwater import service as svc
 from qingshan.soil.groundwater.errors import GroundwaterError
 from qingshan.soil.groundwater.wells import AQUIFERS, CLASSES, WELL_TYPES, indicator_unit
@@ -28,7 +28,7 @@ from qingshan.standards import groundwater as gbt14848
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, translate
-from qingshan.web.render import API, render
+from qingshan.web.render import API, region_label, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,9 +43,7 @@ _JS_LABELS = ("soilg.class.none", "soilg.map.zones", "soilg.chart.value", "soilg
 def _helpers(request: Request) -> dict[str, Any]:
     lang = get_lang(request)
 
-    def rname(code: str) -> str:
-        r = REGIONS.get(code)
-        return code if r is None else (r.name if lang == "zh" else r.name_en)
+    rname = partial(region_label, lang=lang)
 
     def ind_name(key: str) -> str:
         return str(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,7 +25,6 @@ from starlette.datastructures import UploadFile
 
 from qingshan.api.deps import SessionDep, SettingsDep
 from qingshan.errors import QingshanError
-from qingshan.geo.regions import REGIONS
 from qingshan.soil.sites import safe_use as safe_use_core
 from qingshan.soil.sites import service as svc
 from qingshan.soil.sites.errors import SiteError
@@ -34,7 +34,7 @@ from qingshan.standards import soil_construction as sc
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, translate
-from qingshan.web.render import API, render
+from qingshan.web.render import API, region_label, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,9 +57,7 @@ def _today() -> date:
 def _helpers(request: Request) -> dict[str, Any]:
     lang = get_lang(request)
 
-    def rname(code: str) -> str:
-        r = REGIONS.get(code)
-        return code if r is None else (r.name if lang == "zh" else r.name_en)
+    rname = partial(region_label, lang=lang)
 
     def use_name(key: str) -> str:
         u = PLANNED_USES.get(key)

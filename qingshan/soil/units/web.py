@@ -14,6 +14,7 @@ error (every bad row of an import named) and nothing stored.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,7 +24,6 @@ from starlette.datastructures import UploadFile
 from qingshan.accounts.models import Role
 from qingshan.api.deps import SessionDep, SettingsDep
 from qingshan.errors import PermissionDenied
-from qingshan.geo.regions import REGIONS
 from qingshan.soil.units import rules
 from qingshan.soil.units import service as svc
 from qingshan.soil.units.errors import SoilUnitError
@@ -31,7 +31,7 @@ from qingshan.soil.units.samples import COLUMNS
 from qingshan.timeutil import as_cst, utcnow
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang
-from qingshan.web.render import render
+from qingshan.web.render import region_label, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,9 +52,7 @@ def _today() -> date:
 def _helpers(request: Request, viewer: Viewer) -> dict[str, Any]:
     lang = get_lang(request)
 
-    def rname(code: str) -> str:
-        r = REGIONS.get(code)
-        return code if r is None else (r.name if lang == "zh" else r.name_en)
+    rname = partial(region_label, lang=lang)
 
     return {"rname": rname, "lang": lang, "writer": viewer.role in WRITERS,
             "is_enterprise": viewer.role is Role.ENTERPRISE, "rules": rules.RULES,
