@@ -136,6 +136,11 @@ def test_register_move_sample_and_the_safe_use_rate(engine):
     with session_scope(engine) as s, pytest.raises(SiteError, match="row 3: depth_m: missing"):
         svc.import_samples(s, XIHU, sid, csv_bad.encode(), "s.csv", max_bytes=10**6,
                            actor="xihu")  # fmt: skip
+    # a title above the header and a blank line: the refusal names the row as the sheet numbers it
+    titled = "西湖地块采样结果,,,,\n" + csv_bad.replace("\nS9", "\n,,,,\nS9")
+    with session_scope(engine) as s, pytest.raises(SiteError, match="row 5: depth_m: missing"):
+        svc.import_samples(s, XIHU, sid, titled.encode(), "s.csv", max_bytes=10**6,
+                           actor="xihu")  # fmt: skip
     csv_ok = csv_bad.replace("S9,,", "S9,2.0,")
     with session_scope(engine) as s:
         assert len(svc.import_samples(s, XIHU, sid, csv_ok.encode(), "s.csv", max_bytes=10**6,

@@ -209,10 +209,15 @@ def parse_sample_table(
             table = read_csv_rows(data)
     except TableFileError as exc:
         raise SiteError(f"file {filename!r}: {exc}", field="file") from exc
-    table = [r for r in table if any(not is_blank(c) for c in r)]
-    if len(table) < 2:
+    # (the sheet's own row number, cells) of the rows with a value, so that a refusal names the
+    # row as the sheet numbers it, blank lines and a title above the header included
+    filled = [(n, r) for n, r in enumerate(table, start=1) if any(not is_blank(c) for c in r)]
+    at = next((i for i, (_, r) in enumerate(filled[:10])
+               if any(header_key(c).lower() in _FIXED["point"] for c in r)), 0)  # fmt: skip
+    if len(filled) < at + 2:
         raise SiteError(f"file {filename!r}: no header and data rows", field="file")
-    header = [header_key(c) for c in table[0]]
+    header_row, body = filled[at], filled[at + 1 :]
+    header = [header_key(c) for c in header_row[1]]
     fixed: dict[str, int] = {}
     items: dict[int, str] = {}
     problems: list[RowProblem] = []
@@ -226,15 +231,15 @@ def parse_sample_table(
         try:
             items[j] = item_key(h)
         except SiteError as exc:
-            problems.append(RowProblem("", 1, column_letter(j), h, str(exc)))
+            problems.append(RowProblem("", header_row[0], column_letter(j), h, str(exc)))
     for need in ("point", "depth_m", "unit", "sampled_on"):
         if need not in fixed:
-            problems.append(RowProblem("", 1, "", need, f"column {need} missing"))
+            problems.append(RowProblem("", header_row[0], "", need, f"column {need} missing"))
     if problems:
         raise SiteError(f"file {filename!r}: {describe_problems(problems)}", field="file",
                         problems=[str(p) for p in problems])  # fmt: skip
     rows, where = [], []
-    for n, cells in enumerate(table[1:], start=2):
+    for n, cells in body:
         cells = list(cells) + [None] * (len(header) - len(cells))
         row: dict[str, Any] = {k: (None if is_blank(cells[j]) else cells[j])
                                for k, j in fixed.items()}  # fmt: skip
