@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from qingshan.accounts.models import Role, User
@@ -20,7 +20,6 @@ from qingshan.api.export import FILE_RESPONSES, table_download
 from qingshan.api.limits import Day
 from qingshan.timeutil import utcnow
 from qingshan.vehicles import rs_obd_read as rd
-from qingshan.vehicles.errors import ImportRejected
 from qingshan.vehicles.import_service import Kind, import_file, template_headers
 from qingshan.vehicles.schemas import VinText
 from qingshan.vehicles.service import get_store
@@ -148,18 +147,13 @@ class FlaggedOut(BaseModel):
 @router.post("/import/{kind}", response_model=ImportOut, status_code=201)
 def import_rows(kind: Kind, user: Importer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
                 file: Annotated[UploadFile, File(description="CSV or .xlsx: vehicles, I/M tests, "
-                                                 "remote-sensing readings or OBD samples")]) -> ImportOut | JSONResponse:  # fmt: skip
+                                                 "remote-sensing readings or OBD samples")]) -> ImportOut:  # fmt: skip
     """Import a file of vehicles, I/M tests, remote-sensing readings or OBD samples for your
     region: every row checked, all stored as one batch or none (422, every problem in
     ``context.problems`` as ``row <n>: <field>: <what>``)."""
     data = file.file.read(settings.max_file_bytes + 1)
-    try:
-        r = import_file(get_store(settings.data_dir), session, scope, kind, data,
-                        max_bytes=settings.max_file_bytes)  # fmt: skip
-    except ImportRejected as exc:  # every problem as a list (the generic handler makes it text)
-        return JSONResponse(status_code=exc.status_code, content={
-            "error": type(exc).__name__, "detail": exc.message,
-            "context": {"field": exc.field, "problems": exc.problems}})  # fmt: skip
+    r = import_file(get_store(settings.data_dir), session, scope, kind, data,
+                    max_bytes=settings.max_file_bytes)  # fmt: skip
     return ImportOut(kind=kind, filename=file.filename or "", batch=r.batch, rows=r.rows,
                      counts=dict(r.counts))  # fmt: skip
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from qingshan.accounts.models import Role, User
@@ -22,7 +22,7 @@ from qingshan.api.deps import ScopeDep, SessionDep, SettingsDep, require_roles
 from qingshan.api.export import FILE_RESPONSES, table_download
 from qingshan.api.limits import AwareTime, Day, NoNul
 from qingshan.emergency.radiation import service as svc
-from qingshan.emergency.radiation.errors import ImportRejected, RadiationError
+from qingshan.emergency.radiation.errors import RadiationError
 from qingshan.emergency.radiation.nuclides import nuclides
 from qingshan.emergency.radiation.register import SourceInput, Status
 from qingshan.emergency.radiation.source_import import TEMPLATE_HEADERS
@@ -216,7 +216,7 @@ class SourcesImportOut(BaseModel):
 @router.post("/sources/import", response_model=SourcesImportOut, status_code=201)
 def import_sources(user: Officer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
                    file: Annotated[UploadFile, File(description="CSV or .xlsx in the template's layout")],
-                   ) -> SourcesImportOut | JSONResponse:  # fmt: skip
+                   ) -> SourcesImportOut:  # fmt: skip
     """Import sources into the register of your region (officers): every row checked — an
     unknown nuclide, no reference date, an activity ≤ 0, an expired licence, coordinates
     outside Zhejiang, a code already registered are named — and all stored or none (422,
@@ -224,11 +224,8 @@ def import_sources(user: Officer, session: SessionDep, scope: ScopeDep, settings
     data = file.file.read(settings.max_file_bytes + 1)
     if len(data) > settings.max_file_bytes:
         raise RadiationError(f"file: larger than {settings.max_file_bytes} bytes", field="file")
-    try:
-        rows = svc.import_sources(session, scope, data, actor=user.username, now=utcnow(),
-                                  max_bytes=settings.max_file_bytes)  # fmt: skip
-    except ImportRejected as exc:
-        return _rejected(exc)
+    rows = svc.import_sources(session, scope, data, actor=user.username, now=utcnow(),
+                              max_bytes=settings.max_file_bytes)  # fmt: skip
     return SourcesImportOut(filename=file.filename or "", created=len(rows),
                             codes=[r.code for r in rows])  # fmt: skip
 
@@ -243,23 +240,20 @@ def sources_template(
 
 @router.post("/positions", response_model=PositionsOut, status_code=201)
 def positions(body: Annotated[list[PositionIn], Field(min_length=1, max_length=5000)], user: Reader,
-              session: SessionDep, scope: ScopeDep) -> PositionsOut | JSONResponse:  # fmt: skip
+              session: SessionDep, scope: ScopeDep) -> PositionsOut:  # fmt: skip
     """Position reports of mobile sources (the tracking device posts here): all stored or none;
     a report already stored (same source and time) is skipped. The ``emergency-radiation`` job
     judges them within 5 minutes."""
-    try:
-        r = svc.add_positions(
-            session, scope, [p.model_dump() for p in body], origin="api", now=utcnow()
-        )
-    except ImportRejected as exc:
-        return _rejected(exc)
+    r = svc.add_positions(
+        session, scope, [p.model_dump() for p in body], origin="api", now=utcnow()
+    )
     return PositionsOut(**r)
 
 
 @router.post("/positions/import", response_model=PositionsOut, status_code=201)
 def import_positions(user: Reader, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
                      file: Annotated[UploadFile, File(description="CSV: source,time,lon,lat,dose_usv_h")],
-                     ) -> PositionsOut | JSONResponse:  # fmt: skip
+                     ) -> PositionsOut:  # fmt: skip
     """Position reports from a CSV file (time ISO 8601; without an offset: China Standard
     Time): every row checked, all stored or none."""
     data = file.file.read(settings.max_file_bytes + 1)
@@ -269,17 +263,8 @@ def import_positions(user: Reader, session: SessionDep, scope: ScopeDep, setting
         text = decode_table_text(data)
     except UnreadableText as exc:
         raise RadiationError(f"file: {exc}", field="file") from exc
-    try:
-        r = svc.import_positions_csv(session, scope, text, now=utcnow())
-    except ImportRejected as exc:
-        return _rejected(exc)
+    r = svc.import_positions_csv(session, scope, text, now=utcnow())
     return PositionsOut(**r)
-
-
-def _rejected(exc: ImportRejected) -> JSONResponse:
-    return JSONResponse(status_code=exc.status_code, content={
-        "error": type(exc).__name__, "detail": exc.message,
-        "context": {"field": exc.field, "problems": exc.problems}})  # fmt: skip
 
 
 @router.get("/alerts", response_model=list[AlertOut])

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from qingshan.accounts.models import Role, User
@@ -24,7 +24,6 @@ from qingshan.api.limits import Day, Id, NoNul
 from qingshan.emergency.resources import catalog
 from qingshan.emergency.resources import service as svc
 from qingshan.emergency.resources.distance import ROAD_NOTE
-from qingshan.emergency.resources.errors import ImportRejected
 from qingshan.emergency.resources.importer import COLUMNS
 
 router = APIRouter(prefix="/emergency/resources", tags=["emergency resources 应急资源"])
@@ -355,16 +354,11 @@ def create_expert(
 @router.post("/import/{kind}", response_model=ImportOut, status_code=201)
 def import_rows(kind: Kind, user: Officer, session: SessionDep, scope: ScopeDep, settings: SettingsDep,
                 file: Annotated[UploadFile, File(description="CSV or .xlsx in the template's layout")],
-                ) -> ImportOut | JSONResponse:  # fmt: skip
+                ) -> ImportOut:  # fmt: skip
     """Import depots, materials, teams or experts for your region: every row checked, all
     stored or none (422, every bad row in ``context.problems``)."""
     data = file.file.read(settings.max_file_bytes + 1)
-    try:
-        r = svc.import_table(session, scope, kind, data, max_bytes=settings.max_file_bytes)
-    except ImportRejected as exc:  # every problem as a list (the generic handler makes it text)
-        return JSONResponse(status_code=exc.status_code, content={
-            "error": type(exc).__name__, "detail": exc.message,
-            "context": {"field": exc.field, "problems": exc.problems}})  # fmt: skip
+    r = svc.import_table(session, scope, kind, data, max_bytes=settings.max_file_bytes)
     return ImportOut(kind=kind, filename=file.filename or "", created=r.created, updated=r.updated)
 
 
