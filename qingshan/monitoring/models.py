@@ -46,6 +46,12 @@ STREAM_OF_KIND: dict[SiteKind, str] = {
     SiteKind.SEA_OUTFALL: "sea_outfall",
 }
 
+#: streams of discrete samples (a lab's results for a sampling day: groundwater wells, sea-area
+#: stations, sea outfalls), never averaged into day or month means — the coverage rules of the
+#: roll-ups (GB 3095-2012 §8.2 Table 4: ≥ 20 hours a day, ≥ 27 days a month) are for continuous
+#: monitoring; each standard classes these samples one by one (GB/T 14848-2017, GB 3097-1997)
+SAMPLED_STREAMS: frozenset[str] = frozenset({"groundwater", "sea", "sea_outfall"})
+
 
 class ControlLevel(enum.StrEnum):
     NATIONAL = "national"  # 国控

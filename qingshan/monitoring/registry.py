@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from qingshan.monitoring.models import (
+    SAMPLED_STREAMS,
     STREAM_OF_KIND,
     ControlLevel,
     LatestValue,
@@ -230,8 +231,9 @@ def rollup_series_maps(
     streams: Collection[str] | None = None,
 ) -> dict[str, dict[int, int]]:
     """Per stream: each ``source``-period series id → its ``target``-period series id, the
-    target series created where absent (one flush). Derived series (the indices, ``idx-*``) are
-    not averaged. The live ``rollups`` job and the batch both map series with this."""
+    target series created where absent (one flush). Derived series (the indices, ``idx-*``) and
+    the streams of discrete samples (:data:`SAMPLED_STREAMS`) are not averaged. The live
+    ``rollups`` job and the batch both map series with this."""
     query = (
         select(Series, Site)
         .join(Site, Site.id == Series.site_id)
@@ -243,7 +245,8 @@ def rollup_series_maps(
     rows = [
         (series, site)
         for series, site in session.execute(query).all()
-        if streams is None or STREAM_OF_KIND[site.kind] in streams
+        if STREAM_OF_KIND[site.kind] not in SAMPLED_STREAMS
+        and (streams is None or STREAM_OF_KIND[site.kind] in streams)
     ]
     targets = ensure_series(
         session, [(site.id, s.parameter_code, target, s.unit) for s, site in rows]

@@ -31,3 +31,22 @@ def test_write_values_stores_rows_and_advances_the_latest_value(session, tmp_pat
     assert (lv.time.replace(tzinfo=UTC), lv.value, lv.source_flag) == (june, 0.6, "N")
     got = store.query(sid, may, datetime(2026, 7, 1, tzinfo=UTC), period="day")
     assert got["value"].tolist() == [0.1, 0.6]
+
+
+def test_sampled_streams_are_not_rolled_up(session) -> None:
+    """A well's day samples are not averaged into a month (the roll-ups' coverage rules are for
+    continuous monitoring); a city water site's daily values are."""
+    from qingshan.monitoring.registry import rollup_series_maps
+
+    seed_regions(session)
+    well = Site(code="GW-T2", name="GW-T2", kind=SiteKind.GROUNDWATER_WELL,
+                control_level=ControlLevel.PROVINCIAL, region_code="330106")  # fmt: skip
+    section = Site(code="WS-T2", name="WS-T2", kind=SiteKind.WATER_SECTION,
+                   control_level=ControlLevel.PROVINCIAL, region_code="330106")  # fmt: skip
+    session.add_all([well, section])
+    session.flush()
+    sampled = get_or_create_series(session, well, "w21003", Period.DAY, "mg/L").id
+    continuous = get_or_create_series(session, section, "w21003", Period.DAY, "mg/L").id
+    maps = rollup_series_maps(session, Period.DAY, Period.MONTH)
+    assert continuous in maps["water"] and "groundwater" not in maps
+    assert all(sampled not in m for m in maps.values())

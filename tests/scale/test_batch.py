@@ -60,7 +60,8 @@ def rollup_rows(
     settings: Settings, periods: tuple[str, ...] = ("day", "month"), *, derived: bool = False
 ) -> pd.DataFrame:
     """Rows of ``periods`` in the store, series named by (site, parameter, period): the
-    roll-ups' (``derived`` False) or the indices' derived series (``idx-*``)."""
+    roll-ups' (``derived`` False; not the day samples of groundwater wells and sea stations) or
+    the indices' derived series (``idx-*``)."""
     store = ObservationStore(settings.observations_dir)
     cols = ["period", "value", "raw_value", "source_flag", "qc_flag", "source", "revision"]
     rows = pd.concat([store.scan(None, None, None, period=p, columns=cols) for p in periods])
@@ -68,6 +69,8 @@ def rollup_rows(
         names = pd.read_sql("select id, site_id, parameter_code from series", con)
     rows = rows.merge(names, left_on="series_id", right_on="id").drop(columns=["id", "series_id"])
     rows = rows[rows["parameter_code"].str.startswith("idx-") == derived]
+    if not derived:
+        rows = rows[rows["source"].str.startswith("rollup:")]
     return rows.sort_values(["site_id", "parameter_code", "period", "time"], ignore_index=True)
 
 
