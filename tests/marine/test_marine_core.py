@@ -140,6 +140,8 @@ def test_composite_index_is_labelled_and_renormalised():
                          "outfalls_remediated": 20})  # fmt: skip
     assert full.value == pytest.approx(50 * 0.4 + 80 * 0.2 + 90 * 0.2 + 20 * 0.2)
     assert marine_index({}).value is None
+    # no sea station, no marine index: river mouths alone do not make one
+    assert marine_index({"river_mouths_meeting": 100, "outfalls_remediated": 50}).value is None
     with pytest.raises(MarineError, match=r"components.good_area_share: 101 is outside 0–100"):
         marine_index({"good_area_share": 101})
     with pytest.raises(MarineError, match=r"components: 'blue' is not a component"):

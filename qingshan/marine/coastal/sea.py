@@ -176,7 +176,9 @@ class MarineIndex:
 
 def marine_index(components: Mapping[str, float | None]) -> MarineIndex:
     """The marine composite index: the weighted mean of the components present (each 0–100,
-    weights from data/marine_index.json, re-normalised over those present). The published
+    weights from data/marine_index.json, re-normalised over those present), none while a
+    ``required`` component (the sea water's own quality) is missing — a region without sea
+    stations has no marine index, whatever its river mouths or outfalls. The published
     composition of Zhejiang's 蓝海指数 was not found, so this is labelled 自定义综合指数.
 
     Raises :class:`MarineError` on an unknown component or a value outside 0–100."""
@@ -193,6 +195,6 @@ def marine_index(components: Mapping[str, float | None]) -> MarineIndex:
     parts = {k: (components.get(k), w, (present.get(k, 0.0) / total) if total else 0.0)
              for k, w in weights.items()}  # fmt: skip
     value = None
-    if total:
+    if total and all(components.get(k) is not None for k in cfg.get("required", ())):
         value = sum(float(components[k] or 0.0) * w for k, w in present.items()) / total
     return MarineIndex(value, parts, cfg["name_zh"], cfg["name_en"])

@@ -28,8 +28,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "mar.outfalls": ("入海排污口", "Sea outfalls"),
     "mar.quality": ("近岸海域水质", "Coastal water quality"),
     "mar.quality.note": (
-        "各类海水面积比例（按点位代表面积）；优良为一、二类；分级阈值见 qingshan/standards/seawater_tables.py（含可信度标记）。",
-        "Share of area by class (each station's represented area); good = classes I and II; grade thresholds in qingshan/standards/seawater_tables.py with their confidence tags.",
+        "各类海水面积比例（按点位代表面积）；优良为一、二类；分级阈值按 HJ 442.10-2020 §4（阈值未经原文核实，见标准文档）。",
+        "Share of area by class (each station's represented area); good = classes I and II; grade thresholds per HJ 442.10-2020 §4 (not yet confirmed in its text; see the standard's docs).",
     ),
     "mar.quality.none": ("暂无可评价的点位。", "No station has a sample to class yet."),
     "mar.class": ("水质类别", "Class"),
