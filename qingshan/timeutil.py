@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 CST = timezone(timedelta(hours=8), name="CST")
 """China Standard Time, UTC+8 (no daylight saving). HJ 212 DataTime and CNEMC files use it."""
@@ -25,3 +25,8 @@ def as_cst(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(CST)
+
+
+def cst_today(now: datetime | None = None) -> date:
+    """Today (or ``now``'s day) in China Standard Time: the calendar day of Zhejiang's records."""
+    return as_cst(now or utcnow()).date()

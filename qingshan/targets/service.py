@@ -54,7 +54,7 @@ from qingshan.targets.models import (
     TargetUnit,
 )
 from qingshan.targets.plan_file import PlanSpec
-from qingshan.timeutil import as_cst, utcnow
+from qingshan.timeutil import cst_today, utcnow
 
 __all__ = [
     "PROVINCE",
@@ -75,11 +75,6 @@ __all__ = [
 ]
 
 PROVINCE = "330000"
-
-
-def cst_today(now: datetime | None = None) -> date:
-    """Today in China Standard Time."""
-    return as_cst(now or utcnow()).date()
 
 
 # --- plans ------------------------------------------------------------------------------------

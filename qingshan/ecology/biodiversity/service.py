@@ -37,7 +37,7 @@ from qingshan.errors import PermissionDenied
 from qingshan.geo.counties import county_at
 from qingshan.geo.regions import REGIONS, in_scope
 from qingshan.tablefile import RowProblem
-from qingshan.timeutil import CST, utcnow
+from qingshan.timeutil import cst_today, utcnow
 
 __all__ = [
     "ImportReport",
@@ -60,7 +60,7 @@ AREA_WRITERS = (Role.PROVINCE, Role.CITY)
 
 def today_cst() -> date:
     """Today in China Standard Time (survey dates are calendar days in Zhejiang)."""
-    return utcnow().astimezone(CST).date()
+    return cst_today()
 
 
 def _officer(scope: Scope) -> None:

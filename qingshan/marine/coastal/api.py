@@ -22,7 +22,7 @@ from qingshan.marine.coastal import service as svc
 from qingshan.marine.coastal.errors import MarineError
 from qingshan.marine.coastal.survey_import import template_headers
 from qingshan.timeseries.store import ObservationStore
-from qingshan.timeutil import CST, utcnow
+from qingshan.timeutil import cst_today
 
 router = APIRouter(prefix="/marine", tags=["marine coastal 近岸海域"])
 
@@ -98,7 +98,7 @@ def import_samples(user: Officer, session: SessionDep, scope: ScopeDep, settings
         raise MarineError(f"file: larger than {settings.max_file_bytes} bytes", field="file")
     store = ObservationStore(settings.observations_dir)
     try:
-        n = svc.import_samples(session, store, scope, data, today=utcnow().astimezone(CST).date(),
+        n = svc.import_samples(session, store, scope, data, today=cst_today(),
                                max_bytes=settings.max_file_bytes, source=f"import:{user.username}")  # fmt: skip
     finally:
         store.close()
@@ -152,7 +152,7 @@ def import_rivers(user: Officer, session: SessionDep, scope: ScopeDep, settings:
         raise MarineError(f"file: larger than {settings.max_file_bytes} bytes", field="file")
     store = ObservationStore(settings.observations_dir)
     try:
-        n = svc.import_river_months(session, store, scope, data, today=utcnow().astimezone(CST).date(),
+        n = svc.import_river_months(session, store, scope, data, today=cst_today(),
                                     max_bytes=settings.max_file_bytes, source=f"import:{user.username}")  # fmt: skip
     finally:
         store.close()
@@ -182,9 +182,7 @@ def rivers(user: Officer, session: SessionDep, scope: ScopeDep, settings: Settin
     month against their targets (plan item 12.4)."""
     store = ObservationStore(settings.observations_dir)
     try:
-        rows = svc.river_mouth_status(
-            session, store, scope, until=until or utcnow().astimezone(CST).date()
-        )
+        rows = svc.river_mouth_status(session, store, scope, until=until or cst_today())
     finally:
         store.close()
     return [RiverOut(code=r.section.code, name=r.section.name, river=r.section.river,

@@ -17,7 +17,7 @@ from qingshan.errors import PermissionDenied
 from qingshan.marine.coastal import service as svc
 from qingshan.marine.coastal.sea import river_mouth_plan
 from qingshan.timeseries.store import ObservationStore
-from qingshan.timeutil import CST, utcnow
+from qingshan.timeutil import cst_today
 from qingshan.web.auth import LoggedInViewer
 from qingshan.web.i18n import get_lang
 from qingshan.web.render import region_label, render
@@ -31,7 +31,7 @@ def rivers_page(request: Request, viewer: LoggedInViewer, session: SessionDep,
     """The river-mouth sections' monthly TN/TP vs their targets, and their compliance."""
     if viewer.role not in (Role.PROVINCE, Role.CITY, Role.COUNTY):
         raise PermissionDenied("近岸海域 is for province, city and county officers")
-    until: date = utcnow().astimezone(CST).date()
+    until: date = cst_today()
     store = ObservationStore(settings.observations_dir)
     try:
         rows = svc.river_mouth_status(session, store, viewer.scope, until=until)

@@ -31,7 +31,7 @@ from qingshan.marine.outfalls.register import KINDS, PARAMETERS, STAGES, next_st
 from qingshan.qc.supervision import CaseSink
 from qingshan.standards.seawater import CLASSES
 from qingshan.timeseries.store import ObservationStore
-from qingshan.timeutil import CST, as_cst, utcnow
+from qingshan.timeutil import as_cst, cst_today, utcnow
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, translate
 from qingshan.web.render import API, region_label, render
@@ -60,10 +60,6 @@ def _officer(viewer: Viewer) -> None:
 def _reader(viewer: Viewer) -> None:
     if viewer.role not in (*OFFICERS, Role.ENTERPRISE):
         raise PermissionDenied("sea outfalls are for officers and the responsible enterprises")
-
-
-def _today() -> date:
-    return utcnow().astimezone(CST).date()
 
 
 def _helpers(request: Request) -> dict[str, Any]:
@@ -107,7 +103,7 @@ def _overview(request: Request, viewer: Viewer, session: Any, settings: Any, *,
     figures = svc.outfall_figures(session, scope)
     store = ObservationStore(settings.observations_dir)
     try:
-        rivers = coastal.river_mouth_status(session, store, scope, until=_today())
+        rivers = coastal.river_mouth_status(session, store, scope, until=cst_today())
     finally:
         store.close()
     rfig = coastal.river_mouth_figures(rivers)
@@ -149,7 +145,7 @@ def import_surveys(request: Request, viewer: LoggedInViewer, session: SessionDep
     try:
         if len(data) > settings.max_file_bytes:
             raise MarineError(f"file: larger than {settings.max_file_bytes} bytes", field="file")
-        n = coastal.import_samples(session, store, viewer.scope, data, today=_today(),
+        n = coastal.import_samples(session, store, viewer.scope, data, today=cst_today(),
                                    max_bytes=settings.max_file_bytes, source=f"import:{viewer.username}")  # fmt: skip
     except MarineImportRejected as exc:
         session.rollback()
@@ -251,7 +247,7 @@ def _file_page(request: Request, viewer: Viewer, session: Any, settings: Any, ou
     context = {**_helpers(request), "file": f, "row": r, "config": config, "sample_rows": rows[:24],
                "params": [c for c in PARAMETERS if not samples.empty and c in samples.columns],
                "next": next_stage(r.stage), "officer": viewer.role in OFFICERS,
-               "today": _today().isoformat(), "form_error": form_error}  # fmt: skip
+               "today": cst_today().isoformat(), "form_error": form_error}  # fmt: skip
     resp = render(request, "marine_outfall.html", context, viewer=viewer)
     resp.status_code = status_code
     return resp

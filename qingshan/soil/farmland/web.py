@@ -12,7 +12,6 @@ Officers (province, city, county) read and write their region. The work is
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -27,7 +26,7 @@ from qingshan.soil.farmland.errors import FarmlandError
 from qingshan.soil.farmland.plots import CATEGORIES, mu_of
 from qingshan.standards import soil_farmland as gb15618
 from qingshan.tablefile import parse_date
-from qingshan.timeutil import as_cst, utcnow
+from qingshan.timeutil import cst_today, utcnow
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, translate
 from qingshan.web.render import API, region_label, render
@@ -37,10 +36,6 @@ router = APIRouter(include_in_schema=False)
 CATEGORY_COLOURS = {"priority_protection": "#2e7d4f", "safe_use": "#f9a825",
                     "strict_control": "#c62828", "none": "#9e9e9e"}  # fmt: skip
 _JS_LABELS = tuple(f"soilf.cat.{k}" for k in CATEGORY_COLOURS) + ("soilf.area_mu",)
-
-
-def _today() -> date:
-    return as_cst(utcnow()).date()
 
 
 def _helpers(request: Request) -> dict[str, Any]:
@@ -75,7 +70,7 @@ def _page(request: Request, viewer: Viewer, session: Any, *, status_code: int = 
     rows = [p for p in every
             if (not filters["category"] or (p.category or "none") == filters["category"])
             and (not filters["region"] or p.region_code == filters["region"])]  # fmt: skip
-    year = _today().year
+    year = cst_today().year
     config = {
         "geojsonUrl": f"{API}/geo/zhejiang-counties.geojson",
         "plots": [{"id": p.id, "code": p.code, "name": p.name, "lon": p.lon, "lat": p.lat,
@@ -130,7 +125,7 @@ def _plot_page(request: Request, viewer: Viewer, session: Any, plot_id: int, *,
               "colour": CATEGORY_COLOURS[f.plot.category or "none"]}  # fmt: skip
     items = [k for k in gb15618.ITEMS if any(k in s.values for s in f.samples)]
     context = {**_helpers(request), "f": f, "p": f.plot, "items": items, "config": config,
-               "today": _today(), **extra}  # fmt: skip
+               "today": cst_today(), **extra}  # fmt: skip
     resp = render(request, "soil_farmland_plot.html", context, viewer=viewer)
     resp.status_code = status_code
     return resp

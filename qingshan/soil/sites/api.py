@@ -21,7 +21,7 @@ from qingshan.api.limits import Day, Id, NoNul
 from qingshan.soil.sites import service as svc
 from qingshan.soil.sites.errors import SiteError
 from qingshan.soil.sites.models import SitePlanItem, SiteSample, SiteStage, SoilSite
-from qingshan.timeutil import as_cst, utcnow
+from qingshan.timeutil import cst_today
 
 router = APIRouter(prefix="/soil/sites", tags=["soil sites 污染地块"])
 
@@ -234,10 +234,6 @@ def _plan_out(x: SitePlanItem) -> PlanOut:
                    deadline=x.deadline, status=x.status, done_on=x.done_on)  # fmt: skip
 
 
-def _today() -> date:
-    return as_cst(utcnow()).date()
-
-
 @router.get("", response_model=list[SiteOut])
 def list_sites(user: Officer, scope: ScopeDep, session: SessionDep,
                stage: Annotated[Stage | None, Query()] = None,
@@ -255,7 +251,7 @@ def safe_use(user: Officer, scope: ScopeDep, session: SessionDep,
     """The safe-use rate (污染地块安全利用率) of the caller's region on a day (default today)."""
     from qingshan.soil.sites import safe_use as core
 
-    day = on or _today()
+    day = on or cst_today()
     r = svc.safe_use(session, scope.region_code, day)
     return SafeUseOut(region_code=scope.region_code, on=day, safe=r.safe, reused=r.reused,
                       rate=r.rate, unsafe=list(r.unsafe),

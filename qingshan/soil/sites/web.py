@@ -15,7 +15,6 @@ Officers (province, city, county) read and write their region. The work is
 from __future__ import annotations
 
 import json
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -31,7 +30,7 @@ from qingshan.soil.sites.errors import SiteError
 from qingshan.soil.sites.landuse import PLANNED_USES
 from qingshan.soil.sites.stages import STAGES
 from qingshan.standards import soil_construction as sc
-from qingshan.timeutil import as_cst, utcnow
+from qingshan.timeutil import cst_today
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang, translate
 from qingshan.web.render import API, region_label, render
@@ -48,10 +47,6 @@ _JS_LABELS = (
     + tuple(f"soils.level.{lv}" for lv in LEVEL_COLOURS)
     + ("soils.map.boundary", "soils.map.samples")
 )
-
-
-def _today() -> date:
-    return as_cst(utcnow()).date()
 
 
 def _helpers(request: Request) -> dict[str, Any]:
@@ -80,7 +75,7 @@ def _labels(lang: str) -> dict[str, str]:
 def overview(request: Request, viewer: LoggedInViewer, session: SessionDep) -> HTMLResponse:
     """Sites by stage on the map, the safe-use rate, wells by class, overdue unit checks."""
     svc.check_reader(viewer.scope)
-    today = _today()
+    today = cst_today()
     sites = svc.list_sites(session, viewer.scope)
     counts = svc.stage_counts(session, viewer.scope)
     rate = svc.safe_use(session, viewer.scope.region_code, today)
@@ -176,7 +171,7 @@ async def new_site_form(request: Request, viewer: LoggedInViewer, session: Sessi
 def _site_page(request: Request, viewer: Viewer, session: Any, site_id: int, *,
                status_code: int = 200, **extra: Any) -> HTMLResponse:  # fmt: skip
     f = svc.site_file(session, viewer.scope, site_id)
-    today = _today()
+    today = cst_today()
     config = {
         "geojsonUrl": f"{API}/geo/zhejiang-counties.geojson",
         "boundary": f.site.boundary, "center": [f.site.lon, f.site.lat],

@@ -17,7 +17,7 @@ from qingshan.accounts.models import Role, User
 from qingshan.api.deps import ScopeDep, SessionDep, require_roles
 from qingshan.api.limits import Day, Id, NoNul
 from qingshan.soil.units import service as svc
-from qingshan.timeutil import as_cst, utcnow
+from qingshan.timeutil import cst_today
 
 router = APIRouter(prefix="/soil/units", tags=["soil units 土壤污染重点监管单位"])
 
@@ -30,10 +30,6 @@ Year = Annotated[int, Field(ge=2017, le=2100)]
 Flag = Literal["overdue", "exceeding", "report_missing", "any"]
 Region = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
 Num = Annotated[float, Field(allow_inf_nan=False, strict=True)]
-
-
-def _today() -> date:
-    return as_cst(utcnow()).date()
 
 
 class UnitOut(BaseModel):
@@ -133,14 +129,14 @@ def list_units(user: Reader, scope: ScopeDep, session: SessionDep,
                region: Annotated[Region | None, Query()] = None) -> list[UnitOut]:  # fmt: skip
     """The units of the caller's region (an enterprise: its own) with their overdue / exceeding
     / report-missing flags; flagged units first."""
-    return [_unit_out(r) for r in svc.unit_list(session, scope, today=_today(), flag=flag,
+    return [_unit_out(r) for r in svc.unit_list(session, scope, today=cst_today(), flag=flag,
                                                 region=region)]  # fmt: skip
 
 
 @router.get("/{unit_id}", response_model=UnitFileOut)
 def get_unit(unit_id: Id, user: Reader, scope: ScopeDep, session: SessionDep) -> UnitFileOut:
     """One unit's file: checks with their state, samples with their judgement, reports, cases."""
-    today = _today()
+    today = cst_today()
     d = svc.unit_file(session, scope, unit_id, today=today)
     row = next(r for r in svc.unit_list(session, scope, today=today) if r.unit.id == unit_id)
     return UnitFileOut(
@@ -198,7 +194,7 @@ def record_check(unit_id: Id, body: CheckIn, user: Writer, scope: ScopeDep,
     c = svc.record_check(session, scope, unit_id, year=body.year, due_on=body.due_on,
                          done_on=body.done_on, findings=body.findings,
                          items=[i.model_dump() for i in body.items], actor=user.username)  # fmt: skip
-    today = _today()
+    today = cst_today()
     from qingshan.soil.units import rules
 
     return CheckOut(id=c.id, year=c.year, due_on=c.due_on, done_on=c.done_on,

@@ -35,7 +35,7 @@ from qingshan.soil.units.errors import SoilUnitError
 from qingshan.soil.units.models import SoilUnit, SoilUnitCheck, SoilUnitReport, SoilUnitSample
 from qingshan.soil.units.samples import Parsed, SampleRow, check_rows, judge
 from qingshan.tablefile import describe_problems, parse_date
-from qingshan.timeutil import as_cst, utcnow
+from qingshan.timeutil import cst_today, utcnow
 
 __all__ = [
     "PROVINCE",
@@ -61,10 +61,6 @@ _OFFICERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 _LISTERS = (Role.PROVINCE, Role.CITY)
 _WRITERS = (Role.CITY, Role.COUNTY, Role.ENTERPRISE)
 _MAX_ITEMS = 100
-
-
-def _today(now: datetime | None = None) -> date:
-    return as_cst(now or utcnow()).date()
 
 
 def _reader(scope: Scope) -> None:
@@ -109,7 +105,7 @@ def list_unit(session: Session, scope: Scope, enterprise_id: int, *, year: int, 
     if entry is None or not entry_in_scope(entry, scope):
         raise NotFound(f"enterprise {enterprise_id}: no such enterprise in your region")
     now = now or utcnow()
-    if not 2017 <= year <= _today(now).year + 1:
+    if not 2017 <= year <= cst_today(now).year + 1:
         raise SoilUnitError(f"year: {year} is not between 2017 and next year", field="year")
     if not reason.strip():
         raise SoilUnitError("reason: say why the enterprise is listed (industry or cause)",
@@ -328,7 +324,7 @@ def record_check(session: Session, scope: Scope, unit_id: int, *, year: int,
     _writer(scope, "recording a hidden-danger check")
     unit, _ = _unit(session, scope, unit_id)
     now = now or utcnow()
-    today = _today(now)
+    today = cst_today(now)
     if not rules.listed_in(unit.listed_year, unit.delisted_year, year):
         raise SoilUnitError(f"year: the unit is not on the list in {year} (listed "
                             f"{unit.listed_year}{'–' + str(unit.delisted_year - 1) if unit.delisted_year else ''})",
@@ -419,7 +415,7 @@ def add_samples(session: Session, scope: Scope, unit_id: int,
     _writer(scope, "recording self-monitoring")
     unit, _ = _unit(session, scope, unit_id)
     now = now or utcnow()
-    parsed = check_rows(rows, _today(now))
+    parsed = check_rows(rows, cst_today(now))
     return _store_samples(session, unit, parsed, actor=actor, now=now, synthetic=synthetic)
 
 
@@ -434,7 +430,7 @@ def import_samples(session: Session, scope: Scope, unit_id: int, data: bytes, *,
     unit, _ = _unit(session, scope, unit_id)
     now = now or utcnow()
     try:
-        parsed = parse_table(data, _today(now), max_bytes=max_bytes)
+        parsed = parse_table(data, cst_today(now), max_bytes=max_bytes)
     except TableFileError as exc:
         raise SoilUnitError(f"file: {exc}", field="file") from None
     return _store_samples(session, unit, parsed, actor=actor, now=now, synthetic=False)
@@ -452,7 +448,7 @@ def submit_report(session: Session, scope: Scope, unit_id: int, *, year: int,
     _writer(scope, "filing a discharge report")
     unit, _ = _unit(session, scope, unit_id)
     now = now or utcnow()
-    today = _today(now)
+    today = cst_today(now)
     if not rules.listed_in(unit.listed_year, unit.delisted_year, year):
         raise SoilUnitError(f"year: the unit is not on the list in {year}", field="year")
     if year >= today.year:
@@ -526,7 +522,7 @@ def overdue_check_list(session: Session, scope: Scope, today: date) -> list[Over
 def overdue_checks(session: Session, scope: Scope, today: date | None = None) -> int:
     """How many checks of the scope's units are past their due date and not done (the overview
     page and the ``soil.checks_overdue`` KPI)."""
-    return len(overdue_check_list(session, scope, today or _today()))
+    return len(overdue_check_list(session, scope, today or cst_today()))
 
 
 def open_cases(session: Session, sink: CaseSink, today: date, now: datetime) -> dict[str, int]:
@@ -596,7 +592,7 @@ def run_soil_units(ctx: JobContext, sink: CaseSink, *, now: datetime | None = No
     discharge report of the province (each once; a second run opens nothing new)."""
     now = now or utcnow()
     with session_scope(ctx.engine) as session:
-        n = open_cases(session, sink, _today(now), now)
+        n = open_cases(session, sink, cst_today(now), now)
     return (
         f"{n['overdue']} overdue check(s), {n['exceeding']} exceeding sample(s), "
         f"{n['report_missing']} missing report(s) reported as cases"

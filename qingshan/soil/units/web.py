@@ -13,7 +13,6 @@ error (every bad row of an import named) and nothing stored.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -28,7 +27,7 @@ from qingshan.soil.units import rules
 from qingshan.soil.units import service as svc
 from qingshan.soil.units.errors import SoilUnitError
 from qingshan.soil.units.samples import COLUMNS
-from qingshan.timeutil import as_cst, utcnow
+from qingshan.timeutil import cst_today
 from qingshan.web.auth import LoggedInViewer, Viewer
 from qingshan.web.i18n import get_lang
 from qingshan.web.render import region_label, render
@@ -43,10 +42,6 @@ ITEM_ROWS = 3
 def _reader(viewer: Viewer) -> None:
     if viewer.role not in READERS:
         raise PermissionDenied("重点监管单位 is for officers and enterprise accounts")
-
-
-def _today() -> date:
-    return as_cst(utcnow()).date()
 
 
 def _helpers(request: Request, viewer: Viewer) -> dict[str, Any]:
@@ -64,7 +59,7 @@ def _list_page(request: Request, viewer: Viewer, session: Any) -> HTMLResponse:
     flag = q.get("flag") or None
     region = q.get("region") or None
     name = q.get("q") or None
-    today = _today()
+    today = cst_today()
     error = None
     try:
         rows = svc.unit_list(session, viewer.scope, today=today, flag=flag, region=region, q=name)
@@ -90,7 +85,7 @@ def units_page(request: Request, viewer: LoggedInViewer, session: SessionDep) ->
 
 def _file_page(request: Request, viewer: Viewer, session: Any, unit_id: int, *,
                status_code: int = 200, **extra: Any) -> HTMLResponse:  # fmt: skip
-    today = _today()
+    today = cst_today()
     d = svc.unit_file(session, viewer.scope, unit_id, today=today)
     years = list(range(d["unit"].listed_year, today.year + 1))
     context = {**_helpers(request, viewer), "d": d, "today": today, "years": years,
